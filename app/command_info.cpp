@@ -1,0 +1,69 @@
+// dnafill info: the build, the runtime, and the model (its config and how it was trained).
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+
+#include <iostream>
+#include <memory>
+
+#include "app/commands.h"
+#include "app/common.h"
+#include "core/runtime.h"
+
+namespace dnafill::app {
+namespace {
+
+struct info_args {
+  std::string model;
+  bool json = false;
+};
+
+nlohmann::json describe(const core::mdm_model& model) {
+  const auto& c = model.config();
+  nlohmann::json j = {{"path", model.path()},          {"preset", c.preset},
+                      {"parameters", c.parameter_count()}, {"d_model", c.d_model},
+                      {"n_layers", c.n_layers},        {"n_heads", c.n_heads},
+                      {"context_length", c.context_length}};
+  const auto facts = model.metadata().find(core::metadata_training);
+  if (facts != model.metadata().end())
+    j["training"] = nlohmann::json::parse(facts->second, nullptr, /*allow_exceptions=*/false);
+  return j;
+}
+
+void print_text(const nlohmann::json& j) {
+  std::cout << "dnafill " << j["version"].get<std::string>() << ", LibTorch " << j["torch"].get<std::string>() << ", "
+            << j["threads"].get<int>() << " threads, " << j["machine"].get<std::string>() << "\n";
+  const auto& m = j["model"];
+  std::cout << "model: " << m["path"].get<std::string>() << "\n  preset " << m["preset"].get<std::string>() << ", "
+            << m["parameters"].get<long>() << " parameters, " << m["n_layers"].get<int>() << " layers x "
+            << m["d_model"].get<int>() << ", context " << m["context_length"].get<int>() << " bases\n";
+  if (m.contains("training") && m["training"].is_object()) {
+    const auto& t = m["training"];
+    std::cout << "  trained " << t.value("steps", 0L) << " steps, " << t.value("tokens_seen", 0L) << " tokens, "
+              << format_duration(t.value("wall_seconds", 0.0)) << " on " << t.value("machine", std::string("?"))
+              << "\n  held-out " << t.value("valid_bits_per_base", 0.0) << " bits/base\n";
+  }
+}
+
+int run_info(const info_args& args) {
+  core::set_threads(0);
+  core::mdm_model model;
+  if (auto s = load_model_option(args.model, model); !s) return fail("info", s.message());
+  nlohmann::json j = {{"version", DNAFILL_VERSION}, {"torch", core::torch_version()},
+                      {"threads", core::thread_count()}, {"machine", core::machine_description()},
+                      {"model", describe(model)}};
+  if (args.json) std::cout << j.dump() << "\n";
+  else print_text(j);
+  return 0;
+}
+
+}  // namespace
+
+command_runner add_info_command(CLI::App& cli) {
+  auto args = std::make_shared<info_args>();
+  auto* sub = cli.add_subcommand("info", "Show the build, the runtime and the model");
+  sub->add_option("--model", args->model, "Checkpoint (.safetensors); default: the shipped model");
+  sub->add_flag("--json", args->json, "Print one JSON object");
+  return [args] { return run_info(*args); };
+}
+
+}  // namespace dnafill::app

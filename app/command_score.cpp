@@ -1,0 +1,85 @@
+// dnafill score: bits per base of the sequences of a FASTA file under a model.
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+
+#include <cstdio>
+#include <iostream>
+#include <memory>
+
+#include "app/commands.h"
+#include "app/common.h"
+#include "bio/fasta.h"
+#include "core/runtime.h"
+#include "core/scoring.h"
+
+namespace dnafill::app {
+namespace {
+
+struct score_args {
+  std::string model, in;
+  core::score_options options;
+  bool json = false;
+  int threads = 0;
+};
+
+status read_sequences(const std::string& path, std::vector<std::vector<core::token>>& sequences) {
+  bio::fasta_reader reader;
+  if (auto s = reader.open(path); !s) return s;
+  bio::sequence_record record;
+  while (reader.next(record)) sequences.push_back(core::encode(record.bases));
+  if (!reader.error()) return reader.error();
+  if (sequences.empty()) return status::fail(path + ": no sequences in the file");
+  return {};
+}
+
+int run_score(const score_args& args) {
+  if (args.threads < 0) return fail("score", "--threads: must be >= 0");
+  core::set_threads(args.threads);
+  core::mdm_model model;
+  if (auto s = load_model_option(args.model, model); !s) return fail("score", s.message());
+  if (auto s = args.options.validate(model.config()); !s) return fail("score", s.message());
+  std::vector<std::vector<core::token>> sequences;
+  if (auto s = read_sequences(args.in, sequences); !s) return fail("score", s.message());
+
+  progress_bar bar("score");
+  core::score_result r;
+  auto progress = [&](std::int64_t done, std::int64_t total) {
+    bar.update(static_cast<double>(done) / total, std::to_string(done) + "/" + std::to_string(total) + " windows");
+    return true;
+  };
+  if (auto s = core::score_sequences(model, sequences, args.options, r, progress); !s)
+    return fail("score", args.in + ": " + s.message());
+  bar.finish();
+  if (args.json) {
+    std::cout << nlohmann::json{{"file", args.in},          {"model", model.path()},
+                                {"bits_per_base", r.bits_per_base()}, {"standard_error", r.standard_error_bits()},
+                                {"bases", r.bases},         {"windows", r.windows},
+                                {"mc_draws", args.options.mc_draws}, {"seed", args.options.seed}}
+                     .dump()
+              << "\n";
+    return 0;
+  }
+  std::printf("%s: %.4f bits/base (standard error %.4f) over %lld bases in %lld windows\n", args.in.c_str(),
+              r.bits_per_base(), r.standard_error_bits(), static_cast<long long>(r.bases),
+              static_cast<long long>(r.windows));
+  std::printf("model %s (%s); uniform guessing scores 2.0000, lower is better\n", model.path().c_str(),
+              model.config().preset.c_str());
+  return 0;
+}
+
+}  // namespace
+
+command_runner add_score_command(CLI::App& cli) {
+  auto args = std::make_shared<score_args>();
+  auto* sub = cli.add_subcommand("score", "Bits per base of a FASTA file under the model");
+  sub->add_option("--model", args->model, "Checkpoint (.safetensors); default: the shipped model");
+  sub->add_option("--in", args->in, "FASTA file (plain, gzip or bgzip)")->required();
+  sub->add_option("--mc", args->options.mc_draws, "Monte-Carlo masking draws per window")->capture_default_str();
+  sub->add_option("--window", args->options.window, "Window length; default: the model's context");
+  sub->add_option("--seed", args->options.seed, "Seed of the masking draws")->capture_default_str();
+  sub->add_option("--threads", args->threads, "Intra-op threads; default: all cores");
+  sub->add_flag("--json", args->json, "Print one JSON object");
+  return [args] { return run_score(*args); };
+}
+
+}  // namespace dnafill::app

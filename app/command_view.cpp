@@ -1,0 +1,68 @@
+// `dnafill view`: prints what dnafill reads from any supported file, as FASTA on stdout.
+#include <CLI/CLI.hpp>
+
+#include <cstdio>
+#include <memory>
+#include <string>
+
+#include "app/commands.h"
+#include "bio/fasta_writer.h"
+#include "bio/sequence_source.h"
+
+namespace dnafill::app {
+namespace {
+
+struct view_params {
+  std::string in;                 // FASTA, FASTQ, SAM, BAM or CRAM; "-" for stdin (FASTA/FASTQ)
+  std::string region;             // samtools-style NAME[:START[-END]]
+  bool primary = false;           // alignments: primary only
+  int min_mapq = 0;               // alignments: minimum MAPQ
+  std::string reference;          // CRAM reference FASTA
+  std::size_t line_width = 60;    // 0: one line per sequence
+};
+
+int fail(const std::string& message) {
+  std::fprintf(stderr, "dnafill view: %s\n", message.c_str());
+  return 1;
+}
+
+int run_view(const view_params& p, bool region_given) {
+  // An empty --region would otherwise read the whole file: the user asked for a region.
+  if (region_given && p.region.empty()) return fail("region '': empty region");
+  bio::source_options options;
+  options.region = p.region;
+  options.alignments.primary_only = p.primary;
+  options.alignments.min_mapq = p.min_mapq;
+  options.alignments.reference = p.reference;
+  bio::sequence_source source;
+  if (status s = source.open(p.in, options); !s) return fail(s.message());
+  bio::fasta_writer out;
+  if (status s = out.open("-", bio::fasta_writer_options{p.line_width}); !s) return fail(s.message());
+  bio::sequence_record record;
+  while (source.next(record)) {
+    if (status s = out.write(record); !s) return fail(s.message());
+  }
+  // Flush what was read before reporting a later error: the output shows how far reading got.
+  const status closed = out.close();
+  if (!source.error().ok()) return fail(source.error().message());
+  if (!closed.ok()) return fail(closed.message());
+  return 0;
+}
+
+}  // namespace
+
+command_runner add_view_command(CLI::App& cli) {
+  auto params = std::make_shared<view_params>();
+  CLI::App* view = cli.add_subcommand("view", "Print the sequences dnafill reads from a file, as FASTA on stdout");
+  view->add_option("--in", params->in, "FASTA/FASTQ (plain, gzip, bgzip), SAM, BAM or CRAM; - for stdin")->required();
+  CLI::Option* region = view->add_option("--region", params->region, "NAME:START-END, 1-based inclusive (samtools syntax)");
+  view->add_flag("--primary", params->primary, "SAM/BAM/CRAM: primary alignments only");
+  view->add_option("--min-mapq", params->min_mapq, "SAM/BAM/CRAM: minimum mapping quality")
+      ->check(CLI::Range(0, 255));
+  view->add_option("--reference", params->reference, "CRAM: reference FASTA (else embedded or REF_PATH)");
+  view->add_option("--line-width", params->line_width, "bases per output line, 0 for one line")
+      ->capture_default_str();
+  return [params, region] { return run_view(*params, region->count() > 0); };
+}
+
+}  // namespace dnafill::app

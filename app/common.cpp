@@ -1,0 +1,61 @@
+// Shared helpers of the command line.
+#include "app/common.h"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <iostream>
+
+namespace dnafill::app {
+
+int fail(const std::string& command, const std::string& message) {
+  std::string line = message;
+  std::replace(line.begin(), line.end(), '\n', ' ');  // one line, whatever the message held
+  std::cerr << "dnafill " << command << ": " << line << std::endl;
+  return 1;
+}
+
+status load_model_option(const std::string& path, core::mdm_model& model) {
+  const std::string resolved = path.empty() ? core::default_model_path() : path;
+  if (auto s = core::load_model(resolved, model); !s) {
+    if (path.empty()) return status::fail(s.message() + " (the default model; give one with --model)");
+    return s;
+  }
+  return {};
+}
+
+std::string format_duration(double seconds) {
+  const long s = static_cast<long>(seconds + 0.5);
+  char text[32];
+  if (s >= 3600) std::snprintf(text, sizeof text, "%ldh%02ldm", s / 3600, (s % 3600) / 60);
+  else if (s >= 60) std::snprintf(text, sizeof text, "%ldm%02lds", s / 60, s % 60);
+  else std::snprintf(text, sizeof text, "%lds", s);
+  return text;
+}
+
+progress_bar::progress_bar(std::string label) : label_(std::move(label)), terminal_(isatty(STDERR_FILENO) == 1) {}
+
+progress_bar::~progress_bar() { finish(); }
+
+void progress_bar::update(double fraction, const std::string& detail) {
+  if (!terminal_) return;
+  const auto now = std::chrono::steady_clock::now();
+  if (drawn_ && fraction < 1.0 && now - last_ < std::chrono::milliseconds(100)) return;
+  last_ = now;
+  constexpr int width = 30;
+  const int filled = static_cast<int>(std::clamp(fraction, 0.0, 1.0) * width);
+  std::string bar(filled, '#');
+  bar.resize(width, '.');
+  std::fprintf(stderr, "\r%s [%s] %3d%% %s\033[K", label_.c_str(), bar.c_str(),
+               static_cast<int>(std::clamp(fraction, 0.0, 1.0) * 100), detail.c_str());
+  std::fflush(stderr);
+  drawn_ = true;
+}
+
+void progress_bar::finish() {
+  if (terminal_ && drawn_) std::fputc('\n', stderr);
+  drawn_ = false;
+}
+
+}  // namespace dnafill::app

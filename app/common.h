@@ -1,0 +1,35 @@
+// What the subcommands share: one-line errors, loading the model option, a terminal progress bar.
+#pragma once
+
+#include <chrono>
+#include <string>
+
+#include "core/checkpoint.h"
+
+namespace dnafill::app {
+
+// Prints "dnafill <command>: <message>" as one line on stderr and returns the exit status 1.
+int fail(const std::string& command, const std::string& message);
+
+// Loads `path`, or the shipped default model when it is empty.
+status load_model_option(const std::string& path, core::mdm_model& model);
+
+// "1h02m", "3m05s", "12s"
+std::string format_duration(double seconds);
+
+// A one-line progress bar on stderr, drawn only when stderr is a terminal, at most 10 times a second.
+class progress_bar {
+ public:
+  explicit progress_bar(std::string label);
+  ~progress_bar();
+  void update(double fraction, const std::string& detail);
+  void finish();  // ends the line
+
+ private:
+  std::string label_;
+  bool terminal_;
+  bool drawn_ = false;
+  std::chrono::steady_clock::time_point last_;
+};
+
+}  // namespace dnafill::app

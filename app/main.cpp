@@ -1,0 +1,43 @@
+// dnafill: the command line. Parses, dispatches to one subcommand, turns every failure into one line.
+#include <CLI/CLI.hpp>
+
+#include <exception>
+#include <iostream>
+#include <map>
+
+#include "app/commands.h"
+
+int main(int argc, char** argv) {
+  using namespace dnafill::app;
+  CLI::App cli{"dnafill: design DNA with a masked diffusion model"};
+  cli.require_subcommand(1);
+  cli.set_version_flag("--version", DNAFILL_VERSION);
+  std::map<std::string, command_runner> runners = {
+      {"info", add_info_command(cli)},
+      {"train", add_train_command(cli)},
+      {"score", add_score_command(cli)},
+      {"view", add_view_command(cli)},
+  };
+  try {
+    cli.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return cli.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return cli.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return cli.exit(e);
+  } catch (const CLI::ParseError& e) {
+    // CLI11 would add a second line ("Run with --help ..."); errors here are one line.
+    std::cerr << "dnafill: " << e.what() << " (see dnafill --help)" << std::endl;
+    return 2;
+  }
+  const std::string name = cli.get_subcommands().front()->get_name();
+  try {
+    return runners.at(name)();
+  } catch (const std::exception& e) {
+    std::string message = e.what();
+    message = message.substr(0, message.find('\n'));  // LibTorch errors carry a backtrace
+    std::cerr << "dnafill " << name << ": " << message << std::endl;
+    return 1;
+  }
+}

@@ -1,0 +1,209 @@
+// SAM/BAM/CRAM reads as named sequences through htslib's sam_read1 / index iterators.
+#include "bio/alignment_reader.h"
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <sys/stat.h>
+
+#include "bio/htslib_util.h"
+#include "bio/sequence.h"
+
+namespace dnafill::bio {
+namespace {
+
+status check_regular_file(const std::string& path) {
+  struct stat st;
+  if (stat(path.c_str(), &st) != 0) return status::fail(path + ": cannot open: " + std::strerror(errno));
+  if (S_ISDIR(st.st_mode)) return status::fail(path + ": cannot open: is a directory");
+  return status();
+}
+
+// CRAM stores reads as differences to a reference. When none is configured htslib would fetch it
+// from the EBI server by MD5; dnafill never touches the network behind the user's back, so an
+// unset REF_PATH is pointed at the current folder (where htslib looks for files named by MD5).
+void forbid_remote_reference() {
+  if (std::getenv("REF_PATH") == nullptr) setenv("REF_PATH", ".", 0);
+}
+
+}  // namespace
+
+struct alignment_reader::impl {
+  std::string path;
+  alignment_options options;
+  detail::hts_file_ptr fp;
+  detail::header_ptr header;
+  detail::bam1_ptr read{bam_init1()};
+  detail::index_ptr index;
+  detail::iterator_ptr iterator;
+  bool is_sam = false;
+  bool is_cram = false;
+  long header_lines = 0;
+  // Region filter when the file has no index: reads are streamed and tested for overlap.
+  bool filter_region = false;
+  int region_tid = -1;
+  std::int64_t region_begin = 0, region_end = 0;
+  bool started = false;
+  bool done = false;
+  std::int64_t record_no = 0;  // alignments read from the file so far
+  std::int64_t skipped = 0;
+  status err;
+
+  bool fail(const std::string& problem);
+  bool keep(const bam1_t* b);
+  bool to_record(const bam1_t* b, sequence_record& record);
+};
+
+bool alignment_reader::impl::fail(const std::string& problem) {
+  std::string where = path + ": record " + std::to_string(record_no);
+  if (is_sam && !iterator) where += " (line " + std::to_string(header_lines + record_no) + ")";
+  err = status::fail(where + ": " + problem);
+  done = true;
+  return false;
+}
+
+bool alignment_reader::impl::keep(const bam1_t* b) {
+  const std::uint16_t flag = b->core.flag;
+  if (options.primary_only && (flag & (BAM_FSECONDARY | BAM_FSUPPLEMENTARY))) return false;
+  if (b->core.qual < options.min_mapq) return false;
+  if (b->core.l_qseq <= 0) return false;  // SEQ '*': nothing to read
+  if (filter_region) {
+    if (b->core.tid != region_tid) return false;
+    if (b->core.pos >= region_end || bam_endpos(b) <= region_begin) return false;
+  }
+  return true;
+}
+
+bool alignment_reader::impl::to_record(const bam1_t* b, sequence_record& record) {
+  record = sequence_record{};
+  record.name = bam_get_qname(b);
+  const int n = b->core.l_qseq;
+  const std::uint8_t* seq = bam_get_seq(b);
+  record.bases.resize(n);
+  for (int i = 0; i < n; ++i) record.bases[i] = seq_nt16_str[bam_seqi(seq, i)];
+  for (int i = 0; i < n; ++i) {
+    if (!is_iupac_base(record.bases[i])) {
+      // '=' means "same as the reference": the read's own base is not stored.
+      return fail("read '" + record.name + "' position " + std::to_string(i + 1) +
+                  ": base '=' (equal to reference) cannot be read as a sequence");
+    }
+  }
+  const std::uint8_t* qual = bam_get_qual(b);
+  if (n > 0 && qual[0] != 0xff) {
+    record.quality.resize(n);
+    for (int i = 0; i < n; ++i) record.quality[i] = static_cast<char>(std::min(qual[i], std::uint8_t{93}) + 33);
+  }
+  if (b->core.flag & BAM_FREVERSE) {
+    reverse_complement_in_place(record.bases);
+    std::reverse(record.quality.begin(), record.quality.end());
+  }
+  record.comment = "flag=" + std::to_string(b->core.flag) + " mapq=" + std::to_string(b->core.qual);
+  if (!(b->core.flag & BAM_FUNMAP) && b->core.tid >= 0) {
+    record.comment += std::string(" pos=") + sam_hdr_tid2name(header.get(), b->core.tid) + ":" +
+                      std::to_string(b->core.pos + 1);
+  }
+  return true;
+}
+
+alignment_reader::alignment_reader() : impl_(std::make_unique<impl>()) {}
+alignment_reader::~alignment_reader() = default;
+
+status alignment_reader::open(const std::string& path, const alignment_options& options) {
+  detail::silence_htslib_log();
+  impl_ = std::make_unique<impl>();
+  impl& d = *impl_;
+  d.path = path;
+  d.options = options;
+  d.done = true;  // until open succeeds
+  if (options.min_mapq < 0 || options.min_mapq > 255) {
+    return status::fail("minimum MAPQ " + std::to_string(options.min_mapq) + " is outside 0..255");
+  }
+  if (status s = check_regular_file(path); !s) return s;
+  d.fp.reset(hts_open(path.c_str(), "r"));
+  if (!d.fp) return status::fail(path + ": cannot open as SAM, BAM or CRAM");
+  const htsFormat* format = hts_get_format(d.fp.get());
+  if (format->format != sam && format->format != bam && format->format != cram) {
+    return status::fail(path + ": not a SAM, BAM or CRAM file");
+  }
+  d.is_sam = format->format == sam;
+  d.is_cram = format->format == cram;
+  if (format->format == cram) {
+    if (!options.reference.empty()) {
+      if (status s = check_regular_file(options.reference); !s) return s;
+      if (hts_set_fai_filename(d.fp.get(), options.reference.c_str()) != 0) {
+        return status::fail(options.reference + ": cannot use as the CRAM reference");
+      }
+    } else {
+      forbid_remote_reference();
+    }
+  }
+  // A missing BGZF end-of-file marker is accepted, as samtools does: older BAM writers omitted it
+  // (the smalt example BAM in Debian has none). Truncation inside a block still fails on reading.
+  d.header.reset(sam_hdr_read(d.fp.get()));
+  if (!d.header) return status::fail(path + ": cannot read the header (truncated or corrupt file)");
+  if (d.is_sam) {
+    const char* text = sam_hdr_str(d.header.get());
+    for (const char* p = text; p && *p; ++p) d.header_lines += *p == '\n';
+  }
+  if (!d.read) return status::fail(path + ": out of memory");
+  d.done = false;
+  return status();
+}
+
+std::int64_t alignment_reader::contig_length(std::string_view name) const {
+  if (!impl_->header) return -1;
+  const int tid = sam_hdr_name2tid(impl_->header.get(), std::string(name).c_str());
+  return tid < 0 ? -1 : sam_hdr_tid2len(impl_->header.get(), tid);
+}
+
+status alignment_reader::set_region(std::string_view text) {
+  impl& d = *impl_;
+  if (!d.header || d.started) return status::fail(d.path + ": set_region needs an open file not yet read");
+  region r;
+  const auto lookup = [this](std::string_view name) { return contig_length(name); };
+  if (status s = parse_region(text, lookup, r); !s) return status::fail(d.path + ": " + s.message());
+  const int tid = sam_hdr_name2tid(d.header.get(), r.contig.c_str());
+  d.index.reset(sam_index_load3(d.fp.get(), d.path.c_str(), nullptr, HTS_IDX_SILENT_FAIL));
+  if (d.index) {
+    d.iterator.reset(sam_itr_queryi(d.index.get(), tid, r.start, r.end));
+    if (!d.iterator) return status::fail(d.path + ": cannot query region '" + std::string(text) + "' in the index");
+  } else {
+    d.filter_region = true;
+    d.region_tid = tid;
+    d.region_begin = r.start;
+    d.region_end = r.end;
+  }
+  return status();
+}
+
+bool alignment_reader::next(sequence_record& record) {
+  impl& d = *impl_;
+  if (d.done) return false;
+  d.started = true;
+  for (;;) {
+    const int r = d.iterator ? sam_itr_next(d.fp.get(), d.iterator.get(), d.read.get())
+                             : sam_read1(d.fp.get(), d.header.get(), d.read.get());
+    if (r == -1) {
+      d.done = true;
+      return false;
+    }
+    ++d.record_no;
+    if (r < -1) {
+      return d.fail(d.is_cram && d.options.reference.empty()
+                        ? "cannot decode: corrupt file, or the CRAM reference is not available (give the reference FASTA)"
+                        : "cannot read: malformed record or truncated file");
+    }
+    if (!d.keep(d.read.get())) {
+      ++d.skipped;
+      continue;
+    }
+    return d.to_record(d.read.get(), record);
+  }
+}
+
+const status& alignment_reader::error() const { return impl_->err; }
+
+std::int64_t alignment_reader::skipped() const { return impl_->skipped; }
+
+}  // namespace dnafill::bio

@@ -1,0 +1,61 @@
+// SAM/BAM/CRAM reads as named sequences, through htslib; whole files or the reads of a region.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "bio/fasta.h"
+#include "bio/region.h"
+#include "bio/status.h"
+
+namespace dnafill::bio {
+
+struct alignment_options {
+  bool primary_only = false;  // skip secondary (0x100) and supplementary (0x800) alignments
+  int min_mapq = 0;           // skip alignments with MAPQ below this (unmapped reads have MAPQ 0)
+  std::string reference;      // FASTA for decoding CRAM; empty: the file's embedded reference or
+                              // REF_PATH/REF_CACHE. dnafill never downloads a reference itself.
+};
+
+// Streams the reads of an alignment file as sequence_records:
+//   name    = QNAME; comment = "flag=F mapq=Q pos=CONTIG:POS" (pos omitted for unmapped reads);
+//   bases   = the read as sequenced: a read aligned to the reverse strand (flag 0x10) is reverse
+//             complemented back to its original orientation, its quality reversed with it;
+//   quality = Phred+33 when the file has qualities, else empty.
+// Records without a stored sequence (SEQ '*', common for secondary alignments) are skipped: they
+// hold nothing to read. Not thread-safe; owns its htslib handles.
+class alignment_reader {
+ public:
+  alignment_reader();
+  ~alignment_reader();
+  alignment_reader(const alignment_reader&) = delete;
+  alignment_reader& operator=(const alignment_reader&) = delete;
+
+  // Opens a SAM, BAM or CRAM file and reads its header. Fails with "PATH: reason".
+  status open(const std::string& path, const alignment_options& options = {});
+
+  // Length of a reference sequence named in the header, -1 when there is none of that name.
+  std::int64_t contig_length(std::string_view name) const;
+
+  // Restricts reading to the alignments overlapping a region, parsed against the header's contigs
+  // (samtools rules). Uses the .bai/.csi/.crai index when there is one; otherwise reads the whole
+  // file and keeps the overlapping alignments. Call after open() and before the first next().
+  status set_region(std::string_view text);
+
+  // Reads the next kept read. Returns false at the end or on error; error() tells which
+  // ("PATH: record N 'QNAME': problem", with "line L" for SAM when known).
+  bool next(sequence_record& record);
+  const status& error() const;
+
+  // Alignments skipped so far: by the options (flags, MAPQ), for having no stored sequence, or (in a
+  // file without index) for lying outside the region.
+  std::int64_t skipped() const;
+
+ private:
+  struct impl;
+  std::unique_ptr<impl> impl_;
+};
+
+}  // namespace dnafill::bio

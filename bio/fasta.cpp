@@ -1,0 +1,274 @@
+// FASTA/FASTQ reading through htslib's BGZF layer, which reads plain, gzip and bgzip alike.
+#include "bio/fasta.h"
+
+#include <htslib/kstring.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <sys/stat.h>
+
+#include "bio/htslib_util.h"
+#include "bio/sequence.h"
+
+namespace dnafill::bio {
+namespace {
+
+// "'x'" for printable characters, "byte 0x1f" otherwise: a message must stay one readable line.
+std::string describe_char(char c) {
+  const auto u = static_cast<unsigned char>(c);
+  if (u >= 0x21 && u < 0x7f) return std::string("'") + c + "'";
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "byte 0x%02x", u);
+  return buf;
+}
+
+// Control bytes mean binary data; bytes above 0x7f are allowed (UTF-8 in descriptions).
+bool looks_binary(const char* s, std::size_t n) {
+  for (std::size_t i = 0; i < n; ++i) {
+    const auto u = static_cast<unsigned char>(s[i]);
+    if ((u < 0x20 && u != '\t') || u == 0x7f) return true;
+  }
+  return false;
+}
+
+bool is_blank(const char* s, std::size_t n) {
+  for (std::size_t i = 0; i < n; ++i) {
+    if (s[i] != ' ' && s[i] != '\t') return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+struct fasta_reader::impl {
+  enum class format { unknown, fasta, fastq };
+
+  std::string path;
+  detail::bgzf_ptr fp;
+  kstring_t line = {0, 0, nullptr};
+  long line_no = 0;      // number of the line now in `line` (1-based)
+  bool pending = false;  // `line` holds the next record's header, not yet parsed
+  bool done = false;     // end of file or error reached; next() returns false from now on
+  format fmt = format::unknown;
+  status err;
+
+  ~impl() { free(line.s); }
+
+  // 1 when a line was read into `line` (without its '\n' or '\r'), 0 at end of file, -1 on error.
+  int read_line();
+  bool fail(const std::string& record, long at_line, const std::string& problem);
+  bool detect_format();
+  bool parse_header(char marker, sequence_record& record);
+  bool append_bases(const sequence_record& record, std::string& out);
+  bool next_fasta(sequence_record& record);
+  bool next_fastq(sequence_record& record);
+  bool read_quality(sequence_record& record);
+};
+
+int fasta_reader::impl::read_line() {
+  const int n = bgzf_getline(fp.get(), '\n', &line);
+  if (n == -1) return 0;
+  if (n < -1) {
+    err = status::fail(path + ": line " + std::to_string(line_no + 1) +
+                       ": cannot read: truncated or corrupt compressed data");
+    done = true;
+    return -1;
+  }
+  ++line_no;
+  if (line.l > 0 && line.s[line.l - 1] == '\r') line.s[--line.l] = '\0';
+  return 1;
+}
+
+bool fasta_reader::impl::fail(const std::string& record, long at_line, const std::string& problem) {
+  std::string message = path + ": ";
+  if (!record.empty()) message += "record '" + record + "' ";
+  if (at_line > 0) message += "line " + std::to_string(at_line) + ": ";
+  err = status::fail(message + problem);
+  done = true;
+  return false;
+}
+
+// Reads up to the first non-blank line and decides FASTA or FASTQ from its first character.
+bool fasta_reader::impl::detect_format() {
+  int r;
+  while ((r = read_line()) == 1 && is_blank(line.s, line.l)) {
+  }
+  if (r < 0) return false;
+  if (r == 0) return fail("", 0, "empty file: no FASTA or FASTQ records");
+  if (line.s[0] == '>') {
+    fmt = format::fasta;
+  } else if (line.s[0] == '@') {
+    fmt = format::fastq;
+  } else if (looks_binary(line.s, line.l)) {
+    return fail("", 0, "not a FASTA or FASTQ file (binary data)");
+  } else {
+    return fail("", line_no, "sequence without a header: a FASTA record starts with '>', a FASTQ record with '@'");
+  }
+  pending = true;
+  return true;
+}
+
+bool fasta_reader::impl::parse_header(char marker, sequence_record& record) {
+  record = sequence_record{};
+  const char* s = line.s;
+  const std::size_t n = line.l;
+  if (n == 0 || s[0] != marker) {
+    return fail("", line_no, std::string("expected a header line starting with '") + marker + "'");
+  }
+  if (looks_binary(s, n)) return fail("", line_no, "header line holds binary data");
+  std::size_t end = 1;
+  while (end < n && s[end] != ' ' && s[end] != '\t') ++end;
+  if (end == 1) return fail("", line_no, "header line has no name");
+  record.name.assign(s + 1, end - 1);
+  std::size_t comment = end;
+  while (comment < n && (s[comment] == ' ' || s[comment] == '\t')) ++comment;
+  record.comment.assign(s + comment, n - comment);
+  pending = false;
+  return true;
+}
+
+// Appends the IUPAC letters of `line` to `out`; spaces and tabs inside sequence lines are dropped.
+bool fasta_reader::impl::append_bases(const sequence_record& record, std::string& out) {
+  const std::size_t old = out.size();
+  out.resize(old + line.l);
+  std::size_t k = old;
+  for (std::size_t i = 0; i < line.l; ++i) {
+    const char c = line.s[i];
+    if (is_iupac_base(c)) {
+      out[k++] = c;
+    } else if (c != ' ' && c != '\t') {
+      out.resize(k);
+      return fail(record.name, line_no,
+                  "column " + std::to_string(i + 1) + ": invalid character " + describe_char(c) +
+                      " (not an IUPAC nucleotide code)");
+    }
+  }
+  out.resize(k);
+  return true;
+}
+
+bool fasta_reader::impl::next_fasta(sequence_record& record) {
+  if (!parse_header('>', record)) return false;
+  const long header_line = line_no;
+  int r;
+  while ((r = read_line()) == 1) {
+    if (line.l > 0 && line.s[0] == '>') {
+      pending = true;
+      break;
+    }
+    if (!append_bases(record, record.bases)) return false;
+  }
+  if (r < 0) return false;
+  if (r == 0) done = true;
+  if (record.bases.empty()) {
+    return fail(record.name, header_line, "empty sequence (zero-length record)");
+  }
+  return true;
+}
+
+bool fasta_reader::impl::read_quality(sequence_record& record) {
+  while (record.quality.size() < record.bases.size()) {
+    const int r = read_line();
+    if (r < 0) return false;
+    if (r == 0) {
+      return fail(record.name, line_no,
+                  "truncated record: quality has " + std::to_string(record.quality.size()) + " of " +
+                      std::to_string(record.bases.size()) + " characters");
+    }
+    for (std::size_t i = 0; i < line.l; ++i) {
+      const char c = line.s[i];
+      if (c < '!' || c > '~') {
+        return fail(record.name, line_no,
+                    "column " + std::to_string(i + 1) + ": invalid quality character " + describe_char(c));
+      }
+    }
+    record.quality.append(line.s, line.l);
+  }
+  if (record.quality.size() > record.bases.size()) {
+    return fail(record.name, line_no,
+                "quality is longer than the sequence (" + std::to_string(record.quality.size()) + " vs " +
+                    std::to_string(record.bases.size()) + ")");
+  }
+  return true;
+}
+
+bool fasta_reader::impl::next_fastq(sequence_record& record) {
+  if (!parse_header('@', record)) return false;
+  const long header_line = line_no;
+  // Sequence lines run up to the '+' separator (multi-line FASTQ allowed).
+  int r;
+  while ((r = read_line()) == 1 && !(line.l > 0 && line.s[0] == '+')) {
+    if (!append_bases(record, record.bases)) return false;
+  }
+  if (r < 0) return false;
+  if (r == 0) return fail(record.name, line_no, "truncated record: no '+' line");
+  if (record.bases.empty()) {
+    return fail(record.name, header_line, "empty sequence (zero-length record)");
+  }
+  if (!read_quality(record)) return false;
+  // Find the next header, skipping blank lines; anything else is an error.
+  while ((r = read_line()) == 1 && is_blank(line.s, line.l)) {
+  }
+  if (r < 0) return false;
+  if (r == 0) {
+    done = true;
+  } else if (line.s[0] != '@') {
+    return fail(record.name, line_no, "expected '@' at the start of the next FASTQ record");
+  } else {
+    pending = true;
+  }
+  return true;
+}
+
+fasta_reader::fasta_reader() : impl_(std::make_unique<impl>()) {}
+fasta_reader::~fasta_reader() = default;
+
+status fasta_reader::open(const std::string& path) {
+  detail::silence_htslib_log();
+  impl_ = std::make_unique<impl>();
+  impl_->path = path;
+  if (path != "-") {
+    struct stat st;
+    if (stat(path.c_str(), &st) != 0) {
+      impl_->err = status::fail(path + ": cannot open: " + std::strerror(errno));
+    } else if (S_ISDIR(st.st_mode)) {
+      impl_->err = status::fail(path + ": cannot open: is a directory");
+    }
+    if (!impl_->err.ok()) {
+      impl_->done = true;
+      return impl_->err;
+    }
+  }
+  errno = 0;
+  impl_->fp.reset(bgzf_open(path.c_str(), "r"));
+  if (!impl_->fp) {
+    const int e = errno;
+    impl_->err = status::fail(path + ": cannot open: " + (e ? std::strerror(e) : "unreadable file"));
+    impl_->done = true;
+    return impl_->err;
+  }
+  // A BGZF file cut at a block boundary decompresses cleanly; only its missing end-of-file
+  // block tells that data was lost.
+  if (bgzf_compression(impl_->fp.get()) == bgzf && bgzf_check_EOF(impl_->fp.get()) == 0) {
+    impl_->err = status::fail(path + ": truncated BGZF file (end-of-file marker missing)");
+    impl_->done = true;
+    return impl_->err;
+  }
+  return status();
+}
+
+bool fasta_reader::next(sequence_record& record) {
+  impl& d = *impl_;
+  if (d.done || !d.fp) return false;
+  if (d.fmt == impl::format::unknown && !d.detect_format()) return false;
+  if (!d.pending) {
+    d.done = true;  // the previous record ended at the end of the file
+    return false;
+  }
+  return d.fmt == impl::format::fasta ? d.next_fasta(record) : d.next_fastq(record);
+}
+
+const status& fasta_reader::error() const { return impl_->err; }
+
+}  // namespace dnafill::bio

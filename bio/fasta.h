@@ -1,0 +1,43 @@
+// FASTA/FASTQ reading through htslib: streaming, plain, gzip or bgzip, with clear errors.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "bio/status.h"
+
+namespace dnafill::bio {
+
+// One named sequence as read from a file. `bases` keeps the file's case (lowercase means soft-masked);
+// it holds IUPAC letters only (A C G T U R Y S W K M B D H V N and lowercase), line breaks removed.
+struct sequence_record {
+  std::string name;     // first word of the header line
+  std::string comment;  // rest of the header line, may be empty
+  std::string bases;
+  std::string quality;  // FASTQ only, else empty
+};
+
+// Streams the records of a FASTA or FASTQ file (format detected from the first character).
+// Not thread-safe; one reader per thread. Owns its htslib handle and closes it on destruction.
+class fasta_reader {
+ public:
+  fasta_reader();
+  ~fasta_reader();
+  fasta_reader(const fasta_reader&) = delete;
+  fasta_reader& operator=(const fasta_reader&) = delete;
+
+  // Opens a file ("-" is stdin). Fails with "PATH: <reason>" when it cannot be opened.
+  status open(const std::string& path);
+
+  // Reads the next record into `record`. Returns true when a record was read; false at the end of
+  // the file or on error: then error() tells which ("PATH: record 'NAME' line N: problem").
+  bool next(sequence_record& record);
+  const status& error() const;
+
+ private:
+  struct impl;
+  std::unique_ptr<impl> impl_;
+};
+
+}  // namespace dnafill::bio

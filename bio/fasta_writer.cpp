@@ -1,0 +1,94 @@
+// FASTA writing through htslib's BGZF layer (uncompressed mode for plain text and stdout).
+#include "bio/fasta_writer.h"
+
+#include <cerrno>
+#include <cstring>
+
+#include "bio/htslib_util.h"
+
+namespace dnafill::bio {
+namespace {
+
+bool ends_with(const std::string& s, const std::string& suffix) {
+  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+bool has_space(const std::string& s) {
+  for (char c : s) {
+    if (c == ' ' || c == '\t' || c == '\n' || c == '\r') return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+struct fasta_writer::impl {
+  std::string path;
+  fasta_writer_options options;
+  detail::bgzf_ptr fp;
+  bool compressed = false;
+  std::string buffer;  // one record's text, handed to BGZF in one write
+
+  status write_failed() const { return status::fail(path + ": cannot write: " + std::strerror(errno ? errno : EIO)); }
+};
+
+fasta_writer::fasta_writer() : impl_(std::make_unique<impl>()) {}
+
+fasta_writer::~fasta_writer() {
+  if (impl_ && impl_->fp) (void)close();
+}
+
+status fasta_writer::open(const std::string& path, const fasta_writer_options& options) {
+  detail::silence_htslib_log();
+  if (impl_->fp) (void)close();
+  impl_ = std::make_unique<impl>();
+  impl_->path = path;
+  impl_->options = options;
+  impl_->compressed = path != "-" && ends_with(path, ".gz");
+  errno = 0;
+  impl_->fp.reset(bgzf_open(path.c_str(), impl_->compressed ? "w" : "wu"));
+  if (!impl_->fp) {
+    return status::fail(path + ": cannot create: " + (errno ? std::strerror(errno) : "unknown error"));
+  }
+  return status();
+}
+
+status fasta_writer::write(const sequence_record& record) {
+  impl& d = *impl_;
+  if (!d.fp) return status::fail(d.path + ": not open for writing");
+  if (record.name.empty()) return status::fail(d.path + ": cannot write a record without a name");
+  if (has_space(record.name)) {
+    return status::fail(d.path + ": record name '" + record.name + "' holds whitespace");
+  }
+  std::string& out = d.buffer;
+  out.clear();
+  out += '>';
+  out += record.name;
+  if (!record.comment.empty()) {
+    out += ' ';
+    out += record.comment;
+  }
+  out += '\n';
+  const std::size_t width = d.options.line_width == 0 ? record.bases.size() : d.options.line_width;
+  for (std::size_t i = 0; i < record.bases.size(); i += width) {
+    out.append(record.bases, i, width);
+    out += '\n';
+  }
+  errno = 0;
+  if (bgzf_write(d.fp.get(), out.data(), out.size()) != static_cast<ssize_t>(out.size())) return d.write_failed();
+  return status();
+}
+
+status fasta_writer::close() {
+  impl& d = *impl_;
+  if (!d.fp) return status();
+  errno = 0;
+  const int r = bgzf_close(d.fp.release());
+  if (r != 0) return d.write_failed();
+  if (d.compressed && fai_build(d.path.c_str()) != 0) {
+    return status::fail(d.path + ": written, but the .fai/.gzi index cannot be built");
+  }
+  return status();
+}
+
+}  // namespace dnafill::bio

@@ -1,0 +1,44 @@
+// FASTA writing through htslib: plain text, or bgzip plus a faidx index when the name ends in .gz.
+#pragma once
+
+#include <cstddef>
+#include <memory>
+#include <string>
+
+#include "bio/fasta.h"
+#include "bio/status.h"
+
+namespace dnafill::bio {
+
+struct fasta_writer_options {
+  std::size_t line_width = 60;  // bases per line; 0 writes each sequence on one line
+};
+
+// Writes sequence_records as FASTA (">name comment", then the bases wrapped at line_width).
+// A path ending in ".gz" is written BGZF-compressed and, on close(), indexed: PATH.fai and PATH.gzi,
+// so the file serves region fetches at once. "-" is standard output (never compressed).
+// Not thread-safe; owns its htslib handle. Destroying an unclosed writer closes it, ignoring errors:
+// call close() to learn whether everything reached the disk.
+class fasta_writer {
+ public:
+  fasta_writer();
+  ~fasta_writer();
+  fasta_writer(const fasta_writer&) = delete;
+  fasta_writer& operator=(const fasta_writer&) = delete;
+
+  // Creates or truncates `path`. Fails with "PATH: cannot create: reason".
+  status open(const std::string& path, const fasta_writer_options& options = {});
+
+  // Errors: a record without a name or with a name holding whitespace (it would not read back),
+  // a write failure (disk full, closed pipe).
+  status write(const sequence_record& record);
+
+  // Flushes, closes, and for .gz builds the index. Errors as write(), plus index failures.
+  status close();
+
+ private:
+  struct impl;
+  std::unique_ptr<impl> impl_;
+};
+
+}  // namespace dnafill::bio

@@ -1,0 +1,63 @@
+// Private helpers shared by the bio/ readers and writers: htslib handle ownership and logging.
+// Not part of the public API; include only from bio/*.cpp.
+#pragma once
+
+#include <htslib/bgzf.h>
+#include <htslib/faidx.h>
+#include <htslib/hts.h>
+#include <htslib/sam.h>
+
+#include <memory>
+
+namespace dnafill::bio::detail {
+
+// htslib prints its own diagnostics to stderr ("[E::bgzf_read_block] ..."). Every failure in bio/
+// is reported through dnafill::status instead, so a command prints exactly one error line; this
+// turns htslib's logging off once per process. Thread-safe (std::call_once).
+void silence_htslib_log();
+
+struct bgzf_closer {
+  void operator()(BGZF* fp) const {
+    if (fp) bgzf_close(fp);
+  }
+};
+struct hts_file_closer {
+  void operator()(htsFile* fp) const {
+    if (fp) hts_close(fp);
+  }
+};
+struct header_deleter {
+  void operator()(sam_hdr_t* h) const {
+    if (h) sam_hdr_destroy(h);
+  }
+};
+struct bam1_deleter {
+  void operator()(bam1_t* b) const {
+    if (b) bam_destroy1(b);
+  }
+};
+struct index_deleter {
+  void operator()(hts_idx_t* idx) const {
+    if (idx) hts_idx_destroy(idx);
+  }
+};
+struct iterator_deleter {
+  void operator()(hts_itr_t* itr) const {
+    if (itr) hts_itr_destroy(itr);
+  }
+};
+struct faidx_deleter {
+  void operator()(faidx_t* fai) const {
+    if (fai) fai_destroy(fai);
+  }
+};
+
+using bgzf_ptr = std::unique_ptr<BGZF, bgzf_closer>;
+using hts_file_ptr = std::unique_ptr<htsFile, hts_file_closer>;
+using header_ptr = std::unique_ptr<sam_hdr_t, header_deleter>;
+using bam1_ptr = std::unique_ptr<bam1_t, bam1_deleter>;
+using index_ptr = std::unique_ptr<hts_idx_t, index_deleter>;
+using iterator_ptr = std::unique_ptr<hts_itr_t, iterator_deleter>;
+using faidx_ptr = std::unique_ptr<faidx_t, faidx_deleter>;
+
+}  // namespace dnafill::bio::detail

@@ -1,0 +1,45 @@
+// Random access to a FASTA file through its faidx index (PATH.fai, plus PATH.gzi when bgzipped).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "bio/region.h"
+#include "bio/status.h"
+
+namespace dnafill::bio {
+
+// Owns its htslib faidx handle. Not thread-safe (htslib's faidx keeps a file position); one object
+// per thread. Fetched bases keep the file's case.
+class indexed_fasta {
+ public:
+  indexed_fasta();
+  ~indexed_fasta();
+  indexed_fasta(const indexed_fasta&) = delete;
+  indexed_fasta& operator=(const indexed_fasta&) = delete;
+
+  // Opens `path` with its index. A missing or out-of-date index is built next to the file when the
+  // folder is writable. Fails when no index can be had (plain gzip, read-only folder, a file faidx
+  // cannot index such as one with uneven line lengths or FASTQ): callers then read the file
+  // sequentially, as sequence_source does.
+  status open(const std::string& path);
+
+  // Length of a contig, -1 when the index has no such name.
+  std::int64_t contig_length(std::string_view name) const;
+  std::vector<std::string> contig_names() const;
+
+  // Parses `text` against the index's contigs (parse_region with lookup) and fetches its bases.
+  status fetch(std::string_view text, region& parsed, std::string& bases);
+  // Fetches an already checked region (end resolved). Errors: unknown contig, read failure, bytes
+  // in the file that are not IUPAC codes ("PATH: record 'NAME': ...").
+  status fetch(const region& r, std::string& bases);
+
+ private:
+  struct impl;
+  std::unique_ptr<impl> impl_;
+};
+
+}  // namespace dnafill::bio

@@ -1,0 +1,157 @@
+// Masks from lowercase, from runs of N and from BED files (read through htslib's BGZF layer).
+#include "bio/mask.h"
+
+#include <htslib/kstring.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <sys/stat.h>
+
+#include "bio/htslib_util.h"
+#include "bio/sequence.h"
+
+namespace dnafill::bio {
+namespace {
+
+template <typename Predicate>
+std::vector<interval> runs_where(std::string_view bases, Predicate in_mask) {
+  std::vector<interval> out;
+  std::size_t i = 0;
+  while (i < bases.size()) {
+    if (!in_mask(bases[i])) {
+      ++i;
+      continue;
+    }
+    std::size_t j = i + 1;
+    while (j < bases.size() && in_mask(bases[j])) ++j;
+    out.push_back({static_cast<std::int64_t>(i), static_cast<std::int64_t>(j)});
+    i = j;
+  }
+  return out;
+}
+
+// Splits on runs of tabs and spaces.
+std::vector<std::string_view> split_fields(std::string_view line) {
+  std::vector<std::string_view> fields;
+  std::size_t i = 0;
+  while (i < line.size()) {
+    while (i < line.size() && (line[i] == '\t' || line[i] == ' ')) ++i;
+    const std::size_t start = i;
+    while (i < line.size() && line[i] != '\t' && line[i] != ' ') ++i;
+    if (i > start) fields.push_back(line.substr(start, i - start));
+  }
+  return fields;
+}
+
+bool parse_coordinate(std::string_view s, std::int64_t& value) {
+  if (s.empty() || s.size() > 15) return false;
+  value = 0;
+  for (char c : s) {
+    if (c < '0' || c > '9') return false;
+    value = value * 10 + (c - '0');
+  }
+  return true;
+}
+
+bool skipped_line(std::string_view line) {
+  return line.empty() || line[0] == '#' || line.substr(0, 5) == "track" || line.substr(0, 7) == "browser" ||
+         split_fields(line).empty();
+}
+
+status parse_bed_line(std::string_view line, interval_map& out, std::string& problem) {
+  const std::vector<std::string_view> fields = split_fields(line);
+  if (fields.size() < 3) {
+    problem = "expected at least 3 columns (name, start, end), found " + std::to_string(fields.size());
+    return status::fail(problem);
+  }
+  interval iv;
+  if (!parse_coordinate(fields[1], iv.start)) problem = "start '" + std::string(fields[1]) + "' is not a number";
+  else if (!parse_coordinate(fields[2], iv.end)) problem = "end '" + std::string(fields[2]) + "' is not a number";
+  else if (iv.end < iv.start) problem = "end " + std::to_string(iv.end) + " is before start " + std::to_string(iv.start);
+  if (!problem.empty()) return status::fail(problem);
+  out[std::string(fields[0])].push_back(iv);
+  return status();
+}
+
+}  // namespace
+
+std::vector<interval> lowercase_mask(std::string_view bases) {
+  return runs_where(bases, [](char c) { return c >= 'a' && c <= 'z'; });
+}
+
+std::vector<interval> n_mask(std::string_view bases) {
+  return runs_where(bases, [](char c) { return c == 'N' || c == 'n'; });
+}
+
+std::vector<interval> unknown_base_mask(std::string_view bases) {
+  return runs_where(bases, [](char c) { return !is_acgt(c); });
+}
+
+std::vector<interval> merge_intervals(std::vector<interval> intervals) {
+  std::sort(intervals.begin(), intervals.end(),
+            [](const interval& a, const interval& b) { return a.start < b.start || (a.start == b.start && a.end < b.end); });
+  std::vector<interval> out;
+  for (const interval& iv : intervals) {
+    if (iv.end <= iv.start) continue;
+    if (!out.empty() && iv.start <= out.back().end) {
+      out.back().end = std::max(out.back().end, iv.end);
+    } else {
+      out.push_back(iv);
+    }
+  }
+  return out;
+}
+
+std::int64_t covered_bases(const std::vector<interval>& intervals) {
+  std::int64_t n = 0;
+  for (const interval& iv : intervals) n += iv.end - iv.start;
+  return n;
+}
+
+status read_bed(const std::string& path, interval_map& out) {
+  detail::silence_htslib_log();
+  out.clear();
+  struct stat st;
+  if (stat(path.c_str(), &st) != 0) return status::fail(path + ": cannot open: " + std::strerror(errno));
+  if (S_ISDIR(st.st_mode)) return status::fail(path + ": cannot open: is a directory");
+  detail::bgzf_ptr fp(bgzf_open(path.c_str(), "r"));
+  if (!fp) return status::fail(path + ": cannot open");
+  kstring_t line = {0, 0, nullptr};
+  long line_no = 0;
+  status result;
+  int n;
+  while ((n = bgzf_getline(fp.get(), '\n', &line)) >= 0) {
+    ++line_no;
+    std::string_view text(line.s, line.l);
+    if (!text.empty() && text.back() == '\r') text.remove_suffix(1);
+    if (skipped_line(text)) continue;
+    std::string problem;
+    if (!parse_bed_line(text, out, problem).ok()) {
+      result = status::fail(path + ": line " + std::to_string(line_no) + ": " + problem);
+      break;
+    }
+  }
+  std::free(line.s);
+  if (result.ok() && n < -1) result = status::fail(path + ": line " + std::to_string(line_no + 1) + ": cannot read: truncated or corrupt compressed data");
+  if (result.ok() && out.empty()) result = status::fail(path + ": no intervals in the BED file");
+  if (!result.ok()) {
+    out.clear();
+    return result;
+  }
+  for (auto& entry : out) entry.second = merge_intervals(std::move(entry.second));
+  return status();
+}
+
+status check_intervals(const std::string& record, const std::vector<interval>& intervals, std::int64_t length) {
+  for (const interval& iv : intervals) {
+    if (iv.start < 0 || iv.end > length || iv.end < iv.start) {
+      return status::fail("record '" + record + "': interval " + std::to_string(iv.start) + "-" +
+                          std::to_string(iv.end) + " lies outside the record (length " + std::to_string(length) + ")");
+    }
+  }
+  return status();
+}
+
+}  // namespace dnafill::bio

@@ -1,0 +1,49 @@
+// Masks: which bases of a record to regenerate, as 0-based half-open intervals, from lowercase
+// letters, from runs of N, or from a BED file.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "bio/status.h"
+
+namespace dnafill::bio {
+
+struct interval {
+  std::int64_t start = 0;  // 0-based, inclusive
+  std::int64_t end = 0;    // 0-based, exclusive
+  bool operator==(const interval& o) const { return start == o.start && end == o.end; }
+};
+
+// Maximal runs of lowercase letters (soft-masked bases).
+std::vector<interval> lowercase_mask(std::string_view bases);
+
+// Maximal runs of N or n. Other ambiguity codes (R, Y, ...) are not included: see unknown_base_mask.
+std::vector<interval> n_mask(std::string_view bases);
+
+// Maximal runs of anything that is not A, C, G or T (N and the other IUPAC ambiguity codes).
+std::vector<interval> unknown_base_mask(std::string_view bases);
+
+// Sorts and merges overlapping or touching intervals; drops empty ones.
+std::vector<interval> merge_intervals(std::vector<interval> intervals);
+
+// Total number of bases covered (intervals assumed merged).
+std::int64_t covered_bases(const std::vector<interval>& intervals);
+
+// Per record name, its merged intervals.
+using interval_map = std::map<std::string, std::vector<interval>>;
+
+// Reads a BED file (plain, gzip or bgzip; streamed): name, start, end (0-based half-open, the BED
+// convention) in the first three tab- or space-separated columns; further columns ignored; blank
+// lines and lines starting with '#', "track" or "browser" skipped. Intervals are merged per name.
+// Errors ("PATH: line N: problem"): fewer than 3 columns, a bad number, end before start, an empty
+// file (no intervals), read failures.
+status read_bed(const std::string& path, interval_map& out);
+
+// Checks that every interval fits in a record of `length` bases. Error names the record and interval.
+status check_intervals(const std::string& record, const std::vector<interval>& intervals, std::int64_t length);
+
+}  // namespace dnafill::bio

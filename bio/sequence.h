@@ -1,0 +1,67 @@
+// Sequence utilities: IUPAC codes, reverse complement, GC fraction, homopolymer runs.
+// Pure functions over std::string_view; no allocation except where a string or vector is returned.
+// All functions are thread-safe and never fail: characters outside IUPAC are passed through or
+// ignored as each function says.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace dnafill::bio {
+
+// The IUPAC nucleotide codes accepted in input: A C G T U R Y S W K M B D H V N, either case.
+bool is_iupac_base(char c);
+
+// True for A C G T in either case (a base the model can learn and predict).
+bool is_acgt(char c);
+
+// The set of concrete bases a code stands for, as bits A=1 C=2 G=4 T=8 (U counts as T).
+// 0 for characters that are not IUPAC codes.
+std::uint8_t iupac_bases(char c);
+
+// True when every base `base` may stand for is allowed by `pattern` (both IUPAC; case ignored).
+// So a concrete base matches any code that includes it, and an N in a sequence matches only N.
+bool iupac_covers(char pattern, char base);
+
+// IUPAC complement keeping case (A<->T, C<->G, R<->Y, K<->M, B<->V, D<->H, S, W, N unchanged;
+// U -> A). Any other character is returned unchanged.
+char complement_base(char c);
+
+std::string reverse_complement(std::string_view seq);
+void reverse_complement_in_place(std::string& seq);
+
+// Upper-cases letters; other characters unchanged.
+std::string to_upper_bases(std::string_view seq);
+
+// Bases that decide GC content: G C S count as GC, A T U W as AT; other codes (N, R, Y, ...)
+// are unknown and count as neither.
+struct gc_counts {
+  std::size_t gc = 0;
+  std::size_t at = 0;
+  // gc / (gc + at); 0.0 when no base is known.
+  double fraction() const;
+};
+gc_counts count_gc(std::string_view seq);
+double gc_fraction(std::string_view seq);
+
+// GC fraction of each window of `window` bases, starting at 0, step, 2*step, ... while the
+// window fits. A sequence shorter than `window` gives one value over the whole sequence; an
+// empty sequence, window 0 or step 0 give an empty vector.
+std::vector<double> sliding_gc_fraction(std::string_view seq, std::size_t window, std::size_t step = 1);
+
+// A maximal run of one concrete base (case ignored). Runs of N or other ambiguity codes are not
+// homopolymers: the base is unknown.
+struct homopolymer_run {
+  std::size_t start = 0;   // 0-based
+  std::size_t length = 0;
+  char base = 'A';         // upper case
+};
+// Every run of at least `min_length` bases (min_length 0 is treated as 1), in order.
+std::vector<homopolymer_run> homopolymer_runs(std::string_view seq, std::size_t min_length = 1);
+// Length of the longest run (0 for a sequence without A/C/G/T).
+std::size_t longest_homopolymer(std::string_view seq);
+
+}  // namespace dnafill::bio

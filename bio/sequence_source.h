@@ -1,0 +1,50 @@
+// Any supported sequence file as one stream of named sequences: FASTA, FASTQ (plain, gzip, bgzip),
+// SAM, BAM, CRAM; the whole file or one region. What `dnafill view` prints and batch jobs read.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "bio/alignment_reader.h"
+#include "bio/fasta.h"
+#include "bio/status.h"
+
+namespace dnafill::bio {
+
+struct source_options {
+  std::string region;              // samtools-style NAME[:START[-END]]; empty reads every record
+  alignment_options alignments;    // used for SAM/BAM/CRAM only
+};
+
+// Detects the format from the file's content, not its name. With a region:
+//  - FASTA: fetched through the faidx index (built next to the file when missing and the folder is
+//    writable); when no index can be had (plain gzip, read-only folder, stdin) the file is read
+//    sequentially up to the first record of that name. One record comes out, named "NAME" for a
+//    whole contig and "NAME:START-END" (1-based inclusive, as samtools faidx) otherwise.
+//  - FASTQ: read sequentially, as FASTA without index.
+//  - SAM/BAM/CRAM: the reads overlapping the region (alignment_reader::set_region).
+// "-" is standard input, read as FASTA or FASTQ. Not thread-safe; owns the reader it opens.
+class sequence_source {
+ public:
+  sequence_source();
+  ~sequence_source();
+  sequence_source(const sequence_source&) = delete;
+  sequence_source& operator=(const sequence_source&) = delete;
+
+  // Errors: the file cannot be opened; it is a format dnafill does not read (VCF, an index, ...);
+  // a bad or unknown region (for indexed files: checked here, before any record is read).
+  status open(const std::string& path, const source_options& options = {});
+
+  // As fasta_reader::next: false at the end or on error, error() tells which.
+  bool next(sequence_record& record);
+  const status& error() const;
+
+  // "FASTA/FASTQ", "SAM", "BAM" or "CRAM" once open.
+  const std::string& format_name() const;
+
+ private:
+  struct impl;
+  std::unique_ptr<impl> impl_;
+};
+
+}  // namespace dnafill::bio

@@ -1,0 +1,112 @@
+// Checkpoints: the model's weights as float32 safetensors, config and training facts in __metadata__.
+#include <cstdlib>
+#include <cstring>
+#include <unistd.h>
+
+#include <torch/torch.h>
+
+#include "core/model_internal.h"
+#include "core/safetensors.h"
+
+#ifndef DNAFILL_SOURCE_MODELS_DIR
+#define DNAFILL_SOURCE_MODELS_DIR ""
+#endif
+
+namespace dnafill::core {
+namespace {
+
+std::string shape_text(const std::vector<int64_t>& shape) {
+  std::string s = "[";
+  for (std::size_t i = 0; i < shape.size(); ++i) s += (i ? ", " : "") + std::to_string(shape[i]);
+  return s + "]";
+}
+
+st_tensor to_st_tensor(const std::string& name, const torch::Tensor& value) {
+  auto cpu = value.detach().to(torch::kCPU, torch::kFloat32).contiguous();
+  st_tensor t;
+  t.name = name;
+  t.dtype = st_dtype::f32;
+  t.shape = cpu.sizes().vec();
+  const auto* bytes = static_cast<const std::uint8_t*>(cpu.data_ptr());
+  t.data.assign(bytes, bytes + cpu.numel() * sizeof(float));
+  return t;
+}
+
+// Copies the file's tensor into `param` after checking that it is the tensor the architecture expects.
+status load_parameter(const std::string& path, const model_config& config, const std::string& name,
+                      const st_file& file, torch::Tensor& param) {
+  const st_tensor* t = file.find(name);
+  if (!t) return status::fail(path + ": tensor '" + name + "' is missing (not a " + config.preset + " model?)");
+  if (t->dtype != st_dtype::f32)
+    return status::fail(path + ": tensor '" + name + "' is " + dtype_name(t->dtype) + ", expected F32");
+  if (t->shape != param.sizes().vec())
+    return status::fail(path + ": tensor '" + name + "' has shape " + shape_text(t->shape) + " but the config (preset '" +
+                        config.preset + "') needs " + shape_text(param.sizes().vec()));
+  torch::NoGradGuard no_grad;
+  std::memcpy(param.data_ptr(), t->data.data(), t->data.size());
+  return {};
+}
+
+std::string executable_dir() {
+  char buffer[4096];
+  const auto n = readlink("/proc/self/exe", buffer, sizeof buffer - 1);
+  if (n <= 0) return {};
+  std::string exe(buffer, static_cast<std::size_t>(n));
+  return exe.substr(0, exe.find_last_of('/'));
+}
+
+bool readable(const std::string& path) { return !path.empty() && access(path.c_str(), R_OK) == 0; }
+
+}  // namespace
+
+const model_config& mdm_model::config() const { return impl_->config; }
+const std::map<std::string, std::string>& mdm_model::metadata() const { return impl_->metadata; }
+const std::string& mdm_model::path() const { return impl_->path; }
+
+mdm_model wrap_model(const model_config& config, mdm_transformer net) {
+  mdm_model model;
+  model.impl_ = std::make_shared<mdm_model::impl>();
+  model.impl_->config = config;
+  model.impl_->net = std::move(net);
+  return model;
+}
+
+status save_model(const std::string& path, const mdm_model& model, std::map<std::string, std::string> metadata) {
+  st_file file;
+  file.metadata = std::move(metadata);
+  file.metadata["format"] = "pt";  // what Python's safetensors expects of torch weights
+  file.metadata[metadata_config] = model.config().to_json();
+  for (const auto& item : model.impl_->net->named_parameters()) file.tensors.push_back(to_st_tensor(item.key(), item.value()));
+  return write_safetensors(path, file);
+}
+
+status load_model(const std::string& path, mdm_model& out) {
+  st_file file;
+  if (auto s = read_safetensors(path, file); !s) return s;
+  const auto config_entry = file.metadata.find(metadata_config);
+  if (config_entry == file.metadata.end())
+    return status::fail(path + ": not a dnafill checkpoint (no '" + std::string(metadata_config) + "' in __metadata__)");
+  model_config config;
+  if (auto s = model_config::from_json(config_entry->second, path, config); !s) return s;
+  mdm_transformer net(config);
+  auto params = net->named_parameters();
+  for (auto& item : params)
+    if (auto s = load_parameter(path, config, item.key(), file, item.value()); !s) return s;
+  if (file.tensors.size() != params.size())
+    return status::fail(path + ": " + std::to_string(file.tensors.size()) + " tensors, the config (preset '" +
+                        config.preset + "') needs " + std::to_string(params.size()));
+  net->eval();
+  out = wrap_model(config, net);
+  out.impl_->metadata = std::move(file.metadata);
+  out.impl_->path = path;
+  return {};
+}
+
+std::string default_model_path() {
+  if (const char* env = std::getenv("DNAFILL_MODEL"); env && *env) return env;
+  const std::string installed = executable_dir() + "/../share/dnafill/models/small.safetensors";
+  if (readable(installed)) return installed;
+  return std::string(DNAFILL_SOURCE_MODELS_DIR) + "/small.safetensors";
+}
+
+}  // namespace dnafill::core

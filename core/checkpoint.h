@@ -1,0 +1,43 @@
+// A loaded model and its checkpoint file: safetensors with the model config in __metadata__.
+// Torch-free header: the CLI and the GUI hold models through it.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+
+#include "bio/status.h"
+#include "core/model_config.h"
+
+namespace dnafill::core {
+
+// A model ready for inference (weights on CPU, eval mode). Copies share the same weights; a model may
+// be used by one thread at a time.
+class mdm_model {
+ public:
+  bool loaded() const { return impl_ != nullptr; }
+  const model_config& config() const;
+  const std::map<std::string, std::string>& metadata() const;  // the checkpoint's __metadata__
+  const std::string& path() const;                              // empty if never saved or loaded
+
+  struct impl;  // defined in core/model_internal.h
+  std::shared_ptr<impl> impl_;
+};
+
+// Metadata keys written by dnafill (all values are strings, as safetensors requires).
+constexpr const char* metadata_config = "dnafill.config";      // model_config as JSON
+constexpr const char* metadata_training = "dnafill.training";  // training facts as JSON
+
+// Reads and validates a checkpoint: the file format, the config, and every tensor's name, dtype and
+// shape against the architecture the config describes. Errors name the file and the problem.
+status load_model(const std::string& path, mdm_model& out);
+
+// Writes the weights and `metadata` (plus the config) atomically: a temp file renamed over `path`.
+status save_model(const std::string& path, const mdm_model& model, std::map<std::string, std::string> metadata);
+
+// The shipped default model: $DNAFILL_MODEL, else share/dnafill/models/ beside the installed binary,
+// else models/ of the source tree this binary was built from.
+std::string default_model_path();
+
+}  // namespace dnafill::core

@@ -1,0 +1,169 @@
+// Training corpus: FASTA -> token segments, position split, deterministic window sampling, read-ahead.
+#include "core/corpus.h"
+
+#include <algorithm>
+#include <cmath>
+#include <random>
+
+#include "bio/fasta.h"
+#include "core/masking.h"
+
+namespace dnafill::core {
+namespace {
+
+int min_real(int window) { return static_cast<int>(std::ceil(min_real_fraction * window)); }
+
+// Calls `add(name, tokens)` for every record of `path`.
+template <typename Add>
+status read_records(const std::string& path, Add add) {
+  bio::fasta_reader reader;
+  if (auto s = reader.open(path); !s) return s;
+  bio::sequence_record record;
+  std::size_t count = 0;
+  while (reader.next(record)) {
+    add(record.name, encode(record.bases));
+    ++count;
+  }
+  if (!reader.error()) return reader.error();
+  if (count == 0) return status::fail(path + ": no sequences in the file");
+  return {};
+}
+
+// Number of window starts in `tokens` whose window holds at least min_real bases (sliding count).
+std::int64_t count_usable(const std::vector<token>& tokens, int window) {
+  const auto n = static_cast<std::int64_t>(tokens.size());
+  if (n < window) return 0;
+  std::int64_t usable = 0, real = 0;
+  for (std::int64_t i = 0; i < n; ++i) {
+    real += is_base(tokens[i]);
+    if (i >= window) real -= is_base(tokens[i - window]);
+    if (i >= window - 1 && real >= min_real(window)) ++usable;
+  }
+  return usable;
+}
+
+bool is_usable(const token* start, int window) {
+  return std::count_if(start, start + window, is_base) >= min_real(window);
+}
+
+}  // namespace
+
+status training_corpus::load(const corpus_options& options, training_corpus& out) {
+  if (options.train_files.empty()) return status::fail("--train: no training file given");
+  if (options.window <= 0) return status::fail("--seq-len: must be positive");
+  if (options.valid_file.empty() && !(options.valid_fraction >= 0.0 && options.valid_fraction < 1.0))
+    return status::fail("--valid-fraction: must be in [0, 1)");
+  training_corpus corpus;
+  corpus.window_ = options.window;
+  for (const auto& path : options.train_files) {
+    auto s = read_records(path, [&](const std::string& name, std::vector<token> tokens) {
+      const auto n = static_cast<std::int64_t>(tokens.size());
+      const auto split = options.valid_file.empty()
+                             ? static_cast<std::int64_t>(std::floor(n * (1.0 - options.valid_fraction)))
+                             : n;
+      if (split < n) corpus.valid_.push_back({name, split, std::vector<token>(tokens.begin() + split, tokens.end())});
+      tokens.resize(split);
+      corpus.train_.push_back({name, 0, std::move(tokens)});
+    });
+    if (!s) return s;
+  }
+  if (!options.valid_file.empty()) {
+    auto s = read_records(options.valid_file, [&](const std::string& name, std::vector<token> tokens) {
+      corpus.valid_.push_back({name, 0, std::move(tokens)});
+    });
+    if (!s) return s;
+  }
+  std::int64_t total = 0;
+  for (const auto& segment : corpus.train_) {
+    corpus.usable_.push_back(count_usable(segment.tokens, options.window));
+    total += corpus.usable_.back();
+  }
+  if (total == 0)
+    return status::fail(options.train_files.front() + ": no usable training window: no record has " +
+                        std::to_string(options.window) + " bases (at least half of them not N) in its training part");
+  out = std::move(corpus);
+  return {};
+}
+
+std::int64_t training_corpus::train_bases() const {
+  std::int64_t n = 0;
+  for (const auto& s : train_) n += std::count_if(s.tokens.begin(), s.tokens.end(), is_base);
+  return n;
+}
+
+std::vector<token> training_corpus::sample_batch(int count, std::uint64_t seed, std::uint64_t step,
+                                                 bool rc_augment) const {
+  std::mt19937_64 rng(derive_seed(seed, step));
+  std::discrete_distribution<std::size_t> pick_segment(usable_.begin(), usable_.end());
+  std::vector<token> batch(static_cast<std::size_t>(count) * window_);
+  for (int row = 0; row < count; ++row) {
+    const auto& tokens = train_[pick_segment(rng)].tokens;
+    std::uniform_int_distribution<std::int64_t> pick_start(0, static_cast<std::int64_t>(tokens.size()) - window_);
+    std::int64_t start = pick_start(rng);
+    for (int tries = 0; tries < 64 && !is_usable(tokens.data() + start, window_); ++tries) start = pick_start(rng);
+    // Rare: a segment with few usable windows. Walk forward (wrapping) to the next one, which exists.
+    while (!is_usable(tokens.data() + start, window_)) start = (start + 1) % (pick_start.b() + 1);
+    token* out = batch.data() + static_cast<std::size_t>(row) * window_;
+    std::copy_n(tokens.begin() + start, window_, out);
+    if (rc_augment && std::bernoulli_distribution(0.5)(rng)) reverse_complement(out, window_);
+  }
+  return batch;
+}
+
+std::vector<std::vector<token>> tile_windows(const std::vector<corpus_segment>& segments, int length, int limit) {
+  std::vector<std::vector<token>> all;
+  for (const auto& segment : segments) {
+    const auto& t = segment.tokens;
+    for (std::size_t start = 0; start < t.size(); start += length) {
+      const int n = static_cast<int>(std::min<std::size_t>(length, t.size() - start));
+      if (std::count_if(t.begin() + start, t.begin() + start + n, is_base) >= min_real(n))
+        all.emplace_back(t.begin() + start, t.begin() + start + n);
+    }
+  }
+  if (limit <= 0 || static_cast<int>(all.size()) <= limit) return all;
+  std::vector<std::vector<token>> picked;  // evenly spaced across the whole held-out part
+  for (int i = 0; i < limit; ++i) picked.push_back(std::move(all[static_cast<std::size_t>(i) * all.size() / limit]));
+  return picked;
+}
+
+batch_prefetcher::batch_prefetcher(const training_corpus& corpus, int batch, std::uint64_t seed, bool rc_augment,
+                                   std::uint64_t first_step, int depth)
+    : corpus_(corpus), batch_(batch), seed_(seed), rc_augment_(rc_augment), depth_(depth), next_step_(first_step) {
+  worker_ = std::thread([this] { run(); });
+}
+
+batch_prefetcher::~batch_prefetcher() {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    stop_ = true;
+  }
+  changed_.notify_all();
+  worker_.join();
+}
+
+void batch_prefetcher::run() {
+  for (;;) {
+    {
+      std::unique_lock<std::mutex> lock(mutex_);
+      changed_.wait(lock, [this] { return stop_ || queue_.size() < depth_; });
+      if (stop_) return;
+    }
+    auto batch = corpus_.sample_batch(batch_, seed_, next_step_++, rc_augment_);
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      queue_.push_back(std::move(batch));
+    }
+    changed_.notify_all();
+  }
+}
+
+std::vector<token> batch_prefetcher::next() {
+  std::unique_lock<std::mutex> lock(mutex_);
+  changed_.wait(lock, [this] { return !queue_.empty(); });
+  auto batch = std::move(queue_.front());
+  queue_.pop_front();
+  changed_.notify_all();
+  return batch;
+}
+
+}  // namespace dnafill::core

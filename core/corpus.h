@@ -1,0 +1,87 @@
+// Training data: FASTA records as tokens, split by position into train and validation, sampled as
+// random windows that are a pure function of (seed, step), read ahead on a worker thread.
+#pragma once
+
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "bio/status.h"
+#include "core/tokens.h"
+
+namespace dnafill::core {
+
+// A stretch of one record, as tokens (N and IUPAC codes are MASK).
+struct corpus_segment {
+  std::string record;
+  std::int64_t start = 0;  // 0-based offset in the record
+  std::vector<token> tokens;
+};
+
+struct corpus_options {
+  std::vector<std::string> train_files;  // FASTA (plain, gzip, bgzip)
+  std::string valid_file;                // optional; without it the last valid_fraction of each record
+  double valid_fraction = 0.1;           // is held out
+  int window = 1024;                     // tokens per training window
+};
+
+// A window is usable when at least half of it is real bases: mostly-N windows teach nothing.
+constexpr double min_real_fraction = 0.5;
+
+class training_corpus {
+ public:
+  // Reads every file; fails with the reader's message, or when no window of `window` tokens is usable.
+  static status load(const corpus_options& options, training_corpus& out);
+
+  const std::vector<corpus_segment>& train() const { return train_; }
+  const std::vector<corpus_segment>& valid() const { return valid_; }
+  std::int64_t train_bases() const;  // real bases (not N) in the training split
+  int window() const { return window_; }
+
+  // `count` windows of window() tokens, row-major, for batch `step` of the stream `seed`; each is
+  // reverse-complemented with probability 1/2 when `rc_augment`.
+  std::vector<token> sample_batch(int count, std::uint64_t seed, std::uint64_t step, bool rc_augment) const;
+
+ private:
+  std::vector<corpus_segment> train_, valid_;
+  std::vector<std::int64_t> usable_;  // per train segment: number of usable window starts
+  int window_ = 0;
+};
+
+// Evenly spaced, non-overlapping usable windows of `length` tokens from `segments`, at most `limit`:
+// a fixed validation set. Windows may be shorter than `length` only if a segment is.
+std::vector<std::vector<token>> tile_windows(const std::vector<corpus_segment>& segments, int length, int limit);
+
+// Computes batches step, step+1, ... on a worker thread, `depth` ahead of the consumer.
+// Batches come out in step order, identical to calling sample_batch in the loop. The destructor stops
+// and joins the worker.
+class batch_prefetcher {
+ public:
+  batch_prefetcher(const training_corpus& corpus, int batch, std::uint64_t seed, bool rc_augment,
+                   std::uint64_t first_step, int depth = 4);
+  ~batch_prefetcher();
+  batch_prefetcher(const batch_prefetcher&) = delete;
+  batch_prefetcher& operator=(const batch_prefetcher&) = delete;
+
+  std::vector<token> next();
+
+ private:
+  void run();
+  const training_corpus& corpus_;
+  const int batch_;
+  const std::uint64_t seed_;
+  const bool rc_augment_;
+  const std::size_t depth_;
+  std::uint64_t next_step_;
+  std::mutex mutex_;  // guards queue_ and stop_
+  std::condition_variable changed_;
+  std::deque<std::vector<token>> queue_;
+  bool stop_ = false;
+  std::thread worker_;
+};
+
+}  // namespace dnafill::core

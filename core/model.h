@@ -1,0 +1,63 @@
+// The MDM network: a bidirectional transformer (RoPE, pre-norm RMSNorm, SwiGLU, no time input).
+// Internal to core/: it includes <torch/torch.h>; code outside core/ uses core/checkpoint.h.
+#pragma once
+
+#include <torch/torch.h>
+
+#include "core/model_config.h"
+
+namespace dnafill::core {
+
+// x * rsqrt(mean(x^2) + eps) * weight
+struct rms_normImpl : torch::nn::Module {
+  rms_normImpl(int dim, double eps);
+  torch::Tensor forward(const torch::Tensor& x);
+  torch::Tensor weight;
+  double eps;
+};
+TORCH_MODULE(rms_norm);
+
+// Multi-head self-attention over the whole window (bidirectional), rotary positions on q and k.
+struct self_attentionImpl : torch::nn::Module {
+  explicit self_attentionImpl(const model_config& config);
+  torch::Tensor forward(const torch::Tensor& x, const torch::Tensor& cos, const torch::Tensor& sin);
+  int n_heads;
+  torch::nn::Linear qkv{nullptr}, out{nullptr};
+};
+TORCH_MODULE(self_attention);
+
+// SwiGLU MLP: down(silu(gate(x)) * up(x)); gate and up share one matrix.
+struct swiglu_mlpImpl : torch::nn::Module {
+  explicit swiglu_mlpImpl(const model_config& config);
+  torch::Tensor forward(const torch::Tensor& x);
+  torch::nn::Linear gate_up{nullptr}, down{nullptr};
+};
+TORCH_MODULE(swiglu_mlp);
+
+struct transformer_blockImpl : torch::nn::Module {
+  explicit transformer_blockImpl(const model_config& config);
+  torch::Tensor forward(const torch::Tensor& x, const torch::Tensor& cos, const torch::Tensor& sin);
+  rms_norm attention_norm{nullptr}, mlp_norm{nullptr};
+  self_attention attention{nullptr};
+  swiglu_mlp mlp{nullptr};
+};
+TORCH_MODULE(transformer_block);
+
+// tokens (B, L) int64 in [0, vocab) -> logits (B, L, 4) over A C G T. The head has no MASK output, so
+// the MASK probability is zero by construction (MDLM's SUBS parameterisation). There is no time input:
+// the optimal masked model does not depend on t (Zheng et al.; RADD).
+struct mdm_transformerImpl : torch::nn::Module {
+  explicit mdm_transformerImpl(const model_config& config);
+  torch::Tensor forward(const torch::Tensor& tokens);
+  model_config config;
+  torch::nn::Embedding embedding{nullptr};
+  torch::nn::ModuleList blocks;
+  rms_norm final_norm{nullptr};
+  torch::nn::Linear head{nullptr};
+};
+TORCH_MODULE(mdm_transformer);
+
+// Rotary tables (L, head_dim/2) for positions 0..length-1, float32 on `device`.
+std::pair<torch::Tensor, torch::Tensor> rope_tables(int length, int head_dim, double base, torch::Device device);
+
+}  // namespace dnafill::core

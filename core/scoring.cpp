@@ -1,0 +1,105 @@
+// Monte-Carlo NELBO scoring of whole sequences, window by window, K stratified draws per window.
+#include "core/scoring.h"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+
+#include "core/model_internal.h"
+#include "core/objective.h"
+
+namespace dnafill::core {
+namespace {
+
+struct window_ref {
+  const std::vector<token>* sequence;
+  std::size_t start;
+  int length;
+};
+
+// Windows grouped by length so that each forward pass has one shape.
+std::map<int, std::vector<window_ref>> split_windows(const std::vector<std::vector<token>>& sequences, int window) {
+  std::map<int, std::vector<window_ref>> by_length;
+  for (const auto& seq : sequences)
+    for (std::size_t start = 0; start < seq.size(); start += window) {
+      const int n = static_cast<int>(std::min<std::size_t>(window, seq.size() - start));
+      if (std::any_of(seq.begin() + start, seq.begin() + start + n, is_base))
+        by_length[n].push_back({&seq, start, n});
+    }
+  return by_length;
+}
+
+// Scores `group` (windows of equal length) with K draws each, adding to `result`.
+void score_group(mdm_transformer& net, const std::vector<window_ref>& group, const score_options& options,
+                 std::uint64_t& draw_index, score_result& result) {
+  const int k = options.mc_draws, length = group.front().length;
+  const int windows = static_cast<int>(group.size());
+  std::vector<token> clean(static_cast<std::size_t>(windows) * k * length);
+  for (int w = 0; w < windows; ++w)
+    for (int d = 0; d < k; ++d)
+      std::copy_n(group[w].sequence->begin() + group[w].start, length,
+                  clean.begin() + (static_cast<std::size_t>(w) * k + d) * length);
+  // One masking call per window keeps its K draws stratified among themselves.
+  masked_batch all;
+  std::vector<double> weights;
+  for (int w = 0; w < windows; ++w) {
+    std::mt19937_64 rng(derive_seed(options.seed, draw_index++));
+    std::vector<token> rows(clean.begin() + static_cast<std::size_t>(w) * k * length,
+                            clean.begin() + static_cast<std::size_t>(w + 1) * k * length);
+    auto m = mask_batch(rows, k, length, options.objective, rng);
+    all.input.insert(all.input.end(), m.input.begin(), m.input.end());
+    all.is_target.insert(all.is_target.end(), m.is_target.begin(), m.is_target.end());
+    all.weight.insert(all.weight.end(), m.weight.begin(), m.weight.end());
+    result.bases += m.real_bases[0];
+  }
+  all.batch = windows * k;
+  all.length = length;
+  auto tensors = to_tensors(clean, all, torch::kCPU);
+  auto nelbo = nelbo_per_sequence(net->forward(tensors.input), tensors).view({windows, k});
+  auto mean = nelbo.mean(1);
+  result.nats += mean.sum().item<double>();
+  if (k > 1) result.variance += (nelbo.var(1) / k).sum().item<double>();
+  result.windows += windows;
+}
+
+}  // namespace
+
+status score_options::validate(const model_config& config) const {
+  if (mc_draws < 1 || mc_draws > 4096) return status::fail("--mc: must be in 1..4096, got " + std::to_string(mc_draws));
+  if (window < 0 || window > config.context_length)
+    return status::fail("--window: must be in 1.." + std::to_string(config.context_length) +
+                        " (the model's context length), got " + std::to_string(window));
+  if (batch_rows < 1) return status::fail("--batch: must be positive");
+  return {};
+}
+
+double score_result::bits_per_base() const { return bases > 0 ? nats / (bases * std::log(2.0)) : 0.0; }
+double score_result::standard_error_bits() const {
+  return bases > 0 ? std::sqrt(variance) / (bases * std::log(2.0)) : 0.0;
+}
+
+status score_sequences(const mdm_model& model, const std::vector<std::vector<token>>& sequences,
+                       const score_options& options, score_result& result, const score_progress& progress) {
+  if (auto s = options.validate(model.config()); !s) return s;
+  const int window = options.window > 0 ? options.window : model.config().context_length;
+  const auto by_length = split_windows(sequences, window);
+  std::int64_t total = 0, done = 0;
+  for (const auto& [length, group] : by_length) total += static_cast<std::int64_t>(group.size());
+  if (total == 0) return status::fail("nothing to score: no window holds a base other than N");
+  torch::NoGradGuard no_grad;
+  auto net = model.impl_->net;
+  net->eval();
+  result = {};
+  std::uint64_t draw_index = 0;
+  const int per_pass = std::max(1, options.batch_rows / options.mc_draws);
+  for (const auto& [length, group] : by_length)
+    for (std::size_t first = 0; first < group.size(); first += per_pass) {
+      const auto last = std::min(group.size(), first + per_pass);
+      score_group(net, {group.begin() + first, group.begin() + last}, options, draw_index, result);
+      done += static_cast<std::int64_t>(last - first);
+      if (progress && !progress(done, total)) return status::fail("cancelled");
+    }
+  return {};
+}
+
+}  // namespace dnafill::core

@@ -1,0 +1,42 @@
+// Bits per base of sequences under a model: Monte-Carlo draws of the NELBO, window by window.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <vector>
+
+#include "bio/status.h"
+#include "core/checkpoint.h"
+#include "core/masking.h"
+#include "core/tokens.h"
+
+namespace dnafill::core {
+
+struct score_options {
+  int mc_draws = 8;       // K masking draws per window, stratified across the K (lower variance)
+  int window = 0;         // tokens per window; 0 = the model's context length
+  int batch_rows = 32;    // rows per forward pass (draws of one or more windows of equal length)
+  std::uint64_t seed = 1;  // the draws are a pure function of the seed: scores are reproducible
+  objective_kind objective = objective_kind::count;  // count: uniform logits give exactly 2.0
+
+  status validate(const model_config& config) const;  // names the bad option (--mc, --window)
+};
+
+struct score_result {
+  double nats = 0.0;          // summed NELBO estimate over all windows
+  std::int64_t bases = 0;     // real bases scored (N excluded)
+  std::int64_t windows = 0;
+  double variance = 0.0;      // of `nats`, from the spread of the K draws within each window
+  double bits_per_base() const;
+  double standard_error_bits() const;  // of bits_per_base
+};
+
+// Called after each batch with (windows done, windows in all); return false to cancel.
+using score_progress = std::function<bool(std::int64_t, std::int64_t)>;
+
+// Splits each sequence into windows (the last one may be shorter) and scores every real base. The NELBO
+// is an upper bound on the negative log-likelihood, so bits/base here is an upper bound too.
+status score_sequences(const mdm_model& model, const std::vector<std::vector<token>>& sequences,
+                       const score_options& options, score_result& result, const score_progress& progress = {});
+
+}  // namespace dnafill::core

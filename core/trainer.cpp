@@ -1,0 +1,271 @@
+// The training loop: batches from the corpus, masking, NELBO, AdamW with warmup + cosine, EMA,
+// validation, checkpoints and an exact resume.
+#include "core/trainer.h"
+
+#include <cerrno>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+
+#include <nlohmann/json.hpp>
+#include <torch/torch.h>
+
+#include "core/model_internal.h"
+#include "core/objective.h"
+#include "core/runtime.h"
+#include "core/scoring.h"
+
+namespace dnafill::core {
+namespace {
+
+// Masks are drawn from their own stream so that they do not depend on how windows were drawn.
+constexpr std::uint64_t mask_stream = 0x6d61736b;  // "mask"
+constexpr std::uint64_t valid_seed = 12345;        // the same held-out draws at every validation
+
+using clock_type = std::chrono::steady_clock;
+
+std::int64_t warmup_of(const train_options& o) {
+  return o.warmup_steps >= 0 ? o.warmup_steps : std::min<std::int64_t>(1000, o.steps / 20);
+}
+
+double learning_rate(const train_options& o, std::int64_t step) {
+  const auto warmup = warmup_of(o);
+  if (step < warmup) return o.lr * static_cast<double>(step + 1) / static_cast<double>(warmup);
+  const double progress = static_cast<double>(step - warmup) / static_cast<double>(std::max<std::int64_t>(1, o.steps - warmup));
+  const double cosine = 0.5 * (1.0 + std::cos(M_PI * std::min(1.0, progress)));
+  return o.lr * (o.min_lr_fraction + (1.0 - o.min_lr_fraction) * cosine);
+}
+
+// What must match between an interrupted run and its resumption for the curve to continue exactly.
+std::string run_identity(const train_options& o, const model_config& config) {
+  return nlohmann::json{{"config", config.to_json()}, {"seed", o.seed}, {"batch", o.batch},
+                        {"seq_len", o.data.window}, {"objective", objective_name(o.objective)},
+                        {"rc_augment", o.rc_augment}}
+      .dump();
+}
+
+// Everything of a run that is not a pure function of (options, step).
+struct run_state {
+  mdm_transformer net{nullptr}, ema{nullptr};
+  std::unique_ptr<torch::optim::AdamW> optimizer;
+  std::int64_t step = 0;
+  std::int64_t tokens_seen = 0;
+  double wall_seconds = 0;
+};
+
+status save_state(const std::string& path, const run_state& s, const std::string& identity) {
+  const std::string tmp = path + ".tmp";
+  try {
+    torch::serialize::OutputArchive archive, net_archive, ema_archive, optimizer_archive;
+    s.net->save(net_archive);
+    s.ema->save(ema_archive);
+    s.optimizer->save(optimizer_archive);
+    archive.write("net", net_archive);
+    archive.write("ema", ema_archive);
+    archive.write("optimizer", optimizer_archive);
+    archive.write("step", torch::tensor(s.step, torch::kInt64));
+    archive.write("tokens_seen", torch::tensor(s.tokens_seen, torch::kInt64));
+    archive.write("wall_seconds", torch::tensor(s.wall_seconds, torch::kFloat64));
+    archive.write("identity", c10::IValue(identity));
+    archive.save_to(tmp);
+  } catch (const c10::Error& e) {
+    std::remove(tmp.c_str());
+    return status::fail(path + ": cannot write the training state: " + e.what_without_backtrace());
+  }
+  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
+    std::remove(tmp.c_str());
+    return status::fail(path + ": cannot write the training state: " + std::strerror(errno));
+  }
+  return {};
+}
+
+status load_state(const std::string& path, run_state& s, const std::string& identity) {
+  try {
+    torch::serialize::InputArchive archive, net_archive, ema_archive, optimizer_archive;
+    archive.load_from(path);
+    c10::IValue stored;
+    archive.read("identity", stored);
+    if (stored.toStringRef() != identity)
+      return status::fail(path + ": --resume: the interrupted run had other settings (" + stored.toStringRef() +
+                          "); resume with the same preset, seed, batch, seq-len and objective");
+    archive.read("net", net_archive);
+    archive.read("ema", ema_archive);
+    archive.read("optimizer", optimizer_archive);
+    s.net->load(net_archive);
+    s.ema->load(ema_archive);
+    s.optimizer->load(optimizer_archive);
+    torch::Tensor step, tokens, wall;
+    archive.read("step", step);
+    archive.read("tokens_seen", tokens);
+    archive.read("wall_seconds", wall);
+    s.step = step.item<std::int64_t>();
+    s.tokens_seen = tokens.item<std::int64_t>();
+    s.wall_seconds = wall.item<double>();
+  } catch (const c10::Error& e) {
+    return status::fail(path + ": --resume: cannot read the training state: " + e.what_without_backtrace());
+  }
+  return {};
+}
+
+void update_ema(run_state& s, double decay) {
+  torch::NoGradGuard no_grad;
+  // Short runs would otherwise be dominated by the random initial weights.
+  const double d = std::min(decay, (1.0 + s.step) / (10.0 + s.step));
+  auto ema = s.ema->parameters();
+  auto net = s.net->parameters();
+  for (std::size_t i = 0; i < ema.size(); ++i) ema[i].mul_(d).add_(net[i].detach(), 1.0 - d);
+}
+
+// One optimizer step on one batch; returns the batch's NELBO in bits per base.
+double train_step(run_state& s, const train_options& o, const training_corpus& corpus, std::vector<token> clean) {
+  std::mt19937_64 rng(derive_seed(o.seed ^ mask_stream, static_cast<std::uint64_t>(s.step)));
+  auto m = mask_batch(clean, o.batch, corpus.window(), o.objective, rng);
+  auto t = to_tensors(clean, m, torch::kCPU);
+  double real_bases = 0;
+  for (int r : m.real_bases) real_bases += r;
+  for (auto& group : s.optimizer->param_groups())
+    static_cast<torch::optim::AdamWOptions&>(group.options()).lr(learning_rate(o, s.step));
+  auto loss = nelbo_per_sequence(s.net->forward(t.input), t).sum() / real_bases;
+  s.optimizer->zero_grad();
+  loss.backward();
+  if (o.grad_clip > 0) torch::nn::utils::clip_grad_norm_(s.net->parameters(), o.grad_clip);
+  s.optimizer->step();
+  ++s.step;
+  s.tokens_seen += static_cast<std::int64_t>(clean.size());
+  update_ema(s, o.ema_decay);
+  return loss.item<double>() / std::log(2.0);
+}
+
+std::string training_facts(const train_options& o, const run_state& s, const training_corpus& corpus,
+                           double valid_bits) {
+  nlohmann::json files = o.data.train_files;
+  return nlohmann::json{{"steps", s.step},
+                        {"tokens_seen", s.tokens_seen},
+                        {"wall_seconds", std::round(s.wall_seconds)},
+                        {"train_files", files},
+                        {"valid_file", o.data.valid_file},
+                        {"valid_fraction", o.data.valid_file.empty() ? o.data.valid_fraction : 0.0},
+                        {"train_bases", corpus.train_bases()},
+                        {"valid_bits_per_base", valid_bits},
+                        {"objective", objective_name(o.objective)},
+                        {"batch", o.batch},
+                        {"seq_len", o.data.window},
+                        {"lr", o.lr},
+                        {"seed", o.seed},
+                        {"machine", machine_description()},
+                        {"threads", thread_count()},
+                        {"torch", torch_version()}}
+      .dump();
+}
+
+double validate_ema(const run_state& s, const model_config& config, const std::vector<std::vector<token>>& windows,
+                    const train_options& o) {
+  score_options so;
+  so.mc_draws = o.valid_draws;
+  so.seed = valid_seed;
+  score_result r;
+  if (!score_sequences(wrap_model(config, s.ema), windows, so, r)) return 0.0;
+  return r.bits_per_base();
+}
+
+}  // namespace
+
+status train_options::validate() const {
+  auto positive = [](const char* name, double v) {
+    return v > 0 ? status{} : status::fail(std::string(name) + ": must be positive, got " + std::to_string(v));
+  };
+  if (out.empty()) return status::fail("--out: a checkpoint path is required");
+  if (auto s = positive("--steps", static_cast<double>(steps)); !s) return s;
+  if (auto s = positive("--batch", batch); !s) return s;
+  if (!(lr > 0 && lr < 1)) return status::fail("--lr: must be in (0, 1), got " + std::to_string(lr));
+  if (!(min_lr_fraction >= 0 && min_lr_fraction <= 1)) return status::fail("--min-lr-fraction: must be in [0, 1]");
+  if (!(weight_decay >= 0)) return status::fail("--weight-decay: must be >= 0");
+  if (!(grad_clip >= 0)) return status::fail("--grad-clip: must be >= 0");
+  if (!(ema_decay >= 0 && ema_decay < 1)) return status::fail("--ema: must be in [0, 1)");
+  if (data.window < 0) return status::fail("--seq-len: must be positive, got " + std::to_string(data.window));
+  if (auto s = positive("--valid-every", static_cast<double>(valid_every)); !s) return s;
+  if (auto s = positive("--checkpoint-every", static_cast<double>(checkpoint_every)); !s) return s;
+  if (auto s = positive("--valid-draws", valid_draws); !s) return s;
+  if (valid_windows < 0) return status::fail("--valid-windows: must be >= 0");
+  if (max_minutes < 0) return status::fail("--max-minutes: must be >= 0");
+  return {};
+}
+
+status train(const train_options& options, const train_callback& on_step, train_summary& summary) {
+  if (auto s = options.validate(); !s) return s;
+  model_config config;
+  if (auto s = preset_config(options.preset, config); !s) return s;
+  train_options o = options;
+  if (o.data.window == 0) o.data.window = config.context_length;
+  if (o.data.window > config.context_length)
+    return status::fail("--seq-len: " + std::to_string(o.data.window) + " is above the context length of preset '" +
+                        o.preset + "' (" + std::to_string(config.context_length) + ")");
+  training_corpus corpus;
+  if (auto s = training_corpus::load(o.data, corpus); !s) return s;
+  const auto valid_windows = tile_windows(corpus.valid(), o.data.window, o.valid_windows);
+
+  torch::manual_seed(o.seed);
+  run_state s;
+  s.net = mdm_transformer(config);
+  s.ema = mdm_transformer(config);
+  {
+    torch::NoGradGuard no_grad;
+    auto ema = s.ema->parameters(), net = s.net->parameters();
+    for (std::size_t i = 0; i < ema.size(); ++i) ema[i].copy_(net[i]);
+  }
+  s.optimizer = std::make_unique<torch::optim::AdamW>(
+      s.net->parameters(), torch::optim::AdamWOptions(o.lr).betas({0.9, 0.95}).weight_decay(o.weight_decay));
+  const std::string state_path = o.out + ".state", identity = run_identity(o, config);
+  if (o.resume)
+    if (auto st = load_state(state_path, s, identity); !st) return st;
+  if (s.step >= o.steps)
+    return status::fail("--steps: the run at " + state_path + " has already done " + std::to_string(s.step) + " steps");
+
+  double valid_bits = 0;
+  auto checkpoint = [&]() -> status {
+    auto model = wrap_model(config, s.ema);
+    if (auto st = save_model(o.out, model, {{metadata_training, training_facts(o, s, corpus, valid_bits)}}); !st) return st;
+    return save_state(state_path, s, identity);
+  };
+
+  s.net->train();
+  batch_prefetcher batches(corpus, o.batch, o.seed, o.rc_augment, static_cast<std::uint64_t>(s.step));
+  const auto started = clock_type::now();
+  const double wall_before = s.wall_seconds;
+  const std::int64_t first_step = s.step;
+  for (bool go_on = true; go_on && s.step < o.steps;) {
+    train_progress p;
+    p.lr = learning_rate(o, s.step);
+    p.loss_bits = train_step(s, o, corpus, batches.next());
+    p.step = s.step;
+    p.steps = o.steps;
+    p.elapsed_seconds = std::chrono::duration<double>(clock_type::now() - started).count();
+    s.wall_seconds = wall_before + p.elapsed_seconds;
+    const double steps_per_second = (s.step - first_step) / std::max(1e-9, p.elapsed_seconds);
+    p.tokens_per_second = steps_per_second * o.batch * o.data.window;
+    p.eta_seconds = (o.steps - s.step) / std::max(1e-9, steps_per_second);
+    const bool last = s.step == o.steps;
+    const bool out_of_time = o.max_minutes > 0 && p.elapsed_seconds > 60.0 * o.max_minutes;
+    if (!valid_windows.empty() && (s.step % o.valid_every == 0 || last || out_of_time)) {
+      valid_bits = validate_ema(s, config, valid_windows, o);
+      p.validated = true;
+      p.valid_bits = valid_bits;
+    }
+    p.checkpointed = s.step % o.checkpoint_every == 0 || last || out_of_time;
+    if (p.checkpointed)
+      if (auto st = checkpoint(); !st) return st;
+    go_on = !out_of_time && (!on_step || on_step(p));
+    if (!go_on && !p.checkpointed)
+      if (auto st = checkpoint(); !st) return st;
+  }
+  summary.steps_done = s.step;
+  summary.tokens_seen = s.tokens_seen;
+  summary.wall_seconds = s.wall_seconds;
+  summary.valid_bits = valid_bits;
+  summary.parameters = config.parameter_count();
+  summary.train_bases = corpus.train_bases();
+  return {};
+}
+
+}  // namespace dnafill::core

@@ -1,0 +1,267 @@
+// Tests of bio/alignment_reader.h and bio/sequence_source.h on real reads (lambda phage fixtures
+// made by tests/data/make_fixtures.sh from Debian's bowtie2-examples).
+#include <catch2/catch.hpp>
+
+#include <htslib/bgzf.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <vector>
+
+#include "bio/alignment_reader.h"
+#include "bio/sequence_source.h"
+#include "test_util.h"
+
+using namespace dnafill::bio;
+
+namespace {
+
+const std::string lambda = "gi|9626243|ref|NC_001416.1|";
+
+struct expected_read {
+  std::string name;
+  int flag = 0;
+  int mapq = 0;
+  std::string bases;
+};
+
+// QNAME, FLAG, MAPQ, read in original orientation, as samtools sees the BAM.
+std::vector<expected_read> expected_reads() {
+  std::vector<expected_read> out;
+  std::ifstream in(test::data_file("lambda_reads.expected.tsv"));
+  std::string line;
+  while (std::getline(in, line)) {
+    std::istringstream fields(line);
+    expected_read r;
+    fields >> r.name >> r.flag >> r.mapq >> r.bases;
+    out.push_back(r);
+  }
+  return out;
+}
+
+std::vector<sequence_record> read_alignments(const std::string& path, const alignment_options& options = {},
+                                             const std::string& region_text = "") {
+  alignment_reader reader;
+  const dnafill::status opened = reader.open(path, options);
+  INFO(opened.message());
+  REQUIRE(opened.ok());
+  if (!region_text.empty()) {
+    const dnafill::status s = reader.set_region(region_text);
+    INFO(s.message());
+    REQUIRE(s.ok());
+  }
+  std::vector<sequence_record> out;
+  sequence_record record;
+  while (reader.next(record)) out.push_back(record);
+  INFO(reader.error().message());
+  REQUIRE(reader.error().ok());
+  return out;
+}
+
+void check_same_reads(const std::vector<sequence_record>& got, const std::vector<expected_read>& want) {
+  REQUIRE(got.size() == want.size());
+  for (std::size_t i = 0; i < got.size(); ++i) {
+    INFO("read " << i << " " << want[i].name);
+    CHECK(got[i].name == want[i].name);
+    CHECK(got[i].bases == want[i].bases);
+    CHECK(got[i].quality.size() == want[i].bases.size());
+  }
+}
+
+}  // namespace
+
+TEST_CASE("BAM reads come out in file order, reverse-strand reads in their original orientation", "[bio][alignment]") {
+  const auto want = expected_reads();
+  REQUIRE(want.size() == 306);
+  const auto got = read_alignments(test::data_file("lambda_reads.bam"));
+  check_same_reads(got, want);
+  // A reverse-strand read: its quality is reversed with it, and the comment tells where it mapped.
+  std::size_t reverse = 0;
+  for (std::size_t i = 0; i < want.size(); ++i) {
+    if (want[i].flag & 16) ++reverse;
+  }
+  CHECK(reverse > 50);
+  CHECK(got[0].comment.find("pos=" + lambda + ":") != std::string::npos);
+}
+
+TEST_CASE("CRAM with an embedded reference reads the same reads", "[bio][alignment]") {
+  check_same_reads(read_alignments(test::data_file("lambda_reads.cram")), expected_reads());
+}
+
+TEST_CASE("CRAM with an external reference needs it, and reads the same with it", "[bio][alignment]") {
+  alignment_options options;
+  options.reference = test::data_file("lambda.fa.gz");
+  check_same_reads(read_alignments(test::data_file("lambda_reads_ref.cram"), options), expected_reads());
+
+  // Without it: a clean error, never a download (REF_PATH is pointed at the current folder).
+  test::temp_dir dir;
+  const auto cwd = std::filesystem::current_path();
+  std::filesystem::current_path(dir.file(""));
+  alignment_reader reader;
+  REQUIRE(reader.open(test::data_file("lambda_reads_ref.cram")).ok());
+  sequence_record record;
+  CHECK_FALSE(reader.next(record));
+  CHECK(reader.error().message().find("CRAM reference is not available") != std::string::npos);
+  std::filesystem::current_path(cwd);
+}
+
+TEST_CASE("SAM reads, with line numbers in errors", "[bio][alignment]") {
+  const auto want = expected_reads();
+  const auto got = read_alignments(test::data_file("lambda_reads.sam"));
+  std::ifstream in(test::data_file("lambda_reads.sam"));
+  std::size_t body_lines = 0;
+  for (std::string line; std::getline(in, line);) body_lines += !line.empty() && line[0] != '@';
+  REQUIRE(body_lines == 38);  // none without SEQ
+  REQUIRE(got.size() == body_lines);
+  for (std::size_t i = 0; i < got.size(); ++i) CHECK(got[i].bases == want[i].bases);
+
+  alignment_reader reader;
+  REQUIRE(reader.open(test::data_file("bad/malformed_record.sam")).ok());
+  sequence_record record;
+  int n = 0;
+  while (reader.next(record)) ++n;
+  CHECK(n == 1);
+  CHECK(reader.error().message() ==
+        test::data_file("bad/malformed_record.sam") + ": record 2 (line 6): cannot read: malformed record or truncated file");
+}
+
+TEST_CASE("primary-only and minimum MAPQ filters", "[bio][alignment]") {
+  const auto want = expected_reads();
+  std::size_t primary = 0, mapq40 = 0, both = 0;
+  for (const auto& r : want) {
+    const bool is_primary = (r.flag & 0x900) == 0;
+    primary += is_primary;
+    mapq40 += r.mapq >= 40;
+    both += is_primary && r.mapq >= 40;
+  }
+  REQUIRE(primary < want.size());
+  REQUIRE(mapq40 < want.size());
+  alignment_options options;
+  options.primary_only = true;
+  CHECK(read_alignments(test::data_file("lambda_reads.bam"), options).size() == primary);
+  options.min_mapq = 40;
+  CHECK(read_alignments(test::data_file("lambda_reads.bam"), options).size() == both);
+  options.primary_only = false;
+  CHECK(read_alignments(test::data_file("lambda_reads.cram"), options).size() == mapq40);
+  options.min_mapq = 300;
+  alignment_reader reader;
+  CHECK_FALSE(reader.open(test::data_file("lambda_reads.bam"), options).ok());
+}
+
+TEST_CASE("region queries use the index, or filter when there is none", "[bio][alignment]") {
+  // samtools view -c lambda_reads.bam 'gi|9626243|ref|NC_001416.1|:1000-2000' counts 10, all with SEQ;
+  // the first is r126 (flag 144).
+  const std::string text = lambda + ":1000-2000";
+  const auto indexed = read_alignments(test::data_file("lambda_reads.bam"), {}, text);
+  REQUIRE(indexed.size() == 10);
+  CHECK(indexed[0].name == "r126");
+  CHECK(read_alignments(test::data_file("lambda_reads.cram"), {}, text).size() == 10);
+  test::temp_dir dir;
+  const std::string copy = dir.file("noindex.bam");
+  std::filesystem::copy_file(test::data_file("lambda_reads.bam"), copy);
+  const auto filtered = read_alignments(copy, {}, text);
+  REQUIRE(filtered.size() == indexed.size());
+  for (std::size_t i = 0; i < filtered.size(); ++i) CHECK(filtered[i].name == indexed[i].name);
+
+  alignment_reader reader;
+  REQUIRE(reader.open(test::data_file("lambda_reads.bam")).ok());
+  dnafill::status s = reader.set_region("chr1:1-10");
+  REQUIRE_FALSE(s.ok());
+  CHECK(s.message() == test::data_file("lambda_reads.bam") + ": region 'chr1:1-10': unknown contig 'chr1'");
+  s = reader.set_region(lambda + ":48000-48600");
+  REQUIRE_FALSE(s.ok());
+  CHECK(s.message().find("is beyond the end of contig") != std::string::npos);
+  s = reader.set_region(lambda + ":20-10");
+  REQUIRE_FALSE(s.ok());
+  CHECK(s.message().find("END 10 is before START 20") != std::string::npos);
+}
+
+TEST_CASE("sequence_source detects the format and serves regions of each", "[bio][source]") {
+  const auto read_source = [](const std::string& path, const std::string& region_text, dnafill::status& error) {
+    sequence_source source;
+    source_options options;
+    options.region = region_text;
+    std::vector<sequence_record> out;
+    error = source.open(path, options);
+    if (!error.ok()) return out;
+    sequence_record record;
+    while (source.next(record)) out.push_back(record);
+    error = source.error();
+    return out;
+  };
+  dnafill::status error;
+  auto records = read_source(test::data_file("lambda.fa.gz"), lambda + ":1-20", error);
+  REQUIRE(error.ok());
+  REQUIRE(records.size() == 1);
+  CHECK(records[0].name == lambda + ":1-20");
+  CHECK(records[0].bases == "GGGCGGCGACCTCGCGGGTT");
+
+  // The same region from a plain-gzip copy (no index possible) is found by reading sequentially.
+  test::temp_dir dir;
+  const std::string plain_gzip = dir.file("lambda_gzip.fa.gz");
+  {
+    sequence_source all;
+    REQUIRE(all.open(test::data_file("lambda.fa.gz")).ok());
+    sequence_record whole;
+    REQUIRE(all.next(whole));
+    // BGZF's "g" mode writes ordinary gzip, which faidx cannot index.
+    BGZF* fp = bgzf_open(plain_gzip.c_str(), "wg");
+    REQUIRE(fp != nullptr);
+    const std::string text = ">" + whole.name + "\n" + whole.bases + "\n";
+    REQUIRE(bgzf_write(fp, text.data(), text.size()) == static_cast<ssize_t>(text.size()));
+    REQUIRE(bgzf_close(fp) == 0);
+  }
+  records = read_source(plain_gzip, lambda + ":48500", error);
+  INFO(error.message());
+  REQUIRE(error.ok());
+  REQUIRE(records.size() == 1);
+  CHECK(records[0].name == lambda + ":48500-48502");
+  CHECK(records[0].bases.size() == 3);
+  records = read_source(plain_gzip, "nope:1-5", error);
+  CHECK(error.message() == plain_gzip + ": region 'nope:1-5': unknown contig 'nope'");
+  records = read_source(plain_gzip, lambda + ":1-48503", error);
+  CHECK(error.message().find("END 48503 is beyond the end of contig") != std::string::npos);
+  records = read_source(test::data_file("lambda.fa.gz"), lambda + ":0-5", error);
+  CHECK(error.message().find("START must be at least 1") != std::string::npos);
+
+  records = read_source(test::data_file("lambda_reads.cram"), "", error);
+  REQUIRE(error.ok());
+  CHECK(records.size() == 306);
+  records = read_source(test::data_file("bad/variants.vcf"), "", error);
+  CHECK(error.message().find("not a sequence file") != std::string::npos);
+  records = read_source(test::data_file("bad/random_bytes.bin"), "", error);
+  CHECK(error.message() == test::data_file("bad/random_bytes.bin") + ": not a FASTA or FASTQ file (binary data)");
+}
+
+TEST_CASE("a BAM gzipped a second time (as Debian ships examples) is read through a temporary copy", "[bio][source]") {
+  test::temp_dir dir;
+  const std::string wrapped = dir.file("reads.bam.gz");
+  {
+    const std::string bam = test::read_text(test::data_file("lambda_reads.bam"));
+    BGZF* fp = bgzf_open(wrapped.c_str(), "wg");
+    REQUIRE(fp != nullptr);
+    REQUIRE(bgzf_write(fp, bam.data(), bam.size()) == static_cast<ssize_t>(bam.size()));
+    REQUIRE(bgzf_close(fp) == 0);
+  }
+  sequence_source source;
+  REQUIRE(source.open(wrapped).ok());
+  CHECK(source.format_name() == "BAM");
+  std::size_t n = 0;
+  sequence_record record;
+  while (source.next(record)) ++n;
+  CHECK(source.error().ok());
+  CHECK(n == 306);
+
+  // Errors inside name the user's file, not the temporary copy.
+  const std::string truncated = test::read_text(test::data_file("bad/truncated.bam"));
+  const std::string bad = dir.file("bad.bam.gz");
+  BGZF* fp = bgzf_open(bad.c_str(), "wg");
+  REQUIRE(fp != nullptr);
+  REQUIRE(bgzf_write(fp, truncated.data(), truncated.size()) == static_cast<ssize_t>(truncated.size()));
+  REQUIRE(bgzf_close(fp) == 0);
+  sequence_source bad_source;
+  REQUIRE(bad_source.open(bad).ok());
+  CHECK_FALSE(bad_source.next(record));
+  CHECK(bad_source.error().message() == bad + ": record 1: cannot read: malformed record or truncated file");
+}

@@ -1,0 +1,230 @@
+// Tests of bio/fasta.h, bio/fasta_writer.h and bio/indexed_fasta.h: reading, errors, round trips.
+#include <catch2/catch.hpp>
+
+#include <sys/stat.h>
+#include <utime.h>
+
+#include <vector>
+
+#include "bio/fasta.h"
+#include "bio/fasta_writer.h"
+#include "bio/indexed_fasta.h"
+#include "test_util.h"
+
+using namespace dnafill::bio;
+
+namespace {
+
+std::vector<sequence_record> read_all(const std::string& path, dnafill::status& error) {
+  std::vector<sequence_record> out;
+  fasta_reader reader;
+  error = reader.open(path);
+  if (!error.ok()) return out;
+  sequence_record record;
+  while (reader.next(record)) out.push_back(record);
+  error = reader.error();
+  return out;
+}
+
+std::vector<sequence_record> read_ok(const std::string& path) {
+  dnafill::status error;
+  auto records = read_all(path, error);
+  INFO(error.message());
+  REQUIRE(error.ok());
+  return records;
+}
+
+std::string read_error(const std::string& path) {
+  dnafill::status error;
+  read_all(path, error);
+  REQUIRE_FALSE(error.ok());
+  return error.message();
+}
+
+sequence_record make_record(std::string name, std::string comment, std::string bases) {
+  sequence_record r;
+  r.name = std::move(name);
+  r.comment = std::move(comment);
+  r.bases = std::move(bases);
+  return r;
+}
+
+}  // namespace
+
+TEST_CASE("FASTA: names, comments, line breaks, case, blank lines and CRLF", "[bio][fasta]") {
+  test::temp_dir dir;
+  const auto records =
+      read_ok(dir.write("a.fa", ">one first record\nACGT\nacgtN\n\n>two\r\nRYKM\r\n>three\tx y\nA C\tG\n"));
+  REQUIRE(records.size() == 3);
+  CHECK(records[0].name == "one");
+  CHECK(records[0].comment == "first record");
+  CHECK(records[0].bases == "ACGTacgtN");
+  CHECK(records[0].quality.empty());
+  CHECK(records[1].name == "two");
+  CHECK(records[1].comment.empty());
+  CHECK(records[1].bases == "RYKM");
+  CHECK(records[2].comment == "x y");
+  // UTF-8 in a description is text, not binary data.
+  const auto utf8 = read_ok(dir.write("u.fa", ">s Escherichia coli \xc2\xb5\nAC\n"));
+  REQUIRE(utf8.size() == 1);
+  CHECK(utf8[0].comment == "Escherichia coli \xc2\xb5");
+  CHECK(records[2].bases == "ACG");
+}
+
+TEST_CASE("FASTQ: four-line and multi-line records", "[bio][fasta]") {
+  test::temp_dir dir;
+  const auto records = read_ok(dir.write("a.fq", "@r1 c\nACGT\n+\nIIII\n@r2\nAC\nGT\n+r2\n@@\n#!\n\n"));
+  REQUIRE(records.size() == 2);
+  CHECK(records[0].name == "r1");
+  CHECK(records[0].bases == "ACGT");
+  CHECK(records[0].quality == "IIII");
+  CHECK(records[1].bases == "ACGT");
+  CHECK(records[1].quality == "@@#!");  // a quality line may start with '@'
+}
+
+TEST_CASE("FASTA errors name the file, record, line and problem", "[bio][fasta]") {
+  test::temp_dir dir;
+  const auto err = [&](const std::string& name, const std::string& content) {
+    return read_error(dir.write(name, content));
+  };
+  CHECK(err("e.fa", "") == dir.file("e.fa") + ": empty file: no FASTA or FASTQ records");
+  CHECK(err("b.fa", "\n\n") == dir.file("b.fa") + ": empty file: no FASTA or FASTQ records");
+  CHECK(err("h.fa", "ACGT\n") ==
+        dir.file("h.fa") + ": line 1: sequence without a header: a FASTA record starts with '>', a FASTQ record with '@'");
+  CHECK(err("z.fa", ">a\nAC\n>b\n>c\nGG\n") == dir.file("z.fa") + ": record 'b' line 3: empty sequence (zero-length record)");
+  CHECK(err("x.fa", ">a\nACGT\nAC*T\n") ==
+        dir.file("x.fa") + ": record 'a' line 3: column 3: invalid character '*' (not an IUPAC nucleotide code)");
+  CHECK(err("n.fa", ">\nACGT\n") == dir.file("n.fa") + ": line 1: header line has no name");
+  CHECK(err("bin.fa", std::string("\x1f\x00\x01\x02", 4)) == dir.file("bin.fa") + ": not a FASTA or FASTQ file (binary data)");
+  CHECK(err("q.fq", "@r\nACGT\n+\nII\n") == dir.file("q.fq") + ": record 'r' line 4: truncated record: quality has 2 of 4 characters");
+  CHECK(err("q2.fq", "@r\nAC\n+\nIII\n") == dir.file("q2.fq") + ": record 'r' line 4: quality is longer than the sequence (3 vs 2)");
+  CHECK(err("q3.fq", "@r\nAC\n") == dir.file("q3.fq") + ": record 'r' line 2: truncated record: no '+' line");
+  CHECK(err("q4.fq", "@r\nAC\n+\nII\nr2\n") == dir.file("q4.fq") + ": record 'r' line 5: expected '@' at the start of the next FASTQ record");
+  CHECK(read_error(dir.file("missing.fa")) == dir.file("missing.fa") + ": cannot open: No such file or directory");
+}
+
+TEST_CASE("records read before an error are delivered", "[bio][fasta]") {
+  test::temp_dir dir;
+  dnafill::status error;
+  const auto records = read_all(dir.write("p.fa", ">a\nAC\n>b\nAXC\n"), error);
+  CHECK(records.size() == 1);
+  CHECK(error.message() == dir.file("p.fa") + ": record 'b' line 4: column 2: invalid character 'X' (not an IUPAC nucleotide code)");
+}
+
+TEST_CASE("FASTA round trip: write with line width, read back", "[bio][fasta][writer]") {
+  test::temp_dir dir;
+  const std::vector<sequence_record> records = {make_record("a", "desc here", "ACGTACGTAC"),
+                                                make_record("b", "", "nnnACG")};
+  const std::string path = dir.file("out.fa");
+  fasta_writer writer;
+  REQUIRE(writer.open(path, fasta_writer_options{4}).ok());
+  for (const auto& r : records) REQUIRE(writer.write(r).ok());
+  REQUIRE(writer.close().ok());
+  CHECK(test::read_text(path) == ">a desc here\nACGT\nACGT\nAC\n>b\nnnnA\nCG\n");
+  const auto back = read_ok(path);
+  REQUIRE(back.size() == 2);
+  CHECK(back[0].name == "a");
+  CHECK(back[0].comment == "desc here");
+  CHECK(back[0].bases == records[0].bases);
+  CHECK(back[1].bases == records[1].bases);
+
+  REQUIRE(writer.open(path, fasta_writer_options{0}).ok());
+  REQUIRE(writer.write(records[0]).ok());
+  REQUIRE(writer.close().ok());
+  CHECK(test::read_text(path) == ">a desc here\nACGTACGTAC\n");
+}
+
+TEST_CASE("the writer refuses names that would not read back", "[bio][fasta][writer]") {
+  test::temp_dir dir;
+  fasta_writer writer;
+  REQUIRE(writer.open(dir.file("o.fa")).ok());
+  CHECK_FALSE(writer.write(make_record("", "", "ACGT")).ok());
+  CHECK_FALSE(writer.write(make_record("a b", "", "ACGT")).ok());
+  CHECK(writer.close().ok());
+  CHECK_FALSE(writer.open(dir.file("no/such/folder/o.fa")).ok());
+}
+
+TEST_CASE("bgzip round trip: .gz is BGZF with .fai and .gzi, and serves regions", "[bio][fasta][writer][faidx]") {
+  test::temp_dir dir;
+  std::string long_bases;
+  for (int i = 0; i < 50000; ++i) long_bases += "ACGTTGCA"[(i * 7 + i / 13) % 8];  // spans several BGZF blocks
+  const std::vector<sequence_record> records = {make_record("chrA", "", long_bases),
+                                                make_record("chrB", "second", "GGGGCCCCAAAATTTT")};
+  const std::string path = dir.file("out.fa.gz");
+  fasta_writer writer;
+  REQUIRE(writer.open(path, fasta_writer_options{70}).ok());
+  for (const auto& r : records) REQUIRE(writer.write(r).ok());
+  REQUIRE(writer.close().ok());
+  struct stat st;
+  CHECK(stat((path + ".fai").c_str(), &st) == 0);
+  CHECK(stat((path + ".gzi").c_str(), &st) == 0);
+  CHECK(test::read_text(path).substr(0, 4) == std::string("\x1f\x8b\x08\x04", 4));  // BGZF magic
+
+  const auto back = read_ok(path);
+  REQUIRE(back.size() == 2);
+  CHECK(back[0].bases == long_bases);
+  CHECK(back[1].comment == "second");
+
+  indexed_fasta index;
+  REQUIRE(index.open(path).ok());
+  CHECK(index.contig_length("chrA") == 50000);
+  CHECK(index.contig_length("chrB") == 16);
+  CHECK(index.contig_length("chrC") == -1);
+  CHECK(index.contig_names() == std::vector<std::string>{"chrA", "chrB"});
+  region r;
+  std::string bases;
+  REQUIRE(index.fetch("chrA:40001-40100", r, bases).ok());
+  CHECK(bases == long_bases.substr(40000, 100));
+  REQUIRE(index.fetch("chrB:5-8", r, bases).ok());
+  CHECK(bases == "CCCC");
+  REQUIRE(index.fetch("chrB:16", r, bases).ok());  // the last base
+  CHECK(bases == "T");
+  dnafill::status s = index.fetch("chrB:10-17", r, bases);
+  REQUIRE_FALSE(s.ok());
+  CHECK(s.message() == path + ": region 'chrB:10-17': END 17 is beyond the end of contig 'chrB' (length 16)");
+  s = index.fetch("chrZ:1-2", r, bases);
+  REQUIRE_FALSE(s.ok());
+  CHECK(s.message() == path + ": region 'chrZ:1-2': unknown contig 'chrZ'");
+}
+
+TEST_CASE("faidx: the index is built next to a plain FASTA and rebuilt when stale", "[bio][faidx]") {
+  test::temp_dir dir;
+  const std::string path = dir.write("p.fa", ">s1\nACGTA\nCGTAC\nGT\n>s2\nTTTT\n");
+  {
+    indexed_fasta index;
+    REQUIRE(index.open(path).ok());
+    std::string bases;
+    region r;
+    REQUIRE(index.fetch("s1:4-8", r, bases).ok());
+    CHECK(bases == "TACGT");
+  }
+  struct stat st;
+  REQUIRE(stat((path + ".fai").c_str(), &st) == 0);
+  // Change the FASTA and make the index older than it: the old offsets must not be used.
+  dir.write("p.fa", ">s1\nGGGGGGGG\n>s2\nTTTT\n");
+  struct utimbuf old_time = {st.st_atime - 100, st.st_mtime - 100};
+  REQUIRE(utime((path + ".fai").c_str(), &old_time) == 0);
+  indexed_fasta index;
+  REQUIRE(index.open(path).ok());
+  std::string bases;
+  region r;
+  REQUIRE(index.fetch("s1:1-8", r, bases).ok());
+  CHECK(bases == "GGGGGGGG");
+}
+
+TEST_CASE("faidx cannot index plain gzip: open fails so callers read sequentially", "[bio][faidx]") {
+  indexed_fasta index;
+  test::temp_dir dir;
+  CHECK_FALSE(index.open(dir.file("missing.fa")).ok());
+  CHECK_FALSE(index.open(test::data_file("bad/truncated_bgzf_at_block.fa.gz")).ok());
+  CHECK_FALSE(index.open(test::data_file("bad/truncated_gzip.fa.gz")).ok());
+}
+
+TEST_CASE("gzip and bgzip fixtures read like plain text", "[bio][fasta]") {
+  const auto records = read_ok(test::data_file("lambda.fa.gz"));
+  REQUIRE(records.size() == 1);
+  CHECK(records[0].name == "gi|9626243|ref|NC_001416.1|");
+  CHECK(records[0].comment == "Enterobacteria phage lambda, complete genome");
+  CHECK(records[0].bases.size() == 48502);
+  CHECK(records[0].bases.substr(0, 20) == "GGGCGGCGACCTCGCGGGTT");
+}

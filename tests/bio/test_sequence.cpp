@@ -1,0 +1,88 @@
+// Tests of bio/sequence.h: IUPAC codes, reverse complement, GC, homopolymers.
+#include <catch2/catch.hpp>
+
+#include "bio/sequence.h"
+
+using namespace dnafill::bio;
+
+TEST_CASE("IUPAC codes are recognised in both cases and nothing else", "[bio][sequence]") {
+  for (char c : std::string("ACGTURYSWKMBDHVNacgturyswkmbdhvn")) CHECK(is_iupac_base(c));
+  for (char c : std::string("EFIJLOPQXZefijlopqxz-.*0 \n")) CHECK_FALSE(is_iupac_base(c));
+  CHECK(iupac_bases('A') == 1);
+  CHECK(iupac_bases('U') == 8);
+  CHECK(iupac_bases('R') == (1 | 4));
+  CHECK(iupac_bases('n') == 15);
+  CHECK(iupac_bases('X') == 0);
+  CHECK(is_acgt('g'));
+  CHECK_FALSE(is_acgt('N'));
+  CHECK_FALSE(is_acgt('U'));
+}
+
+TEST_CASE("iupac_covers: a code covers a base when it allows every base it may stand for", "[bio][sequence]") {
+  CHECK(iupac_covers('R', 'A'));
+  CHECK(iupac_covers('R', 'g'));
+  CHECK_FALSE(iupac_covers('R', 'C'));
+  CHECK(iupac_covers('N', 'R'));
+  CHECK_FALSE(iupac_covers('R', 'N'));  // an unknown base is not known to be a purine
+  CHECK(iupac_covers('N', 'N'));
+  CHECK_FALSE(iupac_covers('A', 'X'));
+}
+
+TEST_CASE("reverse complement of hand-made sequences", "[bio][sequence]") {
+  CHECK(reverse_complement("ACGTTG") == "CAACGT");
+  CHECK(reverse_complement("aCgN") == "NcGt");
+  CHECK(reverse_complement("RYKMBDHVSW") == "WSBDHVKMRY");
+  CHECK(reverse_complement("U") == "A");
+  CHECK(reverse_complement("") == "");
+  std::string s = "GAATTCc";
+  reverse_complement_in_place(s);
+  CHECK(s == "gGAATTC");
+  CHECK(complement_base('-') == '-');
+  // Twice is the identity on every IUPAC code except U (which comes back as T).
+  const std::string all = "ACGTRYSWKMBDHVNacgtryswkmbdhvn";
+  CHECK(reverse_complement(reverse_complement(all)) == all);
+}
+
+TEST_CASE("GC fraction counts S as GC, W as AT and ignores unknown bases", "[bio][sequence]") {
+  CHECK(gc_fraction("GGCC") == 1.0);
+  CHECK(gc_fraction("ACGT") == 0.5);
+  CHECK(gc_fraction("AAAG") == 0.25);
+  CHECK(gc_fraction("ggNNNNa") == Approx(2.0 / 3.0));
+  CHECK(gc_fraction("SW") == 0.5);
+  CHECK(gc_fraction("NNRY") == 0.0);
+  CHECK(gc_fraction("") == 0.0);
+  const gc_counts c = count_gc("ACGTNS");
+  CHECK(c.gc == 3);
+  CHECK(c.at == 2);
+}
+
+TEST_CASE("sliding GC windows", "[bio][sequence]") {
+  // Windows of 4 over GGGGAAAA at step 2: GGGG, GGAA, AAAA.
+  CHECK(sliding_gc_fraction("GGGGAAAA", 4, 2) == std::vector<double>{1.0, 0.5, 0.0});
+  // Step 1: 5 windows; the running counts must match a direct count.
+  const std::vector<double> w = sliding_gc_fraction("GGGGAAAA", 4, 1);
+  REQUIRE(w.size() == 5);
+  CHECK(w[1] == 0.75);
+  CHECK(w[3] == 0.25);
+  // A step larger than the window skips bases: GG, AC, TT (start 9 does not fit).
+  CHECK(sliding_gc_fraction("GGAACCTTGG", 2, 3) == std::vector<double>{1.0, 0.5, 0.0});
+  // Shorter than the window: one value over everything.
+  CHECK(sliding_gc_fraction("GCA", 10) == std::vector<double>{2.0 / 3.0});
+  CHECK(sliding_gc_fraction("", 10).empty());
+  CHECK(sliding_gc_fraction("ACGT", 0).empty());
+}
+
+TEST_CASE("homopolymer runs ignore case and skip N runs", "[bio][sequence]") {
+  const auto runs = homopolymer_runs("AAaCGGGGTNNNNNt", 3);
+  REQUIRE(runs.size() == 2);
+  CHECK(runs[0].start == 0);
+  CHECK(runs[0].length == 3);
+  CHECK(runs[0].base == 'A');
+  CHECK(runs[1].start == 4);
+  CHECK(runs[1].length == 4);
+  CHECK(runs[1].base == 'G');
+  CHECK(homopolymer_runs("ACGT", 1).size() == 4);
+  CHECK(longest_homopolymer("ACCCGTTTTT") == 5);
+  CHECK(longest_homopolymer("NNNNN") == 0);
+  CHECK(longest_homopolymer("") == 0);
+}

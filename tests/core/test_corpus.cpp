@@ -1,0 +1,75 @@
+// The training corpus: position split, N handling, deterministic windows, read-ahead.
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+
+#include "core/corpus.h"
+#include "test_util.h"
+
+using namespace dnafill::core;
+using dnafill::test::scratch_dir;
+using dnafill::test::write_fasta;
+
+TEST_CASE("without --valid, the last fraction of each record is held out", "[corpus]") {
+  scratch_dir dir;
+  corpus_options o;
+  o.train_files = {write_fasta(dir.file("a.fa"), "a", dnafill::test::markov_bases(1000, 1))};
+  o.window = 64;
+  training_corpus c;
+  REQUIRE(training_corpus::load(o, c));
+  REQUIRE(c.train().size() == 1);
+  REQUIRE(c.valid().size() == 1);
+  CHECK(c.train()[0].tokens.size() == 900);
+  CHECK(c.valid()[0].start == 900);
+  CHECK(c.valid()[0].tokens.size() == 100);
+  CHECK(c.train_bases() == 900);
+}
+
+TEST_CASE("windows are a pure function of (seed, step), read ahead in order", "[corpus]") {
+  scratch_dir dir;
+  corpus_options o;
+  o.train_files = {write_fasta(dir.file("a.fa"), "a", dnafill::test::markov_bases(5000, 2))};
+  o.window = 128;
+  training_corpus c;
+  REQUIRE(training_corpus::load(o, c));
+  CHECK(c.sample_batch(4, 9, 3, true) == c.sample_batch(4, 9, 3, true));
+  CHECK(c.sample_batch(4, 9, 3, true) != c.sample_batch(4, 9, 4, true));
+  batch_prefetcher ahead(c, 4, 9, true, 2);
+  for (std::uint64_t step = 2; step < 12; ++step) CHECK(ahead.next() == c.sample_batch(4, 9, step, true));
+}
+
+TEST_CASE("windows that are mostly N are never drawn; N enters as MASK", "[corpus]") {
+  scratch_dir dir;
+  const std::string bases = std::string(3000, 'N') + dnafill::test::markov_bases(200, 3) + std::string(3000, 'N');
+  corpus_options o;
+  o.train_files = {write_fasta(dir.file("n.fa"), "n", bases)};
+  o.valid_fraction = 0;
+  o.window = 100;
+  training_corpus c;
+  REQUIRE(training_corpus::load(o, c));
+  const auto batch = c.sample_batch(64, 1, 0, false);
+  for (int row = 0; row < 64; ++row) {
+    const auto first = batch.begin() + row * 100;
+    CHECK(std::count_if(first, first + 100, is_base) >= 50);
+  }
+}
+
+TEST_CASE("a corpus without a usable window is refused with a message", "[corpus]") {
+  scratch_dir dir;
+  corpus_options o;
+  o.train_files = {write_fasta(dir.file("short.fa"), "short", "ACGTACG" + std::string(30, 'N'))};
+  o.window = 16;
+  training_corpus c;
+  const auto s = training_corpus::load(o, c);
+  REQUIRE_FALSE(s);
+  CHECK_THAT(s.message(), Catch::Contains("no usable training window"));
+}
+
+TEST_CASE("a missing training file is refused naming the file", "[corpus]") {
+  corpus_options o;
+  o.train_files = {"/nonexistent/x.fa"};
+  training_corpus c;
+  const auto s = training_corpus::load(o, c);
+  REQUIRE_FALSE(s);
+  CHECK_THAT(s.message(), Catch::Contains("/nonexistent/x.fa"));
+}

@@ -1,0 +1,121 @@
+// The NELBO: hand-computed losses, the 2.0 bits/base of uniform logits, both forms agreeing.
+#include <catch2/catch.hpp>
+
+#include <cmath>
+
+#include "core/model_internal.h"
+#include "core/objective.h"
+#include "core/scoring.h"
+
+using namespace dnafill::core;
+
+namespace {
+
+std::vector<token> random_tokens(int n, std::mt19937_64& rng, double unknown_fraction) {
+  std::vector<token> t(n);
+  std::uniform_real_distribution<double> u(0, 1);
+  for (auto& x : t) x = u(rng) < unknown_fraction ? mask_token : static_cast<token>(rng() % 4);
+  return t;
+}
+
+// Bits per base of each row of one draw under logits that are all zero (uniform over A C G T).
+std::vector<double> uniform_draw_bits(objective_kind kind, std::mt19937_64& rng, int batch, int length) {
+  const auto clean = random_tokens(batch * length, rng, 0.1);
+  const auto m = mask_batch(clean, batch, length, kind, rng);
+  const auto t = to_tensors(clean, m, torch::kCPU);
+  const auto nelbo = nelbo_per_sequence(torch::zeros({batch, length, num_bases}), t);
+  std::vector<double> bits;
+  for (int b = 0; b < batch; ++b) bits.push_back(nelbo[b].item<double>() / (m.real_bases[b] * std::log(2.0)));
+  return bits;
+}
+
+// A tiny model whose predictions depend on the context (the zero-initialised head is replaced).
+mdm_model context_model() {
+  model_config config;
+  REQUIRE(preset_config("tiny", config));
+  torch::manual_seed(4);
+  mdm_transformer net(config);
+  torch::NoGradGuard no_grad;
+  net->head->weight.normal_(0.0, 1.0);
+  return wrap_model(config, net);
+}
+
+}  // namespace
+
+TEST_CASE("masked cross-entropy of hand-made logits matches the hand computation", "[objective]") {
+  // Targets A (p = 2/5 from logits [ln2,0,0,0]) and G (p = 1/2 from [0,0,ln3,0]); the middle C is
+  // visible, so its logits, however bad, do not count. Weight 2: NELBO = 2 (ln 5/2 + ln 2) = 2 ln 5.
+  const double l2 = std::log(2.0), l3 = std::log(3.0);
+  auto logits = torch::tensor({l2, 0.0, 0.0, 0.0, -9.0, 9.0, -9.0, -9.0, 0.0, 0.0, l3, 0.0}, torch::kFloat32)
+                    .view({1, 3, 4});
+  batch_tensors t;
+  t.targets = torch::tensor({0, 3, 2}, torch::kInt64).view({1, 3});
+  t.is_target = torch::tensor({1, 0, 1}, torch::kUInt8).to(torch::kBool).view({1, 3});
+  t.weight = torch::tensor({2.0}, torch::kFloat64);
+  CHECK(masked_cross_entropy(logits, t.targets, t.is_target).item<double>() == Approx(std::log(5.0)).epsilon(1e-6));
+  CHECK(nelbo_per_sequence(logits, t).item<double>() == Approx(2 * std::log(5.0)).epsilon(1e-6));
+}
+
+TEST_CASE("uniform logits score exactly 2.0 bits/base in every draw of the count form", "[objective]") {
+  std::mt19937_64 rng(21);
+  for (int draw = 0; draw < 20; ++draw)
+    for (double bits : uniform_draw_bits(objective_kind::count, rng, 8, 97)) CHECK(bits == Approx(2.0).epsilon(1e-6));
+}
+
+TEST_CASE("uniform logits score 2.0 bits/base within Monte-Carlo error in the continuous form", "[objective]") {
+  std::mt19937_64 rng(22);
+  double sum = 0, sum_sq = 0;
+  int n = 0;
+  for (int draw = 0; draw < 400; ++draw)
+    for (double bits : uniform_draw_bits(objective_kind::continuous, rng, 8, 64)) {
+      sum += bits;
+      sum_sq += bits * bits;
+      ++n;
+    }
+  const double mean = sum / n, se = std::sqrt((sum_sq / n - mean * mean) / n);
+  CHECK(std::abs(mean - 2.0) < 4 * se);
+  CHECK(se < 0.05);  // the test has the power to see a real bias
+}
+
+TEST_CASE("the continuous and count forms agree in expectation on a fixed model", "[objective]") {
+  const auto model = context_model();
+  std::mt19937_64 rng(5);
+  const std::vector<std::vector<token>> seqs = {random_tokens(48, rng, 0.0), random_tokens(48, rng, 0.05)};
+  score_result count, continuous;
+  score_options o;
+  o.mc_draws = 1024;
+  o.batch_rows = 1024;
+  o.objective = objective_kind::count;
+  REQUIRE(score_sequences(model, seqs, o, count));
+  o.objective = objective_kind::continuous;
+  o.seed = 2;
+  REQUIRE(score_sequences(model, seqs, o, continuous));
+  const double se = std::hypot(count.standard_error_bits(), continuous.standard_error_bits());
+  INFO("count " << count.bits_per_base() << " continuous " << continuous.bits_per_base() << " se " << se);
+  CHECK(std::abs(count.bits_per_base() - continuous.bits_per_base()) < 4 * se);
+  CHECK(count.bits_per_base() > 2.05);  // a random model is worse than uniform: the check has teeth
+  CHECK(count.standard_error_bits() < continuous.standard_error_bits());  // the point of the count form
+}
+
+TEST_CASE("a fresh model (zero head) scores exactly 2.0 bits/base", "[objective][scoring]") {
+  model_config config;
+  REQUIRE(preset_config("tiny", config));
+  const auto model = wrap_model(config, mdm_transformer(config));
+  std::mt19937_64 rng(8);
+  score_result r;
+  REQUIRE(score_sequences(model, {random_tokens(600, rng, 0.2)}, score_options{}, r));
+  CHECK(r.bits_per_base() == Approx(2.0).epsilon(1e-6));
+  CHECK(r.windows == 3);  // 600 bases in windows of the tiny context (256)
+}
+
+TEST_CASE("the model is bidirectional and has no MASK output (SUBS)", "[model]") {
+  const auto model = context_model();
+  torch::NoGradGuard no_grad;
+  auto tokens = torch::randint(0, 4, {1, 20}, torch::kInt64);
+  auto logits = model.impl_->net->forward(tokens);
+  CHECK(logits.sizes().vec() == std::vector<int64_t>({1, 20, num_bases}));
+  auto changed = tokens.clone();
+  changed[0][15] = (tokens[0][15].item<int64_t>() + 1) % 4;
+  // A later position changes the prediction at an earlier one: no causal mask.
+  CHECK_FALSE(torch::allclose(logits[0][5], model.impl_->net->forward(changed)[0][5]));
+}

@@ -1,0 +1,511 @@
+// Tests of the safetensors layer: round trips, a hand-built file, and refusal of damaged or hostile files.
+#include <catch2/catch.hpp>
+
+#include <stdlib.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdint>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <limits>
+#include <map>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "core/safetensors.h"
+
+namespace fs = std::filesystem;
+using dnafill::core::data_crc32_key;
+using dnafill::core::read_safetensors;
+using dnafill::core::st_dtype;
+using dnafill::core::st_file;
+using dnafill::core::st_tensor;
+using dnafill::core::write_safetensors;
+
+namespace {
+
+// A fresh directory per test, removed afterwards.
+struct temp_dir {
+  fs::path path;
+  temp_dir() {
+    std::string pattern = (fs::temp_directory_path() / "dnafill-st-XXXXXX").string();
+    if (::mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
+    path = pattern;
+  }
+  ~temp_dir() {
+    std::error_code ec;
+    fs::remove_all(path, ec);
+  }
+  std::string file(const std::string& name) const { return (path / name).string(); }
+  std::vector<std::string> listing() const {
+    std::vector<std::string> names;
+    for (const auto& entry : fs::directory_iterator(path)) names.push_back(entry.path().filename().string());
+    std::sort(names.begin(), names.end());
+    return names;
+  }
+};
+
+// Tensor bytes from host values; the format is little-endian, as is every host we build for.
+template <typename T>
+st_tensor make_tensor(const std::string& name, st_dtype dtype, std::vector<int64_t> shape,
+                      const std::vector<T>& values) {
+  st_tensor t{name, dtype, std::move(shape), std::vector<uint8_t>(values.size() * sizeof(T))};
+  if (!values.empty()) std::memcpy(t.data.data(), values.data(), t.data.size());
+  return t;
+}
+
+std::vector<uint8_t> slurp(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+void spill(const std::string& path, const std::vector<uint8_t>& bytes) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+}
+
+void put_u64_le(std::vector<uint8_t>& bytes, uint64_t value) {
+  for (int i = 0; i < 8; ++i) bytes.push_back(static_cast<uint8_t>(value >> (8 * i)));
+}
+
+// A file built by hand: length prefix, header text as given, then the data bytes.
+std::vector<uint8_t> hand_file(const std::string& header, const std::vector<uint8_t>& data) {
+  std::vector<uint8_t> bytes;
+  put_u64_le(bytes, header.size());
+  bytes.insert(bytes.end(), header.begin(), header.end());
+  bytes.insert(bytes.end(), data.begin(), data.end());
+  return bytes;
+}
+
+bool starts_with(const std::string& text, const std::string& prefix) {
+  return text.compare(0, prefix.size(), prefix) == 0;
+}
+
+// A small valid file with two tensors, as written by our writer.
+st_file small_file() {
+  st_file f;
+  f.metadata["config"] = "{\"layers\":2}";
+  f.tensors.push_back(make_tensor<float>("w", st_dtype::f32, {2}, {1.0f, -2.0f}));
+  f.tensors.push_back(make_tensor<int16_t>("b", st_dtype::i16, {3}, {1, -1, 300}));
+  return f;
+}
+
+}  // namespace
+
+TEST_CASE("dtype sizes and names follow the format", "[safetensors]") {
+  using dnafill::core::dtype_name;
+  using dnafill::core::dtype_size;
+  CHECK(dtype_size(st_dtype::f64) == 8);
+  CHECK(dtype_size(st_dtype::f32) == 4);
+  CHECK(dtype_size(st_dtype::f16) == 2);
+  CHECK(dtype_size(st_dtype::bf16) == 2);
+  CHECK(dtype_size(st_dtype::i64) == 8);
+  CHECK(dtype_size(st_dtype::i32) == 4);
+  CHECK(dtype_size(st_dtype::i16) == 2);
+  CHECK(dtype_size(st_dtype::i8) == 1);
+  CHECK(dtype_size(st_dtype::u8) == 1);
+  CHECK(dtype_size(st_dtype::boolean) == 1);
+  CHECK(std::string(dtype_name(st_dtype::bf16)) == "BF16");
+  CHECK(std::string(dtype_name(st_dtype::boolean)) == "BOOL");
+  CHECK(std::string(dtype_name(st_dtype::u8)) == "U8");
+}
+
+TEST_CASE("safetensors round trip is bit-exact", "[safetensors]") {
+  temp_dir dir;
+  const std::string path = dir.file("model.safetensors");
+  const float nan_payload = [] {
+    uint32_t bits = 0x7fc12345u;  // a NaN with a payload: must survive untouched
+    float f;
+    std::memcpy(&f, &bits, 4);
+    return f;
+  }();
+  st_file in;
+  in.metadata["config"] = "{\"d_model\":64}";
+  in.metadata["note"] = "\xc3\x85\xce\xa9 utf-8";
+  in.tensors.push_back(make_tensor<float>("embed.weight", st_dtype::f32, {2, 3},
+                                          {1.5f, -0.0f, nan_payload, std::numeric_limits<float>::infinity(),
+                                           1e-45f, -3.25f}));
+  in.tensors.push_back(make_tensor<double>("scale", st_dtype::f64, {3}, {0.1, -1e300, 2.0}));
+  in.tensors.push_back(make_tensor<uint16_t>("half", st_dtype::f16, {2}, {0x3c00, 0xfbff}));
+  in.tensors.push_back(make_tensor<uint16_t>("brain", st_dtype::bf16, {1, 2}, {0x3f80, 0xc000}));
+  in.tensors.push_back(make_tensor<int64_t>("step", st_dtype::i64, {}, {std::numeric_limits<int64_t>::min()}));
+  in.tensors.push_back(make_tensor<int32_t>("ids", st_dtype::i32, {2}, {-7, 2147483647}));
+  in.tensors.push_back(make_tensor<int8_t>("tiny", st_dtype::i8, {1}, {-128}));
+  in.tensors.push_back(make_tensor<uint8_t>("empty", st_dtype::f32, {0, 4}, {}));
+  in.tensors.push_back(make_tensor<uint8_t>("bytes", st_dtype::u8, {5}, {0, 1, 127, 128, 255}));
+  in.tensors.push_back(make_tensor<uint8_t>("mask", st_dtype::boolean, {3}, {1, 0, 1}));
+
+  dnafill::status written = write_safetensors(path, in);
+  REQUIRE(written.ok());
+  st_file out;
+  dnafill::status loaded = read_safetensors(path, out);
+  INFO(loaded.message());
+  REQUIRE(loaded.ok());
+
+  REQUIRE(out.tensors.size() == in.tensors.size());
+  for (std::size_t i = 0; i < in.tensors.size(); ++i) {
+    INFO("tensor " << in.tensors[i].name);
+    CHECK(out.tensors[i].name == in.tensors[i].name);  // written order comes back
+    CHECK(out.tensors[i].dtype == in.tensors[i].dtype);
+    CHECK(out.tensors[i].shape == in.tensors[i].shape);
+    CHECK(out.tensors[i].data == in.tensors[i].data);
+  }
+  CHECK(out.find("step")->shape.empty());
+  CHECK(out.find("step")->data.size() == 8);
+  CHECK(out.find("empty")->data.empty());
+  CHECK(out.find("missing") == nullptr);
+  CHECK(out.metadata.at("config") == in.metadata.at("config"));
+  CHECK(out.metadata.at("note") == in.metadata.at("note"));
+  CHECK(out.metadata.at(data_crc32_key).size() == 8);
+  CHECK(out.metadata.size() == 3);
+  CHECK(dir.listing() == std::vector<std::string>{"model.safetensors"});  // no temp file left behind
+}
+
+TEST_CASE("header is 8-byte aligned and the crc is zlib's crc32", "[safetensors]") {
+  temp_dir dir;
+  const std::string path = dir.file("check.safetensors");
+  st_file in;
+  // "123456789" is the standard crc32 check input; its crc32 is cbf43926.
+  const std::string digits = "123456789";
+  in.tensors.push_back(make_tensor<char>("digits", st_dtype::u8, {9}, {digits.begin(), digits.end()}));
+  REQUIRE(write_safetensors(path, in).ok());
+
+  const std::vector<uint8_t> bytes = slurp(path);
+  REQUIRE(bytes.size() >= 8);
+  uint64_t n = 0;
+  for (int i = 7; i >= 0; --i) n = n << 8 | bytes[i];
+  CHECK(n % 8 == 0);
+  REQUIRE(bytes.size() == 8 + n + 9);
+  CHECK(bytes[8] == '{');
+  const std::string header(bytes.begin() + 8, bytes.begin() + 8 + static_cast<std::ptrdiff_t>(n));
+  CHECK(header.find("\"dnafill.data_crc32\":\"cbf43926\"") != std::string::npos);
+  CHECK(header.find("\"data_offsets\":[0,9]") != std::string::npos);
+  CHECK(header.find("\"dtype\":\"U8\"") != std::string::npos);
+  CHECK(std::string(bytes.end() - 9, bytes.end()) == digits);
+}
+
+TEST_CASE("a hand-built file parses to the right values", "[safetensors]") {
+  temp_dir dir;
+  const std::string path = dir.file("hand.safetensors");
+
+  SECTION("one F32 tensor [1.0, -2.0], no metadata") {
+    // 1.0f = 0x3f800000, -2.0f = 0xc0000000, little-endian.
+    spill(path, hand_file("{\"x\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]}}   ",
+                          {0x00, 0x00, 0x80, 0x3f, 0x00, 0x00, 0x00, 0xc0}));
+    st_file f;
+    dnafill::status s = read_safetensors(path, f);
+    INFO(s.message());
+    REQUIRE(s.ok());
+    REQUIRE(f.tensors.size() == 1);
+    const st_tensor& x = f.tensors[0];
+    CHECK(x.name == "x");
+    CHECK(x.dtype == st_dtype::f32);
+    CHECK(x.shape == std::vector<int64_t>{2});
+    REQUIRE(x.data.size() == 8);
+    float values[2];
+    std::memcpy(values, x.data.data(), 8);
+    CHECK(values[0] == 1.0f);
+    CHECK(values[1] == -2.0f);
+    CHECK(f.metadata.empty());
+  }
+
+  SECTION("tensors come back in data order, not name order; metadata is read") {
+    // "b": I16 258 = bytes 02 01 at [0,2]; "a": U8 7 at [2,3].
+    spill(path, hand_file("{\"__metadata__\":{\"format\":\"pt\"},"
+                          "\"a\":{\"dtype\":\"U8\",\"shape\":[1],\"data_offsets\":[2,3]},"
+                          "\"b\":{\"dtype\":\"I16\",\"shape\":[],\"data_offsets\":[0,2]}}",
+                          {0x02, 0x01, 0x07}));
+    st_file f;
+    REQUIRE(read_safetensors(path, f).ok());
+    REQUIRE(f.tensors.size() == 2);
+    CHECK(f.tensors[0].name == "b");
+    CHECK(f.tensors[0].shape.empty());
+    int16_t b = 0;
+    std::memcpy(&b, f.tensors[0].data.data(), 2);
+    CHECK(b == 258);
+    CHECK(f.tensors[1].name == "a");
+    CHECK(f.tensors[1].data == std::vector<uint8_t>{7});
+    CHECK(f.metadata == std::map<std::string, std::string>{{"format", "pt"}});
+  }
+}
+
+TEST_CASE("every truncation of a valid file is refused cleanly", "[safetensors]") {
+  temp_dir dir;
+  const std::string good = dir.file("good.safetensors");
+  REQUIRE(write_safetensors(good, small_file()).ok());
+  const std::vector<uint8_t> bytes = slurp(good);
+  REQUIRE(bytes.size() > 8 + 14);
+
+  const std::string cut = dir.file("cut.safetensors");
+  for (std::size_t length = 0; length < bytes.size(); ++length) {
+    spill(cut, std::vector<uint8_t>(bytes.begin(), bytes.begin() + static_cast<std::ptrdiff_t>(length)));
+    st_file f;
+    f.tensors.push_back(st_tensor{});  // must be cleared on failure
+    dnafill::status s = read_safetensors(cut, f);
+    INFO("length " << length << ": " << s.message());
+    CHECK_FALSE(s.ok());
+    CHECK(starts_with(s.message(), cut + ": "));
+    CHECK(s.message().find('\n') == std::string::npos);
+    CHECK(f.tensors.empty());
+  }
+  spill(cut, bytes);  // the whole file still reads: the loop above failed for the cut, not the copy
+  st_file f;
+  CHECK(read_safetensors(cut, f).ok());
+}
+
+TEST_CASE("an altered data byte fails the checksum", "[safetensors]") {
+  temp_dir dir;
+  const std::string path = dir.file("crc.safetensors");
+  REQUIRE(write_safetensors(path, small_file()).ok());
+  std::vector<uint8_t> bytes = slurp(path);
+  bytes[bytes.size() - 3] ^= 0x10;  // inside the I16 tensor's data
+  spill(path, bytes);
+  st_file f;
+  dnafill::status s = read_safetensors(path, f);
+  CHECK_FALSE(s.ok());
+  CHECK(s.message() == path + ": checksum mismatch: the file is corrupted or was altered");
+}
+
+TEST_CASE("malformed headers are refused with a clear message", "[safetensors]") {
+  temp_dir dir;
+  const std::string path = dir.file("bad.safetensors");
+  struct bad_case {
+    const char* what;
+    std::string header;
+    std::vector<uint8_t> data;
+    const char* message;  // expected to appear in the error
+  };
+  const std::string f32_1 = "{\"dtype\":\"F32\",\"shape\":[1],";
+  const std::vector<bad_case> cases = {
+      {"bad JSON", "{\"x\":", {}, "header is not valid JSON"},
+      {"not an object", "[1,2]", {}, "header is not a JSON object"},
+      {"entry not an object", "{\"x\":3}", {}, "tensor 'x': entry is not an object"},
+      {"overlapping offsets",
+       "{\"a\":" + f32_1 + "\"data_offsets\":[0,4]},\"b\":" + f32_1 + "\"data_offsets\":[2,6]}}",
+       std::vector<uint8_t>(6), "tensor 'b' overlaps"},
+      {"gap between tensors",
+       "{\"a\":" + f32_1 + "\"data_offsets\":[0,4]},\"b\":" + f32_1 + "\"data_offsets\":[8,12]}}",
+       std::vector<uint8_t>(12), "gap of 4 bytes before tensor 'b'"},
+      {"offsets do not match dtype size", "{\"x\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,4]}}",
+       std::vector<uint8_t>(4), "tensor 'x': data_offsets span 4 bytes but shape and F32 need 8"},
+      {"unknown dtype", "{\"x\":{\"dtype\":\"F8_E4M3\",\"shape\":[1],\"data_offsets\":[0,1]}}",
+       std::vector<uint8_t>(1), "unsupported dtype 'F8_E4M3'"},
+      {"dtype not a string", "{\"x\":{\"dtype\":4,\"shape\":[1],\"data_offsets\":[0,4]}}",
+       std::vector<uint8_t>(4), "\"dtype\" is not a string"},
+      {"missing dtype", "{\"x\":{\"shape\":[1],\"data_offsets\":[0,4]}}", std::vector<uint8_t>(4),
+       "missing \"dtype\""},
+      {"missing shape", "{\"x\":{\"dtype\":\"F32\",\"data_offsets\":[0,4]}}", std::vector<uint8_t>(4),
+       "missing \"shape\""},
+      {"missing offsets", "{\"x\":" + f32_1 + "\"junk\":1}}", std::vector<uint8_t>(4),
+       "missing \"data_offsets\""},
+      {"shape not an array", "{\"x\":{\"dtype\":\"F32\",\"shape\":1,\"data_offsets\":[0,4]}}",
+       std::vector<uint8_t>(4), "\"shape\" is not an array"},
+      {"negative dimension", "{\"x\":{\"dtype\":\"F32\",\"shape\":[-1],\"data_offsets\":[0,4]}}",
+       std::vector<uint8_t>(4), "negative dimension -1"},
+      {"fractional dimension", "{\"x\":{\"dtype\":\"F32\",\"shape\":[1.5],\"data_offsets\":[0,4]}}",
+       std::vector<uint8_t>(4), "shape holds something other than an integer"},
+      {"dimension over int64", "{\"x\":{\"dtype\":\"U8\",\"shape\":[18446744073709551615],\"data_offsets\":[0,1]}}",
+       std::vector<uint8_t>(1), "dimension too large"},
+      {"shape product overflows",
+       "{\"x\":{\"dtype\":\"F64\",\"shape\":[4294967296,4294967296,16],\"data_offsets\":[0,8]}}",
+       std::vector<uint8_t>(8), "shape is too large"},
+      {"offsets not a pair", "{\"x\":" + f32_1 + "\"data_offsets\":[0]}}", std::vector<uint8_t>(4),
+       "\"data_offsets\" is not a pair"},
+      {"negative offset", "{\"x\":" + f32_1 + "\"data_offsets\":[-4,0]}}", std::vector<uint8_t>(4),
+       "\"data_offsets\" is not a pair"},
+      {"offsets reversed", "{\"x\":" + f32_1 + "\"data_offsets\":[4,0]}}", std::vector<uint8_t>(4),
+       "data_offsets end before they begin"},
+      {"offsets past the data section", "{\"x\":" + f32_1 + "\"data_offsets\":[0,4]}}",
+       std::vector<uint8_t>(2), "data section holds 2 bytes but the tensors cover 4"},
+      {"trailing bytes after the last tensor", "{\"x\":" + f32_1 + "\"data_offsets\":[0,4]}}",
+       std::vector<uint8_t>(9), "data section holds 9 bytes but the tensors cover 4"},
+      {"metadata value not a string", "{\"__metadata__\":{\"epoch\":3}}", {},
+       "metadata value 'epoch' is not a string"},
+      {"metadata not an object", "{\"__metadata__\":[\"a\"]}", {}, "\"__metadata__\" is not an object"},
+      {"crc not hex", "{\"__metadata__\":{\"dnafill.data_crc32\":\"xyz\"}}", {},
+       "dnafill.data_crc32 is not 8 hex digits"},
+      {"crc of empty data wrong", "{\"__metadata__\":{\"dnafill.data_crc32\":\"00000001\"}}", {},
+       "checksum mismatch"},
+      {"control characters in a name stay out of the message", "{\"a\\nb\":3}", {},
+       "tensor 'a?b': entry is not an object"},
+      {"nesting a million deep", std::string(1000000, '['), {}, "header is not valid JSON"},
+  };
+  for (const bad_case& c : cases) {
+    spill(path, hand_file(c.header, c.data));
+    st_file f;
+    dnafill::status s = read_safetensors(path, f);
+    INFO(c.what << ": " << s.message());
+    CHECK_FALSE(s.ok());
+    CHECK(starts_with(s.message(), path + ": "));
+    CHECK(s.message().find(c.message) != std::string::npos);
+    CHECK(s.message().find('\n') == std::string::npos);
+  }
+  // Control: the same scaffolding with a good header reads, so the failures above are the headers'.
+  spill(path, hand_file("{\"x\":" + f32_1 + "\"data_offsets\":[0,4]}}", std::vector<uint8_t>(4)));
+  st_file f;
+  CHECK(read_safetensors(path, f).ok());
+  spill(path, hand_file("{\"__metadata__\":{\"dnafill.data_crc32\":\"00000000\"}}", {}));  // crc32("") = 0
+  CHECK(read_safetensors(path, f).ok());
+}
+
+TEST_CASE("header lengths past the end or absurd are refused before allocating", "[safetensors]") {
+  temp_dir dir;
+  const std::string path = dir.file("len.safetensors");
+  struct len_case {
+    uint64_t length;
+    const char* message;
+  };
+  const len_case cases[] = {
+      {1000, "header length 1000 runs past the end of the file (18 bytes)"},
+      {11, "header length 11 runs past the end of the file (18 bytes)"},
+      {100000001, "header length 100000001 is absurd"},
+      {std::numeric_limits<uint64_t>::max(), "is absurd"},
+  };
+  for (const len_case& c : cases) {
+    std::vector<uint8_t> bytes;
+    put_u64_le(bytes, c.length);
+    const std::string body = "{}        ";
+    bytes.insert(bytes.end(), body.begin(), body.end());
+    spill(path, bytes);
+    st_file f;
+    dnafill::status s = read_safetensors(path, f);
+    INFO(s.message());
+    CHECK_FALSE(s.ok());
+    CHECK(s.message().find(c.message) != std::string::npos);
+  }
+  // Control: length 10 covers exactly "{}" plus padding, an empty but valid file.
+  std::vector<uint8_t> bytes;
+  put_u64_le(bytes, 10);
+  const std::string body = "{}        ";
+  bytes.insert(bytes.end(), body.begin(), body.end());
+  spill(path, bytes);
+  st_file f;
+  CHECK(read_safetensors(path, f).ok());
+  CHECK(f.tensors.empty());
+}
+
+TEST_CASE("empty files, missing paths and directories are refused", "[safetensors]") {
+  temp_dir dir;
+  st_file f;
+  const std::string empty = dir.file("empty.safetensors");
+  spill(empty, {});
+  dnafill::status s = read_safetensors(empty, f);
+  CHECK(s.message() == empty + ": file too short (0 bytes) to be safetensors: it needs an 8-byte header length");
+
+  const std::string missing = dir.file("missing.safetensors");
+  s = read_safetensors(missing, f);
+  CHECK(s.message() == missing + ": cannot open: No such file or directory");
+
+  s = read_safetensors(dir.path.string(), f);
+  CHECK(s.message() == dir.path.string() + ": not a regular file");
+}
+
+TEST_CASE("failed writes report the path and leave no temp file", "[safetensors]") {
+  temp_dir dir;
+
+  SECTION("into a directory that does not exist") {
+    const std::string path = dir.file("no/such/dir/model.safetensors");
+    dnafill::status s = write_safetensors(path, small_file());
+    CHECK_FALSE(s.ok());
+    CHECK(starts_with(s.message(), path + ": cannot create "));
+    CHECK(s.message().find("No such file or directory") != std::string::npos);
+    CHECK(dir.listing().empty());
+  }
+
+  SECTION("over a directory: the temp file is written, the rename fails, the temp file goes") {
+    const std::string path = dir.file("taken");
+    fs::create_directory(path);
+    spill((fs::path(path) / "inside").string(), {1});  // non-empty, so rename cannot replace it
+    dnafill::status s = write_safetensors(path, small_file());
+    CHECK_FALSE(s.ok());
+    CHECK(starts_with(s.message(), path + ": cannot rename "));
+    CHECK(dir.listing() == std::vector<std::string>{"taken"});
+  }
+}
+
+TEST_CASE("malformed st_file objects are refused by the writer", "[safetensors]") {
+  temp_dir dir;
+  const std::string path = dir.file("w.safetensors");
+  st_file f = small_file();
+  std::string expected;
+  SECTION("data size does not match the shape") {
+    f.tensors[0].shape = {3};
+    expected = path + ": tensor 'w': holds 8 bytes but shape and F32 need 12";
+  }
+  SECTION("duplicate name") {
+    f.tensors[1].name = "w";
+    expected = path + ": tensor 'w': name used twice";
+  }
+  SECTION("reserved name") {
+    f.tensors[1].name = "__metadata__";
+    expected = path + ": tensor '__metadata__': name is reserved for metadata";
+  }
+  SECTION("empty name") {
+    f.tensors[1].name = "";
+    expected = path + ": a tensor has an empty name";
+  }
+  SECTION("negative dimension") {
+    f.tensors[0].shape = {-2, -1};
+    expected = path + ": tensor 'w': shape has a negative dimension or is too large";
+  }
+  SECTION("invalid UTF-8 in metadata") {
+    f.metadata["bad"] = "\xff";
+    expected = path + ": a tensor name or metadata entry is not valid UTF-8";
+  }
+  dnafill::status s = write_safetensors(path, f);
+  CHECK(s.message() == expected);
+  CHECK(dir.listing().empty());
+}
+
+TEST_CASE("rewriting a file replaces it whole", "[safetensors]") {
+  temp_dir dir;
+  const std::string path = dir.file("ckpt.safetensors");
+  REQUIRE(write_safetensors(path, small_file()).ok());
+  st_file second;
+  second.metadata[data_crc32_key] = "ignored";  // the writer replaces it with the real crc
+  second.tensors.push_back(make_tensor<double>("only", st_dtype::f64, {1}, {42.0}));
+  REQUIRE(write_safetensors(path, second).ok());
+  st_file f;
+  REQUIRE(read_safetensors(path, f).ok());
+  REQUIRE(f.tensors.size() == 1);
+  CHECK(f.tensors[0].name == "only");
+  CHECK(f.tensors[0].data == second.tensors[0].data);
+  CHECK(f.metadata.at(data_crc32_key) != "ignored");
+  CHECK(dir.listing() == std::vector<std::string>{"ckpt.safetensors"});
+}
+
+TEST_CASE("Python's safetensors reads our files and we read its files", "[safetensors][interop]") {
+  if (std::system("/usr/bin/python3 -c 'import safetensors' >/dev/null 2>&1") != 0) {
+    WARN("python3 has no safetensors module; interop not checked");
+    return;
+  }
+  temp_dir dir;
+  const std::string ours = dir.file("ours.safetensors");
+  const std::string theirs = dir.file("theirs.safetensors");
+  REQUIRE(write_safetensors(ours, small_file()).ok());
+  // deserialize/serialize_file are the numpy- and torch-free entry points of the Python package.
+  const std::string script =
+      "import sys, safetensors\n"
+      "got = dict(safetensors.deserialize(open(sys.argv[1], 'rb').read()))\n"
+      "assert got['w']['dtype'] in ('F32', 'float32') and list(got['w']['shape']) == [2], got['w']\n"
+      "assert bytes(got['w']['data']) == bytes.fromhex('0000803f000000c0')\n"
+      "assert got['b']['dtype'] in ('I16', 'int16') and list(got['b']['shape']) == [3]\n"
+      "safetensors.serialize_file({'z': {'dtype': 'I32', 'shape': [2], 'data': bytes.fromhex('01000000ffffffff')}},"
+      " sys.argv[2], metadata={'from': 'python'})\n";
+  const std::string script_path = dir.file("check.py");
+  spill(script_path, std::vector<uint8_t>(script.begin(), script.end()));
+  REQUIRE(std::system(("/usr/bin/python3 " + script_path + " " + ours + " " + theirs).c_str()) == 0);
+  st_file f;
+  dnafill::status s = read_safetensors(theirs, f);
+  INFO(s.message());
+  REQUIRE(s.ok());
+  REQUIRE(f.tensors.size() == 1);
+  CHECK(f.tensors[0].dtype == st_dtype::i32);
+  CHECK(f.tensors[0].data == std::vector<uint8_t>{1, 0, 0, 0, 0xff, 0xff, 0xff, 0xff});
+  CHECK(f.metadata.at("from") == "python");
+}
