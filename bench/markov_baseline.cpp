@@ -64,18 +64,9 @@ double score_bits(const markov_model& m, const std::vector<core::token>& t, std:
 }
 
 bool read_all(const std::string& path, std::vector<std::vector<core::token>>& out) {
-  bio::fasta_reader reader;
-  if (auto s = reader.open(path); !s) {
-    std::fprintf(stderr, "markov_baseline: %s\n", s.message().c_str());
-    return false;
-  }
-  bio::sequence_record r;
-  while (reader.next(r)) out.push_back(core::encode(r.bases));
-  if (!reader.error()) {
-    std::fprintf(stderr, "markov_baseline: %s\n", reader.error().message().c_str());
-    return false;
-  }
-  return true;
+  auto s = bio::for_each_record(path, [&](bio::sequence_record& r) { out.push_back(core::encode(r.bases)); });
+  if (!s) std::fprintf(stderr, "markov_baseline: %s\n", s.message().c_str());
+  return s.ok();
 }
 
 }  // namespace

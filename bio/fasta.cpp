@@ -271,4 +271,12 @@ bool fasta_reader::next(sequence_record& record) {
 
 const status& fasta_reader::error() const { return impl_->err; }
 
+status for_each_record(const std::string& path, const std::function<void(sequence_record&)>& on_record) {
+  fasta_reader reader;
+  if (auto s = reader.open(path); !s) return s;
+  sequence_record record;
+  while (reader.next(record)) on_record(record);
+  return reader.error();
+}
+
 }  // namespace dnafill::bio

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -39,5 +40,9 @@ class fasta_reader {
   struct impl;
   std::unique_ptr<impl> impl_;
 };
+
+// Reads every record of `path` in order and hands each to `on_record` (which may move from it).
+// Fails with the reader's message; an empty file is an error, as for the reader.
+status for_each_record(const std::string& path, const std::function<void(sequence_record&)>& on_record);
 
 }  // namespace dnafill::bio

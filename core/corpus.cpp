@@ -16,17 +16,7 @@ int min_real(int window) { return static_cast<int>(std::ceil(min_real_fraction *
 // Calls `add(name, tokens)` for every record of `path`.
 template <typename Add>
 status read_records(const std::string& path, Add add) {
-  bio::fasta_reader reader;
-  if (auto s = reader.open(path); !s) return s;
-  bio::sequence_record record;
-  std::size_t count = 0;
-  while (reader.next(record)) {
-    add(record.name, encode(record.bases));
-    ++count;
-  }
-  if (!reader.error()) return reader.error();
-  if (count == 0) return status::fail(path + ": no sequences in the file");
-  return {};
+  return bio::for_each_record(path, [&](bio::sequence_record& r) { add(r.name, encode(r.bases)); });
 }
 
 // Number of window starts in `tokens` whose window holds at least min_real bases (sliding count).
