@@ -8,6 +8,7 @@
 
 #include "app/commands.h"
 #include "app/common.h"
+#include "app/design_cli.h"
 #include "bio/fasta.h"
 #include "core/runtime.h"
 #include "core/scoring.h"
@@ -16,7 +17,7 @@ namespace dnafill::app {
 namespace {
 
 struct score_args {
-  std::string model, in;
+  std::string model, in, region, mask;
   core::score_options options;
   bool json = false;
   int threads = 0;
@@ -39,7 +40,17 @@ int run_score(const score_args& args) {
   if (auto s = load_model_option(args.model, model); !s) return fail("score", s.message());
   if (auto s = args.options.validate(model.config()); !s) return fail("score", s.message());
   std::vector<std::vector<core::token>> sequences;
-  if (auto s = read_sequences(args.in, sequences); !s) return fail("score", s.message());
+  // With --region or --mask only the masked bases are scored, given the rest (conditional bits/base).
+  std::vector<std::vector<bio::interval>> holes;
+  const bool masked = !args.region.empty() || !args.mask.empty();
+  if (masked) {
+    std::vector<bio::sequence_record> records;
+    if (auto s = read_records(args.in, records); !s) return fail("score", s.message());
+    if (auto s = select_holes(args.region, args.mask, records, holes); !s) return fail("score", s.message());
+    for (const auto& r : records) sequences.push_back(core::encode(r.bases));
+  } else if (auto s = read_sequences(args.in, sequences); !s) {
+    return fail("score", s.message());
+  }
 
   progress_bar bar("score");
   core::score_result r;
@@ -47,18 +58,21 @@ int run_score(const score_args& args) {
     bar.update(static_cast<double>(done) / total, std::to_string(done) + "/" + std::to_string(total) + " windows");
     return true;
   };
-  if (auto s = core::score_sequences(model, sequences, args.options, r, progress); !s)
-    return fail("score", args.in + ": " + s.message());
+  auto s = masked ? core::score_holes(model, sequences, holes, args.options, r, progress)
+                  : core::score_sequences(model, sequences, args.options, r, progress);
+  if (!s) return fail("score", args.in + ": " + s.message());
   bar.finish();
   if (args.json) {
     std::cout << nlohmann::json{{"file", args.in},          {"model", model.path()},
                                 {"bits_per_base", r.bits_per_base()}, {"standard_error", r.standard_error_bits()},
                                 {"bases", r.bases},         {"windows", r.windows},
-                                {"mc_draws", args.options.mc_draws}, {"seed", args.options.seed}}
+                                {"mc_draws", args.options.mc_draws}, {"seed", args.options.seed},
+                                {"conditional", masked}}
                      .dump()
               << "\n";
     return 0;
   }
+  if (masked) std::printf("masked bases only, given the rest: ");
   std::printf("%s: %.4f bits/base (standard error %.4f) over %lld bases in %lld windows\n", args.in.c_str(),
               r.bits_per_base(), r.standard_error_bits(), static_cast<long long>(r.bases),
               static_cast<long long>(r.windows));
@@ -74,6 +88,8 @@ command_runner add_score_command(CLI::App& cli) {
   auto* sub = cli.add_subcommand("score", "Bits per base of a FASTA file under the model");
   sub->add_option("--model", args->model, "Checkpoint (.safetensors); default: the shipped model");
   sub->add_option("--in", args->in, "FASTA file (plain, gzip or bgzip)")->required();
+  sub->add_option("--region", args->region, "Score only this region (NAME:START-END) given the rest");
+  sub->add_option("--mask", args->mask, "Score only the masked bases given the rest: lowercase | N | bed:FILE");
   sub->add_option("--mc", args->options.mc_draws, "Monte-Carlo masking draws per window")->capture_default_str();
   sub->add_option("--window", args->options.window, "Window length; default: the model's context");
   sub->add_option("--seed", args->options.seed, "Seed of the masking draws")->capture_default_str();

@@ -17,5 +17,7 @@ command_runner add_info_command(CLI::App& cli);
 command_runner add_train_command(CLI::App& cli);
 command_runner add_score_command(CLI::App& cli);
 command_runner add_view_command(CLI::App& cli);
+command_runner add_infill_command(CLI::App& cli);
+command_runner add_generate_command(CLI::App& cli);
 
 }  // namespace dnafill::app

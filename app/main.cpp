@@ -6,9 +6,11 @@
 #include <map>
 
 #include "app/commands.h"
+#include "core/runtime.h"
 
 int main(int argc, char** argv) {
   using namespace dnafill::app;
+  dnafill::core::keep_allocations_in_heap();
   CLI::App cli{"dnafill: design DNA with a masked diffusion model"};
   cli.require_subcommand(1);
   cli.set_version_flag("--version", DNAFILL_VERSION);
@@ -17,6 +19,8 @@ int main(int argc, char** argv) {
       {"train", add_train_command(cli)},
       {"score", add_score_command(cli)},
       {"view", add_view_command(cli)},
+      {"infill", add_infill_command(cli)},
+      {"generate", add_generate_command(cli)},
   };
   try {
     cli.parse(argc, argv);

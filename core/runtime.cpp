@@ -4,6 +4,8 @@
 #include <ATen/Parallel.h>
 #include <torch/version.h>
 
+#include <malloc.h>
+
 #include <fstream>
 #include <thread>
 
@@ -15,6 +17,11 @@ void set_threads(int threads) {
 }
 
 int thread_count() { return at::get_num_threads(); }
+
+void keep_allocations_in_heap() {
+  mallopt(M_MMAP_MAX, 0);                // no mmap for large blocks: heap only
+  mallopt(M_TRIM_THRESHOLD, 1 << 30);    // and do not give freed heap back below 1 GB
+}
 
 std::string torch_version() {
   return std::to_string(TORCH_VERSION_MAJOR) + "." + std::to_string(TORCH_VERSION_MINOR) + "." +

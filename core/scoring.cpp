@@ -5,6 +5,7 @@
 #include <cmath>
 #include <map>
 
+#include "core/design.h"
 #include "core/model_internal.h"
 #include "core/objective.h"
 
@@ -99,6 +100,66 @@ status score_sequences(const mdm_model& model, const std::vector<std::vector<tok
       done += static_cast<std::int64_t>(last - first);
       if (progress && !progress(done, total)) return status::fail("cancelled");
     }
+  return {};
+}
+
+namespace {
+
+// K draws of the count form over the bases of [piece_start, piece_end) only, the rest of the window
+// [window_start, window_end) visible; adds the mean and its variance to `result`.
+void score_piece(mdm_transformer& net, const std::vector<token>& sequence, const block_plan& block,
+                 const score_options& options, std::mt19937_64& rng, score_result& result) {
+  const int k = options.mc_draws;
+  const int length = static_cast<int>(block.window_end - block.window_start);
+  std::vector<token> clean, hole_only;
+  for (int d = 0; d < k; ++d)
+    for (std::int64_t i = block.window_start; i < block.window_end; ++i) {
+      clean.push_back(sequence[i]);
+      // Outside the piece every position looks unknown to mask_batch, so only piece bases are drawn.
+      const bool inside = i >= block.commit_start && i < block.commit_end;
+      hole_only.push_back(inside ? sequence[i] : mask_token);
+    }
+  auto m = mask_batch(hole_only, k, length, options.objective, rng);
+  if (m.real_bases[0] == 0) return;  // a piece of N only: nothing to score
+  m.input = clean;
+  for (std::size_t i = 0; i < clean.size(); ++i)
+    if (m.is_target[i]) m.input[i] = mask_token;
+  auto tensors = to_tensors(clean, m, torch::kCPU);
+  auto nelbo = nelbo_per_sequence(net->forward(tensors.input), tensors);
+  result.nats += nelbo.mean().item<double>();
+  if (k > 1) result.variance += (nelbo.var() / k).item<double>();
+  result.bases += m.real_bases[0];
+  result.windows += 1;
+}
+
+}  // namespace
+
+status score_holes(const mdm_model& model, const std::vector<std::vector<token>>& sequences,
+                   const std::vector<std::vector<bio::interval>>& holes, const score_options& options,
+                   score_result& result, const score_progress& progress) {
+  if (auto s = options.validate(model.config()); !s) return s;
+  if (holes.size() != sequences.size()) return status::fail("score_holes: one list of holes per sequence");
+  block_options blocks;
+  blocks.window = options.window;
+  if (auto s = blocks.resolve(model.config(), blocks); !s) return s;
+  std::vector<std::pair<std::size_t, block_plan>> pieces;
+  for (std::size_t q = 0; q < sequences.size(); ++q) {
+    const auto n = static_cast<std::int64_t>(sequences[q].size());
+    if (auto s = bio::check_intervals("sequence " + std::to_string(q + 1), holes[q], n); !s) return s;
+    for (const auto& hole : holes[q])
+      for (const auto& block : plan_blocks(hole.start, hole.end, n, blocks)) pieces.emplace_back(q, block);
+  }
+  torch::NoGradGuard no_grad;
+  auto net = model.impl_->net;
+  net->eval();
+  result = {};
+  for (std::size_t i = 0; i < pieces.size(); ++i) {
+    std::mt19937_64 rng(derive_seed(options.seed, i));
+    score_piece(net, sequences[pieces[i].first], pieces[i].second, options, rng, result);
+    if (progress && !progress(static_cast<std::int64_t>(i + 1), static_cast<std::int64_t>(pieces.size())))
+      return status::fail("cancelled");
+  }
+  if (result.bases == 0) return status::fail("nothing to score: the masked bases are all N");
   return {};
 }
 

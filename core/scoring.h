@@ -5,6 +5,7 @@
 #include <functional>
 #include <vector>
 
+#include "bio/mask.h"
 #include "bio/status.h"
 #include "core/checkpoint.h"
 #include "core/masking.h"
@@ -38,5 +39,19 @@ using score_progress = std::function<bool(std::int64_t, std::int64_t)>;
 // is an upper bound on the negative log-likelihood, so bits/base here is an upper bound too.
 status score_sequences(const mdm_model& model, const std::vector<std::vector<token>>& sequences,
                        const score_options& options, score_result& result, const score_progress& progress = {});
+
+}  // namespace dnafill::core
+
+namespace dnafill::core {
+
+// Conditional bits/base of the bases inside `holes` (0-based half-open, per sequence) given the rest:
+// the NELBO restricted to the hole. Each hole is cut into pieces of at most half a window, each piece
+// placed in a window with both flanks (as infill places it); each draw masks a random subset of the
+// piece's bases only (count form: n ~ U{1..R} stratified, weight R/n, R = real bases of the piece) and
+// leaves the rest of the window visible. `result.bases` counts the real bases scored. This is how a
+// design is compared with the original: score both with the same holes.
+status score_holes(const mdm_model& model, const std::vector<std::vector<token>>& sequences,
+                   const std::vector<std::vector<bio::interval>>& holes, const score_options& options,
+                   score_result& result, const score_progress& progress = {});
 
 }  // namespace dnafill::core

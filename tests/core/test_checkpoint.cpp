@@ -1,5 +1,5 @@
 // Checkpoints: bit-exact round trip; truncated, altered and wrong-preset files refused with a message.
-#include <catch2/catch.hpp>
+#include "tests/core/catch_torch.h"
 
 #include <cstdio>
 #include <filesystem>

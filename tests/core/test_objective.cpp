@@ -1,5 +1,5 @@
 // The NELBO: hand-computed losses, the 2.0 bits/base of uniform logits, both forms agreeing.
-#include <catch2/catch.hpp>
+#include "tests/core/catch_torch.h"
 
 #include <cmath>
 

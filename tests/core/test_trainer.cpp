@@ -1,5 +1,5 @@
 // Training: a tiny model overfits a 64-base sequence; a resumed run continues the loss curve exactly.
-#include <catch2/catch.hpp>
+#include "tests/core/catch_torch.h"
 
 #include <cmath>
 

@@ -1,0 +1,65 @@
+// dnafill generate: new sequence of any length, block by block, optionally continuing a given prefix.
+#include <CLI/CLI.hpp>
+
+#include <memory>
+
+#include "app/commands.h"
+#include "app/common.h"
+#include "app/design_cli.h"
+#include "core/runtime.h"
+
+namespace dnafill::app {
+namespace {
+
+struct generate_args : design_args {
+  std::int64_t length = 0;
+  std::string prefix, name = "generated";
+};
+
+int run_generate(generate_args& args) {
+  if (auto s = args.resolve(); !s) return fail("generate", s.message());
+  if (args.length < 1 || args.length > (std::int64_t{1} << 32))
+    return fail("generate", "--length: must be in 1..2^32, got " + std::to_string(args.length));
+  if (args.name.empty() || args.name.find_first_of(" \t|") != std::string::npos)
+    return fail("generate", "--name: must be one word without '|'");
+  core::set_threads(args.threads);
+  core::mdm_model model;
+  if (auto s = load_model_option(args.model, model); !s) return fail("generate", s.message());
+  if (auto s = args.options.validate(model.config()); !s) return fail("generate", s.message());
+  std::string prefix;
+  if (!args.prefix.empty()) {
+    std::vector<bio::sequence_record> records;
+    if (auto s = read_records(args.prefix, records); !s) return fail("generate", "--prefix: " + s.message());
+    prefix = records.front().bases;
+  }
+
+  progress_bar bar("generate");
+  auto progress = [&](const core::design_event& e) {
+    bar.update(static_cast<double>(e.windows_done) / std::max<std::int64_t>(1, e.windows),
+               std::to_string(e.network_calls) + " calls");
+    return true;
+  };
+  std::vector<core::design> designs;
+  if (auto s = core::generate(model, args.name, core::encode(prefix), args.length, args.options, designs, progress); !s)
+    return fail("generate", s.message());
+  bar.finish();
+  std::vector<design_output> outputs;
+  const auto start = static_cast<std::int64_t>(prefix.size());
+  for (auto& d : designs) outputs.push_back({std::move(d), prefix, {{start, start + args.length}}});
+  if (auto s = write_designs(args, outputs, model.path()); !s) return fail("generate", s.message());
+  return 0;
+}
+
+}  // namespace
+
+command_runner add_generate_command(CLI::App& cli) {
+  auto args = std::make_shared<generate_args>();
+  auto* sub = cli.add_subcommand("generate", "Generate new sequence of any length with the model");
+  sub->add_option("--length", args->length, "Bases to generate")->required();
+  sub->add_option("--prefix", args->prefix, "FASTA file whose first record the new bases continue");
+  sub->add_option("--name", args->name, "Record name of the designs")->capture_default_str();
+  add_design_options(*sub, *args);
+  return [args] { return run_generate(*args); };
+}
+
+}  // namespace dnafill::app

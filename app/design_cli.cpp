@@ -1,0 +1,165 @@
+// Sampler options of the design commands, and their output (FASTA and JSON lines).
+#include "app/design_cli.h"
+
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+
+#include <cctype>
+#include <cmath>
+#include <algorithm>
+#include <iostream>
+#include <map>
+
+#include "bio/fasta_writer.h"
+#include "bio/region.h"
+
+namespace dnafill::app {
+
+status design_args::resolve() {
+  auto& p = options.sampler;
+  if (auto s = core::parse_sampler_kind(sampler, p.kind); !s) return s;
+  if (auto s = core::parse_precision(precision, p.precision); !s) return s;
+  if (auto s = core::parse_confidence(confidence, p.confidence); !s) return s;
+  if (auto s = core::parse_schedule(schedule, p.schedule); !s) return s;
+  p.cache = !no_cache;
+  if (threads < 0) return status::fail("--threads: must be >= 0, got " + std::to_string(threads));
+  return p.validate();
+}
+
+void add_design_options(CLI::App& sub, design_args& a) {
+  auto& p = a.options.sampler;
+  sub.add_option("--model", a.model, "Checkpoint (.safetensors); default: the shipped model");
+  sub.add_option("--num", a.options.variants, "Variants per record")->capture_default_str();
+  sub.add_option("--sampler", a.sampler, "first-hit (exact, one call per base) | ancestral | confidence")
+      ->capture_default_str();
+  sub.add_option("--steps", p.steps, "Steps T of ancestral and confidence")->capture_default_str();
+  sub.add_option("--temperature", p.temperature, "Logits / temperature")->capture_default_str();
+  sub.add_option("--top-p", p.top_p, "Nucleus: keep the bases holding this much mass")->capture_default_str();
+  sub.add_option("--precision", a.precision, "Categorical draws: fp64 (exact) | fp32 (biased Gumbel, for comparison)")
+      ->capture_default_str();
+  sub.add_option("--confidence", a.confidence, "Confidence sampler ranking: max-prob | margin | entropy")
+      ->capture_default_str();
+  sub.add_option("--schedule", a.schedule, "Confidence sampler reveal schedule: linear | cosine")->capture_default_str();
+  sub.add_flag("--no-cache", a.no_cache, "Ancestral: call the network every step (same output, slower)");
+  sub.add_option("--guidance", p.guidance, "Unsupervised classifier-free guidance weight w (0 = none)")
+      ->capture_default_str();
+  sub.add_option("--seed", p.seed, "Seed of every draw")->capture_default_str();
+  sub.add_option("--window", a.options.blocks.window, "Tokens per window; default: the model's context");
+  sub.add_option("--overlap", a.options.blocks.overlap, "Bases of written context each block sees; default: window/2");
+  sub.add_option("--stride", a.options.blocks.stride, "New bases per block; default: window - overlap");
+  sub.add_option("--score-draws", a.options.score_draws, "Monte-Carlo draws for each design's bits/base (0: skip)")
+      ->capture_default_str();
+  sub.add_option("--out", a.out, "FASTA output (.gz: bgzip + index); default: stdout");
+  sub.add_flag("--json", a.json, "One JSON object per design on stdout");
+  sub.add_option("--threads", a.threads, "Intra-op threads; default: all cores");
+}
+
+status read_records(const std::string& path, std::vector<bio::sequence_record>& records) {
+  bio::fasta_reader reader;
+  if (auto s = reader.open(path); !s) return s;
+  bio::sequence_record record;
+  while (reader.next(record)) records.push_back(record);
+  if (!reader.error()) return reader.error();
+  if (records.empty()) return status::fail(path + ": no sequences in the file");
+  return {};
+}
+
+status select_holes(const std::string& region, const std::string& mask, const std::vector<bio::sequence_record>& records,
+                    std::vector<std::vector<bio::interval>>& holes) {
+  if (region.empty() == mask.empty()) return status::fail("give exactly one of --region and --mask");
+  holes.assign(records.size(), {});
+  std::map<std::string, std::size_t> index;
+  for (std::size_t i = 0; i < records.size(); ++i) index.emplace(records[i].name, i);
+  if (!region.empty()) {
+    auto lookup = [&](std::string_view name) -> std::int64_t {
+      auto it = index.find(std::string(name));
+      return it == index.end() ? -1 : static_cast<std::int64_t>(records[it->second].bases.size());
+    };
+    bio::region r;
+    if (auto s = bio::parse_region(region, lookup, r); !s) return status::fail("--region: " + s.message());
+    if (r.length() < 1) return status::fail("--region: " + region + ": the region is empty");
+    holes[index.at(r.contig)] = {{r.start, r.end}};
+    return {};
+  }
+  if (mask == "lowercase" || mask == "N") {
+    for (std::size_t i = 0; i < records.size(); ++i)
+      holes[i] = mask == "N" ? bio::n_mask(records[i].bases) : bio::lowercase_mask(records[i].bases);
+  } else if (mask.rfind("bed:", 0) == 0) {
+    bio::interval_map bed;
+    if (auto s = bio::read_bed(mask.substr(4), bed); !s) return status::fail("--mask: " + s.message());
+    for (const auto& [name, intervals] : bed) {
+      auto it = index.find(name);
+      if (it == index.end()) return status::fail("--mask: " + mask.substr(4) + ": unknown record '" + name + "'");
+      const auto length = static_cast<std::int64_t>(records[it->second].bases.size());
+      if (auto s = bio::check_intervals(name, intervals, length); !s) return status::fail("--mask: " + s.message());
+      holes[it->second] = intervals;
+    }
+  } else {
+    return status::fail("--mask: unknown value '" + mask + "' (expected lowercase|N|bed:FILE)");
+  }
+  for (const auto& h : holes)
+    if (!h.empty()) return {};
+  return status::fail("--mask " + mask + ": no base is masked in any record");
+}
+
+namespace {
+
+// The whole sequence: designed bases where the holes are (in the case of the original there), the
+// original text everywhere else.
+std::string design_text(const design_output& d) {
+  std::string text = core::decode(d.design.tokens);
+  std::vector<bool> designed(text.size(), false);
+  for (const auto& hole : d.holes) std::fill(designed.begin() + hole.start, designed.begin() + hole.end, true);
+  for (std::size_t i = 0; i < d.original.size() && i < text.size(); ++i) {
+    if (!designed[i]) text[i] = d.original[i];
+    else if (std::islower(static_cast<unsigned char>(d.original[i])))
+      text[i] = static_cast<char>(std::tolower(static_cast<unsigned char>(text[i])));
+  }
+  return text;
+}
+
+std::string design_name(const core::design& d) {
+  return d.record + "|variant=" + std::to_string(d.variant) + "|region=" + std::to_string(d.region_start + 1) + "-" +
+         std::to_string(d.region_end);
+}
+
+}  // namespace
+
+status write_designs(const design_args& args, const std::vector<design_output>& designs, const std::string& model_path) {
+  bio::fasta_writer writer;
+  const bool fasta = !args.out.empty() || !args.json;
+  if (fasta)
+    if (auto s = writer.open(args.out.empty() ? "-" : args.out); !s) return s;
+  const auto& p = args.options.sampler;
+  for (const auto& d : designs) {
+    const auto text = design_text(d);
+    if (fasta) {
+      bio::sequence_record record;
+      record.name = design_name(d.design);
+      record.bases = text;
+      if (auto s = writer.write(record); !s) return s;
+    }
+    if (args.json) {
+      nlohmann::json j = {{"record", d.design.record},
+                          {"variant", d.design.variant},
+                          {"region_start", d.design.region_start + 1},
+                          {"region_end", d.design.region_end},
+                          {"sequence", text},
+                          {"designed_bases", d.design.designed_bases},
+                          {"gc", d.design.gc},
+                          {"constraints_ok", d.design.constraints_ok},
+                          {"sampler", core::sampler_name(p.kind)},
+                          {"steps", p.steps},
+                          {"seed", p.seed},
+                          {"model", model_path}};
+      if (std::isnan(d.design.bits_per_base)) j["bits_per_base"] = nullptr;
+      else j["bits_per_base"] = d.design.bits_per_base;
+      std::cout << j.dump() << "\n";
+    }
+  }
+  std::cout.flush();
+  if (fasta) return writer.close();
+  return {};
+}
+
+}  // namespace dnafill::app

@@ -1,0 +1,54 @@
+// What infill and generate share on the command line: the sampler options, and writing designs as
+// FASTA and JSON lines.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "bio/fasta.h"
+#include "bio/mask.h"
+#include "bio/status.h"
+#include "core/design.h"
+
+namespace CLI {
+class App;
+}
+
+namespace dnafill::app {
+
+// The options as typed; resolve() turns them into core::design_options, naming the bad option.
+struct design_args {
+  std::string model, sampler = core::sampler_name(core::sampler_params{}.kind), precision = "fp64";
+  std::string confidence = "max-prob", schedule = "linear";
+  bool no_cache = false;
+  core::design_options options;
+  std::string out;  // FASTA path; empty = stdout unless --json
+  bool json = false;
+  int threads = 0;
+
+  status resolve();
+};
+
+void add_design_options(CLI::App& sub, design_args& args);
+
+// Every record of a FASTA file, in memory. Fails on a missing, unreadable or empty file.
+status read_records(const std::string& path, std::vector<bio::sequence_record>& records);
+
+// The holes of each record from --region NAME:START-END or --mask lowercase|N|bed:FILE (exactly one
+// of them): holes[i] belongs to records[i], possibly empty. Errors name the option and the problem
+// (unknown record, a region outside its record, nothing masked at all).
+status select_holes(const std::string& region, const std::string& mask, const std::vector<bio::sequence_record>& records,
+                    std::vector<std::vector<bio::interval>>& holes);
+
+// One output record: the whole sequence, the original text (case, IUPAC letters) kept where fixed.
+struct design_output {
+  core::design design;
+  std::string original;                // the record as read (the prefix for generate)
+  std::vector<bio::interval> holes;    // what was designed; everything else is written as read
+};
+
+// FASTA records named "<record>|variant=<k>|region=<start>-<end>" (1-based inclusive) to --out (or
+// stdout without --json), and with --json one JSON object per design on stdout.
+status write_designs(const design_args& args, const std::vector<design_output>& designs, const std::string& model_path);
+
+}  // namespace dnafill::app

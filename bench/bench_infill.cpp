@@ -1,0 +1,250 @@
+// bench_infill: infill a hole in held-out windows with every sampler at several step counts, and the
+// plain PyTorch reference beside it. Prints seconds, network calls and the model's conditional
+// bits/base of the designed bases (the exact first-hit sampler is the quality reference).
+//
+// usage: bench_infill [--model M] [--in FASTA] [--windows N] [--variants K] [--hole H] [--window W]
+//                     [--score-draws D] [--threads T] [--python PATH|none] [--quick]
+//                     [--only first-hit,ancestral:16,confidence:8]
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <ctime>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "bio/fasta.h"
+#include "core/design.h"
+#include "core/runtime.h"
+#include "core/scoring.h"
+
+using namespace dnafill;
+
+namespace {
+
+struct bench_args {
+  std::string model = "/tmp/small.safetensors";
+  std::string in = DNAFILL_SOURCE_DIR "/examples/chrX_heldout.fa";
+  std::string python = "/usr/bin/python3";
+  int windows = 2, variants = 8, hole = 200, window = 1024, score_draws = 8, threads = 2;
+  bool quick = false;  // fewer configurations, for a smoke run
+  std::string only;    // "first-hit,ancestral:16,confidence:8": run just these
+};
+
+struct config {
+  core::sampler_kind kind;
+  int steps;
+};
+
+struct figures {
+  double seconds = 0, cpu = 0, calls = 0, nats = 0, bases = 0, variance = 0;
+  std::vector<double> design_bits;  // one per design: their spread is the sampling noise of `bits`
+  void add_score(const core::score_result& r) {
+    nats += r.nats;
+    bases += static_cast<double>(r.bases);
+    variance += r.variance;
+    design_bits.push_back(r.bits_per_base());
+  }
+  // Standard error of the mean over designs: sampling noise and scoring noise together.
+  double design_error() const {
+    const double n = static_cast<double>(design_bits.size());
+    if (n < 2) return 0.0;
+    double mean = 0, sum2 = 0;
+    for (double b : design_bits) mean += b / n;
+    for (double b : design_bits) sum2 += (b - mean) * (b - mean);
+    return std::sqrt(sum2 / (n - 1) / n);
+  }
+  double bits() const { return nats / (bases * std::log(2.0)); }
+  double standard_error() const { return std::sqrt(variance) / (bases * std::log(2.0)); }
+};
+
+// The central `window` bases of each record: the job's record; the hole sits in its middle.
+std::vector<std::pair<std::string, std::string>> read_windows(const bench_args& a) {
+  bio::fasta_reader reader;
+  std::vector<std::pair<std::string, std::string>> out;
+  if (!reader.open(a.in)) return out;
+  bio::sequence_record r;
+  while (static_cast<int>(out.size()) < a.windows && reader.next(r)) {
+    if (static_cast<int>(r.bases.size()) < a.window) continue;
+    out.emplace_back(r.name, r.bases.substr((r.bases.size() - a.window) / 2, a.window));
+  }
+  return out;
+}
+
+core::score_result score_design(const core::mdm_model& model, const std::vector<core::token>& tokens,
+                                const bio::interval& hole, const bench_args& a, std::uint64_t seed) {
+  core::score_options so;
+  so.mc_draws = a.score_draws;
+  so.seed = seed;
+  core::score_result r;
+  if (!core::score_holes(model, {tokens}, {{hole}}, so, r)) std::fprintf(stderr, "scoring failed\n");
+  return r;
+}
+
+// Runs the Python reference on one window; adds its time and calls, and scores its designs with ours.
+bool run_python(const bench_args& a, const core::mdm_model& model, const std::string& window,
+                const bio::interval& hole, const config& c, figures& f) {
+  const std::string command = a.python + " " DNAFILL_SOURCE_DIR "/bench/reference_mdm.py " + a.model + " " + window +
+                              " " + std::to_string(hole.start) + " " + std::to_string(hole.end) +
+                              " --variants " + std::to_string(a.variants) + " --sampler " +
+                              core::sampler_name(c.kind) + " --steps " + std::to_string(c.steps) +
+                              " --threads " + std::to_string(a.threads);
+  std::unique_ptr<FILE, int (*)(FILE*)> pipe(popen(command.c_str(), "r"), pclose);
+  if (!pipe) return false;
+  std::string text;
+  char buffer[4096];
+  while (std::fgets(buffer, sizeof buffer, pipe.get())) text += buffer;
+  auto j = nlohmann::json::parse(text, nullptr, false);
+  if (j.is_discarded() || !j.contains("seconds")) return false;
+  f.seconds += j["seconds"].get<double>();
+  f.cpu += j["cpu_seconds"].get<double>();
+  f.calls += j["network_calls"].get<double>();
+  std::uint64_t seed = 1000;
+  for (const auto& d : j["designs"]) f.add_score(score_design(model, core::encode(d.get<std::string>()), hole, a, seed++));
+  return true;
+}
+
+bench_args parse(int argc, char** argv) {
+  bench_args a;
+  for (int i = 1; i + 1 < argc || (i < argc && std::string(argv[i]) == "--quick"); ++i) {
+    const std::string k = argv[i];
+    if (k == "--quick") { a.quick = true; continue; }
+    const std::string v = argv[++i];
+    if (k == "--model") a.model = v;
+    else if (k == "--in") a.in = v;
+    else if (k == "--python") a.python = v;
+    else if (k == "--windows") a.windows = std::stoi(v);
+    else if (k == "--variants") a.variants = std::stoi(v);
+    else if (k == "--hole") a.hole = std::stoi(v);
+    else if (k == "--window") a.window = std::stoi(v);
+    else if (k == "--score-draws") a.score_draws = std::stoi(v);
+    else if (k == "--threads") a.threads = std::stoi(v);
+    else if (k == "--only") a.only = v;
+  }
+  return a;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const auto a = parse(argc, argv);
+  core::keep_allocations_in_heap();
+  core::set_threads(a.threads);
+  core::mdm_model model;
+  if (auto s = core::load_model(a.model, model); !s) {
+    std::fprintf(stderr, "bench_infill: %s\n", s.message().c_str());
+    return 1;
+  }
+  const auto windows = read_windows(a);
+  if (windows.empty()) {
+    std::fprintf(stderr, "bench_infill: no window of %d bases in %s\n", a.window, a.in.c_str());
+    return 1;
+  }
+  const bio::interval hole{(a.window - a.hole) / 2, (a.window - a.hole) / 2 + a.hole};
+  std::printf("bench_infill: %d variants of a %d-base hole in a %d-base window, %zu held-out windows of %s\n",
+              a.variants, a.hole, a.window, windows.size(), a.in.c_str());
+  std::printf("model %s (%s, %lld parameters); %s; %d threads; torch %s\n", a.model.c_str(),
+              model.config().preset.c_str(), static_cast<long long>(model.config().parameter_count()),
+              core::machine_description().c_str(), core::thread_count(), core::torch_version().c_str());
+  std::printf("load average at start: %s", [] {
+    char line[128] = "?\n";
+    if (FILE* f = std::fopen("/proc/loadavg", "r")) {
+      if (!std::fgets(line, sizeof line, f)) line[0] = 0;
+      std::fclose(f);
+    }
+    return std::string(line);
+  }().c_str());
+  std::printf("bits/base: the model's conditional bits/base of the designed bases (%d MC draws each); se(MC):\n"
+              "standard error from the scoring draws only; se(all): over designs (sampling + scoring noise)\n\n",
+              a.score_draws);
+
+  figures truth;
+  for (std::size_t w = 0; w < windows.size(); ++w)
+    truth.add_score(score_design(model, core::encode(windows[w].second), hole, a, 1));
+  std::printf("s/window: wall seconds per window (all K variants); cpu: CPU seconds of all threads\n");
+  std::printf("%-12s %6s %10s %10s %8s %10s %8s %8s\n", "sampler", "steps", "s/window", "cpu", "calls", "bits/base", "se(MC)",
+              "se(all)");
+  std::printf("%-12s %6s %10s %10s %8s %10.4f %8.4f\n", "true hole", "-", "-", "-", "-", truth.bits(),
+              truth.standard_error());
+  std::fflush(stdout);
+
+  std::vector<config> configs = {{core::sampler_kind::first_hit, 0}};
+  for (int t : a.quick ? std::vector<int>{16} : std::vector<int>{8, 16, 32, 64})
+    configs.push_back({core::sampler_kind::ancestral, t});
+  for (int t : a.quick ? std::vector<int>{16} : std::vector<int>{8, 16, 32})
+    configs.push_back({core::sampler_kind::confidence, t});
+  if (!a.only.empty()) {
+    configs.clear();
+    std::size_t from = 0;
+    while (from <= a.only.size()) {
+      const auto to = std::min(a.only.find(',', from), a.only.size());
+      const auto item = a.only.substr(from, to - from);
+      const auto colon = item.find(':');
+      config c{core::sampler_kind::first_hit, 0};
+      if (!core::parse_sampler_kind(item.substr(0, colon), c.kind)) {
+        std::fprintf(stderr, "bench_infill: --only: bad item '%s'\n", item.c_str());
+        return 1;
+      }
+      if (colon != std::string::npos) c.steps = std::stoi(item.substr(colon + 1));
+      configs.push_back(c);
+      from = to + 1;
+    }
+  }
+  std::map<std::string, figures> results;
+  for (const auto& c : configs) {
+    figures f;
+    for (std::size_t w = 0; w < windows.size(); ++w) {
+      core::design_options o;
+      o.sampler.kind = c.kind;
+      o.sampler.steps = std::max(1, c.steps);
+      o.sampler.seed = 1 + w;
+      o.variants = a.variants;
+      o.score_draws = 0;  // scored below, outside the timing
+      core::infill_request request{windows[w].first, core::encode(windows[w].second), {hole}};
+      std::vector<core::design> designs;
+      core::design_stats stats;
+      const auto t0 = std::chrono::steady_clock::now();
+      const auto c0 = std::clock();
+      if (auto s = core::infill(model, request, o, designs, {}, &stats); !s) {
+        std::fprintf(stderr, "bench_infill: %s\n", s.message().c_str());
+        return 1;
+      }
+      f.seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+      f.cpu += static_cast<double>(std::clock() - c0) / CLOCKS_PER_SEC;  // all threads of the process
+      f.calls += static_cast<double>(stats.network_calls);
+      std::uint64_t seed = 1000;
+      for (const auto& d : designs) f.add_score(score_design(model, d.tokens, hole, a, seed++));
+    }
+    const double n = static_cast<double>(windows.size());
+    std::printf("%-12s %6s %10.2f %10.2f %8.0f %10.4f %8.4f %8.4f\n", core::sampler_name(c.kind),
+                c.kind == core::sampler_kind::first_hit ? "-" : std::to_string(c.steps).c_str(), f.seconds / n,
+                f.cpu / n, f.calls / n, f.bits(), f.standard_error(), f.design_error());
+    std::fflush(stdout);
+    results[std::string(core::sampler_name(c.kind)) + std::to_string(c.steps)] = f;
+  }
+
+  if (a.python != "none" && results.count("ancestral16")) {
+    const config reference = {core::sampler_kind::ancestral, 16};
+    figures py;
+    bool ok = true;
+    for (std::size_t w = 0; w < windows.size() && ok; ++w) ok = run_python(a, model, windows[w].second, hole, reference, py);
+    if (!ok) {
+      std::printf("\nPython reference: did not run (%s with torch needed)\n", a.python.c_str());
+    } else {
+      const double n = static_cast<double>(windows.size());
+      const auto& ours = results["ancestral16"];
+      std::printf("%-12s %6d %10.2f %10.2f %8.0f %10.4f %8.4f %8.4f   (plain PyTorch, bench/reference_mdm.py)\n",
+                  "python-ref", reference.steps, py.seconds / n, py.cpu / n, py.calls / n, py.bits(),
+                  py.standard_error(), py.design_error());
+      std::printf("\nancestral-16: C++ %.2f s (%.2f CPU s)/window, Python %.2f s (%.2f CPU s)/window: "
+                  "Python/C++ = %.2f wall, %.2f CPU\n",
+                  ours.seconds / n, ours.cpu / n, py.seconds / n, py.cpu / n, py.seconds / ours.seconds,
+                  py.cpu / ours.cpu);
+    }
+  }
+  return 0;
+}

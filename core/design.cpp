@@ -1,0 +1,219 @@
+// Design jobs: holes placed in windows (both flanks when they fit), long spans filled block by block,
+// K variants as K rows of one batch, each design scored by the model's conditional bits/base.
+#include "core/design.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include "core/masking.h"
+#include "core/sampling.h"
+#include "core/scoring.h"
+
+namespace dnafill::core {
+namespace {
+
+// Groups of holes whose whole span fits in one block with its left context: filled by one window.
+std::vector<std::vector<bio::interval>> group_holes(const std::vector<bio::interval>& holes, const block_options& b) {
+  std::vector<std::vector<bio::interval>> groups;
+  for (const auto& hole : holes) {
+    if (!groups.empty() && hole.end - groups.back().front().start + b.overlap <= b.window)
+      groups.back().push_back(hole);
+    else
+      groups.push_back({hole});
+  }
+  return groups;
+}
+
+// The positions [start, end) of `holes` that a block commits.
+std::vector<bool> free_in(const std::vector<bio::interval>& holes, const block_plan& block) {
+  std::vector<bool> free(block.window_end - block.window_start, false);
+  for (const auto& hole : holes)
+    for (auto i = std::max(hole.start, block.commit_start); i < std::min(hole.end, block.commit_end); ++i)
+      free[i - block.window_start] = true;
+  return free;
+}
+
+torch::Tensor row_mask(const std::vector<bool>& flags, std::int64_t rows) {
+  auto mask = torch::zeros({1, static_cast<std::int64_t>(flags.size())}, torch::kBool);
+  auto a = mask.accessor<bool, 2>();
+  for (std::size_t i = 0; i < flags.size(); ++i) a[0][i] = flags[i];
+  return mask.expand({rows, -1}).contiguous();
+}
+
+struct job {
+  const mdm_model& model;
+  const design_options& options;
+  block_options blocks;
+  const design_callback& callback;
+  design_stats& stats;
+};
+
+// Fills the holes of `work` (K rows of the record, holes already MASK), group by group, block by block.
+status fill_holes(job& j, torch::Tensor& work, const std::vector<bio::interval>& holes) {
+  const auto n = work.size(1), rows = work.size(0);
+  std::vector<std::pair<const std::vector<bio::interval>*, block_plan>> plan;
+  const auto groups = group_holes(holes, j.blocks);
+  for (const auto& group : groups)
+    for (const auto& block : plan_blocks(group.front().start, group.back().end, n, j.blocks))
+      plan.emplace_back(&group, block);
+  std::vector<bool> in_hole(n, false);
+  for (const auto& hole : holes) std::fill(in_hole.begin() + hole.start, in_hole.begin() + hole.end, true);
+
+  auto net = model_denoiser(j.model);
+  for (std::size_t b = 0; b < plan.size(); ++b) {
+    const auto& block = plan[b].second;
+    const auto width = block.window_end - block.window_start;
+    auto window = work.narrow(1, block.window_start, width).clone();
+    auto free = row_mask(free_in(*plan[b].first, block), rows);
+    // Guidance masks the fixed context (everything outside the holes) for the unconditional pass.
+    auto context = row_mask(std::vector<bool>(in_hole.begin() + block.window_start, in_hole.begin() + block.window_end), rows)
+                       .logical_not();
+    guided_denoiser guided(*net, context, j.options.sampler.guidance);
+    denoiser& used = j.options.sampler.guidance > 0.0 ? static_cast<denoiser&>(guided) : *net;
+    std::mt19937_64 rng(derive_seed(j.options.sampler.seed, b));
+    sampling_stats s;
+    const auto calls_before = j.stats.network_calls;
+    auto forward = [&](const sampling_event& e) {
+      return !j.callback ||
+             j.callback({static_cast<std::int64_t>(b), static_cast<std::int64_t>(plan.size()), calls_before + e.network_calls});
+    };
+    if (auto st = sample(used, window, free, j.options.sampler, rng, forward, &s); !st) return st;
+    j.stats.network_calls += s.network_calls;
+    j.stats.windows += 1;
+    work.narrow(1, block.window_start, width).copy_(window);
+    if (j.callback && !j.callback({static_cast<std::int64_t>(b + 1), static_cast<std::int64_t>(plan.size()), j.stats.network_calls}))
+      return status::fail("cancelled");
+  }
+  return {};
+}
+
+// One design per row of `work`, scored over `holes`.
+status make_designs(job& j, const std::string& record, const torch::Tensor& work,
+                    const std::vector<bio::interval>& holes, std::vector<design>& out) {
+  out.clear();
+  const auto n = work.size(1);
+  auto rows = work.to(torch::kUInt8).contiguous();
+  std::vector<std::vector<token>> sequences;
+  for (std::int64_t k = 0; k < work.size(0); ++k) {
+    const auto* p = rows[k].data_ptr<std::uint8_t>();
+    sequences.emplace_back(p, p + n);
+  }
+  std::vector<double> bits(sequences.size(), std::numeric_limits<double>::quiet_NaN());
+  if (j.options.score_draws > 0) {
+    score_options so;
+    so.mc_draws = j.options.score_draws;
+    so.window = j.blocks.window;
+    so.seed = j.options.sampler.seed;
+    for (std::size_t k = 0; k < sequences.size(); ++k) {
+      score_result r;
+      if (auto s = score_holes(j.model, {sequences[k]}, {holes}, so, r); !s) return s;
+      bits[k] = r.bits_per_base();
+    }
+  }
+  for (std::size_t k = 0; k < sequences.size(); ++k) {
+    design d;
+    d.record = record;
+    d.variant = static_cast<int>(k) + 1;
+    d.region_start = holes.front().start;
+    d.region_end = holes.back().end;
+    std::int64_t gc = 0;
+    for (const auto& hole : holes)
+      for (auto i = hole.start; i < hole.end; ++i) {
+        d.designed_bases += is_base(sequences[k][i]) ? 1 : 0;
+        gc += sequences[k][i] == token_c || sequences[k][i] == token_g;
+      }
+    d.gc = d.designed_bases > 0 ? static_cast<double>(gc) / d.designed_bases : 0.0;
+    d.bits_per_base = bits[k];
+    d.tokens = std::move(sequences[k]);
+    out.push_back(std::move(d));
+  }
+  return {};
+}
+
+status run_job(const mdm_model& model, const std::string& record, const std::vector<token>& tokens,
+               const std::vector<bio::interval>& holes, const design_options& options, std::vector<design>& out,
+               const design_callback& callback, design_stats* stats) {
+  if (auto s = options.validate(model.config()); !s) return s;
+  design_stats local;
+  job j{model, options, {}, callback, stats ? *stats : local};
+  if (auto s = options.blocks.resolve(model.config(), j.blocks); !s) return s;
+  if (holes.empty()) return status::fail(record + ": no hole to fill");
+  for (const auto& hole : holes)
+    if (hole.end <= hole.start) return status::fail(record + ": empty hole at " + std::to_string(hole.start + 1));
+  if (auto s = bio::check_intervals(record, holes, static_cast<std::int64_t>(tokens.size())); !s) return s;
+
+  const auto n = static_cast<std::int64_t>(tokens.size());
+  auto row = torch::from_blob(const_cast<token*>(tokens.data()), {1, n}, torch::kUInt8).to(torch::kInt64);
+  for (const auto& hole : holes) row.narrow(1, hole.start, hole.end - hole.start).fill_(static_cast<std::int64_t>(mask_token));
+  auto work = row.expand({options.variants, n}).contiguous();
+  if (auto s = fill_holes(j, work, holes); !s) return s;
+  return make_designs(j, record, work, holes, out);
+}
+
+}  // namespace
+
+status block_options::resolve(const model_config& config, block_options& out) const {
+  block_options r = *this;
+  if (r.window == 0) r.window = config.context_length;
+  if (r.window < 2 || r.window > config.context_length)
+    return status::fail("--window: must be in 2.." + std::to_string(config.context_length) +
+                        " (the model's context length), got " + std::to_string(r.window));
+  if (r.overlap < -1) return status::fail("--overlap: must be >= 0, got " + std::to_string(r.overlap));
+  if (r.overlap == -1) r.overlap = r.window / 2;
+  if (r.overlap >= r.window)
+    return status::fail("--overlap: must be below the window (" + std::to_string(r.window) + "), got " +
+                        std::to_string(r.overlap));
+  if (r.stride == 0) r.stride = r.window - r.overlap;
+  if (r.stride < 1 || r.stride + r.overlap > r.window)
+    return status::fail("--stride: must be in 1.." + std::to_string(r.window - r.overlap) +
+                        " (window - overlap), got " + std::to_string(r.stride));
+  out = r;
+  return {};
+}
+
+status design_options::validate(const model_config& config) const {
+  if (auto s = sampler.validate(); !s) return s;
+  if (variants < 1 || variants > 10000) return status::fail("--num: must be in 1..10000, got " + std::to_string(variants));
+  if (score_draws < 0 || score_draws > 4096)
+    return status::fail("--score-draws: must be in 0..4096, got " + std::to_string(score_draws));
+  block_options resolved;
+  return blocks.resolve(config, resolved);
+}
+
+std::vector<block_plan> plan_blocks(std::int64_t start, std::int64_t end, std::int64_t record_length,
+                                    const block_options& b) {
+  std::vector<block_plan> plan;
+  const std::int64_t window = std::min<std::int64_t>(b.window, record_length);
+  for (std::int64_t p = start; p < end;) {
+    const auto left = end - p;
+    if (left + b.overlap <= window || record_length <= b.window) {
+      // The last block: centred on what is left, so it sees the right flank as well as the left.
+      const auto a = std::clamp<std::int64_t>(p - (window - left) / 2, 0, record_length - window);
+      plan.push_back({a, a + window, p, end});
+      break;
+    }
+    const auto a = std::max<std::int64_t>(0, p - b.overlap);
+    const auto commit_end = std::min({end, p + b.stride, a + window});
+    plan.push_back({a, a + window, p, commit_end});
+    p = commit_end;
+  }
+  return plan;
+}
+
+status infill(const mdm_model& model, const infill_request& request, const design_options& options,
+              std::vector<design>& out, const design_callback& callback, design_stats* stats) {
+  return run_job(model, request.record, request.tokens, request.holes, options, out, callback, stats);
+}
+
+status generate(const mdm_model& model, const std::string& record, const std::vector<token>& prefix,
+                std::int64_t length, const design_options& options, std::vector<design>& out,
+                const design_callback& callback, design_stats* stats) {
+  if (length < 1) return status::fail("--length: must be >= 1, got " + std::to_string(length));
+  std::vector<token> tokens = prefix;
+  tokens.resize(prefix.size() + static_cast<std::size_t>(length), mask_token);
+  const auto start = static_cast<std::int64_t>(prefix.size());
+  return run_job(model, record, tokens, {{start, start + length}}, options, out, callback, stats);
+}
+
+}  // namespace dnafill::core

@@ -1,0 +1,90 @@
+// Design jobs: infilling the holes of a record (K variants) and generating sequence of any length by
+// semi-autoregressive blocks. Plain structs in and out; torch-free, so the CLI and the GUI call it.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "bio/mask.h"
+#include "bio/status.h"
+#include "core/checkpoint.h"
+#include "core/sampler.h"
+#include "core/tokens.h"
+
+namespace dnafill::core {
+
+// How a span longer than one window is filled: blocks of `stride` new bases, each seeing `overlap`
+// bases of what is already written before it. The last block of a span is centred in a whole window,
+// so it also sees the right flank.
+struct block_options {
+  int window = 0;    // tokens per network call; 0 = the model's context length
+  int overlap = -1;  // bases of left context every block keeps (the tail of what is written); -1 = window/2
+  int stride = 0;    // new bases per block; 0 = window - overlap
+
+  // Resolves the zeros against the model; names the bad option (--window, --overlap, --stride).
+  status resolve(const model_config& config, block_options& out) const;
+};
+
+struct design_options {
+  sampler_params sampler;
+  block_options blocks;
+  int variants = 1;     // K designs per record (--num)
+  int score_draws = 2;  // Monte-Carlo draws for each design's bits/base; 0 = do not score
+
+  status validate(const model_config& config) const;
+};
+
+// One record to infill: its tokens (N as MASK) and the holes to regenerate (0-based half-open).
+struct infill_request {
+  std::string record;
+  std::vector<token> tokens;
+  std::vector<bio::interval> holes;  // merged, non-empty, inside the record
+};
+
+struct design {
+  std::string record;
+  int variant = 0;                 // 1..K
+  std::int64_t region_start = 0;   // 0-based, inclusive: the first designed base
+  std::int64_t region_end = 0;     // 0-based, exclusive: after the last designed base
+  std::vector<token> tokens;       // the whole record: fixed parts untouched, holes filled
+  std::int64_t designed_bases = 0;
+  double gc = 0.0;                 // GC fraction of the designed bases
+  double bits_per_base = 0.0;      // the model's conditional bits/base of the designed bases (NaN: not scored)
+  bool constraints_ok = true;      // constraints come with their own issue
+};
+
+// Progress of a job: windows done of windows in all, and network calls so far. Return false to cancel.
+struct design_event {
+  std::int64_t windows_done = 0, windows = 0, network_calls = 0;
+};
+using design_callback = std::function<bool(const design_event&)>;
+
+struct design_stats {
+  std::int64_t network_calls = 0;
+  std::int64_t windows = 0;
+};
+
+// Fills every hole of `request`, K variants at once (one batch of K rows per window). Holes that fit
+// in a window together are filled together, the window centred on them so they get both flanks; a
+// hole longer than a window is filled block by block, left to right. Block i draws from the stream
+// derive_seed(seed, i): the same seed and options give identical output on the same build.
+status infill(const mdm_model& model, const infill_request& request, const design_options& options,
+              std::vector<design>& out, const design_callback& callback = {}, design_stats* stats = nullptr);
+
+// Writes `length` new bases after `prefix` (which may be empty), block by block: the designs hold the
+// prefix and the new bases; the region is the new part.
+status generate(const mdm_model& model, const std::string& record, const std::vector<token>& prefix,
+                std::int64_t length, const design_options& options, std::vector<design>& out,
+                const design_callback& callback = {}, design_stats* stats = nullptr);
+
+// The windows a span [start, end) of a record of `record_length` bases is filled in: pairs of
+// (window start, window end, commit start, commit end). Exposed for tests.
+struct block_plan {
+  std::int64_t window_start, window_end, commit_start, commit_end;
+};
+std::vector<block_plan> plan_blocks(std::int64_t start, std::int64_t end, std::int64_t record_length,
+                                    const block_options& resolved);
+
+}  // namespace dnafill::core

@@ -1,0 +1,307 @@
+// The samplers: logit chain, categorical draws (fp64 exact / fp32 Gumbel), and the reveal policies
+// first-hit, ancestral (MDLM, with its cache) and confidence (MaskGIT/LLaDA).
+#include "core/sampling.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <numeric>
+
+#include "core/model_internal.h"
+#include "core/tokens.h"
+
+namespace dnafill::core {
+namespace {
+
+constexpr double neg_inf = -std::numeric_limits<double>::infinity();
+
+class transformer_denoiser : public denoiser {
+ public:
+  explicit transformer_denoiser(mdm_transformer net) : net_(std::move(net)) { net_->eval(); }
+  torch::Tensor logits(const torch::Tensor& tokens) override {
+    torch::NoGradGuard no_grad;
+    return net_->forward(tokens);
+  }
+
+ private:
+  mdm_transformer net_;
+};
+
+// 53-bit uniforms in [0, 1), as float64 (exact) draws need.
+torch::Tensor uniforms_fp64(std::int64_t n, std::mt19937_64& rng) {
+  auto u = torch::empty({n}, torch::kFloat64);
+  auto* p = u.data_ptr<double>();
+  for (std::int64_t i = 0; i < n; ++i) p[i] = static_cast<double>(rng() >> 11) * 0x1.0p-53;
+  return u;
+}
+
+// 24-bit uniforms in (0, 1), as torch.rand gives in float32 (0 redrawn, as implementations guard the
+// log with an epsilon): the source of the capped Gumbel noise, in [-2.81, 16.64].
+torch::Tensor uniforms_fp32(std::int64_t n, std::mt19937_64& rng) {
+  auto u = torch::empty({n}, torch::kFloat32);
+  auto* p = u.data_ptr<float>();
+  for (std::int64_t i = 0; i < n; ++i) {
+    std::uint64_t k = 0;
+    while (k == 0) k = rng() >> 40;
+    p[i] = static_cast<float>(k) * 0x1.0p-24f;
+  }
+  return u;
+}
+
+// The positions still to reveal, per row.
+std::vector<std::vector<std::int64_t>> free_positions(const torch::Tensor& tokens, const torch::Tensor& free) {
+  const auto batch = tokens.size(0), length = tokens.size(1);
+  auto t = tokens.accessor<std::int64_t, 2>();
+  auto f = free.to(torch::kBool).contiguous();
+  auto fa = f.accessor<bool, 2>();
+  std::vector<std::vector<std::int64_t>> rows(batch);
+  for (std::int64_t b = 0; b < batch; ++b)
+    for (std::int64_t i = 0; i < length; ++i)
+      if (fa[b][i] && t[b][i] == mask_token) rows[b].push_back(i);
+  return rows;
+}
+
+std::int64_t count_all(const std::vector<std::vector<std::int64_t>>& rows) {
+  std::int64_t n = 0;
+  for (const auto& r : rows) n += static_cast<std::int64_t>(r.size());
+  return n;
+}
+
+// Log-probabilities (B*L, 4) float64 after the chain: one network call.
+torch::Tensor chain_log_probs(denoiser& net, const torch::Tensor& tokens, const step_chain& chain) {
+  auto logits = net.logits(tokens).to(torch::kFloat64).reshape({-1, num_bases});
+  chain.apply(logits);
+  return torch::log_softmax(logits, -1);
+}
+
+torch::Tensor flat_index(const std::vector<std::pair<std::int64_t, std::int64_t>>& picks, std::int64_t length) {
+  std::vector<std::int64_t> index;
+  index.reserve(picks.size());
+  for (auto [b, i] : picks) index.push_back(b * length + i);
+  return torch::tensor(index, torch::kInt64);
+}
+
+struct run_state {
+  denoiser& net;
+  torch::Tensor& tokens;
+  const sampler_params& params;
+  std::mt19937_64& rng;
+  const sampling_callback& callback;
+  sampling_stats& stats;
+  step_chain chain;
+  std::vector<std::vector<std::int64_t>> remaining;
+  std::int64_t to_reveal = 0, revealed = 0;
+
+  torch::Tensor log_probs() {
+    ++stats.network_calls;
+    return chain_log_probs(net, tokens, chain);
+  }
+  void commit(std::int64_t b, std::int64_t i, std::int64_t base) {
+    tokens.accessor<std::int64_t, 2>()[b][i] = base;
+    ++revealed;
+  }
+  bool report() const { return !callback || callback({revealed, to_reveal, stats.network_calls}); }
+};
+
+// Zheng et al.: pick a uniformly random masked position, draw its base given everything, commit.
+// Rows advance together, one position each per network call.
+status first_hit(run_state& s) {
+  const auto length = s.tokens.size(1);
+  while (s.revealed < s.to_reveal) {
+    auto log_probs = s.log_probs();
+    std::vector<std::pair<std::int64_t, std::int64_t>> picks;
+    for (std::size_t b = 0; b < s.remaining.size(); ++b) {
+      auto& row = s.remaining[b];
+      if (row.empty()) continue;
+      std::uniform_int_distribution<std::size_t> pick(0, row.size() - 1);
+      const auto j = pick(s.rng);
+      picks.emplace_back(static_cast<std::int64_t>(b), row[j]);
+      row[j] = row.back();
+      row.pop_back();
+    }
+    auto bases = draw_categorical(log_probs.index_select(0, flat_index(picks, length)), s.params.precision, s.rng);
+    for (std::size_t k = 0; k < picks.size(); ++k) s.commit(picks[k].first, picks[k].second, bases[k].item<std::int64_t>());
+    if (!s.report()) return status::fail("cancelled");
+  }
+  return {};
+}
+
+// MDLM's reverse step from t to s, as one categorical per masked position over 5 outcomes: base x with
+// probability p(x) (t-s)/t, stay masked with s/t. With t = (T-i)/T the reveal probability is 1/(T-i);
+// the last step (s = 0) reveals everything. The model has no time input, so when a step revealed
+// nothing its logits are still exact for the next one: reuse them (MDLM's ddpm_cache).
+status ancestral(run_state& s) {
+  const int steps = s.params.steps;
+  const auto length = s.tokens.size(1);
+  torch::Tensor log_probs;
+  bool changed = true;
+  for (int i = 0; i < steps && s.revealed < s.to_reveal; ++i) {
+    if (changed || !s.params.cache || !log_probs.defined()) log_probs = s.log_probs();
+    else ++s.stats.cached_steps;
+    changed = false;
+    std::vector<std::pair<std::int64_t, std::int64_t>> masked;
+    for (std::size_t b = 0; b < s.remaining.size(); ++b)
+      for (auto pos : s.remaining[b]) masked.emplace_back(static_cast<std::int64_t>(b), pos);
+    const double reveal = 1.0 / (steps - i);
+    auto stay = torch::full({static_cast<std::int64_t>(masked.size()), 1},
+                            reveal >= 1.0 ? neg_inf : std::log1p(-reveal), torch::kFloat64);
+    auto weights = torch::cat({log_probs.index_select(0, flat_index(masked, length)) + std::log(reveal), stay}, 1);
+    auto outcome = draw_categorical(weights, s.params.precision, s.rng);
+    auto* o = outcome.data_ptr<std::int64_t>();
+    for (std::size_t k = 0; k < masked.size(); ++k) {
+      if (o[k] == num_bases) continue;  // stays masked
+      s.commit(masked[k].first, masked[k].second, o[k]);
+      auto& row = s.remaining[masked[k].first];
+      row.erase(std::find(row.begin(), row.end(), masked[k].second));
+      changed = true;
+    }
+    if (!s.report()) return status::fail("cancelled");
+  }
+  return {};
+}
+
+// Confidence of each row of probabilities (N, 4): larger is more confident.
+torch::Tensor confidence_scores(const torch::Tensor& probs, confidence_measure measure) {
+  switch (measure) {
+    case confidence_measure::max_prob: return std::get<0>(probs.max(-1));
+    case confidence_measure::margin: {
+      auto top2 = std::get<0>(probs.topk(2, -1));
+      return top2.select(1, 0) - top2.select(1, 1);
+    }
+    case confidence_measure::entropy:
+      return (probs * torch::log(probs.clamp_min(1e-300))).sum(-1);  // -H: low entropy ranks first
+  }
+  return {};
+}
+
+// MaskGIT/LLaDA: every masked position gets a candidate base drawn from its distribution; the k most
+// confident candidates of each row are committed, the rest stay masked for the next step.
+status confidence(run_state& s) {
+  const int steps = s.params.steps;
+  const auto length = s.tokens.size(1);
+  std::vector<std::int64_t> initial;
+  for (const auto& row : s.remaining) initial.push_back(static_cast<std::int64_t>(row.size()));
+  for (int i = 0; i < steps && s.revealed < s.to_reveal; ++i) {
+    std::vector<std::int64_t> quota(s.remaining.size());
+    std::int64_t total = 0;
+    for (std::size_t b = 0; b < quota.size(); ++b) {
+      quota[b] = i + 1 == steps ? static_cast<std::int64_t>(s.remaining[b].size())
+                                : std::min<std::int64_t>(reveal_count(s.params.schedule, i, steps, initial[b]),
+                                                         static_cast<std::int64_t>(s.remaining[b].size()));
+      total += quota[b];
+    }
+    if (total == 0) continue;  // this step commits nothing: no network call
+    auto log_probs = s.log_probs();
+    std::vector<std::pair<std::int64_t, std::int64_t>> masked;
+    for (std::size_t b = 0; b < s.remaining.size(); ++b)
+      for (auto pos : s.remaining[b]) masked.emplace_back(static_cast<std::int64_t>(b), pos);
+    auto lp = log_probs.index_select(0, flat_index(masked, length));
+    auto bases = draw_categorical(lp, s.params.precision, s.rng);
+    auto score = confidence_scores(lp.exp(), s.params.confidence);
+    const auto* sc = score.data_ptr<double>();
+    const auto* base = bases.data_ptr<std::int64_t>();
+    std::size_t k = 0;
+    for (std::size_t b = 0; b < s.remaining.size(); ++b) {
+      auto& row = s.remaining[b];
+      std::vector<std::size_t> order(row.size());
+      std::iota(order.begin(), order.end(), 0);
+      // Stable: ties go to the leftmost position, so a seed fixes the result.
+      std::stable_sort(order.begin(), order.end(), [&](std::size_t x, std::size_t y) { return sc[k + x] > sc[k + y]; });
+      std::vector<bool> taken(row.size(), false);
+      for (std::int64_t q = 0; q < quota[b]; ++q) {
+        taken[order[q]] = true;
+        s.commit(static_cast<std::int64_t>(b), row[order[q]], base[k + order[q]]);
+      }
+      std::vector<std::int64_t> left;
+      for (std::size_t j = 0; j < row.size(); ++j)
+        if (!taken[j]) left.push_back(row[j]);
+      k += row.size();
+      row = std::move(left);
+    }
+    if (!s.report()) return status::fail("cancelled");
+  }
+  return {};
+}
+
+}  // namespace
+
+std::unique_ptr<denoiser> model_denoiser(const mdm_model& model) {
+  return std::make_unique<transformer_denoiser>(model.impl_->net);
+}
+
+torch::Tensor guided_logits(const torch::Tensor& conditional, const torch::Tensor& unconditional, double w) {
+  return unconditional + (w + 1.0) * (conditional - unconditional);
+}
+
+torch::Tensor guided_denoiser::logits(const torch::Tensor& tokens) {
+  auto unconditional_input = tokens.masked_fill(context_, static_cast<std::int64_t>(mask_token));
+  auto both = inner_.logits(torch::cat({tokens, unconditional_input}, 0));
+  const auto batch = tokens.size(0);
+  return guided_logits(both.narrow(0, 0, batch), both.narrow(0, batch, batch), w_);
+}
+
+void temperature_step::apply(torch::Tensor& logits) const { logits = logits / temperature; }
+
+void top_p_step::apply(torch::Tensor& logits) const {
+  auto [sorted, order] = torch::softmax(logits, -1).sort(-1, /*descending=*/true);
+  // A base stays when the mass strictly before it is below p: the most probable always does.
+  auto before = sorted.cumsum(-1) - sorted;
+  auto drop_sorted = before >= top_p;
+  auto drop = torch::zeros_like(drop_sorted).scatter(-1, order, drop_sorted);
+  logits = logits.masked_fill(drop, neg_inf);
+}
+
+void step_chain::apply(torch::Tensor& logits) const {
+  for (const auto& step : steps) step->apply(logits);
+}
+
+step_chain make_chain(const sampler_params& params) {
+  step_chain chain;
+  if (params.temperature != 1.0) chain.steps.push_back(std::make_unique<temperature_step>(params.temperature));
+  if (params.top_p < 1.0) chain.steps.push_back(std::make_unique<top_p_step>(params.top_p));
+  return chain;
+}
+
+torch::Tensor gumbel_noise_fp32(const torch::Tensor& u) {
+  return -torch::log(-torch::log(u.to(torch::kFloat32)));  // float32 throughout: Zheng et al.'s capped noise
+}
+
+torch::Tensor draw_categorical(const torch::Tensor& log_weights, draw_precision precision, std::mt19937_64& rng) {
+  const auto n = log_weights.size(0), k = log_weights.size(1);
+  if (precision == draw_precision::fp32) {
+    auto u = uniforms_fp32(n * k, rng).view({n, k});
+    return (log_weights.to(torch::kFloat32) + gumbel_noise_fp32(u)).argmax(-1);
+  }
+  auto cdf = torch::softmax(log_weights.to(torch::kFloat64), -1).cumsum(-1);
+  auto x = uniforms_fp64(n, rng) * cdf.select(1, k - 1);
+  // The first outcome whose cumulative probability exceeds x; zero-probability outcomes are skipped.
+  return (cdf <= x.unsqueeze(1)).sum(1).clamp_max(k - 1);
+}
+
+std::int64_t reveal_count(reveal_schedule schedule, int step, int steps, std::int64_t masked) {
+  if (schedule == reveal_schedule::linear)
+    return (step + 1) * masked / steps - step * masked / steps;
+  // MaskGIT: the fraction still masked after step i is cos(pi/2 * (i+1)/T).
+  const double half_pi = std::acos(0.0);
+  auto left_after = [&](int i) {
+    return i >= steps ? std::int64_t{0}
+                      : static_cast<std::int64_t>(std::floor(masked * std::cos(half_pi * i / steps)));
+  };
+  return left_after(step) - left_after(step + 1);
+}
+
+status sample(denoiser& net, torch::Tensor& tokens, const torch::Tensor& free, const sampler_params& params,
+              std::mt19937_64& rng, const sampling_callback& callback, sampling_stats* stats) {
+  sampling_stats local;
+  run_state s{net, tokens, params, rng, callback, stats ? *stats : local, make_chain(params), {}};
+  s.remaining = free_positions(tokens, free);
+  s.to_reveal = count_all(s.remaining);
+  switch (params.kind) {
+    case sampler_kind::first_hit: return first_hit(s);
+    case sampler_kind::ancestral: return ancestral(s);
+    case sampler_kind::confidence: return confidence(s);
+  }
+  return status::fail("unknown sampler");
+}
+
+}  // namespace dnafill::core

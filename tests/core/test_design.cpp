@@ -1,0 +1,175 @@
+// Design jobs with a real (tiny, untrained) transformer: window placement, holes at a record's end and
+// longer than the context, carry-over, semi-autoregressive generation, and scoring only a hole.
+#include "tests/core/catch_torch.h"
+
+#include <cmath>
+
+#include "core/design.h"
+#include "core/model_internal.h"
+#include "core/scoring.h"
+
+using namespace dnafill::core;
+
+namespace {
+
+// A tiny model; with `random_head` its predictions depend on the context, else it is uniform.
+mdm_model tiny_model(bool random_head) {
+  model_config config;
+  REQUIRE(preset_config("tiny", config));
+  torch::manual_seed(4);
+  mdm_transformer net(config);
+  if (random_head) {
+    torch::NoGradGuard no_grad;
+    net->head->weight.normal_(0.0, 1.0);
+  }
+  return wrap_model(config, net);
+}
+
+std::vector<token> random_tokens(std::size_t n, unsigned seed) {
+  std::mt19937 rng(seed);
+  std::vector<token> t(n);
+  for (auto& x : t) x = static_cast<token>(rng() % 4);
+  return t;
+}
+
+design_options fast_options(int variants) {
+  design_options o;
+  o.sampler.kind = sampler_kind::ancestral;
+  o.sampler.steps = 6;
+  o.variants = variants;
+  o.score_draws = 2;
+  return o;
+}
+
+// Every position outside the holes equals the original; every position inside is a base.
+void check_carry_over(const design& d, const std::vector<token>& original, const std::vector<dnafill::bio::interval>& holes) {
+  std::vector<bool> in_hole(original.size(), false);
+  for (const auto& h : holes)
+    for (auto i = h.start; i < h.end; ++i) in_hole[i] = true;
+  REQUIRE(d.tokens.size() == original.size());
+  std::size_t changed_fixed = 0, unfilled = 0;
+  for (std::size_t i = 0; i < original.size(); ++i) {
+    if (!in_hole[i] && d.tokens[i] != original[i]) ++changed_fixed;
+    if (in_hole[i] && !is_base(d.tokens[i])) ++unfilled;
+  }
+  CHECK(changed_fixed == 0);
+  CHECK(unfilled == 0);
+}
+
+}  // namespace
+
+TEST_CASE("blocks: a hole near the end gets a centred window; a long span is cut into blocks", "[design]") {
+  const block_options b{256, 128, 128};
+  auto end_hole = plan_blocks(900, 1000, 1000, b);
+  REQUIRE(end_hole.size() == 1);
+  CHECK(end_hole[0].window_start == 744);  // clamped to the record's end
+  CHECK(end_hole[0].window_end == 1000);
+  auto middle = plan_blocks(500, 600, 1000, b);
+  REQUIRE(middle.size() == 1);
+  CHECK(middle[0].window_start == 500 - 78);  // (256 - 100) / 2 bases of flank on each side
+  auto long_span = plan_blocks(100, 700, 1000, b);
+  REQUIRE(long_span.size() == 5);
+  CHECK(long_span[0].window_start == 0);
+  CHECK(long_span[0].commit_end == 228);
+  CHECK(long_span[1].window_start == 100);  // each block sees `overlap` bases of what is written
+  CHECK(long_span.back().window_start == 528);  // the last is centred: it sees the right flank
+  std::int64_t p = 100;
+  for (const auto& block : long_span) {
+    CHECK(block.commit_start == p);
+    CHECK(block.window_start <= block.commit_start);
+    CHECK(block.commit_end <= block.window_end);
+    CHECK(block.window_end - block.window_start == 256);
+    p = block.commit_end;
+  }
+  CHECK(p == 700);
+  auto short_record = plan_blocks(10, 20, 50, b);
+  REQUIRE(short_record.size() == 1);
+  CHECK(short_record[0].window_start == 0);
+  CHECK(short_record[0].window_end == 50);
+}
+
+TEST_CASE("infill: fixed bases untouched, Ns in the flank kept, holes at the end and beyond the context", "[design]") {
+  const auto model = tiny_model(true);  // context 256
+  auto tokens = random_tokens(900, 1);
+  tokens[5] = mask_token;  // an N in a flank stays N
+  const std::vector<dnafill::bio::interval> holes = {{40, 60}, {100, 700}, {880, 900}};
+  infill_request request{"rec", tokens, holes};
+  std::vector<design> designs;
+  design_stats stats;
+  REQUIRE(infill(model, request, fast_options(2), designs, {}, &stats));
+  REQUIRE(designs.size() == 2);
+  CHECK(stats.windows > 3);  // the 600-base hole took several windows
+  for (const auto& d : designs) {
+    check_carry_over(d, tokens, holes);
+    CHECK(d.tokens[5] == mask_token);
+    CHECK(d.region_start == 40);
+    CHECK(d.region_end == 900);
+    CHECK(d.designed_bases == 640);
+    CHECK(d.gc >= 0.0);
+    CHECK(d.gc <= 1.0);
+    CHECK(std::isfinite(d.bits_per_base));
+  }
+  CHECK(designs[0].tokens != designs[1].tokens);
+  CHECK(designs[0].variant == 1);
+  CHECK(designs[1].variant == 2);
+
+  // The same seed gives the same designs.
+  std::vector<design> again;
+  REQUIRE(infill(model, request, fast_options(2), again));
+  CHECK(again[0].tokens == designs[0].tokens);
+}
+
+TEST_CASE("infill refuses empty holes and holes outside the record", "[design]") {
+  const auto model = tiny_model(false);
+  std::vector<design> designs;
+  infill_request request{"rec", random_tokens(50, 2), {{10, 10}}};
+  CHECK(!infill(model, request, fast_options(1), designs));
+  request.holes = {{40, 60}};
+  CHECK(!infill(model, request, fast_options(1), designs));
+  request.holes = {};
+  CHECK(!infill(model, request, fast_options(1), designs));
+  request.holes = {{10, 20}};
+  auto bad = fast_options(1);
+  bad.sampler.steps = 0;
+  CHECK(infill(model, request, bad, designs).message().rfind("--steps", 0) == 0);
+}
+
+TEST_CASE("generate writes any length block by block and continues a prefix", "[design]") {
+  const auto model = tiny_model(true);
+  std::vector<design> designs;
+  auto options = fast_options(1);
+  options.score_draws = 0;
+  design_stats stats;
+  REQUIRE(generate(model, "gen", {}, 700, options, designs, {}, &stats));
+  REQUIRE(designs.size() == 1);
+  CHECK(designs[0].tokens.size() == 700);
+  CHECK(std::all_of(designs[0].tokens.begin(), designs[0].tokens.end(), is_base));
+  CHECK(stats.windows >= 4);
+  CHECK(std::isnan(designs[0].bits_per_base));
+  const auto prefix = random_tokens(30, 3);
+  REQUIRE(generate(model, "gen", prefix, 50, options, designs));
+  CHECK(designs[0].tokens.size() == 80);
+  CHECK(std::equal(prefix.begin(), prefix.end(), designs[0].tokens.begin()));
+  CHECK(designs[0].region_start == 30);
+  CHECK(designs[0].region_end == 80);
+}
+
+TEST_CASE("scoring only a hole: uniform logits give exactly 2.0 bits/base over the hole's bases", "[design][scoring]") {
+  const auto model = tiny_model(false);
+  auto tokens = random_tokens(600, 4);
+  tokens[110] = mask_token;  // an N inside the hole is not scored
+  score_options options;
+  options.mc_draws = 3;
+  score_result r;
+  REQUIRE(score_holes(model, {tokens}, {{{100, 150}, {400, 590}}}, options, r));
+  CHECK(r.bases == 49 + 190);
+  CHECK(r.bits_per_base() == Approx(2.0).epsilon(1e-6));
+  // With context the hole scores differently from the whole sequence under the same model.
+  const auto context_model = tiny_model(true);
+  score_result hole, whole;
+  REQUIRE(score_holes(context_model, {tokens}, {{{100, 150}}}, options, hole));
+  REQUIRE(score_sequences(context_model, {tokens}, options, whole));
+  CHECK(hole.bases == 49);
+  CHECK(hole.bits_per_base() != Approx(whole.bits_per_base()).epsilon(1e-3));
+  CHECK(!score_holes(context_model, {tokens}, {{{550, 700}}}, options, hole));  // outside the sequence
+}

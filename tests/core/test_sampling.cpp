@@ -1,0 +1,456 @@
+// The samplers against toy denoisers whose conditionals are known: a fixed distribution and a
+// first-order Markov chain. Distributions by chi-square, the logit chain and guidance by hand, the
+// float32 Gumbel bias by enumerating every float32 uniform, carry-over and the ancestral cache.
+#include "tests/core/catch_torch.h"
+
+#include <array>
+#include <cmath>
+#include <map>
+
+#include "core/sampling.h"
+#include "core/tokens.h"
+
+using namespace dnafill::core;
+
+namespace {
+
+using probs4 = std::array<double, 4>;
+
+// Context-free: the same distribution at every position whatever the input (so ancestral sampling is
+// exact for any T). Counts its calls.
+struct fixed_denoiser : denoiser {
+  explicit fixed_denoiser(probs4 p) : p(p) {}
+  torch::Tensor logits(const torch::Tensor& tokens) override {
+    ++calls;
+    auto l = torch::log(torch::tensor({p[0], p[1], p[2], p[3]}, torch::kFloat64)).to(torch::kFloat32);
+    return l.view({1, 1, 4}).expand({tokens.size(0), tokens.size(1), 4}).clone();
+  }
+  probs4 p;
+  int calls = 0;
+};
+
+// A first-order Markov chain started in its stationary distribution, as an MDM: the exact conditional
+// of a masked base given the nearest visible bases, at distances a (left) and b (right), is
+// proportional to P^a[left][x] * P^b[x][right] (pi[x] when nothing is visible on the left).
+struct markov_denoiser : denoiser {
+  markov_denoiser() {
+    const double p[4][4] = {{.5, .2, .2, .1}, {.2, .4, .2, .2}, {.1, .3, .4, .2}, {.3, .1, .2, .4}};
+    power.push_back({});
+    for (int i = 0; i < 4; ++i) power[0][i][i] = 1.0;
+    for (int n = 1; n < 64; ++n) {
+      matrix m{};
+      for (int i = 0; i < 4; ++i)
+        for (int j = 0; j < 4; ++j)
+          for (int k = 0; k < 4; ++k) m[i][j] += power[n - 1][i][k] * p[k][j];
+      power.push_back(m);
+    }
+    for (int j = 0; j < 4; ++j) pi[j] = power[63][0][j];  // rows of P^63 have converged to pi
+  }
+  torch::Tensor logits(const torch::Tensor& tokens) override {
+    ++calls;
+    const auto rows = tokens.size(0), length = tokens.size(1);
+    auto t = tokens.accessor<std::int64_t, 2>();
+    auto out = torch::empty({rows, length, 4}, torch::kFloat32);
+    auto o = out.accessor<float, 3>();
+    for (std::int64_t b = 0; b < rows; ++b)
+      for (std::int64_t i = 0; i < length; ++i) {
+        std::int64_t l = i - 1, r = i + 1;
+        while (l >= 0 && t[b][l] >= 4) --l;
+        while (r < length && t[b][r] >= 4) ++r;
+        for (int x = 0; x < 4; ++x) {
+          double w = l >= 0 ? power[i - l][t[b][l]][x] : pi[x];
+          if (r < length) w *= power[r - i][x][t[b][r]];
+          o[b][i][x] = static_cast<float>(std::log(w));
+        }
+      }
+    return out;
+  }
+  double joint(const std::vector<int>& x) const {
+    double p = pi[x[0]];
+    for (std::size_t i = 1; i < x.size(); ++i) p *= power[1][x[i - 1]][x[i]];
+    return p;
+  }
+  using matrix = std::array<std::array<double, 4>, 4>;
+  std::vector<matrix> power;
+  probs4 pi{};
+  int calls = 0;
+};
+
+// Rows of `rows` x `length` tokens, each a copy of `pattern` (4 = MASK).
+torch::Tensor rows_of(const std::vector<std::int64_t>& pattern, std::int64_t rows) {
+  return torch::tensor(pattern, torch::kInt64).view({1, -1}).expand({rows, -1}).contiguous();
+}
+
+torch::Tensor free_where(const std::vector<int>& flags, std::int64_t rows) {
+  return torch::tensor(std::vector<std::int64_t>(flags.begin(), flags.end()), torch::kInt64)
+      .to(torch::kBool)
+      .view({1, -1})
+      .expand({rows, -1})
+      .contiguous();
+}
+
+// Counts of the joint outcomes over `positions` (base-4 number).
+std::vector<double> joint_counts(const torch::Tensor& tokens, const std::vector<int>& positions) {
+  std::vector<double> counts(std::size_t{1} << (2 * positions.size()), 0.0);
+  auto t = tokens.accessor<std::int64_t, 2>();
+  for (std::int64_t b = 0; b < tokens.size(0); ++b) {
+    std::size_t cell = 0;
+    for (int pos : positions) cell = cell * 4 + static_cast<std::size_t>(t[b][pos]);
+    counts[cell] += 1;
+  }
+  return counts;
+}
+
+double chi_square(const std::vector<double>& counts, const std::vector<double>& probs) {
+  double n = 0, stat = 0;
+  for (double c : counts) n += c;
+  for (std::size_t i = 0; i < counts.size(); ++i) stat += std::pow(counts[i] - n * probs[i], 2) / (n * probs[i]);
+  return stat;
+}
+
+// The 1 - 1e-4 quantile of chi-square with `df` degrees of freedom (Wilson-Hilferty): a correct
+// sampler fails with probability 1e-4, and the seeds are fixed, so the tests do not flake.
+double chi_square_critical(int df) {
+  const double z = 3.719, a = 2.0 / (9.0 * df);
+  return df * std::pow(1.0 - a + z * std::sqrt(a), 3);
+}
+
+sampler_params params_of(sampler_kind kind, int steps = 16, std::uint64_t seed = 7) {
+  sampler_params p;
+  p.kind = kind;
+  p.steps = steps;
+  p.seed = seed;
+  return p;
+}
+
+}  // namespace
+
+TEST_CASE("fp64 categorical draws match a hand-made 4-base distribution", "[sampling]") {
+  std::mt19937_64 rng(3);
+  const std::vector<double> p = {0.1, 0.2, 0.3, 0.4};
+  auto logw = torch::log(torch::tensor(p, torch::kFloat64)).view({1, 4}).expand({40000, 4});
+  auto draws = draw_categorical(logw, draw_precision::fp64, rng);
+  std::vector<double> counts(4, 0.0);
+  for (std::int64_t i = 0; i < draws.size(0); ++i) counts[draws[i].item<std::int64_t>()] += 1;
+  CHECK(chi_square(counts, p) < chi_square_critical(3));
+  CHECK(chi_square(counts, {0.25, 0.25, 0.25, 0.25}) > 1000);  // the test can tell distributions apart
+  // An impossible outcome (-inf) is never drawn.
+  auto masked = torch::tensor({0.0, -HUGE_VAL, 0.0, -HUGE_VAL}, torch::kFloat64).view({1, 4}).expand({2000, 4});
+  for (auto precision : {draw_precision::fp64, draw_precision::fp32}) {
+    auto d = draw_categorical(masked, precision, rng);
+    CHECK((d == 1).sum().item<std::int64_t>() == 0);
+    CHECK((d == 3).sum().item<std::int64_t>() == 0);
+  }
+}
+
+TEST_CASE("temperature and top-p on hand-made logits", "[sampling]") {
+  const double l[] = {std::log(0.5), std::log(0.3), std::log(0.15), std::log(0.05)};
+  auto logits = torch::tensor({l[0], l[1], l[2], l[3]}, torch::kFloat64).view({1, 4});
+  SECTION("top-p 0.75 keeps A (0.5) and C (0.3): the mass before G is 0.8") {
+    auto x = logits.clone();
+    top_p_step(0.75).apply(x);
+    auto p = torch::softmax(x, -1);
+    CHECK(p[0][0].item<double>() == Approx(0.625));
+    CHECK(p[0][1].item<double>() == Approx(0.375));
+    CHECK(p[0][2].item<double>() == 0.0);
+    CHECK(p[0][3].item<double>() == 0.0);
+  }
+  SECTION("top-p below the largest probability keeps the largest only") {
+    auto x = logits.clone();
+    top_p_step(0.1).apply(x);
+    CHECK(torch::softmax(x, -1)[0][0].item<double>() == 1.0);
+  }
+  SECTION("temperature 2 takes square roots of the probabilities (renormalised)") {
+    sampler_params params;
+    params.temperature = 2.0;
+    auto chain = make_chain(params);
+    REQUIRE(chain.steps.size() == 1);
+    auto x = logits.clone();
+    chain.apply(x);
+    auto p = torch::softmax(x, -1);
+    const double z = std::sqrt(0.5) + std::sqrt(0.3) + std::sqrt(0.15) + std::sqrt(0.05);
+    CHECK(p[0][3].item<double>() == Approx(std::sqrt(0.05) / z));
+  }
+  SECTION("defaults leave the chain empty") { CHECK(make_chain(sampler_params{}).steps.empty()); }
+}
+
+TEST_CASE("guidance formula on hand-made logits, both passes in one batch", "[sampling][guidance]") {
+  auto lc = torch::tensor({1.0, 0.0, -2.0, 0.5}).view({1, 1, 4});
+  auto lu = torch::tensor({0.5, 0.0, 1.0, 0.5}).view({1, 1, 4});
+  auto g = guided_logits(lc, lu, 2.0);  // l_u + 3 (l_c - l_u)
+  CHECK(g[0][0][0].item<float>() == Approx(2.0));
+  CHECK(g[0][0][2].item<float>() == Approx(-8.0));
+  CHECK(g[0][0][3].item<float>() == Approx(0.5));
+  CHECK(torch::equal(guided_logits(lc, lu, 0.0), lc));  // w = 0 is the plain conditional
+
+  // A denoiser whose logit for A counts the MASKs of its row: the unconditional row must see the
+  // fixed context masked, and both rows must arrive in one call.
+  struct counting : denoiser {
+    torch::Tensor logits(const torch::Tensor& tokens) override {
+      ++calls;
+      seen = tokens.clone();
+      auto out = torch::zeros({tokens.size(0), tokens.size(1), 4});
+      out.select(2, 0).copy_((tokens == mask_token).sum(1, true).to(torch::kFloat32).expand({-1, tokens.size(1)}));
+      return out;
+    }
+    torch::Tensor seen;
+    int calls = 0;
+  } inner;
+  auto tokens = torch::tensor({0, 4, 1}, torch::kInt64).view({1, 3});  // A [hole] C
+  auto context = torch::tensor({1, 0, 1}, torch::kInt64).to(torch::kBool).view({1, 3});
+  guided_denoiser guided(inner, context, 1.0);
+  auto out = guided.logits(tokens);
+  CHECK(inner.calls == 1);
+  REQUIRE(inner.seen.size(0) == 2);
+  CHECK(torch::equal(inner.seen[1], torch::full({3}, 4, torch::kInt64)));
+  CHECK(out[0][1][0].item<float>() == Approx(3.0 + 2.0 * (1.0 - 3.0)));  // l_u=3 MASKs, l_c=1
+}
+
+TEST_CASE("first-hit samples the exact joint of a Markov chain, also given both flanks", "[sampling]") {
+  markov_denoiser chain;
+  SECTION("three free positions: the joint over 64 outcomes") {
+    auto tokens = rows_of({4, 4, 4}, 20000);
+    std::mt19937_64 rng(11);
+    sampling_stats stats;
+    REQUIRE(sample(chain, tokens, free_where({1, 1, 1}, 20000), params_of(sampler_kind::first_hit), rng, {}, &stats));
+    CHECK(stats.network_calls == 3);  // one call per masked base (rows advance together)
+    std::vector<double> expected, independent;
+    for (int c = 0; c < 64; ++c) {
+      expected.push_back(chain.joint({c / 16, c / 4 % 4, c % 4}));
+      independent.push_back(chain.pi[c / 16] * chain.pi[c / 4 % 4] * chain.pi[c % 4]);
+    }
+    const auto counts = joint_counts(tokens, {0, 1, 2});
+    CHECK(chi_square(counts, expected) < chi_square_critical(63));
+    CHECK(chi_square(counts, independent) > 3 * chi_square_critical(63));
+  }
+  SECTION("A _ _ G: the hole's conditional given both flanks") {
+    auto tokens = rows_of({0, 4, 4, 2}, 20000);
+    std::mt19937_64 rng(12);
+    REQUIRE(sample(chain, tokens, free_where({0, 1, 1, 0}, 20000), params_of(sampler_kind::first_hit), rng));
+    std::vector<double> expected, left_only;
+    double z = 0, zl = 0;
+    for (int c = 0; c < 16; ++c) {
+      expected.push_back(chain.joint({0, c / 4, c % 4, 2}));
+      left_only.push_back(chain.joint({0, c / 4, c % 4}));
+      z += expected.back();
+      zl += left_only.back();
+    }
+    for (auto& e : expected) e /= z;
+    for (auto& e : left_only) e /= zl;
+    const auto counts = joint_counts(tokens, {1, 2});
+    CHECK(chi_square(counts, expected) < chi_square_critical(15));
+    CHECK(chi_square(counts, left_only) > 3 * chi_square_critical(15));  // the right flank matters
+  }
+}
+
+TEST_CASE("ancestral matches first-hit in distribution: any T without context, T >> L with it", "[sampling]") {
+  SECTION("context-free conditionals: exact even with T = 2 < L = 3") {
+    fixed_denoiser fixed({0.1, 0.2, 0.3, 0.4});
+    auto tokens = rows_of({4, 4, 4}, 20000);
+    std::mt19937_64 rng(21);
+    REQUIRE(sample(fixed, tokens, free_where({1, 1, 1}, 20000), params_of(sampler_kind::ancestral, 2), rng));
+    std::vector<double> expected;
+    for (int c = 0; c < 64; ++c) expected.push_back(fixed.p[c / 16] * fixed.p[c / 4 % 4] * fixed.p[c % 4]);
+    CHECK(chi_square(joint_counts(tokens, {0, 1, 2}), expected) < chi_square_critical(63));
+  }
+  SECTION("Markov chain, T = 1024 >> L = 3: the same joint as first-hit") {
+    markov_denoiser chain;
+    auto tokens = rows_of({4, 4, 4}, 10000);
+    std::mt19937_64 rng(22);
+    REQUIRE(sample(chain, tokens, free_where({1, 1, 1}, 10000), params_of(sampler_kind::ancestral, 1024), rng));
+    std::vector<double> expected;
+    for (int c = 0; c < 64; ++c) expected.push_back(chain.joint({c / 16, c / 4 % 4, c % 4}));
+    CHECK(chi_square(joint_counts(tokens, {0, 1, 2}), expected) < chi_square_critical(63));
+  }
+  SECTION("Markov chain, T = 1: all bases drawn at once from their marginals, not the joint") {
+    markov_denoiser chain;
+    auto tokens = rows_of({4, 4, 4}, 10000);
+    std::mt19937_64 rng(23);
+    REQUIRE(sample(chain, tokens, free_where({1, 1, 1}, 10000), params_of(sampler_kind::ancestral, 1), rng));
+    std::vector<double> expected, independent;
+    for (int c = 0; c < 64; ++c) {
+      expected.push_back(chain.joint({c / 16, c / 4 % 4, c % 4}));
+      independent.push_back(chain.pi[c / 16] * chain.pi[c / 4 % 4] * chain.pi[c % 4]);
+    }
+    const auto counts = joint_counts(tokens, {0, 1, 2});
+    CHECK(chi_square(counts, independent) < chi_square_critical(63));
+    CHECK(chi_square(counts, expected) > chi_square_critical(63));
+  }
+}
+
+TEST_CASE("float32 Gumbel draws lower the entropy of rare reveals; float64 draws do not", "[sampling][precision]") {
+  // An ancestral step reveals a masked base with probability q = 1/(steps left): over 10^7..10^8 steps
+  // q falls below what float32 Gumbel noise (capped near 16.64) can express. A sampling test would
+  // need ~10^9 draws to see it on 4 bases, so we enumerate all 2^24 float32 uniforms of both outcomes
+  // and compute the fp32 path's exact probability of "reveal" against "stay masked".
+  const std::int64_t n = (std::int64_t{1} << 24) - 1;  // the uniforms k 2^-24, k = 1 .. 2^24-1
+  auto u = torch::arange(1, n + 1, torch::kFloat64).to(torch::kFloat32) * std::ldexp(1.0f, -24);
+  auto g = gumbel_noise_fp32(u).contiguous();
+  const float* noise = g.data_ptr<float>();
+  CHECK(noise[n - 1] == Approx(16.6355).epsilon(1e-4));  // the cap: -log(-log(1 - 2^-24))
+  auto fp32_reveal = [&](double q) {
+    const float stay = static_cast<float>(std::log1p(-q)), reveal = static_cast<float>(std::log(q));
+    // Reveal wins when reveal + g1 > stay + g0 (a tie goes to the first outcome, stay). Both sides
+    // grow with their uniform, so one sweep counts the winning pairs.
+    long double wins = 0;
+    std::int64_t j = 0;
+    for (std::int64_t k = 0; k < n; ++k) {
+      const float a = stay + noise[k];
+      while (j < n && !(reveal + noise[j] > a)) ++j;
+      wins += static_cast<long double>(n - j);
+    }
+    return static_cast<double>(wins / (static_cast<long double>(n) * n));
+  };
+  auto entropy = [](double p) { return -(p * std::log(p) + (1 - p) * std::log1p(-p)); };
+  const double p_small = fp32_reveal(1e-8), p_mid = fp32_reveal(1e-7), p_large = fp32_reveal(0.3);
+  CHECK(p_small < 0.05e-8);         // 10^8 steps: fp32 reveals (almost) never
+  CHECK(p_mid < 0.9e-7);            // 10^7 steps: a quarter of the reveals missing
+  CHECK(p_large == Approx(0.3).margin(1e-4));  // ordinary probabilities: no visible bias
+  CHECK(entropy(p_mid) < 0.9 * entropy(1e-7));
+
+  // fp64 draws by inverse CDF: on a flat distribution over many draws the entropy is 2 bits.
+  std::mt19937_64 rng(5);
+  auto flat = torch::zeros({200000, 4}, torch::kFloat64);
+  auto d = draw_categorical(flat, draw_precision::fp64, rng);
+  double h = 0;
+  for (int b = 0; b < 4; ++b) {
+    const double f = (d == b).sum().item<double>() / 200000.0;
+    h -= f * std::log2(f);
+  }
+  CHECK(h == Approx(2.0).margin(1e-3));
+}
+
+TEST_CASE("fixed bases and Ns outside the holes are untouched by every sampler", "[sampling]") {
+  markov_denoiser chain;
+  //                            A  _  _  C  N  _  G  T  _  _  _  A
+  const std::vector<std::int64_t> pattern = {0, 4, 4, 1, 4, 4, 2, 3, 4, 4, 4, 0};
+  const std::vector<int> free = {0, 1, 1, 0, 0, 1, 0, 0, 1, 1, 1, 0};
+  int checked = 0;
+  for (auto kind : {sampler_kind::first_hit, sampler_kind::ancestral, sampler_kind::confidence})
+    for (auto precision : {draw_precision::fp64, draw_precision::fp32})
+      for (double w : {0.0, 1.5}) {
+        auto tokens = rows_of(pattern, 6);
+        auto p = params_of(kind, 3);
+        p.precision = precision;
+        p.guidance = w;
+        std::mt19937_64 rng(9);
+        auto context = free_where(free, 6).logical_not();
+        guided_denoiser guided(chain, context, w);
+        denoiser& net = w > 0 ? static_cast<denoiser&>(guided) : chain;
+        REQUIRE(sample(net, tokens, free_where(free, 6), p, rng));
+        auto t = tokens.accessor<std::int64_t, 2>();
+        int wrong = 0;
+        for (int b = 0; b < 6; ++b)
+          for (std::size_t i = 0; i < pattern.size(); ++i)
+            wrong += free[i] ? t[b][i] >= 4 : t[b][i] != pattern[i];  // position 4 (an N) stays MASK
+        INFO(sampler_name(kind) << " " << precision_name(precision) << " w=" << w);
+        CHECK(wrong == 0);
+        checked += 6 * static_cast<int>(pattern.size());
+      }
+  CHECK(checked == 12 * 6 * 12);  // every sampler x precision x guidance combination ran
+}
+
+TEST_CASE("the ancestral cache changes nothing but the number of network calls", "[sampling]") {
+  markov_denoiser chain;
+  auto p = params_of(sampler_kind::ancestral, 200, 31);
+  auto with_cache = rows_of({4, 4, 4, 4, 4, 4, 4, 4}, 4);
+  auto without = with_cache.clone();
+  auto free = free_where({1, 1, 1, 1, 1, 1, 1, 1}, 4);
+  sampling_stats cached, uncached;
+  std::mt19937_64 rng1(31), rng2(31);
+  REQUIRE(sample(chain, with_cache, free, p, rng1, {}, &cached));
+  p.cache = false;
+  REQUIRE(sample(chain, without, free, p, rng2, {}, &uncached));
+  CHECK(torch::equal(with_cache, without));
+  CHECK(cached.network_calls + cached.cached_steps == uncached.network_calls);
+  CHECK(cached.network_calls <= 32);  // at most one call per revealed base (4 rows x 8)
+  CHECK(uncached.network_calls > 100);
+}
+
+TEST_CASE("confidence commits the most confident positions first; schedules sum to the hole", "[sampling]") {
+  // Position-dependent, context-free: max probabilities 0.97, 0.4, 0.7, 0.55.
+  struct ranked : denoiser {
+    torch::Tensor logits(const torch::Tensor& tokens) override {
+      inputs.push_back(tokens.clone());
+      auto p = torch::tensor({0.97, 0.01, 0.01, 0.01, 0.4, 0.3, 0.2, 0.1, 0.1, 0.7, 0.1, 0.1, 0.15, 0.15, 0.15, 0.55},
+                             torch::kFloat64)
+                   .view({1, 4, 4});
+      return p.log().to(torch::kFloat32).expand({tokens.size(0), -1, -1}).contiguous();
+    }
+    std::vector<torch::Tensor> inputs;
+  } net;
+  for (auto measure : {confidence_measure::max_prob, confidence_measure::margin, confidence_measure::entropy}) {
+    net.inputs.clear();
+    auto tokens = rows_of({4, 4, 4, 4}, 1);
+    auto p = params_of(sampler_kind::confidence, 4);
+    p.confidence = measure;
+    std::mt19937_64 rng(1);
+    REQUIRE(sample(net, tokens, free_where({1, 1, 1, 1}, 1), p, rng));
+    REQUIRE(net.inputs.size() == 4);
+    // Which position was committed at each step: the order 0, 2, 3, 1 by every measure here.
+    std::vector<int> order;
+    for (std::size_t s = 1; s < 4; ++s)
+      for (int i = 0; i < 4; ++i)
+        if (net.inputs[s][0][i].item<std::int64_t>() < 4 && net.inputs[s - 1][0][i].item<std::int64_t>() == 4)
+          order.push_back(i);
+    INFO(confidence_name(measure));
+    CHECK((order == std::vector<int>{0, 2, 3}));
+  }
+  CHECK(reveal_count(reveal_schedule::linear, 0, 4, 10) == 2);  // floor(10 (i+1)/4) - floor(10 i/4)
+  CHECK(reveal_count(reveal_schedule::linear, 1, 4, 10) == 3);
+  CHECK(reveal_count(reveal_schedule::linear, 2, 4, 10) == 2);
+  CHECK(reveal_count(reveal_schedule::linear, 3, 4, 10) == 3);
+  CHECK(reveal_count(reveal_schedule::cosine, 0, 2, 10) == 3);  // 10 - floor(10 cos(pi/4)) = 10 - 7
+  CHECK(reveal_count(reveal_schedule::cosine, 1, 2, 10) == 7);
+  for (auto schedule : {reveal_schedule::linear, reveal_schedule::cosine})
+    for (int steps : {1, 7, 300}) {
+      std::int64_t sum = 0;
+      for (int i = 0; i < steps; ++i) sum += reveal_count(schedule, i, steps, 200);
+      CHECK(sum == 200);
+    }
+}
+
+TEST_CASE("a seed fixes the output; the callback can cancel", "[sampling]") {
+  markov_denoiser chain;
+  auto free = free_where({1, 1, 1, 1, 1, 1}, 3);
+  for (auto kind : {sampler_kind::first_hit, sampler_kind::ancestral, sampler_kind::confidence}) {
+    auto a = rows_of({4, 4, 4, 4, 4, 4}, 3), b = a.clone(), c = a.clone();
+    std::mt19937_64 r1(5), r2(5), r3(6);
+    REQUIRE(sample(chain, a, free, params_of(kind, 4), r1));
+    REQUIRE(sample(chain, b, free, params_of(kind, 4), r2));
+    REQUIRE(sample(chain, c, free, params_of(kind, 4), r3));
+    CHECK(torch::equal(a, b));
+    CHECK(!torch::equal(a, c));
+  }
+  auto tokens = rows_of({4, 4, 4, 4, 4, 4}, 3);
+  std::mt19937_64 rng(1);
+  int events = 0;
+  auto stop = [&](const sampling_event& e) {
+    ++events;
+    CHECK(e.to_reveal == 18);
+    return false;
+  };
+  auto s = sample(chain, tokens, free, params_of(sampler_kind::first_hit), rng, stop);
+  CHECK(!s);
+  CHECK(s.message() == "cancelled");
+  CHECK(events == 1);
+}
+
+TEST_CASE("sampler params name the bad option", "[sampling]") {
+  sampler_params p;
+  CHECK(p.validate());
+  p.steps = 0;
+  CHECK(p.validate().message().rfind("--steps", 0) == 0);
+  p = {};
+  p.temperature = 0;
+  CHECK(p.validate().message().rfind("--temperature", 0) == 0);
+  p = {};
+  p.top_p = 1.5;
+  CHECK(p.validate().message().rfind("--top-p", 0) == 0);
+  p.top_p = 0;
+  CHECK(p.validate().message().rfind("--top-p", 0) == 0);
+  sampler_kind kind;
+  CHECK(parse_sampler_kind("first-hit", kind));
+  CHECK(kind == sampler_kind::first_hit);
+  CHECK(parse_sampler_kind("greedy", kind).message().rfind("--sampler", 0) == 0);
+}
