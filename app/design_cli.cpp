@@ -4,6 +4,8 @@
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
+#include <cstdio>
+
 #include <cctype>
 #include <cmath>
 #include <algorithm>
@@ -123,6 +125,17 @@ std::string design_name(const core::design& d) {
          std::to_string(d.region_end);
 }
 
+// With --out and no --json, stdout is free for a table a person can read.
+void print_summary(const std::vector<design_output>& designs, const std::string& out) {
+  std::printf("wrote %zu design%s to %s\n", designs.size(), designs.size() == 1 ? "" : "s", out.c_str());
+  std::printf("%-30s %7s %-15s %6s %9s  %s\n", "record", "variant", "region", "GC", "bits/base", "constraints");
+  for (const auto& d : designs) {
+    const std::string region = std::to_string(d.design.region_start + 1) + "-" + std::to_string(d.design.region_end);
+    std::printf("%-30s %7d %-15s %6.3f %9.3f  %s\n", d.design.record.c_str(), d.design.variant, region.c_str(),
+                d.design.gc, d.design.bits_per_base, d.design.constraints_ok ? "ok" : "FAILED");
+  }
+}
+
 }  // namespace
 
 status write_designs(const design_args& args, const std::vector<design_output>& designs, const std::string& model_path) {
@@ -158,7 +171,9 @@ status write_designs(const design_args& args, const std::vector<design_output>& 
     }
   }
   std::cout.flush();
-  if (fasta) return writer.close();
+  if (fasta)
+    if (auto s = writer.close(); !s) return s;
+  if (!args.out.empty() && !args.json) print_summary(designs, args.out);
   return {};
 }
 
