@@ -23,16 +23,6 @@ struct score_args {
   int threads = 0;
 };
 
-status read_sequences(const std::string& path, std::vector<std::vector<core::token>>& sequences) {
-  bio::fasta_reader reader;
-  if (auto s = reader.open(path); !s) return s;
-  bio::sequence_record record;
-  while (reader.next(record)) sequences.push_back(core::encode(record.bases));
-  if (!reader.error()) return reader.error();
-  if (sequences.empty()) return status::fail(path + ": no sequences in the file");
-  return {};
-}
-
 int run_score(const score_args& args) {
   if (args.threads < 0) return fail("score", "--threads: must be >= 0");
   core::set_threads(args.threads);
@@ -43,14 +33,11 @@ int run_score(const score_args& args) {
   // With --region or --mask only the masked bases are scored, given the rest (conditional bits/base).
   std::vector<std::vector<bio::interval>> holes;
   const bool masked = !args.region.empty() || !args.mask.empty();
-  if (masked) {
-    std::vector<bio::sequence_record> records;
-    if (auto s = read_records(args.in, records); !s) return fail("score", s.message());
+  std::vector<bio::sequence_record> records;
+  if (auto s = read_records(args.in, records); !s) return fail("score", s.message());
+  if (masked)
     if (auto s = select_holes(args.region, args.mask, records, holes); !s) return fail("score", s.message());
-    for (const auto& r : records) sequences.push_back(core::encode(r.bases));
-  } else if (auto s = read_sequences(args.in, sequences); !s) {
-    return fail("score", s.message());
-  }
+  for (const auto& r : records) sequences.push_back(core::encode(r.bases));
 
   progress_bar bar("score");
   core::score_result r;

@@ -57,13 +57,7 @@ void add_design_options(CLI::App& sub, design_args& a) {
 }
 
 status read_records(const std::string& path, std::vector<bio::sequence_record>& records) {
-  bio::fasta_reader reader;
-  if (auto s = reader.open(path); !s) return s;
-  bio::sequence_record record;
-  while (reader.next(record)) records.push_back(record);
-  if (!reader.error()) return reader.error();
-  if (records.empty()) return status::fail(path + ": no sequences in the file");
-  return {};
+  return bio::for_each_record(path, [&](bio::sequence_record& r) { records.push_back(std::move(r)); });
 }
 
 status select_holes(const std::string& region, const std::string& mask, const std::vector<bio::sequence_record>& records,
