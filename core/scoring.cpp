@@ -30,6 +30,17 @@ std::map<int, std::vector<window_ref>> split_windows(const std::vector<std::vect
   return by_length;
 }
 
+// One forward of `windows` x K masked rows; adds each window's mean NELBO over its K draws, and the
+// variance of that mean, to `result`.
+void add_draws(mdm_transformer& net, const std::vector<token>& clean, const masked_batch& m, int windows,
+               int k, score_result& result) {
+  auto tensors = to_tensors(clean, m, torch::kCPU);
+  auto nelbo = nelbo_per_sequence(net->forward(tensors.input), tensors).view({windows, k});
+  result.nats += nelbo.mean(1).sum().item<double>();
+  if (k > 1) result.variance += (nelbo.var(1) / k).sum().item<double>();
+  result.windows += windows;
+}
+
 // Scores `group` (windows of equal length) with K draws each, adding to `result`.
 void score_group(mdm_transformer& net, const std::vector<window_ref>& group, const score_options& options,
                  std::uint64_t& draw_index, score_result& result) {
@@ -55,12 +66,7 @@ void score_group(mdm_transformer& net, const std::vector<window_ref>& group, con
   }
   all.batch = windows * k;
   all.length = length;
-  auto tensors = to_tensors(clean, all, torch::kCPU);
-  auto nelbo = nelbo_per_sequence(net->forward(tensors.input), tensors).view({windows, k});
-  auto mean = nelbo.mean(1);
-  result.nats += mean.sum().item<double>();
-  if (k > 1) result.variance += (nelbo.var(1) / k).sum().item<double>();
-  result.windows += windows;
+  add_draws(net, clean, all, windows, k, result);
 }
 
 }  // namespace
@@ -124,12 +130,8 @@ void score_piece(mdm_transformer& net, const std::vector<token>& sequence, const
   m.input = clean;
   for (std::size_t i = 0; i < clean.size(); ++i)
     if (m.is_target[i]) m.input[i] = mask_token;
-  auto tensors = to_tensors(clean, m, torch::kCPU);
-  auto nelbo = nelbo_per_sequence(net->forward(tensors.input), tensors);
-  result.nats += nelbo.mean().item<double>();
-  if (k > 1) result.variance += (nelbo.var() / k).item<double>();
+  add_draws(net, clean, m, 1, k, result);
   result.bases += m.real_bases[0];
-  result.windows += 1;
 }
 
 }  // namespace
