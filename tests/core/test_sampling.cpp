@@ -101,6 +101,20 @@ std::vector<double> joint_counts(const torch::Tensor& tokens, const std::vector<
   return counts;
 }
 
+// The 64 probabilities of three bases (outcome c = 16 x0 + 4 x1 + x2) under the chain's joint, and
+// under independent draws from `p` (the chain's marginal pi, or a fixed distribution).
+std::vector<double> joint_of_three(const markov_denoiser& chain) {
+  std::vector<double> probs;
+  for (int c = 0; c < 64; ++c) probs.push_back(chain.joint({c / 16, c / 4 % 4, c % 4}));
+  return probs;
+}
+
+std::vector<double> independent_three(const probs4& p) {
+  std::vector<double> probs;
+  for (int c = 0; c < 64; ++c) probs.push_back(p[c / 16] * p[c / 4 % 4] * p[c % 4]);
+  return probs;
+}
+
 double chi_square(const std::vector<double>& counts, const std::vector<double>& probs) {
   double n = 0, stat = 0;
   for (double c : counts) n += c;
@@ -214,11 +228,7 @@ TEST_CASE("first-hit samples the exact joint of a Markov chain, also given both 
     sampling_stats stats;
     REQUIRE(sample(chain, tokens, free_where({1, 1, 1}, 20000), params_of(sampler_kind::first_hit), rng, {}, &stats));
     CHECK(stats.network_calls == 3);  // one call per masked base (rows advance together)
-    std::vector<double> expected, independent;
-    for (int c = 0; c < 64; ++c) {
-      expected.push_back(chain.joint({c / 16, c / 4 % 4, c % 4}));
-      independent.push_back(chain.pi[c / 16] * chain.pi[c / 4 % 4] * chain.pi[c % 4]);
-    }
+    const auto expected = joint_of_three(chain), independent = independent_three(chain.pi);
     const auto counts = joint_counts(tokens, {0, 1, 2});
     CHECK(chi_square(counts, expected) < chi_square_critical(63));
     CHECK(chi_square(counts, independent) > 3 * chi_square_critical(63));
@@ -249,29 +259,21 @@ TEST_CASE("ancestral matches first-hit in distribution: any T without context, T
     auto tokens = rows_of({4, 4, 4}, 20000);
     std::mt19937_64 rng(21);
     REQUIRE(sample(fixed, tokens, free_where({1, 1, 1}, 20000), params_of(sampler_kind::ancestral, 2), rng));
-    std::vector<double> expected;
-    for (int c = 0; c < 64; ++c) expected.push_back(fixed.p[c / 16] * fixed.p[c / 4 % 4] * fixed.p[c % 4]);
-    CHECK(chi_square(joint_counts(tokens, {0, 1, 2}), expected) < chi_square_critical(63));
+    CHECK(chi_square(joint_counts(tokens, {0, 1, 2}), independent_three(fixed.p)) < chi_square_critical(63));
   }
   SECTION("Markov chain, T = 1024 >> L = 3: the same joint as first-hit") {
     markov_denoiser chain;
     auto tokens = rows_of({4, 4, 4}, 10000);
     std::mt19937_64 rng(22);
     REQUIRE(sample(chain, tokens, free_where({1, 1, 1}, 10000), params_of(sampler_kind::ancestral, 1024), rng));
-    std::vector<double> expected;
-    for (int c = 0; c < 64; ++c) expected.push_back(chain.joint({c / 16, c / 4 % 4, c % 4}));
-    CHECK(chi_square(joint_counts(tokens, {0, 1, 2}), expected) < chi_square_critical(63));
+    CHECK(chi_square(joint_counts(tokens, {0, 1, 2}), joint_of_three(chain)) < chi_square_critical(63));
   }
   SECTION("Markov chain, T = 1: all bases drawn at once from their marginals, not the joint") {
     markov_denoiser chain;
     auto tokens = rows_of({4, 4, 4}, 10000);
     std::mt19937_64 rng(23);
     REQUIRE(sample(chain, tokens, free_where({1, 1, 1}, 10000), params_of(sampler_kind::ancestral, 1), rng));
-    std::vector<double> expected, independent;
-    for (int c = 0; c < 64; ++c) {
-      expected.push_back(chain.joint({c / 16, c / 4 % 4, c % 4}));
-      independent.push_back(chain.pi[c / 16] * chain.pi[c / 4 % 4] * chain.pi[c % 4]);
-    }
+    const auto expected = joint_of_three(chain), independent = independent_three(chain.pi);
     const auto counts = joint_counts(tokens, {0, 1, 2});
     CHECK(chi_square(counts, independent) < chi_square_critical(63));
     CHECK(chi_square(counts, expected) > chi_square_critical(63));
