@@ -17,7 +17,7 @@ namespace dnafill::app {
 namespace {
 
 struct score_args {
-  std::string model, in, region, mask;
+  std::string model, in, region, mask, device = "auto";
   core::score_options options;
   bool json = false;
   int threads = 0;
@@ -29,6 +29,9 @@ int run_score(const score_args& args) {
   core::mdm_model model;
   if (auto s = load_model_option(args.model, model); !s) return fail("score", s.message());
   if (auto s = args.options.validate(model.config()); !s) return fail("score", s.message());
+  std::string device;
+  if (auto s = core::resolve_device(args.device, device); !s) return fail("score", s.message());
+  if (auto s = core::move_model(model, device); !s) return fail("score", s.message());
   std::vector<std::vector<core::token>> sequences;
   // With --region or --mask only the masked bases are scored, given the rest (conditional bits/base).
   std::vector<std::vector<bio::interval>> holes;
@@ -81,6 +84,7 @@ command_runner add_score_command(CLI::App& cli) {
   sub->add_option("--window", args->options.window, "Window length; default: the model's context");
   sub->add_option("--seed", args->options.seed, "Seed of the masking draws")->capture_default_str();
   sub->add_option("--threads", args->threads, "Intra-op threads; default: all cores");
+  sub->add_option("--device", args->device, "cpu, cuda or auto")->capture_default_str();
   sub->add_flag("--json", args->json, "Print one JSON object");
   return [args] { return run_score(*args); };
 }

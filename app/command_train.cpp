@@ -90,6 +90,9 @@ command_runner add_train_command(CLI::App& cli) {
   sub->add_option("--max-minutes", o.max_minutes, "Stop and save after this many minutes (0: no limit)");
   sub->add_option("--log", args->log, "JSON-lines log; default: OUT.log.jsonl");
   sub->add_option("--threads", args->threads, "Intra-op threads; default: all cores");
+  sub->add_option("--device", o.device, "cpu, cuda or auto")->capture_default_str();
+  sub->add_option("--precision", o.precision, "fp32, or bf16 autocast (CUDA); auto: bf16 on CUDA")->capture_default_str();
+  sub->add_option("--save-dtype", o.save_dtype, "Checkpoint weights as f32 or bf16")->capture_default_str();
   sub->add_flag("--resume", o.resume, "Continue the run saved in OUT.state");
   sub->add_flag("--no-rc", args->no_rc, "No reverse-complement augmentation");
   return [args] { return run_train(*args); };

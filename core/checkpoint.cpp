@@ -21,14 +21,15 @@ std::string shape_text(const std::vector<int64_t>& shape) {
   return s + "]";
 }
 
-st_tensor to_st_tensor(const std::string& name, const torch::Tensor& value) {
-  auto cpu = value.detach().to(torch::kCPU, torch::kFloat32).contiguous();
+st_tensor to_st_tensor(const std::string& name, const torch::Tensor& value, weight_dtype dtype) {
+  const bool bf16 = dtype == weight_dtype::bf16;
+  auto cpu = value.detach().to(torch::kCPU, bf16 ? torch::kBFloat16 : torch::kFloat32).contiguous();
   st_tensor t;
   t.name = name;
-  t.dtype = st_dtype::f32;
+  t.dtype = bf16 ? st_dtype::bf16 : st_dtype::f32;
   t.shape = cpu.sizes().vec();
   const auto* bytes = static_cast<const std::uint8_t*>(cpu.data_ptr());
-  t.data.assign(bytes, bytes + cpu.numel() * sizeof(float));
+  t.data.assign(bytes, bytes + cpu.numel() * cpu.element_size());
   return t;
 }
 
@@ -37,13 +38,18 @@ status load_parameter(const std::string& path, const model_config& config, const
                       const st_file& file, torch::Tensor& param) {
   const st_tensor* t = file.find(name);
   if (!t) return status::fail(path + ": tensor '" + name + "' is missing (not a " + config.preset + " model?)");
-  if (t->dtype != st_dtype::f32)
-    return status::fail(path + ": tensor '" + name + "' is " + dtype_name(t->dtype) + ", expected F32");
+  if (t->dtype != st_dtype::f32 && t->dtype != st_dtype::bf16)
+    return status::fail(path + ": tensor '" + name + "' is " + dtype_name(t->dtype) + ", expected F32 or BF16");
   if (t->shape != param.sizes().vec())
     return status::fail(path + ": tensor '" + name + "' has shape " + shape_text(t->shape) + " but the config (preset '" +
                         config.preset + "') needs " + shape_text(param.sizes().vec()));
   torch::NoGradGuard no_grad;
-  std::memcpy(param.data_ptr(), t->data.data(), t->data.size());
+  if (t->dtype == st_dtype::f32) {
+    std::memcpy(param.data_ptr(), t->data.data(), t->data.size());
+  } else {  // shipped bf16 weights run in float32
+    auto stored = torch::from_blob(const_cast<std::uint8_t*>(t->data.data()), t->shape, torch::kBFloat16);
+    param.copy_(stored.to(torch::kFloat32));
+  }
   return {};
 }
 
@@ -71,12 +77,13 @@ mdm_model wrap_model(const model_config& config, mdm_transformer net) {
   return model;
 }
 
-status save_model(const std::string& path, const mdm_model& model, std::map<std::string, std::string> metadata) {
+status save_model(const std::string& path, const mdm_model& model, std::map<std::string, std::string> metadata,
+                  weight_dtype dtype) {
   st_file file;
   file.metadata = std::move(metadata);
   file.metadata["format"] = "pt";  // what Python's safetensors expects of torch weights
   file.metadata[metadata_config] = model.config().to_json();
-  for (const auto& item : model.impl_->net->named_parameters()) file.tensors.push_back(to_st_tensor(item.key(), item.value()));
+  for (const auto& item : model.impl_->net->named_parameters()) file.tensors.push_back(to_st_tensor(item.key(), item.value(), dtype));
   return write_safetensors(path, file);
 }
 
@@ -101,6 +108,17 @@ status load_model(const std::string& path, mdm_model& out) {
   out.impl_->path = path;
   return {};
 }
+
+status move_model(mdm_model& model, const std::string& device) {
+  try {
+    model.impl_->net->to(torch::Device(device));
+  } catch (const c10::Error& e) {
+    return status::fail("--device: cannot move the model to " + device + ": " + e.what_without_backtrace());
+  }
+  return {};
+}
+
+std::string model_device(const mdm_model& model) { return model.impl_->net->device().str(); }
 
 std::string default_model_path() {
   if (const char* env = std::getenv("DNAFILL_MODEL"); env && *env) return env;

@@ -12,7 +12,7 @@
 
 namespace dnafill::core {
 
-// A model ready for inference (weights on CPU, eval mode). Copies share the same weights; a model may
+// A model ready for inference (weights on CPU unless moved, eval mode). Copies share the same weights; a model may
 // be used by one thread at a time.
 class mdm_model {
  public:
@@ -33,8 +33,16 @@ constexpr const char* metadata_training = "dnafill.training";  // training facts
 // shape against the architecture the config describes. Errors name the file and the problem.
 status load_model(const std::string& path, mdm_model& out);
 
+// How weights are stored: float32, or bfloat16 to halve a shipped file (loaded back as float32).
+enum class weight_dtype { f32, bf16 };
+
 // Writes the weights and `metadata` (plus the config) atomically: a temp file renamed over `path`.
-status save_model(const std::string& path, const mdm_model& model, std::map<std::string, std::string> metadata);
+status save_model(const std::string& path, const mdm_model& model, std::map<std::string, std::string> metadata,
+                  weight_dtype dtype = weight_dtype::f32);
+
+// Moves the weights to `device` ("cpu" or "cuda", as resolve_device gives it).
+status move_model(mdm_model& model, const std::string& device);
+std::string model_device(const mdm_model& model);
 
 // The shipped default model: $DNAFILL_MODEL, else share/dnafill/models/ beside the installed binary,
 // else models/ of the source tree this binary was built from.

@@ -49,6 +49,7 @@ TORCH_MODULE(transformer_block);
 struct mdm_transformerImpl : torch::nn::Module {
   explicit mdm_transformerImpl(const model_config& config);
   torch::Tensor forward(const torch::Tensor& tokens);
+  torch::Device device() const { return embedding->weight.device(); }
   model_config config;
   torch::nn::Embedding embedding{nullptr};
   torch::nn::ModuleList blocks;

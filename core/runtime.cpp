@@ -2,10 +2,12 @@
 #include "core/runtime.h"
 
 #include <ATen/Parallel.h>
+#include <torch/cuda.h>
 #include <torch/version.h>
 
 #include <malloc.h>
 
+#include <cstdio>
 #include <fstream>
 #include <thread>
 
@@ -23,6 +25,17 @@ void keep_allocations_in_heap() {
   mallopt(M_TRIM_THRESHOLD, 1 << 30);    // and do not give freed heap back below 1 GB
 }
 
+bool cuda_available() { return torch::cuda::is_available(); }
+
+status resolve_device(const std::string& name, std::string& resolved) {
+  if (name == "cpu") resolved = "cpu";
+  else if (name == "cuda" || name == "auto") resolved = cuda_available() ? "cuda" : "cpu";
+  else return status::fail("--device: must be cpu, cuda or auto, got '" + name + "'");
+  if (name == "cuda" && resolved != "cuda")
+    return status::fail("--device: cuda asked for, but LibTorch " + torch_version() + " sees no CUDA GPU");
+  return {};
+}
+
 std::string torch_version() {
   return std::to_string(TORCH_VERSION_MAJOR) + "." + std::to_string(TORCH_VERSION_MINOR) + "." +
          std::to_string(TORCH_VERSION_PATCH);
@@ -37,6 +50,21 @@ std::string machine_description() {
       break;
     }
   return model + ", " + std::to_string(std::thread::hardware_concurrency()) + " cores, CPU";
+}
+
+std::string machine_description(const std::string& device) {
+  if (device != "cuda") return machine_description();
+  // The GPU's name without compiling against the CUDA headers: ask the driver's tool.
+  std::string gpu = "CUDA GPU";
+  if (FILE* pipe = popen("nvidia-smi --query-gpu=name --format=csv,noheader 2>/dev/null", "r")) {
+    char line[256];
+    if (std::fgets(line, sizeof line, pipe)) {
+      gpu = line;
+      while (!gpu.empty() && (gpu.back() == '\n' || gpu.back() == ' ')) gpu.pop_back();
+    }
+    pclose(pipe);
+  }
+  return gpu + ", " + machine_description();
 }
 
 }  // namespace dnafill::core

@@ -3,6 +3,8 @@
 
 #include <string>
 
+#include "bio/status.h"
+
 namespace dnafill::core {
 
 // LibTorch starts with one intra-op thread on some machines; use all cores unless told otherwise.
@@ -16,7 +18,13 @@ int thread_count();
 // keep freed memory instead. Process-wide: call once from main().
 void keep_allocations_in_heap();
 
+// --device: "cpu", "cuda", or "auto" (CUDA when LibTorch was built with it and sees a GPU).
+// `resolved` becomes "cpu" or "cuda"; "cuda" without a usable GPU is an error naming the option.
+status resolve_device(const std::string& name, std::string& resolved);
+bool cuda_available();
+
 std::string torch_version();
 std::string machine_description();  // "Intel(R) Xeon(R) ... , 2 cores, CPU"
+std::string machine_description(const std::string& device);  // the same, naming the GPU when on "cuda"
 
 }  // namespace dnafill::core

@@ -34,7 +34,7 @@ std::map<int, std::vector<window_ref>> split_windows(const std::vector<std::vect
 // variance of that mean, to `result`.
 void add_draws(mdm_transformer& net, const std::vector<token>& clean, const masked_batch& m, int windows,
                int k, score_result& result) {
-  auto tensors = to_tensors(clean, m, torch::kCPU);
+  auto tensors = to_tensors(clean, m, net->device());
   auto nelbo = nelbo_per_sequence(net->forward(tensors.input), tensors).view({windows, k});
   result.nats += nelbo.mean(1).sum().item<double>();
   if (k > 1) result.variance += (nelbo.var(1) / k).sum().item<double>();

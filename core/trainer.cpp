@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 #include <torch/torch.h>
 
+#include "core/compat.h"
 #include "core/model_internal.h"
 #include "core/objective.h"
 #include "core/runtime.h"
@@ -52,6 +53,8 @@ struct run_state {
   std::int64_t step = 0;
   std::int64_t tokens_seen = 0;
   double wall_seconds = 0;
+  torch::Device device = torch::kCPU;
+  bool bf16 = false;  // autocast the forward and the loss
 };
 
 status save_state(const std::string& path, const run_state& s, const std::string& identity) {
@@ -83,7 +86,7 @@ status save_state(const std::string& path, const run_state& s, const std::string
 status load_state(const std::string& path, run_state& s, const std::string& identity) {
   try {
     torch::serialize::InputArchive archive, net_archive, ema_archive, optimizer_archive;
-    archive.load_from(path);
+    archive.load_from(path, s.device);
     c10::IValue stored;
     archive.read("identity", stored);
     if (stored.toStringRef() != identity)
@@ -121,12 +124,16 @@ void update_ema(run_state& s, double decay) {
 double train_step(run_state& s, const train_options& o, const training_corpus& corpus, std::vector<token> clean) {
   std::mt19937_64 rng(derive_seed(o.seed ^ mask_stream, static_cast<std::uint64_t>(s.step)));
   auto m = mask_batch(clean, o.batch, corpus.window(), o.objective, rng);
-  auto t = to_tensors(clean, m, torch::kCPU);
+  auto t = to_tensors(clean, m, s.device);
   double real_bases = 0;
   for (int r : m.real_bases) real_bases += r;
   for (auto& group : s.optimizer->param_groups())
     static_cast<torch::optim::AdamWOptions&>(group.options()).lr(learning_rate(o, s.step));
-  auto loss = nelbo_per_sequence(s.net->forward(t.input), t).sum() / real_bases;
+  torch::Tensor loss;
+  {
+    compat::cuda_bf16_autocast autocast(s.bf16);
+    loss = nelbo_per_sequence(s.net->forward(t.input), t).sum() / real_bases;
+  }
   s.optimizer->zero_grad();
   loss.backward();
   if (o.grad_clip > 0) torch::nn::utils::clip_grad_norm_(s.net->parameters(), o.grad_clip);
@@ -153,7 +160,9 @@ std::string training_facts(const train_options& o, const run_state& s, const tra
                         {"seq_len", o.data.window},
                         {"lr", o.lr},
                         {"seed", o.seed},
-                        {"machine", machine_description()},
+                        {"machine", machine_description(s.device.str())},
+                        {"device", s.device.str()},
+                        {"precision", s.bf16 ? "bf16 autocast" : "fp32"},
                         {"threads", thread_count()},
                         {"torch", torch_version()}}
       .dump();
@@ -189,6 +198,10 @@ status train_options::validate() const {
   if (auto s = positive("--valid-draws", valid_draws); !s) return s;
   if (valid_windows < 0) return status::fail("--valid-windows: must be >= 0");
   if (max_minutes < 0) return status::fail("--max-minutes: must be >= 0");
+  if (precision != "auto" && precision != "fp32" && precision != "bf16")
+    return status::fail("--precision: must be auto, fp32 or bf16, got '" + precision + "'");
+  if (save_dtype != "f32" && save_dtype != "bf16")
+    return status::fail("--save-dtype: must be f32 or bf16, got '" + save_dtype + "'");
   return {};
 }
 
@@ -205,10 +218,20 @@ status train(const train_options& options, const train_callback& on_step, train_
   if (auto s = training_corpus::load(o.data, corpus); !s) return s;
   const auto valid_windows = tile_windows(corpus.valid(), o.data.window, o.valid_windows);
 
+  std::string device;
+  if (auto st = resolve_device(o.device, device); !st) return st;
+  if (o.precision == "bf16" && device != "cuda")
+    return status::fail("--precision: bf16 autocast needs --device cuda (this run is on " + device + ")");
+
   torch::manual_seed(o.seed);
   run_state s;
+  s.device = torch::Device(device);
+  s.bf16 = device == "cuda" && o.precision != "fp32";
   s.net = mdm_transformer(config);
   s.ema = mdm_transformer(config);
+  // Initialised on the CPU from the seed, so a CUDA run starts from the same weights.
+  s.net->to(s.device);
+  s.ema->to(s.device);
   {
     torch::NoGradGuard no_grad;
     auto ema = s.ema->parameters(), net = s.net->parameters();
@@ -225,7 +248,9 @@ status train(const train_options& options, const train_callback& on_step, train_
   double valid_bits = 0;
   auto checkpoint = [&]() -> status {
     auto model = wrap_model(config, s.ema);
-    if (auto st = save_model(o.out, model, {{metadata_training, training_facts(o, s, corpus, valid_bits)}}); !st) return st;
+    const auto dtype = o.save_dtype == "bf16" ? weight_dtype::bf16 : weight_dtype::f32;
+    if (auto st = save_model(o.out, model, {{metadata_training, training_facts(o, s, corpus, valid_bits)}}, dtype); !st)
+      return st;
     return save_state(state_path, s, identity);
   };
 

@@ -33,6 +33,9 @@ struct train_options {
   int valid_draws = 4;                 // Monte-Carlo draws per validation window
   std::int64_t checkpoint_every = 500; // steps between checkpoints (and at the end, and when stopped)
   double max_minutes = 0;              // stop cleanly (and save) after this wall time; 0 = no limit
+  std::string device = "auto";         // cpu, cuda or auto
+  std::string precision = "auto";      // fp32 or bf16 (autocast, CUDA only); auto: bf16 on CUDA
+  std::string save_dtype = "f32";      // f32 or bf16 weights in the checkpoint (the state keeps float32)
 
   status validate() const;  // names the bad option: "--steps: must be positive, got -3"
 };

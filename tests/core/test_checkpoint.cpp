@@ -47,6 +47,23 @@ TEST_CASE("a checkpoint round-trips bit-exactly", "[checkpoint]") {
   CHECK(slurp(dir.file("m.safetensors")) == slurp(dir.file("again.safetensors")));
 }
 
+TEST_CASE("bf16 weights take half the bytes and load as float32 rounded to bfloat16", "[checkpoint]") {
+  scratch_dir dir;
+  const auto model = fresh("tiny", 5);
+  REQUIRE(save_model(dir.file("f32.safetensors"), model, {}));
+  REQUIRE(save_model(dir.file("bf16.safetensors"), model, {}, weight_dtype::bf16));
+  const auto f32_size = std::filesystem::file_size(dir.file("f32.safetensors"));
+  const auto bf16_size = std::filesystem::file_size(dir.file("bf16.safetensors"));
+  CHECK(bf16_size < f32_size * 0.55);
+  mdm_model loaded;
+  REQUIRE(load_model(dir.file("bf16.safetensors"), loaded));
+  auto a = model.impl_->net->named_parameters(), b = loaded.impl_->net->named_parameters();
+  for (const auto& item : a) {
+    CHECK(b[item.key()].dtype() == torch::kFloat32);
+    CHECK(torch::equal(item.value().to(torch::kBFloat16).to(torch::kFloat32), b[item.key()]));
+  }
+}
+
 TEST_CASE("a truncated checkpoint is refused with a message", "[checkpoint]") {
   scratch_dir dir;
   const auto path = dir.file("m.safetensors");
