@@ -1,11 +1,14 @@
 // Training and forward throughput (tokens/s) of each preset on this machine. Prints figures; not a test.
 //   bench_train [--presets tiny,small,base] [--batch B] [--seq-len L] [--steps N] [--threads T]
+//               [--device cpu|cuda] [--precision fp32|bf16] [--peak-tflops P]
+// With --peak-tflops (the device's dense peak for the precision used) it prints model FLOPs utilisation.
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <sstream>
 #include <string>
 
+#include "core/compat.h"
 #include "core/model_internal.h"
 #include "core/objective.h"
 #include "core/runtime.h"
@@ -18,70 +21,114 @@ double seconds_since(std::chrono::steady_clock::time_point t) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
 }
 
-void bench_preset(const std::string& preset, int batch, int seq_len, int steps) {
+struct bench_options {
+  int batch = 8, seq_len = 0, steps = 5;
+  torch::Device device = torch::kCPU;
+  bool bf16 = false;
+  double peak_tflops = 0;
+};
+
+// Waits for queued GPU work so that wall time measures it.
+void synchronize(const torch::Tensor& t) { (void)t.sum().item<double>(); }
+
+void bench_preset(const std::string& preset, const bench_options& b) {
+  const int batch = b.batch, seq_len = b.seq_len, steps = b.steps;
   model_config config;
   if (!preset_config(preset, config)) return;
   const int length = seq_len > 0 ? std::min(seq_len, config.context_length) : config.context_length;
   torch::manual_seed(0);
   mdm_transformer net(config);
+  net->to(b.device);
   torch::optim::AdamW optimizer(net->parameters(), torch::optim::AdamWOptions(1e-3));
   std::mt19937_64 rng(1);
   std::vector<token> clean(static_cast<std::size_t>(batch) * length);
   for (auto& t : clean) t = static_cast<token>(rng() % 4);
+  torch::Tensor loss;
   auto step = [&] {
     auto m = mask_batch(clean, batch, length, objective_kind::continuous, rng);
-    auto t = to_tensors(clean, m, torch::kCPU);
-    auto loss = nelbo_per_sequence(net->forward(t.input), t).sum() / (batch * length);
+    auto t = to_tensors(clean, m, b.device);
+    {
+      compat::cuda_bf16_autocast autocast(b.bf16);
+      loss = nelbo_per_sequence(net->forward(t.input), t).sum() / (batch * length);
+    }
     optimizer.zero_grad();
     loss.backward();
     optimizer.step();
   };
-  step();  // warm up allocators and BLAS
+  step();  // warm up allocators, BLAS and kernel selection
+  step();
+  synchronize(loss);
   auto start = std::chrono::steady_clock::now();
   for (int i = 0; i < steps; ++i) step();
+  synchronize(loss);
   const double train_s = seconds_since(start);
   torch::NoGradGuard no_grad;
   net->eval();
-  auto input = torch::randint(0, 5, {batch, length}, torch::kInt64);
-  net->forward(input);
+  auto input = torch::randint(0, 5, {batch, length}, torch::kInt64).to(b.device);
+  torch::Tensor logits;
+  auto forward = [&] {
+    compat::cuda_bf16_autocast autocast(b.bf16);
+    logits = net->forward(input);
+  };
+  forward();
+  synchronize(logits);
   start = std::chrono::steady_clock::now();
-  for (int i = 0; i < steps; ++i) net->forward(input);
+  for (int i = 0; i < steps; ++i) forward();
+  synchronize(logits);
   const double forward_s = seconds_since(start);
   const double tokens = static_cast<double>(steps) * batch * length;
   // 6 N per token for training (forward + backward) and 2 N for a forward, plus attention.
   const double attn = 4.0 * length * config.d_model * config.n_layers;
   const double flops_fwd = 2.0 * config.parameter_count() + attn;
-  std::printf("%-6s %9lld params  batch %3d x %4d  train %9.0f tokens/s (%6.1f GFLOP/s)  forward %9.0f tokens/s (%6.1f GFLOP/s)\n",
+  const double train_gflops = 3 * flops_fwd * tokens / train_s / 1e9;
+  std::printf("%-6s %9lld params  batch %3d x %4d  train %9.0f tokens/s (%8.1f GFLOP/s)  forward %9.0f tokens/s (%8.1f GFLOP/s)",
               preset.c_str(), static_cast<long long>(config.parameter_count()), batch, length, tokens / train_s,
-              3 * flops_fwd * tokens / train_s / 1e9, tokens / forward_s, flops_fwd * tokens / forward_s / 1e9);
+              train_gflops, tokens / forward_s, flops_fwd * tokens / forward_s / 1e9);
+  if (b.peak_tflops > 0) std::printf("  train MFU %.1f%%", 100.0 * train_gflops / (1000.0 * b.peak_tflops));
+  std::printf("\n");
   std::fflush(stdout);
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::string presets = "tiny,small,base";
-  int batch = 8, seq_len = 0, steps = 5, threads = 0;
+  std::string presets = "tiny,small,base", device = "cpu", precision = "fp32";
+  bench_options b;
+  int threads = 0;
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string flag = argv[i], value = argv[i + 1];
     if (flag == "--presets") presets = value;
-    else if (flag == "--batch") batch = std::atoi(value.c_str());
-    else if (flag == "--seq-len") seq_len = std::atoi(value.c_str());
-    else if (flag == "--steps") steps = std::atoi(value.c_str());
+    else if (flag == "--batch") b.batch = std::atoi(value.c_str());
+    else if (flag == "--seq-len") b.seq_len = std::atoi(value.c_str());
+    else if (flag == "--steps") b.steps = std::atoi(value.c_str());
+    else if (flag == "--device") device = value;
+    else if (flag == "--precision") precision = value;
+    else if (flag == "--peak-tflops") b.peak_tflops = std::atof(value.c_str());
     else if (flag == "--threads") threads = std::atoi(value.c_str());
     else {
       std::fprintf(stderr, "bench_train: unknown option %s\n", flag.c_str());
       return 2;
     }
   }
-  if (batch < 1 || steps < 1) {
+  if (b.batch < 1 || b.steps < 1) {
     std::fprintf(stderr, "bench_train: --batch and --steps must be positive\n");
     return 2;
   }
+  std::string resolved;
+  if (auto s = resolve_device(device, resolved); !s) {
+    std::fprintf(stderr, "bench_train: %s\n", s.message().c_str());
+    return 2;
+  }
+  if (precision != "fp32" && !(precision == "bf16" && resolved == "cuda")) {
+    std::fprintf(stderr, "bench_train: --precision: fp32, or bf16 on cuda\n");
+    return 2;
+  }
+  b.device = torch::Device(resolved);
+  b.bf16 = precision == "bf16";
   set_threads(threads);
-  std::printf("dnafill bench_train: LibTorch %s, %d threads, %s\n", torch_version().c_str(), thread_count(),
-              machine_description().c_str());
+  std::printf("dnafill bench_train: LibTorch %s, %d threads, %s, %s\n", torch_version().c_str(), thread_count(),
+              machine_description(resolved).c_str(), precision.c_str());
   std::stringstream list(presets);
-  for (std::string preset; std::getline(list, preset, ',');) bench_preset(preset, batch, seq_len, steps);
+  for (std::string preset; std::getline(list, preset, ',');) bench_preset(preset, b);
   return 0;
 }

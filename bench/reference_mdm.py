@@ -30,9 +30,13 @@ def load_safetensors(path):
     meta = header.pop('__metadata__', {})
     tensors = {}
     for name, info in header.items():
-        assert info['dtype'] == 'F32', name
+        assert info['dtype'] in ('F32', 'BF16'), name
         start, end = info['data_offsets']
-        array = np.frombuffer(data[start:end], dtype='<f4').reshape(info['shape'])
+        if info['dtype'] == 'F32':
+            array = np.frombuffer(data[start:end], dtype='<f4').reshape(info['shape'])
+        else:  # bfloat16 is the top half of a float32
+            array = (np.frombuffer(data[start:end], dtype='<u2').astype(np.uint32) << 16).view(np.float32)
+            array = array.reshape(info['shape'])
         tensors[name] = torch.from_numpy(array.copy())
     return tensors, json.loads(meta['dnafill.config'])
 
@@ -62,14 +66,17 @@ class MDM(torch.nn.Module):
         w, c = self.w, self.c
         batch, length = tokens.shape
         d, heads = c['d_model'], c['n_heads']
-        cos, sin = self.rope(length, d // heads)
+        cos, sin = (t.to(tokens.device) for t in self.rope(length, d // heads))
         x = torch.nn.functional.embedding(tokens, w['embedding.weight'])
         for i in range(c['n_layers']):
             p = 'blocks.%d.' % i
             h = self.rms(x, w[p + 'attention_norm.weight'])
             qkv = (h @ w[p + 'attention.qkv.weight'].T).view(batch, length, 3, heads, d // heads).permute(2, 0, 3, 1, 4)
             q, k, v = self.apply_rope(qkv[0], cos, sin), self.apply_rope(qkv[1], cos, sin), qkv[2]
-            att = torch.softmax(q @ k.transpose(-2, -1) / math.sqrt(d // heads), -1) @ v
+            if hasattr(torch.nn.functional, 'scaled_dot_product_attention'):  # PyTorch 2: fused kernels
+                att = torch.nn.functional.scaled_dot_product_attention(q, k, v)
+            else:
+                att = torch.softmax(q @ k.transpose(-2, -1) / math.sqrt(d // heads), -1) @ v
             x = x + att.transpose(1, 2).reshape(batch, length, d) @ w[p + 'attention.out.weight'].T
             h = self.rms(x, w[p + 'mlp_norm.weight'])
             gate, up = (h @ w[p + 'mlp.gate_up.weight'].T).chunk(2, -1)

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Trains the `base` model on the GPU machine, in one or more calls of the device tool (each at most
+# 10 minutes). The first call measures the training speed and fixes --steps so that the whole run
+# takes TOTAL_SECONDS of training; later calls continue it with --resume while the machine stays warm.
+#   scripts/device_train_base.sh SECONDS_THIS_CALL [resume]
+# Needs build-device (scripts/device_build.sh) and the chrX FASTA in .device/data/chrX.fa.gz.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+build=$root/build-device
+source "$build/device-env.sh"
+out=$build/base.safetensors
+batch=${BATCH:-64}
+if [ "${2:-}" != resume ]; then
+  rate=$("$build/bench/bench_train" --presets base --batch "$batch" --steps 20 --device cuda --precision bf16 |
+         awk '$1 == "base" { for (i = 1; i <= NF; i++) if ($i == "train") { print $(i + 1); exit } }')
+  steps=$(python3 -c "print(int($rate * ${TOTAL_SECONDS:-750} * 0.9 / ($batch * 1024)))")
+  echo "base: $rate training tokens/s measured, so --steps $steps for ${TOTAL_SECONDS:-750} s" >&2
+  echo "$steps" > "$build/base.steps"
+  resume=()
+else
+  steps=$(cat "$build/base.steps")
+  resume=(--resume)
+fi
+"$build/app/dnafill" train --train "$root/.device/data/chrX.fa.gz" --out "$out" --preset base \
+  --steps "$steps" --batch "$batch" --lr "${LR:-1e-3}" --device cuda --save-dtype bf16 \
+  --valid-every 500 --checkpoint-every 1000 --max-minutes "$(python3 -c "print($1 / 60)")" "${resume[@]}"
