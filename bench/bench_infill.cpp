@@ -4,7 +4,7 @@
 //
 // usage: bench_infill [--model M] [--in FASTA] [--windows N] [--variants K] [--hole H] [--window W]
 //                     [--score-draws D] [--threads T] [--python PATH|none] [--quick]
-//                     [--only first-hit,ancestral:16,confidence:8]
+//                     [--only first-hit,ancestral:16,confidence:8] [--device cpu|cuda]
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -30,6 +30,7 @@ struct bench_args {
   std::string model = "/tmp/small.safetensors";
   std::string in = DNAFILL_SOURCE_DIR "/examples/chrX_heldout.fa";
   std::string python = "/usr/bin/python3";
+  std::string device = "cpu";
   int windows = 2, variants = 8, hole = 200, window = 1024, score_draws = 8, threads = 2;
   bool quick = false;  // fewer configurations, for a smoke run
   std::string only;    // "first-hit,ancestral:16,confidence:8": run just these
@@ -92,7 +93,7 @@ bool run_python(const bench_args& a, const core::mdm_model& model, const std::st
                               " " + std::to_string(hole.start) + " " + std::to_string(hole.end) +
                               " --variants " + std::to_string(a.variants) + " --sampler " +
                               core::sampler_name(c.kind) + " --steps " + std::to_string(c.steps) +
-                              " --threads " + std::to_string(a.threads);
+                              " --threads " + std::to_string(a.threads) + " --device " + a.device;
   std::unique_ptr<FILE, int (*)(FILE*)> pipe(popen(command.c_str(), "r"), pclose);
   if (!pipe) return false;
   std::string text;
@@ -124,6 +125,7 @@ bench_args parse(int argc, char** argv) {
     else if (k == "--score-draws") a.score_draws = std::stoi(v);
     else if (k == "--threads") a.threads = std::stoi(v);
     else if (k == "--only") a.only = v;
+    else if (k == "--device") a.device = v;
   }
   return a;
 }
@@ -139,6 +141,11 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "bench_infill: %s\n", s.message().c_str());
     return 1;
   }
+  std::string device;
+  if (auto s = core::resolve_device(a.device, device); !s || !core::move_model(model, device)) {
+    std::fprintf(stderr, "bench_infill: --device %s: not usable here\n", a.device.c_str());
+    return 1;
+  }
   const auto windows = read_windows(a);
   if (windows.empty()) {
     std::fprintf(stderr, "bench_infill: no window of %d bases in %s\n", a.window, a.in.c_str());
@@ -149,7 +156,7 @@ int main(int argc, char** argv) {
               a.variants, a.hole, a.window, windows.size(), a.in.c_str());
   std::printf("model %s (%s, %lld parameters); %s; %d threads; torch %s\n", a.model.c_str(),
               model.config().preset.c_str(), static_cast<long long>(model.config().parameter_count()),
-              core::machine_description().c_str(), core::thread_count(), core::torch_version().c_str());
+              core::machine_description(device).c_str(), core::thread_count(), core::torch_version().c_str());
   std::printf("load average at start: %s", [] {
     char line[128] = "?\n";
     if (FILE* f = std::fopen("/proc/loadavg", "r")) {

@@ -7,7 +7,7 @@ with K variants, the way dnafill does: first-hit, or ancestral with MDLM's cache
 draws. Prints one JSON line: seconds, network calls and the designed windows (the C++ bench scores
 them with its own scorer). Run it with /usr/bin/python3 (Debian's python3-torch 1.13).
 
-usage: reference_mdm.py MODEL WINDOW_SEQ HOLE_START HOLE_END --variants K --sampler S --steps T
+usage: reference_mdm.py MODEL WINDOW_SEQ HOLE_START HOLE_END --variants K --sampler S --steps T [--device cuda]
 """
 import argparse
 import json
@@ -136,16 +136,24 @@ def main():
     ap.add_argument('--steps', type=int, default=64)
     ap.add_argument('--seed', type=int, default=1)
     ap.add_argument('--threads', type=int, default=2)
+    ap.add_argument('--device', default='cpu')
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
     weights, config = load_safetensors(a.model)
-    model = MDM(weights, config).eval()
+    device = torch.device(a.device)
+    network = MDM({k: v.to(device) for k, v in weights.items()}, config).eval()
+    # As dnafill does: the network on the device, the sampler's bookkeeping on the host.
+    model = (lambda t: network(t.to(device)).cpu()) if device.type != 'cpu' else network
     row = torch.tensor([BASES.index(ch) if ch in BASES else MASK for ch in a.window.upper()], dtype=torch.int64)
     tokens = row[None].repeat(a.variants, 1)
     free = torch.zeros_like(tokens, dtype=torch.bool)
     free[:, a.hole_start:a.hole_end] = True
     tokens[free] = MASK
     generator = torch.Generator().manual_seed(a.seed)
+    if device.type == 'cuda':  # warm up kernels and the allocator, as bench_infill's first window does
+        with torch.no_grad():
+            model(tokens)
+        torch.cuda.synchronize()
     start, cpu_start = time.perf_counter(), time.process_time()
     with torch.no_grad():
         if a.sampler == 'first-hit':

@@ -1,6 +1,8 @@
 // Masked, weighted cross-entropy: the Rao-Blackwellised NELBO of MDLM (and its count form).
 #include "core/objective.h"
 
+#include "core/fused.h"
+
 namespace dnafill::core {
 
 batch_tensors to_tensors(const std::vector<token>& clean, const masked_batch& m, torch::Device device) {
@@ -28,7 +30,8 @@ torch::Tensor masked_cross_entropy(const torch::Tensor& logits, const torch::Ten
 }
 
 torch::Tensor nelbo_per_sequence(const torch::Tensor& logits, const batch_tensors& batch) {
-  return batch.weight * masked_cross_entropy(logits, batch.targets, batch.is_target);
+  // The fused kernel (c): float64 per position, no (B, L, 4) log-probability tensor kept for backward.
+  return fused_masked_nelbo(logits, batch.targets, batch.is_target, batch.weight);
 }
 
 }  // namespace dnafill::core

@@ -18,9 +18,12 @@ constexpr double neg_inf = -std::numeric_limits<double>::infinity();
 class transformer_denoiser : public denoiser {
  public:
   explicit transformer_denoiser(mdm_transformer net) : net_(std::move(net)) { net_->eval(); }
+  // The network runs where its weights are; the sampler's bookkeeping stays on the host.
   torch::Tensor logits(const torch::Tensor& tokens) override {
     torch::NoGradGuard no_grad;
-    return net_->forward(tokens);
+    const auto device = net_->device();
+    if (device.is_cpu()) return net_->forward(tokens);
+    return net_->forward(tokens.to(device)).to(torch::kCPU);
   }
 
  private:

@@ -56,6 +56,21 @@ TEST_CASE("masked cross-entropy of hand-made logits matches the hand computation
   CHECK(nelbo_per_sequence(logits, t).item<double>() == Approx(2 * std::log(5.0)).epsilon(1e-6));
 }
 
+TEST_CASE("the fused NELBO and its gradient equal LibTorch's log-softmax composite", "[objective]") {
+  torch::manual_seed(3);
+  auto logits = torch::randn({3, 17, num_bases}, torch::kFloat32).requires_grad_(true);
+  batch_tensors t;
+  t.targets = torch::randint(0, 5, {3, 17}, torch::kInt64);
+  t.is_target = (torch::rand({3, 17}) < 0.6) & (t.targets < 4);
+  t.weight = torch::tensor({1.0, 2.5, 17.0}, torch::kFloat64);
+  auto fused = nelbo_per_sequence(logits, t);
+  auto composite = t.weight * masked_cross_entropy(logits, t.targets, t.is_target);
+  CHECK(torch::allclose(fused, composite, 1e-6, 1e-9));
+  auto g_fused = torch::autograd::grad({fused.sum()}, {logits})[0];
+  auto g_composite = torch::autograd::grad({composite.sum()}, {logits})[0];
+  CHECK(torch::allclose(g_fused, g_composite, 1e-5, 1e-7));
+}
+
 TEST_CASE("uniform logits score exactly 2.0 bits/base in every draw of the count form", "[objective]") {
   std::mt19937_64 rng(21);
   for (int draw = 0; draw < 20; ++draw)

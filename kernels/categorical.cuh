@@ -1,0 +1,81 @@
+// Kernel (a): one float64 categorical draw over the 4 bases per row, with the guidance combination,
+// temperature, a constraint mask and top-p in one pass. Zheng et al. 2024: a float32 Gumbel draw
+// silently lowers the temperature, so the whole chain runs in float64 and draws by inverse CDF.
+#pragma once
+
+#include <cmath>
+#include <cstdint>
+
+#include "kernels/common.cuh"
+
+namespace dnafill::kernels {
+
+struct categorical_params {
+  double temperature = 1.0;  // > 0; logits are divided by it
+  double top_p = 1.0;        // in (0, 1]; keep the most probable bases up to this mass
+  double guidance = 0.0;     // w of classifier-free guidance: (1 + w) cond - w uncond, when uncond given
+};
+
+// Per row r: logits[r*4 .. r*4+3] (float32, the conditional ones), uncond likewise or nullptr,
+// allowed[r] a 4-bit mask of the bases the constraints allow (bit b = base b) or nullptr for all,
+// u[r] a uniform in [0, 1). out[r] = the drawn base 0..3, or -1 when no base has probability > 0
+// (every allowed logit is -inf or NaN: the caller's dead end). NaN logits count as -inf; +inf logits
+// share the whole mass.
+DNAFILL_HD inline int draw_base(const float* logits, const float* uncond, std::uint8_t allowed, double u,
+                                const categorical_params& p) {
+  double l[num_bases], prob[num_bases];
+  double top = -__builtin_inf();
+  for (int b = 0; b < num_bases; ++b) {
+    double x = logits[b];
+    if (uncond) x = (1.0 + p.guidance) * x - p.guidance * static_cast<double>(uncond[b]);
+    x /= p.temperature;
+    if (x != x || !((allowed >> b) & 1u)) x = -__builtin_inf();  // NaN or forbidden: probability 0
+    l[b] = x;
+    if (x > top) top = x;
+  }
+  if (top == -__builtin_inf()) return -1;
+  double total = 0;
+  for (int b = 0; b < num_bases; ++b) {
+    prob[b] = top == __builtin_inf() ? (l[b] == top ? 1.0 : 0.0) : exp(l[b] - top);
+    total += prob[b];
+  }
+  if (p.top_p < 1.0) {
+    // Keep bases in decreasing probability (ties: lower base first) until their mass reaches top_p.
+    bool keep[num_bases] = {false, false, false, false};
+    double kept = 0;
+    for (int n = 0; n < num_bases && kept < p.top_p * total; ++n) {
+      int best = -1;
+      for (int b = 0; b < num_bases; ++b)
+        if (!keep[b] && prob[b] > 0 && (best < 0 || prob[b] > prob[best])) best = b;
+      if (best < 0) break;
+      keep[best] = true;
+      kept += prob[best];
+    }
+    total = 0;
+    for (int b = 0; b < num_bases; ++b) {
+      if (!keep[b]) prob[b] = 0;
+      total += prob[b];
+    }
+  }
+  // Inverse CDF: the first base whose cumulative mass exceeds u * total.
+  const double target = u * total;
+  double cumulative = 0;
+  int last = -1;
+  for (int b = 0; b < num_bases; ++b) {
+    if (prob[b] <= 0) continue;
+    cumulative += prob[b];
+    last = b;
+    if (target < cumulative) return b;
+  }
+  return last;  // u * total rounded up to total
+}
+
+// CPU reference: every row on the host.
+void sample_bases_cpu(const float* logits, const float* uncond, const std::uint8_t* allowed, const double* u,
+                      std::int64_t rows, const categorical_params& params, std::int64_t* out);
+
+// CUDA: the same over device pointers, one thread per row.
+result sample_bases_cuda(const float* logits, const float* uncond, const std::uint8_t* allowed, const double* u,
+                         std::int64_t rows, const categorical_params& params, std::int64_t* out, void* stream);
+
+}  // namespace dnafill::kernels
