@@ -34,6 +34,21 @@ std::string hex32(std::int64_t v) {
   return text;
 }
 
+// "file:" + the path with the characters a URI gives meaning to escaped.
+std::string file_uri(const std::string& path) {
+  std::string uri = "file:";
+  for (char c : path) {
+    if (c == '%' || c == '?' || c == '#') {
+      char escaped[4];
+      std::snprintf(escaped, sizeof escaped, "%%%02X", static_cast<unsigned char>(c));
+      uri += escaped;
+    } else {
+      uri += c;
+    }
+  }
+  return uri;
+}
+
 }  // namespace
 
 struct store::impl {
@@ -44,7 +59,7 @@ struct store::impl {
   int from_version = 0;
 
   sqlite3* handle() const { return db.get(); }
-  status open_connection(int flags);
+  status open_connection(int flags, const char* uri_query = nullptr);
   status check_identity(int& version);
   status check_integrity();
   status take_writer_lock();
@@ -54,9 +69,10 @@ struct store::impl {
   status read_designs(statement& st, const std::function<status(design_record&)>& each);
 };
 
-status store::impl::open_connection(int flags) {
+status store::impl::open_connection(int flags, const char* uri_query) {
   sqlite3* raw = nullptr;
-  const int rc = sqlite3_open_v2(path.c_str(), &raw, flags, nullptr);
+  const std::string name = uri_query ? file_uri(path) + uri_query : path;
+  const int rc = sqlite3_open_v2(name.c_str(), &raw, flags, nullptr);
   db.reset(raw);
   if (rc != SQLITE_OK) return sqlite_failure(path, raw, rc, "opening");
   if (const int r = sqlite3_extended_result_codes(raw, 1); r != SQLITE_OK) return sqlite_failure(path, raw, r, "setup");
@@ -77,7 +93,8 @@ status store::impl::check_identity(int& version) {
     return {};
   }
   if (id != detail::store_application_id)
-    return status::fail(path + ": a SQLite database of another program (application_id " + hex32(id) +
+    return status::fail(path + ": a SQLite database of another program (" +
+                        (id == 0 ? std::string("no application_id") : "application_id " + hex32(id)) +
                         ", not a dnafill store); refusing to change it");
   if (v > detail::schema_current)
     return status::fail(path + ": written by a newer dnafill (store schema v" + std::to_string(v) +
@@ -154,7 +171,15 @@ status store::impl::open_reader() {
   if (::stat(path.c_str(), &st) != 0) return status::fail(path + ": cannot open: " + std::strerror(errno));
   if (S_ISDIR(st.st_mode)) return status::fail(path + ": is a folder, not a store");
   if (auto s = open_connection(SQLITE_OPEN_READONLY); !s) return s;
-  if (auto s = check_identity(from_version); !s) return s;
+  if (auto s = check_identity(from_version); !s) {
+    // Reading a WAL file needs its -shm beside it. In a folder we may not write, with no -wal left
+    // by a writer, no writer can be at work either: read the file as it stands (immutable).
+    const auto slash = path.find_last_of('/');
+    const std::string folder = slash == std::string::npos ? "." : path.substr(0, slash + 1);
+    if (::access(folder.c_str(), W_OK) == 0 || ::access((path + "-wal").c_str(), F_OK) == 0) return s;
+    if (auto r = open_connection(SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, "?immutable=1"); !r) return s;
+    if (auto r = check_identity(from_version); !r) return r;
+  }
   if (from_version == detail::schema_empty) return status::fail(path + ": an empty file, not a dnafill store");
   if (from_version < detail::schema_current)
     return status::fail(path + ": store schema v" + std::to_string(from_version) + " is older than this build's v" +

@@ -323,7 +323,7 @@ TEST_CASE("store: a newer, foreign, non-SQLite or damaged file is refused and le
     raw_db raw(foreign);
     REQUIRE(raw.exec("CREATE TABLE notes (id INTEGER PRIMARY KEY, text TEXT)") == SQLITE_OK);
   }
-  refused_with(foreign, "another program (application_id 0x00000000");
+  refused_with(foreign, "another program (no application_id, not a dnafill store)");
   {
     raw_db raw(foreign);
     REQUIRE(raw.exec("PRAGMA application_id = 1234") == SQLITE_OK);
