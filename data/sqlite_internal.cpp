@@ -134,8 +134,8 @@ status query_text(sqlite3* db, const std::string& path, const char* sql, std::st
 }
 
 transaction::~transaction() {
-  // A failed statement may already have rolled back; ROLLBACK then fails harmlessly.
-  if (open_) (void)sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+  // A failed statement may already have rolled back (SQLITE_FULL does); ROLLBACK then fails harmlessly.
+  if (open_) (void)execute(db_, path_, "ROLLBACK");
 }
 
 status transaction::begin() {

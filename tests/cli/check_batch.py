@@ -10,7 +10,9 @@
   check_batch.py items STORE
       prints how many items the journal holds (0 when the store is not there yet).
   check_batch.py status STORE
-      prints the latest run's status and resumes."""
+      prints the latest run's status and resumes.
+  check_batch.py planned STORE
+      prints how many items the latest run plans (its regions)."""
 import os
 import re
 import sqlite3
@@ -99,6 +101,10 @@ def status(store):
     print('%s resumes=%d' % (state, resumes))
 
 
+def planned(store):
+    print(connect(store).execute('SELECT items_total FROM runs ORDER BY id DESC LIMIT 1').fetchone()[0])
+
+
 command = sys.argv[1]
 if command == 'check':
     check(sys.argv[2], sys.argv[3], int(sys.argv[4]), sys.argv[5] if len(sys.argv) > 5 else None)
@@ -108,5 +114,7 @@ elif command == 'items':
     items(sys.argv[2])
 elif command == 'status':
     status(sys.argv[2])
+elif command == 'planned':
+    planned(sys.argv[2])
 else:
     sys.exit('unknown command ' + command)
