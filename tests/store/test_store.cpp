@@ -225,7 +225,11 @@ TEST_CASE("store: the v1 fixture is what step 1 of the ladder writes", "[data]")
   REQUIRE(fresh.exec("BEGIN") == SQLITE_OK);
   REQUIRE(detail::migrate(fresh.get(), ":memory:", 0, 1));
   REQUIRE(fresh.exec("COMMIT") == SQLITE_OK);
-  raw_db fixture(fixtures + "/v1.sqlite", SQLITE_OPEN_READONLY);
+  // A copy: even a read-only connection leaves -shm and -wal files beside a WAL file.
+  temp_dir dir;
+  const auto copy = dir.file("v1.sqlite");
+  std::filesystem::copy_file(fixtures + "/v1.sqlite", copy);
+  raw_db fixture(copy, SQLITE_OPEN_READONLY);
   const std::string schema = "SELECT type || ' ' || name || ': ' || sql FROM sqlite_master ORDER BY name";
   CHECK(fixture.text(schema) == fresh.text(schema));
   CHECK(fixture.number("PRAGMA user_version") == 1);
