@@ -1,11 +1,13 @@
 // dnafill generate: new sequence of any length, block by block, optionally continuing a given prefix.
 #include <CLI/CLI.hpp>
 
+#include <map>
 #include <memory>
 
 #include "app/commands.h"
 #include "app/common.h"
 #include "app/design_cli.h"
+#include "app/job_cli.h"
 #include "core/runtime.h"
 
 namespace dnafill::app {
@@ -23,6 +25,8 @@ int run_generate(generate_args& args) {
   if (args.name.empty() || args.name.find_first_of(" \t|") != std::string::npos)
     return fail("generate", "--name: must be one word without '|'");
   core::set_threads(args.threads);
+  job_cli job{"generate", args.db};
+  if (auto s = job.open_store(); !s) return fail("generate", s.message());
   core::mdm_model model;
   if (auto s = load_model_option(args.model, model); !s) return fail("generate", s.message());
   if (auto s = args.options.validate(model.config()); !s) return fail("generate", s.message());
@@ -33,19 +37,21 @@ int run_generate(generate_args& args) {
     prefix = records.front().bases;
   }
 
-  progress_bar bar("generate");
-  auto progress = [&](const core::design_event& e) {
-    bar.update(static_cast<double>(e.windows_done) / std::max<std::int64_t>(1, e.windows),
-               std::to_string(e.network_calls) + " calls");
-    return true;
-  };
-  std::vector<core::design> designs;
-  if (auto s = core::generate(model, args.name, core::encode(prefix), args.length, args.options, designs, progress); !s)
-    return fail("generate", s.message());
-  bar.finish();
-  std::vector<design_output> outputs;
+  // The record is the prefix followed by `length` unknown bases: generating is infilling its tail.
+  const std::string record = prefix + std::string(static_cast<std::size_t>(args.length), 'N');
   const auto start = static_cast<std::int64_t>(prefix.size());
-  for (auto& d : designs) outputs.push_back({std::move(d), prefix, {{start, start + args.length}}});
+  core::item_list items({{{0, 0}, args.name, record, 0, {{start, start + args.length}}, args.options.sampler.seed}}, 1,
+                        args.options.variants);
+  data::run_record run;
+  const std::map<std::string, std::string> extra = {{"length", std::to_string(args.length)}, {"name", args.name}};
+  if (!args.db.empty())
+    if (auto s = core::describe_run(model, "generate", args.options, extra, args.prefix, run); !s)
+      return fail("generate", s.message());
+  data::memory_sink designs;
+  job.sinks = {&designs};
+  if (const int code = job.run(model, items, args.options, run); code != 0) return code;
+  std::vector<design_output> outputs;
+  for (auto& d : designs.designs) outputs.push_back({std::move(d), &prefix});
   if (auto s = write_designs(args, outputs, model.path()); !s) return fail("generate", s.message());
   return 0;
 }

@@ -1,11 +1,13 @@
 // dnafill infill: regenerate the holes of FASTA records (--region or --mask), K variants each.
 #include <CLI/CLI.hpp>
 
+#include <map>
 #include <memory>
 
 #include "app/commands.h"
 #include "app/common.h"
 #include "app/design_cli.h"
+#include "app/job_cli.h"
 #include "core/runtime.h"
 
 namespace dnafill::app {
@@ -15,9 +17,22 @@ struct infill_args : design_args {
   std::string in, region, mask;
 };
 
+// One item per record with holes: all its holes designed together, as region 0 of that record.
+std::vector<core::job_item> record_items(const std::vector<bio::sequence_record>& records,
+                                         const std::vector<std::vector<bio::interval>>& holes, std::uint64_t seed) {
+  std::vector<core::job_item> items;
+  for (std::size_t i = 0; i < records.size(); ++i) {
+    if (holes[i].empty()) continue;
+    items.push_back({{static_cast<std::int64_t>(i), 0}, records[i].name, records[i].bases, 0, holes[i], seed});
+  }
+  return items;
+}
+
 int run_infill(infill_args& args) {
   if (auto s = args.resolve(); !s) return fail("infill", s.message());
   core::set_threads(args.threads);
+  job_cli job{"infill", args.db};
+  if (auto s = job.open_store(); !s) return fail("infill", s.message());
   core::mdm_model model;
   if (auto s = load_model_option(args.model, model); !s) return fail("infill", s.message());
   if (auto s = args.options.validate(model.config()); !s) return fail("infill", s.message());
@@ -26,22 +41,20 @@ int run_infill(infill_args& args) {
   std::vector<std::vector<bio::interval>> holes;
   if (auto s = select_holes(args.region, args.mask, records, holes); !s) return fail("infill", s.message());
 
-  progress_bar bar("infill");
+  data::run_record run;
+  const std::map<std::string, std::string> extra = {{"region", args.region}, {"mask", args.mask}};
+  if (!args.db.empty())
+    if (auto s = core::describe_run(model, "infill", args.options, extra, args.in, run); !s) return fail("infill", s.message());
+  core::item_list items(record_items(records, holes, args.options.sampler.seed), static_cast<std::int64_t>(records.size()),
+                        args.options.variants);
+  data::memory_sink designs;
+  job.sinks = {&designs};
+  if (const int code = job.run(model, items, args.options, run); code != 0) return code;
   std::vector<design_output> outputs;
-  for (std::size_t i = 0; i < records.size(); ++i) {
-    if (holes[i].empty()) continue;
-    core::infill_request request{records[i].name, core::encode(records[i].bases), holes[i]};
-    auto progress = [&](const core::design_event& e) {
-      bar.update(static_cast<double>(e.windows_done) / std::max<std::int64_t>(1, e.windows),
-                 records[i].name + " " + std::to_string(e.network_calls) + " calls");
-      return true;
-    };
-    std::vector<core::design> designs;
-    if (auto s = core::infill(model, request, args.options, designs, progress); !s)
-      return fail("infill", args.in + ": " + s.message());
-    for (auto& d : designs) outputs.push_back({std::move(d), records[i].bases, holes[i]});
+  for (auto& d : designs.designs) {
+    const auto* original = &records[static_cast<std::size_t>(d.record_index)].bases;
+    outputs.push_back({std::move(d), original});
   }
-  bar.finish();
   if (auto s = write_designs(args, outputs, model.path()); !s) return fail("infill", s.message());
   return 0;
 }

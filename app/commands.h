@@ -19,5 +19,7 @@ command_runner add_score_command(CLI::App& cli);
 command_runner add_view_command(CLI::App& cli);
 command_runner add_infill_command(CLI::App& cli);
 command_runner add_generate_command(CLI::App& cli);
+command_runner add_batch_command(CLI::App& cli);
+command_runner add_db_command(CLI::App& cli);
 
 }  // namespace dnafill::app

@@ -14,6 +14,8 @@
 
 #include "bio/fasta_writer.h"
 #include "bio/region.h"
+#include "core/job.h"
+#include "data/text_sinks.h"
 
 namespace dnafill::app {
 
@@ -53,6 +55,7 @@ void add_design_options(CLI::App& sub, design_args& a) {
       ->capture_default_str();
   sub.add_option("--out", a.out, "FASTA output (.gz: bgzip + index); default: stdout");
   sub.add_flag("--json", a.json, "One JSON object per design on stdout");
+  sub.add_option("--db", a.db, "SQLite store: records the run (parameters, model, seed, status) and every design");
   sub.add_option("--threads", a.threads, "Intra-op threads; default: all cores");
 }
 
@@ -100,37 +103,23 @@ status select_holes(const std::string& region, const std::string& mask, const st
 
 namespace {
 
-// The whole sequence: designed bases where the holes are (in the case of the original there), the
-// original text everywhere else.
-std::string design_text(const design_output& d) {
-  std::string text = core::decode(d.design.tokens);
-  std::vector<bool> designed(text.size(), false);
-  for (const auto& hole : d.holes) std::fill(designed.begin() + hole.start, designed.begin() + hole.end, true);
-  for (std::size_t i = 0; i < d.original.size() && i < text.size(); ++i) {
-    if (!designed[i]) text[i] = d.original[i];
-    else if (std::islower(static_cast<unsigned char>(d.original[i])))
-      text[i] = static_cast<char>(std::tolower(static_cast<unsigned char>(text[i])));
-  }
-  return text;
-}
-
-std::string design_name(const core::design& d) {
-  return d.record + "|variant=" + std::to_string(d.variant) + "|region=" + std::to_string(d.region_start + 1) + "-" +
-         std::to_string(d.region_end);
-}
-
 // With --out and no --json, stdout is free for a table a person can read.
 void print_summary(const std::vector<design_output>& designs, const std::string& out) {
   std::printf("wrote %zu design%s to %s\n", designs.size(), designs.size() == 1 ? "" : "s", out.c_str());
-  std::printf("%-30s %7s %-15s %6s %9s  %s\n", "record", "variant", "region", "GC", "bits/base", "constraints");
-  for (const auto& d : designs) {
-    const std::string region = std::to_string(d.design.region_start + 1) + "-" + std::to_string(d.design.region_end);
-    std::printf("%-30s %7d %-15s %6.3f %9.3f  %s\n", d.design.record.c_str(), d.design.variant, region.c_str(),
-                d.design.gc, d.design.bits_per_base, d.design.constraints_ok ? "ok" : "FAILED");
-  }
+  print_design_table(designs);
 }
 
 }  // namespace
+
+void print_design_table(const std::vector<design_output>& designs) {
+  std::printf("%-30s %7s %-15s %6s %9s  %s\n", "record", "variant", "region", "GC", "bits/base", "constraints");
+  for (const auto& o : designs) {
+    const auto& d = o.design;
+    const std::string region = std::to_string(d.region_start + 1) + "-" + std::to_string(d.region_end);
+    std::printf("%-30s %7d %-15s %6.3f %9.3f  %s\n", d.record.c_str(), d.variant, region.c_str(), d.gc,
+                d.bits_per_base, d.constraints_ok ? "ok" : "FAILED");
+  }
+}
 
 status write_designs(const design_args& args, const std::vector<design_output>& designs, const std::string& model_path) {
   bio::fasta_writer writer;
@@ -138,29 +127,30 @@ status write_designs(const design_args& args, const std::vector<design_output>& 
   if (fasta)
     if (auto s = writer.open(args.out.empty() ? "-" : args.out); !s) return s;
   const auto& p = args.options.sampler;
-  for (const auto& d : designs) {
-    const auto text = design_text(d);
+  for (const auto& o : designs) {
+    const auto& d = o.design;
+    const auto text = core::apply_design(*o.original, d);
     if (fasta) {
       bio::sequence_record record;
-      record.name = design_name(d.design);
+      record.name = data::design_name(d);
       record.bases = text;
       if (auto s = writer.write(record); !s) return s;
     }
     if (args.json) {
-      nlohmann::json j = {{"record", d.design.record},
-                          {"variant", d.design.variant},
-                          {"region_start", d.design.region_start + 1},
-                          {"region_end", d.design.region_end},
+      nlohmann::json j = {{"record", d.record},
+                          {"variant", d.variant},
+                          {"region_start", d.region_start + 1},
+                          {"region_end", d.region_end},
                           {"sequence", text},
-                          {"designed_bases", d.design.designed_bases},
-                          {"gc", d.design.gc},
-                          {"constraints_ok", d.design.constraints_ok},
+                          {"designed_bases", d.designed_bases},
+                          {"gc", d.gc},
+                          {"constraints_ok", d.constraints_ok},
                           {"sampler", core::sampler_name(p.kind)},
                           {"steps", p.steps},
                           {"seed", p.seed},
                           {"model", model_path}};
-      if (std::isnan(d.design.bits_per_base)) j["bits_per_base"] = nullptr;
-      else j["bits_per_base"] = d.design.bits_per_base;
+      if (std::isnan(d.bits_per_base)) j["bits_per_base"] = nullptr;
+      else j["bits_per_base"] = d.bits_per_base;
       std::cout << j.dump() << "\n";
     }
   }

@@ -1,5 +1,5 @@
-// What infill and generate share on the command line: the sampler options, and writing designs as
-// FASTA and JSON lines.
+// What infill, generate and batch share on the command line: the sampler options, and writing designs
+// as FASTA and JSON lines.
 #pragma once
 
 #include <string>
@@ -9,6 +9,7 @@
 #include "bio/mask.h"
 #include "bio/status.h"
 #include "core/design.h"
+#include "data/records.h"
 
 namespace CLI {
 class App;
@@ -23,6 +24,7 @@ struct design_args {
   bool no_cache = false;
   core::design_options options;
   std::string out;  // FASTA path; empty = stdout unless --json
+  std::string db;   // SQLite store recording the run and its designs; empty = none
   bool json = false;
   int threads = 0;
 
@@ -40,15 +42,18 @@ status read_records(const std::string& path, std::vector<bio::sequence_record>& 
 status select_holes(const std::string& region, const std::string& mask, const std::vector<bio::sequence_record>& records,
                     std::vector<std::vector<bio::interval>>& holes);
 
-// One output record: the whole sequence, the original text (case, IUPAC letters) kept where fixed.
+// One output record: a design as the store keeps it, and the record it was made in as read (the
+// prefix for generate), which the FASTA and JSON output write in whole.
 struct design_output {
-  core::design design;
-  std::string original;                // the record as read (the prefix for generate)
-  std::vector<bio::interval> holes;    // what was designed; everything else is written as read
+  data::design_record design;
+  const std::string* original = nullptr;
 };
 
 // FASTA records named "<record>|variant=<k>|region=<start>-<end>" (1-based inclusive) to --out (or
 // stdout without --json), and with --json one JSON object per design on stdout.
+// A table of the designs on stdout: record, variant, region (1-based), GC, bits/base, constraints.
+void print_design_table(const std::vector<design_output>& designs);
+
 status write_designs(const design_args& args, const std::vector<design_output>& designs, const std::string& model_path);
 
 }  // namespace dnafill::app

@@ -21,6 +21,8 @@ int main(int argc, char** argv) {
       {"view", add_view_command(cli)},
       {"infill", add_infill_command(cli)},
       {"generate", add_generate_command(cli)},
+      {"batch", add_batch_command(cli)},
+      {"db", add_db_command(cli)},
   };
   try {
     cli.parse(argc, argv);

@@ -1,0 +1,77 @@
+// dnafill batch: every masked region of every record of a file, K variants each, into a store (and a
+// FASTA); the same command on the same store resumes an interrupted run.
+#include <CLI/CLI.hpp>
+
+#include <cstdio>
+#include <memory>
+
+#include "app/commands.h"
+#include "app/common.h"
+#include "app/design_cli.h"
+#include "app/job_cli.h"
+#include "core/batch.h"
+#include "core/runtime.h"
+#include "data/text_sinks.h"
+
+namespace dnafill::app {
+namespace {
+
+struct batch_args : design_args {
+  std::string in, mask;
+  bool primary = false;
+  int min_mapq = 0;
+};
+
+void print_outcome(const job_cli& job, const std::string& db) {
+  const auto& p = job.summary.progress;
+  std::printf("run %lld in %s: %s, %lld designs of %lld regions in %lld records", static_cast<long long>(job.run_id),
+              db.c_str(), job.resumed ? "resumed and done" : "done", static_cast<long long>(p.designs_done),
+              static_cast<long long>(p.totals.items), static_cast<long long>(p.totals.records));
+  if (p.designs_resumed > 0) std::printf(" (%lld found done)", static_cast<long long>(p.designs_resumed));
+  std::printf(", %s\n", format_duration(p.seconds).c_str());
+}
+
+int run_batch(batch_args& args) {
+  if (auto s = args.resolve(); !s) return fail("batch", s.message());
+  if (args.min_mapq < 0) return fail("batch", "--min-mapq: must be >= 0, got " + std::to_string(args.min_mapq));
+  core::set_threads(args.threads);
+  job_cli job{"batch", args.db, /*resume=*/true};
+  if (auto s = job.open_store(); !s) return fail("batch", s.message());
+  core::mdm_model model;
+  if (auto s = load_model_option(args.model, model); !s) return fail("batch", s.message());
+  if (auto s = args.options.validate(model.config()); !s) return fail("batch", s.message());
+
+  core::batch_request request{args.in, args.mask, {}};
+  request.source.alignments.primary_only = args.primary;
+  request.source.alignments.min_mapq = args.min_mapq;
+  core::batch_items items;
+  if (auto s = items.open(request, args.options, model.config()); !s) return fail("batch", s.message());
+  data::run_record run;
+  if (auto s = core::describe_run(model, "batch", args.options, items.parameters(), args.in, run); !s)
+    return fail("batch", s.message());
+
+  std::unique_ptr<data::design_sink> fasta, json;
+  if (!args.out.empty()) job.sinks.push_back((fasta = std::make_unique<data::fasta_sink>(args.out)).get());
+  if (args.json) job.sinks.push_back((json = std::make_unique<data::jsonl_sink>("-")).get());
+  if (const int code = job.run(model, items, args.options, run); code != 0) return code;
+  if (!args.json) print_outcome(job, args.db);
+  return 0;
+}
+
+}  // namespace
+
+command_runner add_batch_command(CLI::App& cli) {
+  auto args = std::make_shared<batch_args>();
+  auto* sub = cli.add_subcommand("batch", "Design every masked region of every record of a file into a store; resumable");
+  sub->add_option("--in", args->in, "FASTA/FASTQ (plain, gzip, bgzip), SAM, BAM or CRAM file")->required();
+  sub->add_option("--mask", args->mask, "The regions: lowercase | N | bed:FILE")->required();
+  sub->add_flag("--primary", args->primary, "SAM/BAM/CRAM: skip secondary and supplementary alignments");
+  sub->add_option("--min-mapq", args->min_mapq, "SAM/BAM/CRAM: skip alignments with a lower MAPQ");
+  add_design_options(*sub, *args);
+  sub->get_option("--db")->required();
+  sub->get_option("--out")->description("FASTA of the designed regions (.gz: bgzip + index)");
+  sub->get_option("--json")->description("One JSON object per design on stdout (the designed region)");
+  return [args] { return run_batch(*args); };
+}
+
+}  // namespace dnafill::app

@@ -1,0 +1,97 @@
+// The items of a batch: masked regions of a streamed file, counted first, each cut out with its flanks.
+#include "core/batch.h"
+
+#include <algorithm>
+#include <set>
+
+#include "core/masking.h"
+#include "data/sha256.h"
+
+namespace dnafill::core {
+
+std::vector<bio::interval> batch_items::regions_of(const bio::sequence_record& record) const {
+  if (request_.mask == "lowercase") return bio::lowercase_mask(record.bases);
+  if (request_.mask == "N") return bio::n_mask(record.bases);
+  const auto it = bed_.find(record.name);
+  return it == bed_.end() ? std::vector<bio::interval>{} : it->second;
+}
+
+// The first pass: totals for the progress bar and the run, and every input problem found before the
+// run is recorded, rather than after hours of designing.
+status batch_items::count() {
+  bio::sequence_source source;
+  if (auto s = source.open(request_.input, request_.source); !s) return status::fail("--in: " + s.message());
+  std::set<std::string> names;
+  bio::sequence_record record;
+  while (source.next(record)) {
+    const auto regions = regions_of(record);
+    if (from_bed_) {
+      names.insert(record.name);
+      if (auto s = bio::check_intervals(record.name, regions, static_cast<std::int64_t>(record.bases.size())); !s)
+        return status::fail("--mask: " + s.message());
+    }
+    totals_.records += 1;
+    totals_.items += static_cast<std::int64_t>(regions.size());
+  }
+  if (!source.error()) return status::fail("--in: " + source.error().message());
+  for (const auto& [name, intervals] : bed_)
+    if (!names.count(name))
+      return status::fail("--mask: " + request_.mask.substr(4) + ": unknown record '" + name + "' (not in " + request_.input + ")");
+  if (totals_.items == 0) return status::fail("--mask " + request_.mask + ": no base is masked in any record of " + request_.input);
+  totals_.designs = totals_.items * variants_;
+  return {};
+}
+
+status batch_items::open(const batch_request& request, const design_options& options, const model_config& config) {
+  request_ = request;
+  seed_ = options.sampler.seed;
+  variants_ = options.variants;
+  if (request.input.empty() || request.input == "-")
+    return status::fail("--in: batch needs a file, not standard input (it reads the file twice and resumes by its content)");
+  block_options blocks;
+  if (auto s = options.blocks.resolve(config, blocks); !s) return s;
+  flank_ = blocks.window;
+  parameters_["mask"] = request.mask;
+  if (request.source.alignments.primary_only) parameters_["primary"] = "yes";
+  if (request.source.alignments.min_mapq > 0) parameters_["min_mapq"] = std::to_string(request.source.alignments.min_mapq);
+  if (request.mask.rfind("bed:", 0) == 0) {
+    from_bed_ = true;
+    const auto bed = request.mask.substr(4);
+    if (auto s = bio::read_bed(bed, bed_); !s) return status::fail("--mask: " + s.message());
+    std::string hash;
+    std::int64_t size = 0;
+    if (auto s = data::sha256_file(bed, hash, size); !s) return status::fail("--mask: " + s.message());
+    parameters_["mask_sha256"] = hash;  // the BED's content, not its name, decides what is designed
+  } else if (request.mask != "lowercase" && request.mask != "N") {
+    return status::fail("--mask: unknown value '" + request.mask + "' (expected lowercase|N|bed:FILE)");
+  }
+  if (auto s = count(); !s) return s;
+  if (auto s = source_.open(request_.input, request_.source); !s) return status::fail("--in: " + s.message());
+  return {};
+}
+
+bool batch_items::next(job_item& item) {
+  while (next_region_ >= regions_.size()) {
+    if (!source_.next(record_)) {
+      if (!source_.error()) error_ = status::fail("--in: " + source_.error().message());
+      return false;
+    }
+    record_index_ += 1;
+    regions_ = regions_of(record_);
+    next_region_ = 0;
+  }
+  const auto region = regions_[next_region_];
+  const auto length = static_cast<std::int64_t>(record_.bases.size());
+  const auto from = std::max<std::int64_t>(0, region.start - flank_);
+  const auto to = std::min<std::int64_t>(length, region.end + flank_);
+  item.key = {record_index_, static_cast<std::int64_t>(next_region_)};
+  item.record = record_.name;
+  item.bases = std::string_view(record_.bases).substr(static_cast<std::size_t>(from), static_cast<std::size_t>(to - from));
+  item.offset = from;
+  item.holes = {{region.start - from, region.end - from}};
+  item.seed = derive_seed(derive_seed(seed_, static_cast<std::uint64_t>(record_index_)), next_region_);
+  next_region_ += 1;
+  return true;
+}
+
+}  // namespace dnafill::core

@@ -1,0 +1,64 @@
+// Batch design of whole files: every masked region of every record of a FASTA/FASTQ/SAM/BAM/CRAM file
+// is one item of a run_job (core/job.h), streamed one record at a time. Torch-free header.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "bio/mask.h"
+#include "bio/sequence_source.h"
+#include "bio/status.h"
+#include "core/design.h"
+#include "core/job.h"
+
+namespace dnafill::core {
+
+struct batch_request {
+  std::string input;           // a file, not "-": it is read twice (count, then design) and known by its content
+  std::string mask;            // lowercase | N | bed:FILE (BED: 0-based half-open, per record name)
+  bio::source_options source;  // --primary, --min-mapq for SAM/BAM/CRAM
+};
+
+// The items of a batch. Each masked region of a record (a maximal run of lowercase letters or N, or a
+// BED interval) is designed on its own, everything else of the record as read (other regions too),
+// and the model sees only the region and up to a window of flank on each side: a chromosome costs no
+// more than a read. Item (r, g) is region g of record r (0-based, in file order) and draws from seed
+// derive_seed(derive_seed(seed, r), g): a resumed run makes exactly the designs an uninterrupted one does.
+class batch_items : public item_source {
+ public:
+  // Call once. Checks the request and reads the whole file once: counts records and regions, checks every BED
+  // interval against its record and that every BED record name occurs. Errors name the option or
+  // the file, line and record.
+  status open(const batch_request& request, const design_options& options, const model_config& config);
+
+  bool next(job_item& item) override;
+  const status& error() const override { return error_; }
+  job_totals totals() const override { return totals_; }
+
+  // What the run records besides the design options: the mask, and a BED mask's content hash.
+  const std::map<std::string, std::string>& parameters() const { return parameters_; }
+
+ private:
+  std::vector<bio::interval> regions_of(const bio::sequence_record& record) const;
+  status count();
+
+  batch_request request_;
+  std::uint64_t seed_ = 1;
+  int variants_ = 1;
+  std::int64_t flank_ = 0;  // bases of context kept on each side of a region: one window
+  bio::interval_map bed_;
+  bool from_bed_ = false;
+  std::map<std::string, std::string> parameters_;
+  job_totals totals_;
+
+  bio::sequence_source source_;
+  bio::sequence_record record_;
+  std::vector<bio::interval> regions_;
+  std::size_t next_region_ = 0;
+  std::int64_t record_index_ = -1;
+  status error_;
+};
+
+}  // namespace dnafill::core

@@ -1,0 +1,200 @@
+// run_job: items designed one by one, each delivered to the sinks as one item, the run's life recorded.
+#include "core/job.h"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <cctype>
+#include <chrono>
+#include <climits>
+#include <cstdlib>
+
+#include "core/sampler.h"
+#include "data/sha256.h"
+
+namespace dnafill::core {
+namespace {
+
+std::string absolute_path(const std::string& path) {
+  char resolved[PATH_MAX];
+  return realpath(path.c_str(), resolved) ? std::string(resolved) : path;
+}
+
+nlohmann::json options_json(const design_options& o) {
+  const auto& p = o.sampler;
+  return {{"sampler", sampler_name(p.kind)},     {"steps", p.steps},
+          {"temperature", p.temperature},        {"top_p", p.top_p},
+          {"precision", precision_name(p.precision)}, {"confidence", confidence_name(p.confidence)},
+          {"schedule", schedule_name(p.schedule)}, {"cache", p.cache},
+          {"guidance", p.guidance},              {"seed", p.seed},
+          {"num", o.variants},                   {"score_draws", o.score_draws},
+          {"window", o.blocks.window},           {"overlap", o.blocks.overlap},
+          {"stride", o.blocks.stride}};
+}
+
+double elapsed(std::chrono::steady_clock::time_point since) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - since).count();
+}
+
+// "record 'chr1' region 3" for messages (1-based, as a person counts).
+std::string item_name(const job_item& item) {
+  return "record '" + item.record + "' region " + std::to_string(item.key.region_index + 1);
+}
+
+struct job_state {
+  job_state(const mdm_model& m, const design_options& o, data::design_sink& s, const job_callback& p)
+      : model(m), options(o), sink(s), progress(p) {}
+  const mdm_model& model;
+  const design_options& options;
+  data::design_sink& sink;
+  const job_callback& progress;
+  std::int64_t run_id = 0;  // as the sinks recorded it (0: not recorded)
+  job_progress now;
+  std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
+
+  void report(double fraction) {
+    if (!progress) return;
+    now.item_fraction = fraction;
+    now.seconds = elapsed(started);
+    progress(now);
+  }
+};
+
+// One item: skipped when a sink holds it, else designed and put.
+status run_item(job_state& j, const job_item& item) {
+  j.now.record_index = item.key.record_index;
+  bool done = false;
+  std::vector<data::design_record> kept;
+  if (auto s = j.sink.completed(item.key, done, &kept); !s) return s;
+  if (done) {
+    j.now.items_done += 1;
+    j.now.designs_done += static_cast<std::int64_t>(kept.size());
+    j.now.designs_resumed += static_cast<std::int64_t>(kept.size());
+    j.report(0.0);
+    return {};
+  }
+  j.report(0.0);
+  design_options options = j.options;
+  options.sampler.seed = item.seed;
+  const infill_request request{item.record, encode(item.bases), item.holes};
+  auto windows = [&](const design_event& e) {
+    j.report(static_cast<double>(e.windows_done) / std::max<std::int64_t>(1, e.windows));
+    return true;
+  };
+  std::vector<design> designs;
+  if (auto s = infill(j.model, request, options, designs, windows); !s) return status::fail(item_name(item) + ": " + s.message());
+  data::item_designs out{item.key, {}};
+  for (const auto& d : designs) {
+    out.designs.push_back(design_to_record(item, d));
+    out.designs.back().run_id = j.run_id;
+  }
+  if (auto s = j.sink.put(out); !s) return s;
+  j.now.items_done += 1;
+  j.now.designs_done += static_cast<std::int64_t>(out.designs.size());
+  j.report(1.0);
+  return {};
+}
+
+}  // namespace
+
+item_list::item_list(std::vector<job_item> items, std::int64_t records, int variants) : items_(std::move(items)) {
+  totals_.records = records;
+  totals_.items = static_cast<std::int64_t>(items_.size());
+  totals_.designs = totals_.items * variants;
+}
+
+bool item_list::next(job_item& item) {
+  if (next_ >= items_.size()) return false;
+  item = items_[next_++];
+  return true;
+}
+
+status describe_run(const mdm_model& model, const std::string& kind, const design_options& options,
+                    const std::map<std::string, std::string>& extra, const std::string& input, data::run_record& run) {
+  run = {};
+  run.kind = kind;
+  auto parameters = options_json(options);
+  for (const auto& [key, value] : extra) parameters[key] = value;
+  run.parameters = parameters.dump();
+  run.seed = options.sampler.seed;
+  std::int64_t size = 0;
+  if (auto s = data::sha256_file(model.path(), run.model.sha256, size); !s) return s;
+  run.model.path = absolute_path(model.path());
+  run.model.config = model.config().to_json();
+  if (!input.empty()) {
+    data::source_record source;
+    source.path = absolute_path(input);
+    if (auto s = data::sha256_file(input, source.sha256, source.size); !s) return s;
+    run.source = source;
+  }
+  run.resume_key = data::sha256_hex(kind + "\n" + run.parameters + "\n" + run.model.sha256 + "\n" +
+                                    (run.source ? run.source->sha256 : std::string()));
+  return {};
+}
+
+status run_job(const mdm_model& model, item_source& items, const design_options& options, const data::run_record& run,
+               data::design_sink& sink, const std::atomic<bool>* cancel, const job_callback& progress,
+               job_summary& summary) {
+  summary = {};
+  job_state j(model, options, sink, progress);
+  j.now.totals = items.totals();
+  data::run_record planned = run;
+  planned.items_total = j.now.totals.items;
+  planned.designs_total = j.now.totals.designs;
+  status result = sink.start(planned);
+  j.run_id = planned.id;
+  bool cancelled = false;
+  job_item item;
+  // The flag is read after next(): a Ctrl-C during the last item leaves nothing to cancel.
+  while (result && items.next(item)) {
+    if ((cancelled = cancel && cancel->load())) break;
+    result = run_item(j, item);
+  }
+  if (result && !cancelled) result = items.error();
+  if (result && !cancelled) j.now.record_index = j.now.totals.records;
+  summary.status = !result ? data::run_status::failed : cancelled ? data::run_status::cancelled : data::run_status::done;
+  summary.error = !result ? result.message() : cancelled ? "cancelled by the user" : "";
+  j.report(0.0);
+  summary.progress = j.now;
+  // A failure to record the outcome (the disk that failed the item) must not hide why the run failed.
+  auto finished = sink.finish(summary.status, summary.error);
+  if (!result) return result;
+  if (!finished) {
+    summary.status = data::run_status::failed;
+    summary.error = finished.message();
+  }
+  return finished;
+}
+
+data::design_record design_to_record(const job_item& item, const design& d) {
+  data::design_record r;
+  r.record = item.record;
+  r.record_index = item.key.record_index;
+  r.region_index = item.key.region_index;
+  r.variant = d.variant;
+  const auto start = item.holes.front().start, end = item.holes.back().end;
+  r.region_start = item.offset + start;
+  r.region_end = item.offset + end;
+  r.sequence.assign(item.bases.substr(static_cast<std::size_t>(start), static_cast<std::size_t>(end - start)));
+  for (const auto& hole : item.holes)
+    for (auto i = hole.start; i < hole.end; ++i) {
+      const char base = decode_token(d.tokens[static_cast<std::size_t>(i)]);
+      const bool lower = std::islower(static_cast<unsigned char>(item.bases[static_cast<std::size_t>(i)]));
+      r.sequence[static_cast<std::size_t>(i - start)] =
+          lower ? static_cast<char>(std::tolower(static_cast<unsigned char>(base))) : base;
+    }
+  r.designed_bases = d.designed_bases;
+  r.gc = d.gc;
+  r.bits_per_base = d.bits_per_base;
+  r.constraints_ok = d.constraints_ok;
+  return r;
+}
+
+std::string apply_design(const std::string& original, const data::design_record& d) {
+  std::string text = original;
+  if (static_cast<std::int64_t>(text.size()) < d.region_end) text.resize(static_cast<std::size_t>(d.region_end), 'N');
+  text.replace(static_cast<std::size_t>(d.region_start), d.sequence.size(), d.sequence);
+  return text;
+}
+
+}  // namespace dnafill::core

@@ -1,0 +1,99 @@
+// Design jobs as recorded runs: items (the holes of a record, or one region of it) designed one after
+// another and delivered to sinks (data/sink.h) as they finish. infill, generate and batch all run
+// through run_job; the CLI and the GUI only pick the items and the sinks. Torch-free header.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "bio/mask.h"
+#include "bio/status.h"
+#include "core/checkpoint.h"
+#include "core/design.h"
+#include "data/records.h"
+#include "data/sink.h"
+
+namespace dnafill::core {
+
+// One unit of work: K variants of the holes of `bases`, delivered to the sinks together.
+struct job_item {
+  data::item_key key;
+  std::string record;                // the input record's name
+  std::string_view bases;            // what the model sees, as read (case, IUPAC): the record or a piece of it
+  std::int64_t offset = 0;           // where `bases` starts in the record (batch cuts long records)
+  std::vector<bio::interval> holes;  // what to design, in `bases` coordinates: merged, non-empty
+  std::uint64_t seed = 1;            // the sampler seed of this item: its designs are a function of it
+};
+
+struct job_totals {
+  std::int64_t records = 0, items = 0, designs = 0;
+};
+
+// Where a job's items come from, in a fixed order (a resumed run must meet them in the same order).
+class item_source {
+ public:
+  virtual ~item_source() = default;
+  // The next item; its views stay valid until the next call. False at the end or on error.
+  virtual bool next(job_item& item) = 0;
+  virtual const status& error() const = 0;  // after next() returned false: ok at the end
+  virtual job_totals totals() const = 0;    // known before the first item
+};
+
+// Items held by the caller (infill: one per record with holes; generate: one), in the given order.
+class item_list : public item_source {
+ public:
+  item_list(std::vector<job_item> items, std::int64_t records, int variants);
+  bool next(job_item& item) override;
+  const status& error() const override { return ok_; }
+  job_totals totals() const override { return totals_; }
+
+ private:
+  std::vector<job_item> items_;
+  std::size_t next_ = 0;
+  job_totals totals_;
+  status ok_;
+};
+
+struct job_progress {
+  job_totals totals;
+  std::int64_t record_index = 0;                  // of the item in hand
+  std::int64_t items_done = 0, designs_done = 0;  // including those found done (resumed)
+  std::int64_t designs_resumed = 0;               // found done in a sink, not designed again
+  double item_fraction = 0.0;                     // windows of the item in hand that are done
+  double seconds = 0.0;                           // since the job started
+};
+using job_callback = std::function<void(const job_progress&)>;
+
+struct job_summary {
+  data::run_status status = data::run_status::running;  // done, failed or cancelled once run_job returns
+  std::string error;
+  job_progress progress;
+};
+
+// The run a job records: the kind, the design options and `extra` as a JSON object (sorted keys),
+// the model (SHA-256 of its file, config) and the input file (by content; none when `input` is
+// empty), and the resume key, a hash of all four: the same command on the same bytes has the same key.
+status describe_run(const mdm_model& model, const std::string& kind, const design_options& options,
+                    const std::map<std::string, std::string>& extra, const std::string& input, data::run_record& run);
+
+// Designs every item of `items` in order and puts each item's K designs into `sink` as one item.
+// Items the sink already holds are skipped (a resumed run). Between items, a set `*cancel` stops
+// the job: the item in hand is finished first. The sink is started and always finished, with the
+// outcome in `summary`. Returns ok when the run is done or cancelled, the error when it failed.
+status run_job(const mdm_model& model, item_source& items, const design_options& options, const data::run_record& run,
+               data::design_sink& sink, const std::atomic<bool>* cancel, const job_callback& progress,
+               job_summary& summary);
+
+// The store's record of a design of `item`: the region from the first to the last hole, in record
+// coordinates, its bases as designed (in the case of the original there, the original elsewhere).
+data::design_record design_to_record(const job_item& item, const design& d);
+
+// The whole record with a design's region written in: what infill and generate print as FASTA.
+std::string apply_design(const std::string& original, const data::design_record& d);
+
+}  // namespace dnafill::core

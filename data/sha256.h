@@ -1,0 +1,32 @@
+// SHA-256 of bytes and of files: how the store knows a model and an input file by content.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "bio/status.h"
+
+namespace dnafill::data {
+
+// Incremental SHA-256 (FIPS 180-4). Not thread-safe; cheap to copy.
+class sha256 {
+ public:
+  sha256();
+  void update(const void* data, std::size_t size);
+  std::string hex_digest();  // 64 lowercase hex digits; ends the hash (call once)
+
+ private:
+  void block(const unsigned char* p);
+  std::uint32_t h_[8];
+  unsigned char buffer_[64];
+  std::size_t buffered_ = 0;
+  std::uint64_t length_ = 0;  // bytes hashed so far
+};
+
+std::string sha256_hex(std::string_view bytes);
+
+// Hashes a whole file, streaming. Errors: "PATH: cannot read: reason".
+status sha256_file(const std::string& path, std::string& hex, std::int64_t& size);
+
+}  // namespace dnafill::data

@@ -1,0 +1,530 @@
+// The store: opening and checking the file, the writer lock, runs, items and designs.
+#include "data/store.h"
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+
+#include "data/schema.h"
+#include "data/sqlite_internal.h"
+
+namespace dnafill::data {
+
+using detail::db_ptr;
+using detail::execute;
+using detail::query_int;
+using detail::query_text;
+using detail::sqlite_failure;
+using detail::statement;
+using detail::transaction;
+
+namespace {
+
+constexpr const char* now_sql = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')";
+
+std::string hex32(std::int64_t v) {
+  char text[16];
+  std::snprintf(text, sizeof text, "0x%08llx", static_cast<unsigned long long>(v) & 0xffffffffULL);
+  return text;
+}
+
+// "file:" + the path with the characters a URI gives meaning to escaped.
+std::string file_uri(const std::string& path) {
+  std::string uri = "file:";
+  for (char c : path) {
+    if (c == '%' || c == '?' || c == '#') {
+      char escaped[4];
+      std::snprintf(escaped, sizeof escaped, "%%%02X", static_cast<unsigned char>(c));
+      uri += escaped;
+    } else {
+      uri += c;
+    }
+  }
+  return uri;
+}
+
+}  // namespace
+
+struct store::impl {
+  std::string path;
+  store_options options;
+  db_ptr db;
+  int lock_fd = -1;  // the writer lock; closed only after the connection (SQLite's own locks live on it too)
+  int from_version = 0;
+
+  sqlite3* handle() const { return db.get(); }
+  status open_connection(int flags, const char* uri_query = nullptr);
+  status check_identity(int& version);
+  status check_integrity();
+  status take_writer_lock();
+  status open_writer();
+  status open_reader();
+  status require_open(bool writing) const;
+  status read_designs(statement& st, const std::function<status(design_record&)>& each);
+};
+
+status store::impl::open_connection(int flags, const char* uri_query) {
+  sqlite3* raw = nullptr;
+  const std::string name = uri_query ? file_uri(path) + uri_query : path;
+  const int rc = sqlite3_open_v2(name.c_str(), &raw, flags, nullptr);
+  db.reset(raw);
+  if (rc != SQLITE_OK) return sqlite_failure(path, raw, rc, "opening");
+  if (const int r = sqlite3_extended_result_codes(raw, 1); r != SQLITE_OK) return sqlite_failure(path, raw, r, "setup");
+  if (const int r = sqlite3_busy_timeout(raw, options.busy_timeout_ms); r != SQLITE_OK)
+    return sqlite_failure(path, raw, r, "setting the lock wait");
+  return {};
+}
+
+// Ours, and not newer than this build. Reading the header is also where a file that is not SQLite
+// at all is found out; nothing has been written yet.
+status store::impl::check_identity(int& version) {
+  std::int64_t id = 0, v = 0, objects = 0;
+  if (auto s = query_int(handle(), path, "PRAGMA application_id", id); !s) return s;
+  if (auto s = query_int(handle(), path, "PRAGMA user_version", v); !s) return s;
+  if (auto s = query_int(handle(), path, "SELECT count(*) FROM sqlite_master", objects); !s) return s;
+  if (id == 0 && v == 0 && objects == 0) {
+    version = detail::schema_empty;
+    return {};
+  }
+  if (id != detail::store_application_id)
+    return status::fail(path + ": a SQLite database of another program (" +
+                        (id == 0 ? std::string("no application_id") : "application_id " + hex32(id)) +
+                        ", not a dnafill store); refusing to change it");
+  if (v > detail::schema_current)
+    return status::fail(path + ": written by a newer dnafill (store schema v" + std::to_string(v) +
+                        "; this build knows up to v" + std::to_string(detail::schema_current) + "): use a newer dnafill");
+  if (v < 0) return status::fail(path + ": bad store schema version " + std::to_string(v));
+  version = static_cast<int>(v);
+  return {};
+}
+
+status store::impl::check_integrity() {
+  statement st(handle(), path);
+  if (auto s = st.prepare("PRAGMA integrity_check"); !s) return s;
+  bool row = false;
+  if (auto s = st.step(row); !s) return s;
+  const std::string first = row ? st.column_text(0) : "no answer";
+  if (first != "ok")
+    return status::fail(path + ": the integrity check failed (" + first + "): the file is damaged; restore it from a copy");
+  return {};
+}
+
+// One writer per file: the lock is taken before SQLite sees the file, so a second writer (a batch
+// resumed twice at once) is turned away before it can read a half-claimed run.
+status store::impl::take_writer_lock() {
+  errno = 0;
+  lock_fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (lock_fd < 0) {
+    const int err = errno;
+    const bool denied = err == EACCES || err == EPERM || err == EROFS;
+    return status::fail(path + ": cannot open for writing: " + std::strerror(err) +
+                        (denied ? " (a read-only file or folder)" : ""));
+  }
+  if (flock(lock_fd, LOCK_EX | LOCK_NB) != 0) {
+    const int err = errno;
+    if (err == EWOULDBLOCK)
+      return status::fail(path + ": another dnafill process is writing to this store (one writer at a time; "
+                                 "readers are fine): wait for it or use another file");
+    return status::fail(path + ": cannot lock: " + std::strerror(err));
+  }
+  return {};
+}
+
+status store::impl::open_writer() {
+  if (auto s = take_writer_lock(); !s) return s;
+  if (auto s = open_connection(SQLITE_OPEN_READWRITE); !s) return s;
+  if (sqlite3_db_readonly(handle(), "main") == 1) return status::fail(path + ": the database is read-only");
+  if (auto s = check_identity(from_version); !s) return s;
+  if (from_version > detail::schema_empty)
+    if (auto s = check_integrity(); !s) return s;
+  std::string mode;
+  if (auto s = query_text(handle(), path, "PRAGMA journal_mode = WAL", mode); !s) return s;
+  if (mode != "wal") return status::fail(path + ": cannot switch to WAL mode (the file stays in '" + mode + "' mode)");
+  // FULL: a committed item survives a power cut too, at one fsync per item (an item takes seconds).
+  if (auto s = execute(handle(), path, "PRAGMA synchronous = FULL"); !s) return s;
+  if (auto s = execute(handle(), path, "PRAGMA foreign_keys = ON"); !s) return s;
+  if (options.max_pages > 0) {
+    std::int64_t pages = 0;
+    const std::string sql = "PRAGMA max_page_count = " + std::to_string(options.max_pages);
+    if (auto s = query_int(handle(), path, sql.c_str(), pages); !s) return s;
+  }
+  if (from_version == detail::schema_current) return {};
+  transaction tx(handle(), path);
+  if (auto s = tx.begin(); !s) return s;
+  if (auto s = detail::migrate(handle(), path, from_version, detail::schema_current); !s) return s;
+  statement fk(handle(), path);
+  bool violation = false;
+  if (auto s = fk.prepare("PRAGMA foreign_key_check"); !s) return s;
+  if (auto s = fk.step(violation); !s) return s;
+  if (violation) return status::fail(path + ": migration left a dangling reference in table '" + fk.column_text(0) + "'");
+  return tx.commit();
+}
+
+status store::impl::open_reader() {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) return status::fail(path + ": cannot open: " + std::strerror(errno));
+  if (S_ISDIR(st.st_mode)) return status::fail(path + ": is a folder, not a store");
+  if (auto s = open_connection(SQLITE_OPEN_READONLY); !s) return s;
+  if (auto s = check_identity(from_version); !s) {
+    // Reading a WAL file needs its -shm beside it. In a folder we may not write, with no -wal left
+    // by a writer, no writer can be at work either: read the file as it stands (immutable).
+    const auto slash = path.find_last_of('/');
+    const std::string folder = slash == std::string::npos ? "." : path.substr(0, slash + 1);
+    if (::access(folder.c_str(), W_OK) == 0 || ::access((path + "-wal").c_str(), F_OK) == 0) return s;
+    if (auto r = open_connection(SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, "?immutable=1"); !r) return s;
+    if (auto r = check_identity(from_version); !r) return r;
+  }
+  if (from_version == detail::schema_empty) return status::fail(path + ": an empty file, not a dnafill store");
+  if (from_version < detail::schema_current)
+    return status::fail(path + ": store schema v" + std::to_string(from_version) + " is older than this build's v" +
+                        std::to_string(detail::schema_current) + ": upgrade it with dnafill db migrate --db " + path);
+  return check_integrity();
+}
+
+status store::impl::require_open(bool writing) const {
+  if (!db) return status::fail("store: not open");
+  if (writing && options.read_only) return status::fail(path + ": opened read-only");
+  return {};
+}
+
+store::store() : impl_(std::make_unique<impl>()) {}
+
+store::~store() { close(); }
+
+status store::open(const std::string& path, const store_options& options) {
+  close();
+  impl_->path = path;
+  impl_->options = options;
+  auto s = options.read_only ? impl_->open_reader() : impl_->open_writer();
+  if (!s) close();
+  return s;
+}
+
+void store::close() {
+  impl_->db.reset();
+  if (impl_->lock_fd >= 0) ::close(impl_->lock_fd);
+  impl_->lock_fd = -1;
+}
+
+bool store::is_open() const { return impl_->db != nullptr; }
+const std::string& store::path() const { return impl_->path; }
+int store::current_schema_version() { return detail::schema_current; }
+int store::migrated_from() const { return impl_->from_version; }
+
+namespace {
+
+status upsert_model(sqlite3* db, const std::string& path, model_record& m) {
+  statement st(db, path);
+  if (auto s = st.prepare("INSERT INTO models (sha256, path, config) VALUES (?1, ?2, ?3) "
+                          "ON CONFLICT (sha256) DO UPDATE SET path = excluded.path RETURNING id");
+      !s)
+    return s;
+  st.bind(1, m.sha256).bind(2, m.path).bind(3, m.config);
+  bool row = false;
+  if (auto s = st.step(row); !s) return s;
+  m.id = st.column_int(0);
+  return st.run();
+}
+
+status upsert_source(sqlite3* db, const std::string& path, source_record& src) {
+  statement st(db, path);
+  if (auto s = st.prepare("INSERT INTO sources (path, size, sha256) VALUES (?1, ?2, ?3) "
+                          "ON CONFLICT (path, sha256) DO UPDATE SET size = excluded.size RETURNING id");
+      !s)
+    return s;
+  st.bind(1, src.path).bind(2, src.size).bind(3, src.sha256);
+  bool row = false;
+  if (auto s = st.step(row); !s) return s;
+  src.id = st.column_int(0);
+  return st.run();
+}
+
+// -1 (unknown) is stored as NULL.
+void bind_count(statement& st, int index, std::int64_t n) {
+  if (n < 0) st.bind_null(index);
+  else st.bind(index, n);
+}
+
+status find_resumable(sqlite3* db, const std::string& path, const run_record& run, std::int64_t& id) {
+  id = 0;
+  statement st(db, path);
+  if (auto s = st.prepare("SELECT id FROM runs WHERE kind = ?1 AND resume_key = ?2 ORDER BY id DESC LIMIT 1"); !s)
+    return s;
+  st.bind(1, run.kind).bind(2, run.resume_key);
+  bool row = false;
+  if (auto s = st.step(row); !s) return s;
+  if (row) id = st.column_int(0);
+  return {};
+}
+
+status take_up_run(sqlite3* db, const std::string& path, run_record& run) {
+  statement st(db, path);
+  const std::string sql =
+      "UPDATE runs SET status = 'running', finished_at = NULL, error = NULL, resumes = resumes + 1, "
+      "items_total = ?1, designs_total = ?2, model_id = ?3, source_id = ?4 WHERE id = ?5 "
+      "RETURNING started_at, resumes";
+  if (auto s = st.prepare(sql.c_str()); !s) return s;
+  bind_count(st, 1, run.items_total);
+  bind_count(st, 2, run.designs_total);
+  st.bind(3, run.model.id).bind(5, run.id);
+  if (run.source) st.bind(4, run.source->id);
+  else st.bind_null(4);
+  bool row = false;
+  if (auto s = st.step(row); !s) return s;
+  run.started_at = st.column_text(0);
+  run.resumes = st.column_int(1);
+  return st.run();
+}
+
+status insert_run(sqlite3* db, const std::string& path, run_record& run) {
+  statement st(db, path);
+  const std::string sql =
+      std::string("INSERT INTO runs (kind, model_id, source_id, parameters, seed, status, started_at, resume_key, "
+                  "items_total, designs_total) VALUES (?1, ?2, ?3, ?4, ?5, 'running', ") +
+      now_sql + ", ?6, ?7, ?8) RETURNING id, started_at";
+  if (auto s = st.prepare(sql.c_str()); !s) return s;
+  st.bind(1, run.kind).bind(2, run.model.id).bind(4, run.parameters).bind(5, static_cast<std::int64_t>(run.seed));
+  if (run.source) st.bind(3, run.source->id);
+  else st.bind_null(3);
+  if (run.resume_key.empty()) st.bind_null(6);
+  else st.bind(6, run.resume_key);
+  bind_count(st, 7, run.items_total);
+  bind_count(st, 8, run.designs_total);
+  bool row = false;
+  if (auto s = st.step(row); !s) return s;
+  run.id = st.column_int(0);
+  run.started_at = st.column_text(1);
+  run.resumes = 0;
+  return st.run();
+}
+
+const char* design_columns =
+    "SELECT run_id, record, record_index, region_index, variant, region_start, region_end, sequence, "
+    "designed_bases, gc, bits_per_base, constraints_ok, constraint_report, created_at FROM designs ";
+
+design_record read_design(const statement& st) {
+  design_record d;
+  d.run_id = st.column_int(0);
+  d.record = st.column_text(1);
+  d.record_index = st.column_int(2);
+  d.region_index = st.column_int(3);
+  d.variant = static_cast<int>(st.column_int(4));
+  d.region_start = st.column_int(5);
+  d.region_end = st.column_int(6);
+  d.sequence = st.column_text(7);
+  d.designed_bases = st.column_int(8);
+  d.gc = st.column_double(9);
+  d.bits_per_base = st.column_double(10);
+  d.constraints_ok = st.column_int(11) != 0;
+  d.constraint_report = st.column_text(12);
+  d.created_at = st.column_text(13);
+  return d;
+}
+
+status insert_designs(sqlite3* db, const std::string& path, std::int64_t run_id, const item_designs& item) {
+  statement st(db, path);
+  const std::string sql =
+      std::string("INSERT INTO designs (run_id, record, record_index, region_index, variant, region_start, "
+                  "region_end, sequence, designed_bases, gc, bits_per_base, constraints_ok, constraint_report, "
+                  "created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ") +
+      now_sql + ")";
+  if (auto s = st.prepare(sql.c_str()); !s) return s;
+  for (const auto& d : item.designs) {
+    st.bind(1, run_id).bind(2, d.record).bind(3, item.key.record_index).bind(4, item.key.region_index);
+    st.bind(5, static_cast<std::int64_t>(d.variant)).bind(6, d.region_start).bind(7, d.region_end).bind(8, d.sequence);
+    st.bind(9, d.designed_bases).bind(10, d.gc).bind(11, d.bits_per_base);
+    st.bind(12, static_cast<std::int64_t>(d.constraints_ok ? 1 : 0)).bind(13, d.constraint_report);
+    if (auto s = st.run(); !s) return s;
+    if (auto s = st.reset(); !s) return s;
+  }
+  return {};
+}
+
+status insert_journal(sqlite3* db, const std::string& path, std::int64_t run_id, const item_designs& item) {
+  std::int64_t start = item.designs.front().region_start, end = item.designs.front().region_end;
+  for (const auto& d : item.designs) start = std::min(start, d.region_start), end = std::max(end, d.region_end);
+  statement st(db, path);
+  const std::string sql = std::string("INSERT INTO batch_journal (run_id, record_index, region_index, record, "
+                                      "region_start, region_end, designs, finished_at) VALUES "
+                                      "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ") +
+                          now_sql + ")";
+  if (auto s = st.prepare(sql.c_str()); !s) return s;
+  st.bind(1, run_id).bind(2, item.key.record_index).bind(3, item.key.region_index).bind(4, item.designs.front().record);
+  st.bind(5, start).bind(6, end).bind(7, static_cast<std::int64_t>(item.designs.size()));
+  return st.run();
+}
+
+const char* run_columns =
+    "SELECT r.id, r.kind, r.parameters, r.seed, r.status, r.started_at, r.finished_at, r.error, r.resume_key, "
+    "r.items_total, r.designs_total, r.resumes, m.id, m.sha256, m.path, m.config, s.id, s.path, s.size, s.sha256, "
+    "(SELECT count(*) FROM batch_journal j WHERE j.run_id = r.id), "
+    "(SELECT count(*) FROM designs d WHERE d.run_id = r.id) "
+    "FROM runs r JOIN models m ON m.id = r.model_id LEFT JOIN sources s ON s.id = r.source_id ";
+
+status read_run(const statement& st, const std::string& path, run_record& r) {
+  r = {};
+  r.id = st.column_int(0);
+  r.kind = st.column_text(1);
+  r.parameters = st.column_text(2);
+  r.seed = static_cast<std::uint64_t>(st.column_int(3));
+  if (auto s = parse_run_status(st.column_text(4), r.status); !s) return status::fail(path + ": " + s.message());
+  r.started_at = st.column_text(5);
+  r.finished_at = st.column_text(6);
+  r.error = st.column_text(7);
+  r.resume_key = st.column_text(8);
+  r.items_total = st.column_is_null(9) ? -1 : st.column_int(9);
+  r.designs_total = st.column_is_null(10) ? -1 : st.column_int(10);
+  r.resumes = st.column_int(11);
+  r.model = {st.column_int(12), st.column_text(13), st.column_text(14), st.column_text(15)};
+  if (!st.column_is_null(16)) r.source = source_record{st.column_int(16), st.column_text(17), st.column_int(18), st.column_text(19)};
+  r.items_done = st.column_int(20);
+  r.designs_done = st.column_int(21);
+  return {};
+}
+
+}  // namespace
+
+status store::begin_run(run_record& run, bool resume, bool& resumed) {
+  resumed = false;
+  if (auto s = impl_->require_open(true); !s) return s;
+  sqlite3* db = impl_->handle();
+  const auto& path = impl_->path;
+  transaction tx(db, path);
+  if (auto s = tx.begin(); !s) return s;
+  if (auto s = upsert_model(db, path, run.model); !s) return s;
+  if (run.source)
+    if (auto s = upsert_source(db, path, *run.source); !s) return s;
+  std::int64_t earlier = 0;
+  if (resume && !run.resume_key.empty())
+    if (auto s = find_resumable(db, path, run, earlier); !s) return s;
+  run.status = run_status::running;
+  run.finished_at.clear();
+  run.error.clear();
+  if (earlier > 0) {
+    run.id = earlier;
+    if (auto s = take_up_run(db, path, run); !s) return s;
+  } else if (auto s = insert_run(db, path, run); !s) {
+    return s;
+  }
+  if (auto s = tx.commit(); !s) return s;
+  resumed = earlier > 0;
+  return {};
+}
+
+status store::finish_run(std::int64_t run_id, run_status outcome, const std::string& error) {
+  if (auto s = impl_->require_open(true); !s) return s;
+  statement st(impl_->handle(), impl_->path);
+  const std::string sql = std::string("UPDATE runs SET status = ?1, finished_at = ") + now_sql +
+                          ", error = NULLIF(?2, '') WHERE id = ?3";
+  if (auto s = st.prepare(sql.c_str()); !s) return s;
+  st.bind(1, std::string(run_status_name(outcome))).bind(2, error).bind(3, run_id);
+  return st.run();
+}
+
+status store::add_item(std::int64_t run_id, const item_designs& item) {
+  if (auto s = impl_->require_open(true); !s) return s;
+  if (item.designs.empty()) return status::fail(impl_->path + ": an item without designs");
+  sqlite3* db = impl_->handle();
+  const auto& path = impl_->path;
+  transaction tx(db, path);
+  if (auto s = tx.begin(); !s) return s;
+  bool found = false;
+  if (auto s = find_item(run_id, item.key, found, nullptr); !s) return s;
+  if (found)
+    return status::fail(path + ": run " + std::to_string(run_id) + ": record #" + std::to_string(item.key.record_index + 1) +
+                        " region #" + std::to_string(item.key.region_index + 1) + " is already recorded");
+  if (auto s = insert_journal(db, path, run_id, item); !s) return s;
+  if (auto s = insert_designs(db, path, run_id, item); !s) return s;
+  return tx.commit();
+}
+
+status store::find_item(std::int64_t run_id, const item_key& key, bool& found, std::vector<design_record>* designs) {
+  found = false;
+  if (auto s = impl_->require_open(false); !s) return s;
+  statement st(impl_->handle(), impl_->path);
+  if (auto s = st.prepare("SELECT 1 FROM batch_journal WHERE run_id = ?1 AND record_index = ?2 AND region_index = ?3"); !s)
+    return s;
+  st.bind(1, run_id).bind(2, key.record_index).bind(3, key.region_index);
+  if (auto s = st.step(found); !s) return s;
+  if (!found || !designs) return {};
+  designs->clear();
+  statement ds(impl_->handle(), impl_->path);
+  const std::string sql = std::string(design_columns) +
+                          "WHERE run_id = ?1 AND record_index = ?2 AND region_index = ?3 ORDER BY variant";
+  if (auto s = ds.prepare(sql.c_str()); !s) return s;
+  ds.bind(1, run_id).bind(2, key.record_index).bind(3, key.region_index);
+  return impl_->read_designs(ds, [&](design_record& d) {
+    designs->push_back(std::move(d));
+    return status();
+  });
+}
+
+status store::impl::read_designs(statement& st, const std::function<status(design_record&)>& each) {
+  for (;;) {
+    bool row = false;
+    if (auto s = st.step(row); !s) return s;
+    if (!row) return {};
+    auto d = read_design(st);
+    if (auto s = each(d); !s) return s;
+  }
+}
+
+status store::list_runs(std::vector<run_record>& runs) {
+  runs.clear();
+  if (auto s = impl_->require_open(false); !s) return s;
+  statement st(impl_->handle(), impl_->path);
+  if (auto s = st.prepare((std::string(run_columns) + "ORDER BY r.id").c_str()); !s) return s;
+  for (;;) {
+    bool row = false;
+    if (auto s = st.step(row); !s) return s;
+    if (!row) return {};
+    run_record r;
+    if (auto s = read_run(st, impl_->path, r); !s) return s;
+    runs.push_back(std::move(r));
+  }
+}
+
+status store::find_run(std::int64_t run_id, run_record& run, bool& found) {
+  found = false;
+  if (auto s = impl_->require_open(false); !s) return s;
+  statement st(impl_->handle(), impl_->path);
+  if (auto s = st.prepare((std::string(run_columns) + "WHERE r.id = ?1").c_str()); !s) return s;
+  st.bind(1, run_id);
+  if (auto s = st.step(found); !s) return s;
+  return found ? read_run(st, impl_->path, run) : status();
+}
+
+status store::for_each_design(std::optional<std::int64_t> run_id, const std::function<status(design_record&)>& each) {
+  if (auto s = impl_->require_open(false); !s) return s;
+  statement st(impl_->handle(), impl_->path);
+  const std::string sql = std::string(design_columns) + (run_id ? "WHERE run_id = ?1 " : "") +
+                          "ORDER BY run_id, record_index, region_index, variant";
+  if (auto s = st.prepare(sql.c_str()); !s) return s;
+  if (run_id) st.bind(1, *run_id);
+  return impl_->read_designs(st, each);
+}
+
+status run_sink::start(run_record& run) {
+  if (auto s = db_.begin_run(run, resume_, resumed_); !s) return s;
+  run_id_ = run.id;
+  return {};
+}
+
+status run_sink::completed(const item_key& key, bool& done, std::vector<design_record>* designs) {
+  return db_.find_item(run_id_, key, done, designs);
+}
+
+status run_sink::put(const item_designs& item) { return db_.add_item(run_id_, item); }
+
+status run_sink::finish(run_status outcome, const std::string& error) {
+  if (run_id_ == 0) return {};  // never started
+  return db_.finish_run(run_id_, outcome, error);
+}
+
+}  // namespace dnafill::data

@@ -1,0 +1,67 @@
+// Designs as text: a FASTA file (one record per design, over bio's writer) and JSON lines. The same
+// sinks serve `batch --out` and `db export`, so an export of a run equals the batch's FASTA.
+#pragma once
+
+#include <cstdio>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "bio/fasta_writer.h"
+#include "bio/status.h"
+#include "data/sink.h"
+
+namespace dnafill::data {
+
+class store;
+
+// The FASTA name of a design: "<record>|variant=<k>|region=<start>-<end>" (1-based inclusive, as the
+// infill output names its records). The comment carries run, GC, bits/base and the constraints.
+std::string design_name(const design_record& d);
+std::string design_comment(const design_record& d);
+
+// One FASTA record per design holding the designed region's bases. The file ("-": stdout; ".gz":
+// bgzip + index) is created, or truncated, by start(): a resumed batch rewrites it whole, the items
+// done before coming back from the store in input order.
+class fasta_sink : public design_sink {
+ public:
+  explicit fasta_sink(std::string path) : path_(std::move(path)) {}
+  status start(run_record& run) override;
+  status completed(const item_key&, bool& done, std::vector<design_record>*) override {
+    done = false;
+    return {};
+  }
+  status put(const item_designs& item) override;
+  status finish(run_status outcome, const std::string& error) override;
+
+ private:
+  std::string path_;
+  bio::fasta_writer writer_;
+  bool open_ = false;
+};
+
+// One JSON object per design and line: run, record, record_index, region_index, variant,
+// region_start and region_end (1-based inclusive), sequence (the region), designed_bases, gc,
+// bits_per_base (null: not scored), constraints_ok, constraint_report.
+class jsonl_sink : public design_sink {
+ public:
+  explicit jsonl_sink(std::string path) : path_(std::move(path)) {}
+  ~jsonl_sink() override;
+  status start(run_record& run) override;
+  status completed(const item_key&, bool& done, std::vector<design_record>*) override {
+    done = false;
+    return {};
+  }
+  status put(const item_designs& item) override;
+  status finish(run_status outcome, const std::string& error) override;
+
+ private:
+  status write_failed() const;
+  std::string path_;
+  std::FILE* file_ = nullptr;
+};
+
+// Every design of one run (or of all runs), item by item in order, into `sink`: start, put, finish.
+status export_designs(store& db, std::optional<std::int64_t> run_id, design_sink& sink);
+
+}  // namespace dnafill::data

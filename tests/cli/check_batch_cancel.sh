@@ -1,0 +1,32 @@
+#!/bin/bash
+# Ctrl-C (SIGINT) during a batch finishes the item in hand, marks the run cancelled and exits 130
+# with one line saying what is kept; the same command then resumes the run to the end. Usage:
+#   check_batch_cancel.sh DNAFILL WORK_DIR IN.fa VARIANTS [batch options...]
+set -u
+dnafill=$1 work=$2 input=$3 variants=$4
+shift 4
+check="python3 $(dirname "$0")/check_batch.py"
+batch=("$dnafill" batch --in "$input" --mask lowercase --num "$variants" "$@" --db "$work/cancel.sqlite")
+fail() { echo "FAIL: $*"; exit 1; }
+mkdir -p "$work" && rm -f "$work"/cancel.sqlite*
+
+"${batch[@]}" > /dev/null 2> "$work/cancel.err" &
+pid=$!
+for _ in $(seq 1 2000); do
+  [ "$($check items "$work/cancel.sqlite")" -ge 2 ] && break
+  kill -0 $pid 2> /dev/null || break
+  sleep 0.02
+done
+kill -INT $pid
+wait $pid
+status=$?
+[ $status -eq 130 ] || fail "exit status $status after Ctrl-C, want 130: $(cat "$work/cancel.err")"
+tail -1 "$work/cancel.err" | grep -q "cancelled (run 1 in .* keeps [0-9]* designs; run the same command again to resume it)" ||
+  fail "last stderr line: $(tail -1 "$work/cancel.err")"
+[ "$($check status "$work/cancel.sqlite")" = "cancelled resumes=0" ] || fail "run not marked cancelled"
+kept=$($check items "$work/cancel.sqlite")
+total=$($check planned "$work/cancel.sqlite")
+[ "$kept" -ge 2 ] && [ "$kept" -lt "$total" ] || fail "$kept of $total items kept"
+"${batch[@]}" | grep -q "resumed and done" || fail "the cancelled run was not resumed"
+$check check "$work/cancel.sqlite" "$input" "$variants" || fail "resumed store"
+echo "ok: cancelled with $kept of $total items kept, resumed to the end"

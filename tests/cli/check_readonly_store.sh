@@ -1,0 +1,23 @@
+#!/bin/bash
+# A store the user may not write: writing commands end in one clear line (not a crash), readers still
+# read it. Permissions do not bind root, so as root the commands run as nobody (setpriv).
+# Usage: check_readonly_store.sh CHECK_CLEAN_ERROR DNAFILL WORK_DIR MODEL IN.fa
+set -u
+check_error=$1 dnafill=$2 work=$3 model=$4 input=$5
+fail() { echo "FAIL: $*"; chmod -R u+w "$work" 2> /dev/null; exit 1; }
+as_user=()
+[ "$(id -u)" -eq 0 ] && as_user=(setpriv --reuid=65534 --regid=65534 --clear-groups)
+chmod -R u+w "$work" 2> /dev/null
+rm -rf "$work" && mkdir -p "$work" || fail "cannot make $work"
+store=$work/readonly.sqlite
+"$dnafill" batch --in "$input" --mask lowercase --model "$model" --steps 2 --score-draws 0 --threads 1 --db "$store" > /dev/null ||
+  fail "cannot make the store"
+chmod 0755 "$work" && chmod 0444 "$store" && chmod 0555 "$work" || fail "chmod"
+
+out=$("${as_user[@]}" bash "$check_error" "$dnafill" batch --in "$input" --mask lowercase --model "$model" --steps 2 \
+      --threads 1 --db "$store") || fail "batch on a read-only store: $out"
+echo "$out"
+grep -q "read-only\|Permission denied" <<< "$out" || fail "the message does not say the store is read-only"
+"${as_user[@]}" "$dnafill" db list --db "$store" | grep -q "batch  *done" || fail "db list cannot read a read-only store"
+chmod 0755 "$work"
+echo "ok: read-only store refused for writing, readable for reading"

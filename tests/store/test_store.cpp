@@ -1,0 +1,572 @@
+// Tests of data/: the file checks of open (ours, not newer, not damaged), the migration ladder from
+// every earlier version (the fixtures in tests/data/store), runs, items and resume, one writer and
+// concurrent readers, locks, a full "disk", and the sinks.
+#include <catch2/catch.hpp>
+
+#include <sqlite3.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include "data/schema.h"
+#include "data/sha256.h"
+#include "data/store.h"
+#include "data/text_sinks.h"
+#include "tests/bio/test_util.h"
+
+using namespace dnafill::data;
+using dnafill::bio::test::temp_dir;
+
+namespace {
+
+// A plain connection for looking at (or spoiling) a file behind the store's back.
+class raw_db {
+ public:
+  explicit raw_db(const std::string& path, int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) {
+    REQUIRE(sqlite3_open_v2(path.c_str(), &db_, flags, nullptr) == SQLITE_OK);
+  }
+  ~raw_db() { sqlite3_close_v2(db_); }
+  int exec(const std::string& sql) { return sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, nullptr); }
+  std::string text(const std::string& sql) {
+    sqlite3_stmt* st = nullptr;
+    REQUIRE(sqlite3_prepare_v2(db_, sql.c_str(), -1, &st, nullptr) == SQLITE_OK);
+    std::string out;
+    for (int rc = sqlite3_step(st); rc == SQLITE_ROW; rc = sqlite3_step(st)) {
+      const auto* t = sqlite3_column_text(st, 0);
+      if (!out.empty()) out += "\n";
+      out += t ? reinterpret_cast<const char*>(t) : "NULL";
+    }
+    sqlite3_finalize(st);
+    return out;
+  }
+  std::int64_t number(const std::string& sql) { return std::stoll(text(sql)); }
+  sqlite3* get() { return db_; }
+
+ private:
+  sqlite3* db_ = nullptr;
+};
+
+std::string read_bytes(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+run_record a_run(const std::string& key = "key-1") {
+  run_record r;
+  r.kind = "batch";
+  r.parameters = R"({"num":3,"seed":7})";
+  r.seed = 7;
+  r.resume_key = key;
+  r.model = {0, std::string(64, 'a'), "/models/m.safetensors", R"({"preset":"tiny"})"};
+  r.source = source_record{0, "/data/in.fa", 1234, std::string(64, 'b')};
+  r.items_total = 10;
+  r.designs_total = 30;
+  return r;
+}
+
+// Item (record, region) with `k` variants of a 4-base region.
+item_designs an_item(std::int64_t record, std::int64_t region, int k = 3) {
+  item_designs item{{record, region}, {}};
+  for (int v = 1; v <= k; ++v) {
+    design_record d;
+    d.record = "chr" + std::to_string(record);
+    d.record_index = record;
+    d.region_index = region;
+    d.variant = v;
+    d.region_start = 10 * region;
+    d.region_end = 10 * region + 4;
+    d.sequence = "ACGT";
+    d.designed_bases = 4;
+    d.gc = 0.5;
+    d.bits_per_base = v == 2 ? std::nan("") : 1.9 + 0.01 * v;
+    item.designs.push_back(d);
+  }
+  return item;
+}
+
+std::int64_t begin(store& db, run_record run, bool resume = false) {
+  bool resumed = false;
+  REQUIRE(db.begin_run(run, resume, resumed));
+  return run.id;
+}
+
+std::int64_t count_designs(store& db, std::optional<std::int64_t> run = {}) {
+  std::int64_t n = 0;
+  REQUIRE(db.for_each_design(run, [&](design_record&) {
+    ++n;
+    return dnafill::status();
+  }));
+  return n;
+}
+
+const std::string fixtures = std::string(DNAFILL_TEST_DATA) + "/store";
+
+}  // namespace
+
+TEST_CASE("sha256: the FIPS 180-4 test vectors, whole and in pieces", "[data]") {
+  CHECK(sha256_hex("") == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+  CHECK(sha256_hex("abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  const std::string two_blocks = "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq";
+  CHECK(sha256_hex(two_blocks) == "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
+  sha256 pieces;
+  const std::string million(1000000, 'a');
+  for (std::size_t i = 0; i < million.size(); i += 997) pieces.update(million.data() + i, std::min<std::size_t>(997, million.size() - i));
+  CHECK(pieces.hex_digest() == "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
+  temp_dir dir;
+  std::string hex;
+  std::int64_t size = 0;
+  REQUIRE(sha256_file(dir.write("abc.txt", "abc"), hex, size));
+  CHECK(hex == sha256_hex("abc"));
+  CHECK(size == 3);
+  CHECK_FALSE(sha256_file(dir.file("missing"), hex, size));
+}
+
+TEST_CASE("store: a new file gets our application_id, the current version, WAL and foreign keys", "[data]") {
+  temp_dir dir;
+  const auto path = dir.file("new.sqlite");
+  store db;
+  REQUIRE(db.open(path));
+  CHECK(db.migrated_from() == 0);
+  raw_db raw(path, SQLITE_OPEN_READONLY);
+  CHECK(raw.number("PRAGMA application_id") == detail::store_application_id);
+  CHECK(raw.number("PRAGMA user_version") == store::current_schema_version());
+  CHECK(raw.text("PRAGMA journal_mode") == "wal");
+  CHECK(raw.text("SELECT group_concat(name) FROM (SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name)") ==
+        "batch_journal,designs,models,runs,sources");
+  // Foreign keys are on for the store's connection: a design of a run that does not exist is refused.
+  item_designs orphan = an_item(0, 0);
+  CHECK_FALSE(db.add_item(99, orphan));
+  CHECK(count_designs(db) == 0);
+}
+
+TEST_CASE("store: runs, items and designs go in and come back whole", "[data]") {
+  temp_dir dir;
+  store db;
+  REQUIRE(db.open(dir.file("s.sqlite")));
+  const auto id = begin(db, a_run());
+  REQUIRE(db.add_item(id, an_item(0, 0)));
+  REQUIRE(db.add_item(id, an_item(0, 1)));
+  REQUIRE(db.add_item(id, an_item(2, 0)));
+  bool found = false;
+  std::vector<design_record> back;
+  REQUIRE(db.find_item(id, {0, 1}, found, &back));
+  REQUIRE(found);
+  REQUIRE(back.size() == 3);
+  CHECK(back[0].record == "chr0");
+  CHECK(back[0].region_start == 10);
+  CHECK(back[0].sequence == "ACGT");
+  CHECK(back[0].bits_per_base == Approx(1.91));
+  CHECK(std::isnan(back[1].bits_per_base));  // not scored: NULL, read back as NaN
+  CHECK(back[2].variant == 3);
+  CHECK_FALSE(back[0].created_at.empty());
+  REQUIRE(db.find_item(id, {1, 0}, found, nullptr));
+  CHECK_FALSE(found);
+  // The same item twice is refused, and nothing is written twice.
+  const auto again = db.add_item(id, an_item(0, 1));
+  CHECK_FALSE(again);
+  CHECK(again.message().find("already recorded") != std::string::npos);
+  CHECK(count_designs(db) == 9);
+
+  REQUIRE(db.finish_run(id, run_status::failed, "disk full"));
+  run_record run;
+  REQUIRE(db.find_run(id, run, found));
+  REQUIRE(found);
+  CHECK(run.status == run_status::failed);
+  CHECK(run.error == "disk full");
+  CHECK(run.items_done == 3);
+  CHECK(run.designs_done == 9);
+  CHECK(run.designs_total == 30);
+  CHECK(run.seed == 7);
+  CHECK(run.source->size == 1234);
+  CHECK_FALSE(run.finished_at.empty());
+}
+
+TEST_CASE("store: begin_run with resume takes up the latest run of the same key, whatever its state", "[data]") {
+  temp_dir dir;
+  store db;
+  REQUIRE(db.open(dir.file("s.sqlite")));
+  const auto first = begin(db, a_run("k"));
+  REQUIRE(db.add_item(first, an_item(0, 0)));
+  REQUIRE(db.finish_run(first, run_status::cancelled, "cancelled by the user"));
+  run_record again = a_run("k");
+  bool resumed = false;
+  REQUIRE(db.begin_run(again, true, resumed));
+  CHECK(resumed);
+  CHECK(again.id == first);
+  CHECK(again.resumes == 1);
+  run_record back;
+  bool found = false;
+  REQUIRE(db.find_run(first, back, found));
+  CHECK(back.status == run_status::running);
+  CHECK(back.error.empty());
+  CHECK(back.items_done == 1);
+  // Without resume, or with another key, a new run.
+  CHECK(begin(db, a_run("k"), false) != first);
+  CHECK(begin(db, a_run("other"), true) != first);
+  std::vector<run_record> runs;
+  REQUIRE(db.list_runs(runs));
+  CHECK(runs.size() == 3);
+  // Known models and inputs are not stored twice.
+  raw_db raw(dir.file("s.sqlite"), SQLITE_OPEN_READONLY);
+  CHECK(raw.number("SELECT count(*) FROM models") == 1);
+  CHECK(raw.number("SELECT count(*) FROM sources") == 1);
+}
+
+// The fixtures are kept: every file a released dnafill wrote must keep opening.
+TEST_CASE("store: the v1 fixture is what step 1 of the ladder writes", "[data]") {
+  raw_db fresh(":memory:");
+  REQUIRE(fresh.exec("BEGIN") == SQLITE_OK);
+  REQUIRE(detail::migrate(fresh.get(), ":memory:", 0, 1));
+  REQUIRE(fresh.exec("COMMIT") == SQLITE_OK);
+  // A copy: even a read-only connection leaves -shm and -wal files beside a WAL file.
+  temp_dir dir;
+  const auto copy = dir.file("v1.sqlite");
+  std::filesystem::copy_file(fixtures + "/v1.sqlite", copy);
+  raw_db fixture(copy, SQLITE_OPEN_READONLY);
+  const std::string schema = "SELECT type || ' ' || name || ': ' || sql FROM sqlite_master ORDER BY name";
+  CHECK(fixture.text(schema) == fresh.text(schema));
+  CHECK(fixture.number("PRAGMA user_version") == 1);
+  CHECK(fixture.number("PRAGMA application_id") == detail::store_application_id);
+}
+
+TEST_CASE("store: a v1 store migrates to the current version with every row kept", "[data]") {
+  temp_dir dir;
+  const auto path = dir.file("v1.sqlite");
+  std::filesystem::copy_file(fixtures + "/v1.sqlite", path);
+  std::int64_t v1_designs = 0, v1_runs = 0;
+  {
+    raw_db raw(path, SQLITE_OPEN_READONLY);
+    v1_designs = raw.number("SELECT count(*) FROM designs");
+    v1_runs = raw.number("SELECT count(*) FROM runs");
+  }
+  REQUIRE(v1_designs > 0);
+  // A reader cannot migrate: it says how to.
+  store reader;
+  store_options ro;
+  ro.read_only = true;
+  const auto refused = reader.open(path, ro);
+  REQUIRE_FALSE(refused);
+  CHECK(refused.message().find("dnafill db migrate") != std::string::npos);
+
+  store db;
+  REQUIRE(db.open(path));
+  CHECK(db.migrated_from() == 1);
+  std::vector<run_record> runs;
+  REQUIRE(db.list_runs(runs));
+  REQUIRE(static_cast<std::int64_t>(runs.size()) == v1_runs);
+  CHECK(count_designs(db) == v1_designs);
+  // Each record a v1 run finished is one complete item of the journal: a resume would skip it.
+  bool found = false;
+  std::vector<design_record> kept;
+  REQUIRE(db.find_item(runs[0].id, {0, 0}, found, &kept));
+  CHECK(found);
+  CHECK_FALSE(kept.empty());
+  CHECK(runs[0].items_done > 0);
+  CHECK(runs[0].items_total == -1);  // unknown for runs written before v2
+  // The migrated file takes new runs and regions.
+  const auto id = begin(db, a_run());
+  REQUIRE(db.add_item(id, an_item(0, 0)));
+  REQUIRE(db.add_item(id, an_item(0, 1)));
+  db.close();
+  raw_db raw(path, SQLITE_OPEN_READONLY);
+  CHECK(raw.number("PRAGMA user_version") == store::current_schema_version());
+  CHECK(raw.text("PRAGMA integrity_check") == "ok");
+  CHECK(raw.text("PRAGMA foreign_key_check").empty());
+  // Opening again migrates nothing.
+  store reopened;
+  REQUIRE(reopened.open(path));
+  CHECK(reopened.migrated_from() == store::current_schema_version());
+}
+
+TEST_CASE("store: an empty file (version 0) becomes a store", "[data]") {
+  temp_dir dir;
+  const auto path = dir.write("empty.sqlite", "");
+  store db;
+  REQUIRE(db.open(path));
+  CHECK(db.migrated_from() == 0);
+  CHECK(begin(db, a_run()) > 0);
+}
+
+TEST_CASE("store: a newer, foreign, non-SQLite or damaged file is refused and left as it was", "[data]") {
+  temp_dir dir;
+  auto refused_with = [](const std::string& path, const std::string& words, bool read_only = false) {
+    const auto before = read_bytes(path);
+    store db;
+    store_options options;
+    options.read_only = read_only;
+    const auto s = db.open(path, options);
+    REQUIRE_FALSE(s);
+    INFO(s.message());
+    CHECK(s.message().find(words) != std::string::npos);
+    CHECK(s.message().find(path) == 0);  // names the file first
+    CHECK(read_bytes(path) == before);
+    CHECK_FALSE(std::filesystem::exists(path + "-wal"));
+  };
+  const auto newer = dir.file("newer.sqlite");
+  {
+    store db;
+    REQUIRE(db.open(newer));
+  }
+  {
+    raw_db raw(newer);
+    REQUIRE(raw.exec("PRAGMA user_version = 99") == SQLITE_OK);
+    REQUIRE(raw.exec("PRAGMA journal_mode = DELETE") == SQLITE_OK);
+  }
+  refused_with(newer, "newer dnafill (store schema v99");
+  refused_with(newer, "newer dnafill", true);
+
+  const auto foreign = dir.file("foreign.sqlite");
+  {
+    raw_db raw(foreign);
+    REQUIRE(raw.exec("CREATE TABLE notes (id INTEGER PRIMARY KEY, text TEXT)") == SQLITE_OK);
+  }
+  refused_with(foreign, "another program (no application_id, not a dnafill store)");
+  {
+    raw_db raw(foreign);
+    REQUIRE(raw.exec("PRAGMA application_id = 1234") == SQLITE_OK);
+  }
+  refused_with(foreign, "another program (application_id 0x000004d2");
+  refused_with(dir.write("text.fa", ">chrA\nACGTACGTACGTACGTACGTACGTACGTACGTACGTACGTACGTACGTACGTACGTACGTACGTACGTACGTACGTACGTACGTACGTACGTACGTACGT\n"),
+               "not a SQLite database");
+
+  // A damaged page: the integrity check on open finds it.
+  const auto damaged = dir.file("damaged.sqlite");
+  {
+    store db;
+    REQUIRE(db.open(damaged));
+    const auto id = begin(db, a_run());
+    for (int r = 0; r < 40; ++r) REQUIRE(db.add_item(id, an_item(r, 0)));
+  }
+  {
+    raw_db raw(damaged);
+    REQUIRE(raw.exec("PRAGMA journal_mode = DELETE") == SQLITE_OK);
+  }
+  {
+    // Every b-tree page after the first gets a page type that does not exist; page 1 (the header and
+    // the schema) stays readable, so only the integrity check can tell.
+    const auto pages = static_cast<std::int64_t>(std::filesystem::file_size(damaged) / 4096);
+    REQUIRE(pages > 2);
+    std::fstream f(damaged, std::ios::in | std::ios::out | std::ios::binary);
+    for (std::int64_t page = 1; page < pages; ++page) {
+      f.seekp(page * 4096);
+      f.put('\x5a');
+    }
+  }
+  store db;
+  const auto s = db.open(damaged);
+  REQUIRE_FALSE(s);
+  INFO(s.message());
+  CHECK((s.message().find("integrity check failed") != std::string::npos ||
+         s.message().find("damaged") != std::string::npos));
+}
+
+TEST_CASE("store: one writer at a time, readers alongside", "[data]") {
+  temp_dir dir;
+  const auto path = dir.file("s.sqlite");
+  store writer;
+  REQUIRE(writer.open(path));
+  store second;
+  const auto s = second.open(path);
+  REQUIRE_FALSE(s);
+  CHECK(s.message().find("another dnafill process is writing") != std::string::npos);
+  store reader;
+  store_options ro;
+  ro.read_only = true;
+  REQUIRE(reader.open(path, ro));
+  // A read-only store refuses to write with a clear message.
+  run_record run = a_run();
+  bool resumed = false;
+  const auto w = reader.begin_run(run, false, resumed);
+  REQUIRE_FALSE(w);
+  CHECK(w.message().find("read-only") != std::string::npos);
+  writer.close();
+  REQUIRE(second.open(path));  // the lock goes with the writer
+}
+
+TEST_CASE("store: a reader during writes sees whole items only, never an error", "[data]") {
+  temp_dir dir;
+  const auto path = dir.file("s.sqlite");
+  store writer;
+  REQUIRE(writer.open(path));
+  const auto id = begin(writer, a_run());
+  constexpr int items = 120, k = 3;
+  std::atomic<bool> writing{true};
+  std::atomic<int> write_failures{0};
+  std::thread t([&] {
+    for (int r = 0; r < items; ++r)
+      if (!writer.add_item(id, an_item(r, 0, k))) write_failures += 1;
+    writing = false;
+  });
+  store reader;
+  store_options ro;
+  ro.read_only = true;
+  REQUIRE(reader.open(path, ro));
+  std::int64_t last = 0, reads = 0, partial = 0, backwards = 0, failures = 0;
+  while (writing || last < items * k) {
+    std::int64_t n = 0;
+    const auto s = reader.for_each_design(id, [&](design_record&) {
+      ++n;
+      return dnafill::status();
+    });
+    if (!s) {
+      ++failures;
+      if (!writing) break;
+      continue;
+    }
+    ++reads;
+    partial += n % k != 0;
+    backwards += n < last;
+    last = n;
+    if (!writing && n == items * k) break;
+  }
+  t.join();
+  CHECK(write_failures == 0);
+  CHECK(failures == 0);
+  CHECK(partial == 0);
+  CHECK(backwards == 0);
+  CHECK(last == items * k);
+  CHECK(reads > 1);
+}
+
+TEST_CASE("store: a lock held by another program fails the write clearly and loses nothing", "[data]") {
+  temp_dir dir;
+  const auto path = dir.file("s.sqlite");
+  store db;
+  store_options quick;
+  quick.busy_timeout_ms = 100;
+  REQUIRE(db.open(path, quick));
+  const auto id = begin(db, a_run());
+  REQUIRE(db.add_item(id, an_item(0, 0)));
+  raw_db other(path);
+  REQUIRE(other.exec("BEGIN EXCLUSIVE") == SQLITE_OK);
+  const auto s = db.add_item(id, an_item(1, 0));
+  REQUIRE_FALSE(s);
+  CHECK(s.message().find("locked by another program") != std::string::npos);
+  REQUIRE(other.exec("ROLLBACK") == SQLITE_OK);
+  REQUIRE(db.add_item(id, an_item(1, 0)));
+  CHECK(count_designs(db) == 6);
+}
+
+TEST_CASE("store: a full disk fails the item cleanly and keeps every earlier one", "[data]") {
+  temp_dir dir;
+  const auto path = dir.file("full.sqlite");
+  std::int64_t committed = 0;
+  {
+    store db;
+    REQUIRE(db.open(path));
+    begin(db, a_run());
+  }
+  {
+    raw_db raw(path, SQLITE_OPEN_READONLY);
+    const auto pages = raw.number("PRAGMA page_count");
+    store db;
+    store_options full;
+    full.max_pages = pages + 3;  // room for a few items only
+    REQUIRE(db.open(path, full));
+    dnafill::status s;
+    for (int r = 0; r < 10000 && s; ++r) {
+      auto item = an_item(r, 0);
+      for (auto& d : item.designs) d.sequence = d.sequence + std::string(396, 'A'), d.region_end += 396;
+      s = db.add_item(1, item);
+      if (s) ++committed;
+    }
+    REQUIRE_FALSE(s);
+    INFO(s.message());
+    CHECK(s.message().find("full") != std::string::npos);
+    REQUIRE(committed > 0);
+    // The run can still be read back, and marking it failed may fail too: either way, no crash.
+    (void)db.finish_run(1, run_status::failed, s.message());
+  }
+  store db;
+  REQUIRE(db.open(path));
+  CHECK(count_designs(db) == committed * 3);
+  raw_db raw(path, SQLITE_OPEN_READONLY);
+  CHECK(raw.text("PRAGMA integrity_check") == "ok");
+  CHECK(raw.number("SELECT count(*) FROM batch_journal") == committed);
+}
+
+TEST_CASE("sinks: a resumed run replays what the store holds into a new FASTA, in order", "[data]") {
+  temp_dir dir;
+  store db;
+  REQUIRE(db.open(dir.file("s.sqlite")));
+  {
+    run_sink first(db, true);
+    auto run = a_run();
+    REQUIRE(first.start(run));
+    REQUIRE(first.put(an_item(0, 0, 2)));
+    // killed here: never finished
+  }
+  run_sink recorder(db, true);
+  fasta_sink fasta(dir.file("out.fa"));
+  fan_out_sink both({&recorder, &fasta});
+  auto run = a_run();
+  REQUIRE(both.start(run));
+  CHECK(run.id == 1);
+  CHECK(recorder.resumed());
+  bool done = false;
+  REQUIRE(both.completed({0, 0}, done, nullptr));
+  CHECK(done);
+  REQUIRE(both.completed({0, 1}, done, nullptr));
+  CHECK_FALSE(done);
+  auto item = an_item(0, 1, 2);
+  for (auto& d : item.designs) d.run_id = run.id;  // as run_job stamps them
+  REQUIRE(both.put(item));
+  REQUIRE(both.finish(run_status::done, ""));
+  const auto text = read_bytes(dir.file("out.fa"));
+  CHECK(text ==
+        ">chr0|variant=1|region=1-4 run=1 gc=0.5000 bits_per_base=1.9100 constraints=ok\nACGT\n"
+        ">chr0|variant=2|region=1-4 run=1 gc=0.5000 bits_per_base=NA constraints=ok\nACGT\n"
+        ">chr0|variant=1|region=11-14 run=1 gc=0.5000 bits_per_base=1.9100 constraints=ok\nACGT\n"
+        ">chr0|variant=2|region=11-14 run=1 gc=0.5000 bits_per_base=NA constraints=ok\nACGT\n");
+  // The export of the run is the same file.
+  fasta_sink exported(dir.file("export.fa"));
+  REQUIRE(export_designs(db, 1, exported));
+  CHECK(read_bytes(dir.file("export.fa")) == text);
+  jsonl_sink lines(dir.file("export.jsonl"));
+  REQUIRE(export_designs(db, std::nullopt, lines));
+  const auto json = read_bytes(dir.file("export.jsonl"));
+  CHECK(std::count(json.begin(), json.end(), '\n') == 4);
+  CHECK(json.find(R"("bits_per_base":null)") != std::string::npos);
+  CHECK(json.find(R"("region_start":11)") != std::string::npos);
+  fasta_sink nowhere(dir.file("none.fa"));
+  CHECK_FALSE(export_designs(db, 42, nowhere));
+}
+
+// Not run by default: writes tests/data/store/v1.sqlite as a version-1 dnafill wrote it (two runs of
+// infill and generate, one failed). Kept in git; only ever rewritten if it is lost.
+TEST_CASE("store fixture: write v1.sqlite", "[.fixture]") {
+  const auto path = fixtures + "/v1.sqlite";
+  std::filesystem::remove(path);
+  raw_db raw(path);
+  REQUIRE(raw.exec("PRAGMA journal_mode = WAL") == SQLITE_OK);
+  REQUIRE(raw.exec("BEGIN") == SQLITE_OK);
+  REQUIRE(detail::migrate(raw.get(), path, 0, 1));
+  const char* rows[] = {
+      "INSERT INTO models VALUES (1, '" "4c1f5d8e0a6b2c3d9e7f1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e8f9a0b1c2d" "', "
+      "'/work/models/small.safetensors', '{\"preset\":\"small\"}')",
+      "INSERT INTO sources VALUES (1, '/work/tests/data/cli/design.fa', 1305, "
+      "'9b2e5c1d7a3f8e6b0c4d2a1f9e8d7c6b5a4f3e2d1c0b9a8f7e6d5c4b3a2f1e0d')",
+      "INSERT INTO runs VALUES (1, 'infill', 1, 1, '{\"mask\":\"lowercase\",\"num\":2,\"seed\":1}', 1, 'done', "
+      "'2026-11-20T10:00:00.000Z', '2026-11-20T10:00:09.000Z', NULL)",
+      "INSERT INTO runs VALUES (2, 'generate', 1, NULL, '{\"length\":\"8\",\"num\":1,\"seed\":5}', 5, 'failed', "
+      "'2026-11-20T10:01:00.000Z', '2026-11-20T10:01:02.000Z', 'cancelled by the user')",
+      "INSERT INTO designs VALUES (1, 1, 'chrA', 0, 1, 250, 300, "
+      "'tcgctttcttatatcttcggcaagttagacgaaggcatgagtttctccga', 50, 0.42, 1.93, 1, '{}', '2026-11-20T10:00:05.000Z')",
+      "INSERT INTO designs VALUES (2, 1, 'chrA', 0, 2, 250, 300, "
+      "'acgctttcttatatcttcggcaagttagacgaaggcatgagtttctccga', 50, 0.44, 1.95, 1, '{}', '2026-11-20T10:00:05.000Z')",
+      "INSERT INTO designs VALUES (3, 1, 'chrB', 1, 1, 370, 400, 'ggatggaggtcactggcgcgaccacggctg', 30, 0.63, NULL, 1, "
+      "'{}', '2026-11-20T10:00:09.000Z')",
+      "INSERT INTO designs VALUES (4, 1, 'chrB', 1, 2, 370, 400, 'ggatggaggtcactggcgcgaccacggcta', 30, 0.6, NULL, 1, "
+      "'{}', '2026-11-20T10:00:09.000Z')",
+  };
+  for (const char* sql : rows) REQUIRE(raw.exec(sql) == SQLITE_OK);
+  REQUIRE(raw.exec("COMMIT") == SQLITE_OK);
+  REQUIRE(raw.exec("PRAGMA wal_checkpoint(TRUNCATE)") == SQLITE_OK);
+}
