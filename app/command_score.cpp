@@ -27,11 +27,8 @@ int run_score(const score_args& args) {
   if (args.threads < 0) return fail("score", "--threads: must be >= 0");
   core::set_threads(args.threads);
   core::mdm_model model;
-  if (auto s = load_model_option(args.model, model); !s) return fail("score", s.message());
+  if (auto s = load_model_option(args.model, model, args.device); !s) return fail("score", s.message());
   if (auto s = args.options.validate(model.config()); !s) return fail("score", s.message());
-  std::string device;
-  if (auto s = core::resolve_device(args.device, device); !s) return fail("score", s.message());
-  if (auto s = core::move_model(model, device); !s) return fail("score", s.message());
   std::vector<std::vector<core::token>> sequences;
   // With --region or --mask only the masked bases are scored, given the rest (conditional bits/base).
   std::vector<std::vector<bio::interval>> holes;

@@ -1,6 +1,8 @@
 // Shared helpers of the command line.
 #include "app/common.h"
 
+#include "core/runtime.h"
+
 #include <unistd.h>
 
 #include <algorithm>
@@ -16,13 +18,15 @@ int fail(const std::string& command, const std::string& message) {
   return 1;
 }
 
-status load_model_option(const std::string& path, core::mdm_model& model) {
+status load_model_option(const std::string& path, core::mdm_model& model, const std::string& device) {
   const std::string resolved = path.empty() ? core::default_model_path() : path;
   if (auto s = core::load_model(resolved, model); !s) {
     if (path.empty()) return status::fail(s.message() + " (the default model; give one with --model)");
     return s;
   }
-  return {};
+  std::string where;
+  if (auto s = core::resolve_device(device, where); !s) return s;
+  return where == "cpu" ? status{} : core::move_model(model, where);
 }
 
 std::string format_duration(double seconds) {

@@ -12,7 +12,8 @@ namespace dnafill::app {
 int fail(const std::string& command, const std::string& message);
 
 // Loads `path`, or the shipped default model when it is empty.
-status load_model_option(const std::string& path, core::mdm_model& model);
+// --model (or the shipped default), moved to --device ("cpu", "cuda" or "auto").
+status load_model_option(const std::string& path, core::mdm_model& model, const std::string& device = "cpu");
 
 // "1h02m", "3m05s", "12s"
 std::string format_duration(double seconds);

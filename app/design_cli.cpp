@@ -57,6 +57,7 @@ void add_design_options(CLI::App& sub, design_args& a) {
   sub.add_flag("--json", a.json, "One JSON object per design on stdout");
   sub.add_option("--db", a.db, "SQLite store: records the run (parameters, model, seed, status) and every design");
   sub.add_option("--threads", a.threads, "Intra-op threads; default: all cores");
+  sub.add_option("--device", a.device, "Run the network on cpu, cuda or auto")->capture_default_str();
 }
 
 status read_records(const std::string& path, std::vector<bio::sequence_record>& records) {

@@ -27,6 +27,7 @@ struct design_args {
   std::string db;   // SQLite store recording the run and its designs; empty = none
   bool json = false;
   int threads = 0;
+  std::string device = "auto";  // where the network runs; the sampler's bookkeeping stays on the host
 
   status resolve();
 };

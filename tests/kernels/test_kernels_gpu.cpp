@@ -73,7 +73,7 @@ void check_categorical(std::int64_t rows, std::mt19937_64& rng, bool guided, boo
   device_buffer<float> d_logits(logits), d_uncond(uncond);
   device_buffer<std::uint8_t> d_allowed(allowed);
   device_buffer<double> d_u(u);
-  device_buffer<std::int64_t> d_out(std::vector<std::int64_t>(rows, 42));
+  device_buffer<std::int64_t> d_out{std::vector<std::int64_t>(rows, 42)};
   cuda_ok(static_cast<cudaError_t>(sample_bases_cuda(d_logits.ptr, guided ? d_uncond.ptr : nullptr, d_allowed.ptr,
                                                      d_u.ptr, rows, p, d_out.ptr, nullptr)),
           "sample_bases_cuda");
@@ -104,7 +104,7 @@ void check_reveal(std::int64_t rows, std::int64_t length, std::mt19937_64& rng) 
   device_buffer<std::int64_t> d_tokens(tokens), d_prop(proposal);
   device_buffer<std::uint8_t> d_free(is_free);
   device_buffer<double> d_prio(priority), d_thr(threshold);
-  device_buffer<std::int32_t> d_k(k), d_count(std::vector<std::int32_t>(rows));
+  device_buffer<std::int32_t> d_k(k), d_count{std::vector<std::int32_t>(rows)};
   cuda_ok(static_cast<cudaError_t>(commit_reveals_cuda(d_tokens.ptr, d_prop.ptr, d_free.ptr, d_prio.ptr, d_k.ptr,
                                                        d_thr.ptr, rows, length, d_count.ptr, nullptr)),
           "commit_reveals_cuda");
@@ -130,10 +130,10 @@ void check_masked_ce(std::int64_t rows, std::int64_t length, std::mt19937_64& rn
   masked_ce_forward_cpu(logits.data(), targets.data(), is_target.data(), weight.data(), rows, length, loss.data());
   masked_ce_backward_cpu(logits.data(), targets.data(), is_target.data(), weight.data(), upstream.data(), rows, length,
                          grad.data());
-  device_buffer<float> d_logits(logits), d_grad(std::vector<float>(grad.size()));
+  device_buffer<float> d_logits(logits), d_grad{std::vector<float>(grad.size())};
   device_buffer<std::int64_t> d_targets(targets);
   device_buffer<std::uint8_t> d_is_target(is_target);
-  device_buffer<double> d_weight(weight), d_up(upstream), d_loss(std::vector<double>(rows));
+  device_buffer<double> d_weight(weight), d_up(upstream), d_loss{std::vector<double>(rows)};
   cuda_ok(static_cast<cudaError_t>(masked_ce_forward_cuda(d_logits.ptr, d_targets.ptr, d_is_target.ptr, d_weight.ptr,
                                                           rows, length, d_loss.ptr, nullptr)),
           "masked_ce_forward_cuda");
