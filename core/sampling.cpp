@@ -18,13 +18,14 @@ constexpr double neg_inf = -std::numeric_limits<double>::infinity();
 class transformer_denoiser : public denoiser {
  public:
   explicit transformer_denoiser(mdm_transformer net) : net_(std::move(net)) { net_->eval(); }
-  // The network runs where its weights are; the sampler's bookkeeping stays on the host.
+  // The network runs where its weights are; the logits go back where the tokens came from.
   torch::Tensor logits(const torch::Tensor& tokens) override {
     torch::NoGradGuard no_grad;
     const auto device = net_->device();
-    if (device.is_cpu()) return net_->forward(tokens);
-    return net_->forward(tokens.to(device)).to(torch::kCPU);
+    if (tokens.device() == device) return net_->forward(tokens);
+    return net_->forward(tokens.to(device)).to(tokens.device());
   }
+  torch::Device device() const override { return net_->device(); }
 
  private:
   mdm_transformer net_;
@@ -237,7 +238,7 @@ torch::Tensor guided_logits(const torch::Tensor& conditional, const torch::Tenso
 }
 
 torch::Tensor guided_denoiser::logits(const torch::Tensor& tokens) {
-  auto unconditional_input = tokens.masked_fill(context_, static_cast<std::int64_t>(mask_token));
+  auto unconditional_input = tokens.masked_fill(context_.to(tokens.device()), static_cast<std::int64_t>(mask_token));
   auto both = inner_.logits(torch::cat({tokens, unconditional_input}, 0));
   const auto batch = tokens.size(0);
   return guided_logits(both.narrow(0, 0, batch), both.narrow(0, batch, batch), w_);
@@ -296,6 +297,8 @@ std::int64_t reveal_count(reveal_schedule schedule, int step, int steps, std::in
 status sample(denoiser& net, torch::Tensor& tokens, const torch::Tensor& free, const sampler_params& params,
               std::mt19937_64& rng, const sampling_callback& callback, sampling_stats* stats) {
   sampling_stats local;
+  if (net.device().is_cuda() && params.precision == draw_precision::fp64)
+    return sample_on_device(net, tokens, free, params, rng, callback, stats ? *stats : local);
   run_state s{net, tokens, params, rng, callback, stats ? *stats : local, make_chain(params), {}};
   s.remaining = free_positions(tokens, free);
   s.to_reveal = count_all(s.remaining);

@@ -16,9 +16,11 @@ namespace dnafill::core {
 
 // Anything that maps tokens (B, L) int64 to logits (B, L, 4) over A C G T. The samplers see only
 // this, so hand-built toy models with known conditionals plug in for tests.
+// Logits come back on the device of the tokens given.
 struct denoiser {
   virtual ~denoiser() = default;
   virtual torch::Tensor logits(const torch::Tensor& tokens) = 0;
+  virtual torch::Device device() const { return torch::kCPU; }  // where the network runs
 };
 
 // The transformer of a loaded model, in eval mode without gradients. Shares the model's weights.
@@ -34,6 +36,7 @@ class guided_denoiser : public denoiser {
   guided_denoiser(denoiser& inner, torch::Tensor context, double w)
       : inner_(inner), context_(std::move(context)), w_(w) {}
   torch::Tensor logits(const torch::Tensor& tokens) override;
+  torch::Device device() const override { return inner_.device(); }
 
  private:
   denoiser& inner_;
@@ -87,6 +90,12 @@ struct sampling_stats {
 // stays MASK. The params must be valid (validate()). Returns "cancelled" when the callback says so.
 status sample(denoiser& net, torch::Tensor& tokens, const torch::Tensor& free, const sampler_params& params,
               std::mt19937_64& rng, const sampling_callback& callback = {}, sampling_stats* stats = nullptr);
+
+// The same on the denoiser's CUDA device, every step on the GPU through the fused kernels (draws,
+// reveal bookkeeping): no host synchronisation until the end. Its random numbers come from LibTorch's
+// CUDA generator seeded from `rng`, so designs differ from the CPU path's for the same seed. fp64 only.
+status sample_on_device(denoiser& net, torch::Tensor& tokens, const torch::Tensor& free, const sampler_params& params,
+                        std::mt19937_64& rng, const sampling_callback& callback, sampling_stats& stats);
 
 // The number of positions a confidence step commits at step i (0-based) of T out of `masked` in all.
 std::int64_t reveal_count(reveal_schedule schedule, int step, int steps, std::int64_t masked);

@@ -280,6 +280,44 @@ TEST_CASE("ancestral matches first-hit in distribution: any T without context, T
   }
 }
 
+TEST_CASE("the GPU sampling loop, run here on the kernels' CPU references, samples the same laws", "[sampling][kernel]") {
+  markov_denoiser chain;
+  SECTION("first-hit: the exact joint given both flanks, fixed bases untouched") {
+    auto tokens = rows_of({0, 4, 4, 2}, 20000);
+    std::mt19937_64 rng(31);
+    sampling_stats stats;
+    REQUIRE(sample_on_device(chain, tokens, free_where({0, 1, 1, 0}, 20000), params_of(sampler_kind::first_hit), rng, {},
+                             stats));
+    CHECK(stats.network_calls == 2);
+    CHECK(torch::all(tokens.select(1, 0) == 0).item<bool>());
+    CHECK(torch::all(tokens.select(1, 3) == 2).item<bool>());
+    std::vector<double> expected;
+    double z = 0;
+    for (int c = 0; c < 16; ++c) z += expected.emplace_back(chain.joint({0, c / 4, c % 4, 2}));
+    for (auto& e : expected) e /= z;
+    CHECK(chi_square(joint_counts(tokens, {1, 2}), expected) < chi_square_critical(15));
+  }
+  SECTION("ancestral, T = 1024 >> L: the joint of the chain") {
+    auto tokens = rows_of({4, 4, 4}, 10000);
+    std::mt19937_64 rng(32);
+    sampling_stats stats;
+    REQUIRE(sample_on_device(chain, tokens, free_where({1, 1, 1}, 10000), params_of(sampler_kind::ancestral, 1024), rng,
+                             {}, stats));
+    CHECK(chi_square(joint_counts(tokens, {0, 1, 2}), joint_of_three(chain)) < chi_square_critical(63));
+  }
+  SECTION("confidence fills every free position and nothing else") {
+    auto tokens = rows_of({4, 1, 4, 4, 4, 3, 4}, 50);
+    std::mt19937_64 rng(33);
+    sampling_stats stats;
+    REQUIRE(sample_on_device(chain, tokens, free_where({1, 0, 1, 1, 1, 0, 0}, 50), params_of(sampler_kind::confidence, 2),
+                             rng, {}, stats));
+    CHECK(stats.network_calls == 2);
+    CHECK(torch::all(tokens.narrow(1, 0, 5) < 4).item<bool>());
+    CHECK(torch::all(tokens.select(1, 6) == 4).item<bool>());  // not free: stays masked
+    CHECK(torch::all(tokens.select(1, 1) == 1).item<bool>());
+  }
+}
+
 TEST_CASE("float32 Gumbel draws lower the entropy of rare reveals; float64 draws do not", "[sampling][precision]") {
   // An ancestral step reveals a masked base with probability q = 1/(steps left): over 10^7..10^8 steps
   // q falls below what float32 Gumbel noise (capped near 16.64) can express. A sampling test would
