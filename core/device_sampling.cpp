@@ -64,18 +64,6 @@ status ancestral(device_run& r, int steps) {
   return {};
 }
 
-torch::Tensor confidence_of(const torch::Tensor& probs, confidence_measure measure) {
-  switch (measure) {
-    case confidence_measure::max_prob: return std::get<0>(probs.max(-1));
-    case confidence_measure::margin: {
-      auto top2 = std::get<0>(probs.topk(2, -1));
-      return top2.select(-1, 0) - top2.select(-1, 1);
-    }
-    case confidence_measure::entropy: return (probs * torch::log(probs.clamp_min(1e-300))).sum(-1);
-  }
-  return {};
-}
-
 // MaskGIT/LLaDA: the quota of each row is known from its initial count, so it is built on the host.
 status confidence(device_run& r, const sampler_params& params, const std::vector<std::int64_t>& initial) {
   const auto rows = r.tokens.size(0);
@@ -94,7 +82,7 @@ status confidence(device_run& r, const sampler_params& params, const std::vector
     if (total == 0) continue;
     auto [proposal, logits] = r.propose();
     auto probs = torch::softmax(logits.to(torch::kFloat64) / params.temperature, -1);
-    auto priority = confidence_of(probs, params.confidence).view(r.tokens.sizes());
+    auto priority = confidence_scores(probs, params.confidence).view(r.tokens.sizes());
     auto k = torch::from_blob(quota.data(), {rows}, torch::kInt32).to(r.tokens.device());
     r.commit(proposal, priority, k, unused);
     if (!r.report(static_cast<double>(i + 1) / params.steps)) return status::fail("cancelled");

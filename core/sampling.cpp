@@ -164,19 +164,22 @@ status ancestral(run_state& s) {
   return {};
 }
 
-// Confidence of each row of probabilities (N, 4): larger is more confident.
+}  // namespace
+
 torch::Tensor confidence_scores(const torch::Tensor& probs, confidence_measure measure) {
   switch (measure) {
     case confidence_measure::max_prob: return std::get<0>(probs.max(-1));
     case confidence_measure::margin: {
       auto top2 = std::get<0>(probs.topk(2, -1));
-      return top2.select(1, 0) - top2.select(1, 1);
+      return top2.select(-1, 0) - top2.select(-1, 1);
     }
     case confidence_measure::entropy:
       return (probs * torch::log(probs.clamp_min(1e-300))).sum(-1);  // -H: low entropy ranks first
   }
   return {};
 }
+
+namespace {
 
 // MaskGIT/LLaDA: every masked position gets a candidate base drawn from its distribution; the k most
 // confident candidates of each row are committed, the rest stay masked for the next step.

@@ -97,6 +97,9 @@ status sample(denoiser& net, torch::Tensor& tokens, const torch::Tensor& free, c
 status sample_on_device(denoiser& net, torch::Tensor& tokens, const torch::Tensor& free, const sampler_params& params,
                         std::mt19937_64& rng, const sampling_callback& callback, sampling_stats& stats);
 
+// Confidence of each row of probabilities (..., 4): larger is more confident.
+torch::Tensor confidence_scores(const torch::Tensor& probs, confidence_measure measure);
+
 // The number of positions a confidence step commits at step i (0-based) of T out of `masked` in all.
 std::int64_t reveal_count(reveal_schedule schedule, int step, int steps, std::int64_t masked);
 

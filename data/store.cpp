@@ -219,6 +219,14 @@ int store::migrated_from() const { return impl_->from_version; }
 
 namespace {
 
+// Steps a bound INSERT ... RETURNING id and reads the id of the row inserted or updated.
+status returned_id(statement& st, std::int64_t& id) {
+  bool row = false;
+  if (auto s = st.step(row); !s) return s;
+  id = st.column_int(0);
+  return st.run();
+}
+
 status upsert_model(sqlite3* db, const std::string& path, model_record& m) {
   statement st(db, path);
   if (auto s = st.prepare("INSERT INTO models (sha256, path, config) VALUES (?1, ?2, ?3) "
@@ -226,10 +234,7 @@ status upsert_model(sqlite3* db, const std::string& path, model_record& m) {
       !s)
     return s;
   st.bind(1, m.sha256).bind(2, m.path).bind(3, m.config);
-  bool row = false;
-  if (auto s = st.step(row); !s) return s;
-  m.id = st.column_int(0);
-  return st.run();
+  return returned_id(st, m.id);
 }
 
 status upsert_source(sqlite3* db, const std::string& path, source_record& src) {
@@ -239,10 +244,7 @@ status upsert_source(sqlite3* db, const std::string& path, source_record& src) {
       !s)
     return s;
   st.bind(1, src.path).bind(2, src.size).bind(3, src.sha256);
-  bool row = false;
-  if (auto s = st.step(row); !s) return s;
-  src.id = st.column_int(0);
-  return st.run();
+  return returned_id(st, src.id);
 }
 
 // -1 (unknown) is stored as NULL.
