@@ -465,7 +465,7 @@ void MainWindow::buildActions() {
     deviceActions_ << a;
     connect(a, &QAction::triggered, this, [this, device = QString(name)] {
       device_ = device;
-      loadModel(model_.path, device);
+      loadModel(modelRequested_, device);
     });
   }
 
@@ -518,7 +518,8 @@ void MainWindow::restoreSettings(const StudioOptions& options) {
 
 void MainWindow::saveSettings() const {
   QSettings settings;
-  if (!model_.path.isEmpty()) settings.setValue(QLatin1String(keyModel), model_.path);
+  // A model the user chose; the shipped default stays "the default" (empty), wherever it is installed.
+  if (model_.model) settings.setValue(QLatin1String(keyModel), modelRequested_);
   settings.setValue(QLatin1String(keyDevice), device_);
   settings.setValue(QLatin1String(keyStore), storePath_);
   const auto o = panel_->designOptions();
@@ -742,8 +743,7 @@ void MainWindow::updateSelectionBar() {
   selStart_->setValue(static_cast<int>(s.start + 1));
   selEnd_->setValue(static_cast<int>(s.end));
   for (auto* box : {selStart_, selEnd_}) box->blockSignals(false);
-  selLength_->setText(s.end > s.start ? tr("%1 bases, GC %2%")
-                                            .arg(s.end - s.start)
+  selLength_->setText(s.end > s.start ? tr("%n base(s), GC %1%", nullptr, static_cast<int>(s.end - s.start))
                                             .arg(100.0 * bio::gc_fraction(std::string_view(view_->sequence()).substr(
                                                              static_cast<std::size_t>(s.start), static_cast<std::size_t>(s.end - s.start))),
                                                  0, 'f', 1)
@@ -850,6 +850,7 @@ void MainWindow::updateHoles() {
 
 void MainWindow::loadModel(const QString& path, const QString& device) {
   device_ = device.isEmpty() ? QStringLiteral("auto") : device;
+  modelRequested_ = path;
   modelLabel_->setText(tr("loading model..."));
   panel_->setModelReady(false);
   modelJob_ = runner_->submit(tr("loading the model"), [path, d = device_](JobContext& context) { return loadModelJob(context, path, d); });

@@ -158,6 +158,7 @@ class MainWindow : public QMainWindow {
   bool confidenceWanted_ = false;
   StudioOptions options_;
   QString storePath_, device_;
+  QString modelRequested_;  // the checkpoint asked for; empty: the shipped default
   qint64 lastRunId_ = 0;
 
   Document document_;

@@ -250,8 +250,13 @@ void SequenceView::setPixelsPerBase(double ppb, double anchorX) {
   if (changed) Q_EMIT zoomChanged(pixelsPerBase_);
 }
 
-void SequenceView::zoomIn() { setPixelsPerBase(pixelsPerBase_ * 2.0); }
-void SequenceView::zoomOut() { setPixelsPerBase(pixelsPerBase_ / 2.0); }
+// Zooming by key or button keeps the caret in place when it is in view, else the centre.
+static double caretAnchor(const SequenceView& view, qint64 caret) {
+  const double x = view.xOfBase(static_cast<double>(caret));
+  return x >= view.dataLeft() && x < view.viewport()->width() ? x : -1.0;
+}
+void SequenceView::zoomIn() { setPixelsPerBase(pixelsPerBase_ * 2.0, caretAnchor(*this, caret_)); }
+void SequenceView::zoomOut() { setPixelsPerBase(pixelsPerBase_ / 2.0, caretAnchor(*this, caret_)); }
 void SequenceView::zoomToFit() {
   first_ = 0.0;
   setPixelsPerBase(fitPixelsPerBase(), labelWidth_);

@@ -8,6 +8,8 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
+#include <QRadioButton>
+#include <QSpinBox>
 #include <QSettings>
 #include <QSortFilterProxyModel>
 #include <QStandardPaths>
@@ -23,6 +25,7 @@
 #include "ui/design_panel.h"
 #include "ui/document.h"
 #include "ui/history_model.h"
+#include "ui/region_dialog.h"
 #include "ui/results_model.h"
 
 using namespace dnafill;
@@ -246,6 +249,38 @@ class TestModels : public QObject {
     // Edits: case ignored, bases beyond the reference all count.
     QCOMPARE(countEdits("ACGTacgt", 4, "ACGA"), std::int64_t(1));
     QCOMPARE(countEdits("ACGT", 2, "GTAA"), std::int64_t(2));
+  }
+
+  void regionDialog() {
+    const std::vector<std::pair<std::string, std::int64_t>> contigs = {{"chr1", 250000}, {"HLA-A*01:01", 3000}};
+    RegionDialog dialog(QStringLiteral("/data/x.fa.gz"), QStringLiteral("FASTA/FASTQ"), contigs);
+    // The first contig, its first 100 kb: a region the view and the model take at once.
+    QCOMPARE(dialog.region(), QStringLiteral("chr1:1-100000"));
+    auto* start = dialog.findChild<QSpinBox*>(QStringLiteral("startBox"));
+    auto* end = dialog.findChild<QSpinBox*>(QStringLiteral("endBox"));
+    QVERIFY(start && end);
+    QCOMPARE(end->maximum(), 250000);
+    start->setValue(1001);
+    end->setValue(2000);
+    QCOMPARE(dialog.region(), QStringLiteral("chr1:1001-2000"));
+    // A name holding ':' is braced, as samtools reads it; the range is bounded by the contig.
+    dialog.setRegion(QStringLiteral("HLA-A*01:01"), 10, 20);
+    QCOMPARE(dialog.region(), QStringLiteral("{HLA-A*01:01}:10-20"));
+    QCOMPARE(end->maximum(), 3000);
+    // Every record of the file.
+    auto* whole = dialog.findChildren<QRadioButton*>().last();
+    whole->setChecked(true);
+    QVERIFY(dialog.region().isEmpty());
+    // The region it gives reads through bio (parse_region) on a real indexed file.
+    FileProbe probe;
+    QVERIFY(probeFile(testData + "/lambda.fa.gz", probe).ok());
+    RegionDialog lambda(QStringLiteral("lambda.fa.gz"), QString::fromStdString(probe.format), probe.contigs);
+    lambda.setRegion(QString::fromStdString(probe.contigs[0].first), 11, 60);
+    Document doc;
+    auto s = readDocument(testData + "/lambda.fa.gz", lambda.region().toStdString(), {}, doc);
+    QVERIFY2(s.ok(), s.message().c_str());
+    QCOMPARE(doc.records.size(), std::size_t(1));
+    QCOMPARE(doc.records[0].bases.size(), std::size_t(50));
   }
 
   void designPanel() {
