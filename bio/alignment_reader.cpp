@@ -157,6 +157,21 @@ std::int64_t alignment_reader::contig_length(std::string_view name) const {
   return tid < 0 ? -1 : sam_hdr_tid2len(impl_->header.get(), tid);
 }
 
+std::vector<std::string> alignment_reader::contig_names() const {
+  std::vector<std::string> names;
+  if (!impl_->header) return names;
+  const int n = sam_hdr_nref(impl_->header.get());
+  for (int i = 0; i < n; ++i) names.emplace_back(sam_hdr_tid2name(impl_->header.get(), i));
+  return names;
+}
+
+bool alignment_reader::has_index() const {
+  // Kept for set_region: a CRAM index belongs to the open file, so it is loaded once.
+  impl& d = *impl_;
+  if (!d.index && d.fp) d.index.reset(sam_index_load3(d.fp.get(), d.path.c_str(), nullptr, HTS_IDX_SILENT_FAIL));
+  return d.index != nullptr;
+}
+
 status alignment_reader::set_region(std::string_view text) {
   impl& d = *impl_;
   if (!d.header || d.started) return status::fail(d.path + ": set_region needs an open file not yet read");
@@ -164,7 +179,7 @@ status alignment_reader::set_region(std::string_view text) {
   const auto lookup = [this](std::string_view name) { return contig_length(name); };
   if (status s = parse_region(text, lookup, r); !s) return status::fail(d.path + ": " + s.message());
   const int tid = sam_hdr_name2tid(d.header.get(), r.contig.c_str());
-  d.index.reset(sam_index_load3(d.fp.get(), d.path.c_str(), nullptr, HTS_IDX_SILENT_FAIL));
+  if (!d.index) d.index.reset(sam_index_load3(d.fp.get(), d.path.c_str(), nullptr, HTS_IDX_SILENT_FAIL));
   if (d.index) {
     d.iterator.reset(sam_itr_queryi(d.index.get(), tid, r.start, r.end));
     if (!d.iterator) return status::fail(d.path + ": cannot query region '" + std::string(text) + "' in the index");

@@ -5,6 +5,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "bio/fasta.h"
 #include "bio/region.h"
@@ -38,6 +39,10 @@ class alignment_reader {
 
   // Length of a reference sequence named in the header, -1 when there is none of that name.
   std::int64_t contig_length(std::string_view name) const;
+  // The header's reference sequences in header order (what a region may name).
+  std::vector<std::string> contig_names() const;
+  // Whether a .bai/.csi/.crai index is there, so a region is read without scanning the file.
+  bool has_index() const;
 
   // Restricts reading to the alignments overlapping a region, parsed against the header's contigs
   // (samtools rules). Uses the .bai/.csi/.crai index when there is one; otherwise reads the whole

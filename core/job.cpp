@@ -42,12 +42,15 @@ std::string item_name(const job_item& item) {
 }
 
 struct job_state {
-  job_state(const mdm_model& m, const design_options& o, data::design_sink& s, const job_callback& p)
-      : model(m), options(o), sink(s), progress(p) {}
+  job_state(const mdm_model& m, const design_options& o, data::design_sink& s, const job_callback& p,
+            const std::atomic<bool>* stop)
+      : model(m), options(o), sink(s), progress(p), stop_now(stop) {}
   const mdm_model& model;
   const design_options& options;
   data::design_sink& sink;
   const job_callback& progress;
+  const std::atomic<bool>* stop_now;  // stops the item in hand too (may be null)
+  bool stopped() const { return stop_now && stop_now->load(); }
   std::int64_t run_id = 0;  // as the sinks recorded it (0: not recorded)
   job_progress now;
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
@@ -79,7 +82,7 @@ status run_item(job_state& j, const job_item& item) {
   const infill_request request{item.record, encode(item.bases), item.holes};
   auto windows = [&](const design_event& e) {
     j.report(static_cast<double>(e.windows_done) / std::max<std::int64_t>(1, e.windows));
-    return true;
+    return !j.stopped();
   };
   std::vector<design> designs;
   if (auto s = infill(j.model, request, options, designs, windows); !s) return status::fail(item_name(item) + ": " + s.message());
@@ -134,9 +137,9 @@ status describe_run(const mdm_model& model, const std::string& kind, const desig
 
 status run_job(const mdm_model& model, item_source& items, const design_options& options, const data::run_record& run,
                data::design_sink& sink, const std::atomic<bool>* cancel, const job_callback& progress,
-               job_summary& summary) {
+               job_summary& summary, const std::atomic<bool>* stop_now) {
   summary = {};
-  job_state j(model, options, sink, progress);
+  job_state j(model, options, sink, progress, stop_now);
   j.now.totals = items.totals();
   data::run_record planned = run;
   planned.items_total = j.now.totals.items;
@@ -147,8 +150,14 @@ status run_job(const mdm_model& model, item_source& items, const design_options&
   job_item item;
   // The flag is read after next(): a Ctrl-C during the last item leaves nothing to cancel.
   while (result && items.next(item)) {
-    if ((cancelled = cancel && cancel->load())) break;
+    if ((cancelled = (cancel && cancel->load()) || j.stopped())) break;
     result = run_item(j, item);
+    // An item stopped half-way is dropped: the run ends cancelled, not failed.
+    if (!result && j.stopped()) {
+      result = {};
+      cancelled = true;
+      break;
+    }
   }
   if (result && !cancelled) result = items.error();
   if (result && !cancelled) j.now.record_index = j.now.totals.records;

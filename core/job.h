@@ -83,11 +83,13 @@ status describe_run(const mdm_model& model, const std::string& kind, const desig
 
 // Designs every item of `items` in order and puts each item's K designs into `sink` as one item.
 // Items the sink already holds are skipped (a resumed run). Between items, a set `*cancel` stops
-// the job: the item in hand is finished first. The sink is started and always finished, with the
-// outcome in `summary`. Returns ok when the run is done or cancelled, the error when it failed.
+// the job: the item in hand is finished first. A set `*stop_now` (the GUI's Cancel) also stops the
+// item in hand at its next network call; that item's designs are dropped, what was put stays. The
+// sink is started and always finished, with the outcome in `summary`. Returns ok when the run is
+// done or cancelled, the error when it failed.
 status run_job(const mdm_model& model, item_source& items, const design_options& options, const data::run_record& run,
                data::design_sink& sink, const std::atomic<bool>* cancel, const job_callback& progress,
-               job_summary& summary);
+               job_summary& summary, const std::atomic<bool>* stop_now = nullptr);
 
 // The store's record of a design of `item`: the region from the first to the last hole, in record
 // coordinates, its bases as designed (in the case of the original there, the original elsewhere).

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <map>
 
 #include "core/design.h"
@@ -162,6 +163,98 @@ status score_holes(const mdm_model& model, const std::vector<std::vector<token>>
       return status::fail("cancelled");
   }
   if (result.bases == 0) return status::fail("nothing to score: the masked bases are all N");
+  return {};
+}
+
+
+status confidence_options::validate(const model_config& config) const {
+  if (window < 0 || window > config.context_length)
+    return status::fail("confidence window: must be in 1.." + std::to_string(config.context_length) +
+                        " (the model's context length), got " + std::to_string(window));
+  if (stride < 1) return status::fail("confidence stride: must be >= 1, got " + std::to_string(stride));
+  if (batch_rows < 1) return status::fail("confidence batch rows: must be >= 1, got " + std::to_string(batch_rows));
+  return {};
+}
+
+namespace {
+
+// Windows of `width` over [0, n) every width/2 (the last one flush with the end), and the part of each
+// that it scores: the bases nearer to its centre than to any other window's.
+std::vector<block_plan> confidence_windows(std::int64_t n, std::int64_t width) {
+  std::vector<std::int64_t> starts;
+  const std::int64_t step = std::max<std::int64_t>(1, width / 2);
+  for (std::int64_t s = 0;; s += step) {
+    if (s + width >= n) {
+      starts.push_back(std::max<std::int64_t>(0, n - width));
+      break;
+    }
+    starts.push_back(s);
+  }
+  std::vector<block_plan> windows;
+  for (std::size_t k = 0; k < starts.size(); ++k) {
+    // Boundaries halfway between neighbouring centres (all windows are `width` wide).
+    const auto from = k == 0 ? 0 : (starts[k - 1] + starts[k] + width) / 2;
+    const auto to = k + 1 == starts.size() ? n : (starts[k] + starts[k + 1] + width) / 2;
+    if (to > from) windows.push_back({starts[k], std::min(n, starts[k] + width), from, to});
+  }
+  return windows;
+}
+
+// One masked row: window `w` with the positions of residue `r` masked.
+struct confidence_row {
+  std::size_t window;
+  int residue;
+};
+
+}  // namespace
+
+status base_confidence(const mdm_model& model, const std::vector<token>& tokens, const confidence_options& options,
+                       std::vector<double>& out, const score_progress& progress) {
+  if (auto s = options.validate(model.config()); !s) return s;
+  const auto n = static_cast<std::int64_t>(tokens.size());
+  out.assign(tokens.size(), std::numeric_limits<double>::quiet_NaN());
+  if (n == 0) return {};
+  const std::int64_t width = std::min<std::int64_t>(n, options.window > 0 ? options.window : model.config().context_length);
+  const auto windows = confidence_windows(n, width);
+  const int stride = static_cast<int>(std::min<std::int64_t>(options.stride, width));
+  // Only rows that score at least one base are run.
+  std::vector<confidence_row> rows;
+  for (std::size_t w = 0; w < windows.size(); ++w)
+    for (int r = 0; r < stride; ++r) {
+      bool any = false;
+      for (auto i = windows[w].commit_start + ((r - windows[w].commit_start % stride) % stride + stride) % stride;
+           i < windows[w].commit_end && !any; i += stride)
+        any = is_base(tokens[static_cast<std::size_t>(i)]);
+      if (any) rows.push_back({w, r});
+    }
+  torch::NoGradGuard no_grad;
+  auto net = model.impl_->net;
+  net->eval();
+  const auto total = static_cast<std::int64_t>(rows.size());
+  for (std::int64_t first = 0; first < total; first += options.batch_rows) {
+    const auto count = std::min<std::int64_t>(options.batch_rows, total - first);
+    auto input = torch::empty({count, width}, torch::kInt64);
+    auto a = input.accessor<std::int64_t, 2>();
+    for (std::int64_t b = 0; b < count; ++b) {
+      const auto& row = rows[static_cast<std::size_t>(first + b)];
+      const auto start = windows[row.window].window_start;
+      for (std::int64_t i = 0; i < width; ++i) {
+        const auto t = tokens[static_cast<std::size_t>(start + i)];
+        a[b][i] = (start + i) % stride == row.residue ? mask_token : t;
+      }
+    }
+    auto probs = torch::softmax(net->forward(input.to(net->device())).to(torch::kFloat64), -1).cpu();
+    auto p = probs.accessor<double, 3>();
+    for (std::int64_t b = 0; b < count; ++b) {
+      const auto& row = rows[static_cast<std::size_t>(first + b)];
+      const auto& win = windows[row.window];
+      for (auto i = win.commit_start; i < win.commit_end; ++i) {
+        const auto t = tokens[static_cast<std::size_t>(i)];
+        if (i % stride == row.residue && is_base(t)) out[static_cast<std::size_t>(i)] = p[b][i - win.window_start][t];
+      }
+    }
+    if (progress && !progress(first + count, total)) return status::fail("cancelled");
+  }
   return {};
 }
 

@@ -55,3 +55,25 @@ status score_holes(const mdm_model& model, const std::vector<std::vector<token>>
                    score_result& result, const score_progress& progress = {});
 
 }  // namespace dnafill::core
+
+namespace dnafill::core {
+
+// Per-base confidence: the model's probability of each shown base given the rest (what the GUI's
+// confidence track draws).
+struct confidence_options {
+  int window = 0;       // tokens per network call; 0 = the model's context length
+  int stride = 16;      // positions i with i % stride == r are masked together, one row per r: a base is
+                        // scored with 1/stride of its window masked (stride >= window: exactly one)
+  int batch_rows = 32;  // rows per forward pass
+
+  status validate(const model_config& config) const;  // names the bad field (window, stride)
+};
+
+// out[i] = p_theta(x_i | the rest) for every base of `tokens`, NaN where the token is MASK (N). A
+// sequence longer than the window is read in windows that overlap by half; each base is scored in the
+// window whose centre is nearest, so it sees both flanks. Costs stride rows per half window
+// (2 * stride * n / window rows of `window` tokens in all). `progress` as for score_sequences (rows).
+status base_confidence(const mdm_model& model, const std::vector<token>& tokens, const confidence_options& options,
+                       std::vector<double>& out, const score_progress& progress = {});
+
+}  // namespace dnafill::core

@@ -11,6 +11,11 @@ packages=(
   libsqlite3-dev                      # the store
   libcli11-dev nlohmann-json3-dev     # command line, JSON
   catch2                              # tests
+  qt6-base-dev qt6-base-dev-tools     # dnafill-studio: Qt 6 Widgets, Concurrent, Test (moc, rcc)
+  libqt6svg6 fonts-dejavu-core        # its SVG icon, and a font for offscreen and Xvfb rendering
+  xvfb xauth                          # scripts/screenshot.sh: the studio on a virtual display
+  dpkg-dev file                       # CPack DEB: dpkg-shlibdeps finds the package's dependencies
+  desktop-file-utils appstream        # the package test validates the .desktop file and the metainfo
 )
 
 missing=()

@@ -177,6 +177,28 @@ TEST_CASE("region queries use the index, or filter when there is none", "[bio][a
   CHECK(s.message().find("END 10 is before START 20") != std::string::npos);
 }
 
+TEST_CASE("the header's contigs, and whether an index is there (the region chooser)", "[bio][alignment]") {
+  for (const auto* name : {"lambda_reads.bam", "lambda_reads.cram", "lambda_reads.sam"}) {
+    INFO(name);
+    alignment_reader reader;
+    REQUIRE(reader.open(test::data_file(name)).ok());
+    CHECK(reader.contig_names() == std::vector<std::string>{lambda});
+    CHECK(reader.contig_length(lambda) == 48502);
+    CHECK(reader.has_index() == (std::string(name) != "lambda_reads.sam"));
+  }
+  // The index has_index loaded serves set_region afterwards (a CRAM index belongs to its open file).
+  alignment_reader reader;
+  REQUIRE(reader.open(test::data_file("lambda_reads.cram")).ok());
+  REQUIRE(reader.has_index());
+  REQUIRE(reader.set_region(lambda + ":1-2000").ok());
+  sequence_record record;
+  std::size_t reads = 0;
+  while (reader.next(record)) ++reads;
+  CHECK(reader.error().ok());
+  CHECK(reads == read_alignments(test::data_file("lambda_reads.cram"), {}, lambda + ":1-2000").size());
+  CHECK(reads > 0);
+}
+
 TEST_CASE("sequence_source detects the format and serves regions of each", "[bio][source]") {
   const auto read_source = [](const std::string& path, const std::string& region_text, dnafill::status& error) {
     sequence_source source;

@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "core/design.h"
+#include "core/job.h"
 #include "core/model_internal.h"
 #include "core/scoring.h"
 
@@ -172,4 +173,103 @@ TEST_CASE("scoring only a hole: uniform logits give exactly 2.0 bits/base over t
   CHECK(hole.bases == 49);
   CHECK(hole.bits_per_base() != Approx(whole.bits_per_base()).epsilon(1e-3));
   CHECK(!score_holes(context_model, {tokens}, {{{550, 700}}}, options, hole));  // outside the sequence
+}
+
+namespace {
+
+// p(x_i | the rest) with position i alone masked, in the window [start, start + width): by hand.
+double single_masked_probability(const mdm_model& model, const std::vector<token>& tokens, std::int64_t start,
+                                 std::int64_t width, std::int64_t i) {
+  torch::NoGradGuard no_grad;
+  auto input = torch::empty({1, width}, torch::kInt64);
+  for (std::int64_t k = 0; k < width; ++k) input[0][k] = static_cast<std::int64_t>(tokens[start + k]);
+  input[0][i - start] = static_cast<std::int64_t>(mask_token);
+  auto probs = torch::softmax(model.impl_->net->forward(input).to(torch::kFloat64), -1);
+  return probs[0][i - start][tokens[i]].item<double>();
+}
+
+}  // namespace
+
+TEST_CASE("base confidence: uniform logits give exactly 1/4, N gives NaN", "[scoring][confidence]") {
+  const auto model = tiny_model(false);
+  auto tokens = random_tokens(300, 5);  // longer than the tiny context (256): two windows
+  tokens[10] = tokens[11] = mask_token;
+  std::vector<double> p;
+  REQUIRE(base_confidence(model, tokens, {}, p));
+  REQUIRE(p.size() == tokens.size());
+  for (std::size_t i = 0; i < p.size(); ++i) {
+    if (i == 10 || i == 11) CHECK(std::isnan(p[i]));
+    else CHECK(p[i] == Approx(0.25).margin(1e-12));
+  }
+}
+
+TEST_CASE("base confidence: one masked position per row is p(x_i | rest) in the nearest-centred window",
+          "[scoring][confidence]") {
+  const auto model = tiny_model(true);
+  const auto tokens = random_tokens(600, 6);
+  confidence_options options;
+  options.stride = 1000;  // above the window: every row masks exactly one position
+  std::vector<double> p;
+  REQUIRE(base_confidence(model, tokens, options, p));
+  // Windows of 256 every 128, the last flush with the end: starts 0, 128, 256, 344.
+  const std::vector<std::int64_t> starts = {0, 128, 256, 344};
+  for (std::int64_t i = 0; i < 600; i += 7) {
+    double best = 1e9;
+    std::vector<std::int64_t> nearest;
+    for (auto s : starts) {
+      const double d = std::abs(static_cast<double>(i) - (s + 128));
+      if (d < best - 1e-9) nearest = {s}, best = d;
+      else if (std::abs(d - best) < 1e-9) nearest.push_back(s);
+    }
+    bool matched = false;  // a base halfway between two centres may belong to either
+    for (auto s : nearest) matched |= std::abs(p[i] - single_masked_probability(model, tokens, s, 256, i)) < 1e-6;
+    CHECK(matched);
+  }
+  // The default spaced masks: probabilities of the shown base, in (0, 1), one per base.
+  std::vector<double> spaced;
+  REQUIRE(base_confidence(model, tokens, {}, spaced));
+  for (double x : spaced) CHECK((x > 0.0 && x < 1.0));
+  confidence_options bad;
+  bad.stride = 0;
+  CHECK(!base_confidence(model, tokens, bad, spaced));
+  bad = {};
+  bad.window = 100000;
+  CHECK(!base_confidence(model, tokens, bad, spaced));
+}
+
+TEST_CASE("run_job: stop_now stops the item in hand, the run ends cancelled, what was put stays",
+          "[design][job]") {
+  const auto model = tiny_model(true);
+  const std::string bases(2000, 'N');  // two items of 1,000 masked bases: several windows each
+  std::vector<job_item> list;
+  for (std::int64_t r = 0; r < 2; ++r) list.push_back({{r, 0}, "rec" + std::to_string(r), bases, 0, {{0, 2000}}, 7});
+  auto options = fast_options(1);
+  options.score_draws = 0;
+  dnafill::data::run_record run;
+  run.kind = "generate";
+
+  // Stopped in the second item, after a window of it: the first item is kept, the second dropped.
+  std::atomic<bool> stop{false};
+  item_list items(list, 2, 1);
+  dnafill::data::memory_sink sink;
+  job_summary summary;
+  auto progress = [&](const job_progress& p) {
+    if (p.items_done == 1 && p.item_fraction > 0.0) stop = true;
+  };
+  REQUIRE(run_job(model, items, options, run, sink, nullptr, progress, summary, &stop));
+  CHECK(summary.status == dnafill::data::run_status::cancelled);
+  CHECK(summary.progress.items_done == 1);
+  REQUIRE(sink.designs.size() == 1);
+  CHECK(sink.designs[0].record == "rec0");
+
+  // Without stop_now, the between-items flag finishes the item in hand first (the CLI's Ctrl-C).
+  std::atomic<bool> cancel{false};
+  item_list again(list, 2, 1);
+  dnafill::data::memory_sink kept;
+  auto late = [&](const job_progress& p) {
+    if (p.items_done == 0 && p.item_fraction > 0.0) cancel = true;
+  };
+  REQUIRE(run_job(model, again, options, run, kept, &cancel, late, summary));
+  CHECK(summary.status == dnafill::data::run_status::cancelled);
+  CHECK(kept.designs.size() == 1);
 }

@@ -1,0 +1,77 @@
+// dnafill-studio: the thin main of the Qt desktop app (the classes live in ui/).
+#include <QApplication>
+#include <QCommandLineParser>
+#include <QIcon>
+#include <QTimer>
+
+#include "core/runtime.h"
+#include "ui/main_window.h"
+#include "ui/studio_script.h"
+
+int main(int argc, char** argv) {
+  dnafill::core::keep_allocations_in_heap();
+  QApplication app(argc, argv);
+  QApplication::setOrganizationName(QStringLiteral("dnafill"));
+  QApplication::setApplicationName(QStringLiteral("dnafill-studio"));
+  QApplication::setApplicationVersion(QStringLiteral(DNAFILL_VERSION));
+  QApplication::setDesktopFileName(QStringLiteral("org.dnafill.Studio"));
+  QApplication::setWindowIcon(QIcon(QStringLiteral(":/dnafill/studio.svg")));
+
+  QCommandLineParser parser;
+  parser.setApplicationDescription(QStringLiteral("Design DNA with a masked diffusion model: the desktop app."));
+  parser.addHelpOption();
+  parser.addVersionOption();
+  parser.addPositionalArgument(QStringLiteral("file"), QStringLiteral("A FASTA/FASTQ/SAM/BAM/CRAM file to open"), QStringLiteral("[file]"));
+  const QCommandLineOption model({QStringLiteral("m"), QStringLiteral("model")}, QStringLiteral("Checkpoint to load (default: the last one, else the shipped model)"), QStringLiteral("path"));
+  const QCommandLineOption device(QStringLiteral("device"), QStringLiteral("cpu, cuda or auto"), QStringLiteral("device"));
+  const QCommandLineOption db(QStringLiteral("db"), QStringLiteral("The SQLite store of runs and designs"), QStringLiteral("path"));
+  const QCommandLineOption threads(QStringLiteral("threads"), QStringLiteral("Compute threads (default: all cores)"), QStringLiteral("n"), QStringLiteral("0"));
+  const QCommandLineOption region(QStringLiteral("region"), QStringLiteral("Open only this region of the file (NAME:START-END)"), QStringLiteral("region"));
+  const QCommandLineOption record(QStringLiteral("record"), QStringLiteral("Show this record (1-based)"), QStringLiteral("n"), QStringLiteral("1"));
+  const QCommandLineOption select(QStringLiteral("select"), QStringLiteral("Select bases START-END (1-based inclusive)"), QStringLiteral("range"));
+  const QCommandLineOption mask(QStringLiteral("mask"), QStringLiteral("Mask the selection, lowercase or N"), QStringLiteral("what"));
+  const QCommandLineOption generate(QStringLiteral("generate"), QStringLiteral("Generate once the file and the model are there"));
+  const QCommandLineOption variant(QStringLiteral("show-variant"), QStringLiteral("The variant to show after generating"), QStringLiteral("n"), QStringLiteral("1"));
+  const QCommandLineOption screenshot(QStringLiteral("screenshot"), QStringLiteral("Save a PNG of the window when done, then quit"), QStringLiteral("png"));
+  const QCommandLineOption size(QStringLiteral("size"), QStringLiteral("Window size WIDTHxHEIGHT"), QStringLiteral("size"));
+  const QCommandLineOption quit(QStringLiteral("quit"), QStringLiteral("Quit when the steps above are done"));
+  const QCommandLineOption fresh(QStringLiteral("no-restore"), QStringLiteral("Do not restore the last window layout"));
+  for (const auto& option : {model, device, db, threads, region, record, select, mask, generate, variant, screenshot, size, quit, fresh})
+    parser.addOption(option);
+  parser.process(app);
+
+  dnafill::core::set_threads(parser.value(threads).toInt());
+  dnafill::ui::StudioOptions options;
+  options.modelPath = parser.value(model);
+  options.device = parser.value(device);
+  options.storePath = parser.value(db);
+  options.restoreWindow = !parser.isSet(fresh) && !parser.isSet(screenshot);
+  dnafill::ui::MainWindow window(options);
+  if (parser.isSet(size)) {
+    const auto parts = parser.value(size).split(QLatin1Char('x'));
+    if (parts.size() == 2) window.resize(parts[0].toInt(), parts[1].toInt());
+  }
+  window.show();
+
+  dnafill::ui::ScriptOptions script;
+  script.open = parser.positionalArguments().value(0);
+  script.region = parser.value(region);
+  script.record = std::max(0, parser.value(record).toInt() - 1);
+  script.select = parser.value(select);
+  script.mask = parser.value(mask);
+  script.generate = parser.isSet(generate);
+  script.showVariant = parser.value(variant).toInt();
+  script.screenshot = parser.value(screenshot);
+  script.quit = parser.isSet(quit);
+  const bool scripted = script.generate || !script.screenshot.isEmpty() || script.quit;
+  dnafill::ui::StudioScript runner(&window, script);
+  QObject::connect(&runner, &dnafill::ui::StudioScript::finished, &app, [](int code) { QApplication::exit(code); });
+  if (scripted) {
+    QTimer::singleShot(0, &runner, &dnafill::ui::StudioScript::start);
+  } else if (!script.open.isEmpty()) {
+    // A person opening a file from the shell gets the region chooser for an indexed file.
+    if (script.region.isEmpty()) window.openFile(script.open);
+    else window.openFileRegion(script.open, script.region);
+  }
+  return QApplication::exec();
+}

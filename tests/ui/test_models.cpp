@@ -1,0 +1,380 @@
+// Qt tests of ui/ without a model: the results and history models over a store written here (under
+// QAbstractItemModelTester), documents (reading, probing indexed files, holes, edits), and the
+// design panel (sampler options, constraint presets, enzyme completion, constraints shown disabled).
+#include <QAbstractItemModelTester>
+#include <QComboBox>
+#include <QCompleter>
+#include <QDir>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QRadioButton>
+#include <QSpinBox>
+#include <QSettings>
+#include <QSortFilterProxyModel>
+#include <QStandardPaths>
+#include <QStringListModel>
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <cmath>
+
+#include "bio/enzymes.h"
+#include "data/store.h"
+#include "ui/constraint_settings.h"
+#include "ui/design_panel.h"
+#include "ui/document.h"
+#include "ui/history_model.h"
+#include "ui/region_dialog.h"
+#include "ui/results_model.h"
+
+using namespace dnafill;
+using namespace dnafill::ui;
+
+namespace {
+
+const std::string testData = DNAFILL_TEST_DATA;
+
+data::run_record aRun(const std::string& kind, const std::string& key) {
+  data::run_record r;
+  r.kind = kind;
+  r.parameters = R"({"num":2,"seed":1})";
+  r.seed = 1;
+  r.resume_key = key;
+  r.model = {0, std::string(64, 'a'), "/models/tiny.safetensors", R"({"preset":"tiny"})"};
+  r.source = data::source_record{0, "/data/in.fa", 100, std::string(64, 'b')};
+  r.items_total = 1;
+  r.designs_total = 2;
+  return r;
+}
+
+// Two variants of region [4, 8) of record "chr0": the first changes 2 bases of ACGTACGTAC, the second none.
+data::item_designs anItem(std::int64_t runId) {
+  data::item_designs item{{0, 0}, {}};
+  const char* seqs[] = {"AGGT", "ACGT"};
+  for (int v = 1; v <= 2; ++v) {
+    data::design_record d;
+    d.run_id = runId;
+    d.record = "chr0";
+    d.variant = v;
+    d.region_start = 4;
+    d.region_end = 8;
+    d.sequence = seqs[v - 1];
+    d.designed_bases = 4;
+    d.gc = v == 1 ? 0.75 : 0.5;
+    d.bits_per_base = v == 1 ? 1.5 : std::nan("");
+    item.designs.push_back(d);
+  }
+  return item;
+}
+
+}  // namespace
+
+class TestModels : public QObject {
+  Q_OBJECT
+ private Q_SLOTS:
+  void initTestCase() {
+    QStandardPaths::setTestModeEnabled(true);
+    QVERIFY(dir_.isValid());
+  }
+
+  void resultsModel() {
+    const QString path = dir_.filePath(QStringLiteral("results.sqlite"));
+    ResultsModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    model.setStorePath(path);
+    QString error;
+    QVERIFY(!model.showRun(1, &error));  // no store yet: empty, with a reason
+    QVERIFY(error.contains(QStringLiteral("no store")));
+    QCOMPARE(model.rowCount(), 0);
+
+    data::store db;
+    QVERIFY(db.open(path.toStdString()).ok());
+    auto run = aRun("infill", "k1");
+    bool resumed = false;
+    QVERIFY(db.begin_run(run, false, resumed).ok());
+    QVERIFY(db.add_item(run.id, anItem(run.id)).ok());
+    QVERIFY(db.finish_run(run.id, data::run_status::done, "").ok());
+
+    // Read while the writer still holds the store (WAL): the GUI reads while a batch writes.
+    QVERIFY2(model.showRun(run.id, &error), qPrintable(error));
+    QCOMPARE(model.rowCount(), 2);
+    QCOMPARE(model.columnCount(), int(ResultsModel::ColumnCount));
+    auto at = [&](int row, int column, int role = Qt::DisplayRole) { return model.index(row, column).data(role); };
+    QCOMPARE(at(0, ResultsModel::VariantColumn).toInt(), 1);
+    QCOMPARE(at(0, ResultsModel::RegionColumn).toString(), QStringLiteral("5-8"));  // 1-based inclusive
+    QCOMPARE(at(0, ResultsModel::BitsColumn).toString(), QStringLiteral("1.500"));
+    QCOMPARE(at(1, ResultsModel::BitsColumn).toString(), QStringLiteral("-"));  // not scored
+    QVERIFY(!at(1, 0, ResultsModel::BitsPerBaseRole).isValid());
+    QCOMPARE(at(0, ResultsModel::GcColumn).toString(), QStringLiteral("75.0"));
+    QCOMPARE(at(0, ResultsModel::ConstraintsColumn).toString(), QStringLiteral("ok"));
+    QCOMPARE(at(0, 0, ResultsModel::SequenceRole).toString(), QStringLiteral("AGGT"));
+    QCOMPARE(at(0, 0, ResultsModel::RegionStartRole).toLongLong(), 4);
+    QCOMPARE(at(0, ResultsModel::EditsColumn).toString(), QStringLiteral("-"));  // no original known
+
+    // Edits against the original: ACGT ACGT AC, region 4..8 = ACGT; AGGT differs in 1 base (C->G).
+    const std::string original = "ACGTACGTAC";
+    model.setOriginalLookup([&](const data::design_record& d) { return d.record == "chr0" ? &original : nullptr; });
+    QCOMPARE(at(0, ResultsModel::EditsColumn).toInt(), 1);
+    QCOMPARE(at(1, ResultsModel::EditsColumn).toInt(), 0);
+
+    // Sorting by bits/base through a proxy with the sort role: unscored last.
+    QSortFilterProxyModel proxy;
+    proxy.setSourceModel(&model);
+    proxy.setSortRole(ResultsModel::SortRole);
+    proxy.sort(ResultsModel::BitsColumn, Qt::AscendingOrder);
+    QCOMPARE(proxy.index(0, ResultsModel::VariantColumn).data().toInt(), 1);
+    QCOMPARE(model.roleNames().value(ResultsModel::SequenceRole), QByteArray("sequence"));
+
+    // A second item of the same run appears on refresh.
+    data::item_designs second = anItem(run.id);
+    second.key = {0, 1};
+    for (auto& d : second.designs) d.region_index = 1;
+    QVERIFY(db.add_item(run.id, second).ok());
+    QVERIFY(model.refresh(&error));
+    QCOMPARE(model.rowCount(), 4);
+    QVERIFY(model.showRun(0));
+    QCOMPARE(model.rowCount(), 0);
+  }
+
+  void historyModel() {
+    const QString path = dir_.filePath(QStringLiteral("history.sqlite"));
+    HistoryModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    model.setStorePath(path);
+    QVERIFY(model.refresh());  // a missing store is an empty history
+    QCOMPARE(model.rowCount(), 0);
+    data::store db;
+    QVERIFY(db.open(path.toStdString()).ok());
+    bool resumed = false;
+    auto first = aRun("infill", "k1");
+    QVERIFY(db.begin_run(first, false, resumed).ok());
+    QVERIFY(db.add_item(first.id, anItem(first.id)).ok());
+    QVERIFY(db.finish_run(first.id, data::run_status::done, "").ok());
+    auto second = aRun("batch", "k2");
+    second.items_total = 3;
+    second.designs_total = 6;
+    QVERIFY(db.begin_run(second, false, resumed).ok());
+    QVERIFY(db.finish_run(second.id, data::run_status::cancelled, "cancelled by the user").ok());
+    QVERIFY(model.refresh());
+    QCOMPARE(model.rowCount(), 2);
+    // Newest first.
+    QCOMPARE(model.index(0, HistoryModel::RunColumn).data().toLongLong(), second.id);
+    QCOMPARE(model.index(0, HistoryModel::KindColumn).data().toString(), QStringLiteral("batch"));
+    QCOMPARE(model.index(0, HistoryModel::StatusColumn).data().toString(), QStringLiteral("cancelled"));
+    QCOMPARE(model.index(0, HistoryModel::DesignsColumn).data().toString(), QStringLiteral("0/6"));
+    QCOMPARE(model.index(1, HistoryModel::DesignsColumn).data().toString(), QStringLiteral("2/2"));
+    QCOMPARE(model.index(1, HistoryModel::InputColumn).data().toString(), QStringLiteral("in.fa"));
+    QCOMPARE(model.index(0, 0).data(HistoryModel::ErrorRole).toString(), QStringLiteral("cancelled by the user"));
+    QCOMPARE(model.index(1, 0).data(HistoryModel::SourcePathRole).toString(), QStringLiteral("/data/in.fa"));
+    QCOMPARE(model.rowOfRun(first.id), 1);
+    QCOMPARE(model.rowOfRun(99), -1);
+    // Not a store: an error, and an empty history.
+    const QString bogus = dir_.filePath(QStringLiteral("not_a_store.sqlite"));
+    QFile f(bogus);
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    f.write("this is not SQLite, not at all, but long enough to look like a header....................");
+    f.close();
+    model.setStorePath(bogus);
+    QString error;
+    QVERIFY(!model.refresh(&error));
+    QVERIFY(!error.isEmpty());
+    QCOMPARE(model.rowCount(), 0);
+  }
+
+  void documents() {
+    Document doc;
+    QVERIFY(readDocument(testData + "/cli/design.fa", "", {}, doc).ok());
+    QCOMPARE(doc.records.size(), std::size_t(2));
+    QCOMPARE(doc.records[0].name, std::string("chrA"));
+    QCOMPARE(doc.records[0].bases.size(), std::size_t(600));
+    QCOMPARE(doc.format, std::string("FASTA/FASTQ"));
+    // Limits: the first record only, flagged; too many bases refused with a way out.
+    ReadLimits one;
+    one.maxRecords = 1;
+    QVERIFY(readDocument(testData + "/cli/design.fa", "", one, doc).ok());
+    QCOMPARE(doc.records.size(), std::size_t(1));
+    QVERIFY(doc.truncated);
+    ReadLimits small;
+    small.maxBases = 100;
+    auto s = readDocument(testData + "/cli/design.fa", "", small, doc);
+    QVERIFY(!s.ok());
+    QVERIFY(QString::fromStdString(s.message()).contains(QStringLiteral("region")));
+    // Bad files: the message names the file.
+    s = readDocument(testData + "/bad/non_iupac_letter.fa", "", {}, doc);
+    QVERIFY(!s.ok());
+    QVERIFY(QString::fromStdString(s.message()).contains(QStringLiteral("non_iupac_letter.fa")));
+    QVERIFY(!readDocument(testData + "/missing.fa", "", {}, doc).ok());
+    QVERIFY(!readDocument(testData + "/bad/variants.vcf", "", {}, doc).ok());
+
+    // Probing: an indexed bgzipped FASTA and an indexed BAM offer their contigs; a plain FASTA does not.
+    FileProbe probe;
+    QVERIFY(probeFile(testData + "/lambda.fa.gz", probe).ok());
+    QVERIFY(probe.indexed);
+    QCOMPARE(probe.contigs.size(), std::size_t(1));
+    QVERIFY(probe.contigs[0].second > 40000);  // lambda phage, 48,502 bp
+    QVERIFY(probeFile(testData + "/lambda_reads.bam", probe).ok());
+    QCOMPARE(probe.format, std::string("BAM"));
+    QVERIFY(probe.indexed);
+    QVERIFY(!probe.contigs.empty());
+    QVERIFY(probeFile(testData + "/lambda_reads.sam", probe).ok());
+    QVERIFY(!probe.indexed);
+    QVERIFY(probeFile(testData + "/cli/design.fa", probe).ok());
+    QVERIFY(!probe.indexed);
+    QVERIFY(!QFileInfo::exists(QString::fromStdString(testData + "/cli/design.fa.fai")));  // never written beside it
+    QVERIFY(!readDocument(testData + "/bad/random_bytes.bin", "", {}, doc).ok());
+    // A region of an indexed file: one record of exactly that many bases.
+    QVERIFY(probeFile(testData + "/lambda.fa.gz", probe).ok());
+    QVERIFY(readDocument(testData + "/lambda.fa.gz", probe.contigs[0].first + ":101-350", {}, doc).ok());
+    QCOMPARE(doc.records.size(), std::size_t(1));
+    QCOMPARE(doc.records[0].bases.size(), std::size_t(250));
+    // The reads of a BAM overlapping a region.
+    QVERIFY(probeFile(testData + "/lambda_reads.bam", probe).ok());
+    QVERIFY(readDocument(testData + "/lambda_reads.bam", probe.contigs[0].first + ":1-2000", {}, doc).ok());
+    QVERIFY(!doc.records.empty());
+
+    // Holes: merged when added, cut when removed.
+    std::vector<bio::interval> masks;
+    masks = withHole(masks, {10, 20});
+    masks = withHole(masks, {15, 30});
+    QCOMPARE(masks.size(), std::size_t(1));
+    QCOMPARE(masks[0].end, std::int64_t(30));
+    masks = withHole(masks, {40, 50});
+    masks = withHole(masks, {18, 45}, true);
+    QCOMPARE(masks.size(), std::size_t(2));
+    QCOMPARE(masks[0].start, std::int64_t(10));
+    QCOMPARE(masks[0].end, std::int64_t(18));
+    QCOMPARE(masks[1].start, std::int64_t(45));
+    QCOMPARE(masks[1].end, std::int64_t(50));
+    // Edits: case ignored, bases beyond the reference all count.
+    QCOMPARE(countEdits("ACGTacgt", 4, "ACGA"), std::int64_t(1));
+    QCOMPARE(countEdits("ACGT", 2, "GTAA"), std::int64_t(2));
+  }
+
+  void regionDialog() {
+    const std::vector<std::pair<std::string, std::int64_t>> contigs = {{"chr1", 250000}, {"HLA-A*01:01", 3000}};
+    RegionDialog dialog(QStringLiteral("/data/x.fa.gz"), QStringLiteral("FASTA/FASTQ"), contigs);
+    // The first contig, its first 100 kb: a region the view and the model take at once.
+    QCOMPARE(dialog.region(), QStringLiteral("chr1:1-100000"));
+    auto* start = dialog.findChild<QSpinBox*>(QStringLiteral("startBox"));
+    auto* end = dialog.findChild<QSpinBox*>(QStringLiteral("endBox"));
+    QVERIFY(start && end);
+    QCOMPARE(end->maximum(), 250000);
+    start->setValue(1001);
+    end->setValue(2000);
+    QCOMPARE(dialog.region(), QStringLiteral("chr1:1001-2000"));
+    // A name holding ':' is braced, as samtools reads it; the range is bounded by the contig.
+    dialog.setRegion(QStringLiteral("HLA-A*01:01"), 10, 20);
+    QCOMPARE(dialog.region(), QStringLiteral("{HLA-A*01:01}:10-20"));
+    QCOMPARE(end->maximum(), 3000);
+    // Every record of the file.
+    auto* whole = dialog.findChildren<QRadioButton*>().last();
+    whole->setChecked(true);
+    QVERIFY(dialog.region().isEmpty());
+    // The region it gives reads through bio (parse_region) on a real indexed file.
+    FileProbe probe;
+    QVERIFY(probeFile(testData + "/lambda.fa.gz", probe).ok());
+    RegionDialog lambda(QStringLiteral("lambda.fa.gz"), QString::fromStdString(probe.format), probe.contigs);
+    lambda.setRegion(QString::fromStdString(probe.contigs[0].first), 11, 60);
+    Document doc;
+    auto s = readDocument(testData + "/lambda.fa.gz", lambda.region().toStdString(), {}, doc);
+    QVERIFY2(s.ok(), s.message().c_str());
+    QCOMPARE(doc.records.size(), std::size_t(1));
+    QCOMPARE(doc.records[0].bases.size(), std::size_t(50));
+  }
+
+  void designPanel() {
+    DesignPanel panel;
+    // core's defaults, and back: what the panel shows is what core gets.
+    const core::design_options defaults;
+    auto o = panel.designOptions();
+    QCOMPARE(int(o.sampler.kind), int(defaults.sampler.kind));
+    QCOMPARE(o.sampler.steps, defaults.sampler.steps);
+    QCOMPARE(o.variants, defaults.variants);
+    QCOMPARE(o.score_draws, defaults.score_draws);
+    o.sampler.kind = core::sampler_kind::confidence;
+    o.sampler.steps = 24;
+    o.sampler.temperature = 0.8;
+    o.sampler.top_p = 0.9;
+    o.sampler.seed = 12345;
+    o.sampler.guidance = 1.5;
+    o.variants = 7;
+    o.score_draws = 3;
+    panel.setDesignOptions(o);
+    const auto back = panel.designOptions();
+    QCOMPARE(int(back.sampler.kind), int(core::sampler_kind::confidence));
+    QCOMPARE(back.sampler.steps, 24);
+    QCOMPARE(back.sampler.temperature, 0.8);
+    QCOMPARE(back.sampler.top_p, 0.9);
+    QCOMPARE(back.sampler.seed, std::uint64_t(12345));
+    QCOMPARE(back.sampler.guidance, 1.5);
+    QCOMPARE(back.variants, 7);
+    QCOMPARE(back.score_draws, 3);
+
+    // Core does not take constraints yet: the controls are disabled and say why.
+    QCOMPARE(panel.constraintsSupported(), coreAcceptsConstraints);
+    QVERIFY(!panel.avoidEdit()->isEnabled());
+    QVERIFY(panel.avoidEdit()->toolTip().contains(QStringLiteral("not")));
+    auto* note = panel.findChild<QLabel*>(QStringLiteral("constraintsNote"));
+    QVERIFY(note && note->isVisibleTo(&panel));
+
+    // Enabled (as they will be when core takes them), the controls fill the plain struct.
+    panel.setConstraintsSupported(true);
+    QVERIFY(panel.avoidEdit()->isEnabled());
+    QVERIFY(panel.applyPreset(QStringLiteral("golden-gate")));
+    auto c = panel.constraints();
+    ConstraintSettings expected;
+    QVERIFY(constraintPreset("golden-gate", expected));
+    QVERIFY(c == expected);
+    QCOMPARE(c.avoid, (std::vector<std::string>{"BsaI", "BsmBI", "BbsI"}));
+    QCOMPARE(c.maxHomopolymer, 6);
+    QVERIFY(c.validate().ok());
+    QVERIFY(panel.applyPreset(QStringLiteral("twist")));
+    c = panel.constraints();
+    QCOMPARE(c.gcMin, 0.25);
+    QCOMPARE(c.gcMax, 0.65);
+    QCOMPARE(c.gcWindow, 50);
+    QVERIFY(c.avoid.empty());
+    QVERIFY(!panel.applyPreset(QStringLiteral("no-such-vendor")));
+    QVERIFY(panel.applyPreset(QString()));
+    QVERIFY(!panel.constraints().any());
+
+    // Motifs and enzymes: completion from bio's table on the last word; bad names flagged.
+    auto* completer = panel.avoidEdit()->completer();
+    QVERIFY(completer);
+    QStringList words = completer->splitPath(QStringLiteral("EcoRI, Bs"));
+    QCOMPARE(words, QStringList{QStringLiteral("Bs")});
+    completer->setCompletionPrefix(QStringLiteral("bsa"));
+    QVERIFY(completer->completionCount() >= 1);
+    QCOMPARE(completer->currentCompletion(), QStringLiteral("BsaI"));
+    QVERIFY(enzymeNames().contains(QStringLiteral("EcoRI")));
+    QCOMPARE(enzymeNames().size(), static_cast<int>(bio::restriction_enzymes().size()));
+    panel.avoidEdit()->setText(QStringLiteral("EcoRI, GGTCTC"));
+    QVERIFY(panel.avoidEdit()->styleSheet().isEmpty());
+    QVERIFY(panel.constraints().validate().ok());
+    panel.avoidEdit()->setText(QStringLiteral("EcoRI, NotAnEnzyme"));
+    QVERIFY(panel.avoidEdit()->styleSheet().contains(QStringLiteral("color")));
+    QVERIFY(!panel.constraints().validate().ok());
+    ConstraintSettings inverted;
+    inverted.gcMin = 0.7;
+    inverted.gcMax = 0.6;
+    QVERIFY(QString::fromStdString(inverted.validate().message()).contains(QStringLiteral("GC range")));
+    QCOMPARE(splitMotifList(" EcoRI,,BsaI ;GAATTC"), (std::vector<std::string>{"EcoRI", "BsaI", "GAATTC"}));
+
+    // Buttons follow the state: nothing to design without holes and a model.
+    QVERIFY(!panel.generateButton()->isEnabled());
+    panel.setModelReady(true);
+    panel.setHoles(1, 100, true);
+    QVERIFY(panel.generateButton()->isEnabled());
+    QVERIFY(!panel.cancelButton()->isEnabled());
+    panel.setBusy(true);
+    QVERIFY(!panel.generateButton()->isEnabled());
+    QVERIFY(panel.cancelButton()->isEnabled());
+  }
+
+ private:
+  QTemporaryDir dir_;
+};
+
+QTEST_MAIN(TestModels)
+#include "test_models.moc"

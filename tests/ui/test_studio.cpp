@@ -1,0 +1,499 @@
+// The studio used as a person would, with a tiny model: open a file, select with the mouse, edit the
+// coordinates, mask, generate, see the variants in the table and in the store, look at one, accept it,
+// undo, export; generate a new sequence; cancel a long design while the window keeps answering; a bad
+// file or model gives an error dialog; a batch cancelled in the dialog is resumed by the CLI and then
+// found done by the dialog; the history re-opens a run.
+#include <QAbstractItemModelTester>
+#include <QApplication>
+#include <QElapsedTimer>
+#include <QLabel>
+#include <QMessageBox>
+#include <QMouseEvent>
+#include <QProcess>
+#include <QPushButton>
+#include <QSettings>
+#include <QSignalSpy>
+#include <QSortFilterProxyModel>
+#include <QSpinBox>
+#include <QStandardPaths>
+#include <QTabWidget>
+#include <QTableView>
+#include <QTemporaryDir>
+#include <QUndoStack>
+#include <QtTest>
+
+#include <set>
+
+#include "bio/fasta.h"
+#include "core/job.h"
+#include "core/runtime.h"
+#include "data/store.h"
+#include "ui/batch_dialog.h"
+#include "ui/design_panel.h"
+#include "ui/history_model.h"
+#include "ui/job_runner.h"
+#include "ui/main_window.h"
+#include "ui/results_model.h"
+#include "ui/sequence_view.h"
+
+using namespace dnafill;
+using namespace dnafill::ui;
+
+namespace {
+
+const QString testData = QStringLiteral(DNAFILL_TEST_DATA);
+const QString designFasta = testData + QStringLiteral("/cli/design.fa");  // chrA 600 bp, chrB 400 bp
+
+void sendMouse(QWidget* w, QEvent::Type type, QPointF pos, Qt::MouseButtons buttons) {
+  QMouseEvent event(type, pos, w->mapToGlobal(pos.toPoint()), type == QEvent::MouseMove ? Qt::NoButton : Qt::LeftButton,
+                    buttons, Qt::NoModifier);
+  QApplication::sendEvent(w, &event);
+}
+
+QPointF onBase(const SequenceView& view, qint64 i) {
+  return {view.xOfBase(static_cast<double>(i) + 0.5), static_cast<double>(view.trackRect(SequenceView::Track::Bases).center().y())};
+}
+
+std::vector<data::run_record> runsIn(const QString& path) {
+  data::store db;
+  data::store_options options;
+  options.read_only = true;
+  std::vector<data::run_record> runs;
+  if (!db.open(path.toStdString(), options).ok() || !db.list_runs(runs).ok()) return {};
+  return runs;
+}
+
+std::vector<data::design_record> designsIn(const QString& path, std::int64_t runId) {
+  data::store db;
+  data::store_options options;
+  options.read_only = true;
+  std::vector<data::design_record> designs;
+  if (!db.open(path.toStdString(), options).ok()) return {};
+  auto s = db.for_each_design(runId, [&](data::design_record& d) {
+    designs.push_back(d);
+    return status{};
+  });
+  return s.ok() ? designs : std::vector<data::design_record>{};
+}
+
+// The error dialog on screen now, if any.
+QMessageBox* errorDialog(QWidget* window) {
+  for (auto* box : window->findChildren<QMessageBox*>(QStringLiteral("errorDialog")))
+    if (box->isVisible()) return box;
+  return nullptr;
+}
+
+}  // namespace
+
+class TestStudio : public QObject {
+  Q_OBJECT
+ private:
+  QTemporaryDir dir_;
+  QString store_;
+
+  std::unique_ptr<MainWindow> makeWindow(const QString& model = QStringLiteral(DNAFILL_TINY_MODEL), bool waitForModel = true) {
+    StudioOptions options;
+    options.modelPath = model;
+    options.device = QStringLiteral("cpu");
+    options.storePath = store_;
+    options.restoreWindow = false;
+    auto w = std::make_unique<MainWindow>(options);
+    w->resize(1300, 900);
+    w->show();
+    if (!QTest::qWaitForWindowExposed(w.get())) return nullptr;
+    if (waitForModel) {
+      QElapsedTimer t;
+      t.start();
+      while (!w->modelReady() && t.elapsed() < 60000) QTest::qWait(20);
+      if (!w->modelReady()) return nullptr;
+    }
+    // Quick designs: the tiny model, few steps.
+    auto o = w->designPanel()->designOptions();
+    o.sampler.kind = core::sampler_kind::ancestral;
+    o.sampler.steps = 4;
+    o.sampler.seed = 1;
+    o.variants = 2;
+    o.score_draws = 1;
+    w->designPanel()->setDesignOptions(o);
+    return w;
+  }
+
+  bool open(MainWindow& w, const QString& path) {
+    QSignalSpy opened(&w, &MainWindow::documentOpened);
+    w.openFile(path);
+    return opened.wait(20000);
+  }
+
+  // Generates and waits; the outcome's status (0 done, 1 failed, 2 cancelled), -1 on timeout.
+  int generateAndWait(MainWindow& w) {
+    QSignalSpy finished(&w, &MainWindow::designFinished);
+    QTest::mouseClick(w.designPanel()->generateButton(), Qt::LeftButton);
+    if (!finished.wait(180000)) return -1;
+    return finished.last().at(1).toInt();
+  }
+
+ private Q_SLOTS:
+  void initTestCase() {
+    QVERIFY(dir_.isValid());
+    QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, dir_.filePath(QStringLiteral("settings")));
+    QStandardPaths::setTestModeEnabled(true);
+    QApplication::setOrganizationName(QStringLiteral("dnafill-tests"));
+    QApplication::setApplicationName(QStringLiteral("dnafill-studio-tests"));
+    core::set_threads(1);  // ctest runs two tests at a time on two cores
+    QVERIFY2(QFileInfo::exists(QStringLiteral(DNAFILL_TINY_MODEL)), "the tiny model fixture is missing");
+  }
+
+  void init() { store_ = dir_.filePath(QStringLiteral("%1.sqlite").arg(QString::fromLatin1(QTest::currentTestFunction()))); }
+
+  void designFlow() {
+    auto w = makeWindow();
+    QVERIFY(w);
+    QAbstractItemModelTester resultsTester(w->resultsModel(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+    QAbstractItemModelTester historyTester(w->historyModel(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+    // The status bar names the model and the device.
+    QVERIFY(w->modelLabel()->text().contains(QStringLiteral("tiny")));
+    QCOMPARE(w->deviceLabel()->text(), QStringLiteral("CPU"));
+
+    QVERIFY(open(*w, designFasta));
+    QCOMPARE(w->document().records.size(), std::size_t(2));
+    QCOMPARE(w->currentRecord(), 0);
+    auto* view = w->sequenceView();
+    QCOMPARE(view->sequence().size(), std::size_t(600));
+
+    // Select bases 301-400 with the mouse (a drag over the bases track).
+    sendMouse(view->viewport(), QEvent::MouseButtonPress, onBase(*view, 300), Qt::LeftButton);
+    sendMouse(view->viewport(), QEvent::MouseMove, onBase(*view, 350), Qt::LeftButton);
+    sendMouse(view->viewport(), QEvent::MouseMove, onBase(*view, 399), Qt::LeftButton);
+    sendMouse(view->viewport(), QEvent::MouseButtonRelease, onBase(*view, 399), Qt::NoButton);
+    QCOMPARE(view->selection().start, std::int64_t(300));
+    QCOMPARE(view->selection().end, std::int64_t(400));
+    // The exact coordinates show, 1-based inclusive, and editing them moves the selection.
+    QCOMPARE(w->selectionStartBox()->value(), 301);
+    QCOMPARE(w->selectionEndBox()->value(), 400);
+    w->selectionEndBox()->setValue(390);
+    QCOMPARE(view->selection().end, std::int64_t(390));
+    w->selectionEndBox()->setValue(400);
+    QCOMPARE(view->selection().end, std::int64_t(400));
+
+    // Mask it, generate 2 variants.
+    QVERIFY(w->designPanel()->maskButton()->isEnabled());
+    QTest::mouseClick(w->designPanel()->maskButton(), Qt::LeftButton);
+    QCOMPARE(w->document().records[0].masks.size(), std::size_t(1));
+    QCOMPARE(w->document().records[0].masks[0].start, std::int64_t(300));
+    QCOMPARE(w->document().records[0].masks[0].end, std::int64_t(400));
+    QCOMPARE(view->masks().size(), std::size_t(1));
+    QVERIFY(w->designPanel()->generateButton()->isEnabled());
+    QSignalSpy finished(w.get(), &MainWindow::designFinished);
+    QTest::mouseClick(w->designPanel()->generateButton(), Qt::LeftButton);
+    QVERIFY(w->designRunning());
+    QVERIFY(!w->designPanel()->generateButton()->isEnabled());
+    QVERIFY(w->designPanel()->cancelButton()->isEnabled());
+    QVERIFY(finished.wait(180000));
+    QCOMPARE(finished.last().at(1).toInt(), int(JobOutcome::Status::Done));
+    const qint64 runId = finished.last().at(0).toLongLong();
+    QVERIFY(runId > 0);
+    QVERIFY(w->designPanel()->generateButton()->isEnabled());
+
+    // Two rows in the table...
+    QCOMPARE(w->resultsModel()->rowCount(), 2);
+    QCOMPARE(w->resultsView()->model()->rowCount(), 2);
+    // ...and in the store, the same designs.
+    const auto runs = runsIn(store_);
+    QCOMPARE(runs.size(), std::size_t(1));
+    QCOMPARE(runs[0].id, std::int64_t(runId));
+    QCOMPARE(runs[0].kind, std::string("infill"));
+    QCOMPARE(runs[0].status, data::run_status::done);
+    QVERIFY(runs[0].source.has_value());  // the input file, unedited
+    const auto designs = designsIn(store_, runId);
+    QCOMPARE(designs.size(), std::size_t(2));
+    for (int row = 0; row < 2; ++row) {
+      const auto& d = designs[static_cast<std::size_t>(row)];
+      QCOMPARE(d.record, std::string("chrA"));
+      QCOMPARE(d.region_start, std::int64_t(300));
+      QCOMPARE(d.region_end, std::int64_t(400));
+      QCOMPARE(QString::fromStdString(d.sequence), w->resultsModel()->index(row, 0).data(ResultsModel::SequenceRole).toString());
+    }
+    // The history lists the run.
+    QCOMPARE(w->historyModel()->rowCount(), 1);
+
+    // The first variant is shown with its differences from the working sequence.
+    QCOMPARE(w->shownDesignRow(), 0);
+    const std::string& working = w->document().records[0].bases;
+    QCOMPARE(view->sequence(), core::apply_design(working, designs[0]));
+    QCOMPARE(view->sequence().substr(0, 300), working.substr(0, 300));  // fixed bases untouched
+    const auto edits = w->resultsModel()->index(0, ResultsModel::EditsColumn).data().toLongLong();
+    QCOMPARE(view->differenceCount(), edits);
+    QVERIFY(edits > 0);  // 100 bases redesigned by a barely trained model: some differ
+    // Clicking the second row shows the second variant.
+    const QRect second = w->resultsView()->visualRect(w->resultsView()->model()->index(1, 0));
+    QTest::mouseClick(w->resultsView()->viewport(), Qt::LeftButton, {}, second.center());
+    QCOMPARE(view->sequence(), core::apply_design(working, designs[1]));
+    // Its confidence track comes from the model, off the GUI thread.
+    QTRY_VERIFY_WITH_TIMEOUT(view->hasConfidence(), 60000);
+    QVERIFY(!errorDialog(w.get()));
+  }
+
+  void acceptUndoExport() {
+    auto w = makeWindow();
+    QVERIFY(w);
+    QVERIFY(open(*w, designFasta));
+    const std::string original = w->document().records[0].bases;
+    w->sequenceView()->setSelection(100, 160);
+    w->maskSelection();
+    QCOMPARE(generateAndWait(*w), 0);
+    QCOMPARE(w->resultsModel()->rowCount(), 2);
+    const auto design = w->resultsModel()->design(0);
+    const std::string designed = core::apply_design(original, design);
+    QVERIFY(designed != original);
+
+    // Accept the shown variant: the working sequence is the design now; undo, redo.
+    QCOMPARE(w->shownDesignRow(), 0);
+    w->acceptShownDesign();
+    QCOMPARE(w->document().records[0].bases, designed);
+    QVERIFY(w->isWindowModified());
+    QCOMPARE(w->resultsModel()->index(0, ResultsModel::EditsColumn).data().toInt(), 0);  // edits against the working sequence
+    QVERIFY(w->undoStack()->canUndo());
+    w->undoStack()->undo();
+    QCOMPARE(w->document().records[0].bases, original);
+    QCOMPARE(w->document().records[0].masks.size(), std::size_t(1));
+    w->undoStack()->redo();
+    QCOMPARE(w->document().records[0].bases, designed);
+    w->undoStack()->undo();
+    w->undoStack()->undo();  // the mask too
+    QVERIFY(w->document().records[0].masks.empty());
+    QVERIFY(!w->isWindowModified());
+    w->undoStack()->redo();
+    QCOMPARE(w->document().records[0].masks.size(), std::size_t(1));
+
+    // Export the selected variants: whole records named as the CLI names them.
+    w->resultsView()->selectAll();
+    const QString out = dir_.filePath(QStringLiteral("export.fa"));
+    QVERIFY(w->exportSelectedDesigns(out));
+    std::vector<bio::sequence_record> records;
+    QVERIFY(bio::for_each_record(out.toStdString(), [&](bio::sequence_record& r) { records.push_back(r); }).ok());
+    QCOMPARE(records.size(), std::size_t(2));
+    QCOMPARE(records[0].name, std::string("chrA|variant=1|region=101-160"));
+    QCOMPARE(records[1].name, std::string("chrA|variant=2|region=101-160"));
+    QCOMPARE(records[0].bases, designed);
+    QVERIFY(!errorDialog(w.get()));
+  }
+
+  void generateNew() {
+    auto w = makeWindow();
+    QVERIFY(w);
+    auto* length = w->designPanel()->findChild<QSpinBox*>(QStringLiteral("newLengthBox"));
+    QVERIFY(length);
+    length->setValue(300);
+    QSignalSpy finished(w.get(), &MainWindow::designFinished);
+    QTest::mouseClick(w->designPanel()->generateNewButton(), Qt::LeftButton);
+    QVERIFY(finished.wait(180000));
+    QCOMPARE(finished.last().at(1).toInt(), 0);
+    // A new record of N, the whole of it a hole; its variants in the table and the store.
+    QCOMPARE(w->document().records.size(), std::size_t(1));
+    QCOMPARE(w->document().records[0].name, std::string("generated"));
+    QCOMPARE(w->document().records[0].bases, std::string(300, 'N'));
+    QCOMPARE(w->resultsModel()->rowCount(), 2);
+    const auto runs = runsIn(store_);
+    QCOMPARE(runs.size(), std::size_t(1));
+    QCOMPARE(runs[0].kind, std::string("generate"));
+    QVERIFY(!runs[0].source.has_value());
+    const auto designs = designsIn(store_, runs[0].id);
+    QCOMPARE(designs.size(), std::size_t(2));
+    QCOMPARE(designs[0].sequence.size(), std::size_t(300));
+    QVERIFY(designs[0].sequence.find_first_not_of("ACGT") == std::string::npos);
+    QCOMPARE(w->sequenceView()->sequence(), designs[0].sequence);
+    w->acceptShownDesign();
+    QCOMPARE(w->document().records[0].bases, designs[0].sequence);
+  }
+
+  void cancel() {
+    auto w = makeWindow();
+    QVERIFY(w);
+    auto o = w->designPanel()->designOptions();
+    o.sampler.steps = 64;
+    o.variants = 1;
+    o.score_draws = 0;
+    w->designPanel()->setDesignOptions(o);
+    // 200 kb with 64 steps a block: minutes of work for the tiny model.
+    auto* length = w->designPanel()->findChild<QSpinBox*>(QStringLiteral("newLengthBox"));
+    length->setValue(200000);
+    QSignalSpy progress(w->jobRunner(), &JobRunner::jobProgress);
+    QSignalSpy finished(w.get(), &MainWindow::designFinished);
+    QTest::mouseClick(w->designPanel()->generateNewButton(), Qt::LeftButton);
+    QVERIFY(w->designRunning());
+    QVERIFY(progress.wait(30000));
+    // While the model works the GUI thread keeps turning: timer ticks at most ~0.5 s apart.
+    QElapsedTimer clock, sinceTick;
+    clock.start();
+    sinceTick.start();
+    qint64 longestGap = 0;
+    int ticks = 0;
+    QTimer ticker;
+    connect(&ticker, &QTimer::timeout, this, [&] {
+      longestGap = std::max(longestGap, sinceTick.restart());
+      ++ticks;
+    });
+    ticker.start(10);
+    QTest::qWait(1500);
+    ticker.stop();
+    QVERIFY(w->designRunning());
+    QVERIFY2(ticks > 20, qPrintable(QStringLiteral("%1 ticks").arg(ticks)));
+    QVERIFY2(longestGap < 500, qPrintable(QStringLiteral("the GUI stalled %1 ms").arg(longestGap)));
+    // Cancel stops it at the next network call.
+    QElapsedTimer stopping;
+    stopping.start();
+    QTest::mouseClick(w->designPanel()->cancelButton(), Qt::LeftButton);
+    QVERIFY(finished.wait(20000));
+    QVERIFY2(stopping.elapsed() < 10000, qPrintable(QStringLiteral("%1 ms to stop").arg(stopping.elapsed())));
+    QCOMPARE(finished.last().at(1).toInt(), int(JobOutcome::Status::Cancelled));
+    QVERIFY(!w->designRunning());
+    QVERIFY(w->designPanel()->generateNewButton()->isEnabled());
+    const auto runs = runsIn(store_);
+    QCOMPARE(runs.size(), std::size_t(1));
+    QCOMPARE(runs[0].status, data::run_status::cancelled);
+    QCOMPARE(w->resultsModel()->rowCount(), 0);
+    QVERIFY(!errorDialog(w.get()));
+  }
+
+  void badFile() {
+    auto w = makeWindow();
+    QVERIFY(w);
+    // A file with a letter that is no IUPAC code, random bytes, a VCF, a missing file: each an error
+    // dialog naming the file; the window stays usable.
+    for (const QString& name : {QStringLiteral("bad/non_iupac_letter.fa"), QStringLiteral("bad/random_bytes.bin"),
+                               QStringLiteral("bad/variants.vcf"), QStringLiteral("bad/truncated.bam"),
+                               QStringLiteral("no-such-file.fa")}) {
+      QSignalSpy error(w.get(), &MainWindow::errorShown);
+      w->openFile(testData + QLatin1Char('/') + name);
+      QVERIFY2(error.wait(20000), qPrintable(name));
+      auto* box = errorDialog(w.get());
+      QVERIFY2(box, qPrintable(name));
+      QVERIFY2(box->text().contains(QFileInfo(name).fileName()), qPrintable(box->text()));
+      QCOMPARE(box->icon(), QMessageBox::Critical);
+      box->accept();
+      QTRY_VERIFY(!errorDialog(w.get()));
+    }
+    QVERIFY(w->document().records.empty());
+    // Nothing masked: generating explains instead of failing silently.
+    QVERIFY(open(*w, designFasta));
+    QSignalSpy error(w.get(), &MainWindow::errorShown);
+    w->generate();
+    QCOMPARE(error.count(), 1);
+    QVERIFY(error.last().at(0).toString().contains(QStringLiteral("Mask")));
+    errorDialog(w.get())->accept();
+
+    // A checkpoint that is not one: an error dialog, no model, nothing to generate with.
+    auto broken = makeWindow(testData + QStringLiteral("/bad/random_bytes.bin"), false);
+    QVERIFY(broken);
+    QTRY_VERIFY_WITH_TIMEOUT(errorDialog(broken.get()), 20000);
+    QVERIFY(errorDialog(broken.get())->text().contains(QStringLiteral("random_bytes.bin")));
+    QVERIFY(!broken->modelReady());
+    QCOMPARE(broken->modelLabel()->text(), QStringLiteral("no model"));
+    QVERIFY(!broken->designPanel()->generateNewButton()->isEnabled());
+  }
+
+  void batchResumesAsTheCli() {
+    auto w = makeWindow();
+    QVERIFY(w);
+    auto o = w->designPanel()->designOptions();
+    o.sampler.steps = 24;
+    o.variants = 2;
+    o.score_draws = 1;
+    w->designPanel()->setDesignOptions(o);
+    auto* dialog = w->batchDialog();
+    const QString input = testData + QStringLiteral("/cli/batch.fa");  // 26 lowercase regions in 12 records
+    dialog->setInput(input);
+    dialog->setMask(QStringLiteral("lowercase"));
+    dialog->setVariants(2);
+    dialog->setStorePath(store_);
+    dialog->show();
+    // Start, and cancel once a few regions are done.
+    QSignalSpy progress(w->jobRunner(), &JobRunner::jobProgress);
+    QTest::mouseClick(dialog->startButton(), Qt::LeftButton);
+    QVERIFY(dialog->running());
+    QTRY_VERIFY_WITH_TIMEOUT(dialog->statusText().contains(QRegularExpression(QStringLiteral("designs ([4-9]|[1-9][0-9])/52"))), 120000);
+    QTest::mouseClick(dialog->cancelButton(), Qt::LeftButton);
+    QTRY_VERIFY_WITH_TIMEOUT(!dialog->running(), 30000);
+    QVERIFY2(dialog->statusText().contains(QStringLiteral("cancelled")), qPrintable(dialog->statusText()));
+    auto runs = runsIn(store_);
+    QCOMPARE(runs.size(), std::size_t(1));
+    QCOMPARE(runs[0].status, data::run_status::cancelled);
+    const auto kept = runs[0].designs_done;
+    QVERIFY(kept >= 4 && kept < 52);
+    QCOMPARE(kept % 2, std::int64_t(0));  // whole regions only
+
+    // The same batch on the command line takes the run up and finishes it.
+    QProcess cli;
+    cli.start(QStringLiteral(DNAFILL_CLI),
+              {QStringLiteral("batch"), QStringLiteral("--in"), input, QStringLiteral("--mask"), QStringLiteral("lowercase"),
+               QStringLiteral("--num"), QStringLiteral("2"), QStringLiteral("--db"), store_, QStringLiteral("--model"),
+               QStringLiteral(DNAFILL_TINY_MODEL), QStringLiteral("--steps"), QStringLiteral("24"), QStringLiteral("--score-draws"),
+               QStringLiteral("1"), QStringLiteral("--threads"), QStringLiteral("1")});
+    QVERIFY(cli.waitForFinished(240000));
+    const QString said = QString::fromUtf8(cli.readAllStandardOutput());
+    QVERIFY2(cli.exitCode() == 0, qPrintable(QString::fromUtf8(cli.readAllStandardError())));
+    QVERIFY2(said.contains(QStringLiteral("run 1 in")) && said.contains(QStringLiteral("resumed and done, 52 designs of 26 regions")) &&
+                 said.contains(QStringLiteral("(%1 found done)").arg(kept)),
+             qPrintable(said));
+
+    // The dialog, started again, finds it all done: nothing designed twice.
+    QTest::mouseClick(dialog->startButton(), Qt::LeftButton);
+    QTRY_VERIFY_WITH_TIMEOUT(!dialog->running(), 60000);
+    QVERIFY2(dialog->statusText().contains(QStringLiteral("Run 1 resumed and done: 52 designs of 26 regions in 12 records (52 found done)")),
+             qPrintable(dialog->statusText()));
+    runs = runsIn(store_);
+    QCOMPARE(runs.size(), std::size_t(1));
+    QCOMPARE(runs[0].status, data::run_status::done);
+    const auto designs = designsIn(store_, 1);
+    QCOMPARE(designs.size(), std::size_t(52));
+    std::set<std::tuple<std::int64_t, std::int64_t, int>> keys;
+    for (const auto& d : designs) keys.insert({d.record_index, d.region_index, d.variant});
+    QCOMPARE(keys.size(), std::size_t(52));
+    // The history shows it too.
+    QTRY_COMPARE(w->historyModel()->rowCount(), 1);
+    QCOMPARE(w->historyModel()->index(0, HistoryModel::StatusColumn).data().toString(), QStringLiteral("done"));
+  }
+
+  void historyReopens() {
+    qint64 runId = 0;
+    {
+      auto w = makeWindow();
+      QVERIFY(w);
+      QVERIFY(open(*w, designFasta));
+      w->setCurrentRecord(1);  // chrB
+      w->sequenceView()->setSelection(50, 90);
+      w->maskSelection();
+      QCOMPARE(generateAndWait(*w), 0);
+      runId = w->lastRunId();
+    }
+    // A new session on the same store: the run is in the history; re-opening it reads its input and
+    // shows its designs in their record.
+    auto w = makeWindow();
+    QVERIFY(w);
+    QCOMPARE(w->historyModel()->rowCount(), 1);
+    QCOMPARE(w->historyModel()->index(0, 0).data(HistoryModel::RunIdRole).toLongLong(), runId);
+    QCOMPARE(QFileInfo(w->historyModel()->index(0, 0).data(HistoryModel::SourcePathRole).toString()).canonicalFilePath(),
+             QFileInfo(designFasta).canonicalFilePath());
+    QVERIFY(w->document().records.empty());
+    // The History tab, then a double click on the run.
+    auto* tabs = w->findChild<QTabWidget*>();
+    QVERIFY(tabs);
+    tabs->setCurrentIndex(1);
+    QVERIFY(w->historyView()->isVisible());
+    QSignalSpy opened(w.get(), &MainWindow::documentOpened);
+    const QRect row = w->historyView()->visualRect(w->historyView()->model()->index(0, 0));
+    // A double click as a mouse makes it: a click, then the second press that is the double click.
+    QTest::mouseClick(w->historyView()->viewport(), Qt::LeftButton, {}, row.center());
+    QTest::mouseDClick(w->historyView()->viewport(), Qt::LeftButton, {}, row.center());
+    QVERIFY(opened.wait(20000));
+    QTRY_COMPARE(w->resultsModel()->rowCount(), 2);
+    QCOMPARE(w->resultsModel()->runId(), runId);
+    QTRY_COMPARE(w->shownDesignRow(), 0);
+    QCOMPARE(w->currentRecord(), 1);
+    QCOMPARE(w->sequenceView()->sequence().size(), std::size_t(400));
+    QCOMPARE(w->sequenceView()->sequence(), core::apply_design(w->document().records[1].bases, w->resultsModel()->design(0)));
+  }
+};
+
+QTEST_MAIN(TestStudio)
+#include "test_studio.moc"

@@ -1,0 +1,207 @@
+// BatchDialog: the form, and the batch job's progress and outcome.
+#include "ui/batch_dialog.h"
+
+#include <QComboBox>
+#include <QDialogButtonBox>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QFormLayout>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QLineEdit>
+#include <QMessageBox>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QSpinBox>
+#include <QToolButton>
+#include <QVBoxLayout>
+
+#include "ui/job_runner.h"
+#include "ui/jobs.h"
+
+namespace dnafill::ui {
+
+BatchDialog::BatchDialog(JobRunner* runner, QWidget* parent) : QDialog(parent), runner_(runner) {
+  setWindowTitle(tr("Batch design"));
+  setObjectName(QStringLiteral("batchDialog"));
+  auto* layout = new QVBoxLayout(this);
+  auto* intro = new QLabel(tr("Designs every masked region of every record of a file into a store, as "
+                              "<tt>dnafill batch</tt> does. Interrupted, the same batch on the same store resumes."),
+                           this);
+  intro->setWordWrap(true);
+  layout->addWidget(intro);
+  auto* form = new QFormLayout;
+  auto fileRow = [this](QLineEdit*& edit, const QString& name, bool save, const QString& filter) {
+    edit = new QLineEdit(this);
+    edit->setObjectName(name);
+    auto* browseButton = new QToolButton(this);
+    browseButton->setText(QStringLiteral("..."));
+    connect(browseButton, &QToolButton::clicked, this, [this, edit, save, filter] { browse(edit, save, filter); });
+    auto* row = new QHBoxLayout;
+    row->addWidget(edit, 1);
+    row->addWidget(browseButton);
+    return row;
+  };
+  const QString sequences = tr("Sequence files (*.fa *.fasta *.fna *.fa.gz *.fasta.gz *.fq *.fastq *.fq.gz *.fastq.gz *.sam *.bam *.cram);;All files (*)");
+  form->addRow(tr("Input file"), fileRow(input_, QStringLiteral("inputEdit"), false, sequences));
+  mask_ = new QComboBox(this);
+  mask_->setObjectName(QStringLiteral("maskBox"));
+  mask_->addItem(tr("lowercase (soft-masked) runs"), QStringLiteral("lowercase"));
+  mask_->addItem(tr("runs of N"), QStringLiteral("N"));
+  mask_->addItem(tr("intervals of a BED file"), QStringLiteral("bed"));
+  form->addRow(tr("Mask"), mask_);
+  auto* bedRow = fileRow(bed_, QStringLiteral("bedEdit"), false, tr("BED files (*.bed *.bed.gz);;All files (*)"));
+  form->addRow(tr("BED file"), bedRow);
+  bed_->setEnabled(false);
+  connect(mask_, &QComboBox::currentIndexChanged, this, [this] { bed_->setEnabled(mask_->currentData() == QLatin1String("bed")); });
+  variants_ = new QSpinBox(this);
+  variants_->setObjectName(QStringLiteral("batchVariantsBox"));
+  variants_->setRange(1, 256);
+  form->addRow(tr("Variants per region"), variants_);
+  form->addRow(tr("Database"), fileRow(store_, QStringLiteral("storeEdit"), true, tr("dnafill stores (*.sqlite *.db);;All files (*)")));
+  form->addRow(tr("FASTA out (optional)"), fileRow(fasta_, QStringLiteral("fastaEdit"), true, tr("FASTA (*.fa *.fa.gz);;All files (*)")));
+  layout->addLayout(form);
+  auto* samplerNote = new QLabel(tr("Sampler settings come from the design panel."), this);
+  samplerNote->setEnabled(false);
+  layout->addWidget(samplerNote);
+  progress_ = new QProgressBar(this);
+  progress_->setRange(0, 1000);
+  progress_->setValue(0);
+  layout->addWidget(progress_);
+  status_ = new QLabel(tr("Not started"), this);
+  status_->setObjectName(QStringLiteral("batchStatus"));
+  status_->setWordWrap(true);
+  status_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+  layout->addWidget(status_);
+  auto* buttons = new QDialogButtonBox(this);
+  start_ = buttons->addButton(tr("Start"), QDialogButtonBox::AcceptRole);
+  start_->setObjectName(QStringLiteral("startButton"));
+  cancel_ = buttons->addButton(tr("Cancel batch"), QDialogButtonBox::ActionRole);
+  cancel_->setObjectName(QStringLiteral("cancelBatchButton"));
+  cancel_->setEnabled(false);
+  close_ = buttons->addButton(QDialogButtonBox::Close);
+  layout->addWidget(buttons);
+  connect(start_, &QPushButton::clicked, this, &BatchDialog::start);
+  connect(cancel_, &QPushButton::clicked, this, &BatchDialog::cancel);
+  connect(close_, &QPushButton::clicked, this, &BatchDialog::reject);
+
+  connect(runner_, &JobRunner::jobProgress, this, [this](quint64 id, double fraction, const QString& detail) {
+    if (id != jobId_) return;
+    progress_->setValue(static_cast<int>(fraction * 1000));
+    status_->setText(detail);
+  });
+  connect(runner_, &JobRunner::jobFinished, this, &BatchDialog::finished);
+  resize(560, sizeHint().height());
+}
+
+void BatchDialog::setDesignOptions(const core::design_options& options) {
+  options_ = options;
+  variants_->setValue(options.variants);
+}
+void BatchDialog::setInput(const QString& path) { input_->setText(path); }
+void BatchDialog::setStorePath(const QString& path) { store_->setText(path); }
+void BatchDialog::setVariants(int variants) { variants_->setValue(variants); }
+void BatchDialog::setFastaOut(const QString& path) { fasta_->setText(path); }
+void BatchDialog::setMask(const QString& mask) {
+  if (mask.startsWith(QLatin1String("bed:"))) {
+    mask_->setCurrentIndex(mask_->findData(QStringLiteral("bed")));
+    bed_->setText(mask.mid(4));
+  } else {
+    mask_->setCurrentIndex(std::max(0, mask_->findData(mask)));
+  }
+}
+
+QString BatchDialog::statusText() const { return status_->text(); }
+
+QString BatchDialog::maskText() const {
+  const QString mode = mask_->currentData().toString();
+  return mode == QLatin1String("bed") ? QStringLiteral("bed:") + bed_->text().trimmed() : mode;
+}
+
+void BatchDialog::browse(QLineEdit* edit, bool save, const QString& filter) {
+  const QString path = save ? QFileDialog::getSaveFileName(this, tr("Choose a file"), edit->text(), filter, nullptr,
+                                                           QFileDialog::DontConfirmOverwrite)
+                            : QFileDialog::getOpenFileName(this, tr("Choose a file"), edit->text(), filter);
+  if (!path.isEmpty()) edit->setText(path);
+}
+
+void BatchDialog::start() {
+  if (running()) return;
+  QString problem;
+  if (!model_ || !model_->loaded()) problem = tr("No model is loaded yet.");
+  else if (input_->text().trimmed().isEmpty()) problem = tr("Input file: choose the file to design.");
+  else if (!QFileInfo(input_->text().trimmed()).isFile()) problem = tr("Input file: %1 does not exist.").arg(input_->text().trimmed());
+  else if (store_->text().trimmed().isEmpty()) problem = tr("Database: a batch records its run in a store, to resume it.");
+  else if (mask_->currentData() == QLatin1String("bed") && bed_->text().trimmed().isEmpty()) problem = tr("BED file: choose one.");
+  if (!problem.isEmpty()) {
+    status_->setText(problem);
+    status_->setStyleSheet(QStringLiteral("color: #c01010"));
+    return;
+  }
+  status_->setStyleSheet({});
+  BatchRequest request;
+  request.model = model_;
+  request.input = input_->text().trimmed().toStdString();
+  request.mask = maskText().toStdString();
+  request.storePath = store_->text().trimmed().toStdString();
+  request.fastaOut = fasta_->text().trimmed().toStdString();
+  request.options = options_;
+  request.options.variants = variants_->value();
+  progress_->setValue(0);
+  status_->setText(tr("Starting..."));
+  jobId_ = runner_->submit(tr("batch"), [request](JobContext& context) { return batchJob(context, request); });
+  start_->setEnabled(false);
+  cancel_->setEnabled(true);
+  close_->setEnabled(false);
+}
+
+void BatchDialog::cancel() {
+  if (!running()) return;
+  runner_->cancel(jobId_);
+  status_->setText(tr("Cancelling..."));
+}
+
+void BatchDialog::reject() {
+  if (running()) cancel();
+  QDialog::reject();
+}
+
+void BatchDialog::finished(quint64 id, const JobOutcome& outcome) {
+  if (id != jobId_) return;
+  jobId_ = 0;
+  start_->setEnabled(true);
+  cancel_->setEnabled(false);
+  close_->setEnabled(true);
+  if (const auto* result = std::any_cast<BatchResult>(&outcome.payload)) lastRunId_ = result->runId;
+  switch (outcome.status) {
+    case JobOutcome::Status::Done: {
+      const auto& r = std::any_cast<const BatchResult&>(outcome.payload);
+      const auto& p = r.summary.progress;
+      progress_->setValue(1000);
+      QString text = tr("Run %1 %2: %3 designs of %4 regions in %5 records")
+                         .arg(r.runId)
+                         .arg(r.resumed ? tr("resumed and done") : tr("done"))
+                         .arg(p.designs_done)
+                         .arg(p.totals.items)
+                         .arg(p.totals.records);
+      if (p.designs_resumed > 0) text += tr(" (%1 found done)").arg(p.designs_resumed);
+      status_->setText(text);
+      break;
+    }
+    case JobOutcome::Status::Cancelled:
+      status_->setText(outcome.message);
+      break;
+    case JobOutcome::Status::Failed: {
+      status_->setText(outcome.message);
+      status_->setStyleSheet(QStringLiteral("color: #c01010"));
+      auto* box = new QMessageBox(QMessageBox::Warning, tr("Batch failed"), outcome.message, QMessageBox::Ok, this);
+      box->setObjectName(QStringLiteral("errorDialog"));
+      box->setAttribute(Qt::WA_DeleteOnClose);
+      box->open();
+      break;
+    }
+  }
+  if (lastRunId_ > 0) Q_EMIT batchFinished(lastRunId_);
+}
+
+}  // namespace dnafill::ui

@@ -1,0 +1,78 @@
+// BatchDialog: a batch over a whole file, as `dnafill batch` runs it: input file, mask mode, variants,
+// database (and an optional FASTA); a progress bar with records, designs, rate and ETA; Cancel. The
+// same batch on the same store resumes an interrupted run, whether the studio or the CLI started it.
+#pragma once
+
+#include <QDialog>
+
+#include <memory>
+
+#include "core/checkpoint.h"
+#include "core/design.h"
+
+class QComboBox;
+class QLabel;
+class QLineEdit;
+class QProgressBar;
+class QPushButton;
+class QSpinBox;
+
+namespace dnafill::ui {
+
+class JobRunner;
+struct JobOutcome;
+
+class BatchDialog : public QDialog {
+  Q_OBJECT
+ public:
+  BatchDialog(JobRunner* runner, QWidget* parent = nullptr);
+
+  void setModel(std::shared_ptr<core::mdm_model> model) { model_ = std::move(model); }
+  // The sampler settings of the design panel; the dialog's own variants field overrides `variants`.
+  void setDesignOptions(const core::design_options& options);
+  void setInput(const QString& path);
+  void setStorePath(const QString& path);
+  void setMask(const QString& mask);  // "lowercase", "N" or "bed:FILE"
+  void setVariants(int variants);
+  void setFastaOut(const QString& path);
+
+  bool running() const { return jobId_ != 0; }
+  qint64 lastRunId() const { return lastRunId_; }
+  QString statusText() const;
+  QPushButton* startButton() const { return start_; }
+  QPushButton* cancelButton() const { return cancel_; }
+
+ public Q_SLOTS:
+  void start();
+  void cancel();
+
+ Q_SIGNALS:
+  void batchFinished(qint64 runId);
+
+ protected:
+  void reject() override;  // Escape or the window's close button: cancels a running batch first
+
+ private:
+  void finished(quint64 id, const JobOutcome& outcome);
+  QString maskText() const;
+  void browse(QLineEdit* edit, bool save, const QString& filter);
+
+  JobRunner* runner_;
+  std::shared_ptr<core::mdm_model> model_;
+  core::design_options options_;
+  QLineEdit* input_ = nullptr;
+  QComboBox* mask_ = nullptr;
+  QLineEdit* bed_ = nullptr;
+  QSpinBox* variants_ = nullptr;
+  QLineEdit* store_ = nullptr;
+  QLineEdit* fasta_ = nullptr;
+  QProgressBar* progress_ = nullptr;
+  QLabel* status_ = nullptr;
+  QPushButton* start_ = nullptr;
+  QPushButton* cancel_ = nullptr;
+  QPushButton* close_ = nullptr;
+  quint64 jobId_ = 0;
+  qint64 lastRunId_ = 0;
+};
+
+}  // namespace dnafill::ui

@@ -1,0 +1,340 @@
+// DesignPanel: the form behind the design job, and the enzyme-name completer.
+#include "ui/design_panel.h"
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QDoubleSpinBox>
+#include <QFormLayout>
+#include <QGroupBox>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QRandomGenerator>
+#include <QSpinBox>
+#include <QStringListModel>
+#include <QToolButton>
+#include <QVBoxLayout>
+
+#include "bio/enzymes.h"
+
+namespace dnafill::ui {
+
+QStringList enzymeNames() {
+  QStringList names;
+  for (const auto& enzyme : bio::restriction_enzymes())
+    names << QString::fromLatin1(enzyme.name.data(), static_cast<int>(enzyme.name.size()));
+  return names;
+}
+
+ListCompleter::ListCompleter(const QStringList& words, QObject* parent) : QCompleter(words, parent) {
+  setCaseSensitivity(Qt::CaseInsensitive);
+  setFilterMode(Qt::MatchStartsWith);
+}
+
+QStringList ListCompleter::splitPath(const QString& path) const {
+  const auto last = path.section(QLatin1Char(','), -1).trimmed();
+  return {last};
+}
+
+QString ListCompleter::pathFromIndex(const QModelIndex& index) const {
+  const QString word = QCompleter::pathFromIndex(index);
+  auto* edit = qobject_cast<QLineEdit*>(widget());
+  if (!edit) return word;
+  QString text = edit->text();
+  const int comma = text.lastIndexOf(QLatin1Char(','));
+  return comma < 0 ? word : text.left(comma + 1) + QLatin1Char(' ') + word;
+}
+
+DesignPanel::DesignPanel(QWidget* parent) : QWidget(parent) {
+  auto* layout = new QVBoxLayout(this);
+
+  // The holes.
+  auto* holesBox = new QGroupBox(tr("Holes"), this);
+  auto* holesLayout = new QVBoxLayout(holesBox);
+  holes_ = new QLabel(tr("No hole: select bases and mask them"), holesBox);
+  holes_->setObjectName(QStringLiteral("holesLabel"));
+  holes_->setWordWrap(true);
+  mask_ = new QPushButton(tr("&Mask selection"), holesBox);
+  mask_->setObjectName(QStringLiteral("maskButton"));
+  mask_->setToolTip(tr("Mark the selected bases as a hole for the model to regenerate (M)"));
+  unmask_ = new QPushButton(tr("Unmask"), holesBox);
+  unmask_->setToolTip(tr("Remove the selected bases from the holes"));
+  auto* lower = new QPushButton(tr("Mask lowercase"), holesBox);
+  lower->setToolTip(tr("Every soft-masked (lowercase) run of the record becomes a hole"));
+  auto* unknown = new QPushButton(tr("Mask N"), holesBox);
+  unknown->setToolTip(tr("Every run of N and other ambiguity codes becomes a hole"));
+  auto* clear = new QPushButton(tr("Clear"), holesBox);
+  clear->setToolTip(tr("Remove every hole of the record"));
+  auto* row1 = new QHBoxLayout;
+  row1->addWidget(mask_);
+  row1->addWidget(unmask_);
+  auto* row2 = new QHBoxLayout;
+  row2->addWidget(lower);
+  row2->addWidget(unknown);
+  row2->addWidget(clear);
+  holesLayout->addWidget(holes_);
+  holesLayout->addLayout(row1);
+  holesLayout->addLayout(row2);
+  layout->addWidget(holesBox);
+  connect(mask_, &QPushButton::clicked, this, &DesignPanel::maskSelectionRequested);
+  connect(unmask_, &QPushButton::clicked, this, &DesignPanel::unmaskSelectionRequested);
+  connect(lower, &QPushButton::clicked, this, &DesignPanel::maskLowercaseRequested);
+  connect(unknown, &QPushButton::clicked, this, &DesignPanel::maskUnknownRequested);
+  connect(clear, &QPushButton::clicked, this, &DesignPanel::clearMasksRequested);
+
+  // The sampler, with core's defaults.
+  auto* samplerBox = new QGroupBox(tr("Sampler"), this);
+  auto* form = new QFormLayout(samplerBox);
+  sampler_ = new QComboBox(samplerBox);
+  sampler_->setObjectName(QStringLiteral("samplerBox"));
+  for (auto kind : {core::sampler_kind::ancestral, core::sampler_kind::first_hit, core::sampler_kind::confidence})
+    sampler_->addItem(QString::fromLatin1(core::sampler_name(kind)), static_cast<int>(kind));
+  sampler_->setToolTip(tr("ancestral: MDLM steps; first-hit: exact, one base per network call; confidence: "
+                          "commits the most confident bases first (not a sample of the model)"));
+  steps_ = new QSpinBox(samplerBox);
+  steps_->setObjectName(QStringLiteral("stepsBox"));
+  steps_->setRange(1, 4096);
+  temperature_ = new QDoubleSpinBox(samplerBox);
+  temperature_->setRange(0.05, 5.0);
+  temperature_->setSingleStep(0.05);
+  topP_ = new QDoubleSpinBox(samplerBox);
+  topP_->setRange(0.01, 1.0);
+  topP_->setSingleStep(0.05);
+  variants_ = new QSpinBox(samplerBox);
+  variants_->setObjectName(QStringLiteral("variantsBox"));
+  variants_->setRange(1, 256);
+  seed_ = new QSpinBox(samplerBox);
+  seed_->setObjectName(QStringLiteral("seedBox"));
+  seed_->setRange(0, 2147483647);
+  auto* reseed = new QToolButton(samplerBox);
+  reseed->setText(tr("New"));
+  reseed->setToolTip(tr("A new random seed (the same seed and settings give the same designs)"));
+  connect(reseed, &QToolButton::clicked, this,
+          [this] { seed_->setValue(static_cast<int>(QRandomGenerator::global()->bounded(1, 2147483647))); });
+  auto* seedRow = new QHBoxLayout;
+  seedRow->addWidget(seed_, 1);
+  seedRow->addWidget(reseed);
+  guidance_ = new QDoubleSpinBox(samplerBox);
+  guidance_->setRange(0.0, 20.0);
+  guidance_->setSingleStep(0.5);
+  guidance_->setToolTip(tr("Unsupervised classifier-free guidance w: 0 is the plain conditional"));
+  scoreDraws_ = new QSpinBox(samplerBox);
+  scoreDraws_->setRange(0, 64);
+  scoreDraws_->setToolTip(tr("Monte-Carlo draws for each design's bits/base (0: not scored)"));
+  form->addRow(tr("Sampler"), sampler_);
+  form->addRow(tr("Steps"), steps_);
+  form->addRow(tr("Temperature"), temperature_);
+  form->addRow(tr("Top-p"), topP_);
+  form->addRow(tr("Variants"), variants_);
+  form->addRow(tr("Seed"), seedRow);
+  form->addRow(tr("Guidance"), guidance_);
+  form->addRow(tr("Score draws"), scoreDraws_);
+  layout->addWidget(samplerBox);
+  connect(sampler_, &QComboBox::currentIndexChanged, this, [this] {
+    steps_->setEnabled(static_cast<core::sampler_kind>(sampler_->currentData().toInt()) != core::sampler_kind::first_hit);
+  });
+
+  // Constraints.
+  constraintsBox_ = new QGroupBox(tr("Constraints"), this);
+  constraintsBox_->setObjectName(QStringLiteral("constraintsBox"));
+  auto* cform = new QFormLayout(constraintsBox_);
+  preset_ = new QComboBox(constraintsBox_);
+  preset_->setObjectName(QStringLiteral("presetBox"));
+  preset_->addItem(tr("(none)"), QString());
+  for (const auto& name : constraintPresetNames()) preset_->addItem(QString::fromStdString(name), QString::fromStdString(name));
+  auto percent = [this](double value) {
+    auto* box = new QDoubleSpinBox(constraintsBox_);
+    box->setRange(0.0, 100.0);
+    box->setDecimals(0);
+    box->setSuffix(QStringLiteral(" %"));
+    box->setValue(value);
+    return box;
+  };
+  gcMin_ = percent(0.0);
+  gcMax_ = percent(100.0);
+  auto* gcRow = new QHBoxLayout;
+  gcRow->addWidget(gcMin_);
+  gcRow->addWidget(new QLabel(QStringLiteral("-"), constraintsBox_));
+  gcRow->addWidget(gcMax_);
+  gcWindow_ = new QSpinBox(constraintsBox_);
+  gcWindow_->setRange(0, 100000);
+  gcWindow_->setSpecialValueText(tr("whole design"));
+  gcWindow_->setSuffix(tr(" bases"));
+  homopolymer_ = new QSpinBox(constraintsBox_);
+  homopolymer_->setRange(0, 1000);
+  homopolymer_->setSpecialValueText(tr("no limit"));
+  avoid_ = new QLineEdit(constraintsBox_);
+  avoid_->setObjectName(QStringLiteral("avoidEdit"));
+  avoid_->setPlaceholderText(tr("EcoRI, BsaI, GGTCTC ..."));
+  avoid_->setCompleter(new ListCompleter(enzymeNames(), avoid_));
+  cform->addRow(tr("Preset"), preset_);
+  cform->addRow(tr("GC range"), gcRow);
+  cform->addRow(tr("GC window"), gcWindow_);
+  cform->addRow(tr("Homopolymer max"), homopolymer_);
+  cform->addRow(tr("Avoid"), avoid_);
+  constraintsNote_ = new QLabel(constraintsBox_);
+  constraintsNote_->setWordWrap(true);
+  constraintsNote_->setObjectName(QStringLiteral("constraintsNote"));
+  cform->addRow(constraintsNote_);
+  layout->addWidget(constraintsBox_);
+  connect(preset_, &QComboBox::activated, this, [this](int index) { applyPreset(preset_->itemData(index).toString()); });
+  connect(avoid_, &QLineEdit::textChanged, this, &DesignPanel::validateAvoid);
+  for (auto* box : {gcMin_, gcMax_})
+    connect(box, &QDoubleSpinBox::valueChanged, this, &DesignPanel::constraintsChanged);
+  for (auto* box : {gcWindow_, homopolymer_}) connect(box, &QSpinBox::valueChanged, this, &DesignPanel::constraintsChanged);
+
+  // Generate, Cancel.
+  generate_ = new QPushButton(tr("&Generate"), this);
+  generate_->setObjectName(QStringLiteral("generateButton"));
+  generate_->setToolTip(tr("Regenerate the holes of the record: one run, the variants into the results table (Ctrl+G)"));
+  generate_->setDefault(true);
+  cancel_ = new QPushButton(tr("Cancel"), this);
+  cancel_->setObjectName(QStringLiteral("cancelButton"));
+  auto* buttons = new QHBoxLayout;
+  buttons->addWidget(generate_, 1);
+  buttons->addWidget(cancel_);
+  layout->addLayout(buttons);
+  connect(generate_, &QPushButton::clicked, this, &DesignPanel::generateRequested);
+  connect(cancel_, &QPushButton::clicked, this, &DesignPanel::cancelRequested);
+
+  // A new sequence.
+  auto* newBox = new QGroupBox(tr("New sequence"), this);
+  auto* nform = new QFormLayout(newBox);
+  newLength_ = new QSpinBox(newBox);
+  newLength_->setObjectName(QStringLiteral("newLengthBox"));
+  newLength_->setRange(1, 100000000);
+  newLength_->setValue(1000);
+  newLength_->setSuffix(tr(" bases"));
+  newName_ = new QLineEdit(QStringLiteral("generated"), newBox);
+  generateNew_ = new QPushButton(tr("Generate new"), newBox);
+  generateNew_->setObjectName(QStringLiteral("generateNewButton"));
+  generateNew_->setToolTip(tr("A new record of that many bases, written block by block by the model"));
+  nform->addRow(tr("Length"), newLength_);
+  nform->addRow(tr("Name"), newName_);
+  nform->addRow(generateNew_);
+  layout->addWidget(newBox);
+  layout->addStretch(1);
+  connect(generateNew_, &QPushButton::clicked, this, [this] { Q_EMIT generateNewRequested(newSequenceLength(), newSequenceName()); });
+
+  setDesignOptions(core::design_options{});
+  setConstraintsSupported(coreAcceptsConstraints);
+  updateButtons();
+}
+
+core::design_options DesignPanel::designOptions() const {
+  core::design_options o;
+  o.sampler.kind = static_cast<core::sampler_kind>(sampler_->currentData().toInt());
+  o.sampler.steps = steps_->value();
+  o.sampler.temperature = temperature_->value();
+  o.sampler.top_p = topP_->value();
+  o.sampler.seed = static_cast<std::uint64_t>(seed_->value());
+  o.sampler.guidance = guidance_->value();
+  o.variants = variants_->value();
+  o.score_draws = scoreDraws_->value();
+  return o;
+}
+
+void DesignPanel::setDesignOptions(const core::design_options& o) {
+  sampler_->setCurrentIndex(std::max(0, sampler_->findData(static_cast<int>(o.sampler.kind))));
+  steps_->setValue(o.sampler.steps);
+  temperature_->setValue(o.sampler.temperature);
+  topP_->setValue(o.sampler.top_p);
+  seed_->setValue(static_cast<int>(std::min<std::uint64_t>(o.sampler.seed, 2147483647)));
+  guidance_->setValue(o.sampler.guidance);
+  variants_->setValue(o.variants);
+  scoreDraws_->setValue(o.score_draws);
+}
+
+ConstraintSettings DesignPanel::constraints() const {
+  ConstraintSettings c;
+  c.gcMin = gcMin_->value() / 100.0;
+  c.gcMax = gcMax_->value() / 100.0;
+  c.gcWindow = gcWindow_->value();
+  c.maxHomopolymer = homopolymer_->value();
+  c.avoid = splitMotifList(avoid_->text().toStdString());
+  return c;
+}
+
+void DesignPanel::setConstraints(const ConstraintSettings& c) {
+  gcMin_->setValue(c.gcMin * 100.0);
+  gcMax_->setValue(c.gcMax * 100.0);
+  gcWindow_->setValue(c.gcWindow);
+  homopolymer_->setValue(c.maxHomopolymer);
+  QStringList avoid;
+  for (const auto& m : c.avoid) avoid << QString::fromStdString(m);
+  avoid_->setText(avoid.join(QStringLiteral(", ")));
+}
+
+bool DesignPanel::applyPreset(const QString& name) {
+  if (name.isEmpty()) {
+    setConstraints(ConstraintSettings{});
+    preset_->setCurrentIndex(0);
+    Q_EMIT constraintsChanged();
+    return true;
+  }
+  ConstraintSettings c;
+  if (!constraintPreset(name.toStdString(), c)) return false;
+  setConstraints(c);
+  preset_->setCurrentIndex(std::max(0, preset_->findData(name)));
+  Q_EMIT constraintsChanged();
+  return true;
+}
+
+void DesignPanel::setConstraintsSupported(bool supported) {
+  constraintsSupported_ = supported;
+  const QString why = tr("Not enforced yet: dnafill's core does not take design constraints yet (they come with "
+                         "the constraints work). The designs are not constrained, and 'constraints ok' in the "
+                         "results is what core reports.");
+  for (QWidget* w : constraintsBox_->findChildren<QWidget*>()) {
+    if (w == constraintsNote_) continue;
+    w->setEnabled(supported);
+    w->setToolTip(supported ? QString() : why);
+  }
+  constraintsBox_->setToolTip(supported ? QString() : why);
+  constraintsNote_->setText(supported ? QString() : tr("<i>Not enforced yet: core does not take constraints.</i>"));
+  constraintsNote_->setToolTip(why);
+  constraintsNote_->setVisible(!supported);
+}
+
+void DesignPanel::validateAvoid() {
+  QStringList bad;
+  for (const auto& motif : splitMotifList(avoid_->text().toStdString())) {
+    std::string site;
+    if (auto s = bio::resolve_motif(motif, site); !s) bad << QString::fromStdString(s.message());
+  }
+  avoid_->setStyleSheet(bad.isEmpty() ? QString() : QStringLiteral("color: #c01010"));
+  if (constraintsSupported_) avoid_->setToolTip(bad.join(QLatin1Char('\n')));
+  Q_EMIT constraintsChanged();
+}
+
+qint64 DesignPanel::newSequenceLength() const { return newLength_->value(); }
+QString DesignPanel::newSequenceName() const { return newName_->text().trimmed(); }
+
+void DesignPanel::setBusy(bool busy) {
+  busy_ = busy;
+  updateButtons();
+}
+
+void DesignPanel::setHoles(int holes, qint64 bases, bool haveSelection) {
+  haveHoles_ = holes > 0;
+  haveSelection_ = haveSelection;
+  holes_->setText(holes == 0 ? tr("No hole: select bases and mask them")
+                             : tr("%n hole(s), %1 bases to design", nullptr, holes).arg(bases));
+  updateButtons();
+}
+
+void DesignPanel::setModelReady(bool ready) {
+  modelReady_ = ready;
+  updateButtons();
+}
+
+void DesignPanel::updateButtons() {
+  mask_->setEnabled(haveSelection_);
+  unmask_->setEnabled(haveSelection_);
+  generate_->setEnabled(!busy_ && haveHoles_ && modelReady_);
+  generateNew_->setEnabled(!busy_ && modelReady_);
+  cancel_->setEnabled(busy_);
+}
+
+}  // namespace dnafill::ui

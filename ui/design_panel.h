@@ -1,0 +1,116 @@
+// DesignPanel: what to design and how. The holes (mask the selection, lowercase or N runs), the
+// sampler (kind, steps, temperature, top-p, variants, seed, guidance), the constraints (GC range and
+// window, homopolymer limit, motifs and enzymes with completion, presets), Generate and Cancel, and
+// generation of a new sequence of a given length. It only fills core::design_options and
+// ConstraintSettings; MainWindow runs the jobs.
+#pragma once
+
+#include <QCompleter>
+#include <QWidget>
+
+#include "core/design.h"
+#include "ui/constraint_settings.h"
+
+class QCheckBox;
+class QComboBox;
+class QDoubleSpinBox;
+class QGroupBox;
+class QLabel;
+class QLineEdit;
+class QPushButton;
+class QSpinBox;
+
+namespace dnafill::ui {
+
+// Completes the last comma-separated word of a line edit ("EcoRI, Bs" -> "EcoRI, BsaI").
+class ListCompleter : public QCompleter {
+  Q_OBJECT
+ public:
+  ListCompleter(const QStringList& words, QObject* parent = nullptr);
+  QStringList splitPath(const QString& path) const override;
+  QString pathFromIndex(const QModelIndex& index) const override;
+};
+
+// Enzyme names of bio/enzymes.h, for completion.
+QStringList enzymeNames();
+
+class DesignPanel : public QWidget {
+  Q_OBJECT
+ public:
+  explicit DesignPanel(QWidget* parent = nullptr);
+
+  // The sampler settings as core takes them (validated by core when the job starts).
+  core::design_options designOptions() const;
+  void setDesignOptions(const core::design_options& options);
+  ConstraintSettings constraints() const;
+  void setConstraints(const ConstraintSettings& constraints);
+  // Fills the constraint fields from a preset ("twist", "idt", "golden-gate"); false when unknown.
+  bool applyPreset(const QString& name);
+  // Whether core takes constraints (coreAcceptsConstraints): when not, the constraint controls are
+  // disabled and their tooltip says why.
+  void setConstraintsSupported(bool supported);
+  bool constraintsSupported() const { return constraintsSupported_; }
+
+  qint64 newSequenceLength() const;
+  QString newSequenceName() const;
+
+  // While a design runs: Generate is disabled, Cancel enabled.
+  void setBusy(bool busy);
+  // Whether there is something to design: enables Generate.
+  void setHoles(int holes, qint64 bases, bool haveSelection);
+  void setModelReady(bool ready);
+
+  QPushButton* generateButton() const { return generate_; }
+  QPushButton* cancelButton() const { return cancel_; }
+  QPushButton* maskButton() const { return mask_; }
+  QPushButton* generateNewButton() const { return generateNew_; }
+  QLineEdit* avoidEdit() const { return avoid_; }
+  QComboBox* presetBox() const { return preset_; }
+
+ Q_SIGNALS:
+  void maskSelectionRequested();
+  void unmaskSelectionRequested();
+  void maskLowercaseRequested();
+  void maskUnknownRequested();
+  void clearMasksRequested();
+  void generateRequested();
+  void generateNewRequested(qint64 length, const QString& name);
+  void cancelRequested();
+  void constraintsChanged();
+
+ private:
+  void validateAvoid();
+  void updateButtons();
+
+  QComboBox* sampler_ = nullptr;
+  QSpinBox* steps_ = nullptr;
+  QDoubleSpinBox* temperature_ = nullptr;
+  QDoubleSpinBox* topP_ = nullptr;
+  QSpinBox* variants_ = nullptr;
+  QSpinBox* seed_ = nullptr;
+  QDoubleSpinBox* guidance_ = nullptr;
+  QSpinBox* scoreDraws_ = nullptr;
+
+  QGroupBox* constraintsBox_ = nullptr;
+  QComboBox* preset_ = nullptr;
+  QDoubleSpinBox* gcMin_ = nullptr;
+  QDoubleSpinBox* gcMax_ = nullptr;
+  QSpinBox* gcWindow_ = nullptr;
+  QSpinBox* homopolymer_ = nullptr;
+  QLineEdit* avoid_ = nullptr;
+  QLabel* constraintsNote_ = nullptr;
+  bool constraintsSupported_ = true;
+
+  QLabel* holes_ = nullptr;
+  QPushButton* mask_ = nullptr;
+  QPushButton* unmask_ = nullptr;
+  QPushButton* generate_ = nullptr;
+  QPushButton* cancel_ = nullptr;
+  QSpinBox* newLength_ = nullptr;
+  QLineEdit* newName_ = nullptr;
+  QPushButton* generateNew_ = nullptr;
+
+  bool busy_ = false, haveHoles_ = false, haveSelection_ = false, modelReady_ = false;
+};
+
+}  // namespace dnafill::ui

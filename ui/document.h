@@ -1,0 +1,58 @@
+// The studio's working document: the records of one opened file (or a region of it), each with its
+// working bases and the holes the user masked; and what a file offers before it is read (its format,
+// and the contigs of an indexed file for the region chooser). Plain C++, no Qt widgets: reading runs
+// off the GUI thread.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "bio/mask.h"
+#include "bio/status.h"
+
+namespace dnafill::ui {
+
+struct WorkingRecord {
+  std::string name;
+  std::string bases;                 // as read (case kept), then as edited by accepted variants
+  std::vector<bio::interval> masks;  // the holes to design: merged, 0-based half-open
+  std::size_t readHash = 0;          // std::hash of the bases as read; 0 for a record made in the studio
+  bool asRead() const;               // the bases are still those of the file
+};
+
+struct Document {
+  std::string path;    // the file it was read from; empty for a new document
+  std::string region;  // the region read (samtools-style); empty: the whole file
+  std::string format;  // "FASTA/FASTQ", "SAM", "BAM", "CRAM"
+  std::vector<WorkingRecord> records;
+  bool truncated = false;  // more records than the limit: only the first ones were read
+};
+
+// What a file is before reading it: its format, and for an indexed file (FASTA with .fai, SAM/BAM/CRAM
+// with .bai/.csi/.crai) its contigs, so the user can pick a region instead of reading it all.
+struct FileProbe {
+  std::string format;
+  bool indexed = false;
+  std::vector<std::pair<std::string, std::int64_t>> contigs;  // name, length
+};
+
+// Errors name the file: it cannot be opened, it is not a sequence file dnafill reads.
+status probeFile(const std::string& path, FileProbe& out);
+
+struct ReadLimits {
+  std::size_t maxRecords = 20000;                 // reads of a BAM can be millions: keep the first ones
+  std::int64_t maxBases = std::int64_t{1} << 30;  // refuse more than this in memory
+};
+
+// Reads every record of `path` (or of `region`) through bio::sequence_source. Errors as bio reports
+// them ("PATH: record 'NAME' line N: ..."), and an empty file or region.
+status readDocument(const std::string& path, const std::string& region, const ReadLimits& limits, Document& out);
+
+// Adds `hole` to `masks` (merging); removes it when `remove`.
+std::vector<bio::interval> withHole(const std::vector<bio::interval>& masks, bio::interval hole, bool remove = false);
+
+// Bases of `record` whose letters differ from `reference` (case ignored), over the common length.
+std::int64_t countEdits(const std::string& reference, std::int64_t start, const std::string& bases);
+
+}  // namespace dnafill::ui

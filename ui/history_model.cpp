@@ -1,0 +1,131 @@
+// HistoryModel: the runs of a read-only store, newest first.
+#include "ui/history_model.h"
+
+#include <QFileInfo>
+
+#include <algorithm>
+
+#include "data/store.h"
+
+namespace dnafill::ui {
+
+HistoryModel::HistoryModel(QObject* parent) : QAbstractTableModel(parent) {}
+HistoryModel::~HistoryModel() = default;
+
+void HistoryModel::setStorePath(const QString& path) {
+  if (path == storePath_) return;
+  beginResetModel();
+  storePath_ = path;
+  store_.reset();
+  runs_.clear();
+  endResetModel();
+}
+
+bool HistoryModel::refresh(QString* error) {
+  std::vector<data::run_record> runs;
+  bool ok = true;
+  if (!storePath_.isEmpty() && QFileInfo::exists(storePath_)) {
+    if (!store_ || !store_->is_open()) {
+      auto db = std::make_unique<data::store>();
+      data::store_options options;
+      options.read_only = true;
+      if (auto s = db->open(storePath_.toStdString(), options); !s) {
+        if (error) *error = QString::fromStdString(s.message());
+        ok = false;
+      } else {
+        store_ = std::move(db);
+      }
+    }
+    if (ok) {
+      if (auto s = store_->list_runs(runs); !s) {
+        if (error) *error = QString::fromStdString(s.message());
+        ok = false;
+        runs.clear();
+        store_.reset();
+      }
+    }
+  }
+  std::sort(runs.begin(), runs.end(), [](const auto& a, const auto& b) { return a.id > b.id; });
+  beginResetModel();
+  runs_ = std::move(runs);
+  endResetModel();
+  return ok;
+}
+
+int HistoryModel::rowOfRun(qint64 runId) const {
+  for (std::size_t i = 0; i < runs_.size(); ++i)
+    if (runs_[i].id == runId) return static_cast<int>(i);
+  return -1;
+}
+
+int HistoryModel::rowCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : static_cast<int>(runs_.size()); }
+int HistoryModel::columnCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : ColumnCount; }
+
+QVariant HistoryModel::data(const QModelIndex& index, int role) const {
+  if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid)) return {};
+  const auto& r = runs_[static_cast<std::size_t>(index.row())];
+  const QString source = r.source ? QString::fromStdString(r.source->path) : QString();
+  const QString status = QString::fromLatin1(data::run_status_name(r.status));
+  auto total = [](std::int64_t n) { return n < 0 ? QStringLiteral("?") : QString::number(n); };
+  switch (role) {
+    case Qt::DisplayRole:
+      switch (index.column()) {
+        case RunColumn: return static_cast<qlonglong>(r.id);
+        case KindColumn: return QString::fromStdString(r.kind);
+        case StatusColumn: return status;
+        case StartedColumn: return QString::fromStdString(r.started_at).replace(QLatin1Char('T'), QLatin1Char(' '));
+        case DesignsColumn: return QStringLiteral("%1/%2").arg(r.designs_done).arg(total(r.designs_total));
+        case InputColumn: return source.isEmpty() ? QStringLiteral("-") : QFileInfo(source).fileName();
+        case ModelColumn: return QFileInfo(QString::fromStdString(r.model.path)).fileName();
+      }
+      return {};
+    case Qt::ToolTipRole:
+      if (index.column() == InputColumn) return source;
+      if (index.column() == ModelColumn) return QString::fromStdString(r.model.path);
+      if (index.column() == StatusColumn && !r.error.empty()) return QString::fromStdString(r.error);
+      return QString::fromStdString(r.parameters);
+    case SortRole:
+      switch (index.column()) {
+        case RunColumn: return static_cast<qlonglong>(r.id);
+        case DesignsColumn: return static_cast<qlonglong>(r.designs_done);
+        default: return data(index, Qt::DisplayRole);
+      }
+    case RunIdRole: return static_cast<qlonglong>(r.id);
+    case KindRole: return QString::fromStdString(r.kind);
+    case StatusRole: return status;
+    case SourcePathRole: return source;
+    case ModelPathRole: return QString::fromStdString(r.model.path);
+    case ParametersRole: return QString::fromStdString(r.parameters);
+    case ErrorRole: return QString::fromStdString(r.error);
+  }
+  return {};
+}
+
+QVariant HistoryModel::headerData(int section, Qt::Orientation orientation, int role) const {
+  if (orientation != Qt::Horizontal || role != Qt::DisplayRole) return QAbstractTableModel::headerData(section, orientation, role);
+  switch (section) {
+    case RunColumn: return tr("Run");
+    case KindColumn: return tr("Kind");
+    case StatusColumn: return tr("Status");
+    case StartedColumn: return tr("Started (UTC)");
+    case DesignsColumn: return tr("Designs");
+    case InputColumn: return tr("Input");
+    case ModelColumn: return tr("Model");
+  }
+  return {};
+}
+
+QHash<int, QByteArray> HistoryModel::roleNames() const {
+  auto names = QAbstractTableModel::roleNames();
+  names[SortRole] = "sort";
+  names[RunIdRole] = "runId";
+  names[KindRole] = "kind";
+  names[StatusRole] = "status";
+  names[SourcePathRole] = "sourcePath";
+  names[ModelPathRole] = "modelPath";
+  names[ParametersRole] = "parameters";
+  names[ErrorRole] = "error";
+  return names;
+}
+
+}  // namespace dnafill::ui

@@ -1,0 +1,94 @@
+// JobRunner: a QThread with a worker object; jobs are queued calls into its event loop.
+#include "ui/job_runner.h"
+
+#include <QMetaObject>
+
+#include <exception>
+
+namespace dnafill::ui {
+
+void JobContext::progress(double fraction, const QString& detail) {
+  const auto now = std::chrono::steady_clock::now();
+  const bool first = last_ == std::chrono::steady_clock::time_point{};
+  if (!first && fraction < 1.0 && now - last_ < std::chrono::milliseconds(50)) return;
+  last_ = now;
+  Q_EMIT runner_->jobProgress(id_, fraction, detail);
+}
+
+JobRunner::JobRunner(QObject* parent) : QObject(parent) {
+  qRegisterMetaType<dnafill::ui::JobOutcome>();
+  thread_.setObjectName(QStringLiteral("dnafill model worker"));
+  worker_ = new QObject;
+  worker_->moveToThread(&thread_);
+  connect(&thread_, &QThread::finished, worker_, &QObject::deleteLater);
+  thread_.start();
+}
+
+JobRunner::~JobRunner() {
+  cancelAll();
+  thread_.quit();
+  thread_.wait();
+}
+
+quint64 JobRunner::submit(const QString& title, Work work) {
+  auto job = std::make_shared<Job>();
+  job->title = title;
+  job->work = std::move(work);
+  job->cancel = std::make_shared<std::atomic<bool>>(false);
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    job->id = nextId_++;
+    jobs_[job->id] = job;
+  }
+  QMetaObject::invokeMethod(worker_, [this, job] { run(job); }, Qt::QueuedConnection);
+  return job->id;
+}
+
+void JobRunner::cancel(quint64 id) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (auto it = jobs_.find(id); it != jobs_.end()) it->second->cancel->store(true);
+}
+
+void JobRunner::cancelAll() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  for (auto& [id, job] : jobs_) job->cancel->store(true);
+}
+
+bool JobRunner::isActive(quint64 id) const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return jobs_.count(id) > 0;
+}
+
+int JobRunner::activeCount() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return static_cast<int>(jobs_.size());
+}
+
+void JobRunner::run(const std::shared_ptr<Job>& job) {
+  JobOutcome outcome;
+  if (job->cancel->load()) {
+    outcome = JobOutcome::cancelled();
+  } else {
+    Q_EMIT jobStarted(job->id, job->title);
+    JobContext context;
+    context.runner_ = this;
+    context.id_ = job->id;
+    context.cancel_ = job->cancel;
+    try {
+      outcome = job->work(context);
+    } catch (const std::exception& e) {  // LibTorch reports some failures by throwing: a message, not a crash
+      outcome = JobOutcome::failed(QString::fromStdString(e.what()).section(QLatin1Char('\n'), 0, 0));
+    } catch (...) {
+      outcome = JobOutcome::failed(tr("%1: unexpected error").arg(job->title));
+    }
+    if (outcome.status == JobOutcome::Status::Failed && job->cancel->load()) outcome = JobOutcome::cancelled();
+  }
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    jobs_.erase(job->id);
+  }
+  job->work = nullptr;  // release what the job captured (a model, a sequence) here, not in the GUI thread
+  Q_EMIT jobFinished(job->id, outcome);
+}
+
+}  // namespace dnafill::ui

@@ -1,0 +1,159 @@
+// The studio's model work: plain functions over core/ and data/, run on JobRunner's worker thread.
+#include "ui/jobs.h"
+
+#include <QCoreApplication>
+
+#include <algorithm>
+#include <cmath>
+
+#include "core/batch.h"
+#include "core/runtime.h"
+#include "core/scoring.h"
+#include "core/tokens.h"
+#include "data/store.h"
+#include "data/text_sinks.h"
+
+namespace dnafill::ui {
+namespace {
+
+QString fromStd(const std::string& text) { return QString::fromStdString(text); }
+
+QString tr(const char* text) { return QCoreApplication::translate("dnafill::ui::jobs", text); }
+
+// "1h02m", "3m05s", "12s"
+QString duration(double seconds) {
+  const long s = std::lround(seconds);
+  if (s >= 3600) return QStringLiteral("%1h%2m").arg(s / 3600).arg((s % 3600) / 60, 2, 10, QLatin1Char('0'));
+  if (s >= 60) return QStringLiteral("%1m%2s").arg(s / 60).arg(s % 60, 2, 10, QLatin1Char('0'));
+  return QStringLiteral("%1s").arg(s);
+}
+
+// The fraction of a job's designs that is done, counting the item in hand by its windows.
+double fractionDone(const core::job_progress& p) {
+  if (p.totals.designs <= 0) return 0.0;
+  const double perItem = p.totals.items > 0 ? static_cast<double>(p.totals.designs) / p.totals.items : 0.0;
+  return std::clamp((p.designs_done + p.item_fraction * perItem) / p.totals.designs, 0.0, 1.0);
+}
+
+}  // namespace
+
+QString describeProgress(const core::job_progress& p) {
+  QString text = tr("records %1/%2  designs %3/%4")
+                     .arg(std::min(p.record_index + 1, p.totals.records))
+                     .arg(p.totals.records)
+                     .arg(p.designs_done)
+                     .arg(p.totals.designs);
+  if (p.designs_resumed > 0) text += tr(" (%1 resumed)").arg(p.designs_resumed);
+  const auto made = p.designs_done - p.designs_resumed;
+  if (made > 0 && p.seconds > 0) {
+    const double rate = made / p.seconds;
+    text += QStringLiteral("  %1/s  ").arg(rate, 0, 'f', 2) + tr("ETA %1").arg(duration((p.totals.designs - p.designs_done) / rate));
+  } else {
+    text += tr("  ETA --");
+  }
+  return text;
+}
+
+JobOutcome loadModelJob(JobContext& context, const QString& path, const QString& device) {
+  LoadedModel loaded;
+  loaded.model = std::make_shared<core::mdm_model>();
+  const std::string file = path.isEmpty() ? core::default_model_path() : path.toStdString();
+  context.progress(0.0, tr("loading %1").arg(fromStd(file)));
+  if (auto s = core::load_model(file, *loaded.model); !s)
+    return JobOutcome::failed(fromStd(s.message()) + (path.isEmpty() ? tr(" (the default model)") : QString()));
+  std::string where;
+  if (auto s = core::resolve_device(device.toStdString(), where); !s) return JobOutcome::failed(fromStd(s.message()));
+  if (where != "cpu")
+    if (auto s = core::move_model(*loaded.model, where); !s) return JobOutcome::failed(fromStd(s.message()));
+  const auto& config = loaded.model->config();
+  loaded.path = fromStd(file);
+  loaded.device = fromStd(where);
+  loaded.name = tr("%1 (%2 M parameters, context %3)")
+                    .arg(fromStd(config.preset))
+                    .arg(config.parameter_count() / 1e6, 0, 'f', 1)
+                    .arg(config.context_length);
+  return JobOutcome::done(loaded);
+}
+
+JobOutcome designJob(JobContext& context, const DesignRequest& request) {
+  if (!request.model || !request.model->loaded()) return JobOutcome::failed(tr("no model is loaded"));
+  if (request.holes.empty()) return JobOutcome::failed(tr("nothing to design: mask a region first"));
+  if (auto s = request.options.validate(request.model->config()); !s) return JobOutcome::failed(fromStd(s.message()));
+  data::store store;
+  if (auto s = store.open(request.storePath); !s) return JobOutcome::failed(fromStd(s.message()));
+  data::run_record run;
+  if (auto s = core::describe_run(*request.model, request.kind, request.options, request.extra, request.inputPath, run); !s)
+    return JobOutcome::failed(fromStd(s.message()));
+  core::job_item item{{request.recordIndex, 0}, request.record, request.bases, 0, request.holes,
+                      request.options.sampler.seed};
+  core::item_list items({item}, 1, request.options.variants);
+  data::run_sink recorder(store, /*resume=*/false);
+  data::memory_sink memory;
+  data::fan_out_sink sink({&recorder, &memory});
+  DesignResult result;
+  auto progress = [&](const core::job_progress& p) {
+    context.progress(fractionDone(p), tr("%1 variants of %2 bases  %3")
+                                          .arg(request.options.variants)
+                                          .arg(bio::covered_bases(request.holes))
+                                          .arg(duration(p.seconds)));
+  };
+  auto s = core::run_job(*request.model, items, request.options, run, sink, context.cancelFlag(), progress,
+                         result.summary, context.cancelFlag());
+  result.runId = recorder.run_id();
+  result.designs = std::move(memory.designs);
+  store.close();
+  if (!s) return JobOutcome::failed(fromStd(s.message()));
+  if (result.summary.status == data::run_status::cancelled)
+    return {JobOutcome::Status::Cancelled, tr("cancelled: run %1 is recorded as cancelled").arg(result.runId), result};
+  return JobOutcome::done(result);
+}
+
+JobOutcome batchJob(JobContext& context, const BatchRequest& request) {
+  if (!request.model || !request.model->loaded()) return JobOutcome::failed(tr("no model is loaded"));
+  if (request.storePath.empty()) return JobOutcome::failed(tr("database: a batch needs a store to resume from"));
+  if (auto s = request.options.validate(request.model->config()); !s) return JobOutcome::failed(fromStd(s.message()));
+  data::store store;
+  if (auto s = store.open(request.storePath); !s) return JobOutcome::failed(fromStd(s.message()));
+  context.progress(0.0, tr("reading %1").arg(fromStd(request.input)));
+  core::batch_items items;
+  if (auto s = items.open({request.input, request.mask, {}}, request.options, request.model->config()); !s)
+    return JobOutcome::failed(fromStd(s.message()));
+  data::run_record run;
+  if (auto s = core::describe_run(*request.model, "batch", request.options, items.parameters(), request.input, run); !s)
+    return JobOutcome::failed(fromStd(s.message()));
+  data::run_sink recorder(store, /*resume=*/true);
+  std::vector<data::design_sink*> sinks = {&recorder};
+  std::unique_ptr<data::fasta_sink> fasta;
+  if (!request.fastaOut.empty()) sinks.push_back((fasta = std::make_unique<data::fasta_sink>(request.fastaOut)).get());
+  data::fan_out_sink sink(sinks);
+  BatchResult result;
+  auto progress = [&](const core::job_progress& p) { context.progress(fractionDone(p), describeProgress(p)); };
+  auto s = core::run_job(*request.model, items, request.options, run, sink, context.cancelFlag(), progress,
+                         result.summary, context.cancelFlag());
+  result.runId = recorder.run_id();
+  result.resumed = recorder.resumed();
+  store.close();
+  if (!s) return JobOutcome::failed(fromStd(s.message()));
+  if (result.summary.status == data::run_status::cancelled)
+    return {JobOutcome::Status::Cancelled,
+            tr("cancelled: run %1 keeps %2 designs; start the same batch again to resume it")
+                .arg(result.runId)
+                .arg(result.summary.progress.designs_done),
+            result};
+  return JobOutcome::done(result);
+}
+
+JobOutcome confidenceJob(JobContext& context, const std::shared_ptr<core::mdm_model>& model, const std::string& bases) {
+  if (!model || !model->loaded()) return JobOutcome::failed(tr("no model is loaded"));
+  ConfidenceResult result;
+  result.bases = bases;
+  auto progress = [&](std::int64_t done, std::int64_t total) {
+    context.progress(static_cast<double>(done) / std::max<std::int64_t>(1, total), tr("model confidence"));
+    return !context.cancelled();
+  };
+  if (auto s = core::base_confidence(*model, core::encode(bases), {}, result.probability, progress); !s)
+    return context.cancelled() ? JobOutcome::cancelled() : JobOutcome::failed(fromStd(s.message()));
+  return JobOutcome::done(result);
+}
+
+}  // namespace dnafill::ui

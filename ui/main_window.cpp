@@ -1,0 +1,1138 @@
+// MainWindow: layout, actions, settings, and the wiring of the document, the view, the panel, the
+// results and history models to the jobs on JobRunner.
+#include "ui/main_window.h"
+
+#include <QAction>
+#include <QActionGroup>
+#include <QApplication>
+#include <QCloseEvent>
+#include <QComboBox>
+#include <QDir>
+#include <QDockWidget>
+#include <QDragEnterEvent>
+#include <QDropEvent>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QItemSelectionModel>
+#include <QLabel>
+#include <QLineEdit>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QMimeData>
+#include <QProgressBar>
+#include <QRegularExpression>
+#include <QScrollArea>
+#include <QSettings>
+#include <QSortFilterProxyModel>
+#include <QSpinBox>
+#include <QStandardPaths>
+#include <QStatusBar>
+#include <QTabWidget>
+#include <QTableView>
+#include <QTimer>
+#include <QToolBar>
+#include <QToolButton>
+#include <QUndoCommand>
+#include <QUndoStack>
+#include <QVBoxLayout>
+#include <QtConcurrent>
+
+#include <cmath>
+
+#include <nlohmann/json.hpp>
+
+#include "bio/enzymes.h"
+#include "bio/fasta_writer.h"
+#include "bio/motif.h"
+#include "bio/sequence.h"
+#include "core/job.h"
+#include "core/runtime.h"
+#include "data/text_sinks.h"
+#include "ui/batch_dialog.h"
+#include "ui/design_panel.h"
+#include "ui/history_model.h"
+#include "ui/job_runner.h"
+#include "ui/region_dialog.h"
+#include "ui/results_model.h"
+
+// The icon is compiled into the static dnafill_ui: its resources are registered by hand.
+static void initStudioResources() { Q_INIT_RESOURCE(studio); }
+
+namespace dnafill::ui {
+namespace {
+
+// QSettings keys.
+constexpr auto keyModel = "model/path";
+constexpr auto keyDevice = "model/device";
+constexpr auto keyStore = "store/path";
+constexpr auto keyRecent = "files/recent";
+constexpr auto keyLastDir = "files/lastDir";
+constexpr auto keyGeometry = "window/geometry";
+constexpr auto keyState = "window/state";
+constexpr auto keySites = "view/sites";
+constexpr auto keyAutoConfidence = "view/autoConfidence";
+constexpr auto keySampler = "design/sampler";
+constexpr auto keySteps = "design/steps";
+constexpr auto keyTemperature = "design/temperature";
+constexpr auto keyTopP = "design/topP";
+constexpr auto keyVariants = "design/variants";
+constexpr auto keySeed = "design/seed";
+constexpr auto keyGuidance = "design/guidance";
+constexpr auto keyScoreDraws = "design/scoreDraws";
+constexpr auto keyGcMin = "constraints/gcMin";
+constexpr auto keyGcMax = "constraints/gcMax";
+constexpr auto keyGcWindow = "constraints/gcWindow";
+constexpr auto keyHomopolymer = "constraints/maxHomopolymer";
+constexpr auto keyAvoid = "constraints/avoid";
+constexpr int maxRecent = 10;
+
+QString fromStd(const std::string& text) { return QString::fromStdString(text); }
+
+// One undoable change of a record: its masks, and its bases when a variant was accepted.
+class RecordEdit : public QUndoCommand {
+ public:
+  RecordEdit(MainWindow* window, int record, const WorkingRecord& before, const WorkingRecord& after, const QString& text)
+      : QUndoCommand(text), window_(window), record_(record), basesChanged_(before.bases != after.bases),
+        beforeMasks_(before.masks), afterMasks_(after.masks) {
+    if (basesChanged_) {
+      beforeBases_ = before.bases;
+      afterBases_ = after.bases;
+    }
+  }
+  void undo() override { window_->setRecordState(record_, basesChanged_ ? &beforeBases_ : nullptr, beforeMasks_); }
+  void redo() override { window_->setRecordState(record_, basesChanged_ ? &afterBases_ : nullptr, afterMasks_); }
+
+ private:
+  MainWindow* window_;
+  int record_;
+  bool basesChanged_;
+  std::string beforeBases_, afterBases_;
+  std::vector<bio::interval> beforeMasks_, afterMasks_;
+};
+
+QString defaultStorePath() {
+  const QString dir = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation);
+  return QDir(dir).filePath(QStringLiteral("designs.sqlite"));
+}
+
+// The region a studio run read its input from ("read_region" in its parameters); empty: the whole file.
+std::string readRegionOf(const std::string& parameters) {
+  const auto json = nlohmann::json::parse(parameters, nullptr, false);
+  if (json.is_object() && json.contains("read_region") && json["read_region"].is_string())
+    return json["read_region"].get<std::string>();
+  return {};
+}
+
+SiteSearch findSites(std::string bases, const QStringList& names) {
+  SiteSearch result;
+  for (const auto& name : names) {
+    std::string site;
+    if (!bio::resolve_motif(name.toStdString(), site)) continue;
+    for (const auto& hit : bio::find_motif(bases, site))
+      result.sites.push_back({static_cast<qint64>(hit.start), static_cast<qint64>(hit.length), name});
+  }
+  result.bases = std::move(bases);
+  return result;
+}
+
+}  // namespace
+
+MainWindow::MainWindow(const StudioOptions& options, QWidget* parent) : QMainWindow(parent), options_(options) {
+  initStudioResources();
+  setObjectName(QStringLiteral("mainWindow"));
+  setWindowIcon(QIcon(QStringLiteral(":/dnafill/studio.svg")));
+  setAcceptDrops(true);
+  runner_ = new JobRunner(this);
+  undo_ = new QUndoStack(this);
+  results_ = new ResultsModel(this);
+  history_ = new HistoryModel(this);
+  reader_ = new QFutureWatcher<std::pair<status, Document>>(this);
+  siteFinder_ = new QFutureWatcher<SiteSearch>(this);
+  buildLayout();
+  buildActions();
+  restoreSettings(options);
+
+  connect(runner_, &JobRunner::jobStarted, this, &MainWindow::jobStarted);
+  connect(runner_, &JobRunner::jobProgress, this, &MainWindow::jobProgress);
+  connect(runner_, &JobRunner::jobFinished, this, &MainWindow::jobFinished);
+  connect(undo_, &QUndoStack::cleanChanged, this, [this] { updateTitle(); });
+  connect(siteFinder_, &QFutureWatcher<SiteSearch>::finished, this, [this] {
+    auto found = siteFinder_->result();
+    if (found.bases == view_->sequence()) view_->setSites(std::move(found.sites));
+    if (siteFinderAgain_) {
+      siteFinderAgain_ = false;
+      updateSites();
+    }
+  });
+  results_->setOriginalLookup([this](const data::design_record& d) -> const std::string* {
+    const auto* r = recordOf(d);
+    return r ? &r->bases : nullptr;
+  });
+  updateTitle();
+  updateHoles();
+  QString model = options.modelPath;
+  if (model.isEmpty()) {
+    model = QSettings().value(QLatin1String(keyModel)).toString();
+    if (!model.isEmpty() && !QFileInfo(model).isFile()) model.clear();  // gone since: the shipped default
+  }
+  loadModel(model, device_);
+}
+
+MainWindow::~MainWindow() {
+  // The runner's destructor cancels and waits: before the models and views its jobs report to go away.
+  runner_->disconnect(this);
+  delete runner_;
+  runner_ = nullptr;
+  reader_->waitForFinished();
+  siteFinder_->waitForFinished();
+}
+
+// ---- layout and actions -----------------------------------------------------------------------------
+
+void MainWindow::buildLayout() {
+  auto* central = new QWidget(this);
+  auto* layout = new QVBoxLayout(central);
+  layout->setContentsMargins(4, 4, 4, 4);
+
+  auto* top = new QHBoxLayout;
+  recordBox_ = new QComboBox(central);
+  recordBox_->setObjectName(QStringLiteral("recordBox"));
+  recordBox_->setMinimumContentsLength(24);
+  recordBox_->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+  connect(recordBox_, &QComboBox::activated, this, &MainWindow::setCurrentRecord);
+  shownLabel_ = new QLabel(central);
+  shownLabel_->setObjectName(QStringLiteral("shownLabel"));
+  sitesEdit_ = new QLineEdit(central);
+  sitesEdit_->setObjectName(QStringLiteral("sitesEdit"));
+  sitesEdit_->setPlaceholderText(tr("enzymes or motifs to mark"));
+  sitesEdit_->setToolTip(tr("Enzyme names (EcoRI, BsaI) or IUPAC motifs, marked on both strands in the sites track"));
+  sitesEdit_->setCompleter(new ListCompleter(enzymeNames(), sitesEdit_));
+  connect(sitesEdit_, &QLineEdit::editingFinished, this, &MainWindow::updateSites);
+  top->addWidget(new QLabel(tr("Record"), central));
+  top->addWidget(recordBox_);
+  top->addWidget(shownLabel_, 1);
+  top->addWidget(new QLabel(tr("Sites"), central));
+  top->addWidget(sitesEdit_);
+  layout->addLayout(top);
+
+  view_ = new SequenceView(central);
+  view_->setObjectName(QStringLiteral("sequenceView"));
+  layout->addWidget(view_, 1);
+  connect(view_, &SequenceView::selectionChanged, this, [this] {
+    updateSelectionBar();
+    updateHoles();
+  });
+
+  // Exact coordinates of the selection, 1-based inclusive, editable.
+  auto* bar = new QHBoxLayout;
+  selStart_ = new QSpinBox(central);
+  selStart_->setObjectName(QStringLiteral("selectionStart"));
+  selEnd_ = new QSpinBox(central);
+  selEnd_->setObjectName(QStringLiteral("selectionEnd"));
+  for (auto* box : {selStart_, selEnd_}) {
+    box->setGroupSeparatorShown(true);
+    box->setRange(0, 0);
+    box->setKeyboardTracking(false);
+    box->setMinimumWidth(110);
+  }
+  selStart_->setToolTip(tr("First selected base (1-based)"));
+  selEnd_->setToolTip(tr("Last selected base (1-based, inclusive)"));
+  selLength_ = new QLabel(central);
+  auto applySpins = [this] {
+    const qint64 start = selStart_->value(), end = selEnd_->value();
+    if (start >= 1 && end >= start) view_->setSelection(start - 1, end);
+    else if (start >= 1) view_->setSelection(start - 1, start - 1);
+    view_->ensureVisible(std::max<qint64>(0, start - 1));
+  };
+  connect(selStart_, &QSpinBox::valueChanged, this, applySpins);
+  connect(selEnd_, &QSpinBox::valueChanged, this, applySpins);
+  bar->addWidget(new QLabel(tr("Selection"), central));
+  bar->addWidget(selStart_);
+  bar->addWidget(new QLabel(QStringLiteral("-"), central));
+  bar->addWidget(selEnd_);
+  bar->addWidget(selLength_, 1);
+  auto zoomButton = [&](const QString& text, const QString& tip, auto slot) {
+    auto* b = new QToolButton(central);
+    b->setText(text);
+    b->setToolTip(tip);
+    connect(b, &QToolButton::clicked, view_, slot);
+    bar->addWidget(b);
+  };
+  zoomButton(QStringLiteral("-"), tr("Zoom out (-)"), &SequenceView::zoomOut);
+  zoomButton(QStringLiteral("+"), tr("Zoom in (+)"), &SequenceView::zoomIn);
+  zoomButton(tr("Fit"), tr("The whole record (Ctrl+0)"), &SequenceView::zoomToFit);
+  zoomButton(tr("Selection"), tr("Zoom to the selection"), &SequenceView::zoomToSelection);
+  layout->addLayout(bar);
+  setCentralWidget(central);
+
+  // The design panel, right.
+  panel_ = new DesignPanel;
+  panel_->setObjectName(QStringLiteral("designPanel"));
+  auto* scroll = new QScrollArea;
+  scroll->setWidget(panel_);
+  scroll->setWidgetResizable(true);
+  scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+  scroll->setMinimumWidth(panel_->sizeHint().width() + 24);
+  auto* designDock = new QDockWidget(tr("Design"), this);
+  designDock->setObjectName(QStringLiteral("designDock"));
+  designDock->setWidget(scroll);
+  designDock->setFeatures(QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetFloatable);
+  addDockWidget(Qt::RightDockWidgetArea, designDock);
+  connect(panel_, &DesignPanel::maskSelectionRequested, this, &MainWindow::maskSelection);
+  connect(panel_, &DesignPanel::unmaskSelectionRequested, this, &MainWindow::unmaskSelection);
+  connect(panel_, &DesignPanel::maskLowercaseRequested, this, &MainWindow::maskLowercase);
+  connect(panel_, &DesignPanel::maskUnknownRequested, this, &MainWindow::maskUnknown);
+  connect(panel_, &DesignPanel::clearMasksRequested, this, &MainWindow::clearMasks);
+  connect(panel_, &DesignPanel::generateRequested, this, &MainWindow::generate);
+  connect(panel_, &DesignPanel::generateNewRequested, this, &MainWindow::generateNew);
+  connect(panel_, &DesignPanel::cancelRequested, this, &MainWindow::cancelJobs);
+
+  // Results and history, bottom.
+  tabs_ = new QTabWidget;
+  auto table = [](QWidget* parent) {
+    auto* t = new QTableView(parent);
+    t->setSelectionBehavior(QAbstractItemView::SelectRows);
+    t->setSortingEnabled(true);
+    t->setAlternatingRowColors(true);
+    t->verticalHeader()->hide();
+    t->horizontalHeader()->setStretchLastSection(true);
+    t->verticalHeader()->setDefaultSectionSize(t->fontMetrics().height() + 6);
+    return t;
+  };
+  auto* resultsPage = new QWidget;
+  auto* rl = new QVBoxLayout(resultsPage);
+  rl->setContentsMargins(2, 2, 2, 2);
+  auto* resultsBar = new QToolBar(resultsPage);
+  rl->addWidget(resultsBar);
+  resultsView_ = table(resultsPage);
+  resultsView_->setObjectName(QStringLiteral("resultsView"));
+  resultsProxy_ = new QSortFilterProxyModel(this);
+  resultsProxy_->setSourceModel(results_);
+  resultsProxy_->setSortRole(ResultsModel::SortRole);
+  resultsView_->setModel(resultsProxy_);
+  resultsView_->setSelectionMode(QAbstractItemView::ExtendedSelection);
+  resultsView_->sortByColumn(ResultsModel::VariantColumn, Qt::AscendingOrder);
+  rl->addWidget(resultsView_);
+  connect(resultsView_->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
+          [this](const QModelIndex& current) {
+            if (current.isValid()) showDesign(resultsRow(current));
+          });
+  acceptAction_ = resultsBar->addAction(tr("Accept variant"), this, &MainWindow::acceptShownDesign);
+  acceptAction_->setToolTip(tr("Write the shown variant into the working sequence (undo with Ctrl+Z)"));
+  acceptAction_->setObjectName(QStringLiteral("acceptAction"));
+  exportAction_ = resultsBar->addAction(tr("Export selected..."), this, [this] {
+    const QString path = QFileDialog::getSaveFileName(this, tr("Export designs to FASTA"),
+                                                      QSettings().value(QLatin1String(keyLastDir)).toString(),
+                                                      tr("FASTA (*.fa *.fasta *.fa.gz)"));
+    if (!path.isEmpty()) exportSelectedDesigns(path);
+  });
+  showWorkingAction_ = resultsBar->addAction(tr("Show working sequence"), this, &MainWindow::showWorkingSequence);
+  tabs_->addTab(resultsPage, tr("Results"));
+
+  auto* historyPage = new QWidget;
+  auto* hl = new QVBoxLayout(historyPage);
+  hl->setContentsMargins(2, 2, 2, 2);
+  auto* historyBar = new QToolBar(historyPage);
+  hl->addWidget(historyBar);
+  historyView_ = table(historyPage);
+  historyView_->setObjectName(QStringLiteral("historyView"));
+  historyProxy_ = new QSortFilterProxyModel(this);
+  historyProxy_->setSourceModel(history_);
+  historyProxy_->setSortRole(HistoryModel::SortRole);
+  historyView_->setModel(historyProxy_);
+  historyView_->setSelectionMode(QAbstractItemView::SingleSelection);
+  historyView_->sortByColumn(HistoryModel::RunColumn, Qt::DescendingOrder);
+  hl->addWidget(historyView_);
+  auto reopenCurrent = [this] {
+    const auto index = historyView_->currentIndex();
+    if (index.isValid()) reopenRun(index.data(HistoryModel::RunIdRole).toLongLong());
+  };
+  connect(historyView_, &QTableView::activated, this, reopenCurrent);
+  historyBar->addAction(tr("Re-open run"), this, reopenCurrent);
+  historyBar->addAction(tr("Refresh"), this, &MainWindow::refreshHistory);
+  tabs_->addTab(historyPage, tr("History"));
+
+  auto* bottomDock = new QDockWidget(tr("Results and history"), this);
+  bottomDock->setObjectName(QStringLiteral("resultsDock"));
+  bottomDock->setWidget(tabs_);
+  bottomDock->setFeatures(QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetFloatable);
+  addDockWidget(Qt::BottomDockWidgetArea, bottomDock);
+
+  // Status bar: the job in hand, the model and the device.
+  jobLabel_ = new QLabel(this);
+  jobProgress_ = new QProgressBar(this);
+  jobProgress_->setRange(0, 1000);
+  jobProgress_->setMaximumWidth(180);
+  jobProgress_->setVisible(false);
+  jobCancel_ = new QToolButton(this);
+  jobCancel_->setText(tr("Cancel"));
+  jobCancel_->setVisible(false);
+  connect(jobCancel_, &QToolButton::clicked, this, &MainWindow::cancelJobs);
+  modelLabel_ = new QLabel(tr("no model"), this);
+  modelLabel_->setObjectName(QStringLiteral("modelLabel"));
+  deviceLabel_ = new QLabel(this);
+  deviceLabel_->setObjectName(QStringLiteral("deviceLabel"));
+  statusBar()->addWidget(jobLabel_, 1);
+  statusBar()->addPermanentWidget(jobProgress_);
+  statusBar()->addPermanentWidget(jobCancel_);
+  statusBar()->addPermanentWidget(modelLabel_);
+  statusBar()->addPermanentWidget(deviceLabel_);
+  resize(1280, 860);
+}
+
+void MainWindow::buildActions() {
+  auto* file = menuBar()->addMenu(tr("&File"));
+  file->addAction(tr("&Open..."), QKeySequence::Open, this, &MainWindow::openFileDialog);
+  recentMenu_ = file->addMenu(tr("Open &recent"));
+  file->addAction(tr("Save working sequence as FASTA..."), QKeySequence::SaveAs, this, [this] {
+    if (record_ < 0) return;
+    const QString path = QFileDialog::getSaveFileName(this, tr("Save the working records"), QString(), tr("FASTA (*.fa *.fasta *.fa.gz)"));
+    if (path.isEmpty()) return;
+    bio::fasta_writer writer;
+    status s = writer.open(path.toStdString());
+    for (std::size_t i = 0; s && i < document_.records.size(); ++i)
+      s = writer.write({document_.records[i].name, {}, document_.records[i].bases, {}});
+    if (s) s = writer.close();
+    if (!s) showError(tr("Save failed"), fromStd(s.message()));
+    else undo_->setClean();
+  });
+  file->addSeparator();
+  file->addAction(tr("&Batch..."), QKeySequence(Qt::CTRL | Qt::Key_B), this, &MainWindow::openBatchDialog);
+  exportAction_->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_E));
+  file->addAction(exportAction_);
+  file->addSeparator();
+  file->addAction(tr("Choose &database..."), this, [this] {
+    const QString path = QFileDialog::getSaveFileName(this, tr("The store runs and designs are kept in"), storePath_,
+                                                      tr("dnafill stores (*.sqlite *.db);;All files (*)"), nullptr,
+                                                      QFileDialog::DontConfirmOverwrite);
+    if (!path.isEmpty()) setStorePath(path);
+  });
+  file->addSeparator();
+  file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
+
+  auto* edit = menuBar()->addMenu(tr("&Edit"));
+  auto* undo = undo_->createUndoAction(this, tr("&Undo"));
+  undo->setShortcut(QKeySequence::Undo);
+  auto* redo = undo_->createRedoAction(this, tr("&Redo"));
+  redo->setShortcut(QKeySequence::Redo);
+  edit->addAction(undo);
+  edit->addAction(redo);
+  edit->addSeparator();
+  edit->addAction(tr("&Copy selected bases"), QKeySequence::Copy, view_, &SequenceView::copySelection);
+  edit->addAction(tr("Select &all"), QKeySequence::SelectAll, view_, &SequenceView::selectAll);
+  edit->addSeparator();
+  edit->addAction(tr("&Mask selection"), QKeySequence(Qt::Key_M), this, &MainWindow::maskSelection);
+  edit->addAction(tr("&Unmask selection"), QKeySequence(Qt::SHIFT | Qt::Key_M), this, &MainWindow::unmaskSelection);
+  edit->addAction(tr("Clear masks"), this, &MainWindow::clearMasks);
+
+  auto* viewMenu = menuBar()->addMenu(tr("&View"));
+  viewMenu->addAction(tr("Zoom &in"), QKeySequence::ZoomIn, view_, &SequenceView::zoomIn);
+  viewMenu->addAction(tr("Zoom &out"), QKeySequence::ZoomOut, view_, &SequenceView::zoomOut);
+  viewMenu->addAction(tr("Whole record"), QKeySequence(Qt::CTRL | Qt::Key_0), view_, &SequenceView::zoomToFit);
+  viewMenu->addAction(tr("Zoom to selection"), view_, &SequenceView::zoomToSelection);
+  viewMenu->addSeparator();
+  viewMenu->addAction(tr("Model &confidence"), QKeySequence(Qt::CTRL | Qt::Key_K), this, &MainWindow::computeConfidence);
+  autoConfidenceAction_ = viewMenu->addAction(tr("Confidence of what is shown, automatically (up to 5 kb)"));
+  autoConfidenceAction_->setCheckable(true);
+  showWorkingAction_->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_W));
+  viewMenu->addAction(showWorkingAction_);
+
+  auto* designMenu = menuBar()->addMenu(tr("&Design"));
+  designMenu->addAction(tr("&Generate"), QKeySequence(Qt::CTRL | Qt::Key_G), this, &MainWindow::generate);
+  designMenu->addAction(tr("&Cancel"), this, &MainWindow::cancelJobs);
+  designMenu->addAction(acceptAction_);
+
+  auto* modelMenu = menuBar()->addMenu(tr("&Model"));
+  modelMenu->addAction(tr("&Load model..."), this, [this] {
+    const QString path = QFileDialog::getOpenFileName(this, tr("Load a dnafill checkpoint"), QFileInfo(model_.path).path(),
+                                                      tr("Checkpoints (*.safetensors)"));
+    if (!path.isEmpty()) loadModel(path, device_);
+  });
+  modelMenu->addAction(tr("Shipped &default model"), this, [this] { loadModel({}, device_); });
+  auto* devices = modelMenu->addMenu(tr("&Device"));
+  auto* group = new QActionGroup(this);
+  for (const auto& [name, label] : {std::pair{QStringLiteral("auto"), tr("Automatic (CUDA when there is a GPU)")},
+                                    std::pair{QStringLiteral("cpu"), tr("CPU")},
+                                    std::pair{QStringLiteral("cuda"), tr("CUDA")}}) {
+    auto* a = devices->addAction(label);
+    a->setCheckable(true);
+    a->setData(name);
+    a->setEnabled(name != QLatin1String("cuda") || core::cuda_available());
+    if (name == QLatin1String("cuda") && !core::cuda_available()) a->setToolTip(tr("No CUDA GPU is available to this build"));
+    group->addAction(a);
+    deviceActions_ << a;
+    connect(a, &QAction::triggered, this, [this, device = QString(name)] {
+      device_ = device;
+      loadModel(modelRequested_, device);
+    });
+  }
+
+  auto* help = menuBar()->addMenu(tr("&Help"));
+  help->addAction(tr("&About dnafill-studio"), this, [this] {
+    QMessageBox::about(this, tr("About dnafill-studio"),
+                       tr("<b>dnafill-studio %1</b><p>Design DNA with a masked diffusion model.</p>"
+                          "<p>LibTorch %2 on %3.</p><p>The command line: <tt>dnafill --help</tt>.</p>")
+                           .arg(QStringLiteral(DNAFILL_VERSION), fromStd(core::torch_version()),
+                                fromStd(core::machine_description())));
+  });
+}
+
+// ---- settings ---------------------------------------------------------------------------------------
+
+void MainWindow::restoreSettings(const StudioOptions& options) {
+  QSettings settings;
+  device_ = !options.device.isEmpty() ? options.device : settings.value(QLatin1String(keyDevice), QStringLiteral("auto")).toString();
+  for (auto* a : deviceActions_) a->setChecked(a->data().toString() == device_);
+  setStorePath(!options.storePath.isEmpty() ? options.storePath
+                                            : settings.value(QLatin1String(keyStore), defaultStorePath()).toString());
+  core::design_options o;
+  core::parse_sampler_kind(settings.value(QLatin1String(keySampler), QString::fromLatin1(core::sampler_name(o.sampler.kind))).toString().toStdString(),
+                           o.sampler.kind)
+      .ok();
+  o.sampler.steps = settings.value(QLatin1String(keySteps), o.sampler.steps).toInt();
+  o.sampler.temperature = settings.value(QLatin1String(keyTemperature), o.sampler.temperature).toDouble();
+  o.sampler.top_p = settings.value(QLatin1String(keyTopP), o.sampler.top_p).toDouble();
+  o.variants = settings.value(QLatin1String(keyVariants), 4).toInt();
+  o.sampler.seed = settings.value(QLatin1String(keySeed), 1).toULongLong();
+  o.sampler.guidance = settings.value(QLatin1String(keyGuidance), o.sampler.guidance).toDouble();
+  o.score_draws = settings.value(QLatin1String(keyScoreDraws), o.score_draws).toInt();
+  panel_->setDesignOptions(o);
+  ConstraintSettings c;
+  c.gcMin = settings.value(QLatin1String(keyGcMin), c.gcMin).toDouble();
+  c.gcMax = settings.value(QLatin1String(keyGcMax), c.gcMax).toDouble();
+  c.gcWindow = settings.value(QLatin1String(keyGcWindow), c.gcWindow).toInt();
+  c.maxHomopolymer = settings.value(QLatin1String(keyHomopolymer), c.maxHomopolymer).toInt();
+  c.avoid = splitMotifList(settings.value(QLatin1String(keyAvoid)).toString().toStdString());
+  panel_->setConstraints(c);
+  sitesEdit_->setText(settings.value(QLatin1String(keySites), QStringLiteral("EcoRI, BsaI, BsmBI")).toString());
+  autoConfidenceAction_->setChecked(settings.value(QLatin1String(keyAutoConfidence), options.autoConfidence).toBool() &&
+                                    options.autoConfidence);
+  if (options.restoreWindow) {
+    restoreGeometry(settings.value(QLatin1String(keyGeometry)).toByteArray());
+    restoreState(settings.value(QLatin1String(keyState)).toByteArray());
+  }
+  updateRecentMenu();
+}
+
+void MainWindow::saveSettings() const {
+  QSettings settings;
+  // A model the user chose; the shipped default stays "the default" (empty), wherever it is installed.
+  if (model_.model) settings.setValue(QLatin1String(keyModel), modelRequested_);
+  settings.setValue(QLatin1String(keyDevice), device_);
+  settings.setValue(QLatin1String(keyStore), storePath_);
+  const auto o = panel_->designOptions();
+  settings.setValue(QLatin1String(keySampler), QString::fromLatin1(core::sampler_name(o.sampler.kind)));
+  settings.setValue(QLatin1String(keySteps), o.sampler.steps);
+  settings.setValue(QLatin1String(keyTemperature), o.sampler.temperature);
+  settings.setValue(QLatin1String(keyTopP), o.sampler.top_p);
+  settings.setValue(QLatin1String(keyVariants), o.variants);
+  settings.setValue(QLatin1String(keySeed), static_cast<qulonglong>(o.sampler.seed));
+  settings.setValue(QLatin1String(keyGuidance), o.sampler.guidance);
+  settings.setValue(QLatin1String(keyScoreDraws), o.score_draws);
+  const auto c = panel_->constraints();
+  settings.setValue(QLatin1String(keyGcMin), c.gcMin);
+  settings.setValue(QLatin1String(keyGcMax), c.gcMax);
+  settings.setValue(QLatin1String(keyGcWindow), c.gcWindow);
+  settings.setValue(QLatin1String(keyHomopolymer), c.maxHomopolymer);
+  QStringList avoid;
+  for (const auto& m : c.avoid) avoid << fromStd(m);
+  settings.setValue(QLatin1String(keyAvoid), avoid.join(QStringLiteral(", ")));
+  settings.setValue(QLatin1String(keySites), sitesEdit_->text());
+  settings.setValue(QLatin1String(keyAutoConfidence), autoConfidenceAction_->isChecked());
+  settings.setValue(QLatin1String(keyGeometry), saveGeometry());
+  settings.setValue(QLatin1String(keyState), saveState());
+}
+
+void MainWindow::addRecentFile(const QString& path) {
+  QSettings settings;
+  auto files = settings.value(QLatin1String(keyRecent)).toStringList();
+  const QString absolute = QFileInfo(path).absoluteFilePath();
+  files.removeAll(absolute);
+  files.prepend(absolute);
+  while (files.size() > maxRecent) files.removeLast();
+  settings.setValue(QLatin1String(keyRecent), files);
+  settings.setValue(QLatin1String(keyLastDir), QFileInfo(path).absolutePath());
+  updateRecentMenu();
+}
+
+void MainWindow::updateRecentMenu() {
+  recentMenu_->clear();
+  const auto files = QSettings().value(QLatin1String(keyRecent)).toStringList();
+  for (const auto& path : files) recentMenu_->addAction(QFileInfo(path).fileName(), this, [this, path] { openFile(path); })->setToolTip(path);
+  recentMenu_->setEnabled(!files.isEmpty());
+  if (!files.isEmpty()) {
+    recentMenu_->addSeparator();
+    recentMenu_->addAction(tr("Clear the list"), this, [this] {
+      QSettings().remove(QLatin1String(keyRecent));
+      updateRecentMenu();
+    });
+  }
+}
+
+void MainWindow::setStorePath(const QString& path) {
+  storePath_ = path;
+  QDir().mkpath(QFileInfo(path).absolutePath());
+  results_->setStorePath(path);
+  history_->setStorePath(path);
+  refreshHistory();
+  if (batch_) batch_->setStorePath(path);
+}
+
+// ---- files ------------------------------------------------------------------------------------------
+
+void MainWindow::openFileDialog() {
+  const QString path = QFileDialog::getOpenFileName(
+      this, tr("Open a sequence file"), QSettings().value(QLatin1String(keyLastDir)).toString(),
+      tr("Sequence files (*.fa *.fasta *.fna *.fa.gz *.fasta.gz *.fq *.fastq *.fq.gz *.fastq.gz *.sam *.bam *.cram);;All files (*)"));
+  if (!path.isEmpty()) openFile(path);
+}
+
+void MainWindow::openFile(const QString& path) {
+  // Probing reads a header or an index: quick, but off the GUI thread all the same.
+  auto* watcher = new QFutureWatcher<std::pair<status, FileProbe>>(this);
+  connect(watcher, &QFutureWatcher<std::pair<status, FileProbe>>::finished, this, [this, watcher, path] {
+    watcher->deleteLater();
+    const auto [s, probe] = watcher->result();
+    if (!s) {
+      showError(tr("Cannot open %1").arg(QFileInfo(path).fileName()), fromStd(s.message()));
+      Q_EMIT openFailed(fromStd(s.message()));
+      return;
+    }
+    if (!probe.indexed) return openFileRegion(path, {});
+    auto* dialog = new RegionDialog(path, fromStd(probe.format), probe.contigs, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &QDialog::accepted, this, [this, dialog, path] { openFileRegion(path, dialog->region()); });
+    dialog->open();
+  });
+  watcher->setFuture(QtConcurrent::run([p = path.toStdString()] {
+    FileProbe probe;
+    status s = probeFile(p, probe);
+    return std::pair<status, FileProbe>(std::move(s), std::move(probe));
+  }));
+}
+
+void MainWindow::openFileRegion(const QString& path, const QString& region) {
+  if (reader_->isRunning()) {
+    showError(tr("Busy"), tr("Still reading the previous file; try again in a moment."));
+    return;
+  }
+  jobLabel_->setText(tr("Reading %1...").arg(QFileInfo(path).fileName()));
+  disconnect(reader_, nullptr, this, nullptr);
+  connect(reader_, &QFutureWatcher<std::pair<status, Document>>::finished, this, [this, path, region] { documentRead(path, region); });
+  reader_->setFuture(QtConcurrent::run([p = path.toStdString(), r = region.toStdString()] {
+    Document d;
+    status s = readDocument(p, r, ReadLimits{}, d);
+    return std::pair<status, Document>(std::move(s), std::move(d));
+  }));
+}
+
+void MainWindow::documentRead(const QString& path, const QString& region) {
+  auto [s, doc] = reader_->result();
+  jobLabel_->clear();
+  if (!s) {
+    showError(tr("Cannot open %1").arg(QFileInfo(path).fileName()), fromStd(s.message()));
+    Q_EMIT openFailed(fromStd(s.message()));
+    return;
+  }
+  document_ = std::move(doc);
+  undo_->clear();
+  recordBox_->clear();
+  for (const auto& r : document_.records)
+    recordBox_->addItem(QStringLiteral("%1 (%2 bp)").arg(fromStd(r.name)).arg(r.bases.size()));
+  record_ = -1;
+  setCurrentRecord(0);
+  addRecentFile(path);
+  statusBar()->showMessage(tr("%1: %n record(s)%2", nullptr, static_cast<int>(document_.records.size()))
+                               .arg(QFileInfo(path).fileName(), region.isEmpty() ? QString() : tr(", region %1").arg(region)) +
+                               (document_.truncated ? tr(" (only the first ones: the file holds more)") : QString()),
+                           8000);
+  results_->refresh();
+  Q_EMIT documentOpened(path);
+}
+
+void MainWindow::setCurrentRecord(int index) {
+  if (index < 0 || index >= static_cast<int>(document_.records.size())) return;
+  const bool changed = index != record_;
+  record_ = index;
+  recordBox_->setCurrentIndex(index);
+  if (changed) view_->setSequence({});  // a new record starts at the whole-record zoom
+  showWorkingSequence();
+  if (changed) view_->zoomToFit();
+  updateTitle();
+}
+
+WorkingRecord* MainWindow::current() {
+  return record_ >= 0 && record_ < static_cast<int>(document_.records.size()) ? &document_.records[static_cast<std::size_t>(record_)] : nullptr;
+}
+
+const WorkingRecord* MainWindow::recordOf(const data::design_record& d) const {
+  if (d.record_index < 0 || d.record_index >= static_cast<std::int64_t>(document_.records.size())) return nullptr;
+  const auto& r = document_.records[static_cast<std::size_t>(d.record_index)];
+  return r.name == d.record ? &r : nullptr;
+}
+
+void MainWindow::updateTitle() {
+  const QString name = document_.path.empty() ? tr("untitled") : QFileInfo(fromStd(document_.path)).fileName();
+  setWindowTitle(QStringLiteral("%1[*] - dnafill-studio").arg(name));
+  setWindowModified(!undo_->isClean());
+}
+
+// ---- the view ---------------------------------------------------------------------------------------
+
+void MainWindow::showSequence(const std::string& bases, const std::string& reference, bio::interval highlight) {
+  // The same bases (a mask changed, a variant without edits) keep their sites and confidence.
+  if (bases != view_->sequence() || bases.empty()) {
+    view_->setSequence(bases);
+    updateSites();
+    scheduleConfidence();
+  }
+  view_->setReference(reference);
+  view_->setHighlight(highlight);
+}
+
+void MainWindow::showWorkingSequence() {
+  auto* r = current();
+  shownDesign_ = -1;
+  if (!r) return;
+  showSequence(r->bases, {}, {0, 0});
+  view_->setMasks(r->masks);
+  shownLabel_->setText(tr("working sequence, %1 bp").arg(r->bases.size()));
+  acceptAction_->setEnabled(false);
+  updateHoles();
+  updateSelectionBar();
+}
+
+void MainWindow::showDesign(int row) {
+  if (row < 0 || row >= results_->rowCount()) return;
+  const auto& d = results_->design(row);
+  shownDesign_ = row;
+  const auto* r = recordOf(d);
+  if (r) {
+    if (record_ != d.record_index) {
+      record_ = static_cast<int>(d.record_index);
+      recordBox_->setCurrentIndex(record_);
+    }
+    showSequence(core::apply_design(r->bases, d), r->bases, {d.region_start, d.region_end});
+    view_->setMasks(r->masks);
+    shownLabel_->setText(tr("run %1, variant %2: %n edit(s) from the working sequence", nullptr, static_cast<int>(view_->differenceCount()))
+                             .arg(d.run_id)
+                             .arg(d.variant));
+  } else {
+    // The record is not open: the designed region on its own.
+    showSequence(d.sequence, {}, {0, static_cast<qint64>(d.sequence.size())});
+    view_->setMasks({});
+    shownLabel_->setText(tr("run %1, variant %2: the designed region %3:%4-%5 (its record is not open)")
+                             .arg(d.run_id)
+                             .arg(d.variant)
+                             .arg(fromStd(d.record))
+                             .arg(d.region_start + 1)
+                             .arg(d.region_end));
+  }
+  acceptAction_->setEnabled(r != nullptr);
+  updateSelectionBar();
+}
+
+void MainWindow::updateSelectionBar() {
+  const auto n = static_cast<int>(std::min<std::size_t>(view_->sequence().size(), 2147483647));
+  const auto s = view_->selection();
+  for (auto* box : {selStart_, selEnd_}) box->blockSignals(true);
+  selStart_->setRange(n > 0 ? 1 : 0, std::max(n, 0));
+  selEnd_->setRange(0, n);
+  selStart_->setValue(static_cast<int>(s.start + 1));
+  selEnd_->setValue(static_cast<int>(s.end));
+  for (auto* box : {selStart_, selEnd_}) box->blockSignals(false);
+  selLength_->setText(s.end > s.start ? tr("%n base(s), GC %1%", nullptr, static_cast<int>(s.end - s.start))
+                                            .arg(100.0 * bio::gc_fraction(std::string_view(view_->sequence()).substr(
+                                                             static_cast<std::size_t>(s.start), static_cast<std::size_t>(s.end - s.start))),
+                                                 0, 'f', 1)
+                                      : tr("nothing selected"));
+}
+
+void MainWindow::updateSites() {
+  if (siteFinder_->isRunning()) {
+    siteFinderAgain_ = true;
+    return;
+  }
+  const QStringList names = sitesEdit_->text().split(QRegularExpression(QStringLiteral("[,;\\s]+")), Qt::SkipEmptyParts);
+  view_->setSites({});
+  if (names.isEmpty() || view_->sequence().empty()) return;
+  siteFinder_->setFuture(QtConcurrent::run(findSites, view_->sequence(), names));
+}
+
+void MainWindow::scheduleConfidence() {
+  if (confidenceJob_) runner_->cancel(confidenceJob_);  // what it was computing is no longer shown
+  if (autoConfidenceAction_->isChecked() && static_cast<std::int64_t>(view_->sequence().size()) <= autoConfidenceLimit)
+    computeConfidence();
+}
+
+void MainWindow::computeConfidence() {
+  if (!model_.model || view_->sequence().empty()) {
+    confidenceWanted_ = !model_.model;  // computed once the model is there
+    return;
+  }
+  if (confidenceJob_) runner_->cancel(confidenceJob_);
+  auto model = model_.model;
+  const std::string bases = view_->sequence();
+  confidenceJob_ = runner_->submit(tr("model confidence"), [model, bases](JobContext& context) {
+    return confidenceJob(context, model, bases);
+  });
+}
+
+// ---- masks and undo ---------------------------------------------------------------------------------
+
+void MainWindow::setRecordState(int record, const std::string* bases, const std::vector<bio::interval>& masks) {
+  if (record < 0 || record >= static_cast<int>(document_.records.size())) return;
+  auto& r = document_.records[static_cast<std::size_t>(record)];
+  if (bases) r.bases = *bases;
+  r.masks = masks;
+  if (bases) {
+    recordBox_->setItemText(record, QStringLiteral("%1 (%2 bp)").arg(fromStd(r.name)).arg(r.bases.size()));
+    results_->setOriginalLookup([this](const data::design_record& d) -> const std::string* {
+      const auto* w = recordOf(d);
+      return w ? &w->bases : nullptr;
+    });
+  }
+  if (record != record_) setCurrentRecord(record);
+  else if (bases || shownDesign_ < 0) {
+    const auto selection = view_->selection();
+    showWorkingSequence();
+    view_->setSelection(selection.start, selection.end);
+  } else {
+    view_->setMasks(r.masks);
+  }
+  updateHoles();
+}
+
+void MainWindow::setMasks(std::vector<bio::interval> masks, const QString& what) {
+  auto* r = current();
+  if (!r || masks == r->masks) return;
+  WorkingRecord after = *r;
+  after.masks = std::move(masks);
+  undo_->push(new RecordEdit(this, record_, *r, after, what));
+}
+
+void MainWindow::maskSelection() {
+  const auto s = view_->selection();
+  if (!current() || s.end <= s.start) return;
+  if (shownDesign_ >= 0) showWorkingSequence();  // holes belong to the working sequence
+  setMasks(withHole(current()->masks, s), tr("mask %1-%2").arg(s.start + 1).arg(s.end));
+  view_->setSelection(s.start, s.end);
+}
+
+void MainWindow::unmaskSelection() {
+  const auto s = view_->selection();
+  if (!current() || s.end <= s.start) return;
+  setMasks(withHole(current()->masks, s, true), tr("unmask %1-%2").arg(s.start + 1).arg(s.end));
+}
+
+void MainWindow::maskLowercase() {
+  if (auto* r = current()) setMasks(bio::merge_intervals(bio::lowercase_mask(r->bases)), tr("mask lowercase"));
+}
+
+void MainWindow::maskUnknown() {
+  if (auto* r = current()) setMasks(bio::merge_intervals(bio::unknown_base_mask(r->bases)), tr("mask N"));
+}
+
+void MainWindow::clearMasks() {
+  if (current()) setMasks({}, tr("clear masks"));
+}
+
+void MainWindow::updateHoles() {
+  const auto* r = record_ >= 0 && record_ < static_cast<int>(document_.records.size()) ? &document_.records[static_cast<std::size_t>(record_)] : nullptr;
+  const auto s = view_->selection();
+  panel_->setHoles(r ? static_cast<int>(r->masks.size()) : 0, r ? bio::covered_bases(r->masks) : 0,
+                   r && s.end > s.start);
+}
+
+// ---- jobs -------------------------------------------------------------------------------------------
+
+void MainWindow::loadModel(const QString& path, const QString& device) {
+  device_ = device.isEmpty() ? QStringLiteral("auto") : device;
+  modelRequested_ = path;
+  modelLabel_->setText(tr("loading model..."));
+  panel_->setModelReady(false);
+  modelJob_ = runner_->submit(tr("loading the model"), [path, d = device_](JobContext& context) { return loadModelJob(context, path, d); });
+}
+
+void MainWindow::generate() {
+  auto* r = current();
+  if (!r) return showError(tr("Nothing to design"), tr("Open a file first."));
+  if (r->masks.empty()) return showError(tr("Nothing to design"), tr("Mask the bases to regenerate first: select them and press Mask."));
+  if (!model_.model) return showError(tr("No model"), tr("The model is not loaded yet."));
+  DesignRequest request;
+  request.kind = "infill";
+  request.record = r->name;
+  request.recordIndex = record_;
+  request.bases = r->bases;
+  request.holes = r->masks;
+  // The file the record came from, when its bases are still as read (else the run has no input).
+  if (!document_.path.empty() && r->asRead()) request.inputPath = document_.path;
+  std::string holes;
+  for (const auto& h : r->masks) holes += (holes.empty() ? "" : ",") + std::to_string(h.start + 1) + "-" + std::to_string(h.end);
+  request.extra = {{"record", r->name}, {"holes", holes}, {"studio", "1"}};
+  if (!document_.region.empty()) request.extra["read_region"] = document_.region;
+  runDesign(std::move(request));
+}
+
+void MainWindow::generateNew(qint64 length, const QString& name) {
+  if (!model_.model) return showError(tr("No model"), tr("The model is not loaded yet."));
+  const std::string record = name.trimmed().isEmpty() ? std::string("generated") : name.trimmed().toStdString();
+  if (record.find_first_of(" \t|") != std::string::npos)
+    return showError(tr("New sequence"), tr("Name: one word without '|', got '%1'").arg(name));
+  if (length < 1) return showError(tr("New sequence"), tr("Length: must be at least 1"));
+  // The new record joins the document as N x length, the whole of it a hole: generating is infilling it.
+  document_.records.push_back({record, std::string(static_cast<std::size_t>(length), 'N'), {{0, length}}, 0});
+  recordBox_->addItem(QStringLiteral("%1 (%2 bp)").arg(fromStd(record)).arg(length));
+  setCurrentRecord(static_cast<int>(document_.records.size()) - 1);
+  DesignRequest request;
+  request.kind = "generate";
+  request.record = record;
+  request.recordIndex = record_;
+  request.bases = current()->bases;
+  request.holes = {{0, length}};
+  request.extra = {{"length", std::to_string(length)}, {"name", record}};
+  runDesign(std::move(request));
+}
+
+void MainWindow::runDesign(DesignRequest request) {
+  if (designJob_) return showError(tr("Busy"), tr("A design is running; cancel it or wait for it."));
+  // One worker runs the model: a confidence track in the making would hold the design up. It is
+  // computed again for whatever is shown next.
+  if (confidenceJob_) runner_->cancel(confidenceJob_);
+  request.model = model_.model;
+  request.storePath = storePath_.toStdString();
+  request.options = panel_->designOptions();
+  request.constraints = panel_->constraints();
+  if (request.constraints.any() && !coreAcceptsConstraints)
+    statusBar()->showMessage(tr("Constraints are not enforced: core does not take them yet"), 8000);
+  if (auto s = request.options.validate(model_.model->config()); !s) return showError(tr("Design settings"), fromStd(s.message()));
+  saveSettings();
+  designJob_ = runner_->submit(tr("designing %1").arg(fromStd(request.record)),
+                               [request](JobContext& context) { return designJob(context, request); });
+  panel_->setBusy(true);
+}
+
+void MainWindow::cancelJobs() {
+  if (designJob_) runner_->cancel(designJob_);
+  if (statusJob_ && statusJob_ != designJob_) runner_->cancel(statusJob_);
+  if (batch_ && batch_->running()) batch_->cancel();
+}
+
+void MainWindow::jobStarted(quint64 id, const QString& title) {
+  if (id == modelJob_) return;
+  statusJob_ = id;
+  jobLabel_->setText(title);
+  jobProgress_->setValue(0);
+  jobProgress_->setVisible(true);
+  jobCancel_->setVisible(true);
+}
+
+void MainWindow::jobProgress(quint64 id, double fraction, const QString& detail) {
+  if (id != statusJob_) return;
+  jobProgress_->setValue(static_cast<int>(fraction * 1000));
+  if (!detail.isEmpty()) jobLabel_->setText(detail);
+}
+
+void MainWindow::jobFinished(quint64 id, const JobOutcome& outcome) {
+  if (id == statusJob_) {
+    statusJob_ = 0;
+    jobLabel_->clear();
+    jobProgress_->setVisible(false);
+    jobCancel_->setVisible(false);
+  }
+  if (id == modelJob_) {
+    modelJob_ = 0;
+    if (outcome.status != JobOutcome::Status::Done) {
+      modelLabel_->setText(tr("no model"));
+      deviceLabel_->clear();
+      return showError(tr("Cannot load the model"), outcome.message);
+    }
+    model_ = std::any_cast<LoadedModel>(outcome.payload);
+    modelLabel_->setText(tr("Model: %1").arg(model_.name));
+    modelLabel_->setToolTip(model_.path);
+    deviceLabel_->setText(model_.device == QLatin1String("cuda") ? QStringLiteral("CUDA") : QStringLiteral("CPU"));
+    deviceLabel_->setToolTip(fromStd(core::machine_description(model_.device.toStdString())));
+    panel_->setModelReady(true);
+    if (batch_) batch_->setModel(model_.model);
+    saveSettings();
+    Q_EMIT modelLoaded(model_.name, model_.device);
+    if (confidenceWanted_ || (autoConfidenceAction_->isChecked() && !view_->sequence().empty() && !view_->hasConfidence()))
+      scheduleConfidence();
+    confidenceWanted_ = false;
+    return;
+  }
+  if (id == designJob_) {
+    designJob_ = 0;
+    panel_->setBusy(false);
+    return designDone(outcome);
+  }
+  if (id == confidenceJob_) {
+    confidenceJob_ = 0;
+    if (outcome.status == JobOutcome::Status::Failed) {
+      statusBar()->showMessage(tr("Model confidence: %1").arg(outcome.message), 8000);
+      return;
+    }
+    if (outcome.status != JobOutcome::Status::Done) return;
+    auto result = std::any_cast<ConfidenceResult>(outcome.payload);
+    if (result.bases != view_->sequence()) return;  // the view moved on
+    view_->setConfidence(std::move(result.probability));
+    Q_EMIT confidenceReady();
+  }
+}
+
+void MainWindow::designDone(const JobOutcome& outcome) {
+  const auto* result = std::any_cast<DesignResult>(&outcome.payload);
+  const qint64 runId = result ? result->runId : 0;
+  if (runId > 0) lastRunId_ = runId;
+  refreshHistory();
+  if (outcome.status == JobOutcome::Status::Failed) {
+    showError(tr("Design failed"), outcome.message);
+  } else if (outcome.status == JobOutcome::Status::Cancelled) {
+    statusBar()->showMessage(outcome.message, 8000);
+  } else {
+    QString error;
+    if (!results_->showRun(runId, &error)) showError(tr("Cannot read the results"), error);
+    resultsView_->resizeColumnsToContents();
+    tabs_->setCurrentIndex(0);
+    if (results_->rowCount() > 0) {
+      resultsView_->selectRow(0);
+      resultsView_->setCurrentIndex(resultsProxy_->index(0, 0));
+    }
+    statusBar()->showMessage(tr("Run %1: %n design(s) in %2", nullptr, static_cast<int>(result->designs.size()))
+                                 .arg(runId)
+                                 .arg(QFileInfo(storePath_).fileName()),
+                             8000);
+  }
+  Q_EMIT designFinished(runId, static_cast<int>(outcome.status));
+}
+
+int MainWindow::resultsRow(const QModelIndex& proxyIndex) const { return resultsProxy_->mapToSource(proxyIndex).row(); }
+
+void MainWindow::acceptShownDesign() {
+  if (shownDesign_ < 0 || shownDesign_ >= results_->rowCount()) return;
+  const auto& d = results_->design(shownDesign_);
+  const auto* r = recordOf(d);
+  if (!r) return showError(tr("Accept"), tr("The record of this design is not open."));
+  WorkingRecord after = *r;
+  after.bases = core::apply_design(r->bases, d);
+  // The holes it filled are designed now: they stay masked, so generating again redesigns them.
+  undo_->push(new RecordEdit(this, static_cast<int>(d.record_index), *r, after,
+                             tr("accept run %1 variant %2").arg(d.run_id).arg(d.variant)));
+  statusBar()->showMessage(tr("Variant %1 is now the working sequence (Ctrl+Z to undo)").arg(d.variant), 6000);
+}
+
+bool MainWindow::exportSelectedDesigns(const QString& path) {
+  std::vector<int> rows;
+  for (const auto& index : resultsView_->selectionModel()->selectedRows()) rows.push_back(resultsRow(index));
+  if (rows.empty() && shownDesign_ >= 0) rows.push_back(shownDesign_);
+  if (rows.empty()) {
+    showError(tr("Export"), tr("Select the variants to export in the results table."));
+    return false;
+  }
+  std::sort(rows.begin(), rows.end());
+  bio::fasta_writer writer;
+  status s = writer.open(path.toStdString());
+  for (std::size_t i = 0; s && i < rows.size(); ++i) {
+    const auto& d = results_->design(rows[i]);
+    const auto* r = recordOf(d);
+    // The whole record with the design written in when it is open; the designed region otherwise.
+    s = writer.write({data::design_name(d), data::design_comment(d), r ? core::apply_design(r->bases, d) : d.sequence, {}});
+  }
+  if (s) s = writer.close();
+  if (!s) {
+    showError(tr("Export failed"), fromStd(s.message()));
+    return false;
+  }
+  statusBar()->showMessage(tr("%n design(s) written to %1", nullptr, static_cast<int>(rows.size())).arg(path), 8000);
+  return true;
+}
+
+// ---- batch and history ------------------------------------------------------------------------------
+
+BatchDialog* MainWindow::batchDialog() {
+  if (!batch_) {
+    batch_ = new BatchDialog(runner_, this);
+    batch_->setStorePath(storePath_);
+    connect(batch_, &BatchDialog::batchFinished, this, [this](qint64 runId) {
+      refreshHistory();
+      if (results_->runId() == runId) results_->refresh();
+    });
+  }
+  batch_->setModel(model_.model);
+  batch_->setDesignOptions(panel_->designOptions());
+  if (!document_.path.empty()) batch_->setInput(fromStd(document_.path));
+  return batch_;
+}
+
+void MainWindow::openBatchDialog() {
+  auto* dialog = batchDialog();
+  dialog->show();
+  dialog->raise();
+  dialog->activateWindow();
+}
+
+void MainWindow::refreshHistory() {
+  QString error;
+  if (!history_->refresh(&error)) statusBar()->showMessage(tr("History: %1").arg(error), 8000);
+  historyView_->resizeColumnsToContents();
+}
+
+void MainWindow::reopenRun(qint64 runId) {
+  const int row = history_->rowOfRun(runId);
+  if (row < 0) return showError(tr("Re-open"), tr("Run %1 is not in %2").arg(runId).arg(storePath_));
+  const auto& run = history_->run(row);
+  auto show = [this, runId] {
+    QString error;
+    if (!results_->showRun(runId, &error)) return showError(tr("Cannot read run %1").arg(runId), error);
+    resultsView_->resizeColumnsToContents();
+    tabs_->setCurrentIndex(0);
+    if (results_->rowCount() > 0) resultsView_->setCurrentIndex(resultsProxy_->index(0, 0));
+  };
+  const QString source = run.source ? fromStd(run.source->path) : QString();
+  if (!source.isEmpty() && QFileInfo(source).isFile() && fromStd(document_.path) != source) {
+    // Read the input the run was made from, then show its designs in it.
+    auto connection = std::make_shared<QMetaObject::Connection>();
+    *connection = connect(this, &MainWindow::documentOpened, this, [this, show, connection] {
+      disconnect(*connection);
+      show();
+    });
+    openFileRegion(source, fromStd(readRegionOf(run.parameters)));
+    return;
+  }
+  show();
+}
+
+// ---- window -----------------------------------------------------------------------------------------
+
+void MainWindow::showError(const QString& title, const QString& message) {
+  auto* box = new QMessageBox(QMessageBox::Critical, title, message, QMessageBox::Ok, this);
+  box->setObjectName(QStringLiteral("errorDialog"));
+  box->setAttribute(Qt::WA_DeleteOnClose);
+  box->open();  // window-modal and not blocking: jobs keep reporting while it is up
+  statusBar()->showMessage(message, 10000);
+  Q_EMIT errorShown(message);
+}
+
+void MainWindow::closeEvent(QCloseEvent* event) {
+  saveSettings();
+  if (runner_) runner_->cancelAll();
+  event->accept();
+}
+
+void MainWindow::dragEnterEvent(QDragEnterEvent* event) {
+  if (event->mimeData()->hasUrls())
+    for (const auto& url : event->mimeData()->urls())
+      if (url.isLocalFile()) return event->acceptProposedAction();
+}
+
+void MainWindow::dropEvent(QDropEvent* event) {
+  for (const auto& url : event->mimeData()->urls())
+    if (url.isLocalFile()) {
+      event->acceptProposedAction();
+      return openFile(url.toLocalFile());
+    }
+}
+
+}  // namespace dnafill::ui

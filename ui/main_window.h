@@ -1,0 +1,201 @@
+// MainWindow of dnafill-studio: the document (records of an opened file), the sequence view, the
+// design panel, the results of a run and the history of runs from the store, the batch dialog; the
+// model and every job on JobRunner's worker thread. The GUI thread never waits for model work; errors
+// come up as message boxes that do not block; settings persist in QSettings.
+#pragma once
+
+#include <QFutureWatcher>
+#include <QMainWindow>
+#include <QPointer>
+
+#include <memory>
+
+#include "data/records.h"
+#include "ui/document.h"
+#include "ui/jobs.h"
+#include "ui/sequence_view.h"
+
+class QAction;
+class QComboBox;
+class QLabel;
+class QLineEdit;
+class QMenu;
+class QProgressBar;
+class QSortFilterProxyModel;
+class QSpinBox;
+class QTabWidget;
+class QTableView;
+class QToolButton;
+class QUndoStack;
+
+namespace dnafill::ui {
+
+class BatchDialog;
+class DesignPanel;
+class HistoryModel;
+class JobRunner;
+class ResultsModel;
+
+// Enzyme and motif sites found in the shown bases (off the GUI thread).
+struct SiteSearch {
+  std::string bases;
+  std::vector<SequenceView::Site> sites;
+};
+
+// What the command line of dnafill-studio (or a test) sets; empty fields come from QSettings.
+struct StudioOptions {
+  QString modelPath;   // a checkpoint; empty: the last one used, else the shipped default
+  QString device;      // auto | cpu | cuda; empty: the last one used, else auto
+  QString storePath;   // the SQLite store; empty: the last one used, else designs.sqlite in the app's data folder
+  bool restoreWindow = true;  // geometry and dock layout from the last session
+  bool autoConfidence = true; // compute the confidence track of what is shown (records up to autoConfidenceLimit bases)
+};
+
+class MainWindow : public QMainWindow {
+  Q_OBJECT
+ public:
+  // Records up to this many bases get their confidence track when shown (View menu); longer ones on
+  // request (Ctrl+K): the small model on 2 CPU cores takes ~4 s for 1 kb and ~30 s for 5 kb.
+  static constexpr std::int64_t autoConfidenceLimit = 5000;
+
+  explicit MainWindow(const StudioOptions& options = {}, QWidget* parent = nullptr);
+  ~MainWindow() override;
+
+  // Opens a file: probes it, asks for a region when it is indexed, reads it off the GUI thread.
+  void openFile(const QString& path);
+  // Opens `region` of a file ("" = all of it) without asking.
+  void openFileRegion(const QString& path, const QString& region);
+
+  const Document& document() const { return document_; }
+  int currentRecord() const { return record_; }
+  void setCurrentRecord(int index);
+  QString storePath() const { return storePath_; }
+  void setStorePath(const QString& path);
+  bool modelReady() const { return model_.model != nullptr; }
+  const LoadedModel& model() const { return model_; }
+  bool designRunning() const { return designJob_ != 0; }
+  int shownDesignRow() const { return shownDesign_; }  // -1: the working sequence is shown
+  qint64 lastRunId() const { return lastRunId_; }
+
+  SequenceView* sequenceView() const { return view_; }
+  DesignPanel* designPanel() const { return panel_; }
+  ResultsModel* resultsModel() const { return results_; }
+  HistoryModel* historyModel() const { return history_; }
+  QTableView* resultsView() const { return resultsView_; }
+  QTableView* historyView() const { return historyView_; }
+  QUndoStack* undoStack() const { return undo_; }
+  JobRunner* jobRunner() const { return runner_; }
+  BatchDialog* batchDialog();
+  QLabel* modelLabel() const { return modelLabel_; }
+  QLabel* deviceLabel() const { return deviceLabel_; }
+  QSpinBox* selectionStartBox() const { return selStart_; }
+  QSpinBox* selectionEndBox() const { return selEnd_; }
+
+  // Used by the undo commands: puts a record's bases and masks back as they were.
+  void setRecordState(int record, const std::string* bases, const std::vector<bio::interval>& masks);
+
+ public Q_SLOTS:
+  void openFileDialog();
+  void loadModel(const QString& path, const QString& device);
+  void maskSelection();
+  void unmaskSelection();
+  void maskLowercase();
+  void maskUnknown();
+  void clearMasks();
+  void generate();
+  void generateNew(qint64 length, const QString& name);
+  void cancelJobs();
+  void showDesign(int row);  // a row of the results model
+  void showWorkingSequence();
+  void acceptShownDesign();
+  bool exportSelectedDesigns(const QString& path);
+  void computeConfidence();
+  void openBatchDialog();
+  void reopenRun(qint64 runId);
+  void refreshHistory();
+  void showError(const QString& title, const QString& message);
+
+ Q_SIGNALS:
+  void documentOpened(const QString& path);
+  void openFailed(const QString& message);
+  void modelLoaded(const QString& name, const QString& device);
+  void designFinished(qint64 runId, int status);  // JobOutcome::Status as an int
+  void confidenceReady();
+  void errorShown(const QString& message);
+
+ protected:
+  void closeEvent(QCloseEvent* event) override;
+  void dragEnterEvent(QDragEnterEvent* event) override;
+  void dropEvent(QDropEvent* event) override;
+
+ private:
+  void buildActions();
+  void buildLayout();
+  void restoreSettings(const StudioOptions& options);
+  void saveSettings() const;
+  void addRecentFile(const QString& path);
+  void updateRecentMenu();
+  void documentRead(const QString& path, const QString& region);
+  void setMasks(std::vector<bio::interval> masks, const QString& what);
+  void updateHoles();
+  void updateSelectionBar();
+  void updateTitle();
+  void updateSites();
+  void showSequence(const std::string& bases, const std::string& reference, bio::interval highlight);
+  void scheduleConfidence();
+  void runDesign(DesignRequest request);
+  void jobStarted(quint64 id, const QString& title);
+  void jobProgress(quint64 id, double fraction, const QString& detail);
+  void jobFinished(quint64 id, const JobOutcome& outcome);
+  void designDone(const JobOutcome& outcome);
+  int resultsRow(const QModelIndex& proxyIndex) const;
+  const WorkingRecord* recordOf(const data::design_record& d) const;
+  WorkingRecord* current();
+
+  JobRunner* runner_ = nullptr;
+  LoadedModel model_;
+  quint64 modelJob_ = 0, designJob_ = 0, confidenceJob_ = 0, statusJob_ = 0;
+  bool confidenceWanted_ = false;
+  StudioOptions options_;
+  QString storePath_, device_;
+  QString modelRequested_;  // the checkpoint asked for; empty: the shipped default
+  qint64 lastRunId_ = 0;
+
+  Document document_;
+  int record_ = -1;
+  int shownDesign_ = -1;
+  QUndoStack* undo_ = nullptr;
+  QFutureWatcher<std::pair<status, Document>>* reader_ = nullptr;
+  QFutureWatcher<SiteSearch>* siteFinder_ = nullptr;
+  bool siteFinderAgain_ = false;
+
+  SequenceView* view_ = nullptr;
+  DesignPanel* panel_ = nullptr;
+  ResultsModel* results_ = nullptr;
+  QSortFilterProxyModel* resultsProxy_ = nullptr;
+  HistoryModel* history_ = nullptr;
+  QSortFilterProxyModel* historyProxy_ = nullptr;
+  QTableView* resultsView_ = nullptr;
+  QTableView* historyView_ = nullptr;
+  QTabWidget* tabs_ = nullptr;
+  QPointer<BatchDialog> batch_;
+  QComboBox* recordBox_ = nullptr;
+  QLineEdit* sitesEdit_ = nullptr;
+  QSpinBox* selStart_ = nullptr;
+  QSpinBox* selEnd_ = nullptr;
+  QLabel* selLength_ = nullptr;
+  QLabel* shownLabel_ = nullptr;
+  QLabel* modelLabel_ = nullptr;
+  QLabel* deviceLabel_ = nullptr;
+  QLabel* jobLabel_ = nullptr;
+  QProgressBar* jobProgress_ = nullptr;
+  QToolButton* jobCancel_ = nullptr;
+  QMenu* recentMenu_ = nullptr;
+  QAction* acceptAction_ = nullptr;
+  QAction* exportAction_ = nullptr;
+  QAction* showWorkingAction_ = nullptr;
+  QAction* autoConfidenceAction_ = nullptr;
+  QList<QAction*> deviceActions_;
+};
+
+}  // namespace dnafill::ui

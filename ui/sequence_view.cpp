@@ -1,0 +1,655 @@
+// SequenceView: painting the tracks from 64-base block counts, zoom and scroll, mouse and keys.
+#include "ui/sequence_view.h"
+
+#include <QApplication>
+#include <QClipboard>
+#include <QHelpEvent>
+#include <QKeyEvent>
+#include <QLocale>
+#include <QMouseEvent>
+#include <QPainter>
+#include <QPainterPath>
+#include <QScrollBar>
+#include <QToolTip>
+#include <QWheelEvent>
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <tuple>
+
+namespace dnafill::ui {
+namespace {
+
+// Track rows, top to bottom, in pixels.
+constexpr int rulerHeight = 26, basesHeight = 26, diffHeight = 10, confidenceHeight = 56, gcHeight = 44,
+              sitesHeight = 30, trackGap = 6;
+
+// 0..3 for A C G T (either case, U as T), 4 otherwise.
+int baseIndex(char c) {
+  switch (c) {
+    case 'A': case 'a': return 0;
+    case 'C': case 'c': return 1;
+    case 'G': case 'g': return 2;
+    case 'T': case 't': case 'U': case 'u': return 3;
+    default: return 4;
+  }
+}
+
+// IGV's colours: A green, C blue, G orange, T red; unknown grey.
+QColor baseColor(int index) {
+  static const QColor colors[5] = {QColor(0x1b, 0x9e, 0x3e), QColor(0x1f, 0x5f, 0xd1), QColor(0xd1, 0x8a, 0x00),
+                                   QColor(0xd0, 0x21, 0x21), QColor(0x9a, 0x9a, 0x9a)};
+  return colors[std::clamp(index, 0, 4)];
+}
+
+// Red (unlikely) through yellow to green (certain).
+QColor confidenceColor(double p) { return QColor::fromHsvF(static_cast<float>(std::clamp(p, 0.0, 1.0) / 3.0), 0.75f, 0.85f); }
+
+// 1, 2, 5, 10, 20, 50, ... the first at least `minimum`.
+qint64 niceStep(double minimum) {
+  qint64 step = 1;
+  for (;;) {
+    for (int m : {1, 2, 5})
+      if (step * m >= minimum) return step * m;
+    step *= 10;
+  }
+}
+
+QString withSeparators(qint64 n) { return QLocale(QLocale::English).toString(n); }
+
+}  // namespace
+
+void SequenceView::Counts::add(const Counts& o) {
+  for (int k = 0; k < 5; ++k) base[k] += o.base[k];
+  lower += o.lower;
+  diff += o.diff;
+  confCount += o.confCount;
+  confSum += o.confSum;
+}
+
+SequenceView::SequenceView(QWidget* parent) : QAbstractScrollArea(parent) {
+  setFocusPolicy(Qt::StrongFocus);
+  setVerticalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+  setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOn);
+  viewport()->setMouseTracking(true);
+  viewport()->setBackgroundRole(QPalette::Base);
+  setAccessibleName(tr("Sequence view"));
+  labelWidth_ = std::max(84, fontMetrics().horizontalAdvance(tr("confidence")) + 16);
+}
+
+QSize SequenceView::sizeHint() const { return {800, rulerHeight + basesHeight + diffHeight + confidenceHeight + gcHeight + sitesHeight + 6 * trackGap + 24}; }
+QSize SequenceView::minimumSizeHint() const { return {300, sizeHint().height()}; }
+
+QRect SequenceView::trackRect(Track track) const {
+  const int w = viewport()->width();
+  int y = 2;
+  // Height beyond the minimum goes to the plots: confidence, GC, sites.
+  const int minimum = rulerHeight + basesHeight + diffHeight + confidenceHeight + gcHeight + sitesHeight + 4 * trackGap + 4;
+  const int extra = std::clamp(viewport()->height() - minimum, 0, 360);
+  const std::pair<Track, int> rows[] = {{Track::Ruler, rulerHeight},
+                                        {Track::Bases, basesHeight},
+                                        {Track::Differences, diffHeight},
+                                        {Track::Confidence, confidenceHeight + extra / 2},
+                                        {Track::Gc, gcHeight + extra * 3 / 10},
+                                        {Track::Sites, sitesHeight + extra / 5}};
+  for (const auto& [t, h] : rows) {
+    if (t == track) return {0, y, w, h};
+    y += h + (t == Track::Ruler || t == Track::Bases ? 0 : trackGap);
+  }
+  return {};
+}
+
+// ---- data -------------------------------------------------------------------------------------------
+
+void SequenceView::setSequence(const std::string& bases) {
+  const bool sameLength = bases.size() == bases_.size();
+  bases_ = bases;
+  confidence_.clear();
+  if (!sameLength) {
+    anchor_ = caret_ = 0;
+    first_ = 0.0;
+    pixelsPerBase_ = fitPixelsPerBase();
+    highlight_ = {0, 0};
+  }
+  rebuildBlocks();
+  updateScrollBar();
+  viewport()->update();
+  if (!sameLength) Q_EMIT selectionChanged(0, 0);
+}
+
+void SequenceView::setReference(const std::string& reference) {
+  reference_ = reference;
+  rebuildBlocks();
+  viewport()->update();
+}
+
+void SequenceView::setMasks(const std::vector<bio::interval>& masks) {
+  masks_ = masks;
+  viewport()->update();
+}
+
+void SequenceView::setHighlight(bio::interval region) {
+  highlight_ = region;
+  viewport()->update();
+}
+
+void SequenceView::setConfidence(std::vector<double> probability) {
+  confidence_ = probability.size() == bases_.size() ? std::move(probability) : std::vector<double>{};
+  rebuildBlocks();
+  viewport()->update();
+}
+
+void SequenceView::setSites(std::vector<Site> sites) {
+  std::sort(sites.begin(), sites.end(), [](const Site& a, const Site& b) { return a.start < b.start; });
+  sites_ = std::move(sites);
+  viewport()->update();
+}
+
+bool SequenceView::isDifferent(qint64 i) const {
+  if (reference_.empty()) return false;
+  if (i >= static_cast<qint64>(reference_.size())) return true;
+  return std::toupper(static_cast<unsigned char>(bases_[i])) != std::toupper(static_cast<unsigned char>(reference_[i]));
+}
+
+void SequenceView::countBase(qint64 i, Counts& c) const {
+  const char b = bases_[static_cast<std::size_t>(i)];
+  c.base[baseIndex(b)] += 1;
+  c.lower += std::islower(static_cast<unsigned char>(b)) ? 1 : 0;
+  c.diff += isDifferent(i) ? 1 : 0;
+  if (!confidence_.empty() && !std::isnan(confidence_[i])) {
+    c.confCount += 1;
+    c.confSum += confidence_[i];
+  }
+}
+
+void SequenceView::rebuildBlocks() {
+  const auto n = static_cast<qint64>(bases_.size());
+  blocks_.assign(static_cast<std::size_t>((n + blockSize - 1) / blockSize), Block{});
+  differences_ = 0;
+  for (qint64 i = 0; i < n; ++i) {
+    Counts c;
+    countBase(i, c);
+    auto& b = blocks_[static_cast<std::size_t>(i / blockSize)];
+    for (int k = 0; k < 5; ++k) b.base[k] += static_cast<quint16>(c.base[k]);
+    b.lower += static_cast<quint16>(c.lower);
+    b.diff += static_cast<quint16>(c.diff);
+    b.confCount += static_cast<quint16>(c.confCount);
+    b.confSum += static_cast<float>(c.confSum);
+    differences_ += c.diff;
+  }
+}
+
+SequenceView::Counts SequenceView::countRange(qint64 begin, qint64 end) const {
+  Counts c;
+  begin = std::max<qint64>(0, begin);
+  end = std::min<qint64>(static_cast<qint64>(bases_.size()), end);
+  qint64 i = begin;
+  for (; i < end && i % blockSize != 0; ++i) countBase(i, c);
+  for (; i + blockSize <= end; i += blockSize) {
+    const auto& b = blocks_[static_cast<std::size_t>(i / blockSize)];
+    for (int k = 0; k < 5; ++k) c.base[k] += b.base[k];
+    c.lower += b.lower;
+    c.diff += b.diff;
+    c.confCount += b.confCount;
+    c.confSum += b.confSum;
+  }
+  for (; i < end; ++i) countBase(i, c);
+  return c;
+}
+
+// ---- selection --------------------------------------------------------------------------------------
+
+bio::interval SequenceView::selection() const { return {std::min(anchor_, caret_), std::max(anchor_, caret_)}; }
+
+void SequenceView::setCaret(qint64 anchor, qint64 caret) {
+  const auto n = static_cast<qint64>(bases_.size());
+  anchor = std::clamp<qint64>(anchor, 0, n);
+  caret = std::clamp<qint64>(caret, 0, n);
+  if (anchor == anchor_ && caret == caret_) return;
+  anchor_ = anchor;
+  caret_ = caret;
+  viewport()->update();
+  const auto s = selection();
+  Q_EMIT selectionChanged(s.start, s.end);
+}
+
+void SequenceView::setSelection(qint64 start, qint64 end) { setCaret(start, end); }
+
+QString SequenceView::selectedBases() const {
+  const auto s = selection();
+  return QString::fromLatin1(bases_.data() + s.start, static_cast<int>(s.end - s.start));
+}
+
+void SequenceView::copySelection() {
+  if (selection().end > selection().start) QApplication::clipboard()->setText(selectedBases());
+}
+
+void SequenceView::selectAll() { setCaret(0, static_cast<qint64>(bases_.size())); }
+
+// ---- zoom and scroll --------------------------------------------------------------------------------
+
+double SequenceView::fitPixelsPerBase() const {
+  const double width = std::max(1, viewport()->width() - labelWidth_ - 4);
+  return bases_.empty() ? maxPixelsPerBase : std::min(maxPixelsPerBase, width / static_cast<double>(bases_.size()));
+}
+
+double SequenceView::visibleBases() const {
+  return std::max(1, viewport()->width() - labelWidth_) / pixelsPerBase_;
+}
+
+void SequenceView::setPixelsPerBase(double ppb, double anchorX) {
+  ppb = std::clamp(ppb, fitPixelsPerBase(), maxPixelsPerBase);
+  if (anchorX < 0) anchorX = labelWidth_ + (viewport()->width() - labelWidth_) / 2.0;
+  const double anchorBase = first_ + (anchorX - labelWidth_) / pixelsPerBase_;
+  const bool changed = ppb != pixelsPerBase_;
+  pixelsPerBase_ = ppb;
+  first_ = anchorBase - (anchorX - labelWidth_) / pixelsPerBase_;
+  updateScrollBar();
+  viewport()->update();
+  if (changed) Q_EMIT zoomChanged(pixelsPerBase_);
+}
+
+// Zooming by key or button keeps the caret in place when it is in view, else the centre.
+static double caretAnchor(const SequenceView& view, qint64 caret) {
+  const double x = view.xOfBase(static_cast<double>(caret));
+  return x >= view.dataLeft() && x < view.viewport()->width() ? x : -1.0;
+}
+void SequenceView::zoomIn() { setPixelsPerBase(pixelsPerBase_ * 2.0, caretAnchor(*this, caret_)); }
+void SequenceView::zoomOut() { setPixelsPerBase(pixelsPerBase_ / 2.0, caretAnchor(*this, caret_)); }
+void SequenceView::zoomToFit() {
+  first_ = 0.0;
+  setPixelsPerBase(fitPixelsPerBase(), labelWidth_);
+}
+
+void SequenceView::zoomToSelection() {
+  const auto s = selection();
+  if (s.end <= s.start) return;
+  const double width = std::max(1, viewport()->width() - labelWidth_ - 4);
+  setPixelsPerBase(width / static_cast<double>(s.end - s.start), labelWidth_);
+  scrollToBase(static_cast<double>(s.start));
+}
+
+void SequenceView::scrollToBase(double first) {
+  first_ = first;
+  updateScrollBar();
+  viewport()->update();
+}
+
+void SequenceView::ensureVisible(qint64 base) {
+  const double visible = visibleBases();
+  if (base < first_) scrollToBase(static_cast<double>(base) - visible / 4);
+  else if (base >= first_ + visible - 1) scrollToBase(static_cast<double>(base) - visible * 3 / 4);
+}
+
+void SequenceView::updateScrollBar() {
+  const double n = static_cast<double>(bases_.size());
+  const double visible = visibleBases();
+  first_ = std::clamp(first_, 0.0, std::max(0.0, n - visible));
+  updatingScrollBar_ = true;
+  auto* bar = horizontalScrollBar();
+  bar->setRange(0, static_cast<int>(std::max(0.0, std::ceil(n - visible))));
+  bar->setPageStep(std::max(1, static_cast<int>(visible)));
+  bar->setSingleStep(std::max(1, static_cast<int>(visible / 20)));
+  bar->setValue(static_cast<int>(first_));
+  updatingScrollBar_ = false;
+}
+
+void SequenceView::scrollContentsBy(int, int) {
+  if (updatingScrollBar_) return;
+  first_ = horizontalScrollBar()->value();
+  viewport()->update();
+}
+
+void SequenceView::resizeEvent(QResizeEvent* event) {
+  QAbstractScrollArea::resizeEvent(event);
+  if (pixelsPerBase_ < fitPixelsPerBase()) pixelsPerBase_ = fitPixelsPerBase();
+  updateScrollBar();
+}
+
+qint64 SequenceView::baseAtX(double x) const {
+  const auto n = static_cast<qint64>(bases_.size());
+  const auto base = static_cast<qint64>(std::floor(first_ + (x - labelWidth_) / pixelsPerBase_));
+  return std::clamp<qint64>(base, 0, std::max<qint64>(0, n - 1));
+}
+
+double SequenceView::xOfBase(double base) const { return labelWidth_ + (base - first_) * pixelsPerBase_; }
+
+// ---- input ------------------------------------------------------------------------------------------
+
+void SequenceView::mousePressEvent(QMouseEvent* event) {
+  if (event->button() != Qt::LeftButton || bases_.empty()) return QAbstractScrollArea::mousePressEvent(event);
+  setFocus(Qt::MouseFocusReason);
+  const auto base = baseAtX(event->position().x());
+  if (event->modifiers() & Qt::ShiftModifier) {
+    setCaret(anchor_, base >= anchor_ ? base + 1 : base);
+  } else {
+    dragBase_ = base;
+    setCaret(base, base + 1);
+  }
+}
+
+void SequenceView::mouseMoveEvent(QMouseEvent* event) {
+  if (dragBase_ < 0 || !(event->buttons() & Qt::LeftButton)) return QAbstractScrollArea::mouseMoveEvent(event);
+  const auto base = baseAtX(event->position().x());
+  if (base >= dragBase_) setCaret(dragBase_, base + 1);
+  else setCaret(dragBase_ + 1, base);
+  ensureVisible(base);
+}
+
+void SequenceView::mouseReleaseEvent(QMouseEvent* event) {
+  dragBase_ = -1;
+  QAbstractScrollArea::mouseReleaseEvent(event);
+}
+
+void SequenceView::keyPressEvent(QKeyEvent* event) {
+  if (event->matches(QKeySequence::Copy)) return copySelection();
+  if (event->matches(QKeySequence::SelectAll)) return selectAll();
+  const bool extend = event->modifiers() & Qt::ShiftModifier;
+  const auto page = std::max<qint64>(1, static_cast<qint64>(visibleBases() * 0.9));
+  const qint64 step = event->modifiers() & Qt::ControlModifier ? page : 1;
+  qint64 caret = caret_;
+  switch (event->key()) {
+    case Qt::Key_Left: caret -= step; break;
+    case Qt::Key_Right: caret += step; break;
+    case Qt::Key_Home: caret = 0; break;
+    case Qt::Key_End: caret = static_cast<qint64>(bases_.size()); break;
+    case Qt::Key_PageUp: caret -= page; break;
+    case Qt::Key_PageDown: caret += page; break;
+    case Qt::Key_Plus: case Qt::Key_Equal: return zoomIn();
+    case Qt::Key_Minus: return zoomOut();
+    case Qt::Key_Escape: return setCaret(caret_, caret_);
+    default: return QAbstractScrollArea::keyPressEvent(event);
+  }
+  setCaret(extend ? anchor_ : caret, caret);
+  ensureVisible(std::clamp<qint64>(caret_, 0, std::max<qint64>(0, static_cast<qint64>(bases_.size()) - 1)));
+}
+
+void SequenceView::wheelEvent(QWheelEvent* event) {
+  const double steps = event->angleDelta().y() / 120.0;
+  if (event->modifiers() & Qt::ControlModifier) {
+    setPixelsPerBase(pixelsPerBase_ * std::pow(1.25, steps), event->position().x());
+  } else {
+    const double dx = event->angleDelta().x() != 0 ? -event->angleDelta().x() / 120.0 : -steps;
+    scrollToBase(first_ + dx * visibleBases() / 10.0);
+  }
+  event->accept();
+}
+
+bool SequenceView::viewportEvent(QEvent* event) {
+  if (event->type() == QEvent::ToolTip) {
+    auto* help = static_cast<QHelpEvent*>(event);
+    const QString text = toolTipAt(help->pos());
+    if (text.isEmpty()) QToolTip::hideText();
+    else QToolTip::showText(help->globalPos(), text, viewport());
+    return true;
+  }
+  return QAbstractScrollArea::viewportEvent(event);
+}
+
+QString SequenceView::toolTipAt(const QPoint& pos) const {
+  if (bases_.empty() || pos.x() < labelWidth_) return {};
+  const auto i = baseAtX(pos.x());
+  QString text = tr("position %1: %2").arg(withSeparators(i + 1)).arg(QChar::fromLatin1(bases_[i]));
+  if (!reference_.empty() && isDifferent(i))
+    text += tr(" (was %1)").arg(i < static_cast<qint64>(reference_.size()) ? QChar::fromLatin1(reference_[i]) : QChar('-'));
+  if (!confidence_.empty() && !std::isnan(confidence_[i]))
+    text += tr("\nconfidence %1").arg(confidence_[i], 0, 'f', 3);
+  const auto gc = countRange(i - gcWindow / 2, i + gcWindow / 2);
+  const auto known = gc.base[0] + gc.base[1] + gc.base[2] + gc.base[3];
+  if (known > 0) text += tr("\nGC %1% (%2 bases around)").arg(100.0 * (gc.base[1] + gc.base[2]) / known, 0, 'f', 1).arg(gcWindow);
+  for (const auto& site : sites_)
+    if (site.start <= i && i < site.start + site.length)
+      text += tr("\nsite %1 at %2-%3").arg(site.label).arg(site.start + 1).arg(site.start + site.length);
+  return text;
+}
+
+// ---- painting ---------------------------------------------------------------------------------------
+
+void SequenceView::paintEvent(QPaintEvent*) {
+  QPainter p(viewport());
+  p.fillRect(viewport()->rect(), palette().color(QPalette::Base));
+  if (bases_.empty()) {
+    p.setPen(palette().color(QPalette::PlaceholderText));
+    p.drawText(viewport()->rect(), Qt::AlignCenter, tr("Open a FASTA, FASTQ, SAM, BAM or CRAM file (or drop one here)"));
+    return;
+  }
+  const QRect data(labelWidth_, 0, viewport()->width() - labelWidth_, viewport()->height());
+  p.save();
+  p.setClipRect(data);
+  drawRuler(p, trackRect(Track::Ruler));
+  drawBases(p, trackRect(Track::Bases));
+  drawDifferences(p, trackRect(Track::Differences));
+  drawConfidence(p, trackRect(Track::Confidence));
+  drawGc(p, trackRect(Track::Gc));
+  drawSites(p, trackRect(Track::Sites));
+  drawOverlays(p);
+  p.restore();
+  // Track names in the left margin.
+  p.fillRect(QRect(0, 0, labelWidth_, viewport()->height()), palette().color(QPalette::Window));
+  p.setPen(palette().color(QPalette::WindowText));
+  const std::pair<Track, QString> labels[] = {{Track::Bases, tr("bases")},       {Track::Differences, tr("edits")},
+                                              {Track::Confidence, tr("confidence")}, {Track::Gc, tr("GC %")},
+                                              {Track::Sites, tr("sites")}};
+  for (const auto& [track, label] : labels) {
+    const QRect r = trackRect(track);
+    p.drawText(QRect(6, r.top(), labelWidth_ - 10, r.height()), Qt::AlignVCenter | Qt::AlignLeft, label);
+  }
+  // The scales of the two plots, at their top and bottom.
+  QFont small = p.font();
+  small.setPointSizeF(small.pointSizeF() * 0.8);
+  p.setFont(small);
+  p.setPen(palette().color(QPalette::PlaceholderText));
+  for (const auto& [track, top, bottom] : {std::tuple{Track::Confidence, QStringLiteral("1"), QStringLiteral("0")},
+                                           std::tuple{Track::Gc, QStringLiteral("100"), QStringLiteral("0")}}) {
+    const QRect r = trackRect(track);
+    p.drawText(QRect(0, r.top(), labelWidth_ - 4, r.height()), Qt::AlignTop | Qt::AlignRight, top);
+    p.drawText(QRect(0, r.top(), labelWidth_ - 4, r.height()), Qt::AlignBottom | Qt::AlignRight, bottom);
+  }
+}
+
+void SequenceView::drawRuler(QPainter& p, const QRect& r) const {
+  p.setPen(palette().color(QPalette::Text));
+  const double ppb = pixelsPerBase_;
+  const qint64 step = niceStep(90.0 / ppb);
+  const double visible = visibleBases();
+  const qint64 firstTick = (static_cast<qint64>(first_) / step) * step;
+  p.drawLine(QPointF(labelWidth_, r.bottom()), QPointF(viewport()->width(), r.bottom()));
+  // Ticks at 1-based positions (the centre of the base), minor ticks at a fifth of the step.
+  const qint64 minor = std::max<qint64>(1, step / 5);
+  for (qint64 pos = std::max<qint64>(minor, (static_cast<qint64>(first_) / minor) * minor); pos <= first_ + visible + minor; pos += minor) {
+    const double x = xOfBase(pos - 0.5);
+    p.drawLine(QPointF(x, r.bottom() - (pos % step == 0 ? 7 : 3)), QPointF(x, r.bottom()));
+  }
+  for (qint64 pos = std::max<qint64>(step, firstTick); pos <= first_ + visible + step; pos += step) {
+    const double x = xOfBase(pos - 0.5);
+    p.drawText(QRectF(x - 60, r.top(), 120, r.height() - 8), Qt::AlignHCenter | Qt::AlignBottom, withSeparators(pos));
+  }
+}
+
+void SequenceView::drawBases(QPainter& p, const QRect& r) const {
+  const double ppb = pixelsPerBase_;
+  const int width = viewport()->width();
+  if (ppb >= 1.0) {
+    const qint64 from = std::max<qint64>(0, static_cast<qint64>(first_));
+    const qint64 to = std::min<qint64>(static_cast<qint64>(bases_.size()), static_cast<qint64>(first_ + visibleBases()) + 2);
+    QFont font = p.font();
+    font.setFamily(QStringLiteral("monospace"));
+    font.setBold(true);
+    font.setPixelSize(std::clamp(static_cast<int>(ppb * 1.1), 8, 16));
+    p.setFont(font);
+    for (qint64 i = from; i < to; ++i) {
+      const char b = bases_[static_cast<std::size_t>(i)];
+      const QColor color = baseColor(baseIndex(b));
+      const QRectF cell(xOfBase(static_cast<double>(i)), r.top() + 2, std::max(1.0, ppb - (ppb >= 4 ? 1 : 0)), r.height() - 4);
+      const bool lower = std::islower(static_cast<unsigned char>(b));
+      if (ppb >= letterPixelsPerBase) {
+        p.fillRect(cell, color.lighter(lower ? 185 : 165));
+        p.setPen(lower ? color.lighter(130) : color.darker(140));
+        p.drawText(cell, Qt::AlignCenter, QString(QChar::fromLatin1(b)));
+      } else {
+        p.fillRect(cell, lower ? color.lighter(150) : color);
+      }
+    }
+    return;
+  }
+  // Overview: one column per pixel, coloured by its mix of bases.
+  for (int x = labelWidth_; x < width; ++x) {
+    const qint64 b0 = static_cast<qint64>(std::floor(first_ + (x - labelWidth_) / ppb));
+    const qint64 b1 = std::max(b0 + 1, static_cast<qint64>(std::floor(first_ + (x + 1 - labelWidth_) / ppb)));
+    if (b0 >= static_cast<qint64>(bases_.size())) break;
+    const auto c = countRange(b0, b1);
+    const double total = c.base[0] + c.base[1] + c.base[2] + c.base[3] + c.base[4];
+    if (total <= 0) continue;
+    double red = 0, green = 0, blue = 0;
+    for (int k = 0; k < 5; ++k) {
+      const QColor color = baseColor(k);
+      red += color.redF() * c.base[k] / total;
+      green += color.greenF() * c.base[k] / total;
+      blue += color.blueF() * c.base[k] / total;
+    }
+    p.setPen(QColor::fromRgbF(static_cast<float>(red), static_cast<float>(green), static_cast<float>(blue)));
+    p.drawLine(x, r.top() + 2, x, r.bottom() - 2);
+  }
+}
+
+void SequenceView::drawDifferences(QPainter& p, const QRect& r) const {
+  if (reference_.empty() || differences_ == 0) return;
+  const QColor color(0xc0, 0x10, 0x60);
+  if (pixelsPerBase_ >= 1.0) {
+    const qint64 from = std::max<qint64>(0, static_cast<qint64>(first_));
+    const qint64 to = std::min<qint64>(static_cast<qint64>(bases_.size()), static_cast<qint64>(first_ + visibleBases()) + 2);
+    for (qint64 i = from; i < to; ++i)
+      if (isDifferent(i)) p.fillRect(QRectF(xOfBase(static_cast<double>(i)), r.top() + 1, std::max(1.0, pixelsPerBase_ - 1), r.height() - 2), color);
+    return;
+  }
+  p.setPen(color);
+  for (int x = labelWidth_; x < viewport()->width(); ++x) {
+    const qint64 b0 = static_cast<qint64>(std::floor(first_ + (x - labelWidth_) / pixelsPerBase_));
+    const qint64 b1 = std::max(b0 + 1, static_cast<qint64>(std::floor(first_ + (x + 1 - labelWidth_) / pixelsPerBase_)));
+    if (b0 >= static_cast<qint64>(bases_.size())) break;
+    if (countRange(b0, b1).diff > 0) p.drawLine(x, r.top() + 1, x, r.bottom() - 1);
+  }
+}
+
+void SequenceView::drawConfidence(QPainter& p, const QRect& r) const {
+  p.fillRect(QRect(labelWidth_, r.top(), viewport()->width() - labelWidth_, r.height()), palette().color(QPalette::AlternateBase));
+  if (confidence_.empty()) {
+    p.setPen(palette().color(QPalette::PlaceholderText));
+    p.drawText(QRect(labelWidth_ + 8, r.top(), viewport()->width() - labelWidth_ - 8, r.height()), Qt::AlignVCenter | Qt::AlignLeft,
+               tr("model confidence not computed (View > Model confidence, Ctrl+K)"));
+    return;
+  }
+  const double h = r.height() - 2;
+  auto bar = [&](double x0, double w, double prob) {
+    const double top = r.bottom() - prob * h;
+    p.fillRect(QRectF(x0, top, w, r.bottom() - top), confidenceColor(prob));
+  };
+  if (pixelsPerBase_ >= 2.0) {
+    const qint64 from = std::max<qint64>(0, static_cast<qint64>(first_));
+    const qint64 to = std::min<qint64>(static_cast<qint64>(bases_.size()), static_cast<qint64>(first_ + visibleBases()) + 2);
+    for (qint64 i = from; i < to; ++i)
+      if (!std::isnan(confidence_[i])) bar(xOfBase(static_cast<double>(i)), std::max(1.0, pixelsPerBase_ - 1), confidence_[i]);
+  } else {
+    for (int x = labelWidth_; x < viewport()->width(); ++x) {
+      const qint64 b0 = static_cast<qint64>(std::floor(first_ + (x - labelWidth_) / pixelsPerBase_));
+      const qint64 b1 = std::max(b0 + 1, static_cast<qint64>(std::floor(first_ + (x + 1 - labelWidth_) / pixelsPerBase_)));
+      if (b0 >= static_cast<qint64>(bases_.size())) break;
+      const auto c = countRange(b0, b1);
+      if (c.confCount > 0) bar(x, 1, c.confSum / c.confCount);
+    }
+  }
+  // Chance (a quarter) as a dashed line.
+  QPen dashed(palette().color(QPalette::Mid), 1, Qt::DashLine);
+  p.setPen(dashed);
+  const double chance = r.bottom() - 0.25 * h;
+  p.drawLine(QPointF(labelWidth_, chance), QPointF(viewport()->width(), chance));
+}
+
+void SequenceView::drawGc(QPainter& p, const QRect& r) const {
+  p.fillRect(QRect(labelWidth_, r.top(), viewport()->width() - labelWidth_, r.height()), palette().color(QPalette::AlternateBase));
+  QPen dashed(palette().color(QPalette::Mid), 1, Qt::DashLine);
+  p.setPen(dashed);
+  const double h = r.height() - 2;
+  p.drawLine(QPointF(labelWidth_, r.bottom() - 0.5 * h), QPointF(viewport()->width(), r.bottom() - 0.5 * h));
+  // The GC fraction of a window around each pixel: 50 bases, or two pixels' worth when zoomed out.
+  const double window = std::max<double>(gcWindow, 2.0 / pixelsPerBase_);
+  QPainterPath path;
+  bool open = false;
+  const int step = pixelsPerBase_ >= 1.0 ? std::max(1, static_cast<int>(pixelsPerBase_ / 2)) : 1;
+  for (int x = labelWidth_; x < viewport()->width(); x += step) {
+    const double centre = first_ + (x - labelWidth_) / pixelsPerBase_;
+    if (centre >= static_cast<double>(bases_.size())) break;
+    const auto c = countRange(static_cast<qint64>(centre - window / 2), static_cast<qint64>(centre + window / 2));
+    const auto known = c.base[0] + c.base[1] + c.base[2] + c.base[3];
+    if (known == 0) {
+      open = false;
+      continue;
+    }
+    const QPointF point(x, r.bottom() - h * (c.base[1] + c.base[2]) / static_cast<double>(known));
+    if (open) path.lineTo(point);
+    else path.moveTo(point);
+    open = true;
+  }
+  p.setPen(QPen(QColor(0x6a, 0x3d, 0x9a), 1.5));
+  p.drawPath(path);
+}
+
+void SequenceView::drawSites(QPainter& p, const QRect& r) const {
+  const double from = first_, to = first_ + visibleBases();
+  auto it = std::lower_bound(sites_.begin(), sites_.end(), static_cast<qint64>(from) - 64,
+                             [](const Site& s, qint64 v) { return s.start < v; });
+  double lastLabelEnd = -1e9;
+  const QFontMetrics metrics(p.font());
+  for (; it != sites_.end() && it->start <= to; ++it) {
+    if (it->start + it->length < from) continue;
+    const double x0 = xOfBase(static_cast<double>(it->start));
+    const double w = std::max(2.0, it->length * pixelsPerBase_);
+    p.fillRect(QRectF(x0, r.bottom() - 9, w, 8), QColor(0x33, 0x33, 0x33));
+    const int labelWidth = metrics.horizontalAdvance(it->label);
+    if (x0 > lastLabelEnd + 4) {
+      p.setPen(palette().color(QPalette::Text));
+      p.drawText(QPointF(x0, r.bottom() - 12), it->label);
+      lastLabelEnd = x0 + labelWidth;
+    }
+  }
+}
+
+void SequenceView::drawOverlays(QPainter& p) const {
+  const int top = trackRect(Track::Bases).top();
+  const int bottom = trackRect(Track::Sites).bottom();
+  const QRect bases = trackRect(Track::Bases);
+  auto span = [&](qint64 start, qint64 end) {
+    const double x0 = xOfBase(static_cast<double>(start));
+    return QRectF(x0, 0, std::max(1.0, xOfBase(static_cast<double>(end)) - x0), 0);
+  };
+  // Masked holes: hatched over the bases, a dark bar above them, a light shade below.
+  for (const auto& m : masks_) {
+    if (m.end < first_ || m.start > first_ + visibleBases()) continue;
+    QRectF s = span(m.start, m.end);
+    p.fillRect(QRectF(s.left(), bases.top(), s.width(), bases.height()), QBrush(QColor(0, 0, 0, 70), Qt::BDiagPattern));
+    p.fillRect(QRectF(s.left(), bases.top() - 4, s.width(), 4), QColor(0x30, 0x30, 0x30));
+    p.fillRect(QRectF(s.left(), bases.bottom(), s.width(), bottom - bases.bottom()), QColor(0, 0, 0, 22));
+  }
+  if (highlight_.end > highlight_.start) {
+    QRectF s = span(highlight_.start, highlight_.end);
+    p.fillRect(QRectF(s.left(), bases.bottom() - 1, s.width(), 3), QColor(0x1b, 0x9e, 0x3e));
+  }
+  const auto sel = selection();
+  const QColor highlight = palette().color(QPalette::Highlight);
+  if (sel.end > sel.start) {
+    QRectF s = span(sel.start, sel.end);
+    QColor fill = highlight;
+    fill.setAlpha(60);
+    p.fillRect(QRectF(s.left(), top, s.width(), bottom - top), fill);
+    p.setPen(QPen(highlight, 1));
+    p.drawLine(QPointF(s.left(), top), QPointF(s.left(), bottom));
+    p.drawLine(QPointF(s.right(), top), QPointF(s.right(), bottom));
+  } else if (hasFocus()) {
+    const double x = xOfBase(static_cast<double>(caret_));
+    p.setPen(QPen(highlight, 2));
+    p.drawLine(QPointF(x, top), QPointF(x, bottom));
+  }
+}
+
+}  // namespace dnafill::ui

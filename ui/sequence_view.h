@@ -1,0 +1,141 @@
+// SequenceView: one record drawn as tracks (a ruler, the bases, differences from a reference, the
+// model's per-base confidence, GC%, enzyme and motif sites), zooming from the whole record down to
+// single letters, with masked holes shaded and a selection made by mouse or keyboard.
+#pragma once
+
+#include <QAbstractScrollArea>
+#include <QString>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "bio/mask.h"
+
+namespace dnafill::ui {
+
+class SequenceView : public QAbstractScrollArea {
+  Q_OBJECT
+ public:
+  // A site to mark: [start, start + length), 0-based, with a label ("EcoRI").
+  struct Site {
+    qint64 start = 0;
+    qint64 length = 0;
+    QString label;
+  };
+  enum class Track { Ruler, Bases, Differences, Confidence, Gc, Sites };
+  Q_ENUM(Track)
+
+  static constexpr double maxPixelsPerBase = 24.0;    // the closest zoom
+  static constexpr double letterPixelsPerBase = 8.0;  // letters are drawn from this zoom on
+  static constexpr int gcWindow = 50;                 // bases of the GC% window at close zoom
+
+  explicit SequenceView(QWidget* parent = nullptr);
+
+  // The bases to show (case kept: lowercase is drawn lighter). Clears the selection when the length
+  // changes, and the confidence track always.
+  void setSequence(const std::string& bases);
+  const std::string& sequence() const { return bases_; }
+  // Bases that differ from `reference` (case ignored) are marked; an empty reference marks none.
+  void setReference(const std::string& reference);
+  qint64 differenceCount() const { return differences_; }
+  void setMasks(const std::vector<bio::interval>& masks);
+  const std::vector<bio::interval>& masks() const { return masks_; }
+  // The region of a shown design, underlined; an empty interval clears it.
+  void setHighlight(bio::interval region);
+  // Per-base probability (NaN: none), the same length as the sequence; empty clears the track.
+  void setConfidence(std::vector<double> probability);
+  bool hasConfidence() const { return !confidence_.empty(); }
+  void setSites(std::vector<Site> sites);
+  const std::vector<Site>& sites() const { return sites_; }
+
+  // The selection, 0-based half-open; start == end is an empty selection (a caret).
+  bio::interval selection() const;
+  void setSelection(qint64 start, qint64 end);
+  QString selectedBases() const;
+
+  double pixelsPerBase() const { return pixelsPerBase_; }
+  double fitPixelsPerBase() const;  // the whole record in the window
+  // Zooms keeping the base under viewport x `anchorX` in place (-1: the centre).
+  void setPixelsPerBase(double pixelsPerBase, double anchorX = -1);
+  qint64 firstVisibleBase() const { return static_cast<qint64>(first_); }
+  double visibleBases() const;
+  void scrollToBase(double first);
+  void ensureVisible(qint64 base);
+  qint64 baseAtX(double x) const;  // viewport coordinates; clamped to the record
+  double xOfBase(double base) const;
+  QRect trackRect(Track track) const;  // viewport coordinates
+  int dataLeft() const { return labelWidth_; }
+
+ public Q_SLOTS:
+  void zoomIn();
+  void zoomOut();
+  void zoomToFit();
+  void zoomToSelection();
+  void copySelection();
+  void selectAll();
+
+ Q_SIGNALS:
+  void selectionChanged(qint64 start, qint64 end);
+  void zoomChanged(double pixelsPerBase);
+
+ protected:
+  void paintEvent(QPaintEvent* event) override;
+  void resizeEvent(QResizeEvent* event) override;
+  void mousePressEvent(QMouseEvent* event) override;
+  void mouseMoveEvent(QMouseEvent* event) override;
+  void mouseReleaseEvent(QMouseEvent* event) override;
+  void keyPressEvent(QKeyEvent* event) override;
+  void wheelEvent(QWheelEvent* event) override;
+  void scrollContentsBy(int dx, int dy) override;
+  bool viewportEvent(QEvent* event) override;
+  QSize sizeHint() const override;
+  QSize minimumSizeHint() const override;
+
+ private:
+  // Counts over 64-base blocks, so that drawing a chromosome costs the width of the window.
+  static constexpr int blockSize = 64;
+  struct Counts {
+    qint64 base[5] = {0, 0, 0, 0, 0};  // A C G T other
+    qint64 lower = 0, diff = 0, confCount = 0;
+    double confSum = 0.0;
+    void add(const Counts& o);
+  };
+  struct Block {
+    quint16 base[5] = {0, 0, 0, 0, 0};
+    quint16 lower = 0, diff = 0, confCount = 0;
+    float confSum = 0.0f;
+  };
+  Counts countRange(qint64 begin, qint64 end) const;
+  void countBase(qint64 i, Counts& c) const;
+  void rebuildBlocks();
+  void updateScrollBar();
+  void setCaret(qint64 anchor, qint64 caret);
+  bool isDifferent(qint64 i) const;
+
+  void drawRuler(QPainter& p, const QRect& r) const;
+  void drawBases(QPainter& p, const QRect& r) const;
+  void drawDifferences(QPainter& p, const QRect& r) const;
+  void drawConfidence(QPainter& p, const QRect& r) const;
+  void drawGc(QPainter& p, const QRect& r) const;
+  void drawSites(QPainter& p, const QRect& r) const;
+  void drawOverlays(QPainter& p) const;
+  QString toolTipAt(const QPoint& pos) const;
+
+  std::string bases_, reference_;
+  std::vector<bio::interval> masks_;
+  bio::interval highlight_{0, 0};
+  std::vector<double> confidence_;
+  std::vector<Site> sites_;  // sorted by start
+  std::vector<Block> blocks_;
+  qint64 differences_ = 0;
+
+  double pixelsPerBase_ = 1.0;
+  double first_ = 0.0;  // the base at the left edge of the data area
+  qint64 anchor_ = 0, caret_ = 0;  // selection ends, as gaps between bases (0..n)
+  qint64 dragBase_ = -1;           // the base the mouse went down on
+  int labelWidth_ = 84;
+  bool updatingScrollBar_ = false;
+};
+
+}  // namespace dnafill::ui

@@ -1,0 +1,110 @@
+// StudioScript: a chain of MainWindow slots, each step started by the signal that ends the last.
+#include "ui/studio_script.h"
+
+#include <QApplication>
+#include <QFileInfo>
+#include <QPixmap>
+#include <QTableView>
+#include <QTextStream>
+
+#include "ui/design_panel.h"
+#include "ui/main_window.h"
+#include "ui/results_model.h"
+#include "ui/sequence_view.h"
+
+namespace dnafill::ui {
+
+StudioScript::StudioScript(MainWindow* window, ScriptOptions options, QObject* parent)
+    : QObject(parent), window_(window), options_(std::move(options)) {
+  timeout_.setSingleShot(true);
+  connect(&timeout_, &QTimer::timeout, this, [this] { done(1, tr("timed out after %1 s").arg(options_.timeoutSeconds)); });
+  connect(window_, &MainWindow::documentOpened, this, &StudioScript::opened);
+  connect(window_, &MainWindow::openFailed, this, [this](const QString& message) { done(1, message); });
+  connect(window_, &MainWindow::modelLoaded, this, [this] {
+    modelReady_ = true;
+    maybeGenerate();
+  });
+  connect(window_, &MainWindow::designFinished, this, &StudioScript::designed);
+  // Any error a person would see ends the script with it.
+  connect(window_, &MainWindow::errorShown, this, [this](const QString& message) { done(1, message); });
+}
+
+void StudioScript::start() {
+  timeout_.start(options_.timeoutSeconds * 1000);
+  modelReady_ = window_->modelReady();
+  if (!options_.open.isEmpty()) window_->openFileRegion(options_.open, options_.region);
+  else settle();
+}
+
+void StudioScript::opened() {
+  if (documentReady_) return;
+  documentReady_ = true;
+  window_->setCurrentRecord(options_.record);
+  auto* view = window_->sequenceView();
+  const auto dash = options_.select.indexOf(QLatin1Char('-'));
+  if (dash > 0) {
+    const qint64 start = options_.select.left(dash).toLongLong(), end = options_.select.mid(dash + 1).toLongLong();
+    view->setSelection(start - 1, end);
+  }
+  if (options_.mask == QLatin1String("selection")) window_->maskSelection();
+  else if (options_.mask == QLatin1String("lowercase")) window_->maskLowercase();
+  else if (options_.mask == QLatin1String("N")) window_->maskUnknown();
+  if (options_.generate) maybeGenerate();
+  else settle();
+}
+
+void StudioScript::maybeGenerate() {
+  if (!options_.generate || generated_ || !documentReady_ || !modelReady_) return;
+  generated_ = true;
+  window_->generate();
+}
+
+void StudioScript::designed(qint64, int status) {
+  if (status != 0) return done(1, tr("the design did not finish"));
+  const int row = std::max(0, options_.showVariant - 1);
+  if (row < window_->resultsModel()->rowCount()) window_->resultsView()->selectRow(row);
+  settle();
+}
+
+// Waits for the confidence track of what is shown (when it is computed at all), then a moment for
+// the last paint, and takes the screenshot.
+void StudioScript::settle() {
+  if (!window_->modelReady()) {  // the confidence track needs the model
+    auto connection = std::make_shared<QMetaObject::Connection>();
+    *connection = connect(window_, &MainWindow::modelLoaded, this, [this, connection] {
+      QObject::disconnect(*connection);
+      settle();
+    });
+    return;
+  }
+  auto finish = [this] {
+    QTimer::singleShot(400, this, [this] {
+      if (!options_.screenshot.isEmpty()) {
+        const QPixmap shot = window_->grab();
+        if (!shot.save(options_.screenshot)) return done(1, tr("cannot write %1").arg(options_.screenshot));
+        QTextStream(stdout) << "screenshot: " << options_.screenshot << " (" << shot.width() << "x" << shot.height() << ")\n";
+      }
+      if (!options_.screenshot.isEmpty() || options_.quit) done(0);
+    });
+  };
+  if (window_->modelReady() && !window_->sequenceView()->sequence().empty() && !window_->sequenceView()->hasConfidence() &&
+      static_cast<std::int64_t>(window_->sequenceView()->sequence().size()) <= MainWindow::autoConfidenceLimit) {
+    auto connection = std::make_shared<QMetaObject::Connection>();
+    *connection = connect(window_, &MainWindow::confidenceReady, this, [connection, finish] {
+      QObject::disconnect(*connection);
+      finish();
+    });
+    window_->computeConfidence();
+    return;
+  }
+  finish();
+}
+
+void StudioScript::done(int code, const QString& message) {
+  timeout_.stop();
+  if (!message.isEmpty()) QTextStream(stderr) << "dnafill-studio: " << message << "\n";
+  exitCode_ = code;
+  Q_EMIT finished(code);
+}
+
+}  // namespace dnafill::ui
