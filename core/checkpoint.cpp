@@ -3,6 +3,7 @@
 #include <cstring>
 #include <unistd.h>
 
+#include <nlohmann/json.hpp>
 #include <torch/torch.h>
 
 #include "core/model_internal.h"
@@ -44,6 +45,23 @@ status load_parameter(const std::string& path, const model_config& config, const
                         config.preset + "') needs " + shape_text(param.sizes().vec()));
   torch::NoGradGuard no_grad;
   std::memcpy(param.data_ptr(), t->data.data(), t->data.size());
+  return {};
+}
+
+// Label names from the metadata: a JSON array of num_labels distinct, non-empty strings.
+status read_labels(const std::string& path, const model_config& config, const std::map<std::string, std::string>& metadata,
+                   std::vector<std::string>& out) {
+  out.clear();
+  if (config.num_labels == 0) return {};
+  const auto entry = metadata.find(metadata_labels);
+  const auto j = entry == metadata.end() ? nlohmann::json() : nlohmann::json::parse(entry->second, nullptr, false);
+  if (!j.is_array() || j.size() != static_cast<std::size_t>(config.num_labels))
+    return status::fail(path + ": the config has " + std::to_string(config.num_labels) + " labels but '" +
+                        metadata_labels + "' does not list as many names");
+  for (const auto& name : j) {
+    if (!name.is_string() || name.get<std::string>().empty()) return status::fail(path + ": a label name is not a string");
+    out.push_back(name.get<std::string>());
+  }
   return {};
 }
 
@@ -95,11 +113,19 @@ status load_model(const std::string& path, mdm_model& out) {
   if (file.tensors.size() != params.size())
     return status::fail(path + ": " + std::to_string(file.tensors.size()) + " tensors, the config (preset '" +
                         config.preset + "') needs " + std::to_string(params.size()));
+  std::vector<std::string> labels;
+  if (auto s = read_labels(path, config, file.metadata, labels); !s) return s;
   net->eval();
   out = wrap_model(config, net);
   out.impl_->metadata = std::move(file.metadata);
   out.impl_->path = path;
   return {};
+}
+
+std::vector<std::string> model_labels(const mdm_model& model) {
+  std::vector<std::string> labels;
+  if (!read_labels(model.path(), model.config(), model.metadata(), labels)) labels.clear();
+  return labels;
 }
 
 std::string default_model_path() {

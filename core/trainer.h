@@ -33,6 +33,8 @@ struct train_options {
   int valid_draws = 4;                 // Monte-Carlo draws per validation window
   std::int64_t checkpoint_every = 500; // steps between checkpoints (and at the end, and when stopped)
   double max_minutes = 0;              // stop cleanly (and save) after this wall time; 0 = no limit
+  std::string labels;                  // --labels: NAME=PATTERN,... or a TSV (parse_label_rules); empty = none
+  double label_dropout = 0.1;          // share of labelled windows shown with the null label (for CFG)
 
   status validate() const;  // names the bad option: "--steps: must be positive, got -3"
 };
