@@ -30,7 +30,7 @@ int run_infill(infill_args& args) {
   std::vector<design_output> outputs;
   for (std::size_t i = 0; i < records.size(); ++i) {
     if (holes[i].empty()) continue;
-    core::infill_request request{records[i].name, core::encode(records[i].bases), holes[i]};
+    core::infill_request request{records[i].name, core::encode(records[i].bases), holes[i], records[i].bases};
     auto progress = [&](const core::design_event& e) {
       bar.update(static_cast<double>(e.windows_done) / std::max<std::int64_t>(1, e.windows),
                  records[i].name + " " + std::to_string(e.network_calls) + " calls");

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "app/constraint_cli.h"
 #include "bio/fasta.h"
 #include "bio/mask.h"
 #include "bio/status.h"
@@ -25,6 +26,7 @@ struct design_args {
   std::string out;  // FASTA path; empty = stdout unless --json
   bool json = false;
   int threads = 0;
+  constraint_args constraints;
 
   status resolve();
 };
@@ -48,7 +50,8 @@ struct design_output {
 };
 
 // FASTA records named "<record>|variant=<k>|region=<start>-<end>" (1-based inclusive) to --out (or
-// stdout without --json), and with --json one JSON object per design on stdout.
+// stdout without --json), and with --json one JSON object per design on stdout; then the --report.
+// Fails when every design violates the constraints (they are written all the same).
 status write_designs(const design_args& args, const std::vector<design_output>& designs, const std::string& model_path);
 
 }  // namespace dnafill::app
