@@ -33,6 +33,13 @@ std::string span_text(std::int64_t start, std::int64_t length) {
   return std::to_string(start + 1) + "-" + std::to_string(start + length);
 }
 
+// Lists typed as "BsaI, EcoRI" reach us with the blanks.
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
 std::string gc_rule_name(const gc_rule& r) {
   std::string name = "gc " + percent(r.min) + "-" + percent(r.max) + "%";
   if (r.window > 0) name += " per " + std::to_string(r.window) + " bp";
@@ -283,6 +290,8 @@ status parse_gc_range(std::string_view text, double& min, double& max) {
 }
 
 status add_forbidden(std::string_view name_or_motif, constraint_set& set) {
+  name_or_motif = trim(name_or_motif);
+  if (name_or_motif.empty()) return {};  // "BsaI,,EcoRI" or a trailing comma
   forbidden_motif m;
   if (auto s = resolve_motif(name_or_motif, m.site); !s) return status::fail("--avoid: " + s.message());
   const restriction_enzyme* e = find_enzyme(name_or_motif);
@@ -300,6 +309,7 @@ const std::vector<std::string>& constraint_presets() {
 
 // The sources of these numbers are in docs/constraints.md; change both together.
 status add_preset(std::string_view name, constraint_set& set) {
+  name = trim(name);
   auto limit_runs = [&](int at, int gc) {
     const std::array<int, 4> limits = {at, gc, gc, at};
     for (int b = 0; b < 4; ++b) set.max_run[b] = set.max_run[b] == 0 ? limits[b] : std::min(set.max_run[b], limits[b]);

@@ -176,7 +176,9 @@ TEST_CASE("constraints: options parse or fail naming the option", "[bio][constra
   auto s = add_forbidden("NotAnEnzyme", set);
   REQUIRE_FALSE(s.ok());
   CHECK(s.message().rfind("--avoid:", 0) == 0);
-  REQUIRE(add_forbidden("bsmbi", set));
+  REQUIRE(add_forbidden(" bsmbi ", set));  // as "--avoid 'BsaI, bsmbi'" splits
+  REQUIRE(add_forbidden("", set));         // an empty item adds nothing
+  REQUIRE(set.motifs.size() == 1);
   CHECK(set.motifs.at(0).name == "BsmBI");
   CHECK(set.motifs.at(0).site == "CGTCTC");
   set.repeat_k = 3;
