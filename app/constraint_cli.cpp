@@ -72,6 +72,12 @@ nlohmann::json violations_json(const core::design& d) {
   return list;
 }
 
+nlohmann::json holes_json(const design_output& d) {
+  auto list = nlohmann::json::array();
+  for (const auto& h : d.holes) list.push_back({h.start + 1, h.end});
+  return list;
+}
+
 namespace {
 
 std::map<std::string, int> count_by_name(const std::vector<bio::constraint_violation>& violations) {

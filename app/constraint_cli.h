@@ -42,6 +42,10 @@ void add_constraint_options(CLI::App& sub, constraint_args& args);
 // The violations of a design for its --json row: [{constraint, position (1-based), detail}, ...].
 nlohmann::json violations_json(const core::design& d);
 
+// The designed intervals of a design, 1-based inclusive: [[start, end], ...]. region_start/end span them
+// all, fixed stretches between holes included; a checker needs the holes themselves.
+nlohmann::json holes_json(const design_output& d);
+
 // Per design, per constraint: violations in the original (before; NA where there was none, as for
 // generate) and in the design (after), with the first violation after.
 status write_constraint_report(const std::string& path, const std::vector<design_output>& designs,

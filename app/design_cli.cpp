@@ -158,6 +158,7 @@ status write_designs(const design_args& args, const std::vector<design_output>& 
                           {"gc", d.design.gc},
                           {"constraints_ok", d.design.constraints_ok},
                           {"violations", violations_json(d.design)},
+                          {"holes", holes_json(d)},
                           {"sampler", core::sampler_name(p.kind)},
                           {"steps", p.steps},
                           {"seed", p.seed},

@@ -2,7 +2,8 @@
 """Checks the --json rows of `dnafill infill|generate` against hard constraints, independently of
 dnafill's own code: every design that reports constraints_ok must have no forbidden site on either
 strand overlapping its region (junctions with the flanks included), no homopolymer run longer than
-the limit touching it, and GC within bounds over the region and over every window inside it.
+the limit touching it, and GC within bounds over the region and over every window inside it. A row's
+"holes" (1-based inclusive) are the designed intervals; without them, region_start..region_end.
 
 usage: check_constraints.py ROWS.jsonl|- [--avoid SITE,..] [--max-homopolymer H] [--gc MIN-MAX]
                             [--gc-window W] [--min-ok FRACTION]
@@ -34,20 +35,24 @@ def occurrences(seq, site):
     return sorted(starts)
 
 
-def problems(seq, start, end, args):
-    """Violations of the design's region [start, end) (0-based half-open) in the whole record."""
+def problems(seq, holes, args):
+    """Violations of the designed intervals `holes` ([start, end) 0-based half-open) in the whole record."""
     seq = seq.upper()
     out = []
+
+    def touches(a, b):
+        return any(a < end and b > start for start, end in holes)
+
     for name in args.avoid:
         site = site_of(name)
         for s in occurrences(seq, site):
-            if s < end and s + len(site) > start:
+            if touches(s, s + len(site)):
                 out.append('%s (%s) at %d' % (name, site, s + 1))
     if args.max_homopolymer:
         for m in re.finditer(r'A+|C+|G+|T+', seq):
-            if m.start() < end and m.end() > start and m.end() - m.start() > args.max_homopolymer:
+            if touches(m.start(), m.end()) and m.end() - m.start() > args.max_homopolymer:
                 out.append('run of %d at %d' % (m.end() - m.start(), m.start() + 1))
-    if args.gc:
+    for start, end in holes if args.gc else []:
         lo, hi = (float(x) for x in args.gc.split('-'))
         region = seq[start:end]
         spans = [(0, len(region))]
@@ -77,7 +82,9 @@ def main():
         sys.exit('no JSON rows')
     ok = 0
     for r in rows:
-        found = problems(r['sequence'], r['region_start'] - 1, r['region_end'], args)
+        # Each hole when the row lists them; else the region as one (fixed bases between holes included).
+        holes = [(a - 1, b) for a, b in r.get('holes', [[r['region_start'], r['region_end']]])]
+        found = problems(r['sequence'], holes, args)
         if r['constraints_ok'] and found:
             sys.exit('%s variant %d claims constraints_ok but: %s' % (r['record'], r['variant'], '; '.join(found[:3])))
         if not r['constraints_ok'] and not r['violations']:
