@@ -22,7 +22,7 @@ nlohmann::json describe(const core::mdm_model& model) {
   nlohmann::json j = {{"path", model.path()},          {"preset", c.preset},
                       {"parameters", c.parameter_count()}, {"d_model", c.d_model},
                       {"n_layers", c.n_layers},        {"n_heads", c.n_heads},
-                      {"context_length", c.context_length}};
+                      {"context_length", c.context_length}, {"labels", core::model_labels(model)}};
   const auto facts = model.metadata().find(core::metadata_training);
   if (facts != model.metadata().end())
     j["training"] = nlohmann::json::parse(facts->second, nullptr, /*allow_exceptions=*/false);
@@ -36,6 +36,7 @@ void print_text(const nlohmann::json& j) {
   std::cout << "model: " << m["path"].get<std::string>() << "\n  preset " << m["preset"].get<std::string>() << ", "
             << m["parameters"].get<long>() << " parameters, " << m["n_layers"].get<int>() << " layers x "
             << m["d_model"].get<int>() << ", context " << m["context_length"].get<int>() << " bases\n";
+  if (!m["labels"].empty()) std::cout << "  labels (--label): " << m["labels"].dump() << "\n";
   if (m.contains("training") && m["training"].is_object()) {
     const auto& t = m["training"];
     std::cout << "  trained " << t.value("steps", 0L) << " steps, " << t.value("tokens_seen", 0L) << " tokens, "

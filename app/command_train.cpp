@@ -95,6 +95,10 @@ command_runner add_train_command(CLI::App& cli) {
   sub->add_option("--save-dtype", o.save_dtype, "Checkpoint weights as f32 or bf16")->capture_default_str();
   sub->add_flag("--resume", o.resume, "Continue the run saved in OUT.state");
   sub->add_flag("--no-rc", args->no_rc, "No reverse-complement augmentation");
+  sub->add_option("--labels", o.labels,
+                  "Condition on labels: NAME=PATTERN,... (record-name globs) or a TSV of record<TAB>label");
+  sub->add_option("--label-dropout", o.label_dropout, "Share of labelled windows trained with the null label")
+      ->capture_default_str();
   return [args] { return run_train(*args); };
 }
 

@@ -27,6 +27,7 @@ status design_args::resolve() {
   if (auto s = core::parse_schedule(schedule, p.schedule); !s) return s;
   p.cache = !no_cache;
   if (threads < 0) return status::fail("--threads: must be >= 0, got " + std::to_string(threads));
+  if (auto s = constraints.resolve(options); !s) return s;
   return p.validate();
 }
 
@@ -58,6 +59,7 @@ void add_design_options(CLI::App& sub, design_args& a) {
   sub.add_option("--db", a.db, "SQLite store: records the run (parameters, model, seed, status) and every design");
   sub.add_option("--threads", a.threads, "Intra-op threads; default: all cores");
   sub.add_option("--device", a.device, "Run the network on cpu, cuda or auto")->capture_default_str();
+  add_constraint_options(sub, a.constraints);
 }
 
 status read_records(const std::string& path, std::vector<bio::sequence_record>& records) {
@@ -146,6 +148,8 @@ status write_designs(const design_args& args, const std::vector<design_output>& 
                           {"designed_bases", d.designed_bases},
                           {"gc", d.gc},
                           {"constraints_ok", d.constraints_ok},
+                          {"violations", violations_json(o)},
+                          {"holes", holes_json(o)},
                           {"sampler", core::sampler_name(p.kind)},
                           {"steps", p.steps},
                           {"seed", p.seed},
@@ -159,7 +163,9 @@ status write_designs(const design_args& args, const std::vector<design_output>& 
   if (fasta)
     if (auto s = writer.close(); !s) return s;
   if (!args.out.empty() && !args.json) print_summary(designs, args.out);
-  return {};
+  if (!args.constraints.report.empty())
+    if (auto s = write_constraint_report(args.constraints.report, designs, args.options.constraints); !s) return s;
+  return constraint_outcome(designs);
 }
 
 }  // namespace dnafill::app

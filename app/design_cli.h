@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "app/constraint_cli.h"
 #include "bio/fasta.h"
 #include "bio/mask.h"
 #include "bio/status.h"
@@ -28,6 +29,7 @@ struct design_args {
   bool json = false;
   int threads = 0;
   std::string device = "auto";  // where the network runs; the sampler's bookkeeping stays on the host
+  constraint_args constraints;
 
   status resolve();
 };
@@ -51,7 +53,8 @@ struct design_output {
 };
 
 // FASTA records named "<record>|variant=<k>|region=<start>-<end>" (1-based inclusive) to --out (or
-// stdout without --json), and with --json one JSON object per design on stdout.
+// stdout without --json), and with --json one JSON object per design on stdout; then the --report.
+// Fails when every design violates the constraints (they are written all the same).
 // A table of the designs on stdout: record, variant, region (1-based), GC, bits/base, constraints.
 void print_design_table(const std::vector<design_output>& designs);
 

@@ -3,6 +3,7 @@
 #include <cstring>
 #include <unistd.h>
 
+#include <nlohmann/json.hpp>
 #include <torch/torch.h>
 
 #include "core/model_internal.h"
@@ -49,6 +50,23 @@ status load_parameter(const std::string& path, const model_config& config, const
   } else {  // shipped bf16 weights run in float32
     auto stored = torch::from_blob(const_cast<std::uint8_t*>(t->data.data()), t->shape, torch::kBFloat16);
     param.copy_(stored.to(torch::kFloat32));
+  }
+  return {};
+}
+
+// Label names from the metadata: a JSON array of num_labels distinct, non-empty strings.
+status read_labels(const std::string& path, const model_config& config, const std::map<std::string, std::string>& metadata,
+                   std::vector<std::string>& out) {
+  out.clear();
+  if (config.num_labels == 0) return {};
+  const auto entry = metadata.find(metadata_labels);
+  const auto j = entry == metadata.end() ? nlohmann::json() : nlohmann::json::parse(entry->second, nullptr, false);
+  if (!j.is_array() || j.size() != static_cast<std::size_t>(config.num_labels))
+    return status::fail(path + ": the config has " + std::to_string(config.num_labels) + " labels but '" +
+                        metadata_labels + "' does not list as many names");
+  for (const auto& name : j) {
+    if (!name.is_string() || name.get<std::string>().empty()) return status::fail(path + ": a label name is not a string");
+    out.push_back(name.get<std::string>());
   }
   return {};
 }
@@ -102,6 +120,8 @@ status load_model(const std::string& path, mdm_model& out) {
   if (file.tensors.size() != params.size())
     return status::fail(path + ": " + std::to_string(file.tensors.size()) + " tensors, the config (preset '" +
                         config.preset + "') needs " + std::to_string(params.size()));
+  std::vector<std::string> labels;
+  if (auto s = read_labels(path, config, file.metadata, labels); !s) return s;
   net->eval();
   out = wrap_model(config, net);
   out.impl_->metadata = std::move(file.metadata);
@@ -119,6 +139,12 @@ status move_model(mdm_model& model, const std::string& device) {
 }
 
 std::string model_device(const mdm_model& model) { return model.impl_->net->device().str(); }
+
+std::vector<std::string> model_labels(const mdm_model& model) {
+  std::vector<std::string> labels;
+  if (!read_labels(model.path(), model.config(), model.metadata(), labels)) labels.clear();
+  return labels;
+}
 
 std::string default_model_path() {
   if (const char* env = std::getenv("DNAFILL_MODEL"); env && *env) return env;

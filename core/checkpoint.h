@@ -6,6 +6,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "bio/status.h"
 #include "core/model_config.h"
@@ -28,6 +29,10 @@ class mdm_model {
 // Metadata keys written by dnafill (all values are strings, as safetensors requires).
 constexpr const char* metadata_config = "dnafill.config";      // model_config as JSON
 constexpr const char* metadata_training = "dnafill.training";  // training facts as JSON
+constexpr const char* metadata_labels = "dnafill.labels";      // label names as a JSON array (models with labels)
+
+// The label names of a model, in token order (label i is token base_vocab + i); empty without labels.
+std::vector<std::string> model_labels(const mdm_model& model);
 
 // Reads and validates a checkpoint: the file format, the config, and every tensor's name, dtype and
 // shape against the architecture the config describes. Errors name the file and the problem.

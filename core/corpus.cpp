@@ -1,17 +1,49 @@
 // Training corpus: FASTA -> token segments, position split, deterministic window sampling, read-ahead.
 #include "core/corpus.h"
 
+#include <fnmatch.h>
+
 #include <algorithm>
 #include <cmath>
+#include <fstream>
 #include <random>
+#include <sstream>
 
 #include "bio/fasta.h"
 #include "core/masking.h"
+#include "core/model_config.h"
 
 namespace dnafill::core {
 namespace {
 
 int min_real(int window) { return static_cast<int>(std::ceil(min_real_fraction * window)); }
+
+int label_index(label_rules& rules, const std::string& name) {
+  auto it = std::find(rules.names.begin(), rules.names.end(), name);
+  if (it != rules.names.end()) return static_cast<int>(it - rules.names.begin());
+  rules.names.push_back(name);
+  return static_cast<int>(rules.names.size()) - 1;
+}
+
+bool good_label_name(const std::string& name) {
+  return !name.empty() && name.find_first_of(" \t,=|\"") == std::string::npos;
+}
+
+status read_label_tsv(const std::string& path, label_rules& out) {
+  std::ifstream in(path);
+  std::string line;
+  for (int number = 1; std::getline(in, line); ++number) {
+    if (line.empty() || line[0] == '#') continue;
+    std::istringstream fields(line);
+    std::string record, label, extra;
+    if (!(fields >> record >> label) || (fields >> extra) || !good_label_name(label))
+      return status::fail("--labels: " + path + ": line " + std::to_string(number) +
+                          ": expected 'record<TAB>label' (a label is one word without , = | or quotes)");
+    out.records.emplace_back(record, label_index(out, label));
+  }
+  if (out.records.empty()) return status::fail("--labels: " + path + ": no record<TAB>label line");
+  return {};
+}
 
 // Calls `add(name, tokens)` for every record of `path`.
 template <typename Add>
@@ -38,6 +70,36 @@ bool is_usable(const token* start, int window) {
 
 }  // namespace
 
+int label_rules::label_of(const std::string& record) const {
+  for (const auto& [name, label] : records)
+    if (name == record) return label;
+  for (const auto& [pattern, label] : patterns)
+    if (fnmatch(pattern.c_str(), record.c_str(), 0) == 0) return label;
+  return -1;
+}
+
+status parse_label_rules(const std::string& spec, label_rules& out) {
+  out = label_rules{};
+  if (spec.empty()) return {};
+  if (spec.find('=') == std::string::npos) {
+    if (std::ifstream(spec).good()) return read_label_tsv(spec, out);
+    return status::fail("--labels: '" + spec + "' is neither a readable TSV file nor NAME=PATTERN[,NAME=PATTERN...]");
+  }
+  std::size_t from = 0;
+  while (from <= spec.size()) {
+    const auto to = std::min(spec.find(',', from), spec.size());
+    const auto item = spec.substr(from, to - from);
+    const auto eq = item.find('=');
+    if (eq == std::string::npos || eq + 1 == item.size() || !good_label_name(item.substr(0, eq)))
+      return status::fail("--labels: bad item '" + item + "' (expected NAME=PATTERN, e.g. human=chr*)");
+    out.patterns.emplace_back(item.substr(eq + 1), label_index(out, item.substr(0, eq)));
+    from = to + 1;
+  }
+  if (static_cast<int>(out.names.size()) > max_labels)
+    return status::fail("--labels: at most " + std::to_string(max_labels) + " labels");
+  return {};
+}
+
 status training_corpus::load(const corpus_options& options, training_corpus& out) {
   if (options.train_files.empty()) return status::fail("--train: no training file given");
   if (options.window <= 0) return status::fail("--seq-len: must be positive");
@@ -51,9 +113,10 @@ status training_corpus::load(const corpus_options& options, training_corpus& out
       const auto split = options.valid_file.empty()
                              ? static_cast<std::int64_t>(std::floor(n * (1.0 - options.valid_fraction)))
                              : n;
-      if (split < n) corpus.valid_.push_back({name, split, std::vector<token>(tokens.begin() + split, tokens.end())});
+      const int label = options.labels.label_of(name);
+      if (split < n) corpus.valid_.push_back({name, split, std::vector<token>(tokens.begin() + split, tokens.end()), label});
       tokens.resize(split);
-      corpus.train_.push_back({name, 0, std::move(tokens)});
+      corpus.train_.push_back({name, 0, std::move(tokens), label});
     });
     if (!s) return s;
   }
@@ -68,6 +131,9 @@ status training_corpus::load(const corpus_options& options, training_corpus& out
     corpus.usable_.push_back(count_usable(segment.tokens, options.window));
     total += corpus.usable_.back();
   }
+  if (!options.labels.empty() &&
+      std::none_of(corpus.train_.begin(), corpus.train_.end(), [](const corpus_segment& s) { return s.label >= 0; }))
+    return status::fail("--labels: no training record matches any label");
   if (total == 0)
     return status::fail(options.train_files.front() + ": no usable training window: no record has " +
                         std::to_string(options.window) + " bases (at least half of them not N) in its training part");
@@ -81,13 +147,24 @@ std::int64_t training_corpus::train_bases() const {
   return n;
 }
 
+std::vector<std::int64_t> training_corpus::label_bases(std::size_t labels) const {
+  std::vector<std::int64_t> bases(labels, 0);
+  for (const auto& s : train_)
+    if (s.label >= 0 && static_cast<std::size_t>(s.label) < labels)
+      bases[s.label] += std::count_if(s.tokens.begin(), s.tokens.end(), is_base);
+  return bases;
+}
+
 std::vector<token> training_corpus::sample_batch(int count, std::uint64_t seed, std::uint64_t step,
-                                                 bool rc_augment) const {
+                                                 bool rc_augment, std::vector<int>* labels) const {
   std::mt19937_64 rng(derive_seed(seed, step));
   std::discrete_distribution<std::size_t> pick_segment(usable_.begin(), usable_.end());
   std::vector<token> batch(static_cast<std::size_t>(count) * window_);
+  if (labels) labels->assign(count, -1);
   for (int row = 0; row < count; ++row) {
-    const auto& tokens = train_[pick_segment(rng)].tokens;
+    const auto& segment = train_[pick_segment(rng)];
+    if (labels) (*labels)[row] = segment.label;
+    const auto& tokens = segment.tokens;
     std::uniform_int_distribution<std::int64_t> pick_start(0, static_cast<std::int64_t>(tokens.size()) - window_);
     std::int64_t start = pick_start(rng);
     for (int tries = 0; tries < 64 && !is_usable(tokens.data() + start, window_); ++tries) start = pick_start(rng);
@@ -138,22 +215,24 @@ void batch_prefetcher::run() {
       changed_.wait(lock, [this] { return stop_ || queue_.size() < depth_; });
       if (stop_) return;
     }
-    auto batch = corpus_.sample_batch(batch_, seed_, next_step_++, rc_augment_);
+    std::vector<int> labels;
+    auto batch = corpus_.sample_batch(batch_, seed_, next_step_++, rc_augment_, &labels);
     {
       std::lock_guard<std::mutex> lock(mutex_);
-      queue_.push_back(std::move(batch));
+      queue_.emplace_back(std::move(batch), std::move(labels));
     }
     changed_.notify_all();
   }
 }
 
-std::vector<token> batch_prefetcher::next() {
+std::vector<token> batch_prefetcher::next(std::vector<int>* labels) {
   std::unique_lock<std::mutex> lock(mutex_);
   changed_.wait(lock, [this] { return !queue_.empty(); });
   auto batch = std::move(queue_.front());
   queue_.pop_front();
   changed_.notify_all();
-  return batch;
+  if (labels) *labels = std::move(batch.second);
+  return std::move(batch.first);
 }
 
 }  // namespace dnafill::core

@@ -15,11 +15,27 @@
 
 namespace dnafill::core {
 
+// Which label each training record carries (train --labels): record-name patterns (NAME=PATTERN, glob
+// with * and ?) or a TSV of record<TAB>label. Records that match nothing carry no label.
+struct label_rules {
+  std::vector<std::string> names;                   // label i is names[i], in order of first mention
+  std::vector<std::pair<std::string, int>> patterns;  // (glob, label), first match wins
+  std::vector<std::pair<std::string, int>> records;   // (exact record name, label), from a TSV
+
+  bool empty() const { return names.empty(); }
+  int label_of(const std::string& record) const;  // -1: none
+};
+
+// --labels SPEC: a readable file is a TSV (record, label; '#' lines skipped), anything else
+// "NAME=PATTERN[,NAME=PATTERN...]". Errors name the option, and the file line for a TSV.
+status parse_label_rules(const std::string& spec, label_rules& out);
+
 // A stretch of one record, as tokens (N and IUPAC codes are MASK).
 struct corpus_segment {
   std::string record;
   std::int64_t start = 0;  // 0-based offset in the record
   std::vector<token> tokens;
+  int label = -1;          // index into label_rules::names; -1 = none
 };
 
 struct corpus_options {
@@ -27,6 +43,7 @@ struct corpus_options {
   std::string valid_file;                // optional; without it the last valid_fraction of each record
   double valid_fraction = 0.1;           // is held out
   int window = 1024;                     // tokens per training window
+  label_rules labels;                    // empty: no labels
 };
 
 // A window is usable when at least half of it is real bases: mostly-N windows teach nothing.
@@ -43,8 +60,12 @@ class training_corpus {
   int window() const { return window_; }
 
   // `count` windows of window() tokens, row-major, for batch `step` of the stream `seed`; each is
-  // reverse-complemented with probability 1/2 when `rc_augment`.
-  std::vector<token> sample_batch(int count, std::uint64_t seed, std::uint64_t step, bool rc_augment) const;
+  // reverse-complemented with probability 1/2 when `rc_augment`. `labels`, when given, gets each
+  // window's record label (-1: none).
+  std::vector<token> sample_batch(int count, std::uint64_t seed, std::uint64_t step, bool rc_augment,
+                                  std::vector<int>* labels = nullptr) const;
+  // Real bases of the training split per label (index as label_rules::names), for the training facts.
+  std::vector<std::int64_t> label_bases(std::size_t labels) const;
 
  private:
   std::vector<corpus_segment> train_, valid_;
@@ -67,7 +88,7 @@ class batch_prefetcher {
   batch_prefetcher(const batch_prefetcher&) = delete;
   batch_prefetcher& operator=(const batch_prefetcher&) = delete;
 
-  std::vector<token> next();
+  std::vector<token> next(std::vector<int>* labels = nullptr);
 
  private:
   void run();
@@ -79,7 +100,7 @@ class batch_prefetcher {
   std::uint64_t next_step_;
   std::mutex mutex_;  // guards queue_ and stop_
   std::condition_variable changed_;
-  std::deque<std::vector<token>> queue_;
+  std::deque<std::pair<std::vector<token>, std::vector<int>>> queue_;  // windows and their labels
   bool stop_ = false;
   std::thread worker_;
 };

@@ -47,7 +47,25 @@ struct job {
   block_options blocks;
   const design_callback& callback;
   design_stats& stats;
+  constraint_guard* guard = nullptr;  // set when there are constraints or soft objectives
+  std::int64_t label_token = mask_token;  // --label; MASK = none
 };
+
+// The token of --label in this model; MASK when no label is asked for.
+status resolve_label(const mdm_model& model, const std::string& label, std::int64_t& token) {
+  token = mask_token;
+  if (label.empty()) return {};
+  const auto names = model_labels(model);
+  if (names.empty()) return status::fail("--label: the model was trained without labels (train --labels)");
+  const auto it = std::find(names.begin(), names.end(), label);
+  if (it == names.end()) {
+    std::string known;
+    for (const auto& n : names) known += (known.empty() ? "" : ", ") + n;
+    return status::fail("--label: the model has no label '" + label + "' (it has " + known + ")");
+  }
+  token = base_vocab + (it - names.begin());
+  return {};
+}
 
 // Fills the holes of `work` (K rows of the record, holes already MASK), group by group, block by block.
 status fill_holes(job& j, torch::Tensor& work, const std::vector<bio::interval>& holes) {
@@ -60,7 +78,9 @@ status fill_holes(job& j, torch::Tensor& work, const std::vector<bio::interval>&
   std::vector<bool> in_hole(n, false);
   for (const auto& hole : holes) std::fill(in_hole.begin() + hole.start, in_hole.begin() + hole.end, true);
 
-  auto net = model_denoiser(j.model);
+  auto net = model_denoiser(j.model, j.label_token);
+  // With a label, guidance contrasts it with the null label; without one, with the context masked.
+  auto unlabelled = j.label_token != mask_token ? model_denoiser(j.model) : nullptr;
   for (std::size_t b = 0; b < plan.size(); ++b) {
     const auto& block = plan[b].second;
     const auto width = block.window_end - block.window_start;
@@ -70,7 +90,11 @@ status fill_holes(job& j, torch::Tensor& work, const std::vector<bio::interval>&
     auto context = row_mask(std::vector<bool>(in_hole.begin() + block.window_start, in_hole.begin() + block.window_end), rows)
                        .logical_not();
     guided_denoiser guided(*net, context, j.options.sampler.guidance);
-    denoiser& used = j.options.sampler.guidance > 0.0 ? static_cast<denoiser&>(guided) : *net;
+    std::unique_ptr<label_guided_denoiser> label_guided;
+    if (unlabelled) label_guided = std::make_unique<label_guided_denoiser>(*net, *unlabelled, j.options.sampler.guidance);
+    denoiser& used = j.options.sampler.guidance <= 0.0 ? *net
+                     : label_guided             ? static_cast<denoiser&>(*label_guided)
+                                                : static_cast<denoiser&>(guided);
     std::mt19937_64 rng(derive_seed(j.options.sampler.seed, b));
     sampling_stats s;
     const auto calls_before = j.stats.network_calls;
@@ -78,7 +102,9 @@ status fill_holes(job& j, torch::Tensor& work, const std::vector<bio::interval>&
       return !j.callback ||
              j.callback({static_cast<std::int64_t>(b), static_cast<std::int64_t>(plan.size()), calls_before + e.network_calls});
     };
-    if (auto st = sample(used, window, free, j.options.sampler, rng, forward, &s); !st) return st;
+    std::unique_ptr<constraint_guard::window_view> view;
+    if (j.guard) view = std::make_unique<constraint_guard::window_view>(*j.guard, block.window_start, block.commit_start, block.commit_end);
+    if (auto st = sample(used, window, free, j.options.sampler, rng, forward, &s, view.get()); !st) return st;
     j.stats.network_calls += s.network_calls;
     j.stats.windows += 1;
     work.narrow(1, block.window_start, width).copy_(window);
@@ -88,8 +114,18 @@ status fill_holes(job& j, torch::Tensor& work, const std::vector<bio::interval>&
   return {};
 }
 
-// One design per row of `work`, scored over `holes`.
-status make_designs(job& j, const std::string& record, const torch::Tensor& work,
+// The independent check of one design: the record's text with the designed bases in the holes.
+std::vector<bio::constraint_violation> check_design(const std::string& text, const std::vector<token>& tokens,
+                                                    const std::vector<bio::interval>& holes,
+                                                    const bio::constraint_set& set) {
+  std::string designed = text;
+  for (const auto& hole : holes)
+    for (auto i = hole.start; i < hole.end; ++i) designed[i] = decode_token(tokens[i]);
+  return bio::check_constraints(designed, holes, set);
+}
+
+// One design per row of `work`, scored over `holes` and checked against the constraints.
+status make_designs(job& j, const std::string& record, const std::string& text, const torch::Tensor& work,
                     const std::vector<bio::interval>& holes, std::vector<design>& out) {
   out.clear();
   const auto n = work.size(1);
@@ -125,6 +161,8 @@ status make_designs(job& j, const std::string& record, const torch::Tensor& work
       }
     d.gc = d.designed_bases > 0 ? static_cast<double>(gc) / d.designed_bases : 0.0;
     d.bits_per_base = bits[k];
+    d.violations = check_design(text, sequences[k], holes, j.options.constraints);
+    d.constraints_ok = d.violations.empty();
     d.tokens = std::move(sequences[k]);
     out.push_back(std::move(d));
   }
@@ -132,12 +170,13 @@ status make_designs(job& j, const std::string& record, const torch::Tensor& work
 }
 
 status run_job(const mdm_model& model, const std::string& record, const std::vector<token>& tokens,
-               const std::vector<bio::interval>& holes, const design_options& options, std::vector<design>& out,
-               const design_callback& callback, design_stats* stats) {
+               const std::string& given_text, const std::vector<bio::interval>& holes, const design_options& options,
+               std::vector<design>& out, const design_callback& callback, design_stats* stats) {
   if (auto s = options.validate(model.config()); !s) return s;
   design_stats local;
   job j{model, options, {}, callback, stats ? *stats : local};
   if (auto s = options.blocks.resolve(model.config(), j.blocks); !s) return s;
+  if (auto s = resolve_label(model, options.label, j.label_token); !s) return s;
   if (holes.empty()) return status::fail(record + ": no hole to fill");
   for (const auto& hole : holes)
     if (hole.end <= hole.start) return status::fail(record + ": empty hole at " + std::to_string(hole.start + 1));
@@ -147,8 +186,16 @@ status run_job(const mdm_model& model, const std::string& record, const std::vec
   auto row = torch::from_blob(const_cast<token*>(tokens.data()), {1, n}, torch::kUInt8).to(torch::kInt64);
   for (const auto& hole : holes) row.narrow(1, hole.start, hole.end - hole.start).fill_(static_cast<std::int64_t>(mask_token));
   auto work = row.expand({options.variants, n}).contiguous();
+  const std::string text = given_text.empty() ? decode(tokens) : given_text;
+  if (text.size() != tokens.size()) return status::fail(record + ": the record's text and tokens differ in length");
+  std::unique_ptr<constraint_guard> guard;
+  if (!options.constraints.empty() || options.gc_target.target >= 0.0)
+    guard = std::make_unique<constraint_guard>(options.constraints, options.gc_target, text, holes, options.variants,
+                                               options.max_dead_ends);
+  j.guard = guard.get();
   if (auto s = fill_holes(j, work, holes); !s) return s;
-  return make_designs(j, record, work, holes, out);
+  if (guard) j.stats.constraints = guard->stats();
+  return make_designs(j, record, text, work, holes, out);
 }
 
 }  // namespace
@@ -177,6 +224,12 @@ status design_options::validate(const model_config& config) const {
   if (variants < 1 || variants > 10000) return status::fail("--num: must be in 1..10000, got " + std::to_string(variants));
   if (score_draws < 0 || score_draws > 4096)
     return status::fail("--score-draws: must be in 0..4096, got " + std::to_string(score_draws));
+  if (auto s = constraints.validate(); !s) return s;
+  if (gc_target.target >= 0.0 && !(gc_target.target <= 1.0))
+    return status::fail("--gc-target: must be in [0, 1], got " + std::to_string(gc_target.target));
+  if (!(gc_target.weight >= 0.0 && gc_target.weight <= 1000.0))
+    return status::fail("--gc-weight: must be in [0, 1000], got " + std::to_string(gc_target.weight));
+  if (max_dead_ends < 0) return status::fail("max dead ends must be >= 0");
   block_options resolved;
   return blocks.resolve(config, resolved);
 }
@@ -203,7 +256,7 @@ std::vector<block_plan> plan_blocks(std::int64_t start, std::int64_t end, std::i
 
 status infill(const mdm_model& model, const infill_request& request, const design_options& options,
               std::vector<design>& out, const design_callback& callback, design_stats* stats) {
-  return run_job(model, request.record, request.tokens, request.holes, options, out, callback, stats);
+  return run_job(model, request.record, request.tokens, request.text, request.holes, options, out, callback, stats);
 }
 
 status generate(const mdm_model& model, const std::string& record, const std::vector<token>& prefix,
@@ -213,7 +266,7 @@ status generate(const mdm_model& model, const std::string& record, const std::ve
   std::vector<token> tokens = prefix;
   tokens.resize(prefix.size() + static_cast<std::size_t>(length), mask_token);
   const auto start = static_cast<std::int64_t>(prefix.size());
-  return run_job(model, record, tokens, {{start, start + length}}, options, out, callback, stats);
+  return run_job(model, record, tokens, {}, {{start, start + length}}, options, out, callback, stats);
 }
 
 }  // namespace dnafill::core

@@ -7,9 +7,11 @@
 #include <string>
 #include <vector>
 
+#include "bio/constraints.h"
 #include "bio/mask.h"
 #include "bio/status.h"
 #include "core/checkpoint.h"
+#include "core/constraint_mask.h"
 #include "core/sampler.h"
 #include "core/tokens.h"
 
@@ -32,6 +34,10 @@ struct design_options {
   block_options blocks;
   int variants = 1;     // K designs per record (--num)
   int score_draws = 2;  // Monte-Carlo draws for each design's bits/base; 0 = do not score
+  bio::constraint_set constraints;  // hard rules: enforced while decoding, every design checked after
+  gc_tilt gc_target;                // soft objective: steer GC towards a target (--gc-target, --gc-weight)
+  std::string label;                // condition on this label of the model (--label); empty = none
+  int max_dead_ends = 256;          // per design: dead ends re-masked before a base is forced
 
   status validate(const model_config& config) const;
 };
@@ -41,6 +47,8 @@ struct infill_request {
   std::string record;
   std::vector<token> tokens;
   std::vector<bio::interval> holes;  // merged, non-empty, inside the record
+  std::string text{};                // the record as read, for the constraints' view of the fixed bases
+                                     // (IUPAC codes kept); empty = the tokens decoded (N for unknown)
 };
 
 struct design {
@@ -52,7 +60,8 @@ struct design {
   std::int64_t designed_bases = 0;
   double gc = 0.0;                 // GC fraction of the designed bases
   double bits_per_base = 0.0;      // the model's conditional bits/base of the designed bases (NaN: not scored)
-  bool constraints_ok = true;      // constraints come with their own issue
+  bool constraints_ok = true;      // no violation below
+  std::vector<bio::constraint_violation> violations;  // the independent check (bio::check_constraints)
 };
 
 // Progress of a job: windows done of windows in all, and network calls so far. Return false to cancel.
@@ -64,6 +73,7 @@ using design_callback = std::function<bool(const design_event&)>;
 struct design_stats {
   std::int64_t network_calls = 0;
   std::int64_t windows = 0;
+  guard_stats constraints;  // dead ends, re-masked and forced bases of the whole job
 };
 
 // Fills every hole of `request`, K variants at once (one batch of K rows per window). Holes that fit

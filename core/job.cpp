@@ -29,7 +29,19 @@ nlohmann::json options_json(const design_options& o) {
           {"guidance", p.guidance},              {"seed", p.seed},
           {"num", o.variants},                   {"score_draws", o.score_draws},
           {"window", o.blocks.window},           {"overlap", o.blocks.overlap},
-          {"stride", o.blocks.stride}};
+          {"stride", o.blocks.stride},          {"constraints", bio::constraint_names(o.constraints)},
+          {"gc_target", o.gc_target.target},     {"gc_weight", o.gc_target.weight},
+          {"label", o.label}};
+}
+
+// What the store keeps of a design's constraint check: the violations and the designed holes, both
+// in record coordinates, 1-based (the violations' detail text counts within the item).
+std::string constraint_report(const job_item& item, const design& d) {
+  auto violations = nlohmann::json::array(), holes = nlohmann::json::array();
+  for (const auto& v : d.violations)
+    violations.push_back({{"constraint", v.constraint}, {"position", item.offset + v.position + 1}, {"detail", v.detail}});
+  for (const auto& h : item.holes) holes.push_back({item.offset + h.start + 1, item.offset + h.end});
+  return nlohmann::json{{"violations", violations}, {"holes", holes}}.dump();
 }
 
 double elapsed(std::chrono::steady_clock::time_point since) {
@@ -79,7 +91,7 @@ status run_item(job_state& j, const job_item& item) {
   j.report(0.0);
   design_options options = j.options;
   options.sampler.seed = item.seed;
-  const infill_request request{item.record, encode(item.bases), item.holes};
+  const infill_request request{item.record, encode(item.bases), item.holes, std::string(item.bases)};
   auto windows = [&](const design_event& e) {
     j.report(static_cast<double>(e.windows_done) / std::max<std::int64_t>(1, e.windows));
     return !j.stopped();
@@ -196,6 +208,7 @@ data::design_record design_to_record(const job_item& item, const design& d) {
   r.gc = d.gc;
   r.bits_per_base = d.bits_per_base;
   r.constraints_ok = d.constraints_ok;
+  r.constraint_report = constraint_report(item, d);
   return r;
 }
 

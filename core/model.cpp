@@ -97,12 +97,19 @@ mdm_transformerImpl::mdm_transformerImpl(const model_config& c) : config(c) {
   init_linear(head, 0.0);
 }
 
-torch::Tensor mdm_transformerImpl::forward(const torch::Tensor& tokens) {
-  const int length = static_cast<int>(tokens.size(1));
+torch::Tensor mdm_transformerImpl::forward(const torch::Tensor& tokens, const torch::Tensor& labels) {
+  auto input = tokens;
+  if (config.num_labels > 0) {
+    auto prefix = labels.defined() ? labels.to(tokens.options()).view({-1, 1})
+                                   : torch::full({tokens.size(0), 1}, static_cast<std::int64_t>(mask_token), tokens.options());
+    input = torch::cat({prefix, tokens}, 1);
+  }
+  const int length = static_cast<int>(input.size(1));
   auto [cos, sin] = rope_tables(length, config.d_model / config.n_heads, config.rope_base, tokens.device());
-  auto x = embedding(tokens);
+  auto x = embedding(input);
   for (const auto& block : *blocks) x = block->as<transformer_block>()->forward(x, cos, sin);
-  return head(final_norm(x));
+  auto logits = head(final_norm(x));
+  return config.num_labels > 0 ? logits.narrow(1, 1, tokens.size(1)) : logits;
 }
 
 }  // namespace dnafill::core

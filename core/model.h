@@ -46,9 +46,12 @@ TORCH_MODULE(transformer_block);
 // tokens (B, L) int64 in [0, vocab) -> logits (B, L, 4) over A C G T. The head has no MASK output, so
 // the MASK probability is zero by construction (MDLM's SUBS parameterisation). There is no time input:
 // the optimal masked model does not depend on t (Zheng et al.; RADD).
+// A model with labels (num_labels > 0) reads one more token before the sequence: `labels` (B) int64,
+// a label token (base_vocab + index) or MASK for none, the null label of classifier-free guidance;
+// undefined = none for every row. Models without labels ignore `labels`.
 struct mdm_transformerImpl : torch::nn::Module {
   explicit mdm_transformerImpl(const model_config& config);
-  torch::Tensor forward(const torch::Tensor& tokens);
+  torch::Tensor forward(const torch::Tensor& tokens, const torch::Tensor& labels = {});
   torch::Device device() const { return embedding->weight.device(); }
   model_config config;
   torch::nn::Embedding embedding{nullptr};

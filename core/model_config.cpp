@@ -43,8 +43,8 @@ status model_config::validate() const {
   if (d_mlp <= 0 || d_mlp > 65536) return bad("d_mlp must be in 1..65536, got " + std::to_string(d_mlp));
   if (context_length <= 0 || context_length > (1 << 20))
     return bad("context_length must be in 1..1048576, got " + std::to_string(context_length));
-  // Label tokens are reserved in the format; the model does not read them yet.
-  if (num_labels != 0) return bad("num_labels must be 0 (label conditioning is not supported by this version)");
+  if (num_labels < 0 || num_labels > max_labels)
+    return bad("num_labels must be in 0.." + std::to_string(max_labels) + ", got " + std::to_string(num_labels));
   if (vocab_size != 5 + num_labels) return bad("vocab_size must be 5 + num_labels");
   if (!(rope_base > 1.0)) return bad("rope_base must be > 1");
   if (!(norm_eps > 0.0 && norm_eps < 1.0)) return bad("norm_eps must be in (0, 1)");

@@ -16,7 +16,7 @@ struct model_config {
   int d_mlp = 512;               // hidden width of the SwiGLU MLP
   int context_length = 1024;     // longest window the model was trained for; shorter ones are valid
   int vocab_size = 5;            // A C G T MASK (+ label tokens when num_labels > 0)
-  int num_labels = 0;            // label tokens for conditioning (issue of guidance); 0 = none
+  int num_labels = 0;            // labels to condition on (a prefix token; MASK there = no label); 0 = none
   double rope_base = 10000.0;    // RoPE frequency base
   double norm_eps = 1e-5;        // RMSNorm epsilon
 
@@ -27,6 +27,8 @@ struct model_config {
   // Parses and validates; `source` names the file in the message.
   static status from_json(const std::string& json, const std::string& source, model_config& out);
 };
+
+constexpr int max_labels = 1024;
 
 // tiny (tests, seconds to train), small (the CPU default that ships), base (GPU-trained).
 status preset_config(const std::string& name, model_config& out);

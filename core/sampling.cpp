@@ -3,6 +3,7 @@
 #include "core/sampling.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <limits>
 #include <numeric>
@@ -17,18 +18,24 @@ constexpr double neg_inf = -std::numeric_limits<double>::infinity();
 
 class transformer_denoiser : public denoiser {
  public:
-  explicit transformer_denoiser(mdm_transformer net) : net_(std::move(net)) { net_->eval(); }
+  transformer_denoiser(mdm_transformer net, std::int64_t label_token) : net_(std::move(net)), label_(label_token) {
+    net_->eval();
+  }
   // The network runs where its weights are; the logits go back where the tokens came from.
   torch::Tensor logits(const torch::Tensor& tokens) override {
     torch::NoGradGuard no_grad;
     const auto device = net_->device();
-    if (tokens.device() == device) return net_->forward(tokens);
-    return net_->forward(tokens.to(device)).to(tokens.device());
+    auto input = tokens.to(device);
+    auto logits = net_->config.num_labels == 0
+                      ? net_->forward(input)
+                      : net_->forward(input, torch::full({tokens.size(0)}, label_, input.options()));
+    return logits.to(tokens.device());
   }
   torch::Device device() const override { return net_->device(); }
 
  private:
   mdm_transformer net_;
+  std::int64_t label_;
 };
 
 // 53-bit uniforms in [0, 1), as float64 (exact) draws need.
@@ -93,6 +100,7 @@ struct run_state {
   const sampling_callback& callback;
   sampling_stats& stats;
   step_chain chain;
+  draw_constraints* constraints = nullptr;
   std::vector<std::vector<std::int64_t>> remaining;
   std::int64_t to_reveal = 0, revealed = 0;
 
@@ -106,6 +114,76 @@ struct run_state {
   }
   bool report() const { return !callback || callback({revealed, to_reveal, stats.network_calls}); }
 };
+
+// The four log-weights of (b, i) after the soft tilt, -inf where the constraints forbid a base. With
+// nothing allowed (a dead end) the row is left unrestricted. A row whose allowed bases were all cut by
+// top-p keeps them, equally likely: the constraints outrank the nucleus.
+std::array<double, num_bases> restricted(run_state& s, std::int64_t b, std::int64_t i, const double* log_probs,
+                                         unsigned allowed) {
+  std::array<double, num_bases> w;
+  std::copy(log_probs, log_probs + num_bases, w.begin());
+  s.constraints->tilt(b, i, w.data());
+  if (allowed == 0) return w;
+  bool any = false;
+  for (int x = 0; x < num_bases; ++x) {
+    if (!(allowed >> x & 1u)) w[x] = neg_inf;
+    any = any || w[x] > neg_inf;
+  }
+  for (int x = 0; x < num_bases && !any; ++x) w[x] = (allowed >> x & 1u) ? 0.0 : neg_inf;
+  return w;
+}
+
+std::int64_t draw_one(run_state& s, const std::array<double, num_bases>& w) {
+  auto row = torch::from_blob(const_cast<double*>(w.data()), {1, num_bases}, torch::kFloat64);
+  return draw_categorical(row, s.params.precision, s.rng)[0].item<std::int64_t>();
+}
+
+// Draws the base of (b, i), which the caller has taken out of the row's remaining positions, from
+// `log_probs` restricted to what the constraints allow, and commits it. At a dead end the constraints
+// re-mask a neighbourhood: those positions and (b, i) go back to the remaining ones. When they cannot
+// (retries spent), the base is drawn unrestricted and committed as forced.
+void commit_constrained(run_state& s, std::int64_t b, std::int64_t i, const double* log_probs) {
+  unsigned allowed = s.constraints->allowed(b, i);
+  bool forced = false;
+  if (allowed == 0) {
+    const auto freed = s.constraints->dead_end(b, i);
+    if (!freed.empty()) {
+      auto t = s.tokens.accessor<std::int64_t, 2>();
+      for (auto q : freed) {
+        t[b][q] = mask_token;
+        s.remaining[b].push_back(q);
+        --s.revealed;
+      }
+      s.remaining[b].push_back(i);
+      return;
+    }
+    forced = true;
+  }
+  const auto base = draw_one(s, restricted(s, b, i, log_probs, allowed));
+  s.commit(b, i, base);
+  s.constraints->commit(b, i, base, forced);
+}
+
+const double* row_of(const torch::Tensor& log_probs, std::int64_t b, std::int64_t i, std::int64_t length) {
+  return log_probs.data_ptr<double>() + (b * length + i) * num_bases;
+}
+
+// Positions re-masked at dead ends after the schedule's last step: each round reveals every one of
+// them, after one network call. Ends because the constraints' retries are bounded.
+status finish_remaining(run_state& s) {
+  const auto length = s.tokens.size(1);
+  while (s.revealed < s.to_reveal) {
+    auto log_probs = s.log_probs().contiguous();
+    for (std::size_t b = 0; b < s.remaining.size(); ++b) {
+      auto row = std::move(s.remaining[b]);
+      s.remaining[b].clear();
+      std::sort(row.begin(), row.end());
+      for (auto i : row) commit_constrained(s, static_cast<std::int64_t>(b), i, row_of(log_probs, b, i, length));
+    }
+    if (!s.report()) return status::fail("cancelled");
+  }
+  return {};
+}
 
 // Zheng et al.: pick a uniformly random masked position, draw its base given everything, commit.
 // Rows advance together, one position each per network call.
@@ -123,8 +201,13 @@ status first_hit(run_state& s) {
       row[j] = row.back();
       row.pop_back();
     }
-    auto bases = draw_categorical(log_probs.index_select(0, flat_index(picks, length)), s.params.precision, s.rng);
-    for (std::size_t k = 0; k < picks.size(); ++k) s.commit(picks[k].first, picks[k].second, bases[k].item<std::int64_t>());
+    if (s.constraints) {
+      log_probs = log_probs.contiguous();
+      for (auto [b, i] : picks) commit_constrained(s, b, i, row_of(log_probs, b, i, length));
+    } else {
+      auto bases = draw_categorical(log_probs.index_select(0, flat_index(picks, length)), s.params.precision, s.rng);
+      for (std::size_t k = 0; k < picks.size(); ++k) s.commit(picks[k].first, picks[k].second, bases[k].item<std::int64_t>());
+    }
     if (!s.report()) return status::fail("cancelled");
   }
   return {};
@@ -152,16 +235,34 @@ status ancestral(run_state& s) {
     auto weights = torch::cat({log_probs.index_select(0, flat_index(masked, length)) + std::log(reveal), stay}, 1);
     auto outcome = draw_categorical(weights, s.params.precision, s.rng);
     auto* o = outcome.data_ptr<std::int64_t>();
+    if (s.constraints) log_probs = log_probs.contiguous();
     for (std::size_t k = 0; k < masked.size(); ++k) {
       if (o[k] == num_bases) continue;  // stays masked
-      s.commit(masked[k].first, masked[k].second, o[k]);
-      auto& row = s.remaining[masked[k].first];
-      row.erase(std::find(row.begin(), row.end(), masked[k].second));
+      const auto [b, pos] = masked[k];
+      auto& row = s.remaining[b];
+      row.erase(std::find(row.begin(), row.end(), pos));
       changed = true;
+      // Under constraints the draw only decides the reveal (its probability is the same); the base is
+      // drawn again from the allowed ones, given what this step has already committed.
+      if (s.constraints) commit_constrained(s, b, pos, row_of(log_probs, b, pos, length));
+      else s.commit(b, pos, o[k]);
     }
     if (!s.report()) return status::fail("cancelled");
   }
-  return {};
+  return s.constraints ? finish_remaining(s) : status{};
+}
+
+// The log-weights of the masked positions (N, 4) as the constraints restrict and tilt them.
+torch::Tensor restricted_rows(run_state& s, const std::vector<std::pair<std::int64_t, std::int64_t>>& masked,
+                              const torch::Tensor& log_probs) {
+  auto out = log_probs.to(torch::kFloat64).contiguous().clone();
+  auto* p = out.data_ptr<double>();
+  for (std::size_t k = 0; k < masked.size(); ++k) {
+    const auto [b, i] = masked[k];
+    const auto w = restricted(s, b, i, p + k * num_bases, s.constraints->allowed(b, i));
+    std::copy(w.begin(), w.end(), p + k * num_bases);
+  }
+  return out;
 }
 
 }  // namespace
@@ -203,37 +304,53 @@ status confidence(run_state& s) {
     for (std::size_t b = 0; b < s.remaining.size(); ++b)
       for (auto pos : s.remaining[b]) masked.emplace_back(static_cast<std::int64_t>(b), pos);
     auto lp = log_probs.index_select(0, flat_index(masked, length));
+    if (s.constraints) {
+      log_probs = log_probs.contiguous();
+      lp = restricted_rows(s, masked, lp);
+    }
     auto bases = draw_categorical(lp, s.params.precision, s.rng);
-    auto score = confidence_scores(lp.exp(), s.params.confidence);
+    auto score = confidence_scores(s.constraints ? torch::softmax(lp, -1) : lp.exp(), s.params.confidence);
     const auto* sc = score.data_ptr<double>();
     const auto* base = bases.data_ptr<std::int64_t>();
     std::size_t k = 0;
     for (std::size_t b = 0; b < s.remaining.size(); ++b) {
       auto& row = s.remaining[b];
-      std::vector<std::size_t> order(row.size());
+      const auto positions = row;
+      std::vector<std::size_t> order(positions.size());
       std::iota(order.begin(), order.end(), 0);
       // Stable: ties go to the leftmost position, so a seed fixes the result.
       std::stable_sort(order.begin(), order.end(), [&](std::size_t x, std::size_t y) { return sc[k + x] > sc[k + y]; });
-      std::vector<bool> taken(row.size(), false);
+      std::vector<bool> taken(positions.size(), false);
+      for (std::int64_t q = 0; q < quota[b]; ++q) taken[order[q]] = true;
+      row.clear();
+      for (std::size_t j = 0; j < positions.size(); ++j)
+        if (!taken[j]) row.push_back(positions[j]);
+      // Committed most confident first; under constraints a candidate that an earlier commit of this
+      // step has made impossible is drawn again from what is still allowed.
       for (std::int64_t q = 0; q < quota[b]; ++q) {
-        taken[order[q]] = true;
-        s.commit(static_cast<std::int64_t>(b), row[order[q]], base[k + order[q]]);
+        const auto j = order[q];
+        const auto pos = positions[j];
+        const auto candidate = base[k + j];
+        if (!s.constraints) {
+          s.commit(static_cast<std::int64_t>(b), pos, candidate);
+        } else if (s.constraints->allowed(b, pos) >> candidate & 1u) {
+          s.commit(static_cast<std::int64_t>(b), pos, candidate);
+          s.constraints->commit(b, pos, static_cast<int>(candidate), false);
+        } else {
+          commit_constrained(s, static_cast<std::int64_t>(b), pos, row_of(log_probs, b, pos, length));
+        }
       }
-      std::vector<std::int64_t> left;
-      for (std::size_t j = 0; j < row.size(); ++j)
-        if (!taken[j]) left.push_back(row[j]);
-      k += row.size();
-      row = std::move(left);
+      k += positions.size();
     }
     if (!s.report()) return status::fail("cancelled");
   }
-  return {};
+  return s.constraints ? finish_remaining(s) : status{};
 }
 
 }  // namespace
 
-std::unique_ptr<denoiser> model_denoiser(const mdm_model& model) {
-  return std::make_unique<transformer_denoiser>(model.impl_->net);
+std::unique_ptr<denoiser> model_denoiser(const mdm_model& model, std::int64_t label_token) {
+  return std::make_unique<transformer_denoiser>(model.impl_->net, label_token);
 }
 
 torch::Tensor guided_logits(const torch::Tensor& conditional, const torch::Tensor& unconditional, double w) {
@@ -298,11 +415,13 @@ std::int64_t reveal_count(reveal_schedule schedule, int step, int steps, std::in
 }
 
 status sample(denoiser& net, torch::Tensor& tokens, const torch::Tensor& free, const sampler_params& params,
-              std::mt19937_64& rng, const sampling_callback& callback, sampling_stats* stats) {
+              std::mt19937_64& rng, const sampling_callback& callback, sampling_stats* stats,
+              draw_constraints* constraints) {
   sampling_stats local;
-  if (net.device().is_cuda() && params.precision == draw_precision::fp64)
+  // Constrained decoding (and its GC tilt) needs the host's per-position bookkeeping.
+  if (!constraints && net.device().is_cuda() && params.precision == draw_precision::fp64)
     return sample_on_device(net, tokens, free, params, rng, callback, stats ? *stats : local);
-  run_state s{net, tokens, params, rng, callback, stats ? *stats : local, make_chain(params), {}};
+  run_state s{net, tokens, params, rng, callback, stats ? *stats : local, make_chain(params), constraints, {}};
   s.remaining = free_positions(tokens, free);
   s.to_reveal = count_all(s.remaining);
   switch (params.kind) {

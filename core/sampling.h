@@ -10,7 +10,9 @@
 #include <vector>
 
 #include "core/checkpoint.h"
+#include "core/constraint_mask.h"
 #include "core/sampler.h"
+#include "core/tokens.h"
 
 namespace dnafill::core {
 
@@ -24,7 +26,9 @@ struct denoiser {
 };
 
 // The transformer of a loaded model, in eval mode without gradients. Shares the model's weights.
-std::unique_ptr<denoiser> model_denoiser(const mdm_model& model);
+// `label_token`: what a model with labels reads before the sequence (base_vocab + label index), or
+// MASK for none (the null label); models without labels ignore it.
+std::unique_ptr<denoiser> model_denoiser(const mdm_model& model, std::int64_t label_token = mask_token);
 
 // Unsupervised classifier-free guidance (SMDM): l_u + (w+1)(l_c - l_u).
 torch::Tensor guided_logits(const torch::Tensor& conditional, const torch::Tensor& unconditional, double w);
@@ -41,6 +45,23 @@ class guided_denoiser : public denoiser {
  private:
   denoiser& inner_;
   torch::Tensor context_;
+  double w_;
+};
+
+// Label classifier-free guidance: l_null + (w+1)(l_label - l_null), from two denoisers that differ only
+// in the label they read (two forward passes of B rows).
+class label_guided_denoiser : public denoiser {
+ public:
+  label_guided_denoiser(denoiser& labelled, denoiser& unlabelled, double w)
+      : labelled_(labelled), unlabelled_(unlabelled), w_(w) {}
+  torch::Tensor logits(const torch::Tensor& tokens) override {
+    return guided_logits(labelled_.logits(tokens), unlabelled_.logits(tokens), w_);
+  }
+  torch::Device device() const override { return labelled_.device(); }
+
+ private:
+  denoiser& labelled_;
+  denoiser& unlabelled_;
   double w_;
 };
 
@@ -88,8 +109,12 @@ struct sampling_stats {
 // Fills the positions of `tokens` (B, L) int64 marked in `free` (B, L) bool, which must hold MASK
 // there; every other position is fixed and never changes (carry-over), a MASK among them (an N)
 // stays MASK. The params must be valid (validate()). Returns "cancelled" when the callback says so.
+// With `constraints`, every base is drawn one position at a time from its distribution (after the
+// chain and the soft tilt) restricted to the bases the constraints allow; at a dead end the positions
+// they re-mask are revealed again (after the schedule's last step, one extra network call per round).
 status sample(denoiser& net, torch::Tensor& tokens, const torch::Tensor& free, const sampler_params& params,
-              std::mt19937_64& rng, const sampling_callback& callback = {}, sampling_stats* stats = nullptr);
+              std::mt19937_64& rng, const sampling_callback& callback = {}, sampling_stats* stats = nullptr,
+              draw_constraints* constraints = nullptr);
 
 // The same on the denoiser's CUDA device, every step on the GPU through the fused kernels (draws,
 // reveal bookkeeping): no host synchronisation until the end. Its random numbers come from LibTorch's

@@ -22,6 +22,7 @@ namespace {
 
 // Masks are drawn from their own stream so that they do not depend on how windows were drawn.
 constexpr std::uint64_t mask_stream = 0x6d61736b;  // "mask"
+constexpr std::uint64_t label_stream = 0x6c61626c;  // "labl": which labels are dropped
 constexpr std::uint64_t valid_seed = 12345;        // the same held-out draws at every validation
 
 using clock_type = std::chrono::steady_clock;
@@ -120,11 +121,26 @@ void update_ema(run_state& s, double decay) {
   for (std::size_t i = 0; i < ema.size(); ++i) ema[i].mul_(d).add_(net[i].detach(), 1.0 - d);
 }
 
+// The prefix token of each window: its label's token, or MASK (the null label) for a window without a
+// label and for a share `label_dropout` of the others, so one network learns both p(x | label) and p(x).
+torch::Tensor label_tokens(const std::vector<int>& labels, const train_options& o, std::int64_t step) {
+  std::mt19937_64 rng(derive_seed(o.seed ^ label_stream, static_cast<std::uint64_t>(step)));
+  std::bernoulli_distribution drop(o.label_dropout);
+  std::vector<std::int64_t> prefix;
+  for (int label : labels) {
+    const bool dropped = drop(rng);
+    prefix.push_back(label < 0 || dropped ? std::int64_t{mask_token} : std::int64_t{base_vocab} + label);
+  }
+  return torch::tensor(prefix, torch::kInt64);
+}
+
 // One optimizer step on one batch; returns the batch's NELBO in bits per base.
-double train_step(run_state& s, const train_options& o, const training_corpus& corpus, std::vector<token> clean) {
+double train_step(run_state& s, const train_options& o, const training_corpus& corpus, std::vector<token> clean,
+                  const std::vector<int>& labels) {
   std::mt19937_64 rng(derive_seed(o.seed ^ mask_stream, static_cast<std::uint64_t>(s.step)));
   auto m = mask_batch(clean, o.batch, corpus.window(), o.objective, rng);
   auto t = to_tensors(clean, m, s.device);
+  const auto prefix = o.data.labels.empty() ? torch::Tensor() : label_tokens(labels, o, s.step).to(s.device);
   double real_bases = 0;
   for (int r : m.real_bases) real_bases += r;
   for (auto& group : s.optimizer->param_groups())
@@ -132,7 +148,7 @@ double train_step(run_state& s, const train_options& o, const training_corpus& c
   torch::Tensor loss;
   {
     compat::cuda_bf16_autocast autocast(s.bf16);
-    loss = nelbo_per_sequence(s.net->forward(t.input), t).sum() / real_bases;
+    loss = nelbo_per_sequence(s.net->forward(t.input, prefix), t).sum() / real_bases;
   }
   s.optimizer->zero_grad();
   loss.backward();
@@ -147,7 +163,12 @@ double train_step(run_state& s, const train_options& o, const training_corpus& c
 std::string training_facts(const train_options& o, const run_state& s, const training_corpus& corpus,
                            double valid_bits) {
   nlohmann::json files = o.data.train_files;
+  nlohmann::json labels = nlohmann::json::object();
+  const auto bases = corpus.label_bases(o.data.labels.names.size());
+  for (std::size_t i = 0; i < bases.size(); ++i) labels[o.data.labels.names[i]] = bases[i];
   return nlohmann::json{{"steps", s.step},
+                        {"label_train_bases", labels},
+                        {"label_dropout", o.data.labels.empty() ? 0.0 : o.label_dropout},
                         {"tokens_seen", s.tokens_seen},
                         {"wall_seconds", std::round(s.wall_seconds)},
                         {"train_files", files},
@@ -202,6 +223,7 @@ status train_options::validate() const {
     return status::fail("--precision: must be auto, fp32 or bf16, got '" + precision + "'");
   if (save_dtype != "f32" && save_dtype != "bf16")
     return status::fail("--save-dtype: must be f32 or bf16, got '" + save_dtype + "'");
+  if (!(label_dropout >= 0 && label_dropout <= 1)) return status::fail("--label-dropout: must be in [0, 1]");
   return {};
 }
 
@@ -210,6 +232,9 @@ status train(const train_options& options, const train_callback& on_step, train_
   model_config config;
   if (auto s = preset_config(options.preset, config); !s) return s;
   train_options o = options;
+  if (auto s = parse_label_rules(o.labels, o.data.labels); !s) return s;
+  config.num_labels = static_cast<int>(o.data.labels.names.size());
+  config.vocab_size = base_vocab + config.num_labels;
   if (o.data.window == 0) o.data.window = config.context_length;
   if (o.data.window > config.context_length)
     return status::fail("--seq-len: " + std::to_string(o.data.window) + " is above the context length of preset '" +
@@ -248,9 +273,10 @@ status train(const train_options& options, const train_callback& on_step, train_
   double valid_bits = 0;
   auto checkpoint = [&]() -> status {
     auto model = wrap_model(config, s.ema);
+    std::map<std::string, std::string> metadata = {{metadata_training, training_facts(o, s, corpus, valid_bits)}};
+    if (!o.data.labels.empty()) metadata[metadata_labels] = nlohmann::json(o.data.labels.names).dump();
     const auto dtype = o.save_dtype == "bf16" ? weight_dtype::bf16 : weight_dtype::f32;
-    if (auto st = save_model(o.out, model, {{metadata_training, training_facts(o, s, corpus, valid_bits)}}, dtype); !st)
-      return st;
+    if (auto st = save_model(o.out, model, std::move(metadata), dtype); !st) return st;
     return save_state(state_path, s, identity);
   };
 
@@ -262,7 +288,9 @@ status train(const train_options& options, const train_callback& on_step, train_
   for (bool go_on = true; go_on && s.step < o.steps;) {
     train_progress p;
     p.lr = learning_rate(o, s.step);
-    p.loss_bits = train_step(s, o, corpus, batches.next());
+    std::vector<int> labels;
+    auto clean = batches.next(&labels);
+    p.loss_bits = train_step(s, o, corpus, std::move(clean), labels);
     p.step = s.step;
     p.steps = o.steps;
     p.elapsed_seconds = std::chrono::duration<double>(clock_type::now() - started).count();

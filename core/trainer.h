@@ -36,6 +36,8 @@ struct train_options {
   std::string device = "auto";         // cpu, cuda or auto
   std::string precision = "auto";      // fp32 or bf16 (autocast, CUDA only); auto: bf16 on CUDA
   std::string save_dtype = "f32";      // f32 or bf16 weights in the checkpoint (the state keeps float32)
+  std::string labels;                  // --labels: NAME=PATTERN,... or a TSV (parse_label_rules); empty = none
+  double label_dropout = 0.1;          // share of labelled windows shown with the null label (for CFG)
 
   status validate() const;  // names the bad option: "--steps: must be positive, got -3"
 };

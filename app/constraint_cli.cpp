@@ -1,0 +1,166 @@
+// Constraint and guidance options of the design commands, and the reports of what each design meets.
+#include "app/constraint_cli.h"
+
+#include <CLI/CLI.hpp>
+
+#include <fstream>
+#include <iostream>
+#include <map>
+
+#include "app/design_cli.h"
+
+namespace dnafill::app {
+
+status constraint_args::resolve(core::design_options& options) const {
+  auto& set = options.constraints;
+  set = {};
+  for (const auto& name : avoid)
+    if (auto s = bio::add_forbidden(name, set); !s) return s;
+  if (max_homopolymer != -1) {
+    if (max_homopolymer < 1) return status::fail("--max-homopolymer: must be >= 1, got " + std::to_string(max_homopolymer));
+    set.max_run = {max_homopolymer, max_homopolymer, max_homopolymer, max_homopolymer};
+  }
+  if (gc_window != -1 && gc.empty()) return status::fail("--gc-window: needs --gc MIN-MAX");
+  if (gc_window != -1 && gc_window < 1) return status::fail("--gc-window: must be >= 1, got " + std::to_string(gc_window));
+  if (!gc.empty()) {
+    bio::gc_rule rule;
+    if (auto s = bio::parse_gc_range(gc, rule.min, rule.max); !s) return s;
+    set.gc.push_back(rule);  // the designed region as a whole
+    if (gc_window > 0) {
+      rule.window = gc_window;
+      set.gc.push_back(rule);  // and every window inside it
+    }
+  }
+  if (avoid_repeats != -1) set.repeat_k = avoid_repeats;
+  for (const auto& preset : presets)
+    if (auto s = bio::add_preset(preset, set); !s) return s;
+  if (auto s = set.validate(); !s) return s;
+  if (!std::isnan(gc_target)) {
+    if (!(gc_target >= 0.0 && gc_target <= 1.0)) return status::fail("--gc-target: must be in [0, 1]");
+    options.gc_target = {gc_target, gc_weight};
+  }
+  if (!(gc_weight >= 0.0 && gc_weight <= 1000.0)) return status::fail("--gc-weight: must be in [0, 1000]");
+  options.label = label;
+  return {};
+}
+
+void add_constraint_options(CLI::App& sub, constraint_args& a) {
+  const std::string group = "Constraints and guidance (docs/constraints.md)";
+  sub.add_option("--avoid", a.avoid, "Sites to keep out of the design, both strands: enzyme names or IUPAC motifs")
+      ->delimiter(',')
+      ->group(group);
+  sub.add_option("--max-homopolymer", a.max_homopolymer, "Longest run of one base allowed")->group(group);
+  sub.add_option("--gc", a.gc, "GC bounds MIN-MAX (0.3-0.7 or 30-70) of the designed region")->group(group);
+  sub.add_option("--gc-window", a.gc_window, "Also hold --gc in every window of this many designed bases")->group(group);
+  sub.add_option("--avoid-repeats", a.avoid_repeats, "No k-mer of this length twice in the design and its flanks")
+      ->group(group);
+  sub.add_option("--constraints", a.presets, "Rule presets: twist | idt | golden-gate (comma-separated)")
+      ->delimiter(',')
+      ->group(group);
+  sub.add_option("--gc-target", a.gc_target, "Soft objective: steer the GC fraction towards this")->group(group);
+  sub.add_option("--gc-weight", a.gc_weight, "Weight of --gc-target (logit tilt per unit of GC gap)")
+      ->capture_default_str()
+      ->group(group);
+  sub.add_option("--label", a.label, "Condition on this label of the model (trained with train --labels)")->group(group);
+  sub.add_option("--report", a.report, "TSV: per design and constraint, violations before and after")->group(group);
+}
+
+namespace {
+
+// The store's record of the check (core/job.cpp): {"violations": [...], "holes": [[start, end], ...]}.
+nlohmann::json report_of(const design_output& d) {
+  auto j = nlohmann::json::parse(d.design.constraint_report, nullptr, /*allow_exceptions=*/false);
+  return j.is_object() ? j : nlohmann::json::object();
+}
+
+nlohmann::json list_in(const nlohmann::json& report, const char* key) {
+  return report.contains(key) && report[key].is_array() ? report[key] : nlohmann::json::array();
+}
+
+}  // namespace
+
+nlohmann::json violations_json(const design_output& d) { return list_in(report_of(d), "violations"); }
+
+nlohmann::json holes_json(const design_output& d) { return list_in(report_of(d), "holes"); }
+
+namespace {
+
+std::map<std::string, int> count_by_name(const std::vector<bio::constraint_violation>& violations) {
+  std::map<std::string, int> counts;
+  for (const auto& v : violations) ++counts[v.constraint];
+  return counts;
+}
+
+std::map<std::string, int> count_by_name(const nlohmann::json& violations) {
+  std::map<std::string, int> counts;
+  for (const auto& v : violations) ++counts[v.value("constraint", "")];
+  return counts;
+}
+
+// The designed holes, 0-based half-open, in record coordinates.
+std::vector<bio::interval> holes_of(const design_output& d) {
+  std::vector<bio::interval> holes;
+  for (const auto& h : holes_json(d)) holes.push_back({h[0].get<std::int64_t>() - 1, h[1].get<std::int64_t>()});
+  return holes;
+}
+
+// The original as a design input saw it: NA when the holes were not all in it (generate's new bases).
+bool has_original(const design_output& d, const std::vector<bio::interval>& holes) {
+  return d.original && !holes.empty() && static_cast<std::int64_t>(d.original->size()) >= holes.back().end;
+}
+
+}  // namespace
+
+status write_constraint_report(const std::string& path, const std::vector<design_output>& designs,
+                               const bio::constraint_set& set) {
+  std::ofstream out(path);
+  if (!out) return status::fail("--report: " + path + ": cannot open for writing");
+  out << "record\tvariant\tregion\tconstraint\tbefore\tafter\tfirst_violation_after\n";
+  const auto names = bio::constraint_names(set);
+  for (const auto& d : designs) {
+    const auto holes = holes_of(d);
+    const bool original = has_original(d, holes);
+    std::map<std::string, int> before;
+    if (original) before = count_by_name(bio::check_constraints(*d.original, holes, set));
+    const auto violations = violations_json(d);
+    const auto after = count_by_name(violations);
+    const std::string region = std::to_string(d.design.region_start + 1) + "-" + std::to_string(d.design.region_end);
+    for (const auto& name : names) {
+      std::string first;
+      for (const auto& v : violations)
+        if (v.value("constraint", "") == name && first.empty()) first = v.value("detail", "");
+      auto count = [&](const std::map<std::string, int>& counts) {
+        const auto it = counts.find(name);
+        return it == counts.end() ? 0 : it->second;
+      };
+      out << d.design.record << '\t' << d.design.variant << '\t' << region << '\t' << name << '\t'
+          << (original ? std::to_string(count(before)) : "NA") << '\t' << count(after) << '\t' << first << '\n';
+    }
+  }
+  out.close();
+  if (!out) return status::fail("--report: " + path + ": write failed");
+  return {};
+}
+
+status constraint_outcome(const std::vector<design_output>& designs) {
+  std::size_t failed = 0;
+  const design_output* first = nullptr;
+  for (const auto& d : designs)
+    if (!d.design.constraints_ok) {
+      ++failed;
+      if (!first) first = &d;
+    }
+  if (failed == 0) return {};
+  const auto violations = violations_json(*first);
+  std::string what = first->design.record + " variant " + std::to_string(first->design.variant);
+  if (!violations.empty())
+    what += ": " + violations[0].value("constraint", "") + ": " + violations[0].value("detail", "");
+  if (failed == designs.size())
+    return status::fail("no design meets the constraints (" + std::to_string(failed) + " of " +
+                        std::to_string(designs.size()) + " violate them; first: " + what + ")");
+  std::cerr << "dnafill: warning: " << failed << " of " << designs.size()
+            << " designs violate the constraints (constraints_ok false; first: " << what << ")" << std::endl;
+  return {};
+}
+
+}  // namespace dnafill::app

@@ -1,0 +1,262 @@
+// Constrained decoding and guidance end to end: no violation over 200 seeds per sampler with a tiny
+// model, dead-end recovery on a nearly infeasible case, an infeasible request reported quickly, the GC
+// tilt, and label conditioning trained with null-label dropout.
+#include "tests/core/catch_torch.h"
+
+#include <chrono>
+#include <cmath>
+
+#include "bio/constraints.h"
+#include "core/design.h"
+#include "core/model_internal.h"
+#include "core/sampling.h"
+#include "core/trainer.h"
+#include "tests/core/test_util.h"
+
+using namespace dnafill;
+using namespace dnafill::core;
+
+namespace {
+
+mdm_model tiny_model(bool random_head, std::uint64_t seed = 4) {
+  model_config config;
+  REQUIRE(preset_config("tiny", config));
+  torch::manual_seed(seed);
+  mdm_transformer net(config);
+  if (random_head) {
+    torch::NoGradGuard no_grad;
+    net->head->weight.normal_(0.0, 1.0);
+  }
+  return wrap_model(config, net);
+}
+
+// The flanks are chosen to tempt: a BsaI half-site, an EcoRI half-site and a run of A at the junctions.
+const std::string left_flank = "ACGTTGCAGTCCATGCAATGGGTCT";
+const std::string right_flank = "AATTCCAGTGAGACGTTACCCATTGCAAGCT";
+
+bio::constraint_set hard_rules() {
+  bio::constraint_set set;
+  for (const char* enzyme : {"BsaI", "BsmBI", "EcoRI", "GANTC"}) REQUIRE(bio::add_forbidden(enzyme, set));
+  set.max_run = {3, 3, 3, 3};
+  set.gc.push_back({0.3, 0.7, 0});
+  set.gc.push_back({0.3, 0.7, 20});
+  set.repeat_k = 10;
+  return set;
+}
+
+struct prefers_at : denoiser {  // A and T nine times likelier than C and G, whatever the context
+  torch::Tensor logits(const torch::Tensor& tokens) override {
+    auto l = torch::log(torch::tensor({0.45, 0.05, 0.05, 0.45}, torch::kFloat64)).to(torch::kFloat32);
+    return l.view({1, 1, 4}).expand({tokens.size(0), tokens.size(1), 4}).clone();
+  }
+};
+
+double mean_gc(const std::vector<design>& designs) {
+  double sum = 0;
+  for (const auto& d : designs) sum += d.gc;
+  return sum / designs.size();
+}
+
+}  // namespace
+
+TEST_CASE("constrained decoding never emits a violation over 200 seeds, with every sampler", "[guidance]") {
+  const auto model = tiny_model(true);
+  const std::string text = left_flank + std::string(60, 'N') + right_flank;
+  const bio::interval hole{static_cast<std::int64_t>(left_flank.size()), static_cast<std::int64_t>(left_flank.size()) + 60};
+  infill_request request{"rec", encode(text), {hole}, text};
+  for (auto kind : {sampler_kind::ancestral, sampler_kind::confidence, sampler_kind::first_hit}) {
+    design_options options;
+    options.sampler.kind = kind;
+    options.sampler.steps = 4;
+    options.score_draws = 0;
+    options.constraints = hard_rules();
+    int designs_made = 0, unconstrained_violations = 0;
+    guard_stats totals;
+    for (std::uint64_t seed = 1; seed <= 200; ++seed) {
+      options.sampler.seed = seed;
+      std::vector<design> designs;
+      design_stats stats;
+      REQUIRE(infill(model, request, options, designs, {}, &stats));
+      for (const auto& d : designs) {
+        ++designs_made;
+        INFO(sampler_name(kind) << " seed " << seed << ": " << decode(d.tokens));
+        CHECK(d.constraints_ok);
+        CHECK(d.violations.empty());
+        // The independent check again, here, on the text a user would get.
+        std::string out = text;
+        for (auto i = hole.start; i < hole.end; ++i) out[i] = decode_token(d.tokens[i]);
+        CHECK(bio::check_constraints(out, {hole}, options.constraints).empty());
+      }
+      totals.dead_ends += stats.constraints.dead_ends;
+      totals.forced += stats.constraints.forced;
+    }
+    CHECK(designs_made == 200);
+    CHECK(totals.forced == 0);
+    // The same model without the constraints breaks them, so the test could fail.
+    options.constraints = {};
+    for (std::uint64_t seed = 1; seed <= 20; ++seed) {
+      options.sampler.seed = seed;
+      std::vector<design> designs;
+      REQUIRE(infill(model, request, options, designs));
+      std::string out = text;
+      for (auto i = hole.start; i < hole.end; ++i) out[i] = decode_token(designs[0].tokens[i]);
+      unconstrained_violations += !bio::check_constraints(out, {hole}, hard_rules()).empty();
+    }
+    CHECK(unconstrained_violations >= 15);
+  }
+}
+
+TEST_CASE("dead ends are recovered by re-masking: a nearly infeasible case", "[guidance]") {
+  // ANT is forbidden (A, any base, T), and the model wants A or T nine times in ten: in random order,
+  // a base between an A and a T is often left with no choice at all.
+  bio::constraint_set set;
+  REQUIRE(bio::add_forbidden("ANT", set));
+  const std::string text = "CCCCCC" + std::string(40, 'N') + "CCCCCC";
+  const std::vector<bio::interval> holes = {{6, 46}};
+  prefers_at net;
+  for (auto kind : {sampler_kind::first_hit, sampler_kind::ancestral, sampler_kind::confidence}) {
+    constraint_guard guard(set, gc_tilt{}, text, holes, 8);
+    constraint_guard::window_view view(guard, 0, 6, 46);
+    const auto encoded = encode(text);
+    auto tokens = torch::tensor(std::vector<std::int64_t>(encoded.begin(), encoded.end()), torch::kInt64)
+                      .view({1, -1})
+                      .expand({8, -1})
+                      .contiguous();
+    auto free = tokens.eq(static_cast<std::int64_t>(mask_token));
+    sampler_params params;
+    params.kind = kind;
+    params.steps = 5;
+    std::mt19937_64 rng(11);
+    REQUIRE(sample(net, tokens, free, params, rng, {}, nullptr, &view));
+    INFO(sampler_name(kind));
+    // Confidence ties go left to right, so the base after a position is never decided before it and
+    // no dead end arises; the random orders of first-hit and ancestral meet them.
+    if (kind != sampler_kind::confidence) CHECK(guard.stats().dead_ends > 0);
+    CHECK(guard.stats().forced == 0);
+    for (int row = 0; row < 8; ++row) {
+      std::vector<token> t(tokens.size(1));
+      for (std::int64_t i = 0; i < tokens.size(1); ++i) t[i] = static_cast<token>(tokens[row][i].item<std::int64_t>());
+      CHECK(bio::check_constraints(decode(t), holes, set).empty());
+    }
+  }
+}
+
+TEST_CASE("an infeasible request ends quickly with a report, not a hang", "[guidance]") {
+  const auto model = tiny_model(true);
+  // One designed base between GA and TC: every base makes HinfI's GANTC. And 1 base cannot be 40-60% GC.
+  const std::string text = "ACGTACGA" + std::string(1, 'N') + "TCACGTAC";
+  infill_request request{"rec", encode(text), {{8, 9}}, text};
+  design_options options;
+  options.variants = 4;
+  options.score_draws = 0;
+  REQUIRE(bio::add_forbidden("HinfI", options.constraints));
+  options.constraints.gc.push_back({0.4, 0.6, 0});
+  std::vector<design> designs;
+  design_stats stats;
+  const auto start = std::chrono::steady_clock::now();
+  REQUIRE(infill(model, request, options, designs, {}, &stats));
+  CHECK(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() < 5.0);
+  REQUIRE(designs.size() == 4);
+  for (const auto& d : designs) {
+    CHECK_FALSE(d.constraints_ok);
+    REQUIRE(d.violations.size() == 2);
+    CHECK(d.violations[0].constraint == "avoid HinfI");
+    CHECK(d.violations[0].position == 6);
+    CHECK(d.violations[1].constraint == "gc 40-60%");
+  }
+  CHECK(stats.constraints.forced == 4);
+  CHECK(stats.constraints.dead_ends == 0);  // nothing could be re-masked: no retries wasted
+}
+
+TEST_CASE("the GC target tilts the draws towards it", "[guidance]") {
+  const auto model = tiny_model(false);  // uniform: GC 0.5 on average
+  design_options options;
+  options.variants = 8;
+  options.score_draws = 0;
+  std::vector<design> plain, high, low;
+  REQUIRE(generate(model, "g", {}, 200, options, plain));
+  // The tilt settles where GC = sigmoid(weight * (target - GC)): about 0.74 here.
+  options.gc_target = {0.8, 20.0};
+  REQUIRE(generate(model, "g", {}, 200, options, high));
+  options.gc_target = {0.2, 20.0};
+  REQUIRE(generate(model, "g", {}, 200, options, low));
+  CHECK(std::abs(mean_gc(plain) - 0.5) < 0.06);
+  CHECK(mean_gc(high) > 0.7);
+  CHECK(mean_gc(low) < 0.3);
+  for (const auto& d : high) CHECK(d.constraints_ok);  // soft: never a violation
+}
+
+TEST_CASE("label rules: record-name patterns and a TSV", "[guidance][labels]") {
+  label_rules rules;
+  REQUIRE(parse_label_rules("human=chr*,ecoli=NC_000913*,human=hs?", rules));
+  CHECK(rules.names == std::vector<std::string>{"human", "ecoli"});
+  CHECK(rules.label_of("chrX") == 0);
+  CHECK(rules.label_of("NC_000913.3") == 1);
+  CHECK(rules.label_of("hs1") == 0);
+  CHECK(rules.label_of("lambda") == -1);
+  for (const char* bad : {"human", "=chr*", "human=", "a b=chr*", "x=1,,y=2"})
+    CHECK(parse_label_rules(bad, rules).message().rfind("--labels", 0) == 0);
+  dnafill::test::scratch_dir dir;
+  {
+    std::ofstream tsv(dir.file("labels.tsv"));
+    tsv << "# record\tlabel\nrecA\tgc_rich\nrecB\tat_rich\n";
+  }
+  REQUIRE(parse_label_rules(dir.file("labels.tsv"), rules));
+  CHECK(rules.label_of("recB") == 1);
+  {
+    std::ofstream tsv(dir.file("bad.tsv"));
+    tsv << "recA\tgc_rich\nrecB\n";
+  }
+  CHECK(parse_label_rules(dir.file("bad.tsv"), rules).message().find("line 2") != std::string::npos);
+}
+
+TEST_CASE("label conditioning: a model trained with labels follows the one it is given", "[guidance][labels]") {
+  // Two kinds of record: GC-rich and AT-rich. Trained with 10% null-label dropout, the model must tell
+  // them apart by the label alone when generating from nothing.
+  dnafill::test::scratch_dir dir;
+  std::mt19937 rng(3);
+  auto biased = [&](double gc, std::size_t n) {
+    std::string s;
+    for (std::size_t i = 0; i < n; ++i) s += (rng() % 1000 < gc * 1000) ? "GC"[rng() % 2] : "AT"[rng() % 2];
+    return s;
+  };
+  {
+    std::ofstream fa(dir.file("train.fa"));
+    for (int r = 0; r < 4; ++r) fa << ">gc_" << r << "\n" << biased(0.85, 3000) << "\n>at_" << r << "\n" << biased(0.15, 3000) << "\n";
+  }
+  train_options o;
+  o.data.train_files = {dir.file("train.fa")};
+  o.data.window = 128;
+  o.data.valid_fraction = 0.0;
+  o.out = dir.file("labelled.safetensors");
+  o.preset = "tiny";
+  o.steps = 200;
+  o.batch = 8;
+  o.lr = 3e-3;
+  o.valid_every = 1000;
+  o.labels = "rich=gc_*,poor=at_*";
+  train_summary summary;
+  REQUIRE(train(o, {}, summary));
+  mdm_model model;
+  REQUIRE(load_model(o.out, model));
+  CHECK(model.config().num_labels == 2);
+  CHECK(model_labels(model) == std::vector<std::string>{"rich", "poor"});
+
+  design_options options;
+  options.variants = 8;
+  options.score_draws = 0;
+  std::vector<design> rich, poor;
+  options.label = "rich";
+  REQUIRE(generate(model, "g", {}, 100, options, rich));
+  options.label = "poor";
+  options.sampler.guidance = 1.0;  // label CFG against the null label
+  REQUIRE(generate(model, "g", {}, 100, options, poor));
+  INFO("GC with label rich " << mean_gc(rich) << ", poor " << mean_gc(poor));
+  CHECK(mean_gc(rich) > 0.65);
+  CHECK(mean_gc(poor) < 0.35);
+
+  options.label = "unknown";
+  CHECK(generate(model, "g", {}, 10, options, rich).message().rfind("--label: the model has no label 'unknown'", 0) == 0);
+  options.label = "rich";
+  CHECK(generate(tiny_model(false), "g", {}, 10, options, rich).message().rfind("--label: the model was trained without", 0) == 0);
+}
