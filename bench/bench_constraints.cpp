@@ -17,6 +17,7 @@
 #include "core/design.h"
 #include "core/runtime.h"
 #include "core/scoring.h"
+#include "held_out.h"
 
 using namespace dnafill;
 
@@ -62,18 +63,6 @@ struct figures {
     return n < 2 ? 0.0 : std::sqrt(sum2 / (n - 1) / n);
   }
 };
-
-std::vector<std::pair<std::string, std::string>> read_windows(const bench_args& a) {
-  bio::fasta_reader reader;
-  std::vector<std::pair<std::string, std::string>> out;
-  if (!reader.open(a.in)) return out;
-  bio::sequence_record r;
-  while (static_cast<int>(out.size()) < a.windows && reader.next(r)) {
-    if (static_cast<int>(r.bases.size()) < a.window) continue;
-    out.emplace_back(r.name, r.bases.substr((r.bases.size() - a.window) / 2, a.window));
-  }
-  return out;
-}
 
 bench_args parse(int argc, char** argv) {
   bench_args a;
@@ -122,11 +111,8 @@ bool run_window(const core::mdm_model& model, const bench_args& a, const std::pa
     f.passed += bio::check_constraints(text, {hole}, rules.set).empty();
     f.passed_twist += bio::check_constraints(text, {hole}, all[1].set).empty();
     f.passed_check += bio::check_constraints(text, {hole}, all[2].set).empty();
-    core::score_options so;
-    so.mc_draws = a.score_draws;
-    so.seed = 1000 + f.designs;
     core::score_result r;
-    if (!core::score_holes(model, {d.tokens}, {{hole}}, so, r)) return false;
+    if (!bench::score_hole(model, d.tokens, hole, a.score_draws, 1000 + f.designs, r)) return false;
     f.bits.push_back(r.bits_per_base());
   }
   return true;
@@ -143,7 +129,7 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "bench_constraints: %s\n", s.message().c_str());
     return 1;
   }
-  const auto windows = read_windows(a);
+  const auto windows = bench::middle_windows(a.in, a.windows, a.window);
   if (windows.empty()) {
     std::fprintf(stderr, "bench_constraints: no window of %d bases in %s\n", a.window, a.in.c_str());
     return 1;

@@ -21,6 +21,7 @@
 #include "core/design.h"
 #include "core/runtime.h"
 #include "core/scoring.h"
+#include "held_out.h"
 
 using namespace dnafill;
 
@@ -64,25 +65,10 @@ struct figures {
 };
 
 // The central `window` bases of each record: the job's record; the hole sits in its middle.
-std::vector<std::pair<std::string, std::string>> read_windows(const bench_args& a) {
-  bio::fasta_reader reader;
-  std::vector<std::pair<std::string, std::string>> out;
-  if (!reader.open(a.in)) return out;
-  bio::sequence_record r;
-  while (static_cast<int>(out.size()) < a.windows && reader.next(r)) {
-    if (static_cast<int>(r.bases.size()) < a.window) continue;
-    out.emplace_back(r.name, r.bases.substr((r.bases.size() - a.window) / 2, a.window));
-  }
-  return out;
-}
-
 core::score_result score_design(const core::mdm_model& model, const std::vector<core::token>& tokens,
                                 const bio::interval& hole, const bench_args& a, std::uint64_t seed) {
-  core::score_options so;
-  so.mc_draws = a.score_draws;
-  so.seed = seed;
   core::score_result r;
-  if (!core::score_holes(model, {tokens}, {{hole}}, so, r)) std::fprintf(stderr, "scoring failed\n");
+  if (!bench::score_hole(model, tokens, hole, a.score_draws, seed, r)) std::fprintf(stderr, "scoring failed\n");
   return r;
 }
 
@@ -146,7 +132,7 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "bench_infill: --device %s: not usable here\n", a.device.c_str());
     return 1;
   }
-  const auto windows = read_windows(a);
+  const auto windows = bench::middle_windows(a.in, a.windows, a.window);
   if (windows.empty()) {
     std::fprintf(stderr, "bench_infill: no window of %d bases in %s\n", a.window, a.in.c_str());
     return 1;

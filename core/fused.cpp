@@ -28,16 +28,6 @@ torch::Tensor composite_nelbo(const torch::Tensor& logits, const torch::Tensor& 
   return weight * torch::where(is_target, nll, torch::zeros({}, nll.options())).to(torch::kFloat64).sum(-1);
 }
 
-#ifndef DNAFILL_HAVE_CUDA
-// Stand-ins so that the dispatch below compiles in a CPU-only build; use_kernels() keeps them unused.
-k::result masked_ce_forward(const float*, const std::int64_t*, const std::uint8_t*, const double*, std::int64_t,
-                            std::int64_t, double*, void*) { return k::no_cuda_build; }
-k::result masked_ce_backward(const float*, const std::int64_t*, const std::uint8_t*, const double*, const double*,
-                             std::int64_t, std::int64_t, float*, void*) { return k::no_cuda_build; }
-#else
-constexpr auto masked_ce_forward = k::masked_ce_forward_cuda;
-constexpr auto masked_ce_backward = k::masked_ce_backward_cuda;
-#endif
 
 struct masked_nelbo_function : torch::autograd::Function<masked_nelbo_function> {
   static torch::Tensor forward(torch::autograd::AutogradContext* ctx, torch::Tensor logits, torch::Tensor targets,
@@ -46,7 +36,7 @@ struct masked_nelbo_function : torch::autograd::Function<masked_nelbo_function> 
     const auto rows = logits.size(0), length = logits.size(1);
     auto loss = torch::empty({rows}, weight.options());
     if (logits.is_cuda())
-      check(masked_ce_forward(logits.data_ptr<float>(), targets.data_ptr<std::int64_t>(), bytes_of(is_target),
+      check(k::masked_ce_forward_cuda(logits.data_ptr<float>(), targets.data_ptr<std::int64_t>(), bytes_of(is_target),
                               weight.data_ptr<double>(), rows, length, loss.data_ptr<double>(), nullptr),
             "masked cross-entropy");
     else
@@ -63,7 +53,7 @@ struct masked_nelbo_function : torch::autograd::Function<masked_nelbo_function> 
     auto grad_loss = grad_output[0].to(torch::kFloat64).contiguous();
     auto grad = torch::empty_like(logits);
     if (logits.is_cuda())
-      check(masked_ce_backward(logits.data_ptr<float>(), saved[1].data_ptr<std::int64_t>(), bytes_of(saved[2]),
+      check(k::masked_ce_backward_cuda(logits.data_ptr<float>(), saved[1].data_ptr<std::int64_t>(), bytes_of(saved[2]),
                                saved[3].data_ptr<double>(), grad_loss.data_ptr<double>(), rows, length,
                                grad.data_ptr<float>(), nullptr),
             "masked cross-entropy backward");
@@ -94,13 +84,9 @@ torch::Tensor fused_sample_bases(const torch::Tensor& logits, const torch::Tenso
   auto out = torch::empty({l.size(0)}, l.options().dtype(torch::kInt64));
   const float* un_ptr = un.defined() ? un.data_ptr<float>() : nullptr;
   if (l.is_cuda())
-#ifdef DNAFILL_HAVE_CUDA
     check(k::sample_bases_cuda(l.data_ptr<float>(), un_ptr, bytes_of(al), uu.data_ptr<double>(), l.size(0), params,
                                out.data_ptr<std::int64_t>(), nullptr),
           "sample_bases");
-#else
-    check(k::no_cuda_build, "sample_bases");
-#endif
   else
     k::sample_bases_cpu(l.data_ptr<float>(), un_ptr, bytes_of(al), uu.data_ptr<double>(), l.size(0), params,
                         out.data_ptr<std::int64_t>());
@@ -119,14 +105,10 @@ torch::Tensor fused_commit_reveals(torch::Tensor& tokens, const torch::Tensor& p
   auto committed = torch::empty({tokens.size(0)}, kk.options());
   const auto rows = tokens.size(0), length = tokens.size(1);
   if (tokens.is_cuda())
-#ifdef DNAFILL_HAVE_CUDA
     check(k::commit_reveals_cuda(tokens.data_ptr<std::int64_t>(), prop.data_ptr<std::int64_t>(), bytes_of(fr),
                                  prio.data_ptr<double>(), kk.data_ptr<std::int32_t>(), th.data_ptr<double>(), rows, length,
                                  committed.data_ptr<std::int32_t>(), nullptr),
           "commit_reveals");
-#else
-    check(k::no_cuda_build, "commit_reveals");
-#endif
   else
     k::commit_reveals_cpu(tokens.data_ptr<std::int64_t>(), prop.data_ptr<std::int64_t>(), bytes_of(fr),
                           prio.data_ptr<double>(), kk.data_ptr<std::int32_t>(), th.data_ptr<double>(), rows, length,

@@ -10,6 +10,7 @@
 
 #include "core/model_internal.h"
 #include "core/tokens.h"
+#include "kernels/common.cuh"
 
 namespace dnafill::core {
 namespace {
@@ -418,8 +419,10 @@ status sample(denoiser& net, torch::Tensor& tokens, const torch::Tensor& free, c
               std::mt19937_64& rng, const sampling_callback& callback, sampling_stats* stats,
               draw_constraints* constraints) {
   sampling_stats local;
-  // Constrained decoding (and its GC tilt) needs the host's per-position bookkeeping.
-  if (!constraints && net.device().is_cuda() && params.precision == draw_precision::fp64)
+  // Constrained decoding (and its GC tilt) needs the host's per-position bookkeeping, and a build
+  // without the CUDA kernels has no device loop.
+  if (!constraints && net.device().is_cuda() && params.precision == draw_precision::fp64 &&
+      kernels::built_with_cuda())
     return sample_on_device(net, tokens, free, params, rng, callback, stats ? *stats : local);
   run_state s{net, tokens, params, rng, callback, stats ? *stats : local, make_chain(params), constraints, {}};
   s.remaining = free_positions(tokens, free);

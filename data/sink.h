@@ -38,8 +38,14 @@ class design_sink {
   virtual status start(run_record& run) = 0;
 
   // Whether the item is already complete here (a resumed run); if so and `designs` is given, they are
-  // filled with the item's designs as kept. A sink that cannot tell (a file being written) says false.
-  virtual status completed(const item_key& key, bool& done, std::vector<design_record>* designs) = 0;
+  // filled with the item's designs as kept. A sink that cannot tell (a file being written) says false,
+  // which is what this default does.
+  virtual status completed(const item_key& key, bool& done, std::vector<design_record>* designs) {
+    (void)key;
+    (void)designs;
+    done = false;
+    return {};
+  }
 
   // Keeps the item's designs. Errors: the medium failed (disk full, locked, closed pipe).
   virtual status put(const item_designs& item) = 0;
@@ -68,10 +74,6 @@ class fan_out_sink : public design_sink {
 class memory_sink : public design_sink {
  public:
   status start(run_record&) override { return {}; }
-  status completed(const item_key&, bool& done, std::vector<design_record>*) override {
-    done = false;
-    return {};
-  }
   status put(const item_designs& item) override {
     designs.insert(designs.end(), item.designs.begin(), item.designs.end());
     return {};

@@ -27,10 +27,6 @@ class fasta_sink : public design_sink {
  public:
   explicit fasta_sink(std::string path) : path_(std::move(path)) {}
   status start(run_record& run) override;
-  status completed(const item_key&, bool& done, std::vector<design_record>*) override {
-    done = false;
-    return {};
-  }
   status put(const item_designs& item) override;
   status finish(run_status outcome, const std::string& error) override;
 
@@ -48,10 +44,6 @@ class jsonl_sink : public design_sink {
   explicit jsonl_sink(std::string path) : path_(std::move(path)) {}
   ~jsonl_sink() override;
   status start(run_record& run) override;
-  status completed(const item_key&, bool& done, std::vector<design_record>*) override {
-    done = false;
-    return {};
-  }
   status put(const item_designs& item) override;
   status finish(run_status outcome, const std::string& error) override;
 
