@@ -3,6 +3,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include <algorithm>
 #include <fstream>
 #include <iostream>
 #include <map>
@@ -18,18 +19,14 @@ status constraint_args::resolve(core::design_options& options) const {
     if (auto s = bio::add_forbidden(name, set); !s) return s;
   if (max_homopolymer != -1) {
     if (max_homopolymer < 1) return status::fail("--max-homopolymer: must be >= 1, got " + std::to_string(max_homopolymer));
-    set.max_run = {max_homopolymer, max_homopolymer, max_homopolymer, max_homopolymer};
+    bio::limit_homopolymers({max_homopolymer, max_homopolymer, max_homopolymer, max_homopolymer}, set);
   }
   if (gc_window != -1 && gc.empty()) return status::fail("--gc-window: needs --gc MIN-MAX");
   if (gc_window != -1 && gc_window < 1) return status::fail("--gc-window: must be >= 1, got " + std::to_string(gc_window));
   if (!gc.empty()) {
-    bio::gc_rule rule;
-    if (auto s = bio::parse_gc_range(gc, rule.min, rule.max); !s) return s;
-    set.gc.push_back(rule);  // the designed region as a whole
-    if (gc_window > 0) {
-      rule.window = gc_window;
-      set.gc.push_back(rule);  // and every window inside it
-    }
+    double min = 0.0, max = 1.0;
+    if (auto s = bio::parse_gc_range(gc, min, max); !s) return s;
+    bio::add_gc_range(min, max, std::max(gc_window, 0), set);
   }
   if (avoid_repeats != -1) set.repeat_k = avoid_repeats;
   for (const auto& preset : presets)

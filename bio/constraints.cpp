@@ -307,13 +307,20 @@ const std::vector<std::string>& constraint_presets() {
   return names;
 }
 
+void limit_homopolymers(const std::array<int, 4>& limits, constraint_set& set) {
+  for (int b = 0; b < 4; ++b)
+    if (limits[b] > 0) set.max_run[b] = set.max_run[b] == 0 ? limits[b] : std::min(set.max_run[b], limits[b]);
+}
+
+void add_gc_range(double min, double max, int window, constraint_set& set) {
+  set.gc.push_back({min, max, 0});
+  if (window > 0) set.gc.push_back({min, max, window});
+}
+
 // The sources of these numbers are in docs/constraints.md; change both together.
 status add_preset(std::string_view name, constraint_set& set) {
   name = trim(name);
-  auto limit_runs = [&](int at, int gc) {
-    const std::array<int, 4> limits = {at, gc, gc, at};
-    for (int b = 0; b < 4; ++b) set.max_run[b] = set.max_run[b] == 0 ? limits[b] : std::min(set.max_run[b], limits[b]);
-  };
+  auto limit_runs = [&](int at, int gc) { limit_homopolymers({at, gc, gc, at}, set); };
   if (name == "twist") {
     set.gc.push_back({0.25, 0.65, 0});
     set.gc.push_back({0.35, 0.65, 50});

@@ -80,6 +80,14 @@ status parse_gc_range(std::string_view text, double& min, double& max);
 // --avoid: adds an enzyme (by name, case ignored) or an IUPAC motif. Error names the option.
 status add_forbidden(std::string_view name_or_motif, constraint_set& set);
 
+// --max-homopolymer: the longest run allowed of each base A C G T (0 = no limit from this call); a
+// tighter limit already in `set` stays.
+void limit_homopolymers(const std::array<int, 4>& limits, constraint_set& set);
+
+// --gc MIN-MAX [--gc-window W]: the GC range over each designed region as a whole and, when window > 0,
+// over every window of that many bases inside it too.
+void add_gc_range(double min, double max, int window, constraint_set& set);
+
 // --constraints: twist | idt | golden-gate, adding their rules to `set` (docs/constraints.md gives each
 // rule's source). Error lists the presets.
 status add_preset(std::string_view name, constraint_set& set);
