@@ -61,9 +61,10 @@ BatchDialog::BatchDialog(JobRunner* runner, QWidget* parent) : QDialog(parent), 
   form->addRow(tr("Database"), fileRow(store_, QStringLiteral("storeEdit"), true, tr("dnafill stores (*.sqlite *.db);;All files (*)")));
   form->addRow(tr("FASTA out (optional)"), fileRow(fasta_, QStringLiteral("fastaEdit"), true, tr("FASTA (*.fa *.fa.gz);;All files (*)")));
   layout->addLayout(form);
-  auto* samplerNote = new QLabel(tr("Sampler settings come from the design panel."), this);
-  samplerNote->setEnabled(false);
-  layout->addWidget(samplerNote);
+  settingsNote_ = new QLabel(this);
+  settingsNote_->setObjectName(QStringLiteral("settingsNote"));
+  settingsNote_->setWordWrap(true);
+  layout->addWidget(settingsNote_);
   progress_ = new QProgressBar(this);
   progress_->setRange(0, 1000);
   progress_->setValue(0);
@@ -97,6 +98,11 @@ BatchDialog::BatchDialog(JobRunner* runner, QWidget* parent) : QDialog(parent), 
 void BatchDialog::setDesignOptions(const core::design_options& options) {
   options_ = options;
   variants_->setValue(options.variants);
+  QStringList rules;
+  for (const auto& name : bio::constraint_names(options.constraints))
+    if (name != "unfilled") rules << QString::fromStdString(name);
+  settingsNote_->setText(tr("Sampler settings and constraints come from the design panel. Constraints: %1.")
+                             .arg(rules.isEmpty() ? tr("none") : rules.join(QStringLiteral(", "))));
 }
 void BatchDialog::setInput(const QString& path) { input_->setText(path); }
 void BatchDialog::setStorePath(const QString& path) { store_->setText(path); }

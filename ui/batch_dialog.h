@@ -28,7 +28,8 @@ class BatchDialog : public QDialog {
   BatchDialog(JobRunner* runner, QWidget* parent = nullptr);
 
   void setModel(std::shared_ptr<core::mdm_model> model) { model_ = std::move(model); }
-  // The sampler settings of the design panel; the dialog's own variants field overrides `variants`.
+  // The sampler settings and constraints of the design panel; the dialog's own variants field overrides
+  // `variants`.
   void setDesignOptions(const core::design_options& options);
   void setInput(const QString& path);
   void setStorePath(const QString& path);
@@ -68,6 +69,7 @@ class BatchDialog : public QDialog {
   QLineEdit* fasta_ = nullptr;
   QProgressBar* progress_ = nullptr;
   QLabel* status_ = nullptr;
+  QLabel* settingsNote_ = nullptr;  // the sampler and constraints the batch runs with
   QPushButton* start_ = nullptr;
   QPushButton* cancel_ = nullptr;
   QPushButton* close_ = nullptr;

@@ -1,6 +1,7 @@
-// Constraint settings: validation through bio's motif table, and the synthesis presets.
+// Constraint settings: validation through bio's motif table, and the rules through bio's builders.
 #include "ui/constraint_settings.h"
 
+#include <algorithm>
 #include <cstdio>
 
 #include "bio/enzymes.h"
@@ -15,6 +16,9 @@ status ConstraintSettings::validate() const {
   }
   if (gcWindow < 0) return status::fail("GC window: must be >= 0, got " + std::to_string(gcWindow));
   if (maxHomopolymer < 0) return status::fail("homopolymer limit: must be >= 0, got " + std::to_string(maxHomopolymer));
+  const auto& presets = bio::constraint_presets();
+  if (!preset.empty() && std::find(presets.begin(), presets.end(), preset) == presets.end())
+    return status::fail("preset: unknown '" + preset + "'");
   for (const auto& motif : avoid) {
     std::string site;
     if (auto s = bio::resolve_motif(motif, site); !s) return status::fail("avoid: " + s.message());
@@ -22,22 +26,26 @@ status ConstraintSettings::validate() const {
   return {};
 }
 
-bool constraintPreset(const std::string& name, ConstraintSettings& out) {
-  ConstraintSettings c;
-  if (name == "twist") {  // gene fragments: GC 25-65% overall and in 50-base windows, no run of 10
-    c.gcMin = 0.25, c.gcMax = 0.65, c.gcWindow = 50, c.maxHomopolymer = 9;
-  } else if (name == "idt") {  // gBlocks: GC 25-75%, no run of 10 (of G: fewer still), a 100-base window
-    c.gcMin = 0.25, c.gcMax = 0.75, c.gcWindow = 100, c.maxHomopolymer = 8;
-  } else if (name == "golden-gate") {  // the type IIS sites of Golden Gate assembly must not occur inside
-    c.gcMin = 0.25, c.gcMax = 0.65, c.gcWindow = 50, c.maxHomopolymer = 6, c.avoid = {"BsaI", "BsmBI", "BbsI"};
-  } else {
-    return false;
-  }
-  out = c;
-  return true;
+status ConstraintSettings::resolve(bio::constraint_set& set) const {
+  set = {};
+  if (auto s = validate(); !s) return s;
+  for (const auto& motif : avoid)
+    if (auto s = bio::add_forbidden(motif, set); !s) return s;
+  if (maxHomopolymer > 0) bio::limit_homopolymers({maxHomopolymer, maxHomopolymer, maxHomopolymer, maxHomopolymer}, set);
+  if (hasGcRange()) bio::add_gc_range(gcMin, gcMax, gcWindow, set);
+  if (!preset.empty())
+    if (auto s = bio::add_preset(preset, set); !s) return s;
+  return set.validate();
 }
 
-std::vector<std::string> constraintPresetNames() { return {"twist", "idt", "golden-gate"}; }
+std::string describePreset(const std::string& name) {
+  bio::constraint_set set;
+  if (!bio::add_preset(name, set)) return {};
+  std::string text;
+  for (const auto& rule : bio::constraint_names(set))
+    if (rule != "unfilled") text += (text.empty() ? "" : ", ") + rule;
+  return text;
+}
 
 std::vector<std::string> splitMotifList(const std::string& text) {
   std::vector<std::string> parts;

@@ -1,41 +1,42 @@
-// The design constraints the studio asks for (GC range and window, homopolymer limit, motifs and
-// enzymes to avoid) as one plain struct, and the synthesis presets that fill it. core/ does not accept
-// constraints yet (they come with the constraints issue): the design panel shows them disabled and
-// says so; this struct is what it will hand to core once core takes them.
+// The design constraints as the studio's form asks for them: a synthesis preset (bio's, the same as
+// `--constraints`), a GC range and window, a homopolymer limit, motifs and enzymes to avoid. resolve()
+// turns them into bio's constraint_set through the same functions as the command line, so a design
+// made in the studio meets the same rules as `dnafill infill` with the same options.
 #pragma once
 
 #include <string>
 #include <vector>
 
+#include "bio/constraints.h"
 #include "bio/status.h"
 
 namespace dnafill::ui {
 
 struct ConstraintSettings {
-  double gcMin = 0.0;       // GC fraction bounds, 0..1, over the design and over every window
+  std::string preset;       // one of bio::constraint_presets(), its rules added to those below; empty = none
+  double gcMin = 0.0;       // GC fraction bounds, 0..1, over the design and (gcWindow > 0) every window
   double gcMax = 1.0;
   int gcWindow = 0;         // sliding window for the GC bounds, bases; 0 = the whole design only
   int maxHomopolymer = 0;   // longest run of one base allowed; 0 = no limit
   std::vector<std::string> avoid;  // enzyme names (EcoRI, BsaI) or IUPAC motifs, on both strands
 
-  bool any() const { return gcMin > 0.0 || gcMax < 1.0 || maxHomopolymer > 0 || !avoid.empty(); }
-  // Names the bad field: "GC range: minimum 70% above maximum 60%", "avoid: 'XYZ' is neither ...".
+  bool hasGcRange() const { return gcMin > 0.0 || gcMax < 1.0; }
+  bool any() const { return !preset.empty() || hasGcRange() || maxHomopolymer > 0 || !avoid.empty(); }
+  // Names the bad field: "GC range: 70%-60% is not a range ...", "avoid: 'XYZ' is neither ...".
   status validate() const;
+  // The rules as core enforces them (after validate()); errors name the field.
+  status resolve(bio::constraint_set& set) const;
   bool operator==(const ConstraintSettings& o) const {
-    return gcMin == o.gcMin && gcMax == o.gcMax && gcWindow == o.gcWindow && maxHomopolymer == o.maxHomopolymer &&
-           avoid == o.avoid;
+    return preset == o.preset && gcMin == o.gcMin && gcMax == o.gcMax && gcWindow == o.gcWindow &&
+           maxHomopolymer == o.maxHomopolymer && avoid == o.avoid;
   }
 };
 
-// Presets for common synthesis rules, approximations of what vendors publish (check their current
-// rules before ordering): "twist", "idt", "golden-gate". False for an unknown name.
-bool constraintPreset(const std::string& name, ConstraintSettings& out);
-std::vector<std::string> constraintPresetNames();
+// The rules a preset adds, in the words of the constraints report: "gc 25-65%, gc 35-65% per 50 bp, ...".
+// Empty for an unknown name.
+std::string describePreset(const std::string& name);
 
 // "EcoRI, BsaI ,GAATTC" -> {"EcoRI", "BsaI", "GAATTC"} (commas or spaces; empty parts dropped).
 std::vector<std::string> splitMotifList(const std::string& text);
-
-// False until core/design.h takes constraints: the UI shows the controls disabled, with a tooltip.
-constexpr bool coreAcceptsConstraints = false;
 
 }  // namespace dnafill::ui

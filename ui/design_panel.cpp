@@ -142,7 +142,11 @@ DesignPanel::DesignPanel(QWidget* parent) : QWidget(parent) {
   preset_ = new QComboBox(constraintsBox_);
   preset_->setObjectName(QStringLiteral("presetBox"));
   preset_->addItem(tr("(none)"), QString());
-  for (const auto& name : constraintPresetNames()) preset_->addItem(QString::fromStdString(name), QString::fromStdString(name));
+  for (const auto& name : bio::constraint_presets()) preset_->addItem(QString::fromStdString(name), QString::fromStdString(name));
+  preset_->setToolTip(tr("Synthesis rules added to those below (as --constraints); docs/constraints.md gives their sources"));
+  presetRules_ = new QLabel(constraintsBox_);
+  presetRules_->setObjectName(QStringLiteral("presetRules"));
+  presetRules_->setWordWrap(true);
   auto percent = [this](double value) {
     auto* box = new QDoubleSpinBox(constraintsBox_);
     box->setRange(0.0, 100.0);
@@ -161,22 +165,26 @@ DesignPanel::DesignPanel(QWidget* parent) : QWidget(parent) {
   gcWindow_->setRange(0, 100000);
   gcWindow_->setSpecialValueText(tr("whole design"));
   gcWindow_->setSuffix(tr(" bases"));
+  gcWindow_->setToolTip(tr("The GC range holds over each hole and also over every window of this many bases inside it"));
   homopolymer_ = new QSpinBox(constraintsBox_);
   homopolymer_->setRange(0, 1000);
   homopolymer_->setSpecialValueText(tr("no limit"));
+  homopolymer_->setToolTip(tr("The longest run of one base a design may hold, junctions with the flanks included"));
   avoid_ = new QLineEdit(constraintsBox_);
   avoid_->setObjectName(QStringLiteral("avoidEdit"));
   avoid_->setPlaceholderText(tr("EcoRI, BsaI, GGTCTC ..."));
   avoid_->setCompleter(new ListCompleter(enzymeNames(), avoid_));
   cform->addRow(tr("Preset"), preset_);
+  cform->addRow(presetRules_);
   cform->addRow(tr("GC range"), gcRow);
   cform->addRow(tr("GC window"), gcWindow_);
   cform->addRow(tr("Homopolymer max"), homopolymer_);
   cform->addRow(tr("Avoid"), avoid_);
-  constraintsNote_ = new QLabel(constraintsBox_);
-  constraintsNote_->setWordWrap(true);
-  constraintsNote_->setObjectName(QStringLiteral("constraintsNote"));
-  cform->addRow(constraintsNote_);
+  auto* enforced = new QLabel(tr("<i>Enforced while decoding, on both strands and across the junctions; "
+                                  "every design is checked again.</i>"),
+                               constraintsBox_);
+  enforced->setWordWrap(true);
+  cform->addRow(enforced);
   layout->addWidget(constraintsBox_);
   connect(preset_, &QComboBox::activated, this, [this](int index) { applyPreset(preset_->itemData(index).toString()); });
   connect(avoid_, &QLineEdit::textChanged, this, &DesignPanel::validateAvoid);
@@ -218,7 +226,6 @@ DesignPanel::DesignPanel(QWidget* parent) : QWidget(parent) {
   connect(generateNew_, &QPushButton::clicked, this, [this] { Q_EMIT generateNewRequested(newSequenceLength(), newSequenceName()); });
 
   setDesignOptions(core::design_options{});
-  setConstraintsSupported(coreAcceptsConstraints);
   updateButtons();
 }
 
@@ -248,6 +255,7 @@ void DesignPanel::setDesignOptions(const core::design_options& o) {
 
 ConstraintSettings DesignPanel::constraints() const {
   ConstraintSettings c;
+  c.preset = preset_->currentData().toString().toStdString();
   c.gcMin = gcMin_->value() / 100.0;
   c.gcMax = gcMax_->value() / 100.0;
   c.gcWindow = gcWindow_->value();
@@ -257,6 +265,7 @@ ConstraintSettings DesignPanel::constraints() const {
 }
 
 void DesignPanel::setConstraints(const ConstraintSettings& c) {
+  showPreset(QString::fromStdString(c.preset));
   gcMin_->setValue(c.gcMin * 100.0);
   gcMax_->setValue(c.gcMax * 100.0);
   gcWindow_->setValue(c.gcWindow);
@@ -267,34 +276,17 @@ void DesignPanel::setConstraints(const ConstraintSettings& c) {
 }
 
 bool DesignPanel::applyPreset(const QString& name) {
-  if (name.isEmpty()) {
-    setConstraints(ConstraintSettings{});
-    preset_->setCurrentIndex(0);
-    Q_EMIT constraintsChanged();
-    return true;
-  }
-  ConstraintSettings c;
-  if (!constraintPreset(name.toStdString(), c)) return false;
-  setConstraints(c);
-  preset_->setCurrentIndex(std::max(0, preset_->findData(name)));
+  if (!name.isEmpty() && preset_->findData(name) < 0) return false;
+  showPreset(name);
   Q_EMIT constraintsChanged();
   return true;
 }
 
-void DesignPanel::setConstraintsSupported(bool supported) {
-  constraintsSupported_ = supported;
-  const QString why = tr("Not enforced yet: dnafill's core does not take design constraints yet (they come with "
-                         "the constraints work). The designs are not constrained, and 'constraints ok' in the "
-                         "results is what core reports.");
-  for (QWidget* w : constraintsBox_->findChildren<QWidget*>()) {
-    if (w == constraintsNote_) continue;
-    w->setEnabled(supported);
-    w->setToolTip(supported ? QString() : why);
-  }
-  constraintsBox_->setToolTip(supported ? QString() : why);
-  constraintsNote_->setText(supported ? QString() : tr("<i>Not enforced yet: core does not take constraints.</i>"));
-  constraintsNote_->setToolTip(why);
-  constraintsNote_->setVisible(!supported);
+void DesignPanel::showPreset(const QString& name) {
+  preset_->setCurrentIndex(std::max(0, preset_->findData(name)));
+  const auto rules = describePreset(name.toStdString());
+  presetRules_->setText(rules.empty() ? QString() : tr("<small>adds: %1</small>").arg(QString::fromStdString(rules).toHtmlEscaped()));
+  presetRules_->setVisible(!rules.empty());
 }
 
 void DesignPanel::validateAvoid() {
@@ -304,7 +296,7 @@ void DesignPanel::validateAvoid() {
     if (auto s = bio::resolve_motif(motif, site); !s) bad << QString::fromStdString(s.message());
   }
   avoid_->setStyleSheet(bad.isEmpty() ? QString() : QStringLiteral("color: #c01010"));
-  if (constraintsSupported_) avoid_->setToolTip(bad.join(QLatin1Char('\n')));
+  avoid_->setToolTip(bad.isEmpty() ? tr("Enzyme names or IUPAC motifs, kept out of both strands") : bad.join(QLatin1Char('\n')));
   Q_EMIT constraintsChanged();
 }
 

@@ -44,12 +44,9 @@ class DesignPanel : public QWidget {
   void setDesignOptions(const core::design_options& options);
   ConstraintSettings constraints() const;
   void setConstraints(const ConstraintSettings& constraints);
-  // Fills the constraint fields from a preset ("twist", "idt", "golden-gate"); false when unknown.
+  // Chooses bio's preset ("twist", "idt", "golden-gate"; empty = none), whose rules are added to the
+  // fields' own; false when unknown.
   bool applyPreset(const QString& name);
-  // Whether core takes constraints (coreAcceptsConstraints): when not, the constraint controls are
-  // disabled and their tooltip says why.
-  void setConstraintsSupported(bool supported);
-  bool constraintsSupported() const { return constraintsSupported_; }
 
   qint64 newSequenceLength() const;
   QString newSequenceName() const;
@@ -80,6 +77,7 @@ class DesignPanel : public QWidget {
 
  private:
   void validateAvoid();
+  void showPreset(const QString& name);
   void updateButtons();
 
   QComboBox* sampler_ = nullptr;
@@ -98,8 +96,7 @@ class DesignPanel : public QWidget {
   QSpinBox* gcWindow_ = nullptr;
   QSpinBox* homopolymer_ = nullptr;
   QLineEdit* avoid_ = nullptr;
-  QLabel* constraintsNote_ = nullptr;
-  bool constraintsSupported_ = true;
+  QLabel* presetRules_ = nullptr;  // what the chosen preset adds
 
   QLabel* holes_ = nullptr;
   QPushButton* mask_ = nullptr;

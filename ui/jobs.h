@@ -16,7 +16,6 @@
 #include "core/design.h"
 #include "core/job.h"
 #include "data/records.h"
-#include "ui/constraint_settings.h"
 #include "ui/job_runner.h"
 
 namespace dnafill::ui {
@@ -40,8 +39,7 @@ struct DesignRequest {
   std::int64_t recordIndex = 0;          // its position in the document
   std::string bases;                     // what the model sees: the working record (generate: N x length)
   std::vector<bio::interval> holes;      // merged, inside the record
-  core::design_options options;
-  ConstraintSettings constraints;        // not enforced: core does not take constraints yet
+  core::design_options options;          // the sampler and the constraints (enforced, every design checked)
   std::string inputPath;                 // recorded as the run's input; empty: none
   std::map<std::string, std::string> extra;  // recorded in the run's parameters
 };

@@ -81,6 +81,7 @@ constexpr auto keyVariants = "design/variants";
 constexpr auto keySeed = "design/seed";
 constexpr auto keyGuidance = "design/guidance";
 constexpr auto keyScoreDraws = "design/scoreDraws";
+constexpr auto keyPreset = "constraints/preset";
 constexpr auto keyGcMin = "constraints/gcMin";
 constexpr auto keyGcMax = "constraints/gcMax";
 constexpr auto keyGcWindow = "constraints/gcWindow";
@@ -500,6 +501,7 @@ void MainWindow::restoreSettings(const StudioOptions& options) {
   o.score_draws = settings.value(QLatin1String(keyScoreDraws), o.score_draws).toInt();
   panel_->setDesignOptions(o);
   ConstraintSettings c;
+  c.preset = settings.value(QLatin1String(keyPreset)).toString().toStdString();
   c.gcMin = settings.value(QLatin1String(keyGcMin), c.gcMin).toDouble();
   c.gcMax = settings.value(QLatin1String(keyGcMax), c.gcMax).toDouble();
   c.gcWindow = settings.value(QLatin1String(keyGcWindow), c.gcWindow).toInt();
@@ -532,6 +534,7 @@ void MainWindow::saveSettings() const {
   settings.setValue(QLatin1String(keyGuidance), o.sampler.guidance);
   settings.setValue(QLatin1String(keyScoreDraws), o.score_draws);
   const auto c = panel_->constraints();
+  settings.setValue(QLatin1String(keyPreset), fromStd(c.preset));
   settings.setValue(QLatin1String(keyGcMin), c.gcMin);
   settings.setValue(QLatin1String(keyGcMax), c.gcMax);
   settings.setValue(QLatin1String(keyGcWindow), c.gcWindow);
@@ -903,15 +906,17 @@ void MainWindow::runDesign(DesignRequest request) {
   if (confidenceJob_) runner_->cancel(confidenceJob_);
   request.model = model_.model;
   request.storePath = storePath_.toStdString();
-  request.options = panel_->designOptions();
-  request.constraints = panel_->constraints();
-  if (request.constraints.any() && !coreAcceptsConstraints)
-    statusBar()->showMessage(tr("Constraints are not enforced: core does not take them yet"), 8000);
+  if (auto s = panelOptions(request.options); !s) return showError(tr("Design settings"), fromStd(s.message()));
   if (auto s = request.options.validate(model_.model->config()); !s) return showError(tr("Design settings"), fromStd(s.message()));
   saveSettings();
   designJob_ = runner_->submit(tr("designing %1").arg(fromStd(request.record)),
                                [request](JobContext& context) { return designJob(context, request); });
   panel_->setBusy(true);
+}
+
+status MainWindow::panelOptions(core::design_options& options) const {
+  options = panel_->designOptions();
+  return panel_->constraints().resolve(options.constraints);
 }
 
 void MainWindow::cancelJobs() {
@@ -1061,12 +1066,16 @@ BatchDialog* MainWindow::batchDialog() {
     });
   }
   batch_->setModel(model_.model);
-  batch_->setDesignOptions(panel_->designOptions());
+  core::design_options options;
+  if (!panelOptions(options)) options.constraints = {};  // openBatchDialog refuses these; the dialog shows none
+  batch_->setDesignOptions(options);
   if (!document_.path.empty()) batch_->setInput(fromStd(document_.path));
   return batch_;
 }
 
 void MainWindow::openBatchDialog() {
+  core::design_options options;
+  if (auto s = panelOptions(options); !s) return showError(tr("Design settings"), fromStd(s.message()));
   auto* dialog = batchDialog();
   dialog->show();
   dialog->raise();

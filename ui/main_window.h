@@ -144,6 +144,8 @@ class MainWindow : public QMainWindow {
   void showSequence(const std::string& bases, const std::string& reference, bio::interval highlight);
   void scheduleConfidence();
   void runDesign(DesignRequest request);
+  // The design panel's sampler settings and constraints as core takes them; errors name the field.
+  status panelOptions(core::design_options& options) const;
   void jobStarted(quint64 id, const QString& title);
   void jobProgress(quint64 id, double fraction, const QString& detail);
   void jobFinished(quint64 id, const JobOutcome& outcome);

@@ -2,6 +2,9 @@
 #include "ui/results_model.h"
 
 #include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 
 #include <cmath>
 
@@ -84,6 +87,25 @@ void ResultsModel::countEdits() {
   }
 }
 
+QString ResultsModel::constraintsToolTip(const data::design_record& d) {
+  if (d.constraints_ok) return tr("No violation: the design passed the independent check of the run's constraints");
+  // The store's report (core/job.cpp): {"violations": [{"constraint", "position", "detail"}, ...], "holes": [...]}.
+  const auto violations = QJsonDocument::fromJson(QByteArray::fromStdString(d.constraint_report))
+                              .object()
+                              .value(QLatin1String("violations"))
+                              .toArray();
+  QStringList lines;
+  for (const auto& v : violations) {
+    if (lines.size() == maxViolationsShown) {
+      lines << tr("... and %1 more").arg(violations.size() - maxViolationsShown);
+      break;
+    }
+    const auto o = v.toObject();
+    lines << o.value(QLatin1String("constraint")).toString() + QStringLiteral(": ") + o.value(QLatin1String("detail")).toString();
+  }
+  return tr("Violates the constraints:\n%1").arg(lines.isEmpty() ? tr("(no detail kept)") : lines.join(QLatin1Char('\n')));
+}
+
 int ResultsModel::rowCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : static_cast<int>(rows_.size()); }
 int ResultsModel::columnCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : ColumnCount; }
 
@@ -105,9 +127,7 @@ QVariant ResultsModel::data(const QModelIndex& index, int role) const {
       }
       return {};
     case Qt::ToolTipRole:
-      if (index.column() == ConstraintsColumn)
-        return tr("As core reports it; core does not enforce constraints yet. Report: %1")
-            .arg(QString::fromStdString(d.constraint_report));
+      if (index.column() == ConstraintsColumn) return constraintsToolTip(d);
       if (index.column() == BitsColumn) return tr("The model's conditional bits/base of the designed bases (2.0 = chance)");
       if (index.column() == EditsColumn) return tr("Bases of the region that differ from the original");
       return {};

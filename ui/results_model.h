@@ -69,6 +69,9 @@ class ResultsModel : public QAbstractTableModel {
   };
   bool openStore(QString* error);
   void countEdits();
+  // "Violates the constraints:" and the first violations of the store's report, one a line.
+  static QString constraintsToolTip(const data::design_record& d);
+  static constexpr int maxViolationsShown = 10;
 
   QString storePath_;
   std::unique_ptr<data::store> store_;  // read-only, opened on first use

@@ -17,6 +17,8 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <algorithm>
+#include <array>
 #include <cmath>
 
 #include "bio/enzymes.h"
@@ -63,6 +65,11 @@ data::item_designs anItem(std::int64_t runId) {
     d.designed_bases = 4;
     d.gc = v == 1 ? 0.75 : 0.5;
     d.bits_per_base = v == 1 ? 1.5 : std::nan("");
+    if (v == 2) {  // the second fails its check, as core/job.cpp records it
+      d.constraints_ok = false;
+      d.constraint_report =
+          R"({"violations":[{"constraint":"avoid EcoRI","position":5,"detail":"EcoRI site GAATTC at 5-10"}],"holes":[[5,8]]})";
+    }
     item.designs.push_back(d);
   }
   return item;
@@ -108,6 +115,11 @@ class TestModels : public QObject {
     QVERIFY(!at(1, 0, ResultsModel::BitsPerBaseRole).isValid());
     QCOMPARE(at(0, ResultsModel::GcColumn).toString(), QStringLiteral("75.0"));
     QCOMPARE(at(0, ResultsModel::ConstraintsColumn).toString(), QStringLiteral("ok"));
+    QCOMPARE(at(1, ResultsModel::ConstraintsColumn).toString(), QStringLiteral("failed"));
+    QVERIFY(!at(1, 0, ResultsModel::ConstraintsOkRole).toBool());
+    // The failed design's tooltip names what it violates, from the store's report.
+    QVERIFY(at(1, ResultsModel::ConstraintsColumn, Qt::ToolTipRole).toString().contains(QStringLiteral("avoid EcoRI: EcoRI site GAATTC at 5-10")));
+    QVERIFY(at(0, ResultsModel::ConstraintsColumn, Qt::ToolTipRole).toString().contains(QStringLiteral("No violation")));
     QCOMPARE(at(0, 0, ResultsModel::SequenceRole).toString(), QStringLiteral("AGGT"));
     QCOMPARE(at(0, 0, ResultsModel::RegionStartRole).toLongLong(), 4);
     QCOMPARE(at(0, ResultsModel::EditsColumn).toString(), QStringLiteral("-"));  // no original known
@@ -311,33 +323,52 @@ class TestModels : public QObject {
     QCOMPARE(back.variants, 7);
     QCOMPARE(back.score_draws, 3);
 
-    // Core does not take constraints yet: the controls are disabled and say why.
-    QCOMPARE(panel.constraintsSupported(), coreAcceptsConstraints);
-    QVERIFY(!panel.avoidEdit()->isEnabled());
-    QVERIFY(panel.avoidEdit()->toolTip().contains(QStringLiteral("not")));
-    auto* note = panel.findChild<QLabel*>(QStringLiteral("constraintsNote"));
-    QVERIFY(note && note->isVisibleTo(&panel));
-
-    // Enabled (as they will be when core takes them), the controls fill the plain struct.
-    panel.setConstraintsSupported(true);
+    // The constraint controls are live and fill the plain struct; a preset is bio's, added to the fields.
     QVERIFY(panel.avoidEdit()->isEnabled());
+    QVERIFY(!panel.constraints().any());
     QVERIFY(panel.applyPreset(QStringLiteral("golden-gate")));
     auto c = panel.constraints();
-    ConstraintSettings expected;
-    QVERIFY(constraintPreset("golden-gate", expected));
-    QVERIFY(c == expected);
-    QCOMPARE(c.avoid, (std::vector<std::string>{"BsaI", "BsmBI", "BbsI"}));
-    QCOMPARE(c.maxHomopolymer, 6);
-    QVERIFY(c.validate().ok());
-    QVERIFY(panel.applyPreset(QStringLiteral("twist")));
+    QCOMPARE(c.preset, std::string("golden-gate"));
+    QVERIFY(c.any());
+    auto* rules = panel.findChild<QLabel*>(QStringLiteral("presetRules"));
+    QVERIFY(rules && rules->isVisibleTo(&panel));
+    QVERIFY(rules->text().contains(QStringLiteral("avoid BsaI")));
+    QVERIFY(rules->text().contains(QStringLiteral("avoid SapI")));
+    bio::constraint_set set, expected;
+    QVERIFY(c.resolve(set).ok());
+    QVERIFY(bio::add_preset("golden-gate", expected).ok());
+    QCOMPARE(bio::constraint_names(set), bio::constraint_names(expected));
+    // The fields add their own rules, as --max-homopolymer, --gc, --gc-window and --avoid do.
+    ConstraintSettings typed;
+    typed.preset = "twist";
+    typed.gcMin = 0.3;
+    typed.gcMax = 0.7;
+    typed.gcWindow = 40;
+    typed.maxHomopolymer = 5;
+    typed.avoid = {"EcoRI", "GGTCTC"};
+    panel.setConstraints(typed);
     c = panel.constraints();
-    QCOMPARE(c.gcMin, 0.25);
-    QCOMPARE(c.gcMax, 0.65);
-    QCOMPARE(c.gcWindow, 50);
-    QVERIFY(c.avoid.empty());
+    QVERIFY(c == typed);
+    QCOMPARE(panel.presetBox()->currentData().toString(), QStringLiteral("twist"));
+    QVERIFY(c.resolve(set).ok());
+    QCOMPARE(set.max_run, (std::array<int, 4>{5, 5, 5, 5}));  // twist's 9 does not loosen the typed 5
+    QCOMPARE(set.motifs.size(), std::size_t(2));
+    QCOMPARE(set.motifs[0].name, std::string("EcoRI"));
+    QCOMPARE(set.motifs[1].site, std::string("GGTCTC"));
+    QCOMPARE(set.repeat_k, 20);  // from twist
+    const auto names = bio::constraint_names(set);
+    for (const char* rule : {"gc 30-70%", "gc 30-70% per 40 bp", "gc 25-65%", "gc 35-65% per 50 bp", "avoid EcoRI", "avoid-repeats 20"})
+      QVERIFY2(std::find(names.begin(), names.end(), rule) != names.end(), rule);
     QVERIFY(!panel.applyPreset(QStringLiteral("no-such-vendor")));
     QVERIFY(panel.applyPreset(QString()));
+    QVERIFY(!rules->isVisibleTo(&panel));
+    panel.setConstraints(ConstraintSettings{});
     QVERIFY(!panel.constraints().any());
+    QVERIFY(panel.constraints().resolve(set).ok());
+    QVERIFY(set.empty());
+    ConstraintSettings unknownPreset;
+    unknownPreset.preset = "acme";
+    QVERIFY(QString::fromStdString(unknownPreset.resolve(set).message()).contains(QStringLiteral("preset")));
 
     // Motifs and enzymes: completion from bio's table on the last word; bad names flagged.
     auto* completer = panel.avoidEdit()->completer();
@@ -355,6 +386,7 @@ class TestModels : public QObject {
     panel.avoidEdit()->setText(QStringLiteral("EcoRI, NotAnEnzyme"));
     QVERIFY(panel.avoidEdit()->styleSheet().contains(QStringLiteral("color")));
     QVERIFY(!panel.constraints().validate().ok());
+    QVERIFY(QString::fromStdString(panel.constraints().resolve(set).message()).contains(QStringLiteral("NotAnEnzyme")));
     ConstraintSettings inverted;
     inverted.gcMin = 0.7;
     inverted.gcMax = 0.6;

@@ -1,13 +1,15 @@
 // The studio used as a person would, with a tiny model: open a file, select with the mouse, edit the
 // coordinates, mask, generate, see the variants in the table and in the store, look at one, accept it,
-// undo, export; generate a new sequence; cancel a long design while the window keeps answering; a bad
+// undo, export; design under constraints typed into the panel; generate a new sequence; cancel a long design while the window keeps answering; a bad
 // file or model gives an error dialog; a batch cancelled in the dialog is resumed by the CLI and then
 // found done by the dialog; the history re-opens a run.
 #include <QAbstractItemModelTester>
 #include <QApplication>
 #include <QElapsedTimer>
 #include <QLabel>
+#include <QLineEdit>
 #include <QMessageBox>
+#include <QMimeData>
 #include <QMouseEvent>
 #include <QProcess>
 #include <QPushButton>
@@ -22,13 +24,16 @@
 #include <QUndoStack>
 #include <QtTest>
 
+#include <map>
 #include <set>
 
+#include "bio/constraints.h"
 #include "bio/fasta.h"
 #include "core/job.h"
 #include "core/runtime.h"
 #include "data/store.h"
 #include "ui/batch_dialog.h"
+#include "ui/constraint_settings.h"
 #include "ui/design_panel.h"
 #include "ui/history_model.h"
 #include "ui/job_runner.h"
@@ -278,6 +283,72 @@ class TestStudio : public QObject {
     QVERIFY(!errorDialog(w.get()));
   }
 
+  void constrainedDesign() {
+    auto w = makeWindow();
+    QVERIFY(w);
+    QVERIFY(open(*w, designFasta));
+    const std::string original = w->document().records[0].bases;
+    w->sequenceView()->setSelection(300, 400);
+    w->maskSelection();
+    auto o = w->designPanel()->designOptions();
+    o.variants = 4;
+    w->designPanel()->setDesignOptions(o);
+    // The rules typed into the panel, as bio builds them for `dnafill infill --avoid EcoRI,BsaI
+    // --max-homopolymer 3 --gc 0.3-0.7 --gc-window 20`; the check below is bio's independent one.
+    ConstraintSettings typed;
+    typed.gcMin = 0.3;
+    typed.gcMax = 0.7;
+    typed.gcWindow = 20;
+    typed.maxHomopolymer = 3;
+    typed.avoid = {"EcoRI", "BsaI"};
+    bio::constraint_set rules;
+    QVERIFY(typed.resolve(rules).ok());
+    const std::vector<bio::interval> hole = {{300, 400}};
+    auto violating = [&](qint64 runId) {
+      int count = 0;
+      for (const auto& d : designsIn(store_, runId)) count += !bio::check_constraints(core::apply_design(original, d), hole, rules).empty();
+      return count;
+    };
+
+    // Without constraints the tiny model's designs break these rules (the same seed below).
+    QCOMPARE(generateAndWait(*w), 0);
+    const qint64 free = w->resultsModel()->runId();
+    QVERIFY(violating(free) > 0);
+
+    // With them, every design meets them, the table says ok, and the run records the rules.
+    w->designPanel()->setConstraints(typed);
+    QCOMPARE(generateAndWait(*w), 0);
+    const qint64 constrained = w->resultsModel()->runId();
+    QVERIFY(constrained != free);
+    const auto designs = designsIn(store_, constrained);
+    QCOMPARE(designs.size(), std::size_t(4));
+    QCOMPARE(violating(constrained), 0);
+    for (int row = 0; row < 4; ++row) {
+      QVERIFY(designs[static_cast<std::size_t>(row)].constraints_ok);
+      QCOMPARE(w->resultsModel()->index(row, ResultsModel::ConstraintsColumn).data().toString(), QStringLiteral("ok"));
+    }
+    const auto runs = runsIn(store_);
+    QCOMPARE(runs.size(), std::size_t(2));
+    for (const char* rule : {"avoid EcoRI", "avoid BsaI", "max-homopolymer", "gc 30-70% per 20 bp"})
+      QVERIFY2(QString::fromStdString(runs.back().parameters).contains(QLatin1String(rule)), rule);
+
+    // A preset on top (golden-gate: BsaI, BsmBI, BbsI, SapI) goes into the run too.
+    QVERIFY(w->designPanel()->applyPreset(QStringLiteral("golden-gate")));
+    QCOMPARE(generateAndWait(*w), 0);
+    QVERIFY(QString::fromStdString(runsIn(store_).back().parameters).contains(QLatin1String("avoid SapI")));
+
+    // A name that is neither an enzyme nor a motif: an error dialog, and no run.
+    w->designPanel()->avoidEdit()->setText(QStringLiteral("EcoRI, NotAnEnzyme"));
+    QSignalSpy error(w.get(), &MainWindow::errorShown);
+    QTest::mouseClick(w->designPanel()->generateButton(), Qt::LeftButton);
+    QCOMPARE(error.count(), 1);
+    QVERIFY(error.last().at(0).toString().contains(QStringLiteral("NotAnEnzyme")));
+    QVERIFY(errorDialog(w.get()));
+    errorDialog(w.get())->accept();
+    QVERIFY(!w->designRunning());
+    QCOMPARE(runsIn(store_).size(), std::size_t(3));
+  }
+
   void generateNew() {
     auto w = makeWindow();
     QVERIFY(w);
@@ -452,6 +523,88 @@ class TestStudio : public QObject {
     // The history shows it too.
     QTRY_COMPARE(w->historyModel()->rowCount(), 1);
     QCOMPARE(w->historyModel()->index(0, HistoryModel::StatusColumn).data().toString(), QStringLiteral("done"));
+  }
+
+  void batchBedConstraintsFasta() {
+    auto w = makeWindow();
+    QVERIFY(w);
+    ConstraintSettings typed;
+    typed.maxHomopolymer = 3;
+    typed.avoid = {"EcoRI"};
+    w->designPanel()->setConstraints(typed);
+    auto* dialog = w->batchDialog();
+    const QString bed = testData + QStringLiteral("/cli/design.bed");  // chrA 11-40, chrB 391-400
+    const QString fasta = dir_.filePath(QStringLiteral("batch_designs.fa"));
+    dialog->setInput(designFasta);
+    dialog->setMask(QStringLiteral("bed:") + bed);
+    dialog->setVariants(2);
+    dialog->setStorePath(store_);
+    dialog->setFastaOut(fasta);
+    // The dialog says which rules it runs with: the panel's.
+    auto* note = dialog->findChild<QLabel*>(QStringLiteral("settingsNote"));
+    QVERIFY(note);
+    QVERIFY2(note->text().contains(QStringLiteral("avoid EcoRI, max-homopolymer")), qPrintable(note->text()));
+    dialog->show();
+    QTest::mouseClick(dialog->startButton(), Qt::LeftButton);
+    QTRY_VERIFY_WITH_TIMEOUT(!dialog->running(), 120000);
+    QVERIFY2(dialog->statusText().contains(QStringLiteral("done: 4 designs of 2 regions")), qPrintable(dialog->statusText()));
+
+    // The designs: the BED's regions, each meeting the rules by bio's check, each in the FASTA.
+    const auto designs = designsIn(store_, 1);
+    QCOMPARE(designs.size(), std::size_t(4));
+    std::map<std::string, std::string> records;
+    QVERIFY(bio::for_each_record(designFasta.toStdString(), [&](bio::sequence_record& r) { records[r.name] = r.bases; }).ok());
+    bio::constraint_set rules;
+    QVERIFY(typed.resolve(rules).ok());
+    std::vector<bio::sequence_record> written;
+    QVERIFY(bio::for_each_record(fasta.toStdString(), [&](bio::sequence_record& r) { written.push_back(r); }).ok());
+    QCOMPARE(written.size(), std::size_t(4));
+    for (std::size_t i = 0; i < designs.size(); ++i) {
+      const auto& d = designs[i];
+      QVERIFY(d.record == "chrA" ? d.region_start == 10 && d.region_end == 40 : d.region_start == 390 && d.region_end == 400);
+      QVERIFY(d.constraints_ok);
+      const auto whole = core::apply_design(records.at(d.record), d);
+      QVERIFY(bio::check_constraints(whole, {{d.region_start, d.region_end}}, rules).empty());
+      QCOMPARE(written[i].bases, d.sequence);
+    }
+
+    // The CLI with the same options as flags finds the very same run done: the studio's rules are the
+    // CLI's, down to the run's parameters.
+    QProcess cli;
+    cli.start(QStringLiteral(DNAFILL_CLI),
+              {QStringLiteral("batch"), QStringLiteral("--in"), designFasta, QStringLiteral("--mask"), QStringLiteral("bed:") + bed,
+               QStringLiteral("--num"), QStringLiteral("2"), QStringLiteral("--db"), store_, QStringLiteral("--model"),
+               QStringLiteral(DNAFILL_TINY_MODEL), QStringLiteral("--steps"), QStringLiteral("4"), QStringLiteral("--score-draws"),
+               QStringLiteral("1"), QStringLiteral("--avoid"), QStringLiteral("EcoRI"), QStringLiteral("--max-homopolymer"),
+               QStringLiteral("3"), QStringLiteral("--threads"), QStringLiteral("1")});
+    QVERIFY(cli.waitForFinished(120000));
+    const QString said = QString::fromUtf8(cli.readAllStandardOutput());
+    QVERIFY2(cli.exitCode() == 0, qPrintable(QString::fromUtf8(cli.readAllStandardError())));
+    QVERIFY2(said.contains(QStringLiteral("run 1 in")) && said.contains(QStringLiteral("(4 found done)")), qPrintable(said));
+    QCOMPARE(runsIn(store_).size(), std::size_t(1));
+  }
+
+  void dragAndDrop() {
+    auto w = makeWindow();
+    QVERIFY(w);
+    QMimeData files;
+    files.setUrls({QUrl(QStringLiteral("https://example.org/x.fa")), QUrl::fromLocalFile(designFasta)});
+    QDragEnterEvent enter(QPoint(50, 50), Qt::CopyAction, &files, Qt::LeftButton, Qt::NoModifier);
+    QApplication::sendEvent(w.get(), &enter);
+    QVERIFY(enter.isAccepted());
+    QSignalSpy opened(w.get(), &MainWindow::documentOpened);
+    QDropEvent drop(QPointF(50, 50), Qt::CopyAction, &files, Qt::LeftButton, Qt::NoModifier);
+    QApplication::sendEvent(w.get(), &drop);
+    QVERIFY(drop.isAccepted());
+    QVERIFY(opened.wait(20000));
+    QCOMPARE(w->document().records.size(), std::size_t(2));
+    // Text that is no file is refused.
+    QMimeData text;
+    text.setText(QStringLiteral("ACGT"));
+    QDragEnterEvent refused(QPoint(50, 50), Qt::CopyAction, &text, Qt::LeftButton, Qt::NoModifier);
+    refused.ignore();
+    QApplication::sendEvent(w.get(), &refused);
+    QVERIFY(!refused.isAccepted());
   }
 
   void historyReopens() {
