@@ -4,9 +4,24 @@
 #include <QIcon>
 #include <QTimer>
 
+#include <cstdio>
+#include <string>
+
+#include "bio/constraints.h"
 #include "core/runtime.h"
+#include "ui/constraint_settings.h"
+#include "ui/design_panel.h"
 #include "ui/main_window.h"
 #include "ui/studio_script.h"
+
+namespace {
+
+int usageError(const std::string& message) {
+  std::fprintf(stderr, "dnafill-studio: %s\n", message.c_str());
+  return 2;
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   dnafill::core::keep_allocations_in_heap();
@@ -36,7 +51,13 @@ int main(int argc, char** argv) {
   const QCommandLineOption size(QStringLiteral("size"), QStringLiteral("Window size WIDTHxHEIGHT"), QStringLiteral("size"));
   const QCommandLineOption quit(QStringLiteral("quit"), QStringLiteral("Quit when the steps above are done"));
   const QCommandLineOption fresh(QStringLiteral("no-restore"), QStringLiteral("Do not restore the last window layout"));
-  for (const auto& option : {model, device, db, threads, region, record, select, mask, generate, variant, screenshot, size, quit, fresh})
+  const QCommandLineOption preset(QStringLiteral("constraints"), QStringLiteral("Constraint preset: twist, idt or golden-gate"), QStringLiteral("preset"));
+  const QCommandLineOption avoid(QStringLiteral("avoid"), QStringLiteral("Enzymes or IUPAC motifs to keep out, comma-separated"), QStringLiteral("sites"));
+  const QCommandLineOption homopolymer(QStringLiteral("max-homopolymer"), QStringLiteral("Longest run of one base allowed"), QStringLiteral("n"));
+  const QCommandLineOption gc(QStringLiteral("gc"), QStringLiteral("GC bounds MIN-MAX (0.3-0.7 or 30-70)"), QStringLiteral("range"));
+  const QCommandLineOption gcWindow(QStringLiteral("gc-window"), QStringLiteral("Also hold --gc in every window of this many bases"), QStringLiteral("n"));
+  for (const auto& option : {model, device, db, threads, region, record, select, mask, generate, variant, screenshot, size, quit, fresh,
+                             preset, avoid, homopolymer, gc, gcWindow})
     parser.addOption(option);
   parser.process(app);
 
@@ -51,6 +72,20 @@ int main(int argc, char** argv) {
     const auto parts = parser.value(size).split(QLatin1Char('x'));
     if (parts.size() == 2) window.resize(parts[0].toInt(), parts[1].toInt());
   }
+  // Constraint options fill the design panel, as a person would (on top of the restored settings).
+  auto constraints = window.designPanel()->constraints();
+  if (parser.isSet(preset)) constraints.preset = parser.value(preset).trimmed().toStdString();
+  if (parser.isSet(avoid)) constraints.avoid = dnafill::ui::splitMotifList(parser.value(avoid).toStdString());
+  bool number = true;
+  if (parser.isSet(homopolymer)) constraints.maxHomopolymer = parser.value(homopolymer).toInt(&number);
+  if (!number) return usageError("--max-homopolymer: not a whole number: " + parser.value(homopolymer).toStdString());
+  if (parser.isSet(gc))
+    if (auto s = dnafill::bio::parse_gc_range(parser.value(gc).toStdString(), constraints.gcMin, constraints.gcMax); !s)
+      return usageError(s.message());
+  if (parser.isSet(gcWindow)) constraints.gcWindow = parser.value(gcWindow).toInt(&number);
+  if (!number) return usageError("--gc-window: not a whole number: " + parser.value(gcWindow).toStdString());
+  if (auto s = constraints.validate(); !s) return usageError(s.message());
+  window.designPanel()->setConstraints(constraints);
   window.show();
 
   dnafill::ui::ScriptOptions script;
