@@ -125,15 +125,9 @@ int main(int argc, char** argv) {
   core::keep_allocations_in_heap();
   core::set_threads(a.threads);
   core::mdm_model model;
-  if (auto s = core::load_model(a.model, model); !s) {
-    std::fprintf(stderr, "bench_constraints: %s\n", s.message().c_str());
-    return 1;
-  }
-  const auto windows = bench::middle_windows(a.in, a.windows, a.window);
-  if (windows.empty()) {
-    std::fprintf(stderr, "bench_constraints: no window of %d bases in %s\n", a.window, a.in.c_str());
-    return 1;
-  }
+  std::string device = "cpu";
+  std::vector<std::pair<std::string, std::string>> windows;
+  if (!bench::load_design_inputs("bench_constraints", a.model, device, a.in, a.windows, a.window, model, windows)) return 1;
   std::printf("bench_constraints: %d variants of a %d-base hole in the middle of %zu held-out %d-base windows of %s\n",
               a.variants, a.hole, windows.size(), a.window, a.in.c_str());
   std::printf("model %s; ancestral, %d steps; %d threads; %s; bits/base from %d MC draws per design\n",

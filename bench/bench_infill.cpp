@@ -123,20 +123,9 @@ int main(int argc, char** argv) {
   core::keep_allocations_in_heap();
   core::set_threads(a.threads);
   core::mdm_model model;
-  if (auto s = core::load_model(a.model, model); !s) {
-    std::fprintf(stderr, "bench_infill: %s\n", s.message().c_str());
-    return 1;
-  }
-  std::string device;
-  if (auto s = core::resolve_device(a.device, device); !s || !core::move_model(model, device)) {
-    std::fprintf(stderr, "bench_infill: --device %s: not usable here\n", a.device.c_str());
-    return 1;
-  }
-  const auto windows = bench::middle_windows(a.in, a.windows, a.window);
-  if (windows.empty()) {
-    std::fprintf(stderr, "bench_infill: no window of %d bases in %s\n", a.window, a.in.c_str());
-    return 1;
-  }
+  std::string device = a.device;
+  std::vector<std::pair<std::string, std::string>> windows;
+  if (!bench::load_design_inputs("bench_infill", a.model, device, a.in, a.windows, a.window, model, windows)) return 1;
   const bio::interval hole{(a.window - a.hole) / 2, (a.window - a.hole) / 2 + a.hole};
   std::printf("bench_infill: %d variants of a %d-base hole in a %d-base window, %zu held-out windows of %s\n",
               a.variants, a.hole, a.window, windows.size(), a.in.c_str());
