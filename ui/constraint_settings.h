@@ -21,7 +21,6 @@ struct ConstraintSettings {
   std::vector<std::string> avoid;  // enzyme names (EcoRI, BsaI) or IUPAC motifs, on both strands
 
   bool hasGcRange() const { return gcMin > 0.0 || gcMax < 1.0; }
-  bool any() const { return !preset.empty() || hasGcRange() || maxHomopolymer > 0 || !avoid.empty(); }
   // Names the bad field: "GC range: 70%-60% is not a range ...", "avoid: 'XYZ' is neither ...".
   status validate() const;
   // The rules as core enforces them (after validate()); errors name the field.

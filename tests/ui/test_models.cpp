@@ -325,11 +325,11 @@ class TestModels : public QObject {
 
     // The constraint controls are live and fill the plain struct; a preset is bio's, added to the fields.
     QVERIFY(panel.avoidEdit()->isEnabled());
-    QVERIFY(!panel.constraints().any());
+    QVERIFY(panel.constraints() == ConstraintSettings{});
     QVERIFY(panel.applyPreset(QStringLiteral("golden-gate")));
     auto c = panel.constraints();
     QCOMPARE(c.preset, std::string("golden-gate"));
-    QVERIFY(c.any());
+    QVERIFY(!(c == ConstraintSettings{}));
     auto* rules = panel.findChild<QLabel*>(QStringLiteral("presetRules"));
     QVERIFY(rules && rules->isVisibleTo(&panel));
     QVERIFY(rules->text().contains(QStringLiteral("avoid BsaI")));
@@ -363,7 +363,7 @@ class TestModels : public QObject {
     QVERIFY(panel.applyPreset(QString()));
     QVERIFY(!rules->isVisibleTo(&panel));
     panel.setConstraints(ConstraintSettings{});
-    QVERIFY(!panel.constraints().any());
+    QVERIFY(panel.constraints() == ConstraintSettings{});
     QVERIFY(panel.constraints().resolve(set).ok());
     QVERIFY(set.empty());
     ConstraintSettings unknownPreset;
