@@ -5,7 +5,7 @@ strand overlapping its region (junctions with the flanks included), no homopolym
 the limit touching it, and GC within bounds over the region and over every window inside it. A row's
 "holes" (1-based inclusive) are the designed intervals; without them, region_start..region_end.
 
-usage: check_constraints.py ROWS.jsonl|- [--avoid SITE,..] [--max-homopolymer H] [--gc MIN-MAX]
+usage: check_constraints.py ROWS.jsonl|- [--avoid SITE,..] [--max-homopolymer H] [--gc MIN-MAX (0.3-0.7 or 30-70)]
                             [--gc-window W] [--min-ok FRACTION]
 SITE is an IUPAC motif or one of the enzyme names below. Prints "ok: N designs, K meet the
 constraints" and exits 0, or names the first problem and exits 1."""
@@ -54,6 +54,8 @@ def problems(seq, holes, args):
                 out.append('run of %d at %d' % (m.end() - m.start(), m.start() + 1))
     for start, end in holes if args.gc else []:
         lo, hi = (float(x) for x in args.gc.split('-'))
+        if hi > 1:  # percentages, as dnafill takes them: 30-70
+            lo, hi = lo / 100, hi / 100
         region = seq[start:end]
         spans = [(0, len(region))]
         if args.gc_window and args.gc_window < len(region):
