@@ -9,6 +9,7 @@
 #include <map>
 
 #include "app/design_cli.h"
+#include "core/job.h"
 
 namespace dnafill::app {
 
@@ -140,23 +141,15 @@ status write_constraint_report(const std::string& path, const std::vector<design
 }
 
 status constraint_outcome(const std::vector<design_output>& designs) {
-  std::size_t failed = 0;
-  const design_output* first = nullptr;
-  for (const auto& d : designs)
-    if (!d.design.constraints_ok) {
-      ++failed;
-      if (!first) first = &d;
-    }
-  if (failed == 0) return {};
-  const auto violations = violations_json(*first);
-  std::string what = first->design.record + " variant " + std::to_string(first->design.variant);
-  if (!violations.empty())
-    what += ": " + violations[0].value("constraint", "") + ": " + violations[0].value("detail", "");
-  if (failed == designs.size())
-    return status::fail("no design meets the constraints (" + std::to_string(failed) + " of " +
-                        std::to_string(designs.size()) + " violate them; first: " + what + ")");
-  std::cerr << "dnafill: warning: " << failed << " of " << designs.size()
-            << " designs violate the constraints (constraints_ok false; first: " << what << ")" << std::endl;
+  core::constraint_summary summary;
+  for (const auto& d : designs) summary.add(d.design);
+  if (summary.failed == 0) return {};
+  if (summary.all_failed())
+    return status::fail("no design meets the constraints (" + std::to_string(summary.failed) + " of " +
+                        std::to_string(summary.designs) + " violate them; first: " + summary.first_failure + ")");
+  std::cerr << "dnafill: warning: " << summary.failed << " of " << summary.designs
+            << " designs violate the constraints (constraints_ok false; first: " << summary.first_failure << ")"
+            << std::endl;
   return {};
 }
 

@@ -212,6 +212,19 @@ data::design_record design_to_record(const job_item& item, const design& d) {
   return r;
 }
 
+void constraint_summary::add(const data::design_record& d) {
+  ++designs;
+  if (d.constraints_ok) return;
+  if (++failed > 1) return;
+  first_failure = d.record + " variant " + std::to_string(d.variant);
+  const auto report = nlohmann::json::parse(d.constraint_report, nullptr, /*allow_exceptions=*/false);
+  if (!report.is_object() || !report.contains("violations") || !report["violations"].is_array() ||
+      report["violations"].empty())
+    return;
+  const auto& v = report["violations"][0];
+  first_failure += ": " + v.value("constraint", std::string()) + ": " + v.value("detail", std::string());
+}
+
 std::string apply_design(const std::string& original, const data::design_record& d) {
   std::string text = original;
   if (static_cast<std::int64_t>(text.size()) < d.region_end) text.resize(static_cast<std::size_t>(d.region_end), 'N');

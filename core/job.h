@@ -95,6 +95,16 @@ status run_job(const mdm_model& model, item_source& items, const design_options&
 // coordinates, its bases as designed (in the case of the original there, the original elsewhere).
 data::design_record design_to_record(const job_item& item, const design& d);
 
+// How a job's designs fared against the constraints they were checked with, from what the store
+// keeps of each check (design_record.constraints_ok and constraint_report).
+struct constraint_summary {
+  std::size_t designs = 0, failed = 0;
+  std::string first_failure;  // "chrA variant 1: avoid BsaI: ..." of the first failed design; empty: none
+
+  void add(const data::design_record& d);
+  bool all_failed() const { return designs > 0 && failed == designs; }
+};
+
 // The whole record with a design's region written in: what infill and generate print as FASTA.
 std::string apply_design(const std::string& original, const data::design_record& d);
 

@@ -1005,10 +1005,19 @@ void MainWindow::designDone(const JobOutcome& outcome) {
       resultsView_->selectRow(0);
       resultsView_->setCurrentIndex(resultsProxy_->index(0, 0));
     }
-    statusBar()->showMessage(tr("Run %1: %n design(s) in %2", nullptr, static_cast<int>(result->designs.size()))
-                                 .arg(runId)
-                                 .arg(QFileInfo(storePath_).fileName()),
-                             8000);
+    // As the CLI: every design failing its check is an error, some failing a warning; the table shows which.
+    core::constraint_summary constraints;
+    for (const auto& d : result->designs) constraints.add(d);
+    QString message = tr("Run %1: %n design(s) in %2", nullptr, static_cast<int>(result->designs.size()))
+                          .arg(runId)
+                          .arg(QFileInfo(storePath_).fileName());
+    if (constraints.failed > 0)
+      message += tr("; %1 of %2 violate the constraints (first: %3)")
+                     .arg(constraints.failed)
+                     .arg(constraints.designs)
+                     .arg(fromStd(constraints.first_failure));
+    if (constraints.all_failed()) showError(tr("No design meets the constraints"), message);
+    else statusBar()->showMessage(message, constraints.failed > 0 ? 20000 : 8000);
   }
   Q_EMIT designFinished(runId, static_cast<int>(outcome.status));
 }

@@ -347,6 +347,27 @@ class TestStudio : public QObject {
     errorDialog(w.get())->accept();
     QVERIFY(!w->designRunning());
     QCOMPARE(runsIn(store_).size(), std::size_t(3));
+
+    // Rules no base can meet (all G or C, no G or C) on a 10-base hole: the designs are made, kept and
+    // marked failed, and an error dialog says so, as the CLI exits 1 with one line.
+    ConstraintSettings impossible;
+    impossible.gcMin = 1.0;
+    impossible.avoid = {"S"};
+    w->designPanel()->setConstraints(impossible);
+    w->clearMasks();
+    w->sequenceView()->setSelection(300, 310);
+    w->maskSelection();
+    o.variants = 2;
+    w->designPanel()->setDesignOptions(o);
+    QSignalSpy failedCheck(w.get(), &MainWindow::errorShown);
+    QCOMPARE(generateAndWait(*w), 0);
+    QCOMPARE(failedCheck.count(), 1);
+    QVERIFY2(failedCheck.last().at(0).toString().contains(QStringLiteral("2 of 2 violate the constraints")),
+             qPrintable(failedCheck.last().at(0).toString()));
+    QCOMPARE(w->resultsModel()->rowCount(), 2);
+    QCOMPARE(w->resultsModel()->index(0, ResultsModel::ConstraintsColumn).data().toString(), QStringLiteral("failed"));
+    QVERIFY(errorDialog(w.get()));
+    errorDialog(w.get())->accept();
   }
 
   void generateNew() {
