@@ -7,6 +7,7 @@
 
 #include "app/commands.h"
 #include "app/common.h"
+#include "core/job.h"
 #include "app/design_cli.h"
 #include "app/job_cli.h"
 #include "core/batch.h"
@@ -28,7 +29,7 @@ void print_outcome(const job_cli& job, const std::string& db) {
               db.c_str(), job.resumed ? "resumed and done" : "done", static_cast<long long>(p.designs_done),
               static_cast<long long>(p.totals.items), static_cast<long long>(p.totals.records));
   if (p.designs_resumed > 0) std::printf(" (%lld found done)", static_cast<long long>(p.designs_resumed));
-  std::printf(", %s\n", format_duration(p.seconds).c_str());
+  std::printf(", %s\n", core::format_duration(p.seconds).c_str());
 }
 
 int run_batch(batch_args& args) {

@@ -7,6 +7,7 @@
 
 #include "app/commands.h"
 #include "app/common.h"
+#include "core/job.h"
 #include "core/runtime.h"
 
 namespace dnafill::app {
@@ -40,7 +41,7 @@ void print_text(const nlohmann::json& j) {
   if (m.contains("training") && m["training"].is_object()) {
     const auto& t = m["training"];
     std::cout << "  trained " << t.value("steps", 0L) << " steps, " << t.value("tokens_seen", 0L) << " tokens, "
-              << format_duration(t.value("wall_seconds", 0.0)) << " on " << t.value("machine", std::string("?"))
+              << core::format_duration(t.value("wall_seconds", 0.0)) << " on " << t.value("machine", std::string("?"))
               << "\n  held-out " << t.value("valid_bits_per_base", 0.0) << " bits/base\n";
   }
 }

@@ -9,6 +9,7 @@
 
 #include "app/commands.h"
 #include "app/common.h"
+#include "core/job.h"
 #include "core/runtime.h"
 #include "core/trainer.h"
 
@@ -52,7 +53,7 @@ int run_train(train_args& args) {
     std::snprintf(detail, sizeof detail, "step %lld/%lld loss %.3f bits/base %s%.0f tok/s ETA %s",
                   static_cast<long long>(p.step), static_cast<long long>(p.steps), smoothed,
                   p.validated ? ("valid " + std::to_string(p.valid_bits).substr(0, 5) + " ").c_str() : "",
-                  p.tokens_per_second, format_duration(p.eta_seconds).c_str());
+                  p.tokens_per_second, core::format_duration(p.eta_seconds).c_str());
     bar.update(static_cast<double>(p.step) / p.steps, detail);
     return true;
   };
@@ -60,7 +61,7 @@ int run_train(train_args& args) {
   if (auto s = core::train(o, on_step, summary); !s) return fail("train", s.message());
   bar.finish();
   std::cout << "trained " << o.preset << " (" << summary.parameters << " parameters) to step " << summary.steps_done
-            << ": " << summary.tokens_seen << " tokens in " << format_duration(summary.wall_seconds);
+            << ": " << summary.tokens_seen << " tokens in " << core::format_duration(summary.wall_seconds);
   if (summary.valid_bits > 0) std::cout << ", held-out " << summary.valid_bits << " bits/base";
   std::cout << "\nwrote " << o.out << " (log " << log_path << ")\n";
   return 0;

@@ -29,15 +29,6 @@ status load_model_option(const std::string& path, core::mdm_model& model, const 
   return where == "cpu" ? status{} : core::move_model(model, where);
 }
 
-std::string format_duration(double seconds) {
-  const long s = static_cast<long>(seconds + 0.5);
-  char text[32];
-  if (s >= 3600) std::snprintf(text, sizeof text, "%ldh%02ldm", s / 3600, (s % 3600) / 60);
-  else if (s >= 60) std::snprintf(text, sizeof text, "%ldm%02lds", s / 60, s % 60);
-  else std::snprintf(text, sizeof text, "%lds", s);
-  return text;
-}
-
 progress_bar::progress_bar(std::string label) : label_(std::move(label)), terminal_(isatty(STDERR_FILENO) == 1) {}
 
 progress_bar::~progress_bar() { finish(); }

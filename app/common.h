@@ -15,8 +15,6 @@ int fail(const std::string& command, const std::string& message);
 // --model (or the shipped default), moved to --device ("cpu", "cuda" or "auto").
 status load_model_option(const std::string& path, core::mdm_model& model, const std::string& device = "cpu");
 
-// "1h02m", "3m05s", "12s"
-std::string format_duration(double seconds);
 
 // A one-line progress bar on stderr, drawn only when stderr is a terminal, at most 10 times a second.
 class progress_bar {

@@ -48,26 +48,6 @@ class interrupt_guard {
   struct sigaction old_term_ {};
 };
 
-std::string count_of(std::int64_t done, std::int64_t total) { return std::to_string(done) + "/" + std::to_string(total); }
-
-// "records 3/10  designs 24/80 (12 resumed)  0.52/s  ETA 35s"
-std::string progress_detail(const core::job_progress& p) {
-  const auto made = p.designs_done - p.designs_resumed;
-  std::string text = "records " + count_of(std::min(p.record_index + 1, p.totals.records), p.totals.records) +
-                     "  designs " + count_of(p.designs_done, p.totals.designs);
-  if (p.designs_resumed > 0) text += " (" + std::to_string(p.designs_resumed) + " resumed)";
-  if (made > 0 && p.seconds > 0) {
-    const double rate = made / p.seconds;
-    char r[32];
-    std::snprintf(r, sizeof r, "  %.2f/s", rate);
-    text += r;
-    text += "  ETA " + format_duration(static_cast<double>(p.totals.designs - p.designs_done) / rate);
-  } else {
-    text += "  ETA --";
-  }
-  return text;
-}
-
 }  // namespace
 
 status job_cli::open_store() {
@@ -84,11 +64,7 @@ int job_cli::run(const core::mdm_model& model, core::item_source& items, const c
   data::fan_out_sink sink(all);
 
   progress_bar bar(command);
-  auto progress = [&](const core::job_progress& p) {
-    const double per_design = p.totals.designs > 0 ? 1.0 / p.totals.designs : 0.0;
-    const auto per_item = p.totals.items > 0 ? p.totals.designs / p.totals.items : 0;
-    bar.update((p.designs_done + p.item_fraction * per_item) * per_design, progress_detail(p));
-  };
+  auto progress = [&](const core::job_progress& p) { bar.update(core::fraction_done(p), core::describe_progress(p)); };
   // Ctrl-C ends a recorded run cleanly; without a store there is nothing to keep, so it stops at once.
   std::optional<interrupt_guard> guard;
   if (store_.is_open()) guard.emplace();

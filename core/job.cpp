@@ -7,6 +7,8 @@
 #include <cctype>
 #include <chrono>
 #include <climits>
+#include <cmath>
+#include <cstdio>
 #include <cstdlib>
 
 #include "core/sampler.h"
@@ -210,6 +212,39 @@ data::design_record design_to_record(const job_item& item, const design& d) {
   r.constraints_ok = d.constraints_ok;
   r.constraint_report = constraint_report(item, d);
   return r;
+}
+
+double fraction_done(const job_progress& p) {
+  if (p.totals.designs <= 0) return 0.0;
+  const double per_item = p.totals.items > 0 ? static_cast<double>(p.totals.designs) / p.totals.items : 0.0;
+  return std::clamp((p.designs_done + p.item_fraction * per_item) / p.totals.designs, 0.0, 1.0);
+}
+
+std::string describe_progress(const job_progress& p) {
+  auto count_of = [](std::int64_t done, std::int64_t total) { return std::to_string(done) + "/" + std::to_string(total); };
+  std::string text = "records " + count_of(std::min(p.record_index + 1, p.totals.records), p.totals.records) +
+                     "  designs " + count_of(p.designs_done, p.totals.designs);
+  if (p.designs_resumed > 0) text += " (" + std::to_string(p.designs_resumed) + " resumed)";
+  const auto made = p.designs_done - p.designs_resumed;
+  if (made > 0 && p.seconds > 0) {
+    const double rate = made / p.seconds;
+    char r[32];
+    std::snprintf(r, sizeof r, "  %.2f/s", rate);
+    text += r;
+    text += "  ETA " + format_duration(static_cast<double>(p.totals.designs - p.designs_done) / rate);
+  } else {
+    text += "  ETA --";
+  }
+  return text;
+}
+
+std::string format_duration(double seconds) {
+  const long s = std::lround(seconds);
+  char text[32];
+  if (s >= 3600) std::snprintf(text, sizeof text, "%ldh%02ldm", s / 3600, (s % 3600) / 60);
+  else if (s >= 60) std::snprintf(text, sizeof text, "%ldm%02lds", s / 60, s % 60);
+  else std::snprintf(text, sizeof text, "%lds", s);
+  return text;
 }
 
 void constraint_summary::add(const data::design_record& d) {

@@ -69,6 +69,16 @@ struct job_progress {
 };
 using job_callback = std::function<void(const job_progress&)>;
 
+// The share of the job's designs that is done, the item in hand counted by its windows: 0..1.
+double fraction_done(const job_progress& p);
+
+// "records 3/10  designs 24/80 (12 resumed)  0.52/s  ETA 35s": the CLI's progress bar and the studio's
+// batch dialog show this line.
+std::string describe_progress(const job_progress& p);
+
+// "1h02m", "3m05s", "12s"
+std::string format_duration(double seconds);
+
 struct job_summary {
   data::run_status status = data::run_status::running;  // done, failed or cancelled once run_job returns
   std::string error;

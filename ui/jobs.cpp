@@ -20,39 +20,7 @@ QString fromStd(const std::string& text) { return QString::fromStdString(text); 
 
 QString tr(const char* text) { return QCoreApplication::translate("dnafill::ui::jobs", text); }
 
-// "1h02m", "3m05s", "12s"
-QString duration(double seconds) {
-  const long s = std::lround(seconds);
-  if (s >= 3600) return QStringLiteral("%1h%2m").arg(s / 3600).arg((s % 3600) / 60, 2, 10, QLatin1Char('0'));
-  if (s >= 60) return QStringLiteral("%1m%2s").arg(s / 60).arg(s % 60, 2, 10, QLatin1Char('0'));
-  return QStringLiteral("%1s").arg(s);
-}
-
-// The fraction of a job's designs that is done, counting the item in hand by its windows.
-double fractionDone(const core::job_progress& p) {
-  if (p.totals.designs <= 0) return 0.0;
-  const double perItem = p.totals.items > 0 ? static_cast<double>(p.totals.designs) / p.totals.items : 0.0;
-  return std::clamp((p.designs_done + p.item_fraction * perItem) / p.totals.designs, 0.0, 1.0);
-}
-
 }  // namespace
-
-QString describeProgress(const core::job_progress& p) {
-  QString text = tr("records %1/%2  designs %3/%4")
-                     .arg(std::min(p.record_index + 1, p.totals.records))
-                     .arg(p.totals.records)
-                     .arg(p.designs_done)
-                     .arg(p.totals.designs);
-  if (p.designs_resumed > 0) text += tr(" (%1 resumed)").arg(p.designs_resumed);
-  const auto made = p.designs_done - p.designs_resumed;
-  if (made > 0 && p.seconds > 0) {
-    const double rate = made / p.seconds;
-    text += QStringLiteral("  %1/s  ").arg(rate, 0, 'f', 2) + tr("ETA %1").arg(duration((p.totals.designs - p.designs_done) / rate));
-  } else {
-    text += tr("  ETA --");
-  }
-  return text;
-}
 
 JobOutcome loadModelJob(JobContext& context, const QString& path, const QString& device) {
   LoadedModel loaded;
@@ -92,10 +60,10 @@ JobOutcome designJob(JobContext& context, const DesignRequest& request) {
   data::fan_out_sink sink({&recorder, &memory});
   DesignResult result;
   auto progress = [&](const core::job_progress& p) {
-    context.progress(fractionDone(p), tr("%1 variants of %2 bases  %3")
+    context.progress(core::fraction_done(p), tr("%1 variants of %2 bases  %3")
                                           .arg(request.options.variants)
                                           .arg(bio::covered_bases(request.holes))
-                                          .arg(duration(p.seconds)));
+                                          .arg(fromStd(core::format_duration(p.seconds))));
   };
   auto s = core::run_job(*request.model, items, request.options, run, sink, context.cancelFlag(), progress,
                          result.summary, context.cancelFlag());
@@ -127,7 +95,7 @@ JobOutcome batchJob(JobContext& context, const BatchRequest& request) {
   if (!request.fastaOut.empty()) sinks.push_back((fasta = std::make_unique<data::fasta_sink>(request.fastaOut)).get());
   data::fan_out_sink sink(sinks);
   BatchResult result;
-  auto progress = [&](const core::job_progress& p) { context.progress(fractionDone(p), describeProgress(p)); };
+  auto progress = [&](const core::job_progress& p) { context.progress(core::fraction_done(p), fromStd(core::describe_progress(p))); };
   auto s = core::run_job(*request.model, items, request.options, run, sink, context.cancelFlag(), progress,
                          result.summary, context.cancelFlag());
   result.runId = recorder.run_id();

@@ -71,11 +71,9 @@ struct BatchResult {
 
 // The same batch as `dnafill batch` (core::batch_items, a resumable run_sink): the same options on the
 // same file and store resume the same run, whichever of the two started it. Progress detail:
-// "records 3/10  designs 24/80  0.52/s  ETA 35s". Payload: BatchResult.
+// "records 3/10  designs 24/80  0.52/s  ETA 35s" (core::describe_progress). Payload: BatchResult.
 JobOutcome batchJob(JobContext& context, const BatchRequest& request);
 
-// "records 3/10  designs 24/80 (12 resumed)  0.52/s  ETA 35s"
-QString describeProgress(const core::job_progress& progress);
 
 struct ConfidenceResult {
   std::string bases;            // what was scored
