@@ -7,6 +7,7 @@
 
 #include "app/commands.h"
 #include "app/common.h"
+#include "app/constraint_cli.h"
 #include "core/job.h"
 #include "app/design_cli.h"
 #include "app/job_cli.h"
@@ -51,11 +52,14 @@ int run_batch(batch_args& args) {
   if (auto s = core::describe_run(model, "batch", args.options, items.parameters(), args.in, run); !s)
     return fail("batch", s.message());
 
+  core::constraint_tally tally;
+  job.sinks.push_back(&tally);
   std::unique_ptr<data::design_sink> fasta, json;
   if (!args.out.empty()) job.sinks.push_back((fasta = std::make_unique<data::fasta_sink>(args.out)).get());
   if (args.json) job.sinks.push_back((json = std::make_unique<data::jsonl_sink>("-")).get());
   if (const int code = job.run(model, items, args.options, run); code != 0) return code;
   if (!args.json) print_outcome(job, args.db);
+  if (auto s = constraint_outcome(tally.summary); !s) return fail("batch", s.message());
   return 0;
 }
 

@@ -143,6 +143,10 @@ status write_constraint_report(const std::string& path, const std::vector<design
 status constraint_outcome(const std::vector<design_output>& designs) {
   core::constraint_summary summary;
   for (const auto& d : designs) summary.add(d.design);
+  return constraint_outcome(summary);
+}
+
+status constraint_outcome(const core::constraint_summary& summary) {
   if (summary.failed == 0) return {};
   if (summary.all_failed())
     return status::fail("no design meets the constraints (" + std::to_string(summary.failed) + " of " +

@@ -11,6 +11,7 @@
 
 #include "bio/status.h"
 #include "core/design.h"
+#include "core/job.h"
 
 namespace CLI {
 class App;
@@ -54,5 +55,6 @@ status write_constraint_report(const std::string& path, const std::vector<design
 // After the designs are written: a warning line on stderr when some violate the constraints, an error
 // (the command exits 1) when every one does.
 status constraint_outcome(const std::vector<design_output>& designs);
+status constraint_outcome(const core::constraint_summary& summary);
 
 }  // namespace dnafill::app

@@ -115,6 +115,20 @@ struct constraint_summary {
   bool all_failed() const { return designs > 0 && failed == designs; }
 };
 
+// A sink that only tallies how the designs put into it met their constraints (a batch's closing
+// line; designs found done in a resumed run are not put, so not counted).
+class constraint_tally : public data::design_sink {
+ public:
+  status start(data::run_record&) override { return {}; }
+  status put(const data::item_designs& item) override {
+    for (const auto& d : item.designs) summary.add(d);
+    return {};
+  }
+  status finish(data::run_status, const std::string&) override { return {}; }
+
+  constraint_summary summary;
+};
+
 // The whole record with a design's region written in: what infill and generate print as FASTA.
 std::string apply_design(const std::string& original, const data::design_record& d);
 

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# A batch under constraints no base can meet: every design is made, kept in the store and marked
+# failed, and the run ends with one line on stderr and exit 1, as infill does. Then a feasible set:
+# exit 0, every design ok.
+# Usage: check_batch_constraints.sh DNAFILL OUT_DIR FASTA BED [design options...]
+set -u
+dnafill=$1 out=$2 fasta=$3 bed=$4
+shift 4
+mkdir -p "$out"
+rm -f "$out"/impossible.sqlite* "$out"/feasible.sqlite*
+fail() { echo "FAIL: $*"; exit 1; }
+
+"$dnafill" batch --in "$fasta" --mask "bed:$bed" --num 2 "$@" --gc 100-100 --avoid S --db "$out/impossible.sqlite" \
+  > "$out/impossible.out" 2> "$out/impossible.err"
+code=$?
+[ "$code" -eq 1 ] || fail "impossible rules: exit $code (want 1)"
+[ "$(wc -l < "$out/impossible.err")" -eq 1 ] || fail "impossible rules: stderr is not one line: $(cat "$out/impossible.err")"
+grep -q "no design meets the constraints (4 of 4 violate them; first: " "$out/impossible.err" || fail "stderr: $(cat "$out/impossible.err")"
+failed=$("$dnafill" db show 1 --db "$out/impossible.sqlite" | grep -c ' FAILED$')
+[ "$failed" -eq 4 ] || fail "the store keeps $failed failed designs (want 4)"
+
+"$dnafill" batch --in "$fasta" --mask "bed:$bed" --num 2 "$@" --avoid EcoRI --max-homopolymer 3 --db "$out/feasible.sqlite" \
+  > "$out/feasible.out" 2> "$out/feasible.err" || fail "feasible rules: exit $? $(cat "$out/feasible.err")"
+ok=$("$dnafill" db show 1 --db "$out/feasible.sqlite" | grep -c ' ok$')
+[ "$ok" -eq 4 ] || fail "feasible rules: $ok of 4 designs ok"
+echo "ok: impossible rules -> exit 1, $(cat "$out/impossible.err"); feasible rules -> 4 of 4 ok"
