@@ -191,7 +191,11 @@ void BatchDialog::finished(quint64 id, const JobOutcome& outcome) {
                          .arg(p.totals.items)
                          .arg(p.totals.records);
       if (p.designs_resumed > 0) text += tr(" (%1 found done)").arg(p.designs_resumed);
+      const auto& c = r.constraints;
+      if (c.failed > 0)
+        text += tr("; %1 of %2 violate the constraints (first: %3)").arg(c.failed).arg(c.designs).arg(QString::fromStdString(c.first_failure));
       status_->setText(text);
+      if (c.failed > 0) status_->setStyleSheet(QStringLiteral("color: #c01010"));
       break;
     }
     case JobOutcome::Status::Cancelled:

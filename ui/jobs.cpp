@@ -90,7 +90,8 @@ JobOutcome batchJob(JobContext& context, const BatchRequest& request) {
   if (auto s = core::describe_run(*request.model, "batch", request.options, items.parameters(), request.input, run); !s)
     return JobOutcome::failed(fromStd(s.message()));
   data::run_sink recorder(store, /*resume=*/true);
-  std::vector<data::design_sink*> sinks = {&recorder};
+  core::constraint_tally tally;
+  std::vector<data::design_sink*> sinks = {&recorder, &tally};
   std::unique_ptr<data::fasta_sink> fasta;
   if (!request.fastaOut.empty()) sinks.push_back((fasta = std::make_unique<data::fasta_sink>(request.fastaOut)).get());
   data::fan_out_sink sink(sinks);
@@ -100,6 +101,7 @@ JobOutcome batchJob(JobContext& context, const BatchRequest& request) {
                          result.summary, context.cancelFlag());
   result.runId = recorder.run_id();
   result.resumed = recorder.resumed();
+  result.constraints = tally.summary;
   store.close();
   if (!s) return JobOutcome::failed(fromStd(s.message()));
   if (result.summary.status == data::run_status::cancelled)

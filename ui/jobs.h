@@ -67,6 +67,7 @@ struct BatchResult {
   std::int64_t runId = 0;
   bool resumed = false;
   core::job_summary summary;
+  core::constraint_summary constraints;  // of the designs made now (not those found done)
 };
 
 // The same batch as `dnafill batch` (core::batch_items, a resumable run_sink): the same options on the

@@ -603,6 +603,20 @@ class TestStudio : public QObject {
     QVERIFY2(cli.exitCode() == 0, qPrintable(QString::fromUtf8(cli.readAllStandardError())));
     QVERIFY2(said.contains(QStringLiteral("run 1 in")) && said.contains(QStringLiteral("(4 found done)")), qPrintable(said));
     QCOMPARE(runsIn(store_).size(), std::size_t(1));
+
+    // Rules no base meets: the batch is done, and its closing line says that every design fails them.
+    ConstraintSettings impossible;
+    impossible.gcMin = 1.0;
+    impossible.avoid = {"S"};
+    w->designPanel()->setConstraints(impossible);
+    dialog = w->batchDialog();
+    dialog->setStorePath(dir_.filePath(QStringLiteral("impossible.sqlite")));
+    dialog->setFastaOut({});
+    QTest::mouseClick(dialog->startButton(), Qt::LeftButton);
+    QTRY_VERIFY_WITH_TIMEOUT(!dialog->running(), 120000);
+    QVERIFY2(dialog->statusText().contains(QStringLiteral("done: 4 designs of 2 regions")) &&
+                 dialog->statusText().contains(QStringLiteral("4 of 4 violate the constraints (first: chrA variant 1: ")),
+             qPrintable(dialog->statusText()));
   }
 
   void dragAndDrop() {
