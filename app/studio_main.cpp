@@ -54,10 +54,11 @@ int main(int argc, char** argv) {
   const QCommandLineOption preset(QStringLiteral("constraints"), QStringLiteral("Constraint preset: twist, idt or golden-gate"), QStringLiteral("preset"));
   const QCommandLineOption avoid(QStringLiteral("avoid"), QStringLiteral("Enzymes or IUPAC motifs to keep out, comma-separated"), QStringLiteral("sites"));
   const QCommandLineOption homopolymer(QStringLiteral("max-homopolymer"), QStringLiteral("Longest run of one base allowed"), QStringLiteral("n"));
+  const QCommandLineOption repeats(QStringLiteral("avoid-repeats"), QStringLiteral("No k-mer of this length twice (4..32)"), QStringLiteral("k"));
   const QCommandLineOption gc(QStringLiteral("gc"), QStringLiteral("GC bounds MIN-MAX (0.3-0.7 or 30-70)"), QStringLiteral("range"));
   const QCommandLineOption gcWindow(QStringLiteral("gc-window"), QStringLiteral("Also hold --gc in every window of this many bases"), QStringLiteral("n"));
   for (const auto& option : {model, device, db, threads, region, record, select, mask, generate, variant, screenshot, size, quit, fresh,
-                             preset, avoid, homopolymer, gc, gcWindow})
+                             preset, avoid, homopolymer, repeats, gc, gcWindow})
     parser.addOption(option);
   parser.process(app);
 
@@ -82,6 +83,8 @@ int main(int argc, char** argv) {
   if (parser.isSet(gc))
     if (auto s = dnafill::bio::parse_gc_range(parser.value(gc).toStdString(), constraints.gcMin, constraints.gcMax); !s)
       return usageError(s.message());
+  if (parser.isSet(repeats)) constraints.avoidRepeats = parser.value(repeats).toInt(&number);
+  if (!number) return usageError("--avoid-repeats: not a whole number: " + parser.value(repeats).toStdString());
   if (parser.isSet(gcWindow)) constraints.gcWindow = parser.value(gcWindow).toInt(&number);
   if (!number) return usageError("--gc-window: not a whole number: " + parser.value(gcWindow).toStdString());
   if (auto s = constraints.validate(); !s) return usageError(s.message());

@@ -16,6 +16,8 @@ status ConstraintSettings::validate() const {
   }
   if (gcWindow < 0) return status::fail("GC window: must be >= 0, got " + std::to_string(gcWindow));
   if (maxHomopolymer < 0) return status::fail("homopolymer limit: must be >= 0, got " + std::to_string(maxHomopolymer));
+  if (avoidRepeats != 0 && (avoidRepeats < 4 || avoidRepeats > 32))
+    return status::fail("repeats: the k-mer length must be 4..32 (0 = off), got " + std::to_string(avoidRepeats));
   const auto& presets = bio::constraint_presets();
   if (!preset.empty() && std::find(presets.begin(), presets.end(), preset) == presets.end())
     return status::fail("preset: unknown '" + preset + "'");
@@ -33,6 +35,7 @@ status ConstraintSettings::resolve(bio::constraint_set& set) const {
     if (auto s = bio::add_forbidden(motif, set); !s) return s;
   if (maxHomopolymer > 0) bio::limit_homopolymers({maxHomopolymer, maxHomopolymer, maxHomopolymer, maxHomopolymer}, set);
   if (hasGcRange()) bio::add_gc_range(gcMin, gcMax, gcWindow, set);
+  set.repeat_k = avoidRepeats;  // a preset's own repeat rule is added below (the shorter k wins)
   if (!preset.empty())
     if (auto s = bio::add_preset(preset, set); !s) return s;
   return set.validate();

@@ -18,6 +18,7 @@ struct ConstraintSettings {
   double gcMax = 1.0;
   int gcWindow = 0;         // sliding window for the GC bounds, bases; 0 = the whole design only
   int maxHomopolymer = 0;   // longest run of one base allowed; 0 = no limit
+  int avoidRepeats = 0;     // no k-mer of this length (4..32) twice, either strand, flanks included; 0 = off
   std::vector<std::string> avoid;  // enzyme names (EcoRI, BsaI) or IUPAC motifs, on both strands
 
   bool hasGcRange() const { return gcMin > 0.0 || gcMax < 1.0; }
@@ -27,7 +28,7 @@ struct ConstraintSettings {
   status resolve(bio::constraint_set& set) const;
   bool operator==(const ConstraintSettings& o) const {
     return preset == o.preset && gcMin == o.gcMin && gcMax == o.gcMax && gcWindow == o.gcWindow &&
-           maxHomopolymer == o.maxHomopolymer && avoid == o.avoid;
+           maxHomopolymer == o.maxHomopolymer && avoidRepeats == o.avoidRepeats && avoid == o.avoid;
   }
 };
 

@@ -170,6 +170,12 @@ DesignPanel::DesignPanel(QWidget* parent) : QWidget(parent) {
   homopolymer_->setRange(0, 1000);
   homopolymer_->setSpecialValueText(tr("no limit"));
   homopolymer_->setToolTip(tr("The longest run of one base a design may hold, junctions with the flanks included"));
+  repeats_ = new QSpinBox(constraintsBox_);
+  repeats_->setObjectName(QStringLiteral("repeatsBox"));
+  repeats_->setRange(3, 32);  // 3 reads "off": k-mers shorter than 4 cannot be kept unique
+  repeats_->setSpecialValueText(tr("off"));
+  repeats_->setSuffix(tr("-mers"));
+  repeats_->setToolTip(tr("No k-mer of this length twice in the design and its flanks, on either strand"));
   avoid_ = new QLineEdit(constraintsBox_);
   avoid_->setObjectName(QStringLiteral("avoidEdit"));
   avoid_->setPlaceholderText(tr("EcoRI, BsaI, GGTCTC ..."));
@@ -179,6 +185,7 @@ DesignPanel::DesignPanel(QWidget* parent) : QWidget(parent) {
   cform->addRow(tr("GC range"), gcRow);
   cform->addRow(tr("GC window"), gcWindow_);
   cform->addRow(tr("Homopolymer max"), homopolymer_);
+  cform->addRow(tr("Unique"), repeats_);
   cform->addRow(tr("Avoid"), avoid_);
   auto* enforced = new QLabel(tr("<i>Enforced while decoding, on both strands and across the junctions; "
                                   "every design is checked again.</i>"),
@@ -190,7 +197,7 @@ DesignPanel::DesignPanel(QWidget* parent) : QWidget(parent) {
   connect(avoid_, &QLineEdit::textChanged, this, &DesignPanel::validateAvoid);
   for (auto* box : {gcMin_, gcMax_})
     connect(box, &QDoubleSpinBox::valueChanged, this, &DesignPanel::constraintsChanged);
-  for (auto* box : {gcWindow_, homopolymer_}) connect(box, &QSpinBox::valueChanged, this, &DesignPanel::constraintsChanged);
+  for (auto* box : {gcWindow_, homopolymer_, repeats_}) connect(box, &QSpinBox::valueChanged, this, &DesignPanel::constraintsChanged);
 
   // Generate, Cancel.
   generate_ = new QPushButton(tr("&Generate"), this);
@@ -260,6 +267,7 @@ ConstraintSettings DesignPanel::constraints() const {
   c.gcMax = gcMax_->value() / 100.0;
   c.gcWindow = gcWindow_->value();
   c.maxHomopolymer = homopolymer_->value();
+  c.avoidRepeats = repeats_->value() == repeats_->minimum() ? 0 : repeats_->value();
   c.avoid = splitMotifList(avoid_->text().toStdString());
   return c;
 }
@@ -270,6 +278,7 @@ void DesignPanel::setConstraints(const ConstraintSettings& c) {
   gcMax_->setValue(c.gcMax * 100.0);
   gcWindow_->setValue(c.gcWindow);
   homopolymer_->setValue(c.maxHomopolymer);
+  repeats_->setValue(c.avoidRepeats == 0 ? repeats_->minimum() : c.avoidRepeats);
   QStringList avoid;
   for (const auto& m : c.avoid) avoid << QString::fromStdString(m);
   avoid_->setText(avoid.join(QStringLiteral(", ")));

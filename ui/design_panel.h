@@ -95,6 +95,7 @@ class DesignPanel : public QWidget {
   QDoubleSpinBox* gcMax_ = nullptr;
   QSpinBox* gcWindow_ = nullptr;
   QSpinBox* homopolymer_ = nullptr;
+  QSpinBox* repeats_ = nullptr;  // --avoid-repeats K; the minimum reads "off"
   QLineEdit* avoid_ = nullptr;
   QLabel* presetRules_ = nullptr;  // what the chosen preset adds
 

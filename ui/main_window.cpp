@@ -87,6 +87,7 @@ constexpr auto keyGcMax = "constraints/gcMax";
 constexpr auto keyGcWindow = "constraints/gcWindow";
 constexpr auto keyHomopolymer = "constraints/maxHomopolymer";
 constexpr auto keyAvoid = "constraints/avoid";
+constexpr auto keyRepeats = "constraints/avoidRepeats";
 constexpr int maxRecent = 10;
 
 QString fromStd(const std::string& text) { return QString::fromStdString(text); }
@@ -506,6 +507,7 @@ void MainWindow::restoreSettings(const StudioOptions& options) {
   c.gcMax = settings.value(QLatin1String(keyGcMax), c.gcMax).toDouble();
   c.gcWindow = settings.value(QLatin1String(keyGcWindow), c.gcWindow).toInt();
   c.maxHomopolymer = settings.value(QLatin1String(keyHomopolymer), c.maxHomopolymer).toInt();
+  c.avoidRepeats = settings.value(QLatin1String(keyRepeats), c.avoidRepeats).toInt();
   c.avoid = splitMotifList(settings.value(QLatin1String(keyAvoid)).toString().toStdString());
   panel_->setConstraints(c);
   sitesEdit_->setText(settings.value(QLatin1String(keySites), QStringLiteral("EcoRI, BsaI, BsmBI")).toString());
@@ -539,6 +541,7 @@ void MainWindow::saveSettings() const {
   settings.setValue(QLatin1String(keyGcMax), c.gcMax);
   settings.setValue(QLatin1String(keyGcWindow), c.gcWindow);
   settings.setValue(QLatin1String(keyHomopolymer), c.maxHomopolymer);
+  settings.setValue(QLatin1String(keyRepeats), c.avoidRepeats);
   QStringList avoid;
   for (const auto& m : c.avoid) avoid << fromStd(m);
   settings.setValue(QLatin1String(keyAvoid), avoid.join(QStringLiteral(", ")));

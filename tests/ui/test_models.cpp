@@ -346,6 +346,7 @@ class TestModels : public QObject {
     typed.gcWindow = 40;
     typed.maxHomopolymer = 5;
     typed.avoid = {"EcoRI", "GGTCTC"};
+    typed.avoidRepeats = 24;  // twist's 20 is shorter, so stricter: it wins
     panel.setConstraints(typed);
     c = panel.constraints();
     QVERIFY(c == typed);
@@ -359,6 +360,20 @@ class TestModels : public QObject {
     const auto names = bio::constraint_names(set);
     for (const char* rule : {"gc 30-70%", "gc 30-70% per 40 bp", "gc 25-65%", "gc 35-65% per 50 bp", "avoid EcoRI", "avoid-repeats 20"})
       QVERIFY2(std::find(names.begin(), names.end(), rule) != names.end(), rule);
+    typed.avoidRepeats = 12;
+    panel.setConstraints(typed);
+    QCOMPARE(panel.constraints().avoidRepeats, 12);
+    QVERIFY(panel.constraints().resolve(set).ok());
+    QCOMPARE(set.repeat_k, 12);
+    typed.preset.clear();
+    typed.avoidRepeats = 0;
+    panel.setConstraints(typed);
+    QCOMPARE(panel.findChild<QSpinBox*>(QStringLiteral("repeatsBox"))->text(), QStringLiteral("off"));
+    QVERIFY(panel.constraints().resolve(set).ok());
+    QCOMPARE(set.repeat_k, 0);
+    ConstraintSettings shortRepeats;
+    shortRepeats.avoidRepeats = 3;
+    QVERIFY(QString::fromStdString(shortRepeats.resolve(set).message()).contains(QStringLiteral("repeats")));
     QVERIFY(!panel.applyPreset(QStringLiteral("no-such-vendor")));
     QVERIFY(panel.applyPreset(QString()));
     QVERIFY(!rules->isVisibleTo(&panel));
