@@ -63,23 +63,18 @@ void add_constraint_options(CLI::App& sub, constraint_args& a) {
   sub.add_option("--report", a.report, "TSV: per design and constraint, violations before and after")->group(group);
 }
 
-namespace {
-
-// The store's record of the check (core/job.cpp): {"violations": [...], "holes": [[start, end], ...]}.
-nlohmann::json report_of(const design_output& d) {
-  auto j = nlohmann::json::parse(d.design.constraint_report, nullptr, /*allow_exceptions=*/false);
-  return j.is_object() ? j : nlohmann::json::object();
+nlohmann::json violations_json(const design_output& d) {
+  auto out = nlohmann::json::array();
+  for (const auto& v : core::read_design_check(d.design).violations)
+    out.push_back({{"constraint", v.constraint}, {"position", v.position + 1}, {"detail", v.detail}});
+  return out;
 }
 
-nlohmann::json list_in(const nlohmann::json& report, const char* key) {
-  return report.contains(key) && report[key].is_array() ? report[key] : nlohmann::json::array();
+nlohmann::json holes_json(const design_output& d) {
+  auto out = nlohmann::json::array();
+  for (const auto& h : core::read_design_check(d.design).holes) out.push_back({h.start + 1, h.end});
+  return out;
 }
-
-}  // namespace
-
-nlohmann::json violations_json(const design_output& d) { return list_in(report_of(d), "violations"); }
-
-nlohmann::json holes_json(const design_output& d) { return list_in(report_of(d), "holes"); }
 
 namespace {
 
@@ -87,19 +82,6 @@ std::map<std::string, int> count_by_name(const std::vector<bio::constraint_viola
   std::map<std::string, int> counts;
   for (const auto& v : violations) ++counts[v.constraint];
   return counts;
-}
-
-std::map<std::string, int> count_by_name(const nlohmann::json& violations) {
-  std::map<std::string, int> counts;
-  for (const auto& v : violations) ++counts[v.value("constraint", "")];
-  return counts;
-}
-
-// The designed holes, 0-based half-open, in record coordinates.
-std::vector<bio::interval> holes_of(const design_output& d) {
-  std::vector<bio::interval> holes;
-  for (const auto& h : holes_json(d)) holes.push_back({h[0].get<std::int64_t>() - 1, h[1].get<std::int64_t>()});
-  return holes;
 }
 
 // The original as a design input saw it: NA when the holes were not all in it (generate's new bases).
@@ -116,17 +98,16 @@ status write_constraint_report(const std::string& path, const std::vector<design
   out << "record\tvariant\tregion\tconstraint\tbefore\tafter\tfirst_violation_after\n";
   const auto names = bio::constraint_names(set);
   for (const auto& d : designs) {
-    const auto holes = holes_of(d);
-    const bool original = has_original(d, holes);
+    const auto check = core::read_design_check(d.design);
+    const bool original = has_original(d, check.holes);
     std::map<std::string, int> before;
-    if (original) before = count_by_name(bio::check_constraints(*d.original, holes, set));
-    const auto violations = violations_json(d);
-    const auto after = count_by_name(violations);
+    if (original) before = count_by_name(bio::check_constraints(*d.original, check.holes, set));
+    const auto after = count_by_name(check.violations);
     const std::string region = std::to_string(d.design.region_start + 1) + "-" + std::to_string(d.design.region_end);
     for (const auto& name : names) {
       std::string first;
-      for (const auto& v : violations)
-        if (v.value("constraint", "") == name && first.empty()) first = v.value("detail", "");
+      for (const auto& v : check.violations)
+        if (v.constraint == name && first.empty()) first = v.detail;
       auto count = [&](const std::map<std::string, int>& counts) {
         const auto it = counts.find(name);
         return it == counts.end() ? 0 : it->second;

@@ -247,17 +247,34 @@ std::string format_duration(double seconds) {
   return text;
 }
 
+design_check read_design_check(const data::design_record& d) {
+  design_check check;
+  const auto report = nlohmann::json::parse(d.constraint_report, nullptr, /*allow_exceptions=*/false);
+  if (!report.is_object()) return check;
+  auto list = [&](const char* key) { return report.contains(key) && report[key].is_array() ? report[key] : nlohmann::json::array(); };
+  // A store is a file a user may hand us from anywhere: fields of the wrong type read as empty.
+  auto text = [](const nlohmann::json& v, const char* key) {
+    return v.contains(key) && v[key].is_string() ? v[key].get<std::string>() : std::string();
+  };
+  for (const auto& v : list("violations"))
+    if (v.is_object()) {
+      const bool placed = v.contains("position") && v["position"].is_number_integer();
+      check.violations.push_back({text(v, "constraint"), placed ? v["position"].get<std::int64_t>() - 1 : 0, text(v, "detail")});
+    }
+  for (const auto& h : list("holes"))
+    if (h.is_array() && h.size() == 2 && h[0].is_number_integer() && h[1].is_number_integer())
+      check.holes.push_back({h[0].get<std::int64_t>() - 1, h[1].get<std::int64_t>()});
+  return check;
+}
+
 void constraint_summary::add(const data::design_record& d) {
   ++designs;
   if (d.constraints_ok) return;
   if (++failed > 1) return;
   first_failure = d.record + " variant " + std::to_string(d.variant);
-  const auto report = nlohmann::json::parse(d.constraint_report, nullptr, /*allow_exceptions=*/false);
-  if (!report.is_object() || !report.contains("violations") || !report["violations"].is_array() ||
-      report["violations"].empty())
-    return;
-  const auto& v = report["violations"][0];
-  first_failure += ": " + v.value("constraint", std::string()) + ": " + v.value("detail", std::string());
+  const auto check = read_design_check(d);
+  if (!check.violations.empty())
+    first_failure += ": " + check.violations[0].constraint + ": " + check.violations[0].detail;
 }
 
 std::string apply_design(const std::string& original, const data::design_record& d) {

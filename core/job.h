@@ -105,6 +105,15 @@ status run_job(const mdm_model& model, item_source& items, const design_options&
 // coordinates, its bases as designed (in the case of the original there, the original elsewhere).
 data::design_record design_to_record(const job_item& item, const design& d);
 
+// A design's constraint check as the store keeps it (design_record.constraint_report, written by
+// run_job), read back: the violations (positions 0-based, in record coordinates) and the designed
+// holes (0-based half-open). Empty lists when the report holds none or is not one.
+struct design_check {
+  std::vector<bio::constraint_violation> violations;
+  std::vector<bio::interval> holes;
+};
+design_check read_design_check(const data::design_record& d);
+
 // How a job's designs fared against the constraints they were checked with, from what the store
 // keeps of each check (design_record.constraints_ok and constraint_report).
 struct constraint_summary {

@@ -2,12 +2,10 @@
 #include "ui/results_model.h"
 
 #include <QFileInfo>
-#include <QJsonArray>
-#include <QJsonDocument>
-#include <QJsonObject>
 
 #include <cmath>
 
+#include "core/job.h"
 #include "data/store.h"
 #include "ui/document.h"
 
@@ -89,19 +87,14 @@ void ResultsModel::countEdits() {
 
 QString ResultsModel::constraintsToolTip(const data::design_record& d) {
   if (d.constraints_ok) return tr("No violation: the design passed the independent check of the run's constraints");
-  // The store's report (core/job.cpp): {"violations": [{"constraint", "position", "detail"}, ...], "holes": [...]}.
-  const auto violations = QJsonDocument::fromJson(QByteArray::fromStdString(d.constraint_report))
-                              .object()
-                              .value(QLatin1String("violations"))
-                              .toArray();
+  const auto violations = core::read_design_check(d).violations;
   QStringList lines;
   for (const auto& v : violations) {
     if (lines.size() == maxViolationsShown) {
-      lines << tr("... and %1 more").arg(violations.size() - maxViolationsShown);
+      lines << tr("... and %1 more").arg(static_cast<qsizetype>(violations.size()) - maxViolationsShown);
       break;
     }
-    const auto o = v.toObject();
-    lines << o.value(QLatin1String("constraint")).toString() + QStringLiteral(": ") + o.value(QLatin1String("detail")).toString();
+    lines << QString::fromStdString(v.constraint + ": " + v.detail);
   }
   return tr("Violates the constraints:\n%1").arg(lines.isEmpty() ? tr("(no detail kept)") : lines.join(QLatin1Char('\n')));
 }

@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include "core/job.h"
+#include "core/tokens.h"
 
 using namespace dnafill;
 
@@ -69,4 +70,41 @@ TEST_CASE("constraint_summary: failures counted, the first one named from the st
   CHECK(all.all_failed());
   CHECK(all.first_failure == "chrA variant 3");
   CHECK(!core::constraint_summary{}.all_failed());  // no design: nothing failed
+}
+
+TEST_CASE("read_design_check reads back what design_to_record keeps, in record coordinates", "[job]") {
+  // An item cut from its record at 100 (a batch piece), holes at 2-5 and 8-10 of the piece.
+  const std::string piece = "ACGTACGTACGT";
+  core::job_item item{{0, 0}, "chrA", piece, 100, {{2, 5}, {8, 10}}, 1};
+  core::design d;
+  d.variant = 1;
+  d.tokens = core::encode(piece);
+  d.constraints_ok = false;
+  d.violations = {{"avoid EcoRI", 3, "EcoRI site at 4-9"}, {"max-homopolymer", 8, "run of 5 at 9-13"}};
+  const auto record = core::design_to_record(item, d);
+  CHECK(record.region_start == 102);
+  CHECK(record.region_end == 110);
+  const auto check = core::read_design_check(record);
+  REQUIRE(check.violations.size() == 2);
+  CHECK(check.violations[0].constraint == "avoid EcoRI");
+  CHECK(check.violations[0].position == 103);  // 100 + 3
+  CHECK(check.violations[0].detail == "EcoRI site at 4-9");
+  CHECK(check.violations[1].position == 108);
+  REQUIRE(check.holes.size() == 2);
+  CHECK(check.holes[0].start == 102);
+  CHECK(check.holes[0].end == 105);
+  CHECK(check.holes[1].start == 108);
+  CHECK(check.holes[1].end == 110);
+
+  data::design_record broken;
+  broken.constraint_report = "[1, 2";  // not JSON: nothing, no exception
+  CHECK(core::read_design_check(broken).violations.empty());
+  broken.constraint_report = R"({"violations": "none", "holes": [[1], [2, "x"]]})";  // wrong shapes skipped
+  CHECK(core::read_design_check(broken).violations.empty());
+  CHECK(core::read_design_check(broken).holes.empty());
+  broken.constraint_report = R"({"violations": [{"constraint": 5, "position": "x", "detail": null}]})";
+  const auto odd = core::read_design_check(broken);  // no exception: the fields read as empty
+  REQUIRE(odd.violations.size() == 1);
+  CHECK(odd.violations[0].constraint.empty());
+  CHECK(odd.violations[0].position == 0);
 }
