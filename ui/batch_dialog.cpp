@@ -16,6 +16,7 @@
 #include <QToolButton>
 #include <QVBoxLayout>
 
+#include "ui/constraint_settings.h"
 #include "ui/job_runner.h"
 #include "ui/jobs.h"
 
@@ -98,11 +99,9 @@ BatchDialog::BatchDialog(JobRunner* runner, QWidget* parent) : QDialog(parent), 
 void BatchDialog::setDesignOptions(const core::design_options& options) {
   options_ = options;
   variants_->setValue(options.variants);
-  QStringList rules;
-  for (const auto& name : bio::constraint_names(options.constraints))
-    if (name != "unfilled") rules << QString::fromStdString(name);
+  const auto rules = describeRules(options.constraints);
   settingsNote_->setText(tr("Sampler settings and constraints come from the design panel. Constraints: %1.")
-                             .arg(rules.isEmpty() ? tr("none") : rules.join(QStringLiteral(", "))));
+                             .arg(rules.empty() ? tr("none") : QString::fromStdString(rules)));
 }
 void BatchDialog::setInput(const QString& path) { input_->setText(path); }
 void BatchDialog::setStorePath(const QString& path) { store_->setText(path); }
@@ -192,10 +191,11 @@ void BatchDialog::finished(quint64 id, const JobOutcome& outcome) {
                          .arg(p.totals.records);
       if (p.designs_resumed > 0) text += tr(" (%1 found done)").arg(p.designs_resumed);
       const auto& c = r.constraints;
-      if (c.failed > 0)
+      if (c.failed > 0) {
         text += tr("; %1 of %2 violate the constraints (first: %3)").arg(c.failed).arg(c.designs).arg(QString::fromStdString(c.first_failure));
+        status_->setStyleSheet(QStringLiteral("color: #c01010"));
+      }
       status_->setText(text);
-      if (c.failed > 0) status_->setStyleSheet(QStringLiteral("color: #c01010"));
       break;
     }
     case JobOutcome::Status::Cancelled:

@@ -41,13 +41,16 @@ status ConstraintSettings::resolve(bio::constraint_set& set) const {
   return set.validate();
 }
 
-std::string describePreset(const std::string& name) {
-  bio::constraint_set set;
-  if (!bio::add_preset(name, set)) return {};
+std::string describeRules(const bio::constraint_set& set) {
   std::string text;
   for (const auto& rule : bio::constraint_names(set))
     if (rule != "unfilled") text += (text.empty() ? "" : ", ") + rule;
   return text;
+}
+
+std::string describePreset(const std::string& name) {
+  bio::constraint_set set;
+  return bio::add_preset(name, set) ? describeRules(set) : std::string();
 }
 
 std::vector<std::string> splitMotifList(const std::string& text) {

@@ -32,8 +32,11 @@ struct ConstraintSettings {
   }
 };
 
-// The rules a preset adds, in the words of the constraints report: "gc 25-65%, gc 35-65% per 50 bp, ...".
-// Empty for an unknown name.
+// The rules of `set` in the words of the constraints report, comma-separated: "avoid BsaI, max-homopolymer,
+// gc 25-65%, ..." (the check's own "unfilled" left out); empty when there is none.
+std::string describeRules(const bio::constraint_set& set);
+
+// The rules a preset adds, as describeRules says them. Empty for an unknown name.
 std::string describePreset(const std::string& name);
 
 // "EcoRI, BsaI ,GAATTC" -> {"EcoRI", "BsaI", "GAATTC"} (commas or spaces; empty parts dropped).
