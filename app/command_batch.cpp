@@ -40,7 +40,7 @@ int run_batch(batch_args& args) {
   job_cli job{"batch", args.db, /*resume=*/true};
   if (auto s = job.open_store(); !s) return fail("batch", s.message());
   core::mdm_model model;
-  if (auto s = load_model_option(args.model, model, args.device); !s) return fail("batch", s.message());
+  if (auto s = load_model_option(args.model, model, args.device, args.net_precision); !s) return fail("batch", s.message());
   if (auto s = args.options.validate(model.config()); !s) return fail("batch", s.message());
 
   core::batch_request request{args.in, args.mask, {}};

@@ -28,7 +28,7 @@ int run_generate(generate_args& args) {
   job_cli job{"generate", args.db};
   if (auto s = job.open_store(); !s) return fail("generate", s.message());
   core::mdm_model model;
-  if (auto s = load_model_option(args.model, model, args.device); !s) return fail("generate", s.message());
+  if (auto s = load_model_option(args.model, model, args.device, args.net_precision); !s) return fail("generate", s.message());
   if (auto s = args.options.validate(model.config()); !s) return fail("generate", s.message());
   std::string prefix;
   if (!args.prefix.empty()) {

@@ -34,7 +34,7 @@ int run_infill(infill_args& args) {
   job_cli job{"infill", args.db};
   if (auto s = job.open_store(); !s) return fail("infill", s.message());
   core::mdm_model model;
-  if (auto s = load_model_option(args.model, model, args.device); !s) return fail("infill", s.message());
+  if (auto s = load_model_option(args.model, model, args.device, args.net_precision); !s) return fail("infill", s.message());
   if (auto s = args.options.validate(model.config()); !s) return fail("infill", s.message());
   std::vector<bio::sequence_record> records;
   if (auto s = read_records(args.in, records); !s) return fail("infill", s.message());

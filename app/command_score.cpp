@@ -17,7 +17,7 @@ namespace dnafill::app {
 namespace {
 
 struct score_args {
-  std::string model, in, region, mask, device = "auto";
+  std::string model, in, region, mask, device = "auto", net_precision = "fp32";
   core::score_options options;
   bool json = false;
   int threads = 0;
@@ -27,7 +27,7 @@ int run_score(const score_args& args) {
   if (args.threads < 0) return fail("score", "--threads: must be >= 0");
   core::set_threads(args.threads);
   core::mdm_model model;
-  if (auto s = load_model_option(args.model, model, args.device); !s) return fail("score", s.message());
+  if (auto s = load_model_option(args.model, model, args.device, args.net_precision); !s) return fail("score", s.message());
   if (auto s = args.options.validate(model.config()); !s) return fail("score", s.message());
   std::vector<std::vector<core::token>> sequences;
   // With --region or --mask only the masked bases are scored, given the rest (conditional bits/base).
@@ -54,7 +54,7 @@ int run_score(const score_args& args) {
                                 {"bits_per_base", r.bits_per_base()}, {"standard_error", r.standard_error_bits()},
                                 {"bases", r.bases},         {"windows", r.windows},
                                 {"mc_draws", args.options.mc_draws}, {"seed", args.options.seed},
-                                {"conditional", masked}}
+                                {"conditional", masked},   {"net_precision", args.net_precision}}
                      .dump()
               << "\n";
     return 0;
@@ -82,6 +82,7 @@ command_runner add_score_command(CLI::App& cli) {
   sub->add_option("--seed", args->options.seed, "Seed of the masking draws")->capture_default_str();
   sub->add_option("--threads", args->threads, "Intra-op threads; default: all cores");
   sub->add_option("--device", args->device, "cpu, cuda or auto")->capture_default_str();
+  add_net_precision_option(*sub, args->net_precision);
   sub->add_flag("--json", args->json, "Print one JSON object");
   return [args] { return run_score(*args); };
 }

@@ -3,6 +3,8 @@
 
 #include "core/runtime.h"
 
+#include <CLI/CLI.hpp>
+
 #include <unistd.h>
 
 #include <algorithm>
@@ -18,15 +20,23 @@ int fail(const std::string& command, const std::string& message) {
   return 1;
 }
 
-status load_model_option(const std::string& path, core::mdm_model& model, const std::string& device) {
+status load_model_option(const std::string& path, core::mdm_model& model, const std::string& device,
+                         const std::string& net_precision) {
   const std::string resolved = path.empty() ? core::default_model_path() : path;
   if (auto s = core::load_model(resolved, model); !s) {
     if (path.empty()) return status::fail(s.message() + " (the default model; give one with --model)");
     return s;
   }
+  if (auto s = core::set_inference_precision(model, net_precision); !s) return s;
   std::string where;
   if (auto s = core::resolve_device(device, where); !s) return s;
   return where == "cpu" ? status{} : core::move_model(model, where);
+}
+
+void add_net_precision_option(CLI::App& sub, std::string& net_precision) {
+  sub.add_option("--net-precision", net_precision,
+                 "The network's arithmetic: fp32, or bf16 (autocast; fast on GPUs, slow on most CPUs)")
+      ->capture_default_str();
 }
 
 progress_bar::progress_bar(std::string label) : label_(std::move(label)), terminal_(isatty(STDERR_FILENO) == 1) {}

@@ -6,14 +6,21 @@
 
 #include "core/checkpoint.h"
 
+namespace CLI {
+class App;
+}
+
 namespace dnafill::app {
 
 // Prints "dnafill <command>: <message>" as one line on stderr and returns the exit status 1.
 int fail(const std::string& command, const std::string& message);
 
 // Loads `path`, or the shipped default model when it is empty.
-// --model (or the shipped default), moved to --device ("cpu", "cuda" or "auto").
-status load_model_option(const std::string& path, core::mdm_model& model, const std::string& device = "cpu");
+// --model (or the shipped default), moved to --device ("cpu", "cuda" or "auto"), its network run in
+// --net-precision ("fp32" or "bf16") when it samples and scores.
+status load_model_option(const std::string& path, core::mdm_model& model, const std::string& device = "cpu",
+                         const std::string& net_precision = "fp32");
+void add_net_precision_option(CLI::App& sub, std::string& net_precision);
 
 
 // A one-line progress bar on stderr, drawn only when stderr is a terminal, at most 10 times a second.

@@ -1,6 +1,8 @@
 // Sampler options of the design commands, and their output (FASTA and JSON lines).
 #include "app/design_cli.h"
 
+#include "app/common.h"
+
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
@@ -59,6 +61,8 @@ void add_design_options(CLI::App& sub, design_args& a) {
   sub.add_option("--db", a.db, "SQLite store: records the run (parameters, model, seed, status) and every design");
   sub.add_option("--threads", a.threads, "Intra-op threads; default: all cores");
   sub.add_option("--device", a.device, "Run the network on cpu, cuda or auto")->capture_default_str();
+  add_net_precision_option(sub, a.net_precision);
+  sub.add_flag("--cuda-graph", p.cuda_graph, "On the GPU: capture one sampling step as a CUDA graph and replay it");
   add_constraint_options(sub, a.constraints);
 }
 

@@ -48,7 +48,7 @@ void bench_preset(const std::string& preset, const bench_options& b) {
     auto m = mask_batch(clean, batch, length, objective_kind::continuous, rng);
     auto t = to_tensors(clean, m, b.device);
     {
-      compat::cuda_bf16_autocast autocast(b.bf16);
+      compat::bf16_autocast autocast(b.bf16, b.device);
       loss = nelbo_per_sequence(net->forward(t.input), t).sum() / (batch * length);
     }
     optimizer.zero_grad();
@@ -67,7 +67,7 @@ void bench_preset(const std::string& preset, const bench_options& b) {
   auto input = torch::randint(0, 5, {batch, length}, torch::kInt64).to(b.device);
   torch::Tensor logits;
   auto forward = [&] {
-    compat::cuda_bf16_autocast autocast(b.bf16);
+    compat::bf16_autocast autocast(b.bf16, b.device);
     logits = net->forward(input);
   };
   forward();

@@ -140,6 +140,14 @@ status move_model(mdm_model& model, const std::string& device) {
 
 std::string model_device(const mdm_model& model) { return model.impl_->net->device().str(); }
 
+status set_inference_precision(mdm_model& model, const std::string& name) {
+  if (name != "fp32" && name != "bf16") return status::fail("--net-precision: must be fp32 or bf16, got '" + name + "'");
+  model.impl_->net->bf16_inference = name == "bf16";
+  return {};
+}
+
+std::string inference_precision(const mdm_model& model) { return model.impl_->net->bf16_inference ? "bf16" : "fp32"; }
+
 std::vector<std::string> model_labels(const mdm_model& model) {
   std::vector<std::string> labels;
   if (!read_labels(model.path(), model.config(), model.metadata(), labels)) labels.clear();

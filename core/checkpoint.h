@@ -49,6 +49,11 @@ status save_model(const std::string& path, const mdm_model& model, std::map<std:
 status move_model(mdm_model& model, const std::string& device);
 std::string model_device(const mdm_model& model);
 
+// The network's arithmetic when it samples and scores: "fp32", or "bf16" (autocast: matrix products
+// and attention in bfloat16, the logits float32; draws stay float64). Errors name --net-precision.
+status set_inference_precision(mdm_model& model, const std::string& name);
+std::string inference_precision(const mdm_model& model);
+
 // The shipped default model: $DNAFILL_MODEL, else share/dnafill/models/ beside the installed binary,
 // else models/ of the source tree this binary was built from.
 std::string default_model_path();

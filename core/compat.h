@@ -22,34 +22,45 @@ inline torch::Tensor attention(const torch::Tensor& q, const torch::Tensor& k, c
 #endif
 }
 
-// bf16 autocast on CUDA for the lifetime of the guard: matrix products and attention in bf16, the
-// rest (norms, softmax of the loss) in float32. The C++ API changed name between 1.13 and 2.x.
-class cuda_bf16_autocast {
+// bf16 autocast on `device` (CUDA or CPU) for the lifetime of the guard: matrix products and attention
+// in bf16, the rest (norms, softmax of the loss) in float32. The C++ API changed name between 1.13 and
+// 2.x. The previous state comes back at the end, so guards nest.
+class bf16_autocast {
  public:
-  explicit cuda_bf16_autocast(bool on) : on_(on) {
+  bf16_autocast(bool on, torch::Device device) : on_(on), cuda_(device.is_cuda()) {
     if (!on_) return;
-#if TORCH_VERSION_MAJOR > 2 || (TORCH_VERSION_MAJOR == 2 && TORCH_VERSION_MINOR >= 4)
-    at::autocast::set_autocast_dtype(at::kCUDA, at::kBFloat16);
-    at::autocast::set_autocast_enabled(at::kCUDA, true);
-#else
-    at::autocast::set_autocast_gpu_dtype(at::kBFloat16);
-    at::autocast::set_enabled(true);
-#endif
+    was_enabled_ = enabled();
+    set(true);
   }
-  ~cuda_bf16_autocast() {
+  ~bf16_autocast() {
     if (!on_) return;
-#if TORCH_VERSION_MAJOR > 2 || (TORCH_VERSION_MAJOR == 2 && TORCH_VERSION_MINOR >= 4)
-    at::autocast::set_autocast_enabled(at::kCUDA, false);
-#else
-    at::autocast::set_enabled(false);
-#endif
-    at::autocast::clear_cache();
+    set(was_enabled_);
+    if (!was_enabled_) at::autocast::clear_cache();
   }
-  cuda_bf16_autocast(const cuda_bf16_autocast&) = delete;
-  cuda_bf16_autocast& operator=(const cuda_bf16_autocast&) = delete;
+  bf16_autocast(const bf16_autocast&) = delete;
+  bf16_autocast& operator=(const bf16_autocast&) = delete;
 
  private:
-  bool on_;
+#if TORCH_VERSION_MAJOR > 2 || (TORCH_VERSION_MAJOR == 2 && TORCH_VERSION_MINOR >= 4)
+  at::DeviceType type() const { return cuda_ ? at::kCUDA : at::kCPU; }
+  bool enabled() const { return at::autocast::is_autocast_enabled(type()); }
+  void set(bool on) const {
+    at::autocast::set_autocast_dtype(type(), at::kBFloat16);
+    at::autocast::set_autocast_enabled(type(), on);
+  }
+#else
+  bool enabled() const { return cuda_ ? at::autocast::is_enabled() : at::autocast::is_cpu_enabled(); }
+  void set(bool on) const {
+    if (cuda_) {
+      at::autocast::set_autocast_gpu_dtype(at::kBFloat16);
+      at::autocast::set_enabled(on);
+    } else {
+      at::autocast::set_autocast_cpu_dtype(at::kBFloat16);
+      at::autocast::set_cpu_enabled(on);
+    }
+  }
+#endif
+  bool on_, cuda_, was_enabled_ = false;
 };
 
 }  // namespace dnafill::core::compat

@@ -4,6 +4,10 @@
 #include "kernels/masked_ce.cuh"
 #include "kernels/reveal.cuh"
 
+#ifdef DNAFILL_TORCH_CUDA
+#include <c10/cuda/CUDAStream.h>
+#endif
+
 namespace dnafill::core {
 namespace {
 
@@ -19,6 +23,17 @@ void check(k::result r, const char* op) {
 }
 
 bool use_kernels(const torch::Tensor& t) { return !t.is_cuda() || k::built_with_cuda(); }
+
+// The kernels go on LibTorch's current stream of the tensor's device, where the ops before and after
+// them run: in order with them without a synchronisation, and inside a CUDA graph while one is captured.
+void* stream_of(const torch::Tensor& t) {
+#ifdef DNAFILL_TORCH_CUDA
+  return c10::cuda::getCurrentCUDAStream(t.device().index()).stream();
+#else
+  (void)t;
+  return nullptr;  // a LibTorch without CUDA never hands us a CUDA tensor
+#endif
+}
 
 // LibTorch's own ops, for CUDA tensors in a build without the kernels.
 torch::Tensor composite_nelbo(const torch::Tensor& logits, const torch::Tensor& targets, const torch::Tensor& is_target,
@@ -37,7 +52,7 @@ struct masked_nelbo_function : torch::autograd::Function<masked_nelbo_function> 
     auto loss = torch::empty({rows}, weight.options());
     if (logits.is_cuda())
       check(k::masked_ce_forward_cuda(logits.data_ptr<float>(), targets.data_ptr<std::int64_t>(), bytes_of(is_target),
-                              weight.data_ptr<double>(), rows, length, loss.data_ptr<double>(), nullptr),
+                              weight.data_ptr<double>(), rows, length, loss.data_ptr<double>(), stream_of(logits)),
             "masked cross-entropy");
     else
       k::masked_ce_forward_cpu(logits.data_ptr<float>(), targets.data_ptr<std::int64_t>(), bytes_of(is_target),
@@ -55,7 +70,7 @@ struct masked_nelbo_function : torch::autograd::Function<masked_nelbo_function> 
     if (logits.is_cuda())
       check(k::masked_ce_backward_cuda(logits.data_ptr<float>(), saved[1].data_ptr<std::int64_t>(), bytes_of(saved[2]),
                                saved[3].data_ptr<double>(), grad_loss.data_ptr<double>(), rows, length,
-                               grad.data_ptr<float>(), nullptr),
+                               grad.data_ptr<float>(), stream_of(logits)),
             "masked cross-entropy backward");
     else
       k::masked_ce_backward_cpu(logits.data_ptr<float>(), saved[1].data_ptr<std::int64_t>(), bytes_of(saved[2]),
@@ -85,7 +100,7 @@ torch::Tensor fused_sample_bases(const torch::Tensor& logits, const torch::Tenso
   const float* un_ptr = un.defined() ? un.data_ptr<float>() : nullptr;
   if (l.is_cuda())
     check(k::sample_bases_cuda(l.data_ptr<float>(), un_ptr, bytes_of(al), uu.data_ptr<double>(), l.size(0), params,
-                               out.data_ptr<std::int64_t>(), nullptr),
+                               out.data_ptr<std::int64_t>(), stream_of(l)),
           "sample_bases");
   else
     k::sample_bases_cpu(l.data_ptr<float>(), un_ptr, bytes_of(al), uu.data_ptr<double>(), l.size(0), params,
@@ -107,7 +122,7 @@ torch::Tensor fused_commit_reveals(torch::Tensor& tokens, const torch::Tensor& p
   if (tokens.is_cuda())
     check(k::commit_reveals_cuda(tokens.data_ptr<std::int64_t>(), prop.data_ptr<std::int64_t>(), bytes_of(fr),
                                  prio.data_ptr<double>(), kk.data_ptr<std::int32_t>(), th.data_ptr<double>(), rows, length,
-                                 committed.data_ptr<std::int32_t>(), nullptr),
+                                 committed.data_ptr<std::int32_t>(), stream_of(tokens)),
           "commit_reveals");
   else
     k::commit_reveals_cpu(tokens.data_ptr<std::int64_t>(), prop.data_ptr<std::int64_t>(), bytes_of(fr),

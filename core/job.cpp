@@ -24,16 +24,21 @@ std::string absolute_path(const std::string& path) {
 
 nlohmann::json options_json(const design_options& o) {
   const auto& p = o.sampler;
-  return {{"sampler", sampler_name(p.kind)},     {"steps", p.steps},
-          {"temperature", p.temperature},        {"top_p", p.top_p},
-          {"precision", precision_name(p.precision)}, {"confidence", confidence_name(p.confidence)},
-          {"schedule", schedule_name(p.schedule)}, {"cache", p.cache},
-          {"guidance", p.guidance},              {"seed", p.seed},
-          {"num", o.variants},                   {"score_draws", o.score_draws},
-          {"window", o.blocks.window},           {"overlap", o.blocks.overlap},
-          {"stride", o.blocks.stride},          {"constraints", bio::constraint_names(o.constraints)},
-          {"gc_target", o.gc_target.target},     {"gc_weight", o.gc_target.weight},
-          {"label", o.label}};
+  nlohmann::json json = {
+      {"sampler", sampler_name(p.kind)},          {"steps", p.steps},
+      {"temperature", p.temperature},             {"top_p", p.top_p},
+      {"precision", precision_name(p.precision)}, {"confidence", confidence_name(p.confidence)},
+      {"schedule", schedule_name(p.schedule)},    {"cache", p.cache},
+      {"guidance", p.guidance},                   {"seed", p.seed},
+      {"num", o.variants},                        {"score_draws", o.score_draws},
+      {"window", o.blocks.window},                {"overlap", o.blocks.overlap},
+      {"stride", o.blocks.stride},                {"constraints", bio::constraint_names(o.constraints)},
+      {"gc_target", o.gc_target.target},          {"gc_weight", o.gc_target.weight},
+      {"label", o.label}};
+  // Settings that change the designs but were added later enter only when not at their defaults, so
+  // the resume keys of existing runs stay what they were.
+  if (p.cuda_graph) json["cuda_graph"] = true;
+  return json;
 }
 
 // What the store keeps of a design's constraint check: the violations and the designed holes, both
@@ -131,6 +136,7 @@ status describe_run(const mdm_model& model, const std::string& kind, const desig
   run = {};
   run.kind = kind;
   auto parameters = options_json(options);
+  if (inference_precision(model) != "fp32") parameters["net_precision"] = inference_precision(model);
   for (const auto& [key, value] : extra) parameters[key] = value;
   run.parameters = parameters.dump();
   run.seed = options.sampler.seed;

@@ -1,6 +1,7 @@
 // The MDM transformer: embedding, blocks of (RMSNorm, RoPE attention, RMSNorm, SwiGLU), head over 4 bases.
 #include "core/model.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include "core/compat.h"
@@ -104,12 +105,25 @@ torch::Tensor mdm_transformerImpl::forward(const torch::Tensor& tokens, const to
                                    : torch::full({tokens.size(0), 1}, static_cast<std::int64_t>(mask_token), tokens.options());
     input = torch::cat({prefix, tokens}, 1);
   }
-  const int length = static_cast<int>(input.size(1));
-  auto [cos, sin] = rope_tables(length, config.d_model / config.n_heads, config.rope_base, tokens.device());
+  auto [cos, sin] = rope(static_cast<int>(input.size(1)), tokens.device());
   auto x = embedding(input);
   for (const auto& block : *blocks) x = block->as<transformer_block>()->forward(x, cos, sin);
   auto logits = head(final_norm(x));
   return config.num_labels > 0 ? logits.narrow(1, 1, tokens.size(1)) : logits;
+}
+
+torch::Tensor mdm_transformerImpl::infer(const torch::Tensor& tokens, const torch::Tensor& labels) {
+  compat::bf16_autocast autocast(bf16_inference, tokens.device());
+  return forward(tokens, labels).to(torch::kFloat32);
+}
+
+std::pair<torch::Tensor, torch::Tensor> mdm_transformerImpl::rope(int length, torch::Device device) {
+  std::lock_guard<std::mutex> lock(rope_mutex_);
+  auto& tables = rope_cache_[device.str()];
+  if (!tables.first.defined() || tables.first.size(0) < length)
+    tables = rope_tables(std::max(length, config.context_length + 1), config.d_model / config.n_heads, config.rope_base,
+                         device);
+  return {tables.first.narrow(0, 0, length), tables.second.narrow(0, 0, length)};
 }
 
 }  // namespace dnafill::core

@@ -4,6 +4,11 @@
 
 #include <torch/torch.h>
 
+#include <map>
+#include <mutex>
+#include <string>
+#include <utility>
+
 #include "core/model_config.h"
 
 namespace dnafill::core {
@@ -52,12 +57,24 @@ TORCH_MODULE(transformer_block);
 struct mdm_transformerImpl : torch::nn::Module {
   explicit mdm_transformerImpl(const model_config& config);
   torch::Tensor forward(const torch::Tensor& tokens, const torch::Tensor& labels = {});
+  // The forward pass of inference (sampling, scoring): under bf16 autocast when `bf16_inference` is
+  // set (matrix products and attention in bfloat16), the logits always float32.
+  torch::Tensor infer(const torch::Tensor& tokens, const torch::Tensor& labels = {});
   torch::Device device() const { return embedding->weight.device(); }
   model_config config;
   torch::nn::Embedding embedding{nullptr};
   torch::nn::ModuleList blocks;
   rms_norm final_norm{nullptr};
   torch::nn::Linear head{nullptr};
+  bool bf16_inference = false;
+
+ private:
+  // Rotary tables per device, made once for the whole context (shorter windows take a prefix):
+  // building them on the host and copying them over at every forward pass made each pass wait for the
+  // GPU (a pageable copy synchronises), and a CUDA graph cannot capture such a copy.
+  std::pair<torch::Tensor, torch::Tensor> rope(int length, torch::Device device);
+  std::mutex rope_mutex_;
+  std::map<std::string, std::pair<torch::Tensor, torch::Tensor>> rope_cache_;
 };
 TORCH_MODULE(mdm_transformer);
 

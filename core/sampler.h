@@ -44,6 +44,7 @@ struct sampler_params {
   bool cache = true;           // ancestral: reuse logits when a step revealed nothing (exact: no time input)
   double guidance = 0.0;       // w of unsupervised CFG: l_u + (w+1)(l_c - l_u); 0 = plain conditional
   std::uint64_t seed = 1;      // every draw is a pure function of the seed: same build, same output
+  bool cuda_graph = false;     // GPU path: capture one step as a CUDA graph, replay it for the others
 
   // Names the bad option: "--steps: must be >= 1, got 0".
   status validate() const;

@@ -28,8 +28,8 @@ class transformer_denoiser : public denoiser {
     const auto device = net_->device();
     auto input = tokens.to(device);
     auto logits = net_->config.num_labels == 0
-                      ? net_->forward(input)
-                      : net_->forward(input, torch::full({tokens.size(0)}, label_, input.options()));
+                      ? net_->infer(input)
+                      : net_->infer(input, torch::full({tokens.size(0)}, label_, input.options()));
     return logits.to(tokens.device());
   }
   torch::Device device() const override { return net_->device(); }
@@ -359,7 +359,9 @@ torch::Tensor guided_logits(const torch::Tensor& conditional, const torch::Tenso
 }
 
 torch::Tensor guided_denoiser::logits(const torch::Tensor& tokens) {
-  auto unconditional_input = tokens.masked_fill(context_.to(tokens.device()), static_cast<std::int64_t>(mask_token));
+  // Moved once: a host-to-device copy at every step would make the host wait for the GPU.
+  if (context_.device() != tokens.device()) context_ = context_.to(tokens.device());
+  auto unconditional_input = tokens.masked_fill(context_, static_cast<std::int64_t>(mask_token));
   auto both = inner_.logits(torch::cat({tokens, unconditional_input}, 0));
   const auto batch = tokens.size(0);
   return guided_logits(both.narrow(0, 0, batch), both.narrow(0, batch, batch), w_);

@@ -119,6 +119,8 @@ status sample(denoiser& net, torch::Tensor& tokens, const torch::Tensor& free, c
 // The same on the denoiser's CUDA device, every step on the GPU through the fused kernels (draws,
 // reveal bookkeeping): no host synchronisation until the end. Its random numbers come from LibTorch's
 // CUDA generator seeded from `rng`, so designs differ from the CPU path's for the same seed. fp64 only.
+// With params.cuda_graph each step after the second is a CUDA-graph replay (core/cuda_graph.h); a
+// failed capture is an error naming --cuda-graph.
 status sample_on_device(denoiser& net, torch::Tensor& tokens, const torch::Tensor& free, const sampler_params& params,
                         std::mt19937_64& rng, const sampling_callback& callback, sampling_stats& stats);
 

@@ -36,7 +36,7 @@ std::map<int, std::vector<window_ref>> split_windows(const std::vector<std::vect
 void add_draws(mdm_transformer& net, const std::vector<token>& clean, const masked_batch& m, int windows,
                int k, score_result& result) {
   auto tensors = to_tensors(clean, m, net->device());
-  auto nelbo = nelbo_per_sequence(net->forward(tensors.input), tensors).view({windows, k});
+  auto nelbo = nelbo_per_sequence(net->infer(tensors.input), tensors).view({windows, k});
   result.nats += nelbo.mean(1).sum().item<double>();
   if (k > 1) result.variance += (nelbo.var(1) / k).sum().item<double>();
   result.windows += windows;
@@ -243,7 +243,7 @@ status base_confidence(const mdm_model& model, const std::vector<token>& tokens,
         a[b][i] = (start + i) % stride == row.residue ? mask_token : t;
       }
     }
-    auto probs = torch::softmax(net->forward(input.to(net->device())).to(torch::kFloat64), -1).cpu();
+    auto probs = torch::softmax(net->infer(input.to(net->device())).to(torch::kFloat64), -1).cpu();
     auto p = probs.accessor<double, 3>();
     for (std::int64_t b = 0; b < count; ++b) {
       const auto& row = rows[static_cast<std::size_t>(first + b)];

@@ -147,7 +147,7 @@ double train_step(run_state& s, const train_options& o, const training_corpus& c
     static_cast<torch::optim::AdamWOptions&>(group.options()).lr(learning_rate(o, s.step));
   torch::Tensor loss;
   {
-    compat::cuda_bf16_autocast autocast(s.bf16);
+    compat::bf16_autocast autocast(s.bf16, s.device);
     loss = nelbo_per_sequence(s.net->forward(t.input, prefix), t).sum() / real_bases;
   }
   s.optimizer->zero_grad();

@@ -15,7 +15,7 @@ constexpr long long mask_token = 4;
 
 // 0 on success, else the CUDA error code of the failing call (cudaError_t as int) or -1 when this
 // build has no CUDA kernels. The CUDA launchers take the stream as void* so that these headers need
-// no CUDA headers; nullptr is the legacy default stream, the one LibTorch uses unless told otherwise.
+// no CUDA headers; nullptr is the legacy default stream. core/ passes LibTorch's current stream.
 using result = int;
 constexpr result no_cuda_build = -1;
 

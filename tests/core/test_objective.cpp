@@ -134,3 +134,47 @@ TEST_CASE("the model is bidirectional and has no MASK output (SUBS)", "[model]")
   // A later position changes the prediction at an earlier one: no causal mask.
   CHECK_FALSE(torch::allclose(logits[0][5], model.impl_->net->forward(changed)[0][5]));
 }
+
+TEST_CASE("rotary tables: a shorter window takes a prefix of the model's, the very same numbers", "[model]") {
+  const auto short_tables = rope_tables(7, 64, 10000.0, torch::kCPU);
+  const auto long_tables = rope_tables(300, 64, 10000.0, torch::kCPU);
+  CHECK(torch::equal(short_tables.first, long_tables.first.narrow(0, 0, 7)));
+  CHECK(torch::equal(short_tables.second, long_tables.second.narrow(0, 0, 7)));
+  // The model keeps one table per device: the logits of a window do not depend on what came before.
+  const auto model = context_model();
+  torch::NoGradGuard no_grad;
+  auto window = torch::randint(0, 5, {2, 20}, torch::kInt64);
+  const auto first = model.impl_->net->forward(window);
+  model.impl_->net->forward(torch::randint(0, 5, {1, model.config().context_length}, torch::kInt64));
+  CHECK(torch::equal(first, model.impl_->net->forward(window)));
+}
+
+TEST_CASE("bf16 inference: float32 logits close to the float32 network's, the score within 1%", "[model][scoring]") {
+  auto model = context_model();
+  torch::NoGradGuard no_grad;
+  auto window = torch::randint(0, 5, {4, 200}, torch::kInt64);
+  const auto fp32 = model.impl_->net->infer(window);
+  std::mt19937_64 rng(9);
+  const std::vector<std::vector<token>> sequences{random_tokens(512, rng, 0.0)};
+  score_result exact, reduced;
+  REQUIRE(score_sequences(model, sequences, score_options{}, exact));
+
+  REQUIRE(set_inference_precision(model, "bf16"));
+  CHECK(inference_precision(model) == "bf16");
+  const auto bf16 = model.impl_->net->infer(window);
+  CHECK(bf16.scalar_type() == torch::kFloat32);
+  const double scale = fp32.abs().max().item<double>();
+  const double gap = (bf16 - fp32).abs().max().item<double>();
+  CHECK(gap > 0);               // the products did run in bfloat16
+  CHECK(gap < 0.05 * scale);    // ... with bfloat16's 8 bits of mantissa, not garbage
+  REQUIRE(score_sequences(model, sequences, score_options{}, reduced));
+  INFO("fp32 " << exact.bits_per_base() << " bits/base, bf16 " << reduced.bits_per_base());
+  CHECK(std::abs(reduced.bits_per_base() - exact.bits_per_base()) < 0.01 * exact.bits_per_base());
+  CHECK(reduced.bits_per_base() != exact.bits_per_base());
+
+  REQUIRE(set_inference_precision(model, "fp32"));
+  CHECK(torch::equal(model.impl_->net->infer(window), fp32));
+  const auto bad = set_inference_precision(model, "fp16");
+  CHECK_FALSE(bad);
+  CHECK(bad.message() == "--net-precision: must be fp32 or bf16, got 'fp16'");
+}

@@ -1,7 +1,7 @@
 // The samplers against toy denoisers whose conditionals are known: a fixed distribution and a
 // first-order Markov chain. Distributions by chi-square, the logit chain and guidance by hand, the
 // float32 Gumbel bias by enumerating every float32 uniform, carry-over and the ancestral cache.
-#include "tests/core/catch_torch.h"
+#include "tests/core/toy_denoisers.h"
 
 #include <array>
 #include <cmath>
@@ -11,133 +11,7 @@
 #include "core/tokens.h"
 
 using namespace dnafill::core;
-
-namespace {
-
-using probs4 = std::array<double, 4>;
-
-// Context-free: the same distribution at every position whatever the input (so ancestral sampling is
-// exact for any T). Counts its calls.
-struct fixed_denoiser : denoiser {
-  explicit fixed_denoiser(probs4 p) : p(p) {}
-  torch::Tensor logits(const torch::Tensor& tokens) override {
-    ++calls;
-    auto l = torch::log(torch::tensor({p[0], p[1], p[2], p[3]}, torch::kFloat64)).to(torch::kFloat32);
-    return l.view({1, 1, 4}).expand({tokens.size(0), tokens.size(1), 4}).clone();
-  }
-  probs4 p;
-  int calls = 0;
-};
-
-// A first-order Markov chain started in its stationary distribution, as an MDM: the exact conditional
-// of a masked base given the nearest visible bases, at distances a (left) and b (right), is
-// proportional to P^a[left][x] * P^b[x][right] (pi[x] when nothing is visible on the left).
-struct markov_denoiser : denoiser {
-  markov_denoiser() {
-    const double p[4][4] = {{.5, .2, .2, .1}, {.2, .4, .2, .2}, {.1, .3, .4, .2}, {.3, .1, .2, .4}};
-    power.push_back({});
-    for (int i = 0; i < 4; ++i) power[0][i][i] = 1.0;
-    for (int n = 1; n < 64; ++n) {
-      matrix m{};
-      for (int i = 0; i < 4; ++i)
-        for (int j = 0; j < 4; ++j)
-          for (int k = 0; k < 4; ++k) m[i][j] += power[n - 1][i][k] * p[k][j];
-      power.push_back(m);
-    }
-    for (int j = 0; j < 4; ++j) pi[j] = power[63][0][j];  // rows of P^63 have converged to pi
-  }
-  torch::Tensor logits(const torch::Tensor& tokens) override {
-    ++calls;
-    const auto rows = tokens.size(0), length = tokens.size(1);
-    auto t = tokens.accessor<std::int64_t, 2>();
-    auto out = torch::empty({rows, length, 4}, torch::kFloat32);
-    auto o = out.accessor<float, 3>();
-    for (std::int64_t b = 0; b < rows; ++b)
-      for (std::int64_t i = 0; i < length; ++i) {
-        std::int64_t l = i - 1, r = i + 1;
-        while (l >= 0 && t[b][l] >= 4) --l;
-        while (r < length && t[b][r] >= 4) ++r;
-        for (int x = 0; x < 4; ++x) {
-          double w = l >= 0 ? power[i - l][t[b][l]][x] : pi[x];
-          if (r < length) w *= power[r - i][x][t[b][r]];
-          o[b][i][x] = static_cast<float>(std::log(w));
-        }
-      }
-    return out;
-  }
-  double joint(const std::vector<int>& x) const {
-    double p = pi[x[0]];
-    for (std::size_t i = 1; i < x.size(); ++i) p *= power[1][x[i - 1]][x[i]];
-    return p;
-  }
-  using matrix = std::array<std::array<double, 4>, 4>;
-  std::vector<matrix> power;
-  probs4 pi{};
-  int calls = 0;
-};
-
-// Rows of `rows` x `length` tokens, each a copy of `pattern` (4 = MASK).
-torch::Tensor rows_of(const std::vector<std::int64_t>& pattern, std::int64_t rows) {
-  return torch::tensor(pattern, torch::kInt64).view({1, -1}).expand({rows, -1}).contiguous();
-}
-
-torch::Tensor free_where(const std::vector<int>& flags, std::int64_t rows) {
-  return torch::tensor(std::vector<std::int64_t>(flags.begin(), flags.end()), torch::kInt64)
-      .to(torch::kBool)
-      .view({1, -1})
-      .expand({rows, -1})
-      .contiguous();
-}
-
-// Counts of the joint outcomes over `positions` (base-4 number).
-std::vector<double> joint_counts(const torch::Tensor& tokens, const std::vector<int>& positions) {
-  std::vector<double> counts(std::size_t{1} << (2 * positions.size()), 0.0);
-  auto t = tokens.accessor<std::int64_t, 2>();
-  for (std::int64_t b = 0; b < tokens.size(0); ++b) {
-    std::size_t cell = 0;
-    for (int pos : positions) cell = cell * 4 + static_cast<std::size_t>(t[b][pos]);
-    counts[cell] += 1;
-  }
-  return counts;
-}
-
-// The 64 probabilities of three bases (outcome c = 16 x0 + 4 x1 + x2) under the chain's joint, and
-// under independent draws from `p` (the chain's marginal pi, or a fixed distribution).
-std::vector<double> joint_of_three(const markov_denoiser& chain) {
-  std::vector<double> probs;
-  for (int c = 0; c < 64; ++c) probs.push_back(chain.joint({c / 16, c / 4 % 4, c % 4}));
-  return probs;
-}
-
-std::vector<double> independent_three(const probs4& p) {
-  std::vector<double> probs;
-  for (int c = 0; c < 64; ++c) probs.push_back(p[c / 16] * p[c / 4 % 4] * p[c % 4]);
-  return probs;
-}
-
-double chi_square(const std::vector<double>& counts, const std::vector<double>& probs) {
-  double n = 0, stat = 0;
-  for (double c : counts) n += c;
-  for (std::size_t i = 0; i < counts.size(); ++i) stat += std::pow(counts[i] - n * probs[i], 2) / (n * probs[i]);
-  return stat;
-}
-
-// The 1 - 1e-4 quantile of chi-square with `df` degrees of freedom (Wilson-Hilferty): a correct
-// sampler fails with probability 1e-4, and the seeds are fixed, so the tests do not flake.
-double chi_square_critical(int df) {
-  const double z = 3.719, a = 2.0 / (9.0 * df);
-  return df * std::pow(1.0 - a + z * std::sqrt(a), 3);
-}
-
-sampler_params params_of(sampler_kind kind, int steps = 16, std::uint64_t seed = 7) {
-  sampler_params p;
-  p.kind = kind;
-  p.steps = steps;
-  p.seed = seed;
-  return p;
-}
-
-}  // namespace
+using namespace dnafill::test;
 
 TEST_CASE("fp64 categorical draws match a hand-made 4-base distribution", "[sampling]") {
   std::mt19937_64 rng(3);
@@ -291,11 +165,7 @@ TEST_CASE("the GPU sampling loop, run here on the kernels' CPU references, sampl
     CHECK(stats.network_calls == 2);
     CHECK(torch::all(tokens.select(1, 0) == 0).item<bool>());
     CHECK(torch::all(tokens.select(1, 3) == 2).item<bool>());
-    std::vector<double> expected;
-    double z = 0;
-    for (int c = 0; c < 16; ++c) z += expected.emplace_back(chain.joint({0, c / 4, c % 4, 2}));
-    for (auto& e : expected) e /= z;
-    CHECK(chi_square(joint_counts(tokens, {1, 2}), expected) < chi_square_critical(15));
+    CHECK(chi_square(joint_counts(tokens, {1, 2}), joint_between(chain, 0, 2)) < chi_square_critical(15));
   }
   SECTION("ancestral, T = 1024 >> L: the joint of the chain") {
     auto tokens = rows_of({4, 4, 4}, 10000);
