@@ -5,6 +5,8 @@
 // usage: bench_infill [--model M] [--in FASTA] [--windows N] [--variants K] [--hole H] [--window W]
 //                     [--score-draws D] [--threads T] [--python PATH|none] [--quick]
 //                     [--only first-hit,ancestral:16,confidence:8] [--device cpu|cuda]
+//                     [--net-precision fp32|bf16] [--cuda-graph]
+// --net-precision applies to the sampling of both implementations; every design is scored in fp32.
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -32,6 +34,8 @@ struct bench_args {
   std::string in = DNAFILL_SOURCE_DIR "/examples/chrX_heldout.fa";
   std::string python = "/usr/bin/python3";
   std::string device = "cpu";
+  std::string net_precision = "fp32";
+  bool cuda_graph = false;
   int windows = 2, variants = 8, hole = 200, window = 1024, score_draws = 8, threads = 2;
   bool quick = false;  // fewer configurations, for a smoke run
   std::string only;    // "first-hit,ancestral:16,confidence:8": run just these
@@ -79,7 +83,8 @@ bool run_python(const bench_args& a, const core::mdm_model& model, const std::st
                               " " + std::to_string(hole.start) + " " + std::to_string(hole.end) +
                               " --variants " + std::to_string(a.variants) + " --sampler " +
                               core::sampler_name(c.kind) + " --steps " + std::to_string(c.steps) +
-                              " --threads " + std::to_string(a.threads) + " --device " + a.device;
+                              " --threads " + std::to_string(a.threads) + " --device " + a.device +
+                              " --net-precision " + a.net_precision;
   std::unique_ptr<FILE, int (*)(FILE*)> pipe(popen(command.c_str(), "r"), pclose);
   if (!pipe) return false;
   std::string text;
@@ -97,9 +102,11 @@ bool run_python(const bench_args& a, const core::mdm_model& model, const std::st
 
 bench_args parse(int argc, char** argv) {
   bench_args a;
-  for (int i = 1; i + 1 < argc || (i < argc && std::string(argv[i]) == "--quick"); ++i) {
+  auto is_flag = [](const std::string& k) { return k == "--quick" || k == "--cuda-graph"; };
+  for (int i = 1; i + 1 < argc || (i < argc && is_flag(argv[i])); ++i) {
     const std::string k = argv[i];
     if (k == "--quick") { a.quick = true; continue; }
+    if (k == "--cuda-graph") { a.cuda_graph = true; continue; }
     const std::string v = argv[++i];
     if (k == "--model") a.model = v;
     else if (k == "--in") a.in = v;
@@ -112,6 +119,7 @@ bench_args parse(int argc, char** argv) {
     else if (k == "--threads") a.threads = std::stoi(v);
     else if (k == "--only") a.only = v;
     else if (k == "--device") a.device = v;
+    else if (k == "--net-precision") a.net_precision = v;
   }
   return a;
 }
@@ -132,6 +140,8 @@ int main(int argc, char** argv) {
   std::printf("model %s (%s, %lld parameters); %s; %d threads; torch %s\n", a.model.c_str(),
               model.config().preset.c_str(), static_cast<long long>(model.config().parameter_count()),
               core::machine_description(device).c_str(), core::thread_count(), core::torch_version().c_str());
+  std::printf("network %s for sampling (fp32 for scoring); CUDA graph %s\n", a.net_precision.c_str(),
+              a.cuda_graph ? "on" : "off");
   std::printf("load average at start: %s", [] {
     char line[128] = "?\n";
     if (FILE* f = std::fopen("/proc/loadavg", "r")) {
@@ -184,6 +194,7 @@ int main(int argc, char** argv) {
       o.sampler.kind = c.kind;
       o.sampler.steps = std::max(1, c.steps);
       o.sampler.seed = 1 + w;
+      o.sampler.cuda_graph = a.cuda_graph;
       o.variants = a.variants;
       o.score_draws = 0;  // scored below, outside the timing
       core::infill_request request{windows[w].first, core::encode(windows[w].second), {hole}};
@@ -191,12 +202,15 @@ int main(int argc, char** argv) {
       core::design_stats stats;
       const auto t0 = std::chrono::steady_clock::now();
       const auto c0 = std::clock();
-      if (auto s = core::infill(model, request, o, designs, {}, &stats); !s) {
+      auto s = core::set_inference_precision(model, a.net_precision);
+      if (s) s = core::infill(model, request, o, designs, {}, &stats);
+      if (!s) {
         std::fprintf(stderr, "bench_infill: %s\n", s.message().c_str());
         return 1;
       }
       f.seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
       f.cpu += static_cast<double>(std::clock() - c0) / CLOCKS_PER_SEC;  // all threads of the process
+      (void)core::set_inference_precision(model, "fp32");  // designs of either precision scored alike
       f.calls += static_cast<double>(stats.network_calls);
       std::uint64_t seed = 1000;
       for (const auto& d : designs) f.add_score(score_design(model, d.tokens, hole, a, seed++));

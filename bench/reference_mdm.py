@@ -137,11 +137,16 @@ def main():
     ap.add_argument('--seed', type=int, default=1)
     ap.add_argument('--threads', type=int, default=2)
     ap.add_argument('--device', default='cpu')
+    ap.add_argument('--net-precision', default='fp32', choices=['fp32', 'bf16'])
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
     weights, config = load_safetensors(a.model)
     device = torch.device(a.device)
-    network = MDM({k: v.to(device) for k, v in weights.items()}, config).eval()
+    mdm = MDM({k: v.to(device) for k, v in weights.items()}, config).eval()
+
+    def network(t):  # bf16: autocast, as dnafill --net-precision bf16 does; the logits float32
+        with torch.autocast(device.type, dtype=torch.bfloat16, enabled=a.net_precision == 'bf16'):
+            return mdm(t).float()
     # As dnafill does: the network on the device, the sampler's bookkeeping on the host.
     model = (lambda t: network(t.to(device)).cpu()) if device.type != 'cpu' else network
     row = torch.tensor([BASES.index(ch) if ch in BASES else MASK for ch in a.window.upper()], dtype=torch.int64)
