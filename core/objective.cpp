@@ -7,15 +7,20 @@ namespace dnafill::core {
 
 batch_tensors to_tensors(const std::vector<token>& clean, const masked_batch& m, torch::Device device) {
   const auto shape = std::vector<int64_t>{m.batch, m.length};
-  auto as_long = [&](const std::vector<token>& v) {
-    return torch::from_blob(const_cast<token*>(v.data()), shape, torch::kUInt8).to(device, torch::kInt64);
+  // To a GPU through pinned memory without blocking: a copy from pageable memory first waits for
+  // everything queued on the stream, so the host could not prepare the next batch meanwhile.
+  auto to_device = [&](torch::Tensor host, torch::ScalarType type) {
+    if (!device.is_cuda()) return host.to(device, type);
+    return host.pin_memory().to(device, /*non_blocking=*/true).to(type);
+  };
+  auto bytes = [&](const std::vector<std::uint8_t>& v) {
+    return torch::from_blob(const_cast<std::uint8_t*>(v.data()), shape, torch::kUInt8);
   };
   batch_tensors t;
-  t.input = as_long(m.input);
-  t.targets = as_long(clean);
-  t.is_target = torch::from_blob(const_cast<std::uint8_t*>(m.is_target.data()), shape, torch::kUInt8)
-                    .to(device, torch::kBool);
-  t.weight = torch::tensor(m.weight, torch::kFloat64).to(device);
+  t.input = to_device(bytes(m.input), torch::kInt64);
+  t.targets = to_device(bytes(clean), torch::kInt64);
+  t.is_target = to_device(bytes(m.is_target), torch::kBool);
+  t.weight = to_device(torch::tensor(m.weight, torch::kFloat64), torch::kFloat64);
   return t;
 }
 
@@ -32,6 +37,19 @@ torch::Tensor masked_cross_entropy(const torch::Tensor& logits, const torch::Ten
 torch::Tensor nelbo_per_sequence(const torch::Tensor& logits, const batch_tensors& batch) {
   // The fused kernel (c): float64 per position, no (B, L, 4) log-probability tensor kept for backward.
   return fused_masked_nelbo(logits, batch.targets, batch.is_target, batch.weight);
+}
+
+void clip_gradients(const std::vector<torch::Tensor>& parameters, double max_norm) {
+  torch::NoGradGuard no_grad;
+  std::vector<torch::Tensor> grads;
+  for (const auto& p : parameters)
+    if (p.grad().defined()) grads.push_back(p.grad());
+  if (grads.empty()) return;
+  std::vector<torch::Tensor> norms;
+  for (const auto& g : grads) norms.push_back(g.norm(2).to(torch::kFloat64));
+  const auto total = torch::stack(norms).norm(2);
+  const auto factor = (max_norm / (total + 1e-6)).clamp_max(1.0);  // 1: leave the gradients as they are
+  for (auto& g : grads) g.mul_(factor);
 }
 
 }  // namespace dnafill::core

@@ -26,4 +26,9 @@ torch::Tensor masked_cross_entropy(const torch::Tensor& logits, const torch::Ten
 // Per row NELBO estimate in nats: weight * masked_cross_entropy.
 torch::Tensor nelbo_per_sequence(const torch::Tensor& logits, const batch_tensors& batch);
 
+// Scales the gradients of `parameters` by min(1, max_norm / (global L2 norm + 1e-6)), as
+// torch::nn::utils::clip_grad_norm_ does, but with the factor kept on the device: LibTorch's returns
+// the norm as a double, which makes the host wait for the GPU in the middle of every training step.
+void clip_gradients(const std::vector<torch::Tensor>& parameters, double max_norm);
+
 }  // namespace dnafill::core

@@ -152,7 +152,7 @@ double train_step(run_state& s, const train_options& o, const training_corpus& c
   }
   s.optimizer->zero_grad();
   loss.backward();
-  if (o.grad_clip > 0) torch::nn::utils::clip_grad_norm_(s.net->parameters(), o.grad_clip);
+  if (o.grad_clip > 0) clip_gradients(s.net->parameters(), o.grad_clip);
   s.optimizer->step();
   ++s.step;
   s.tokens_seen += static_cast<std::int64_t>(clean.size());

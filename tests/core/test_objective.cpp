@@ -178,3 +178,34 @@ TEST_CASE("bf16 inference: float32 logits close to the float32 network's, the sc
   CHECK_FALSE(bad);
   CHECK(bad.message() == "--net-precision: must be fp32 or bf16, got 'fp16'");
 }
+
+TEST_CASE("gradient clipping on the device: hand-computed global norm 13", "[objective][trainer]") {
+  auto a = torch::zeros({2}, torch::requires_grad()), b = torch::zeros({1}, torch::requires_grad());
+  auto unused = torch::zeros({3}, torch::requires_grad());  // no gradient: skipped
+  auto set = [&] {
+    a.mutable_grad() = torch::tensor({3.0f, 4.0f});
+    b.mutable_grad() = torch::tensor({12.0f});
+  };
+  set();
+  clip_gradients({a, b, unused}, 6.5);  // |(3, 4, 12)| = 13: halved
+  CHECK(a.grad()[0].item<float>() == Approx(1.5).epsilon(1e-6));
+  CHECK(a.grad()[1].item<float>() == Approx(2.0).epsilon(1e-6));
+  CHECK(b.grad()[0].item<float>() == Approx(6.0).epsilon(1e-6));
+  CHECK_FALSE(unused.grad().defined());
+  set();
+  clip_gradients({a, b}, 100.0);  // below the limit: exactly unchanged
+  CHECK(torch::equal(a.grad(), torch::tensor({3.0f, 4.0f})));
+  CHECK(torch::equal(b.grad(), torch::tensor({12.0f})));
+  // The same factor as LibTorch's own clipping on random gradients.
+  auto x = torch::randn({5, 7}, torch::requires_grad()), y = torch::randn({11}, torch::requires_grad());
+  auto gx = torch::randn({5, 7}), gy = torch::randn({11});
+  x.mutable_grad() = gx.clone();
+  y.mutable_grad() = gy.clone();
+  clip_gradients({x, y}, 0.5);
+  auto x2 = x.detach().clone().requires_grad_(), y2 = y.detach().clone().requires_grad_();
+  x2.mutable_grad() = gx.clone();
+  y2.mutable_grad() = gy.clone();
+  torch::nn::utils::clip_grad_norm_(std::vector<torch::Tensor>{x2, y2}, 0.5);
+  CHECK(torch::allclose(x.grad(), x2.grad(), 1e-6, 1e-7));
+  CHECK(torch::allclose(y.grad(), y2.grad(), 1e-6, 1e-7));
+}
