@@ -39,6 +39,7 @@ int main(int argc, char** argv) {
   parser.addPositionalArgument(QStringLiteral("file"), QStringLiteral("A FASTA/FASTQ/SAM/BAM/CRAM file to open"), QStringLiteral("[file]"));
   const QCommandLineOption model({QStringLiteral("m"), QStringLiteral("model")}, QStringLiteral("Checkpoint to load (default: the last one, else the shipped model)"), QStringLiteral("path"));
   const QCommandLineOption device(QStringLiteral("device"), QStringLiteral("cpu, cuda or auto"), QStringLiteral("device"));
+  const QCommandLineOption precision(QStringLiteral("net-precision"), QStringLiteral("The network's arithmetic: fp32 or bf16"), QStringLiteral("precision"));
   const QCommandLineOption db(QStringLiteral("db"), QStringLiteral("The SQLite store of runs and designs"), QStringLiteral("path"));
   const QCommandLineOption threads(QStringLiteral("threads"), QStringLiteral("Compute threads (default: all cores)"), QStringLiteral("n"), QStringLiteral("0"));
   const QCommandLineOption region(QStringLiteral("region"), QStringLiteral("Open only this region of the file (NAME:START-END)"), QStringLiteral("region"));
@@ -57,7 +58,7 @@ int main(int argc, char** argv) {
   const QCommandLineOption repeats(QStringLiteral("avoid-repeats"), QStringLiteral("No k-mer of this length twice (4..32)"), QStringLiteral("k"));
   const QCommandLineOption gc(QStringLiteral("gc"), QStringLiteral("GC bounds MIN-MAX (0.3-0.7 or 30-70)"), QStringLiteral("range"));
   const QCommandLineOption gcWindow(QStringLiteral("gc-window"), QStringLiteral("Also hold --gc in every window of this many bases"), QStringLiteral("n"));
-  for (const auto& option : {model, device, db, threads, region, record, select, mask, generate, variant, screenshot, size, quit, fresh,
+  for (const auto& option : {model, device, precision, db, threads, region, record, select, mask, generate, variant, screenshot, size, quit, fresh,
                              preset, avoid, homopolymer, repeats, gc, gcWindow})
     parser.addOption(option);
   parser.process(app);
@@ -66,6 +67,9 @@ int main(int argc, char** argv) {
   dnafill::ui::StudioOptions options;
   options.modelPath = parser.value(model);
   options.device = parser.value(device);
+  options.netPrecision = parser.value(precision);
+  if (parser.isSet(precision) && options.netPrecision != QLatin1String("fp32") && options.netPrecision != QLatin1String("bf16"))
+    return usageError("--net-precision: must be fp32 or bf16, got '" + options.netPrecision.toStdString() + "'");
   options.storePath = parser.value(db);
   options.restoreWindow = !parser.isSet(fresh) && !parser.isSet(screenshot);
   dnafill::ui::MainWindow window(options);

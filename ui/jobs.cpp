@@ -22,13 +22,15 @@ QString tr(const char* text) { return QCoreApplication::translate("dnafill::ui::
 
 }  // namespace
 
-JobOutcome loadModelJob(JobContext& context, const QString& path, const QString& device) {
+JobOutcome loadModelJob(JobContext& context, const QString& path, const QString& device, const QString& precision) {
   LoadedModel loaded;
   loaded.model = std::make_shared<core::mdm_model>();
   const std::string file = path.isEmpty() ? core::default_model_path() : path.toStdString();
   context.progress(0.0, tr("loading %1").arg(fromStd(file)));
   if (auto s = core::load_model(file, *loaded.model); !s)
     return JobOutcome::failed(fromStd(s.message()) + (path.isEmpty() ? tr(" (the default model)") : QString()));
+  if (auto s = core::set_inference_precision(*loaded.model, precision.toStdString()); !s)
+    return JobOutcome::failed(fromStd(s.message()));
   std::string where;
   if (auto s = core::resolve_device(device.toStdString(), where); !s) return JobOutcome::failed(fromStd(s.message()));
   if (where != "cpu")
@@ -36,6 +38,7 @@ JobOutcome loadModelJob(JobContext& context, const QString& path, const QString&
   const auto& config = loaded.model->config();
   loaded.path = fromStd(file);
   loaded.device = fromStd(where);
+  loaded.precision = precision;
   loaded.name = tr("%1 (%2 M parameters, context %3)")
                     .arg(fromStd(config.preset))
                     .arg(config.parameter_count() / 1e6, 0, 'f', 1)

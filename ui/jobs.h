@@ -25,11 +25,13 @@ struct LoadedModel {
   std::shared_ptr<core::mdm_model> model;
   QString path;
   QString device;  // "cpu" or "cuda"
+  QString precision;  // the network's arithmetic: "fp32" or "bf16"
   QString name;    // "small (1.9 M parameters)"
 };
 
-// Loads `path` (empty: the shipped default) onto `device` ("auto", "cpu", "cuda"). Payload: LoadedModel.
-JobOutcome loadModelJob(JobContext& context, const QString& path, const QString& device);
+// Loads `path` (empty: the shipped default) onto `device` ("auto", "cpu", "cuda"), its network to run
+// in `precision` ("fp32", "bf16"). Payload: LoadedModel.
+JobOutcome loadModelJob(JobContext& context, const QString& path, const QString& device, const QString& precision);
 
 struct DesignRequest {
   std::shared_ptr<core::mdm_model> model;

@@ -66,6 +66,7 @@ namespace {
 // QSettings keys.
 constexpr auto keyModel = "model/path";
 constexpr auto keyDevice = "model/device";
+constexpr auto keyPrecision = "model/netPrecision";
 constexpr auto keyStore = "store/path";
 constexpr auto keyRecent = "files/recent";
 constexpr auto keyLastDir = "files/lastDir";
@@ -470,6 +471,20 @@ void MainWindow::buildActions() {
       loadModel(modelRequested_, device);
     });
   }
+  auto* precisions = modelMenu->addMenu(tr("Network &precision"));
+  auto* precisionGroup = new QActionGroup(this);
+  for (const auto& [name, label] : {std::pair{QStringLiteral("fp32"), tr("float32 (exact)")},
+                                    std::pair{QStringLiteral("bf16"), tr("bfloat16 (fast on GPUs and CPUs with AVX512-BF16)")}}) {
+    auto* a = precisions->addAction(label);
+    a->setCheckable(true);
+    a->setData(name);
+    precisionGroup->addAction(a);
+    precisionActions_ << a;
+    connect(a, &QAction::triggered, this, [this, precision = QString(name)] {
+      precision_ = precision;
+      loadModel(modelRequested_, device_);  // on the worker thread, after any job using the model now
+    });
+  }
 
   auto* help = menuBar()->addMenu(tr("&Help"));
   help->addAction(tr("&About dnafill-studio"), this, [this] {
@@ -487,6 +502,9 @@ void MainWindow::restoreSettings(const StudioOptions& options) {
   QSettings settings;
   device_ = !options.device.isEmpty() ? options.device : settings.value(QLatin1String(keyDevice), QStringLiteral("auto")).toString();
   for (auto* a : deviceActions_) a->setChecked(a->data().toString() == device_);
+  precision_ = !options.netPrecision.isEmpty() ? options.netPrecision
+                                               : settings.value(QLatin1String(keyPrecision), QStringLiteral("fp32")).toString();
+  for (auto* a : precisionActions_) a->setChecked(a->data().toString() == precision_);
   setStorePath(!options.storePath.isEmpty() ? options.storePath
                                             : settings.value(QLatin1String(keyStore), defaultStorePath()).toString());
   core::design_options o;
@@ -525,6 +543,7 @@ void MainWindow::saveSettings() const {
   // A model the user chose; the shipped default stays "the default" (empty), wherever it is installed.
   if (model_.model) settings.setValue(QLatin1String(keyModel), modelRequested_);
   settings.setValue(QLatin1String(keyDevice), device_);
+  settings.setValue(QLatin1String(keyPrecision), precision_);
   settings.setValue(QLatin1String(keyStore), storePath_);
   const auto o = panel_->designOptions();
   settings.setValue(QLatin1String(keySampler), QString::fromLatin1(core::sampler_name(o.sampler.kind)));
@@ -859,7 +878,9 @@ void MainWindow::loadModel(const QString& path, const QString& device) {
   modelRequested_ = path;
   modelLabel_->setText(tr("loading model..."));
   panel_->setModelReady(false);
-  modelJob_ = runner_->submit(tr("loading the model"), [path, d = device_](JobContext& context) { return loadModelJob(context, path, d); });
+  modelJob_ = runner_->submit(tr("loading the model"), [path, d = device_, p = precision_](JobContext& context) {
+    return loadModelJob(context, path, d, p);
+  });
 }
 
 void MainWindow::generate() {
@@ -960,7 +981,8 @@ void MainWindow::jobFinished(quint64 id, const JobOutcome& outcome) {
     model_ = std::any_cast<LoadedModel>(outcome.payload);
     modelLabel_->setText(tr("Model: %1").arg(model_.name));
     modelLabel_->setToolTip(model_.path);
-    deviceLabel_->setText(model_.device == QLatin1String("cuda") ? QStringLiteral("CUDA") : QStringLiteral("CPU"));
+    deviceLabel_->setText((model_.device == QLatin1String("cuda") ? QStringLiteral("CUDA") : QStringLiteral("CPU")) +
+                          (model_.precision == QLatin1String("bf16") ? QStringLiteral(", bf16") : QString()));
     deviceLabel_->setToolTip(fromStd(core::machine_description(model_.device.toStdString())));
     panel_->setModelReady(true);
     if (batch_) batch_->setModel(model_.model);

@@ -96,10 +96,12 @@ class TestStudio : public QObject {
   QTemporaryDir dir_;
   QString store_;
 
-  std::unique_ptr<MainWindow> makeWindow(const QString& model = QStringLiteral(DNAFILL_TINY_MODEL), bool waitForModel = true) {
+  std::unique_ptr<MainWindow> makeWindow(const QString& model = QStringLiteral(DNAFILL_TINY_MODEL), bool waitForModel = true,
+                                         const QString& netPrecision = QStringLiteral("fp32")) {
     StudioOptions options;
     options.modelPath = model;
     options.device = QStringLiteral("cpu");
+    options.netPrecision = netPrecision;
     options.storePath = store_;
     options.restoreWindow = false;
     auto w = std::make_unique<MainWindow>(options);
@@ -281,6 +283,19 @@ class TestStudio : public QObject {
     QCOMPARE(records[1].name, std::string("chrA|variant=2|region=101-160"));
     QCOMPARE(records[0].bases, designed);
     QVERIFY(!errorDialog(w.get()));
+  }
+
+  void bf16Network() {
+    auto w = makeWindow(QStringLiteral(DNAFILL_TINY_MODEL), true, QStringLiteral("bf16"));
+    QVERIFY(w);
+    QCOMPARE(w->deviceLabel()->text(), QStringLiteral("CPU, bf16"));
+    QVERIFY(open(*w, designFasta));
+    w->sequenceView()->setSelection(300, 400);
+    w->maskSelection();
+    QCOMPARE(generateAndWait(*w), 0);
+    QCOMPARE(designsIn(store_, w->resultsModel()->runId()).size(), std::size_t(2));
+    // The run records the precision, as `dnafill infill --net-precision bf16` does.
+    QVERIFY(QString::fromStdString(runsIn(store_).back().parameters).contains(QLatin1String("\"net_precision\":\"bf16\"")));
   }
 
   void constrainedDesign() {
