@@ -95,6 +95,9 @@ command_runner add_train_command(CLI::App& cli) {
   sub->add_option("--precision", o.precision, "fp32, or bf16 autocast (CUDA); auto: bf16 on CUDA")->capture_default_str();
   sub->add_option("--save-dtype", o.save_dtype, "Checkpoint weights as f32 or bf16")->capture_default_str();
   sub->add_flag("--resume", o.resume, "Continue the run saved in OUT.state");
+  sub->add_option("--init", o.init,
+                  "Start from this checkpoint's weights (same preset) instead of random ones; the optimizer and "
+                  "the learning-rate schedule start afresh");
   sub->add_flag("--no-rc", args->no_rc, "No reverse-complement augmentation");
   sub->add_option("--labels", o.labels,
                   "Condition on labels: NAME=PATTERN,... (record-name globs) or a TSV of record<TAB>label");

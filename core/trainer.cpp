@@ -121,6 +121,24 @@ void update_ema(run_state& s, double decay) {
   for (std::size_t i = 0; i < ema.size(); ++i) ema[i].mul_(d).add_(net[i].detach(), 1.0 - d);
 }
 
+// --init: an earlier checkpoint of the same architecture as the starting point (a warm start: the
+// optimizer's moments and the schedule begin afresh).
+status warm_start(const std::string& path, const model_config& config, mdm_transformer& net) {
+  mdm_model from;
+  if (auto s = load_model(path, from); !s) return status::fail("--init: " + s.message());
+  auto describe = [](const model_config& c) {
+    return "'" + c.preset + "' (d_model " + std::to_string(c.d_model) + ", " + std::to_string(c.n_layers) +
+           " layers, context " + std::to_string(c.context_length) + ", " + std::to_string(c.num_labels) + " labels)";
+  };
+  if (from.config().to_json() != config.to_json())
+    return status::fail("--init: " + path + " has another architecture: " + describe(from.config()) +
+                        ", this run trains " + describe(config));
+  torch::NoGradGuard no_grad;
+  const auto source = from.impl_->net->named_parameters();
+  for (auto& p : net->named_parameters()) p.value().copy_(source[p.key()]);
+  return {};
+}
+
 // The prefix token of each window: its label's token, or MASK (the null label) for a window without a
 // label and for a share `label_dropout` of the others, so one network learns both p(x | label) and p(x).
 torch::Tensor label_tokens(const std::vector<int>& labels, const train_options& o, std::int64_t step) {
@@ -176,6 +194,7 @@ std::string training_facts(const train_options& o, const run_state& s, const tra
                         {"valid_fraction", o.data.valid_file.empty() ? o.data.valid_fraction : 0.0},
                         {"train_bases", corpus.train_bases()},
                         {"valid_bits_per_base", valid_bits},
+                        {"init", o.init},
                         {"objective", objective_name(o.objective)},
                         {"batch", o.batch},
                         {"seq_len", o.data.window},
@@ -224,6 +243,8 @@ status train_options::validate() const {
   if (save_dtype != "f32" && save_dtype != "bf16")
     return status::fail("--save-dtype: must be f32 or bf16, got '" + save_dtype + "'");
   if (!(label_dropout >= 0 && label_dropout <= 1)) return status::fail("--label-dropout: must be in [0, 1]");
+  if (resume && !init.empty())
+    return status::fail("--init: not with --resume (the state of the interrupted run holds its weights)");
   return {};
 }
 
@@ -254,6 +275,8 @@ status train(const train_options& options, const train_callback& on_step, train_
   s.bf16 = device == "cuda" && o.precision != "fp32";
   s.net = mdm_transformer(config);
   s.ema = mdm_transformer(config);
+  if (!o.init.empty())
+    if (auto st = warm_start(o.init, config, s.net); !st) return st;
   // Initialised on the CPU from the seed, so a CUDA run starts from the same weights.
   s.net->to(s.device);
   s.ema->to(s.device);

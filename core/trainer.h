@@ -26,6 +26,7 @@ struct train_options {
   double ema_decay = 0.999;            // EMA of the weights, used to evaluate and to save
   std::uint64_t seed = 1;              // fixes the initial weights, the windows and the masks
   bool resume = false;                 // continue from out + ".state"
+  std::string init;                    // start from this checkpoint's weights (same architecture), not random ones
   bool rc_augment = true;              // reverse-complement half of the windows
   objective_kind objective = objective_kind::continuous;
   std::int64_t valid_every = 500;      // steps between validations (and at the end)

@@ -3,6 +3,8 @@
 # 10 minutes). The first call measures the training speed and fixes --steps so that the whole run
 # takes TOTAL_SECONDS of training; later calls continue it with --resume while the machine stays warm.
 #   scripts/device_train_base.sh SECONDS_THIS_CALL [resume]
+# INIT=models/base.safetensors warm-starts the first call from the shipped weights (dnafill train --init),
+# so each session with a GPU can add training to the shipped model without its state file.
 # Needs build-device (scripts/device_build.sh) and the chrX FASTA in .device/data/chrX.fa.gz.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -17,6 +19,7 @@ if [ "${2:-}" != resume ]; then
   echo "base: $rate training tokens/s measured, so --steps $steps for ${TOTAL_SECONDS:-750} s" >&2
   echo "$steps" > "$build/base.steps"
   resume=()
+  if [ -n "${INIT:-}" ]; then resume=(--init "$INIT"); fi
 else
   steps=$(cat "$build/base.steps")
   resume=(--resume)

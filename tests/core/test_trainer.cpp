@@ -119,3 +119,41 @@ TEST_CASE("nonsense training options are refused naming the option", "[trainer]"
   train_summary summary;
   CHECK_THAT(train(o, {}, summary).message(), Catch::Contains("context length"));
 }
+
+TEST_CASE("--init starts from a checkpoint's weights; another architecture is refused", "[trainer]") {
+  scratch_dir dir;
+  const auto fasta = dnafill::test::write_fasta(dir.file("a.fa"), "a", dnafill::test::markov_bases(4000, 5));
+  auto o = tiny_run(dir, fasta, 64, 60);
+  o.objective = objective_kind::count;  // a fresh (zero-head) model's loss is then exactly 2 bits/base
+  o.lr = 3e-3;
+  const auto trained = run(o);
+  CHECK(trained.front() == Approx(2.0).epsilon(1e-6));
+
+  auto again = o;
+  again.out = dir.file("warm.safetensors");
+  again.init = o.out;
+  again.steps = 3;
+  const auto warm = run(again);
+  INFO("first loss from scratch " << trained.front() << ", warm " << warm.front() << ", last of the first run "
+                                  << trained.back());
+  CHECK(warm.front() < 1.9);  // the trained weights, not a fresh model's uniform 2.0
+  mdm_model saved;
+  REQUIRE(load_model(again.out, saved));
+  CHECK_THAT(saved.metadata().at(metadata_training), Catch::Contains(o.out));
+
+  again.init = dir.file("missing.safetensors");
+  train_summary summary;
+  auto s = train(again, {}, summary);
+  REQUIRE_FALSE(s);
+  CHECK_THAT(s.message(), Catch::StartsWith("--init: "));
+  again.init = o.out;
+  again.preset = "small";
+  s = train(again, {}, summary);
+  REQUIRE_FALSE(s);
+  CHECK_THAT(s.message(), Catch::Contains("another architecture"));
+  again.preset = "tiny";
+  again.resume = true;
+  s = train(again, {}, summary);
+  REQUIRE_FALSE(s);
+  CHECK_THAT(s.message(), Catch::Contains("not with --resume"));
+}
