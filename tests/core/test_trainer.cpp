@@ -157,3 +157,23 @@ TEST_CASE("--init starts from a checkpoint's weights; another architecture is re
   REQUIRE_FALSE(s);
   CHECK_THAT(s.message(), Catch::Contains("not with --resume"));
 }
+
+TEST_CASE("bf16 autocast trains on the CPU too: the same start, its own curve, the loss falls", "[trainer]") {
+  scratch_dir dir;
+  const auto fasta = dnafill::test::write_fasta(dir.file("a.fa"), "a", dnafill::test::markov_bases(4000, 6));
+  auto o = tiny_run(dir, fasta, 64, 40);
+  o.objective = objective_kind::count;
+  o.lr = 3e-3;
+  o.device = "cpu";
+  const auto fp32 = run(o);
+  o.precision = "bf16";
+  o.out = dir.file("bf16.safetensors");
+  const auto bf16 = run(o);
+  CHECK(bf16.front() == Approx(2.0).epsilon(1e-6));  // the zero head: uniform, in either precision
+  CHECK(bf16 != fp32);                                // the products did run in bfloat16
+  CHECK(bf16.back() < bf16.front() - 0.1);
+  CHECK(std::abs(bf16.back() - fp32.back()) < 0.1);
+  mdm_model saved;
+  REQUIRE(load_model(o.out, saved));
+  CHECK_THAT(saved.metadata().at(metadata_training), Catch::Contains("bf16 autocast"));
+}
