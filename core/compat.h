@@ -24,17 +24,22 @@ inline torch::Tensor attention(const torch::Tensor& q, const torch::Tensor& k, c
 
 // bf16 autocast on `device` (CUDA or CPU) for the lifetime of the guard: matrix products and attention
 // in bf16, the rest (norms, softmax of the loss) in float32. The C++ API changed name between 1.13 and
-// 2.x. The previous state comes back at the end, so guards nest.
+// 2.x. The previous state comes back at the end, so guards nest. `cache_casts` false: no bf16 copy of a
+// weight outlives its use (each is used once per forward pass anyway), so nothing a CUDA graph captured
+// can point at a cast that is later freed.
 class bf16_autocast {
  public:
-  bf16_autocast(bool on, torch::Device device) : on_(on), cuda_(device.is_cuda()) {
+  bf16_autocast(bool on, torch::Device device, bool cache_casts = true) : on_(on), cuda_(device.is_cuda()) {
     if (!on_) return;
     was_enabled_ = enabled();
+    was_caching_ = at::autocast::is_autocast_cache_enabled();
+    at::autocast::set_autocast_cache_enabled(cache_casts && was_caching_);
     set(true);
   }
   ~bf16_autocast() {
     if (!on_) return;
     set(was_enabled_);
+    at::autocast::set_autocast_cache_enabled(was_caching_);
     if (!was_enabled_) at::autocast::clear_cache();
   }
   bf16_autocast(const bf16_autocast&) = delete;
@@ -60,7 +65,7 @@ class bf16_autocast {
     }
   }
 #endif
-  bool on_, cuda_, was_enabled_ = false;
+  bool on_, cuda_, was_enabled_ = false, was_caching_ = true;
 };
 
 }  // namespace dnafill::core::compat

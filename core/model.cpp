@@ -113,7 +113,7 @@ torch::Tensor mdm_transformerImpl::forward(const torch::Tensor& tokens, const to
 }
 
 torch::Tensor mdm_transformerImpl::infer(const torch::Tensor& tokens, const torch::Tensor& labels) {
-  compat::bf16_autocast autocast(bf16_inference, tokens.device());
+  compat::bf16_autocast autocast(bf16_inference, tokens.device(), /*cache_casts=*/false);
   return forward(tokens, labels).to(torch::kFloat32);
 }
 
