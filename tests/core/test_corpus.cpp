@@ -38,7 +38,7 @@ TEST_CASE("windows are a pure function of (seed, step), read ahead in order", "[
   for (std::uint64_t step = 2; step < 12; ++step) CHECK(ahead.next() == c.sample_batch(4, 9, step, true));
 }
 
-TEST_CASE("windows that are mostly N are never drawn; N enters as MASK", "[corpus]") {
+TEST_CASE("windows that are mostly N are never drawn, N enters as MASK", "[corpus]") {
   scratch_dir dir;
   const std::string bases = std::string(3000, 'N') + dnafill::test::markov_bases(200, 3) + std::string(3000, 'N');
   corpus_options o;

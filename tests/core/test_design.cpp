@@ -59,7 +59,7 @@ void check_carry_over(const design& d, const std::vector<token>& original, const
 
 }  // namespace
 
-TEST_CASE("blocks: a hole near the end gets a centred window; a long span is cut into blocks", "[design]") {
+TEST_CASE("blocks: a hole near the end gets a centred window, a long span is cut into blocks", "[design]") {
   const block_options b{256, 128, 128};
   auto end_hole = plan_blocks(900, 1000, 1000, b);
   REQUIRE(end_hole.size() == 1);

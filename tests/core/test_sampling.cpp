@@ -188,7 +188,7 @@ TEST_CASE("the GPU sampling loop, run here on the kernels' CPU references, sampl
   }
 }
 
-TEST_CASE("float32 Gumbel draws lower the entropy of rare reveals; float64 draws do not", "[sampling][precision]") {
+TEST_CASE("float32 Gumbel draws lower the entropy of rare reveals, float64 draws do not", "[sampling][precision]") {
   // An ancestral step reveals a masked base with probability q = 1/(steps left): over 10^7..10^8 steps
   // q falls below what float32 Gumbel noise (capped near 16.64) can express. A sampling test would
   // need ~10^9 draws to see it on 4 bases, so we enumerate all 2^24 float32 uniforms of both outcomes
@@ -277,7 +277,7 @@ TEST_CASE("the ancestral cache changes nothing but the number of network calls",
   CHECK(uncached.network_calls > 100);
 }
 
-TEST_CASE("confidence commits the most confident positions first; schedules sum to the hole", "[sampling]") {
+TEST_CASE("confidence commits the most confident positions first, schedules sum to the hole", "[sampling]") {
   // Position-dependent, context-free: max probabilities 0.97, 0.4, 0.7, 0.55.
   struct ranked : denoiser {
     torch::Tensor logits(const torch::Tensor& tokens) override {
@@ -320,7 +320,7 @@ TEST_CASE("confidence commits the most confident positions first; schedules sum 
     }
 }
 
-TEST_CASE("a seed fixes the output; the callback can cancel", "[sampling]") {
+TEST_CASE("a seed fixes the output, the callback can cancel", "[sampling]") {
   markov_denoiser chain;
   auto free = free_where({1, 1, 1, 1, 1, 1}, 3);
   for (auto kind : {sampler_kind::first_hit, sampler_kind::ancestral, sampler_kind::confidence}) {

@@ -120,7 +120,7 @@ TEST_CASE("nonsense training options are refused naming the option", "[trainer]"
   CHECK_THAT(train(o, {}, summary).message(), Catch::Contains("context length"));
 }
 
-TEST_CASE("--init starts from a checkpoint's weights; another architecture is refused", "[trainer]") {
+TEST_CASE("a warm start (train --init) begins from a checkpoint's weights, another architecture is refused", "[trainer]") {
   scratch_dir dir;
   const auto fasta = dnafill::test::write_fasta(dir.file("a.fa"), "a", dnafill::test::markov_bases(4000, 5));
   auto o = tiny_run(dir, fasta, 64, 60);

@@ -25,7 +25,7 @@ const float not_a_number = std::numeric_limits<float>::quiet_NaN();
 
 }  // namespace
 
-TEST_CASE("categorical: uniform logits split [0, 1) into four equal quarters", "[kernel]") {
+TEST_CASE("categorical: uniform logits split the unit interval into four equal quarters", "[kernel]") {
   CHECK(draw({0, 0, 0, 0}, 0.0) == 0);
   CHECK(draw({0, 0, 0, 0}, 0.2499) == 0);
   CHECK(draw({0, 0, 0, 0}, 0.25) == 1);
