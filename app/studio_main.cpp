@@ -8,6 +8,7 @@
 #include <string>
 
 #include "bio/constraints.h"
+#include "core/checkpoint.h"
 #include "core/runtime.h"
 #include "ui/constraint_settings.h"
 #include "ui/design_panel.h"
@@ -68,8 +69,9 @@ int main(int argc, char** argv) {
   options.modelPath = parser.value(model);
   options.device = parser.value(device);
   options.netPrecision = parser.value(precision);
-  if (parser.isSet(precision) && options.netPrecision != QLatin1String("fp32") && options.netPrecision != QLatin1String("bf16"))
-    return usageError("--net-precision: must be fp32 or bf16, got '" + options.netPrecision.toStdString() + "'");
+  if (parser.isSet(precision))
+    if (auto s = dnafill::core::check_inference_precision(options.netPrecision.toStdString()); !s)
+      return usageError(s.message());
   options.storePath = parser.value(db);
   options.restoreWindow = !parser.isSet(fresh) && !parser.isSet(screenshot);
   dnafill::ui::MainWindow window(options);

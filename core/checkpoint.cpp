@@ -140,8 +140,13 @@ status move_model(mdm_model& model, const std::string& device) {
 
 std::string model_device(const mdm_model& model) { return model.impl_->net->device().str(); }
 
-status set_inference_precision(mdm_model& model, const std::string& name) {
+status check_inference_precision(const std::string& name) {
   if (name != "fp32" && name != "bf16") return status::fail("--net-precision: must be fp32 or bf16, got '" + name + "'");
+  return {};
+}
+
+status set_inference_precision(mdm_model& model, const std::string& name) {
+  if (auto s = check_inference_precision(name); !s) return s;
   model.impl_->net->bf16_inference = name == "bf16";
   return {};
 }

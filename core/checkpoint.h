@@ -51,6 +51,7 @@ std::string model_device(const mdm_model& model);
 
 // The network's arithmetic when it samples and scores: "fp32", or "bf16" (autocast: matrix products
 // and attention in bfloat16, the logits float32; draws stay float64). Errors name --net-precision.
+status check_inference_precision(const std::string& name);  // "fp32" or "bf16", else the error
 status set_inference_precision(mdm_model& model, const std::string& name);
 std::string inference_precision(const mdm_model& model);
 

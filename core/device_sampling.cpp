@@ -36,8 +36,8 @@ struct device_run {
     fused_commit_reveals(tokens, proposal, free, priority, k, threshold);
   }
   // The sampler's step, replayed as a CUDA graph when asked for and on a GPU.
-  std::unique_ptr<replayable_step> step(std::function<void()> work) const {
-    return std::make_unique<replayable_step>(std::move(work), cuda_graph && tokens.is_cuda(), tokens.device().index());
+  replayable_step step(std::function<void()> work) const {
+    return replayable_step(std::move(work), cuda_graph && tokens.is_cuda(), tokens.device().index());
   }
   // After a step: its network call counted, and progress without a synchronisation (the share of the
   // schedule done). False: cancelled.
@@ -56,7 +56,7 @@ status first_hit(device_run& r, std::int64_t most_per_row) {
     r.commit(proposal, torch::rand(r.tokens.sizes(), r.on(torch::kFloat64)), k, unused);
   });
   for (std::int64_t i = 0; i < most_per_row; ++i) {
-    (*step)();
+    step();
     if (!r.stepped(static_cast<double>(i + 1) / most_per_row)) return status::fail("cancelled");
   }
   return {};
@@ -72,7 +72,7 @@ status ancestral(device_run& r, int steps) {
   });
   for (int i = 0; i < steps; ++i) {
     threshold.fill_(1.0 / (steps - i));  // a fill kernel with the value as its argument: no copy, no wait
-    (*step)();
+    step();
     if (!r.stepped(static_cast<double>(i + 1) / steps)) return status::fail("cancelled");
   }
   return {};
@@ -86,8 +86,7 @@ torch::Tensor confidence_quotas(const sampler_params& params, const std::vector<
   std::vector<std::int64_t> left = initial;
   for (int i = 0; i < params.steps; ++i)
     for (std::int64_t b = 0; b < rows; ++b) {
-      const auto n = i + 1 == params.steps ? left[b]
-                                           : std::min(reveal_count(params.schedule, i, params.steps, initial[b]), left[b]);
+      const auto n = step_quota(params.schedule, i, params.steps, initial[b], left[b]);
       q[i][b] = static_cast<std::int32_t>(n);
       left[b] -= n;
     }
@@ -109,7 +108,7 @@ status confidence(device_run& r, const sampler_params& params, const std::vector
   for (int i = 0; i < params.steps; ++i) {
     if (per_step[i].item<std::int64_t>() == 0) continue;  // host data: nothing to reveal, no call
     k.copy_(quotas_on_device[i]);
-    (*step)();
+    step();
     if (!r.stepped(static_cast<double>(i + 1) / params.steps)) return status::fail("cancelled");
   }
   return {};

@@ -294,9 +294,7 @@ status confidence(run_state& s) {
     std::vector<std::int64_t> quota(s.remaining.size());
     std::int64_t total = 0;
     for (std::size_t b = 0; b < quota.size(); ++b) {
-      quota[b] = i + 1 == steps ? static_cast<std::int64_t>(s.remaining[b].size())
-                                : std::min<std::int64_t>(reveal_count(s.params.schedule, i, steps, initial[b]),
-                                                         static_cast<std::int64_t>(s.remaining[b].size()));
+      quota[b] = step_quota(s.params.schedule, i, steps, initial[b], static_cast<std::int64_t>(s.remaining[b].size()));
       total += quota[b];
     }
     if (total == 0) continue;  // this step commits nothing: no network call
@@ -415,6 +413,10 @@ std::int64_t reveal_count(reveal_schedule schedule, int step, int steps, std::in
                       : static_cast<std::int64_t>(std::floor(masked * std::cos(half_pi * i / steps)));
   };
   return left_after(step) - left_after(step + 1);
+}
+
+std::int64_t step_quota(reveal_schedule schedule, int step, int steps, std::int64_t masked, std::int64_t left) {
+  return step + 1 == steps ? left : std::min(reveal_count(schedule, step, steps, masked), left);
 }
 
 status sample(denoiser& net, torch::Tensor& tokens, const torch::Tensor& free, const sampler_params& params,

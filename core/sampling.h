@@ -130,4 +130,8 @@ torch::Tensor confidence_scores(const torch::Tensor& probs, confidence_measure m
 // The number of positions a confidence step commits at step i (0-based) of T out of `masked` in all.
 std::int64_t reveal_count(reveal_schedule schedule, int step, int steps, std::int64_t masked);
 
+// What a row commits at that step when `left` of its `masked` positions are still to reveal: the
+// schedule's count, at most what is left, and all that is left at the last step.
+std::int64_t step_quota(reveal_schedule schedule, int step, int steps, std::int64_t masked, std::int64_t left);
+
 }  // namespace dnafill::core
