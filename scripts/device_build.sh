@@ -3,7 +3,8 @@
 # PyTorch, nvcc, CMake and ninja but no package registry, so htslib, SQLite, CLI11, nlohmann-json and
 # Catch2 come as Debian .debs (fetched beforehand by scripts/device_debs.sh into .device/debs) unpacked
 # with dpkg -x into a private prefix, never into /.
-#   scripts/device_build.sh [BUILD_DIR]        (default: build-device; DNAFILL_TESTS=ON builds the tests)
+#   scripts/device_build.sh [BUILD_DIR]        (default: build-device; DNAFILL_TESTS=ON builds the tests;
+#                                               TARGETS="a b" builds only those)
 # Afterwards `source BUILD_DIR/device-env.sh` sets LD_LIBRARY_PATH for the programs.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -30,7 +31,7 @@ cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release \
   -DCMAKE_PREFIX_PATH="$torch_cmake;$prefix/usr" \
   -DCMAKE_CUDA_COMPILER="$cuda/bin/nvcc" -DCUDAToolkit_ROOT="$cuda" \
   -DDNAFILL_BUILD_UI=OFF -DDNAFILL_BUILD_TESTS="${DNAFILL_TESTS:-OFF}"
-cmake --build "$build" -j"$(nproc)"
+cmake --build "$build" -j"$(nproc)" ${TARGETS:+--target $TARGETS}
 cat > "$build/device-env.sh" <<ENV
 export LD_LIBRARY_PATH=$runtime:$torch_lib\${LD_LIBRARY_PATH:+:\$LD_LIBRARY_PATH}
 ENV

@@ -1,67 +1,108 @@
 #!/usr/bin/env bash
-# The GPU checks of the GPU path in one call of the device tool (about 6-8 minutes on an H100/H200):
-# build with the tests, the kernel parity and GPU sampler tests, then the sampling benchmark of small and
-# base beside the Python reference in three settings (float32 eager as before, float32 with CUDA
-# graphs, bf16 with CUDA graphs), bf16 against float32 held-out bits/base of base, and the training
-# benchmark. Each step has its own time limit, so one that hangs does not cost the others.
-#   scripts/device_check.sh [build|test|bench|all]   (default all; logs into $OUT, else /tmp/device-check)
-# The phases split the work over several device calls (each at most 10 minutes) if one is not enough.
-# Needs .device/debs (scripts/device_debs.sh); for the held-out scores .device/heldout128.fa
-# (scripts/extract_windows.py ... --count 128 --length 1024) and for the trainer's own speed
-# .device/data/chrX.fa.gz (smalt-examples' hs37chrXtrunc.fa.gz); carry .device with the device tool.
+# The GPU checks of the GPU path, in phases that fit the device tool's calls (each at most 10 minutes,
+# 15 minutes of device time a session, the machine's start included):
+#   scripts/device_check.sh PHASE...     (default: build test sample bench)
+#   build   dnafill, its GPU tests and benchmarks against PyTorch's LibTorch (scripts/device_build.sh)
+#   test    kernel parity, the GPU sampler tests (CUDA graphs, bf16), ctest -R "kernel|GPU"
+#   sample  bench_infill of base beside the Python reference: float32 eager, bf16 + CUDA graph
+#   train   more training for the shipped base (warm start, scripts/device_train_base.sh) until
+#           END - 90 seconds of this script (END defaults to 540), then its held-out bits/base
+#           beside the shipped base's; the new weights come back split in 15 MB parts
+#   bench   the rest: bench_train beside bench/reference_train.py, bench_infill float32 + CUDA graph
+#           (base) and small
+# Logs go to /tmp/device-check, and after every step into $OUT/logs.tgz (the device tool brings back
+# at most 8 files); $OUT/summary.txt has a line per step and the ratios. Needs .device/debs
+# (scripts/device_debs.sh), .device/heldout128.fa (scripts/extract_windows.py ... --count 128 --length
+# 1024) and .device/data/chrX_train.fa.gz (the first 64% of smalt-examples' hs37chrXtrunc.fa.gz, all
+# inside the 90% base was trained on: the whole file does not fit the 64 MiB a call carries beside the
+# repository): carry .device.
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-out=${OUT:-/tmp/device-check}
+out=${OUT:-/tmp/device-check-out}
+logs=/tmp/device-check
 build=$root/build-device
-mkdir -p "$out"
-step() {  # step NAME SECONDS COMMAND...: the command's output in $out/NAME.log, its status in the summary
+end=${END:-540}
+mkdir -p "$out" "$logs"
+step() {  # step NAME SECONDS COMMAND...: the command's output in NAME.log, its status in the summary
   local name=$1 limit=$2
   shift 2
   local start=$SECONDS
-  timeout "$limit" "$@" > "$out/$name.log" 2>&1
+  timeout "$limit" "$@" > "$logs/$name.log" 2>&1
   local rc=$?
-  printf '%-28s exit %3d  %4d s\n' "$name" "$rc" $((SECONDS - start)) | tee -a "$out/summary.txt"
+  printf '%-28s exit %3d  %4d s  (at %d s)\n' "$name" "$rc" $((SECONDS - start)) "$SECONDS" | tee -a "$out/summary.txt"
+  tar -C "$logs" -czf "$out/logs.tgz" .
+  return $rc
 }
 
-phase=${1:-all}
-want() { [ "$phase" = all ] || [ "$phase" = "$1" ]; }
-nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv,noheader > "$out/gpu.txt" 2>&1
-export DNAFILL_TESTS=ON
-if want build; then step build 420 "$root/scripts/device_build.sh" "$build"; fi
-source "$build/device-env.sh" || exit 1
-if want test; then
-step kernel-parity 120 "$build/tests/kernels/test_kernels_gpu"
-step gpu-sampling 180 "$build/tests/core/test_sampling_gpu"
-step ctest-kernel 180 ctest --test-dir "$build" -R "kernel|GPU" --output-on-failure
-fi
-want bench || { cat "$out/summary.txt"; exit 0; }
+build_phase() {
+  DNAFILL_TESTS=ON TARGETS="dnafill bench_infill bench_train test_kernels test_kernels_gpu test_sampling_gpu" \
+    step build 330 "$root/scripts/device_build.sh" "$build"
+}
+
+test_phase() {
+  step kernel-parity 60 "$build/tests/kernels/test_kernels_gpu"
+  step gpu-sampling 120 "$build/tests/core/test_sampling_gpu"
+  step kernel-reference 60 "$build/tests/kernels/test_kernels"
+}
 
 bench=(--in "$root/examples/chrX_heldout.fa" --device cuda --python python3 --windows 4 --threads 4
        --only first-hit,ancestral:16,confidence:8 --score-draws 4)
-for model in small base; do
-  step "infill-$model-fp32" 180 "$build/bench/bench_infill" --model "$root/models/$model.safetensors" "${bench[@]}"
-  step "infill-$model-fp32-graph" 180 "$build/bench/bench_infill" --model "$root/models/$model.safetensors" "${bench[@]}" --cuda-graph
-  step "infill-$model-bf16-graph" 180 "$build/bench/bench_infill" --model "$root/models/$model.safetensors" "${bench[@]}" --cuda-graph --net-precision bf16
-done
-if [ -f "$root/.device/heldout128.fa" ]; then
-  for precision in fp32 bf16; do
-    step "score-base-$precision" 120 "$build/app/dnafill" score --model "$root/models/base.safetensors" \
-      --in "$root/.device/heldout128.fa" --mc 32 --device cuda --net-precision "$precision" --json
-  done
-fi
-if [ -f "$root/.device/data/chrX.fa.gz" ]; then  # the real trainer (clipping, EMA, logging), not just the step
-  step train-dnafill-base 240 "$build/app/dnafill" train --train "$root/.device/data/chrX.fa.gz" --preset base \
-    --steps 150 --batch 64 --device cuda --out /tmp/device-check-base.safetensors --valid-every 1000
-  tail -n 1 /tmp/device-check-base.safetensors.log.jsonl > "$out/train-dnafill-base.last.json" 2> /dev/null
-fi
-step train-bench 240 "$build/bench/bench_train" --presets small,base --batch 64 --steps 20 --device cuda --precision bf16 --peak-tflops 989
-step train-python 240 python3 "$root/bench/reference_train.py" --presets small,base --batch 64 --steps 20 --device cuda --precision bf16
+infill() {  # infill NAME MODEL [OPTIONS...]
+  local name=$1 model=$2
+  shift 2
+  step "infill-$name" 120 "$build/bench/bench_infill" --model "$root/models/$model.safetensors" "${bench[@]}" "$@"
+}
 
+sample_phase() {
+  infill base-fp32 base
+  infill base-bf16-graph base --cuda-graph --net-precision bf16
+}
+
+score() {  # score NAME MODEL PRECISION: held-out bits/base, the masks of models/base.md's figure
+  step "score-$1" 90 "$build/app/dnafill" score --model "$2" --in "$root/.device/heldout128.fa" --mc 32 \
+    --device cuda --net-precision "$3" --json
+}
+
+train_phase() {
+  local seconds=$((end - 90 - SECONDS))
+  if [ "$seconds" -lt 90 ]; then echo "train: only $seconds s left, skipped" | tee -a "$out/summary.txt"; return; fi
+  # The trainer's measured rate fixes --steps for (seconds - 40) of training; --max-minutes is the cap.
+  TOTAL_SECONDS=$((seconds - 40)) INIT=$root/models/base.safetensors LR=${LR:-3e-4} SEED=${SEED:-3} \
+    TRAIN=$root/.device/data/chrX_train.fa.gz VALID=$root/.device/heldout128.fa \
+    step train-base $((seconds + 20)) "$root/scripts/device_train_base.sh" "$((seconds - 25))"
+  cp "$build/base.safetensors.log.jsonl" "$logs/train-base.log.jsonl" 2> /dev/null
+  split -b 15M "$build/base.safetensors" "$out/base.safetensors.part-"
+  score base-new-fp32 "$build/base.safetensors" fp32
+  score base-shipped-fp32 "$root/models/base.safetensors" fp32
+  score base-new-bf16 "$build/base.safetensors" bf16
+}
+
+bench_phase() {
+  step train-bench 90 "$build/bench/bench_train" --presets small,base --batch 64 --steps 20 --device cuda \
+    --precision bf16 --peak-tflops 989
+  step train-python 90 python3 "$root/bench/reference_train.py" --presets small,base --batch 64 --steps 20 \
+    --device cuda --precision bf16
+  infill base-fp32-graph base --cuda-graph
+  infill small-fp32 small
+  infill small-bf16-graph small --cuda-graph --net-precision bf16
+}
+
+phases=("$@")
+[ ${#phases[@]} -gt 0 ] || phases=(build test sample bench)
+nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv,noheader >> "$out/summary.txt" 2>&1
+for phase in "${phases[@]}"; do
+  if [ "$phase" != build ]; then source "$build/device-env.sh" || exit 1; fi
+  case $phase in
+    build) build_phase || exit 1 ;;
+    test | sample | train | bench) "${phase}_phase" ;;
+    *) echo "device_check: no phase '$phase' (build, test, sample, train, bench)" >&2; exit 2 ;;
+  esac
+done
 {
   echo "== ratios"
-  grep -H "Python/C++" "$out"/infill-*.log
-  grep -h "bits_per_base" "$out"/score-*.log
-  grep -H -E "MFU|tokens/s" "$out"/train-*.log
-  cat "$out/train-dnafill-base.last.json"
+  grep -H "Python/C++" "$logs"/infill-*.log
+  grep -H "bits_per_base" "$logs"/score-*.log
+  grep -H -E "MFU|tokens/s" "$logs"/train-*.log
+  tail -n 2 "$logs/train-base.log.jsonl"
 } >> "$out/summary.txt" 2>&1
 cat "$out/summary.txt"

@@ -4,8 +4,10 @@
 # takes TOTAL_SECONDS of training; later calls continue it with --resume while the machine stays warm.
 #   scripts/device_train_base.sh SECONDS_THIS_CALL [resume]
 # INIT=models/base.safetensors warm-starts the first call from the shipped weights (dnafill train --init),
-# so each session with a GPU can add training to the shipped model without its state file.
-# Needs build-device (scripts/device_build.sh) and the chrX FASTA in .device/data/chrX.fa.gz.
+# so each session with a GPU can add training to the shipped model without its state file; LR (1e-3) and
+# SEED (1) set the peak learning rate and the seed of the window draws and masks.
+# Needs build-device (scripts/device_build.sh) and the training FASTA: TRAIN (default .device/data/chrX.fa.gz,
+# its records' last 10% held out) or TRAIN and VALID (a held-out FASTA, e.g. .device/heldout128.fa).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=$root/build-device
@@ -24,6 +26,8 @@ else
   steps=$(cat "$build/base.steps")
   resume=(--resume)
 fi
-"$build/app/dnafill" train --train "$root/.device/data/chrX.fa.gz" --out "$out" --preset base \
+valid=()
+if [ -n "${VALID:-}" ]; then valid=(--valid "$VALID"); fi
+"$build/app/dnafill" train --train "${TRAIN:-$root/.device/data/chrX.fa.gz}" "${valid[@]}" --out "$out" --preset base \
   --steps "$steps" --batch "$batch" --lr "${LR:-1e-3}" --device cuda --save-dtype bf16 \
-  --valid-every 500 --checkpoint-every 1000 --max-minutes "$(python3 -c "print($1 / 60)")" "${resume[@]}"
+  --seed "${SEED:-1}" --valid-every 500 --checkpoint-every 1000 --max-minutes "$(python3 -c "print($1 / 60)")" "${resume[@]}"
