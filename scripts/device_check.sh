@@ -7,7 +7,8 @@
 #   sample  bench_infill of base beside the Python reference: float32 eager, bf16 + CUDA graph
 #   train   more training for the shipped base (warm start, scripts/device_train_base.sh) until
 #           END - 90 seconds of this script (END defaults to 540), then its held-out bits/base
-#           beside the shipped base's; the new weights come back split in 15 MB parts
+#           beside the shipped base's; the new weights come back split in 15 MB parts. INIT (default
+#           models/base.safetensors), LR (3e-4) and SEED (3) for a second round in the same session
 #   bench   the rest: bench_train beside bench/reference_train.py, bench_infill float32 + CUDA graph
 #           (base) and small
 # Logs go to /tmp/device-check, and after every step into $OUT/logs.tgz (the device tool brings back
@@ -67,7 +68,7 @@ train_phase() {
   local seconds=$((end - 90 - SECONDS))
   if [ "$seconds" -lt 90 ]; then echo "train: only $seconds s left, skipped" | tee -a "$out/summary.txt"; return; fi
   # The trainer's measured rate fixes --steps for (seconds - 40) of training; --max-minutes is the cap.
-  TOTAL_SECONDS=$((seconds - 40)) INIT=$root/models/base.safetensors LR=${LR:-3e-4} SEED=${SEED:-3} \
+  TOTAL_SECONDS=$((seconds - 40)) INIT=${INIT:-$root/models/base.safetensors} LR=${LR:-3e-4} SEED=${SEED:-3} \
     TRAIN=$root/.device/data/chrX_train.fa.gz VALID=$root/.device/heldout128.fa \
     step train-base $((seconds + 20)) "$root/scripts/device_train_base.sh" "$((seconds - 25))"
   cp "$build/base.safetensors.log.jsonl" "$logs/train-base.log.jsonl" 2> /dev/null
