@@ -17,7 +17,7 @@ namespace dnafill::app {
 namespace {
 
 struct score_args {
-  std::string model, in, region, mask, device = "auto", net_precision = "fp32";
+  std::string model, in, region, mask, device = "auto", net_precision = "auto";
   core::score_options options;
   bool json = false;
   int threads = 0;
@@ -54,7 +54,7 @@ int run_score(const score_args& args) {
                                 {"bits_per_base", r.bits_per_base()}, {"standard_error", r.standard_error_bits()},
                                 {"bases", r.bases},         {"windows", r.windows},
                                 {"mc_draws", args.options.mc_draws}, {"seed", args.options.seed},
-                                {"conditional", masked},   {"net_precision", args.net_precision}}
+                                {"conditional", masked},   {"net_precision", core::inference_precision(model)}}
                      .dump()
               << "\n";
     return 0;

@@ -27,15 +27,17 @@ status load_model_option(const std::string& path, core::mdm_model& model, const 
     if (path.empty()) return status::fail(s.message() + " (the default model; give one with --model)");
     return s;
   }
-  if (auto s = core::set_inference_precision(model, net_precision); !s) return s;
+  if (auto s = core::check_inference_precision(net_precision); !s) return s;
   std::string where;
   if (auto s = core::resolve_device(device, where); !s) return s;
-  return where == "cpu" ? status{} : core::move_model(model, where);
+  if (where != "cpu")
+    if (auto s = core::move_model(model, where); !s) return s;
+  return core::set_inference_precision(model, net_precision);  // after the move: auto depends on the device
 }
 
 void add_net_precision_option(CLI::App& sub, std::string& net_precision) {
   sub.add_option("--net-precision", net_precision,
-                 "The network's arithmetic: fp32, or bf16 (autocast; fast on GPUs, slow on most CPUs)")
+                 "The network's arithmetic: fp32, bf16 (autocast; fast on GPUs, slow on most CPUs), or auto: bf16 on a GPU, else fp32")
       ->capture_default_str();
 }
 

@@ -29,7 +29,7 @@ struct design_args {
   bool json = false;
   int threads = 0;
   std::string device = "auto";  // where the network runs; the sampler's bookkeeping stays on the host
-  std::string net_precision = "fp32";  // the network's arithmetic: fp32 | bf16 (autocast)
+  std::string net_precision = "auto";  // the network's arithmetic: fp32 | bf16 (autocast) | auto (bf16 on a GPU)
   constraint_args constraints;
 
   status resolve();

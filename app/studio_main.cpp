@@ -40,7 +40,7 @@ int main(int argc, char** argv) {
   parser.addPositionalArgument(QStringLiteral("file"), QStringLiteral("A FASTA/FASTQ/SAM/BAM/CRAM file to open"), QStringLiteral("[file]"));
   const QCommandLineOption model({QStringLiteral("m"), QStringLiteral("model")}, QStringLiteral("Checkpoint to load (default: the last one, else the shipped model)"), QStringLiteral("path"));
   const QCommandLineOption device(QStringLiteral("device"), QStringLiteral("cpu, cuda or auto"), QStringLiteral("device"));
-  const QCommandLineOption precision(QStringLiteral("net-precision"), QStringLiteral("The network's arithmetic: fp32 or bf16"), QStringLiteral("precision"));
+  const QCommandLineOption precision(QStringLiteral("net-precision"), QStringLiteral("The network's arithmetic: fp32, bf16 or auto (bf16 on a GPU)"), QStringLiteral("precision"));
   const QCommandLineOption db(QStringLiteral("db"), QStringLiteral("The SQLite store of runs and designs"), QStringLiteral("path"));
   const QCommandLineOption threads(QStringLiteral("threads"), QStringLiteral("Compute threads (default: all cores)"), QStringLiteral("n"), QStringLiteral("0"));
   const QCommandLineOption region(QStringLiteral("region"), QStringLiteral("Open only this region of the file (NAME:START-END)"), QStringLiteral("region"));

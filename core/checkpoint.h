@@ -49,11 +49,12 @@ status save_model(const std::string& path, const mdm_model& model, std::map<std:
 status move_model(mdm_model& model, const std::string& device);
 std::string model_device(const mdm_model& model);
 
-// The network's arithmetic when it samples and scores: "fp32", or "bf16" (autocast: matrix products
-// and attention in bfloat16, the logits float32; draws stay float64). Errors name --net-precision.
-status check_inference_precision(const std::string& name);  // "fp32" or "bf16", else the error
+// The network's arithmetic when it samples and scores: "fp32", "bf16" (autocast: matrix products and
+// attention in bfloat16, the logits float32; draws stay float64), or "auto": bf16 where the weights are
+// on a GPU, else fp32, so it is set after move_model. Errors name --net-precision.
+status check_inference_precision(const std::string& name);  // "fp32", "bf16" or "auto", else the error
 status set_inference_precision(mdm_model& model, const std::string& name);
-std::string inference_precision(const mdm_model& model);
+std::string inference_precision(const mdm_model& model);  // "fp32" or "bf16", as set
 
 // The shipped default model: $DNAFILL_MODEL, else share/dnafill/models/ beside the installed binary,
 // else models/ of the source tree this binary was built from.

@@ -29,16 +29,17 @@ JobOutcome loadModelJob(JobContext& context, const QString& path, const QString&
   context.progress(0.0, tr("loading %1").arg(fromStd(file)));
   if (auto s = core::load_model(file, *loaded.model); !s)
     return JobOutcome::failed(fromStd(s.message()) + (path.isEmpty() ? tr(" (the default model)") : QString()));
-  if (auto s = core::set_inference_precision(*loaded.model, precision.toStdString()); !s)
-    return JobOutcome::failed(fromStd(s.message()));
   std::string where;
   if (auto s = core::resolve_device(device.toStdString(), where); !s) return JobOutcome::failed(fromStd(s.message()));
   if (where != "cpu")
     if (auto s = core::move_model(*loaded.model, where); !s) return JobOutcome::failed(fromStd(s.message()));
+  // After the move: "auto" means bf16 on a GPU.
+  if (auto s = core::set_inference_precision(*loaded.model, precision.toStdString()); !s)
+    return JobOutcome::failed(fromStd(s.message()));
   const auto& config = loaded.model->config();
   loaded.path = fromStd(file);
   loaded.device = fromStd(where);
-  loaded.precision = precision;
+  loaded.precision = fromStd(core::inference_precision(*loaded.model));
   loaded.name = tr("%1 (%2 M parameters, context %3)")
                     .arg(fromStd(config.preset))
                     .arg(config.parameter_count() / 1e6, 0, 'f', 1)

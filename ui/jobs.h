@@ -25,12 +25,12 @@ struct LoadedModel {
   std::shared_ptr<core::mdm_model> model;
   QString path;
   QString device;  // "cpu" or "cuda"
-  QString precision;  // the network's arithmetic: "fp32" or "bf16"
+  QString precision;  // the network's arithmetic as set: "fp32" or "bf16"
   QString name;    // "small (1.9 M parameters)"
 };
 
 // Loads `path` (empty: the shipped default) onto `device` ("auto", "cpu", "cuda"), its network to run
-// in `precision` ("fp32", "bf16"). Payload: LoadedModel.
+// in `precision` ("fp32", "bf16", "auto": bf16 on a GPU). Payload: LoadedModel.
 JobOutcome loadModelJob(JobContext& context, const QString& path, const QString& device, const QString& precision);
 
 struct DesignRequest {

@@ -473,7 +473,8 @@ void MainWindow::buildActions() {
   }
   auto* precisions = modelMenu->addMenu(tr("Network &precision"));
   auto* precisionGroup = new QActionGroup(this);
-  for (const auto& [name, label] : {std::pair{QStringLiteral("fp32"), tr("float32 (exact)")},
+  for (const auto& [name, label] : {std::pair{QStringLiteral("auto"), tr("Automatic (bfloat16 on a GPU, else float32)")},
+                                    std::pair{QStringLiteral("fp32"), tr("float32 (exact)")},
                                     std::pair{QStringLiteral("bf16"), tr("bfloat16 (fast on GPUs and CPUs with AVX512-BF16)")}}) {
     auto* a = precisions->addAction(label);
     a->setCheckable(true);
@@ -503,7 +504,7 @@ void MainWindow::restoreSettings(const StudioOptions& options) {
   device_ = !options.device.isEmpty() ? options.device : settings.value(QLatin1String(keyDevice), QStringLiteral("auto")).toString();
   for (auto* a : deviceActions_) a->setChecked(a->data().toString() == device_);
   precision_ = !options.netPrecision.isEmpty() ? options.netPrecision
-                                               : settings.value(QLatin1String(keyPrecision), QStringLiteral("fp32")).toString();
+                                               : settings.value(QLatin1String(keyPrecision), QStringLiteral("auto")).toString();
   for (auto* a : precisionActions_) a->setChecked(a->data().toString() == precision_);
   setStorePath(!options.storePath.isEmpty() ? options.storePath
                                             : settings.value(QLatin1String(keyStore), defaultStorePath()).toString());

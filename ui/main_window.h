@@ -46,7 +46,7 @@ struct SiteSearch {
 struct StudioOptions {
   QString modelPath;   // a checkpoint; empty: the last one used, else the shipped default
   QString device;      // auto | cpu | cuda; empty: the last one used, else auto
-  QString netPrecision;  // fp32 | bf16 (the network's arithmetic); empty: the last one used, else fp32
+  QString netPrecision;  // fp32 | bf16 | auto (the network's arithmetic); empty: the last one used, else auto
   QString storePath;   // the SQLite store; empty: the last one used, else designs.sqlite in the app's data folder
   bool restoreWindow = true;  // geometry and dock layout from the last session
   bool autoConfidence = true; // compute the confidence track of what is shown (records up to autoConfidenceLimit bases)
@@ -160,7 +160,7 @@ class MainWindow : public QMainWindow {
   quint64 modelJob_ = 0, designJob_ = 0, confidenceJob_ = 0, statusJob_ = 0;
   bool confidenceWanted_ = false;
   StudioOptions options_;
-  QString storePath_, device_, precision_ = QStringLiteral("fp32");
+  QString storePath_, device_, precision_ = QStringLiteral("auto");
   QString modelRequested_;  // the checkpoint asked for; empty: the shipped default
   qint64 lastRunId_ = 0;
 

@@ -174,9 +174,12 @@ TEST_CASE("bf16 inference: float32 logits close to the float32 network's, the sc
 
   REQUIRE(set_inference_precision(model, "fp32"));
   CHECK(torch::equal(model.impl_->net->infer(window), fp32));
+  REQUIRE(set_inference_precision(model, "auto"));  // on the CPU: float32
+  CHECK(inference_precision(model) == "fp32");
+  CHECK(torch::equal(model.impl_->net->infer(window), fp32));
   const auto bad = set_inference_precision(model, "fp16");
   CHECK_FALSE(bad);
-  CHECK(bad.message() == "--net-precision: must be fp32 or bf16, got 'fp16'");
+  CHECK(bad.message() == "--net-precision: must be fp32, bf16 or auto, got 'fp16'");
 }
 
 TEST_CASE("gradient clipping on the device: hand-computed global norm 13", "[objective][trainer]") {

@@ -100,7 +100,8 @@ TEST_CASE("the shipped model on the GPU: bf16 logits close to float32's", "[gpu]
   torch::NoGradGuard no_grad;
   auto tokens = torch::randint(0, 5, {8, model.config().context_length}, torch::kInt64).to(gpu);
   const auto fp32 = model.impl_->net->infer(tokens);
-  REQUIRE(set_inference_precision(model, "bf16"));
+  REQUIRE(set_inference_precision(model, "auto"));  // on a GPU: bf16
+  CHECK(inference_precision(model) == "bf16");
   const auto bf16 = model.impl_->net->infer(tokens);
   const auto p32 = torch::softmax(fp32.to(torch::kFloat64), -1), p16 = torch::softmax(bf16.to(torch::kFloat64), -1);
   const double gap = (p16 - p32).abs().max().item<double>();
