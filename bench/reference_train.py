@@ -7,8 +7,13 @@ weight 1/t, cross-entropy on masked positions), AdamW (0.9, 0.95), and the same 
 bench/bench_train.cpp. Plain means eager PyTorch as a user would write it: no torch.compile.
 Prints one line per preset.
 
+Two measurements of where a training step's time goes, for the MFU goal of docs/gpu.md:
+--compile runs the network through torch.compile (Triton fuses the elementwise work: RMSNorm, RoPE,
+SwiGLU, residual adds), what fusing those ops can give at this model's shapes; --profile K prints the
+GPU kernels of K profiled steps, summed by kind (matrix products, attention, elementwise, ...).
+
 usage: reference_train.py [--presets small,base] [--batch B] [--steps N] [--device cuda] [--precision bf16]
-                          [--peak-tflops P]
+                          [--peak-tflops P] [--compile] [--profile K]
 """
 import argparse
 import contextlib
@@ -48,9 +53,50 @@ def make_model(preset, device):
     return MDM(w, config), list(w.values()), params, config, context
 
 
+KINDS = [  # (kind, substrings of kernel names), first match wins
+    ('attention', ('flash', 'fmha', 'attention', 'mem_eff', 'sdpa')),
+    ('matrix products', ('gemm', 'sm90_xmma', 'sm80_xmma', 'cutlass', 'cublas', 'nvjet')),
+    ('optimizer', ('adam', 'multi_tensor', 'foreach')),
+    ('reductions', ('reduce', 'norm', 'softmax', 'cross_entropy', 'nll')),
+    ('copies and casts', ('copy', 'cat', 'memcpy', 'memset', 'fill')),
+    ('elementwise', ('elementwise', 'vectorized', 'unrolled', 'triton', 'silu', 'mul', 'add', 'pow', 'rsqrt')),
+]
+
+
+def kind_of(name):
+    lower = name.lower()
+    for kind, parts in KINDS:
+        if any(p in lower for p in parts):
+            return kind
+    return 'other'
+
+
+def profile(step, steps, preset):
+    """GPU time of `steps` training steps by kind of kernel, and the ten costliest kernels."""
+    from torch.profiler import ProfilerActivity, profile as torch_profile
+    with torch_profile(activities=[ProfilerActivity.CUDA]) as prof:
+        for _ in range(steps):
+            step()
+        torch.cuda.synchronize()
+    events = [e for e in prof.key_averages() if e.device_type == torch.autograd.DeviceType.CUDA]
+    def us(e):  # the attribute's name changed between PyTorch versions
+        return getattr(e, 'self_device_time_total', None) or getattr(e, 'self_cuda_time_total', 0)
+    total = sum(us(e) for e in events) or 1.0
+    by_kind = {}
+    for e in events:
+        by_kind[kind_of(e.key)] = by_kind.get(kind_of(e.key), 0.0) + us(e)
+    print('%s: GPU time of %d steps, %.1f ms a step' % (preset, steps, total / steps / 1000.0))
+    for kind, t in sorted(by_kind.items(), key=lambda kv: -kv[1]):
+        print('  %-18s %5.1f%%  %7.2f ms/step' % (kind, 100.0 * t / total, t / steps / 1000.0))
+    for e in sorted(events, key=us, reverse=True)[:10]:
+        print('    %5.1f%%  %6d calls  %s' % (100.0 * us(e) / total, e.count, e.key[:100]))
+
+
 def bench(preset, args):
     device = torch.device(args.device)
     model, params, n_params, config, length = make_model(preset, device)
+    if args.compile:
+        model = torch.compile(model)
     opt = torch.optim.AdamW(params, lr=1e-3, betas=(0.9, 0.95), weight_decay=0.01)
     autocast = (torch.autocast('cuda', dtype=torch.bfloat16) if args.precision == 'bf16'
                 else contextlib.nullcontext())
@@ -95,7 +141,9 @@ def bench(preset, args):
                flops_fwd * tokens / forward_s / 1e9))
     if args.peak_tflops > 0:
         line += '  train MFU %.1f%%' % (100.0 * train_gflops / (1000.0 * args.peak_tflops))
-    print(line, flush=True)
+    print(line + ('  (torch.compile)' if args.compile else ''), flush=True)
+    if args.profile > 0 and device.type == 'cuda':
+        profile(step, args.profile, preset)
 
 
 def main():
@@ -106,6 +154,8 @@ def main():
     parser.add_argument('--device', default='cuda' if torch.cuda.is_available() else 'cpu')
     parser.add_argument('--precision', default='fp32', choices=['fp32', 'bf16'])
     parser.add_argument('--peak-tflops', type=float, default=0.0)
+    parser.add_argument('--compile', action='store_true', help='the network through torch.compile')
+    parser.add_argument('--profile', type=int, default=0, metavar='K', help='GPU kernels of K steps, by kind')
     args = parser.parse_args()
     print('reference_train (plain PyTorch %s), %s, %s' % (torch.__version__, args.device, args.precision), flush=True)
     for preset in args.presets.split(','):

@@ -9,8 +9,9 @@
 #           END - 90 seconds of this script (END defaults to 540), then its held-out bits/base
 #           beside the shipped base's; the new weights come back split in 15 MB parts. INIT (default
 #           models/base.safetensors), LR (3e-4) and SEED (3) for a second round in the same session
-#   bench   the rest: bench_train beside bench/reference_train.py, bench_infill float32 + CUDA graph
-#           (base) and small
+#   bench   the rest: bench_train beside bench/reference_train.py (with a profile of its kernels by
+#           kind, and under torch.compile: what fusing the elementwise work gives), bench_infill
+#           float32 + CUDA graph (base) and small
 # Logs go to /tmp/device-check, and after every step into $OUT/logs.tgz (the device tool brings back
 # at most 8 files); $OUT/summary.txt has a line per step and the ratios. Needs .device/debs
 # (scripts/device_debs.sh), .device/heldout128.fa (scripts/extract_windows.py ... --count 128 --length
@@ -81,8 +82,10 @@ train_phase() {
 bench_phase() {
   step train-bench 90 "$build/bench/bench_train" --presets small,base --batch 64 --steps 20 --device cuda \
     --precision bf16 --peak-tflops 989
-  step train-python 90 python3 "$root/bench/reference_train.py" --presets small,base --batch 64 --steps 20 \
-    --device cuda --precision bf16
+  step train-python 120 python3 "$root/bench/reference_train.py" --presets small,base --batch 64 --steps 20 \
+    --device cuda --precision bf16 --peak-tflops 989 --profile 3
+  step train-python-compiled 240 python3 "$root/bench/reference_train.py" --presets base --batch 64 --steps 20 \
+    --device cuda --precision bf16 --peak-tflops 989 --compile
   infill base-fp32-graph base --cuda-graph
   infill small-fp32 small
   infill small-bf16-graph small --cuda-graph --net-precision bf16
