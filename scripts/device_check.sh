@@ -14,10 +14,8 @@
 #           float32 + CUDA graph (base) and small
 # Logs go to /tmp/device-check, and after every step into $OUT/logs.tgz (the device tool brings back
 # at most 8 files); $OUT/summary.txt has a line per step and the ratios. Needs .device/debs
-# (scripts/device_debs.sh), .device/heldout128.fa (scripts/extract_windows.py ... --count 128 --length
-# 1024) and .device/data/chrX_train.fa.gz (the first 64% of smalt-examples' hs37chrXtrunc.fa.gz, all
-# inside the 90% base was trained on: the whole file does not fit the 64 MiB a call carries beside the
-# repository): carry .device.
+# (scripts/device_debs.sh), .device/heldout128.fa and .device/data/chrX_train.fa.gz
+# (scripts/device_data.sh): carry .device.
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 out=${OUT:-/tmp/device-check-out}
