@@ -17,7 +17,7 @@ int fail(const std::string& command, const std::string& message);
 
 // Loads `path`, or the shipped default model when it is empty.
 // --model (or the shipped default), moved to --device ("cpu", "cuda" or "auto"), its network run in
-// --net-precision ("fp32" or "bf16") when it samples and scores.
+// --net-precision ("fp32", "bf16", or "auto": bf16 on a GPU) when it samples and scores.
 status load_model_option(const std::string& path, core::mdm_model& model, const std::string& device = "cpu",
                          const std::string& net_precision = "fp32");
 void add_net_precision_option(CLI::App& sub, std::string& net_precision);

@@ -18,6 +18,7 @@
 #include <QItemSelectionModel>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMenu>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QMimeData>
@@ -40,6 +41,9 @@
 #include <QtConcurrent>
 
 #include <cmath>
+#include <functional>
+#include <initializer_list>
+#include <utility>
 
 #include <nlohmann/json.hpp>
 
@@ -138,6 +142,25 @@ SiteSearch findSites(std::string bases, const QStringList& names) {
   }
   result.bases = std::move(bases);
   return result;
+}
+
+// A submenu of exclusive, checkable choices, each action carrying its name as data; `choose` gets the
+// name picked. Returns the actions, in order.
+QList<QAction*> addChoiceMenu(QMenu* parent, const QString& title,
+                              std::initializer_list<std::pair<QString, QString>> namesAndLabels,
+                              const std::function<void(const QString&)>& choose) {
+  auto* menu = parent->addMenu(title);
+  auto* group = new QActionGroup(menu);
+  QList<QAction*> actions;
+  for (const auto& [name, label] : namesAndLabels) {
+    auto* a = menu->addAction(label);
+    a->setCheckable(true);
+    a->setData(name);
+    group->addAction(a);
+    actions << a;
+    QObject::connect(a, &QAction::triggered, menu, [choose, name = name] { choose(name); });
+  }
+  return actions;
 }
 
 }  // namespace
@@ -454,38 +477,26 @@ void MainWindow::buildActions() {
     if (!path.isEmpty()) loadModel(path, device_);
   });
   modelMenu->addAction(tr("Shipped &default model"), this, [this] { loadModel({}, device_); });
-  auto* devices = modelMenu->addMenu(tr("&Device"));
-  auto* group = new QActionGroup(this);
-  for (const auto& [name, label] : {std::pair{QStringLiteral("auto"), tr("Automatic (CUDA when there is a GPU)")},
-                                    std::pair{QStringLiteral("cpu"), tr("CPU")},
-                                    std::pair{QStringLiteral("cuda"), tr("CUDA")}}) {
-    auto* a = devices->addAction(label);
-    a->setCheckable(true);
-    a->setData(name);
-    a->setEnabled(name != QLatin1String("cuda") || core::cuda_available());
-    if (name == QLatin1String("cuda") && !core::cuda_available()) a->setToolTip(tr("No CUDA GPU is available to this build"));
-    group->addAction(a);
-    deviceActions_ << a;
-    connect(a, &QAction::triggered, this, [this, device = QString(name)] {
-      device_ = device;
-      loadModel(modelRequested_, device);
-    });
+  deviceActions_ = addChoiceMenu(modelMenu, tr("&Device"),
+                                 {{QStringLiteral("auto"), tr("Automatic (CUDA when there is a GPU)")},
+                                  {QStringLiteral("cpu"), tr("CPU")},
+                                  {QStringLiteral("cuda"), tr("CUDA")}},
+                                 [this](const QString& device) {
+                                   device_ = device;
+                                   loadModel(modelRequested_, device);
+                                 });
+  if (!core::cuda_available()) {
+    deviceActions_.last()->setEnabled(false);  // "cuda"
+    deviceActions_.last()->setToolTip(tr("No CUDA GPU is available to this build"));
   }
-  auto* precisions = modelMenu->addMenu(tr("Network &precision"));
-  auto* precisionGroup = new QActionGroup(this);
-  for (const auto& [name, label] : {std::pair{QStringLiteral("auto"), tr("Automatic (bfloat16 on a GPU, else float32)")},
-                                    std::pair{QStringLiteral("fp32"), tr("float32 (exact)")},
-                                    std::pair{QStringLiteral("bf16"), tr("bfloat16 (fast on GPUs and CPUs with AVX512-BF16)")}}) {
-    auto* a = precisions->addAction(label);
-    a->setCheckable(true);
-    a->setData(name);
-    precisionGroup->addAction(a);
-    precisionActions_ << a;
-    connect(a, &QAction::triggered, this, [this, precision = QString(name)] {
-      precision_ = precision;
-      loadModel(modelRequested_, device_);  // on the worker thread, after any job using the model now
-    });
-  }
+  precisionActions_ = addChoiceMenu(modelMenu, tr("Network &precision"),
+                                    {{QStringLiteral("auto"), tr("Automatic (bfloat16 on a GPU, else float32)")},
+                                     {QStringLiteral("fp32"), tr("float32 (exact)")},
+                                     {QStringLiteral("bf16"), tr("bfloat16 (fast on GPUs and CPUs with AVX512-BF16)")}},
+                                    [this](const QString& precision) {
+                                      precision_ = precision;
+                                      loadModel(modelRequested_, device_);  // on the worker thread, after any job using the model now
+                                    });
 
   auto* help = menuBar()->addMenu(tr("&Help"));
   help->addAction(tr("&About dnafill-studio"), this, [this] {

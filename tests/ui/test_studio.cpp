@@ -8,6 +8,7 @@
 #include <QElapsedTimer>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMenu>
 #include <QMessageBox>
 #include <QMimeData>
 #include <QMouseEvent>
@@ -296,6 +297,38 @@ class TestStudio : public QObject {
     QCOMPARE(designsIn(store_, w->resultsModel()->runId()).size(), std::size_t(2));
     // The run records the precision, as `dnafill infill --net-precision bf16` does.
     QVERIFY(QString::fromStdString(runsIn(store_).back().parameters).contains(QLatin1String("\"net_precision\":\"bf16\"")));
+  }
+
+  // The Model menu's choices reload the model: bf16, then Automatic (float32 on the CPU); CUDA is
+  // offered only where there is a GPU.
+  void modelMenuChoices() {
+    auto w = makeWindow();
+    QVERIFY(w);
+    QCOMPARE(w->deviceLabel()->text(), QStringLiteral("CPU"));
+    auto choice = [&](const QString& menuTitle, const QString& name) -> QAction* {
+      for (auto* menu : w->findChildren<QMenu*>())
+        if (menu->title() == menuTitle)
+          for (auto* a : menu->actions())
+            if (a->data().toString() == name) return a;
+      return nullptr;
+    };
+    auto waitForLabel = [&](const QString& text) {
+      QElapsedTimer t;
+      t.start();
+      while (w->deviceLabel()->text() != text && t.elapsed() < 60000) QTest::qWait(20);
+      return w->deviceLabel()->text() == text;
+    };
+    auto* bf16 = choice(QStringLiteral("Network &precision"), QStringLiteral("bf16"));
+    auto* automatic = choice(QStringLiteral("Network &precision"), QStringLiteral("auto"));
+    auto* cuda = choice(QStringLiteral("&Device"), QStringLiteral("cuda"));
+    QVERIFY(bf16 && automatic && cuda);
+    QCOMPARE(cuda->isEnabled(), core::cuda_available());
+    bf16->trigger();
+    QVERIFY(bf16->isChecked());
+    QVERIFY(waitForLabel(QStringLiteral("CPU, bf16")));
+    automatic->trigger();
+    QVERIFY(automatic->isChecked() && !bf16->isChecked());
+    QVERIFY(waitForLabel(QStringLiteral("CPU")));
   }
 
   void constrainedDesign() {
