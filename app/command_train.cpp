@@ -93,6 +93,10 @@ command_runner add_train_command(CLI::App& cli) {
   sub->add_option("--threads", args->threads, "Intra-op threads; default: all cores");
   sub->add_option("--device", o.device, "cpu, cuda or auto")->capture_default_str();
   sub->add_option("--precision", o.precision, "fp32, or bf16 autocast (GPUs; CPUs with AVX512-BF16); auto: bf16 on CUDA, else fp32")->capture_default_str();
+  sub->add_option("--layer-kernels", o.layer_kernels,
+                  "torch, or fused: RMSNorm, RoPE and SwiGLU each in one kernel of kernels/ (for GPUs; on a CPU "
+                  "they run slow reference loops)")
+      ->capture_default_str();
   sub->add_option("--save-dtype", o.save_dtype, "Checkpoint weights as f32 or bf16")->capture_default_str();
   sub->add_flag("--resume", o.resume, "Continue the run saved in OUT.state");
   sub->add_option("--init", o.init,

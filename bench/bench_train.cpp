@@ -1,7 +1,8 @@
 // Training and forward throughput (tokens/s) of each preset on this machine. Prints figures; not a test.
 //   bench_train [--presets tiny,small,base] [--batch B] [--seq-len L] [--steps N] [--threads T]
-//               [--device cpu|cuda] [--precision fp32|bf16] [--peak-tflops P]
+//               [--device cpu|cuda] [--precision fp32|bf16] [--layer-kernels torch|fused] [--peak-tflops P]
 // With --peak-tflops (the device's dense peak for the precision used) it prints model FLOPs utilisation.
+// --presets also takes shapes D/LAYERS/HEADS/MLP (e.g. 768/12/12/2048): how utilisation grows with width.
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -9,6 +10,7 @@
 #include <string>
 
 #include "core/compat.h"
+#include "core/fused.h"
 #include "core/model_internal.h"
 #include "core/objective.h"
 #include "core/runtime.h"
@@ -25,20 +27,46 @@ struct bench_options {
   int batch = 8, seq_len = 0, steps = 5;
   torch::Device device = torch::kCPU;
   bool bf16 = false;
+  bool fused_layers = false;  // --layer-kernels fused
   double peak_tflops = 0;
 };
+
+// A preset name, or a shape D/LAYERS/HEADS/MLP (context 1,024) to see how the utilisation grows with width.
+bool model_for(const std::string& name, model_config& config) {
+  int d = 0, layers = 0, heads = 0, mlp = 0;
+  char tail = 0;
+  if (std::sscanf(name.c_str(), "%d/%d/%d/%d%c", &d, &layers, &heads, &mlp, &tail) == 4) {
+    config.preset = name;
+    config.d_model = d;
+    config.n_layers = layers;
+    config.n_heads = heads;
+    config.d_mlp = mlp;
+    config.context_length = 1024;
+    if (auto s = config.validate(); !s) {
+      std::fprintf(stderr, "bench_train: %s\n", s.message().c_str());
+      return false;
+    }
+    return true;
+  }
+  if (auto s = preset_config(name, config); !s) {
+    std::fprintf(stderr, "bench_train: %s\n", s.message().c_str());
+    return false;
+  }
+  return true;
+}
 
 // Waits for queued GPU work so that wall time measures it.
 void synchronize(const torch::Tensor& t) { (void)t.sum().item<double>(); }
 
-void bench_preset(const std::string& preset, const bench_options& b) {
+bool bench_preset(const std::string& preset, const bench_options& b) {
   const int batch = b.batch, seq_len = b.seq_len, steps = b.steps;
   model_config config;
-  if (!preset_config(preset, config)) return;
+  if (!model_for(preset, config)) return false;
   const int length = seq_len > 0 ? std::min(seq_len, config.context_length) : config.context_length;
   torch::manual_seed(0);
   mdm_transformer net(config);
   net->to(b.device);
+  net->set_fused_layers(b.fused_layers);
   torch::optim::AdamW optimizer(net->parameters(), torch::optim::AdamWOptions(1e-3));
   std::mt19937_64 rng(1);
   std::vector<token> clean(static_cast<std::size_t>(batch) * length);
@@ -87,12 +115,13 @@ void bench_preset(const std::string& preset, const bench_options& b) {
   if (b.peak_tflops > 0) std::printf("  train MFU %.1f%%", 100.0 * train_gflops / (1000.0 * b.peak_tflops));
   std::printf("\n");
   std::fflush(stdout);
+  return true;
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::string presets = "tiny,small,base", device = "cpu", precision = "fp32";
+  std::string presets = "tiny,small,base", device = "cpu", precision = "fp32", layer_kernels = "torch";
   bench_options b;
   int threads = 0;
   for (int i = 1; i + 1 < argc; i += 2) {
@@ -103,6 +132,7 @@ int main(int argc, char** argv) {
     else if (flag == "--steps") b.steps = std::atoi(value.c_str());
     else if (flag == "--device") device = value;
     else if (flag == "--precision") precision = value;
+    else if (flag == "--layer-kernels") layer_kernels = value;
     else if (flag == "--peak-tflops") b.peak_tflops = std::atof(value.c_str());
     else if (flag == "--threads") threads = std::atoi(value.c_str());
     else {
@@ -125,10 +155,16 @@ int main(int argc, char** argv) {
   }
   b.device = torch::Device(resolved);
   b.bf16 = precision == "bf16";
+  b.fused_layers = layer_kernels == "fused";
+  if ((layer_kernels != "torch" && !b.fused_layers) || !layer_kernels_run_on(b.device)) {
+    std::fprintf(stderr, "bench_train: --layer-kernels: torch, or fused where the kernels run (a DNAFILL_CUDA build)\n");
+    return 2;
+  }
   set_threads(threads);
-  std::printf("dnafill bench_train: LibTorch %s, %d threads, %s, %s\n", torch_version().c_str(), thread_count(),
-              machine_description(resolved).c_str(), precision.c_str());
+  std::printf("dnafill bench_train: LibTorch %s, %d threads, %s, %s, %s layer kernels\n", torch_version().c_str(),
+              thread_count(), machine_description(resolved).c_str(), precision.c_str(), layer_kernels.c_str());
   std::stringstream list(presets);
-  for (std::string preset; std::getline(list, preset, ',');) bench_preset(preset, b);
-  return 0;
+  bool all_ran = true;
+  for (std::string preset; std::getline(list, preset, ',');) all_ran = bench_preset(preset, b) && all_ran;
+  return all_ran ? 0 : 2;
 }

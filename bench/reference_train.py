@@ -12,7 +12,7 @@ Two measurements of where a training step's time goes, for the MFU goal of docs/
 SwiGLU, residual adds), what fusing those ops can give at this model's shapes; --profile K prints the
 GPU kernels of K profiled steps, summed by kind (matrix products, attention, elementwise, ...).
 
-usage: reference_train.py [--presets small,base] [--batch B] [--steps N] [--device cuda] [--precision bf16]
+usage: reference_train.py [--presets small,base,D/LAYERS/HEADS/MLP] [--batch B] [--steps N] [--device cuda] [--precision bf16]
                           [--peak-tflops P] [--compile] [--profile K]
 """
 import argparse
@@ -31,8 +31,16 @@ PRESETS = {  # name: d_model, layers, heads, mlp, context (core/model_config.cpp
 }
 
 
+def shape_of(preset):
+    """A preset name, or D/LAYERS/HEADS/MLP (context 1,024) as bench_train takes it."""
+    if preset in PRESETS:
+        return PRESETS[preset]
+    d, layers, heads, mlp = (int(x) for x in preset.split('/'))
+    return d, layers, heads, mlp, 1024
+
+
 def make_model(preset, device):
-    d, layers, heads, mlp, context = PRESETS[preset]
+    d, layers, heads, mlp, context = shape_of(preset)
     config = {'d_model': d, 'n_layers': layers, 'n_heads': heads, 'norm_eps': 1e-5, 'rope_base': 10000.0}
     g = torch.Generator().manual_seed(0)
     def normal(*shape, std=0.02):

@@ -22,6 +22,17 @@ inline torch::Tensor attention(const torch::Tensor& q, const torch::Tensor& k, c
 #endif
 }
 
+// Whether bf16 autocast is on for `device`'s kind (CUDA or CPU) right now.
+inline bool bf16_autocast_enabled(const torch::Device& device) {
+#if TORCH_VERSION_MAJOR > 2 || (TORCH_VERSION_MAJOR == 2 && TORCH_VERSION_MINOR >= 4)
+  const auto type = device.is_cuda() ? at::kCUDA : at::kCPU;
+  return at::autocast::is_autocast_enabled(type) && at::autocast::get_autocast_dtype(type) == at::kBFloat16;
+#else
+  return device.is_cuda() ? at::autocast::is_enabled() && at::autocast::get_autocast_gpu_dtype() == at::kBFloat16
+                          : at::autocast::is_cpu_enabled() && at::autocast::get_autocast_cpu_dtype() == at::kBFloat16;
+#endif
+}
+
 // bf16 autocast on `device` (CUDA or CPU) for the lifetime of the guard: matrix products and attention
 // in bf16, the rest (norms, softmax of the loss) in float32. The C++ API changed name between 1.13 and
 // 2.x. The previous state comes back at the end, so guards nest. `cache_casts` false: no bf16 copy of a

@@ -1,8 +1,12 @@
-// Dispatch of the fused kernels by device, and the NELBO as an autograd function.
+// Dispatch of the fused kernels by device; the NELBO and the layer kernels as autograd functions.
 #include "core/fused.h"
 
+#include "core/compat.h"
 #include "kernels/masked_ce.cuh"
 #include "kernels/reveal.cuh"
+#include "kernels/rms_norm.cuh"
+#include "kernels/rope.cuh"
+#include "kernels/swiglu.cuh"
 
 #ifdef DNAFILL_TORCH_CUDA
 #include <c10/cuda/CUDAStream.h>
@@ -80,7 +84,158 @@ struct masked_nelbo_function : torch::autograd::Function<masked_nelbo_function> 
   }
 };
 
+
+// Storage type of a layer kernel's activations: float32 or bf16, nothing else.
+k::dtype storage_of(const torch::Tensor& t) {
+  TORCH_CHECK(t.scalar_type() == torch::kFloat32 || t.scalar_type() == torch::kBFloat16,
+              "layer kernels: float32 or bfloat16 tensors only, got ", t.scalar_type());
+  return t.scalar_type() == torch::kBFloat16 ? k::dtype::bf16 : k::dtype::f32;
+}
+
+struct rms_norm_function : torch::autograd::Function<rms_norm_function> {
+  static torch::Tensor forward(torch::autograd::AutogradContext* ctx, torch::Tensor x, torch::Tensor weight, double eps,
+                               bool bf16_out) {
+    const auto dim = x.size(-1), rows = x.numel() / dim;
+    auto y = torch::empty(x.sizes(), x.options().dtype(bf16_out ? torch::kBFloat16 : torch::kFloat32));
+    auto rstd = torch::empty({rows}, x.options());
+    const auto y_type = storage_of(y);
+    if (x.is_cuda())
+      check(k::rms_norm_forward_cuda(x.data_ptr<float>(), weight.data_ptr<float>(), rows, dim, static_cast<float>(eps),
+                                     y_type, y.data_ptr(), rstd.data_ptr<float>(), stream_of(x)),
+            "rms_norm");
+    else
+      k::rms_norm_forward_cpu(x.data_ptr<float>(), weight.data_ptr<float>(), rows, dim, static_cast<float>(eps), y_type,
+                              y.data_ptr(), rstd.data_ptr<float>());
+    ctx->save_for_backward({x, weight, rstd});
+    ctx->saved_data["bf16_out"] = bf16_out;
+    return y;
+  }
+
+  static torch::autograd::variable_list backward(torch::autograd::AutogradContext* ctx,
+                                                 torch::autograd::variable_list grad_output) {
+    const auto saved = ctx->get_saved_variables();
+    const auto &x = saved[0], &weight = saved[1], &rstd = saved[2];
+    const auto dim = x.size(-1), rows = x.numel() / dim;
+    auto dy = grad_output[0].to(ctx->saved_data["bf16_out"].toBool() ? torch::kBFloat16 : torch::kFloat32).contiguous();
+    auto dx = torch::empty_like(x);
+    auto dweight = torch::empty_like(weight);
+    if (x.is_cuda()) {
+      auto partial = torch::empty({std::max<std::int64_t>(1, k::rms_norm_partial_size(rows, dim))}, x.options());
+      check(k::rms_norm_backward_cuda(x.data_ptr<float>(), weight.data_ptr<float>(), rstd.data_ptr<float>(),
+                                      dy.data_ptr(), storage_of(dy), rows, dim, dx.data_ptr<float>(),
+                                      dweight.data_ptr<float>(), partial.data_ptr<float>(), stream_of(x)),
+            "rms_norm backward");
+    } else {
+      k::rms_norm_backward_cpu(x.data_ptr<float>(), weight.data_ptr<float>(), rstd.data_ptr<float>(), dy.data_ptr(),
+                               storage_of(dy), rows, dim, dx.data_ptr<float>(), dweight.data_ptr<float>());
+    }
+    return {dx, dweight, torch::Tensor(), torch::Tensor()};
+  }
+};
+
+k::rope_shape rope_shape_of(const torch::Tensor& qkv, std::int64_t heads) {
+  return {qkv.size(0), qkv.size(1), heads, qkv.size(2) / (3 * heads)};
+}
+
+struct rope_heads_function : torch::autograd::Function<rope_heads_function> {
+  static torch::autograd::variable_list forward(torch::autograd::AutogradContext* ctx, torch::Tensor qkv,
+                                                std::int64_t heads, torch::Tensor cos, torch::Tensor sin) {
+    const auto s = rope_shape_of(qkv, heads);
+    auto query = torch::empty({s.batch, s.heads, s.length, s.head_dim}, qkv.options());
+    auto key = torch::empty_like(query), value = torch::empty_like(query);
+    if (qkv.is_cuda())
+      check(k::rope_forward_cuda(qkv.data_ptr(), storage_of(qkv), cos.data_ptr<float>(), sin.data_ptr<float>(), s,
+                                 query.data_ptr(), key.data_ptr(), value.data_ptr(), stream_of(qkv)),
+            "rope");
+    else
+      k::rope_forward_cpu(qkv.data_ptr(), storage_of(qkv), cos.data_ptr<float>(), sin.data_ptr<float>(), s,
+                          query.data_ptr(), key.data_ptr(), value.data_ptr());
+    ctx->save_for_backward({cos, sin});
+    ctx->saved_data["heads"] = heads;
+    ctx->saved_data["sizes"] = qkv.sizes();
+    return {query, key, value};
+  }
+
+  static torch::autograd::variable_list backward(torch::autograd::AutogradContext* ctx,
+                                                 torch::autograd::variable_list grad_output) {
+    const auto saved = ctx->get_saved_variables();
+    const auto& cos = saved[0];
+    const auto& sin = saved[1];
+    // A part nobody used has no gradient: zeros of its shape and type.
+    const auto& reference = grad_output[0].defined() ? grad_output[0] : grad_output[1].defined() ? grad_output[1] : grad_output[2];
+    std::array<torch::Tensor, 3> g;
+    for (int part = 0; part < 3; ++part)
+      g[part] = grad_output[part].defined() ? grad_output[part].to(reference.scalar_type()).contiguous()
+                                            : torch::zeros_like(reference, torch::MemoryFormat::Contiguous);
+    auto dqkv = torch::empty(ctx->saved_data["sizes"].toIntVector(), g[0].options());
+    const auto s = rope_shape_of(dqkv, ctx->saved_data["heads"].toInt());
+    if (dqkv.is_cuda())
+      check(k::rope_backward_cuda(g[0].data_ptr(), g[1].data_ptr(), g[2].data_ptr(), storage_of(dqkv),
+                                  cos.data_ptr<float>(), sin.data_ptr<float>(), s, dqkv.data_ptr(), stream_of(dqkv)),
+            "rope backward");
+    else
+      k::rope_backward_cpu(g[0].data_ptr(), g[1].data_ptr(), g[2].data_ptr(), storage_of(dqkv), cos.data_ptr<float>(),
+                           sin.data_ptr<float>(), s, dqkv.data_ptr());
+    return {dqkv, torch::Tensor(), torch::Tensor(), torch::Tensor()};
+  }
+};
+
+struct swiglu_function : torch::autograd::Function<swiglu_function> {
+  static torch::Tensor forward(torch::autograd::AutogradContext* ctx, torch::Tensor gate_up) {
+    const auto m = gate_up.size(-1) / 2, rows = gate_up.numel() / (2 * m);
+    auto sizes = gate_up.sizes().vec();
+    sizes.back() = m;
+    auto y = torch::empty(sizes, gate_up.options());
+    if (gate_up.is_cuda())
+      check(k::swiglu_forward_cuda(gate_up.data_ptr(), storage_of(gate_up), rows, m, y.data_ptr(), stream_of(gate_up)),
+            "swiglu");
+    else
+      k::swiglu_forward_cpu(gate_up.data_ptr(), storage_of(gate_up), rows, m, y.data_ptr());
+    ctx->save_for_backward({gate_up});
+    return y;
+  }
+
+  static torch::autograd::variable_list backward(torch::autograd::AutogradContext* ctx,
+                                                 torch::autograd::variable_list grad_output) {
+    const auto gate_up = ctx->get_saved_variables()[0];
+    const auto m = gate_up.size(-1) / 2, rows = gate_up.numel() / (2 * m);
+    auto dy = grad_output[0].to(gate_up.scalar_type()).contiguous();
+    auto dgate_up = torch::empty_like(gate_up);
+    if (gate_up.is_cuda())
+      check(k::swiglu_backward_cuda(gate_up.data_ptr(), dy.data_ptr(), storage_of(gate_up), rows, m,
+                                    dgate_up.data_ptr(), stream_of(gate_up)),
+            "swiglu backward");
+    else
+      k::swiglu_backward_cpu(gate_up.data_ptr(), dy.data_ptr(), storage_of(gate_up), rows, m, dgate_up.data_ptr());
+    return {dgate_up};
+  }
+};
+
 }  // namespace
+
+bool layer_kernels_run_on(const torch::Device& device) { return !device.is_cuda() || k::built_with_cuda(); }
+
+torch::Tensor fused_rms_norm(const torch::Tensor& x, const torch::Tensor& weight, double eps) {
+  const bool bf16_out = compat::bf16_autocast_enabled(x.device());
+  return rms_norm_function::apply(x.to(torch::kFloat32).contiguous(), weight.to(torch::kFloat32).contiguous(), eps,
+                                  bf16_out);
+}
+
+std::array<torch::Tensor, 3> fused_rope_heads(const torch::Tensor& qkv, std::int64_t heads, const torch::Tensor& cos,
+                                              const torch::Tensor& sin) {
+  TORCH_CHECK(qkv.dim() == 3 && qkv.size(2) % (3 * heads) == 0 && (qkv.size(2) / (3 * heads)) % 2 == 0,
+              "rope: qkv must be (B, L, 3 * heads * even head size)");
+  const auto length = qkv.size(1), half = qkv.size(2) / (3 * heads) / 2;
+  TORCH_CHECK(cos.size(0) >= length && cos.size(1) == half, "rope: tables too short for the window");
+  auto out = rope_heads_function::apply(qkv.contiguous(), heads, cos.narrow(0, 0, length).to(torch::kFloat32).contiguous(),
+                                        sin.narrow(0, 0, length).to(torch::kFloat32).contiguous());
+  return {out[0], out[1], out[2]};
+}
+
+torch::Tensor fused_swiglu(const torch::Tensor& gate_up) {
+  TORCH_CHECK(gate_up.size(-1) % 2 == 0, "swiglu: the last dimension must be even");
+  return swiglu_function::apply(gate_up.contiguous());
+}
 
 torch::Tensor fused_masked_nelbo(const torch::Tensor& logits, const torch::Tensor& targets,
                                  const torch::Tensor& is_target, const torch::Tensor& weight) {

@@ -5,6 +5,8 @@
 
 #include <torch/torch.h>
 
+#include <array>
+
 #include "kernels/categorical.cuh"
 
 namespace dnafill::core {
@@ -26,5 +28,23 @@ torch::Tensor fused_sample_bases(const torch::Tensor& logits, const torch::Tenso
 // threshold (B) float64. Returns how many positions each row revealed, (B) int32.
 torch::Tensor fused_commit_reveals(torch::Tensor& tokens, const torch::Tensor& proposal, const torch::Tensor& is_free,
                                    const torch::Tensor& priority, const torch::Tensor& k, const torch::Tensor& threshold);
+
+// The layer kernels (RMSNorm, RoPE, SwiGLU: the elementwise work of a transformer block, each in one
+// pass), as differentiable ops. Storage float32 or bf16. CPU tensors run the CPU references (slow loops,
+// for the tests), CUDA tensors the kernels. The model uses them when its fused_layers flag is set and
+// layer_kernels_run_on(device) says they can run there.
+bool layer_kernels_run_on(const torch::Device& device);
+
+// x (..., d) float32 -> x * rsqrt(mean(x^2) + eps) * weight, in bf16 when bf16 autocast is on for x's
+// device (its consumer is a bf16 matrix product), else float32.
+torch::Tensor fused_rms_norm(const torch::Tensor& x, const torch::Tensor& weight, double eps);
+
+// The attention's projection qkv (B, L, 3 * H * Dh) -> q, k, v, each (B, H, L, Dh) contiguous, q and k
+// rotated by the tables cos, sin (>= L, Dh / 2) float32.
+std::array<torch::Tensor, 3> fused_rope_heads(const torch::Tensor& qkv, std::int64_t heads, const torch::Tensor& cos,
+                                              const torch::Tensor& sin);
+
+// gate_up (..., 2m) -> silu(gate_up[..., :m]) * gate_up[..., m:].
+torch::Tensor fused_swiglu(const torch::Tensor& gate_up);
 
 }  // namespace dnafill::core

@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "core/compat.h"
+#include "core/fused.h"
 #include "core/tokens.h"
 
 namespace dnafill::core {
@@ -40,6 +41,7 @@ rms_normImpl::rms_normImpl(int dim, double eps_) : eps(eps_) {
 }
 
 torch::Tensor rms_normImpl::forward(const torch::Tensor& x) {
+  if (fused && layer_kernels_run_on(x.device())) return fused_rms_norm(x, weight, eps);
   return x * torch::rsqrt(x.pow(2).mean(-1, /*keepdim=*/true) + eps) * weight;
 }
 
@@ -52,6 +54,10 @@ self_attentionImpl::self_attentionImpl(const model_config& c) : n_heads(c.n_head
 
 torch::Tensor self_attentionImpl::forward(const torch::Tensor& x, const torch::Tensor& cos, const torch::Tensor& sin) {
   const auto batch = x.size(0), length = x.size(1), d = x.size(2);
+  if (fused && layer_kernels_run_on(x.device())) {
+    auto [q, k, v] = fused_rope_heads(qkv(x), n_heads, cos, sin);
+    return out(compat::attention(q, k, v).transpose(1, 2).reshape({batch, length, d}));
+  }
   // (B, L, 3, H, Dh) -> (3, B, H, L, Dh)
   auto qkv_heads = qkv(x).view({batch, length, 3, n_heads, d / n_heads}).permute({2, 0, 3, 1, 4});
   auto q = apply_rope(qkv_heads[0], cos, sin);
@@ -68,6 +74,7 @@ swiglu_mlpImpl::swiglu_mlpImpl(const model_config& c) {
 }
 
 torch::Tensor swiglu_mlpImpl::forward(const torch::Tensor& x) {
+  if (fused && layer_kernels_run_on(x.device())) return down(fused_swiglu(gate_up(x)));
   auto gate_and_up = gate_up(x).chunk(2, -1);
   return down(torch::silu(gate_and_up[0]) * gate_and_up[1]);
 }
@@ -115,6 +122,15 @@ torch::Tensor mdm_transformerImpl::forward(const torch::Tensor& tokens, const to
 torch::Tensor mdm_transformerImpl::infer(const torch::Tensor& tokens, const torch::Tensor& labels) {
   compat::bf16_autocast autocast(bf16_inference, tokens.device(), /*cache_casts=*/false);
   return forward(tokens, labels).to(torch::kFloat32);
+}
+
+void mdm_transformerImpl::set_fused_layers(bool on) {
+  for (const auto& module : *blocks) {
+    auto block = module->as<transformer_block>();
+    block->attention_norm->fused = block->mlp_norm->fused = on;
+    block->attention->fused = block->mlp->fused = on;
+  }
+  final_norm->fused = on;
 }
 
 std::pair<torch::Tensor, torch::Tensor> mdm_transformerImpl::rope(int length, torch::Device device) {

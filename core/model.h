@@ -19,6 +19,7 @@ struct rms_normImpl : torch::nn::Module {
   torch::Tensor forward(const torch::Tensor& x);
   torch::Tensor weight;
   double eps;
+  bool fused = false;  // one pass of the RMSNorm kernel (core/fused.h) instead of LibTorch's ops
 };
 TORCH_MODULE(rms_norm);
 
@@ -28,6 +29,7 @@ struct self_attentionImpl : torch::nn::Module {
   torch::Tensor forward(const torch::Tensor& x, const torch::Tensor& cos, const torch::Tensor& sin);
   int n_heads;
   torch::nn::Linear qkv{nullptr}, out{nullptr};
+  bool fused = false;  // split into heads and rotate q, k in one pass of the RoPE kernel
 };
 TORCH_MODULE(self_attention);
 
@@ -36,6 +38,7 @@ struct swiglu_mlpImpl : torch::nn::Module {
   explicit swiglu_mlpImpl(const model_config& config);
   torch::Tensor forward(const torch::Tensor& x);
   torch::nn::Linear gate_up{nullptr}, down{nullptr};
+  bool fused = false;  // silu(gate) * up in one pass of the SwiGLU kernel
 };
 TORCH_MODULE(swiglu_mlp);
 
@@ -61,6 +64,10 @@ struct mdm_transformerImpl : torch::nn::Module {
   // set (matrix products and attention in bfloat16), the logits always float32.
   torch::Tensor infer(const torch::Tensor& tokens, const torch::Tensor& labels = {});
   torch::Device device() const { return embedding->weight.device(); }
+  // The layer kernels of kernels/ (RMSNorm, RoPE, SwiGLU) in every block instead of LibTorch's
+  // elementwise ops, where they run (core/fused.h): the same maths in fewer passes over memory, for
+  // training on the GPU. On the CPU they run slow reference loops: for tests only.
+  void set_fused_layers(bool on);
   model_config config;
   torch::nn::Embedding embedding{nullptr};
   torch::nn::ModuleList blocks;

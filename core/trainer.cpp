@@ -12,6 +12,7 @@
 #include <torch/torch.h>
 
 #include "core/compat.h"
+#include "core/fused.h"
 #include "core/model_internal.h"
 #include "core/objective.h"
 #include "core/runtime.h"
@@ -203,6 +204,7 @@ std::string training_facts(const train_options& o, const run_state& s, const tra
                         {"machine", machine_description(s.device.str())},
                         {"device", s.device.str()},
                         {"precision", s.bf16 ? "bf16 autocast" : "fp32"},
+                        {"layer_kernels", o.layer_kernels},
                         {"threads", thread_count()},
                         {"torch", torch_version()}}
       .dump();
@@ -240,6 +242,8 @@ status train_options::validate() const {
   if (max_minutes < 0) return status::fail("--max-minutes: must be >= 0");
   if (precision != "auto" && precision != "fp32" && precision != "bf16")
     return status::fail("--precision: must be auto, fp32 or bf16, got '" + precision + "'");
+  if (layer_kernels != "torch" && layer_kernels != "fused")
+    return status::fail("--layer-kernels: must be torch or fused, got '" + layer_kernels + "'");
   if (save_dtype != "f32" && save_dtype != "bf16")
     return status::fail("--save-dtype: must be f32 or bf16, got '" + save_dtype + "'");
   if (!(label_dropout >= 0 && label_dropout <= 1)) return status::fail("--label-dropout: must be in [0, 1]");
@@ -279,6 +283,11 @@ status train(const train_options& options, const train_callback& on_step, train_
   // Initialised on the CPU from the seed, so a CUDA run starts from the same weights.
   s.net->to(s.device);
   s.ema->to(s.device);
+  // Only the trained network: the EMA copy is evaluated, where the kernels gain little.
+  if (o.layer_kernels == "fused" && !layer_kernels_run_on(s.device))
+    return status::fail("--layer-kernels: fused needs the CUDA kernels on " + device + ", and this build has none "
+                        "(configure with -DDNAFILL_CUDA=ON)");
+  s.net->set_fused_layers(o.layer_kernels == "fused");
   {
     torch::NoGradGuard no_grad;
     auto ema = s.ema->parameters(), net = s.net->parameters();

@@ -36,6 +36,7 @@ struct train_options {
   double max_minutes = 0;              // stop cleanly (and save) after this wall time; 0 = no limit
   std::string device = "auto";         // cpu, cuda or auto
   std::string precision = "auto";      // fp32 or bf16 (autocast); auto: bf16 on CUDA, fp32 on the CPU
+  std::string layer_kernels = "torch";  // torch, or fused: the RMSNorm/RoPE/SwiGLU kernels (GPU training)
   std::string save_dtype = "f32";      // f32 or bf16 weights in the checkpoint (the state keeps float32)
   std::string labels;                  // --labels: NAME=PATTERN,... or a TSV (parse_label_rules); empty = none
   double label_dropout = 0.1;          // share of labelled windows shown with the null label (for CFG)

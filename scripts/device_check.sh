@@ -10,8 +10,9 @@
 #           beside the shipped base's; the new weights come back split in 15 MB parts. INIT (default
 #           models/base.safetensors), LR (3e-4) and SEED (3) for a second round in the same session
 #   bench   the rest: bench_train beside bench/reference_train.py (with a profile of its kernels by
-#           kind, and under torch.compile: what fusing the elementwise work gives), bench_infill
-#           float32 + CUDA graph (base) and small
+#           kind, and under torch.compile: what fusing the elementwise work gives), bench_train with
+#           the layer kernels (--layer-kernels fused), bench_infill float32 + CUDA graph (base) and small
+#   width   bench_train and reference_train.py on base and three wider shapes: how MFU grows with width
 # Logs go to /tmp/device-check, and after every step into $OUT/logs.tgz (the device tool brings back
 # at most 8 files); $OUT/summary.txt has a line per step and the ratios. Needs .device/debs
 # (scripts/device_debs.sh), .device/heldout128.fa and .device/data/chrX_train.fa.gz
@@ -77,9 +78,10 @@ train_phase() {
   score base-new-bf16 "$build/base.safetensors" bf16
 }
 
+train_bench=(--batch 64 --steps 20 --device cuda --precision bf16 --peak-tflops 989)
 bench_phase() {
-  step train-bench 90 "$build/bench/bench_train" --presets small,base --batch 64 --steps 20 --device cuda \
-    --precision bf16 --peak-tflops 989
+  step train-bench 90 "$build/bench/bench_train" --presets small,base "${train_bench[@]}"
+  step train-bench-fused 90 "$build/bench/bench_train" --presets small,base "${train_bench[@]}" --layer-kernels fused
   step train-python 120 python3 "$root/bench/reference_train.py" --presets small,base --batch 64 --steps 20 \
     --device cuda --precision bf16 --peak-tflops 989 --profile 3
   step train-python-compiled 240 python3 "$root/bench/reference_train.py" --presets base --batch 64 --steps 20 \
@@ -89,6 +91,14 @@ bench_phase() {
   infill small-bf16-graph small --cuda-graph --net-precision bf16
 }
 
+# D/LAYERS/HEADS/MLP: GPT-2 small's width, and two steps between (about 14, 25, 85 and 200 M parameters).
+widths=base,512/8/8/1408,768/12/12/2048,1024/16/16/2816
+width_phase() {
+  step width-bench 150 "$build/bench/bench_train" --presets "$widths" "${train_bench[@]}"
+  step width-bench-fused 150 "$build/bench/bench_train" --presets "$widths" "${train_bench[@]}" --layer-kernels fused
+  step width-python 200 python3 "$root/bench/reference_train.py" --presets "$widths" "${train_bench[@]}"
+}
+
 phases=("$@")
 [ ${#phases[@]} -gt 0 ] || phases=(build test sample bench)
 nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv,noheader >> "$out/summary.txt" 2>&1
@@ -96,15 +106,15 @@ for phase in "${phases[@]}"; do
   if [ "$phase" != build ]; then source "$build/device-env.sh" || exit 1; fi
   case $phase in
     build) build_phase || exit 1 ;;
-    test | sample | train | bench) "${phase}_phase" ;;
-    *) echo "device_check: no phase '$phase' (build, test, sample, train, bench)" >&2; exit 2 ;;
+    test | sample | train | bench | width) "${phase}_phase" ;;
+    *) echo "device_check: no phase '$phase' (build, test, sample, train, bench, width)" >&2; exit 2 ;;
   esac
 done
 {
   echo "== ratios"
   grep -H "Python/C++" "$logs"/infill-*.log
   grep -H "bits_per_base" "$logs"/score-*.log
-  grep -H -E "MFU|tokens/s" "$logs"/train-*.log
+  grep -H -E "MFU|tokens/s" "$logs"/train-*.log "$logs"/width-*.log
   tail -n 2 "$logs/train-base.log.jsonl"
 } >> "$out/summary.txt" 2>&1
 cat "$out/summary.txt"

@@ -1,13 +1,18 @@
 // The NELBO: hand-computed losses, the 2.0 bits/base of uniform logits, both forms agreeing.
 #include "tests/core/catch_torch.h"
+#include "tests/core/gradients.h"
 
 #include <cmath>
 
+#include "core/compat.h"
+#include "core/fused.h"
 #include "core/model_internal.h"
 #include "core/objective.h"
 #include "core/scoring.h"
 
 using namespace dnafill::core;
+using dnafill::test::check_all_close;
+using dnafill::test::output_and_gradients;
 
 namespace {
 
@@ -211,4 +216,57 @@ TEST_CASE("gradient clipping on the device: hand-computed global norm 13", "[obj
   torch::nn::utils::clip_grad_norm_(std::vector<torch::Tensor>{x2, y2}, 0.5);
   CHECK(torch::allclose(x.grad(), x2.grad(), 1e-6, 1e-7));
   CHECK(torch::allclose(y.grad(), y2.grad(), 1e-6, 1e-7));
+}
+
+TEST_CASE("layer kernels: fused RMSNorm, RoPE heads and SwiGLU give LibTorch's values and gradients", "[model][kernel]") {
+  model_config config;
+  REQUIRE(preset_config("tiny", config));  // d 64, 4 heads of 16, MLP 176
+  torch::manual_seed(6);
+  auto x = torch::randn({2, 9, config.d_model}, torch::requires_grad());
+
+  rms_norm norm(config.d_model, 1e-5);
+  {
+    torch::NoGradGuard no_grad;
+    norm->weight.normal_(1.0, 0.5);
+  }
+  auto upstream = torch::randn({2, 9, config.d_model});
+  auto run_norm = [&] { return norm->forward(x); };
+  const auto norm_composite = output_and_gradients(*norm, x, run_norm, upstream);
+  norm->fused = true;
+  check_all_close(output_and_gradients(*norm, x, run_norm, upstream), norm_composite, 1e-5);
+
+  self_attention attention(config);
+  const auto [cos, sin] = rope_tables(9, config.d_model / config.n_heads, config.rope_base, torch::kCPU);
+  auto run_attention = [&, cos = cos, sin = sin] { return attention->forward(x, cos, sin); };
+  const auto attention_composite = output_and_gradients(*attention, x, run_attention, upstream);
+  attention->fused = true;
+  check_all_close(output_and_gradients(*attention, x, run_attention, upstream), attention_composite, 1e-5);
+
+  swiglu_mlp mlp(config);
+  auto run_mlp = [&] { return mlp->forward(x); };
+  const auto mlp_composite = output_and_gradients(*mlp, x, run_mlp, upstream);
+  mlp->fused = true;
+  check_all_close(output_and_gradients(*mlp, x, run_mlp, upstream), mlp_composite, 1e-5);
+}
+
+TEST_CASE("layer kernels: the whole model with fused layers, float32 and bf16 autocast", "[model][kernel]") {
+  const auto model = context_model();
+  auto& net = *model.impl_->net;
+  auto tokens = torch::randint(0, 5, {3, 40}, torch::kInt64);
+  auto upstream = torch::randn({3, 40, num_bases});
+  auto run = [&] { return net.forward(tokens); };
+  const torch::Tensor no_input;
+  const auto composite = output_and_gradients(net, no_input, run, upstream);
+  net.set_fused_layers(true);
+  check_all_close(output_and_gradients(net, no_input, run, upstream), composite, 1e-5);
+
+  // bf16 autocast (the GPU's training precision, here on the CPU): the norm hands bf16 to the matrix
+  // products, and values and gradients stay within bf16's precision of the float32 ones.
+  compat::bf16_autocast autocast(true, torch::kCPU);
+  CHECK(fused_rms_norm(torch::randn({2, 8}), torch::ones({8}), 1e-5).scalar_type() == torch::kBFloat16);
+  const auto fused_bf16 = output_and_gradients(net, no_input, run, upstream);
+  check_all_close(fused_bf16, composite, 0.05);
+  net.set_fused_layers(false);
+  const auto composite_bf16 = output_and_gradients(net, no_input, run, upstream);
+  check_all_close(fused_bf16, composite_bf16, 0.05);
 }

@@ -3,11 +3,15 @@
 
 #include <cmath>
 #include <limits>
+#include <random>
 #include <vector>
 
 #include "kernels/categorical.cuh"
 #include "kernels/masked_ce.cuh"
 #include "kernels/reveal.cuh"
+#include "kernels/rms_norm.cuh"
+#include "kernels/rope.cuh"
+#include "kernels/swiglu.cuh"
 
 using namespace dnafill::kernels;
 
@@ -129,5 +133,161 @@ TEST_CASE("masked cross-entropy: the gradient is the derivative of the forward",
     };
     const float h = 1e-3f;
     CHECK(grad[i] == Approx((at(h) - at(-h)) / (2 * h)).margin(1e-3));
+  }
+}
+
+namespace {
+
+std::vector<float> random_floats(std::size_t n, std::uint64_t seed) {
+  std::mt19937_64 rng(seed);
+  std::normal_distribution<float> normal(0, 1);
+  std::vector<float> v(n);
+  for (auto& x : v) x = normal(rng);
+  return v;
+}
+
+double dot(const std::vector<float>& a, const std::vector<float>& b) {
+  double sum = 0;
+  for (std::size_t i = 0; i < a.size(); ++i) sum += static_cast<double>(a[i]) * b[i];
+  return sum;
+}
+
+}  // namespace
+
+TEST_CASE("bf16 storage: round to nearest even, NaN kept, exact widening", "[kernel]") {
+  CHECK(from_float<bf16_bits>(1.0f).bits == 0x3f80);
+  CHECK(from_float<bf16_bits>(1.00390625f).bits == 0x3f80);  // 1 + 2^-8: halfway, to the even 1.0
+  CHECK(from_float<bf16_bits>(1.01171875f).bits == 0x3f82);  // 1 + 3 * 2^-8: halfway, to the even 1 + 2^-6
+  CHECK(from_float<bf16_bits>(1.0040f).bits == 0x3f81);      // just above halfway: up
+  CHECK(from_float<bf16_bits>(-2.0f).bits == 0xc000);
+  CHECK(from_float<bf16_bits>(std::numeric_limits<float>::infinity()).bits == 0x7f80);
+  CHECK(std::isnan(to_float(from_float<bf16_bits>(not_a_number))));
+  CHECK(to_float(bf16_bits{0x3f82}) == 1.015625f);
+}
+
+TEST_CASE("rms_norm: hand-made rows in float32 and bf16", "[kernel]") {
+  // Row 0: x = (3, 4), mean square 12.5, rstd = 1 / sqrt(12.5); row 1: x = (1, 1), rstd = 1 / sqrt(1 + eps).
+  const std::vector<float> x = {3, 4, 1, 1}, weight = {1, 2};
+  std::vector<float> y(4), rstd(2);
+  rms_norm_forward_cpu(x.data(), weight.data(), 2, 2, 0.0f, dtype::f32, y.data(), rstd.data());
+  CHECK(rstd[0] == Approx(1 / std::sqrt(12.5)).epsilon(1e-6));
+  CHECK(y[0] == Approx(3 / std::sqrt(12.5)).epsilon(1e-6));
+  CHECK(y[1] == Approx(8 / std::sqrt(12.5)).epsilon(1e-6));
+  CHECK(y[2] == Approx(1.0).epsilon(1e-6));
+  CHECK(y[3] == Approx(2.0).epsilon(1e-6));
+  rms_norm_forward_cpu(x.data(), weight.data(), 2, 2, 1.0f, dtype::f32, y.data(), rstd.data());
+  CHECK(rstd[1] == Approx(1 / std::sqrt(2.0)).epsilon(1e-6));
+  std::vector<bf16_bits> y16(4);
+  rms_norm_forward_cpu(x.data(), weight.data(), 2, 2, 1.0f, dtype::bf16, y16.data(), rstd.data());
+  for (int i = 0; i < 4; ++i) CHECK(y16[i].bits == from_float<bf16_bits>(y[i]).bits);  // one rounding of the float32 result
+}
+
+TEST_CASE("rms_norm: the backward is the derivative of the forward", "[kernel]") {
+  // d/dx and d/dweight of sum(c * y) against central differences of a float64 forward.
+  const std::int64_t rows = 3, dim = 5;
+  const float eps = 1e-5f;
+  auto x = random_floats(rows * dim, 1), weight = random_floats(dim, 2), c = random_floats(rows * dim, 3);
+  auto objective = [&](const std::vector<double>& xs, const std::vector<double>& ws) {
+    double total = 0;
+    for (std::int64_t r = 0; r < rows; ++r) {
+      double squares = 0;
+      for (std::int64_t j = 0; j < dim; ++j) squares += xs[r * dim + j] * xs[r * dim + j];
+      const double s = 1 / std::sqrt(squares / dim + eps);
+      for (std::int64_t j = 0; j < dim; ++j) total += c[r * dim + j] * xs[r * dim + j] * s * ws[j];
+    }
+    return total;
+  };
+  std::vector<float> y(rows * dim), rstd(rows), dx(rows * dim), dweight(dim);
+  rms_norm_forward_cpu(x.data(), weight.data(), rows, dim, eps, dtype::f32, y.data(), rstd.data());
+  rms_norm_backward_cpu(x.data(), weight.data(), rstd.data(), c.data(), dtype::f32, rows, dim, dx.data(), dweight.data());
+  const std::vector<double> xs(x.begin(), x.end()), ws(weight.begin(), weight.end());
+  const double h = 1e-6;
+  for (std::int64_t i = 0; i < rows * dim; ++i) {
+    auto up = xs, down = xs;
+    up[i] += h;
+    down[i] -= h;
+    CHECK(dx[i] == Approx((objective(up, ws) - objective(down, ws)) / (2 * h)).margin(1e-4));
+  }
+  for (std::int64_t j = 0; j < dim; ++j) {
+    auto up = ws, down = ws;
+    up[j] += h;
+    down[j] -= h;
+    CHECK(dweight[j] == Approx((objective(xs, up) - objective(xs, down)) / (2 * h)).margin(1e-4));
+  }
+}
+
+TEST_CASE("rope: hand-made rotation and the split into heads", "[kernel]") {
+  // B = 1, L = 2, H = 2, Dh = 2 (one pair per head). Position 0 does not turn; position 1 turns by 90
+  // degrees: (a, b) -> (-b, a).
+  const rope_shape shape{1, 2, 2, 2};
+  const std::vector<float> cos = {1, 0}, sin = {0, 1};
+  // qkv (1, 2, 3, 2, 2): q of head 0 at position 0 = (1, 2), head 1 = (3, 4); k = q + 10; v = q + 20.
+  std::vector<float> qkv;
+  for (int l = 0; l < 2; ++l)
+    for (int part = 0; part < 3; ++part)
+      for (int h = 0; h < 2; ++h)
+        for (int i = 0; i < 2; ++i) qkv.push_back(static_cast<float>(10 * part + 2 * h + i + 1 + 100 * l));
+  std::vector<float> q(8), k(8), v(8);
+  rope_forward_cpu(qkv.data(), dtype::f32, cos.data(), sin.data(), shape, q.data(), k.data(), v.data());
+  // (B, H, L, Dh): head 0 position 0, head 0 position 1, head 1 position 0, head 1 position 1.
+  CHECK(q == std::vector<float>{1, 2, -102, 101, 3, 4, -104, 103});
+  CHECK(k == std::vector<float>{11, 12, -112, 111, 13, 14, -114, 113});
+  CHECK(v == std::vector<float>{21, 22, 121, 122, 23, 24, 123, 124});  // v is not rotated
+}
+
+TEST_CASE("rope: the backward is the transpose of the forward, in float32 and bf16", "[kernel]") {
+  // <forward(x), g> = <x, backward(g)> for every x and g: the adjoint of a linear map.
+  const rope_shape shape{2, 3, 2, 4};
+  const std::size_t n = static_cast<std::size_t>(2 * 3 * 3 * 2 * 4), per_part = n / 3;
+  std::vector<float> cos(3 * 2), sin(3 * 2);
+  for (int l = 0; l < 3; ++l)
+    for (int i = 0; i < 2; ++i) {
+      cos[l * 2 + i] = static_cast<float>(std::cos(l * (1.0 + i)));
+      sin[l * 2 + i] = static_cast<float>(std::sin(l * (1.0 + i)));
+    }
+  const auto x = random_floats(n, 4), g = random_floats(n, 5);
+  std::vector<float> out(n), dx(n);
+  rope_forward_cpu(x.data(), dtype::f32, cos.data(), sin.data(), shape, out.data(), out.data() + per_part,
+                   out.data() + 2 * per_part);
+  rope_backward_cpu(g.data(), g.data() + per_part, g.data() + 2 * per_part, dtype::f32, cos.data(), sin.data(), shape,
+                    dx.data());
+  CHECK(dot(out, g) == Approx(dot(x, dx)).epsilon(1e-5));
+  // A rotation keeps lengths: |q|, |k| and |v| of the whole batch are those of the input.
+  CHECK(dot(out, out) == Approx(dot(x, x)).epsilon(1e-5));
+  // bf16 storage: the float32 result rounded once.
+  std::vector<bf16_bits> x16(n), out16(n);
+  for (std::size_t i = 0; i < n; ++i) x16[i] = from_float<bf16_bits>(x[i]);
+  std::vector<float> widened(n), out_of_widened(n);
+  for (std::size_t i = 0; i < n; ++i) widened[i] = to_float(x16[i]);
+  rope_forward_cpu(x16.data(), dtype::bf16, cos.data(), sin.data(), shape, out16.data(), out16.data() + per_part,
+                   out16.data() + 2 * per_part);
+  rope_forward_cpu(widened.data(), dtype::f32, cos.data(), sin.data(), shape, out_of_widened.data(),
+                   out_of_widened.data() + per_part, out_of_widened.data() + 2 * per_part);
+  for (std::size_t i = 0; i < n; ++i) CHECK(out16[i].bits == from_float<bf16_bits>(out_of_widened[i]).bits);
+}
+
+TEST_CASE("swiglu: hand-made values and the derivative of the forward", "[kernel]") {
+  // One row, m = 2: gates (0, 1), ups (5, 2): silu(0) = 0, silu(1) = sigmoid(1) = 0.7310586.
+  const std::vector<float> gate_up = {0, 1, 5, 2};
+  std::vector<float> y(2);
+  swiglu_forward_cpu(gate_up.data(), dtype::f32, 1, 2, y.data());
+  CHECK(y[0] == 0.0f);
+  CHECK(y[1] == Approx(2 * 0.7310585786).epsilon(1e-6));
+  // d/d(gate_up) of sum(c * y) against central differences.
+  const std::int64_t rows = 2, m = 3;
+  auto gu = random_floats(rows * 2 * m, 6), c = random_floats(rows * m, 7);
+  std::vector<float> grad(rows * 2 * m);
+  swiglu_backward_cpu(gu.data(), c.data(), dtype::f32, rows, m, grad.data());
+  auto objective = [&](const std::vector<float>& input) {
+    std::vector<float> out(rows * m);
+    swiglu_forward_cpu(input.data(), dtype::f32, rows, m, out.data());
+    return dot(out, c);
+  };
+  const float h = 1e-2f;
+  for (std::size_t i = 0; i < gu.size(); ++i) {
+    auto up = gu, down = gu;
+    up[i] += h;
+    down[i] -= h;
+    CHECK(grad[i] == Approx((objective(up) - objective(down)) / (2 * h)).margin(2e-3));
   }
 }

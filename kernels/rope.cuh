@@ -1,0 +1,78 @@
+// Layer kernel: rotary position embedding (RoPE) of q and k, fused with the split of the attention's
+// qkv projection into heads, forward and backward, for training on the GPU.
+// Forward: qkv (B, L, 3, H, Dh) -> q, k, v, each (B, H, L, Dh) contiguous, as attention reads them.
+// q and k are rotated by position l; the first and second halves of a head form the pairs: for i < Dh/2,
+//   out[i] = x[i] cos[l,i] - x[i + Dh/2] sin[l,i],   out[i + Dh/2] = x[i] sin[l,i] + x[i + Dh/2] cos[l,i];
+// v is copied. cos, sin (L, Dh/2) float32; the rotation runs in float32 whatever the storage type.
+// Backward: the transpose, i.e. the inverse rotation of dq and dk and the copy of dv, into dqkv (B, L, 3, H, Dh).
+#pragma once
+
+#include <cstdint>
+
+#include "kernels/common.cuh"
+
+namespace dnafill::kernels {
+
+struct rope_shape {
+  std::int64_t batch, length, heads, head_dim;
+  DNAFILL_HD std::int64_t pairs() const { return batch * length * 3 * heads * (head_dim / 2); }
+};
+
+// One (position, part, head, pair) of the forward pass: what a thread of the kernel does. `pair`
+// runs over rope_shape::pairs() with the pair index within the head fastest.
+template <class T>
+DNAFILL_HD inline void rope_forward_pair(std::int64_t pair, const T* qkv, const float* cos, const float* sin,
+                                         rope_shape s, T* q, T* k, T* v) {
+  const std::int64_t half = s.head_dim / 2, i = pair % half;
+  std::int64_t rest = pair / half;
+  const std::int64_t h = rest % s.heads;
+  rest /= s.heads;
+  const std::int64_t part = rest % 3;
+  rest /= 3;
+  const std::int64_t l = rest % s.length, b = rest / s.length;
+  const T* x = qkv + (((b * s.length + l) * 3 + part) * s.heads + h) * s.head_dim;
+  T* out = (part == 0 ? q : part == 1 ? k : v) + ((b * s.heads + h) * s.length + l) * s.head_dim;
+  if (part == 2) {
+    out[i] = x[i];
+    out[i + half] = x[i + half];
+    return;
+  }
+  const float x1 = to_float(x[i]), x2 = to_float(x[i + half]), c = cos[l * half + i], sn = sin[l * half + i];
+  out[i] = from_float<T>(x1 * c - x2 * sn);
+  out[i + half] = from_float<T>(x1 * sn + x2 * c);
+}
+
+template <class T>
+DNAFILL_HD inline void rope_backward_pair(std::int64_t pair, const T* dq, const T* dk, const T* dv, const float* cos,
+                                          const float* sin, rope_shape s, T* dqkv) {
+  const std::int64_t half = s.head_dim / 2, i = pair % half;
+  std::int64_t rest = pair / half;
+  const std::int64_t h = rest % s.heads;
+  rest /= s.heads;
+  const std::int64_t part = rest % 3;
+  rest /= 3;
+  const std::int64_t l = rest % s.length, b = rest / s.length;
+  T* dx = dqkv + (((b * s.length + l) * 3 + part) * s.heads + h) * s.head_dim;
+  const T* g = (part == 0 ? dq : part == 1 ? dk : dv) + ((b * s.heads + h) * s.length + l) * s.head_dim;
+  if (part == 2) {
+    dx[i] = g[i];
+    dx[i + half] = g[i + half];
+    return;
+  }
+  const float g1 = to_float(g[i]), g2 = to_float(g[i + half]), c = cos[l * half + i], sn = sin[l * half + i];
+  dx[i] = from_float<T>(g1 * c + g2 * sn);
+  dx[i + half] = from_float<T>(g2 * c - g1 * sn);
+}
+
+void rope_forward_cpu(const void* qkv, dtype type, const float* cos, const float* sin, rope_shape shape, void* q,
+                      void* k, void* v);
+void rope_backward_cpu(const void* dq, const void* dk, const void* dv, dtype type, const float* cos, const float* sin,
+                       rope_shape shape, void* dqkv);
+
+// CUDA: one thread per pair.
+result rope_forward_cuda(const void* qkv, dtype type, const float* cos, const float* sin, rope_shape shape, void* q,
+                         void* k, void* v, void* stream);
+result rope_backward_cuda(const void* dq, const void* dk, const void* dv, dtype type, const float* cos,
+                          const float* sin, rope_shape shape, void* dqkv, void* stream);
+
+}  // namespace dnafill::kernels
