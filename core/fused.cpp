@@ -141,7 +141,7 @@ struct rope_heads_function : torch::autograd::Function<rope_heads_function> {
   static torch::autograd::variable_list forward(torch::autograd::AutogradContext* ctx, torch::Tensor qkv,
                                                 std::int64_t heads, torch::Tensor cos, torch::Tensor sin) {
     const auto s = rope_shape_of(qkv, heads);
-    auto query = torch::empty({s.batch, s.heads, s.length, s.head_dim}, qkv.options());
+    auto query = torch::empty({s.batch, s.length, s.heads, s.head_dim}, qkv.options());
     auto key = torch::empty_like(query), value = torch::empty_like(query);
     if (qkv.is_cuda())
       check(k::rope_forward_cuda(qkv.data_ptr(), storage_of(qkv), cos.data_ptr<float>(), sin.data_ptr<float>(), s,
@@ -153,7 +153,8 @@ struct rope_heads_function : torch::autograd::Function<rope_heads_function> {
     ctx->save_for_backward({cos, sin});
     ctx->saved_data["heads"] = heads;
     ctx->saved_data["sizes"] = qkv.sizes();
-    return {query, key, value};
+    // (B, L, H, Dh) memory seen as (B, H, L, Dh): attention takes the views as they are.
+    return {query.transpose(1, 2), key.transpose(1, 2), value.transpose(1, 2)};
   }
 
   static torch::autograd::variable_list backward(torch::autograd::AutogradContext* ctx,
@@ -163,10 +164,12 @@ struct rope_heads_function : torch::autograd::Function<rope_heads_function> {
     const auto& sin = saved[1];
     // A part nobody used has no gradient: zeros of its shape and type.
     const auto& reference = grad_output[0].defined() ? grad_output[0] : grad_output[1].defined() ? grad_output[1] : grad_output[2];
+    // Each to (B, L, H, Dh) memory: no copy when a gradient comes in that layout (flash attention keeps
+    // its inputs' layout for their gradients).
     std::array<torch::Tensor, 3> g;
     for (int part = 0; part < 3; ++part)
-      g[part] = grad_output[part].defined() ? grad_output[part].to(reference.scalar_type()).contiguous()
-                                            : torch::zeros_like(reference, torch::MemoryFormat::Contiguous);
+      g[part] = grad_output[part].defined() ? grad_output[part].to(reference.scalar_type()).transpose(1, 2).contiguous()
+                                            : torch::zeros(reference.transpose(1, 2).sizes(), reference.options());
     auto dqkv = torch::empty(ctx->saved_data["sizes"].toIntVector(), g[0].options());
     const auto s = rope_shape_of(dqkv, ctx->saved_data["heads"].toInt());
     if (dqkv.is_cuda())

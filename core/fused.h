@@ -39,8 +39,8 @@ bool layer_kernels_run_on(const torch::Device& device);
 // device (its consumer is a bf16 matrix product), else float32.
 torch::Tensor fused_rms_norm(const torch::Tensor& x, const torch::Tensor& weight, double eps);
 
-// The attention's projection qkv (B, L, 3 * H * Dh) -> q, k, v, each (B, H, L, Dh) contiguous, q and k
-// rotated by the tables cos, sin (>= L, Dh / 2) float32.
+// The attention's projection qkv (B, L, 3 * H * Dh) -> q, k, v, each (B, H, L, Dh) (views of (B, L, H, Dh)
+// memory, the layout flash attention works in), q and k rotated by the tables cos, sin (>= L, Dh / 2) float32.
 std::array<torch::Tensor, 3> fused_rope_heads(const torch::Tensor& qkv, std::int64_t heads, const torch::Tensor& cos,
                                               const torch::Tensor& sin);
 

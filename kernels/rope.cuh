@@ -1,10 +1,12 @@
 // Layer kernel: rotary position embedding (RoPE) of q and k, fused with the split of the attention's
 // qkv projection into heads, forward and backward, for training on the GPU.
-// Forward: qkv (B, L, 3, H, Dh) -> q, k, v, each (B, H, L, Dh) contiguous, as attention reads them.
+// Forward: qkv (B, L, 3, H, Dh) -> q, k, v, each (B, L, H, Dh) contiguous: the layout in which flash
+// attention reads its inputs and returns their gradients (core/ hands them on as (B, H, L, Dh) views).
 // q and k are rotated by position l; the first and second halves of a head form the pairs: for i < Dh/2,
 //   out[i] = x[i] cos[l,i] - x[i + Dh/2] sin[l,i],   out[i + Dh/2] = x[i] sin[l,i] + x[i + Dh/2] cos[l,i];
 // v is copied. cos, sin (L, Dh/2) float32; the rotation runs in float32 whatever the storage type.
-// Backward: the transpose, i.e. the inverse rotation of dq and dk and the copy of dv, into dqkv (B, L, 3, H, Dh).
+// Backward: the transpose, i.e. the inverse rotation of dq and dk and the copy of dv (each (B, L, H, Dh)),
+// into dqkv (B, L, 3, H, Dh).
 #pragma once
 
 #include <cstdint>
@@ -31,7 +33,7 @@ DNAFILL_HD inline void rope_forward_pair(std::int64_t pair, const T* qkv, const 
   rest /= 3;
   const std::int64_t l = rest % s.length, b = rest / s.length;
   const T* x = qkv + (((b * s.length + l) * 3 + part) * s.heads + h) * s.head_dim;
-  T* out = (part == 0 ? q : part == 1 ? k : v) + ((b * s.heads + h) * s.length + l) * s.head_dim;
+  T* out = (part == 0 ? q : part == 1 ? k : v) + ((b * s.length + l) * s.heads + h) * s.head_dim;
   if (part == 2) {
     out[i] = x[i];
     out[i + half] = x[i + half];
@@ -53,7 +55,7 @@ DNAFILL_HD inline void rope_backward_pair(std::int64_t pair, const T* dq, const 
   rest /= 3;
   const std::int64_t l = rest % s.length, b = rest / s.length;
   T* dx = dqkv + (((b * s.length + l) * 3 + part) * s.heads + h) * s.head_dim;
-  const T* g = (part == 0 ? dq : part == 1 ? dk : dv) + ((b * s.heads + h) * s.length + l) * s.head_dim;
+  const T* g = (part == 0 ? dq : part == 1 ? dk : dv) + ((b * s.length + l) * s.heads + h) * s.head_dim;
   if (part == 2) {
     dx[i] = g[i];
     dx[i + half] = g[i + half];

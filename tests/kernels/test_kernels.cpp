@@ -229,10 +229,10 @@ TEST_CASE("rope: hand-made rotation and the split into heads", "[kernel]") {
         for (int i = 0; i < 2; ++i) qkv.push_back(static_cast<float>(10 * part + 2 * h + i + 1 + 100 * l));
   std::vector<float> q(8), k(8), v(8);
   rope_forward_cpu(qkv.data(), dtype::f32, cos.data(), sin.data(), shape, q.data(), k.data(), v.data());
-  // (B, H, L, Dh): head 0 position 0, head 0 position 1, head 1 position 0, head 1 position 1.
-  CHECK(q == std::vector<float>{1, 2, -102, 101, 3, 4, -104, 103});
-  CHECK(k == std::vector<float>{11, 12, -112, 111, 13, 14, -114, 113});
-  CHECK(v == std::vector<float>{21, 22, 121, 122, 23, 24, 123, 124});  // v is not rotated
+  // (B, L, H, Dh): position 0 head 0, position 0 head 1, position 1 head 0, position 1 head 1.
+  CHECK(q == std::vector<float>{1, 2, 3, 4, -102, 101, -104, 103});
+  CHECK(k == std::vector<float>{11, 12, 13, 14, -112, 111, -114, 113});
+  CHECK(v == std::vector<float>{21, 22, 23, 24, 121, 122, 123, 124});  // v is not rotated
 }
 
 TEST_CASE("rope: the backward is the transpose of the forward, in float32 and bf16", "[kernel]") {
