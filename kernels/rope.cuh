@@ -20,26 +20,39 @@ struct rope_shape {
   DNAFILL_HD std::int64_t pairs() const { return batch * length * 3 * heads * (head_dim / 2); }
 };
 
-// One (position, part, head, pair) of the forward pass: what a thread of the kernel does. `pair`
-// runs over rope_shape::pairs() with the pair index within the head fastest.
-template <class T>
-DNAFILL_HD inline void rope_forward_pair(std::int64_t pair, const T* qkv, const float* cos, const float* sin,
-                                         rope_shape s, T* q, T* k, T* v) {
-  const std::int64_t half = s.head_dim / 2, i = pair % half;
+// Where a pair of the kernels' work sits: `pair` runs over rope_shape::pairs() with the pair index i
+// within the head fastest, then head, part (q, k, v), position l, batch row. `packed` is the offset of
+// its head in qkv (B, L, 3, H, Dh), `split` that in q, k or v (B, L, H, Dh).
+struct rope_site {
+  std::int64_t i, part, l, packed, split;
+};
+
+DNAFILL_HD inline rope_site rope_site_of(std::int64_t pair, rope_shape s) {
+  const std::int64_t half = s.head_dim / 2;
   std::int64_t rest = pair / half;
   const std::int64_t h = rest % s.heads;
   rest /= s.heads;
   const std::int64_t part = rest % 3;
   rest /= 3;
   const std::int64_t l = rest % s.length, b = rest / s.length;
-  const T* x = qkv + (((b * s.length + l) * 3 + part) * s.heads + h) * s.head_dim;
-  T* out = (part == 0 ? q : part == 1 ? k : v) + ((b * s.length + l) * s.heads + h) * s.head_dim;
-  if (part == 2) {
+  return {pair % half, part, l, (((b * s.length + l) * 3 + part) * s.heads + h) * s.head_dim,
+          ((b * s.length + l) * s.heads + h) * s.head_dim};
+}
+
+// One pair of the forward pass: what a thread of the kernel does.
+template <class T>
+DNAFILL_HD inline void rope_forward_pair(std::int64_t pair, const T* qkv, const float* cos, const float* sin,
+                                         rope_shape s, T* q, T* k, T* v) {
+  const rope_site at = rope_site_of(pair, s);
+  const std::int64_t half = s.head_dim / 2, i = at.i;
+  const T* x = qkv + at.packed;
+  T* out = (at.part == 0 ? q : at.part == 1 ? k : v) + at.split;
+  if (at.part == 2) {
     out[i] = x[i];
     out[i + half] = x[i + half];
     return;
   }
-  const float x1 = to_float(x[i]), x2 = to_float(x[i + half]), c = cos[l * half + i], sn = sin[l * half + i];
+  const float x1 = to_float(x[i]), x2 = to_float(x[i + half]), c = cos[at.l * half + i], sn = sin[at.l * half + i];
   out[i] = from_float<T>(x1 * c - x2 * sn);
   out[i + half] = from_float<T>(x1 * sn + x2 * c);
 }
@@ -47,21 +60,16 @@ DNAFILL_HD inline void rope_forward_pair(std::int64_t pair, const T* qkv, const 
 template <class T>
 DNAFILL_HD inline void rope_backward_pair(std::int64_t pair, const T* dq, const T* dk, const T* dv, const float* cos,
                                           const float* sin, rope_shape s, T* dqkv) {
-  const std::int64_t half = s.head_dim / 2, i = pair % half;
-  std::int64_t rest = pair / half;
-  const std::int64_t h = rest % s.heads;
-  rest /= s.heads;
-  const std::int64_t part = rest % 3;
-  rest /= 3;
-  const std::int64_t l = rest % s.length, b = rest / s.length;
-  T* dx = dqkv + (((b * s.length + l) * 3 + part) * s.heads + h) * s.head_dim;
-  const T* g = (part == 0 ? dq : part == 1 ? dk : dv) + ((b * s.length + l) * s.heads + h) * s.head_dim;
-  if (part == 2) {
+  const rope_site at = rope_site_of(pair, s);
+  const std::int64_t half = s.head_dim / 2, i = at.i;
+  T* dx = dqkv + at.packed;
+  const T* g = (at.part == 0 ? dq : at.part == 1 ? dk : dv) + at.split;
+  if (at.part == 2) {
     dx[i] = g[i];
     dx[i + half] = g[i + half];
     return;
   }
-  const float g1 = to_float(g[i]), g2 = to_float(g[i + half]), c = cos[l * half + i], sn = sin[l * half + i];
+  const float g1 = to_float(g[i]), g2 = to_float(g[i + half]), c = cos[at.l * half + i], sn = sin[at.l * half + i];
   dx[i] = from_float<T>(g1 * c + g2 * sn);
   dx[i + half] = from_float<T>(g2 * c - g1 * sn);
 }
