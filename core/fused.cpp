@@ -9,6 +9,7 @@
 #include "kernels/swiglu.cuh"
 
 #ifdef DNAFILL_TORCH_CUDA
+#include <c10/cuda/CUDAGuard.h>
 #include <c10/cuda/CUDAStream.h>
 #endif
 
@@ -38,6 +39,24 @@ void* stream_of(const torch::Tensor& t) {
   return nullptr;  // a LibTorch without CUDA never hands us a CUDA tensor
 #endif
 }
+
+// The kernels launch on the current CUDA device: for as long as this lives, the tensor's. (The autograd
+// engine already sets it for backward passes; forward passes may come from any device's caller.)
+class on_device_of {
+ public:
+  explicit on_device_of(const torch::Tensor& t) {
+#ifdef DNAFILL_TORCH_CUDA
+    if (t.is_cuda()) guard_.set_device(t.device());
+#else
+    (void)t;
+#endif
+  }
+
+ private:
+#ifdef DNAFILL_TORCH_CUDA
+  c10::cuda::OptionalCUDAGuard guard_;
+#endif
+};
 
 // LibTorch's own ops, for CUDA tensors in a build without the kernels.
 torch::Tensor composite_nelbo(const torch::Tensor& logits, const torch::Tensor& targets, const torch::Tensor& is_target,
@@ -116,7 +135,11 @@ struct rms_norm_function : torch::autograd::Function<rms_norm_function> {
     const auto saved = ctx->get_saved_variables();
     const auto &x = saved[0], &weight = saved[1], &rstd = saved[2];
     const auto dim = x.size(-1), rows = x.numel() / dim;
-    auto dy = grad_output[0].to(ctx->saved_data["bf16_out"].toBool() ? torch::kBFloat16 : torch::kFloat32).contiguous();
+    // The kernel reads either type; only another one (none today) is converted.
+    auto dy = grad_output[0];
+    if (dy.scalar_type() != torch::kFloat32 && dy.scalar_type() != torch::kBFloat16)
+      dy = dy.to(ctx->saved_data["bf16_out"].toBool() ? torch::kBFloat16 : torch::kFloat32);
+    dy = dy.contiguous();
     auto dx = torch::empty_like(x);
     auto dweight = torch::empty_like(weight);
     if (x.is_cuda()) {
@@ -153,6 +176,7 @@ struct rope_heads_function : torch::autograd::Function<rope_heads_function> {
     ctx->save_for_backward({cos, sin});
     ctx->saved_data["heads"] = heads;
     ctx->saved_data["sizes"] = qkv.sizes();
+    ctx->saved_data["dtype"] = qkv.scalar_type();
     // (B, L, H, Dh) memory seen as (B, H, L, Dh): attention takes the views as they are.
     return {query.transpose(1, 2), key.transpose(1, 2), value.transpose(1, 2)};
   }
@@ -164,12 +188,13 @@ struct rope_heads_function : torch::autograd::Function<rope_heads_function> {
     const auto& sin = saved[1];
     // A part nobody used has no gradient: zeros of its shape and type.
     const auto& reference = grad_output[0].defined() ? grad_output[0] : grad_output[1].defined() ? grad_output[1] : grad_output[2];
-    // Each to (B, L, H, Dh) memory: no copy when a gradient comes in that layout (flash attention keeps
-    // its inputs' layout for their gradients).
+    const auto dtype = ctx->saved_data["dtype"].toScalarType();
+    // Each in qkv's type and (B, L, H, Dh) memory: no copy when a gradient comes that way (flash
+    // attention keeps its inputs' layout for their gradients).
     std::array<torch::Tensor, 3> g;
     for (int part = 0; part < 3; ++part)
-      g[part] = grad_output[part].defined() ? grad_output[part].to(reference.scalar_type()).transpose(1, 2).contiguous()
-                                            : torch::zeros(reference.transpose(1, 2).sizes(), reference.options());
+      g[part] = grad_output[part].defined() ? grad_output[part].to(dtype).transpose(1, 2).contiguous()
+                                            : torch::zeros(reference.transpose(1, 2).sizes(), reference.options().dtype(dtype));
     auto dqkv = torch::empty(ctx->saved_data["sizes"].toIntVector(), g[0].options());
     const auto s = rope_shape_of(dqkv, ctx->saved_data["heads"].toInt());
     if (dqkv.is_cuda())
@@ -219,30 +244,38 @@ struct swiglu_function : torch::autograd::Function<swiglu_function> {
 bool layer_kernels_run_on(const torch::Device& device) { return !device.is_cuda() || k::built_with_cuda(); }
 
 torch::Tensor fused_rms_norm(const torch::Tensor& x, const torch::Tensor& weight, double eps) {
-  const bool bf16_out = compat::bf16_autocast_enabled(x.device());
+  TORCH_CHECK(x.dim() >= 1 && x.size(-1) > 0 && weight.numel() == x.size(-1) && weight.device() == x.device(),
+              "rms_norm: weight must have the size of x's last dimension, on x's device");
+  const bool bf16_out = compat::bf16_autocast_enabled(x.device()) || x.scalar_type() == torch::kBFloat16;
+  on_device_of device(x);
   return rms_norm_function::apply(x.to(torch::kFloat32).contiguous(), weight.to(torch::kFloat32).contiguous(), eps,
                                   bf16_out);
 }
 
 std::array<torch::Tensor, 3> fused_rope_heads(const torch::Tensor& qkv, std::int64_t heads, const torch::Tensor& cos,
                                               const torch::Tensor& sin) {
-  TORCH_CHECK(qkv.dim() == 3 && qkv.size(2) % (3 * heads) == 0 && (qkv.size(2) / (3 * heads)) % 2 == 0,
+  TORCH_CHECK(heads > 0 && qkv.dim() == 3 && qkv.size(2) % (3 * heads) == 0 && (qkv.size(2) / (3 * heads)) % 2 == 0,
               "rope: qkv must be (B, L, 3 * heads * even head size)");
   const auto length = qkv.size(1), half = qkv.size(2) / (3 * heads) / 2;
-  TORCH_CHECK(cos.size(0) >= length && cos.size(1) == half, "rope: tables too short for the window");
-  auto out = rope_heads_function::apply(qkv.contiguous(), heads, cos.narrow(0, 0, length).to(torch::kFloat32).contiguous(),
-                                        sin.narrow(0, 0, length).to(torch::kFloat32).contiguous());
+  TORCH_CHECK(cos.dim() == 2 && sin.sizes() == cos.sizes() && cos.size(0) >= length && cos.size(1) == half,
+              "rope: tables (>= L, head size / 2) needed");
+  auto table = [&](const torch::Tensor& t) { return t.narrow(0, 0, length).to(qkv.device(), torch::kFloat32).contiguous(); };
+  on_device_of device(qkv);
+  auto out = rope_heads_function::apply(qkv.contiguous(), heads, table(cos), table(sin));
   return {out[0], out[1], out[2]};
 }
 
 torch::Tensor fused_swiglu(const torch::Tensor& gate_up) {
-  TORCH_CHECK(gate_up.size(-1) % 2 == 0, "swiglu: the last dimension must be even");
+  TORCH_CHECK(gate_up.dim() >= 1 && gate_up.size(-1) > 0 && gate_up.size(-1) % 2 == 0,
+              "swiglu: the last dimension must be even and positive");
+  on_device_of device(gate_up);
   return swiglu_function::apply(gate_up.contiguous());
 }
 
 torch::Tensor fused_masked_nelbo(const torch::Tensor& logits, const torch::Tensor& targets,
                                  const torch::Tensor& is_target, const torch::Tensor& weight) {
   if (!use_kernels(logits)) return composite_nelbo(logits, targets, is_target, weight);
+  on_device_of device(logits);
   return masked_nelbo_function::apply(logits.to(torch::kFloat32).contiguous(), targets.contiguous(),
                                       is_target.to(torch::kBool).contiguous(), weight.to(torch::kFloat64).contiguous());
 }
@@ -250,6 +283,7 @@ torch::Tensor fused_masked_nelbo(const torch::Tensor& logits, const torch::Tenso
 torch::Tensor fused_sample_bases(const torch::Tensor& logits, const torch::Tensor& uncond, const torch::Tensor& allowed,
                                  const torch::Tensor& u, const kernels::categorical_params& params) {
   TORCH_CHECK(use_kernels(logits), "sample_bases: CUDA tensors need a DNAFILL_CUDA build");
+  on_device_of device(logits);
   auto l = logits.to(torch::kFloat32).contiguous();
   auto un = uncond.defined() ? uncond.to(torch::kFloat32).contiguous() : torch::Tensor();
   auto al = allowed.defined() ? allowed.to(torch::kUInt8).contiguous() : torch::Tensor();
@@ -269,6 +303,7 @@ torch::Tensor fused_sample_bases(const torch::Tensor& logits, const torch::Tenso
 torch::Tensor fused_commit_reveals(torch::Tensor& tokens, const torch::Tensor& proposal, const torch::Tensor& is_free,
                                    const torch::Tensor& priority, const torch::Tensor& k, const torch::Tensor& threshold) {
   TORCH_CHECK(use_kernels(tokens), "commit_reveals: CUDA tensors need a DNAFILL_CUDA build");
+  on_device_of device(tokens);
   TORCH_CHECK(tokens.is_contiguous() && tokens.scalar_type() == torch::kInt64, "commit_reveals: tokens must be contiguous int64");
   auto prop = proposal.to(torch::kInt64).contiguous();
   auto fr = is_free.defined() ? is_free.to(torch::kBool).contiguous() : torch::Tensor();

@@ -1,4 +1,4 @@
-// The RoPE kernel: one thread per pair (see rope.cuh).
+// The RoPE kernel: one block per position, its threads over the position's pairs (see rope.cuh).
 #include <cuda_runtime.h>
 
 #include "kernels/rope.cuh"
@@ -6,28 +6,29 @@
 namespace dnafill::kernels {
 namespace {
 
-constexpr int threads = 256;
+constexpr int threads = 128;  // base has 3 x 6 x 32 = 576 pairs a position, small 288
 
 template <class T>
 __global__ void forward_kernel(const T* qkv, const float* cos, const float* sin, rope_shape s, T* q, T* k, T* v) {
-  const std::int64_t p = blockIdx.x * static_cast<std::int64_t>(threads) + threadIdx.x;
-  if (p < s.pairs()) rope_forward_pair(p, qkv, cos, sin, s, q, k, v);
+  const std::int64_t row = blockIdx.x, l = row % s.length;
+  for (int j = threadIdx.x; j < s.pairs_per_row(); j += threads) rope_forward_pair(row, l, j, qkv, cos, sin, s, q, k, v);
 }
 
 template <class T>
 __global__ void backward_kernel(const T* dq, const T* dk, const T* dv, const float* cos, const float* sin, rope_shape s,
                                 T* dqkv) {
-  const std::int64_t p = blockIdx.x * static_cast<std::int64_t>(threads) + threadIdx.x;
-  if (p < s.pairs()) rope_backward_pair(p, dq, dk, dv, cos, sin, s, dqkv);
+  const std::int64_t row = blockIdx.x, l = row % s.length;
+  for (int j = threadIdx.x; j < s.pairs_per_row(); j += threads) rope_backward_pair(row, l, j, dq, dk, dv, cos, sin, s, dqkv);
 }
 
-unsigned blocks_for(const rope_shape& s) { return static_cast<unsigned>((s.pairs() + threads - 1) / threads); }
+unsigned blocks_for(const rope_shape& s) { return static_cast<unsigned>(s.rows()); }
 
 }  // namespace
 
 result rope_forward_cuda(const void* qkv, dtype type, const float* cos, const float* sin, rope_shape shape, void* q,
                          void* k, void* v, void* stream) {
-  if (shape.pairs() <= 0) return 0;
+  if (shape.rows() <= 0 || shape.pairs_per_row() <= 0) return 0;
+  if (shape.rows() > 0x7fffffff) return static_cast<result>(cudaErrorInvalidValue);  // one block per position
   auto st = static_cast<cudaStream_t>(stream);
   if (type == dtype::bf16)
     forward_kernel<<<blocks_for(shape), threads, 0, st>>>(static_cast<const bf16_bits*>(qkv), cos, sin, shape,
@@ -42,7 +43,8 @@ result rope_forward_cuda(const void* qkv, dtype type, const float* cos, const fl
 
 result rope_backward_cuda(const void* dq, const void* dk, const void* dv, dtype type, const float* cos,
                           const float* sin, rope_shape shape, void* dqkv, void* stream) {
-  if (shape.pairs() <= 0) return 0;
+  if (shape.rows() <= 0 || shape.pairs_per_row() <= 0) return 0;
+  if (shape.rows() > 0x7fffffff) return static_cast<result>(cudaErrorInvalidValue);  // one block per position
   auto st = static_cast<cudaStream_t>(stream);
   if (type == dtype::bf16)
     backward_kernel<<<blocks_for(shape), threads, 0, st>>>(

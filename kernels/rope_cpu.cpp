@@ -1,4 +1,4 @@
-// The RoPE kernel's CPU reference: every pair in turn, the per-pair maths of rope.cuh.
+// The RoPE kernel's CPU reference: every pair of every position in turn, the per-pair maths of rope.cuh.
 #include "kernels/rope.cuh"
 
 namespace dnafill::kernels {
@@ -6,17 +6,19 @@ namespace {
 
 template <class T>
 void forward(const void* qkv, const float* cos, const float* sin, rope_shape s, void* q, void* k, void* v) {
-  for (std::int64_t p = 0; p < s.pairs(); ++p)
-    rope_forward_pair(p, static_cast<const T*>(qkv), cos, sin, s, static_cast<T*>(q), static_cast<T*>(k),
-                      static_cast<T*>(v));
+  for (std::int64_t row = 0; row < s.rows(); ++row)
+    for (int j = 0; j < s.pairs_per_row(); ++j)
+      rope_forward_pair(row, row % s.length, j, static_cast<const T*>(qkv), cos, sin, s, static_cast<T*>(q),
+                        static_cast<T*>(k), static_cast<T*>(v));
 }
 
 template <class T>
 void backward(const void* dq, const void* dk, const void* dv, const float* cos, const float* sin, rope_shape s,
               void* dqkv) {
-  for (std::int64_t p = 0; p < s.pairs(); ++p)
-    rope_backward_pair(p, static_cast<const T*>(dq), static_cast<const T*>(dk), static_cast<const T*>(dv), cos, sin, s,
-                       static_cast<T*>(dqkv));
+  for (std::int64_t row = 0; row < s.rows(); ++row)
+    for (int j = 0; j < s.pairs_per_row(); ++j)
+      rope_backward_pair(row, row % s.length, j, static_cast<const T*>(dq), static_cast<const T*>(dk),
+                         static_cast<const T*>(dv), cos, sin, s, static_cast<T*>(dqkv));
 }
 
 }  // namespace
