@@ -4,14 +4,16 @@
 #   scripts/device_check.sh PHASE...     (default: build test sample bench)
 #   build   dnafill, its GPU tests and benchmarks against PyTorch's LibTorch (scripts/device_build.sh)
 #   test    kernel parity, the GPU sampler tests (CUDA graphs, bf16), ctest -R "kernel|GPU"
-#   sample  bench_infill of base beside the Python reference: float32 eager, bf16 + CUDA graph
+#   sample  bench_infill beside the Python reference: base in float32 eager, bf16 + CUDA graph and float32 +
+#           CUDA graph; small in float32 and bf16 + CUDA graph
 #   train   more training for the shipped base (warm start, scripts/device_train_base.sh) until
 #           END - 90 seconds of this script (END defaults to 540), then its held-out bits/base
 #           beside the shipped base's; the new weights come back split in 15 MB parts. INIT (default
-#           models/base.safetensors), LR (3e-4) and SEED (3) for a second round in the same session
-#   bench   the rest: bench_train beside bench/reference_train.py (with a profile of its kernels by
-#           kind, and under torch.compile: what fusing the elementwise work gives), bench_train with
-#           the layer kernels (--layer-kernels fused), bench_infill float32 + CUDA graph (base) and small
+#           models/base.safetensors), LR (3e-4) and SEED (3) for a second round in the same session;
+#           LAYER_KERNELS=fused trains with the layer kernels
+#   bench   training speed: bench_train with LibTorch's ops and with the layer kernels (--layer-kernels
+#           fused) beside bench/reference_train.py (with a profile of its kernels by kind, and under
+#           torch.compile: what fusing the elementwise work gives)
 #   width   bench_train and reference_train.py on base and three wider shapes: how MFU grows with width
 # Logs go to /tmp/device-check, and after every step into $OUT/logs.tgz (the device tool brings back
 # at most 8 files); $OUT/summary.txt has a line per step and the ratios. Needs .device/debs
@@ -57,6 +59,9 @@ infill() {  # infill NAME MODEL [OPTIONS...]
 sample_phase() {
   infill base-fp32 base
   infill base-bf16-graph base --cuda-graph --net-precision bf16
+  infill base-fp32-graph base --cuda-graph
+  infill small-fp32 small
+  infill small-bf16-graph small --cuda-graph --net-precision bf16
 }
 
 score() {  # score NAME MODEL PRECISION: held-out bits/base, the masks of models/base.md's figure
@@ -86,9 +91,6 @@ bench_phase() {
     --device cuda --precision bf16 --peak-tflops 989 --profile 3
   step train-python-compiled 240 python3 "$root/bench/reference_train.py" --presets base --batch 64 --steps 20 \
     --device cuda --precision bf16 --peak-tflops 989 --compile
-  infill base-fp32-graph base --cuda-graph
-  infill small-fp32 small
-  infill small-bf16-graph small --cuda-graph --net-precision bf16
 }
 
 # D/LAYERS/HEADS/MLP: GPT-2 small's width, and two steps between (about 14, 25, 85 and 200 M parameters).

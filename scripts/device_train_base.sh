@@ -5,7 +5,8 @@
 #   scripts/device_train_base.sh SECONDS_THIS_CALL [resume]
 # INIT=models/base.safetensors warm-starts the first call from the shipped weights (dnafill train --init),
 # so each session with a GPU can add training to the shipped model without its state file; LR (1e-3) and
-# SEED (1) set the peak learning rate and the seed of the window draws and masks.
+# SEED (1) set the peak learning rate and the seed of the window draws and masks; LAYER_KERNELS=fused
+# trains with the RMSNorm/RoPE/SwiGLU kernels (train --layer-kernels; default torch).
 # Needs build-device (scripts/device_build.sh) and the training FASTA: TRAIN (default .device/data/chrX.fa.gz,
 # its records' last 10% held out) or TRAIN and VALID (a held-out FASTA, e.g. .device/heldout128.fa).
 set -euo pipefail
@@ -15,7 +16,8 @@ source "$build/device-env.sh"
 out=$build/base.safetensors
 batch=${BATCH:-64}
 if [ "${2:-}" != resume ]; then
-  rate=$("$build/bench/bench_train" --presets base --batch "$batch" --steps 20 --device cuda --precision bf16 |
+  rate=$("$build/bench/bench_train" --presets base --batch "$batch" --steps 20 --device cuda --precision bf16 \
+         --layer-kernels "${LAYER_KERNELS:-torch}" |
          awk '$1 == "base" { for (i = 1; i <= NF; i++) if ($i == "train") { print $(i + 1); exit } }')
   steps=$(python3 -c "print(int($rate * ${TOTAL_SECONDS:-750} * 0.9 / ($batch * 1024)))")
   echo "base: $rate training tokens/s measured, so --steps $steps for ${TOTAL_SECONDS:-750} s" >&2
@@ -30,4 +32,4 @@ valid=()
 if [ -n "${VALID:-}" ]; then valid=(--valid "$VALID"); fi
 "$build/app/dnafill" train --train "${TRAIN:-$root/.device/data/chrX.fa.gz}" "${valid[@]}" --out "$out" --preset base \
   --steps "$steps" --batch "$batch" --lr "${LR:-1e-3}" --device cuda --save-dtype bf16 \
-  --seed "${SEED:-1}" --valid-every 500 --checkpoint-every 1000 --max-minutes "$(python3 -c "print($1 / 60)")" "${resume[@]}"
+  --seed "${SEED:-1}" --layer-kernels "${LAYER_KERNELS:-torch}" --valid-every 500 --checkpoint-every 1000 --max-minutes "$(python3 -c "print($1 / 60)")" "${resume[@]}"
