@@ -5,8 +5,9 @@
 // usage: bench_infill [--model M] [--in FASTA] [--windows N] [--variants K] [--hole H] [--window W]
 //                     [--score-draws D] [--threads T] [--python PATH|none] [--quick]
 //                     [--only first-hit,ancestral:16,confidence:8] [--device cpu|cuda]
-//                     [--net-precision fp32|bf16] [--cuda-graph]
-// --net-precision applies to the sampling of both implementations; every design is scored in fp32.
+//                     [--net-precision fp32|bf16] [--cuda-graph] [--layer-kernels torch|fused]
+// --net-precision applies to the sampling of both implementations, --layer-kernels to dnafill's; every
+// design is scored in fp32 with LibTorch's ops.
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -35,6 +36,7 @@ struct bench_args {
   std::string python = "/usr/bin/python3";
   std::string device = "cpu";
   std::string net_precision = "fp32";
+  std::string layer_kernels = "torch";
   bool cuda_graph = false;
   int windows = 2, variants = 8, hole = 200, window = 1024, score_draws = 8, threads = 2;
   bool quick = false;  // fewer configurations, for a smoke run
@@ -120,6 +122,7 @@ bench_args parse(int argc, char** argv) {
     else if (k == "--only") a.only = v;
     else if (k == "--device") a.device = v;
     else if (k == "--net-precision") a.net_precision = v;
+    else if (k == "--layer-kernels") a.layer_kernels = v;
   }
   return a;
 }
@@ -140,8 +143,8 @@ int main(int argc, char** argv) {
   std::printf("model %s (%s, %lld parameters); %s; %d threads; torch %s\n", a.model.c_str(),
               model.config().preset.c_str(), static_cast<long long>(model.config().parameter_count()),
               core::machine_description(device).c_str(), core::thread_count(), core::torch_version().c_str());
-  std::printf("network %s for sampling (fp32 for scoring); CUDA graph %s\n", a.net_precision.c_str(),
-              a.cuda_graph ? "on" : "off");
+  std::printf("network %s for sampling (fp32 for scoring); CUDA graph %s; %s layer kernels\n",
+              a.net_precision.c_str(), a.cuda_graph ? "on" : "off", a.layer_kernels.c_str());
   std::printf("load average at start: %s", [] {
     char line[128] = "?\n";
     if (FILE* f = std::fopen("/proc/loadavg", "r")) {
@@ -203,6 +206,7 @@ int main(int argc, char** argv) {
       const auto t0 = std::chrono::steady_clock::now();
       const auto c0 = std::clock();
       auto s = core::set_inference_precision(model, a.net_precision);
+      if (s) s = core::set_layer_kernels(model, a.layer_kernels);
       if (s) s = core::infill(model, request, o, designs, {}, &stats);
       if (!s) {
         std::fprintf(stderr, "bench_infill: %s\n", s.message().c_str());
@@ -211,6 +215,7 @@ int main(int argc, char** argv) {
       f.seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
       f.cpu += static_cast<double>(std::clock() - c0) / CLOCKS_PER_SEC;  // all threads of the process
       (void)core::set_inference_precision(model, "fp32");  // designs of either precision scored alike
+      (void)core::set_layer_kernels(model, "torch");
       f.calls += static_cast<double>(stats.network_calls);
       std::uint64_t seed = 1000;
       for (const auto& d : designs) f.add_score(score_design(model, d.tokens, hole, a, seed++));

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 #include <torch/torch.h>
 
+#include "core/fused.h"
 #include "core/model_internal.h"
 #include "core/safetensors.h"
 
@@ -156,6 +157,15 @@ status set_inference_precision(mdm_model& model, const std::string& name) {
 }
 
 std::string inference_precision(const mdm_model& model) { return model.impl_->net->bf16_inference ? "bf16" : "fp32"; }
+
+status set_layer_kernels(mdm_model& model, const std::string& name) {
+  if (name != "torch" && name != "fused") return status::fail("--layer-kernels: must be torch or fused, got '" + name + "'");
+  if (name == "fused" && !layer_kernels_run_on(model.impl_->net->device()))
+    return status::fail("--layer-kernels: fused needs the CUDA kernels on cuda, and this build has none "
+                        "(configure with -DDNAFILL_CUDA=ON)");
+  model.impl_->net->set_fused_layers(name == "fused");
+  return {};
+}
 
 std::vector<std::string> model_labels(const mdm_model& model) {
   std::vector<std::string> labels;

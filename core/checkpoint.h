@@ -56,6 +56,11 @@ status check_inference_precision(const std::string& name);  // "fp32", "bf16" or
 status set_inference_precision(mdm_model& model, const std::string& name);
 std::string inference_precision(const mdm_model& model);  // "fp32" or "bf16", as set
 
+// Who does the layers' elementwise work: "torch" (LibTorch's ops, the default) or "fused" (the RMSNorm,
+// RoPE and SwiGLU kernels of kernels/, for GPUs; refused on CUDA in a build without them). Errors name
+// --layer-kernels.
+status set_layer_kernels(mdm_model& model, const std::string& name);
+
 // The shipped default model: $DNAFILL_MODEL, else share/dnafill/models/ beside the installed binary,
 // else models/ of the source tree this binary was built from.
 std::string default_model_path();

@@ -12,7 +12,6 @@
 #include <torch/torch.h>
 
 #include "core/compat.h"
-#include "core/fused.h"
 #include "core/model_internal.h"
 #include "core/objective.h"
 #include "core/runtime.h"
@@ -284,10 +283,10 @@ status train(const train_options& options, const train_callback& on_step, train_
   s.net->to(s.device);
   s.ema->to(s.device);
   // Only the trained network: the EMA copy is evaluated, where the kernels gain little.
-  if (o.layer_kernels == "fused" && !layer_kernels_run_on(s.device))
-    return status::fail("--layer-kernels: fused needs the CUDA kernels on " + device + ", and this build has none "
-                        "(configure with -DDNAFILL_CUDA=ON)");
-  s.net->set_fused_layers(o.layer_kernels == "fused");
+  {
+    auto net = wrap_model(config, s.net);  // shares the module
+    if (auto st = set_layer_kernels(net, o.layer_kernels); !st) return st;
+  }
   {
     torch::NoGradGuard no_grad;
     auto ema = s.ema->parameters(), net = s.net->parameters();

@@ -4,8 +4,8 @@
 #   scripts/device_check.sh PHASE...     (default: build test sample bench)
 #   build   dnafill, its GPU tests and benchmarks against PyTorch's LibTorch (scripts/device_build.sh)
 #   test    kernel parity, the GPU sampler tests (CUDA graphs, bf16), ctest -R "kernel|GPU"
-#   sample  bench_infill beside the Python reference: base in float32 eager, bf16 + CUDA graph and float32 +
-#           CUDA graph; small in float32 and bf16 + CUDA graph
+#   sample  bench_infill beside the Python reference: base in float32 eager, bf16 + CUDA graph (also with
+#           the layer kernels) and float32 + CUDA graph; small in float32 and bf16 + CUDA graph
 #   train   more training for the shipped base (warm start, scripts/device_train_base.sh) until
 #           END - 90 seconds of this script (END defaults to 540), then its held-out bits/base
 #           beside the shipped base's; the new weights come back split in 15 MB parts. INIT (default
@@ -59,6 +59,7 @@ infill() {  # infill NAME MODEL [OPTIONS...]
 sample_phase() {
   infill base-fp32 base
   infill base-bf16-graph base --cuda-graph --net-precision bf16
+  infill base-bf16-graph-fused base --cuda-graph --net-precision bf16 --layer-kernels fused
   infill base-fp32-graph base --cuda-graph
   infill small-fp32 small
   infill small-bf16-graph small --cuda-graph --net-precision bf16

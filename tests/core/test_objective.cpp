@@ -257,8 +257,11 @@ TEST_CASE("layer kernels: the whole model with fused layers, float32 and bf16 au
   auto run = [&] { return net.forward(tokens); };
   const torch::Tensor no_input;
   const auto composite = output_and_gradients(net, no_input, run, upstream);
-  net.set_fused_layers(true);
+  auto fused_model = model;
+  REQUIRE(set_layer_kernels(fused_model, "fused"));
   check_all_close(output_and_gradients(net, no_input, run, upstream), composite, 1e-5);
+  const auto bad = set_layer_kernels(fused_model, "triton");
+  CHECK(bad.message() == "--layer-kernels: must be torch or fused, got 'triton'");
 
   // bf16 autocast (the GPU's training precision, here on the CPU): the norm hands bf16 to the matrix
   // products, and values and gradients stay within bf16's precision of the float32 ones.
