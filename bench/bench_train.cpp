@@ -1,8 +1,12 @@
 // Training and forward throughput (tokens/s) of each preset on this machine. Prints figures; not a test.
 //   bench_train [--presets tiny,small,base] [--batch B] [--seq-len L] [--steps N] [--threads T]
 //               [--device cpu|cuda] [--precision fp32|bf16] [--layer-kernels torch|fused] [--peak-tflops P]
+//               [--phases K]
 // With --peak-tflops (the device's dense peak for the precision used) it prints model FLOPs utilisation.
 // --presets also takes shapes D/LAYERS/HEADS/MLP (e.g. 768/12/12/2048): how utilisation grows with width.
+// --phases K times K more steps part by part (batch, forward + loss, backward, optimizer), waiting for
+// the device after each part.
+#include <array>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -28,6 +32,7 @@ struct bench_options {
   torch::Device device = torch::kCPU;
   bool bf16 = false;
   bool fused_layers = false;  // --layer-kernels fused
+  int phase_steps = 0;        // --phases K: K more steps timed part by part
   double peak_tflops = 0;
 };
 
@@ -72,24 +77,40 @@ bool bench_preset(const std::string& preset, const bench_options& b) {
   std::vector<token> clean(static_cast<std::size_t>(batch) * length);
   for (auto& t : clean) t = static_cast<token>(rng() % 4);
   torch::Tensor loss;
-  auto step = [&] {
+  // One training step. `timed`: wait for the device after each part and add its seconds to `parts`
+  // (batch, forward + loss, backward, optimizer), which serialises the step: for where the time goes,
+  // not for the throughput.
+  std::array<double, 4> parts{};
+  auto step = [&](bool timed) {
+    auto mark = std::chrono::steady_clock::now();
+    auto lap = [&](int part, const torch::Tensor& done) {
+      if (!timed) return;
+      synchronize(done);
+      parts[part] += seconds_since(mark);
+      mark = std::chrono::steady_clock::now();
+    };
     auto m = mask_batch(clean, batch, length, objective_kind::continuous, rng);
     auto t = to_tensors(clean, m, b.device);
+    lap(0, t.input);
     {
       compat::bf16_autocast autocast(b.bf16, b.device);
       loss = nelbo_per_sequence(net->forward(t.input), t).sum() / (batch * length);
     }
+    lap(1, loss);
     optimizer.zero_grad();
     loss.backward();
+    lap(2, net->embedding->weight.grad());
     optimizer.step();
+    lap(3, net->embedding->weight);
   };
-  step();  // warm up allocators, BLAS and kernel selection
-  step();
+  step(false);  // warm up allocators, BLAS and kernel selection
+  step(false);
   synchronize(loss);
   auto start = std::chrono::steady_clock::now();
-  for (int i = 0; i < steps; ++i) step();
+  for (int i = 0; i < steps; ++i) step(false);
   synchronize(loss);
   const double train_s = seconds_since(start);
+  for (int i = 0; i < b.phase_steps; ++i) step(true);
   torch::NoGradGuard no_grad;
   net->eval();
   auto input = torch::randint(0, 5, {batch, length}, torch::kInt64).to(b.device);
@@ -114,6 +135,11 @@ bool bench_preset(const std::string& preset, const bench_options& b) {
               train_gflops, tokens / forward_s, flops_fwd * tokens / forward_s / 1e9);
   if (b.peak_tflops > 0) std::printf("  train MFU %.1f%%", 100.0 * train_gflops / (1000.0 * b.peak_tflops));
   std::printf("\n");
+  if (b.phase_steps > 0)
+    std::printf("%-6s ms a step, each part waited for (%d steps): batch %.2f  forward+loss %.2f  backward %.2f  "
+                "optimizer %.2f\n",
+                preset.c_str(), b.phase_steps, 1e3 * parts[0] / b.phase_steps, 1e3 * parts[1] / b.phase_steps,
+                1e3 * parts[2] / b.phase_steps, 1e3 * parts[3] / b.phase_steps);
   std::fflush(stdout);
   return true;
 }
@@ -133,6 +159,7 @@ int main(int argc, char** argv) {
     else if (flag == "--device") device = value;
     else if (flag == "--precision") precision = value;
     else if (flag == "--layer-kernels") layer_kernels = value;
+    else if (flag == "--phases") b.phase_steps = std::atoi(value.c_str());
     else if (flag == "--peak-tflops") b.peak_tflops = std::atof(value.c_str());
     else if (flag == "--threads") threads = std::atoi(value.c_str());
     else {
@@ -140,8 +167,8 @@ int main(int argc, char** argv) {
       return 2;
     }
   }
-  if (b.batch < 1 || b.steps < 1) {
-    std::fprintf(stderr, "bench_train: --batch and --steps must be positive\n");
+  if (b.batch < 1 || b.steps < 1 || b.phase_steps < 0) {
+    std::fprintf(stderr, "bench_train: --batch and --steps must be positive, --phases not negative\n");
     return 2;
   }
   std::string resolved;

@@ -12,7 +12,7 @@
 #           models/base.safetensors), LR (3e-4) and SEED (3) for a second round in the same session;
 #           LAYER_KERNELS=fused trains with the layer kernels
 #   bench   training speed: bench_train with LibTorch's ops and with the layer kernels (--layer-kernels
-#           fused) beside bench/reference_train.py (with a profile of its kernels by kind, and under
+#           fused), each with its step timed part by part (--phases), beside bench/reference_train.py (with a profile of its kernels by kind, and under
 #           torch.compile: what fusing the elementwise work gives)
 #   width   bench_train and reference_train.py on base and three wider shapes: how MFU grows with width
 # Logs go to /tmp/device-check, and after every step into $OUT/logs.tgz (the device tool brings back
@@ -86,8 +86,9 @@ train_phase() {
 
 train_bench=(--batch 64 --steps 20 --device cuda --precision bf16 --peak-tflops 989)
 bench_phase() {
-  step train-bench 90 "$build/bench/bench_train" --presets small,base "${train_bench[@]}"
-  step train-bench-fused 90 "$build/bench/bench_train" --presets small,base "${train_bench[@]}" --layer-kernels fused
+  step train-bench 90 "$build/bench/bench_train" --presets small,base "${train_bench[@]}" --phases 5
+  step train-bench-fused 90 "$build/bench/bench_train" --presets small,base "${train_bench[@]}" --phases 5 \
+    --layer-kernels fused
   step train-python 120 python3 "$root/bench/reference_train.py" --presets small,base --batch 64 --steps 20 \
     --device cuda --precision bf16 --peak-tflops 989 --profile 3
   step train-python-compiled 240 python3 "$root/bench/reference_train.py" --presets base --batch 64 --steps 20 \
@@ -117,7 +118,7 @@ done
   echo "== ratios"
   grep -H "Python/C++" "$logs"/infill-*.log
   grep -H "bits_per_base" "$logs"/score-*.log
-  grep -H -E "MFU|tokens/s" "$logs"/train-*.log "$logs"/width-*.log
+  grep -H -E "MFU|tokens/s|a step" "$logs"/train-*.log "$logs"/width-*.log
   tail -n 2 "$logs/train-base.log.jsonl"
 } >> "$out/summary.txt" 2>&1
 cat "$out/summary.txt"
