@@ -1,4 +1,4 @@
-// The SwiGLU kernel's CPU reference: every element in turn, the per-element maths of swiglu.cuh.
+// The SwiGLU kernel's CPU reference: every element of every row in turn, the per-element maths of swiglu.cuh.
 #include "kernels/swiglu.cuh"
 
 namespace dnafill::kernels {
@@ -6,13 +6,15 @@ namespace {
 
 template <class T>
 void forward(const void* gate_up, std::int64_t rows, std::int64_t m, void* y) {
-  for (std::int64_t e = 0; e < rows * m; ++e) swiglu_forward_at(e, static_cast<const T*>(gate_up), m, static_cast<T*>(y));
+  for (std::int64_t r = 0; r < rows; ++r)
+    for (std::int64_t j = 0; j < m; ++j) swiglu_forward_at(r, j, static_cast<const T*>(gate_up), m, static_cast<T*>(y));
 }
 
 template <class T>
 void backward(const void* gate_up, const void* dy, std::int64_t rows, std::int64_t m, void* dgate_up) {
-  for (std::int64_t e = 0; e < rows * m; ++e)
-    swiglu_backward_at(e, static_cast<const T*>(gate_up), static_cast<const T*>(dy), m, static_cast<T*>(dgate_up));
+  for (std::int64_t r = 0; r < rows; ++r)
+    for (std::int64_t j = 0; j < m; ++j)
+      swiglu_backward_at(r, j, static_cast<const T*>(gate_up), static_cast<const T*>(dy), m, static_cast<T*>(dgate_up));
 }
 
 }  // namespace
