@@ -35,8 +35,9 @@ torch::Tensor fused_commit_reveals(torch::Tensor& tokens, const torch::Tensor& p
 // layer_kernels_run_on(device) says they can run there.
 bool layer_kernels_run_on(const torch::Device& device);
 
-// x (..., d) float32 -> x * rsqrt(mean(x^2) + eps) * weight, in bf16 when bf16 autocast is on for x's
-// device (its consumer is a bf16 matrix product), else float32.
+// x (..., d) -> x * rsqrt(mean(x^2) + eps) * weight, computed from x in float32; the result in bf16
+// when bf16 autocast is on for x's device (its consumer is then a bf16 matrix product) or x is bf16,
+// else float32.
 torch::Tensor fused_rms_norm(const torch::Tensor& x, const torch::Tensor& weight, double eps);
 
 // The attention's projection qkv (B, L, 3 * H * Dh) -> q, k, v, each (B, H, L, Dh) (views of (B, L, H, Dh)
