@@ -14,7 +14,6 @@
 #include <string>
 
 #include "core/compat.h"
-#include "core/fused.h"
 #include "core/model_internal.h"
 #include "core/objective.h"
 #include "core/runtime.h"
@@ -31,7 +30,7 @@ struct bench_options {
   int batch = 8, seq_len = 0, steps = 5;
   torch::Device device = torch::kCPU;
   bool bf16 = false;
-  bool fused_layers = false;  // --layer-kernels fused
+  std::string layer_kernels = "torch";
   int phase_steps = 0;        // --phases K: K more steps timed part by part
   double peak_tflops = 0;
 };
@@ -71,7 +70,13 @@ bool bench_preset(const std::string& preset, const bench_options& b) {
   torch::manual_seed(0);
   mdm_transformer net(config);
   net->to(b.device);
-  net->set_fused_layers(b.fused_layers);
+  {
+    auto model = wrap_model(config, net);  // shares the module
+    if (auto s = set_layer_kernels(model, b.layer_kernels); !s) {
+      std::fprintf(stderr, "bench_train: %s\n", s.message().c_str());
+      return false;
+    }
+  }
   torch::optim::AdamW optimizer(net->parameters(), torch::optim::AdamWOptions(1e-3));
   std::mt19937_64 rng(1);
   std::vector<token> clean(static_cast<std::size_t>(batch) * length);
@@ -147,7 +152,7 @@ bool bench_preset(const std::string& preset, const bench_options& b) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::string presets = "tiny,small,base", device = "cpu", precision = "fp32", layer_kernels = "torch";
+  std::string presets = "tiny,small,base", device = "cpu", precision = "fp32";
   bench_options b;
   int threads = 0;
   for (int i = 1; i + 1 < argc; i += 2) {
@@ -158,7 +163,7 @@ int main(int argc, char** argv) {
     else if (flag == "--steps") b.steps = std::atoi(value.c_str());
     else if (flag == "--device") device = value;
     else if (flag == "--precision") precision = value;
-    else if (flag == "--layer-kernels") layer_kernels = value;
+    else if (flag == "--layer-kernels") b.layer_kernels = value;
     else if (flag == "--phases") b.phase_steps = std::atoi(value.c_str());
     else if (flag == "--peak-tflops") b.peak_tflops = std::atof(value.c_str());
     else if (flag == "--threads") threads = std::atoi(value.c_str());
@@ -182,14 +187,13 @@ int main(int argc, char** argv) {
   }
   b.device = torch::Device(resolved);
   b.bf16 = precision == "bf16";
-  b.fused_layers = layer_kernels == "fused";
-  if ((layer_kernels != "torch" && !b.fused_layers) || !layer_kernels_run_on(b.device)) {
-    std::fprintf(stderr, "bench_train: --layer-kernels: torch, or fused where the kernels run (a DNAFILL_CUDA build)\n");
+  if (auto s = check_layer_kernels(b.layer_kernels); !s) {
+    std::fprintf(stderr, "bench_train: %s\n", s.message().c_str());
     return 2;
   }
   set_threads(threads);
   std::printf("dnafill bench_train: LibTorch %s, %d threads, %s, %s, %s layer kernels\n", torch_version().c_str(),
-              thread_count(), machine_description(resolved).c_str(), precision.c_str(), layer_kernels.c_str());
+              thread_count(), machine_description(resolved).c_str(), precision.c_str(), b.layer_kernels.c_str());
   std::stringstream list(presets);
   bool all_ran = true;
   for (std::string preset; std::getline(list, preset, ',');) all_ran = bench_preset(preset, b) && all_ran;

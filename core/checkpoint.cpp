@@ -158,8 +158,13 @@ status set_inference_precision(mdm_model& model, const std::string& name) {
 
 std::string inference_precision(const mdm_model& model) { return model.impl_->net->bf16_inference ? "bf16" : "fp32"; }
 
-status set_layer_kernels(mdm_model& model, const std::string& name) {
+status check_layer_kernels(const std::string& name) {
   if (name != "torch" && name != "fused") return status::fail("--layer-kernels: must be torch or fused, got '" + name + "'");
+  return {};
+}
+
+status set_layer_kernels(mdm_model& model, const std::string& name) {
+  if (auto s = check_layer_kernels(name); !s) return s;
   if (name == "fused" && !layer_kernels_run_on(model.impl_->net->device()))
     return status::fail("--layer-kernels: fused needs the CUDA kernels on cuda, and this build has none "
                         "(configure with -DDNAFILL_CUDA=ON)");

@@ -59,6 +59,7 @@ std::string inference_precision(const mdm_model& model);  // "fp32" or "bf16", a
 // Who does the layers' elementwise work: "torch" (LibTorch's ops, the default) or "fused" (the RMSNorm,
 // RoPE and SwiGLU kernels of kernels/, for GPUs; refused on CUDA in a build without them). Errors name
 // --layer-kernels.
+status check_layer_kernels(const std::string& name);  // "torch" or "fused", else the error
 status set_layer_kernels(mdm_model& model, const std::string& name);
 
 // The shipped default model: $DNAFILL_MODEL, else share/dnafill/models/ beside the installed binary,

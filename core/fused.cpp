@@ -103,7 +103,6 @@ struct masked_nelbo_function : torch::autograd::Function<masked_nelbo_function> 
   }
 };
 
-
 // Storage type of a layer kernel's activations: float32 or bf16, nothing else.
 k::dtype storage_of(const torch::Tensor& t) {
   TORCH_CHECK(t.scalar_type() == torch::kFloat32 || t.scalar_type() == torch::kBFloat16,
@@ -126,7 +125,6 @@ struct rms_norm_function : torch::autograd::Function<rms_norm_function> {
       k::rms_norm_forward_cpu(x.data_ptr<float>(), weight.data_ptr<float>(), rows, dim, static_cast<float>(eps), y_type,
                               y.data_ptr(), rstd.data_ptr<float>());
     ctx->save_for_backward({x, weight, rstd});
-    ctx->saved_data["bf16_out"] = bf16_out;
     return y;
   }
 
@@ -135,11 +133,8 @@ struct rms_norm_function : torch::autograd::Function<rms_norm_function> {
     const auto saved = ctx->get_saved_variables();
     const auto &x = saved[0], &weight = saved[1], &rstd = saved[2];
     const auto dim = x.size(-1), rows = x.numel() / dim;
-    // The kernel reads either type; only another one (none today) is converted.
-    auto dy = grad_output[0];
-    if (dy.scalar_type() != torch::kFloat32 && dy.scalar_type() != torch::kBFloat16)
-      dy = dy.to(ctx->saved_data["bf16_out"].toBool() ? torch::kBFloat16 : torch::kFloat32);
-    dy = dy.contiguous();
+    // The autograd engine hands each gradient over in its output's type: here y's, float32 or bf16.
+    auto dy = grad_output[0].contiguous();
     auto dx = torch::empty_like(x);
     auto dweight = torch::empty_like(weight);
     if (x.is_cuda()) {
@@ -176,7 +171,6 @@ struct rope_heads_function : torch::autograd::Function<rope_heads_function> {
     ctx->save_for_backward({cos, sin});
     ctx->saved_data["heads"] = heads;
     ctx->saved_data["sizes"] = qkv.sizes();
-    ctx->saved_data["dtype"] = qkv.scalar_type();
     // (B, L, H, Dh) memory seen as (B, H, L, Dh): attention takes the views as they are.
     return {query.transpose(1, 2), key.transpose(1, 2), value.transpose(1, 2)};
   }
@@ -186,15 +180,11 @@ struct rope_heads_function : torch::autograd::Function<rope_heads_function> {
     const auto saved = ctx->get_saved_variables();
     const auto& cos = saved[0];
     const auto& sin = saved[1];
-    // A part nobody used has no gradient: zeros of its shape and type.
-    const auto& reference = grad_output[0].defined() ? grad_output[0] : grad_output[1].defined() ? grad_output[1] : grad_output[2];
-    const auto dtype = ctx->saved_data["dtype"].toScalarType();
-    // Each in qkv's type and (B, L, H, Dh) memory: no copy when a gradient comes that way (flash
-    // attention keeps its inputs' layout for their gradients).
+    // Each gradient comes in qkv's type (that of q, k and v), as zeros for a part nobody used (the
+    // engine materialises them), and is taken in (B, L, H, Dh) memory: no copy when it comes that way
+    // (flash attention keeps its inputs' layout for their gradients).
     std::array<torch::Tensor, 3> g;
-    for (int part = 0; part < 3; ++part)
-      g[part] = grad_output[part].defined() ? grad_output[part].to(dtype).transpose(1, 2).contiguous()
-                                            : torch::zeros(reference.transpose(1, 2).sizes(), reference.options().dtype(dtype));
+    for (int part = 0; part < 3; ++part) g[part] = grad_output[part].transpose(1, 2).contiguous();
     auto dqkv = torch::empty(ctx->saved_data["sizes"].toIntVector(), g[0].options());
     const auto s = rope_shape_of(dqkv, ctx->saved_data["heads"].toInt());
     if (dqkv.is_cuda())
@@ -227,7 +217,7 @@ struct swiglu_function : torch::autograd::Function<swiglu_function> {
                                                  torch::autograd::variable_list grad_output) {
     const auto gate_up = ctx->get_saved_variables()[0];
     const auto m = gate_up.size(-1) / 2, rows = gate_up.numel() / (2 * m);
-    auto dy = grad_output[0].to(gate_up.scalar_type()).contiguous();
+    auto dy = grad_output[0].contiguous();  // in y's type, gate_up's
     auto dgate_up = torch::empty_like(gate_up);
     if (gate_up.is_cuda())
       check(k::swiglu_backward_cuda(gate_up.data_ptr(), dy.data_ptr(), storage_of(gate_up), rows, m,

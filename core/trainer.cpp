@@ -241,8 +241,7 @@ status train_options::validate() const {
   if (max_minutes < 0) return status::fail("--max-minutes: must be >= 0");
   if (precision != "auto" && precision != "fp32" && precision != "bf16")
     return status::fail("--precision: must be auto, fp32 or bf16, got '" + precision + "'");
-  if (layer_kernels != "torch" && layer_kernels != "fused")
-    return status::fail("--layer-kernels: must be torch or fused, got '" + layer_kernels + "'");
+  if (auto s = check_layer_kernels(layer_kernels); !s) return s;
   if (save_dtype != "f32" && save_dtype != "bf16")
     return status::fail("--save-dtype: must be f32 or bf16, got '" + save_dtype + "'");
   if (!(label_dropout >= 0 && label_dropout <= 1)) return status::fail("--label-dropout: must be in [0, 1]");
