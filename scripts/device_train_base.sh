@@ -7,13 +7,15 @@
 # so each session with a GPU can add training to the shipped model without its state file; LR (1e-3) and
 # SEED (1) set the peak learning rate and the seed of the window draws and masks; LAYER_KERNELS=fused
 # trains with the RMSNorm/RoPE/SwiGLU kernels (train --layer-kernels; default torch).
-# Needs build-device (scripts/device_build.sh) and the training FASTA: TRAIN (default .device/data/chrX.fa.gz,
-# its records' last 10% held out) or TRAIN and VALID (a held-out FASTA, e.g. .device/heldout128.fa).
+# Needs build-device (scripts/device_build.sh) and the training FASTA files: TRAIN (comma-separated; each
+# record's last 10% held out) or TRAIN and VALID (a held-out FASTA, e.g. .device/heldout128.fa; then
+# TRAIN is all training data). scripts/device_check.sh train sets both.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=$root/build-device
 source "$build/device-env.sh"
 out=$build/base.safetensors
+[ -n "${TRAIN:-}" ] || { echo "device_train_base: set TRAIN to the training FASTA file(s)" >&2; exit 2; }
 batch=${BATCH:-64}
 if [ "${2:-}" != resume ]; then
   rate=$("$build/bench/bench_train" --presets base --batch "$batch" --steps 20 --device cuda --precision bf16 \
@@ -30,6 +32,6 @@ else
 fi
 valid=()
 if [ -n "${VALID:-}" ]; then valid=(--valid "$VALID"); fi
-"$build/app/dnafill" train --train "${TRAIN:-$root/.device/data/chrX.fa.gz}" "${valid[@]}" --out "$out" --preset base \
+"$build/app/dnafill" train --train "$TRAIN" "${valid[@]}" --out "$out" --preset base \
   --steps "$steps" --batch "$batch" --lr "${LR:-1e-3}" --device cuda --save-dtype bf16 \
   --seed "${SEED:-1}" --layer-kernels "${LAYER_KERNELS:-torch}" --valid-every 500 --checkpoint-every 1000 --max-minutes "$(python3 -c "print($1 / 60)")" "${resume[@]}"
