@@ -34,8 +34,7 @@ void print_outcome(const job_cli& job, const std::string& db) {
 }
 
 int run_batch(batch_args& args) {
-  if (auto s = args.resolve(); !s) return fail("batch", s.message());
-  if (args.min_mapq < 0) return fail("batch", "--min-mapq: must be >= 0, got " + std::to_string(args.min_mapq));
+  if (auto s = args.resolve({"--in", args.in}); !s) return fail("batch", s.message());
   core::set_threads(args.threads);
   job_cli job{"batch", args.db, /*resume=*/true};
   if (auto s = job.open_store(); !s) return fail("batch", s.message());
@@ -71,9 +70,12 @@ command_runner add_batch_command(CLI::App& cli) {
   sub->add_option("--in", args->in, "FASTA/FASTQ (plain, gzip, bgzip), SAM, BAM or CRAM file")->required();
   sub->add_option("--mask", args->mask, "The regions: lowercase | N | bed:FILE")->required();
   sub->add_flag("--primary", args->primary, "SAM/BAM/CRAM: skip secondary and supplementary alignments");
-  sub->add_option("--min-mapq", args->min_mapq, "SAM/BAM/CRAM: skip alignments with a lower MAPQ");
+  check_range(sub->add_option("--min-mapq", args->min_mapq, "SAM/BAM/CRAM: skip alignments with a lower MAPQ"), 0, 255);
   add_design_options(*sub, *args);
   sub->get_option("--db")->required();
+  // The store keeps every design's constraint report (db export --format jsonl); the --report TSV
+  // compares designs with their originals, which a batch streams past and does not keep.
+  sub->remove_option(sub->get_option("--report"));
   sub->get_option("--out")->description("FASTA of the designed regions (.gz: bgzip + index)");
   sub->get_option("--json")->description("One JSON object per design on stdout (the designed region)");
   return [args] { return run_batch(*args); };

@@ -2,6 +2,7 @@
 #include <CLI/CLI.hpp>
 
 #include <cstdio>
+#include <filesystem>
 #include <memory>
 
 #include "app/commands.h"
@@ -84,6 +85,7 @@ int show_run(const db_args& args) {
 int export_designs(const db_args& args) {
   if (args.format != "fasta" && args.format != "jsonl")
     return fail("db export", "--format: unknown value '" + args.format + "' (expected fasta|jsonl)");
+  if (auto s = check_paths({{"--out", args.out}}, {{"--db", args.db}}); !s) return fail("db export", s.message());
   data::store db;
   if (auto s = open_reader(args, db); !s) return fail("db export", s.message());
   std::unique_ptr<data::design_sink> sink;
@@ -96,6 +98,9 @@ int export_designs(const db_args& args) {
 }
 
 int migrate(const db_args& args) {
+  std::error_code ec;
+  if (!std::filesystem::exists(args.db, ec))  // opening would create an empty store under a mistyped name
+    return fail("db migrate", args.db + ": no such store (migrate upgrades an existing one)");
   data::store db;
   if (auto s = db.open(args.db); !s) return fail("db migrate", s.message());
   const int from = db.migrated_from(), to = data::store::current_schema_version();
@@ -119,7 +124,7 @@ command_runner add_db_command(CLI::App& cli) {
     sub->add_option("--db", args->db, "SQLite store")->required();
   show->add_option("run", args->run, "Run id (dnafill db list)")->required();
   exp->add_option("--format", args->format, "fasta | jsonl")->capture_default_str();
-  exp->add_option("--run", args->run, "Only this run; default: every run");
+  check_range(exp->add_option("--run", args->run, "Only this run; default: every run"), 1, 9e18);
   exp->add_option("--out", args->out, "Output file; default: stdout")->capture_default_str();
   return [args, list, show, exp] {
     if ((show->parsed() && args->run < 1) || args->run < 0)

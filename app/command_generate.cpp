@@ -19,11 +19,15 @@ struct generate_args : design_args {
 };
 
 int run_generate(generate_args& args) {
-  if (auto s = args.resolve(); !s) return fail("generate", s.message());
-  if (args.length < 1 || args.length > (std::int64_t{1} << 32))
-    return fail("generate", "--length: must be in 1..2^32, got " + std::to_string(args.length));
-  if (args.name.empty() || args.name.find_first_of(" \t|") != std::string::npos)
-    return fail("generate", "--name: must be one word without '|'");
+  if (auto s = args.resolve({"--prefix", args.prefix}); !s) return fail("generate", s.message());
+  // The record, its K designs and their tokens are held in memory, ~15 bytes a base: 10^8 bases is
+  // ~1.5 GB. Longer sequence is generated in pieces, each continuing the last with --prefix.
+  constexpr std::int64_t max_length = 100'000'000;
+  if (args.length < 1 || args.length > max_length)
+    return fail("generate", "--length: must be in 1..100000000 (longer: continue a piece with --prefix), got " +
+                                std::to_string(args.length));
+  if (args.name.empty() || args.name.find_first_of(" \t|>") != std::string::npos)
+    return fail("generate", "--name: must be one word without '|' or '>'");
   core::set_threads(args.threads);
   job_cli job{"generate", args.db};
   if (auto s = job.open_store(); !s) return fail("generate", s.message());

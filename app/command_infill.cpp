@@ -29,7 +29,7 @@ std::vector<core::job_item> record_items(const std::vector<bio::sequence_record>
 }
 
 int run_infill(infill_args& args) {
-  if (auto s = args.resolve(); !s) return fail("infill", s.message());
+  if (auto s = args.resolve({"--in", args.in}); !s) return fail("infill", s.message());
   core::set_threads(args.threads);
   job_cli job{"infill", args.db};
   if (auto s = job.open_store(); !s) return fail("infill", s.message());
@@ -65,8 +65,8 @@ command_runner add_infill_command(CLI::App& cli) {
   auto args = std::make_shared<infill_args>();
   auto* sub = cli.add_subcommand("infill", "Regenerate masked regions of FASTA records with the model");
   sub->add_option("--in", args->in, "FASTA file (plain, gzip or bgzip)")->required();
-  sub->add_option("--region", args->region, "The hole: NAME:START-END (1-based inclusive)");
-  sub->add_option("--mask", args->mask, "The holes: lowercase | N | bed:FILE");
+  auto* region = sub->add_option("--region", args->region, "The hole: NAME:START-END (1-based inclusive)");
+  region->excludes(sub->add_option("--mask", args->mask, "The holes: lowercase | N | bed:FILE"));
   add_design_options(*sub, *args);
   return [args] { return run_infill(*args); };
 }

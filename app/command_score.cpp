@@ -75,12 +75,13 @@ command_runner add_score_command(CLI::App& cli) {
   auto* sub = cli.add_subcommand("score", "Bits per base of a FASTA file under the model");
   sub->add_option("--model", args->model, "Checkpoint (.safetensors); default: the shipped model");
   sub->add_option("--in", args->in, "FASTA file (plain, gzip or bgzip)")->required();
-  sub->add_option("--region", args->region, "Score only this region (NAME:START-END) given the rest");
-  sub->add_option("--mask", args->mask, "Score only the masked bases given the rest: lowercase | N | bed:FILE");
+  auto* region = sub->add_option("--region", args->region, "Score only this region (NAME:START-END) given the rest");
+  region->excludes(
+      sub->add_option("--mask", args->mask, "Score only the masked bases given the rest: lowercase | N | bed:FILE"));
   sub->add_option("--mc", args->options.mc_draws, "Monte-Carlo masking draws per window")->capture_default_str();
   sub->add_option("--window", args->options.window, "Window length; default: the model's context");
-  sub->add_option("--seed", args->options.seed, "Seed of the masking draws")->capture_default_str();
-  sub->add_option("--threads", args->threads, "Intra-op threads; default: all cores");
+  check_seed(sub->add_option("--seed", args->options.seed, "Seed of the masking draws")->capture_default_str());
+  check_threads(sub->add_option("--threads", args->threads, "Intra-op threads; default: all cores"));
   sub->add_option("--device", args->device, "cpu, cuda or auto")->capture_default_str();
   add_net_precision_option(*sub, args->net_precision);
   sub->add_flag("--json", args->json, "Print one JSON object");

@@ -41,12 +41,22 @@ int run_train(train_args& args) {
   if (args.threads < 0) return fail("train", "--threads: must be >= 0");
   core::set_threads(args.threads);
   const std::string log_path = args.log.empty() ? o.out + ".log.jsonl" : args.log;
-  std::ofstream log(log_path, o.resume ? std::ios::app : std::ios::trunc);
-  if (!log) return fail("train", log_path + ": cannot open the log for writing");
+  std::vector<named_path> inputs = {{"--valid", o.data.valid_file}};
+  for (const auto& file : o.data.train_files) inputs.push_back({"--train", file});
+  if (auto s = check_paths({{"--out", o.out}, {"--log", log_path}}, inputs); !s) return fail("train", s.message());
 
+  // The log is opened at the first step, not before: a run that fails its checks leaves the log of
+  // the run before it as it was.
+  std::ofstream log;
+  bool log_failed = false;
   progress_bar bar("train");
   double smoothed = 0;
   auto on_step = [&](const core::train_progress& p) {
+    if (!log.is_open()) log.open(log_path, o.resume ? std::ios::app : std::ios::trunc);
+    if (!log) {
+      log_failed = true;
+      return false;  // stops the run, which saves what it has
+    }
     smoothed = smoothed == 0 ? p.loss_bits : 0.98 * smoothed + 0.02 * p.loss_bits;
     log << log_line(p).dump() << std::endl;  // flushed: people tail the log of a long run
     char detail[160];
@@ -60,6 +70,7 @@ int run_train(train_args& args) {
   core::train_summary summary;
   if (auto s = core::train(o, on_step, summary); !s) return fail("train", s.message());
   bar.finish();
+  if (log_failed) return fail("train", log_path + ": cannot write the log; stopped at step " + std::to_string(summary.steps_done));
   std::cout << "trained " << o.preset << " (" << summary.parameters << " parameters) to step " << summary.steps_done
             << ": " << summary.tokens_seen << " tokens in " << core::format_duration(summary.wall_seconds);
   if (summary.valid_bits > 0) std::cout << ", held-out " << summary.valid_bits << " bits/base";
@@ -82,15 +93,16 @@ command_runner add_train_command(CLI::App& cli) {
   sub->add_option("--batch", o.batch, "Windows per step")->capture_default_str();
   sub->add_option("--seq-len", o.data.window, "Window length; default: the model's context");
   sub->add_option("--lr", o.lr, "Peak learning rate")->capture_default_str();
-  sub->add_option("--warmup", o.warmup_steps, "Warmup steps; default 5% of --steps, at most 1000");
-  sub->add_option("--seed", o.seed, "Seed for weights, windows and masks")->capture_default_str();
+  check_range(sub->add_option("--warmup", o.warmup_steps, "Warmup steps; default 5% of --steps, at most 1000"), 0, 1e12);
+  check_seed(sub->add_option("--seed", o.seed, "Seed for weights, windows and masks")->capture_default_str());
   sub->add_option("--objective", args->objective, "NELBO estimator: continuous or count")->capture_default_str();
   sub->add_option("--valid-every", o.valid_every, "Steps between validations")->capture_default_str();
   sub->add_option("--valid-windows", o.valid_windows, "Held-out windows per validation")->capture_default_str();
   sub->add_option("--checkpoint-every", o.checkpoint_every, "Steps between checkpoints")->capture_default_str();
-  sub->add_option("--max-minutes", o.max_minutes, "Stop and save after this many minutes (0: no limit)");
+  check_range(sub->add_option("--max-minutes", o.max_minutes, "Stop and save after this many minutes (0: no limit)"), 0,
+              1e9);
   sub->add_option("--log", args->log, "JSON-lines log; default: OUT.log.jsonl");
-  sub->add_option("--threads", args->threads, "Intra-op threads; default: all cores");
+  check_threads(sub->add_option("--threads", args->threads, "Intra-op threads; default: all cores"));
   sub->add_option("--device", o.device, "cpu, cuda or auto")->capture_default_str();
   sub->add_option("--precision", o.precision, "fp32, or bf16 autocast (GPUs; CPUs with AVX512-BF16); auto: bf16 on CUDA, else fp32")->capture_default_str();
   sub->add_option("--layer-kernels", o.layer_kernels,

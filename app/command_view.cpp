@@ -6,6 +6,7 @@
 #include <string>
 
 #include "app/commands.h"
+#include "app/common.h"
 #include "bio/fasta_writer.h"
 #include "bio/sequence_source.h"
 
@@ -60,7 +61,7 @@ command_runner add_view_command(CLI::App& cli) {
   view->add_option("--min-mapq", params->min_mapq, "SAM/BAM/CRAM: minimum mapping quality")
       ->check(CLI::Range(0, 255));
   view->add_option("--reference", params->reference, "CRAM: reference FASTA (else embedded or REF_PATH)");
-  view->add_option("--line-width", params->line_width, "bases per output line, 0 for one line")
+  check_range(view->add_option("--line-width", params->line_width, "bases per output line, 0 for one line"), 0, 1e9)
       ->capture_default_str();
   return [params, region] { return run_view(*params, region->count() > 0); };
 }

@@ -8,6 +8,12 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <cmath>
+#include <cstdlib>
+#include <iomanip>
+#include <sstream>
+#include <filesystem>
 #include <cstdio>
 #include <iostream>
 
@@ -18,6 +24,47 @@ int fail(const std::string& command, const std::string& message) {
   std::replace(line.begin(), line.end(), '\n', ' ');  // one line, whatever the message held
   std::cerr << "dnafill " << command << ": " << line << std::endl;
   return 1;
+}
+
+namespace {
+
+bool given(const named_path& p) { return !p.path.empty() && p.path != "-"; }
+
+bool same_file(const std::string& a, const std::string& b) {
+  namespace fs = std::filesystem;
+  std::error_code ea, eb;
+  if (fs::exists(a, ea) && fs::exists(b, eb)) return fs::equivalent(a, b, ea);
+  return fs::weakly_canonical(a, ea) == fs::weakly_canonical(b, eb);
+}
+
+status check_creatable(const named_path& out) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (fs::is_directory(out.path, ec)) return status::fail(out.option + ": " + out.path + " is a folder, not a file");
+  const fs::path folder = fs::path(out.path).parent_path();
+  if (!folder.empty() && !fs::is_directory(folder, ec))
+    return status::fail(out.option + ": " + out.path + ": the folder " + folder.string() + " does not exist");
+  return {};
+}
+
+}  // namespace
+
+status check_paths(const std::vector<named_path>& outputs, const std::vector<named_path>& inputs) {
+  std::vector<named_path> all;
+  for (const auto& out : outputs) {
+    if (!given(out)) continue;
+    if (auto s = check_creatable(out); !s) return s;
+    all.push_back(out);
+  }
+  const std::size_t written = all.size();
+  for (const auto& in : inputs)
+    if (given(in)) all.push_back(in);
+  for (std::size_t i = 0; i < written; ++i)  // each output against every later path
+    for (std::size_t j = i + 1; j < all.size(); ++j)
+      if (same_file(all[i].path, all[j].path))
+        return status::fail(all[i].option + " and " + all[j].option + " name the same file (" + all[i].path +
+                            "): the output would overwrite it");
+  return {};
 }
 
 status load_model_option(const std::string& path, core::mdm_model& model, const std::string& device,
@@ -34,6 +81,33 @@ status load_model_option(const std::string& path, core::mdm_model& model, const 
     if (auto s = core::move_model(model, where); !s) return s;
   return core::set_inference_precision(model, net_precision);  // after the move: auto depends on the device
 }
+
+CLI::Option* check_seed(CLI::Option* option) {
+  return option->check(
+      [](const std::string& text) -> std::string {
+        errno = 0;
+        char* end = nullptr;
+        const bool digits = !text.empty() && text.find_first_not_of("0123456789") == std::string::npos;
+        if (digits) (void)std::strtoull(text.c_str(), &end, 10);
+        if (!digits || errno == ERANGE) return "must be a whole number in 0..18446744073709551615, got '" + text + "'";
+        return {};
+      },
+      "SEED");
+}
+
+CLI::Option* check_range(CLI::Option* option, double min, double max) {
+  return option->check([min, max](const std::string& text) -> std::string {
+    double value = std::nan("");
+    if (!CLI::detail::lexical_cast(text, value) || !(value >= min && value <= max)) {
+      std::ostringstream range;
+      range << std::setprecision(15) << "must be a number in [" << min << ", " << max << "], got '" << text << "'";
+      return range.str();
+    }
+    return {};
+  });
+}
+
+CLI::Option* check_threads(CLI::Option* option) { return check_range(option, 0, 1024); }
 
 void add_net_precision_option(CLI::App& sub, std::string& net_precision) {
   sub.add_option("--net-precision", net_precision,

@@ -3,11 +3,13 @@
 
 #include <chrono>
 #include <string>
+#include <vector>
 
 #include "core/checkpoint.h"
 
 namespace CLI {
 class App;
+class Option;
 }
 
 namespace dnafill::app {
@@ -15,12 +17,32 @@ namespace dnafill::app {
 // Prints "dnafill <command>: <message>" as one line on stderr and returns the exit status 1.
 int fail(const std::string& command, const std::string& message);
 
+// A file a command names, with the option that names it (for the error line).
+struct named_path {
+  std::string option, path;
+};
+
+// Checked before any work, so that nothing is computed for an output that cannot be written and no
+// output destroys another file: each output (empty or "-": none) can be created (its folder exists,
+// it is not a folder), and no path names the same file as another one (an --out onto the --db store
+// or onto the --in file would overwrite it). Errors name both options.
+status check_paths(const std::vector<named_path>& outputs, const std::vector<named_path>& inputs);
+
 // Loads `path`, or the shipped default model when it is empty.
 // --model (or the shipped default), moved to --device ("cpu", "cuda" or "auto"), its network run in
 // --net-precision ("fp32", "bf16", or "auto": bf16 on a GPU) when it samples and scores.
 status load_model_option(const std::string& path, core::mdm_model& model, const std::string& device = "cpu",
                          const std::string& net_precision = "fp32");
 void add_net_precision_option(CLI::App& sub, std::string& net_precision);
+
+// Checks of a given value that CLI11's conversions lack (a value not given keeps its default, so
+// defaults such as 0 = "the model's context" stay possible). Each returns `option`.
+// A seed: a whole number 0..2^64-1 (CLI11 alone turns "-1" into 2^64-1 and caps larger numbers).
+CLI::Option* check_seed(CLI::Option* option);
+// A number in [min, max], not NaN (CLI11's ranges let NaN through).
+CLI::Option* check_range(CLI::Option* option, double min, double max);
+// --threads: 0 (all cores) to 1,024; more only makes the run slower.
+CLI::Option* check_threads(CLI::Option* option);
 
 
 // A one-line progress bar on stderr, drawn only when stderr is a terminal, at most 10 times a second.

@@ -6,8 +6,10 @@
 #include <algorithm>
 #include <fstream>
 #include <iostream>
+#include <limits>
 #include <map>
 
+#include "app/common.h"
 #include "app/design_cli.h"
 #include "core/job.h"
 
@@ -16,8 +18,10 @@ namespace dnafill::app {
 status constraint_args::resolve(core::design_options& options) const {
   auto& set = options.constraints;
   set = {};
-  for (const auto& name : avoid)
+  for (const auto& name : avoid) {
+    if (name.empty()) return status::fail("--avoid: an empty site name");
     if (auto s = bio::add_forbidden(name, set); !s) return s;
+  }
   if (max_homopolymer != -1) {
     if (max_homopolymer < 1) return status::fail("--max-homopolymer: must be >= 1, got " + std::to_string(max_homopolymer));
     bio::limit_homopolymers({max_homopolymer, max_homopolymer, max_homopolymer, max_homopolymer}, set);
@@ -47,15 +51,21 @@ void add_constraint_options(CLI::App& sub, constraint_args& a) {
   sub.add_option("--avoid", a.avoid, "Sites to keep out of the design, both strands: enzyme names or IUPAC motifs")
       ->delimiter(',')
       ->group(group);
-  sub.add_option("--max-homopolymer", a.max_homopolymer, "Longest run of one base allowed")->group(group);
+  // -1, the default of the integers below, means "not given"; a value typed is checked as typed.
+  check_range(sub.add_option("--max-homopolymer", a.max_homopolymer, "Longest run of one base allowed"), 1, 1e6)
+      ->group(group);
   sub.add_option("--gc", a.gc, "GC bounds MIN-MAX (0.3-0.7 or 30-70) of the designed region")->group(group);
-  sub.add_option("--gc-window", a.gc_window, "Also hold --gc in every window of this many designed bases")->group(group);
-  sub.add_option("--avoid-repeats", a.avoid_repeats, "No k-mer of this length twice in the design and its flanks")
+  check_range(sub.add_option("--gc-window", a.gc_window, "Also hold --gc in every window of this many designed bases"), 1,
+              std::numeric_limits<int>::max())
+      ->group(group);
+  check_range(sub.add_option("--avoid-repeats", a.avoid_repeats, "No k-mer of this length twice in the design and its flanks"),
+              4, 32)
       ->group(group);
   sub.add_option("--constraints", a.presets, "Rule presets: twist | idt | golden-gate (comma-separated)")
       ->delimiter(',')
       ->group(group);
-  sub.add_option("--gc-target", a.gc_target, "Soft objective: steer the GC fraction towards this")->group(group);
+  check_range(sub.add_option("--gc-target", a.gc_target, "Soft objective: steer the GC fraction towards this"), 0, 1)
+      ->group(group);
   sub.add_option("--gc-weight", a.gc_weight, "Weight of --gc-target (logit tilt per unit of GC gap)")
       ->capture_default_str()
       ->group(group);

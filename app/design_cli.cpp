@@ -12,6 +12,7 @@
 #include <cmath>
 #include <algorithm>
 #include <iostream>
+#include <limits>
 #include <map>
 
 #include "bio/fasta_writer.h"
@@ -21,7 +22,7 @@
 
 namespace dnafill::app {
 
-status design_args::resolve() {
+status design_args::resolve(const named_path& input) {
   auto& p = options.sampler;
   if (auto s = core::parse_sampler_kind(sampler, p.kind); !s) return s;
   if (auto s = core::parse_precision(precision, p.precision); !s) return s;
@@ -30,7 +31,8 @@ status design_args::resolve() {
   p.cache = !no_cache;
   if (threads < 0) return status::fail("--threads: must be >= 0, got " + std::to_string(threads));
   if (auto s = constraints.resolve(options); !s) return s;
-  return p.validate();
+  if (auto s = p.validate(); !s) return s;
+  return check_paths({{"--out", out}, {"--report", constraints.report}, {"--db", db}}, {input});
 }
 
 void add_design_options(CLI::App& sub, design_args& a) {
@@ -50,16 +52,22 @@ void add_design_options(CLI::App& sub, design_args& a) {
   sub.add_flag("--no-cache", a.no_cache, "Ancestral: call the network every step (same output, slower)");
   sub.add_option("--guidance", p.guidance, "Unsupervised classifier-free guidance weight w (0 = none)")
       ->capture_default_str();
-  sub.add_option("--seed", p.seed, "Seed of every draw")->capture_default_str();
-  sub.add_option("--window", a.options.blocks.window, "Tokens per window; default: the model's context");
-  sub.add_option("--overlap", a.options.blocks.overlap, "Bases of written context each block sees; default: window/2");
-  sub.add_option("--stride", a.options.blocks.stride, "New bases per block; default: window - overlap");
+  check_seed(sub.add_option("--seed", p.seed, "Seed of every draw")->capture_default_str());
+  // Their defaults (0, -1, 0) mean "from the model and the window"; a value typed must be a real one.
+  const double most = std::numeric_limits<int>::max();
+  check_range(sub.add_option("--window", a.options.blocks.window, "Tokens per window; default: the model's context"), 2,
+              most);
+  check_range(sub.add_option("--overlap", a.options.blocks.overlap,
+                             "Bases of written context each block sees; default: window/2"),
+              0, most);
+  check_range(sub.add_option("--stride", a.options.blocks.stride, "New bases per block; default: window - overlap"), 1,
+              most);
   sub.add_option("--score-draws", a.options.score_draws, "Monte-Carlo draws for each design's bits/base (0: skip)")
       ->capture_default_str();
   sub.add_option("--out", a.out, "FASTA output (.gz: bgzip + index); default: stdout");
   sub.add_flag("--json", a.json, "One JSON object per design on stdout");
   sub.add_option("--db", a.db, "SQLite store: records the run (parameters, model, seed, status) and every design");
-  sub.add_option("--threads", a.threads, "Intra-op threads; default: all cores");
+  check_threads(sub.add_option("--threads", a.threads, "Intra-op threads; default: all cores"));
   sub.add_option("--device", a.device, "Run the network on cpu, cuda or auto")->capture_default_str();
   add_net_precision_option(sub, a.net_precision);
   sub.add_flag("--cuda-graph", p.cuda_graph, "On the GPU: capture one sampling step as a CUDA graph and replay it");
@@ -75,7 +83,10 @@ status select_holes(const std::string& region, const std::string& mask, const st
   if (region.empty() == mask.empty()) return status::fail("give exactly one of --region and --mask");
   holes.assign(records.size(), {});
   std::map<std::string, std::size_t> index;
-  for (std::size_t i = 0; i < records.size(); ++i) index.emplace(records[i].name, i);
+  for (std::size_t i = 0; i < records.size(); ++i)
+    if (auto [it, added] = index.emplace(records[i].name, i); !added)  // regions and designs go by name
+      return status::fail("--in: record '" + records[i].name + "' appears twice (records " +
+                          std::to_string(it->second + 1) + " and " + std::to_string(i + 1) + "); names must be unique");
   if (!region.empty()) {
     auto lookup = [&](std::string_view name) -> std::int64_t {
       auto it = index.find(std::string(name));
@@ -91,13 +102,16 @@ status select_holes(const std::string& region, const std::string& mask, const st
     for (std::size_t i = 0; i < records.size(); ++i)
       holes[i] = mask == "N" ? bio::n_mask(records[i].bases) : bio::lowercase_mask(records[i].bases);
   } else if (mask.rfind("bed:", 0) == 0) {
+    const std::string path = mask.substr(4);
+    if (path.empty()) return status::fail("--mask bed: needs a file name (bed:FILE)");
     bio::interval_map bed;
-    if (auto s = bio::read_bed(mask.substr(4), bed); !s) return status::fail("--mask: " + s.message());
+    if (auto s = bio::read_bed(path, bed); !s) return status::fail("--mask: " + s.message());
     for (const auto& [name, intervals] : bed) {
       auto it = index.find(name);
-      if (it == index.end()) return status::fail("--mask: " + mask.substr(4) + ": unknown record '" + name + "'");
+      if (it == index.end()) return status::fail("--mask: " + path + ": unknown record '" + name + "'");
       const auto length = static_cast<std::int64_t>(records[it->second].bases.size());
-      if (auto s = bio::check_intervals(name, intervals, length); !s) return status::fail("--mask: " + s.message());
+      if (auto s = bio::check_intervals(name, intervals, length); !s)
+        return status::fail("--mask: " + path + ": " + s.message());
       holes[it->second] = intervals;
     }
   } else {

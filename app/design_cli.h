@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "app/common.h"
 #include "app/constraint_cli.h"
 #include "bio/fasta.h"
 #include "bio/mask.h"
@@ -32,7 +33,9 @@ struct design_args {
   std::string net_precision = "auto";  // the network's arithmetic: fp32 | bf16 (autocast) | auto (bf16 on a GPU)
   constraint_args constraints;
 
-  status resolve();
+  // Checks the options and turns them into `options`; then check_paths on --out, --report and --db
+  // against each other and the command's input file (`input`, e.g. {"--in", path}).
+  status resolve(const named_path& input = {});
 };
 
 void add_design_options(CLI::App& sub, design_args& args);

@@ -4,6 +4,8 @@
 #include <exception>
 #include <iostream>
 #include <map>
+#include <set>
+#include <string>
 
 #include "app/commands.h"
 #include "core/runtime.h"
@@ -24,6 +26,17 @@ int main(int argc, char** argv) {
       {"batch", add_batch_command(cli)},
       {"db", add_db_command(cli)},
   };
+  // CLI11 says only "A subcommand is required" for a mistyped one; name it, and the choices.
+  if (argc > 1 && argv[1][0] != '-' && runners.count(argv[1]) == 0) {
+    std::cerr << "dnafill: unknown command '" << argv[1]
+              << "' (info, train, score, view, infill, generate, batch, db; see dnafill --help)" << std::endl;
+    return 2;
+  }
+  const std::set<std::string> db_commands = {"list", "show", "export", "migrate"};
+  if (argc > 2 && std::string(argv[1]) == "db" && argv[2][0] != '-' && db_commands.count(argv[2]) == 0) {
+    std::cerr << "dnafill db: unknown command '" << argv[2] << "' (list, show, export, migrate)" << std::endl;
+    return 2;
+  }
   try {
     cli.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -52,6 +52,9 @@ status load_parameter(const std::string& path, const model_config& config, const
     auto stored = torch::from_blob(const_cast<std::uint8_t*>(t->data.data()), t->shape, torch::kBFloat16);
     param.copy_(stored.to(torch::kFloat32));
   }
+  // A diverged run saves NaN weights with a valid CRC; such a model would design only 'A's.
+  if (!torch::isfinite(param).all().item<bool>())
+    return status::fail(path + ": tensor '" + name + "' holds NaN or infinite weights (a diverged training run?)");
   return {};
 }
 

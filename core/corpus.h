@@ -42,7 +42,7 @@ struct corpus_options {
   std::vector<std::string> train_files;  // FASTA (plain, gzip, bgzip)
   std::string valid_file;                // optional; without it the last valid_fraction of each record
   double valid_fraction = 0.1;           // is held out
-  int window = 1024;                     // tokens per training window
+  int window = 0;                        // tokens per training window (train: 0 = the model's context)
   label_rules labels;                    // empty: no labels
 };
 

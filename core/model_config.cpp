@@ -3,6 +3,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cstdint>
+#include <limits>
+
 #include "core/tokens.h"
 
 namespace dnafill::core {
@@ -65,24 +68,56 @@ std::string model_config::to_json() const {
   return j.dump();
 }
 
+namespace {
+
+// One key of the config: present and of its type (an int that fits), else a message naming the key.
+status read_key(const nlohmann::json& j, const char* key, nlohmann::json& value) {
+  const auto it = j.find(key);
+  if (it == j.end()) return status::fail(std::string("model config: no '") + key + "'");
+  value = *it;
+  return {};
+}
+
+status read_int(const nlohmann::json& j, const char* key, int& out) {
+  nlohmann::json v;
+  if (auto s = read_key(j, key, v); !s) return s;
+  constexpr auto most = std::numeric_limits<int>::max();
+  const bool fits = v.is_number_unsigned()  ? v.get<std::uint64_t>() <= most
+                    : v.is_number_integer() ? (v.get<std::int64_t>() >= -most && v.get<std::int64_t>() <= most)
+                                            : false;
+  if (!fits) return status::fail(std::string("model config: '") + key + "' must be a whole number below 2^31, got " + v.dump());
+  out = v.get<int>();
+  return {};
+}
+
+status read_double(const nlohmann::json& j, const char* key, double& out) {
+  nlohmann::json v;
+  if (auto s = read_key(j, key, v); !s) return s;
+  if (!v.is_number()) return status::fail(std::string("model config: '") + key + "' must be a number, got " + v.dump());
+  out = v.get<double>();
+  return {};
+}
+
+status read_config(const nlohmann::json& j, model_config& c) {
+  nlohmann::json preset;
+  if (auto s = read_key(j, "preset", preset); !s) return s;
+  if (!preset.is_string()) return status::fail("model config: 'preset' must be a string, got " + preset.dump());
+  c.preset = preset.get<std::string>();
+  for (auto [key, field] : {std::pair{"d_model", &c.d_model}, {"n_layers", &c.n_layers}, {"n_heads", &c.n_heads},
+                            {"d_mlp", &c.d_mlp}, {"context_length", &c.context_length}, {"vocab_size", &c.vocab_size},
+                            {"num_labels", &c.num_labels}})
+    if (auto s = read_int(j, key, *field); !s) return s;
+  if (auto s = read_double(j, "rope_base", c.rope_base); !s) return s;
+  return read_double(j, "norm_eps", c.norm_eps);
+}
+
+}  // namespace
+
 status model_config::from_json(const std::string& json, const std::string& source, model_config& out) {
   const auto j = nlohmann::json::parse(json, nullptr, /*allow_exceptions=*/false);
   if (!j.is_object()) return status::fail(source + ": model config is not a JSON object");
   model_config c;
-  try {
-    c.preset = j.at("preset").get<std::string>();
-    c.d_model = j.at("d_model").get<int>();
-    c.n_layers = j.at("n_layers").get<int>();
-    c.n_heads = j.at("n_heads").get<int>();
-    c.d_mlp = j.at("d_mlp").get<int>();
-    c.context_length = j.at("context_length").get<int>();
-    c.vocab_size = j.at("vocab_size").get<int>();
-    c.num_labels = j.at("num_labels").get<int>();
-    c.rope_base = j.at("rope_base").get<double>();
-    c.norm_eps = j.at("norm_eps").get<double>();
-  } catch (const nlohmann::json::exception& e) {
-    return status::fail(source + ": model config: " + e.what());
-  }
+  if (auto s = read_config(j, c); !s) return status::fail(source + ": " + s.message());
   if (auto s = c.validate(); !s) return status::fail(source + ": " + s.message());
   out = c;
   return {};

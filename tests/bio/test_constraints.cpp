@@ -167,7 +167,11 @@ TEST_CASE("constraints: options parse or fail naming the option", "[bio][constra
   CHECK(hi == Approx(0.7));
   REQUIRE(parse_gc_range("25%-65%", lo, hi));
   CHECK(lo == Approx(0.25));
-  for (const char* bad : {"", "0.3", "abc", "0.7-0.3", "-1-0.5", "0.3-", "0.3-0.7x", "20-120"}) {
+  REQUIRE(parse_gc_range("0-70", lo, hi));  // 0 is 0 either way
+  CHECK(hi == Approx(0.7));
+  REQUIRE(parse_gc_range("0.5%-70%", lo, hi));  // the percent sign says how to read 0.5
+  CHECK(lo == Approx(0.005));
+  for (const char* bad : {"", "0.3", "abc", "0.7-0.3", "-1-0.5", "0.3-", "0.3-0.7x", "20-120", "0.3-70", "0.1-1.5"}) {
     auto s = parse_gc_range(bad, lo, hi);
     CHECK_FALSE(s.ok());
     CHECK(s.message().rfind("--gc:", 0) == 0);

@@ -10,3 +10,28 @@ cp "$good" "$out/altered.safetensors"
 # Flip one byte near the end of the weights: the header still parses, the checksum must not.
 printf '\x5a' | dd of="$out/altered.safetensors" bs=1 seek=$((size - 9)) conv=notrunc status=none
 printf 'this is not a checkpoint\n' > "$out/text.safetensors"
+# A diverged run's weights: one NaN, with the checksum made to match (the load must look at the values),
+# and a config whose context length does not fit an int.
+python3 - "$good" "$out" <<'PY'
+import json, struct, sys, zlib
+blob = open(sys.argv[1], 'rb').read()
+size = struct.unpack('<Q', blob[:8])[0]
+header, data = json.loads(blob[8:8 + size]), bytearray(blob[8 + size:])
+
+def write(path, header, data):
+    text = json.dumps(header).encode()
+    text += b' ' * (-len(text) % 8)
+    open(path, 'wb').write(struct.pack('<Q', len(text)) + text + bytes(data))
+
+name = next(k for k in header if k != '__metadata__')
+start = header[name]['data_offsets'][0]
+data[start:start + 4] = struct.pack('<f', float('nan'))
+header['__metadata__']['dnafill.data_crc32'] = '%08x' % zlib.crc32(bytes(data))
+write(sys.argv[2] + '/nonfinite.safetensors', header, data)
+
+header = json.loads(blob[8:8 + size])
+config = json.loads(header['__metadata__']['dnafill.config'])
+config['context_length'] = 10 ** 12
+header['__metadata__']['dnafill.config'] = json.dumps(config)
+write(sys.argv[2] + '/huge_context.safetensors', header, blob[8 + size:])
+PY

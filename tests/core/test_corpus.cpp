@@ -67,6 +67,7 @@ TEST_CASE("a corpus without a usable window is refused with a message", "[corpus
 
 TEST_CASE("a missing training file is refused naming the file", "[corpus]") {
   corpus_options o;
+  o.window = 64;
   o.train_files = {"/nonexistent/x.fa"};
   training_corpus c;
   const auto s = training_corpus::load(o, c);

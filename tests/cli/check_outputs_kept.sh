@@ -1,0 +1,42 @@
+#!/bin/bash
+# Nothing already written is lost: an output that names the --db store, the --in file or the folder of
+# nothing is refused before any work, with one line, and the store, the input and an earlier --out
+# stay as they were; a train run that fails its checks keeps the log of the run before it.
+# Usage: check_outputs_kept.sh CHECK_CLEAN_ERROR DNAFILL WORK_DIR DATA_DIR
+set -u
+check_error=$1 dnafill=$2 work=$3 data=$4
+fail() { echo "FAIL: $*"; exit 1; }
+refused() {  # refused REGEX COMMAND...: fails cleanly (one line, exit 1..127) saying REGEX
+  local regex=$1 out
+  shift
+  out=$(bash "$check_error" "$dnafill" "$@") || fail "not a clean error: $out"
+  grep -q -- "$regex" <<< "$out" || fail "'$*' says '$out', not '$regex'"
+}
+rm -rf "$work" && mkdir -p "$work" || fail "cannot make $work"
+store=$work/store.sqlite
+cp "$data/store/v1.sqlite" "$store" && "$dnafill" db migrate --db "$store" > /dev/null || fail "cannot make the store"
+design=(--in "$data/cli/short.fa" --region short:5-20)
+refused "\-\-out and \-\-db name the same file" infill "${design[@]}" --db "$store" --out "$store"
+refused "\-\-report and \-\-db name the same file" infill "${design[@]}" --db "$store" --report "$work/../$(basename "$work")/store.sqlite"
+refused "\-\-out and \-\-db name the same file" batch --in "$data/cli/design.fa" --mask lowercase --db "$store" --out "$store"
+refused "\-\-out and \-\-db name the same file" db export --db "$store" --out "$store"
+"$dnafill" db list --db "$store" | grep -q "infill  *done" || fail "the store was damaged"
+
+cp "$data/cli/short.fa" "$work/in.fa"
+refused "\-\-out and \-\-in name the same file" infill --in "$work/in.fa" --region short:5-20 --out "$work/in.fa"
+cmp -s "$data/cli/short.fa" "$work/in.fa" || fail "the input was overwritten"
+
+echo ">earlier" > "$work/out.fa"
+refused "the folder .*missing does not exist" infill "${design[@]}" --out "$work/out.fa" --report "$work/missing/r.tsv"
+refused "is a folder, not a file" infill "${design[@]}" --out "$work"
+[ "$(cat "$work/out.fa")" = ">earlier" ] || fail "--out was overwritten by a run that failed"
+
+# train without --seq-len takes the preset's context (tiny: 256), then a failing run keeps its log.
+train=(train --train "$data/ecoli_20kb.fa" --out "$work/m.safetensors" --preset tiny --steps 2 --batch 2 --threads 1)
+"$dnafill" "${train[@]}" > /dev/null || fail "train --preset tiny without --seq-len"
+[ -s "$work/m.safetensors.log.jsonl" ] || fail "no log"
+cp "$work/m.safetensors.log.jsonl" "$work/log.before"
+refused "\-\-lr" "${train[@]}" --lr 0
+refused "missing.fa" "${train[@]/$data\/ecoli_20kb.fa/$data/missing.fa}"
+cmp -s "$work/log.before" "$work/m.safetensors.log.jsonl" || fail "a failing train run changed the log of the one before"
+echo "ok: store, input, --out and the train log kept"
