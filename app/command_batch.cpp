@@ -47,6 +47,7 @@ int run_batch(batch_args& args) {
   request.source.alignments.min_mapq = args.min_mapq;
   core::batch_items items;
   if (auto s = items.open(request, args.options, model.config()); !s) return fail("batch", s.message());
+  warn_if_cut_short("batch", args.in);  // items.open read the whole file without an error
   data::run_record run;
   if (auto s = core::describe_run(model, "batch", args.options, items.parameters(), args.in, run); !s)
     return fail("batch", s.message());

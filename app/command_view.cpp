@@ -47,6 +47,7 @@ int run_view(const view_params& p, bool region_given) {
   const status closed = out.close();
   if (!source.error().ok()) return fail(source.error().message());
   if (!closed.ok()) return fail(closed.message());
+  warn_if_cut_short("view", p.in);  // after a clean read only: an error is one line
   return 0;
 }
 

@@ -1,6 +1,7 @@
 // Shared helpers of the command line.
 #include "app/common.h"
 
+#include "bio/alignment_reader.h"
 #include "core/runtime.h"
 
 #include <CLI/CLI.hpp>
@@ -65,6 +66,12 @@ status check_paths(const std::vector<named_path>& outputs, const std::vector<nam
         return status::fail(all[i].option + " and " + all[j].option + " name the same file (" + all[i].path +
                             "): the output would overwrite it");
   return {};
+}
+
+void warn_if_cut_short(const std::string& command, const std::string& path) {
+  if (path != "-" && bio::lacks_eof_marker(path))
+    std::cerr << "dnafill " << command << ": warning: " << path
+              << " has no end-of-file marker: it may have been cut short (some older writers omit it)" << std::endl;
 }
 
 status load_model_option(const std::string& path, core::mdm_model& model, const std::string& device,

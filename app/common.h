@@ -28,6 +28,10 @@ struct named_path {
 // or onto the --in file would overwrite it). Errors name both options.
 status check_paths(const std::vector<named_path>& outputs, const std::vector<named_path>& inputs);
 
+// One warning line on stderr when a BAM or CRAM input lacks its end-of-file marker (bio::lacks_eof_marker):
+// the reads are all used, but the file may have been cut short.
+void warn_if_cut_short(const std::string& command, const std::string& path);
+
 // Loads `path`, or the shipped default model when it is empty.
 // --model (or the shipped default), moved to --device ("cpu", "cuda" or "auto"), its network run in
 // --net-precision ("fp32", "bf16", or "auto": bf16 on a GPU) when it samples and scores.

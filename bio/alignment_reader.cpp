@@ -109,6 +109,14 @@ bool alignment_reader::impl::to_record(const bam1_t* b, sequence_record& record)
 alignment_reader::alignment_reader() : impl_(std::make_unique<impl>()) {}
 alignment_reader::~alignment_reader() = default;
 
+bool lacks_eof_marker(const std::string& path) {
+  htsFile* fp = hts_open(path.c_str(), "r");
+  if (!fp) return false;
+  const bool lacks = hts_check_EOF(fp) == 0;  // 1: present, 2: not applicable (SAM), -1: cannot tell
+  hts_close(fp);
+  return lacks;
+}
+
 status alignment_reader::open(const std::string& path, const alignment_options& options) {
   detail::silence_htslib_log();
   impl_ = std::make_unique<impl>();
@@ -139,7 +147,8 @@ status alignment_reader::open(const std::string& path, const alignment_options& 
     }
   }
   // A missing BGZF end-of-file marker is accepted, as samtools does: older BAM writers omitted it
-  // (the smalt example BAM in Debian has none). Truncation inside a block still fails on reading.
+  // (the smalt example BAM in Debian has none); the command line warns (lacks_eof_marker).
+  // Truncation inside a block still fails on reading.
   d.header.reset(sam_hdr_read(d.fp.get()));
   if (!d.header) return status::fail(path + ": cannot read the header (truncated or corrupt file)");
   if (d.is_sam) {

@@ -27,6 +27,11 @@ struct alignment_options {
 //   quality = Phred+33 when the file has qualities, else empty.
 // Records without a stored sequence (SEQ '*', common for secondary alignments) are skipped: they
 // hold nothing to read. Not thread-safe; owns its htslib handles.
+// Whether a BAM (BGZF) or CRAM file lacks its end-of-file marker. Some older writers omitted it, so
+// reading goes on (as samtools does), but it is also exactly what a writer killed between two blocks
+// leaves behind: callers warn. False for SAM, unreadable files, and files that have it.
+bool lacks_eof_marker(const std::string& path);
+
 class alignment_reader {
  public:
   alignment_reader();
