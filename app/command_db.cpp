@@ -124,7 +124,7 @@ command_runner add_db_command(CLI::App& cli) {
     sub->add_option("--db", args->db, "SQLite store")->required();
   show->add_option("run", args->run, "Run id (dnafill db list)")->required();
   exp->add_option("--format", args->format, "fasta | jsonl")->capture_default_str();
-  check_range(exp->add_option("--run", args->run, "Only this run; default: every run"), 1, 9e18);
+  check_range(exp->add_option("--run", args->run, "Only this run; default (or 0): every run"), 0, 9e18);
   exp->add_option("--out", args->out, "Output file; default: stdout")->capture_default_str();
   return [args, list, show, exp] {
     if ((show->parsed() && args->run < 1) || args->run < 0)

@@ -45,8 +45,10 @@ int run_train(train_args& args) {
   for (const auto& file : o.data.train_files) inputs.push_back({"--train", file});
   if (auto s = check_paths({{"--out", o.out}, {"--log", log_path}}, inputs); !s) return fail("train", s.message());
 
-  // The log is opened at the first step, not before: a run that fails its checks leaves the log of
-  // the run before it as it was.
+  // The log is truncated at the first step, not before, so a run that fails its checks leaves the log
+  // of the run before it as it was; whether it can be written is known before any work (appending
+  // nothing changes nothing), since a failure during the run would stop it and save a checkpoint.
+  if (!std::ofstream(log_path, std::ios::app)) return fail("train", log_path + ": cannot open the log for writing");
   std::ofstream log;
   bool log_failed = false;
   progress_bar bar("train");

@@ -35,7 +35,11 @@ bool same_file(const std::string& a, const std::string& b) {
   namespace fs = std::filesystem;
   std::error_code ea, eb;
   if (fs::exists(a, ea) && fs::exists(b, eb)) return fs::equivalent(a, b, ea);
-  return fs::weakly_canonical(a, ea) == fs::weakly_canonical(b, eb);
+  // Not both there yet: compare where they would be. absolute() first, as weakly_canonical leaves a
+  // relative name whose first part does not exist as it is ("x.fa" against "./x.fa").
+  const auto where_a = fs::weakly_canonical(fs::absolute(a, ea), ea);
+  const auto where_b = fs::weakly_canonical(fs::absolute(b, eb), eb);
+  return !ea && !eb && where_a == where_b;
 }
 
 status check_creatable(const named_path& out) {
@@ -99,7 +103,9 @@ CLI::Option* check_seed(CLI::Option* option) {
         if (!digits || errno == ERANGE) return "must be a whole number in 0..18446744073709551615, got '" + text + "'";
         return {};
       },
-      "SEED");
+      "SEED")
+      // CLI11 converts with base 0: "010" would be the octal 8. A seed is decimal.
+      ->transform([](std::string text) { return text.erase(0, std::min(text.find_first_not_of('0'), text.size() - 1)); });
 }
 
 CLI::Option* check_range(CLI::Option* option, double min, double max) {

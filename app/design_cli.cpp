@@ -82,11 +82,15 @@ status select_holes(const std::string& region, const std::string& mask, const st
                     std::vector<std::vector<bio::interval>>& holes) {
   if (region.empty() == mask.empty()) return status::fail("give exactly one of --region and --mask");
   holes.assign(records.size(), {});
+  // --region and bed: find records by name, so there a name must be unique (lowercase and N masks
+  // go by position in the file, and designs are kept by record index).
   std::map<std::string, std::size_t> index;
+  const bool by_name = !region.empty() || mask.rfind("bed:", 0) == 0;
   for (std::size_t i = 0; i < records.size(); ++i)
-    if (auto [it, added] = index.emplace(records[i].name, i); !added)  // regions and designs go by name
+    if (auto [it, added] = index.emplace(records[i].name, i); !added && by_name)
       return status::fail("--in: record '" + records[i].name + "' appears twice (records " +
-                          std::to_string(it->second + 1) + " and " + std::to_string(i + 1) + "); names must be unique");
+                          std::to_string(it->second + 1) + " and " + std::to_string(i + 1) +
+                          "), so a region cannot name it");
   if (!region.empty()) {
     auto lookup = [&](std::string_view name) -> std::int64_t {
       auto it = index.find(std::string(name));
@@ -143,6 +147,9 @@ void print_design_table(const std::vector<design_output>& designs) {
 }
 
 status write_designs(const design_args& args, const std::vector<design_output>& designs, const std::string& model_path) {
+  // The report first: when it cannot be written, --out is still the file it was.
+  if (!args.constraints.report.empty())
+    if (auto s = write_constraint_report(args.constraints.report, designs, args.options.constraints); !s) return s;
   bio::fasta_writer writer;
   const bool fasta = !args.out.empty() || !args.json;
   if (fasta)
@@ -181,8 +188,6 @@ status write_designs(const design_args& args, const std::vector<design_output>& 
   if (fasta)
     if (auto s = writer.close(); !s) return s;
   if (!args.out.empty() && !args.json) print_summary(designs, args.out);
-  if (!args.constraints.report.empty())
-    if (auto s = write_constraint_report(args.constraints.report, designs, args.options.constraints); !s) return s;
   return constraint_outcome(designs);
 }
 

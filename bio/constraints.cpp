@@ -284,7 +284,8 @@ status parse_gc_range(std::string_view text, double& min, double& max) {
   // "0.3-70" or "0.1-1.5": a fraction beside a percentage; either reading could be the one meant.
   if (max > 1.0 && !percent_sign && min > 0.0 && min < 1.0)
     return status::fail("--gc: MIN looks like a fraction and MAX like a percentage; write both as fractions "
-                        "(0.3-0.7) or as percentages (30-70), got '" + std::string(text) + "'");
+                        "(0.3-0.7) or as percentages (30-70, or 0.5%-5% for a bound under 1%), got '" +
+                        std::string(text) + "'");
   if (max > 1.0 || percent_sign) {
     min /= 100.0;
     max /= 100.0;

@@ -81,7 +81,7 @@ corpus_files() {
     local xz=$root/.device/data/${corpus_xz[$name]:-}
     [ -n "${corpus_xz[$name]:-}" ] || { echo "device_check: CORPUS has '$name' (chrX, ecoli)" >&2; return 1; }
     local fa=$build/data/$(basename "$xz" .xz)
-    if [ ! -s "$fa" ]; then
+    if [ ! -s "$fa" ] || [ "$xz" -nt "$fa" ]; then  # build-device persists between calls
       python3 -c 'import lzma, shutil, sys; shutil.copyfileobj(lzma.open(sys.argv[1]), open(sys.argv[2], "wb"))' \
         "$xz" "$fa.part" && mv "$fa.part" "$fa" || return 1
     fi

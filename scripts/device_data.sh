@@ -7,7 +7,7 @@
 #                            may train on beside chrX (device_check.sh train with CORPUS=chrX,ecoli)
 # xz, not gzip: at 1.92 bits/base against gzip's 2.33, the whole training part (14.2 MB) and E. coli
 # (1.3 MB) fit beside the repository in the 64 MiB one device call carries, where the gzipped file
-# (20 MB) did not. The GPU machine unpacks them with Python's lzma (device_check.sh unpack_corpus).
+# (20 MB) did not. The GPU machine unpacks them with Python's lzma (device_check.sh corpus_files).
 #   scripts/device_data.sh          (DEST=DIR writes there instead of .device)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)

@@ -2,9 +2,9 @@
 # Nothing already written is lost: an output that names the --db store, the --in file or the folder of
 # nothing is refused before any work, with one line, and the store, the input and an earlier --out
 # stay as they were; a train run that fails its checks keeps the log of the run before it.
-# Usage: check_outputs_kept.sh CHECK_CLEAN_ERROR DNAFILL WORK_DIR DATA_DIR
+# Usage: check_outputs_kept.sh CHECK_CLEAN_ERROR DNAFILL WORK_DIR DATA_DIR MODEL
 set -u
-check_error=$1 dnafill=$2 work=$3 data=$4
+check_error=$1 dnafill=$2 work=$3 data=$4 model=$5
 fail() { echo "FAIL: $*"; exit 1; }
 refused() {  # refused REGEX COMMAND...: fails cleanly (one line, exit 1..127) saying REGEX
   local regex=$1 out
@@ -29,7 +29,13 @@ cmp -s "$data/cli/short.fa" "$work/in.fa" || fail "the input was overwritten"
 echo ">earlier" > "$work/out.fa"
 refused "the folder .*missing does not exist" infill "${design[@]}" --out "$work/out.fa" --report "$work/missing/r.tsv"
 refused "is a folder, not a file" infill "${design[@]}" --out "$work"
+# A folder that is there but takes no files (as root, /proc is one): the report fails, written first.
+refused "\-\-report: /proc/r.tsv: cannot open" infill "${design[@]}" --model "$model" --steps 2 --score-draws 0 \
+  --out "$work/out.fa" --report /proc/r.tsv
 [ "$(cat "$work/out.fa")" = ">earlier" ] || fail "--out was overwritten by a run that failed"
+# Two names of one file that is not there yet.
+(cd "$work" && bash "$check_error" "$dnafill" infill "${design[@]}" --out new.fa --report ./new.fa) |
+  grep -q "\-\-out and \-\-report name the same file" || fail "new.fa and ./new.fa were not seen as one file"
 
 # train without --seq-len takes the preset's context (tiny: 256), then a failing run keeps its log.
 train=(train --train "$data/ecoli_20kb.fa" --out "$work/m.safetensors" --preset tiny --steps 2 --batch 2 --threads 1)
@@ -39,4 +45,7 @@ cp "$work/m.safetensors.log.jsonl" "$work/log.before"
 refused "\-\-lr" "${train[@]}" --lr 0
 refused "missing.fa" "${train[@]/$data\/ecoli_20kb.fa/$data/missing.fa}"
 cmp -s "$work/log.before" "$work/m.safetensors.log.jsonl" || fail "a failing train run changed the log of the one before"
+cp "$work/m.safetensors" "$work/m.before"
+refused "cannot open the log" "${train[@]}" --log /proc/nolog.jsonl
+cmp -s "$work/m.before" "$work/m.safetensors" || fail "a train run whose log cannot be written changed the model"
 echo "ok: store, input, --out and the train log kept"
