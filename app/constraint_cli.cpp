@@ -37,11 +37,11 @@ status constraint_args::resolve(core::design_options& options) const {
   for (const auto& preset : presets)
     if (auto s = bio::add_preset(preset, set); !s) return s;
   if (auto s = set.validate(); !s) return s;
+  if (!std::isnan(gc_weight) && std::isnan(gc_target)) return status::fail("--gc-weight: needs --gc-target");
   if (!std::isnan(gc_target)) {
     if (!(gc_target >= 0.0 && gc_target <= 1.0)) return status::fail("--gc-target: must be in [0, 1]");
-    options.gc_target = {gc_target, gc_weight};
+    options.gc_target = {gc_target, std::isnan(gc_weight) ? 10.0 : gc_weight};
   }
-  if (!(gc_weight >= 0.0 && gc_weight <= 1000.0)) return status::fail("--gc-weight: must be in [0, 1000]");
   options.label = label;
   return {};
 }
@@ -66,8 +66,8 @@ void add_constraint_options(CLI::App& sub, constraint_args& a) {
       ->group(group);
   check_range(sub.add_option("--gc-target", a.gc_target, "Soft objective: steer the GC fraction towards this"), 0, 1)
       ->group(group);
-  sub.add_option("--gc-weight", a.gc_weight, "Weight of --gc-target (logit tilt per unit of GC gap)")
-      ->capture_default_str()
+  check_range(sub.add_option("--gc-weight", a.gc_weight, "Weight of --gc-target (logit tilt per unit of GC gap); default 10"),
+              0, 1000)
       ->group(group);
   sub.add_option("--label", a.label, "Condition on this label of the model (trained with train --labels)")->group(group);
   sub.add_option("--report", a.report, "TSV: per design and constraint, violations before and after")->group(group);

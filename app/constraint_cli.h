@@ -30,7 +30,7 @@ struct constraint_args {
   int avoid_repeats = -1;
   std::vector<std::string> presets;  // twist, idt, golden-gate
   double gc_target = std::nan("");
-  double gc_weight = 10.0;
+  double gc_weight = std::nan("");   // not given: 10 with --gc-target
   std::string label;
   std::string report;                // TSV path
 
