@@ -127,8 +127,8 @@ command_runner add_db_command(CLI::App& cli) {
   check_range(exp->add_option("--run", args->run, "Only this run; default (or 0): every run"), 0, 9e18);
   exp->add_option("--out", args->out, "Output file; default: stdout")->capture_default_str();
   return [args, list, show, exp] {
-    if ((show->parsed() && args->run < 1) || args->run < 0)
-      return fail(show->parsed() ? "db show" : "db export", "run: must be a run id >= 1, got " + std::to_string(args->run));
+    if (show->parsed() && args->run < 1)  // export's --run is checked while parsing
+      return fail("db show", "run: must be a run id >= 1, got " + std::to_string(args->run));
     if (list->parsed()) return list_runs(*args);
     if (show->parsed()) return show_run(*args);
     if (exp->parsed()) return export_designs(*args);

@@ -24,7 +24,6 @@ struct score_args {
 };
 
 int run_score(const score_args& args) {
-  if (args.threads < 0) return fail("score", "--threads: must be >= 0");
   core::set_threads(args.threads);
   core::mdm_model model;
   if (auto s = load_model_option(args.model, model, args.device, args.net_precision); !s) return fail("score", s.message());

@@ -38,7 +38,6 @@ int run_train(train_args& args) {
   auto& o = args.options;
   if (auto s = core::parse_objective(args.objective, o.objective); !s) return fail("train", s.message());
   o.rc_augment = !args.no_rc;
-  if (args.threads < 0) return fail("train", "--threads: must be >= 0");
   core::set_threads(args.threads);
   const std::string log_path = args.log.empty() ? o.out + ".log.jsonl" : args.log;
   std::vector<named_path> inputs = {{"--valid", o.data.valid_file}};

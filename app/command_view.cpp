@@ -59,8 +59,7 @@ command_runner add_view_command(CLI::App& cli) {
   view->add_option("--in", params->in, "FASTA/FASTQ (plain, gzip, bgzip), SAM, BAM or CRAM; - for stdin")->required();
   CLI::Option* region = view->add_option("--region", params->region, "NAME:START-END, 1-based inclusive (samtools syntax)");
   view->add_flag("--primary", params->primary, "SAM/BAM/CRAM: primary alignments only");
-  view->add_option("--min-mapq", params->min_mapq, "SAM/BAM/CRAM: minimum mapping quality")
-      ->check(CLI::Range(0, 255));
+  check_range(view->add_option("--min-mapq", params->min_mapq, "SAM/BAM/CRAM: minimum mapping quality"), 0, 255);
   view->add_option("--reference", params->reference, "CRAM: reference FASTA (else embedded or REF_PATH)");
   check_range(view->add_option("--line-width", params->line_width, "bases per output line, 0 for one line"), 0, 1e9)
       ->capture_default_str();

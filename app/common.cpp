@@ -11,12 +11,12 @@
 #include <algorithm>
 #include <cerrno>
 #include <cmath>
-#include <cstdlib>
-#include <iomanip>
-#include <sstream>
-#include <filesystem>
 #include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <iomanip>
 #include <iostream>
+#include <sstream>
 
 namespace dnafill::app {
 
@@ -97,9 +97,8 @@ CLI::Option* check_seed(CLI::Option* option) {
   return option->check(
       [](const std::string& text) -> std::string {
         errno = 0;
-        char* end = nullptr;
         const bool digits = !text.empty() && text.find_first_not_of("0123456789") == std::string::npos;
-        if (digits) (void)std::strtoull(text.c_str(), &end, 10);
+        if (digits) (void)std::strtoull(text.c_str(), nullptr, 10);
         if (!digits || errno == ERANGE) return "must be a whole number in 0..18446744073709551615, got '" + text + "'";
         return {};
       },

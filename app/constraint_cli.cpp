@@ -22,12 +22,10 @@ status constraint_args::resolve(core::design_options& options) const {
     if (name.empty()) return status::fail("--avoid: an empty site name");
     if (auto s = bio::add_forbidden(name, set); !s) return s;
   }
-  if (max_homopolymer != -1) {
-    if (max_homopolymer < 1) return status::fail("--max-homopolymer: must be >= 1, got " + std::to_string(max_homopolymer));
+  // Given values were checked while parsing (add_constraint_options); -1 and NaN are "not given".
+  if (max_homopolymer != -1)
     bio::limit_homopolymers({max_homopolymer, max_homopolymer, max_homopolymer, max_homopolymer}, set);
-  }
   if (gc_window != -1 && gc.empty()) return status::fail("--gc-window: needs --gc MIN-MAX");
-  if (gc_window != -1 && gc_window < 1) return status::fail("--gc-window: must be >= 1, got " + std::to_string(gc_window));
   if (!gc.empty()) {
     double min = 0.0, max = 1.0;
     if (auto s = bio::parse_gc_range(gc, min, max); !s) return s;
@@ -38,10 +36,7 @@ status constraint_args::resolve(core::design_options& options) const {
     if (auto s = bio::add_preset(preset, set); !s) return s;
   if (auto s = set.validate(); !s) return s;
   if (!std::isnan(gc_weight) && std::isnan(gc_target)) return status::fail("--gc-weight: needs --gc-target");
-  if (!std::isnan(gc_target)) {
-    if (!(gc_target >= 0.0 && gc_target <= 1.0)) return status::fail("--gc-target: must be in [0, 1]");
-    options.gc_target = {gc_target, std::isnan(gc_weight) ? 10.0 : gc_weight};
-  }
+  if (!std::isnan(gc_target)) options.gc_target = {gc_target, std::isnan(gc_weight) ? 10.0 : gc_weight};
   options.label = label;
   return {};
 }

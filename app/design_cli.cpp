@@ -29,7 +29,6 @@ status design_args::resolve(const named_path& input) {
   if (auto s = core::parse_confidence(confidence, p.confidence); !s) return s;
   if (auto s = core::parse_schedule(schedule, p.schedule); !s) return s;
   p.cache = !no_cache;
-  if (threads < 0) return status::fail("--threads: must be >= 0, got " + std::to_string(threads));
   if (auto s = constraints.resolve(options); !s) return s;
   if (auto s = p.validate(); !s) return s;
   return check_paths({{"--out", out}, {"--report", constraints.report}, {"--db", db}}, {input});

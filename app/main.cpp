@@ -3,12 +3,38 @@
 
 #include <exception>
 #include <iostream>
+#include <algorithm>
 #include <map>
-#include <set>
 #include <string>
 
 #include "app/commands.h"
 #include "core/runtime.h"
+
+namespace {
+
+// CLI11 says only "A subcommand is required" for a mistyped one (dnafill frob, dnafill db frob): name
+// it, and the choices, read from the command tree itself. 2 then, else 0.
+int check_command_words(CLI::App& cli, int argc, char** argv) {
+  CLI::App* app = &cli;
+  std::string path = "dnafill";
+  for (int i = 1; i < argc && argv[i][0] != '-'; ++i) {
+    const auto commands = app->get_subcommands([](CLI::App*) { return true; });
+    if (commands.empty()) return 0;  // a positional argument of a leaf command
+    const auto it = std::find_if(commands.begin(), commands.end(), [&](CLI::App* c) { return c->get_name() == argv[i]; });
+    if (it == commands.end()) {
+      std::string names;
+      for (const auto* c : commands) names += (names.empty() ? "" : ", ") + c->get_name();
+      std::cerr << path << ": unknown command '" << argv[i] << "' (" << names << "; see " << path << " --help)"
+                << std::endl;
+      return 2;
+    }
+    app = *it;
+    path += " " + app->get_name();
+  }
+  return 0;
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   using namespace dnafill::app;
@@ -26,17 +52,7 @@ int main(int argc, char** argv) {
       {"batch", add_batch_command(cli)},
       {"db", add_db_command(cli)},
   };
-  // CLI11 says only "A subcommand is required" for a mistyped one; name it, and the choices.
-  if (argc > 1 && argv[1][0] != '-' && runners.count(argv[1]) == 0) {
-    std::cerr << "dnafill: unknown command '" << argv[1]
-              << "' (info, train, score, view, infill, generate, batch, db; see dnafill --help)" << std::endl;
-    return 2;
-  }
-  const std::set<std::string> db_commands = {"list", "show", "export", "migrate"};
-  if (argc > 2 && std::string(argv[1]) == "db" && argv[2][0] != '-' && db_commands.count(argv[2]) == 0) {
-    std::cerr << "dnafill db: unknown command '" << argv[2] << "' (list, show, export, migrate)" << std::endl;
-    return 2;
-  }
+  if (const int code = check_command_words(cli, argc, argv); code != 0) return code;
   try {
     cli.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
