@@ -219,6 +219,66 @@ double validate_ema(const run_state& s, const model_config& config, const std::v
   return r.bits_per_base();
 }
 
+// The preset's config with the run's labels, and the window length checked against its context.
+status configure(train_options& o, model_config& config) {
+  if (auto s = preset_config(o.preset, config); !s) return s;
+  if (auto s = parse_label_rules(o.labels, o.data.labels); !s) return s;
+  config.num_labels = static_cast<int>(o.data.labels.names.size());
+  config.vocab_size = base_vocab + config.num_labels;
+  if (o.data.window == 0) o.data.window = config.context_length;
+  if (o.data.window > config.context_length)
+    return status::fail("--seq-len: " + std::to_string(o.data.window) + " is above the context length of preset '" +
+                        o.preset + "' (" + std::to_string(config.context_length) + ")");
+  return {};
+}
+
+// The network, its EMA copy and the optimizer on the run's device: fresh from the seed, from --init's
+// weights, or (--resume) exactly where the interrupted run stopped.
+status start_run(const train_options& o, const model_config& config, const std::string& identity, run_state& s) {
+  std::string device;
+  if (auto st = resolve_device(o.device, device); !st) return st;
+  torch::manual_seed(o.seed);
+  s.device = torch::Device(device);
+  // auto: bf16 on a GPU; on a CPU only when asked (fast where it has AVX512-BF16, slow elsewhere).
+  s.bf16 = o.precision == "bf16" || (device == "cuda" && o.precision == "auto");
+  s.net = mdm_transformer(config);
+  s.ema = mdm_transformer(config);
+  if (!o.init.empty())
+    if (auto st = warm_start(o.init, config, s.net); !st) return st;
+  // Initialised on the CPU from the seed, so a CUDA run starts from the same weights.
+  s.net->to(s.device);
+  s.ema->to(s.device);
+  // Only the trained network: the EMA copy is evaluated, where the kernels gain little.
+  {
+    auto net = wrap_model(config, s.net);  // shares the module
+    if (auto st = set_layer_kernels(net, o.layer_kernels); !st) return st;
+  }
+  {
+    torch::NoGradGuard no_grad;
+    auto ema = s.ema->parameters(), net = s.net->parameters();
+    for (std::size_t i = 0; i < ema.size(); ++i) ema[i].copy_(net[i]);
+  }
+  s.optimizer = std::make_unique<torch::optim::AdamW>(
+      s.net->parameters(), torch::optim::AdamWOptions(o.lr).betas({0.9, 0.95}).weight_decay(o.weight_decay));
+  const std::string state_path = o.out + ".state";
+  if (o.resume)
+    if (auto st = load_state(state_path, s, identity); !st) return st;
+  if (s.step >= o.steps)
+    return status::fail("--steps: the run at " + state_path + " has already done " + std::to_string(s.step) + " steps");
+  return {};
+}
+
+// The EMA weights as the model file, then the whole state beside it (what --resume reads).
+status save_checkpoint(const train_options& o, const model_config& config, const run_state& s,
+                       const std::string& identity, const std::string& facts) {
+  auto model = wrap_model(config, s.ema);
+  std::map<std::string, std::string> metadata = {{metadata_training, facts}};
+  if (!o.data.labels.empty()) metadata[metadata_labels] = nlohmann::json(o.data.labels.names).dump();
+  const auto dtype = o.save_dtype == "bf16" ? weight_dtype::bf16 : weight_dtype::f32;
+  if (auto st = save_model(o.out, model, std::move(metadata), dtype); !st) return st;
+  return save_state(o.out + ".state", s, identity);
+}
+
 }  // namespace
 
 status train_options::validate() const {
@@ -252,63 +312,18 @@ status train_options::validate() const {
 
 status train(const train_options& options, const train_callback& on_step, train_summary& summary) {
   if (auto s = options.validate(); !s) return s;
-  model_config config;
-  if (auto s = preset_config(options.preset, config); !s) return s;
   train_options o = options;
-  if (auto s = parse_label_rules(o.labels, o.data.labels); !s) return s;
-  config.num_labels = static_cast<int>(o.data.labels.names.size());
-  config.vocab_size = base_vocab + config.num_labels;
-  if (o.data.window == 0) o.data.window = config.context_length;
-  if (o.data.window > config.context_length)
-    return status::fail("--seq-len: " + std::to_string(o.data.window) + " is above the context length of preset '" +
-                        o.preset + "' (" + std::to_string(config.context_length) + ")");
+  model_config config;
+  if (auto s = configure(o, config); !s) return s;
   training_corpus corpus;
   if (auto s = training_corpus::load(o.data, corpus); !s) return s;
   const auto valid_windows = tile_windows(corpus.valid(), o.data.window, o.valid_windows);
-
-  std::string device;
-  if (auto st = resolve_device(o.device, device); !st) return st;
-
-  torch::manual_seed(o.seed);
   run_state s;
-  s.device = torch::Device(device);
-  // auto: bf16 on a GPU; on a CPU only when asked (fast where it has AVX512-BF16, slow elsewhere).
-  s.bf16 = o.precision == "bf16" || (device == "cuda" && o.precision == "auto");
-  s.net = mdm_transformer(config);
-  s.ema = mdm_transformer(config);
-  if (!o.init.empty())
-    if (auto st = warm_start(o.init, config, s.net); !st) return st;
-  // Initialised on the CPU from the seed, so a CUDA run starts from the same weights.
-  s.net->to(s.device);
-  s.ema->to(s.device);
-  // Only the trained network: the EMA copy is evaluated, where the kernels gain little.
-  {
-    auto net = wrap_model(config, s.net);  // shares the module
-    if (auto st = set_layer_kernels(net, o.layer_kernels); !st) return st;
-  }
-  {
-    torch::NoGradGuard no_grad;
-    auto ema = s.ema->parameters(), net = s.net->parameters();
-    for (std::size_t i = 0; i < ema.size(); ++i) ema[i].copy_(net[i]);
-  }
-  s.optimizer = std::make_unique<torch::optim::AdamW>(
-      s.net->parameters(), torch::optim::AdamWOptions(o.lr).betas({0.9, 0.95}).weight_decay(o.weight_decay));
-  const std::string state_path = o.out + ".state", identity = run_identity(o, config);
-  if (o.resume)
-    if (auto st = load_state(state_path, s, identity); !st) return st;
-  if (s.step >= o.steps)
-    return status::fail("--steps: the run at " + state_path + " has already done " + std::to_string(s.step) + " steps");
+  const std::string identity = run_identity(o, config);
+  if (auto st = start_run(o, config, identity, s); !st) return st;
 
   double valid_bits = 0;
-  auto checkpoint = [&]() -> status {
-    auto model = wrap_model(config, s.ema);
-    std::map<std::string, std::string> metadata = {{metadata_training, training_facts(o, s, corpus, valid_bits)}};
-    if (!o.data.labels.empty()) metadata[metadata_labels] = nlohmann::json(o.data.labels.names).dump();
-    const auto dtype = o.save_dtype == "bf16" ? weight_dtype::bf16 : weight_dtype::f32;
-    if (auto st = save_model(o.out, model, std::move(metadata), dtype); !st) return st;
-    return save_state(state_path, s, identity);
-  };
-
+  auto checkpoint = [&] { return save_checkpoint(o, config, s, identity, training_facts(o, s, corpus, valid_bits)); };
   s.net->train();
   batch_prefetcher batches(corpus, o.batch, o.seed, o.rc_augment, static_cast<std::uint64_t>(s.step));
   const auto started = clock_type::now();
