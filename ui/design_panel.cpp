@@ -48,8 +48,18 @@ QString ListCompleter::pathFromIndex(const QModelIndex& index) const {
 
 DesignPanel::DesignPanel(QWidget* parent) : QWidget(parent) {
   auto* layout = new QVBoxLayout(this);
+  layout->addWidget(buildHolesBox());
+  layout->addWidget(buildSamplerBox());
+  layout->addWidget(buildConstraintsBox());
+  layout->addLayout(buildButtons());
+  layout->addWidget(buildNewSequenceBox());
+  layout->addStretch(1);
+  setDesignOptions(core::design_options{});
+  updateButtons();
+}
 
-  // The holes.
+// The holes: mask and unmask the selection, lowercase, N, clear.
+QGroupBox* DesignPanel::buildHolesBox() {
   auto* holesBox = new QGroupBox(tr("Holes"), this);
   auto* holesLayout = new QVBoxLayout(holesBox);
   holes_ = new QLabel(tr("No hole: select bases and mask them"), holesBox);
@@ -76,14 +86,16 @@ DesignPanel::DesignPanel(QWidget* parent) : QWidget(parent) {
   holesLayout->addWidget(holes_);
   holesLayout->addLayout(row1);
   holesLayout->addLayout(row2);
-  layout->addWidget(holesBox);
   connect(mask_, &QPushButton::clicked, this, &DesignPanel::maskSelectionRequested);
   connect(unmask_, &QPushButton::clicked, this, &DesignPanel::unmaskSelectionRequested);
   connect(lower, &QPushButton::clicked, this, &DesignPanel::maskLowercaseRequested);
   connect(unknown, &QPushButton::clicked, this, &DesignPanel::maskUnknownRequested);
   connect(clear, &QPushButton::clicked, this, &DesignPanel::clearMasksRequested);
+  return holesBox;
+}
 
-  // The sampler, with core's defaults.
+// The sampler, with core's defaults.
+QGroupBox* DesignPanel::buildSamplerBox() {
   auto* samplerBox = new QGroupBox(tr("Sampler"), this);
   auto* form = new QFormLayout(samplerBox);
   sampler_ = new QComboBox(samplerBox);
@@ -130,12 +142,14 @@ DesignPanel::DesignPanel(QWidget* parent) : QWidget(parent) {
   form->addRow(tr("Seed"), seedRow);
   form->addRow(tr("Guidance"), guidance_);
   form->addRow(tr("Score draws"), scoreDraws_);
-  layout->addWidget(samplerBox);
   connect(sampler_, &QComboBox::currentIndexChanged, this, [this] {
     steps_->setEnabled(static_cast<core::sampler_kind>(sampler_->currentData().toInt()) != core::sampler_kind::first_hit);
   });
+  return samplerBox;
+}
 
-  // Constraints.
+// The constraints, enforced while decoding.
+QGroupBox* DesignPanel::buildConstraintsBox() {
   constraintsBox_ = new QGroupBox(tr("Constraints"), this);
   constraintsBox_->setObjectName(QStringLiteral("constraintsBox"));
   auto* cform = new QFormLayout(constraintsBox_);
@@ -192,14 +206,16 @@ DesignPanel::DesignPanel(QWidget* parent) : QWidget(parent) {
                                constraintsBox_);
   enforced->setWordWrap(true);
   cform->addRow(enforced);
-  layout->addWidget(constraintsBox_);
   connect(preset_, &QComboBox::activated, this, [this](int index) { applyPreset(preset_->itemData(index).toString()); });
   connect(avoid_, &QLineEdit::textChanged, this, &DesignPanel::validateAvoid);
   for (auto* box : {gcMin_, gcMax_})
     connect(box, &QDoubleSpinBox::valueChanged, this, &DesignPanel::constraintsChanged);
   for (auto* box : {gcWindow_, homopolymer_, repeats_}) connect(box, &QSpinBox::valueChanged, this, &DesignPanel::constraintsChanged);
+  return constraintsBox_;
+}
 
-  // Generate, Cancel.
+// Generate, Cancel.
+QHBoxLayout* DesignPanel::buildButtons() {
   generate_ = new QPushButton(tr("&Generate"), this);
   generate_->setObjectName(QStringLiteral("generateButton"));
   generate_->setToolTip(tr("Regenerate the holes of the record: one run, the variants into the results table (Ctrl+G)"));
@@ -209,11 +225,13 @@ DesignPanel::DesignPanel(QWidget* parent) : QWidget(parent) {
   auto* buttons = new QHBoxLayout;
   buttons->addWidget(generate_, 1);
   buttons->addWidget(cancel_);
-  layout->addLayout(buttons);
   connect(generate_, &QPushButton::clicked, this, &DesignPanel::generateRequested);
   connect(cancel_, &QPushButton::clicked, this, &DesignPanel::cancelRequested);
+  return buttons;
+}
 
-  // A new sequence.
+// A new sequence of any length.
+QGroupBox* DesignPanel::buildNewSequenceBox() {
   auto* newBox = new QGroupBox(tr("New sequence"), this);
   auto* nform = new QFormLayout(newBox);
   newLength_ = new QSpinBox(newBox);
@@ -228,12 +246,8 @@ DesignPanel::DesignPanel(QWidget* parent) : QWidget(parent) {
   nform->addRow(tr("Length"), newLength_);
   nform->addRow(tr("Name"), newName_);
   nform->addRow(generateNew_);
-  layout->addWidget(newBox);
-  layout->addStretch(1);
   connect(generateNew_, &QPushButton::clicked, this, [this] { Q_EMIT generateNewRequested(newSequenceLength(), newSequenceName()); });
-
-  setDesignOptions(core::design_options{});
-  updateButtons();
+  return newBox;
 }
 
 core::design_options DesignPanel::designOptions() const {

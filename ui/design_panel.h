@@ -15,6 +15,7 @@ class QCheckBox;
 class QComboBox;
 class QDoubleSpinBox;
 class QGroupBox;
+class QHBoxLayout;
 class QLabel;
 class QLineEdit;
 class QPushButton;
@@ -76,6 +77,11 @@ class DesignPanel : public QWidget {
   void constraintsChanged();
 
  private:
+  QGroupBox* buildHolesBox();
+  QGroupBox* buildSamplerBox();
+  QGroupBox* buildConstraintsBox();
+  QHBoxLayout* buildButtons();
+  QGroupBox* buildNewSequenceBox();
   void validateAvoid();
   void showPreset(const QString& name);
   void updateButtons();

@@ -163,6 +163,18 @@ QList<QAction*> addChoiceMenu(QMenu* parent, const QString& title,
   return actions;
 }
 
+// The look of the results and history tables.
+QTableView* makeTable(QWidget* parent) {
+  auto* t = new QTableView(parent);
+  t->setSelectionBehavior(QAbstractItemView::SelectRows);
+  t->setSortingEnabled(true);
+  t->setAlternatingRowColors(true);
+  t->verticalHeader()->hide();
+  t->horizontalHeader()->setStretchLastSection(true);
+  t->verticalHeader()->setDefaultSectionSize(t->fontMetrics().height() + 6);
+  return t;
+}
+
 }  // namespace
 
 MainWindow::MainWindow(const StudioOptions& options, QWidget* parent) : QMainWindow(parent), options_(options) {
@@ -221,7 +233,33 @@ void MainWindow::buildLayout() {
   auto* central = new QWidget(this);
   auto* layout = new QVBoxLayout(central);
   layout->setContentsMargins(4, 4, 4, 4);
+  layout->addLayout(buildRecordBar(central));
+  view_ = new SequenceView(central);
+  view_->setObjectName(QStringLiteral("sequenceView"));
+  layout->addWidget(view_, 1);
+  connect(view_, &SequenceView::selectionChanged, this, [this] {
+    updateSelectionBar();
+    updateHoles();
+  });
+  layout->addLayout(buildSelectionBar(central));
+  setCentralWidget(central);
+  buildDesignDock();
 
+  // Results and history, bottom.
+  tabs_ = new QTabWidget;
+  tabs_->addTab(buildResultsPage(), tr("Results"));
+  tabs_->addTab(buildHistoryPage(), tr("History"));
+  auto* bottomDock = new QDockWidget(tr("Results and history"), this);
+  bottomDock->setObjectName(QStringLiteral("resultsDock"));
+  bottomDock->setWidget(tabs_);
+  bottomDock->setFeatures(QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetFloatable);
+  addDockWidget(Qt::BottomDockWidgetArea, bottomDock);
+  buildStatusBar();
+  resize(1280, 860);
+}
+
+// The record chooser, the shown range and the sites to mark, above the view.
+QHBoxLayout* MainWindow::buildRecordBar(QWidget* central) {
   auto* top = new QHBoxLayout;
   recordBox_ = new QComboBox(central);
   recordBox_->setObjectName(QStringLiteral("recordBox"));
@@ -241,17 +279,11 @@ void MainWindow::buildLayout() {
   top->addWidget(shownLabel_, 1);
   top->addWidget(new QLabel(tr("Sites"), central));
   top->addWidget(sitesEdit_);
-  layout->addLayout(top);
+  return top;
+}
 
-  view_ = new SequenceView(central);
-  view_->setObjectName(QStringLiteral("sequenceView"));
-  layout->addWidget(view_, 1);
-  connect(view_, &SequenceView::selectionChanged, this, [this] {
-    updateSelectionBar();
-    updateHoles();
-  });
-
-  // Exact coordinates of the selection, 1-based inclusive, editable.
+// Exact coordinates of the selection, 1-based inclusive, editable, and the zoom buttons.
+QHBoxLayout* MainWindow::buildSelectionBar(QWidget* central) {
   auto* bar = new QHBoxLayout;
   selStart_ = new QSpinBox(central);
   selStart_->setObjectName(QStringLiteral("selectionStart"));
@@ -290,10 +322,11 @@ void MainWindow::buildLayout() {
   zoomButton(QStringLiteral("+"), tr("Zoom in (+)"), &SequenceView::zoomIn);
   zoomButton(tr("Fit"), tr("The whole record (Ctrl+0)"), &SequenceView::zoomToFit);
   zoomButton(tr("Selection"), tr("Zoom to the selection"), &SequenceView::zoomToSelection);
-  layout->addLayout(bar);
-  setCentralWidget(central);
+  return bar;
+}
 
-  // The design panel, right.
+// The design panel, right.
+void MainWindow::buildDesignDock() {
   panel_ = new DesignPanel;
   panel_->setObjectName(QStringLiteral("designPanel"));
   auto* scroll = new QScrollArea;
@@ -314,25 +347,16 @@ void MainWindow::buildLayout() {
   connect(panel_, &DesignPanel::generateRequested, this, &MainWindow::generate);
   connect(panel_, &DesignPanel::generateNewRequested, this, &MainWindow::generateNew);
   connect(panel_, &DesignPanel::cancelRequested, this, &MainWindow::cancelJobs);
+}
 
-  // Results and history, bottom.
-  tabs_ = new QTabWidget;
-  auto table = [](QWidget* parent) {
-    auto* t = new QTableView(parent);
-    t->setSelectionBehavior(QAbstractItemView::SelectRows);
-    t->setSortingEnabled(true);
-    t->setAlternatingRowColors(true);
-    t->verticalHeader()->hide();
-    t->horizontalHeader()->setStretchLastSection(true);
-    t->verticalHeader()->setDefaultSectionSize(t->fontMetrics().height() + 6);
-    return t;
-  };
+// The designs of the run in hand, with accept and export.
+QWidget* MainWindow::buildResultsPage() {
   auto* resultsPage = new QWidget;
   auto* rl = new QVBoxLayout(resultsPage);
   rl->setContentsMargins(2, 2, 2, 2);
   auto* resultsBar = new QToolBar(resultsPage);
   rl->addWidget(resultsBar);
-  resultsView_ = table(resultsPage);
+  resultsView_ = makeTable(resultsPage);
   resultsView_->setObjectName(QStringLiteral("resultsView"));
   resultsProxy_ = new QSortFilterProxyModel(this);
   resultsProxy_->setSourceModel(results_);
@@ -355,14 +379,17 @@ void MainWindow::buildLayout() {
     if (!path.isEmpty()) exportSelectedDesigns(path);
   });
   showWorkingAction_ = resultsBar->addAction(tr("Show working sequence"), this, &MainWindow::showWorkingSequence);
-  tabs_->addTab(resultsPage, tr("Results"));
+  return resultsPage;
+}
 
+// Every run of the store, re-openable.
+QWidget* MainWindow::buildHistoryPage() {
   auto* historyPage = new QWidget;
   auto* hl = new QVBoxLayout(historyPage);
   hl->setContentsMargins(2, 2, 2, 2);
   auto* historyBar = new QToolBar(historyPage);
   hl->addWidget(historyBar);
-  historyView_ = table(historyPage);
+  historyView_ = makeTable(historyPage);
   historyView_->setObjectName(QStringLiteral("historyView"));
   historyProxy_ = new QSortFilterProxyModel(this);
   historyProxy_->setSourceModel(history_);
@@ -378,15 +405,11 @@ void MainWindow::buildLayout() {
   connect(historyView_, &QTableView::activated, this, reopenCurrent);
   historyBar->addAction(tr("Re-open run"), this, reopenCurrent);
   historyBar->addAction(tr("Refresh"), this, &MainWindow::refreshHistory);
-  tabs_->addTab(historyPage, tr("History"));
+  return historyPage;
+}
 
-  auto* bottomDock = new QDockWidget(tr("Results and history"), this);
-  bottomDock->setObjectName(QStringLiteral("resultsDock"));
-  bottomDock->setWidget(tabs_);
-  bottomDock->setFeatures(QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetFloatable);
-  addDockWidget(Qt::BottomDockWidgetArea, bottomDock);
-
-  // Status bar: the job in hand, the model and the device.
+// The job in hand, the model and the device.
+void MainWindow::buildStatusBar() {
   jobLabel_ = new QLabel(this);
   jobProgress_ = new QProgressBar(this);
   jobProgress_->setRange(0, 1000);
@@ -405,25 +428,33 @@ void MainWindow::buildLayout() {
   statusBar()->addPermanentWidget(jobCancel_);
   statusBar()->addPermanentWidget(modelLabel_);
   statusBar()->addPermanentWidget(deviceLabel_);
-  resize(1280, 860);
 }
 
 void MainWindow::buildActions() {
+  buildFileMenu();
+  buildEditMenu();
+  buildViewMenu();
+  auto* designMenu = menuBar()->addMenu(tr("&Design"));
+  designMenu->addAction(tr("&Generate"), QKeySequence(Qt::CTRL | Qt::Key_G), this, &MainWindow::generate);
+  designMenu->addAction(tr("&Cancel"), this, &MainWindow::cancelJobs);
+  designMenu->addAction(acceptAction_);
+  buildModelMenu();
+  auto* help = menuBar()->addMenu(tr("&Help"));
+  help->addAction(tr("&About dnafill-studio"), this, [this] {
+    QMessageBox::about(this, tr("About dnafill-studio"),
+                       tr("<b>dnafill-studio %1</b><p>Design DNA with a masked diffusion model.</p>"
+                          "<p>LibTorch %2 on %3.</p><p>The command line: <tt>dnafill --help</tt>.</p>")
+                           .arg(QStringLiteral(DNAFILL_VERSION), fromStd(core::torch_version()),
+                                fromStd(core::machine_description())));
+  });
+}
+
+void MainWindow::buildFileMenu() {
   auto* file = menuBar()->addMenu(tr("&File"));
   file->addAction(tr("&Open..."), QKeySequence::Open, this, &MainWindow::openFileDialog);
   recentMenu_ = file->addMenu(tr("Open &recent"));
-  file->addAction(tr("Save working sequence as FASTA..."), QKeySequence::SaveAs, this, [this] {
-    if (record_ < 0) return;
-    const QString path = QFileDialog::getSaveFileName(this, tr("Save the working records"), QString(), tr("FASTA (*.fa *.fasta *.fa.gz)"));
-    if (path.isEmpty()) return;
-    bio::fasta_writer writer;
-    status s = writer.open(path.toStdString());
-    for (std::size_t i = 0; s && i < document_.records.size(); ++i)
-      s = writer.write({document_.records[i].name, {}, document_.records[i].bases, {}});
-    if (s) s = writer.close();
-    if (!s) showError(tr("Save failed"), fromStd(s.message()));
-    else undo_->setClean();
-  });
+  file->addAction(tr("Save working sequence as FASTA..."), QKeySequence::SaveAs, this,
+                  &MainWindow::saveWorkingSequence);
   file->addSeparator();
   file->addAction(tr("&Batch..."), QKeySequence(Qt::CTRL | Qt::Key_B), this, &MainWindow::openBatchDialog);
   exportAction_->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_E));
@@ -437,7 +468,23 @@ void MainWindow::buildActions() {
   });
   file->addSeparator();
   file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
+}
 
+// The working records, with the accepted variants, as FASTA.
+void MainWindow::saveWorkingSequence() {
+  if (record_ < 0) return;
+  const QString path = QFileDialog::getSaveFileName(this, tr("Save the working records"), QString(), tr("FASTA (*.fa *.fasta *.fa.gz)"));
+  if (path.isEmpty()) return;
+  bio::fasta_writer writer;
+  status s = writer.open(path.toStdString());
+  for (std::size_t i = 0; s && i < document_.records.size(); ++i)
+    s = writer.write({document_.records[i].name, {}, document_.records[i].bases, {}});
+  if (s) s = writer.close();
+  if (!s) showError(tr("Save failed"), fromStd(s.message()));
+  else undo_->setClean();
+}
+
+void MainWindow::buildEditMenu() {
   auto* edit = menuBar()->addMenu(tr("&Edit"));
   auto* undo = undo_->createUndoAction(this, tr("&Undo"));
   undo->setShortcut(QKeySequence::Undo);
@@ -452,7 +499,9 @@ void MainWindow::buildActions() {
   edit->addAction(tr("&Mask selection"), QKeySequence(Qt::Key_M), this, &MainWindow::maskSelection);
   edit->addAction(tr("&Unmask selection"), QKeySequence(Qt::SHIFT | Qt::Key_M), this, &MainWindow::unmaskSelection);
   edit->addAction(tr("Clear masks"), this, &MainWindow::clearMasks);
+}
 
+void MainWindow::buildViewMenu() {
   auto* viewMenu = menuBar()->addMenu(tr("&View"));
   viewMenu->addAction(tr("Zoom &in"), QKeySequence::ZoomIn, view_, &SequenceView::zoomIn);
   viewMenu->addAction(tr("Zoom &out"), QKeySequence::ZoomOut, view_, &SequenceView::zoomOut);
@@ -464,12 +513,10 @@ void MainWindow::buildActions() {
   autoConfidenceAction_->setCheckable(true);
   showWorkingAction_->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_W));
   viewMenu->addAction(showWorkingAction_);
+}
 
-  auto* designMenu = menuBar()->addMenu(tr("&Design"));
-  designMenu->addAction(tr("&Generate"), QKeySequence(Qt::CTRL | Qt::Key_G), this, &MainWindow::generate);
-  designMenu->addAction(tr("&Cancel"), this, &MainWindow::cancelJobs);
-  designMenu->addAction(acceptAction_);
-
+// The model file, the device it runs on and the network's precision.
+void MainWindow::buildModelMenu() {
   auto* modelMenu = menuBar()->addMenu(tr("&Model"));
   modelMenu->addAction(tr("&Load model..."), this, [this] {
     const QString path = QFileDialog::getOpenFileName(this, tr("Load a dnafill checkpoint"), QFileInfo(model_.path).path(),
@@ -497,15 +544,6 @@ void MainWindow::buildActions() {
                                       precision_ = precision;
                                       loadModel(modelRequested_, device_);  // on the worker thread, after any job using the model now
                                     });
-
-  auto* help = menuBar()->addMenu(tr("&Help"));
-  help->addAction(tr("&About dnafill-studio"), this, [this] {
-    QMessageBox::about(this, tr("About dnafill-studio"),
-                       tr("<b>dnafill-studio %1</b><p>Design DNA with a masked diffusion model.</p>"
-                          "<p>LibTorch %2 on %3.</p><p>The command line: <tt>dnafill --help</tt>.</p>")
-                           .arg(QStringLiteral(DNAFILL_VERSION), fromStd(core::torch_version()),
-                                fromStd(core::machine_description())));
-  });
 }
 
 // ---- settings ---------------------------------------------------------------------------------------

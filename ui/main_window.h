@@ -17,6 +17,7 @@
 
 class QAction;
 class QComboBox;
+class QHBoxLayout;
 class QLabel;
 class QLineEdit;
 class QMenu;
@@ -131,7 +132,18 @@ class MainWindow : public QMainWindow {
 
  private:
   void buildActions();
+  void buildFileMenu();
+  void buildEditMenu();
+  void buildViewMenu();
+  void buildModelMenu();
+  void saveWorkingSequence();
   void buildLayout();
+  QHBoxLayout* buildRecordBar(QWidget* central);
+  QHBoxLayout* buildSelectionBar(QWidget* central);
+  void buildDesignDock();
+  QWidget* buildResultsPage();
+  QWidget* buildHistoryPage();
+  void buildStatusBar();
   void restoreSettings(const StudioOptions& options);
   void saveSettings() const;
   void addRecentFile(const QString& path);
