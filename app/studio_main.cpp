@@ -17,9 +17,102 @@
 
 namespace {
 
-int usageError(const std::string& message) {
-  std::fprintf(stderr, "dnafill-studio: %s\n", message.c_str());
-  return 2;
+using dnafill::status;
+
+void addOptions(QCommandLineParser& parser) {
+  parser.setApplicationDescription(QStringLiteral("Design DNA with a masked diffusion model: the desktop app."));
+  parser.addHelpOption();
+  parser.addVersionOption();
+  parser.addPositionalArgument(QStringLiteral("file"), QStringLiteral("A FASTA/FASTQ/SAM/BAM/CRAM file to open"),
+                               QStringLiteral("[file]"));
+  // {names, description, value name (empty: a flag), default}
+  struct option {
+    QStringList names;
+    const char* description;
+    const char* value;
+    const char* fallback;
+  };
+  const option options[] = {
+      {{"m", "model"}, "Checkpoint to load (default: the last one, else the shipped model)", "path", ""},
+      {{"device"}, "cpu, cuda or auto", "device", ""},
+      {{"net-precision"}, "The network's arithmetic: fp32, bf16 or auto (bf16 on a GPU)", "precision", ""},
+      {{"db"}, "The SQLite store of runs and designs", "path", ""},
+      {{"threads"}, "Compute threads (default: all cores)", "n", "0"},
+      {{"region"}, "Open only this region of the file (NAME:START-END)", "region", ""},
+      {{"record"}, "Show this record (1-based)", "n", "1"},
+      {{"select"}, "Select bases START-END (1-based inclusive)", "range", ""},
+      {{"mask"}, "Mask the selection, lowercase or N", "what", ""},
+      {{"generate"}, "Generate once the file and the model are there", "", ""},
+      {{"show-variant"}, "The variant to show after generating", "n", "1"},
+      {{"screenshot"}, "Save a PNG of the window when done, then quit", "png", ""},
+      {{"size"}, "Window size WIDTHxHEIGHT", "size", ""},
+      {{"quit"}, "Quit when the steps above are done", "", ""},
+      {{"no-restore"}, "Do not restore the last window layout", "", ""},
+      {{"constraints"}, "Constraint preset: twist, idt or golden-gate", "preset", ""},
+      {{"avoid"}, "Enzymes or IUPAC motifs to keep out, comma-separated", "sites", ""},
+      {{"max-homopolymer"}, "Longest run of one base allowed", "n", ""},
+      {{"avoid-repeats"}, "No k-mer of this length twice (4..32)", "k", ""},
+      {{"gc"}, "GC bounds MIN-MAX (0.3-0.7 or 30-70)", "range", ""},
+      {{"gc-window"}, "Also hold --gc in every window of this many bases", "n", ""},
+  };
+  for (const auto& o : options)
+    parser.addOption(QCommandLineOption(o.names, QString::fromUtf8(o.description), QString::fromUtf8(o.value),
+                                        QString::fromUtf8(o.fallback)));
+}
+
+// A whole number in [low, high] from --name, or a message naming the option.
+status readInt(const QCommandLineParser& parser, const char* name, int low, int high, int& out) {
+  const QString text = parser.value(QString::fromLatin1(name));
+  bool number = false;
+  const int value = text.trimmed().toInt(&number);
+  if (!number || value < low || value > high)
+    return status::fail(std::string("--") + name + ": not a whole number from " + std::to_string(low) + " to " +
+                        std::to_string(high) + ": '" + text.toStdString() + "'");
+  out = value;
+  return {};
+}
+
+// Constraint options fill the design panel, as a person would (on top of the restored settings).
+status applyConstraintOptions(const QCommandLineParser& parser, dnafill::ui::ConstraintSettings& c) {
+  if (parser.isSet(QStringLiteral("constraints")))
+    c.preset = parser.value(QStringLiteral("constraints")).trimmed().toStdString();
+  if (parser.isSet(QStringLiteral("avoid")))
+    c.avoid = dnafill::ui::splitMotifList(parser.value(QStringLiteral("avoid")).toStdString());
+  if (parser.isSet(QStringLiteral("max-homopolymer")))
+    if (auto s = readInt(parser, "max-homopolymer", 0, 1000000, c.maxHomopolymer); !s) return s;
+  if (parser.isSet(QStringLiteral("gc")))
+    if (auto s = dnafill::bio::parse_gc_range(parser.value(QStringLiteral("gc")).toStdString(), c.gcMin, c.gcMax); !s)
+      return s;
+  if (parser.isSet(QStringLiteral("avoid-repeats")))
+    if (auto s = readInt(parser, "avoid-repeats", 4, 32, c.avoidRepeats); !s) return s;
+  if (parser.isSet(QStringLiteral("gc-window")))
+    if (auto s = readInt(parser, "gc-window", 0, 1000000, c.gcWindow); !s) return s;
+  return c.validate();
+}
+
+// What the window does by itself once shown: open, select, mask, generate, screenshot, quit.
+status readScript(const QCommandLineParser& parser, dnafill::ui::ScriptOptions& script) {
+  script.open = parser.positionalArguments().value(0);
+  script.region = parser.value(QStringLiteral("region"));
+  if (auto s = readInt(parser, "record", 1, 1 << 30, script.record); !s) return s;
+  script.record -= 1;
+  script.select = parser.value(QStringLiteral("select"));
+  script.mask = parser.value(QStringLiteral("mask"));
+  script.generate = parser.isSet(QStringLiteral("generate"));
+  if (auto s = readInt(parser, "show-variant", 1, 1 << 30, script.showVariant); !s) return s;
+  script.screenshot = parser.value(QStringLiteral("screenshot"));
+  script.quit = parser.isSet(QStringLiteral("quit"));
+  return {};
+}
+
+status readWindowSize(const QCommandLineParser& parser, QSize& size) {
+  const QString text = parser.value(QStringLiteral("size"));
+  const auto parts = text.split(QLatin1Char('x'));
+  bool wide = false, high = false;
+  if (parts.size() == 2) size = QSize(parts[0].toInt(&wide), parts[1].toInt(&high));
+  if (!wide || !high || size.width() < 1 || size.height() < 1)
+    return status::fail("--size: WIDTHxHEIGHT in pixels, as 1400x900, not '" + text.toStdString() + "'");
+  return {};
 }
 
 }  // namespace
@@ -32,81 +125,38 @@ int main(int argc, char** argv) {
   QApplication::setApplicationVersion(QStringLiteral(DNAFILL_VERSION));
   QApplication::setDesktopFileName(QStringLiteral("org.dnafill.Studio"));
   QApplication::setWindowIcon(QIcon(QStringLiteral(":/dnafill/studio.svg")));
-
   QCommandLineParser parser;
-  parser.setApplicationDescription(QStringLiteral("Design DNA with a masked diffusion model: the desktop app."));
-  parser.addHelpOption();
-  parser.addVersionOption();
-  parser.addPositionalArgument(QStringLiteral("file"), QStringLiteral("A FASTA/FASTQ/SAM/BAM/CRAM file to open"), QStringLiteral("[file]"));
-  const QCommandLineOption model({QStringLiteral("m"), QStringLiteral("model")}, QStringLiteral("Checkpoint to load (default: the last one, else the shipped model)"), QStringLiteral("path"));
-  const QCommandLineOption device(QStringLiteral("device"), QStringLiteral("cpu, cuda or auto"), QStringLiteral("device"));
-  const QCommandLineOption precision(QStringLiteral("net-precision"), QStringLiteral("The network's arithmetic: fp32, bf16 or auto (bf16 on a GPU)"), QStringLiteral("precision"));
-  const QCommandLineOption db(QStringLiteral("db"), QStringLiteral("The SQLite store of runs and designs"), QStringLiteral("path"));
-  const QCommandLineOption threads(QStringLiteral("threads"), QStringLiteral("Compute threads (default: all cores)"), QStringLiteral("n"), QStringLiteral("0"));
-  const QCommandLineOption region(QStringLiteral("region"), QStringLiteral("Open only this region of the file (NAME:START-END)"), QStringLiteral("region"));
-  const QCommandLineOption record(QStringLiteral("record"), QStringLiteral("Show this record (1-based)"), QStringLiteral("n"), QStringLiteral("1"));
-  const QCommandLineOption select(QStringLiteral("select"), QStringLiteral("Select bases START-END (1-based inclusive)"), QStringLiteral("range"));
-  const QCommandLineOption mask(QStringLiteral("mask"), QStringLiteral("Mask the selection, lowercase or N"), QStringLiteral("what"));
-  const QCommandLineOption generate(QStringLiteral("generate"), QStringLiteral("Generate once the file and the model are there"));
-  const QCommandLineOption variant(QStringLiteral("show-variant"), QStringLiteral("The variant to show after generating"), QStringLiteral("n"), QStringLiteral("1"));
-  const QCommandLineOption screenshot(QStringLiteral("screenshot"), QStringLiteral("Save a PNG of the window when done, then quit"), QStringLiteral("png"));
-  const QCommandLineOption size(QStringLiteral("size"), QStringLiteral("Window size WIDTHxHEIGHT"), QStringLiteral("size"));
-  const QCommandLineOption quit(QStringLiteral("quit"), QStringLiteral("Quit when the steps above are done"));
-  const QCommandLineOption fresh(QStringLiteral("no-restore"), QStringLiteral("Do not restore the last window layout"));
-  const QCommandLineOption preset(QStringLiteral("constraints"), QStringLiteral("Constraint preset: twist, idt or golden-gate"), QStringLiteral("preset"));
-  const QCommandLineOption avoid(QStringLiteral("avoid"), QStringLiteral("Enzymes or IUPAC motifs to keep out, comma-separated"), QStringLiteral("sites"));
-  const QCommandLineOption homopolymer(QStringLiteral("max-homopolymer"), QStringLiteral("Longest run of one base allowed"), QStringLiteral("n"));
-  const QCommandLineOption repeats(QStringLiteral("avoid-repeats"), QStringLiteral("No k-mer of this length twice (4..32)"), QStringLiteral("k"));
-  const QCommandLineOption gc(QStringLiteral("gc"), QStringLiteral("GC bounds MIN-MAX (0.3-0.7 or 30-70)"), QStringLiteral("range"));
-  const QCommandLineOption gcWindow(QStringLiteral("gc-window"), QStringLiteral("Also hold --gc in every window of this many bases"), QStringLiteral("n"));
-  for (const auto& option : {model, device, precision, db, threads, region, record, select, mask, generate, variant, screenshot, size, quit, fresh,
-                             preset, avoid, homopolymer, repeats, gc, gcWindow})
-    parser.addOption(option);
+  addOptions(parser);
   parser.process(app);
+  auto usageError = [](const status& s) {
+    std::fprintf(stderr, "dnafill-studio: %s\n", s.message().c_str());
+    return 2;
+  };
 
-  dnafill::core::set_threads(parser.value(threads).toInt());
+  int threads = 0;
+  if (auto s = readInt(parser, "threads", 0, 1024, threads); !s) return usageError(s);
+  dnafill::core::set_threads(threads);
   dnafill::ui::StudioOptions options;
-  options.modelPath = parser.value(model);
-  options.device = parser.value(device);
-  options.netPrecision = parser.value(precision);
-  if (parser.isSet(precision))
-    if (auto s = dnafill::core::check_inference_precision(options.netPrecision.toStdString()); !s)
-      return usageError(s.message());
-  options.storePath = parser.value(db);
-  options.restoreWindow = !parser.isSet(fresh) && !parser.isSet(screenshot);
+  options.modelPath = parser.value(QStringLiteral("model"));
+  options.device = parser.value(QStringLiteral("device"));
+  options.netPrecision = parser.value(QStringLiteral("net-precision"));
+  if (parser.isSet(QStringLiteral("net-precision")))
+    if (auto s = dnafill::core::check_inference_precision(options.netPrecision.toStdString()); !s) return usageError(s);
+  options.storePath = parser.value(QStringLiteral("db"));
+  options.restoreWindow = !parser.isSet(QStringLiteral("no-restore")) && !parser.isSet(QStringLiteral("screenshot"));
+  dnafill::ui::ScriptOptions script;
+  if (auto s = readScript(parser, script); !s) return usageError(s);
+  QSize size;
+  if (parser.isSet(QStringLiteral("size")))
+    if (auto s = readWindowSize(parser, size); !s) return usageError(s);
+
   dnafill::ui::MainWindow window(options);
-  if (parser.isSet(size)) {
-    const auto parts = parser.value(size).split(QLatin1Char('x'));
-    if (parts.size() == 2) window.resize(parts[0].toInt(), parts[1].toInt());
-  }
-  // Constraint options fill the design panel, as a person would (on top of the restored settings).
+  if (size.isValid()) window.resize(size);
   auto constraints = window.designPanel()->constraints();
-  if (parser.isSet(preset)) constraints.preset = parser.value(preset).trimmed().toStdString();
-  if (parser.isSet(avoid)) constraints.avoid = dnafill::ui::splitMotifList(parser.value(avoid).toStdString());
-  bool number = true;
-  if (parser.isSet(homopolymer)) constraints.maxHomopolymer = parser.value(homopolymer).toInt(&number);
-  if (!number) return usageError("--max-homopolymer: not a whole number: " + parser.value(homopolymer).toStdString());
-  if (parser.isSet(gc))
-    if (auto s = dnafill::bio::parse_gc_range(parser.value(gc).toStdString(), constraints.gcMin, constraints.gcMax); !s)
-      return usageError(s.message());
-  if (parser.isSet(repeats)) constraints.avoidRepeats = parser.value(repeats).toInt(&number);
-  if (!number) return usageError("--avoid-repeats: not a whole number: " + parser.value(repeats).toStdString());
-  if (parser.isSet(gcWindow)) constraints.gcWindow = parser.value(gcWindow).toInt(&number);
-  if (!number) return usageError("--gc-window: not a whole number: " + parser.value(gcWindow).toStdString());
-  if (auto s = constraints.validate(); !s) return usageError(s.message());
+  if (auto s = applyConstraintOptions(parser, constraints); !s) return usageError(s);
   window.designPanel()->setConstraints(constraints);
   window.show();
 
-  dnafill::ui::ScriptOptions script;
-  script.open = parser.positionalArguments().value(0);
-  script.region = parser.value(region);
-  script.record = std::max(0, parser.value(record).toInt() - 1);
-  script.select = parser.value(select);
-  script.mask = parser.value(mask);
-  script.generate = parser.isSet(generate);
-  script.showVariant = parser.value(variant).toInt();
-  script.screenshot = parser.value(screenshot);
-  script.quit = parser.isSet(quit);
   const bool scripted = script.generate || !script.screenshot.isEmpty() || script.quit;
   dnafill::ui::StudioScript runner(&window, script);
   QObject::connect(&runner, &dnafill::ui::StudioScript::finished, &app, [](int code) { QApplication::exit(code); });
