@@ -191,6 +191,11 @@ status sequence_source::open(const std::string& path, const source_options& opti
     if (d.has_region) return d.rename(d.alignments.set_region(options.region));
     return status();
   }
+  // Filters asked for and silently not applied would give the user other reads than they think.
+  const auto& a = options.alignments;
+  if (a.primary_only || a.min_mapq > 0 || !a.reference.empty())
+    return status::fail(path + ": a " + d.format_name + " file, and the filters on alignments (primary only, "
+                        "minimum MAPQ, CRAM reference) apply only to SAM, BAM and CRAM");
   if (!d.unwrapped.empty()) return status::fail(path + ": gzip-compressed twice, and not a BAM or CRAM inside");
   if (d.has_region) return d.open_fasta_region();
   return d.fasta.open(path);
