@@ -127,6 +127,105 @@ bench_args parse(int argc, char** argv) {
   return a;
 }
 
+void print_header(const bench_args& a, const core::mdm_model& model, const std::string& device, std::size_t windows) {
+  std::printf("bench_infill: %d variants of a %d-base hole in a %d-base window, %zu held-out windows of %s\n",
+              a.variants, a.hole, a.window, windows, a.in.c_str());
+  std::printf("model %s (%s, %lld parameters); %s; %d threads; torch %s\n", a.model.c_str(),
+              model.config().preset.c_str(), static_cast<long long>(model.config().parameter_count()),
+              core::machine_description(device).c_str(), core::thread_count(), core::torch_version().c_str());
+  std::printf("network %s for sampling (fp32 for scoring); CUDA graph %s; %s layer kernels\n",
+              a.net_precision.c_str(), a.cuda_graph ? "on" : "off", a.layer_kernels.c_str());
+  char load[128] = "?\n";
+  if (FILE* f = std::fopen("/proc/loadavg", "r")) {
+    if (!std::fgets(load, sizeof load, f)) load[0] = 0;
+    std::fclose(f);
+  }
+  std::printf("load average at start: %s", load);
+  std::printf("bits/base: the model's conditional bits/base of the designed bases (%d MC draws each); se(MC):\n"
+              "standard error from the scoring draws only; se(all): over designs (sampling + scoring noise)\n\n",
+              a.score_draws);
+}
+
+// The samplers and step counts to run: --only's list, else every sampler at several step counts.
+bool sampler_configs(const bench_args& a, std::vector<config>& configs) {
+  configs = {{core::sampler_kind::first_hit, 0}};
+  for (int t : a.quick ? std::vector<int>{16} : std::vector<int>{8, 16, 32, 64})
+    configs.push_back({core::sampler_kind::ancestral, t});
+  for (int t : a.quick ? std::vector<int>{16} : std::vector<int>{8, 16, 32})
+    configs.push_back({core::sampler_kind::confidence, t});
+  if (a.only.empty()) return true;
+  configs.clear();
+  for (std::size_t from = 0; from <= a.only.size();) {
+    const auto to = std::min(a.only.find(',', from), a.only.size());
+    const auto item = a.only.substr(from, to - from);
+    const auto colon = item.find(':');
+    config c{core::sampler_kind::first_hit, 0};
+    if (!core::parse_sampler_kind(item.substr(0, colon), c.kind)) {
+      std::fprintf(stderr, "bench_infill: --only: bad item '%s'\n", item.c_str());
+      return false;
+    }
+    if (colon != std::string::npos) c.steps = std::stoi(item.substr(colon + 1));
+    configs.push_back(c);
+    from = to + 1;
+  }
+  return true;
+}
+
+// One sampler setting over every window: the timed design, then each design scored (untimed).
+bool run_config(core::mdm_model& model, const std::vector<std::pair<std::string, std::string>>& windows,
+                const bio::interval& hole, const bench_args& a, const config& c, figures& f) {
+  for (std::size_t w = 0; w < windows.size(); ++w) {
+    core::design_options o;
+    o.sampler.kind = c.kind;
+    o.sampler.steps = std::max(1, c.steps);
+    o.sampler.seed = 1 + w;
+    o.sampler.cuda_graph = a.cuda_graph;
+    o.variants = a.variants;
+    o.score_draws = 0;  // scored below, outside the timing
+    core::infill_request request{windows[w].first, core::encode(windows[w].second), {hole}};
+    std::vector<core::design> designs;
+    core::design_stats stats;
+    const auto t0 = std::chrono::steady_clock::now();
+    const auto c0 = std::clock();
+    auto s = core::set_inference_precision(model, a.net_precision);
+    if (s) s = core::set_layer_kernels(model, a.layer_kernels);
+    if (s) s = core::infill(model, request, o, designs, {}, &stats);
+    if (!s) {
+      std::fprintf(stderr, "bench_infill: %s\n", s.message().c_str());
+      return false;
+    }
+    f.seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    f.cpu += static_cast<double>(std::clock() - c0) / CLOCKS_PER_SEC;  // all threads of the process
+    (void)core::set_inference_precision(model, "fp32");  // designs of either precision scored alike
+    (void)core::set_layer_kernels(model, "torch");
+    f.calls += static_cast<double>(stats.network_calls);
+    std::uint64_t seed = 1000;
+    for (const auto& d : designs) f.add_score(score_design(model, d.tokens, hole, a, seed++));
+  }
+  return true;
+}
+
+// bench/reference_mdm.py's ancestral-16 on the same windows, beside ours.
+void run_python_reference(const bench_args& a, const core::mdm_model& model,
+                          const std::vector<std::pair<std::string, std::string>>& windows, const bio::interval& hole,
+                          const figures& ours) {
+  const config reference = {core::sampler_kind::ancestral, 16};
+  figures py;
+  bool ok = true;
+  for (std::size_t w = 0; w < windows.size() && ok; ++w) ok = run_python(a, model, windows[w].second, hole, reference, py);
+  if (!ok) {
+    std::printf("\nPython reference: did not run (%s with torch needed)\n", a.python.c_str());
+    return;
+  }
+  const double n = static_cast<double>(windows.size());
+  std::printf("%-12s %6d %10.2f %10.2f %8.0f %10.4f %8.4f %8.4f   (plain PyTorch, bench/reference_mdm.py)\n",
+              "python-ref", reference.steps, py.seconds / n, py.cpu / n, py.calls / n, py.bits(), py.standard_error(),
+              py.design_error());
+  std::printf("\nancestral-16: C++ %.2f s (%.2f CPU s)/window, Python %.2f s (%.2f CPU s)/window: "
+              "Python/C++ = %.2f wall, %.2f CPU\n",
+              ours.seconds / n, ours.cpu / n, py.seconds / n, py.cpu / n, py.seconds / ours.seconds, py.cpu / ours.cpu);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -138,24 +237,9 @@ int main(int argc, char** argv) {
   std::vector<std::pair<std::string, std::string>> windows;
   if (!bench::load_design_inputs("bench_infill", a.model, device, a.in, a.windows, a.window, model, windows)) return 1;
   const bio::interval hole{(a.window - a.hole) / 2, (a.window - a.hole) / 2 + a.hole};
-  std::printf("bench_infill: %d variants of a %d-base hole in a %d-base window, %zu held-out windows of %s\n",
-              a.variants, a.hole, a.window, windows.size(), a.in.c_str());
-  std::printf("model %s (%s, %lld parameters); %s; %d threads; torch %s\n", a.model.c_str(),
-              model.config().preset.c_str(), static_cast<long long>(model.config().parameter_count()),
-              core::machine_description(device).c_str(), core::thread_count(), core::torch_version().c_str());
-  std::printf("network %s for sampling (fp32 for scoring); CUDA graph %s; %s layer kernels\n",
-              a.net_precision.c_str(), a.cuda_graph ? "on" : "off", a.layer_kernels.c_str());
-  std::printf("load average at start: %s", [] {
-    char line[128] = "?\n";
-    if (FILE* f = std::fopen("/proc/loadavg", "r")) {
-      if (!std::fgets(line, sizeof line, f)) line[0] = 0;
-      std::fclose(f);
-    }
-    return std::string(line);
-  }().c_str());
-  std::printf("bits/base: the model's conditional bits/base of the designed bases (%d MC draws each); se(MC):\n"
-              "standard error from the scoring draws only; se(all): over designs (sampling + scoring noise)\n\n",
-              a.score_draws);
+  std::vector<config> configs;
+  if (!sampler_configs(a, configs)) return 1;
+  print_header(a, model, device, windows.size());
 
   figures truth;
   for (std::size_t w = 0; w < windows.size(); ++w)
@@ -167,59 +251,10 @@ int main(int argc, char** argv) {
               truth.standard_error());
   std::fflush(stdout);
 
-  std::vector<config> configs = {{core::sampler_kind::first_hit, 0}};
-  for (int t : a.quick ? std::vector<int>{16} : std::vector<int>{8, 16, 32, 64})
-    configs.push_back({core::sampler_kind::ancestral, t});
-  for (int t : a.quick ? std::vector<int>{16} : std::vector<int>{8, 16, 32})
-    configs.push_back({core::sampler_kind::confidence, t});
-  if (!a.only.empty()) {
-    configs.clear();
-    std::size_t from = 0;
-    while (from <= a.only.size()) {
-      const auto to = std::min(a.only.find(',', from), a.only.size());
-      const auto item = a.only.substr(from, to - from);
-      const auto colon = item.find(':');
-      config c{core::sampler_kind::first_hit, 0};
-      if (!core::parse_sampler_kind(item.substr(0, colon), c.kind)) {
-        std::fprintf(stderr, "bench_infill: --only: bad item '%s'\n", item.c_str());
-        return 1;
-      }
-      if (colon != std::string::npos) c.steps = std::stoi(item.substr(colon + 1));
-      configs.push_back(c);
-      from = to + 1;
-    }
-  }
   std::map<std::string, figures> results;
   for (const auto& c : configs) {
     figures f;
-    for (std::size_t w = 0; w < windows.size(); ++w) {
-      core::design_options o;
-      o.sampler.kind = c.kind;
-      o.sampler.steps = std::max(1, c.steps);
-      o.sampler.seed = 1 + w;
-      o.sampler.cuda_graph = a.cuda_graph;
-      o.variants = a.variants;
-      o.score_draws = 0;  // scored below, outside the timing
-      core::infill_request request{windows[w].first, core::encode(windows[w].second), {hole}};
-      std::vector<core::design> designs;
-      core::design_stats stats;
-      const auto t0 = std::chrono::steady_clock::now();
-      const auto c0 = std::clock();
-      auto s = core::set_inference_precision(model, a.net_precision);
-      if (s) s = core::set_layer_kernels(model, a.layer_kernels);
-      if (s) s = core::infill(model, request, o, designs, {}, &stats);
-      if (!s) {
-        std::fprintf(stderr, "bench_infill: %s\n", s.message().c_str());
-        return 1;
-      }
-      f.seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-      f.cpu += static_cast<double>(std::clock() - c0) / CLOCKS_PER_SEC;  // all threads of the process
-      (void)core::set_inference_precision(model, "fp32");  // designs of either precision scored alike
-      (void)core::set_layer_kernels(model, "torch");
-      f.calls += static_cast<double>(stats.network_calls);
-      std::uint64_t seed = 1000;
-      for (const auto& d : designs) f.add_score(score_design(model, d.tokens, hole, a, seed++));
-    }
+    if (!run_config(model, windows, hole, a, c, f)) return 1;
     const double n = static_cast<double>(windows.size());
     std::printf("%-12s %6s %10.2f %10.2f %8.0f %10.4f %8.4f %8.4f\n", core::sampler_name(c.kind),
                 c.kind == core::sampler_kind::first_hit ? "-" : std::to_string(c.steps).c_str(), f.seconds / n,
@@ -227,25 +262,6 @@ int main(int argc, char** argv) {
     std::fflush(stdout);
     results[std::string(core::sampler_name(c.kind)) + std::to_string(c.steps)] = f;
   }
-
-  if (a.python != "none" && results.count("ancestral16")) {
-    const config reference = {core::sampler_kind::ancestral, 16};
-    figures py;
-    bool ok = true;
-    for (std::size_t w = 0; w < windows.size() && ok; ++w) ok = run_python(a, model, windows[w].second, hole, reference, py);
-    if (!ok) {
-      std::printf("\nPython reference: did not run (%s with torch needed)\n", a.python.c_str());
-    } else {
-      const double n = static_cast<double>(windows.size());
-      const auto& ours = results["ancestral16"];
-      std::printf("%-12s %6d %10.2f %10.2f %8.0f %10.4f %8.4f %8.4f   (plain PyTorch, bench/reference_mdm.py)\n",
-                  "python-ref", reference.steps, py.seconds / n, py.cpu / n, py.calls / n, py.bits(),
-                  py.standard_error(), py.design_error());
-      std::printf("\nancestral-16: C++ %.2f s (%.2f CPU s)/window, Python %.2f s (%.2f CPU s)/window: "
-                  "Python/C++ = %.2f wall, %.2f CPU\n",
-                  ours.seconds / n, ours.cpu / n, py.seconds / n, py.cpu / n, py.seconds / ours.seconds,
-                  py.cpu / ours.cpu);
-    }
-  }
+  if (a.python != "none" && results.count("ancestral16")) run_python_reference(a, model, windows, hole, results["ancestral16"]);
   return 0;
 }
