@@ -283,6 +283,38 @@ torch::Tensor confidence_scores(const torch::Tensor& probs, confidence_measure m
 
 namespace {
 
+// Commits the `quota` most confident candidates of row b (score[j] and base[j] for its j-th masked
+// position) and keeps the rest masked, most confident first; under constraints a candidate that an
+// earlier commit of this step has made impossible is drawn again from what is still allowed.
+void commit_most_confident(run_state& s, std::size_t b, std::int64_t quota, const double* score,
+                           const std::int64_t* base, const torch::Tensor& log_probs) {
+  auto& row = s.remaining[b];
+  const auto positions = row;
+  std::vector<std::size_t> order(positions.size());
+  std::iota(order.begin(), order.end(), 0);
+  // Stable: ties go to the leftmost position, so a seed fixes the result.
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t x, std::size_t y) { return score[x] > score[y]; });
+  std::vector<bool> taken(positions.size(), false);
+  for (std::int64_t q = 0; q < quota; ++q) taken[order[q]] = true;
+  row.clear();
+  for (std::size_t j = 0; j < positions.size(); ++j)
+    if (!taken[j]) row.push_back(positions[j]);
+  const auto batch_row = static_cast<std::int64_t>(b);
+  for (std::int64_t q = 0; q < quota; ++q) {
+    const auto j = order[q];
+    const auto pos = positions[j];
+    const auto candidate = base[j];
+    if (!s.constraints) {
+      s.commit(batch_row, pos, candidate);
+    } else if (s.constraints->allowed(b, pos) >> candidate & 1u) {
+      s.commit(batch_row, pos, candidate);
+      s.constraints->commit(b, pos, static_cast<int>(candidate), false);
+    } else {
+      commit_constrained(s, batch_row, pos, row_of(log_probs, b, pos, s.tokens.size(1)));
+    }
+  }
+}
+
 // MaskGIT/LLaDA: every masked position gets a candidate base drawn from its distribution; the k most
 // confident candidates of each row are committed, the rest stay masked for the next step.
 status confidence(run_state& s) {
@@ -313,33 +345,9 @@ status confidence(run_state& s) {
     const auto* base = bases.data_ptr<std::int64_t>();
     std::size_t k = 0;
     for (std::size_t b = 0; b < s.remaining.size(); ++b) {
-      auto& row = s.remaining[b];
-      const auto positions = row;
-      std::vector<std::size_t> order(positions.size());
-      std::iota(order.begin(), order.end(), 0);
-      // Stable: ties go to the leftmost position, so a seed fixes the result.
-      std::stable_sort(order.begin(), order.end(), [&](std::size_t x, std::size_t y) { return sc[k + x] > sc[k + y]; });
-      std::vector<bool> taken(positions.size(), false);
-      for (std::int64_t q = 0; q < quota[b]; ++q) taken[order[q]] = true;
-      row.clear();
-      for (std::size_t j = 0; j < positions.size(); ++j)
-        if (!taken[j]) row.push_back(positions[j]);
-      // Committed most confident first; under constraints a candidate that an earlier commit of this
-      // step has made impossible is drawn again from what is still allowed.
-      for (std::int64_t q = 0; q < quota[b]; ++q) {
-        const auto j = order[q];
-        const auto pos = positions[j];
-        const auto candidate = base[k + j];
-        if (!s.constraints) {
-          s.commit(static_cast<std::int64_t>(b), pos, candidate);
-        } else if (s.constraints->allowed(b, pos) >> candidate & 1u) {
-          s.commit(static_cast<std::int64_t>(b), pos, candidate);
-          s.constraints->commit(b, pos, static_cast<int>(candidate), false);
-        } else {
-          commit_constrained(s, static_cast<std::int64_t>(b), pos, row_of(log_probs, b, pos, length));
-        }
-      }
-      k += positions.size();
+      const auto candidates = s.remaining[b].size();
+      commit_most_confident(s, b, quota[b], sc + k, base + k, log_probs);
+      k += candidates;
     }
     if (!s.report()) return status::fail("cancelled");
   }
