@@ -62,30 +62,16 @@ bool model_for(const std::string& name, model_config& config) {
 // Waits for queued GPU work so that wall time measures it.
 void synchronize(const torch::Tensor& t) { (void)t.sum().item<double>(); }
 
-bool bench_preset(const std::string& preset, const bench_options& b) {
-  const int batch = b.batch, seq_len = b.seq_len, steps = b.steps;
-  model_config config;
-  if (!model_for(preset, config)) return false;
-  const int length = seq_len > 0 ? std::min(seq_len, config.context_length) : config.context_length;
-  torch::manual_seed(0);
-  mdm_transformer net(config);
-  net->to(b.device);
-  {
-    auto model = wrap_model(config, net);  // shares the module
-    if (auto s = set_layer_kernels(model, b.layer_kernels); !s) {
-      std::fprintf(stderr, "bench_train: %s\n", s.message().c_str());
-      return false;
-    }
-  }
+// Seconds of `b.steps` training steps (after two to warm up allocators, BLAS and kernel selection);
+// then --phases' steps with each part waited for and added to `parts` (batch, forward + loss, backward,
+// optimizer), which serialises the step: for where the time goes, not for the throughput.
+double time_training(mdm_transformer& net, int length, const bench_options& b, std::array<double, 4>& parts) {
+  const int batch = b.batch;
   torch::optim::AdamW optimizer(net->parameters(), torch::optim::AdamWOptions(1e-3));
   std::mt19937_64 rng(1);
   std::vector<token> clean(static_cast<std::size_t>(batch) * length);
   for (auto& t : clean) t = static_cast<token>(rng() % 4);
   torch::Tensor loss;
-  // One training step. `timed`: wait for the device after each part and add its seconds to `parts`
-  // (batch, forward + loss, backward, optimizer), which serialises the step: for where the time goes,
-  // not for the throughput.
-  std::array<double, 4> parts{};
   auto step = [&](bool timed) {
     auto mark = std::chrono::steady_clock::now();
     auto lap = [&](int part, const torch::Tensor& done) {
@@ -108,17 +94,22 @@ bool bench_preset(const std::string& preset, const bench_options& b) {
     optimizer.step();
     lap(3, net->embedding->weight);
   };
-  step(false);  // warm up allocators, BLAS and kernel selection
+  step(false);
   step(false);
   synchronize(loss);
-  auto start = std::chrono::steady_clock::now();
-  for (int i = 0; i < steps; ++i) step(false);
+  const auto start = std::chrono::steady_clock::now();
+  for (int i = 0; i < b.steps; ++i) step(false);
   synchronize(loss);
-  const double train_s = seconds_since(start);
+  const double seconds = seconds_since(start);
   for (int i = 0; i < b.phase_steps; ++i) step(true);
+  return seconds;
+}
+
+// Seconds of `b.steps` forward passes in evaluation mode (after one to warm up).
+double time_forward(mdm_transformer& net, int length, const bench_options& b) {
   torch::NoGradGuard no_grad;
   net->eval();
-  auto input = torch::randint(0, 5, {batch, length}, torch::kInt64).to(b.device);
+  auto input = torch::randint(0, 5, {b.batch, length}, torch::kInt64).to(b.device);
   torch::Tensor logits;
   auto forward = [&] {
     compat::bf16_autocast autocast(b.bf16, b.device);
@@ -126,17 +117,36 @@ bool bench_preset(const std::string& preset, const bench_options& b) {
   };
   forward();
   synchronize(logits);
-  start = std::chrono::steady_clock::now();
-  for (int i = 0; i < steps; ++i) forward();
+  const auto start = std::chrono::steady_clock::now();
+  for (int i = 0; i < b.steps; ++i) forward();
   synchronize(logits);
-  const double forward_s = seconds_since(start);
-  const double tokens = static_cast<double>(steps) * batch * length;
+  return seconds_since(start);
+}
+
+bool bench_preset(const std::string& preset, const bench_options& b) {
+  model_config config;
+  if (!model_for(preset, config)) return false;
+  const int length = b.seq_len > 0 ? std::min(b.seq_len, config.context_length) : config.context_length;
+  torch::manual_seed(0);
+  mdm_transformer net(config);
+  net->to(b.device);
+  {
+    auto model = wrap_model(config, net);  // shares the module
+    if (auto s = set_layer_kernels(model, b.layer_kernels); !s) {
+      std::fprintf(stderr, "bench_train: %s\n", s.message().c_str());
+      return false;
+    }
+  }
+  std::array<double, 4> parts{};
+  const double train_s = time_training(net, length, b, parts);
+  const double forward_s = time_forward(net, length, b);
+  const double tokens = static_cast<double>(b.steps) * b.batch * length;
   // 6 N per token for training (forward + backward) and 2 N for a forward, plus attention.
   const double attn = 4.0 * length * config.d_model * config.n_layers;
   const double flops_fwd = 2.0 * config.parameter_count() + attn;
   const double train_gflops = 3 * flops_fwd * tokens / train_s / 1e9;
   std::printf("%-6s %9lld params  batch %3d x %4d  train %9.0f tokens/s (%8.1f GFLOP/s)  forward %9.0f tokens/s (%8.1f GFLOP/s)",
-              preset.c_str(), static_cast<long long>(config.parameter_count()), batch, length, tokens / train_s,
+              preset.c_str(), static_cast<long long>(config.parameter_count()), b.batch, length, tokens / train_s,
               train_gflops, tokens / forward_s, flops_fwd * tokens / forward_s / 1e9);
   if (b.peak_tflops > 0) std::printf("  train MFU %.1f%%", 100.0 * train_gflops / (1000.0 * b.peak_tflops));
   std::printf("\n");
