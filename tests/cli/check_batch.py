@@ -3,7 +3,8 @@
 
   check_batch.py check STORE IN.fa VARIANTS [OUT.fa]
       the latest run is done, every lowercase region of every record designed exactly VARIANTS times
-      (no more, no less, no duplicate key), region bounds and lengths right, integrity_check ok; with
+      (no more, no less, no duplicate key), region bounds and lengths right, no region's designs all
+      equal to its input or to one another, integrity_check ok; with
       OUT.fa, its records are the run's designs in order.
   check_batch.py same STORE_A STORE_B
       the latest runs of both hold exactly the same designs (sequences and scores).
@@ -53,10 +54,11 @@ def check(store, fasta_in, variants, fasta_out=None):
     dup = db.execute('SELECT count(*) FROM (SELECT 1 FROM designs GROUP BY run_id, record_index, region_index, '
                      'variant HAVING count(*) > 1)').fetchone()[0]
     assert dup == 0, '%d duplicate design keys' % dup
-    expected = {}
+    expected, originals = {}, {}
     for r, (name, bases) in enumerate(read_fasta(fasta_in)):
         for g, m in enumerate(re.finditer('[a-z]+', bases)):
             expected[(r, g)] = (name.split()[0], m.start(), m.end())
+            originals[(r, g)] = m.group(0)
     seen = {}
     for record, r, g, v, start, end, seq, gc, bits in rows:
         key = (r, g)
@@ -67,6 +69,11 @@ def check(store, fasta_in, variants, fasta_out=None):
     for key in expected:
         assert sorted(seen.get(key, [])) == list(range(1, variants + 1)), \
             'region %s designed %s, want variants 1..%d once each' % (key, seen.get(key), variants)
+    # The regions hold real bases (30-45 of them): designs equal to them, or K equal variants, are a bug.
+    for key, original in originals.items():
+        sequences = [row[6] for row in rows if (row[1], row[2]) == key]
+        assert any(seq != original for seq in sequences), 'region %s: every design is the input written back' % (key,)
+        assert len(sequences) == 1 or len(set(sequences)) > 1, 'region %s: all variants are one sequence' % (key,)
     if fasta_out:
         out = read_fasta(fasta_out)
         assert len(out) == len(rows), 'FASTA has %d records, the store %d designs' % (len(out), len(rows))
