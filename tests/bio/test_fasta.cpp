@@ -1,5 +1,6 @@
 // Tests of bio/fasta.h, bio/fasta_writer.h and bio/indexed_fasta.h: reading, errors, round trips.
 #include <catch2/catch.hpp>
+#include <htslib/bgzf.h>
 
 #include <sys/stat.h>
 #include <utime.h>
@@ -218,6 +219,15 @@ TEST_CASE("faidx cannot index plain gzip: open fails so callers read sequentiall
   CHECK_FALSE(index.open(dir.file("missing.fa")).ok());
   CHECK_FALSE(index.open(test::data_file("bad/truncated_bgzf_at_block.fa.gz")).ok());
   CHECK_FALSE(index.open(test::data_file("bad/truncated_gzip.fa.gz")).ok());
+  // A whole, valid plain-gzip FASTA (BGZF's "g" mode writes ordinary gzip): no index either.
+  const std::string plain_gzip = dir.file("plain.fa.gz");
+  BGZF* fp = bgzf_open(plain_gzip.c_str(), "wg");
+  REQUIRE(fp != nullptr);
+  const std::string text = ">s1\nACGTACGTAC\n";
+  REQUIRE(bgzf_write(fp, text.data(), text.size()) == static_cast<ssize_t>(text.size()));
+  REQUIRE(bgzf_close(fp) == 0);
+  REQUIRE(read_ok(plain_gzip).size() == 1);  // the file itself is fine
+  CHECK_FALSE(index.open(plain_gzip).ok());
 }
 
 TEST_CASE("gzip and bgzip fixtures read like plain text", "[bio][fasta]") {

@@ -4,8 +4,10 @@ dnafill's own code: every design that reports constraints_ok must have no forbid
 strand overlapping its region (junctions with the flanks included), no homopolymer run longer than
 the limit touching it, and GC within bounds over the region and over every window inside it. A row's
 "holes" (1-based inclusive) are the designed intervals; without them, region_start..region_end.
+With --input, the holes are not taken on trust: every base outside them must be the input's, so a
+row whose holes are missing or shifted fails.
 
-usage: check_constraints.py ROWS.jsonl|- [--avoid SITE,..] [--max-homopolymer H] [--gc MIN-MAX (0.3-0.7 or 30-70)]
+usage: check_constraints.py ROWS.jsonl|- [--input IN.fa] [--avoid SITE,..] [--max-homopolymer H] [--gc MIN-MAX (0.3-0.7 or 30-70)]
                             [--gc-window W] [--min-ok FRACTION]
 SITE is an IUPAC motif or one of the enzyme names below. Prints "ok: N designs, K meet the
 constraints" and exits 0, or names the first problem and exits 1."""
@@ -68,9 +70,32 @@ def problems(seq, holes, args):
     return out
 
 
+def read_fasta(path):
+    records, name = {}, None
+    for line in open(path):
+        line = line.strip()
+        if line.startswith('>'):
+            name = line[1:].split()[0]
+            records[name] = []
+        elif name is not None:
+            records[name].append(line)
+    return {k: ''.join(v).upper() for k, v in records.items()}
+
+
+def changed_outside(row, holes, inputs):
+    """Positions (1-based) outside the holes where the design is not the input record."""
+    original = inputs[row['record']]
+    seq = row['sequence'].upper()
+    if len(seq) != len(original):
+        return ['length %d, input %d' % (len(seq), len(original))]
+    inside = set(i for a, b in holes for i in range(a, b))
+    return [i + 1 for i in range(len(seq)) if i not in inside and seq[i] != original[i]]
+
+
 def main():
     p = argparse.ArgumentParser()
     p.add_argument('rows')
+    p.add_argument('--input', default='')
     p.add_argument('--avoid', default='')
     p.add_argument('--max-homopolymer', type=int, default=0)
     p.add_argument('--gc', default='')
@@ -82,10 +107,17 @@ def main():
     rows = [json.loads(line) for line in lines if line.startswith('{')]
     if not rows:
         sys.exit('no JSON rows')
+    inputs = read_fasta(args.input) if args.input else {}
     ok = 0
     for r in rows:
         # Each hole when the row lists them; else the region as one (fixed bases between holes included).
         holes = [(a - 1, b) for a, b in r.get('holes', [[r['region_start'], r['region_end']]])]
+        if r['record'] in inputs:
+            if not holes:
+                sys.exit('%s variant %d lists no hole' % (r['record'], r['variant']))
+            moved = changed_outside(r, holes, inputs)
+            if moved:
+                sys.exit('%s variant %d differs from the input outside its holes at %s' % (r['record'], r['variant'], moved[:5]))
         found = problems(r['sequence'], holes, args)
         if r['constraints_ok'] and found:
             sys.exit('%s variant %d claims constraints_ok but: %s' % (r['record'], r['variant'], '; '.join(found[:3])))

@@ -48,10 +48,16 @@ TEST_CASE("windows that are mostly N are never drawn, N enters as MASK", "[corpu
   training_corpus c;
   REQUIRE(training_corpus::load(o, c));
   const auto batch = c.sample_batch(64, 1, 0, false);
+  const auto source = encode(bases);  // N is MASK
+  int rows_with_mask = 0;
   for (int row = 0; row < 64; ++row) {
     const auto first = batch.begin() + row * 100;
     CHECK(std::count_if(first, first + 100, is_base) >= 50);
+    // Each row is a window of the record as it is, its Ns as MASK.
+    CHECK(std::search(source.begin(), source.end(), first, first + 100) != source.end());
+    rows_with_mask += std::count(first, first + 100, mask_token) > 0;
   }
+  CHECK(rows_with_mask > 0);  // windows at the edges of the 200 bases reach into the Ns
 }
 
 TEST_CASE("a corpus without a usable window is refused with a message", "[corpus]") {

@@ -479,11 +479,10 @@ TEST_CASE("rewriting a file replaces it whole", "[safetensors]") {
   CHECK(dir.listing() == std::vector<std::string>{"ckpt.safetensors"});
 }
 
-TEST_CASE("Python's safetensors reads our files and we read its files", "[safetensors][interop]") {
-  if (std::system("/usr/bin/python3 -c 'import safetensors' >/dev/null 2>&1") != 0) {
-    WARN("python3 has no safetensors module; interop not checked");
-    return;
-  }
+// Hidden from the default run ("[.interop]"): CTest runs it on its own and reports it skipped where
+// python3 has no safetensors module (tests/core/CMakeLists.txt), so a missing module fails here.
+TEST_CASE("Python's safetensors reads our files and we read its files", "[safetensors][.interop]") {
+  REQUIRE(std::system("/usr/bin/python3 -c 'import safetensors' >/dev/null 2>&1") == 0);
   temp_dir dir;
   const std::string ours = dir.file("ours.safetensors");
   const std::string theirs = dir.file("theirs.safetensors");

@@ -10,6 +10,7 @@
 #include "core/checkpoint.h"
 #include "core/compat.h"
 #include "core/cuda_graph.h"
+#include "core/fused.h"
 #include "core/model_internal.h"
 #include "core/scoring.h"
 
@@ -113,6 +114,8 @@ TEST_CASE("the shipped model on the GPU: bf16 logits close to float32's", "[gpu]
 }
 
 TEST_CASE("the layer kernels on the GPU: base's training pass, values and gradients as LibTorch's", "[gpu][model]") {
+  // Without the CUDA kernels in this build the fused flag falls back to LibTorch's ops: nothing compared.
+  REQUIRE(layer_kernels_run_on(gpu));
   model_config config;
   REQUIRE(preset_config("base", config));
   torch::manual_seed(8);
