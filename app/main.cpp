@@ -62,8 +62,15 @@ int main(int argc, char** argv) {
   } catch (const CLI::CallForVersion& e) {
     return cli.exit(e);
   } catch (const CLI::ParseError& e) {
-    // CLI11 would add a second line ("Run with --help ..."); errors here are one line.
-    std::cerr << "dnafill: " << e.what() << " (see dnafill --help)" << std::endl;
+    // CLI11 checks required options before unknown ones, so a mistyped --in reads "--in is required":
+    // name the argument it could not place instead. One line (CLI11 would add "Run with --help ...").
+    const auto unplaced = cli.remaining(true);
+    const bool required = dynamic_cast<const CLI::RequiredError*>(&e) != nullptr &&
+                          std::string(e.what()).find("subcommand") == std::string::npos;
+    std::cerr << "dnafill: "
+              << (required && !unplaced.empty() ? "The following argument was not expected: " + unplaced.front()
+                                                : std::string(e.what()))
+              << " (see dnafill --help)" << std::endl;
     return 2;
   }
   const std::string name = cli.get_subcommands().front()->get_name();
