@@ -5,6 +5,8 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <fstream>
+#include <iterator>
 #include <sys/stat.h>
 
 #include "bio/htslib_util.h"
@@ -25,6 +27,66 @@ status check_regular_file(const std::string& path) {
 // unset REF_PATH is pointed at the current folder (where htslib looks for files named by MD5).
 void forbid_remote_reference() {
   if (std::getenv("REF_PATH") == nullptr) setenv("REF_PATH", ".", 0);
+}
+
+// htslib 1.16 frees a garbage pointer when a truncated .bai fails to load (a crash), and takes many
+// damaged ones as an index that finds no read. So a BAM's .bai is walked field by field first:
+// a problem found ("truncated at byte N", ...), or an empty string.
+std::string bai_problem(const std::string& bai, int n_targets, std::uint64_t bam_bytes) {
+  std::ifstream file(bai, std::ios::binary);
+  const std::string data((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
+  std::size_t at = 0;
+  bool short_read = false;
+  auto take = [&](std::size_t bytes) -> std::uint64_t {
+    if (short_read || data.size() - at < bytes) {
+      short_read = true;
+      return 0;
+    }
+    std::uint64_t v = 0;
+    for (std::size_t i = bytes; i-- > 0;) v = v << 8 | static_cast<unsigned char>(data[at + i]);
+    at += bytes;
+    return v;
+  };
+  auto within_bam = [&](std::uint64_t virtual_offset) { return (virtual_offset >> 16) <= bam_bytes; };
+  if (data.compare(0, 4, "BAI\1") != 0) return "not a BAM index (no BAI magic)";
+  at = 4;
+  const auto n_ref = static_cast<std::int32_t>(take(4));
+  if (n_ref != n_targets)
+    return std::to_string(n_ref) + " references, the BAM header " + std::to_string(n_targets);
+  for (std::int32_t ref = 0; ref < n_ref && !short_read; ++ref) {
+    const auto n_bin = static_cast<std::int32_t>(take(4));
+    if (n_bin < 0 || n_bin > 37451) return "reference " + std::to_string(ref) + ": impossible bin count";
+    for (std::int32_t b = 0; b < n_bin && !short_read; ++b) {
+      const auto bin = take(4);
+      const auto n_chunk = static_cast<std::int32_t>(take(4));
+      if (bin > 37450 || n_chunk < 0) return "reference " + std::to_string(ref) + ": impossible bin";
+      for (std::int32_t c = 0; c < n_chunk && !short_read; ++c) {
+        const auto begin = take(8), end = take(8);
+        // Bin 37450 is samtools' summary: its second "chunk" holds read counts, not offsets.
+        if (!short_read && bin != 37450 && (begin > end || !within_bam(end)))
+          return "reference " + std::to_string(ref) + ": a chunk outside the BAM file";
+      }
+    }
+    const auto n_intv = static_cast<std::int32_t>(take(4));
+    if (n_intv < 0) return "reference " + std::to_string(ref) + ": impossible interval count";
+    for (std::int32_t i = 0; i < n_intv && !short_read; ++i)
+      if (!within_bam(take(8)) && !short_read) return "reference " + std::to_string(ref) + ": an offset outside the BAM file";
+  }
+  if (!short_read && data.size() - at == 8) take(8);  // the optional count of unplaced reads
+  if (short_read) return "truncated";
+  if (at != data.size()) return std::to_string(data.size() - at) + " bytes after its end";
+  return {};
+}
+
+// The .bai htslib would load for `bam` (x.bam.bai, else x.bai), or "" when there is none.
+std::string bai_of(const std::string& bam) {
+  struct stat st;
+  if (stat((bam + ".bai").c_str(), &st) == 0) return bam + ".bai";
+  if (bam.size() > 4 && bam.compare(bam.size() - 4, 4, ".bam") == 0) {
+    const std::string other = bam.substr(0, bam.size() - 4) + ".bai";
+    if (stat(other.c_str(), &st) == 0) return other;
+  }
+  return {};
 }
 
 }  // namespace
@@ -51,6 +113,7 @@ struct alignment_reader::impl {
   status err;
 
   bool fail(const std::string& problem);
+  status load_index();
   bool keep(const bam1_t* b);
   bool to_record(const bam1_t* b, sequence_record& record);
 };
@@ -177,8 +240,22 @@ std::vector<std::string> alignment_reader::contig_names() const {
 bool alignment_reader::has_index() const {
   // Kept for set_region: a CRAM index belongs to the open file, so it is loaded once.
   impl& d = *impl_;
-  if (!d.index && d.fp) d.index.reset(sam_index_load3(d.fp.get(), d.path.c_str(), nullptr, HTS_IDX_SILENT_FAIL));
-  return d.index != nullptr;
+  return d.load_index().ok() && d.index != nullptr;
+}
+
+status alignment_reader::impl::load_index() {
+  if (index || !fp) return status();
+  if (!is_sam && !is_cram) {
+    if (const auto bai = bai_of(path); !bai.empty()) {
+      struct stat st;
+      const auto bam_bytes = stat(path.c_str(), &st) == 0 ? static_cast<std::uint64_t>(st.st_size) : 0;
+      if (const auto problem = bai_problem(bai, sam_hdr_nref(header.get()), bam_bytes); !problem.empty())
+        return status::fail(bai + ": a BAM index that does not fit " + path + " (" + problem +
+                            "): remove it, or rebuild it with samtools index");
+    }
+  }
+  index.reset(sam_index_load3(fp.get(), path.c_str(), nullptr, HTS_IDX_SILENT_FAIL));
+  return status();
 }
 
 status alignment_reader::set_region(std::string_view text) {
@@ -188,7 +265,7 @@ status alignment_reader::set_region(std::string_view text) {
   const auto lookup = [this](std::string_view name) { return contig_length(name); };
   if (status s = parse_region(text, lookup, r); !s) return status::fail(d.path + ": " + s.message());
   const int tid = sam_hdr_name2tid(d.header.get(), r.contig.c_str());
-  if (!d.index) d.index.reset(sam_index_load3(d.fp.get(), d.path.c_str(), nullptr, HTS_IDX_SILENT_FAIL));
+  if (status s = d.load_index(); !s) return s;
   if (d.index) {
     d.iterator.reset(sam_itr_queryi(d.index.get(), tid, r.start, r.end));
     if (!d.iterator) return status::fail(d.path + ": cannot query region '" + std::string(text) + "' in the index");

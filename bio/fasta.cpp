@@ -14,15 +14,6 @@
 namespace dnafill::bio {
 namespace {
 
-// "'x'" for printable characters, "byte 0x1f" otherwise: a message must stay one readable line.
-std::string describe_char(char c) {
-  const auto u = static_cast<unsigned char>(c);
-  if (u >= 0x21 && u < 0x7f) return std::string("'") + c + "'";
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "byte 0x%02x", u);
-  return buf;
-}
-
 // Control bytes mean binary data; bytes above 0x7f are allowed (UTF-8 in descriptions).
 bool looks_binary(const char* s, std::size_t n) {
   for (std::size_t i = 0; i < n; ++i) {

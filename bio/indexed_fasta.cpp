@@ -1,7 +1,18 @@
-// Random access to a FASTA file through htslib's faidx, building the index when it is missing.
+// Random access to a FASTA file through its faidx index, building the index when it is missing.
+//
+// htslib builds and loads the index (PATH.fai, and PATH.gzi for a bgzipped file), but the bases are
+// read here, byte by byte, because an index that does not match its file must be an error and not a
+// crash or wrong bases: htslib's fetch divides by the .fai's line width (0: SIGFPE), asserts when the
+// .gzi or .fai points past the data (abort), and skips bytes it does not like (the bases after them
+// shift). So the .fai and .gzi are checked against the file at open, and every fetch checks that the
+// bytes it reads have the layout the .fai promises: the record's header line, bases, line ends.
 #include "bio/indexed_fasta.h"
 
 #include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <map>
+#include <sstream>
 #include <sys/stat.h>
 
 #include "bio/htslib_util.h"
@@ -28,10 +39,115 @@ bool index_is_stale(const std::string& path) {
   return older(fai, fasta);
 }
 
+bool is_bgzf(const std::string& path) {
+  detail::bgzf_ptr fp(bgzf_open(path.c_str(), "r"));
+  return fp && bgzf_compression(fp.get()) == bgzf;
+}
+
 bool bgzf_file_is_complete(const std::string& path) {
   detail::bgzf_ptr fp(bgzf_open(path.c_str(), "r"));
   if (!fp) return true;  // fai_load3 reports what is wrong with it
   return bgzf_compression(fp.get()) != bgzf || bgzf_check_EOF(fp.get()) != 0;
+}
+
+// One line of a .fai: where a record's bases start and how its lines are laid out.
+struct fai_entry {
+  std::int64_t length = 0, offset = 0, line_bases = 0, line_width = 0;
+  // Byte offset (in the uncompressed file) of base i of the record.
+  std::int64_t byte_of(std::int64_t i) const { return offset + i / line_bases * line_width + i % line_bases; }
+};
+
+bool read_number(std::istream& in, std::int64_t& value) { return static_cast<bool>(in >> value) && value >= 0; }
+
+// The .fai as written by faidx; false (with the line) at the first entry that cannot describe a file
+// of `data_bytes` uncompressed bytes.
+bool read_fai(const std::string& path, std::int64_t data_bytes, std::map<std::string, fai_entry>& out,
+              std::string& problem) {
+  std::ifstream file(path);
+  std::string line;
+  for (int number = 1; std::getline(file, line); ++number) {
+    const auto tab = line.find('\t');
+    std::istringstream fields(tab == std::string::npos ? std::string() : line.substr(tab + 1));
+    fai_entry e;
+    const bool numbers = read_number(fields, e.length) && read_number(fields, e.offset) &&
+                         read_number(fields, e.line_bases) && read_number(fields, e.line_width);
+    if (!numbers || e.line_bases < 1 || e.line_width <= e.line_bases || e.length > (std::int64_t{1} << 40) ||
+        e.offset > data_bytes || (e.length > 0 && e.byte_of(e.length - 1) >= data_bytes)) {
+      problem = "line " + std::to_string(number);
+      return false;
+    }
+    out[line.substr(0, tab)] = e;
+  }
+  return true;
+}
+
+std::uint32_t little_endian(const unsigned char* p, int bytes) {
+  std::uint32_t v = 0;
+  for (int i = bytes - 1; i >= 0; --i) v = v << 8 | p[i];
+  return v;
+}
+
+// Walks the BGZF blocks of `path` by their headers: the uncompressed size of the file, and every block
+// start as (compressed, uncompressed) offsets. False when a block header is not BGZF's.
+bool bgzf_blocks(const std::string& path, std::map<std::uint64_t, std::uint64_t>& starts, std::int64_t& data_bytes) {
+  std::ifstream file(path, std::ios::binary);
+  file.seekg(0, std::ios::end);
+  const auto size = static_cast<std::uint64_t>(file.tellg());
+  std::uint64_t c = 0, u = 0;
+  unsigned char header[18], trailer[4];
+  while (c < size) {
+    file.seekg(static_cast<std::streamoff>(c));
+    if (!file.read(reinterpret_cast<char*>(header), sizeof header)) return false;
+    if (header[0] != 31 || header[1] != 139 || header[3] != 4 || header[12] != 'B' || header[13] != 'C') return false;
+    const std::uint64_t block = little_endian(header + 16, 2) + 1;
+    if (block < 26 || c + block > size) return false;
+    file.seekg(static_cast<std::streamoff>(c + block - 4));
+    if (!file.read(reinterpret_cast<char*>(trailer), sizeof trailer)) return false;
+    starts[c] = u;
+    c += block;
+    u += little_endian(trailer, 4);
+  }
+  data_bytes = static_cast<std::int64_t>(u);
+  return true;
+}
+
+// The .gzi lists every block that holds data after the first, as its (compressed, uncompressed)
+// offsets, and nothing else: then a seek lands in the block that holds the byte asked for.
+bool gzi_matches(const std::string& path, const std::map<std::uint64_t, std::uint64_t>& starts, std::int64_t data_bytes) {
+  std::ifstream file(path, std::ios::binary);
+  unsigned char word[16];
+  auto u64 = [](const unsigned char* p) { return little_endian(p, 4) | std::uint64_t{little_endian(p + 4, 4)} << 32; };
+  if (!file.read(reinterpret_cast<char*>(word), 8)) return false;
+  const std::uint64_t n = u64(word);
+  if (n > starts.size()) return false;
+  std::size_t listed = 0;
+  for (std::uint64_t i = 0; i < n; ++i) {
+    if (!file.read(reinterpret_cast<char*>(word), 16)) return false;
+    const auto it = starts.find(u64(word));
+    if (it == starts.end() || it->second != u64(word + 8)) return false;
+    listed += it->first > 0 && it->second < static_cast<std::uint64_t>(data_bytes);
+  }
+  std::size_t holding = 0;
+  for (const auto& [c, u] : starts) holding += c > 0 && u < static_cast<std::uint64_t>(data_bytes);
+  return listed == holding && file.peek() == std::char_traits<char>::eof();
+}
+
+// The .fai (and .gzi) against the file itself; an empty string when they match it.
+std::string index_problem(const std::string& path, std::map<std::string, fai_entry>& entries) {
+  std::int64_t data_bytes = 0;
+  if (is_bgzf(path)) {
+    std::map<std::uint64_t, std::uint64_t> starts;
+    if (!bgzf_blocks(path, starts, data_bytes)) return "a BGZF block header is corrupt";
+    if (!gzi_matches(path + ".gzi", starts, data_bytes)) return path + ".gzi does not match the file's blocks";
+  } else {
+    struct stat st;
+    if (stat(path.c_str(), &st) != 0) return "cannot read the file's size";
+    data_bytes = st.st_size;
+  }
+  entries.clear();
+  std::string line;
+  if (!read_fai(path + ".fai", data_bytes, entries, line)) return path + ".fai " + line + " does not fit the file";
+  return {};
 }
 
 }  // namespace
@@ -39,6 +155,15 @@ bool bgzf_file_is_complete(const std::string& path) {
 struct indexed_fasta::impl {
   std::string path;
   detail::faidx_ptr fai;
+  detail::bgzf_ptr data;  // the bases, read through the .gzi when bgzipped
+  std::map<std::string, fai_entry> entries;
+
+  // `count` bytes from uncompressed offset `at`; false when the file ends or a block is corrupt.
+  bool read(std::int64_t at, std::int64_t count, std::string& bytes) {
+    bytes.resize(static_cast<std::size_t>(count));
+    if (bgzf_useek(data.get(), at, SEEK_SET) < 0) return false;
+    return bgzf_read(data.get(), bytes.data(), bytes.size()) == static_cast<ssize_t>(count);
+  }
 };
 
 indexed_fasta::indexed_fasta() : impl_(std::make_unique<impl>()) {}
@@ -47,7 +172,8 @@ indexed_fasta::~indexed_fasta() = default;
 status indexed_fasta::open(const std::string& path) {
   detail::silence_htslib_log();
   impl_ = std::make_unique<impl>();
-  impl_->path = path;
+  impl& d = *impl_;
+  d.path = path;
   struct stat st;
   if (stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) {
     return status::fail(path + ": cannot open for random access: not a regular file");
@@ -57,18 +183,29 @@ status indexed_fasta::open(const std::string& path) {
   if (index_is_stale(path) && fai_build3(path.c_str(), nullptr, nullptr) != 0) {
     return status::fail(path + ": the .fai index is older than the file and cannot be rebuilt");
   }
-  impl_->fai.reset(fai_load3(path.c_str(), nullptr, nullptr, FAI_CREATE));
-  if (!impl_->fai) {
+  d.fai.reset(fai_load3(path.c_str(), nullptr, nullptr, FAI_CREATE));
+  struct stat fai_st;
+  if (!d.fai && stat((path + ".fai").c_str(), &fai_st) != 0) {
     return status::fail(path + ": no faidx index and none can be built (plain gzip, read-only folder or uneven lines)");
   }
+  // An index that does not describe this file (edited, damaged, or left from an earlier version and
+  // dated later) is built anew, as a stale one is.
+  if (const auto problem = d.fai ? index_problem(path, d.entries) : path + ".fai cannot be read"; !problem.empty()) {
+    d.fai.reset();
+    const bool rebuilt = fai_build3(path.c_str(), nullptr, nullptr) == 0 &&
+                         (d.fai.reset(fai_load3(path.c_str(), nullptr, nullptr, 0)), d.fai) &&
+                         index_problem(path, d.entries).empty();
+    if (!rebuilt) return status::fail(path + ": " + problem + ", and no index can be built anew");
+  }
+  d.data.reset(bgzf_open(path.c_str(), "r"));
+  if (!d.data || (bgzf_compression(d.data.get()) == bgzf && bgzf_index_load(d.data.get(), path.c_str(), ".gzi") != 0))
+    return status::fail(path + ": cannot open for random access");
   return status();
 }
 
 std::int64_t indexed_fasta::contig_length(std::string_view name) const {
-  if (!impl_->fai) return -1;
-  const std::string key(name);
-  if (!faidx_has_seq(impl_->fai.get(), key.c_str())) return -1;
-  return faidx_seq_len(impl_->fai.get(), key.c_str());
+  const auto it = impl_->entries.find(std::string(name));
+  return it == impl_->entries.end() ? -1 : it->second.length;
 }
 
 std::vector<std::string> indexed_fasta::contig_names() const {
@@ -85,29 +222,66 @@ status indexed_fasta::fetch(std::string_view text, region& parsed, std::string& 
   return fetch(parsed, bases);
 }
 
+namespace {
+
+// Whether the bytes just before a record's first base are its header line: ">NAME" then a space, a
+// tab or the line end (headers longer than `back` bytes are checked only for their line end).
+bool header_precedes(const std::string& before, bool from_file_start, const std::string& name) {
+  if (before.empty() || before.back() != '\n') return false;
+  std::size_t end = before.size() - 1;
+  if (end > 0 && before[end - 1] == '\r') --end;
+  const auto newline = before.rfind('\n', end == 0 ? 0 : end - 1);
+  if (newline == std::string::npos && !from_file_start) return true;
+  const auto start = newline == std::string::npos || end == 0 ? 0 : newline + 1;
+  const std::string line = before.substr(start, end - start);
+  return line.size() > name.size() && line[0] == '>' && line.compare(1, name.size(), name) == 0 &&
+         (line.size() == name.size() + 1 || line[name.size() + 1] == ' ' || line[name.size() + 1] == '\t');
+}
+
+}  // namespace
+
 status indexed_fasta::fetch(const region& r, std::string& bases) {
   bases.clear();
-  const std::string& path = impl_->path;
-  if (!impl_->fai) return status::fail(path + ": not open");
-  const std::int64_t length = contig_length(r.contig);
-  if (length < 0) return status::fail(path + ": unknown contig '" + r.contig + "'");
-  if (r.start < 0 || r.end > length || r.end <= r.start) {
+  impl& d = *impl_;
+  const std::string& path = d.path;
+  if (!d.fai) return status::fail(path + ": not open");
+  const auto it = d.entries.find(r.contig);
+  if (it == d.entries.end()) return status::fail(path + ": unknown contig '" + r.contig + "'");
+  const fai_entry& e = it->second;
+  if (r.start < 0 || r.end > e.length || r.end <= r.start) {
     return status::fail(path + ": region '" + format_region(r) + "' is outside contig '" + r.contig + "'");
   }
-  hts_pos_t got = 0;
-  char* s = faidx_fetch_seq64(impl_->fai.get(), r.contig.c_str(), r.start, r.end - 1, &got);
-  if (!s || got != r.end - r.start) {
-    std::free(s);
-    return status::fail(path + ": record '" + r.contig + "': cannot read region '" + format_region(r) +
-                        "' (truncated or corrupt file, or an index that does not match it)");
-  }
-  bases.assign(s, static_cast<std::size_t>(got));
-  std::free(s);
-  for (std::size_t i = 0; i < bases.size(); ++i) {
-    if (!is_iupac_base(bases[i])) {
+  const auto mismatch = [&] {
+    return status::fail(path + ": record '" + r.contig + "': the bytes of region '" + format_region(r) +
+                        "' are not where the index puts them (a corrupt file, or an index that does not match it: "
+                        "remove " + path + ".fai to have it built anew)");
+  };
+  // The header line before the record's first base: the index points into this record.
+  constexpr std::int64_t back = 4096;
+  const std::int64_t from = std::max<std::int64_t>(0, e.offset - back);
+  std::string bytes;
+  if (!d.read(from, e.offset - from, bytes) || !header_precedes(bytes, from == 0, r.contig)) return mismatch();
+  // The region's bytes: bases where the .fai puts them, line ends in between.
+  const std::int64_t first = e.byte_of(r.start), last = e.byte_of(r.end - 1);
+  if (!d.read(first, last - first + 1, bytes)) return mismatch();
+  bases.reserve(static_cast<std::size_t>(r.end - r.start));
+  for (std::int64_t i = r.start; i < r.end; ++i) {
+    const char c = bytes[static_cast<std::size_t>(e.byte_of(i) - first)];
+    if (!is_iupac_base(c)) {
       bases.clear();
-      return status::fail(path + ": record '" + r.contig + "' position " + std::to_string(r.start + i + 1) +
-                          ": invalid character (not an IUPAC nucleotide code)");
+      return status::fail(path + ": record '" + r.contig + "' position " + std::to_string(i + 1) +
+                          ": invalid character " + describe_char(c) + " (not an IUPAC nucleotide code)");
+    }
+    bases.push_back(c);
+    // The bytes between this line's last base and the next line's first: a line end, nothing else.
+    if ((i + 1) % e.line_bases == 0 && i + 1 < r.end) {
+      const auto gap = static_cast<std::size_t>(e.byte_of(i) + 1 - first);
+      const auto width = static_cast<std::size_t>(e.line_width - e.line_bases);
+      const std::string ending = bytes.substr(gap, width);
+      if (ending != "\n" && ending != "\r\n") {
+        bases.clear();
+        return mismatch();
+      }
     }
   }
   return status();

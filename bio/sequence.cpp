@@ -2,6 +2,7 @@
 #include "bio/sequence.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <array>
 
 namespace dnafill::bio {
@@ -145,6 +146,14 @@ std::size_t longest_homopolymer(std::string_view seq) {
   std::size_t longest = 0;
   for (const homopolymer_run& run : homopolymer_runs(seq, 1)) longest = std::max(longest, run.length);
   return longest;
+}
+
+std::string describe_char(char c) {
+  const auto u = static_cast<unsigned char>(c);
+  if (u >= 0x21 && u < 0x7f) return std::string("'") + c + "'";
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "byte 0x%02x", u);
+  return buf;
 }
 
 }  // namespace dnafill::bio

@@ -15,6 +15,10 @@ namespace dnafill::bio {
 // The IUPAC nucleotide codes accepted in input: A C G T U R Y S W K M B D H V N, either case.
 bool is_iupac_base(char c);
 
+// "'x'" for a printable character, "byte 0x1f" otherwise: messages that quote a file stay one
+// readable line.
+std::string describe_char(char c);
+
 // True for A C G T in either case (a base the model can learn and predict).
 bool is_acgt(char c);
 

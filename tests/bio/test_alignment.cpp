@@ -177,6 +177,27 @@ TEST_CASE("region queries use the index, or filter when there is none", "[bio][a
   CHECK(s.message().find("END 10 is before START 20") != std::string::npos);
 }
 
+TEST_CASE("a truncated or damaged .bai is refused with a message, not loaded", "[bio][alignment]") {
+  // htslib 1.16 crashes freeing a truncated .bai, and reads many damaged ones as finding no read.
+  test::temp_dir dir;
+  const std::string bam = dir.file("r.bam");
+  std::filesystem::copy_file(test::data_file("lambda_reads.bam"), bam);
+  const std::string good = test::read_text(test::data_file("lambda_reads.bam.bai"));
+  std::string outside = good;
+  outside[good.size() - 8 - 1] = '\x7f';  // the last offset of the linear index, far past the BAM's end
+  for (const std::string& bad : {good.substr(0, 18), good.substr(0, 40), outside, good + "junk"}) {
+    dir.write("r.bam.bai", bad);
+    alignment_reader reader;
+    REQUIRE(reader.open(bam).ok());
+    CHECK_FALSE(reader.has_index());
+    const dnafill::status s = reader.set_region(lambda + ":1000-2000");
+    REQUIRE_FALSE(s.ok());
+    CHECK_THAT(s.message(), Catch::StartsWith(bam + ".bai: a BAM index that does not fit " + bam));
+  }
+  dir.write("r.bam.bai", good);
+  CHECK(read_alignments(bam, {}, lambda + ":1000-2000").size() == 10);
+}
+
 TEST_CASE("the header's contigs, and whether an index is there (the region chooser)", "[bio][alignment]") {
   for (const auto* name : {"lambda_reads.bam", "lambda_reads.cram", "lambda_reads.sam"}) {
     INFO(name);

@@ -213,6 +213,76 @@ TEST_CASE("faidx: the index is built next to a plain FASTA and rebuilt when stal
   CHECK(bases == "GGGGGGGG");
 }
 
+TEST_CASE("faidx: an index that does not fit its file is built anew, never trusted", "[bio][faidx]") {
+  // htslib itself divides by the line width (0: SIGFPE) and asserts on offsets past the data.
+  test::temp_dir dir;
+  const std::string path = dir.write("f.fa", ">s1\nACGTA\nCGTAC\nGT\n>s2 two\nTTTT\n");
+  for (const char* fai : {"s1\t12\t4\t0\t0\ns2\t4\t27\t4\t5\n",           // line width 0
+                          "s1\t12\t9999999\t5\t6\ns2\t4\t27\t4\t5\n",     // past the end of the file
+                          "s1\t12\t4\t5\t6\ns2\t4\tx\t4\t5\n"}) {         // not a number
+    dir.write("f.fa.fai", fai);  // newer than the FASTA: not stale by its date
+    INFO(fai);
+    indexed_fasta index;
+    REQUIRE(index.open(path).ok());
+    std::string bases;
+    region r;
+    REQUIRE(index.fetch("s1:4-8", r, bases).ok());
+    CHECK(bases == "TACGT");
+    REQUIRE(index.fetch("s2:1-4", r, bases).ok());
+    CHECK(bases == "TTTT");
+  }
+  // Offsets inside the file but into another record: an error that says so, not s2's bases.
+  dir.write("f.fa.fai", "s1\t12\t4\t5\t6\ns2\t4\t4\t4\t5\n");
+  indexed_fasta index;
+  REQUIRE(index.open(path).ok());
+  std::string bases;
+  region r;
+  const auto s = index.fetch("s2:1-4", r, bases);
+  REQUIRE_FALSE(s.ok());
+  CHECK_THAT(s.message(), Catch::Contains("record 's2': the bytes of region 's2:1-4' are not where the index puts them"));
+}
+
+TEST_CASE("faidx: bytes that are not bases inside a fetched region are an error, not skipped", "[bio][faidx]") {
+  test::temp_dir dir;
+  const std::string path = dir.write("c.fa", std::string(">x\nACGTACGTAC\nGT\x01\x01" "ACGTAC\nGTACGTACGT\n"));
+  indexed_fasta index;
+  REQUIRE(index.open(path).ok());
+  std::string bases;
+  region r;
+  REQUIRE(index.fetch("x:1-10", r, bases).ok());
+  CHECK(bases == "ACGTACGTAC");
+  const auto s = index.fetch("x:1-20", r, bases);
+  REQUIRE_FALSE(s.ok());
+  CHECK_THAT(s.message(), Catch::Contains("position 13: invalid character byte 0x01"));
+}
+
+TEST_CASE("faidx: a .gzi that does not list the file's blocks is built anew", "[bio][faidx]") {
+  test::temp_dir dir;
+  std::string bases;
+  for (int i = 0; i < 200000; ++i) bases += "ACGTTGCA"[(i * 5 + i / 11) % 8];  // 4 BGZF blocks
+  const std::string path = dir.file("m.fa.gz");
+  fasta_writer writer;
+  REQUIRE(writer.open(path, fasta_writer_options{60}).ok());
+  REQUIRE(writer.write(make_record("m", "", bases)).ok());
+  REQUIRE(writer.close().ok());
+  const std::string gzi = test::read_text(path + ".gzi");
+  REQUIRE(gzi.size() > 8 + 16);  // several blocks
+  const std::string none(8, '\0');
+  std::string huge = gzi;
+  huge[5] = '\x7f';  // a count of entries far above what the file holds
+  std::string past = gzi;
+  past[8 + 4] = '\x7f';  // the first block's compressed offset far past the end
+  for (const std::string& bad : {none, huge, past}) {
+    dir.write("m.fa.gz.gzi", bad);
+    indexed_fasta index;
+    REQUIRE(index.open(path).ok());
+    std::string got;
+    region r;
+    REQUIRE(index.fetch("m:150001-150100", r, got).ok());
+    CHECK(got == bases.substr(150000, 100));
+  }
+}
+
 TEST_CASE("faidx cannot index plain gzip: open fails so callers read sequentially", "[bio][faidx]") {
   indexed_fasta index;
   test::temp_dir dir;
