@@ -59,8 +59,10 @@ struct fasta_reader::impl {
 
 int fasta_reader::impl::read_line() {
   const int n = bgzf_getline(fp.get(), '\n', &line);
-  if (n == -1) return 0;
-  if (n < -1) {
+  // bgzf_getline returns the part of a line read before a corrupt block as a whole line, and the
+  // reading goes on with the next block: the error code is the only trace.
+  if (n == -1 && fp->errcode == 0) return 0;
+  if (n < -1 || fp->errcode != 0) {
     err = status::fail(path + ": line " + std::to_string(line_no + 1) +
                        ": cannot read: truncated or corrupt compressed data");
     done = true;

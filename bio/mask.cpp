@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstdlib>
+#include <cstdio>
 #include <cstring>
 #include <sys/stat.h>
 
@@ -55,9 +56,27 @@ bool parse_coordinate(std::string_view s, std::int64_t& value) {
   return true;
 }
 
+// UCSC's header lines: the word "track" or "browser" first (a record may be named track1).
 bool skipped_line(std::string_view line) {
-  return line.empty() || line[0] == '#' || line.substr(0, 5) == "track" || line.substr(0, 7) == "browser" ||
-         split_fields(line).empty();
+  const auto fields = split_fields(line);
+  return fields.empty() || line[0] == '#' || fields[0] == "track" || fields[0] == "browser";
+}
+
+// A field of the file as a message shows it: bytes that are not printable ASCII as \xNN, so that a
+// message stays one readable line whatever the file holds.
+std::string shown(std::string_view field) {
+  std::string out;
+  for (char c : field) {
+    const auto u = static_cast<unsigned char>(c);
+    if (u >= 0x20 && u < 0x7f) {
+      out += c;
+    } else {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\x%02x", u);
+      out += buf;
+    }
+  }
+  return out;
 }
 
 status parse_bed_line(std::string_view line, interval_map& out, std::string& problem) {
@@ -67,8 +86,11 @@ status parse_bed_line(std::string_view line, interval_map& out, std::string& pro
     return status::fail(problem);
   }
   interval iv;
-  if (!parse_coordinate(fields[1], iv.start)) problem = "start '" + std::string(fields[1]) + "' is not a number";
-  else if (!parse_coordinate(fields[2], iv.end)) problem = "end '" + std::string(fields[2]) + "' is not a number";
+  const auto number = [](const char* what, std::string_view field) {
+    return std::string(what) + " '" + shown(field) + "' is not a whole number below 10^15";
+  };
+  if (!parse_coordinate(fields[1], iv.start)) problem = number("start", fields[1]);
+  else if (!parse_coordinate(fields[2], iv.end)) problem = number("end", fields[2]);
   else if (iv.end < iv.start) problem = "end " + std::to_string(iv.end) + " is before start " + std::to_string(iv.start);
   if (!problem.empty()) return status::fail(problem);
   out[std::string(fields[0])].push_back(iv);
@@ -122,7 +144,8 @@ status read_bed(const std::string& path, interval_map& out) {
   long line_no = 0;
   status result;
   int n;
-  while ((n = bgzf_getline(fp.get(), '\n', &line)) >= 0) {
+  // A corrupt block mid-file leaves only fp->errcode behind (bgzf_getline returns the part line).
+  while ((n = bgzf_getline(fp.get(), '\n', &line)) >= 0 && fp->errcode == 0) {
     ++line_no;
     std::string_view text(line.s, line.l);
     if (!text.empty() && text.back() == '\r') text.remove_suffix(1);
@@ -134,7 +157,11 @@ status read_bed(const std::string& path, interval_map& out) {
     }
   }
   std::free(line.s);
-  if (result.ok() && n < -1) result = status::fail(path + ": line " + std::to_string(line_no + 1) + ": cannot read: truncated or corrupt compressed data");
+  if (result.ok() && (n < -1 || fp->errcode != 0))
+    result = status::fail(path + ": line " + std::to_string(line_no + 1) + ": cannot read: truncated or corrupt compressed data");
+  // A bgzipped BED cut at a block boundary reads cleanly to where it was cut.
+  if (result.ok() && bgzf_compression(fp.get()) == bgzf && bgzf_check_EOF(fp.get()) == 0)
+    result = status::fail(path + ": truncated BGZF file (end-of-file marker missing)");
   if (result.ok() && out.empty()) result = status::fail(path + ": no intervals in the BED file");
   if (!result.ok()) {
     out.clear();

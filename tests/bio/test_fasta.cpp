@@ -300,6 +300,31 @@ TEST_CASE("faidx cannot index plain gzip: open fails so callers read sequentiall
   CHECK_FALSE(index.open(plain_gzip).ok());
 }
 
+TEST_CASE("a corrupt BGZF block inside a FASTA is an error, not a gap in the sequence", "[bio][fasta]") {
+  // htslib's line reader hands back the part of a line before a bad block as whole, and goes on.
+  test::temp_dir dir;
+  const std::string path = dir.file("x.fa.gz");
+  BGZF* fp = bgzf_open(path.c_str(), "w");
+  REQUIRE(fp != nullptr);
+  for (const std::string block : {">r\nAAAAAAAA\nTT", "GG\nCCCCCCCC\n", "TTTTTTTT\nACGT\n"}) {
+    REQUIRE(bgzf_write(fp, block.data(), block.size()) == static_cast<ssize_t>(block.size()));
+    REQUIRE(bgzf_flush(fp) == 0);
+  }
+  REQUIRE(bgzf_close(fp) == 0);
+  REQUIRE(read_ok(path)[0].bases == "AAAAAAAATTGGCCCCCCCCTTTTTTTTACGT");
+  std::string bytes = test::read_text(path);
+  const std::size_t second = (static_cast<unsigned char>(bytes[16]) | static_cast<unsigned char>(bytes[17]) << 8) + 1;
+  bytes[second + 20] ^= 4;
+  dir.write("x.fa.gz", bytes);
+  fasta_reader reader;
+  REQUIRE(reader.open(path).ok());
+  sequence_record record;
+  while (reader.next(record)) {
+  }
+  REQUIRE_FALSE(reader.error().ok());
+  CHECK_THAT(reader.error().message(), Catch::Contains("cannot read: truncated or corrupt compressed data"));
+}
+
 TEST_CASE("gzip and bgzip fixtures read like plain text", "[bio][fasta]") {
   const auto records = read_ok(test::data_file("lambda.fa.gz"));
   REQUIRE(records.size() == 1);

@@ -1,5 +1,6 @@
 // Tests of bio/mask.h: masks from lowercase, N runs and BED files.
 #include <catch2/catch.hpp>
+#include <htslib/bgzf.h>
 
 #include "bio/mask.h"
 #include "test_util.h"
@@ -47,7 +48,7 @@ TEST_CASE("bad BED lines are reported with their line number", "[bio][mask]") {
   CHECK(s.message() == dir.file("a.bed") + ": line 2: expected at least 3 columns (name, start, end), found 2");
   s = read_bed(dir.write("b.bed", "chr1\t-1\t20\n"), m);
   REQUIRE_FALSE(s.ok());
-  CHECK(s.message() == dir.file("b.bed") + ": line 1: start '-1' is not a number");
+  CHECK(s.message() == dir.file("b.bed") + ": line 1: start '-1' is not a whole number below 10^15");
   s = read_bed(dir.write("c.bed", "chr1\t30\t20\n"), m);
   REQUIRE_FALSE(s.ok());
   CHECK(s.message() == dir.file("c.bed") + ": line 1: end 20 is before start 30");
@@ -56,4 +57,56 @@ TEST_CASE("bad BED lines are reported with their line number", "[bio][mask]") {
   CHECK(s.message() == dir.file("d.bed") + ": no intervals in the BED file");
   CHECK(m.empty());
   CHECK_FALSE(read_bed(dir.file("missing.bed"), m).ok());
+}
+
+TEST_CASE("BED: a record named track1 is a record, and file bytes in messages are escaped", "[bio][mask]") {
+  test::temp_dir dir;
+  interval_map m;
+  REQUIRE(read_bed(dir.write("t.bed", "track name=x\ntrack1\t10\t40\nbrowser1\t1\t2\n"), m).ok());
+  CHECK(m["track1"] == ivs{{10, 40}});
+  CHECK(m["browser1"] == ivs{{1, 2}});
+  const dnafill::status s = read_bed(dir.write("cr.bed", "chrA\t10\t40\rchrB\t5\t9\r"), m);
+  REQUIRE_FALSE(s.ok());
+  CHECK(s.message() == dir.file("cr.bed") + ": line 1: end '40\\x0dchrB' is not a whole number below 10^15");
+}
+
+namespace {
+
+// A bgzipped BED of the given blocks (each flushed as its own BGZF block), with or without its
+// end-of-file marker.
+std::string write_bgzf(const std::string& path, const std::vector<std::string>& blocks, bool eof_marker) {
+  BGZF* fp = bgzf_open(path.c_str(), "w");
+  REQUIRE(fp != nullptr);
+  for (const auto& b : blocks) {
+    REQUIRE(bgzf_write(fp, b.data(), b.size()) == static_cast<ssize_t>(b.size()));
+    REQUIRE(bgzf_flush(fp) == 0);
+  }
+  REQUIRE(bgzf_close(fp) == 0);
+  if (!eof_marker) {
+    const std::string bytes = test::read_text(path);
+    std::ofstream(path, std::ios::binary | std::ios::trunc) << bytes.substr(0, bytes.size() - 28);
+  }
+  return path;
+}
+
+}  // namespace
+
+TEST_CASE("BED: a bgzipped file cut at a block, or with a corrupt block, is an error", "[bio][mask]") {
+  test::temp_dir dir;
+  interval_map m;
+  const std::vector<std::string> blocks = {"chrA\t10\t40", "0\nchrB\t5\t9\n", "chrB\t20\t30\n"};
+  REQUIRE(read_bed(write_bgzf(dir.file("whole.bed.gz"), blocks, true), m).ok());
+  CHECK(m["chrA"] == ivs{{10, 400}});
+  CHECK(m["chrB"] == ivs{{5, 9}, {20, 30}});
+  dnafill::status s = read_bed(write_bgzf(dir.file("cut.bed.gz"), blocks, false), m);
+  REQUIRE_FALSE(s.ok());
+  CHECK(s.message() == dir.file("cut.bed.gz") + ": truncated BGZF file (end-of-file marker missing)");
+  // Flip a byte inside the second block's compressed data: its CRC fails.
+  std::string bytes = test::read_text(dir.file("whole.bed.gz"));
+  const std::size_t second = (static_cast<unsigned char>(bytes[16]) | static_cast<unsigned char>(bytes[17]) << 8) + 1;
+  bytes[second + 20] ^= 4;
+  std::ofstream(dir.file("corrupt.bed.gz"), std::ios::binary) << bytes;
+  s = read_bed(dir.file("corrupt.bed.gz"), m);
+  REQUIRE_FALSE(s.ok());
+  CHECK_THAT(s.message(), Catch::Contains("cannot read: truncated or corrupt compressed data"));
 }
