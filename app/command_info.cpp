@@ -9,6 +9,7 @@
 #include "app/common.h"
 #include "core/job.h"
 #include "core/runtime.h"
+#include "data/json_text.h"
 
 namespace dnafill::app {
 namespace {
@@ -53,7 +54,7 @@ int run_info(const info_args& args) {
   nlohmann::json j = {{"version", DNAFILL_VERSION}, {"torch", core::torch_version()},
                       {"threads", core::thread_count()}, {"machine", core::machine_description()},
                       {"model", describe(model)}};
-  if (args.json) std::cout << j.dump() << "\n";
+  if (args.json) std::cout << data::json_text(j) << "\n";
   else print_text(j);
   return 0;
 }

@@ -11,6 +11,7 @@
 #include "app/design_cli.h"
 #include "bio/fasta.h"
 #include "core/runtime.h"
+#include "data/json_text.h"
 #include "core/scoring.h"
 
 namespace dnafill::app {
@@ -49,12 +50,11 @@ int run_score(const score_args& args) {
   if (!s) return fail("score", args.in + ": " + s.message());
   bar.finish();
   if (args.json) {
-    std::cout << nlohmann::json{{"file", args.in},          {"model", model.path()},
+    std::cout << data::json_text(nlohmann::json{{"file", args.in},          {"model", model.path()},
                                 {"bits_per_base", r.bits_per_base()}, {"standard_error", r.standard_error_bits()},
                                 {"bases", r.bases},         {"windows", r.windows},
                                 {"mc_draws", args.options.mc_draws}, {"seed", args.options.seed},
-                                {"conditional", masked},   {"net_precision", core::inference_precision(model)}}
-                     .dump()
+                                {"conditional", masked},   {"net_precision", core::inference_precision(model)}})
               << "\n";
     return 0;
   }

@@ -18,6 +18,7 @@
 #include "bio/fasta_writer.h"
 #include "bio/region.h"
 #include "core/job.h"
+#include "data/json_text.h"
 #include "data/text_sinks.h"
 
 namespace dnafill::app {
@@ -180,7 +181,7 @@ status write_designs(const design_args& args, const std::vector<design_output>& 
                           {"model", model_path}};
       if (std::isnan(d.bits_per_base)) j["bits_per_base"] = nullptr;
       else j["bits_per_base"] = d.bits_per_base;
-      std::cout << j.dump() << "\n";
+      std::cout << data::json_text(j) << "\n";
     }
   }
   std::cout.flush();

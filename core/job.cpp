@@ -12,6 +12,7 @@
 #include <cstdlib>
 
 #include "core/sampler.h"
+#include "data/json_text.h"
 #include "data/sha256.h"
 
 namespace dnafill::core {
@@ -48,7 +49,7 @@ std::string constraint_report(const job_item& item, const design& d) {
   for (const auto& v : d.violations)
     violations.push_back({{"constraint", v.constraint}, {"position", item.offset + v.position + 1}, {"detail", v.detail}});
   for (const auto& h : item.holes) holes.push_back({item.offset + h.start + 1, item.offset + h.end});
-  return nlohmann::json{{"violations", violations}, {"holes", holes}}.dump();
+  return data::json_text({{"violations", violations}, {"holes", holes}});
 }
 
 double elapsed(std::chrono::steady_clock::time_point since) {
@@ -138,7 +139,7 @@ status describe_run(const mdm_model& model, const std::string& kind, const desig
   auto parameters = options_json(options);
   if (inference_precision(model) != "fp32") parameters["net_precision"] = inference_precision(model);
   for (const auto& [key, value] : extra) parameters[key] = value;
-  run.parameters = parameters.dump();
+  run.parameters = data::json_text(parameters);
   run.seed = options.sampler.seed;
   std::int64_t size = 0;
   if (auto s = data::sha256_file(model.path(), run.model.sha256, size); !s) return s;

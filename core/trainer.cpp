@@ -16,6 +16,7 @@
 #include "core/objective.h"
 #include "core/runtime.h"
 #include "core/scoring.h"
+#include "data/json_text.h"
 
 namespace dnafill::core {
 namespace {
@@ -184,7 +185,7 @@ std::string training_facts(const train_options& o, const run_state& s, const tra
   nlohmann::json labels = nlohmann::json::object();
   const auto bases = corpus.label_bases(o.data.labels.names.size());
   for (std::size_t i = 0; i < bases.size(); ++i) labels[o.data.labels.names[i]] = bases[i];
-  return nlohmann::json{{"steps", s.step},
+  return data::json_text({{"steps", s.step},
                         {"label_train_bases", labels},
                         {"label_dropout", o.data.labels.empty() ? 0.0 : o.label_dropout},
                         {"tokens_seen", s.tokens_seen},
@@ -205,8 +206,7 @@ std::string training_facts(const train_options& o, const run_state& s, const tra
                         {"precision", s.bf16 ? "bf16 autocast" : "fp32"},
                         {"layer_kernels", o.layer_kernels},
                         {"threads", thread_count()},
-                        {"torch", torch_version()}}
-      .dump();
+                        {"torch", torch_version()}});
 }
 
 double validate_ema(const run_state& s, const model_config& config, const std::vector<std::vector<token>>& windows,

@@ -7,6 +7,7 @@
 #include <cmath>
 #include <cstring>
 
+#include "data/json_text.h"
 #include "data/store.h"
 
 namespace dnafill::data {
@@ -81,7 +82,7 @@ status jsonl_sink::put(const item_designs& item) {
     else j["bits_per_base"] = d.bits_per_base;
     auto report = nlohmann::json::parse(d.constraint_report, nullptr, false);
     j["constraint_report"] = report.is_discarded() ? nlohmann::json(d.constraint_report) : report;
-    const std::string line = j.dump() + "\n";
+    const std::string line = json_text(j) + "\n";
     errno = 0;
     if (std::fwrite(line.data(), 1, line.size(), file_) != line.size()) return write_failed();
   }
