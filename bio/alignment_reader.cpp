@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 
 #include "bio/htslib_util.h"
+#include "bio/indexed_fasta.h"
 #include "bio/sequence.h"
 
 namespace dnafill::bio {
@@ -76,6 +77,38 @@ std::string bai_problem(const std::string& bai, int n_targets, std::uint64_t bam
   if (short_read) return "truncated";
   if (at != data.size()) return std::to_string(data.size() - at) + " bytes after its end";
   return {};
+}
+
+// htslib turns SEQ characters that are not bases into others (digits into bases, '.' or '!' into N)
+// without a word; a FASTA with them is refused, so a SAM is too. One pass over the text first.
+status check_sam_sequences(const std::string& path) {
+  detail::bgzf_ptr fp(bgzf_open(path.c_str(), "r"));
+  if (!fp) return status::fail(path + ": cannot open");
+  kstring_t line = {0, 0, nullptr};
+  long line_no = 0, record = 0;
+  status result;
+  while (result.ok() && bgzf_getline(fp.get(), '\n', &line) >= 0) {
+    ++line_no;
+    if (line.l == 0 || line.s[0] == '@') continue;
+    ++record;
+    std::string_view text(line.s, line.l), seq;
+    int fields = 0;
+    for (; fields < 10 && !text.empty(); ++fields) {
+      const auto tab = text.find('\t');
+      seq = text.substr(0, tab);
+      text = tab == std::string_view::npos ? std::string_view() : text.substr(tab + 1);
+    }
+    if (fields < 10 || seq == "*") continue;  // a short line is htslib's to report, in its turn
+    for (std::size_t i = 0; i < seq.size(); ++i)
+      if (!is_iupac_base(seq[i]) && seq[i] != '=') {
+        result = status::fail(path + ": record " + std::to_string(record) + " (line " + std::to_string(line_no) +
+                              "): SEQ column " + std::to_string(i + 1) + ": invalid character " +
+                              describe_char(seq[i]) + " (not an IUPAC nucleotide code)");
+        break;
+      }
+  }
+  std::free(line.s);
+  return result;
 }
 
 // The .bai htslib would load for `bam` (x.bam.bai, else x.bai), or "" when there is none.
@@ -202,6 +235,9 @@ status alignment_reader::open(const std::string& path, const alignment_options& 
   if (format->format == cram) {
     if (!options.reference.empty()) {
       if (status s = check_regular_file(options.reference); !s) return s;
+      // Its index checked (and built anew when it does not fit) here: htslib's CRAM decoder asserts
+      // on a .fai that points past the data.
+      if (status s = indexed_fasta().open(options.reference); !s) return status::fail("CRAM reference: " + s.message());
       if (hts_set_fai_filename(d.fp.get(), options.reference.c_str()) != 0) {
         return status::fail(options.reference + ": cannot use as the CRAM reference");
       }
@@ -217,6 +253,7 @@ status alignment_reader::open(const std::string& path, const alignment_options& 
   if (d.is_sam) {
     const char* text = sam_hdr_str(d.header.get());
     for (const char* p = text; p && *p; ++p) d.header_lines += *p == '\n';
+    if (status s = check_sam_sequences(path); !s) return s;
   }
   if (!d.read) return status::fail(path + ": out of memory");
   d.done = false;

@@ -106,6 +106,23 @@ TEST_CASE("CRAM with an external reference needs it, and reads the same with it"
   std::filesystem::current_path(cwd);
 }
 
+TEST_CASE("a CRAM reference whose .fai does not fit it is indexed anew", "[bio][alignment]") {
+  // htslib's CRAM decoder asserts on a .fai that points past the reference's data.
+  test::temp_dir dir;
+  const std::string ref = dir.file("ref.fa");
+  {
+    sequence_source lambda_fa;
+    REQUIRE(lambda_fa.open(test::data_file("lambda.fa.gz")).ok());
+    sequence_record whole;
+    REQUIRE(lambda_fa.next(whole));
+    std::ofstream(ref) << ">" << whole.name << "\n" << whole.bases << "\n";
+  }
+  dir.write("ref.fa.fai", lambda + "\t48502\t9999999\t70\t71\n");
+  alignment_options options;
+  options.reference = ref;
+  CHECK(read_alignments(test::data_file("lambda_reads_ref.cram"), options).size() == expected_reads().size());
+}
+
 TEST_CASE("SAM reads, with line numbers in errors", "[bio][alignment]") {
   const auto want = expected_reads();
   const auto got = read_alignments(test::data_file("lambda_reads.sam"));
