@@ -21,13 +21,20 @@ namespace {
 
 enum class kind { fasta, alignments };
 
+// Standard input, a pipe or a FIFO (bash's <(...)): bytes read to look at them are gone, so such a
+// stream is read once, as FASTA/FASTQ, the way standard input is.
+bool is_stream(const std::string& path) {
+  struct stat st;
+  return path == "-" || (stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode));
+}
+
 status detect_kind(const std::string& path, kind& k, std::string& name) {
   k = kind::fasta;
   name = "FASTA/FASTQ";
-  if (path == "-") return status();
   struct stat st;
-  if (stat(path.c_str(), &st) != 0) return status::fail(path + ": cannot open: " + std::strerror(errno));
-  if (S_ISDIR(st.st_mode)) return status::fail(path + ": cannot open: is a directory");
+  if (path != "-" && stat(path.c_str(), &st) != 0) return status::fail(path + ": cannot open: " + std::strerror(errno));
+  if (path != "-" && S_ISDIR(st.st_mode)) return status::fail(path + ": cannot open: is a directory");
+  if (is_stream(path)) return status();
   hFILE* hf = hopen(path.c_str(), "r");
   if (!hf) return status::fail(path + ": cannot open: " + std::strerror(errno ? errno : EIO));
   htsFormat format{};
@@ -181,7 +188,7 @@ status sequence_source::open(const std::string& path, const source_options& opti
   d.options = options;
   d.has_region = !options.region.empty();
   std::string open_path = path;
-  if (path != "-" && is_gzip_wrapped_bgzf(path)) {
+  if (!is_stream(path) && is_gzip_wrapped_bgzf(path)) {
     if (status s = unwrap_gzip(path, d.unwrapped); !s) return s;
     open_path = d.unwrapped;
   }

@@ -1,6 +1,8 @@
 // The items of a batch: masked regions of a streamed file, counted first, each cut out with its flanks.
 #include "core/batch.h"
 
+#include <sys/stat.h>
+
 #include <algorithm>
 #include <set>
 
@@ -46,8 +48,10 @@ status batch_items::open(const batch_request& request, const design_options& opt
   request_ = request;
   seed_ = options.sampler.seed;
   variants_ = options.variants;
-  if (request.input.empty() || request.input == "-")
-    return status::fail("--in: batch needs a file, not standard input (it reads the file twice and resumes by its content)");
+  struct stat st;
+  if (request.input.empty() || request.input == "-" || (stat(request.input.c_str(), &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)))
+    return status::fail("--in: batch needs a file, not standard input or a pipe (it reads the file twice and resumes by "
+                        "its content)");
   block_options blocks;
   if (auto s = options.blocks.resolve(config, blocks); !s) return s;
   flank_ = blocks.window;
