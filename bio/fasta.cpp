@@ -70,6 +70,11 @@ int fasta_reader::impl::read_line() {
   }
   ++line_no;
   if (line.l > 0 && line.s[line.l - 1] == '\r') line.s[--line.l] = '\0';
+  // A UTF-8 byte-order mark, as some Windows editors write first: not part of the header.
+  if (line_no == 1 && line.l >= 3 && std::memcmp(line.s, "\xEF\xBB\xBF", 3) == 0) {
+    std::memmove(line.s, line.s + 3, line.l - 2);
+    line.l -= 3;
+  }
   return 1;
 }
 

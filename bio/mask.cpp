@@ -149,6 +149,7 @@ status read_bed(const std::string& path, interval_map& out) {
     ++line_no;
     std::string_view text(line.s, line.l);
     if (!text.empty() && text.back() == '\r') text.remove_suffix(1);
+    if (line_no == 1 && text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);  // a UTF-8 byte-order mark
     if (skipped_line(text)) continue;
     std::string problem;
     if (!parse_bed_line(text, out, problem).ok()) {

@@ -4,7 +4,7 @@
 #include <sys/stat.h>
 
 #include <algorithm>
-#include <set>
+#include <map>
 
 #include "core/masking.h"
 #include "data/sha256.h"
@@ -23,12 +23,16 @@ std::vector<bio::interval> batch_items::regions_of(const bio::sequence_record& r
 status batch_items::count() {
   bio::sequence_source source;
   if (auto s = source.open(request_.input, request_.source); !s) return status::fail("--in: " + s.message());
-  std::set<std::string> names;
+  std::map<std::string, std::int64_t> names;  // record name -> its number (1-based)
   bio::sequence_record record;
   while (source.next(record)) {
     const auto regions = regions_of(record);
     if (from_bed_) {
-      names.insert(record.name);
+      // A BED interval finds its record by name: two records of that name (both reads of a pair)
+      // would both be designed, as infill refuses to.
+      if (auto [it, added] = names.emplace(record.name, totals_.records + 1); !added && bed_.count(record.name))
+        return status::fail("--in: record '" + record.name + "' appears twice (records " + std::to_string(it->second) +
+                            " and " + std::to_string(totals_.records + 1) + "), so a BED interval cannot name it");
       if (auto s = bio::check_intervals(record.name, regions, static_cast<std::int64_t>(record.bases.size())); !s)
         return status::fail("--mask: " + s.message());
     }

@@ -72,6 +72,14 @@ TEST_CASE("FASTA: names, comments, line breaks, case, blank lines and CRLF", "[b
   CHECK(records[2].bases == "ACG");
 }
 
+TEST_CASE("FASTA: a UTF-8 byte-order mark before the first header is not part of it", "[bio][fasta]") {
+  test::temp_dir dir;
+  const auto records = read_ok(dir.write("bom.fa", "\xEF\xBB\xBF>first x\nACGT\n"));
+  REQUIRE(records.size() == 1);
+  CHECK(records[0].name == "first");
+  CHECK(records[0].bases == "ACGT");
+}
+
 TEST_CASE("FASTQ: four-line and multi-line records", "[bio][fasta]") {
   test::temp_dir dir;
   const auto records = read_ok(dir.write("a.fq", "@r1 c\nACGT\n+\nIIII\n@r2\nAC\nGT\n+r2\n@@\n#!\n\n"));

@@ -65,6 +65,8 @@ TEST_CASE("BED: a record named track1 is a record, and file bytes in messages ar
   REQUIRE(read_bed(dir.write("t.bed", "track name=x\ntrack1\t10\t40\nbrowser1\t1\t2\n"), m).ok());
   CHECK(m["track1"] == ivs{{10, 40}});
   CHECK(m["browser1"] == ivs{{1, 2}});
+  REQUIRE(read_bed(dir.write("bom.bed", "\xEF\xBB\xBF" "chrA\t1\t5\n"), m).ok());  // a byte-order mark first
+  CHECK(m["chrA"] == ivs{{1, 5}});
   const dnafill::status s = read_bed(dir.write("cr.bed", "chrA\t10\t40\rchrB\t5\t9\r"), m);
   REQUIRE_FALSE(s.ok());
   CHECK(s.message() == dir.file("cr.bed") + ": line 1: end '40\\x0dchrB' is not a whole number below 10^15");
