@@ -94,6 +94,15 @@ bool fasta_reader::impl::detect_format() {
   }
   if (r < 0) return false;
   if (r == 0) return fail("", 0, "empty file: no FASTA or FASTQ records");
+  const std::string_view first(line.s, line.l);
+  const char* alignments = first.substr(0, 4) == "BAM\x01" ? "BAM" : first.substr(0, 4) == "CRAM" ? "CRAM"
+                           : first.size() > 4 && first[0] == '@' && first[3] == '\t' &&
+                                   std::string_view("@HD@SQ@RG@PG@CO").find(first.substr(0, 3)) != std::string_view::npos
+                               ? "SAM"
+                               : nullptr;
+  if (alignments)
+    return fail("", 0, std::string("a ") + alignments + " file, and this reads FASTA or FASTQ (dnafill view --in FILE "
+                "prints its reads as FASTA)");
   if (line.s[0] == '>') {
     fmt = format::fasta;
   } else if (line.s[0] == '@') {
