@@ -174,6 +174,12 @@ bool alignment_reader::impl::keep(const bam1_t* b) {
 bool alignment_reader::impl::to_record(const bam1_t* b, sequence_record& record) {
   record = sequence_record{};
   record.name = bam_get_qname(b);
+  // SAM's QNAME is 1-254 printable characters without spaces: anything else would be written into a
+  // FASTA header as it stands (an empty name, terminal escapes).
+  if (record.name.empty()) return fail("empty QNAME (read name)");
+  for (char c : record.name)
+    if (static_cast<unsigned char>(c) < 0x21 || static_cast<unsigned char>(c) > 0x7e)
+      return fail("QNAME (read name) holds " + describe_char(c) + ", outside SAM's printable characters");
   const int n = b->core.l_qseq;
   const std::uint8_t* seq = bam_get_seq(b);
   record.bases.resize(n);
