@@ -59,6 +59,15 @@ std::vector<sequence_record> read_alignments(const std::string& path, const alig
   return out;
 }
 
+// The lambda genome, as read from the bgzipped fixture.
+sequence_record lambda_genome() {
+  sequence_source source;
+  REQUIRE(source.open(test::data_file("lambda.fa.gz")).ok());
+  sequence_record whole;
+  REQUIRE(source.next(whole));
+  return whole;
+}
+
 void check_same_reads(const std::vector<sequence_record>& got, const std::vector<expected_read>& want) {
   REQUIRE(got.size() == want.size());
   for (std::size_t i = 0; i < got.size(); ++i) {
@@ -110,13 +119,8 @@ TEST_CASE("a CRAM reference whose .fai does not fit it is indexed anew", "[bio][
   // htslib's CRAM decoder asserts on a .fai that points past the reference's data.
   test::temp_dir dir;
   const std::string ref = dir.file("ref.fa");
-  {
-    sequence_source lambda_fa;
-    REQUIRE(lambda_fa.open(test::data_file("lambda.fa.gz")).ok());
-    sequence_record whole;
-    REQUIRE(lambda_fa.next(whole));
-    std::ofstream(ref) << ">" << whole.name << "\n" << whole.bases << "\n";
-  }
+  const auto whole = lambda_genome();
+  std::ofstream(ref) << ">" << whole.name << "\n" << whole.bases << "\n";
   dir.write("ref.fa.fai", lambda + "\t48502\t9999999\t70\t71\n");
   alignment_options options;
   options.reference = ref;
@@ -261,10 +265,7 @@ TEST_CASE("sequence_source detects the format and serves regions of each", "[bio
   test::temp_dir dir;
   const std::string plain_gzip = dir.file("lambda_gzip.fa.gz");
   {
-    sequence_source all;
-    REQUIRE(all.open(test::data_file("lambda.fa.gz")).ok());
-    sequence_record whole;
-    REQUIRE(all.next(whole));
+    const auto whole = lambda_genome();
     // BGZF's "g" mode writes ordinary gzip, which faidx cannot index.
     BGZF* fp = bgzf_open(plain_gzip.c_str(), "wg");
     REQUIRE(fp != nullptr);

@@ -16,6 +16,8 @@ import json
 import re
 import sys
 
+from fasta_records import read_fasta
+
 ENZYMES = {'bsai': 'GGTCTC', 'bsmbi': 'CGTCTC', 'esp3i': 'CGTCTC', 'ecori': 'GAATTC', 'bbsi': 'GAAGAC',
            'sapi': 'GCTCTTC', 'hinfi': 'GANTC', 'bamhi': 'GGATCC', 'hindiii': 'AAGCTT', 'noti': 'GCGGCCGC',
            'xhoi': 'CTCGAG', 'ndei': 'CATATG', 'paqci': 'CACCTGC', 'aari': 'CACCTGC'}
@@ -70,18 +72,6 @@ def problems(seq, holes, args):
     return out
 
 
-def read_fasta(path):
-    records, name = {}, None
-    for line in open(path):
-        line = line.strip()
-        if line.startswith('>'):
-            name = line[1:].split()[0]
-            records[name] = []
-        elif name is not None:
-            records[name].append(line)
-    return {k: ''.join(v).upper() for k, v in records.items()}
-
-
 def changed_outside(row, holes, inputs):
     """Positions (1-based) outside the holes where the design is not the input record."""
     original = inputs[row['record']]
@@ -107,7 +97,7 @@ def main():
     rows = [json.loads(line) for line in lines if line.startswith('{')]
     if not rows:
         sys.exit('no JSON rows')
-    inputs = read_fasta(args.input) if args.input else {}
+    inputs = {k: v.upper() for k, v in read_fasta(args.input).items()} if args.input else {}
     ok = 0
     for r in rows:
         # Each hole when the row lists them; else the region as one (fixed bases between holes included).

@@ -7,17 +7,7 @@ differ from it in some design, and its variants are not all one sequence), and w
 import re
 import sys
 
-
-def read_fasta(path):
-    records, name = {}, None
-    for line in open(path):
-        line = line.strip()
-        if line.startswith('>'):
-            name = line[1:].split()[0]
-            records[name] = []
-        elif name is not None:
-            records[name].append(line)
-    return {k: ''.join(v) for k, v in records.items()}
+from fasta_records import read_fasta
 
 
 out = read_fasta(sys.argv[1])
