@@ -334,9 +334,12 @@ bool alignment_reader::next(sequence_record& record) {
     }
     ++d.record_no;
     if (r < -1) {
-      return d.fail(d.is_cram && d.options.reference.empty()
-                        ? "cannot decode: corrupt file, or the CRAM reference is not available (give the reference FASTA)"
-                        : "cannot read: malformed record or truncated file");
+      if (d.is_cram && d.options.reference.empty())
+        return d.fail("cannot decode: corrupt file, or the CRAM reference is not available (give the reference FASTA)");
+      if (d.is_cram)
+        return d.fail("cannot decode: corrupt file, or " + d.options.reference +
+                      " is not the reference it was written against (its sequences' MD5s differ)");
+      return d.fail("cannot read: malformed record or truncated file");
     }
     if (!d.keep(d.read.get())) {
       ++d.skipped;
