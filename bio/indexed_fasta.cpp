@@ -133,8 +133,8 @@ bool gzi_matches(const std::string& path, const std::map<std::uint64_t, std::uin
 }
 
 // The .fai (and .gzi) against the file itself; an empty string when they match it.
-std::string index_problem(const std::string& path, std::map<std::string, fai_entry>& entries) {
-  std::int64_t data_bytes = 0;
+std::string index_problem(const std::string& path, std::map<std::string, fai_entry>& entries, std::int64_t& data_bytes) {
+  data_bytes = 0;
   if (is_bgzf(path)) {
     std::map<std::uint64_t, std::uint64_t> starts;
     if (!bgzf_blocks(path, starts, data_bytes)) return "a BGZF block header is corrupt";
@@ -150,6 +150,20 @@ std::string index_problem(const std::string& path, std::map<std::string, fai_ent
   return {};
 }
 
+// Whether the bytes just before a record's first base are its header line: ">NAME" then a space, a
+// tab or the line end (headers longer than `back` bytes are checked only for their line end).
+bool header_precedes(const std::string& before, bool from_file_start, const std::string& name) {
+  if (before.empty() || before.back() != '\n') return false;
+  std::size_t end = before.size() - 1;
+  if (end > 0 && before[end - 1] == '\r') --end;
+  const auto newline = before.rfind('\n', end == 0 ? 0 : end - 1);
+  if (newline == std::string::npos && !from_file_start) return true;
+  const auto start = newline == std::string::npos || end == 0 ? 0 : newline + 1;
+  const std::string line = before.substr(start, end - start);
+  return line.size() > name.size() && line[0] == '>' && line.compare(1, name.size(), name) == 0 &&
+         (line.size() == name.size() + 1 || line[name.size() + 1] == ' ' || line[name.size() + 1] == '\t');
+}
+
 }  // namespace
 
 struct indexed_fasta::impl {
@@ -157,6 +171,7 @@ struct indexed_fasta::impl {
   detail::faidx_ptr fai;
   detail::bgzf_ptr data;  // the bases, read through the .gzi when bgzipped
   std::map<std::string, fai_entry> entries;
+  std::int64_t data_bytes = 0;  // of the uncompressed file
 
   // `count` bytes from uncompressed offset `at`; false when the file ends or a block is corrupt.
   bool read(std::int64_t at, std::int64_t count, std::string& bytes) {
@@ -164,7 +179,38 @@ struct indexed_fasta::impl {
     if (bgzf_useek(data.get(), at, SEEK_SET) < 0) return false;
     return bgzf_read(data.get(), bytes.data(), bytes.size()) == static_cast<ssize_t>(count);
   }
+  std::string check_index();
+  bool record_fits(const std::string& name, const fai_entry& e);
 };
+
+// The .fai and .gzi against the file, then (up to 10,000 records, a few milliseconds) every record's
+// header line and end where the .fai puts them: an empty string when they fit. Larger indexes are
+// checked record by record as fetches reach them.
+std::string indexed_fasta::impl::check_index() {
+  if (!fai) return path + ".fai cannot be read";
+  if (auto problem = index_problem(path, entries, data_bytes); !problem.empty()) return problem;
+  data.reset(bgzf_open(path.c_str(), "r"));
+  if (!data || (bgzf_compression(data.get()) == bgzf && bgzf_index_load(data.get(), path.c_str(), ".gzi") != 0))
+    return "it cannot be opened for random access";
+  if (entries.size() <= 10000)
+    for (const auto& [name, e] : entries)
+      if (!record_fits(name, e)) return path + ".fai does not put record '" + name + "' where the file has it";
+  return {};
+}
+
+// Its header line before its first base; after its last base, line ends and then the next header or
+// the end of the file (a length too short or too long fails here).
+bool indexed_fasta::impl::record_fits(const std::string& name, const fai_entry& e) {
+  const std::int64_t from = std::max<std::int64_t>(0, e.offset - 4096);
+  std::string bytes;
+  if (!read(from, e.offset - from, bytes) || !header_precedes(bytes, from == 0, name)) return false;
+  if (e.length == 0) return true;
+  const std::int64_t last = e.byte_of(e.length - 1), span = std::min<std::int64_t>(data_bytes - last, 64);
+  if (!read(last, span, bytes) || !is_iupac_base(bytes[0])) return false;
+  std::size_t i = 1;
+  while (i < bytes.size() && (bytes[i] == '\n' || bytes[i] == '\r')) ++i;
+  return (i == bytes.size() && last + span == data_bytes) || (i > 1 && i < bytes.size() && bytes[i] == '>');
+}
 
 indexed_fasta::indexed_fasta() : impl_(std::make_unique<impl>()) {}
 indexed_fasta::~indexed_fasta() = default;
@@ -190,16 +236,16 @@ status indexed_fasta::open(const std::string& path) {
   }
   // An index that does not describe this file (edited, damaged, or left from an earlier version and
   // dated later) is built anew, as a stale one is.
-  if (const auto problem = d.fai ? index_problem(path, d.entries) : path + ".fai cannot be read"; !problem.empty()) {
+  if (const auto problem = d.check_index(); !problem.empty()) {
     d.fai.reset();
+    d.data.reset();
     const bool rebuilt = fai_build3(path.c_str(), nullptr, nullptr) == 0 &&
-                         (d.fai.reset(fai_load3(path.c_str(), nullptr, nullptr, 0)), d.fai) &&
-                         index_problem(path, d.entries).empty();
-    if (!rebuilt) return status::fail(path + ": " + problem + ", and no index can be built anew");
+                         (d.fai.reset(fai_load3(path.c_str(), nullptr, nullptr, 0)), d.check_index().empty());
+    if (!rebuilt) {
+      d.fai.reset();
+      return status::fail(path + ": " + problem + ", and no index can be built anew");
+    }
   }
-  d.data.reset(bgzf_open(path.c_str(), "r"));
-  if (!d.data || (bgzf_compression(d.data.get()) == bgzf && bgzf_index_load(d.data.get(), path.c_str(), ".gzi") != 0))
-    return status::fail(path + ": cannot open for random access");
   return status();
 }
 
@@ -221,24 +267,6 @@ status indexed_fasta::fetch(std::string_view text, region& parsed, std::string& 
   if (status s = parse_region(text, lookup, parsed); !s) return status::fail(impl_->path + ": " + s.message());
   return fetch(parsed, bases);
 }
-
-namespace {
-
-// Whether the bytes just before a record's first base are its header line: ">NAME" then a space, a
-// tab or the line end (headers longer than `back` bytes are checked only for their line end).
-bool header_precedes(const std::string& before, bool from_file_start, const std::string& name) {
-  if (before.empty() || before.back() != '\n') return false;
-  std::size_t end = before.size() - 1;
-  if (end > 0 && before[end - 1] == '\r') --end;
-  const auto newline = before.rfind('\n', end == 0 ? 0 : end - 1);
-  if (newline == std::string::npos && !from_file_start) return true;
-  const auto start = newline == std::string::npos || end == 0 ? 0 : newline + 1;
-  const std::string line = before.substr(start, end - start);
-  return line.size() > name.size() && line[0] == '>' && line.compare(1, name.size(), name) == 0 &&
-         (line.size() == name.size() + 1 || line[name.size() + 1] == ' ' || line[name.size() + 1] == '\t');
-}
-
-}  // namespace
 
 status indexed_fasta::fetch(const region& r, std::string& bases) {
   bases.clear();
