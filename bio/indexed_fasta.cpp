@@ -11,6 +11,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <algorithm>
 #include <map>
 #include <sstream>
 #include <sys/stat.h>
@@ -180,36 +181,51 @@ struct indexed_fasta::impl {
     return bgzf_read(data.get(), bytes.data(), bytes.size()) == static_cast<ssize_t>(count);
   }
   std::string check_index();
-  bool record_fits(const std::string& name, const fai_entry& e);
+  std::int64_t record_end(const fai_entry& e);
+  bool header_between(std::int64_t from, std::int64_t to, const std::string& name);
 };
 
-// The .fai and .gzi against the file, then (up to 10,000 records, a few milliseconds) every record's
-// header line and end where the .fai puts them: an empty string when they fit. Larger indexes are
-// checked record by record as fetches reach them.
+// The .fai and .gzi against the file, then (up to 10,000 records, a few milliseconds) the records
+// themselves: each one's header line and end where the .fai puts them, one after the other from the
+// file's first byte to its last, so that no record is missing either. An empty string when they fit.
+// Larger indexes are checked record by record as fetches reach them.
 std::string indexed_fasta::impl::check_index() {
   if (!fai) return path + ".fai cannot be read";
   if (auto problem = index_problem(path, entries, data_bytes); !problem.empty()) return problem;
   data.reset(bgzf_open(path.c_str(), "r"));
   if (!data || (bgzf_compression(data.get()) == bgzf && bgzf_index_load(data.get(), path.c_str(), ".gzi") != 0))
     return "it cannot be opened for random access";
-  if (entries.size() <= 10000)
-    for (const auto& [name, e] : entries)
-      if (!record_fits(name, e)) return path + ".fai does not put record '" + name + "' where the file has it";
-  return {};
+  if (entries.size() > 10000) return {};
+  std::vector<std::pair<std::int64_t, const std::string*>> by_offset;
+  for (const auto& [name, e] : entries) by_offset.emplace_back(e.offset, &name);
+  std::sort(by_offset.begin(), by_offset.end());
+  std::int64_t header = 0;  // where the next record's header line must start
+  for (const auto& [offset, name] : by_offset) {
+    if (!header_between(header, offset, *name) || (header = record_end(entries.at(*name))) == -1)
+      return path + ".fai does not describe the records of the file (record '" + *name + "')";
+  }
+  return header == data_bytes ? std::string() : path + ".fai misses records of the file";
 }
 
-// Its header line before its first base; after its last base, line ends and then the next header or
-// the end of the file (a length too short or too long fails here).
-bool indexed_fasta::impl::record_fits(const std::string& name, const fai_entry& e) {
-  const std::int64_t from = std::max<std::int64_t>(0, e.offset - 4096);
+// Whether the bytes [from, to) are the header line of record `name`, and nothing else.
+bool indexed_fasta::impl::header_between(std::int64_t from, std::int64_t to, const std::string& name) {
   std::string bytes;
-  if (!read(from, e.offset - from, bytes) || !header_precedes(bytes, from == 0, name)) return false;
-  if (e.length == 0) return true;
+  if (to - from < 2 || to - from > (1 << 20) || !read(from, to - from, bytes)) return false;
+  return bytes.find('\n') == bytes.size() - 1 && header_precedes(bytes, true, name);
+}
+
+// After a record's last base: line ends, then the next header or the end of the file. Where that
+// next header starts (the file's size at its end), or -1 when the bytes are not so (a length too short
+// or too long).
+std::int64_t indexed_fasta::impl::record_end(const fai_entry& e) {
+  if (e.length == 0) return -1;
   const std::int64_t last = e.byte_of(e.length - 1), span = std::min<std::int64_t>(data_bytes - last, 64);
-  if (!read(last, span, bytes) || !is_iupac_base(bytes[0])) return false;
+  std::string bytes;
+  if (!read(last, span, bytes) || !is_iupac_base(bytes[0])) return -1;
   std::size_t i = 1;
   while (i < bytes.size() && (bytes[i] == '\n' || bytes[i] == '\r')) ++i;
-  return (i == bytes.size() && last + span == data_bytes) || (i > 1 && i < bytes.size() && bytes[i] == '>');
+  if (i == bytes.size() && last + span == data_bytes) return data_bytes;
+  return i > 1 && i < bytes.size() && bytes[i] == '>' ? last + static_cast<std::int64_t>(i) : -1;
 }
 
 indexed_fasta::indexed_fasta() : impl_(std::make_unique<impl>()) {}

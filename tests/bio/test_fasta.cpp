@@ -224,7 +224,9 @@ TEST_CASE("faidx: an index that does not fit its file is built anew, never trust
   const std::string path = dir.write("f.fa", ">s1\nACGTA\nCGTAC\nGT\n>s2 two\nTTTT\n");
   for (const char* fai : {"s1\t12\t4\t0\t0\ns2\t4\t27\t4\t5\n",           // line width 0
                           "s1\t12\t9999999\t5\t6\ns2\t4\t27\t4\t5\n",     // past the end of the file
-                          "s1\t12\t4\t5\t6\ns2\t4\tx\t4\t5\n"}) {         // not a number
+                          "s1\t12\t4\t5\t6\ns2\t4\tx\t4\t5\n",          // not a number
+                          "s1\t12\t4\t5\t6\n",                             // a record missing
+                          ""}) {                                                // no record
     dir.write("f.fa.fai", fai);  // newer than the FASTA: not stale by its date
     INFO(fai);
     indexed_fasta index;
