@@ -149,7 +149,7 @@ bool sequence_source::impl::next_scanned_region(sequence_record& record) {
   region split;
   (void)parse_region(options.region, split);  // checked in open()
   sequence_record candidate;
-  while (fasta.next(candidate)) {
+  for (long number = 1; fasta.next(candidate); ++number) {
     region r;
     if (candidate.name == options.region && options.region[0] != '{') {
       r.contig = candidate.name;
@@ -158,6 +158,16 @@ bool sequence_source::impl::next_scanned_region(sequence_record& record) {
     } else {
       continue;
     }
+    // A name given twice names no one record (faidx would take the first): the rest of the file is
+    // read for a second one. (An index that fits the file has none: faidx refuses to build one.)
+    sequence_record later;
+    for (long other = number + 1; fasta.next(later); ++other)
+      if (later.name == candidate.name) {
+        err = status::fail(path + ": record '" + candidate.name + "' appears twice (records " + std::to_string(number) +
+                           " and " + std::to_string(other) + "), so a region cannot name it");
+        return false;
+      }
+    if (!fasta.error().ok()) return false;
     const bool whole = r.whole_contig();
     if (status s = check_region(r, static_cast<std::int64_t>(candidate.bases.size())); !s) {
       err = status::fail(path + ": " + s.message());

@@ -260,6 +260,26 @@ TEST_CASE("faidx: bytes that are not bases are an error with their line, never s
   CHECK_THAT(source.error().message(), Catch::Contains("line 3: column 3: invalid character byte 0x01"));
 }
 
+TEST_CASE("a region naming a record that appears twice is refused, not the first taken", "[bio][faidx]") {
+  test::temp_dir dir;
+  const std::string path = dir.write("d.fa", ">a\nACGTACGTAC\n>b\nGGGG\n>a\nTTTTTTTTTT\n");
+  for (const char* text : {"a:1-5", "b"}) {
+    INFO(text);
+    sequence_source source;
+    source_options options;
+    options.region = text;
+    REQUIRE(source.open(path, options).ok());
+    sequence_record record;
+    if (std::string(text) == "b") {
+      REQUIRE(source.next(record));
+      CHECK(record.bases == "GGGG");
+    } else {
+      CHECK_FALSE(source.next(record));
+      CHECK(source.error().message() == path + ": record 'a' appears twice (records 1 and 3), so a region cannot name it");
+    }
+  }
+}
+
 TEST_CASE("faidx: a .gzi that does not list the file's blocks is built anew", "[bio][faidx]") {
   test::temp_dir dir;
   std::string bases;
