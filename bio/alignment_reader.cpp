@@ -87,7 +87,7 @@ status check_sam_sequences(const std::string& path) {
   kstring_t line = {0, 0, nullptr};
   long line_no = 0, record = 0;
   status result;
-  while (result.ok() && bgzf_getline(fp.get(), '\n', &line) >= 0) {
+  while (result.ok() && detail::read_line(fp.get(), &line) >= 0) {
     ++line_no;
     if (line.l == 0 || line.s[0] == '@') continue;
     ++record;

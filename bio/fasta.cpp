@@ -58,11 +58,9 @@ struct fasta_reader::impl {
 };
 
 int fasta_reader::impl::read_line() {
-  const int n = bgzf_getline(fp.get(), '\n', &line);
-  // bgzf_getline returns the part of a line read before a corrupt block as a whole line, and the
-  // reading goes on with the next block: the error code is the only trace.
-  if (n == -1 && fp->errcode == 0) return 0;
-  if (n < -1 || fp->errcode != 0) {
+  const int n = detail::read_line(fp.get(), &line);
+  if (n == -1) return 0;
+  if (n == -2) {
     err = status::fail(path + ": line " + std::to_string(line_no + 1) +
                        ": cannot read: truncated or corrupt compressed data");
     done = true;
@@ -257,7 +255,7 @@ status fasta_reader::open(const std::string& path) {
   }
   // A BGZF file cut at a block boundary decompresses cleanly; only its missing end-of-file
   // block tells that data was lost.
-  if (bgzf_compression(impl_->fp.get()) == bgzf && bgzf_check_EOF(impl_->fp.get()) == 0) {
+  if (detail::lacks_eof_block(impl_->fp.get())) {
     impl_->err = status::fail(path + ": truncated BGZF file (end-of-file marker missing)");
     impl_->done = true;
     return impl_->err;

@@ -16,6 +16,15 @@ namespace dnafill::bio::detail {
 // turns htslib's logging off once per process. Thread-safe (std::call_once).
 void silence_htslib_log();
 
+// One line into `line` (without its '\n'): its length, -1 at the end of the file, -2 when the data
+// are truncated or corrupt. bgzf_getline alone returns the part of a line read before a corrupt block
+// as a whole line and reads on with the next block: the handle's error code is the only trace.
+int read_line(BGZF* fp, kstring_t* line);
+
+// A BGZF file cut at a block boundary decompresses cleanly: only its missing end-of-file block tells
+// that data was lost. False for plain and gzip files.
+bool lacks_eof_block(BGZF* fp);
+
 struct bgzf_closer {
   void operator()(BGZF* fp) const {
     if (fp) bgzf_close(fp);

@@ -47,8 +47,7 @@ bool is_bgzf(const std::string& path) {
 
 bool bgzf_file_is_complete(const std::string& path) {
   detail::bgzf_ptr fp(bgzf_open(path.c_str(), "r"));
-  if (!fp) return true;  // fai_load3 reports what is wrong with it
-  return bgzf_compression(fp.get()) != bgzf || bgzf_check_EOF(fp.get()) != 0;
+  return !fp || !detail::lacks_eof_block(fp.get());  // unreadable: fai_load3 says what is wrong
 }
 
 // One line of a .fai: where a record's bases start and how its lines are laid out.

@@ -144,8 +144,7 @@ status read_bed(const std::string& path, interval_map& out) {
   long line_no = 0;
   status result;
   int n;
-  // A corrupt block mid-file leaves only fp->errcode behind (bgzf_getline returns the part line).
-  while ((n = bgzf_getline(fp.get(), '\n', &line)) >= 0 && fp->errcode == 0) {
+  while ((n = detail::read_line(fp.get(), &line)) >= 0) {
     ++line_no;
     std::string_view text(line.s, line.l);
     if (!text.empty() && text.back() == '\r') text.remove_suffix(1);
@@ -158,10 +157,10 @@ status read_bed(const std::string& path, interval_map& out) {
     }
   }
   std::free(line.s);
-  if (result.ok() && (n < -1 || fp->errcode != 0))
+  if (result.ok() && n == -2)
     result = status::fail(path + ": line " + std::to_string(line_no + 1) + ": cannot read: truncated or corrupt compressed data");
   // A bgzipped BED cut at a block boundary reads cleanly to where it was cut.
-  if (result.ok() && bgzf_compression(fp.get()) == bgzf && bgzf_check_EOF(fp.get()) == 0)
+  if (result.ok() && detail::lacks_eof_block(fp.get()))
     result = status::fail(path + ": truncated BGZF file (end-of-file marker missing)");
   if (result.ok() && out.empty()) result = status::fail(path + ": no intervals in the BED file");
   if (!result.ok()) {
