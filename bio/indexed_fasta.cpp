@@ -40,11 +40,6 @@ bool index_is_stale(const std::string& path) {
   return older(fai, fasta);
 }
 
-bool is_bgzf(const std::string& path) {
-  detail::bgzf_ptr fp(bgzf_open(path.c_str(), "r"));
-  return fp && bgzf_compression(fp.get()) == bgzf;
-}
-
 bool bgzf_file_is_complete(const std::string& path) {
   detail::bgzf_ptr fp(bgzf_open(path.c_str(), "r"));
   return !fp || !detail::lacks_eof_block(fp.get());  // unreadable: fai_load3 says what is wrong
@@ -132,10 +127,11 @@ bool gzi_matches(const std::string& path, const std::map<std::uint64_t, std::uin
   return listed == holding && file.peek() == std::char_traits<char>::eof();
 }
 
-// The .fai (and .gzi) against the file itself; an empty string when they match it.
-std::string index_problem(const std::string& path, std::map<std::string, fai_entry>& entries, std::int64_t& data_bytes) {
+// The .fai (and the .gzi of a bgzipped file) against the file itself; an empty string when they match it.
+std::string index_problem(const std::string& path, bool bgzipped, std::map<std::string, fai_entry>& entries,
+                          std::int64_t& data_bytes) {
   data_bytes = 0;
-  if (is_bgzf(path)) {
+  if (bgzipped) {
     std::map<std::uint64_t, std::uint64_t> starts;
     if (!bgzf_blocks(path, starts, data_bytes)) return "a BGZF block header is corrupt";
     if (!gzi_matches(path + ".gzi", starts, data_bytes)) return path + ".gzi does not match the file's blocks";
@@ -151,7 +147,7 @@ std::string index_problem(const std::string& path, std::map<std::string, fai_ent
 }
 
 // Whether the bytes just before a record's first base are its header line: ">NAME" then a space, a
-// tab or the line end (headers longer than `back` bytes are checked only for their line end).
+// tab or the line end (a header longer than the bytes given is checked only for its line end).
 bool header_precedes(const std::string& before, bool from_file_start, const std::string& name) {
   if (before.empty() || before.back() != '\n') return false;
   std::size_t end = before.size() - 1;
@@ -173,6 +169,11 @@ struct indexed_fasta::impl {
   std::map<std::string, fai_entry> entries;
   std::int64_t data_bytes = 0;  // of the uncompressed file
 
+  // Indexes of up to this many records have every record checked at open (check_index); larger ones
+  // have each record's header line checked when a fetch reaches it.
+  static constexpr std::size_t checked_at_open = 10000;
+  bool records_checked() const { return entries.size() <= checked_at_open; }
+
   // `count` bytes from uncompressed offset `at`; false when the file ends or a block is corrupt.
   bool read(std::int64_t at, std::int64_t count, std::string& bytes) {
     bytes.resize(static_cast<std::size_t>(count));
@@ -184,17 +185,18 @@ struct indexed_fasta::impl {
   bool header_between(std::int64_t from, std::int64_t to, const std::string& name);
 };
 
-// The .fai and .gzi against the file, then (up to 10,000 records, a few milliseconds) the records
+// The .fai and .gzi against the file, then (records_checked: a few milliseconds) the records
 // themselves: each one's header line and end where the .fai puts them, one after the other from the
 // file's first byte to its last, so that no record is missing either. An empty string when they fit.
-// Larger indexes are checked record by record as fetches reach them.
 std::string indexed_fasta::impl::check_index() {
   if (!fai) return path + ".fai cannot be read";
-  if (auto problem = index_problem(path, entries, data_bytes); !problem.empty()) return problem;
   data.reset(bgzf_open(path.c_str(), "r"));
-  if (!data || (bgzf_compression(data.get()) == bgzf && bgzf_index_load(data.get(), path.c_str(), ".gzi") != 0))
-    return "it cannot be opened for random access";
-  if (entries.size() > 10000) return {};
+  if (!data) return "it cannot be opened for random access";
+  const bool bgzipped = bgzf_compression(data.get()) == bgzf;
+  if (auto problem = index_problem(path, bgzipped, entries, data_bytes); !problem.empty()) return problem;
+  // The .gzi loaded only once it is known to list the file's blocks (htslib asserts on one that does not).
+  if (bgzipped && bgzf_index_load(data.get(), path.c_str(), ".gzi") != 0) return "it cannot be opened for random access";
+  if (!records_checked()) return {};
   std::vector<std::pair<std::int64_t, const std::string*>> by_offset;
   for (const auto& [name, e] : entries) by_offset.emplace_back(e.offset, &name);
   std::sort(by_offset.begin(), by_offset.end());
@@ -299,11 +301,12 @@ status indexed_fasta::fetch(const region& r, std::string& bases) {
                         "' are not where the index puts them (a corrupt file, or an index that does not match it: "
                         "remove " + path + ".fai to have it built anew)");
   };
-  // The header line before the record's first base: the index points into this record.
-  constexpr std::int64_t back = 4096;
-  const std::int64_t from = std::max<std::int64_t>(0, e.offset - back);
+  // The header line before the record's first base, unless open checked every record's.
   std::string bytes;
-  if (!d.read(from, e.offset - from, bytes) || !header_precedes(bytes, from == 0, r.contig)) return mismatch();
+  if (!d.records_checked()) {
+    const std::int64_t from = std::max<std::int64_t>(0, e.offset - 4096);
+    if (!d.read(from, e.offset - from, bytes) || !header_precedes(bytes, from == 0, r.contig)) return mismatch();
+  }
   // The region's bytes: bases where the .fai puts them, line ends in between.
   const std::int64_t first = e.byte_of(r.start), last = e.byte_of(r.end - 1);
   if (!d.read(first, last - first + 1, bytes)) return mismatch();

@@ -244,6 +244,33 @@ TEST_CASE("faidx: an index that does not fit its file is built anew, never trust
   }
 }
 
+TEST_CASE("faidx: in an index too large to check at open, a fetch finds an offset into another record", "[bio][faidx]") {
+  test::temp_dir dir;
+  std::string text;
+  for (int i = 0; i < 10001; ++i) text += ">r" + std::to_string(i) + "\nACGT\n";
+  const std::string path = dir.write("many.fa", text);
+  {
+    indexed_fasta index;  // builds the index
+    REQUIRE(index.open(path).ok());
+  }
+  // r1's offset moved onto r0's bases: inside the file, so only the fetch of r1 can tell.
+  std::string fai = test::read_text(path + ".fai");
+  const auto line = fai.find("r1\t4\t");
+  REQUIRE(line != std::string::npos);
+  const auto offset = line + 5, tab = fai.find('\t', offset);
+  fai.replace(offset, tab - offset, "4");
+  dir.write("many.fa.fai", fai);
+  indexed_fasta index;
+  REQUIRE(index.open(path).ok());
+  std::string bases;
+  region r;
+  REQUIRE(index.fetch("r2:1-4", r, bases).ok());
+  CHECK(bases == "ACGT");
+  const auto s = index.fetch("r1:1-4", r, bases);
+  REQUIRE_FALSE(s.ok());
+  CHECK_THAT(s.message(), Catch::Contains("record 'r1': the bytes of region 'r1:1-4' are not where the index puts them"));
+}
+
 TEST_CASE("faidx: bytes that are not bases are an error with their line, never skipped", "[bio][faidx]") {
   // htslib's faidx skips them, and the bases after them shift; its index of such a file does not fit
   // it, so the region is read sequentially, and the reader names the byte.
