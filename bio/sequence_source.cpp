@@ -21,20 +21,14 @@ namespace {
 
 enum class kind { fasta, alignments };
 
-// Standard input, a pipe or a FIFO (bash's <(...)): bytes read to look at them are gone, so such a
-// stream is read once, as FASTA/FASTQ, the way standard input is.
-bool is_stream(const std::string& path) {
-  struct stat st;
-  return path == "-" || (stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode));
-}
-
 status detect_kind(const std::string& path, kind& k, std::string& name) {
   k = kind::fasta;
   name = "FASTA/FASTQ";
+  if (path == "-") return status();
   struct stat st;
-  if (path != "-" && stat(path.c_str(), &st) != 0) return status::fail(path + ": cannot open: " + std::strerror(errno));
-  if (path != "-" && S_ISDIR(st.st_mode)) return status::fail(path + ": cannot open: is a directory");
-  if (is_stream(path)) return status();
+  if (stat(path.c_str(), &st) != 0) return status::fail(path + ": cannot open: " + std::strerror(errno));
+  if (S_ISDIR(st.st_mode)) return status::fail(path + ": cannot open: is a directory");
+  if (!S_ISREG(st.st_mode)) return status();  // a stream (is_stream): read once, as FASTA/FASTQ
   hFILE* hf = hopen(path.c_str(), "r");
   if (!hf) return status::fail(path + ": cannot open: " + std::strerror(errno ? errno : EIO));
   htsFormat format{};
@@ -93,6 +87,11 @@ status unwrap_gzip(const std::string& path, std::string& temp_path) {
 }
 
 }  // namespace
+
+bool is_stream(const std::string& path) {
+  struct stat st;
+  return path == "-" || (stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode));
+}
 
 struct sequence_source::impl {
   std::string path;

@@ -16,6 +16,10 @@ struct source_options {
   alignment_options alignments;    // used for SAM/BAM/CRAM only
 };
 
+// Standard input ("-"), a pipe or a FIFO (bash's <(...)): bytes read from it are gone, so it can be
+// read only once, and only as FASTA/FASTQ (its format is not guessed from bytes read ahead).
+bool is_stream(const std::string& path);
+
 // Detects the format from the file's content, not its name. With a region:
 //  - FASTA: fetched through the faidx index (built next to the file when missing and the folder is
 //    writable); when no index can be had (plain gzip, read-only folder, stdin) the file is read
@@ -23,7 +27,7 @@ struct source_options {
 //    whole contig and "NAME:START-END" (1-based inclusive, as samtools faidx) otherwise.
 //  - FASTQ: read sequentially, as FASTA without index.
 //  - SAM/BAM/CRAM: the reads overlapping the region (alignment_reader::set_region).
-// "-" is standard input, read as FASTA or FASTQ. Not thread-safe; owns the reader it opens.
+// "-" is standard input, read as FASTA or FASTQ, as is any stream (is_stream). Not thread-safe; owns the reader it opens.
 class sequence_source {
  public:
   sequence_source();

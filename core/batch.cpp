@@ -1,8 +1,6 @@
 // The items of a batch: masked regions of a streamed file, counted first, each cut out with its flanks.
 #include "core/batch.h"
 
-#include <sys/stat.h>
-
 #include <algorithm>
 #include <map>
 
@@ -52,8 +50,7 @@ status batch_items::open(const batch_request& request, const design_options& opt
   request_ = request;
   seed_ = options.sampler.seed;
   variants_ = options.variants;
-  struct stat st;
-  if (request.input.empty() || request.input == "-" || (stat(request.input.c_str(), &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)))
+  if (request.input.empty() || bio::is_stream(request.input))
     return status::fail("--in: batch needs a file, not standard input or a pipe (it reads the file twice and resumes by "
                         "its content)");
   block_options blocks;
