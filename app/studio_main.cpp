@@ -139,9 +139,8 @@ int main(int argc, char** argv) {
   dnafill::ui::StudioOptions options;
   options.modelPath = parser.value(QStringLiteral("model"));
   options.device = parser.value(QStringLiteral("device"));
-  if (parser.isSet(QStringLiteral("device")) && options.device != QLatin1String("cpu") &&
-      options.device != QLatin1String("cuda") && options.device != QLatin1String("auto"))
-    return usageError(status::fail("--device: must be cpu, cuda or auto, got '" + options.device.toStdString() + "'"));
+  if (parser.isSet(QStringLiteral("device")))
+    if (auto s = dnafill::core::check_device(options.device.toStdString()); !s) return usageError(s);
   options.netPrecision = parser.value(QStringLiteral("net-precision"));
   if (parser.isSet(QStringLiteral("net-precision")))
     if (auto s = dnafill::core::check_inference_precision(options.netPrecision.toStdString()); !s) return usageError(s);

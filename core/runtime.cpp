@@ -27,10 +27,14 @@ void keep_allocations_in_heap() {
 
 bool cuda_available() { return torch::cuda::is_available(); }
 
+status check_device(const std::string& name) {
+  if (name == "cpu" || name == "cuda" || name == "auto") return {};
+  return status::fail("--device: must be cpu, cuda or auto, got '" + name + "'");
+}
+
 status resolve_device(const std::string& name, std::string& resolved) {
-  if (name == "cpu") resolved = "cpu";
-  else if (name == "cuda" || name == "auto") resolved = cuda_available() ? "cuda" : "cpu";
-  else return status::fail("--device: must be cpu, cuda or auto, got '" + name + "'");
+  if (auto s = check_device(name); !s) return s;
+  resolved = name == "cpu" || !cuda_available() ? "cpu" : "cuda";
   if (name == "cuda" && resolved != "cuda")
     return status::fail("--device: cuda asked for, but LibTorch " + torch_version() + " sees no CUDA GPU");
   return {};

@@ -21,6 +21,8 @@ void keep_allocations_in_heap();
 // --device: "cpu", "cuda", or "auto" (CUDA when LibTorch was built with it and sees a GPU).
 // `resolved` becomes "cpu" or "cuda"; "cuda" without a usable GPU is an error naming the option.
 status resolve_device(const std::string& name, std::string& resolved);
+// Only the name: one of cpu, cuda, auto (the studio takes "cuda" without a GPU and says so later).
+status check_device(const std::string& name);
 bool cuda_available();
 
 std::string torch_version();
