@@ -30,10 +30,23 @@ void forbid_remote_reference() {
   if (std::getenv("REF_PATH") == nullptr) setenv("REF_PATH", ".", 0);
 }
 
+// The first base a BAI bin covers (the UCSC binning scheme of the SAM spec, section 5.3: six
+// levels of 2^29, 2^26, ..., 2^14 bases), or -1 for a number that is no bin.
+std::int64_t bin_start(std::uint64_t bin) {
+  std::uint64_t first = 0;
+  for (int level = 0, shift = 29; level < 6; ++level, shift -= 3) {
+    const std::uint64_t count = std::uint64_t{1} << (3 * level);
+    if (bin < first + count) return static_cast<std::int64_t>((bin - first) << shift);
+    first += count;
+  }
+  return -1;
+}
+
 // htslib 1.16 frees a garbage pointer when a truncated .bai fails to load (a crash), and takes many
 // damaged ones as an index that finds no read. So a BAM's .bai is walked field by field first:
-// a problem found ("truncated at byte N", ...), or an empty string.
-std::string bai_problem(const std::string& bai, int n_targets, std::uint64_t bam_bytes) {
+// a problem found ("truncated at byte N", ...), or an empty string. `lengths` are the header's
+// reference lengths: a bin that starts past its reference's end would hide the reads filed in it.
+std::string bai_problem(const std::string& bai, const std::vector<std::int64_t>& lengths, std::uint64_t bam_bytes) {
   std::ifstream file(bai, std::ios::binary);
   const std::string data((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
   std::size_t at = 0;
@@ -52,8 +65,8 @@ std::string bai_problem(const std::string& bai, int n_targets, std::uint64_t bam
   if (data.compare(0, 4, "BAI\1") != 0) return "not a BAM index (no BAI magic)";
   at = 4;
   const auto n_ref = static_cast<std::int32_t>(take(4));
-  if (n_ref != n_targets)
-    return std::to_string(n_ref) + " references, the BAM header " + std::to_string(n_targets);
+  if (n_ref < 0 || static_cast<std::size_t>(n_ref) != lengths.size())
+    return std::to_string(n_ref) + " references, the BAM header " + std::to_string(lengths.size());
   for (std::int32_t ref = 0; ref < n_ref && !short_read; ++ref) {
     const auto n_bin = static_cast<std::int32_t>(take(4));
     if (n_bin < 0 || n_bin > 37451) return "reference " + std::to_string(ref) + ": impossible bin count";
@@ -61,6 +74,8 @@ std::string bai_problem(const std::string& bai, int n_targets, std::uint64_t bam
       const auto bin = take(4);
       const auto n_chunk = static_cast<std::int32_t>(take(4));
       if (bin > 37450 || n_chunk < 0) return "reference " + std::to_string(ref) + ": impossible bin";
+      if (bin != 37450 && (bin_start(bin) < 0 || bin_start(bin) >= std::max<std::int64_t>(lengths[ref], 1)))
+        return "reference " + std::to_string(ref) + ": bin " + std::to_string(bin) + " starts past its end";
       for (std::int32_t c = 0; c < n_chunk && !short_read; ++c) {
         const auto begin = take(8), end = take(8);
         // Bin 37450 is samtools' summary: its second "chunk" holds read counts, not offsets.
@@ -70,8 +85,18 @@ std::string bai_problem(const std::string& bai, int n_targets, std::uint64_t bam
     }
     const auto n_intv = static_cast<std::int32_t>(take(4));
     if (n_intv < 0) return "reference " + std::to_string(ref) + ": impossible interval count";
-    for (std::int32_t i = 0; i < n_intv && !short_read; ++i)
-      if (!within_bam(take(8)) && !short_read) return "reference " + std::to_string(ref) + ": an offset outside the BAM file";
+    // The linear index holds, per 16 kb window, the first read overlapping it: in a sorted BAM it
+    // never goes back (a read overlapping window i + 1 starts there or also overlaps window i).
+    // One set too far ahead would skip the reads before it.
+    std::uint64_t last = 0;
+    for (std::int32_t i = 0; i < n_intv && !short_read; ++i) {
+      const auto offset = take(8);
+      if (short_read) break;
+      if (!within_bam(offset)) return "reference " + std::to_string(ref) + ": an offset outside the BAM file";
+      if (offset != 0 && offset < last)
+        return "reference " + std::to_string(ref) + ": linear index goes back at window " + std::to_string(i);
+      last = std::max(last, offset);
+    }
   }
   if (!short_read && data.size() - at == 8) take(8);  // the optional count of unplaced reads
   if (short_read) return "truncated";
@@ -292,7 +317,9 @@ status alignment_reader::impl::load_index() {
     if (const auto bai = bai_of(path); !bai.empty()) {
       struct stat st;
       const auto bam_bytes = stat(path.c_str(), &st) == 0 ? static_cast<std::uint64_t>(st.st_size) : 0;
-      if (const auto problem = bai_problem(bai, sam_hdr_nref(header.get()), bam_bytes); !problem.empty())
+      std::vector<std::int64_t> lengths(static_cast<std::size_t>(sam_hdr_nref(header.get())));
+      for (std::size_t i = 0; i < lengths.size(); ++i) lengths[i] = sam_hdr_tid2len(header.get(), static_cast<int>(i));
+      if (const auto problem = bai_problem(bai, lengths, bam_bytes); !problem.empty())
         return status::fail(bai + ": a BAM index that does not fit " + path + " (" + problem +
                             "): remove it, or rebuild it with samtools index");
     }

@@ -206,7 +206,17 @@ TEST_CASE("a truncated or damaged .bai is refused with a message, not loaded", "
   const std::string good = test::read_text(test::data_file("lambda_reads.bam.bai"));
   std::string outside = good;
   outside[good.size() - 8 - 1] = '\x7f';  // the last offset of the linear index, far past the BAM's end
-  for (const std::string& bad : {good.substr(0, 18), good.substr(0, 40), outside, good + "junk"}) {
+  // The reads' bin, 585 (bases 0-128 kb), turned into bin 841, which starts 32 Mb into a 48.5 kb
+  // genome: htslib would look for them in 585, find no chunk and return no read.
+  std::string misfiled = good;
+  REQUIRE(misfiled.substr(12, 4) == std::string("\x49\x02\x00\x00", 4));
+  misfiled[13] = '\x03';
+  // The linear index's second 16 kb window moved a block ahead of the third: htslib would skip the
+  // reads between (the index stays sorted in a sorted BAM).
+  std::string ahead = good;
+  REQUIRE(ahead.substr(88, 4) == std::string("\x8e\x55\xde\x00", 4));
+  ahead[90] = '\xdf';
+  for (const std::string& bad : {good.substr(0, 18), good.substr(0, 40), outside, misfiled, ahead, good + "junk"}) {
     dir.write("r.bam.bai", bad);
     alignment_reader reader;
     REQUIRE(reader.open(bam).ok());
