@@ -92,6 +92,10 @@ status parse_bed_line(std::string_view line, interval_map& out, std::string& pro
   if (!parse_coordinate(fields[1], iv.start)) problem = number("start", fields[1]);
   else if (!parse_coordinate(fields[2], iv.end)) problem = number("end", fields[2]);
   else if (iv.end < iv.start) problem = "end " + std::to_string(iv.end) + " is before start " + std::to_string(iv.start);
+  // A zero-length interval (an insertion point in BED) masks no base: dropped, it would hide a
+  // mistake, and its position could not be checked against its record.
+  else if (iv.end == iv.start) problem = "interval " + std::to_string(iv.start) + "-" + std::to_string(iv.end) +
+                                         " is empty (start equals end): a mask interval covers at least one base";
   if (!problem.empty()) return status::fail(problem);
   out[std::string(fields[0])].push_back(iv);
   return status();

@@ -40,7 +40,7 @@ using interval_map = std::map<std::string, std::vector<interval>>;
 // convention) in the first three tab- or space-separated columns; further columns ignored; blank
 // lines and lines starting with '#', "track" or "browser" skipped. Intervals are merged per name.
 // Errors ("PATH: line N: problem"): fewer than 3 columns, a bad number, end before start, an empty
-// file (no intervals), read failures.
+// (zero-length) interval, an empty file (no intervals), read failures.
 status read_bed(const std::string& path, interval_map& out);
 
 // Checks that every interval fits in a record of `length` bases. Error names the record and interval.

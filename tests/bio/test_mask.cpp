@@ -52,6 +52,11 @@ TEST_CASE("bad BED lines are reported with their line number", "[bio][mask]") {
   s = read_bed(dir.write("c.bed", "chr1\t30\t20\n"), m);
   REQUIRE_FALSE(s.ok());
   CHECK(s.message() == dir.file("c.bed") + ": line 1: end 20 is before start 30");
+  // Zero-length: merging would drop it unseen, wherever it points (here past a 40 kb record's end).
+  s = read_bed(dir.write("z.bed", "chr1\t10\t20\nchr1\t50000\t50000\n"), m);
+  REQUIRE_FALSE(s.ok());
+  CHECK(s.message() == dir.file("z.bed") + ": line 2: interval 50000-50000 is empty (start equals end): a mask "
+                                           "interval covers at least one base");
   s = read_bed(dir.write("d.bed", "# nothing\n"), m);
   REQUIRE_FALSE(s.ok());
   CHECK(s.message() == dir.file("d.bed") + ": no intervals in the BED file");
