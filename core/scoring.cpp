@@ -112,23 +112,27 @@ status score_sequences(const mdm_model& model, const std::vector<std::vector<tok
 
 namespace {
 
-// K draws of the count form over the bases of [piece_start, piece_end) only, the rest of the window
-// [window_start, window_end) visible; adds the mean and its variance to `result`.
-void score_piece(mdm_transformer& net, const std::vector<token>& sequence, const block_plan& block,
-                 const score_options& options, std::mt19937_64& rng, score_result& result) {
+// K draws of the count form over the bases of the piece [commit_start, commit_end) only. The
+// holes are scored one piece after another, left to right, as a chain of conditionals: a piece sees
+// the bases of earlier pieces and hides (as MASK, not scored) the hole bases after it in its window.
+// Shown, those later bases would be scored twice over (each hole given the others), which is no
+// longer the likelihood of the holes nor a bound on it. `in_hole` marks the sequence's hole bases.
+void score_piece(mdm_transformer& net, const std::vector<token>& sequence, const std::vector<bool>& in_hole,
+                 const block_plan& block, const score_options& options, std::mt19937_64& rng, score_result& result) {
   const int k = options.mc_draws;
   const int length = static_cast<int>(block.window_end - block.window_start);
-  std::vector<token> clean, hole_only;
+  std::vector<token> clean, hole_only, shown;
   for (int d = 0; d < k; ++d)
     for (std::int64_t i = block.window_start; i < block.window_end; ++i) {
       clean.push_back(sequence[i]);
       // Outside the piece every position looks unknown to mask_batch, so only piece bases are drawn.
       const bool inside = i >= block.commit_start && i < block.commit_end;
       hole_only.push_back(inside ? sequence[i] : mask_token);
+      shown.push_back(i >= block.commit_end && in_hole[i] ? mask_token : sequence[i]);
     }
   auto m = mask_batch(hole_only, k, length, options.objective, rng);
   if (m.real_bases[0] == 0) return;  // a piece of N only: nothing to score
-  m.input = clean;
+  m.input = std::move(shown);
   for (std::size_t i = 0; i < clean.size(); ++i)
     if (m.is_target[i]) m.input[i] = mask_token;
   add_draws(net, clean, m, 1, k, result);
@@ -146,11 +150,15 @@ status score_holes(const mdm_model& model, const std::vector<std::vector<token>>
   blocks.window = options.window;
   if (auto s = blocks.resolve(model.config(), blocks); !s) return s;
   std::vector<std::pair<std::size_t, block_plan>> pieces;
+  std::vector<std::vector<bool>> in_hole(sequences.size());
   for (std::size_t q = 0; q < sequences.size(); ++q) {
     const auto n = static_cast<std::int64_t>(sequences[q].size());
     if (auto s = bio::check_intervals("sequence " + std::to_string(q + 1), holes[q], n); !s) return s;
-    for (const auto& hole : holes[q])
+    in_hole[q].assign(static_cast<std::size_t>(n), false);
+    for (const auto& hole : bio::merge_intervals(holes[q])) {
+      std::fill(in_hole[q].begin() + hole.start, in_hole[q].begin() + hole.end, true);
       for (const auto& block : plan_blocks(hole.start, hole.end, n, blocks)) pieces.emplace_back(q, block);
+    }
   }
   torch::NoGradGuard no_grad;
   auto net = model.impl_->net;
@@ -158,7 +166,7 @@ status score_holes(const mdm_model& model, const std::vector<std::vector<token>>
   result = {};
   for (std::size_t i = 0; i < pieces.size(); ++i) {
     std::mt19937_64 rng(derive_seed(options.seed, i));
-    score_piece(net, sequences[pieces[i].first], pieces[i].second, options, rng, result);
+    score_piece(net, sequences[pieces[i].first], in_hole[pieces[i].first], pieces[i].second, options, rng, result);
     if (progress && !progress(static_cast<std::int64_t>(i + 1), static_cast<std::int64_t>(pieces.size())))
       return status::fail("cancelled");
   }

@@ -45,11 +45,15 @@ status score_sequences(const mdm_model& model, const std::vector<std::vector<tok
 namespace dnafill::core {
 
 // Conditional bits/base of the bases inside `holes` (0-based half-open, per sequence) given the rest:
-// the NELBO restricted to the hole. Each hole is cut into pieces of at most half a window, each piece
-// placed in a window with both flanks (as infill places it); each draw masks a random subset of the
-// piece's bases only (count form: n ~ U{1..R} stratified, weight R/n, R = real bases of the piece) and
-// leaves the rest of the window visible. `result.bases` counts the real bases scored. This is how a
-// design is compared with the original: score both with the same holes.
+// the NELBO of the hole bases, an upper bound on their negative log-likelihood as far as the model's
+// window sees. The holes are cut into pieces as infill places them (semi-autoregressive blocks: a
+// piece that ends its hole sits in a window centred on it, with both flanks; one before it sees
+// `overlap` bases of left context) and scored left to right as a chain of conditionals: a piece sees
+// the bases of the pieces before it and not those of the pieces after it (masked in its window, not
+// scored), so no base conditions on another that is conditioned on it. Each draw masks a random
+// subset of the piece's bases only (count form: n ~ U{1..R} stratified, weight R/n, R = real bases of
+// the piece). `result.bases` counts the real bases scored. This is how a design is compared with the
+// original: score both with the same holes.
 status score_holes(const mdm_model& model, const std::vector<std::vector<token>>& sequences,
                    const std::vector<std::vector<bio::interval>>& holes, const score_options& options,
                    score_result& result, const score_progress& progress = {});

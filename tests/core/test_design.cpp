@@ -175,6 +175,32 @@ TEST_CASE("scoring only a hole: uniform logits give exactly 2.0 bits/base over t
   CHECK(!score_holes(context_model, {tokens}, {{{550, 700}}}, options, hole));  // outside the sequence
 }
 
+TEST_CASE("nearby holes are scored as a chain: a hole does not see the hole bases after it", "[design][scoring]") {
+  // Holes A = [100, 150) and B = [170, 220) share a window (the tiny model's 256). Scored as a chain,
+  // total = a (A with B masked) + b (B with A shown). So total - b must equal a, and b is B's term
+  // alone: holes {Z, B} with Z = [20, 30) a run of N, so that B is again the second piece and draws
+  // the same masks. When A saw B's bases (a pseudo-likelihood), a did not match.
+  const auto model = tiny_model(true);
+  auto tokens = random_tokens(400, 6);
+  std::fill(tokens.begin() + 20, tokens.begin() + 30, mask_token);
+  auto b_unknown = tokens;
+  std::fill(b_unknown.begin() + 170, b_unknown.begin() + 220, mask_token);
+  score_options options;
+  options.mc_draws = 4;
+  score_result total, b_alone, a_alone;
+  REQUIRE(score_holes(model, {tokens}, {{{100, 150}, {170, 220}}}, options, total));
+  REQUIRE(score_holes(model, {tokens}, {{{20, 30}, {170, 220}}}, options, b_alone));
+  REQUIRE(score_holes(model, {b_unknown}, {{{100, 150}, {170, 220}}}, options, a_alone));
+  CHECK(total.bases == 100);
+  CHECK(b_alone.bases == 50);
+  CHECK(a_alone.bases == 50);
+  CHECK(total.nats - b_alone.nats == Approx(a_alone.nats).epsilon(1e-9));
+  // The chain's order matters to the model: A given B shown is another number.
+  score_result a_seeing_b;
+  REQUIRE(score_holes(model, {tokens}, {{{100, 150}}}, options, a_seeing_b));
+  CHECK(a_seeing_b.nats != Approx(a_alone.nats).epsilon(1e-6));
+}
+
 namespace {
 
 // p(x_i | the rest) with position i alone masked, in the window [start, start + width): by hand.
