@@ -100,10 +100,13 @@ status confidence(device_run& r, const sampler_params& params, const std::vector
   auto quotas_on_device = quotas.to(r.tokens.device());  // one copy before the loop
   auto k = torch::empty({r.rows()}, r.on(torch::kInt32));
   auto unused = torch::zeros({r.rows()}, r.on(torch::kFloat64));
+  const auto chain = make_chain(params);
   auto step = r.step([&] {
     auto [proposal, logits] = r.propose();
-    auto probs = torch::softmax(logits.to(torch::kFloat64) / params.temperature, -1);
-    r.commit(proposal, confidence_scores(probs, params.confidence).view(r.tokens.sizes()), k, unused);
+    // Ranked as on the CPU: by the distribution the candidate is drawn from (temperature, then top-p).
+    auto shaped = logits.to(torch::kFloat64);
+    chain.apply(shaped);
+    r.commit(proposal, confidence_scores(torch::softmax(shaped, -1), params.confidence).view(r.tokens.sizes()), k, unused);
   });
   for (int i = 0; i < params.steps; ++i) {
     if (per_step[i].item<std::int64_t>() == 0) continue;  // host data: nothing to reveal, no call
