@@ -76,6 +76,22 @@ TEST_CASE("count form masks exactly n of the R real bases and weighs by R/n", "[
   CHECK(std::unique(seen.begin(), seen.end()) - seen.begin() >= 7);
 }
 
+TEST_CASE("count form: with as many rows as real bases, each n in 1..R comes up exactly once", "[masking]") {
+  // v_b = (u + b/B) mod 1 puts one row in each stratum [k/R, (k+1)/R) when B = R, and n = 1 + floor(v R)
+  // turns stratum k into n = k + 1: all of 1..R, the whole hole (n = R) included, and never 0.
+  for (std::uint64_t seed : {1, 2, 3}) {
+    std::mt19937_64 rng(seed);
+    const int batch = 9, length = 10;
+    auto tokens = random_tokens(batch * length, rng);
+    for (int b = 0; b < batch; ++b) tokens[b * length + 3] = mask_token;  // R = 9
+    const auto m = mask_batch(tokens, batch, length, objective_kind::count, rng);
+    std::vector<int> seen;
+    for (int b = 0; b < batch; ++b) seen.push_back(targets_in_row(m, b));
+    std::sort(seen.begin(), seen.end());
+    CHECK(seen == std::vector<int>{1, 2, 3, 4, 5, 6, 7, 8, 9});
+  }
+}
+
 TEST_CASE("a row of only unknown bases has no targets and weight 0", "[masking]") {
   std::mt19937_64 rng(1);
   const std::vector<token> tokens(12, mask_token);

@@ -59,6 +59,18 @@ TEST_CASE("temperature and top-p on hand-made logits", "[sampling]") {
     const double z = std::sqrt(0.5) + std::sqrt(0.3) + std::sqrt(0.15) + std::sqrt(0.05);
     CHECK(p[0][3].item<double>() == Approx(std::sqrt(0.05) / z));
   }
+  SECTION("temperature comes before top-p: T = 2 then top-p 0.75 keeps three bases, the other order two") {
+    // p^(1/2) renormalised: (.379, .294, .208, .120); the mass before G is .673 < .75, before T .880.
+    sampler_params params;
+    params.temperature = 2.0;
+    params.top_p = 0.75;
+    auto x = logits.clone();
+    make_chain(params).apply(x);
+    auto p = torch::softmax(x, -1);
+    const double a = std::sqrt(0.5), c = std::sqrt(0.3), g = std::sqrt(0.15);
+    CHECK(p[0][2].item<double>() == Approx(g / (a + c + g)));
+    CHECK(p[0][3].item<double>() == 0.0);
+  }
   SECTION("defaults leave the chain empty") { CHECK(make_chain(sampler_params{}).steps.empty()); }
 }
 
@@ -231,6 +243,23 @@ TEST_CASE("float32 Gumbel draws lower the entropy of rare reveals, float64 draws
   CHECK(h == Approx(2.0).margin(1e-3));
 }
 
+TEST_CASE("the fp32 draw is the argmax of the logits plus float32 Gumbel noise of 24-bit uniforms", "[sampling][precision]") {
+  // The test above measures the bias of that noise; this one pins that --precision fp32 draws with it
+  // (not, say, with 53-bit uniforms, which would quietly remove the effect the option exists to show).
+  torch::manual_seed(3);
+  const auto logits = torch::randn({20000, 4}, torch::kFloat64);
+  std::mt19937_64 rng(11), replay(11);
+  const auto drawn = draw_categorical(logits, draw_precision::fp32, rng);
+  auto u = torch::empty({20000 * 4}, torch::kFloat32);
+  for (std::int64_t i = 0; i < u.numel(); ++i) {
+    std::uint64_t k = 0;
+    while (k == 0) k = replay() >> 40;  // 24 bits, 0 redrawn
+    u.data_ptr<float>()[i] = static_cast<float>(k) * 0x1.0p-24f;
+  }
+  const auto expected = (logits.to(torch::kFloat32) + gumbel_noise_fp32(u.view({20000, 4}))).argmax(-1);
+  CHECK(torch::equal(drawn, expected));
+}
+
 TEST_CASE("fixed bases and Ns outside the holes are untouched by every sampler", "[sampling]") {
   markov_denoiser chain;
   //                            A  _  _  C  N  _  G  T  _  _  _  A
@@ -315,6 +344,65 @@ TEST_CASE("confidence commits the most confident positions first, schedules sum 
       std::int64_t sum = 0;
       for (int i = 0; i < steps; ++i) sum += reveal_count(schedule, i, steps, 200);
       CHECK(sum == 200);
+    }
+}
+
+TEST_CASE("first-hit reveals a uniformly chosen masked position, on the host and device loops", "[sampling][kernel]") {
+  // Under an exact denoiser every reveal order gives the same joint, so the law tests cannot see the
+  // order: here the first call's input and the second's show which of three positions went first.
+  struct recorder : fixed_denoiser {
+    recorder() : fixed_denoiser({0.25, 0.25, 0.25, 0.25}) {}
+    torch::Tensor logits(const torch::Tensor& tokens) override {
+      inputs.push_back(tokens.clone());
+      return fixed_denoiser::logits(tokens);
+    }
+    std::vector<torch::Tensor> inputs;
+  };
+  for (bool on_device : {false, true}) {
+    recorder net;
+    const std::int64_t rows = 3000;
+    auto tokens = rows_of({2, 4, 4, 4, 1}, rows);
+    std::mt19937_64 rng(41);
+    sampling_stats stats;
+    const auto p = params_of(sampler_kind::first_hit);
+    REQUIRE((on_device ? sample_on_device(net, tokens, free_where({0, 1, 1, 1, 0}, rows), p, rng, {}, stats)
+                       : sample(net, tokens, free_where({0, 1, 1, 1, 0}, rows), p, rng)));
+    REQUIRE(net.inputs.size() == 3);
+    const auto first = (net.inputs[1] != net.inputs[0]).to(torch::kInt64).sum(0);  // per position
+    std::vector<double> counts = {first[1].item<double>(), first[2].item<double>(), first[3].item<double>()};
+    INFO((on_device ? "device loop" : "host loop") << ": " << counts[0] << " " << counts[1] << " " << counts[2]);
+    CHECK(counts[0] + counts[1] + counts[2] == rows);  // one reveal per row per call
+    CHECK(chi_square(counts, {1.0 / 3, 1.0 / 3, 1.0 / 3}) < chi_square_critical(2));
+  }
+}
+
+TEST_CASE("confidence ranks by the distribution it draws from, after top-p, on the host and device loops",
+          "[sampling][kernel]") {
+  // Margins: position 0 (0.5, 0.48, ...) 0.02, position 1 (0.4, 0.3, 0.2, 0.1) 0.1, so 1 goes first.
+  // Top-p 0.45 keeps base A alone at 0 (margin 1) and A, C at 1 (0.57 - 0.43 = 0.14): now 0 goes first.
+  struct two_positions : denoiser {
+    torch::Tensor logits(const torch::Tensor& tokens) override {
+      inputs.push_back(tokens.clone());
+      auto p = torch::tensor({0.5, 0.48, 0.01, 0.01, 0.4, 0.3, 0.2, 0.1}, torch::kFloat64).view({1, 2, 4});
+      return p.log().to(torch::kFloat32).expand({tokens.size(0), -1, -1}).contiguous();
+    }
+    std::vector<torch::Tensor> inputs;
+  } net;
+  for (bool on_device : {false, true})
+    for (double top_p : {1.0, 0.45}) {
+      net.inputs.clear();
+      auto tokens = rows_of({4, 4}, 1);
+      auto p = params_of(sampler_kind::confidence, 2);
+      p.confidence = confidence_measure::margin;
+      p.top_p = top_p;
+      std::mt19937_64 rng(5);
+      sampling_stats stats;
+      REQUIRE((on_device ? sample_on_device(net, tokens, free_where({1, 1}, 1), p, rng, {}, stats)
+                         : sample(net, tokens, free_where({1, 1}, 1), p, rng)));
+      REQUIRE(net.inputs.size() == 2);
+      const int first = net.inputs[1][0][0].item<std::int64_t>() < 4 ? 0 : 1;  // committed by the first step
+      INFO((on_device ? "device loop" : "host loop") << ", top-p " << top_p);
+      CHECK(first == (top_p < 1.0 ? 0 : 1));
     }
 }
 

@@ -63,6 +63,15 @@ TEST_CASE("categorical: temperature, guidance, the constraint mask and top-p", "
   CHECK(draw(l, 0.66, nucleus) == 0);
   CHECK(draw(l, 0.67, nucleus) == 1);
   CHECK(draw(l, 0.99, nucleus) == 1);
+  // Temperature before top-p: p = (.5, .3, .15, .05) at T = 2 is (.379, .294, .208, .120), and top-p
+  // 0.75 keeps A, C and G (renormalised: .431, .334, .236). Top-p first would keep A and C only.
+  const std::vector<float> l4 = {std::log(0.5f), std::log(0.3f), std::log(0.15f), std::log(0.05f)};
+  categorical_params both;
+  both.temperature = 2.0;
+  both.top_p = 0.75;
+  CHECK(draw(l4, 0.76, both) == 1);
+  CHECK(draw(l4, 0.77, both) == 2);
+  CHECK(draw(l4, 0.999999, both) == 2);
   // Guidance w = 1: 2 cond - uncond; cond favours G by ln 2 over an unconditional that favours A.
   const std::vector<float> cond = {0, 0, std::log(2.0f), 0}, uncond = {std::log(2.0f), 0, 0, 0};
   categorical_params guided;
