@@ -49,9 +49,12 @@ int run_score(const score_args& args) {
                   : core::score_sequences(model, sequences, args.options, r, progress);
   if (!s) return fail("score", args.in + ": " + s.message());
   bar.finish();
+  // One draw per window has no spread to estimate the error from: unknown, not zero.
+  const bool has_error = args.options.mc_draws > 1;
   if (args.json) {
+    const nlohmann::json error = has_error ? nlohmann::json(r.standard_error_bits()) : nlohmann::json();
     std::cout << data::json_text(nlohmann::json{{"file", args.in},          {"model", model.path()},
-                                {"bits_per_base", r.bits_per_base()}, {"standard_error", r.standard_error_bits()},
+                                {"bits_per_base", r.bits_per_base()}, {"standard_error", error},
                                 {"bases", r.bases},         {"windows", r.windows},
                                 {"mc_draws", args.options.mc_draws}, {"seed", args.options.seed},
                                 {"conditional", masked},   {"net_precision", core::inference_precision(model)}})
@@ -59,9 +62,10 @@ int run_score(const score_args& args) {
     return 0;
   }
   if (masked) std::printf("masked bases only, given the rest: ");
-  std::printf("%s: %.4f bits/base (standard error %.4f) over %lld bases in %lld windows\n", args.in.c_str(),
-              r.bits_per_base(), r.standard_error_bits(), static_cast<long long>(r.bases),
-              static_cast<long long>(r.windows));
+  char error[64] = "standard error unknown with --mc 1";
+  if (has_error) std::snprintf(error, sizeof error, "standard error %.4f", r.standard_error_bits());
+  std::printf("%s: %.4f bits/base (%s) over %lld bases in %lld windows\n", args.in.c_str(), r.bits_per_base(), error,
+              static_cast<long long>(r.bases), static_cast<long long>(r.windows));
   std::printf("model %s (%s); uniform guessing scores 2.0000, lower is better\n", model.path().c_str(),
               model.config().preset.c_str());
   return 0;
