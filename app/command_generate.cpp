@@ -19,7 +19,7 @@ struct generate_args : design_args {
 };
 
 int run_generate(generate_args& args) {
-  if (auto s = args.resolve({"--prefix", args.prefix}); !s) return fail("generate", s.message());
+  if (auto s = args.resolve({{"--prefix", args.prefix}}); !s) return fail("generate", s.message());
   // The record, its K designs and their tokens are held in memory, ~15 bytes a base: 10^8 bases is
   // ~1.5 GB. Longer sequence is generated in pieces, each continuing the last with --prefix.
   constexpr std::int64_t max_length = 100'000'000;

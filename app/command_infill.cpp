@@ -29,7 +29,7 @@ std::vector<core::job_item> record_items(const std::vector<bio::sequence_record>
 }
 
 int run_infill(infill_args& args) {
-  if (auto s = args.resolve({"--in", args.in}); !s) return fail("infill", s.message());
+  if (auto s = args.resolve({{"--in", args.in}, mask_file(args.mask)}); !s) return fail("infill", s.message());
   core::set_threads(args.threads);
   job_cli job{"infill", args.db};
   if (auto s = job.open_store(); !s) return fail("infill", s.message());

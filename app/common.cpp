@@ -54,6 +54,10 @@ status check_creatable(const named_path& out) {
 
 }  // namespace
 
+named_path mask_file(const std::string& mask) {
+  return mask.rfind("bed:", 0) == 0 ? named_path{"--mask", mask.substr(4)} : named_path{};
+}
+
 status check_paths(const std::vector<named_path>& outputs, const std::vector<named_path>& inputs) {
   std::vector<named_path> all;
   for (const auto& out : outputs) {

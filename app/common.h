@@ -22,6 +22,9 @@ struct named_path {
   std::string option, path;
 };
 
+// The BED file of --mask bed:FILE as an input path ({"--mask", FILE}); none for other masks.
+named_path mask_file(const std::string& mask);
+
 // Checked before any work, so that nothing is computed for an output that cannot be written and no
 // output destroys another file: each output (empty or "-": none) can be created (its folder exists,
 // it is not a folder), and no path names the same file as another one (an --out onto the --db store

@@ -23,7 +23,7 @@
 
 namespace dnafill::app {
 
-status design_args::resolve(const named_path& input) {
+status design_args::resolve(std::vector<named_path> inputs) {
   auto& p = options.sampler;
   if (auto s = core::parse_sampler_kind(sampler, p.kind); !s) return s;
   if (auto s = core::parse_precision(precision, p.precision); !s) return s;
@@ -32,7 +32,8 @@ status design_args::resolve(const named_path& input) {
   p.cache = !no_cache;
   if (auto s = constraints.resolve(options); !s) return s;
   if (auto s = p.validate(); !s) return s;
-  return check_paths({{"--out", out}, {"--report", constraints.report}, {"--db", db}}, {input});
+  inputs.push_back({"--model", model});
+  return check_paths({{"--out", out}, {"--report", constraints.report}, {"--db", db}}, inputs);
 }
 
 void add_design_options(CLI::App& sub, design_args& a) {

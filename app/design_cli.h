@@ -34,8 +34,8 @@ struct design_args {
   constraint_args constraints;
 
   // Checks the options and turns them into `options`; then check_paths on --out, --report and --db
-  // against each other and the command's input file (`input`, e.g. {"--in", path}).
-  status resolve(const named_path& input = {});
+  // against each other, the command's input files (`inputs`, e.g. {"--in", path}) and --model.
+  status resolve(std::vector<named_path> inputs = {});
 };
 
 void add_design_options(CLI::App& sub, design_args& args);

@@ -1,6 +1,6 @@
 #!/bin/bash
-# Nothing already written is lost: an output that names the --db store, the --in file or the folder of
-# nothing is refused before any work, with one line, and the store, the input and an earlier --out
+# Nothing already written is lost: an output that names the --db store, an input (--in, the BED of
+# --mask, --model) or the folder of nothing is refused before any work, with one line, and the store, the input and an earlier --out
 # stay as they were; a train run that fails its checks keeps the log of the run before it.
 # Usage: check_outputs_kept.sh CHECK_CLEAN_ERROR DNAFILL WORK_DIR DATA_DIR MODEL
 set -u
@@ -25,6 +25,18 @@ refused "\-\-out and \-\-db name the same file" db export --db "$store" --out "$
 cp "$data/cli/short.fa" "$work/in.fa"
 refused "\-\-out and \-\-in name the same file" infill --in "$work/in.fa" --region short:5-20 --out "$work/in.fa"
 cmp -s "$data/cli/short.fa" "$work/in.fa" || fail "the input was overwritten"
+# The BED of --mask bed: and the --model are inputs too.
+printf 'short\t4\t20\n' > "$work/holes.bed"
+cp "$work/holes.bed" "$work/holes.before"
+refused "\-\-out and \-\-mask name the same file" infill --in "$work/in.fa" --mask "bed:$work/holes.bed" --out "$work/holes.bed"
+refused "\-\-report and \-\-mask name the same file" infill --in "$work/in.fa" --mask "bed:$work/holes.bed" --report "$work/holes.bed"
+refused "\-\-out and \-\-mask name the same file" batch --in "$work/in.fa" --mask "bed:$work/holes.bed" --db "$work/b.sqlite" \
+  --out "$work/holes.bed"
+cmp -s "$work/holes.before" "$work/holes.bed" || fail "the BED file was overwritten"
+cp "$model" "$work/model.safetensors"
+refused "\-\-out and \-\-model name the same file" generate --model "$work/model.safetensors" --length 10 \
+  --out "$work/model.safetensors"
+cmp -s "$model" "$work/model.safetensors" || fail "the model was overwritten"
 
 echo ">earlier" > "$work/out.fa"
 refused "the folder .*missing does not exist" infill "${design[@]}" --out "$work/out.fa" --report "$work/missing/r.tsv"
