@@ -46,6 +46,26 @@ std::string gc_rule_name(const gc_rule& r) {
   return name;
 }
 
+// "max-homopolymer 9", or per base where the limits differ: "max-homopolymer A/T 12 C/G 5". The
+// limit is in the name so that runs under different limits (a resume key, a report) tell apart.
+std::string homopolymer_rule_name(const std::array<int, 4>& max_run) {
+  std::string name = "max-homopolymer";
+  if (max_run[0] > 0 && std::all_of(max_run.begin(), max_run.end(), [&](int l) { return l == max_run[0]; }))
+    return name + " " + std::to_string(max_run[0]);
+  std::vector<bool> named(4, false);
+  for (int b = 0; b < 4; ++b) {
+    if (max_run[b] == 0 || named[b]) continue;
+    std::string bases;
+    for (int c = b; c < 4; ++c)
+      if (max_run[c] == max_run[b]) {
+        bases += std::string(bases.empty() ? "" : "/") + "ACGT"[c];
+        named[c] = true;
+      }
+    name += " " + bases + " " + std::to_string(max_run[b]);
+  }
+  return name;
+}
+
 int base_index(char c) {
   switch (c) {
     case 'A': case 'a': return 0;
@@ -101,7 +121,7 @@ void check_runs(std::string_view seq, const std::vector<interval>& designed, con
       const auto length = static_cast<std::int64_t>(run.length);
       const int limit = set.max_run[base_index(run.base)];
       if (limit == 0 || length <= limit || !seen.insert(start).second) continue;
-      out.push_back({"max-homopolymer", start,
+      out.push_back({homopolymer_rule_name(set.max_run), start,
                      "run of " + std::to_string(length) + " " + run.base + " at " + span_text(start, length) +
                          " (limit " + std::to_string(limit) + ")"});
     }
@@ -213,7 +233,7 @@ int constraint_set::local_span() const {
 std::vector<std::string> constraint_names(const constraint_set& set) {
   std::vector<std::string> names;
   for (const auto& m : set.motifs) names.push_back("avoid " + m.name);
-  if (set.max_run != std::array<int, 4>{}) names.push_back("max-homopolymer");
+  if (set.max_run != std::array<int, 4>{}) names.push_back(homopolymer_rule_name(set.max_run));
   for (const auto& r : set.gc) names.push_back(gc_rule_name(r));
   if (set.repeat_k > 0) names.push_back("avoid-repeats " + std::to_string(set.repeat_k));
   names.push_back("unfilled");

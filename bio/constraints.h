@@ -49,12 +49,13 @@ struct constraint_set {
 };
 
 struct constraint_violation {
-  std::string constraint;  // a name from constraint_names(): "avoid BsaI", "max-homopolymer", ...
+  std::string constraint;  // a name from constraint_names(): "avoid BsaI", "max-homopolymer 6", ...
   std::int64_t position = 0;  // 0-based start of the offending site, run, window or k-mer
   std::string detail;      // one line: what and where, in 1-based coordinates
 };
 
-// The rules of `set` by name, in report order: "avoid <name>" per motif, "max-homopolymer",
+// The rules of `set` by name, in report order: "avoid <name>" per motif, "max-homopolymer <H>" (or
+// per base where the limits differ: "max-homopolymer A/T 12 C/G 5"),
 // "gc <min>-<max>" (whole region), "gc <min>-<max> per <W> bp", "avoid-repeats <K>", and "unfilled"
 // (a designed base that is not A, C, G or T) which every check includes.
 std::vector<std::string> constraint_names(const constraint_set& set);

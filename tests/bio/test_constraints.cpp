@@ -71,7 +71,7 @@ TEST_CASE("constraints: homopolymer runs are followed into the flanks", "[bio][c
   // AAA fixed + AAAA designed: a run of 7 A through the junction.
   auto v = check_constraints("CAAAAAAAC", {{4, 8}}, set);
   REQUIRE(v.size() == 1);
-  CHECK(v[0].constraint == "max-homopolymer");
+  CHECK(v[0].constraint == "max-homopolymer A/C/T 5 G 2");
   CHECK(v[0].position == 1);
   CHECK(v[0].detail.find("run of 7 A") != std::string::npos);
   // A run of 8 in the flank that the design does not touch.
@@ -200,6 +200,8 @@ TEST_CASE("constraints: presets bundle their rules", "[bio][constraints]") {
   constraint_set idt;
   REQUIRE(add_preset("idt", idt));
   CHECK(idt.max_run == std::array<int, 4>{12, 5, 5, 12});
+  // The limits are in the rule's name, so runs under other limits (a resume key) tell apart.
+  CHECK(constraint_names(idt).at(0) == "max-homopolymer A/T 12 C/G 5");
   constraint_set gg;
   REQUIRE(add_preset("golden-gate", gg));
   REQUIRE(add_preset("golden-gate", gg));  // twice: no duplicate enzymes
@@ -214,7 +216,7 @@ TEST_CASE("constraints: presets bundle their rules", "[bio][constraints]") {
   CHECK(both.max_run == std::array<int, 4>{5, 5, 5, 5});
   // A region shorter than the 50-base window is held to the window's bounds as a whole, too.
   CHECK(names_of(check_constraints("AAAAAAC", {{0, 7}}, both)) ==
-        std::vector<std::string>{"max-homopolymer", "gc 25-65%", "gc 35-65% per 50 bp"});
-  CHECK(constraint_names(both) == std::vector<std::string>{"max-homopolymer", "gc 25-65%", "gc 35-65% per 50 bp",
+        std::vector<std::string>{"max-homopolymer 5", "gc 25-65%", "gc 35-65% per 50 bp"});
+  CHECK(constraint_names(both) == std::vector<std::string>{"max-homopolymer 5", "gc 25-65%", "gc 35-65% per 50 bp",
                                                             "avoid-repeats 20", "unfilled"});
 }
