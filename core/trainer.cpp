@@ -352,7 +352,9 @@ status train(const train_options& options, const train_callback& on_step, train_
     p.checkpointed = s.step % o.checkpoint_every == 0 || last || out_of_time;
     if (p.checkpointed)
       if (auto st = checkpoint(); !st) return st;
-    go_on = !out_of_time && (!on_step || on_step(p));
+    // The listener hears every step, the one that ran out of time too (its log line).
+    const bool listener_goes_on = !on_step || on_step(p);
+    go_on = listener_goes_on && !out_of_time;
     if (!go_on && !p.checkpointed)
       if (auto st = checkpoint(); !st) return st;
   }

@@ -92,6 +92,23 @@ TEST_CASE("a resumed run continues the loss curve of an uninterrupted run exactl
   for (std::size_t i = 0; i < whole.size(); ++i) CHECK(joined[i] == whole[i]);  // bit-exact, not approximate
 }
 
+TEST_CASE("a run out of --max-minutes reports its last step, saves it, and resumes after it", "[trainer]") {
+  scratch_dir dir;
+  auto o = tiny_run(dir, dnafill::test::write_fasta(dir.file("a.fa"), "a", dnafill::test::markov_bases(4000, 9)), 64, 24);
+  o.max_minutes = 1e-9;  // out of time after the first step
+  std::vector<std::int64_t> heard;
+  train_summary summary;
+  REQUIRE(train(o, [&](const train_progress& p) { heard.push_back(p.step); return true; }, summary));
+  CHECK(summary.steps_done == 1);
+  CHECK(heard == std::vector<std::int64_t>{1});  // the step that ran out of time is logged too
+  o.max_minutes = 0;
+  o.resume = true;
+  heard.clear();
+  REQUIRE(train(o, [&](const train_progress& p) { heard.push_back(p.step); return true; }, summary));
+  REQUIRE(heard.size() == 23);
+  CHECK(heard.front() == 2);
+}
+
 TEST_CASE("resuming with another preset or seed is refused", "[trainer]") {
   scratch_dir dir;
   auto o = tiny_run(dir, dnafill::test::write_fasta(dir.file("a.fa"), "a", dnafill::test::markov_bases(2000, 1)), 64, 6);
