@@ -6,6 +6,7 @@
 
 #include <atomic>
 #include <cstdio>
+#include <filesystem>
 #include <optional>
 
 #include "app/common.h"
@@ -51,12 +52,17 @@ class interrupt_guard {
 }  // namespace
 
 status job_cli::open_store() {
-  if (db.empty()) return {};
+  // A store that is there is checked now (its version, its lock), before any work; one that is not
+  // is made when the run starts, so a command refused for its input leaves no empty store behind.
+  std::error_code ec;
+  if (db.empty() || !std::filesystem::exists(db, ec)) return {};
   return store_.open(db);
 }
 
 int job_cli::run(const core::mdm_model& model, core::item_source& items, const core::design_options& options,
                  const data::run_record& run) {
+  if (!db.empty() && !store_.is_open())
+    if (auto s = store_.open(db); !s) return fail(command, s.message());
   data::run_sink recorder(store_, resume);
   std::vector<data::design_sink*> all;
   if (store_.is_open()) all.push_back(&recorder);

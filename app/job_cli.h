@@ -21,7 +21,8 @@ class job_cli {
   bool resume = false;               // batch: take up the run with the same resume key
   std::vector<data::design_sink*> sinks;  // besides the store (memory, FASTA)
 
-  // Opens --db before any work, so a bad store fails at once. Errors name the file.
+  // Opens --db before any work when it exists, so a bad store fails at once; a new one is made by
+  // run(), after the command's input has passed its checks. Errors name the file.
   status open_store();
 
   // Runs the job with a progress bar on a terminal. With a store, Ctrl-C (SIGINT or SIGTERM)
