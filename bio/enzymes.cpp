@@ -56,7 +56,8 @@ std::vector<restriction_enzyme> make_table() {
       {"MseI", "TTAA", false},      {"MspI", "CCGG", false},      {"NlaIII", "CATG", false},
       {"RsaI", "GTAC", false},      {"Sau3AI", "GATC", false},    {"TaqI", "TCGA", false},
       // Type IIS (Golden Gate and friends): the site is not palindromic, so both strands matter.
-      {"AarI", "CACCTGC", true},    {"BbsI", "GAAGAC", true},     {"BsaI", "GGTCTC", true},
+      {"AarI", "CACCTGC", true},    {"BbsI", "GAAGAC", true},     {"BpiI", "GAAGAC", true},
+      {"BsaI", "GGTCTC", true},
       {"BsmAI", "GTCTC", true},     {"BsmBI", "CGTCTC", true},    {"BspMI", "ACCTGC", true},
       {"BspQI", "GCTCTTC", true},   {"BtgZI", "GCGATG", true},    {"Esp3I", "CGTCTC", true},
       {"MlyI", "GAGTC", true},      {"PaqCI", "CACCTGC", true},   {"SapI", "GCTCTTC", true},

@@ -77,7 +77,7 @@ TEST_CASE("the enzyme table holds the common enzymes with their sites", "[bio][e
   const std::pair<const char*, const char*> expected[] = {
       {"EcoRI", "GAATTC"}, {"BamHI", "GGATCC"}, {"HindIII", "AAGCTT"}, {"NotI", "GCGGCCGC"},
       {"XhoI", "CTCGAG"},  {"PstI", "CTGCAG"},  {"BsaI", "GGTCTC"},    {"BsmBI", "CGTCTC"},
-      {"BbsI", "GAAGAC"},  {"SapI", "GCTCTTC"}, {"SfiI", "GGCCNNNNNGGCC"}, {"AvaI", "CYCGRG"}};
+      {"BbsI", "GAAGAC"},  {"BpiI", "GAAGAC"},  {"SapI", "GCTCTTC"}, {"SfiI", "GGCCNNNNNGGCC"}, {"AvaI", "CYCGRG"}};
   for (const auto& [name, site] : expected) {
     const restriction_enzyme* e = find_enzyme(name);
     REQUIRE(e != nullptr);
