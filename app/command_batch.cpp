@@ -22,6 +22,7 @@ struct batch_args : design_args {
   std::string in, mask;
   bool primary = false;
   int min_mapq = 0;
+  std::string reference;  // CRAM: the reference FASTA
 };
 
 void print_outcome(const job_cli& job, const std::string& db) {
@@ -45,6 +46,7 @@ int run_batch(batch_args& args) {
   core::batch_request request{args.in, args.mask, {}};
   request.source.alignments.primary_only = args.primary;
   request.source.alignments.min_mapq = args.min_mapq;
+  request.source.alignments.reference = args.reference;
   core::batch_items items;
   if (auto s = items.open(request, args.options, model.config()); !s) return fail("batch", s.message());
   warn_if_cut_short("batch", args.in);  // items.open read the whole file without an error
@@ -72,6 +74,7 @@ command_runner add_batch_command(CLI::App& cli) {
   sub->add_option("--mask", args->mask, "The regions: lowercase | N | bed:FILE")->required();
   sub->add_flag("--primary", args->primary, "SAM/BAM/CRAM: skip secondary and supplementary alignments");
   check_range(sub->add_option("--min-mapq", args->min_mapq, "SAM/BAM/CRAM: skip alignments with a lower MAPQ"), 0, 255);
+  sub->add_option("--reference", args->reference, "CRAM: reference FASTA (else embedded or REF_PATH)");
   add_design_options(*sub, *args);
   sub->get_option("--db")->required();
   // The store keeps every design's constraint report (db export --format jsonl); the --report TSV
