@@ -125,7 +125,8 @@ struct constraint_summary {
 };
 
 // A sink that only tallies how the designs put into it met their constraints (a batch's closing
-// line; designs found done in a resumed run are not put, so not counted).
+// line). It holds no item, so a resumed run hands it the designs found done too: the tally is the
+// whole run's, as in an uninterrupted run.
 class constraint_tally : public data::design_sink {
  public:
   status start(data::run_record&) override { return {}; }

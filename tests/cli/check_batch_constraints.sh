@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # A batch under constraints no base can meet: every design is made, kept in the store and marked
-# failed, and the run ends with one line on stderr and exit 1, as infill does. Then a feasible set:
+# failed, and the run ends with one line on stderr and exit 1, as infill does, and so again when the
+# done run is run again (its designs, found done, are still the run's). Then a feasible set:
 # exit 0, every design ok.
 # Usage: check_batch_constraints.sh DNAFILL OUT_DIR FASTA BED [design options...]
 set -u
@@ -18,6 +19,12 @@ code=$?
 grep -q "no design meets the constraints (4 of 4 violate them; first: " "$out/impossible.err" || fail "stderr: $(cat "$out/impossible.err")"
 failed=$("$dnafill" db show 1 --db "$out/impossible.sqlite" | grep -c ' FAILED$')
 [ "$failed" -eq 4 ] || fail "the store keeps $failed failed designs (want 4)"
+# Run again, the run is done: the designs found done are the run's, and it ends as it did.
+"$dnafill" batch --in "$fasta" --mask "bed:$bed" --num 2 "$@" --gc 100-100 --avoid S --db "$out/impossible.sqlite" \
+  > "$out/again.out" 2> "$out/again.err"
+code=$?
+[ "$code" -eq 1 ] || fail "impossible rules run again: exit $code (want 1)"
+cmp -s "$out/impossible.err" "$out/again.err" || fail "run again, it says: $(cat "$out/again.err")"
 
 "$dnafill" batch --in "$fasta" --mask "bed:$bed" --num 2 "$@" --avoid EcoRI --max-homopolymer 3 --db "$out/feasible.sqlite" \
   > "$out/feasible.out" 2> "$out/feasible.err" || fail "feasible rules: exit $? $(cat "$out/feasible.err")"
