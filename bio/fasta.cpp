@@ -42,6 +42,7 @@ struct fasta_reader::impl {
   bool pending = false;  // `line` holds the next record's header, not yet parsed
   bool done = false;     // end of file or error reached; next() returns false from now on
   format fmt = format::unknown;
+  bool stream = true;    // standard input or a pipe: its bytes are read once, as FASTA or FASTQ
   status err;
 
   ~impl() { free(line.s); }
@@ -98,6 +99,9 @@ bool fasta_reader::impl::detect_format() {
                                    std::string_view("@HD@SQ@RG@PG@CO").find(first.substr(0, 3)) != std::string_view::npos
                                ? "SAM"
                                : nullptr;
+  if (alignments && stream)
+    return fail("", 0, std::string("a ") + alignments + " file: from standard input or a pipe only FASTA or FASTQ is "
+                "read; give the " + alignments + " file's path instead");
   if (alignments)
     return fail("", 0, std::string("a ") + alignments + " file, and this reads FASTA or FASTQ (dnafill view --in FILE "
                 "prints its reads as FASTA)");
@@ -239,6 +243,13 @@ status fasta_reader::open(const std::string& path) {
       impl_->err = status::fail(path + ": cannot open: " + std::strerror(errno));
     } else if (S_ISDIR(st.st_mode)) {
       impl_->err = status::fail(path + ": cannot open: is a directory");
+    } else {
+      impl_->stream = !S_ISREG(st.st_mode);  // a FIFO or a device, read as it comes
+      // A VCF, an index or a BED given where sequence is read is said to be one, not reported as bad FASTA.
+      htsFormat format;
+      if (!impl_->stream && detail::detect_format(path, format))
+        if (const auto what = detail::non_sequence_format(format); !what.empty())
+          impl_->err = status::fail(path + ": not a sequence file (" + what + "); this reads FASTA or FASTQ");
     }
     if (!impl_->err.ok()) {
       impl_->done = true;

@@ -8,6 +8,7 @@
 #include <htslib/sam.h>
 
 #include <memory>
+#include <string>
 
 namespace dnafill::bio::detail {
 
@@ -24,6 +25,14 @@ int read_line(BGZF* fp, kstring_t* line);
 // A BGZF file cut at a block boundary decompresses cleanly: only its missing end-of-file block tells
 // that data was lost. False for plain and gzip files.
 bool lacks_eof_block(BGZF* fp);
+
+// What htslib makes of a regular file's first bytes (hts_detect_format2); false when the file cannot
+// be opened or htslib cannot classify it.
+bool detect_format(const std::string& path, htsFormat& format);
+
+// For a format that holds no sequence (VCF/BCF, an index, a BED), its description ("VCF version 4.2
+// variant calling text"); empty for any other.
+std::string non_sequence_format(const htsFormat& format);
 
 struct bgzf_closer {
   void operator()(BGZF* fp) const {

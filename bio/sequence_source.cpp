@@ -29,25 +29,21 @@ status detect_kind(const std::string& path, kind& k, std::string& name) {
   if (stat(path.c_str(), &st) != 0) return status::fail(path + ": cannot open: " + std::strerror(errno));
   if (S_ISDIR(st.st_mode)) return status::fail(path + ": cannot open: is a directory");
   if (!S_ISREG(st.st_mode)) return status();  // a stream (is_stream): read once, as FASTA/FASTQ
-  hFILE* hf = hopen(path.c_str(), "r");
-  if (!hf) return status::fail(path + ": cannot open: " + std::strerror(errno ? errno : EIO));
   htsFormat format{};
-  const int detected = hts_detect_format2(hf, path.c_str(), &format);
-  hclose_abruptly(hf);
+  errno = 0;
   // A file htslib cannot classify is left to the FASTA reader, whose messages say what is wrong.
-  if (detected < 0) return status();
+  if (!detail::detect_format(path, format)) {
+    if (errno == EACCES) return status::fail(path + ": cannot open: " + std::strerror(errno));
+    return status();
+  }
   switch (format.format) {
     case sam: name = "SAM"; k = kind::alignments; return status();
     case bam: name = "BAM"; k = kind::alignments; return status();
     case cram: name = "CRAM"; k = kind::alignments; return status();
     default: break;
   }
-  if (format.category == variant_data || format.category == index_file || format.category == region_list) {
-    char* description = hts_format_description(&format);
-    std::string what = description ? description : "non-sequence";
-    std::free(description);
+  if (const auto what = detail::non_sequence_format(format); !what.empty())
     return status::fail(path + ": not a sequence file (" + what + "); dnafill reads FASTA, FASTQ, SAM, BAM and CRAM");
-  }
   return status();
 }
 
