@@ -86,7 +86,11 @@ status load_model_option(const std::string& path, core::mdm_model& model, const 
                          const std::string& net_precision) {
   const std::string resolved = path.empty() ? core::default_model_path() : path;
   if (auto s = core::load_model(resolved, model); !s) {
-    if (path.empty()) return status::fail(s.message() + " (the default model; give one with --model)");
+    if (path.empty()) {
+      const char* env = std::getenv("DNAFILL_MODEL");
+      return status::fail(s.message() + (env && *env ? " (the model DNAFILL_MODEL names; give one with --model)"
+                                                      : " (the default model; give one with --model)"));
+    }
     return s;
   }
   if (auto s = core::check_inference_precision(net_precision); !s) return s;

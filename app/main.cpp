@@ -34,6 +34,40 @@ int check_command_words(CLI::App& cli, int argc, char** argv) {
   return 0;
 }
 
+// "dnafill db export": the command words of argv that name subcommands, for a help pointer that
+// leads to the options of the command at hand.
+std::string command_path(CLI::App& cli, int argc, char** argv) {
+  CLI::App* app = &cli;
+  std::string path = "dnafill";
+  for (int i = 1; i < argc && argv[i][0] != '-'; ++i) {
+    const auto commands = app->get_subcommands([](CLI::App*) { return true; });
+    const auto it = std::find_if(commands.begin(), commands.end(), [&](CLI::App* c) { return c->get_name() == argv[i]; });
+    if (it == commands.end()) break;
+    app = *it;
+    path += " " + app->get_name();
+  }
+  return path;
+}
+
+// One line for a command line CLI11 refused, in our words where its own are obscure.
+std::string parse_problem(CLI::App& cli, const CLI::ParseError& e) {
+  const std::string what = e.what();
+  // CLI11 checks required options before unknown ones, so a mistyped --in reads "--in is required":
+  // name the argument it could not place instead.
+  const auto unplaced = cli.remaining(true);
+  if (dynamic_cast<const CLI::RequiredError*>(&e) && what.find("subcommand") == std::string::npos && !unplaced.empty())
+    return "The following argument was not expected: " + unplaced.front();
+  // "--num: At Most 1 required but received 2": an option given twice.
+  const std::string twice = ": At Most 1 required but received ";
+  if (const auto at = what.find(twice); dynamic_cast<const CLI::ArgumentMismatch*>(&e) && at != std::string::npos)
+    return what.substr(0, at) + ": given " + what.substr(at + twice.size()) + " times; it takes one value";
+  // "--in: 1 required TEXT missing": an option at the end of the line without its value.
+  if (const auto at = what.find(": 1 required "); at != std::string::npos && what.size() > 8 &&
+                                                  what.compare(what.size() - 8, 8, " missing") == 0)
+    return what.substr(0, at) + ": needs a value";
+  return what;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -62,15 +96,9 @@ int main(int argc, char** argv) {
   } catch (const CLI::CallForVersion& e) {
     return cli.exit(e);
   } catch (const CLI::ParseError& e) {
-    // CLI11 checks required options before unknown ones, so a mistyped --in reads "--in is required":
-    // name the argument it could not place instead. One line (CLI11 would add "Run with --help ...").
-    const auto unplaced = cli.remaining(true);
-    const bool required = dynamic_cast<const CLI::RequiredError*>(&e) != nullptr &&
-                          std::string(e.what()).find("subcommand") == std::string::npos;
-    std::cerr << "dnafill: "
-              << (required && !unplaced.empty() ? "The following argument was not expected: " + unplaced.front()
-                                                : std::string(e.what()))
-              << " (see dnafill --help)" << std::endl;
+    // One line (CLI11 would add "Run with --help ..."), pointing to the help of the command at hand.
+    std::cerr << "dnafill: " << parse_problem(cli, e) << " (see " << command_path(cli, argc, argv) << " --help)"
+              << std::endl;
     return 2;
   }
   const std::string name = cli.get_subcommands().front()->get_name();

@@ -86,6 +86,13 @@ status save_state(const std::string& path, const run_state& s, const std::string
 }
 
 status load_state(const std::string& path, run_state& s, const std::string& identity) {
+  // Said plainly here: LibTorch's own message for a missing file is a line of its internals.
+  if (std::FILE* f = std::fopen(path.c_str(), "rb")) {
+    std::fclose(f);
+  } else {
+    return status::fail(path + ": --resume: cannot open the training state (" + std::strerror(errno) +
+                        "); it is written beside --out by a run's checkpoints: train without --resume to start afresh");
+  }
   try {
     torch::serialize::InputArchive archive, net_archive, ema_archive, optimizer_archive;
     archive.load_from(path, s.device);

@@ -123,6 +123,10 @@ TEST_CASE("regions are checked against the contig length", "[bio][region]") {
   s = parse_known("chr2:1-10", r);
   REQUIRE_FALSE(s.ok());
   CHECK(s.message() == "region 'chr2:1-10': unknown contig 'chr2'");
+  // A known contig with a range that is not one: the range is named, not the whole as a contig.
+  s = parse_known("chr1:5-x", r);
+  REQUIRE_FALSE(s.ok());
+  CHECK(s.message() == "region 'chr1:5-x': malformed range '5-x' of contig 'chr1' (expected START, START-END or START-)");
   s = parse_known("chr1:10-9", r);
   REQUIRE_FALSE(s.ok());
   CHECK(s.message() == "region 'chr1:10-9': END 9 is before START 10");
