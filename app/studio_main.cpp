@@ -4,10 +4,12 @@
 #include <QIcon>
 #include <QTimer>
 
+#include <algorithm>
 #include <cstdio>
 #include <string>
 
 #include "bio/constraints.h"
+#include "bio/enzymes.h"
 #include "core/checkpoint.h"
 #include "core/runtime.h"
 #include "ui/constraint_settings.h"
@@ -41,7 +43,7 @@ void addOptions(QCommandLineParser& parser) {
       {{"region"}, "Open only this region of the file (NAME:START-END)", "region", ""},
       {{"record"}, "Show this record (1-based)", "n", "1"},
       {{"select"}, "Select bases START-END (1-based inclusive)", "range", ""},
-      {{"mask"}, "Mask the selection, lowercase or N", "what", ""},
+      {{"mask"}, "Mask before generating: selection, lowercase or N", "what", ""},
       {{"generate"}, "Generate once the file and the model are there", "", ""},
       {{"show-variant"}, "The variant to show after generating", "n", "1"},
       {{"screenshot"}, "Save a PNG of the window when done, then quit", "png", ""},
@@ -50,10 +52,10 @@ void addOptions(QCommandLineParser& parser) {
       {{"no-restore"}, "Do not restore the last window layout", "", ""},
       {{"constraints"}, "Constraint preset: twist, idt or golden-gate", "preset", ""},
       {{"avoid"}, "Enzymes or IUPAC motifs to keep out, comma-separated", "sites", ""},
-      {{"max-homopolymer"}, "Longest run of one base allowed", "n", ""},
-      {{"avoid-repeats"}, "No k-mer of this length twice (4..32)", "k", ""},
+      {{"max-homopolymer"}, "Longest run of one base allowed (0: no limit)", "n", ""},
+      {{"avoid-repeats"}, "No k-mer of this length twice (4..32; 0: off)", "k", ""},
       {{"gc"}, "GC bounds MIN-MAX (0.3-0.7 or 30-70)", "range", ""},
-      {{"gc-window"}, "Also hold --gc in every window of this many bases", "n", ""},
+      {{"gc-window"}, "Also hold the GC range in every window of this many bases (0: the whole region)", "n", ""},
   };
   for (const auto& o : options)
     parser.addOption(QCommandLineOption(o.names, QString::fromUtf8(o.description), QString::fromUtf8(o.value),
@@ -72,12 +74,30 @@ status readInt(const QCommandLineParser& parser, const char* name, int low, int 
   return {};
 }
 
+// --constraints: the panel holds one preset (the command line's comma-separated list does not fit it).
+status readPreset(const QCommandLineParser& parser, std::string& preset) {
+  preset = parser.value(QStringLiteral("constraints")).trimmed().toStdString();
+  const auto& known = dnafill::bio::constraint_presets();
+  if (preset.empty() || std::find(known.begin(), known.end(), preset) != known.end()) return {};
+  std::string names;
+  for (const auto& name : known) names += (names.empty() ? "" : ", ") + name;
+  return status::fail("--constraints: " +
+                      std::string(preset.find(',') != std::string::npos ? "the studio takes one preset"
+                                                                         : "unknown preset") +
+                      " (" + names + "), not '" + preset + "'");
+}
+
 // Constraint options fill the design panel, as a person would (on top of the restored settings).
 status applyConstraintOptions(const QCommandLineParser& parser, dnafill::ui::ConstraintSettings& c) {
   if (parser.isSet(QStringLiteral("constraints")))
-    c.preset = parser.value(QStringLiteral("constraints")).trimmed().toStdString();
-  if (parser.isSet(QStringLiteral("avoid")))
+    if (auto s = readPreset(parser, c.preset); !s) return s;
+  if (parser.isSet(QStringLiteral("avoid"))) {
     c.avoid = dnafill::ui::splitMotifList(parser.value(QStringLiteral("avoid")).toStdString());
+    for (const auto& motif : c.avoid) {
+      std::string site;
+      if (auto s = dnafill::bio::resolve_motif(motif, site); !s) return status::fail("--avoid: " + s.message());
+    }
+  }
   if (parser.isSet(QStringLiteral("max-homopolymer")))
     if (auto s = readInt(parser, "max-homopolymer", 0, 1000000, c.maxHomopolymer); !s) return s;
   if (parser.isSet(QStringLiteral("gc")))
@@ -90,6 +110,16 @@ status applyConstraintOptions(const QCommandLineParser& parser, dnafill::ui::Con
   return c.validate();
 }
 
+// --select START-END, 1-based inclusive; whether it fits its record is known once the file is open.
+status readSelection(const QString& text) {
+  const auto dash = text.indexOf(QLatin1Char('-'));
+  bool first = false, last = false;
+  const qint64 start = text.left(dash).toLongLong(&first), end = text.mid(dash + 1).toLongLong(&last);
+  if (dash < 1 || !first || !last || start < 1 || end < start)
+    return status::fail("--select: START-END, 1-based with START <= END, as 101-250, not '" + text.toStdString() + "'");
+  return {};
+}
+
 // What the window does by itself once shown: open, select, mask, generate, screenshot, quit.
 status readScript(const QCommandLineParser& parser, dnafill::ui::ScriptOptions& script) {
   script.open = parser.positionalArguments().value(0);
@@ -97,7 +127,12 @@ status readScript(const QCommandLineParser& parser, dnafill::ui::ScriptOptions& 
   if (auto s = readInt(parser, "record", 1, 1 << 30, script.record); !s) return s;
   script.record -= 1;
   script.select = parser.value(QStringLiteral("select"));
+  if (parser.isSet(QStringLiteral("select")))
+    if (auto s = readSelection(script.select); !s) return s;
   script.mask = parser.value(QStringLiteral("mask"));
+  if (parser.isSet(QStringLiteral("mask")) && script.mask != QLatin1String("selection") &&
+      script.mask != QLatin1String("lowercase") && script.mask != QLatin1String("N"))
+    return status::fail("--mask: selection, lowercase or N, not '" + script.mask.toStdString() + "'");
   script.generate = parser.isSet(QStringLiteral("generate"));
   if (auto s = readInt(parser, "show-variant", 1, 1 << 30, script.showVariant); !s) return s;
   script.screenshot = parser.value(QStringLiteral("screenshot"));
@@ -127,11 +162,15 @@ int main(int argc, char** argv) {
   QApplication::setWindowIcon(QIcon(QStringLiteral(":/dnafill/studio.svg")));
   QCommandLineParser parser;
   addOptions(parser);
-  parser.process(app);
   auto usageError = [](const status& s) {
     std::fprintf(stderr, "dnafill-studio: %s\n", s.message().c_str());
     return 2;
   };
+  // parse, not process: process ends an unknown option with exit 1, and 2 is a malformed command line.
+  if (!parser.parse(QCoreApplication::arguments()))
+    return usageError(status::fail(parser.errorText().toStdString() + " (see dnafill-studio --help)"));
+  if (parser.isSet(QStringLiteral("help"))) parser.showHelp(0);
+  if (parser.isSet(QStringLiteral("version"))) parser.showVersion();
 
   int threads = 0;
   if (auto s = readInt(parser, "threads", 0, 1024, threads); !s) return usageError(s);

@@ -39,11 +39,20 @@ void StudioScript::start() {
 void StudioScript::opened() {
   if (documentReady_) return;
   documentReady_ = true;
+  // What only the file can tell: the record is there, the selection lies in it.
+  const auto& records = window_->document().records;
+  if (options_.record >= static_cast<int>(records.size()))
+    return done(1, tr("--record %1: %2 holds %3 record(s)").arg(options_.record + 1).arg(options_.open).arg(records.size()));
   window_->setCurrentRecord(options_.record);
   auto* view = window_->sequenceView();
   const auto dash = options_.select.indexOf(QLatin1Char('-'));
   if (dash > 0) {
     const qint64 start = options_.select.left(dash).toLongLong(), end = options_.select.mid(dash + 1).toLongLong();
+    const auto& record = records[static_cast<std::size_t>(options_.record)];
+    if (end > static_cast<qint64>(record.bases.size()))
+      return done(1, tr("--select %1: beyond the end of record '%2' (length %3)")
+                         .arg(options_.select, QString::fromStdString(record.name))
+                         .arg(record.bases.size()));
     view->setSelection(start - 1, end);
   }
   if (options_.mask == QLatin1String("selection")) window_->maskSelection();
@@ -101,6 +110,8 @@ void StudioScript::settle() {
 }
 
 void StudioScript::done(int code, const QString& message) {
+  if (finished_) return;  // one failure can be signalled twice (openFailed, then errorShown): said once
+  finished_ = true;
   timeout_.stop();
   if (!message.isEmpty()) QTextStream(stderr) << "dnafill-studio: " << message << "\n";
   exitCode_ = code;

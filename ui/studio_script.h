@@ -44,7 +44,7 @@ class StudioScript : public QObject {
 
   MainWindow* window_;
   ScriptOptions options_;
-  bool documentReady_ = false, modelReady_ = false, generated_ = false;
+  bool documentReady_ = false, modelReady_ = false, generated_ = false, finished_ = false;
   QTimer timeout_;
   int exitCode_ = 0;
 };
