@@ -82,7 +82,7 @@ command_runner add_score_command(CLI::App& cli) {
   region->excludes(
       sub->add_option("--mask", args->mask, "Score only the masked bases given the rest: lowercase | N | bed:FILE"));
   sub->add_option("--mc", args->options.mc_draws, "Monte-Carlo masking draws per window")->capture_default_str();
-  sub->add_option("--window", args->options.window, "Window length; default: the model's context");
+  sub->add_option("--window", args->options.window, "Window length; default (or 0): the model's context");
   check_seed(sub->add_option("--seed", args->options.seed, "Seed of the masking draws")->capture_default_str());
   check_threads(sub->add_option("--threads", args->threads, "Intra-op threads; default: all cores"));
   sub->add_option("--device", args->device, "cpu, cuda or auto")->capture_default_str();
