@@ -35,7 +35,7 @@ void print_outcome(const job_cli& job, const std::string& db) {
 }
 
 int run_batch(batch_args& args) {
-  if (auto s = args.resolve({{"--in", args.in}, mask_file(args.mask)}); !s) return fail("batch", s.message());
+  if (auto s = args.resolve({{"--in", args.in}, mask_file(args.mask), {"--reference", args.reference}}); !s) return fail("batch", s.message());
   core::set_threads(args.threads);
   job_cli job{"batch", args.db, /*resume=*/true};
   if (auto s = job.open_store(); !s) return fail("batch", s.message());

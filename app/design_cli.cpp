@@ -17,6 +17,7 @@
 
 #include "bio/fasta_writer.h"
 #include "bio/region.h"
+#include "core/checkpoint.h"
 #include "core/job.h"
 #include "data/json_text.h"
 #include "data/text_sinks.h"
@@ -32,7 +33,7 @@ status design_args::resolve(std::vector<named_path> inputs) {
   p.cache = !no_cache;
   if (auto s = constraints.resolve(options); !s) return s;
   if (auto s = p.validate(); !s) return s;
-  inputs.push_back({"--model", model});
+  inputs.push_back({"--model", model.empty() ? core::default_model_path() : model});  // DNAFILL_MODEL or the shipped one
   return check_paths({{"--out", out}, {"--report", constraints.report}, {"--db", db}}, inputs);
 }
 

@@ -5,7 +5,9 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <optional>
 
@@ -55,8 +57,15 @@ status job_cli::open_store() {
   // A store that is there is checked now (its version, its lock), before any work; one that is not
   // is made when the run starts, so a command refused for its input leaves no empty store behind.
   std::error_code ec;
-  if (db.empty() || !std::filesystem::exists(db, ec)) return {};
-  return store_.open(db);
+  if (db.empty()) return {};
+  if (std::filesystem::exists(db, ec)) return store_.open(db);
+  // Not there yet: at least its folder must take it, or the input would be read for nothing.
+  const auto folder = std::filesystem::path(db).parent_path();
+  const std::string where = folder.empty() ? "." : folder.string();
+  if (access(where.c_str(), W_OK) != 0)
+    return status::fail(db + ": cannot create the store: the folder " + where + " is not writable (" +
+                        std::strerror(errno) + ")");
+  return {};
 }
 
 int job_cli::run(const core::mdm_model& model, core::item_source& items, const core::design_options& options,

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <memory>
 #include <string>
 
 #include "bio/constraints.h"
@@ -104,7 +105,9 @@ status applyConstraintOptions(const QCommandLineParser& parser, dnafill::ui::Con
     if (auto s = dnafill::bio::parse_gc_range(parser.value(QStringLiteral("gc")).toStdString(), c.gcMin, c.gcMax); !s)
       return s;
   if (parser.isSet(QStringLiteral("avoid-repeats")))
-    if (auto s = readInt(parser, "avoid-repeats", 4, 32, c.avoidRepeats); !s) return s;
+    if (auto s = readInt(parser, "avoid-repeats", 0, 32, c.avoidRepeats); !s || (c.avoidRepeats > 0 && c.avoidRepeats < 4))
+      return status::fail("--avoid-repeats: 0 (off) or a k-mer length from 4 to 32, not '" +
+                          parser.value(QStringLiteral("avoid-repeats")).toStdString() + "'");
   if (parser.isSet(QStringLiteral("gc-window")))
     if (auto s = readInt(parser, "gc-window", 0, 1000000, c.gcWindow); !s) return s;
   return c.validate();
@@ -169,8 +172,7 @@ int main(int argc, char** argv) {
   // parse, not process: process ends an unknown option with exit 1, and 2 is a malformed command line.
   if (!parser.parse(QCoreApplication::arguments()))
     return usageError(status::fail(parser.errorText().toStdString() + " (see dnafill-studio --help)"));
-  if (parser.isSet(QStringLiteral("help"))) parser.showHelp(0);
-  if (parser.isSet(QStringLiteral("version"))) parser.showVersion();
+  parser.process(app);  // parsed cleanly above: this only answers --help, --help-all and --version
 
   int threads = 0;
   if (auto s = readInt(parser, "threads", 0, 1024, threads); !s) return usageError(s);
@@ -198,11 +200,13 @@ int main(int argc, char** argv) {
   window.designPanel()->setConstraints(constraints);
   window.show();
 
+  // Only a scripted window ends itself (and on its first error); a person's window stays open.
   const bool scripted = script.generate || !script.screenshot.isEmpty() || script.quit;
-  dnafill::ui::StudioScript runner(&window, script);
-  QObject::connect(&runner, &dnafill::ui::StudioScript::finished, &app, [](int code) { QApplication::exit(code); });
+  std::unique_ptr<dnafill::ui::StudioScript> runner;
   if (scripted) {
-    QTimer::singleShot(0, &runner, &dnafill::ui::StudioScript::start);
+    runner = std::make_unique<dnafill::ui::StudioScript>(&window, script);
+    QObject::connect(runner.get(), &dnafill::ui::StudioScript::finished, &app, [](int code) { QApplication::exit(code); });
+    QTimer::singleShot(0, runner.get(), &dnafill::ui::StudioScript::start);
   } else if (!script.open.isEmpty()) {
     // A person opening a file from the shell gets the region chooser for an indexed file.
     if (script.region.isEmpty()) window.openFile(script.open);

@@ -101,7 +101,7 @@ bool fasta_reader::impl::detect_format() {
                                : nullptr;
   if (alignments && stream)
     return fail("", 0, std::string("a ") + alignments + " file: from standard input or a pipe only FASTA or FASTQ is "
-                "read; give the " + alignments + " file's path instead");
+                "read (dnafill view --in FILE reads SAM, BAM and CRAM from a file)");
   if (alignments)
     return fail("", 0, std::string("a ") + alignments + " file, and this reads FASTA or FASTQ (dnafill view --in FILE "
                 "prints its reads as FASTA)");

@@ -115,9 +115,9 @@ status parse_region(std::string_view text, const contig_length_lookup& lookup, r
   }
   const std::int64_t length = lookup(out.contig);
   if (length < 0) {
-    // "chr2:5-x": no contig of that name, but the part before the colon is one.
+    // "chr2:5-x": no contig of that name, but the part before the colon is one ({...} is a name as written).
     const std::size_t colon = out.contig.rfind(':');
-    if (colon != std::string::npos && lookup(std::string_view(out.contig).substr(0, colon)) >= 0)
+    if (text[0] != '{' && colon != std::string::npos && lookup(std::string_view(out.contig).substr(0, colon)) >= 0)
       return status::fail(quoted(text) + ": malformed range '" + out.contig.substr(colon + 1) + "' of contig '" +
                           out.contig.substr(0, colon) + "' (expected START, START-END or START-)");
     return status::fail(quoted(text) + ": unknown contig '" + out.contig + "'");

@@ -154,7 +154,7 @@ status describe_run(const mdm_model& model, const std::string& kind, const desig
   // Paths stay out of the key, so that a moved file with the same bytes resumes: the input and the
   // model go in by content, and so does a BED mask (mask_sha256); its path is kept for people only.
   auto keyed = parameters;
-  if (keyed.contains("mask") && keyed["mask"].get<std::string>().rfind("bed:", 0) == 0) keyed["mask"] = "bed:";
+  if (keyed.contains("mask_sha256")) keyed["mask"] = "bed:";
   run.resume_key = data::sha256_hex(kind + "\n" + data::json_text(keyed) + "\n" + run.model.sha256 + "\n" +
                                     (run.source ? run.source->sha256 : std::string()));
   return {};

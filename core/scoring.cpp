@@ -75,7 +75,7 @@ void score_group(mdm_transformer& net, const std::vector<window_ref>& group, con
 status score_options::validate(const model_config& config) const {
   if (mc_draws < 1 || mc_draws > 4096) return status::fail("--mc: must be in 1..4096, got " + std::to_string(mc_draws));
   if (window < 0 || window > config.context_length)
-    return status::fail("--window: must be in 1.." + std::to_string(config.context_length) +
+    return status::fail("--window: must be 0 (the model's context) or in 1.." + std::to_string(config.context_length) +
                         " (the model's context length), got " + std::to_string(window));
   if (batch_rows < 1) return status::fail("--batch: must be positive");
   return {};

@@ -46,9 +46,10 @@ namespace dnafill::core {
 
 // Conditional bits/base of the bases inside `holes` (0-based half-open, per sequence) given the rest:
 // the NELBO of the hole bases, an upper bound on their negative log-likelihood as far as the model's
-// window sees. The holes are cut into pieces as infill places them (semi-autoregressive blocks: a
-// piece that ends its hole sits in a window centred on it, with both flanks; one before it sees
-// `overlap` bases of left context) and scored left to right as a chain of conditionals: a piece sees
+// window sees. Each hole (after merging) is cut into pieces by infill's block plan, plan_blocks
+// (infill plans a group of nearby holes as one span, so its pieces can differ): a piece that ends
+// its hole sits in a window centred on it, with both flanks; one before it sees `overlap` bases of
+// left context. The pieces are scored left to right as a chain of conditionals: a piece sees
 // the bases of the pieces before it and not those of the pieces after it (masked in its window, not
 // scored), so no base conditions on another that is conditioned on it. Each draw masks a random
 // subset of the piece's bases only (count form: n ~ U{1..R} stratified, weight R/n, R = real bases of

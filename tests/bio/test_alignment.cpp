@@ -216,14 +216,21 @@ TEST_CASE("a truncated or damaged .bai is refused with a message, not loaded", "
   std::string ahead = good;
   REQUIRE(ahead.substr(88, 4) == std::string("\x8e\x55\xde\x00", 4));
   ahead[90] = '\xdf';
-  for (const std::string& bad : {good.substr(0, 18), good.substr(0, 40), outside, misfiled, ahead, good + "junk"}) {
+  const std::pair<std::string, std::string> cases[] = {
+      {good.substr(0, 18), "truncated"},
+      {good.substr(0, 40), "truncated"},
+      {outside, "reference 0: an offset outside the BAM file"},
+      {misfiled, "reference 0: bin 841 starts past its end (LN 48502; "},
+      {ahead, "reference 0: linear index goes back at window 2"},
+      {good + "junk", "12 bytes after its end"}};  // the 8-byte count of unplaced reads, then the junk
+  for (const auto& [bad, problem] : cases) {
     dir.write("r.bam.bai", bad);
     alignment_reader reader;
     REQUIRE(reader.open(bam).ok());
     CHECK_FALSE(reader.has_index());
     const dnafill::status s = reader.set_region(lambda + ":1000-2000");
     REQUIRE_FALSE(s.ok());
-    CHECK_THAT(s.message(), Catch::StartsWith(bam + ".bai: a BAM index that does not fit " + bam));
+    CHECK_THAT(s.message(), Catch::StartsWith(bam + ".bai: a BAM index that does not fit " + bam + " (" + problem));
   }
   dir.write("r.bam.bai", good);
   CHECK(read_alignments(bam, {}, lambda + ":1000-2000").size() == 10);

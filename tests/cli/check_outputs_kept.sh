@@ -37,6 +37,14 @@ cp "$model" "$work/model.safetensors"
 refused "\-\-out and \-\-model name the same file" generate --model "$work/model.safetensors" --length 10 \
   --out "$work/model.safetensors"
 cmp -s "$model" "$work/model.safetensors" || fail "the model was overwritten"
+# The default model (DNAFILL_MODEL here) and a CRAM's --reference are inputs too.
+DNAFILL_MODEL="$work/model.safetensors" refused "\-\-out and \-\-model name the same file" generate --length 10 \
+  --out "$work/model.safetensors"
+cmp -s "$model" "$work/model.safetensors" || fail "the default model was overwritten"
+cp "$data/lambda.fa.gz" "$work/ref.fa.gz"
+refused "\-\-out and \-\-reference name the same file" batch --in "$data/lambda_reads_ref.cram" --reference "$work/ref.fa.gz" \
+  --mask N --db "$work/c.sqlite" --out "$work/ref.fa.gz"
+cmp -s "$data/lambda.fa.gz" "$work/ref.fa.gz" || fail "the CRAM reference was overwritten"
 
 echo ">earlier" > "$work/out.fa"
 refused "the folder .*missing does not exist" infill "${design[@]}" --out "$work/out.fa" --report "$work/missing/r.tsv"
