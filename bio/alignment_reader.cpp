@@ -7,6 +7,8 @@
 #include <cstring>
 #include <fstream>
 #include <iterator>
+#include <set>
+#include <string_view>
 #include <sys/stat.h>
 
 #include "bio/htslib_util.h"
@@ -105,9 +107,29 @@ std::string bai_problem(const std::string& bai, const std::vector<std::int64_t>&
   return {};
 }
 
-// htslib turns SEQ characters that are not bases into others (digits into bases, '.' or '!' into N)
-// without a word; a FASTA with them is refused, so a SAM is too. One pass over the text first.
-status check_sam_sequences(const std::string& path) {
+// A header that names one reference in two @SQ lines: htslib keeps one, cannot look names up any
+// more, and fails at the first read with a word about that read. Found in the header's text here.
+status check_unique_references(const std::string& path, sam_hdr_t* header) {
+  std::set<std::string_view> seen;
+  std::string_view text = sam_hdr_str(header) ? sam_hdr_str(header) : "";
+  while (!text.empty()) {
+    const auto end = text.find('\n');
+    const auto line = text.substr(0, end);
+    text = end == std::string_view::npos ? std::string_view() : text.substr(end + 1);
+    if (line.substr(0, 4) != "@SQ\t") continue;
+    const auto sn = line.find("\tSN:");
+    if (sn == std::string_view::npos) continue;
+    const auto name = line.substr(sn + 4, line.find('\t', sn + 4) - (sn + 4));
+    if (!seen.insert(name).second)
+      return status::fail(path + ": the header names reference '" + std::string(name) + "' in two @SQ lines");
+  }
+  return status();
+}
+
+// htslib turns SEQ characters that are not bases into others (digits into bases, '.' or '!' into N),
+// and a read placed on an RNAME the header lacks into an unmapped one (its flag changed), without a
+// word; a FASTA with bad characters is refused, so a SAM is too. One pass over the text first.
+status check_sam_records(const std::string& path, const sam_hdr_t* header) {
   detail::bgzf_ptr fp(bgzf_open(path.c_str(), "r"));
   if (!fp) return status::fail(path + ": cannot open");
   kstring_t line = {0, 0, nullptr};
@@ -117,15 +139,21 @@ status check_sam_sequences(const std::string& path) {
     ++line_no;
     if (line.l == 0 || line.s[0] == '@') continue;
     ++record;
-    std::string_view text(line.s, line.l), seq;
+    std::string_view text(line.s, line.l), seq, rname;
     int fields = 0;
     for (; fields < 10 && !text.empty(); ++fields) {
       const auto tab = text.find('\t');
       seq = text.substr(0, tab);
+      if (fields == 2) rname = seq;
       text = tab == std::string_view::npos ? std::string_view() : text.substr(tab + 1);
     }
-    if (fields < 10 || seq == "*") continue;  // a short line is htslib's to report, in its turn
-    for (std::size_t i = 0; i < seq.size(); ++i)
+    if (fields < 10) continue;  // a short line is htslib's to report, in its turn
+    if (rname != "*" && sam_hdr_name2tid(const_cast<sam_hdr_t*>(header), std::string(rname).c_str()) < 0) {
+      result = status::fail(path + ": record " + std::to_string(record) + " (line " + std::to_string(line_no) +
+                            "): RNAME '" + std::string(rname) + "' is not a reference of the header (no @SQ line)");
+      break;
+    }
+    for (std::size_t i = 0; seq != "*" && i < seq.size(); ++i)
       if (!is_iupac_base(seq[i]) && seq[i] != '=') {
         result = status::fail(path + ": record " + std::to_string(record) + " (line " + std::to_string(line_no) +
                               "): SEQ column " + std::to_string(i + 1) + ": invalid character " +
@@ -282,10 +310,11 @@ status alignment_reader::open(const std::string& path, const alignment_options& 
   // Truncation inside a block still fails on reading.
   d.header.reset(sam_hdr_read(d.fp.get()));
   if (!d.header) return status::fail(path + ": cannot read the header (truncated or corrupt file)");
+  if (status s = check_unique_references(path, d.header.get()); !s) return s;
   if (d.is_sam) {
     const char* text = sam_hdr_str(d.header.get());
     for (const char* p = text; p && *p; ++p) d.header_lines += *p == '\n';
-    if (status s = check_sam_sequences(path); !s) return s;
+    if (status s = check_sam_records(path, d.header.get()); !s) return s;
   }
   if (!d.read) return status::fail(path + ": out of memory");
   d.done = false;
