@@ -34,6 +34,21 @@ int check_command_words(CLI::App& cli, int argc, char** argv) {
   return 0;
 }
 
+// Every value an option takes is checked for two slips of a shell line: an empty one (an unset $VAR:
+// --db '' recorded nothing, with exit 0) and a missing one whose place the next option took (--out
+// --json wrote a file named --json).
+void check_values(CLI::App& app) {
+  for (CLI::Option* option : app.get_options([](CLI::Option* o) { return o->get_type_size_max() > 0; }))
+    option->check(CLI::Validator(
+        [](std::string& value) -> std::string {
+          if (value.empty()) return "an empty value";
+          if (value.rfind("--", 0) == 0) return "needs a value (the next option, " + value + ", took its place)";
+          return {};
+        },
+        ""));
+  for (CLI::App* sub : app.get_subcommands([](CLI::App*) { return true; })) check_values(*sub);
+}
+
 // "dnafill db export": the command words of argv that name subcommands, for a help pointer that
 // leads to the options of the command at hand.
 std::string command_path(CLI::App& cli, int argc, char** argv) {
@@ -86,6 +101,7 @@ int main(int argc, char** argv) {
       {"batch", add_batch_command(cli)},
       {"db", add_db_command(cli)},
   };
+  check_values(cli);
   if (const int code = check_command_words(cli, argc, argv); code != 0) return code;
   try {
     cli.parse(argc, argv);
