@@ -25,6 +25,11 @@ refused "\-\-out and \-\-db name the same file" db export --db "$store" --out "$
 cp "$data/cli/short.fa" "$work/in.fa"
 refused "\-\-out and \-\-in name the same file" infill --in "$work/in.fa" --region short:5-20 --out "$work/in.fa"
 cmp -s "$data/cli/short.fa" "$work/in.fa" || fail "the input was overwritten"
+# "-" is standard output for --out only, and not beside --json.
+refused "\-\-db: a store is a file; '-' (standard output) cannot hold one" infill "${design[@]}" --db -
+refused "\-\-report: give a file; standard output is the designs'" infill "${design[@]}" --report -
+refused "\-\-out - and \-\-json both write to standard output" infill "${design[@]}" --out - --json
+[ ! -e "$work/-" ] && [ ! -e ./- ] || fail "a file named - was written"
 # The BED of --mask bed: and the --model are inputs too.
 printf 'short\t4\t20\n' > "$work/holes.bed"
 cp "$work/holes.bed" "$work/holes.before"
