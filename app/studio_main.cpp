@@ -1,6 +1,7 @@
 // dnafill-studio: the thin main of the Qt desktop app (the classes live in ui/).
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QFileInfo>
 #include <QIcon>
 #include <QTimer>
 
@@ -13,6 +14,7 @@
 #include "bio/enzymes.h"
 #include "core/checkpoint.h"
 #include "core/runtime.h"
+#include "data/store.h"
 #include "ui/constraint_settings.h"
 #include "ui/design_panel.h"
 #include "ui/main_window.h"
@@ -153,6 +155,19 @@ status readWindowSize(const QCommandLineParser& parser, QSize& size) {
   return {};
 }
 
+// --db becomes the store of later sessions too (the settings keep it), so it is made absolute; one
+// that is there must be a store this build can read, or every design would fail on it later.
+status readStorePath(const QCommandLineParser& parser, QString& path) {
+  path = QFileInfo(parser.value(QStringLiteral("db"))).absoluteFilePath();
+  if (QFileInfo(path).isDir()) return status::fail("--db: " + path.toStdString() + ": is a folder, not a store");
+  if (!QFileInfo::exists(path)) return {};
+  dnafill::data::store store;
+  dnafill::data::store_options readOnly;
+  readOnly.read_only = true;
+  if (auto s = store.open(path.toStdString(), readOnly); !s) return status::fail("--db: " + s.message());
+  return {};
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -185,7 +200,11 @@ int main(int argc, char** argv) {
   options.netPrecision = parser.value(QStringLiteral("net-precision"));
   if (parser.isSet(QStringLiteral("net-precision")))
     if (auto s = dnafill::core::check_inference_precision(options.netPrecision.toStdString()); !s) return usageError(s);
-  options.storePath = parser.value(QStringLiteral("db"));
+  if (parser.isSet(QStringLiteral("db")))
+    if (auto s = readStorePath(parser, options.storePath); !s) {
+      std::fprintf(stderr, "dnafill-studio: %s\n", s.message().c_str());
+      return 1;  // a file's problem, not the command line's
+    }
   options.restoreWindow = !parser.isSet(QStringLiteral("no-restore")) && !parser.isSet(QStringLiteral("screenshot"));
   dnafill::ui::ScriptOptions script;
   if (auto s = readScript(parser, script); !s) return usageError(s);
@@ -200,12 +219,15 @@ int main(int argc, char** argv) {
   window.designPanel()->setConstraints(constraints);
   window.show();
 
-  // Only a scripted window ends itself (and on its first error); a person's window stays open.
+  // The steps of the command line run as a script; only --quit or --screenshot ends the window with
+  // it (on its first error, too). Otherwise the window stays open for a person, errors in dialogs.
   const bool scripted = script.generate || !script.screenshot.isEmpty() || script.quit;
+  const bool ends = !script.screenshot.isEmpty() || script.quit;
   std::unique_ptr<dnafill::ui::StudioScript> runner;
   if (scripted) {
     runner = std::make_unique<dnafill::ui::StudioScript>(&window, script);
-    QObject::connect(runner.get(), &dnafill::ui::StudioScript::finished, &app, [](int code) { QApplication::exit(code); });
+    if (ends)
+      QObject::connect(runner.get(), &dnafill::ui::StudioScript::finished, &app, [](int code) { QApplication::exit(code); });
     QTimer::singleShot(0, runner.get(), &dnafill::ui::StudioScript::start);
   } else if (!script.open.isEmpty()) {
     // A person opening a file from the shell gets the region chooser for an indexed file.
