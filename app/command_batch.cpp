@@ -42,6 +42,7 @@ int run_batch(batch_args& args) {
   core::mdm_model model;
   if (auto s = load_model_option(args.model, model, args.device, args.net_precision); !s) return fail("batch", s.message());
   if (auto s = args.options.validate(model.config()); !s) return fail("batch", s.message());
+  if (auto s = core::check_label(model, args.options.label); !s) return fail("batch", s.message());
 
   core::batch_request request{args.in, args.mask, {}};
   request.source.alignments.primary_only = args.primary;

@@ -34,6 +34,7 @@ int run_generate(generate_args& args) {
   core::mdm_model model;
   if (auto s = load_model_option(args.model, model, args.device, args.net_precision); !s) return fail("generate", s.message());
   if (auto s = args.options.validate(model.config()); !s) return fail("generate", s.message());
+  if (auto s = core::check_label(model, args.options.label); !s) return fail("generate", s.message());
   std::string prefix;
   if (!args.prefix.empty()) {
     std::vector<bio::sequence_record> records;

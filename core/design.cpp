@@ -234,6 +234,11 @@ status design_options::validate(const model_config& config) const {
   return blocks.resolve(config, resolved);
 }
 
+status check_label(const mdm_model& model, const std::string& label) {
+  std::int64_t token = mask_token;
+  return resolve_label(model, label, token);
+}
+
 std::vector<block_plan> plan_blocks(std::int64_t start, std::int64_t end, std::int64_t record_length,
                                     const block_options& b) {
   std::vector<block_plan> plan;

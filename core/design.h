@@ -42,6 +42,10 @@ struct design_options {
   status validate(const model_config& config) const;
 };
 
+// Whether `label` (--label; empty: none) is one of the model's labels: the job would find out at its
+// first item, after its run was recorded. Names the labels it has.
+status check_label(const mdm_model& model, const std::string& label);
+
 // One record to infill: its tokens (N as MASK) and the holes to regenerate (0-based half-open).
 struct infill_request {
   std::string record;
