@@ -292,9 +292,13 @@ status alignment_reader::open(const std::string& path, const alignment_options& 
   }
   d.is_sam = format->format == sam;
   d.is_cram = format->format == cram;
+  // Given with a SAM or BAM, a reference would be ignored, as the filters given with a FASTA are not.
+  if (!options.reference.empty() && !d.is_cram)
+    return status::fail(path + ": a " + (d.is_sam ? "SAM" : "BAM") + " file holds its bases: a CRAM reference (" +
+                        options.reference + ") applies to CRAM only");
   if (format->format == cram) {
     if (!options.reference.empty()) {
-      if (status s = check_regular_file(options.reference); !s) return s;
+      if (status s = check_regular_file(options.reference); !s) return status::fail("CRAM reference: " + s.message());
       // Its index checked (and built anew when it does not fit) here: htslib's CRAM decoder asserts
       // on a .fai that points past the data.
       if (status s = indexed_fasta().open(options.reference); !s) return status::fail("CRAM reference: " + s.message());
