@@ -12,26 +12,41 @@
 
 namespace {
 
+// How far argv's leading words go down the command tree: the command they reach, its path ("dnafill
+// db"), and the first word that names none of that command's subcommands (null when none did).
+struct command_words {
+  CLI::App* command;
+  std::string path;
+  const char* unknown = nullptr;
+};
+
+command_words follow_command_words(CLI::App& cli, int argc, char** argv) {
+  command_words w{&cli, "dnafill"};
+  for (int i = 1; i < argc && argv[i][0] != '-'; ++i) {
+    const auto commands = w.command->get_subcommands([](CLI::App*) { return true; });
+    if (commands.empty()) break;  // a positional argument of a leaf command
+    const auto it = std::find_if(commands.begin(), commands.end(), [&](CLI::App* c) { return c->get_name() == argv[i]; });
+    if (it == commands.end()) {
+      w.unknown = argv[i];
+      break;
+    }
+    w.command = *it;
+    w.path += " " + w.command->get_name();
+  }
+  return w;
+}
+
 // CLI11 says only "A subcommand is required" for a mistyped one (dnafill frob, dnafill db frob): name
 // it, and the choices, read from the command tree itself. 2 then, else 0.
 int check_command_words(CLI::App& cli, int argc, char** argv) {
-  CLI::App* app = &cli;
-  std::string path = "dnafill";
-  for (int i = 1; i < argc && argv[i][0] != '-'; ++i) {
-    const auto commands = app->get_subcommands([](CLI::App*) { return true; });
-    if (commands.empty()) return 0;  // a positional argument of a leaf command
-    const auto it = std::find_if(commands.begin(), commands.end(), [&](CLI::App* c) { return c->get_name() == argv[i]; });
-    if (it == commands.end()) {
-      std::string names;
-      for (const auto* c : commands) names += (names.empty() ? "" : ", ") + c->get_name();
-      std::cerr << path << ": unknown command '" << argv[i] << "' (" << names << "; see " << path << " --help)"
-                << std::endl;
-      return 2;
-    }
-    app = *it;
-    path += " " + app->get_name();
-  }
-  return 0;
+  const auto w = follow_command_words(cli, argc, argv);
+  if (!w.unknown) return 0;
+  std::string names;
+  for (const auto* c : w.command->get_subcommands([](CLI::App*) { return true; }))
+    names += (names.empty() ? "" : ", ") + c->get_name();
+  std::cerr << w.path << ": unknown command '" << w.unknown << "' (" << names << "; see " << w.path << " --help)"
+            << std::endl;
+  return 2;
 }
 
 // Every value an option takes is checked for two slips of a shell line: an empty one (an unset $VAR:
@@ -47,21 +62,6 @@ void check_values(CLI::App& app) {
         },
         ""));
   for (CLI::App* sub : app.get_subcommands([](CLI::App*) { return true; })) check_values(*sub);
-}
-
-// "dnafill db export": the command words of argv that name subcommands, for a help pointer that
-// leads to the options of the command at hand.
-std::string command_path(CLI::App& cli, int argc, char** argv) {
-  CLI::App* app = &cli;
-  std::string path = "dnafill";
-  for (int i = 1; i < argc && argv[i][0] != '-'; ++i) {
-    const auto commands = app->get_subcommands([](CLI::App*) { return true; });
-    const auto it = std::find_if(commands.begin(), commands.end(), [&](CLI::App* c) { return c->get_name() == argv[i]; });
-    if (it == commands.end()) break;
-    app = *it;
-    path += " " + app->get_name();
-  }
-  return path;
 }
 
 // One line for a command line CLI11 refused, in our words where its own are obscure.
@@ -113,7 +113,7 @@ int main(int argc, char** argv) {
     return cli.exit(e);
   } catch (const CLI::ParseError& e) {
     // One line (CLI11 would add "Run with --help ..."), pointing to the help of the command at hand.
-    std::cerr << "dnafill: " << parse_problem(cli, e) << " (see " << command_path(cli, argc, argv) << " --help)"
+    std::cerr << "dnafill: " << parse_problem(cli, e) << " (see " << follow_command_words(cli, argc, argv).path << " --help)"
               << std::endl;
     return 2;
   }
