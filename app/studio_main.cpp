@@ -116,12 +116,14 @@ status applyConstraintOptions(const QCommandLineParser& parser, dnafill::ui::Con
 }
 
 // --select START-END, 1-based inclusive; whether it fits its record is known once the file is open.
-status readSelection(const QString& text) {
+status readSelection(const QString& text, dnafill::ui::ScriptOptions& script) {
   const auto dash = text.indexOf(QLatin1Char('-'));
   bool first = false, last = false;
   const qint64 start = text.left(dash).toLongLong(&first), end = text.mid(dash + 1).toLongLong(&last);
   if (dash < 1 || !first || !last || start < 1 || end < start)
     return status::fail("--select: START-END, 1-based with START <= END, as 101-250, not '" + text.toStdString() + "'");
+  script.selectStart = start;
+  script.selectEnd = end;
   return {};
 }
 
@@ -131,9 +133,8 @@ status readScript(const QCommandLineParser& parser, dnafill::ui::ScriptOptions& 
   script.region = parser.value(QStringLiteral("region"));
   if (auto s = readInt(parser, "record", 1, 1 << 30, script.record); !s) return s;
   script.record -= 1;
-  script.select = parser.value(QStringLiteral("select"));
   if (parser.isSet(QStringLiteral("select")))
-    if (auto s = readSelection(script.select); !s) return s;
+    if (auto s = readSelection(parser.value(QStringLiteral("select")), script); !s) return s;
   script.mask = parser.value(QStringLiteral("mask"));
   if (parser.isSet(QStringLiteral("mask")) && script.mask != QLatin1String("selection") &&
       script.mask != QLatin1String("lowercase") && script.mask != QLatin1String("N"))

@@ -45,15 +45,15 @@ void StudioScript::opened() {
     return done(1, tr("--record %1: %2 holds %3 record(s)").arg(options_.record + 1).arg(options_.open).arg(records.size()));
   window_->setCurrentRecord(options_.record);
   auto* view = window_->sequenceView();
-  const auto dash = options_.select.indexOf(QLatin1Char('-'));
-  if (dash > 0) {
-    const qint64 start = options_.select.left(dash).toLongLong(), end = options_.select.mid(dash + 1).toLongLong();
+  if (options_.selectEnd > 0) {
     const auto& record = records[static_cast<std::size_t>(options_.record)];
-    if (end > static_cast<qint64>(record.bases.size()))
-      return done(1, tr("--select %1: beyond the end of record '%2' (length %3)")
-                         .arg(options_.select, QString::fromStdString(record.name))
+    if (options_.selectEnd > static_cast<qint64>(record.bases.size()))
+      return done(1, tr("--select %1-%2: beyond the end of record '%3' (length %4)")
+                         .arg(options_.selectStart)
+                         .arg(options_.selectEnd)
+                         .arg(QString::fromStdString(record.name))
                          .arg(record.bases.size()));
-    view->setSelection(start - 1, end);
+    view->setSelection(options_.selectStart - 1, options_.selectEnd);
   }
   if (options_.mask == QLatin1String("selection")) window_->maskSelection();
   else if (options_.mask == QLatin1String("lowercase")) window_->maskLowercase();

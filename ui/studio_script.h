@@ -16,7 +16,7 @@ struct ScriptOptions {
   QString open;          // a file to open
   QString region;        // read only this region of it ("" = all)
   int record = 0;        // the record to show (0-based)
-  QString select;        // "START-END", 1-based inclusive
+  qint64 selectStart = 0, selectEnd = 0;  // --select START-END, 1-based inclusive; 0: none
   QString mask;          // "selection", "lowercase" or "N": what to mask before generating
   bool generate = false; // run a design on the masked holes once the model is loaded
   int showVariant = 1;   // the row of the results to show after the design (1-based)
