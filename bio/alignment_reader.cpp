@@ -76,7 +76,7 @@ std::string bai_problem(const std::string& bai, const std::vector<std::int64_t>&
       const auto bin = take(4);
       const auto n_chunk = static_cast<std::int32_t>(take(4));
       if (bin > 37450 || n_chunk < 0) return "reference " + std::to_string(ref) + ": impossible bin";
-      if (bin != 37450 && (bin_start(bin) < 0 || bin_start(bin) >= std::max<std::int64_t>(lengths[ref], 1)))
+      if (const auto start = bin_start(bin); bin != 37450 && (start < 0 || start >= std::max<std::int64_t>(lengths[ref], 1)))
         return "reference " + std::to_string(ref) + ": bin " + std::to_string(bin) + " starts past its end (LN " +
                std::to_string(lengths[ref]) + "; a damaged index, or reads placed beyond the header's LN)";
       for (std::int32_t c = 0; c < n_chunk && !short_read; ++c) {
