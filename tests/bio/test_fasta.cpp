@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <utime.h>
 
+#include <string_view>
 #include <vector>
 
 #include "bio/fasta.h"
@@ -41,6 +42,16 @@ std::string read_error(const std::string& path) {
   read_all(path, error);
   REQUIRE_FALSE(error.ok());
   return error.message();
+}
+
+// The bases of a region the index must serve.
+std::string fetched(indexed_fasta& index, std::string_view region_text) {
+  region r;
+  std::string bases;
+  const dnafill::status s = index.fetch(region_text, r, bases);
+  INFO(s.message());
+  REQUIRE(s.ok());
+  return bases;
 }
 
 sequence_record make_record(std::string name, std::string comment, std::string bases) {
@@ -177,14 +188,11 @@ TEST_CASE("bgzip round trip: .gz is BGZF with .fai and .gzi, and serves regions"
   CHECK(index.contig_length("chrB") == 16);
   CHECK(index.contig_length("chrC") == -1);
   CHECK(index.contig_names() == std::vector<std::string>{"chrA", "chrB"});
+  CHECK(fetched(index, "chrA:40001-40100") == long_bases.substr(40000, 100));
+  CHECK(fetched(index, "chrB:5-8") == "CCCC");
+  CHECK(fetched(index, "chrB:16") == "T");  // the last base
   region r;
   std::string bases;
-  REQUIRE(index.fetch("chrA:40001-40100", r, bases).ok());
-  CHECK(bases == long_bases.substr(40000, 100));
-  REQUIRE(index.fetch("chrB:5-8", r, bases).ok());
-  CHECK(bases == "CCCC");
-  REQUIRE(index.fetch("chrB:16", r, bases).ok());  // the last base
-  CHECK(bases == "T");
   dnafill::status s = index.fetch("chrB:10-17", r, bases);
   REQUIRE_FALSE(s.ok());
   CHECK(s.message() == path + ": region 'chrB:10-17': END 17 is beyond the end of contig 'chrB' (length 16)");
@@ -199,10 +207,7 @@ TEST_CASE("faidx: the index is built next to a plain FASTA and rebuilt when stal
   {
     indexed_fasta index;
     REQUIRE(index.open(path).ok());
-    std::string bases;
-    region r;
-    REQUIRE(index.fetch("s1:4-8", r, bases).ok());
-    CHECK(bases == "TACGT");
+    CHECK(fetched(index, "s1:4-8") == "TACGT");
   }
   struct stat st;
   REQUIRE(stat((path + ".fai").c_str(), &st) == 0);
@@ -212,10 +217,7 @@ TEST_CASE("faidx: the index is built next to a plain FASTA and rebuilt when stal
   REQUIRE(utime((path + ".fai").c_str(), &old_time) == 0);
   indexed_fasta index;
   REQUIRE(index.open(path).ok());
-  std::string bases;
-  region r;
-  REQUIRE(index.fetch("s1:1-8", r, bases).ok());
-  CHECK(bases == "GGGGGGGG");
+  CHECK(fetched(index, "s1:1-8") == "GGGGGGGG");
 }
 
 TEST_CASE("faidx: an index that does not fit its file is built anew, never trusted", "[bio][faidx]") {
@@ -235,12 +237,8 @@ TEST_CASE("faidx: an index that does not fit its file is built anew, never trust
     indexed_fasta index;
     REQUIRE(index.open(path).ok());
     CHECK(index.contig_length("s1") == 12);
-    std::string bases;
-    region r;
-    REQUIRE(index.fetch("s1:4-8", r, bases).ok());
-    CHECK(bases == "TACGT");
-    REQUIRE(index.fetch("s2:1-4", r, bases).ok());
-    CHECK(bases == "TTTT");
+    CHECK(fetched(index, "s1:4-8") == "TACGT");
+    CHECK(fetched(index, "s2:1-4") == "TTTT");
   }
 }
 
@@ -262,10 +260,9 @@ TEST_CASE("faidx: in an index too large to check at open, a fetch finds an offse
   dir.write("many.fa.fai", fai);
   indexed_fasta index;
   REQUIRE(index.open(path).ok());
-  std::string bases;
+  CHECK(fetched(index, "r2:1-4") == "ACGT");
   region r;
-  REQUIRE(index.fetch("r2:1-4", r, bases).ok());
-  CHECK(bases == "ACGT");
+  std::string bases;
   const auto s = index.fetch("r1:1-4", r, bases);
   REQUIRE_FALSE(s.ok());
   CHECK_THAT(s.message(), Catch::Contains("record 'r1': the bytes of region 'r1:1-4' are not where the index puts them"));
@@ -327,10 +324,7 @@ TEST_CASE("faidx: a .gzi that does not list the file's blocks is built anew", "[
     dir.write("m.fa.gz.gzi", bad);
     indexed_fasta index;
     REQUIRE(index.open(path).ok());
-    std::string got;
-    region r;
-    REQUIRE(index.fetch("m:150001-150100", r, got).ok());
-    CHECK(got == bases.substr(150000, 100));
+    CHECK(fetched(index, "m:150001-150100") == bases.substr(150000, 100));
   }
 }
 
