@@ -64,8 +64,20 @@ void check_values(CLI::App& app) {
   for (CLI::App* sub : app.get_subcommands([](CLI::App*) { return true; })) check_values(*sub);
 }
 
+// "a whole number" or "a number", from the type CLI11 gave the option (or positional) called name in
+// the command at hand: INT, UINT, FLOAT...
+std::string number_kind(CLI::App& cli, int argc, char** argv, const std::string& name) {
+  const CLI::App* command = follow_command_words(cli, argc, argv).command;
+  for (const CLI::Option* option : command->get_options()) {
+    if (option->get_name() != name && !option->check_name(name)) continue;
+    const std::string type = option->get_type_name();
+    return type.find("INT") != std::string::npos ? "a whole number" : "a number";
+  }
+  return "a number";
+}
+
 // One line for a command line CLI11 refused, in our words where its own are obscure.
-std::string parse_problem(CLI::App& cli, const CLI::ParseError& e) {
+std::string parse_problem(CLI::App& cli, int argc, char** argv, const CLI::ParseError& e) {
   const std::string what = e.what();
   // CLI11 checks required options before unknown ones, so a mistyped --in reads "--in is required":
   // name the argument it could not place instead.
@@ -80,6 +92,13 @@ std::string parse_problem(CLI::App& cli, const CLI::ParseError& e) {
   if (const auto at = what.find(": 1 required "); at != std::string::npos && what.size() > 8 &&
                                                   what.compare(what.size() - 8, 8, " missing") == 0)
     return what.substr(0, at) + ": needs a value";
+  // "Could not convert: --num = 3.5": say what the option takes, in the words of its own --help line.
+  const std::string convert = "Could not convert: ";
+  if (const auto eq = what.find(" = "); dynamic_cast<const CLI::ConversionError*>(&e) && what.rfind(convert, 0) == 0 &&
+                                       eq != std::string::npos) {
+    const std::string name = what.substr(convert.size(), eq - convert.size());
+    return name + ": '" + what.substr(eq + 3) + "' is not " + number_kind(cli, argc, argv, name);
+  }
   return what;
 }
 
@@ -113,7 +132,7 @@ int main(int argc, char** argv) {
     return cli.exit(e);
   } catch (const CLI::ParseError& e) {
     // One line (CLI11 would add "Run with --help ..."), pointing to the help of the command at hand.
-    std::cerr << "dnafill: " << parse_problem(cli, e) << " (see " << follow_command_words(cli, argc, argv).path << " --help)"
+    std::cerr << "dnafill: " << parse_problem(cli, argc, argv, e) << " (see " << follow_command_words(cli, argc, argv).path << " --help)"
               << std::endl;
     return 2;
   }

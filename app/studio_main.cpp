@@ -65,6 +65,19 @@ void addOptions(QCommandLineParser& parser) {
                                         QString::fromUtf8(o.fallback)));
 }
 
+// The command line's two shell slips, as dnafill's main checks them: an empty value (an unset $VAR) and
+// a missing one whose place the next option took (--model --quit loaded a model named --quit).
+status checkValues(const QCommandLineParser& parser) {
+  for (const QString& name : parser.optionNames())
+    for (const QString& value : parser.values(name)) {
+      const std::string option = (name.size() == 1 ? "-" : "--") + name.toStdString();
+      if (value.isEmpty()) return status::fail(option + ": an empty value");
+      if (value.startsWith(QLatin1String("--")))
+        return status::fail(option + ": needs a value (the next option, " + value.toStdString() + ", took its place)");
+    }
+  return {};
+}
+
 // A whole number in [low, high] from --name, or a message naming the option.
 status readInt(const QCommandLineParser& parser, const char* name, int low, int high, int& out) {
   const QString text = parser.value(QString::fromLatin1(name));
@@ -189,6 +202,7 @@ int main(int argc, char** argv) {
   if (!parser.parse(QCoreApplication::arguments()))
     return usageError(status::fail(parser.errorText().toStdString() + " (see dnafill-studio --help)"));
   parser.process(app);  // parsed cleanly above: this only answers --help, --help-all and --version
+  if (auto s = checkValues(parser); !s) return usageError(s);
 
   int threads = 0;
   if (auto s = readInt(parser, "threads", 0, 1024, threads); !s) return usageError(s);
