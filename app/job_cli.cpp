@@ -17,13 +17,18 @@ namespace dnafill::app {
 namespace {
 
 std::atomic<bool> interrupted{false};
+std::atomic<int> interrupting_signal{0};  // SIGINT or SIGTERM: the exit status is 128 + it, as a shell's
 
 // The first Ctrl-C asks the job to stop after the item in hand; the handler then steps aside, so a
 // second one ends the process at once (the store is transactional: nothing committed is lost).
 extern "C" void on_interrupt(int signal_number) {
+  interrupting_signal.store(signal_number);
   interrupted.store(true);
-  static const char note[] = "\ndnafill: finishing the item in hand, then stopping (Ctrl-C again to stop now)\n";
-  ssize_t ignored = write(STDERR_FILENO, note, sizeof note - 1);
+  // A signal handler may only write(): the two notes are fixed strings, chosen by the signal.
+  static const char by_key[] = "\ndnafill: finishing the item in hand, then stopping (Ctrl-C again to stop now)\n";
+  static const char by_kill[] = "\ndnafill: finishing the item in hand, then stopping (SIGTERM again to stop now)\n";
+  const bool key = signal_number == SIGINT;
+  ssize_t ignored = write(STDERR_FILENO, key ? by_key : by_kill, (key ? sizeof by_key : sizeof by_kill) - 1);
   (void)ignored;
   struct sigaction defaults {};
   defaults.sa_handler = SIG_DFL;
@@ -35,6 +40,7 @@ class interrupt_guard {
  public:
   interrupt_guard() {
     interrupted.store(false);
+    interrupting_signal.store(0);
     struct sigaction action {};
     action.sa_handler = on_interrupt;
     sigemptyset(&action.sa_mask);
@@ -96,7 +102,7 @@ int job_cli::run(const core::mdm_model& model, core::item_source& items, const c
   if (!s) return fail(command, s.message() + (run_id > 0 && kept > 0 ? where : ""));
   if (summary.status == data::run_status::cancelled) {
     fail(command, "cancelled" + where);
-    return 130;
+    return 128 + (interrupting_signal.load() == SIGTERM ? SIGTERM : SIGINT);
   }
   return 0;
 }

@@ -27,7 +27,7 @@ class job_cli {
 
   // Runs the job with a progress bar on a terminal. With a store, Ctrl-C (SIGINT or SIGTERM)
   // finishes the item in hand and ends the run cancelled, a second one stops at once. Returns the exit status: 0 done,
-  // 1 failed (one line on stderr), 130 cancelled (one line on stderr).
+  // 1 failed (one line on stderr), 130 (SIGINT) or 143 (SIGTERM) cancelled (one line on stderr).
   int run(const core::mdm_model& model, core::item_source& items, const core::design_options& options,
           const data::run_record& run);
 

@@ -1,8 +1,15 @@
 #!/bin/bash
 # Ctrl-C (SIGINT) during a batch finishes the item in hand, marks the run cancelled and exits 130
-# with one line saying what is kept; the same command then resumes the run to the end. Usage:
-#   check_batch_cancel.sh DNAFILL WORK_DIR IN.fa VARIANTS [batch options...]
+# with one line saying what is kept; the same command then resumes the run to the end. SIGNAL=TERM
+# sends SIGTERM instead: exit 143, and the note names it. Usage:
+#   [SIGNAL=TERM] check_batch_cancel.sh DNAFILL WORK_DIR IN.fa VARIANTS [batch options...]
 set -u
+signal=${SIGNAL:-INT}
+case $signal in
+  INT) want_status=130 again="Ctrl-C again" ;;
+  TERM) want_status=143 again="SIGTERM again" ;;
+  *) echo "FAIL: SIGNAL must be INT or TERM"; exit 1 ;;
+esac
 dnafill=$1 work=$2 input=$3 variants=$4
 shift 4
 check="python3 $(dirname "$0")/check_batch.py"
@@ -17,10 +24,12 @@ for _ in $(seq 1 2000); do
   kill -0 $pid 2> /dev/null || break
   sleep 0.02
 done
-kill -INT $pid
+kill -$signal $pid
 wait $pid
 status=$?
-[ $status -eq 130 ] || fail "exit status $status after Ctrl-C, want 130: $(cat "$work/cancel.err")"
+[ $status -eq $want_status ] || fail "exit status $status after SIG$signal, want $want_status: $(cat "$work/cancel.err")"
+grep -q "finishing the item in hand, then stopping ($again to stop now)" "$work/cancel.err" ||
+  fail "no note naming '$again': $(cat "$work/cancel.err")"
 tail -1 "$work/cancel.err" | grep -q "cancelled (run 1 in .* keeps [0-9]* designs; run the same command again to resume it)" ||
   fail "last stderr line: $(tail -1 "$work/cancel.err")"
 [ "$($check status "$work/cancel.sqlite")" = "cancelled resumes=0" ] || fail "run not marked cancelled"
