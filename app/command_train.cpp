@@ -39,6 +39,9 @@ int run_train(train_args& args) {
   if (auto s = core::parse_objective(args.objective, o.objective); !s) return fail("train", s.message());
   o.rc_augment = !args.no_rc;
   core::set_threads(args.threads);
+  // A checkpoint (and its .state beside it) is a file; '-' would have made files named '-'.
+  if (o.out == "-") return fail("train", "--out: a checkpoint is a file; '-' (standard output) cannot hold one");
+  if (args.log == "-") return fail("train", "--log: give a file; standard output shows the progress and the summary");
   const std::string log_path = args.log.empty() ? o.out + ".log.jsonl" : args.log;
   std::vector<named_path> inputs = {{"--valid", o.data.valid_file}};
   for (const auto& file : o.data.train_files) inputs.push_back({"--train", file});
