@@ -137,6 +137,7 @@ class MainWindow : public QMainWindow {
   void buildViewMenu();
   void buildModelMenu();
   void saveWorkingSequence();
+  void exportSelectedDialog();  // asks for the FASTA, then exportSelectedDesigns
   void buildLayout();
   QHBoxLayout* buildRecordBar(QWidget* central);
   QHBoxLayout* buildSelectionBar(QWidget* central);
