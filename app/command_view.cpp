@@ -27,9 +27,7 @@ int fail(const std::string& message) {
   return 1;
 }
 
-int run_view(const view_params& p, bool region_given) {
-  // An empty --region would otherwise read the whole file: the user asked for a region.
-  if (region_given && p.region.empty()) return fail("region '': empty region");
+int run_view(const view_params& p) {
   bio::source_options options;
   options.region = p.region;
   options.alignments.primary_only = p.primary;
@@ -57,13 +55,13 @@ command_runner add_view_command(CLI::App& cli) {
   auto params = std::make_shared<view_params>();
   CLI::App* view = cli.add_subcommand("view", "Print the sequences dnafill reads from a file, as FASTA on stdout");
   view->add_option("--in", params->in, "FASTA/FASTQ (plain, gzip, bgzip), SAM, BAM or CRAM; - for stdin")->required();
-  CLI::Option* region = view->add_option("--region", params->region, "NAME:START-END, 1-based inclusive (samtools syntax)");
+  view->add_option("--region", params->region, "NAME:START-END, 1-based inclusive (samtools syntax)");
   view->add_flag("--primary", params->primary, "SAM/BAM/CRAM: primary alignments only");
   check_range(view->add_option("--min-mapq", params->min_mapq, "SAM/BAM/CRAM: minimum mapping quality"), 0, 255);
   view->add_option("--reference", params->reference, "CRAM: reference FASTA (else embedded or REF_PATH)");
   check_range(view->add_option("--line-width", params->line_width, "bases per output line, 0 for one line"), 0, 1e9)
       ->capture_default_str();
-  return [params, region] { return run_view(*params, region->count() > 0); };
+  return [params] { return run_view(*params); };  // an empty --region is the command line's error (main)
 }
 
 }  // namespace dnafill::app
