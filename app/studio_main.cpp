@@ -223,6 +223,7 @@ int main(int argc, char** argv) {
   options.restoreWindow = !parser.isSet(QStringLiteral("no-restore")) && !parser.isSet(QStringLiteral("screenshot"));
   dnafill::ui::ScriptOptions script;
   if (auto s = readScript(parser, script); !s) return usageError(s);
+  options.keepSettings = script.screenshot.isEmpty() && !script.quit;  // a one-off run is not the person's choice
   QSize size;
   if (parser.isSet(QStringLiteral("size")))
     if (auto s = readWindowSize(parser, size); !s) return usageError(s);

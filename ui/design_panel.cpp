@@ -11,6 +11,8 @@
 #include <QLineEdit>
 #include <QPushButton>
 #include <QRandomGenerator>
+#include <QScrollArea>
+#include <QScrollBar>
 #include <QSpinBox>
 #include <QStringListModel>
 #include <QToolButton>
@@ -47,13 +49,26 @@ QString ListCompleter::pathFromIndex(const QModelIndex& index) const {
 }
 
 DesignPanel::DesignPanel(QWidget* parent) : QWidget(parent) {
+  // The form scrolls; Generate and Cancel stay pinned below it, in sight at any window height.
+  auto* form = new QWidget(this);
+  auto* formLayout = new QVBoxLayout(form);
+  formLayout->addWidget(buildHolesBox());
+  formLayout->addWidget(buildSamplerBox());
+  formLayout->addWidget(buildConstraintsBox());
+  formLayout->addWidget(buildNewSequenceBox());
+  formLayout->addStretch(1);
+  auto* scroll = new QScrollArea(this);
+  scroll->setWidget(form);
+  scroll->setWidgetResizable(true);
+  scroll->setFrameShape(QFrame::NoFrame);
+  scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+  scroll->setMinimumWidth(form->sizeHint().width() + scroll->verticalScrollBar()->sizeHint().width());
   auto* layout = new QVBoxLayout(this);
-  layout->addWidget(buildHolesBox());
-  layout->addWidget(buildSamplerBox());
-  layout->addWidget(buildConstraintsBox());
-  layout->addLayout(buildButtons());
-  layout->addWidget(buildNewSequenceBox());
-  layout->addStretch(1);
+  layout->setContentsMargins(0, 0, 0, 0);
+  layout->addWidget(scroll, 1);
+  auto* buttons = buildButtons();
+  buttons->setContentsMargins(9, 0, 9, 9);
+  layout->addLayout(buttons);
   setDesignOptions(core::design_options{});
   updateButtons();
 }

@@ -228,6 +228,7 @@ void MainWindow::restoreSettings(const StudioOptions& options) {
 }
 
 void MainWindow::saveSettings() const {
+  if (!options_.keepSettings) return;
   QSettings settings;
   // A model the user chose; the shipped default stays "the default" (empty), wherever it is installed.
   if (model_.model) settings.setValue(QLatin1String(keyModel), modelRequested_);
@@ -260,6 +261,7 @@ void MainWindow::saveSettings() const {
 }
 
 void MainWindow::addRecentFile(const QString& path) {
+  if (!options_.keepSettings) return;
   QSettings settings;
   auto files = settings.value(QLatin1String(keyRecent)).toStringList();
   const QString absolute = QFileInfo(path).absoluteFilePath();
@@ -506,6 +508,7 @@ void MainWindow::computeConfidence() {
   confidenceJob_ = runner_->submit(tr("model confidence"), [model, bases](JobContext& context) {
     return confidenceJob(context, model, bases);
   });
+  view_->setConfidencePending(true);
 }
 
 // ---- masks and undo ---------------------------------------------------------------------------------
@@ -656,13 +659,14 @@ void MainWindow::jobStarted(quint64 id, const QString& title) {
   if (id == modelJob_) return;
   statusJob_ = id;
   jobLabel_->setText(title);
-  jobProgress_->setValue(0);
+  jobProgress_->setRange(0, 0);  // busy, not "0%", until the job says how far it is
   jobProgress_->setVisible(true);
   jobCancel_->setVisible(true);
 }
 
 void MainWindow::jobProgress(quint64 id, double fraction, const QString& detail) {
   if (id != statusJob_) return;
+  jobProgress_->setRange(0, 1000);
   jobProgress_->setValue(static_cast<int>(fraction * 1000));
   if (!detail.isEmpty()) jobLabel_->setText(detail);
 }
@@ -703,6 +707,7 @@ void MainWindow::jobFinished(quint64 id, const JobOutcome& outcome) {
   }
   if (id == confidenceJob_) {
     confidenceJob_ = 0;
+    view_->setConfidencePending(false);
     if (outcome.status == JobOutcome::Status::Failed) {
       statusBar()->showMessage(tr("Model confidence: %1").arg(outcome.message), 8000);
       return;

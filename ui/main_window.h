@@ -51,6 +51,8 @@ struct StudioOptions {
   QString storePath;   // the SQLite store; empty: the last one used, else designs.sqlite in the app's data folder
   bool restoreWindow = true;  // geometry and dock layout from the last session
   bool autoConfidence = true; // compute the confidence track of what is shown (records up to autoConfidenceLimit bases)
+  bool keepSettings = true;   // false: a run the command line scripts to its end (--quit, --screenshot)
+                              // leaves the person's settings and recent files as they were
 };
 
 class MainWindow : public QMainWindow {

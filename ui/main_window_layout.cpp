@@ -17,7 +17,6 @@
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QProgressBar>
-#include <QScrollArea>
 #include <QSortFilterProxyModel>
 #include <QSpinBox>
 #include <QStatusBar>
@@ -173,14 +172,9 @@ QHBoxLayout* MainWindow::buildSelectionBar(QWidget* central) {
 void MainWindow::buildDesignDock() {
   panel_ = new DesignPanel;
   panel_->setObjectName(QStringLiteral("designPanel"));
-  auto* scroll = new QScrollArea;
-  scroll->setWidget(panel_);
-  scroll->setWidgetResizable(true);
-  scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
-  scroll->setMinimumWidth(panel_->sizeHint().width() + 24);
   auto* designDock = new QDockWidget(tr("Design"), this);
   designDock->setObjectName(QStringLiteral("designDock"));
-  designDock->setWidget(scroll);
+  designDock->setWidget(panel_);  // it scrolls its form itself, below which Generate stays
   designDock->setFeatures(QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetFloatable);
   addDockWidget(Qt::RightDockWidgetArea, designDock);
   connect(panel_, &DesignPanel::maskSelectionRequested, this, &MainWindow::maskSelection);
@@ -262,7 +256,8 @@ void MainWindow::buildStatusBar() {
   modelLabel_->setObjectName(QStringLiteral("modelLabel"));
   deviceLabel_ = new QLabel(this);
   deviceLabel_->setObjectName(QStringLiteral("deviceLabel"));
-  statusBar()->addWidget(jobLabel_, 1);
+  // Permanent, as the bar beside it: a passing message ("file: 3 record(s)") must not hide the job.
+  statusBar()->addPermanentWidget(jobLabel_);
   statusBar()->addPermanentWidget(jobProgress_);
   statusBar()->addPermanentWidget(jobCancel_);
   statusBar()->addPermanentWidget(modelLabel_);

@@ -140,6 +140,11 @@ void SequenceView::setConfidence(std::vector<double> probability) {
   viewport()->update();
 }
 
+void SequenceView::setConfidencePending(bool pending) {
+  confidencePending_ = pending;
+  viewport()->update();
+}
+
 void SequenceView::setSites(std::vector<Site> sites) {
   std::sort(sites.begin(), sites.end(), [](const Site& a, const Site& b) { return a.start < b.start; });
   sites_ = std::move(sites);
@@ -537,7 +542,8 @@ void SequenceView::drawConfidence(QPainter& p, const QRect& r) const {
   if (confidence_.empty()) {
     p.setPen(palette().color(QPalette::PlaceholderText));
     p.drawText(QRect(labelWidth_ + 8, r.top(), viewport()->width() - labelWidth_ - 8, r.height()), Qt::AlignVCenter | Qt::AlignLeft,
-               tr("model confidence not computed (View > Model confidence, Ctrl+K)"));
+               confidencePending_ ? tr("computing the model's confidence...")
+                                  : tr("model confidence not computed (View > Model confidence, Ctrl+K)"));
     return;
   }
   const double h = r.height() - 2;

@@ -46,6 +46,8 @@ class SequenceView : public QAbstractScrollArea {
   // Per-base probability (NaN: none), the same length as the sequence; empty clears the track.
   void setConfidence(std::vector<double> probability);
   bool hasConfidence() const { return !confidence_.empty(); }
+  // While the track is being computed, it says so instead of how to ask for it.
+  void setConfidencePending(bool pending);
   void setSites(std::vector<Site> sites);
   const std::vector<Site>& sites() const { return sites_; }
 
@@ -126,6 +128,7 @@ class SequenceView : public QAbstractScrollArea {
   std::vector<bio::interval> masks_;
   bio::interval highlight_{0, 0};
   std::vector<double> confidence_;
+  bool confidencePending_ = false;
   std::vector<Site> sites_;  // sorted by start
   std::vector<Block> blocks_;
   qint64 differences_ = 0;
