@@ -46,7 +46,7 @@ void addOptions(QCommandLineParser& parser) {
       {{"region"}, "Open only this region of the file (NAME:START-END)", "region", ""},
       {{"record"}, "Show this record (1-based)", "n", "1"},
       {{"select"}, "Select bases START-END (1-based inclusive)", "range", ""},
-      {{"mask"}, "Mask before generating: selection, lowercase or N", "what", ""},
+      {{"mask"}, "What to mask before generating: selection, lowercase (runs) or N (runs)", "what", ""},
       {{"generate"}, "Generate once the file and the model are there", "", ""},
       {{"show-variant"}, "The variant to show after generating", "n", "1"},
       {{"screenshot"}, "Save a PNG of the window when done, then quit", "png", ""},

@@ -59,7 +59,7 @@ BatchDialog::BatchDialog(JobRunner* runner, QWidget* parent) : QDialog(parent), 
   variants_->setObjectName(QStringLiteral("batchVariantsBox"));
   variants_->setRange(1, 256);
   form->addRow(tr("Variants per region"), variants_);
-  form->addRow(tr("Database"), fileRow(store_, QStringLiteral("storeEdit"), true, tr("dnafill stores (*.sqlite *.db);;All files (*)")));
+  form->addRow(tr("Store"), fileRow(store_, QStringLiteral("storeEdit"), true, tr("dnafill stores (*.sqlite *.db);;All files (*)")));
   form->addRow(tr("FASTA out (optional)"), fileRow(fasta_, QStringLiteral("fastaEdit"), true, tr("FASTA (*.fa *.fa.gz);;All files (*)")));
   layout->addLayout(form);
   settingsNote_ = new QLabel(this);
@@ -136,7 +136,7 @@ void BatchDialog::start() {
   if (!model_ || !model_->loaded()) problem = tr("No model is loaded yet.");
   else if (input_->text().trimmed().isEmpty()) problem = tr("Input file: choose the file to design.");
   else if (!QFileInfo(input_->text().trimmed()).isFile()) problem = tr("Input file: %1 does not exist.").arg(input_->text().trimmed());
-  else if (store_->text().trimmed().isEmpty()) problem = tr("Database: a batch records its run in a store, to resume it.");
+  else if (store_->text().trimmed().isEmpty()) problem = tr("Store: a batch records its run in a store, to resume it.");
   else if (mask_->currentData() == QLatin1String("bed") && bed_->text().trimmed().isEmpty()) problem = tr("BED file: choose one.");
   if (!problem.isEmpty()) {
     status_->setText(problem);

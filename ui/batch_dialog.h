@@ -1,5 +1,5 @@
 // BatchDialog: a batch over a whole file, as `dnafill batch` runs it: input file, mask mode, variants,
-// database (and an optional FASTA); a progress bar with records, designs, rate and ETA; Cancel. The
+// store (and an optional FASTA); a progress bar with records, designs, rate and ETA; Cancel. The
 // same batch on the same store resumes an interrupted run, whether the studio or the CLI started it.
 #pragma once
 

@@ -82,7 +82,7 @@ JobOutcome designJob(JobContext& context, const DesignRequest& request) {
 
 JobOutcome batchJob(JobContext& context, const BatchRequest& request) {
   if (!request.model || !request.model->loaded()) return JobOutcome::failed(tr("no model is loaded"));
-  if (request.storePath.empty()) return JobOutcome::failed(tr("database: a batch needs a store to resume from"));
+  if (request.storePath.empty()) return JobOutcome::failed(tr("store: a batch needs a store to resume from"));
   if (auto s = request.options.validate(request.model->config()); !s) return JobOutcome::failed(fromStd(s.message()));
   data::store store;
   if (auto s = store.open(request.storePath); !s) return JobOutcome::failed(fromStd(s.message()));

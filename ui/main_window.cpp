@@ -14,6 +14,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QMenu>
+#include <QLocale>
 #include <QMessageBox>
 #include <QMimeData>
 #include <QProgressBar>
@@ -85,6 +86,11 @@ constexpr auto keyRepeats = "constraints/avoidRepeats";
 constexpr int maxRecent = 10;
 
 QString fromStd(const std::string& text) { return QString::fromStdString(text); }
+
+// "chr1 (1,234,567 bp)": a record in the record chooser, its length grouped as the ruler's numbers are.
+QString recordLabel(const std::string& name, std::size_t length) {
+  return QStringLiteral("%1 (%2 bp)").arg(fromStd(name), QLocale().toString(static_cast<qulonglong>(length)));
+}
 
 // One undoable change of a record: its masks, and its bases when a variant was accepted.
 class RecordEdit : public QUndoCommand {
@@ -370,7 +376,7 @@ void MainWindow::documentRead(const QString& path, const QString& region) {
   undo_->clear();
   recordBox_->clear();
   for (const auto& r : document_.records)
-    recordBox_->addItem(QStringLiteral("%1 (%2 bp)").arg(fromStd(r.name)).arg(r.bases.size()));
+    recordBox_->addItem(recordLabel(r.name, r.bases.size()));
   record_ = -1;
   setCurrentRecord(0);
   addRecentFile(path);
@@ -425,11 +431,11 @@ void MainWindow::showSequence(const std::string& bases, const std::string& refer
 void MainWindow::showWorkingSequence() {
   auto* r = current();
   shownDesign_ = -1;
+  acceptAction_->setEnabled(false);  // the working sequence has no variant to accept
   if (!r) return;
   showSequence(r->bases, {}, {0, 0});
   view_->setMasks(r->masks);
-  shownLabel_->setText(tr("working sequence, %1 bp").arg(r->bases.size()));
-  acceptAction_->setEnabled(false);
+  shownLabel_->setText(tr("working sequence, %1 bp").arg(QLocale().toString(static_cast<qulonglong>(r->bases.size()))));
   updateHoles();
   updateSelectionBar();
 }
@@ -519,7 +525,7 @@ void MainWindow::setRecordState(int record, const std::string* bases, const std:
   if (bases) r.bases = *bases;
   r.masks = masks;
   if (bases) {
-    recordBox_->setItemText(record, QStringLiteral("%1 (%2 bp)").arg(fromStd(r.name)).arg(r.bases.size()));
+    recordBox_->setItemText(record, recordLabel(r.name, r.bases.size()));
     results_->setOriginalLookup([this](const data::design_record& d) -> const std::string* {
       const auto* w = recordOf(d);
       return w ? &w->bases : nullptr;
@@ -617,7 +623,7 @@ void MainWindow::generateNew(qint64 length, const QString& name) {
   if (length < 1) return showError(tr("New sequence"), tr("Length: must be at least 1"));
   // The new record joins the document as N x length, the whole of it a hole: generating is infilling it.
   document_.records.push_back({record, std::string(static_cast<std::size_t>(length), 'N'), {{0, length}}, 0});
-  recordBox_->addItem(QStringLiteral("%1 (%2 bp)").arg(fromStd(record)).arg(length));
+  recordBox_->addItem(recordLabel(record, static_cast<std::size_t>(length)));
   setCurrentRecord(static_cast<int>(document_.records.size()) - 1);
   DesignRequest request;
   request.kind = "generate";
@@ -771,6 +777,10 @@ void MainWindow::acceptShownDesign() {
 }
 
 void MainWindow::exportSelectedDialog() {
+  if (!resultsView_->selectionModel()->hasSelection() && shownDesign_ < 0) {  // before asking for a file
+    showError(tr("Export"), tr("Select the variants to export in the results table."));
+    return;
+  }
   const QString path = QFileDialog::getSaveFileName(this, tr("Export designs to FASTA"),
                                                     QSettings().value(QLatin1String(keyLastDir)).toString(),
                                                     tr("FASTA (*.fa *.fasta *.fa.gz)"));

@@ -58,14 +58,15 @@ QList<QAction*> addChoiceMenu(QMenu* parent, const QString& title,
   return actions;
 }
 
-// The look of the results and history tables.
+// The look of the results and history tables. Once the model is set, a text column takes the spare
+// width (a stretched last column of numbers leaves them far from their header).
 QTableView* makeTable(QWidget* parent) {
   auto* t = new QTableView(parent);
   t->setSelectionBehavior(QAbstractItemView::SelectRows);
   t->setSortingEnabled(true);
   t->setAlternatingRowColors(true);
   t->verticalHeader()->hide();
-  t->horizontalHeader()->setStretchLastSection(true);
+  t->horizontalHeader()->setStretchLastSection(false);
   t->verticalHeader()->setDefaultSectionSize(t->fontMetrics().height() + 6);
   return t;
 }
@@ -200,6 +201,7 @@ QWidget* MainWindow::buildResultsPage() {
   resultsProxy_->setSourceModel(results_);
   resultsProxy_->setSortRole(ResultsModel::SortRole);
   resultsView_->setModel(resultsProxy_);
+  resultsView_->horizontalHeader()->setSectionResizeMode(ResultsModel::RecordColumn, QHeaderView::Stretch);
   resultsView_->setSelectionMode(QAbstractItemView::ExtendedSelection);
   resultsView_->sortByColumn(ResultsModel::VariantColumn, Qt::AscendingOrder);
   rl->addWidget(resultsView_);
@@ -210,6 +212,7 @@ QWidget* MainWindow::buildResultsPage() {
   acceptAction_ = resultsBar->addAction(tr("Accept variant"), this, &MainWindow::acceptShownDesign);
   acceptAction_->setToolTip(tr("Write the shown variant into the working sequence (undo with Ctrl+Z)"));
   acceptAction_->setObjectName(QStringLiteral("acceptAction"));
+  acceptAction_->setEnabled(false);  // until a variant is shown
   exportAction_ = resultsBar->addAction(tr("Export selected..."), this, &MainWindow::exportSelectedDialog);
   showWorkingAction_ = resultsBar->addAction(tr("Show working sequence"), this, &MainWindow::showWorkingSequence);
   return resultsPage;
@@ -228,6 +231,7 @@ QWidget* MainWindow::buildHistoryPage() {
   historyProxy_->setSourceModel(history_);
   historyProxy_->setSortRole(HistoryModel::SortRole);
   historyView_->setModel(historyProxy_);
+  historyView_->horizontalHeader()->setSectionResizeMode(HistoryModel::InputColumn, QHeaderView::Stretch);
   historyView_->setSelectionMode(QAbstractItemView::SingleSelection);
   historyView_->sortByColumn(HistoryModel::RunColumn, Qt::DescendingOrder);
   hl->addWidget(historyView_);
@@ -294,7 +298,7 @@ void MainWindow::buildFileMenu() {
   exportAction_->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_E));
   file->addAction(exportAction_);
   file->addSeparator();
-  file->addAction(tr("Choose &database..."), this, [this] {
+  file->addAction(tr("Choose the &store..."), this, [this] {
     const QString path = QFileDialog::getSaveFileName(this, tr("The store runs and designs are kept in"), storePath_,
                                                       tr("dnafill stores (*.sqlite *.db);;All files (*)"), nullptr,
                                                       QFileDialog::DontConfirmOverwrite);

@@ -123,6 +123,12 @@ QVariant ResultsModel::data(const QModelIndex& index, int role) const {
       if (index.column() == ConstraintsColumn) return constraintsToolTip(d);
       if (index.column() == BitsColumn) return tr("The model's conditional bits/base of the designed bases (2.0 = chance)");
       if (index.column() == EditsColumn) return tr("Bases of the region that differ from the original");
+      if (index.column() == RegionColumn)  // several holes of a record are one design: from the first to the last
+        return tr("Bases %1-%2 of the record (1-based), %3 of them designed: the holes")
+            .arg(d.region_start + 1)
+            .arg(d.region_end)
+            .arg(d.designed_bases);
+      if (index.column() == GcColumn) return tr("GC % of the designed bases");
       return {};
     case Qt::TextAlignmentRole:
       return index.column() == RecordColumn ? QVariant(Qt::AlignLeft | Qt::AlignVCenter)

@@ -7,6 +7,7 @@
 #include <QKeyEvent>
 #include <QLocale>
 #include <QMouseEvent>
+#include <QFontMetricsF>
 #include <QPainter>
 #include <QPainterPath>
 #include <QScrollBar>
@@ -462,13 +463,21 @@ void SequenceView::drawRuler(QPainter& p, const QRect& r) const {
   p.drawLine(QPointF(labelWidth_, r.bottom()), QPointF(viewport()->width(), r.bottom()));
   // Ticks at 1-based positions (the centre of the base), minor ticks at a fifth of the step.
   const qint64 minor = std::max<qint64>(1, step / 5);
-  for (qint64 pos = std::max<qint64>(minor, (static_cast<qint64>(first_) / minor) * minor); pos <= first_ + visible + minor; pos += minor) {
+  // No tick past the record's last base.
+  const qint64 last = std::min<qint64>(static_cast<qint64>(bases_.size()), static_cast<qint64>(first_ + visible) + step);
+  for (qint64 pos = std::max<qint64>(minor, (static_cast<qint64>(first_) / minor) * minor); pos <= last; pos += minor) {
     const double x = xOfBase(pos - 0.5);
     p.drawLine(QPointF(x, r.bottom() - (pos % step == 0 ? 7 : 3)), QPointF(x, r.bottom()));
   }
-  for (qint64 pos = std::max<qint64>(step, firstTick); pos <= first_ + visible + step; pos += step) {
-    const double x = xOfBase(pos - 0.5);
-    p.drawText(QRectF(x - 60, r.top(), 120, r.height() - 8), Qt::AlignHCenter | Qt::AlignBottom, withSeparators(pos));
+  // A label centred on its tick, moved inwards where it would be cut at either edge of the track.
+  const QFontMetricsF metrics(p.font());
+  const double left = labelWidth_, right = viewport()->width() - 2;
+  for (qint64 pos = std::max<qint64>(step, firstTick); pos <= last; pos += step) {
+    const QString text = withSeparators(pos);
+    const double width = metrics.horizontalAdvance(text) + 2;
+    const double x = std::clamp(xOfBase(pos - 0.5) - width / 2, left, std::max(left, right - width));
+    if (xOfBase(pos - 0.5) < left || xOfBase(pos - 0.5) > right + 1) continue;  // its tick is not in sight
+    p.drawText(QRectF(x, r.top(), width, r.height() - 8), Qt::AlignHCenter | Qt::AlignBottom, text);
   }
 }
 

@@ -70,8 +70,10 @@ void StudioScript::maybeGenerate() {
 
 void StudioScript::designed(qint64, int status) {
   if (status != 0) return done(1, tr("the design did not finish"));
-  const int row = std::max(0, options_.showVariant - 1);
-  if (row < window_->resultsModel()->rowCount()) window_->resultsView()->selectRow(row);
+  const int rows = window_->resultsModel()->rowCount();
+  if (options_.showVariant > rows)
+    return done(1, tr("--show-variant %1: the run made %2 variant(s)").arg(options_.showVariant).arg(rows));
+  window_->resultsView()->selectRow(options_.showVariant - 1);
   settle();
 }
 
