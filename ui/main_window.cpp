@@ -92,16 +92,20 @@ QString recordLabel(const std::string& name, std::size_t length) {
   return QStringLiteral("%1 (%2 bp)").arg(fromStd(name), QLocale().toString(static_cast<qulonglong>(length)));
 }
 
-// One undoable change of a record: its masks, and its bases when a variant was accepted.
+// One undoable change of a record: its masks, and its bases when a variant was accepted. A change of
+// masks alone keeps no copy of the bases (a chromosome is ~250 MB).
 class RecordEdit : public QUndoCommand {
  public:
-  RecordEdit(MainWindow* window, int record, const WorkingRecord& before, const WorkingRecord& after, const QString& text)
-      : QUndoCommand(text), window_(window), record_(record), basesChanged_(before.bases != after.bases),
-        beforeMasks_(before.masks), afterMasks_(after.masks) {
-    if (basesChanged_) {
-      beforeBases_ = before.bases;
-      afterBases_ = after.bases;
-    }
+  RecordEdit(MainWindow* window, int record, std::vector<bio::interval> beforeMasks, std::vector<bio::interval> afterMasks,
+             const QString& text)
+      : QUndoCommand(text), window_(window), record_(record), beforeMasks_(std::move(beforeMasks)),
+        afterMasks_(std::move(afterMasks)) {}
+  // ... and the bases, before and after.
+  RecordEdit(MainWindow* window, int record, const WorkingRecord& before, std::string afterBases, const QString& text)
+      : RecordEdit(window, record, before.masks, before.masks, text) {
+    basesChanged_ = true;
+    beforeBases_ = before.bases;
+    afterBases_ = std::move(afterBases);
   }
   void undo() override { window_->setRecordState(record_, basesChanged_ ? &beforeBases_ : nullptr, beforeMasks_); }
   void redo() override { window_->setRecordState(record_, basesChanged_ ? &afterBases_ : nullptr, afterMasks_); }
@@ -109,7 +113,7 @@ class RecordEdit : public QUndoCommand {
  private:
   MainWindow* window_;
   int record_;
-  bool basesChanged_;
+  bool basesChanged_ = false;
   std::string beforeBases_, afterBases_;
   std::vector<bio::interval> beforeMasks_, afterMasks_;
 };
@@ -545,9 +549,7 @@ void MainWindow::setRecordState(int record, const std::string* bases, const std:
 void MainWindow::setMasks(std::vector<bio::interval> masks, const QString& what) {
   auto* r = current();
   if (!r || masks == r->masks) return;
-  WorkingRecord after = *r;
-  after.masks = std::move(masks);
-  undo_->push(new RecordEdit(this, record_, *r, after, what));
+  undo_->push(new RecordEdit(this, record_, r->masks, std::move(masks), what));
 }
 
 void MainWindow::maskSelection() {
@@ -768,10 +770,8 @@ void MainWindow::acceptShownDesign() {
   const auto& d = results_->design(shownDesign_);
   const auto* r = recordOf(d);
   if (!r) return showError(tr("Accept"), tr("The record of this design is not open."));
-  WorkingRecord after = *r;
-  after.bases = core::apply_design(r->bases, d);
   // The holes it filled are designed now: they stay masked, so generating again redesigns them.
-  undo_->push(new RecordEdit(this, static_cast<int>(d.record_index), *r, after,
+  undo_->push(new RecordEdit(this, static_cast<int>(d.record_index), *r, core::apply_design(r->bases, d),
                              tr("accept run %1 variant %2").arg(d.run_id).arg(d.variant)));
   statusBar()->showMessage(tr("Variant %1 is now the working sequence (Ctrl+Z to undo)").arg(d.variant), 6000);
 }
