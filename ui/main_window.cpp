@@ -32,6 +32,7 @@
 #include <QUndoStack>
 #include <QtConcurrent>
 
+#include <algorithm>
 #include <cmath>
 #include <utility>
 
@@ -129,6 +130,25 @@ std::string readRegionOf(const std::string& parameters) {
   if (json.is_object() && json.contains("read_region") && json["read_region"].is_string())
     return json["read_region"].get<std::string>();
   return {};
+}
+
+// The record and the holes a studio run designed ("record", and "holes" as 201-300,651-770 in its
+// parameters), 0-based half-open; false when the run did not say them (a command-line run).
+bool holesOf(const std::string& parameters, std::string& record, std::vector<bio::interval>& holes) {
+  const auto json = nlohmann::json::parse(parameters, nullptr, false);
+  if (!json.is_object() || !json.contains("record") || !json["record"].is_string() || !json.contains("holes") ||
+      !json["holes"].is_string())
+    return false;
+  record = json["record"].get<std::string>();
+  holes.clear();
+  for (const auto& range : QString::fromStdString(json["holes"].get<std::string>()).split(QLatin1Char(','))) {
+    const auto ends = range.split(QLatin1Char('-'));
+    bool first = false, last = false;
+    const qint64 start = ends.value(0).toLongLong(&first), end = ends.value(1).toLongLong(&last);
+    if (ends.size() != 2 || !first || !last || start < 1 || end < start) return false;
+    holes.push_back({start - 1, end});
+  }
+  return !holes.empty();
 }
 
 SiteSearch findSites(std::string bases, const QStringList& names) {
@@ -854,6 +874,7 @@ void MainWindow::reopenRun(qint64 runId) {
   auto show = [this, runId] {
     QString error;
     if (!results_->showRun(runId, &error)) return showError(tr("Cannot read run %1").arg(runId), error);
+    restoreHoles(runId);
     resultsView_->resizeColumnsToContents();
     tabs_->setCurrentIndex(0);
     if (results_->rowCount() > 0) resultsView_->setCurrentIndex(resultsProxy_->index(0, 0));
@@ -870,6 +891,21 @@ void MainWindow::reopenRun(qint64 runId) {
     return;
   }
   show();
+}
+
+// The holes a re-opened studio run designed become the record's masks again (one undoable step), so
+// Generate redesigns what the run designed.
+void MainWindow::restoreHoles(qint64 runId) {
+  const int row = history_->rowOfRun(runId);
+  std::string name;
+  std::vector<bio::interval> holes;
+  if (row < 0 || !holesOf(history_->run(row).parameters, name, holes)) return;
+  const auto record = std::find_if(document_.records.begin(), document_.records.end(),
+                                   [&](const WorkingRecord& r) { return r.name == name; });
+  if (record == document_.records.end() || holes.back().end > static_cast<std::int64_t>(record->bases.size())) return;
+  const int index = static_cast<int>(record - document_.records.begin());
+  if (index != record_) setCurrentRecord(index);
+  setMasks(std::move(holes), tr("holes of run %1").arg(runId));
 }
 
 // ---- window -----------------------------------------------------------------------------------------

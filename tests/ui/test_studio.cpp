@@ -2,7 +2,7 @@
 // coordinates, mask, generate, see the variants in the table and in the store, look at one, accept it,
 // undo, export; design under constraints typed into the panel; generate a new sequence; cancel a long design while the window keeps answering; a bad
 // file or model gives an error dialog; a batch cancelled in the dialog is resumed by the CLI and then
-// found done by the dialog; the history re-opens a run.
+// found done by the dialog; the history re-opens a run, its holes masked again.
 #include <QAbstractItemModelTester>
 #include <QApplication>
 #include <QElapsedTimer>
@@ -728,6 +728,11 @@ class TestStudio : public QObject {
     QCOMPARE(w->currentRecord(), 1);
     QCOMPARE(w->sequenceView()->sequence().size(), std::size_t(400));
     QCOMPARE(w->sequenceView()->sequence(), core::apply_design(w->document().records[1].bases, w->resultsModel()->design(0)));
+    // Its hole is masked again (one undoable step), so Generate redesigns what the run designed.
+    QVERIFY((w->document().records[1].masks == std::vector<bio::interval>{{50, 90}}));
+    QVERIFY(w->document().records[0].masks.empty());
+    w->undoStack()->undo();
+    QVERIFY(w->document().records[1].masks.empty());
   }
 };
 
