@@ -192,7 +192,7 @@ QGroupBox* DesignPanel::buildConstraintsBox() {
   gcRow->addWidget(gcMax_);
   gcWindow_ = new QSpinBox(constraintsBox_);
   gcWindow_->setRange(0, 100000);
-  gcWindow_->setSpecialValueText(tr("whole design"));
+  gcWindow_->setSpecialValueText(tr("each hole"));
   gcWindow_->setSuffix(tr(" bases"));
   gcWindow_->setToolTip(tr("The GC range holds over each hole and also over every window of this many bases inside it"));
   homopolymer_ = new QSpinBox(constraintsBox_);
@@ -213,8 +213,8 @@ QGroupBox* DesignPanel::buildConstraintsBox() {
   cform->addRow(presetRules_);
   cform->addRow(tr("GC range"), gcRow);
   cform->addRow(tr("GC window"), gcWindow_);
-  cform->addRow(tr("Homopolymer max"), homopolymer_);
-  cform->addRow(tr("Unique"), repeats_);
+  cform->addRow(tr("Max homopolymer"), homopolymer_);
+  cform->addRow(tr("Avoid repeats"), repeats_);
   cform->addRow(tr("Avoid"), avoid_);
   auto* enforced = new QLabel(tr("<i>Enforced while decoding, on both strands and across the junctions; "
                                   "every design is checked again.</i>"),

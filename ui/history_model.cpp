@@ -8,6 +8,17 @@
 #include "data/store.h"
 
 namespace dnafill::ui {
+namespace {
+
+// "2026-11-30T10:05:04.922Z" (the store's ISO 8601 UTC) as "2026-11-30 10:05:04", under "Started (UTC)".
+QString startedText(const std::string& iso) {
+  QString text = QString::fromStdString(iso).replace(QLatin1Char('T'), QLatin1Char(' '));
+  text.chop(text.endsWith(QLatin1Char('Z')) ? 1 : 0);
+  const auto dot = text.indexOf(QLatin1Char('.'));
+  return dot < 0 ? text : text.left(dot);
+}
+
+}  // namespace
 
 HistoryModel::HistoryModel(QObject* parent) : QAbstractTableModel(parent) {}
 HistoryModel::~HistoryModel() = default;
@@ -73,7 +84,7 @@ QVariant HistoryModel::data(const QModelIndex& index, int role) const {
         case RunColumn: return static_cast<qlonglong>(r.id);
         case KindColumn: return QString::fromStdString(r.kind);
         case StatusColumn: return status;
-        case StartedColumn: return QString::fromStdString(r.started_at).replace(QLatin1Char('T'), QLatin1Char(' '));
+        case StartedColumn: return startedText(r.started_at);
         case DesignsColumn: return QStringLiteral("%1/%2").arg(r.designs_done).arg(total(r.designs_total));
         case InputColumn: return source.isEmpty() ? QStringLiteral("-") : QFileInfo(source).fileName();
         case ModelColumn: return QFileInfo(QString::fromStdString(r.model.path)).fileName();

@@ -417,6 +417,7 @@ void MainWindow::setCurrentRecord(int index) {
   const bool changed = index != record_;
   record_ = index;
   recordBox_->setCurrentIndex(index);
+  recordBox_->setToolTip(recordBox_->currentText());  // a long name is cut in the box
   if (changed) view_->setSequence({});  // a new record starts at the whole-record zoom
   showWorkingSequence();
   if (changed) view_->zoomToFit();

@@ -500,8 +500,9 @@ void SequenceView::drawBases(QPainter& p, const QRect& r) const {
       const QRectF cell(xOfBase(static_cast<double>(i)), r.top() + 2, std::max(1.0, ppb - (ppb >= 4 ? 1 : 0)), r.height() - 4);
       const bool lower = std::islower(static_cast<unsigned char>(b));
       if (ppb >= letterPixelsPerBase) {
+        // Lowercase (soft-masked, often the holes) shows in the paler fill; the letter stays dark to read.
         p.fillRect(cell, color.lighter(lower ? 185 : 165));
-        p.setPen(lower ? color.lighter(130) : color.darker(140));
+        p.setPen(color.darker(lower ? 160 : 140));
         p.drawText(cell, Qt::AlignCenter, QString(QChar::fromLatin1(b)));
       } else {
         p.fillRect(cell, lower ? color.lighter(150) : color);

@@ -10,6 +10,7 @@
 #include <QPushButton>
 #include <QRadioButton>
 #include <QSpinBox>
+#include <QRegularExpression>
 #include <QSettings>
 #include <QSortFilterProxyModel>
 #include <QStandardPaths>
@@ -177,6 +178,10 @@ class TestModels : public QObject {
     QCOMPARE(model.index(0, HistoryModel::DesignsColumn).data().toString(), QStringLiteral("0/6"));
     QCOMPARE(model.index(1, HistoryModel::DesignsColumn).data().toString(), QStringLiteral("2/2"));
     QCOMPARE(model.index(1, HistoryModel::InputColumn).data().toString(), QStringLiteral("in.fa"));
+    // The store's "2026-11-30T10:05:04.922Z", as "2026-11-30 10:05:04" under "Started (UTC)".
+    const QString started = model.index(0, HistoryModel::StartedColumn).data().toString();
+    QVERIFY2(QRegularExpression(QStringLiteral("^\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d$")).match(started).hasMatch(),
+             qPrintable(started));
     QCOMPARE(model.index(0, 0).data(HistoryModel::ErrorRole).toString(), QStringLiteral("cancelled by the user"));
     QCOMPARE(model.index(1, 0).data(HistoryModel::SourcePathRole).toString(), QStringLiteral("/data/in.fa"));
     QCOMPARE(model.rowOfRun(first.id), 1);
