@@ -88,9 +88,10 @@ constexpr int maxRecent = 10;
 
 QString fromStd(const std::string& text) { return QString::fromStdString(text); }
 
-// "chr1 (1,234,567 bp)": a record in the record chooser, its length grouped as the ruler's numbers are.
+// "chr1 (1,234,567 bp)": a record in the record chooser, its length grouped as the ruler's numbers are
+// (English separators, whatever the locale, as everywhere in the window).
 QString recordLabel(const std::string& name, std::size_t length) {
-  return QStringLiteral("%1 (%2 bp)").arg(fromStd(name), QLocale().toString(static_cast<qulonglong>(length)));
+  return QStringLiteral("%1 (%2 bp)").arg(fromStd(name), QLocale(QLocale::English).toString(static_cast<qulonglong>(length)));
 }
 
 // One undoable change of a record: its masks, and its bases when a variant was accepted. A change of
@@ -460,7 +461,7 @@ void MainWindow::showWorkingSequence() {
   if (!r) return;
   showSequence(r->bases, {}, {0, 0});
   view_->setMasks(r->masks);
-  shownLabel_->setText(tr("working sequence, %1 bp").arg(QLocale().toString(static_cast<qulonglong>(r->bases.size()))));
+  shownLabel_->setText(tr("working sequence, %1 bp").arg(QLocale(QLocale::English).toString(static_cast<qulonglong>(r->bases.size()))));
   updateHoles();
   updateSelectionBar();
 }

@@ -58,16 +58,34 @@ QList<QAction*> addChoiceMenu(QMenu* parent, const QString& title,
   return actions;
 }
 
-// The look of the results and history tables. Once the model is set, a text column takes the spare
-// width (a stretched last column of numbers leaves them far from their header).
-QTableView* makeTable(QWidget* parent) {
-  auto* t = new QTableView(parent);
-  t->setSelectionBehavior(QAbstractItemView::SelectRows);
-  t->setSortingEnabled(true);
-  t->setAlternatingRowColors(true);
-  t->verticalHeader()->hide();
-  t->horizontalHeader()->setStretchLastSection(false);
-  t->verticalHeader()->setDefaultSectionSize(t->fontMetrics().height() + 6);
+// A page of a toolbar over a sortable table of `model`, the look of the results and the history. Its
+// text column `stretch` takes the spare width (a stretched last column of numbers leaves them far
+// from their header).
+struct TablePage {
+  QWidget* page;
+  QToolBar* bar;
+  QTableView* view;
+  QSortFilterProxyModel* proxy;
+};
+
+TablePage makeTablePage(QObject* owner, QAbstractItemModel* model, int sortRole, int stretch, const QString& name) {
+  TablePage t{new QWidget, nullptr, nullptr, new QSortFilterProxyModel(owner)};
+  auto* layout = new QVBoxLayout(t.page);
+  layout->setContentsMargins(2, 2, 2, 2);
+  t.bar = new QToolBar(t.page);
+  t.view = new QTableView(t.page);
+  t.view->setObjectName(name);
+  t.view->setSelectionBehavior(QAbstractItemView::SelectRows);
+  t.view->setSortingEnabled(true);
+  t.view->setAlternatingRowColors(true);
+  t.view->verticalHeader()->hide();
+  t.view->verticalHeader()->setDefaultSectionSize(t.view->fontMetrics().height() + 6);
+  t.proxy->setSourceModel(model);
+  t.proxy->setSortRole(sortRole);
+  t.view->setModel(t.proxy);
+  t.view->horizontalHeader()->setSectionResizeMode(stretch, QHeaderView::Stretch);
+  layout->addWidget(t.bar);
+  layout->addWidget(t.view);
   return t;
 }
 
@@ -190,59 +208,39 @@ void MainWindow::buildDesignDock() {
 
 // The designs of the run in hand, with accept and export.
 QWidget* MainWindow::buildResultsPage() {
-  auto* resultsPage = new QWidget;
-  auto* rl = new QVBoxLayout(resultsPage);
-  rl->setContentsMargins(2, 2, 2, 2);
-  auto* resultsBar = new QToolBar(resultsPage);
-  rl->addWidget(resultsBar);
-  resultsView_ = makeTable(resultsPage);
-  resultsView_->setObjectName(QStringLiteral("resultsView"));
-  resultsProxy_ = new QSortFilterProxyModel(this);
-  resultsProxy_->setSourceModel(results_);
-  resultsProxy_->setSortRole(ResultsModel::SortRole);
-  resultsView_->setModel(resultsProxy_);
-  resultsView_->horizontalHeader()->setSectionResizeMode(ResultsModel::RecordColumn, QHeaderView::Stretch);
+  const auto t = makeTablePage(this, results_, ResultsModel::SortRole, ResultsModel::RecordColumn, QStringLiteral("resultsView"));
+  resultsView_ = t.view;
+  resultsProxy_ = t.proxy;
   resultsView_->setSelectionMode(QAbstractItemView::ExtendedSelection);
   resultsView_->sortByColumn(ResultsModel::VariantColumn, Qt::AscendingOrder);
-  rl->addWidget(resultsView_);
   connect(resultsView_->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
           [this](const QModelIndex& current) {
             if (current.isValid()) showDesign(resultsRow(current));
           });
-  acceptAction_ = resultsBar->addAction(tr("Accept variant"), this, &MainWindow::acceptShownDesign);
+  acceptAction_ = t.bar->addAction(tr("Accept variant"), this, &MainWindow::acceptShownDesign);
   acceptAction_->setToolTip(tr("Write the shown variant into the working sequence (undo with Ctrl+Z)"));
   acceptAction_->setObjectName(QStringLiteral("acceptAction"));
   acceptAction_->setEnabled(false);  // until a variant is shown
-  exportAction_ = resultsBar->addAction(tr("Export selected..."), this, &MainWindow::exportSelectedDialog);
-  showWorkingAction_ = resultsBar->addAction(tr("Show working sequence"), this, &MainWindow::showWorkingSequence);
-  return resultsPage;
+  exportAction_ = t.bar->addAction(tr("Export selected..."), this, &MainWindow::exportSelectedDialog);
+  showWorkingAction_ = t.bar->addAction(tr("Show working sequence"), this, &MainWindow::showWorkingSequence);
+  return t.page;
 }
 
 // Every run of the store, re-openable.
 QWidget* MainWindow::buildHistoryPage() {
-  auto* historyPage = new QWidget;
-  auto* hl = new QVBoxLayout(historyPage);
-  hl->setContentsMargins(2, 2, 2, 2);
-  auto* historyBar = new QToolBar(historyPage);
-  hl->addWidget(historyBar);
-  historyView_ = makeTable(historyPage);
-  historyView_->setObjectName(QStringLiteral("historyView"));
-  historyProxy_ = new QSortFilterProxyModel(this);
-  historyProxy_->setSourceModel(history_);
-  historyProxy_->setSortRole(HistoryModel::SortRole);
-  historyView_->setModel(historyProxy_);
-  historyView_->horizontalHeader()->setSectionResizeMode(HistoryModel::InputColumn, QHeaderView::Stretch);
+  const auto t = makeTablePage(this, history_, HistoryModel::SortRole, HistoryModel::InputColumn, QStringLiteral("historyView"));
+  historyView_ = t.view;
+  historyProxy_ = t.proxy;
   historyView_->setSelectionMode(QAbstractItemView::SingleSelection);
   historyView_->sortByColumn(HistoryModel::RunColumn, Qt::DescendingOrder);
-  hl->addWidget(historyView_);
   auto reopenCurrent = [this] {
     const auto index = historyView_->currentIndex();
     if (index.isValid()) reopenRun(index.data(HistoryModel::RunIdRole).toLongLong());
   };
   connect(historyView_, &QTableView::activated, this, reopenCurrent);
-  historyBar->addAction(tr("Re-open run"), this, reopenCurrent);
-  historyBar->addAction(tr("Refresh"), this, &MainWindow::refreshHistory);
-  return historyPage;
+  t.bar->addAction(tr("Re-open run"), this, reopenCurrent);
+  t.bar->addAction(tr("Refresh"), this, &MainWindow::refreshHistory);
+  return t.page;
 }
 
 // The job in hand, the model and the device.
