@@ -92,7 +92,7 @@ std::string parse_problem(CLI::App& cli, int argc, char** argv, const CLI::Parse
   if (const auto at = what.find(": 1 required "); at != std::string::npos && what.size() > 8 &&
                                                   what.compare(what.size() - 8, 8, " missing") == 0)
     return what.substr(0, at) + ": needs a value";
-  // "Could not convert: --num = 3.5": say what the option takes, in the words of its own --help line.
+  // "Could not convert: --num = 3.5": say what kind of number the option takes (INT or FLOAT in --help).
   const std::string convert = "Could not convert: ";
   if (const auto eq = what.find(" = "); dynamic_cast<const CLI::ConversionError*>(&e) && what.rfind(convert, 0) == 0 &&
                                        eq != std::string::npos) {
