@@ -36,9 +36,17 @@ std::map<int, std::vector<window_ref>> split_windows(const std::vector<std::vect
 void add_draws(mdm_transformer& net, const std::vector<token>& clean, const masked_batch& m, int windows,
                int k, score_result& result) {
   auto tensors = to_tensors(clean, m, net->device());
-  auto nelbo = nelbo_per_sequence(net->infer(tensors.input), tensors).view({windows, k});
-  result.nats += nelbo.mean(1).sum().item<double>();
-  if (k > 1) result.variance += (nelbo.var(1) / k).sum().item<double>();
+  const auto nelbo = nelbo_per_sequence(net->infer(tensors.input), tensors).to(torch::kCPU, torch::kDouble).contiguous();
+  const double* value = nelbo.data_ptr<double>();
+  for (int w = 0; w < windows; ++w) {
+    std::vector<std::pair<double, double>> draws;
+    for (int d = 0; d < k; ++d) {
+      const auto row = static_cast<std::size_t>(w) * k + d;
+      draws.emplace_back(m.mask_rate[row], value[row]);
+      result.nats += value[row] / k;
+    }
+    result.variance += systematic_mean_variance(std::move(draws));
+  }
   result.windows += windows;
 }
 
@@ -63,6 +71,7 @@ void score_group(mdm_transformer& net, const std::vector<window_ref>& group, con
     all.input.insert(all.input.end(), m.input.begin(), m.input.end());
     all.is_target.insert(all.is_target.end(), m.is_target.begin(), m.is_target.end());
     all.weight.insert(all.weight.end(), m.weight.begin(), m.weight.end());
+    all.mask_rate.insert(all.mask_rate.end(), m.mask_rate.begin(), m.mask_rate.end());
     result.bases += m.real_bases[0];
   }
   all.batch = windows * k;
@@ -71,6 +80,15 @@ void score_group(mdm_transformer& net, const std::vector<window_ref>& group, con
 }
 
 }  // namespace
+
+double systematic_mean_variance(std::vector<std::pair<double, double>> draws) {
+  const auto k = static_cast<double>(draws.size());
+  if (draws.size() < 2) return 0.0;
+  std::sort(draws.begin(), draws.end());  // by rate
+  double squares = 0.0;
+  for (std::size_t i = 1; i < draws.size(); ++i) squares += std::pow(draws[i].second - draws[i - 1].second, 2);
+  return squares / (2.0 * (k - 1.0)) / k;
+}
 
 status score_options::validate(const model_config& config) const {
   if (mc_draws < 1 || mc_draws > 4096) return status::fail("--mc: must be in 1..4096, got " + std::to_string(mc_draws));

@@ -273,3 +273,42 @@ TEST_CASE("layer kernels: the whole model with fused layers, float32 and bf16 au
   const auto composite_bf16 = output_and_gradients(net, no_input, run, upstream);
   check_all_close(fused_bf16, composite_bf16, 0.05);
 }
+
+TEST_CASE("the variance of a systematic mean: neighbours in rate, by hand", "[objective][scoring]") {
+  // Values on a line in the rate: the mean has no noise from the trend. Neighbour differences are all
+  // 0.5, so the variance is 4 * 0.25 / (2 * 4) / 5 = 0.025; the draws' own variance / K would be
+  // 0.625 / 5 = 0.125, five times more. The order given does not matter: draws are sorted by rate.
+  CHECK(systematic_mean_variance({{0.9, 3.0}, {0.1, 1.0}, {0.5, 2.0}, {0.3, 1.5}, {0.7, 2.5}}) == Approx(0.025));
+  // Two draws: the same as independent ones, (x1 - x2)^2 / 4.
+  CHECK(systematic_mean_variance({{0.2, 1.0}, {0.7, 3.0}}) == Approx(1.0));
+  // Alternating values: differences 2, 2, 2 -> 3 * 4 / (2 * 3) / 4 = 0.5.
+  CHECK(systematic_mean_variance({{0.125, 0.0}, {0.375, 2.0}, {0.625, 0.0}, {0.875, 2.0}}) == Approx(0.5));
+  CHECK(systematic_mean_variance({{0.5, 7.0}}) == 0.0);
+  CHECK(systematic_mean_variance({}) == 0.0);
+}
+
+TEST_CASE("the score's standard error is the seed-to-seed spread of the score", "[objective][scoring]") {
+  // K draws per window are systematic in the masking rate, so the NELBO's trend with the rate is in
+  // their spread but not in the noise of their mean: the standard error must follow the mean's noise.
+  const auto model = context_model();
+  std::mt19937_64 rng(9);
+  const std::vector<std::vector<token>> seqs = {random_tokens(64, rng, 0.0), random_tokens(64, rng, 0.0)};
+  score_options o;
+  o.mc_draws = 16;
+  o.objective = objective_kind::count;
+  double sum = 0, sum_sq = 0, se_sum = 0;
+  const int seeds = 60;
+  for (int seed = 1; seed <= seeds; ++seed) {
+    o.seed = static_cast<std::uint64_t>(seed);
+    score_result r;
+    REQUIRE(score_sequences(model, seqs, o, r));
+    sum += r.bits_per_base();
+    sum_sq += r.bits_per_base() * r.bits_per_base();
+    se_sum += r.standard_error_bits();
+  }
+  const double mean = sum / seeds, spread = std::sqrt((sum_sq / seeds - mean * mean) * seeds / (seeds - 1));
+  const double reported = se_sum / seeds;
+  INFO("spread of the score over " << seeds << " seeds " << spread << ", mean reported standard error " << reported);
+  CHECK(reported / spread > 0.7);
+  CHECK(reported / spread < 1.4);
+}
