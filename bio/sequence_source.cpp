@@ -163,13 +163,14 @@ bool sequence_source::impl::next_scanned_region(sequence_record& record) {
         return false;
       }
     if (!fasta.error().ok()) return false;
-    const bool whole = r.whole_contig();
-    if (status s = check_region(r, static_cast<std::int64_t>(candidate.bases.size())); !s) {
+    const auto length = static_cast<std::int64_t>(candidate.bases.size());
+    if (status s = check_region(r, length); !s) {
       err = status::fail(path + ": " + s.message());
       return false;
     }
     record = sequence_record{};
-    record.name = whole ? r.contig : format_region(r);
+    // Named as the indexed path names it: a region covering the whole contig is the contig.
+    record.name = r.start == 0 && r.end == length ? r.contig : format_region(r);
     record.bases = candidate.bases.substr(static_cast<std::size_t>(r.start), static_cast<std::size_t>(r.length()));
     if (!candidate.quality.empty()) {
       record.quality = candidate.quality.substr(static_cast<std::size_t>(r.start), static_cast<std::size_t>(r.length()));

@@ -296,6 +296,14 @@ TEST_CASE("sequence_source detects the format and serves regions of each", "[bio
   REQUIRE(records.size() == 1);
   CHECK(records[0].name == lambda + ":48500-48502");
   CHECK(records[0].bases.size() == 3);
+  // A range covering the whole contig is named as the contig, from the index and without one alike.
+  for (const auto& path : {test::data_file("lambda.fa.gz"), plain_gzip}) {
+    records = read_source(path, lambda + ":1-48502", error);
+    REQUIRE(error.ok());
+    REQUIRE(records.size() == 1);
+    CHECK(records[0].name == lambda);
+    CHECK(records[0].bases.size() == 48502);
+  }
   records = read_source(plain_gzip, "nope:1-5", error);
   CHECK(error.message() == plain_gzip + ": region 'nope:1-5': unknown contig 'nope'");
   records = read_source(plain_gzip, lambda + ":1-48503", error);
