@@ -461,7 +461,13 @@ void MainWindow::showWorkingSequence() {
   if (!r) return;
   showSequence(r->bases, {}, {0, 0});
   view_->setMasks(r->masks);
-  shownLabel_->setText(tr("working sequence, %1 bp").arg(QLocale(QLocale::English).toString(static_cast<qulonglong>(r->bases.size()))));
+  QString label = tr("working sequence, %1 bp").arg(QLocale(QLocale::English).toString(static_cast<qulonglong>(r->bases.size())));
+  // A region of a FASTA is one record named NAME:START-END (as samtools faidx): its positions count from
+  // START, which the ruler does not show.
+  if (!document_.region.empty() && document_.format == "FASTA/FASTQ" && r->readHash != 0)
+    label += tr("; 1 = the region's start");
+  shownLabel_->setText(label);
+  shownLabel_->setToolTip(label);
   updateHoles();
   updateSelectionBar();
 }

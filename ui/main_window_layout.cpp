@@ -130,6 +130,7 @@ QHBoxLayout* MainWindow::buildRecordBar(QWidget* central) {
   connect(recordBox_, &QComboBox::activated, this, &MainWindow::setCurrentRecord);
   shownLabel_ = new QLabel(central);
   shownLabel_->setObjectName(QStringLiteral("shownLabel"));
+  shownLabel_->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);  // cut, not the sites field
   sitesEdit_ = new QLineEdit(central);
   sitesEdit_->setObjectName(QStringLiteral("sitesEdit"));
   sitesEdit_->setPlaceholderText(tr("enzymes or motifs to mark"));
