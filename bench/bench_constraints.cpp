@@ -17,6 +17,7 @@
 #include "core/design.h"
 #include "core/runtime.h"
 #include "core/scoring.h"
+#include "bench_cli.h"
 #include "held_out.h"
 
 using namespace dnafill;
@@ -64,10 +65,15 @@ struct figures {
   }
 };
 
+constexpr char usage[] =
+    "usage: bench_constraints [--model M] [--in FASTA] [--windows N] [--variants K] [--hole H]\n"
+    "                         [--window W] [--steps T] [--score-draws D] [--threads T] [--only a,b]\n";
+
 bench_args parse(int argc, char** argv) {
+  bench::exit_on_help(argc, argv, usage);
   bench_args a;
-  for (int i = 1; i + 1 < argc; i += 2) {
-    const std::string k = argv[i], v = argv[i + 1];
+  for (int i = 1; i < argc; ++i) {
+    const std::string k = argv[i], v = bench::value_of(argc, argv, i, "bench_constraints");
     if (k == "--model") a.model = v;
     else if (k == "--in") a.in = v;
     else if (k == "--windows") a.windows = std::stoi(v);
@@ -78,6 +84,7 @@ bench_args parse(int argc, char** argv) {
     else if (k == "--score-draws") a.score_draws = std::stoi(v);
     else if (k == "--threads") a.threads = std::stoi(v);
     else if (k == "--only") a.only = v;
+    else bench::refuse_option("bench_constraints", k, "unknown option");
   }
   return a;
 }

@@ -24,6 +24,7 @@
 #include "core/design.h"
 #include "core/runtime.h"
 #include "core/scoring.h"
+#include "bench_cli.h"
 #include "held_out.h"
 
 using namespace dnafill;
@@ -31,7 +32,7 @@ using namespace dnafill;
 namespace {
 
 struct bench_args {
-  std::string model = "/tmp/small.safetensors";
+  std::string model = DNAFILL_SOURCE_DIR "/models/small.safetensors";
   std::string in = DNAFILL_SOURCE_DIR "/examples/chrX_heldout.fa";
   std::string python = "/usr/bin/python3";
   std::string device = "cpu";
@@ -102,14 +103,20 @@ bool run_python(const bench_args& a, const core::mdm_model& model, const std::st
   return true;
 }
 
+constexpr char usage[] =
+    "usage: bench_infill [--model M] [--in FASTA] [--windows N] [--variants K] [--hole H] [--window W]\n"
+    "                    [--score-draws D] [--threads T] [--python PATH|none] [--quick]\n"
+    "                    [--only first-hit,ancestral:16,confidence:8] [--device cpu|cuda]\n"
+    "                    [--net-precision fp32|bf16] [--cuda-graph] [--layer-kernels torch|fused]\n";
+
 bench_args parse(int argc, char** argv) {
+  bench::exit_on_help(argc, argv, usage);
   bench_args a;
-  auto is_flag = [](const std::string& k) { return k == "--quick" || k == "--cuda-graph"; };
-  for (int i = 1; i + 1 < argc || (i < argc && is_flag(argv[i])); ++i) {
+  for (int i = 1; i < argc; ++i) {
     const std::string k = argv[i];
     if (k == "--quick") { a.quick = true; continue; }
     if (k == "--cuda-graph") { a.cuda_graph = true; continue; }
-    const std::string v = argv[++i];
+    const std::string v = bench::value_of(argc, argv, i, "bench_infill");
     if (k == "--model") a.model = v;
     else if (k == "--in") a.in = v;
     else if (k == "--python") a.python = v;
@@ -123,6 +130,7 @@ bench_args parse(int argc, char** argv) {
     else if (k == "--device") a.device = v;
     else if (k == "--net-precision") a.net_precision = v;
     else if (k == "--layer-kernels") a.layer_kernels = v;
+    else bench::refuse_option("bench_infill", k, "unknown option");
   }
   return a;
 }

@@ -17,6 +17,7 @@
 #include "core/model_internal.h"
 #include "core/objective.h"
 #include "core/runtime.h"
+#include "bench_cli.h"
 
 using namespace dnafill::core;
 
@@ -165,8 +166,12 @@ int main(int argc, char** argv) {
   std::string presets = "tiny,small,base", device = "cpu", precision = "fp32";
   bench_options b;
   int threads = 0;
-  for (int i = 1; i + 1 < argc; i += 2) {
-    const std::string flag = argv[i], value = argv[i + 1];
+  dnafill::bench::exit_on_help(argc, argv,
+                      "usage: bench_train [--presets tiny,small,base] [--batch B] [--seq-len L] [--steps N] [--threads T]\n"
+                      "                   [--device cpu|cuda] [--precision fp32|bf16] [--layer-kernels torch|fused]\n"
+                      "                   [--peak-tflops P] [--phases K]\n");
+  for (int i = 1; i < argc; ++i) {
+    const std::string flag = argv[i], value = dnafill::bench::value_of(argc, argv, i, "bench_train");
     if (flag == "--presets") presets = value;
     else if (flag == "--batch") b.batch = std::atoi(value.c_str());
     else if (flag == "--seq-len") b.seq_len = std::atoi(value.c_str());
@@ -177,10 +182,7 @@ int main(int argc, char** argv) {
     else if (flag == "--phases") b.phase_steps = std::atoi(value.c_str());
     else if (flag == "--peak-tflops") b.peak_tflops = std::atof(value.c_str());
     else if (flag == "--threads") threads = std::atoi(value.c_str());
-    else {
-      std::fprintf(stderr, "bench_train: unknown option %s\n", flag.c_str());
-      return 2;
-    }
+    else dnafill::bench::refuse_option("bench_train", flag, "unknown option");
   }
   if (b.batch < 1 || b.steps < 1 || b.phase_steps < 0) {
     std::fprintf(stderr, "bench_train: --batch and --steps must be positive, --phases not negative\n");
