@@ -339,6 +339,9 @@ void limit_homopolymers(const std::array<int, 4>& limits, constraint_set& set) {
 }
 
 void add_gc_range(double min, double max, int window, constraint_set& set) {
+  // 0-100% restricts nothing: no rule, so `--gc 0-100` and the studio's untouched range name the same
+  // rules (and a batch started in one resumes in the other).
+  if (min <= 0.0 && max >= 1.0) return;
   set.gc.push_back({min, max, 0});
   if (window > 0) set.gc.push_back({min, max, window});
 }

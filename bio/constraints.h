@@ -86,7 +86,7 @@ status add_forbidden(std::string_view name_or_motif, constraint_set& set);
 void limit_homopolymers(const std::array<int, 4>& limits, constraint_set& set);
 
 // --gc MIN-MAX [--gc-window W]: the GC range over each designed region as a whole and, when window > 0,
-// over every window of that many bases inside it too.
+// over every window of that many bases inside it too. 0-100% adds nothing (it restricts nothing).
 void add_gc_range(double min, double max, int window, constraint_set& set);
 
 // --constraints: twist | idt | golden-gate, adding their rules to `set` (docs/constraints.md gives each

@@ -34,7 +34,7 @@ status ConstraintSettings::resolve(bio::constraint_set& set) const {
   for (const auto& motif : avoid)
     if (auto s = bio::add_forbidden(motif, set); !s) return s;
   if (maxHomopolymer > 0) bio::limit_homopolymers({maxHomopolymer, maxHomopolymer, maxHomopolymer, maxHomopolymer}, set);
-  if (hasGcRange()) bio::add_gc_range(gcMin, gcMax, gcWindow, set);
+  bio::add_gc_range(gcMin, gcMax, gcWindow, set);  // none for 0-100%
   set.repeat_k = avoidRepeats;  // a preset's own repeat rule is added below (the shorter k wins)
   if (!preset.empty())
     if (auto s = bio::add_preset(preset, set); !s) return s;

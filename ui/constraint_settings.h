@@ -21,7 +21,6 @@ struct ConstraintSettings {
   int avoidRepeats = 0;     // no k-mer of this length (4..32) twice, either strand, flanks included; 0 = off
   std::vector<std::string> avoid;  // enzyme names (EcoRI, BsaI) or IUPAC motifs, on both strands
 
-  bool hasGcRange() const { return gcMin > 0.0 || gcMax < 1.0; }
   // Names the bad field: "GC range: 70%-60% is not a range ...", "avoid: 'XYZ' is neither ...".
   status validate() const;
   // The rules as core enforces them (after validate()); errors name the field.

@@ -119,6 +119,15 @@ TEST_CASE("constraints: GC bounds over the designed region and over windows insi
   CHECK(check_constraints("GGNN", {{0, 4}}, set).size() >= 1);
 }
 
+TEST_CASE("constraints: a GC range of 0-100% adds no rule, from the CLI's --gc and the studio alike", "[bio][constraints]") {
+  constraint_set set;
+  add_gc_range(0.0, 1.0, 50, set);
+  CHECK(set.gc.empty());
+  add_gc_range(0.3, 1.0, 50, set);  // a bound on one side is a rule, over the region and per window
+  REQUIRE(set.gc.size() == 2);
+  CHECK(set.gc[1].window == 50);
+}
+
 TEST_CASE("constraints: GC fractions become whole counts without rounding surprises", "[bio][constraints]") {
   std::int64_t lo = 0, hi = 0;
   gc_count_bounds({0.3, 0.7, 50}, 50, lo, hi);
