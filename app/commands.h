@@ -10,7 +10,8 @@ class App;
 namespace dnafill::app {
 
 // Each add_* registers one subcommand on `cli` and returns the function that runs it after parsing;
-// that function returns the process exit status (0 ok, 1 bad input or failure).
+// that function returns the process exit status (0 ok, 1 bad input or failure, 130/143 a recorded run
+// cancelled by SIGINT/SIGTERM).
 using command_runner = std::function<int()>;
 
 command_runner add_info_command(CLI::App& cli);

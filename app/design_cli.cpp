@@ -8,9 +8,7 @@
 
 #include <cstdio>
 
-#include <cctype>
 #include <cmath>
-#include <algorithm>
 #include <iostream>
 #include <limits>
 #include <map>

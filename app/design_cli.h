@@ -56,12 +56,12 @@ struct design_output {
   const std::string* original = nullptr;
 };
 
-// FASTA records named "<record>|variant=<k>|region=<start>-<end>" (1-based inclusive) to --out (or
-// stdout without --json), and with --json one JSON object per design on stdout; the --report before them.
-// Fails when every design violates the constraints (they are written all the same).
 // A table of the designs on stdout: record, variant, region (1-based), GC, bits/base, constraints.
 void print_design_table(const std::vector<design_output>& designs);
 
+// FASTA records named "<record>|variant=<k>|region=<start>-<end>" (1-based inclusive) to --out (or
+// stdout without --json), and with --json one JSON object per design on stdout; the --report before them.
+// Fails when every design violates the constraints (they are written all the same).
 status write_designs(const design_args& args, const std::vector<design_output>& designs, const std::string& model_path);
 
 }  // namespace dnafill::app

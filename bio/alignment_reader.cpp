@@ -196,7 +196,6 @@ struct alignment_reader::impl {
   bool started = false;
   bool done = false;
   std::int64_t record_no = 0;  // alignments read from the file so far
-  std::int64_t skipped = 0;
   status err;
 
   bool fail(const std::string& problem);
@@ -402,16 +401,12 @@ bool alignment_reader::next(sequence_record& record) {
                       " is not the reference it was written against (its sequences' MD5s differ)");
       return d.fail("cannot read: malformed record or truncated file");
     }
-    if (!d.keep(d.read.get())) {
-      ++d.skipped;
-      continue;
-    }
+    if (!d.keep(d.read.get())) continue;
     return d.to_record(d.read.get(), record);
   }
 }
 
 const status& alignment_reader::error() const { return impl_->err; }
 
-std::int64_t alignment_reader::skipped() const { return impl_->skipped; }
 
 }  // namespace dnafill::bio

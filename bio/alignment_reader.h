@@ -20,6 +20,11 @@ struct alignment_options {
                               // REF_PATH/REF_CACHE. dnafill never downloads a reference itself.
 };
 
+// Whether a BAM (BGZF) or CRAM file lacks its end-of-file marker. Some older writers omitted it, so
+// reading goes on (as samtools does), but it is also exactly what a writer killed between two blocks
+// leaves behind: callers warn. False for SAM, unreadable files, and files that have it.
+bool lacks_eof_marker(const std::string& path);
+
 // Streams the reads of an alignment file as sequence_records:
 //   name    = QNAME; comment = "flag=F mapq=Q pos=CONTIG:POS" (pos omitted for unmapped reads);
 //   bases   = the read as sequenced: a read aligned to the reverse strand (flag 0x10) is reverse
@@ -27,11 +32,6 @@ struct alignment_options {
 //   quality = Phred+33 when the file has qualities, else empty.
 // Records without a stored sequence (SEQ '*', common for secondary alignments) are skipped: they
 // hold nothing to read. Not thread-safe; owns its htslib handles.
-// Whether a BAM (BGZF) or CRAM file lacks its end-of-file marker. Some older writers omitted it, so
-// reading goes on (as samtools does), but it is also exactly what a writer killed between two blocks
-// leaves behind: callers warn. False for SAM, unreadable files, and files that have it.
-bool lacks_eof_marker(const std::string& path);
-
 class alignment_reader {
  public:
   alignment_reader();
@@ -58,10 +58,6 @@ class alignment_reader {
   // ("PATH: record N 'QNAME': problem", with "line L" for SAM when known).
   bool next(sequence_record& record);
   const status& error() const;
-
-  // Alignments skipped so far: by the options (flags, MAPQ), for having no stored sequence, or (in a
-  // file without index) for lying outside the region.
-  std::int64_t skipped() const;
 
  private:
   struct impl;

@@ -38,7 +38,8 @@ using interval_map = std::map<std::string, std::vector<interval>>;
 
 // Reads a BED file (plain, gzip or bgzip; streamed): name, start, end (0-based half-open, the BED
 // convention) in the first three tab- or space-separated columns; further columns ignored; blank
-// lines and lines starting with '#', "track" or "browser" skipped. Intervals are merged per name.
+// lines, lines starting with '#' and lines whose first word is "track" or "browser" skipped.
+// Intervals are merged per name.
 // Errors ("PATH: line N: problem"): fewer than 3 columns, a bad number, end before start, an empty
 // (zero-length) interval, an empty file (no intervals), read failures.
 status read_bed(const std::string& path, interval_map& out);

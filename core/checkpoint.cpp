@@ -142,8 +142,6 @@ status move_model(mdm_model& model, const std::string& device) {
   return {};
 }
 
-std::string model_device(const mdm_model& model) { return model.impl_->net->device().str(); }
-
 status check_inference_precision(const std::string& name) {
   if (name != "fp32" && name != "bf16" && name != "auto")
     return status::fail("--net-precision: must be fp32, bf16 or auto, got '" + name + "'");

@@ -47,7 +47,6 @@ status save_model(const std::string& path, const mdm_model& model, std::map<std:
 
 // Moves the weights to `device` ("cpu" or "cuda", as resolve_device gives it).
 status move_model(mdm_model& model, const std::string& device);
-std::string model_device(const mdm_model& model);
 
 // The network's arithmetic when it samples and scores: "fp32", "bf16" (autocast: matrix products and
 // attention in bfloat16, the logits float32; draws stay float64), or "auto": bf16 where the weights are

@@ -9,8 +9,6 @@
 
 namespace dnafill::core::compat {
 
-constexpr bool has_fused_attention = TORCH_VERSION_MAJOR >= 2;
-
 // Bidirectional (no causal mask) scaled dot-product attention over (B, H, L, Dh) tensors.
 // 2.x dispatches to flash / memory-efficient kernels; 1.13 has no such op, so we spell it out.
 inline torch::Tensor attention(const torch::Tensor& q, const torch::Tensor& k, const torch::Tensor& v) {

@@ -165,7 +165,9 @@ constraint_guard::constraint_guard(const bio::constraint_set& set, const gc_tilt
     }
     if (set.gc.empty()) continue;
     proto.gc.emplace_back();
-    if (!proto.gc.back().reset(holes[h].end - holes[h].start, set.gc)) infeasible_holes_.push_back(static_cast<int>(h));
+    // false: no sequence of the hole's length can meet its GC rules; they are then not enforced and
+    // the final check reports the design.
+    (void)proto.gc.back().reset(holes[h].end - holes[h].start, set.gc);
   }
   for (const auto& m : set.motifs) {
     patterns_.push_back(m.site);

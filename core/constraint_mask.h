@@ -108,8 +108,6 @@ class constraint_guard {
   // may redraw); returns them. See draw_constraints::dead_end.
   std::vector<std::int64_t> dead_end(int row, std::int64_t pos, std::int64_t lo, std::int64_t hi);
   const guard_stats& stats() const { return stats_; }
-  // Holes whose GC rules no sequence can meet (by index); they are not enforced, the check reports them.
-  const std::vector<int>& infeasible_gc_holes() const { return infeasible_holes_; }
 
   // The guard seen by a sampler running on the window [window_start, ...) of the record that may commit
   // (and re-mask) positions in [commit_start, commit_end).
@@ -151,7 +149,6 @@ class constraint_guard {
   int max_dead_ends_;
   std::vector<row_state> rows_;
   guard_stats stats_;
-  std::vector<int> infeasible_holes_;
 };
 
 }  // namespace dnafill::core

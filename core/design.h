@@ -93,8 +93,9 @@ status generate(const mdm_model& model, const std::string& record, const std::ve
                 std::int64_t length, const design_options& options, std::vector<design>& out,
                 const design_callback& callback = {}, design_stats* stats = nullptr);
 
-// The windows a span [start, end) of a record of `record_length` bases is filled in: pairs of
-// (window start, window end, commit start, commit end). Exposed for tests.
+// The windows a span [start, end) of a record of `record_length` bases is filled in, as (window start,
+// window end, commit start, commit end). infill and score_holes both use it, so a design is scored
+// piece by piece as it was made.
 struct block_plan {
   std::int64_t window_start, window_end, commit_start, commit_end;
 };

@@ -1,5 +1,7 @@
 // The fused kernels of kernels/ as torch ops, dispatched by the tensors' device: CPU tensors run the
-// CPU references, CUDA tensors the kernels (or, in a build without DNAFILL_CUDA, LibTorch's own ops).
+// CPU references, CUDA tensors the kernels. In a build without DNAFILL_CUDA only fused_masked_nelbo
+// falls back to LibTorch's ops; the others refuse CUDA tensors (callers check kernels::built_with_cuda
+// and layer_kernels_run_on).
 // Internal to core/.
 #pragma once
 

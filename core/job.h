@@ -45,6 +45,8 @@ class item_source {
 };
 
 // Items held by the caller (infill: one per record with holes; generate: one), in the given order.
+// It does not own what the items' `bases` view: the caller keeps those strings alive until run_job
+// returns.
 class item_list : public item_source {
  public:
   item_list(std::vector<job_item> items, std::int64_t records, int variants);
@@ -96,7 +98,8 @@ status describe_run(const mdm_model& model, const std::string& kind, const desig
 // the job: the item in hand is finished first. A set `*stop_now` (the GUI's Cancel) also stops the
 // item in hand at its next network call; that item's designs are dropped, what was put stays. The
 // sink is started and always finished, with the outcome in `summary`. Returns ok when the run is
-// done or cancelled, the error when it failed.
+// done or cancelled, the error when it failed. `cancel` and `stop_now` may be set from any thread (a
+// signal handler, the GUI); `progress` and the sinks run on the calling thread and are not owned.
 status run_job(const mdm_model& model, item_source& items, const design_options& options, const data::run_record& run,
                data::design_sink& sink, const std::atomic<bool>* cancel, const job_callback& progress,
                job_summary& summary, const std::atomic<bool>* stop_now = nullptr);

@@ -11,7 +11,7 @@
 
 namespace dnafill::core {
 
-// Two unbiased estimators of the same NELBO (DESIGN.md, Objective):
+// Two unbiased estimators of the same NELBO (docs/model.md, Objective):
 //  continuous: t ~ U(0,1) antithetic across the batch, each real base masked with probability t,
 //              masked cross-entropy weighted by 1/t (MDLM's Rao-Blackwellised continuous-time NELBO
 //              for alpha_t = 1 - t).

@@ -10,7 +10,7 @@
 
 namespace dnafill::core {
 
-// How masked positions are revealed (DESIGN.md, Samplers).
+// How masked positions are revealed (docs/sampling.md).
 //  first_hit:  exact. One uniformly random masked position per network call, its base drawn from
 //              p_theta given the current sequence (Zheng et al.'s first-hitting sampler; for a model
 //              without time input this is any-order autoregressive sampling).
@@ -59,8 +59,8 @@ const char* precision_name(draw_precision precision);
 const char* confidence_name(confidence_measure measure);
 const char* schedule_name(reveal_schedule schedule);
 
-// What a sampler reports after each network call: positions revealed so far of `to_reveal`, the step
-// (1..steps; first-hit counts calls), and the network calls so far (a cached step makes none).
+// What a sampler reports after each network call: positions revealed so far of `to_reveal`, and the
+// network calls so far (a cached ancestral step makes none).
 struct sampling_event {
   std::int64_t revealed = 0;
   std::int64_t to_reveal = 0;

@@ -93,12 +93,12 @@ struct step_chain : logit_step {
 // temperature and top-p as the params ask (steps that would do nothing are left out).
 step_chain make_chain(const sampler_params& params);
 
-// One draw per row of `log_weights` (N, K) (unnormalised log-probabilities; -inf = impossible), int64 (N).
-// fp64: inverse CDF on float64 probabilities with 53-bit uniforms. fp32: argmax of float32 log-weights
-// plus float32 Gumbel noise from 24-bit uniforms (the biased path). The uniforms come from `rng`.
 // -log(-log u) computed in float32, the noise of the fp32 path: at most ~16.64 for 24-bit uniforms.
 torch::Tensor gumbel_noise_fp32(const torch::Tensor& u);
 
+// One draw per row of `log_weights` (N, K) (unnormalised log-probabilities; -inf = impossible), int64 (N).
+// fp64: inverse CDF on float64 probabilities with 53-bit uniforms. fp32: argmax of float32 log-weights
+// plus float32 Gumbel noise from 24-bit uniforms (the biased path). The uniforms come from `rng`.
 torch::Tensor draw_categorical(const torch::Tensor& log_weights, draw_precision precision, std::mt19937_64& rng);
 
 struct sampling_stats {

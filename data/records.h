@@ -70,7 +70,7 @@ struct design_record {
   double gc = 0.0;                   // GC fraction of the designed bases
   double bits_per_base = std::numeric_limits<double>::quiet_NaN();  // NaN: not scored
   bool constraints_ok = true;
-  std::string constraint_report = "{}";  // JSON object; constraints come with their own issue
+  std::string constraint_report = "{}";  // JSON {"violations": [...], "holes": [...]}, 1-based (core/job.cpp)
   std::string created_at;            // set by the store
 };
 

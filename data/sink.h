@@ -1,4 +1,4 @@
-// Where a job's finished designs go: one small interface that the SQLite run (data/run_sink.h), a FASTA
+// Where a job's finished designs go: one small interface that the SQLite run (run_sink, data/store.h), a FASTA
 // or JSON-lines file (data/text_sinks.h) and memory implement, and a fan-out that is itself a sink.
 #pragma once
 

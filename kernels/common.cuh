@@ -19,6 +19,9 @@ constexpr long long mask_token = 4;
 // 0 on success, else the CUDA error code of the failing call (cudaError_t as int) or -1 when this
 // build has no CUDA kernels. The CUDA launchers take the stream as void* so that these headers need
 // no CUDA headers; nullptr is the legacy default stream. core/ passes LibTorch's current stream.
+// Pointers are the caller's (host memory for *_cpu, device memory for *_cuda) and are not kept after
+// the call. The *_cuda launchers queue the kernel on the stream and return at once: `result` reports
+// launch errors only, and a fault inside a kernel shows at the next synchronisation.
 using result = int;
 constexpr result no_cuda_build = -1;
 

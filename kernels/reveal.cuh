@@ -3,7 +3,7 @@
 //   first-hit   k = 1 and a uniform priority: one uniformly random masked position (Zheng et al.);
 //   confidence  k = n_t and the proposal's probability: the n_t most confident (MaskGIT, LLaDA);
 //   ancestral   k < 0 and a uniform priority: every masked position with priority < threshold, the
-//               reveal probability (s - t) / s of MDLM's reverse step.
+//               reveal probability (t - s) / t = 1 / (steps left) of MDLM's step from t to s < t.
 // Everything stays on the device, so a sampling step needs no host synchronisation.
 #pragma once
 

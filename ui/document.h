@@ -52,7 +52,8 @@ status readDocument(const std::string& path, const std::string& region, const Re
 // Adds `hole` to `masks` (merging); removes it when `remove`.
 std::vector<bio::interval> withHole(const std::vector<bio::interval>& masks, bio::interval hole, bool remove = false);
 
-// Bases of `record` whose letters differ from `reference` (case ignored), over the common length.
+// How many of `bases`, laid on `reference` from `start`, differ from it (case ignored); bases past the
+// reference's end all count.
 std::int64_t countEdits(const std::string& reference, std::int64_t start, const std::string& bases);
 
 }  // namespace dnafill::ui

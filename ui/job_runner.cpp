@@ -54,16 +54,6 @@ void JobRunner::cancelAll() {
   for (auto& [id, job] : jobs_) job->cancel->store(true);
 }
 
-bool JobRunner::isActive(quint64 id) const {
-  std::lock_guard<std::mutex> lock(mutex_);
-  return jobs_.count(id) > 0;
-}
-
-int JobRunner::activeCount() const {
-  std::lock_guard<std::mutex> lock(mutex_);
-  return static_cast<int>(jobs_.size());
-}
-
 void JobRunner::run(const std::shared_ptr<Job>& job) {
   JobOutcome outcome;
   if (job->cancel->load()) {

@@ -64,8 +64,6 @@ class JobRunner : public QObject {
   // Asks a job to stop: a queued one never starts, a running one stops at its next callback.
   void cancel(quint64 id);
   void cancelAll();
-  bool isActive(quint64 id) const;  // queued or running
-  int activeCount() const;
 
  Q_SIGNALS:
   void jobStarted(quint64 id, const QString& title);

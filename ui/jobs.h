@@ -69,7 +69,7 @@ struct BatchResult {
   std::int64_t runId = 0;
   bool resumed = false;
   core::job_summary summary;
-  core::constraint_summary constraints;  // of the designs made now (not those found done)
+  core::constraint_summary constraints;  // of every design of the run, those a resumed run found done included
 };
 
 // The same batch as `dnafill batch` (core::batch_items, a resumable run_sink): the same options on the

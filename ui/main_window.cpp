@@ -249,8 +249,7 @@ void MainWindow::restoreSettings(const StudioOptions& options) {
   c.avoid = splitMotifList(settings.value(QLatin1String(keyAvoid)).toString().toStdString());
   panel_->setConstraints(c);
   sitesEdit_->setText(settings.value(QLatin1String(keySites), QStringLiteral("EcoRI, BsaI, BsmBI")).toString());
-  autoConfidenceAction_->setChecked(settings.value(QLatin1String(keyAutoConfidence), options.autoConfidence).toBool() &&
-                                    options.autoConfidence);
+  autoConfidenceAction_->setChecked(settings.value(QLatin1String(keyAutoConfidence), true).toBool());
   if (options.restoreWindow) {
     restoreGeometry(settings.value(QLatin1String(keyGeometry)).toByteArray());
     restoreState(settings.value(QLatin1String(keyState)).toByteArray());
@@ -648,8 +647,8 @@ void MainWindow::generate() {
 void MainWindow::generateNew(qint64 length, const QString& name) {
   if (!model_.model) return showError(tr("No model"), tr("The model is not loaded yet."));
   const std::string record = name.trimmed().isEmpty() ? std::string("generated") : name.trimmed().toStdString();
-  if (record.find_first_of(" \t|") != std::string::npos)
-    return showError(tr("New sequence"), tr("Name: one word without '|', got '%1'").arg(name));
+  if (record.find_first_of(" \t|>") != std::string::npos)  // as generate --name: a FASTA name, one word
+    return showError(tr("New sequence"), tr("Name: one word without '|' or '>', got '%1'").arg(name));
   if (length < 1) return showError(tr("New sequence"), tr("Length: must be at least 1"));
   // The new record joins the document as N x length, the whole of it a hole: generating is infilling it.
   document_.records.push_back({record, std::string(static_cast<std::size_t>(length), 'N'), {{0, length}}, 0});

@@ -8,7 +8,6 @@
 #include <QMainWindow>
 #include <QPointer>
 
-#include <memory>
 
 #include "data/records.h"
 #include "ui/document.h"
@@ -50,7 +49,6 @@ struct StudioOptions {
   QString netPrecision;  // fp32 | bf16 | auto (the network's arithmetic); empty: the last one used, else auto
   QString storePath;   // the SQLite store; empty: the last one used, else designs.sqlite in the app's data folder
   bool restoreWindow = true;  // geometry and dock layout from the last session
-  bool autoConfidence = true; // compute the confidence track of what is shown (records up to autoConfidenceLimit bases)
   bool keepSettings = true;   // false: a run the command line scripts to its end (--quit, --screenshot)
                               // leaves the person's settings and recent files as they were
 };
@@ -193,7 +191,6 @@ class MainWindow : public QMainWindow {
   ResultsModel* results_ = nullptr;
   QSortFilterProxyModel* resultsProxy_ = nullptr;
   HistoryModel* history_ = nullptr;
-  QSortFilterProxyModel* historyProxy_ = nullptr;
   QTableView* resultsView_ = nullptr;
   QTableView* historyView_ = nullptr;
   QTabWidget* tabs_ = nullptr;

@@ -231,7 +231,6 @@ QWidget* MainWindow::buildResultsPage() {
 QWidget* MainWindow::buildHistoryPage() {
   const auto t = makeTablePage(this, history_, HistoryModel::SortRole, HistoryModel::InputColumn, QStringLiteral("historyView"));
   historyView_ = t.view;
-  historyProxy_ = t.proxy;
   historyView_->setSelectionMode(QAbstractItemView::SingleSelection);
   historyView_->sortByColumn(HistoryModel::RunColumn, Qt::DescendingOrder);
   auto reopenCurrent = [this] {

@@ -67,18 +67,18 @@ bool ResultsModel::refresh(QString* error) {
   }
   beginResetModel();
   rows_ = std::move(rows);
-  countEdits();
+  updateEdits();
   endResetModel();
   return ok;
 }
 
 void ResultsModel::setOriginalLookup(OriginalLookup lookup) {
   original_ = std::move(lookup);
-  countEdits();
+  updateEdits();
   if (!rows_.empty()) Q_EMIT dataChanged(index(0, EditsColumn), index(rowCount() - 1, EditsColumn));
 }
 
-void ResultsModel::countEdits() {
+void ResultsModel::updateEdits() {
   for (auto& row : rows_) {
     const std::string* original = original_ ? original_(row.design) : nullptr;
     row.edits = original ? ui::countEdits(*original, row.design.region_start, row.design.sequence) : -1;

@@ -68,7 +68,7 @@ class ResultsModel : public QAbstractTableModel {
     qint64 edits = -1;
   };
   bool openStore(QString* error);
-  void countEdits();
+  void updateEdits();
   // "Violates the constraints:" and the first violations of the store's report, one a line.
   static QString constraintsToolTip(const data::design_record& d);
   static constexpr int maxViolationsShown = 10;
