@@ -93,12 +93,7 @@ status load_model_option(const std::string& path, core::mdm_model& model, const 
     }
     return s;
   }
-  if (auto s = core::check_inference_precision(net_precision); !s) return s;
-  std::string where;
-  if (auto s = core::resolve_device(device, where); !s) return s;
-  if (where != "cpu")
-    if (auto s = core::move_model(model, where); !s) return s;
-  return core::set_inference_precision(model, net_precision);  // after the move: auto depends on the device
+  return core::prepare_for_inference(model, device, net_precision);
 }
 
 CLI::Option* check_seed(CLI::Option* option) {

@@ -8,6 +8,7 @@
 
 #include "core/fused.h"
 #include "core/model_internal.h"
+#include "core/runtime.h"
 #include "core/safetensors.h"
 
 #ifndef DNAFILL_SOURCE_MODELS_DIR
@@ -140,6 +141,17 @@ status move_model(mdm_model& model, const std::string& device) {
     return status::fail("--device: cannot move the model to " + device + ": " + e.what_without_backtrace());
   }
   return {};
+}
+
+status prepare_for_inference(mdm_model& model, const std::string& device, const std::string& net_precision,
+                             std::string* where) {
+  if (auto s = check_inference_precision(net_precision); !s) return s;
+  std::string resolved;
+  if (auto s = resolve_device(device, resolved); !s) return s;
+  if (resolved != "cpu")
+    if (auto s = move_model(model, resolved); !s) return s;
+  if (where) *where = resolved;
+  return set_inference_precision(model, net_precision);
 }
 
 status check_inference_precision(const std::string& name) {

@@ -55,6 +55,13 @@ status check_inference_precision(const std::string& name);  // "fp32", "bf16" or
 status set_inference_precision(mdm_model& model, const std::string& name);
 std::string inference_precision(const mdm_model& model);  // "fp32" or "bf16", as set
 
+// A loaded model made ready to sample and score, as the CLI and the studio both do it: the precision
+// name checked, the weights moved to `device` (cpu, cuda or auto, as resolve_device reads it), then
+// the precision set (after the move: auto is bf16 on a GPU). Errors name --device or --net-precision.
+// `where`, when given, gets the device it ran on ("cpu" or "cuda").
+status prepare_for_inference(mdm_model& model, const std::string& device, const std::string& net_precision,
+                             std::string* where = nullptr);
+
 // Who does the layers' elementwise work: "torch" (LibTorch's ops, the default) or "fused" (the RMSNorm,
 // RoPE and SwiGLU kernels of kernels/, for GPUs; refused on CUDA in a build without them). Errors name
 // --layer-kernels.

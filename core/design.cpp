@@ -41,7 +41,8 @@ torch::Tensor row_mask(const std::vector<bool>& flags, std::int64_t rows) {
   return mask.expand({rows, -1}).contiguous();
 }
 
-struct job {
+// What one design request carries through its passes over the holes (not core::run_job's job).
+struct fill_pass {
   const mdm_model& model;
   const design_options& options;
   block_options blocks;
@@ -68,7 +69,7 @@ status resolve_label(const mdm_model& model, const std::string& label, std::int6
 }
 
 // Fills the holes of `work` (K rows of the record, holes already MASK), group by group, block by block.
-status fill_holes(job& j, torch::Tensor& work, const std::vector<bio::interval>& holes) {
+status fill_holes(fill_pass& j, torch::Tensor& work, const std::vector<bio::interval>& holes) {
   const auto n = work.size(1), rows = work.size(0);
   std::vector<std::pair<const std::vector<bio::interval>*, block_plan>> plan;
   const auto groups = group_holes(holes, j.blocks);
@@ -125,7 +126,7 @@ std::vector<bio::constraint_violation> check_design(const std::string& text, con
 }
 
 // One design per row of `work`, scored over `holes` and checked against the constraints.
-status make_designs(job& j, const std::string& record, const std::string& text, const torch::Tensor& work,
+status make_designs(fill_pass& j, const std::string& record, const std::string& text, const torch::Tensor& work,
                     const std::vector<bio::interval>& holes, std::vector<design>& out) {
   out.clear();
   const auto n = work.size(1);
@@ -169,12 +170,12 @@ status make_designs(job& j, const std::string& record, const std::string& text, 
   return {};
 }
 
-status run_job(const mdm_model& model, const std::string& record, const std::vector<token>& tokens,
+status design_holes(const mdm_model& model, const std::string& record, const std::vector<token>& tokens,
                const std::string& given_text, const std::vector<bio::interval>& holes, const design_options& options,
                std::vector<design>& out, const design_callback& callback, design_stats* stats) {
   if (auto s = options.validate(model.config()); !s) return s;
   design_stats local;
-  job j{model, options, {}, callback, stats ? *stats : local};
+  fill_pass j{model, options, {}, callback, stats ? *stats : local};
   if (auto s = options.blocks.resolve(model.config(), j.blocks); !s) return s;
   if (auto s = resolve_label(model, options.label, j.label_token); !s) return s;
   if (holes.empty()) return status::fail(record + ": no hole to fill");
@@ -261,7 +262,7 @@ std::vector<block_plan> plan_blocks(std::int64_t start, std::int64_t end, std::i
 
 status infill(const mdm_model& model, const infill_request& request, const design_options& options,
               std::vector<design>& out, const design_callback& callback, design_stats* stats) {
-  return run_job(model, request.record, request.tokens, request.text, request.holes, options, out, callback, stats);
+  return design_holes(model, request.record, request.tokens, request.text, request.holes, options, out, callback, stats);
 }
 
 status generate(const mdm_model& model, const std::string& record, const std::vector<token>& prefix,
@@ -271,7 +272,7 @@ status generate(const mdm_model& model, const std::string& record, const std::ve
   std::vector<token> tokens = prefix;
   tokens.resize(prefix.size() + static_cast<std::size_t>(length), mask_token);
   const auto start = static_cast<std::int64_t>(prefix.size());
-  return run_job(model, record, tokens, {}, {{start, start + length}}, options, out, callback, stats);
+  return design_holes(model, record, tokens, {}, {{start, start + length}}, options, out, callback, stats);
 }
 
 }  // namespace dnafill::core

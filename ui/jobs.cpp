@@ -30,11 +30,7 @@ JobOutcome loadModelJob(JobContext& context, const QString& path, const QString&
   if (auto s = core::load_model(file, *loaded.model); !s)
     return JobOutcome::failed(fromStd(s.message()) + (path.isEmpty() ? tr(" (the default model)") : QString()));
   std::string where;
-  if (auto s = core::resolve_device(device.toStdString(), where); !s) return JobOutcome::failed(fromStd(s.message()));
-  if (where != "cpu")
-    if (auto s = core::move_model(*loaded.model, where); !s) return JobOutcome::failed(fromStd(s.message()));
-  // After the move: "auto" means bf16 on a GPU.
-  if (auto s = core::set_inference_precision(*loaded.model, precision.toStdString()); !s)
+  if (auto s = core::prepare_for_inference(*loaded.model, device.toStdString(), precision.toStdString(), &where); !s)
     return JobOutcome::failed(fromStd(s.message()));
   const auto& config = loaded.model->config();
   loaded.path = fromStd(file);
