@@ -51,10 +51,14 @@ BatchDialog::BatchDialog(JobRunner* runner, QWidget* parent) : QDialog(parent), 
   mask_->addItem(tr("runs of N"), QStringLiteral("N"));
   mask_->addItem(tr("intervals of a BED file"), QStringLiteral("bed"));
   form->addRow(tr("Mask"), mask_);
-  auto* bedRow = fileRow(bed_, QStringLiteral("bedEdit"), false, tr("BED files (*.bed *.bed.gz);;All files (*)"));
+  // The BED field and its "..." button are on only for a BED mask: one widget holds both.
+  auto* bedRow = new QWidget(this);
+  bedRow->setLayout(fileRow(bed_, QStringLiteral("bedEdit"), false, tr("BED files (*.bed *.bed.gz);;All files (*)")));
+  bedRow->layout()->setContentsMargins(0, 0, 0, 0);
   form->addRow(tr("BED file"), bedRow);
-  bed_->setEnabled(false);
-  connect(mask_, &QComboBox::currentIndexChanged, this, [this] { bed_->setEnabled(mask_->currentData() == QLatin1String("bed")); });
+  bedRow->setEnabled(false);
+  connect(mask_, &QComboBox::currentIndexChanged, this,
+          [this, bedRow] { bedRow->setEnabled(mask_->currentData() == QLatin1String("bed")); });
   variants_ = new QSpinBox(this);
   variants_->setObjectName(QStringLiteral("batchVariantsBox"));
   variants_->setRange(1, 256);
