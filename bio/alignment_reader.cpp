@@ -408,5 +408,4 @@ bool alignment_reader::next(sequence_record& record) {
 
 const status& alignment_reader::error() const { return impl_->err; }
 
-
 }  // namespace dnafill::bio

@@ -19,6 +19,12 @@
 namespace dnafill::bio {
 namespace {
 
+// The one record a region of a FASTA becomes, named as samtools faidx names it (NAME:START-END),
+// except that a region covering its whole contig is the contig, from the index and without one alike.
+std::string record_name(const region& r, std::int64_t contig_length) {
+  return r.start == 0 && r.end == contig_length ? r.contig : format_region(r);
+}
+
 enum class kind { fasta, alignments };
 
 status detect_kind(const std::string& path, kind& k, std::string& name) {
@@ -125,9 +131,7 @@ status sequence_source::impl::open_fasta_region() {
     if (index.open(path).ok()) {
       region r;
       if (status s = index.fetch(options.region, r, fetched.bases); !s) return s;
-      fetched.name = format_region(r.start == 0 && r.end == index.contig_length(r.contig)
-                                       ? region{r.contig, 0, region::to_end}
-                                       : r);
+      fetched.name = record_name(r, index.contig_length(r.contig));
       have_fetched = true;
       return status();
     }
@@ -169,8 +173,7 @@ bool sequence_source::impl::next_scanned_region(sequence_record& record) {
       return false;
     }
     record = sequence_record{};
-    // Named as the indexed path names it: a region covering the whole contig is the contig.
-    record.name = r.start == 0 && r.end == length ? r.contig : format_region(r);
+    record.name = record_name(r, length);
     record.bases = candidate.bases.substr(static_cast<std::size_t>(r.start), static_cast<std::size_t>(r.length()));
     if (!candidate.quality.empty()) {
       record.quality = candidate.quality.substr(static_cast<std::size_t>(r.start), static_cast<std::size_t>(r.length()));
