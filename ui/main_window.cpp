@@ -14,7 +14,6 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QMenu>
-#include <QLocale>
 #include <QMessageBox>
 #include <QMimeData>
 #include <QProgressBar>
@@ -87,12 +86,6 @@ constexpr auto keyRepeats = "constraints/avoidRepeats";
 constexpr int maxRecent = 10;
 
 QString fromStd(const std::string& text) { return QString::fromStdString(text); }
-
-// "chr1 (1,234,567 bp)": a record in the record chooser, its length grouped as the ruler's numbers are
-// (English separators, whatever the locale, as everywhere in the window).
-QString recordLabel(const std::string& name, std::size_t length) {
-  return QStringLiteral("%1 (%2 bp)").arg(fromStd(name), QLocale(QLocale::English).toString(static_cast<qulonglong>(length)));
-}
 
 // One undoable change of a record: its masks, and its bases when a variant was accepted. A change of
 // masks alone keeps no copy of the bases (a chromosome is ~250 MB).
@@ -400,7 +393,7 @@ void MainWindow::documentRead(const QString& path, const QString& region) {
   undo_->clear();
   recordBox_->clear();
   for (const auto& r : document_.records)
-    recordBox_->addItem(recordLabel(r.name, r.bases.size()));
+    recordBox_->addItem(recordLabel(r.name, static_cast<qint64>(r.bases.size())));
   record_ = -1;
   setCurrentRecord(0);
   addRecentFile(path);
@@ -460,7 +453,7 @@ void MainWindow::showWorkingSequence() {
   if (!r) return;
   showSequence(r->bases, {}, {0, 0});
   view_->setMasks(r->masks);
-  QString label = tr("working sequence, %1 bp").arg(QLocale(QLocale::English).toString(static_cast<qulonglong>(r->bases.size())));
+  QString label = tr("working sequence, %1 bp").arg(withSeparators(static_cast<qint64>(r->bases.size())));
   // A region of a FASTA is one record named NAME:START-END (as samtools faidx): its positions count from
   // START, which the ruler does not show.
   if (!document_.region.empty() && document_.format == "FASTA/FASTQ" && r->readHash != 0)
@@ -556,7 +549,7 @@ void MainWindow::setRecordState(int record, const std::string* bases, const std:
   if (bases) r.bases = *bases;
   r.masks = masks;
   if (bases) {
-    recordBox_->setItemText(record, recordLabel(r.name, r.bases.size()));
+    recordBox_->setItemText(record, recordLabel(r.name, static_cast<qint64>(r.bases.size())));
     results_->setOriginalLookup([this](const data::design_record& d) -> const std::string* {
       const auto* w = recordOf(d);
       return w ? &w->bases : nullptr;
@@ -652,7 +645,7 @@ void MainWindow::generateNew(qint64 length, const QString& name) {
   if (length < 1) return showError(tr("New sequence"), tr("Length: must be at least 1"));
   // The new record joins the document as N x length, the whole of it a hole: generating is infilling it.
   document_.records.push_back({record, std::string(static_cast<std::size_t>(length), 'N'), {{0, length}}, 0});
-  recordBox_->addItem(recordLabel(record, static_cast<std::size_t>(length)));
+  recordBox_->addItem(recordLabel(record, length));
   setCurrentRecord(static_cast<int>(document_.records.size()) - 1);
   DesignRequest request;
   request.kind = "generate";
@@ -878,10 +871,10 @@ void MainWindow::reopenRun(qint64 runId) {
   const int row = history_->rowOfRun(runId);
   if (row < 0) return showError(tr("Re-open"), tr("Run %1 is not in %2").arg(runId).arg(storePath_));
   const auto& run = history_->run(row);
-  auto show = [this, runId] {
+  auto show = [this, runId, parameters = run.parameters] {
     QString error;
     if (!results_->showRun(runId, &error)) return showError(tr("Cannot read run %1").arg(runId), error);
-    restoreHoles(runId);
+    restoreHoles(runId, parameters);
     resultsView_->resizeColumnsToContents();
     tabs_->setCurrentIndex(0);
     if (results_->rowCount() > 0) resultsView_->setCurrentIndex(resultsProxy_->index(0, 0));
@@ -902,11 +895,10 @@ void MainWindow::reopenRun(qint64 runId) {
 
 // The holes a re-opened studio run designed become the record's masks again (one undoable step), so
 // Generate redesigns what the run designed.
-void MainWindow::restoreHoles(qint64 runId) {
-  const int row = history_->rowOfRun(runId);
+void MainWindow::restoreHoles(qint64 runId, const std::string& parameters) {
   std::string name;
   std::vector<bio::interval> holes;
-  if (row < 0 || !holesOf(history_->run(row).parameters, name, holes)) return;
+  if (!holesOf(parameters, name, holes)) return;
   const auto record = std::find_if(document_.records.begin(), document_.records.end(),
                                    [&](const WorkingRecord& r) { return r.name == name; });
   if (record == document_.records.end() || holes.back().end > static_cast<std::int64_t>(record->bases.size())) return;

@@ -137,7 +137,7 @@ class MainWindow : public QMainWindow {
   void buildViewMenu();
   void buildModelMenu();
   void saveWorkingSequence();
-  void restoreHoles(qint64 runId);  // a re-opened studio run's holes, masked again
+  void restoreHoles(qint64 runId, const std::string& parameters);  // a re-opened studio run's holes, masked again
   void exportSelectedDialog();  // asks for the FASTA, then exportSelectedDesigns
   void buildLayout();
   QHBoxLayout* buildRecordBar(QWidget* central);

@@ -6,12 +6,13 @@
 #include <QFileInfo>
 #include <QFormLayout>
 #include <QLabel>
-#include <QLocale>
 #include <QRadioButton>
 #include <QSpinBox>
 #include <QVBoxLayout>
 
 #include <algorithm>
+
+#include "ui/sequence_view.h"
 
 namespace dnafill::ui {
 
@@ -32,7 +33,7 @@ RegionDialog::RegionDialog(const QString& path, const QString& format,
   contig_->setObjectName(QStringLiteral("contigBox"));
   contig_->setEditable(contigs.size() > 50);  // typing a name beats scrolling through thousands
   for (const auto& [name, length] : contigs)
-    contig_->addItem(QStringLiteral("%1 (%2 bp)").arg(QString::fromStdString(name), QLocale(QLocale::English).toString(static_cast<qlonglong>(length))),
+    contig_->addItem(recordLabel(name, length),
                      QString::fromStdString(name));
   start_ = new QSpinBox(this);
   start_->setObjectName(QStringLiteral("startBox"));
@@ -56,7 +57,7 @@ RegionDialog::RegionDialog(const QString& path, const QString& format,
   connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
   connect(contig_, &QComboBox::currentIndexChanged, this, &RegionDialog::contigChanged);
   auto updateLength = [this] {
-    length_->setText(tr("%1 bases").arg(QLocale(QLocale::English).toString(std::max(0, end_->value() - start_->value() + 1))));
+    length_->setText(tr("%1 bases").arg(withSeparators(std::max(0, end_->value() - start_->value() + 1))));
   };
   connect(start_, &QSpinBox::valueChanged, this, updateLength);
   connect(end_, &QSpinBox::valueChanged, this, updateLength);

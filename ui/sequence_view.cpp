@@ -57,9 +57,13 @@ qint64 niceStep(double minimum) {
   }
 }
 
+}  // namespace
+
 QString withSeparators(qint64 n) { return QLocale(QLocale::English).toString(n); }
 
-}  // namespace
+QString recordLabel(const std::string& name, qint64 length) {
+  return QStringLiteral("%1 (%2 bp)").arg(QString::fromStdString(name), withSeparators(length));
+}
 
 void SequenceView::Counts::add(const Counts& o) {
   for (int k = 0; k < 5; ++k) base[k] += o.base[k];

@@ -14,6 +14,12 @@
 
 namespace dnafill::ui {
 
+// "1,234,567": a count or position of bases as the window writes it everywhere (the ruler, tooltips,
+// choosers, labels), with English separators whatever the locale.
+QString withSeparators(qint64 n);
+// "chr1 (1,234,567 bp)": a record or contig in a chooser.
+QString recordLabel(const std::string& name, qint64 length);
+
 class SequenceView : public QAbstractScrollArea {
   Q_OBJECT
  public:
