@@ -479,10 +479,11 @@ void SequenceView::drawRuler(QPainter& p, const QRect& r) const {
   const QFontMetricsF metrics(p.font());
   const double left = labelWidth_, right = viewport()->width() - 2;
   for (qint64 pos = std::max<qint64>(step, firstTick); pos <= last; pos += step) {
+    const double tick = xOfBase(pos - 0.5);
+    if (tick < left || tick > right + 1) continue;  // its tick is not in sight
     const QString text = withSeparators(pos);
     const double width = metrics.horizontalAdvance(text) + 2;
-    const double x = std::clamp(xOfBase(pos - 0.5) - width / 2, left, std::max(left, right - width));
-    if (xOfBase(pos - 0.5) < left || xOfBase(pos - 0.5) > right + 1) continue;  // its tick is not in sight
+    const double x = std::clamp(tick - width / 2, left, std::max(left, right - width));
     p.drawText(QRectF(x, r.top(), width, r.height() - 8), Qt::AlignHCenter | Qt::AlignBottom, text);
   }
 }
