@@ -18,9 +18,11 @@ struct categorical_params {
 
 // Per row r: logits[r*4 .. r*4+3] (float32, the conditional ones), uncond likewise or nullptr,
 // allowed[r] a 4-bit mask of the bases the constraints allow (bit b = base b) or nullptr for all,
-// u[r] a uniform in [0, 1). out[r] = the drawn base 0..3, or -1 when no base has probability > 0
-// (every allowed logit is -inf or NaN: the caller's dead end). NaN logits count as -inf; +inf logits
-// share the whole mass.
+// u[r] a uniform in [0, 1). out[r] = the drawn base 0..3, or -1 when no base is allowed (the caller's
+// dead end) or every logit is -inf or NaN. NaN logits count as -inf; +inf logits share the whole mass.
+// The order is the host sampler's (core/sampling.cpp): guidance, temperature and top-p shape the model's
+// distribution, then the constraint mask restricts it. The constraints outrank the nucleus: when top-p
+// (or the model) left no allowed base any mass, the allowed bases are drawn equally likely.
 DNAFILL_HD inline int draw_base(const float* logits, const float* uncond, std::uint8_t allowed, double u,
                                 const categorical_params& p) {
   double l[num_bases], prob[num_bases];
@@ -29,16 +31,16 @@ DNAFILL_HD inline int draw_base(const float* logits, const float* uncond, std::u
     double x = logits[b];
     if (uncond) x = (1.0 + p.guidance) * x - p.guidance * static_cast<double>(uncond[b]);
     x /= p.temperature;
-    if (x != x || !((allowed >> b) & 1u)) x = -__builtin_inf();  // NaN or forbidden: probability 0
+    if (x != x) x = -__builtin_inf();  // NaN: probability 0
     l[b] = x;
     if (x > top) top = x;
   }
-  if (top == -__builtin_inf()) return -1;
   double total = 0;
   for (int b = 0; b < num_bases; ++b) {
-    prob[b] = top == __builtin_inf() ? (l[b] == top ? 1.0 : 0.0) : exp(l[b] - top);
+    prob[b] = top == -__builtin_inf() ? 0.0 : top == __builtin_inf() ? (l[b] == top ? 1.0 : 0.0) : exp(l[b] - top);
     total += prob[b];
   }
+  if (total == 0 || (allowed & 0xF) == 0) return -1;
   if (p.top_p < 1.0) {
     // Keep bases in decreasing probability (ties: lower base first) until their mass reaches top_p.
     bool keep[num_bases] = {false, false, false, false};
@@ -51,9 +53,17 @@ DNAFILL_HD inline int draw_base(const float* logits, const float* uncond, std::u
       keep[best] = true;
       kept += prob[best];
     }
-    total = 0;
-    for (int b = 0; b < num_bases; ++b) {
+    for (int b = 0; b < num_bases; ++b)
       if (!keep[b]) prob[b] = 0;
+  }
+  total = 0;
+  for (int b = 0; b < num_bases; ++b) {
+    if (!((allowed >> b) & 1u)) prob[b] = 0;
+    total += prob[b];
+  }
+  if (total == 0) {  // every allowed base cut: the constraints win, the allowed bases equally likely
+    for (int b = 0; b < num_bases; ++b) {
+      prob[b] = (allowed >> b) & 1u ? 1.0 : 0.0;
       total += prob[b];
     }
   }

@@ -81,6 +81,24 @@ TEST_CASE("categorical: temperature, guidance, the constraint mask and top-p", "
   CHECK(draw(cond, 5.5 / 6.5 + 1e-9, guided, 0xF, &uncond) == 3);
 }
 
+TEST_CASE("categorical: top-p shapes the model's distribution before the constraint mask", "[kernel]") {
+  // As the host sampler (core/sampling.cpp): p = (.5, .3, .15, .05), top-p 0.75 keeps A and C.
+  const std::vector<float> l = {std::log(0.5f), std::log(0.3f), std::log(0.15f), std::log(0.05f)};
+  categorical_params nucleus;
+  nucleus.top_p = 0.75;
+  // C and G allowed: the nucleus cut G, so C always. Masking first would renormalise to (2/3, 1/3) and
+  // keep both, drawing G at u = 0.9.
+  CHECK(draw(l, 0.9, nucleus, 0b0110) == 1);
+  CHECK(draw(l, 0.999999, nucleus, 0b0110) == 1);
+  // G and T allowed: the nucleus cut both, and the constraints outrank it: G and T equally likely.
+  // Masking first would keep G alone (.75 of the allowed mass).
+  CHECK(draw(l, 0.49, nucleus, 0b1100) == 2);
+  CHECK(draw(l, 0.51, nucleus, 0b1100) == 3);
+  // The same when the model itself gives the allowed bases no mass.
+  CHECK(draw({0, 0, -inf, -inf}, 0.6, {}, 0b1100) == 3);
+  CHECK(draw({0, 0, -inf, -inf}, 0.6, {}, 0) == -1);  // nothing allowed: the caller's dead end
+}
+
 TEST_CASE("categorical: NaN counts as impossible, +inf takes all the mass", "[kernel]") {
   CHECK(draw({not_a_number, 0, not_a_number, not_a_number}, 0.9) == 1);
   CHECK(draw({not_a_number, not_a_number, not_a_number, not_a_number}, 0.5) == -1);
