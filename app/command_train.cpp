@@ -39,13 +39,13 @@ int run_train(train_args& args) {
   if (auto s = core::parse_objective(args.objective, o.objective); !s) return fail("train", s.message());
   o.rc_augment = !args.no_rc;
   core::set_threads(args.threads);
-  // A checkpoint (and its .state beside it) is a file; '-' would have made files named '-'.
-  if (o.out == "-") return fail("train", "--out: a checkpoint is a file; '-' (standard output) cannot hold one");
-  if (args.log == "-") return fail("train", "--log: give a file; standard output shows the progress and the summary");
   const std::string log_path = args.log.empty() ? o.out + ".log.jsonl" : args.log;
   std::vector<named_path> inputs = {{"--valid", o.data.valid_file}};
   for (const auto& file : o.data.train_files) inputs.push_back({"--train", file});
-  if (auto s = check_paths({{"--out", o.out}, {"--log", log_path}}, inputs); !s) return fail("train", s.message());
+  // A checkpoint (and its .state beside it) is a file; '-' would have made files named '-'.
+  const named_path out_file = {"--out", o.out, "a checkpoint is a file; '-' (standard output) cannot hold one"};
+  const named_path log_file = {"--log", log_path, "give a file; standard output shows the progress and the summary"};
+  if (auto s = check_paths({out_file, log_file}, inputs); !s) return fail("train", s.message());
 
   // The log is truncated at the first step, not before, so a run that fails its checks leaves the log
   // of the run before it as it was; whether it can be written is known before any work (appending

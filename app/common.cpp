@@ -61,6 +61,7 @@ named_path mask_file(const std::string& mask) {
 status check_paths(const std::vector<named_path>& outputs, const std::vector<named_path>& inputs) {
   std::vector<named_path> all;
   for (const auto& out : outputs) {
+    if (out.path == "-" && !out.not_stdout.empty()) return status::fail(out.option + ": " + out.not_stdout);
     if (!given(out)) continue;
     if (auto s = check_creatable(out); !s) return s;
     all.push_back(out);

@@ -17,17 +17,20 @@ namespace dnafill::app {
 // Prints "dnafill <command>: <message>" as one line on stderr and returns the exit status 1.
 int fail(const std::string& command, const std::string& message);
 
-// A file a command names, with the option that names it (for the error line).
+// A file a command names, with the option that names it (for the error line). An output whose
+// `not_stdout` is set cannot be standard output: check_paths refuses "-" with that reason.
 struct named_path {
   std::string option, path;
+  std::string not_stdout = {};
 };
 
 // The BED file of --mask bed:FILE as an input path ({"--mask", FILE}); none for other masks.
 named_path mask_file(const std::string& mask);
 
 // Checked before any work, so that nothing is computed for an output that cannot be written and no
-// output destroys another file: each output (empty or "-": none) can be created (its folder exists,
-// it is not a folder), and no path names the same file as another one (an --out onto the --db store
+// output destroys another file: each output (empty: none; "-": standard output, unless its
+// `not_stdout` refuses it) can be created (its folder exists, it is not a folder), and no path names
+// the same file as another one (an --out onto the --db store
 // or onto the --in file would overwrite it). Errors name both options.
 status check_paths(const std::vector<named_path>& outputs, const std::vector<named_path>& inputs);
 

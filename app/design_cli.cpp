@@ -31,13 +31,14 @@ status design_args::resolve(std::vector<named_path> inputs) {
   p.cache = !no_cache;
   if (auto s = constraints.resolve(options); !s) return s;
   if (auto s = p.validate(); !s) return s;
-  // "-" is standard output for --out only: a store is a file, and a report beside the FASTA or the
-  // JSON lines would be mixed into them.
-  if (db == "-") return status::fail("--db: a store is a file; '-' (standard output) cannot hold one");
-  if (constraints.report == "-") return status::fail("--report: give a file; standard output is the designs'");
   if (out == "-" && json) return status::fail("--out - and --json both write to standard output: give --out a file");
   inputs.push_back({"--model", model.empty() ? core::default_model_path() : model});  // DNAFILL_MODEL or the shipped one
-  return check_paths({{"--out", out}, {"--report", constraints.report}, {"--db", db}}, inputs);
+  // "-" is standard output for --out only: a store is a file, and a report beside the FASTA or the
+  // JSON lines would be mixed into them.
+  return check_paths({{"--out", out},
+                      {"--report", constraints.report, "give a file; standard output is the designs'"},
+                      {"--db", db, "a store is a file; '-' (standard output) cannot hold one"}},
+                     inputs);
 }
 
 void add_design_options(CLI::App& sub, design_args& a) {
