@@ -85,7 +85,8 @@ int show_run(const db_args& args) {
 int export_designs(const db_args& args) {
   if (args.format != "fasta" && args.format != "jsonl")
     return fail("db export", "--format: unknown value '" + args.format + "' (expected fasta|jsonl)");
-  if (auto s = check_paths({{"--out", args.out}}, {{"--db", args.db}}); !s) return fail("db export", s.message());
+  const auto outputs = args.format == "fasta" ? fasta_output("--out", args.out) : std::vector<named_path>{{"--out", args.out}};
+  if (auto s = check_paths(outputs, {{"--db", args.db}}); !s) return fail("db export", s.message());
   data::store db;
   if (auto s = open_reader(args, db); !s) return fail("db export", s.message());
   std::unique_ptr<data::design_sink> sink;

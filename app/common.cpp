@@ -2,6 +2,7 @@
 #include "app/common.h"
 
 #include "bio/alignment_reader.h"
+#include "bio/fasta_writer.h"
 #include "core/runtime.h"
 
 #include <CLI/CLI.hpp>
@@ -53,6 +54,12 @@ status check_creatable(const named_path& out) {
 }
 
 }  // namespace
+
+std::vector<named_path> fasta_output(const std::string& option, const std::string& path) {
+  std::vector<named_path> files = {{option, path}};
+  for (const auto& index : bio::fasta_writer::index_paths(path)) files.push_back({option + "'s index", index});
+  return files;
+}
 
 named_path mask_file(const std::string& mask) {
   return mask.rfind("bed:", 0) == 0 ? named_path{"--mask", mask.substr(4)} : named_path{};

@@ -24,6 +24,10 @@ struct named_path {
   std::string not_stdout = {};
 };
 
+// A FASTA output and, for a .gz path, the .fai and .gzi index files written beside it (named by the
+// option with "'s index"), so that check_paths also keeps the index from overwriting another file.
+std::vector<named_path> fasta_output(const std::string& option, const std::string& path);
+
 // The BED file of --mask bed:FILE as an input path ({"--mask", FILE}); none for other masks.
 named_path mask_file(const std::string& mask);
 

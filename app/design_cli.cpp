@@ -35,10 +35,10 @@ status design_args::resolve(std::vector<named_path> inputs) {
   inputs.push_back({"--model", model.empty() ? core::default_model_path() : model});  // DNAFILL_MODEL or the shipped one
   // "-" is standard output for --out only: a store is a file, and a report beside the FASTA or the
   // JSON lines would be mixed into them.
-  return check_paths({{"--out", out},
-                      {"--report", constraints.report, "give a file; standard output is the designs'"},
-                      {"--db", db, "a store is a file; '-' (standard output) cannot hold one"}},
-                     inputs);
+  auto outputs = fasta_output("--out", out);
+  outputs.push_back({"--report", constraints.report, "give a file; standard output is the designs'"});
+  outputs.push_back({"--db", db, "a store is a file; '-' (standard output) cannot hold one"});
+  return check_paths(outputs, inputs);
 }
 
 void add_design_options(CLI::App& sub, design_args& a) {

@@ -38,13 +38,18 @@ fasta_writer::~fasta_writer() {
   if (impl_ && impl_->fp) (void)close();
 }
 
+std::vector<std::string> fasta_writer::index_paths(const std::string& path) {
+  if (path == "-" || !ends_with(path, ".gz")) return {};
+  return {path + ".fai", path + ".gzi"};
+}
+
 status fasta_writer::open(const std::string& path, const fasta_writer_options& options) {
   detail::silence_htslib_log();
   if (impl_->fp) (void)close();
   impl_ = std::make_unique<impl>();
   impl_->path = path;
   impl_->options = options;
-  impl_->compressed = path != "-" && ends_with(path, ".gz");
+  impl_->compressed = !index_paths(path).empty();
   errno = 0;
   impl_->fp.reset(bgzf_open(path.c_str(), impl_->compressed ? "w" : "wu"));
   if (!impl_->fp) {

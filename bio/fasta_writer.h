@@ -4,6 +4,7 @@
 #include <cstddef>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "bio/fasta.h"
 #include "bio/status.h"
@@ -21,6 +22,9 @@ struct fasta_writer_options {
 // call close() to learn whether everything reached the disk.
 class fasta_writer {
  public:
+  // The index files that close() writes beside `path`: PATH.fai and PATH.gzi for a .gz path, else none.
+  static std::vector<std::string> index_paths(const std::string& path);
+
   fasta_writer();
   ~fasta_writer();
   fasta_writer(const fasta_writer&) = delete;

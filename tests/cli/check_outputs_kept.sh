@@ -20,6 +20,12 @@ refused "\-\-out and \-\-db name the same file" infill "${design[@]}" --db "$sto
 refused "\-\-report and \-\-db name the same file" infill "${design[@]}" --db "$store" --report "$work/../$(basename "$work")/store.sqlite"
 refused "\-\-out and \-\-db name the same file" batch --in "$data/cli/design.fa" --mask lowercase --db "$store" --out "$store"
 refused "\-\-out and \-\-db name the same file" db export --db "$store" --out "$store"
+# A .gz --out is indexed on close: its .fai and .gzi are outputs too.
+cp "$store" "$work/designs.fa.gz.gzi"
+refused "\-\-out's index and \-\-db name the same file" infill "${design[@]}" --db "$work/designs.fa.gz.gzi" \
+  --out "$work/designs.fa.gz"
+refused "\-\-out's index and \-\-db name the same file" db export --db "$work/designs.fa.gz.gzi" --out "$work/designs.fa.gz"
+cmp -s "$store" "$work/designs.fa.gz.gzi" || fail "the store named like the index was overwritten"
 "$dnafill" db list --db "$store" | grep -q "infill  *done" || fail "the store was damaged"
 
 cp "$data/cli/short.fa" "$work/in.fa"
