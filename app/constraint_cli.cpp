@@ -16,25 +16,19 @@
 namespace dnafill::app {
 
 status constraint_args::resolve(core::design_options& options) const {
-  auto& set = options.constraints;
-  set = {};
-  for (const auto& name : avoid) {
-    if (name.empty()) return status::fail("--avoid: an empty site name");
-    if (auto s = bio::add_forbidden(name, set); !s) return s;
-  }
   // Given values were checked while parsing (add_constraint_options); -1 and NaN are "not given".
-  if (max_homopolymer != -1)
-    bio::limit_homopolymers({max_homopolymer, max_homopolymer, max_homopolymer, max_homopolymer}, set);
+  bio::constraint_request request;
+  for (const auto& name : avoid)
+    if (name.empty()) return status::fail("--avoid: an empty site name");
+  request.avoid = avoid;
+  request.max_homopolymer = std::max(max_homopolymer, 0);
   if (gc_window != -1 && gc.empty()) return status::fail("--gc-window: needs --gc MIN-MAX");
-  if (!gc.empty()) {
-    double min = 0.0, max = 1.0;
-    if (auto s = bio::parse_gc_range(gc, min, max); !s) return s;
-    bio::add_gc_range(min, max, std::max(gc_window, 0), set);
-  }
-  if (avoid_repeats != -1) set.repeat_k = avoid_repeats;
-  for (const auto& preset : presets)
-    if (auto s = bio::add_preset(preset, set); !s) return s;
-  if (auto s = set.validate(); !s) return s;
+  if (!gc.empty())
+    if (auto s = bio::parse_gc_range(gc, request.gc_min, request.gc_max); !s) return s;
+  request.gc_window = std::max(gc_window, 0);
+  request.repeat_k = std::max(avoid_repeats, 0);
+  request.presets = presets;
+  if (auto s = bio::build_constraints(request, options.constraints); !s) return s;
   if (!std::isnan(gc_weight) && std::isnan(gc_target)) return status::fail("--gc-weight: needs --gc-target");
   if (!std::isnan(gc_target)) options.gc_target = {gc_target, std::isnan(gc_weight) ? 10.0 : gc_weight};
   options.label = label;

@@ -347,6 +347,19 @@ void add_gc_range(double min, double max, int window, constraint_set& set) {
 }
 
 // The sources of these numbers are in docs/constraints.md; change both together.
+status build_constraints(const constraint_request& request, constraint_set& set) {
+  set = {};
+  for (const auto& name : request.avoid)
+    if (auto s = add_forbidden(name, set); !s) return s;
+  const int h = request.max_homopolymer;
+  if (h > 0) limit_homopolymers({h, h, h, h}, set);
+  add_gc_range(request.gc_min, request.gc_max, request.gc_window, set);
+  set.repeat_k = request.repeat_k;  // before the presets, whose repeat rule keeps the shorter k
+  for (const auto& preset : request.presets)
+    if (auto s = add_preset(preset, set); !s) return s;
+  return set.validate();
+}
+
 status add_preset(std::string_view name, constraint_set& set) {
   name = trim(name);
   auto limit_runs = [&](int at, int gc) { limit_homopolymers({at, gc, gc, at}, set); };

@@ -94,4 +94,18 @@ void add_gc_range(double min, double max, int window, constraint_set& set);
 status add_preset(std::string_view name, constraint_set& set);
 const std::vector<std::string>& constraint_presets();
 
+// The rules as a user asks for them, in the command line's words; the CLI's options and the studio's
+// form both fill one, so a design meets the same rules whichever asked for it.
+struct constraint_request {
+  std::vector<std::string> avoid;    // --avoid: enzyme names or IUPAC motifs
+  int max_homopolymer = 0;           // --max-homopolymer; 0 = no limit
+  double gc_min = 0.0, gc_max = 1.0; // --gc, fractions
+  int gc_window = 0;                 // --gc-window; 0 = the whole region only
+  int repeat_k = 0;                  // --avoid-repeats; 0 = off
+  std::vector<std::string> presets;  // --constraints: their rules added (the tighter limit wins)
+};
+
+// `set` = the rules of `request`, validated. Errors name the option.
+status build_constraints(const constraint_request& request, constraint_set& set);
+
 }  // namespace dnafill::bio

@@ -31,14 +31,15 @@ status ConstraintSettings::validate() const {
 status ConstraintSettings::resolve(bio::constraint_set& set) const {
   set = {};
   if (auto s = validate(); !s) return s;
-  for (const auto& motif : avoid)
-    if (auto s = bio::add_forbidden(motif, set); !s) return s;
-  if (maxHomopolymer > 0) bio::limit_homopolymers({maxHomopolymer, maxHomopolymer, maxHomopolymer, maxHomopolymer}, set);
-  bio::add_gc_range(gcMin, gcMax, gcWindow, set);  // none for 0-100%
-  set.repeat_k = avoidRepeats;  // a preset's own repeat rule is added below (the shorter k wins)
-  if (!preset.empty())
-    if (auto s = bio::add_preset(preset, set); !s) return s;
-  return set.validate();
+  bio::constraint_request request;
+  request.avoid = avoid;
+  request.max_homopolymer = maxHomopolymer;
+  request.gc_min = gcMin;
+  request.gc_max = gcMax;
+  request.gc_window = gcWindow;
+  request.repeat_k = avoidRepeats;
+  if (!preset.empty()) request.presets = {preset};
+  return bio::build_constraints(request, set);
 }
 
 std::string describeRules(const bio::constraint_set& set) {

@@ -229,3 +229,27 @@ TEST_CASE("constraints: presets bundle their rules", "[bio][constraints]") {
   CHECK(constraint_names(both) == std::vector<std::string>{"max-homopolymer 5", "gc 25-65%", "gc 35-65% per 50 bp",
                                                             "avoid-repeats 20", "unfilled"});
 }
+
+TEST_CASE("constraints: one request builds the CLI's and the studio's rules, the tighter limit winning", "[bio][constraints]") {
+  constraint_request request;
+  request.avoid = {"EcoRI"};
+  request.max_homopolymer = 12;  // looser than twist's 9: twist's stays
+  request.gc_min = 0.3;
+  request.gc_max = 0.6;
+  request.repeat_k = 16;         // tighter than twist's 20: 16 stays
+  request.presets = {"twist"};
+  constraint_set set;
+  REQUIRE(build_constraints(request, set));
+  CHECK(constraint_names(set) == std::vector<std::string>{"avoid EcoRI", "max-homopolymer 9", "gc 30-60%", "gc 25-65%",
+                                                           "gc 35-65% per 50 bp", "avoid-repeats 16", "unfilled"});
+  // Nothing asked: no rule. A bad part fails naming its option.
+  REQUIRE(build_constraints({}, set));
+  CHECK(set.empty());
+  request.presets = {"genscript"};
+  const auto s = build_constraints(request, set);
+  CHECK(s.message().rfind("--constraints", 0) == 0);
+  request = {};
+  request.gc_min = 0.8;
+  request.gc_max = 0.2;
+  CHECK(build_constraints(request, set).message().rfind("--gc", 0) == 0);
+}
