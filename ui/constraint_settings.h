@@ -1,6 +1,6 @@
 // The design constraints as the studio's form asks for them: a synthesis preset (bio's, the same as
 // `--constraints`), a GC range and window, a homopolymer limit, motifs and enzymes to avoid. resolve()
-// turns them into bio's constraint_set through the same functions as the command line, so a design
+// turns them into bio's constraint_set through bio::build_constraints, as the command line does, so a design
 // made in the studio meets the same rules as `dnafill infill` with the same options.
 #pragma once
 
