@@ -3,6 +3,7 @@
 
 #include "bio/alignment_reader.h"
 #include "bio/fasta_writer.h"
+#include "bio/mask.h"
 #include "core/runtime.h"
 
 #include <CLI/CLI.hpp>
@@ -62,7 +63,9 @@ std::vector<named_path> fasta_output(const std::string& option, const std::strin
 }
 
 named_path mask_file(const std::string& mask) {
-  return mask.rfind("bed:", 0) == 0 ? named_path{"--mask", mask.substr(4)} : named_path{};
+  bio::mask_spec spec;
+  const bool bed = bio::parse_mask_spec(mask, spec) && spec.from == bio::mask_spec::source::bed;
+  return bed ? named_path{"--mask", spec.bed_path} : named_path{};
 }
 
 status check_paths(const std::vector<named_path>& outputs, const std::vector<named_path>& inputs) {

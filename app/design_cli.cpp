@@ -88,10 +88,13 @@ status select_holes(const std::string& region, const std::string& mask, const st
                     std::vector<std::vector<bio::interval>>& holes) {
   if (region.empty() == mask.empty()) return status::fail("give exactly one of --region and --mask");
   holes.assign(records.size(), {});
+  bio::mask_spec spec;
+  if (!mask.empty())
+    if (auto s = bio::parse_mask_spec(mask, spec); !s) return s;
   // --region and bed: find records by name, so there a name must be unique (lowercase and N masks
   // go by position in the file, and designs are kept by record index).
   std::map<std::string, std::size_t> index;
-  const bool by_name = !region.empty() || mask.rfind("bed:", 0) == 0;
+  const bool by_name = !region.empty() || spec.from == bio::mask_spec::source::bed;
   for (std::size_t i = 0; i < records.size(); ++i)
     if (auto [it, added] = index.emplace(records[i].name, i); !added && by_name)
       return status::fail("--in: record '" + records[i].name + "' appears twice (records " +
@@ -108,12 +111,10 @@ status select_holes(const std::string& region, const std::string& mask, const st
     holes[index.at(r.contig)] = {{r.start, r.end}};
     return {};
   }
-  if (mask == "lowercase" || mask == "N") {
-    for (std::size_t i = 0; i < records.size(); ++i)
-      holes[i] = mask == "N" ? bio::n_mask(records[i].bases) : bio::lowercase_mask(records[i].bases);
-  } else if (mask.rfind("bed:", 0) == 0) {
-    const std::string path = mask.substr(4);
-    if (path.empty()) return status::fail("--mask bed: needs a file name (bed:FILE)");
+  if (spec.from != bio::mask_spec::source::bed) {
+    for (std::size_t i = 0; i < records.size(); ++i) holes[i] = spec.holes_in(records[i].bases);
+  } else {
+    const std::string& path = spec.bed_path;
     bio::interval_map bed;
     if (auto s = bio::read_bed(path, bed); !s) return status::fail("--mask: " + s.message());
     for (const auto& [name, intervals] : bed) {
@@ -124,8 +125,6 @@ status select_holes(const std::string& region, const std::string& mask, const st
         return status::fail("--mask: " + path + ": " + s.message());
       holes[it->second] = intervals;
     }
-  } else {
-    return status::fail("--mask: unknown value '" + mask + "' (expected lowercase|N|bed:FILE)");
   }
   for (const auto& h : holes)
     if (!h.empty()) return {};

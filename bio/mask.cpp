@@ -115,6 +115,28 @@ std::vector<interval> unknown_base_mask(std::string_view bases) {
   return runs_where(bases, [](char c) { return !is_acgt(c); });
 }
 
+std::vector<interval> mask_spec::holes_in(std::string_view bases) const {
+  if (from == source::lowercase) return lowercase_mask(bases);
+  if (from == source::n) return n_mask(bases);
+  return {};
+}
+
+status parse_mask_spec(std::string_view text, mask_spec& spec) {
+  spec = {};
+  if (text == "lowercase") return {};
+  if (text == "N") {
+    spec.from = mask_spec::source::n;
+    return {};
+  }
+  if (text.substr(0, 4) == "bed:") {
+    spec.from = mask_spec::source::bed;
+    spec.bed_path = std::string(text.substr(4));
+    if (spec.bed_path.empty()) return status::fail("--mask bed: needs a file name (bed:FILE)");
+    return {};
+  }
+  return status::fail("--mask: unknown value '" + std::string(text) + "' (expected lowercase|N|bed:FILE)");
+}
+
 std::vector<interval> merge_intervals(std::vector<interval> intervals) {
   std::sort(intervals.begin(), intervals.end(),
             [](const interval& a, const interval& b) { return a.start < b.start || (a.start == b.start && a.end < b.end); });

@@ -27,6 +27,20 @@ std::vector<interval> n_mask(std::string_view bases);
 // Maximal runs of anything that is not A, C, G or T (N and the other IUPAC ambiguity codes).
 std::vector<interval> unknown_base_mask(std::string_view bases);
 
+// --mask as the design commands take it: lowercase | N | bed:FILE.
+struct mask_spec {
+  enum class source { lowercase, n, bed } from = source::lowercase;
+  std::string bed_path;  // for bed:FILE
+
+  // The holes of a record's bases under a lowercase or N mask; a BED mask finds records by name
+  // (read_bed), so none here.
+  std::vector<interval> holes_in(std::string_view bases) const;
+};
+
+// Errors name the option: "--mask: unknown value 'X' (expected lowercase|N|bed:FILE)", "--mask bed:
+// needs a file name (bed:FILE)".
+status parse_mask_spec(std::string_view text, mask_spec& spec);
+
 // Sorts and merges overlapping or touching intervals; drops empty ones.
 std::vector<interval> merge_intervals(std::vector<interval> intervals);
 

@@ -10,8 +10,7 @@
 namespace dnafill::core {
 
 std::vector<bio::interval> batch_items::regions_of(const bio::sequence_record& record) const {
-  if (request_.mask == "lowercase") return bio::lowercase_mask(record.bases);
-  if (request_.mask == "N") return bio::n_mask(record.bases);
+  if (mask_.from != bio::mask_spec::source::bed) return mask_.holes_in(record.bases);
   const auto it = bed_.find(record.name);
   return it == bed_.end() ? std::vector<bio::interval>{} : it->second;
 }
@@ -25,7 +24,7 @@ status batch_items::count() {
   bio::sequence_record record;
   while (source.next(record)) {
     const auto regions = regions_of(record);
-    if (from_bed_) {
+    if (mask_.from == bio::mask_spec::source::bed) {
       // A BED interval finds its record by name: two records of that name (both reads of a pair)
       // would both be designed, as infill refuses to.
       if (auto [it, added] = names.emplace(record.name, totals_.records + 1); !added && bed_.count(record.name))
@@ -40,7 +39,7 @@ status batch_items::count() {
   if (!source.error()) return status::fail("--in: " + source.error().message());
   for (const auto& [name, intervals] : bed_)
     if (!names.count(name))
-      return status::fail("--mask: " + request_.mask.substr(4) + ": unknown record '" + name + "' (not in " + request_.input + ")");
+      return status::fail("--mask: " + mask_.bed_path + ": unknown record '" + name + "' (not in " + request_.input + ")");
   if (totals_.items == 0) return status::fail("--mask " + request_.mask + ": no base is masked in any record of " + request_.input);
   totals_.designs = totals_.items * variants_;
   return {};
@@ -59,16 +58,14 @@ status batch_items::open(const batch_request& request, const design_options& opt
   parameters_["mask"] = request.mask;
   if (request.source.alignments.primary_only) parameters_["primary"] = "yes";
   if (request.source.alignments.min_mapq > 0) parameters_["min_mapq"] = std::to_string(request.source.alignments.min_mapq);
-  if (request.mask.rfind("bed:", 0) == 0) {
-    from_bed_ = true;
-    const auto bed = request.mask.substr(4);
+  if (auto s = bio::parse_mask_spec(request.mask, mask_); !s) return s;
+  if (mask_.from == bio::mask_spec::source::bed) {
+    const auto& bed = mask_.bed_path;
     if (auto s = bio::read_bed(bed, bed_); !s) return status::fail("--mask: " + s.message());
     std::string hash;
     std::int64_t size = 0;
     if (auto s = data::sha256_file(bed, hash, size); !s) return status::fail("--mask: " + s.message());
     parameters_["mask_sha256"] = hash;  // the BED's content, not its name, decides what is designed
-  } else if (request.mask != "lowercase" && request.mask != "N") {
-    return status::fail("--mask: unknown value '" + request.mask + "' (expected lowercase|N|bed:FILE)");
   }
   if (auto s = count(); !s) return s;
   if (auto s = source_.open(request_.input, request_.source); !s) return status::fail("--in: " + s.message());

@@ -49,7 +49,7 @@ class batch_items : public item_source {
   int variants_ = 1;
   std::int64_t flank_ = 0;  // bases of context kept on each side of a region: one window
   bio::interval_map bed_;
-  bool from_bed_ = false;
+  bio::mask_spec mask_;
   std::map<std::string, std::string> parameters_;
   job_totals totals_;
 

@@ -17,6 +17,20 @@ TEST_CASE("lowercase, N and unknown-base masks are maximal runs", "[bio][mask]")
   CHECK(unknown_base_mask("").empty());
 }
 
+TEST_CASE("mask spec: lowercase, N or bed:FILE, or an error naming --mask", "[bio][mask]") {
+  mask_spec spec;
+  REQUIRE(parse_mask_spec("N", spec));
+  CHECK(spec.holes_in("ACNNtgN") == ivs{{2, 4}, {6, 7}});
+  REQUIRE(parse_mask_spec("lowercase", spec));
+  CHECK(spec.holes_in("ACNNtgN") == ivs{{4, 6}});
+  REQUIRE(parse_mask_spec("bed:holes.bed", spec));
+  CHECK(spec.from == mask_spec::source::bed);
+  CHECK(spec.bed_path == "holes.bed");
+  CHECK(spec.holes_in("acgt").empty());  // a BED finds records by name, not here
+  CHECK(parse_mask_spec("bed:", spec).message() == "--mask bed: needs a file name (bed:FILE)");
+  CHECK(parse_mask_spec("n", spec).message() == "--mask: unknown value 'n' (expected lowercase|N|bed:FILE)");
+}
+
 TEST_CASE("intervals are merged when they overlap or touch", "[bio][mask]") {
   CHECK(merge_intervals({{10, 20}, {0, 5}, {5, 7}, {15, 30}, {40, 40}}) == ivs{{0, 7}, {10, 30}});
   CHECK(covered_bases({{0, 7}, {10, 30}}) == 27);
