@@ -85,11 +85,11 @@ QGroupBox* DesignPanel::buildHolesBox() {
   mask_->setToolTip(tr("Mark the selected bases as a hole for the model to regenerate (M)"));
   unmask_ = new QPushButton(tr("Unmask"), holesBox);
   unmask_->setToolTip(tr("Remove the selected bases from the holes"));
-  auto* lower = new QPushButton(tr("Mask lowercase"), holesBox);
+  auto* lower = maskLowercase_ = new QPushButton(tr("Mask lowercase"), holesBox);
   lower->setToolTip(tr("Every soft-masked (lowercase) run of the record becomes a hole"));
-  auto* unknown = new QPushButton(tr("Mask N"), holesBox);
+  auto* unknown = maskUnknown_ = new QPushButton(tr("Mask N"), holesBox);
   unknown->setToolTip(tr("Every run of N and other ambiguity codes becomes a hole"));
-  auto* clear = new QPushButton(tr("Clear"), holesBox);
+  auto* clear = clear_ = new QPushButton(tr("Clear"), holesBox);
   clear->setToolTip(tr("Remove every hole of the record"));
   auto* row1 = new QHBoxLayout;
   row1->addWidget(mask_);
@@ -346,10 +346,12 @@ void DesignPanel::setBusy(bool busy) {
   updateButtons();
 }
 
-void DesignPanel::setHoles(int holes, qint64 bases, bool haveSelection) {
+void DesignPanel::setHoles(bool haveRecord, int holes, qint64 bases, bool haveSelection) {
+  haveRecord_ = haveRecord;
   haveHoles_ = holes > 0;
   haveSelection_ = haveSelection;
-  holes_->setText(holes == 0 ? tr("No hole: select bases and mask them")
+  holes_->setText(!haveRecord ? tr("No record: open a file, or generate a new sequence below")
+                  : holes == 0 ? tr("No hole: select bases and mask them")
                              : tr("%n hole(s), %1 bases to design", nullptr, holes).arg(bases));
   updateButtons();
 }
@@ -362,6 +364,9 @@ void DesignPanel::setModelReady(bool ready) {
 void DesignPanel::updateButtons() {
   mask_->setEnabled(haveSelection_);
   unmask_->setEnabled(haveSelection_);
+  maskLowercase_->setEnabled(haveRecord_);
+  maskUnknown_->setEnabled(haveRecord_);
+  clear_->setEnabled(haveHoles_);
   generate_->setEnabled(!busy_ && haveHoles_ && modelReady_);
   generateNew_->setEnabled(!busy_ && modelReady_);
   cancel_->setEnabled(busy_);

@@ -54,8 +54,8 @@ class DesignPanel : public QWidget {
 
   // While a design runs: Generate is disabled, Cancel enabled.
   void setBusy(bool busy);
-  // Whether there is something to design: enables Generate.
-  void setHoles(int holes, qint64 bases, bool haveSelection);
+  // Whether a record is shown (enables the hole buttons) and has something to design (enables Generate).
+  void setHoles(bool haveRecord, int holes, qint64 bases, bool haveSelection);
   void setModelReady(bool ready);
 
   QPushButton* generateButton() const { return generate_; }
@@ -108,13 +108,16 @@ class DesignPanel : public QWidget {
   QLabel* holes_ = nullptr;
   QPushButton* mask_ = nullptr;
   QPushButton* unmask_ = nullptr;
+  QPushButton* maskLowercase_ = nullptr;
+  QPushButton* maskUnknown_ = nullptr;
+  QPushButton* clear_ = nullptr;
   QPushButton* generate_ = nullptr;
   QPushButton* cancel_ = nullptr;
   QSpinBox* newLength_ = nullptr;
   QLineEdit* newName_ = nullptr;
   QPushButton* generateNew_ = nullptr;
 
-  bool busy_ = false, haveHoles_ = false, haveSelection_ = false, modelReady_ = false;
+  bool busy_ = false, haveRecord_ = false, haveHoles_ = false, haveSelection_ = false, modelReady_ = false;
 };
 
 }  // namespace dnafill::ui

@@ -601,8 +601,10 @@ void MainWindow::clearMasks() {
 void MainWindow::updateHoles() {
   const auto* r = record_ >= 0 && record_ < static_cast<int>(document_.records.size()) ? &document_.records[static_cast<std::size_t>(record_)] : nullptr;
   const auto s = view_->selection();
-  panel_->setHoles(r ? static_cast<int>(r->masks.size()) : 0, r ? bio::covered_bases(r->masks) : 0,
+  panel_->setHoles(r != nullptr, r ? static_cast<int>(r->masks.size()) : 0, r ? bio::covered_bases(r->masks) : 0,
                    r && s.end > s.start);
+  for (auto* w : recordWidgets_) w->setEnabled(r != nullptr);
+  for (auto* a : recordActions_) a->setEnabled(r != nullptr);
 }
 
 // ---- jobs -------------------------------------------------------------------------------------------

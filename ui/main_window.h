@@ -212,6 +212,8 @@ class MainWindow : public QMainWindow {
   QAction* showWorkingAction_ = nullptr;
   QAction* autoConfidenceAction_ = nullptr;
   QList<QAction*> deviceActions_, precisionActions_;
+  QList<QWidget*> recordWidgets_;  // enabled only while a record is shown (zoom, selection)
+  QList<QAction*> recordActions_;
 };
 
 }  // namespace dnafill::ui

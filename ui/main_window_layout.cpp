@@ -174,12 +174,14 @@ QHBoxLayout* MainWindow::buildSelectionBar(QWidget* central) {
   bar->addWidget(new QLabel(QStringLiteral("-"), central));
   bar->addWidget(selEnd_);
   bar->addWidget(selLength_, 1);
+  recordWidgets_ << selStart_ << selEnd_;
   auto zoomButton = [&](const QString& text, const QString& tip, auto slot) {
     auto* b = new QToolButton(central);
     b->setText(text);
     b->setToolTip(tip);
     connect(b, &QToolButton::clicked, view_, slot);
     bar->addWidget(b);
+    recordWidgets_.append(b);
   };
   zoomButton(QStringLiteral("-"), tr("Zoom out (-)"), &SequenceView::zoomOut);
   zoomButton(QStringLiteral("+"), tr("Zoom in (+)"), &SequenceView::zoomIn);
@@ -224,6 +226,7 @@ QWidget* MainWindow::buildResultsPage() {
   acceptAction_->setEnabled(false);  // until a variant is shown
   exportAction_ = t.bar->addAction(tr("Export selected..."), this, &MainWindow::exportSelectedDialog);
   showWorkingAction_ = t.bar->addAction(tr("Show working sequence"), this, &MainWindow::showWorkingSequence);
+  recordActions_ << showWorkingAction_;
   return t.page;
 }
 
@@ -318,17 +321,17 @@ void MainWindow::buildEditMenu() {
   edit->addAction(tr("&Copy selected bases"), QKeySequence::Copy, view_, &SequenceView::copySelection);
   edit->addAction(tr("Select &all"), QKeySequence::SelectAll, view_, &SequenceView::selectAll);
   edit->addSeparator();
-  edit->addAction(tr("&Mask selection"), QKeySequence(Qt::Key_M), this, &MainWindow::maskSelection);
-  edit->addAction(tr("&Unmask selection"), QKeySequence(Qt::SHIFT | Qt::Key_M), this, &MainWindow::unmaskSelection);
-  edit->addAction(tr("Clear masks"), this, &MainWindow::clearMasks);
+  recordActions_ << edit->addAction(tr("&Mask selection"), QKeySequence(Qt::Key_M), this, &MainWindow::maskSelection)
+                 << edit->addAction(tr("&Unmask selection"), QKeySequence(Qt::SHIFT | Qt::Key_M), this, &MainWindow::unmaskSelection)
+                 << edit->addAction(tr("Clear masks"), this, &MainWindow::clearMasks);
 }
 
 void MainWindow::buildViewMenu() {
   auto* viewMenu = menuBar()->addMenu(tr("&View"));
-  viewMenu->addAction(tr("Zoom &in"), QKeySequence::ZoomIn, view_, &SequenceView::zoomIn);
-  viewMenu->addAction(tr("Zoom &out"), QKeySequence::ZoomOut, view_, &SequenceView::zoomOut);
-  viewMenu->addAction(tr("Whole record"), QKeySequence(Qt::CTRL | Qt::Key_0), view_, &SequenceView::zoomToFit);
-  viewMenu->addAction(tr("Zoom to selection"), view_, &SequenceView::zoomToSelection);
+  recordActions_ << viewMenu->addAction(tr("Zoom &in"), QKeySequence::ZoomIn, view_, &SequenceView::zoomIn)
+                 << viewMenu->addAction(tr("Zoom &out"), QKeySequence::ZoomOut, view_, &SequenceView::zoomOut)
+                 << viewMenu->addAction(tr("Whole record"), QKeySequence(Qt::CTRL | Qt::Key_0), view_, &SequenceView::zoomToFit)
+                 << viewMenu->addAction(tr("Zoom to selection"), view_, &SequenceView::zoomToSelection);
   viewMenu->addSeparator();
   viewMenu->addAction(tr("Model &confidence"), QKeySequence(Qt::CTRL | Qt::Key_K), this, &MainWindow::computeConfidence);
   autoConfidenceAction_ = viewMenu->addAction(tr("Confidence of what is shown, automatically (up to 5 kb)"));

@@ -416,7 +416,17 @@ class TestModels : public QObject {
     // Buttons follow the state: nothing to design without holes and a model.
     QVERIFY(!panel.generateButton()->isEnabled());
     panel.setModelReady(true);
-    panel.setHoles(1, 100, true);
+    // No record (no file open): nothing to mask either, only a new sequence to generate.
+    panel.setHoles(false, 0, 0, false);
+    QVERIFY(!panel.generateButton()->isEnabled());
+    QVERIFY(panel.generateNewButton()->isEnabled());
+    for (const char* text : {"Mask lowercase", "Mask N", "Clear"}) {
+      QPushButton* button = nullptr;
+      for (auto* b : panel.findChildren<QPushButton*>())
+        if (b->text() == QLatin1String(text)) button = b;
+      QVERIFY2(button && !button->isEnabled(), text);
+    }
+    panel.setHoles(true, 1, 100, true);
     QVERIFY(panel.generateButton()->isEnabled());
     QVERIFY(!panel.cancelButton()->isEnabled());
     panel.setBusy(true);
