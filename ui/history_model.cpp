@@ -5,6 +5,8 @@
 
 #include <algorithm>
 
+#include <nlohmann/json.hpp>
+
 #include "data/store.h"
 
 namespace dnafill::ui {
@@ -18,7 +20,45 @@ QString startedText(const std::string& iso) {
   return dot < 0 ? text : text.left(dot);
 }
 
+// The run's parameters (core::describe_run's JSON object) as "key: value" lines, for the tooltip.
+QString parameterLines(const nlohmann::json& p) {
+  QStringList lines;
+  for (const auto& [key, value] : p.items())
+    lines << QString::fromStdString(key + ": " + (value.is_string() ? value.get<std::string>() : value.dump()));
+  return lines.join(QLatin1Char('\n'));
+}
+
 }  // namespace
+
+QString settingsSummary(const std::string& parameters) {
+  const auto p = nlohmann::json::parse(parameters, nullptr, false);
+  if (!p.is_object()) return {};
+  auto text = [&](const char* key) { return p.contains(key) && p[key].is_string() ? p[key].get<std::string>() : std::string(); };
+  auto number = [&](const char* key, double none) { return p.contains(key) && p[key].is_number() ? p[key].get<double>() : none; };
+  QStringList parts;
+  // What was designed: the studio's holes, a --region, a --mask, or generate's length.
+  if (!text("holes").empty()) parts << QStringLiteral("holes %1").arg(QString::fromStdString(text("holes")));
+  else if (!text("region").empty()) parts << QString::fromStdString(text("region"));
+  else if (!text("mask").empty()) parts << QStringLiteral("mask %1").arg(QString::fromStdString(text("mask")));
+  else if (!text("length").empty()) parts << QStringLiteral("%1 bp").arg(QString::fromStdString(text("length")));
+  // How: the sampler (with its steps unless it is the exact one), and what moves it off the model's own draw.
+  const std::string sampler = text("sampler");
+  if (!sampler.empty()) {
+    const double steps = number("steps", 0);
+    parts << (sampler == "first-hit" || steps <= 0 ? QString::fromStdString(sampler)
+                                                  : QStringLiteral("%1 %2").arg(QString::fromStdString(sampler)).arg(steps));
+  }
+  if (const double t = number("temperature", 1.0); t != 1.0) parts << QStringLiteral("T %1").arg(t);
+  if (const double top_p = number("top_p", 1.0); top_p != 1.0) parts << QStringLiteral("top-p %1").arg(top_p);
+  if (const double w = number("guidance", 0.0); w != 0.0) parts << QStringLiteral("guidance %1").arg(w);
+  if (p.contains("seed") && p["seed"].is_number()) parts << QStringLiteral("seed %1").arg(p["seed"].get<std::uint64_t>());
+  int rules = 0;
+  if (p.contains("constraints") && p["constraints"].is_array())
+    for (const auto& rule : p["constraints"])
+      if (rule.is_string() && rule.get<std::string>() != "unfilled") ++rules;  // every check has "unfilled"
+  if (rules > 0) parts << (rules == 1 ? QStringLiteral("1 rule") : QStringLiteral("%1 rules").arg(rules));
+  return parts.join(QStringLiteral(", "));
+}
 
 HistoryModel::HistoryModel(QObject* parent) : QAbstractTableModel(parent) {}
 HistoryModel::~HistoryModel() = default;
@@ -86,6 +126,7 @@ QVariant HistoryModel::data(const QModelIndex& index, int role) const {
         case StatusColumn: return status;
         case StartedColumn: return startedText(r.started_at);
         case DesignsColumn: return QStringLiteral("%1/%2").arg(r.designs_done).arg(total(r.designs_total));
+        case SettingsColumn: return settingsSummary(r.parameters);
         case InputColumn: return source.isEmpty() ? QStringLiteral("-") : QFileInfo(source).fileName();
         case ModelColumn: return QFileInfo(QString::fromStdString(r.model.path)).fileName();
       }
@@ -93,6 +134,10 @@ QVariant HistoryModel::data(const QModelIndex& index, int role) const {
     case Qt::ToolTipRole:
       if (index.column() == InputColumn) return source;
       if (index.column() == ModelColumn) return QString::fromStdString(r.model.path);
+      if (index.column() == SettingsColumn) {
+        const auto p = nlohmann::json::parse(r.parameters, nullptr, false);
+        return p.is_object() ? parameterLines(p) : QString();
+      }
       if (index.column() == StatusColumn && !r.error.empty()) return QString::fromStdString(r.error);
       return QString::fromStdString(r.parameters);
     case SortRole:
@@ -121,6 +166,7 @@ QVariant HistoryModel::headerData(int section, Qt::Orientation orientation, int 
     case StartedColumn: return tr("Started (UTC)");
     case DesignsColumn: return tr("Designs");
     case InputColumn: return tr("Input");
+    case SettingsColumn: return tr("Settings");
     case ModelColumn: return tr("Model");
   }
   return {};

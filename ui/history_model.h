@@ -18,7 +18,17 @@ namespace dnafill::ui {
 class HistoryModel : public QAbstractTableModel {
   Q_OBJECT
  public:
-  enum Column { RunColumn, KindColumn, StatusColumn, StartedColumn, DesignsColumn, InputColumn, ModelColumn, ColumnCount };
+  enum Column {
+    RunColumn,
+    KindColumn,
+    StatusColumn,
+    StartedColumn,
+    DesignsColumn,
+    SettingsColumn,  // what was designed and how, in short (settingsSummary); every parameter in its tooltip
+    InputColumn,
+    ModelColumn,
+    ColumnCount
+  };
   Q_ENUM(Column)
   enum Role {
     SortRole = Qt::UserRole + 1,
@@ -54,5 +64,11 @@ class HistoryModel : public QAbstractTableModel {
   std::unique_ptr<data::store> store_;
   std::vector<data::run_record> runs_;
 };
+
+// A run's parameters (the store's JSON) in short, for the Settings column: what was designed (the
+// studio's holes, a --region, a --mask or generate's length), the sampler and its steps, a temperature,
+// top-p or guidance off the default, the seed, and how many constraint rules: "holes 201-300, ancestral 8,
+// seed 1, 4 rules". Empty for parameters that are not a JSON object.
+QString settingsSummary(const std::string& parameters);
 
 }  // namespace dnafill::ui

@@ -185,6 +185,13 @@ class TestModels : public QObject {
     QCOMPARE(model.index(0, 0).data(HistoryModel::ErrorRole).toString(), QStringLiteral("cancelled by the user"));
     QCOMPARE(model.index(1, 0).data(HistoryModel::SourcePathRole).toString(), QStringLiteral("/data/in.fa"));
     QCOMPARE(model.rowOfRun(first.id), 1);
+    // The Settings column: what was designed and how, in short.
+    QCOMPARE(settingsSummary(R"({"holes":"201-300,651-770","sampler":"ancestral","steps":8,"temperature":1.0,"top_p":0.9,)"
+                             R"("guidance":0.0,"seed":7,"constraints":["avoid EcoRI","gc 30-60%","unfilled"]})"),
+             QStringLiteral("holes 201-300,651-770, ancestral 8, top-p 0.9, seed 7, 2 rules"));
+    QCOMPARE(settingsSummary(R"({"length":"5000","sampler":"first-hit","steps":8,"temperature":0.8,"seed":1,"constraints":["unfilled"]})"),
+             QStringLiteral("5000 bp, first-hit, T 0.8, seed 1"));
+    QCOMPARE(settingsSummary("not json"), QString());
     QCOMPARE(model.rowOfRun(99), -1);
     // Not a store: an error, and an empty history.
     const QString bogus = dir_.filePath(QStringLiteral("not_a_store.sqlite"));
