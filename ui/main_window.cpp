@@ -392,8 +392,11 @@ void MainWindow::documentRead(const QString& path, const QString& region) {
   document_ = std::move(doc);
   undo_->clear();
   recordBox_->clear();
-  for (const auto& r : document_.records)
+  for (const auto& r : document_.records) {
     recordBox_->addItem(recordLabel(r.name, static_cast<qint64>(r.bases.size())));
+    if (!r.comment.empty())  // a read's flag, mapping quality and position
+      recordBox_->setItemData(recordBox_->count() - 1, QString::fromStdString(r.comment), Qt::ToolTipRole);
+  }
   record_ = -1;
   setCurrentRecord(0);
   addRecentFile(path);
@@ -454,6 +457,7 @@ void MainWindow::showWorkingSequence() {
   showSequence(r->bases, {}, {0, 0});
   view_->setMasks(r->masks);
   QString label = tr("working sequence, %1 bp").arg(withSeparators(static_cast<qint64>(r->bases.size())));
+  if (!r->comment.empty()) label += QStringLiteral("; ") + QString::fromStdString(r->comment);  // a read's position
   // A region of a FASTA is one record named NAME:START-END (as samtools faidx): its positions count from
   // START, which the ruler does not show.
   if (!document_.region.empty() && document_.format == "FASTA/FASTQ" && r->readHash != 0)
@@ -646,7 +650,7 @@ void MainWindow::generateNew(qint64 length, const QString& name) {
     return showError(tr("New sequence"), tr("Name: one word without '|' or '>', got '%1'").arg(name));
   if (length < 1) return showError(tr("New sequence"), tr("Length: must be at least 1"));
   // The new record joins the document as N x length, the whole of it a hole: generating is infilling it.
-  document_.records.push_back({record, std::string(static_cast<std::size_t>(length), 'N'), {{0, length}}, 0});
+  document_.records.push_back({record, std::string(static_cast<std::size_t>(length), 'N'), {{0, length}}, 0, {}});
   recordBox_->addItem(recordLabel(record, length));
   setCurrentRecord(static_cast<int>(document_.records.size()) - 1);
   DesignRequest request;

@@ -256,6 +256,9 @@ class TestModels : public QObject {
     QVERIFY(probeFile(testData + "/lambda_reads.bam", probe).ok());
     QVERIFY(readDocument(testData + "/lambda_reads.bam", probe.contigs[0].first + ":1-2000", {}, doc).ok());
     QVERIFY(!doc.records.empty());
+    // Each keeps where it maps (shown beside the working sequence and in the record chooser's tooltip).
+    QCOMPARE(doc.records[0].name, std::string("r140"));
+    QCOMPARE(doc.records[0].comment, "flag=80 mapq=60 pos=" + probe.contigs[0].first + ":415");
 
     // Holes: merged when added, cut when removed.
     std::vector<bio::interval> masks;
