@@ -5,6 +5,7 @@
 #include <torch/cuda.h>
 #include <torch/version.h>
 
+#include <dlfcn.h>
 #include <malloc.h>
 
 #include <cstdio>
@@ -16,6 +17,11 @@ namespace dnafill::core {
 void set_threads(int threads) {
   if (threads <= 0) threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   at::set_num_threads(threads);
+  // OpenBLAS (libopenblas0-pthread) keeps a thread pool of its own that LibTorch's setting does not
+  // reach: without this, --threads 1 still ran its matrix products on every core. Looked up at run
+  // time, as another BLAS may be the one loaded.
+  using set_blas_threads = void (*)(int);
+  if (auto* f = reinterpret_cast<set_blas_threads>(dlsym(RTLD_DEFAULT, "openblas_set_num_threads"))) f(threads);
 }
 
 int thread_count() { return at::get_num_threads(); }
