@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include <cmath>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <memory>
@@ -48,9 +49,13 @@ int run_train(train_args& args) {
   if (auto s = check_paths({out_file, log_file}, inputs); !s) return fail("train", s.message());
 
   // The log is truncated at the first step, not before, so a run that fails its checks leaves the log
-  // of the run before it as it was; whether it can be written is known before any work (appending
-  // nothing changes nothing), since a failure during the run would stop it and save a checkpoint.
+  // of the run before it as it was, and no empty log where there was none; whether it can be written
+  // is known before any work (appending nothing changes nothing), since a failure during the run
+  // would stop it and save a checkpoint.
+  std::error_code ec;
+  const bool log_existed = std::filesystem::exists(log_path, ec);
   if (!std::ofstream(log_path, std::ios::app)) return fail("train", log_path + ": cannot open the log for writing");
+  if (!log_existed) std::filesystem::remove(log_path, ec);
   std::ofstream log;
   bool log_failed = false;
   progress_bar bar("train");

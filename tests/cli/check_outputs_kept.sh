@@ -1,7 +1,7 @@
 #!/bin/bash
 # Nothing already written is lost: an output that names the --db store, an input (--in, the BED of
 # --mask, --model) or the folder of nothing is refused before any work, with one line, and the store, the input and an earlier --out
-# stay as they were; a train run that fails its checks keeps the log of the run before it.
+# stay as they were; a train run that fails its checks keeps the log of the run before it, and makes none.
 # Usage: check_outputs_kept.sh CHECK_CLEAN_ERROR DNAFILL WORK_DIR DATA_DIR MODEL
 set -u
 check_error=$1 dnafill=$2 work=$3 data=$4 model=$5
@@ -76,6 +76,8 @@ cp "$work/m.safetensors.log.jsonl" "$work/log.before"
 refused "\-\-lr" "${train[@]}" --lr 0
 refused "missing.fa" "${train[@]/$data\/ecoli_20kb.fa/$data/missing.fa}"
 cmp -s "$work/log.before" "$work/m.safetensors.log.jsonl" || fail "a failing train run changed the log of the one before"
+refused "missing.fa" train --train "$data/missing.fa" --out "$work/never.safetensors" --preset tiny --steps 2
+[ ! -e "$work/never.safetensors.log.jsonl" ] || fail "a train run that failed its checks left an empty log"
 cp "$work/m.safetensors" "$work/m.before"
 refused "cannot open the log" "${train[@]}" --log /proc/nolog.jsonl
 cmp -s "$work/m.before" "$work/m.safetensors" || fail "a train run whose log cannot be written changed the model"
