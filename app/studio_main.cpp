@@ -182,22 +182,45 @@ status readStorePath(const QCommandLineParser& parser, QString& path) {
   return {};
 }
 
+// --help, --help-all or --version among the arguments: answered without a window system, where a
+// QApplication would abort for want of a display.
+bool asksForHelpOrVersion(int argc, char** argv) {
+  for (int i = 1; i < argc; ++i) {
+    const std::string a = argv[i];
+    if (a == "--") break;
+    if (a == "-h" || a == "--help" || a == "--help-all" || a == "-v" || a == "--version") return true;
+  }
+  return false;
+}
+
+void setApplicationFacts() {
+  QCoreApplication::setOrganizationName(QStringLiteral("dnafill"));
+  QCoreApplication::setApplicationName(QStringLiteral("dnafill-studio"));
+  QCoreApplication::setApplicationVersion(QStringLiteral(DNAFILL_VERSION));
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   dnafill::core::keep_allocations_in_heap();
-  QApplication app(argc, argv);
-  QApplication::setOrganizationName(QStringLiteral("dnafill"));
-  QApplication::setApplicationName(QStringLiteral("dnafill-studio"));
-  QApplication::setApplicationVersion(QStringLiteral(DNAFILL_VERSION));
-  QApplication::setDesktopFileName(QStringLiteral("org.dnafill.Studio"));
-  QApplication::setWindowIcon(QIcon(QStringLiteral(":/dnafill/studio.svg")));
   QCommandLineParser parser;
   addOptions(parser);
   auto usageError = [](const status& s) {
     std::fprintf(stderr, "dnafill-studio: %s\n", s.message().c_str());
     return 2;
   };
+  if (asksForHelpOrVersion(argc, argv)) {
+    QCoreApplication app(argc, argv);
+    setApplicationFacts();
+    if (!parser.parse(QCoreApplication::arguments()))
+      return usageError(status::fail(parser.errorText().toStdString() + " (see dnafill-studio --help)"));
+    parser.process(app);  // prints the help or the version and exits 0
+    return 0;
+  }
+  QApplication app(argc, argv);
+  setApplicationFacts();
+  QApplication::setDesktopFileName(QStringLiteral("org.dnafill.Studio"));
+  QApplication::setWindowIcon(QIcon(QStringLiteral(":/dnafill/studio.svg")));
   // parse, not process: process ends an unknown option with exit 1, and 2 is a malformed command line.
   if (!parser.parse(QCoreApplication::arguments()))
     return usageError(status::fail(parser.errorText().toStdString() + " (see dnafill-studio --help)"));
