@@ -94,8 +94,10 @@ command_runner add_train_command(CLI::App& cli) {
   auto& o = args->options;
   auto* sub = cli.add_subcommand("train", "Train a masked diffusion model on FASTA files");
   sub->add_option("--train", o.data.train_files, "Training FASTA files (comma-separated)")->required()->delimiter(',');
-  sub->add_option("--valid", o.data.valid_file, "Validation FASTA; default: the last --valid-fraction of each record");
-  sub->add_option("--valid-fraction", o.data.valid_fraction, "Held-out tail of each record without --valid")->capture_default_str();
+  auto* valid = sub->add_option("--valid", o.data.valid_file, "Validation FASTA; default: the last --valid-fraction of each record");
+  sub->add_option("--valid-fraction", o.data.valid_fraction, "Held-out tail of each record without --valid")
+      ->capture_default_str()
+      ->excludes(valid);
   sub->add_option("--out", o.out, "Checkpoint to write (.safetensors)")->required();
   sub->add_option("--preset", o.preset, "Model size: tiny, small or base")->capture_default_str();
   sub->add_option("--steps", o.steps, "Optimizer steps in all")->capture_default_str();
@@ -119,10 +121,11 @@ command_runner add_train_command(CLI::App& cli) {
                   "they run slow reference loops)")
       ->capture_default_str();
   sub->add_option("--save-dtype", o.save_dtype, "Checkpoint weights as f32 or bf16")->capture_default_str();
-  sub->add_flag("--resume", o.resume, "Continue the run saved in OUT.state");
+  auto* resume = sub->add_flag("--resume", o.resume, "Continue the run saved in OUT.state");
   sub->add_option("--init", o.init,
                   "Start from this checkpoint's weights (same preset) instead of random ones; the optimizer and "
-                  "the learning-rate schedule start afresh");
+                  "the learning-rate schedule start afresh")
+      ->excludes(resume);  // the state of the interrupted run holds its weights
   sub->add_flag("--no-rc", args->no_rc, "No reverse-complement augmentation");
   sub->add_option("--labels", o.labels,
                   "Condition on labels: NAME=PATTERN,... (record-name globs) or a TSV of record<TAB>label");
