@@ -27,11 +27,9 @@ struct batch_args : design_args {
 
 void print_outcome(const job_cli& job, const std::string& db) {
   const auto& p = job.summary.progress;
-  std::printf("run %lld in %s: %s, %lld designs of %lld regions in %lld records", static_cast<long long>(job.run_id),
-              db.c_str(), job.resumed ? "resumed and done" : "done", static_cast<long long>(p.designs_done),
-              static_cast<long long>(p.totals.items), static_cast<long long>(p.totals.records));
-  if (p.designs_resumed > 0) std::printf(" (%lld found done)", static_cast<long long>(p.designs_resumed));
-  std::printf(", %s\n", core::format_duration(p.seconds).c_str());
+  std::printf("run %lld in %s: %s, %s, %s\n", static_cast<long long>(job.run_id), db.c_str(),
+              job.resumed ? "resumed and done" : "done", core::describe_done(p).c_str(),
+              core::format_duration(p.seconds).c_str());
 }
 
 int run_batch(batch_args& args) {
@@ -77,6 +75,7 @@ command_runner add_batch_command(CLI::App& cli) {
   check_range(sub->add_option("--min-mapq", args->min_mapq, "SAM/BAM/CRAM: skip alignments with a lower MAPQ"), 0, 255);
   sub->add_option("--reference", args->reference, "CRAM: reference FASTA (else embedded or REF_PATH)");
   add_design_options(*sub, *args);
+  sub->get_option("--num")->description("Variants per masked region");
   sub->get_option("--db")->required();
   // The store keeps every design's constraint report (db export --format jsonl); the --report TSV
   // compares designs with their originals, which a batch streams past and does not keep.

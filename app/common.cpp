@@ -126,7 +126,10 @@ CLI::Option* check_range(CLI::Option* option, double min, double max) {
     double value = std::nan("");
     if (!CLI::detail::lexical_cast(text, value) || !(value >= min && value <= max)) {
       std::ostringstream range;
-      range << std::setprecision(15) << "must be a number in [" << min << ", " << max << "], got '" << text << "'";
+      range << std::setprecision(15) << "must be a number ";
+      if (max >= 1e15) range << ">= " << min;  // a bound only against overflow: not worth showing
+      else range << "in [" << min << ", " << max << "]";
+      range << ", got '" << text << "'";
       return range.str();
     }
     return {};

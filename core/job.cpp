@@ -249,6 +249,14 @@ std::string describe_progress(const job_progress& p) {
   return text;
 }
 
+std::string describe_done(const job_progress& p) {
+  auto count = [](std::int64_t n, const char* one, const char* many) { return std::to_string(n) + " " + (n == 1 ? one : many); };
+  std::string text = count(p.designs_done, "design", "designs") + " of " + count(p.totals.items, "region", "regions") +
+                     " in " + count(p.totals.records, "record", "records");
+  if (p.designs_resumed > 0) text += " (" + std::to_string(p.designs_resumed) + " found done)";
+  return text;
+}
+
 std::string format_duration(double seconds) {
   const long s = std::lround(seconds);
   char text[32];

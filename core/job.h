@@ -78,6 +78,10 @@ double fraction_done(const job_progress& p);
 // batch dialog show this line.
 std::string describe_progress(const job_progress& p);
 
+// A finished job's count: "52 designs of 26 regions in 12 records (52 found done)", "1 design of 1
+// region in 1 record". The CLI's batch summary and the studio's batch dialog say this.
+std::string describe_done(const job_progress& p);
+
 // "1h02m", "3m05s", "12s"
 std::string format_duration(double seconds);
 

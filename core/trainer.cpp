@@ -7,6 +7,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstring>
+#include <sstream>
 
 #include <nlohmann/json.hpp>
 #include <torch/torch.h>
@@ -290,20 +291,25 @@ status save_checkpoint(const train_options& o, const model_config& config, const
 
 status train_options::validate() const {
   // Options of `dnafill train` are named as on its command line; fields it does not expose, by name.
-  auto positive = [](const char* name, double v) {
-    return v > 0 ? status{} : status::fail(std::string(name) + ": must be positive, got " + std::to_string(v));
+  auto shown = [](auto v) {  // as typed: 0, -1, 0.5 (std::to_string would give 0.000000)
+    std::ostringstream text;
+    text << v;
+    return text.str();
+  };
+  auto positive = [&](const char* name, auto v) {
+    return v > 0 ? status{} : status::fail(std::string(name) + ": must be positive, got " + shown(v));
   };
   if (out.empty()) return status::fail("--out: a checkpoint path is required");
-  if (auto s = positive("--steps", static_cast<double>(steps)); !s) return s;
+  if (auto s = positive("--steps", steps); !s) return s;
   if (auto s = positive("--batch", batch); !s) return s;
-  if (!(lr > 0 && lr < 1)) return status::fail("--lr: must be in (0, 1), got " + std::to_string(lr));
+  if (!(lr > 0 && lr < 1)) return status::fail("--lr: must be in (0, 1), got " + shown(lr));
   if (!(min_lr_fraction >= 0 && min_lr_fraction <= 1)) return status::fail("train_options.min_lr_fraction: must be in [0, 1]");
   if (!(weight_decay >= 0)) return status::fail("train_options.weight_decay: must be >= 0");
   if (!(grad_clip >= 0)) return status::fail("train_options.grad_clip: must be >= 0");
   if (!(ema_decay >= 0 && ema_decay < 1)) return status::fail("train_options.ema_decay: must be in [0, 1)");
   if (data.window < 0) return status::fail("--seq-len: must be positive, got " + std::to_string(data.window));
-  if (auto s = positive("--valid-every", static_cast<double>(valid_every)); !s) return s;
-  if (auto s = positive("--checkpoint-every", static_cast<double>(checkpoint_every)); !s) return s;
+  if (auto s = positive("--valid-every", valid_every); !s) return s;
+  if (auto s = positive("--checkpoint-every", checkpoint_every); !s) return s;
   if (auto s = positive("train_options.valid_draws", valid_draws); !s) return s;
   if (valid_windows < 0) return status::fail("--valid-windows: must be >= 0");
   if (max_minutes < 0) return status::fail("--max-minutes: must be >= 0");

@@ -187,13 +187,10 @@ void BatchDialog::finished(quint64 id, const JobOutcome& outcome) {
       const auto& r = std::any_cast<const BatchResult&>(outcome.payload);
       const auto& p = r.summary.progress;
       progress_->setValue(1000);
-      QString text = tr("Run %1 %2: %3 designs of %4 regions in %5 records")
+      QString text = tr("Run %1 %2: %3")
                          .arg(r.runId)
                          .arg(r.resumed ? tr("resumed and done") : tr("done"))
-                         .arg(p.designs_done)
-                         .arg(p.totals.items)
-                         .arg(p.totals.records);
-      if (p.designs_resumed > 0) text += tr(" (%1 found done)").arg(p.designs_resumed);
+                         .arg(QString::fromStdString(core::describe_done(p)));
       const auto& c = r.constraints;
       if (c.failed > 0) {
         text += tr("; %1 of %2 violate the constraints (first: %3)").arg(c.failed).arg(c.designs).arg(QString::fromStdString(c.first_failure));

@@ -32,6 +32,18 @@ TEST_CASE("job progress: one line with records, designs, rate and ETA", "[job]")
   CHECK(core::describe_progress(p).rfind("records 10/10", 0) == 0);
 }
 
+TEST_CASE("job done: designs of regions in records, singular where one", "[job]") {
+  core::job_progress p;
+  p.totals = {12, 26, 52};
+  p.designs_done = 52;
+  p.designs_resumed = 52;
+  CHECK(core::describe_done(p) == "52 designs of 26 regions in 12 records (52 found done)");
+  p.totals = {1, 1, 1};
+  p.designs_done = 1;
+  p.designs_resumed = 0;
+  CHECK(core::describe_done(p) == "1 design of 1 region in 1 record");
+}
+
 TEST_CASE("format_duration: seconds, minutes, hours", "[job]") {
   CHECK(core::format_duration(0) == "0s");
   CHECK(core::format_duration(59.4) == "59s");
