@@ -97,7 +97,9 @@ int job_cli::run(const core::mdm_model& model, core::item_source& items, const c
   std::string where;
   if (run_id > 0) {
     where = " (run " + std::to_string(run_id) + " in " + db + " keeps " + std::to_string(kept) + " designs";
-    where += resume ? "; run the same command again to resume it)" : ")";
+    // batch resumes; infill and generate write --out only when done, so the store is where they are.
+    where += resume ? "; run the same command again to resume it)"
+                    : "; dnafill db export --db " + db + " --run " + std::to_string(run_id) + " writes them)";
   }
   if (!s) return fail(command, s.message() + (run_id > 0 && kept > 0 ? where : ""));
   if (summary.status == data::run_status::cancelled) {
