@@ -334,7 +334,7 @@ TEST_CASE("store: a newer, foreign, non-SQLite or damaged file is refused and le
   }
   refused_with(foreign, "another program (application_id 0x000004d2");
   refused_with(dir.write("text.fa", ">chrA\nACGTACGTACGTACGTACGTACGTACGTACGTACGTACGTACGTACGTACGTACGTACGTACGTACGTACGTACGTACGTACGTACGTACGTACGTACGT\n"),
-               "not a SQLite database");
+               "text.fa: not a SQLite database, so not a dnafill store");
 
   // A damaged page: the integrity check on open finds it.
   const auto damaged = dir.file("damaged.sqlite");
