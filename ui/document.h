@@ -19,7 +19,7 @@ struct WorkingRecord {
   std::vector<bio::interval> masks;  // the holes to design: merged, 0-based half-open
   std::size_t readHash = 0;          // std::hash of the bases as read; 0 for a record made in the studio
   bool asRead() const;               // the bases are still those of the file
-  std::string comment;               // the header's rest; a read's "flag=.. mapq=.. pos=CONTIG:POS" (bio)
+  std::string comment;               // the header's rest: a FASTA description, a read's "flag=.. mapq=.. pos=CONTIG:POS"
 };
 
 struct Document {

@@ -394,7 +394,7 @@ void MainWindow::documentRead(const QString& path, const QString& region) {
   recordBox_->clear();
   for (const auto& r : document_.records) {
     recordBox_->addItem(recordLabel(r.name, static_cast<qint64>(r.bases.size())));
-    if (!r.comment.empty())  // a read's flag, mapping quality and position
+    if (!r.comment.empty())  // a FASTA description; a read's flag, mapping quality and position
       recordBox_->setItemData(recordBox_->count() - 1, QString::fromStdString(r.comment), Qt::ToolTipRole);
   }
   record_ = -1;
@@ -447,6 +447,7 @@ void MainWindow::showSequence(const std::string& bases, const std::string& refer
   }
   view_->setReference(reference);
   view_->setHighlight(highlight);
+  updateViewControls();
 }
 
 void MainWindow::showWorkingSequence() {
@@ -457,7 +458,7 @@ void MainWindow::showWorkingSequence() {
   showSequence(r->bases, {}, {0, 0});
   view_->setMasks(r->masks);
   QString label = tr("working sequence, %1 bp").arg(withSeparators(static_cast<qint64>(r->bases.size())));
-  if (!r->comment.empty()) label += QStringLiteral("; ") + QString::fromStdString(r->comment);  // a read's position
+  if (!r->comment.empty()) label += QStringLiteral("; ") + QString::fromStdString(r->comment);  // as in the chooser
   // A region of a FASTA is one record named NAME:START-END (as samtools faidx): its positions count from
   // START, which the ruler does not show.
   if (!document_.region.empty() && document_.format == "FASTA/FASTQ" && r->readHash != 0)
@@ -607,8 +608,16 @@ void MainWindow::updateHoles() {
   const auto s = view_->selection();
   panel_->setHoles(r != nullptr, r ? static_cast<int>(r->masks.size()) : 0, r ? bio::covered_bases(r->masks) : 0,
                    r && s.end > s.start);
-  for (auto* w : recordWidgets_) w->setEnabled(r != nullptr);
   for (auto* a : recordActions_) a->setEnabled(r != nullptr);
+  updateViewControls();
+}
+
+// A design of a run whose record is not open is shown too (History): zoom and selection follow the
+// view, not the record.
+void MainWindow::updateViewControls() {
+  const bool shown = !view_->sequence().empty();
+  for (auto* w : viewControls_) w->setEnabled(shown);
+  for (auto* a : viewActions_) a->setEnabled(shown);
 }
 
 // ---- jobs -------------------------------------------------------------------------------------------

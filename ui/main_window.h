@@ -153,6 +153,7 @@ class MainWindow : public QMainWindow {
   void documentRead(const QString& path, const QString& region);
   void setMasks(std::vector<bio::interval> masks, const QString& what);
   void updateHoles();
+  void updateViewControls();
   void updateSelectionBar();
   void updateTitle();
   void updateSites();
@@ -212,8 +213,9 @@ class MainWindow : public QMainWindow {
   QAction* showWorkingAction_ = nullptr;
   QAction* autoConfidenceAction_ = nullptr;
   QList<QAction*> deviceActions_, precisionActions_;
-  QList<QWidget*> recordWidgets_;  // enabled only while a record is shown (zoom, selection)
-  QList<QAction*> recordActions_;
+  QList<QWidget*> viewControls_;  // zoom and selection: enabled while the view shows bases
+  QList<QAction*> viewActions_;
+  QList<QAction*> recordActions_;  // masking and the working sequence: enabled while a record is open
 };
 
 }  // namespace dnafill::ui

@@ -174,14 +174,14 @@ QHBoxLayout* MainWindow::buildSelectionBar(QWidget* central) {
   bar->addWidget(new QLabel(QStringLiteral("-"), central));
   bar->addWidget(selEnd_);
   bar->addWidget(selLength_, 1);
-  recordWidgets_ << selStart_ << selEnd_;
+  viewControls_ << selStart_ << selEnd_;
   auto zoomButton = [&](const QString& text, const QString& tip, auto slot) {
     auto* b = new QToolButton(central);
     b->setText(text);
     b->setToolTip(tip);
     connect(b, &QToolButton::clicked, view_, slot);
     bar->addWidget(b);
-    recordWidgets_.append(b);
+    viewControls_.append(b);
   };
   zoomButton(QStringLiteral("-"), tr("Zoom out (-)"), &SequenceView::zoomOut);
   zoomButton(QStringLiteral("+"), tr("Zoom in (+)"), &SequenceView::zoomIn);
@@ -328,10 +328,10 @@ void MainWindow::buildEditMenu() {
 
 void MainWindow::buildViewMenu() {
   auto* viewMenu = menuBar()->addMenu(tr("&View"));
-  recordActions_ << viewMenu->addAction(tr("Zoom &in"), QKeySequence::ZoomIn, view_, &SequenceView::zoomIn)
-                 << viewMenu->addAction(tr("Zoom &out"), QKeySequence::ZoomOut, view_, &SequenceView::zoomOut)
-                 << viewMenu->addAction(tr("Whole record"), QKeySequence(Qt::CTRL | Qt::Key_0), view_, &SequenceView::zoomToFit)
-                 << viewMenu->addAction(tr("Zoom to selection"), view_, &SequenceView::zoomToSelection);
+  viewActions_ << viewMenu->addAction(tr("Zoom &in"), QKeySequence::ZoomIn, view_, &SequenceView::zoomIn)
+               << viewMenu->addAction(tr("Zoom &out"), QKeySequence::ZoomOut, view_, &SequenceView::zoomOut)
+               << viewMenu->addAction(tr("Whole record"), QKeySequence(Qt::CTRL | Qt::Key_0), view_, &SequenceView::zoomToFit)
+               << viewMenu->addAction(tr("Zoom to selection"), view_, &SequenceView::zoomToSelection);
   viewMenu->addSeparator();
   viewMenu->addAction(tr("Model &confidence"), QKeySequence(Qt::CTRL | Qt::Key_K), this, &MainWindow::computeConfidence);
   autoConfidenceAction_ = viewMenu->addAction(tr("Confidence of what is shown, automatically (up to 5 kb)"));
