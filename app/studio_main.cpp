@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cstring>
 #include <memory>
 #include <string>
 
@@ -209,16 +210,32 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "dnafill-studio: %s\n", s.message().c_str());
     return 2;
   };
+  setApplicationFacts();
   if (asksForHelpOrVersion(argc, argv)) {
-    QCoreApplication app(argc, argv);
-    setApplicationFacts();
-    if (!parser.parse(QCoreApplication::arguments()))
+    // Answered here, with no application object at all, only when the line parses without Qt's own
+    // options (-platform ...) and asks for it (not "--model -h"); anything else goes the usual way below.
+    QStringList arguments;
+    bool qtOption = false;  // Qt's own options are one dash and a word (-platform, -style)
+    for (int i = 0; i < argc; ++i) {
+      arguments << QString::fromLocal8Bit(argv[i]);
+      qtOption = qtOption || (i > 0 && std::strlen(argv[i]) > 2 && argv[i][0] == '-' && argv[i][1] != '-');
+    }
+    if (parser.parse(arguments)) {
+      if (parser.isSet(QStringLiteral("version"))) {
+        std::printf("dnafill-studio %s\n", DNAFILL_VERSION);
+        return 0;
+      }
+      if (parser.isSet(QStringLiteral("help")) || parser.isSet(QStringLiteral("help-all"))) {
+        // Without an application object Qt cannot name the program in the usage line.
+        const QString help = parser.helpText().replace(QStringLiteral("<executable_name>"), arguments.first());
+        std::fputs(help.toLocal8Bit().constData(), stdout);
+        return 0;
+      }
+    } else if (!qtOption) {
       return usageError(status::fail(parser.errorText().toStdString() + " (see dnafill-studio --help)"));
-    parser.process(app);  // prints the help or the version and exits 0
-    return 0;
+    }
   }
   QApplication app(argc, argv);
-  setApplicationFacts();
   QApplication::setDesktopFileName(QStringLiteral("org.dnafill.Studio"));
   QApplication::setWindowIcon(QIcon(QStringLiteral(":/dnafill/studio.svg")));
   // parse, not process: process ends an unknown option with exit 1, and 2 is a malformed command line.
