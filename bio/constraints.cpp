@@ -346,7 +346,6 @@ void add_gc_range(double min, double max, int window, constraint_set& set) {
   if (window > 0) set.gc.push_back({min, max, window});
 }
 
-// The sources of these numbers are in docs/constraints.md; change both together.
 status build_constraints(const constraint_request& request, constraint_set& set) {
   set = {};
   for (const auto& name : request.avoid)
@@ -360,6 +359,7 @@ status build_constraints(const constraint_request& request, constraint_set& set)
   return set.validate();
 }
 
+// The sources of these numbers are in docs/constraints.md; change both together.
 status add_preset(std::string_view name, constraint_set& set) {
   name = trim(name);
   auto limit_runs = [&](int at, int gc) { limit_homopolymers({at, gc, gc, at}, set); };
