@@ -18,6 +18,7 @@
 #include <filesystem>
 #include <iomanip>
 #include <iostream>
+#include <limits>
 #include <sstream>
 
 namespace dnafill::app {
@@ -127,7 +128,7 @@ CLI::Option* check_range(CLI::Option* option, double min, double max) {
     if (!CLI::detail::lexical_cast(text, value) || !(value >= min && value <= max)) {
       std::ostringstream range;
       range << std::setprecision(15) << "must be a number ";
-      if (max >= 1e15) range << ">= " << min;  // a bound only against overflow: not worth showing
+      if (max >= std::numeric_limits<int>::max()) range << ">= " << min;  // a top that only guards overflow
       else range << "in [" << min << ", " << max << "]";
       range << ", got '" << text << "'";
       return range.str();

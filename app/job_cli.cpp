@@ -98,8 +98,9 @@ int job_cli::run(const core::mdm_model& model, core::item_source& items, const c
   if (run_id > 0) {
     where = " (run " + std::to_string(run_id) + " in " + db + " keeps " + std::to_string(kept) + " designs";
     // batch resumes; infill and generate write --out only when done, so the store is where they are.
-    where += resume ? "; run the same command again to resume it)"
-                    : "; dnafill db export --db " + db + " --run " + std::to_string(run_id) + " writes them)";
+    if (resume) where += "; run the same command again to resume it";
+    else if (kept > 0) where += "; dnafill db export --db " + db + " --run " + std::to_string(run_id) + " writes them";
+    where += ")";
   }
   if (!s) return fail(command, s.message() + (run_id > 0 && kept > 0 ? where : ""));
   if (summary.status == data::run_status::cancelled) {
