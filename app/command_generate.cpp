@@ -9,6 +9,7 @@
 #include "app/design_cli.h"
 #include "app/job_cli.h"
 #include "core/runtime.h"
+#include "data/text_sinks.h"
 
 namespace dnafill::app {
 namespace {
@@ -26,7 +27,7 @@ int run_generate(generate_args& args) {
   if (args.length < 1 || args.length > max_length)
     return fail("generate", "--length: must be in 1..100000000 (longer: continue a piece with --prefix), got " +
                                 std::to_string(args.length));
-  if (args.name.empty() || args.name.find_first_of(" \t|>") != std::string::npos)
+  if (!data::is_new_record_name(args.name))
     return fail("generate", "--name: must be one word without '|' or '>'");
   core::set_threads(args.threads);
   job_cli job{"generate", args.db};

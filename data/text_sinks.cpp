@@ -17,6 +17,10 @@ std::string design_name(const design_record& d) {
          std::to_string(d.region_end);
 }
 
+bool is_new_record_name(const std::string& name) {
+  return !name.empty() && name.find_first_of(" \t|>") == std::string::npos;
+}
+
 std::string design_comment(const design_record& d) {
   char text[160];
   std::string bits = "NA";

@@ -19,6 +19,10 @@ class store;
 std::string design_name(const design_record& d);
 std::string design_comment(const design_record& d);
 
+// Whether `name` can name a new record (generate --name, the studio's new sequence): one word, and no
+// '|' or '>', which would make design_name's fields or the FASTA header ambiguous.
+bool is_new_record_name(const std::string& name);
+
 // One FASTA record per design holding the designed region's bases. The file ("-": stdout; ".gz":
 // bgzip + index) is created, or truncated, by start(): a resumed batch rewrites it whole, the items
 // done before coming back from the store in input order.
