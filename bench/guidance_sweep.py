@@ -52,6 +52,7 @@ def measure(args, weight, records):
                "--threads", str(args.threads), "--seed", str(args.seed), "--json"]
     if args.model:
         command += ["--model", args.model]
+    command += args.net_precision
     start = time.time()
     rows = [json.loads(line) for line in run(command).splitlines() if line.strip()]
     seconds = time.time() - start
@@ -85,16 +86,19 @@ def main():
     parser.add_argument("--score-draws", type=int, default=4)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--net-precision", default="", help="passed to infill (bf16 on CPUs with AVX512-BF16)")
     args = parser.parse_args()
+    args.net_precision = ["--net-precision", args.net_precision] if args.net_precision else []
     records = read_fasta(args.input)
     truth_command = [args.dnafill, "score", "--in", args.input, "--mask", "lowercase", "--mc", "16", "--json",
                      "--threads", str(args.threads)]
     if args.model:
         truth_command += ["--model", args.model]
+    truth_command += args.net_precision
     truth = json.loads(run(truth_command))
     true_gc = [c.upper() in "GC" for seq in records.values() for c in seq if c.islower()]
-    print("%s, %d variants per record, ancestral %d steps, %d scoring draws, seed %d" %
-          (args.input, args.num, args.steps, args.score_draws, args.seed))
+    print("%s, %s, %d variants per record, ancestral %d steps, %d scoring draws, seed %d" %
+          (args.input, args.model or "the shipped model", args.num, args.steps, args.score_draws, args.seed))
     print("true holes: %.4f bits/base (se %.4f), GC %.3f" %
           (truth["bits_per_base"], truth["standard_error"], sum(true_gc) / len(true_gc)))
     print("| W | bits/base (se) | diversity (se) | identity to truth (se) | GC | designs | seconds |")
