@@ -181,10 +181,9 @@ status write_designs(const design_args& args, const std::vector<design_output>& 
                           {"violations", violations_json(o)},
                           {"holes", holes_json(o)},
                           {"sampler", core::sampler_name(p.kind)},
-                          {"steps", nullptr},  // below: first-hit takes no steps
+                          {"steps", p.kind == core::sampler_kind::first_hit ? nlohmann::json() : nlohmann::json(p.steps)},
                           {"seed", p.seed},
                           {"model", model_path}};
-      if (p.kind != core::sampler_kind::first_hit) j["steps"] = p.steps;
       if (std::isnan(d.bits_per_base)) j["bits_per_base"] = nullptr;
       else j["bits_per_base"] = d.bits_per_base;
       std::cout << data::json_text(j) << "\n";

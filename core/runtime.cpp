@@ -15,16 +15,14 @@
 namespace dnafill::core {
 
 void set_threads(int threads) {
-  const int given = threads;
-  if (threads <= 0) threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-  at::set_num_threads(threads);
   // OpenBLAS (libopenblas0-pthread) keeps a thread pool of its own that LibTorch's setting does not
   // reach: without this, --threads 1 still ran its matrix products on every core. Only for a count
   // the user gave, so that OPENBLAS_NUM_THREADS and OpenBLAS's own default hold otherwise. Looked up
   // at run time, as another BLAS may be the one loaded.
   using set_blas_threads = void (*)(int);
-  if (given > 0)
+  if (threads > 0)
     if (auto* f = reinterpret_cast<set_blas_threads>(dlsym(RTLD_DEFAULT, "openblas_set_num_threads"))) f(threads);
+  at::set_num_threads(threads > 0 ? threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency())));
 }
 
 int thread_count() { return at::get_num_threads(); }

@@ -192,6 +192,7 @@ MainWindow::MainWindow(const StudioOptions& options, QWidget* parent) : QMainWin
   });
   updateTitle();
   updateHoles();
+  updateViewControls();  // then at each showSequence: they follow what the view shows
   QString model = options.modelPath;
   if (model.isEmpty()) {
     model = QSettings().value(QLatin1String(keyModel)).toString();
@@ -609,7 +610,6 @@ void MainWindow::updateHoles() {
   panel_->setHoles(r != nullptr, r ? static_cast<int>(r->masks.size()) : 0, r ? bio::covered_bases(r->masks) : 0,
                    r && s.end > s.start);
   for (auto* a : recordActions_) a->setEnabled(r != nullptr);
-  updateViewControls();
 }
 
 // A design of a run whose record is not open is shown too (History): zoom and selection follow the
