@@ -17,6 +17,7 @@ struct sequence_record {
   std::string comment;  // rest of the header line, may be empty
   std::string bases;
   std::string quality;  // FASTQ only, else empty
+  std::int64_t start = 0;  // where `bases` begin in the file's record, 0-based: a region's START - 1, else 0
 };
 
 // Streams the records of a FASTA or FASTQ file (format detected from the first character).

@@ -132,6 +132,7 @@ status sequence_source::impl::open_fasta_region() {
       region r;
       if (status s = index.fetch(options.region, r, fetched.bases); !s) return s;
       fetched.name = record_name(r, index.contig_length(r.contig));
+      fetched.start = r.start;
       have_fetched = true;
       return status();
     }
@@ -174,6 +175,7 @@ bool sequence_source::impl::next_scanned_region(sequence_record& record) {
     }
     record = sequence_record{};
     record.name = record_name(r, length);
+    record.start = r.start;
     record.bases = candidate.bases.substr(static_cast<std::size_t>(r.start), static_cast<std::size_t>(r.length()));
     if (!candidate.quality.empty()) {
       record.quality = candidate.quality.substr(static_cast<std::size_t>(r.start), static_cast<std::size_t>(r.length()));

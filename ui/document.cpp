@@ -64,7 +64,7 @@ status readDocument(const std::string& path, const std::string& region, const Re
       return status::fail(path + ": more than " + std::to_string(limits.maxBases) +
                           " bases; open a region of it (an indexed file offers one) or use dnafill batch");
     const auto hash = std::hash<std::string>{}(record.bases);
-    out.records.push_back({std::move(record.name), std::move(record.bases), {}, hash, std::move(record.comment)});
+    out.records.push_back({std::move(record.name), std::move(record.bases), {}, hash, std::move(record.comment), record.start});
   }
   if (!source.error()) return source.error();
   if (out.records.empty())

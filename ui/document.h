@@ -20,6 +20,7 @@ struct WorkingRecord {
   std::size_t readHash = 0;          // std::hash of the bases as read; 0 for a record made in the studio
   bool asRead() const;               // the bases are still those of the file
   std::string comment;               // the header's rest: a FASTA description, a read's "flag=.. mapq=.. pos=CONTIG:POS"
+  std::int64_t start = 0;            // where its bases begin in their contig, 0-based: a FASTA region's START - 1
 };
 
 struct Document {

@@ -33,6 +33,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <utility>
 
 #include <nlohmann/json.hpp>
@@ -118,6 +119,13 @@ QString defaultStorePath() {
   return QDir(dir).filePath(QStringLiteral("designs.sqlite"));
 }
 
+// The number of the first of `length` bases that begin at 0-based `start` of their contig: START, so
+// that the ruler and the selection boxes count as the contig does; 1 where the boxes (ints) could
+// not hold the numbers.
+qint64 firstPositionOf(std::int64_t start, std::size_t length) {
+  return start + static_cast<std::int64_t>(length) < std::numeric_limits<int>::max() ? start + 1 : 1;
+}
+
 // The region a studio run read its input from ("read_region" in its parameters); empty: the whole file.
 std::string readRegionOf(const std::string& parameters) {
   const auto json = nlohmann::json::parse(parameters, nullptr, false);
@@ -186,10 +194,7 @@ MainWindow::MainWindow(const StudioOptions& options, QWidget* parent) : QMainWin
       updateSites();
     }
   });
-  results_->setOriginalLookup([this](const data::design_record& d) -> const std::string* {
-    const auto* r = recordOf(d);
-    return r ? &r->bases : nullptr;
-  });
+  results_->setRecordLookup([this](const data::design_record& d) { return recordOf(d); });
   updateTitle();
   updateHoles();
   updateViewControls();  // then at each showSequence: they follow what the view shows
@@ -456,14 +461,13 @@ void MainWindow::showWorkingSequence() {
   shownDesign_ = -1;
   acceptAction_->setEnabled(false);  // the working sequence has no variant to accept
   if (!r) return;
+  view_->setFirstPosition(firstPositionOf(r->start, r->bases.size()));
   showSequence(r->bases, {}, {0, 0});
   view_->setMasks(r->masks);
   QString label = tr("working sequence, %1 bp").arg(withSeparators(static_cast<qint64>(r->bases.size())));
   if (!r->comment.empty()) label += QStringLiteral("; ") + QString::fromStdString(r->comment);  // as in the chooser
-  // A region of a FASTA is one record named NAME:START-END (as samtools faidx): its positions count from
-  // START, which the ruler does not show.
-  if (!document_.region.empty() && document_.format == "FASTA/FASTQ" && r->readHash != 0)
-    label += tr("; 1 = the region's start");
+  // A region of a FASTA is one record named NAME:START-END (as samtools faidx), numbered from START.
+  if (view_->firstPosition() > 1) label += tr("; numbered as in its contig");
   shownLabel_->setText(label);
   shownLabel_->setToolTip(label);
   updateHoles();
@@ -480,13 +484,15 @@ void MainWindow::showDesign(int row) {
       record_ = static_cast<int>(d.record_index);
       recordBox_->setCurrentIndex(record_);
     }
+    view_->setFirstPosition(firstPositionOf(r->start, r->bases.size()));
     showSequence(core::apply_design(r->bases, d), r->bases, {d.region_start, d.region_end});
     view_->setMasks(r->masks);
     shownLabel_->setText(tr("run %1, variant %2: %n edit(s) from the working sequence", nullptr, static_cast<int>(view_->differenceCount()))
                              .arg(d.run_id)
                              .arg(d.variant));
   } else {
-    // The record is not open: the designed region on its own.
+    // The record is not open: the designed region on its own, numbered as in the record.
+    view_->setFirstPosition(firstPositionOf(d.region_start, d.sequence.size()));
     showSequence(d.sequence, {}, {0, static_cast<qint64>(d.sequence.size())});
     view_->setMasks({});
     shownLabel_->setText(tr("run %1, variant %2: the designed region %3:%4-%5 (its record is not open)")
@@ -503,11 +509,12 @@ void MainWindow::showDesign(int row) {
 void MainWindow::updateSelectionBar() {
   const auto n = static_cast<int>(std::min<std::size_t>(view_->sequence().size(), 2147483647));
   const auto s = view_->selection();
+  const auto before = static_cast<int>(view_->firstPosition() - 1);  // the boxes number bases as the ruler does
   for (auto* box : {selStart_, selEnd_}) box->blockSignals(true);
-  selStart_->setRange(n > 0 ? 1 : 0, std::max(n, 0));
-  selEnd_->setRange(0, n);
-  selStart_->setValue(static_cast<int>(s.start + 1));
-  selEnd_->setValue(static_cast<int>(s.end));
+  selStart_->setRange(before + (n > 0 ? 1 : 0), before + std::max(n, 0));
+  selEnd_->setRange(before, before + n);
+  selStart_->setValue(before + static_cast<int>(s.start + 1));
+  selEnd_->setValue(before + static_cast<int>(s.end));
   for (auto* box : {selStart_, selEnd_}) box->blockSignals(false);
   selLength_->setText(s.end > s.start ? tr("%n base(s), GC %1%", nullptr, static_cast<int>(s.end - s.start))
                                             .arg(100.0 * bio::gc_fraction(std::string_view(view_->sequence()).substr(
@@ -556,10 +563,7 @@ void MainWindow::setRecordState(int record, const std::string* bases, const std:
   r.masks = masks;
   if (bases) {
     recordBox_->setItemText(record, recordLabel(r.name, static_cast<qint64>(r.bases.size())));
-    results_->setOriginalLookup([this](const data::design_record& d) -> const std::string* {
-      const auto* w = recordOf(d);
-      return w ? &w->bases : nullptr;
-    });
+    results_->recordsChanged();
   }
   if (record != record_) setCurrentRecord(record);
   else if (bases || shownDesign_ < 0) {

@@ -158,11 +158,12 @@ QHBoxLayout* MainWindow::buildSelectionBar(QWidget* central) {
     box->setKeyboardTracking(false);
     box->setMinimumWidth(110);
   }
-  selStart_->setToolTip(tr("First selected base (1-based)"));
-  selEnd_->setToolTip(tr("Last selected base (1-based, inclusive)"));
+  selStart_->setToolTip(tr("First selected base, numbered as on the ruler"));
+  selEnd_->setToolTip(tr("Last selected base (inclusive), numbered as on the ruler"));
   selLength_ = new QLabel(central);
   auto applySpins = [this] {
-    const qint64 start = selStart_->value(), end = selEnd_->value();
+    const qint64 before = view_->firstPosition() - 1;  // to 1-based in the record
+    const qint64 start = selStart_->value() - before, end = selEnd_->value() - before;
     if (start >= 1 && end >= start) view_->setSelection(start - 1, end);
     else if (start >= 1) view_->setSelection(start - 1, start - 1);
     view_->ensureVisible(std::max<qint64>(0, start - 1));

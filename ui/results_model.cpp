@@ -8,6 +8,7 @@
 #include "core/job.h"
 #include "data/store.h"
 #include "ui/document.h"
+#include "ui/sequence_view.h"
 
 namespace dnafill::ui {
 
@@ -67,21 +68,26 @@ bool ResultsModel::refresh(QString* error) {
   }
   beginResetModel();
   rows_ = std::move(rows);
-  updateEdits();
+  updateFromRecords();
   endResetModel();
   return ok;
 }
 
-void ResultsModel::setOriginalLookup(OriginalLookup lookup) {
-  original_ = std::move(lookup);
-  updateEdits();
-  if (!rows_.empty()) Q_EMIT dataChanged(index(0, EditsColumn), index(rowCount() - 1, EditsColumn));
+void ResultsModel::setRecordLookup(RecordLookup lookup) {
+  records_ = std::move(lookup);
+  recordsChanged();
 }
 
-void ResultsModel::updateEdits() {
+void ResultsModel::recordsChanged() {
+  updateFromRecords();
+  if (!rows_.empty()) Q_EMIT dataChanged(index(0, 0), index(rowCount() - 1, ColumnCount - 1));
+}
+
+void ResultsModel::updateFromRecords() {
   for (auto& row : rows_) {
-    const std::string* original = original_ ? original_(row.design) : nullptr;
-    row.edits = original ? ui::countEdits(*original, row.design.region_start, row.design.sequence) : -1;
+    const WorkingRecord* r = records_ ? records_(row.design) : nullptr;
+    row.edits = r ? ui::countEdits(r->bases, row.design.region_start, row.design.sequence) : -1;
+    row.contigStart = r ? r->start : 0;
   }
 }
 
@@ -112,7 +118,8 @@ QVariant ResultsModel::data(const QModelIndex& index, int role) const {
       switch (index.column()) {
         case VariantColumn: return d.variant;
         case RecordColumn: return QString::fromStdString(d.record);
-        case RegionColumn: return QStringLiteral("%1-%2").arg(d.region_start + 1).arg(d.region_end);
+        case RegionColumn:
+          return QStringLiteral("%1-%2").arg(withSeparators(row.contigStart + d.region_start + 1), withSeparators(row.contigStart + d.region_end));
         case BitsColumn: return scored ? QString::number(d.bits_per_base, 'f', 3) : QStringLiteral("-");
         case GcColumn: return QString::number(100.0 * d.gc, 'f', 1);
         case ConstraintsColumn: return d.constraints_ok ? tr("ok") : tr("failed");
@@ -124,10 +131,10 @@ QVariant ResultsModel::data(const QModelIndex& index, int role) const {
       if (index.column() == BitsColumn) return tr("The model's conditional bits/base of the designed bases (2.0 = chance)");
       if (index.column() == EditsColumn) return tr("Bases of the region that differ from the original");
       if (index.column() == RegionColumn)  // several holes of a record are one design: from the first to the last
-        return tr("Bases %1-%2 of the record (1-based), %3 of them designed: the holes")
-            .arg(d.region_start + 1)
-            .arg(d.region_end)
-            .arg(d.designed_bases);
+        return (row.contigStart > 0 ? tr("Bases %1-%2 of the contig, %3-%4 of the record %5 (1-based); %6 of them designed: the holes")
+                                          .arg(withSeparators(row.contigStart + d.region_start + 1), withSeparators(row.contigStart + d.region_end))
+                                    : tr("Bases %1-%2 of the record %5 (1-based); %6 of them designed: the holes"))
+            .arg(withSeparators(d.region_start + 1), withSeparators(d.region_end), QString::fromStdString(d.record), withSeparators(d.designed_bases));
       if (index.column() == GcColumn) return tr("GC % of the designed bases");
       return {};
     case Qt::TextAlignmentRole:

@@ -18,6 +18,8 @@ class store;
 
 namespace dnafill::ui {
 
+struct WorkingRecord;
+
 class ResultsModel : public QAbstractTableModel {
   Q_OBJECT
  public:
@@ -39,8 +41,9 @@ class ResultsModel : public QAbstractTableModel {
   };
   Q_ENUM(Role)
 
-  // The original bases of a design's record (to count edits), or null when not known.
-  using OriginalLookup = std::function<const std::string*(const data::design_record&)>;
+  // The open record a design was made on, or null when it is not open: its bases count the edits, and
+  // its start in its contig (a FASTA region's) numbers the Region column as the ruler does.
+  using RecordLookup = std::function<const WorkingRecord*(const data::design_record&)>;
 
   explicit ResultsModel(QObject* parent = nullptr);
   ~ResultsModel() override;
@@ -52,7 +55,9 @@ class ResultsModel : public QAbstractTableModel {
   bool showRun(qint64 runId, QString* error = nullptr);
   qint64 runId() const { return runId_; }
   bool refresh(QString* error = nullptr);
-  void setOriginalLookup(OriginalLookup lookup);
+  void setRecordLookup(RecordLookup lookup);
+  // The open records changed (an accepted variant): edits and positions are taken again.
+  void recordsChanged();
 
   const data::design_record& design(int row) const { return rows_.at(static_cast<std::size_t>(row)).design; }
 
@@ -66,9 +71,10 @@ class ResultsModel : public QAbstractTableModel {
   struct Row {
     data::design_record design;
     qint64 edits = -1;
+    qint64 contigStart = 0;  // where the design's record begins in its contig, when it is open
   };
   bool openStore(QString* error);
-  void updateEdits();
+  void updateFromRecords();
   // "Violates the constraints:" and the first violations of the store's report, one a line.
   static QString constraintsToolTip(const data::design_record& d);
   static constexpr int maxViolationsShown = 10;
@@ -77,7 +83,7 @@ class ResultsModel : public QAbstractTableModel {
   std::unique_ptr<data::store> store_;  // read-only, opened on first use
   qint64 runId_ = 0;
   std::vector<Row> rows_;
-  OriginalLookup original_;
+  RecordLookup records_;
 };
 
 }  // namespace dnafill::ui

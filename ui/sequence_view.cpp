@@ -157,6 +157,12 @@ void SequenceView::setSites(std::vector<Site> sites) {
   viewport()->update();
 }
 
+void SequenceView::setFirstPosition(qint64 position) {
+  if (position == firstPosition_) return;
+  firstPosition_ = std::max<qint64>(1, position);
+  viewport()->update();
+}
+
 bool SequenceView::isDifferent(qint64 i) const {
   if (reference_.empty()) return false;
   if (i >= static_cast<qint64>(reference_.size())) return true;
@@ -402,7 +408,7 @@ bool SequenceView::viewportEvent(QEvent* event) {
 QString SequenceView::toolTipAt(const QPoint& pos) const {
   if (bases_.empty() || pos.x() < labelWidth_) return {};
   const auto i = baseAtX(pos.x());
-  QString text = tr("position %1: %2").arg(withSeparators(i + 1)).arg(QChar::fromLatin1(bases_[i]));
+  QString text = tr("position %1: %2").arg(withSeparators(firstPosition_ + i)).arg(QChar::fromLatin1(bases_[i]));
   if (!reference_.empty() && isDifferent(i))
     text += tr(" (was %1)").arg(i < static_cast<qint64>(reference_.size()) ? QChar::fromLatin1(reference_[i]) : QChar('-'));
   if (!confidence_.empty() && !std::isnan(confidence_[i]))
@@ -412,7 +418,7 @@ QString SequenceView::toolTipAt(const QPoint& pos) const {
   if (known > 0) text += tr("\nGC %1% (%2 bases around)").arg(100.0 * (gc.base[1] + gc.base[2]) / known, 0, 'f', 1).arg(gcWindow);
   for (const auto& site : sites_)
     if (site.start <= i && i < site.start + site.length)
-      text += tr("\nsite %1 at %2-%3").arg(site.label).arg(site.start + 1).arg(site.start + site.length);
+      text += tr("\nsite %1 at %2-%3").arg(site.label).arg(withSeparators(firstPosition_ + site.start)).arg(withSeparators(firstPosition_ + site.start + site.length - 1));
   return text;
 }
 
@@ -462,24 +468,24 @@ void SequenceView::paintEvent(QPaintEvent*) {
 
 void SequenceView::drawRuler(QPainter& p, const QRect& r) const {
   p.setPen(palette().color(QPalette::Text));
-  const double ppb = pixelsPerBase_;
-  const qint64 step = niceStep(90.0 / ppb);
-  const double visible = visibleBases();
-  const qint64 firstTick = (static_cast<qint64>(first_) / step) * step;
+  const qint64 step = niceStep(90.0 / pixelsPerBase_), minor = std::max<qint64>(1, step / 5);
   p.drawLine(QPointF(labelWidth_, r.bottom()), QPointF(viewport()->width(), r.bottom()));
-  // Ticks at 1-based positions (the centre of the base), minor ticks at a fifth of the step.
-  const qint64 minor = std::max<qint64>(1, step / 5);
-  // No tick past the record's last base.
-  const qint64 last = std::min<qint64>(static_cast<qint64>(bases_.size()), static_cast<qint64>(first_ + visible) + step);
-  for (qint64 pos = std::max<qint64>(minor, (static_cast<qint64>(first_) / minor) * minor); pos <= last; pos += minor) {
-    const double x = xOfBase(pos - 0.5);
+  // Ticks at positions as numbered (firstPosition_ for the first base), at the centre of the base; minor
+  // ticks at a fifth of the step; none past the record's last base.
+  const qint64 leftmost = firstPosition_ + std::max<qint64>(0, static_cast<qint64>(first_));
+  const qint64 last = firstPosition_ - 1 +
+                      std::min<qint64>(static_cast<qint64>(bases_.size()), static_cast<qint64>(first_ + visibleBases()) + 1);
+  const auto roundUp = [leftmost](qint64 multiple) { return (leftmost + multiple - 1) / multiple * multiple; };
+  const auto xOf = [this](qint64 position) { return xOfBase(static_cast<double>(position - firstPosition_) + 0.5); };
+  for (qint64 pos = roundUp(minor); pos <= last; pos += minor) {
+    const double x = xOf(pos);
     p.drawLine(QPointF(x, r.bottom() - (pos % step == 0 ? 7 : 3)), QPointF(x, r.bottom()));
   }
   // A label centred on its tick, moved inwards where it would be cut at either edge of the track.
   const QFontMetricsF metrics(p.font());
   const double left = labelWidth_, right = viewport()->width() - 2;
-  for (qint64 pos = std::max<qint64>(step, firstTick); pos <= last; pos += step) {
-    const double tick = xOfBase(pos - 0.5);
+  for (qint64 pos = roundUp(step); pos <= last; pos += step) {
+    const double tick = xOf(pos);
     if (tick < left || tick > right + 1) continue;  // its tick is not in sight
     const QString text = withSeparators(pos);
     const double width = metrics.horizontalAdvance(text) + 2;

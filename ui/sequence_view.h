@@ -56,6 +56,12 @@ class SequenceView : public QAbstractScrollArea {
   void setConfidencePending(bool pending);
   void setSites(std::vector<Site> sites);
   const std::vector<Site>& sites() const { return sites_; }
+  // The number the ruler and the tooltips give the first base: 1, or a region's START, so that a region
+  // cut from a contig is numbered as in the contig. Indices everywhere else stay 0-based in the record.
+  void setFirstPosition(qint64 position);
+  qint64 firstPosition() const { return firstPosition_; }
+  // What the tooltip at viewport point `pos` says; empty off the bases.
+  QString toolTipAt(const QPoint& pos) const;
 
   // The selection, 0-based half-open; start == end is an empty selection (a caret).
   bio::interval selection() const;
@@ -128,7 +134,6 @@ class SequenceView : public QAbstractScrollArea {
   void drawGc(QPainter& p, const QRect& r) const;
   void drawSites(QPainter& p, const QRect& r) const;
   void drawOverlays(QPainter& p) const;
-  QString toolTipAt(const QPoint& pos) const;
 
   std::string bases_, reference_;
   std::vector<bio::interval> masks_;
@@ -138,6 +143,7 @@ class SequenceView : public QAbstractScrollArea {
   std::vector<Site> sites_;  // sorted by start
   std::vector<Block> blocks_;
   qint64 differences_ = 0;
+  qint64 firstPosition_ = 1;
 
   double pixelsPerBase_ = 1.0;
   double first_ = 0.0;  // the base at the left edge of the data area

@@ -46,14 +46,17 @@ void StudioScript::opened() {
   window_->setCurrentRecord(options_.record);
   auto* view = window_->sequenceView();
   if (options_.selectEnd > 0) {
+    // Numbered as the ruler numbers the record: a region of a FASTA as in its contig.
     const auto& record = records[static_cast<std::size_t>(options_.record)];
-    if (options_.selectEnd > static_cast<qint64>(record.bases.size()))
-      return done(1, tr("--select %1-%2: beyond the end of record '%3' (length %4)")
+    const qint64 first = view->firstPosition(), last = first - 1 + static_cast<qint64>(record.bases.size());
+    if (options_.selectStart < first || options_.selectEnd > last)
+      return done(1, tr("--select %1-%2: outside record '%3', whose bases are %4-%5")
                          .arg(options_.selectStart)
                          .arg(options_.selectEnd)
                          .arg(QString::fromStdString(record.name))
-                         .arg(record.bases.size()));
-    view->setSelection(options_.selectStart - 1, options_.selectEnd);
+                         .arg(first)
+                         .arg(last));
+    view->setSelection(options_.selectStart - first, options_.selectEnd - first + 1);
   }
   if (options_.mask == QLatin1String("selection")) window_->maskSelection();
   else if (options_.mask == QLatin1String("lowercase")) window_->maskLowercase();

@@ -6,6 +6,7 @@
 #include <utime.h>
 
 #include <string_view>
+#include <tuple>
 #include <vector>
 
 #include "bio/fasta.h"
@@ -377,4 +378,37 @@ TEST_CASE("gzip and bgzip fixtures read like plain text", "[bio][fasta]") {
   CHECK(records[0].comment == "Enterobacteria phage lambda, complete genome");
   CHECK(records[0].bases.size() == 48502);
   CHECK(records[0].bases.substr(0, 20) == "GGGCGGCGACCTCGCGGGTT");
+}
+
+TEST_CASE("a region of a FASTA is one record that knows where it starts, indexed or read through", "[bio][faidx]") {
+  test::temp_dir dir;
+  const std::string text = ">x desc\nACGTACGTAC\nGGCCTTAA\n";
+  const std::string indexed = dir.write("r.fa", text);
+  // Plain gzip has no index: the region is cut from the record as it streams by.
+  const std::string streamed = dir.file("r.fa.gz");
+  BGZF* fp = bgzf_open(streamed.c_str(), "wg");
+  REQUIRE(fp != nullptr);
+  REQUIRE(bgzf_write(fp, text.data(), text.size()) == static_cast<ssize_t>(text.size()));
+  REQUIRE(bgzf_close(fp) == 0);
+  for (const auto& path : {indexed, streamed}) {
+    for (const auto& [region, name, bases, start] : {std::tuple{"x:5-12", "x:5-12", "ACGTACGG", 4}, std::tuple{"x:1-18", "x", "ACGTACGTACGGCCTTAA", 0},
+                                                     std::tuple{"x:18", "x:18-18", "A", 17}}) {
+      INFO(path << " " << region);
+      sequence_source source;
+      source_options options;
+      options.region = region;
+      REQUIRE(source.open(path, options).ok());
+      sequence_record record;
+      REQUIRE(source.next(record));
+      CHECK(record.name == name);
+      CHECK(record.bases == bases);
+      CHECK(record.start == start);
+    }
+  }
+  // Without a region every record starts at 0.
+  sequence_source source;
+  REQUIRE(source.open(indexed).ok());
+  sequence_record record;
+  REQUIRE(source.next(record));
+  CHECK(record.start == 0);
 }

@@ -126,10 +126,17 @@ class TestModels : public QObject {
     QCOMPARE(at(0, ResultsModel::EditsColumn).toString(), QStringLiteral("-"));  // no original known
 
     // Edits against the original: ACGT ACGT AC, region 4..8 = ACGT; AGGT differs in 1 base (C->G).
-    const std::string original = "ACGTACGTAC";
-    model.setOriginalLookup([&](const data::design_record& d) { return d.record == "chr0" ? &original : nullptr; });
+    WorkingRecord original{"chr0", "ACGTACGTAC", {}, 0, {}, 0};
+    model.setRecordLookup([&](const data::design_record& d) { return d.record == "chr0" ? &original : nullptr; });
     QCOMPARE(at(0, ResultsModel::EditsColumn).toInt(), 1);
     QCOMPARE(at(1, ResultsModel::EditsColumn).toInt(), 0);
+    QVERIFY(at(0, ResultsModel::RegionColumn, Qt::ToolTipRole).toString().startsWith(QStringLiteral("Bases 5-8 of the record chr0 (1-based)")));
+    // A record cut from base 1,001 of its contig: the Region column counts as the contig does.
+    original.start = 1000;
+    model.recordsChanged();
+    QCOMPARE(at(0, ResultsModel::RegionColumn).toString(), QStringLiteral("1,005-1,008"));
+    QVERIFY(at(0, ResultsModel::RegionColumn, Qt::ToolTipRole).toString().startsWith(QStringLiteral("Bases 1,005-1,008 of the contig, 5-8 of the record chr0")));
+    QCOMPARE(at(0, 0, ResultsModel::RegionStartRole).toLongLong(), 4);  // the store's coordinates
 
     // Sorting by bits/base through a proxy with the sort role: unscored last.
     QSortFilterProxyModel proxy;

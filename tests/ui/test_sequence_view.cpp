@@ -88,6 +88,33 @@ class TestSequenceView : public QObject {
     QCOMPARE(view.baseAtX(1e7), qint64(n - 1));
   }
 
+  // A region cut from a contig is numbered as in the contig: the ruler's ticks and labels, the tooltips.
+  void firstPosition() {
+    SequenceView view;
+    view.resize(1084, 320);
+    view.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&view));
+    view.setSequence(std::string(1000, 'A'));
+    view.setSites({{49, 6, QStringLiteral("EcoRI")}});
+    view.setPixelsPerBase(12.0);  // a major tick every 10 bases
+    view.scrollToBase(0);
+    const QRect ruler = view.trackRect(SequenceView::Track::Ruler);
+    auto majorTickAt = [&](qint64 index) {  // the tick's upper part, drawn for major ticks only
+      const QImage image = view.viewport()->grab().toImage();
+      return image.pixelColor(static_cast<int>(view.xOfBase(index + 0.5)), ruler.bottom() - 5) == view.palette().color(QPalette::Text);
+    };
+    const QPoint onFirst(static_cast<int>(view.xOfBase(0.5)), view.trackRect(SequenceView::Track::Bases).center().y());
+    const QPoint onSite(static_cast<int>(view.xOfBase(50.5)), onFirst.y());
+    QCOMPARE(view.firstPosition(), qint64(1));
+    QVERIFY(majorTickAt(9) && majorTickAt(19) && !majorTickAt(14));  // positions 10 and 20
+    QVERIFY(view.toolTipAt(onFirst).startsWith(QStringLiteral("position 1: A")));
+    QVERIFY(view.toolTipAt(onSite).contains(QStringLiteral("site EcoRI at 50-55")));
+    view.setFirstPosition(1001 + 5);  // the first base is the contig's 1,006th
+    QVERIFY(majorTickAt(4) && majorTickAt(14) && !majorTickAt(9));  // positions 1,010 and 1,020
+    QVERIFY(view.toolTipAt(onFirst).startsWith(QStringLiteral("position 1,006: A")));
+    QVERIFY(view.toolTipAt(onSite).contains(QStringLiteral("site EcoRI at 1,055-1,060")));
+  }
+
   void mouseAndKeyboard() {
     SequenceView view;
     view.resize(900, 320);

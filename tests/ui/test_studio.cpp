@@ -690,6 +690,48 @@ class TestStudio : public QObject {
     QVERIFY(!refused.isAccepted());
   }
 
+  // A region of a FASTA is numbered as in its contig: the ruler, the tooltips, the selection boxes and
+  // the designs' Region column; the masks and the store keep the record's own 0-based coordinates.
+  void regionNumbering() {
+    const QString path = dir_.filePath(QStringLiteral("region.fa"));
+    QFile::remove(path);
+    QVERIFY(QFile::copy(designFasta, path));
+    auto w = makeWindow();
+    QVERIFY(w);
+    QSignalSpy opened(w.get(), &MainWindow::documentOpened);
+    w->openFileRegion(path, QStringLiteral("chrA:201-500"));
+    QVERIFY(opened.wait(20000));
+    QCOMPARE(w->document().records.size(), std::size_t(1));
+    QCOMPARE(w->document().records[0].name, std::string("chrA:201-500"));
+    QCOMPARE(w->document().records[0].start, std::int64_t(200));
+    auto* view = w->sequenceView();
+    QCOMPARE(view->sequence().size(), std::size_t(300));
+    QCOMPARE(view->firstPosition(), qint64(201));
+    QVERIFY(view->toolTipAt(onBase(*view, 0).toPoint()).startsWith(QStringLiteral("position 201: ")));
+    auto* label = w->findChild<QLabel*>(QStringLiteral("shownLabel"));
+    QVERIFY(label && label->text().contains(QStringLiteral("numbered as in its contig")));
+    view->setSelection(100, 150);
+    QCOMPARE(w->selectionStartBox()->value(), 301);
+    QCOMPARE(w->selectionEndBox()->value(), 350);
+    w->selectionEndBox()->setValue(340);
+    QCOMPARE(view->selection().end, std::int64_t(140));
+    w->maskSelection();
+    QCOMPARE(w->document().records[0].masks.size(), std::size_t(1));
+    QCOMPARE(w->document().records[0].masks[0].start, std::int64_t(100));
+    QCOMPARE(generateAndWait(*w), 0);
+    const auto designs = designsIn(store_, w->lastRunId());
+    QVERIFY(!designs.empty());
+    QCOMPARE(designs[0].region_start, std::int64_t(100));
+    const QModelIndex region = w->resultsModel()->index(0, ResultsModel::RegionColumn);
+    QCOMPARE(region.data().toString(), QStringLiteral("301-340"));
+    QVERIFY2(region.data(Qt::ToolTipRole).toString().contains(QStringLiteral("101-140 of the record chrA:201-500")),
+             qPrintable(region.data(Qt::ToolTipRole).toString()));
+    // A whole file again: numbered from 1.
+    QVERIFY(open(*w, designFasta));
+    QCOMPARE(view->firstPosition(), qint64(1));
+    QVERIFY(!label->text().contains(QStringLiteral("contig")));
+  }
+
   void historyReopens() {
     qint64 runId = 0;
     {
