@@ -45,6 +45,19 @@ bool bgzf_file_is_complete(const std::string& path) {
   return !fp || !detail::lacks_eof_block(fp.get());  // unreadable: fai_load3 says what is wrong
 }
 
+bool exists(const std::string& path) {
+  struct stat st;
+  return stat(path.c_str(), &st) == 0;
+}
+
+// htslib 1.16's fai_load3 closes the .fai twice (a crash) when a bgzipped FASTA has its .fai but no
+// .gzi and the .gzi cannot be written (a read-only folder). Such a file has both built here first.
+bool lacks_only_gzi(const std::string& path) {
+  if (!exists(path + ".fai") || exists(path + ".gzi")) return false;
+  detail::bgzf_ptr fp(bgzf_open(path.c_str(), "r"));
+  return fp && bgzf_compression(fp.get()) == bgzf;
+}
+
 // One line of a .fai: where a record's bases start and how its lines are laid out.
 struct fai_entry {
   std::int64_t length = 0, offset = 0, line_bases = 0, line_width = 0;
@@ -245,6 +258,9 @@ status indexed_fasta::open(const std::string& path) {
   if (!bgzf_file_is_complete(path)) return status::fail(path + ": truncated BGZF file (end-of-file marker missing)");
   if (index_is_stale(path) && fai_build3(path.c_str(), nullptr, nullptr) != 0) {
     return status::fail(path + ": the .fai index is older than the file and cannot be rebuilt");
+  }
+  if (lacks_only_gzi(path) && fai_build3(path.c_str(), nullptr, nullptr) != 0) {
+    return status::fail(path + ": a .fai index but no .gzi, and neither can be built (read-only folder?)");
   }
   d.fai.reset(fai_load3(path.c_str(), nullptr, nullptr, FAI_CREATE));
   struct stat fai_st;
