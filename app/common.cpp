@@ -4,6 +4,7 @@
 #include "bio/alignment_reader.h"
 #include "bio/fasta_writer.h"
 #include "bio/mask.h"
+#include "bio/sequence_source.h"
 #include "core/runtime.h"
 
 #include <CLI/CLI.hpp>
@@ -89,7 +90,8 @@ status check_paths(const std::vector<named_path>& outputs, const std::vector<nam
 }
 
 void warn_if_cut_short(const std::string& command, const std::string& path) {
-  if (path != "-" && bio::lacks_eof_marker(path))
+  // A stream (a named FIFO) cannot be opened again to look: a second open would wait for a writer.
+  if (!bio::is_stream(path) && bio::lacks_eof_marker(path))
     std::cerr << "dnafill " << command << ": warning: " << path
               << " has no end-of-file marker: it may have been cut short (some older writers omit it)" << std::endl;
 }
