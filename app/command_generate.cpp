@@ -28,7 +28,7 @@ int run_generate(generate_args& args) {
     return fail("generate", "--length: must be in 1..100000000 (longer: continue a piece with --prefix), got " +
                                 std::to_string(args.length));
   if (!data::is_new_record_name(args.name))
-    return fail("generate", "--name: must be one word without '|' or '>'");
+    return fail("generate", "--name: must be one word of printable characters without '|' or '>'");
   core::set_threads(args.threads);
   job_cli job{"generate", args.db};
   if (auto s = job.open_store(); !s) return fail("generate", s.message());

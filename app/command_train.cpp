@@ -47,6 +47,11 @@ int run_train(train_args& args) {
   const named_path out_file = {"--out", o.out, "a checkpoint is a file; '-' (standard output) cannot hold one"};
   const named_path log_file = {"--log", log_path, "give a file; standard output shows the progress and the summary"};
   if (auto s = check_paths({out_file, log_file}, inputs); !s) return fail("train", s.message());
+  // --init and a --labels TSV are read before the log is written. --out may be --init (a checkpoint is
+  // replaced whole, once the run is done: fine-tuning in place), the log may not.
+  std::vector<named_path> read_first = {{"--init", o.init}};
+  if (o.labels.find('=') == std::string::npos) read_first.push_back({"--labels", o.labels});
+  if (auto s = check_paths({log_file}, read_first); !s) return fail("train", s.message());
 
   // The log is truncated at the first step, not before, so a run that fails its checks leaves the log
   // of the run before it as it was, and no empty log where there was none; whether it can be written

@@ -3,6 +3,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cerrno>
 #include <cmath>
 #include <cstring>
@@ -18,7 +19,9 @@ std::string design_name(const design_record& d) {
 }
 
 bool is_new_record_name(const std::string& name) {
-  return !name.empty() && name.find_first_of(" \t|>") == std::string::npos;
+  // Spaces and control bytes (a newline would end the FASTA header) have no place in a name either.
+  const auto bad = [](unsigned char c) { return c <= ' ' || c == 0x7f || c == '|' || c == '>'; };
+  return !name.empty() && std::none_of(name.begin(), name.end(), bad);
 }
 
 std::string design_comment(const design_record& d) {

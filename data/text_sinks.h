@@ -19,8 +19,9 @@ class store;
 std::string design_name(const design_record& d);
 std::string design_comment(const design_record& d);
 
-// Whether `name` can name a new record (generate --name, the studio's new sequence): one word, and no
-// '|' or '>', which would make design_name's fields or the FASTA header ambiguous.
+// Whether `name` can name a new record (generate --name, the studio's new sequence): one word of
+// printable bytes (no space, tab, newline or other control byte), and no '|' or '>', which would make
+// design_name's fields or the FASTA header ambiguous.
 bool is_new_record_name(const std::string& name);
 
 // One FASTA record per design holding the designed region's bases. The file ("-": stdout; ".gz":

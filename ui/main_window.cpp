@@ -660,7 +660,7 @@ void MainWindow::generateNew(qint64 length, const QString& name) {
   if (!model_.model) return showError(tr("No model"), tr("The model is not loaded yet."));
   const std::string record = name.trimmed().isEmpty() ? std::string("generated") : name.trimmed().toStdString();
   if (!data::is_new_record_name(record))  // as generate --name
-    return showError(tr("New sequence"), tr("Name: one word without '|' or '>', got '%1'").arg(name));
+    return showError(tr("New sequence"), tr("Name: one word of printable characters without '|' or '>', got '%1'").arg(name));
   if (length < 1) return showError(tr("New sequence"), tr("Length: must be at least 1"));
   // The new record joins the document as N x length, the whole of it a hole: generating is infilling it.
   document_.records.push_back({record, std::string(static_cast<std::size_t>(length), 'N'), {{0, length}}, 0, {}});

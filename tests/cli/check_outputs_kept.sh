@@ -1,6 +1,6 @@
 #!/bin/bash
 # Nothing already written is lost: an output that names the --db store, an input (--in, the BED of
-# --mask, --model) or the folder of nothing is refused before any work, with one line, and the store, the input and an earlier --out
+# --mask, --model, train's --init and --labels) or the folder of nothing is refused before any work, with one line, and the store, the input and an earlier --out
 # stay as they were; a train run that fails its checks keeps the log of the run before it, and makes none.
 # Usage: check_outputs_kept.sh CHECK_CLEAN_ERROR DNAFILL WORK_DIR DATA_DIR MODEL
 set -u
@@ -64,6 +64,10 @@ refused "is a folder, not a file" infill "${design[@]}" --out "$work"
 refused "\-\-report: /proc/r.tsv: cannot open" infill "${design[@]}" --model "$model" --steps 2 --score-draws 0 \
   --out "$work/out.fa" --report /proc/r.tsv
 [ "$(cat "$work/out.fa")" = ">earlier" ] || fail "--out was overwritten by a run that failed"
+# A --name with a newline would end the FASTA header: refused before any work, --out kept.
+refused "\-\-name: must be one word of printable characters" generate --model "$model" --length 10 --steps 2 \
+  --name "$(printf 'a\nb')" --out "$work/out.fa"
+[ "$(cat "$work/out.fa")" = ">earlier" ] || fail "--out was overwritten by a generate with a bad --name"
 # Two names of one file that is not there yet.
 (cd "$work" && bash "$check_error" "$dnafill" infill "${design[@]}" --out new.fa --report ./new.fa) |
   grep -q "\-\-out and \-\-report name the same file" || fail "new.fa and ./new.fa were not seen as one file"
@@ -78,6 +82,14 @@ refused "missing.fa" "${train[@]/$data\/ecoli_20kb.fa/$data/missing.fa}"
 cmp -s "$work/log.before" "$work/m.safetensors.log.jsonl" || fail "a failing train run changed the log of the one before"
 refused "missing.fa" train --train "$data/missing.fa" --out "$work/never.safetensors" --preset tiny --steps 2
 [ ! -e "$work/never.safetensors.log.jsonl" ] || fail "a train run that failed its checks left an empty log"
+# --init and a --labels TSV are read first: the log may not overwrite them (--out may be --init).
+cp "$work/m.safetensors" "$work/init.safetensors"
+refused "\-\-log and \-\-init name the same file" "${train[@]}" --init "$work/init.safetensors" --log "$work/init.safetensors"
+cmp -s "$work/m.safetensors" "$work/init.safetensors" || fail "the log overwrote the --init checkpoint"
+printf 'K-12-MG1655:1-20000\tecoli\n' > "$work/labels.tsv"
+cp "$work/labels.tsv" "$work/labels.before"
+refused "\-\-log and \-\-labels name the same file" "${train[@]}" --labels "$work/labels.tsv" --log "$work/labels.tsv"
+cmp -s "$work/labels.before" "$work/labels.tsv" || fail "the log overwrote the --labels TSV"
 cp "$work/m.safetensors" "$work/m.before"
 refused "cannot open the log" "${train[@]}" --log /proc/nolog.jsonl
 cmp -s "$work/m.before" "$work/m.safetensors" || fail "a train run whose log cannot be written changed the model"

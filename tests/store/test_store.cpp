@@ -128,7 +128,7 @@ TEST_CASE("sha256: the FIPS 180-4 test vectors, whole and in pieces", "[data]") 
   CHECK_FALSE(sha256_file(dir.file("missing"), hex, size));
 }
 
-TEST_CASE("design names: <record>|variant=<k>|region=<s>-<e>, so a new record's name is one word without '|' or '>'", "[data]") {
+TEST_CASE("design names: <record>|variant=<k>|region=<s>-<e>, so a new record's name is one printable word without '|' or '>'", "[data]") {
   design_record d;
   d.record = "chrA";
   d.variant = 2;
@@ -137,7 +137,8 @@ TEST_CASE("design names: <record>|variant=<k>|region=<s>-<e>, so a new record's 
   CHECK(design_name(d) == "chrA|variant=2|region=301-400");
   CHECK(is_new_record_name("generated"));
   CHECK(is_new_record_name("chrX:1-100"));
-  for (const char* bad : {"", "two words", "tab\there", "a|b", ">a"}) CHECK_FALSE(is_new_record_name(bad));
+  for (const char* bad : {"", "two words", "tab\there", "a|b", ">a", "line\nbreak", "cr\r", "\x01ctl", "del\x7f"})
+    CHECK_FALSE(is_new_record_name(bad));
 }
 
 TEST_CASE("store: a new file gets our application_id, the current version, WAL and foreign keys", "[data]") {
