@@ -1,6 +1,9 @@
 // dnafill: the command line. Parses, dispatches to one subcommand, turns every failure into one line.
 #include <CLI/CLI.hpp>
 
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
 #include <exception>
 #include <iostream>
 #include <algorithm>
@@ -138,7 +141,17 @@ int main(int argc, char** argv) {
   }
   const std::string name = cli.get_subcommands().front()->get_name();
   try {
-    return runners.at(name)();
+    const int code = runners.at(name)();
+    // A full disk or a broken file behind standard output must not lose the results without a word
+    // (std::cout shares stdio's buffer: one flush tells for both).
+    errno = 0;
+    std::cout.flush();
+    if (code == 0 && (std::fflush(stdout) != 0 || std::ferror(stdout) || !std::cout)) {
+      const int error = errno;
+      std::cerr << follow_command_words(cli, argc, argv).path << ": -: cannot write: " << (error ? std::strerror(error) : "a write failed; the output is incomplete") << std::endl;
+      return 1;
+    }
+    return code;
   } catch (const std::exception& e) {
     std::string message = e.what();
     message = message.substr(0, message.find('\n'));  // LibTorch errors carry a backtrace
