@@ -8,6 +8,7 @@
 #include <fstream>
 #include <iterator>
 #include <set>
+#include <sstream>
 #include <string_view>
 #include <sys/stat.h>
 
@@ -107,6 +108,37 @@ std::string bai_problem(const std::string& bai, const std::vector<std::int64_t>&
   return {};
 }
 
+// A CRAM's .crai (gzipped text, a line per slice: reference, start, span, container offset, slice
+// offset, slice size) is trusted by htslib as it is: a slice placed past the file's end or on a
+// reference the header lacks hides its reads without a word. So it is read line by line first: a
+// problem found, or an empty string.
+std::string crai_problem(const std::string& crai, const std::vector<std::int64_t>& lengths, std::uint64_t cram_bytes) {
+  detail::bgzf_ptr fp(bgzf_open(crai.c_str(), "r"));
+  if (!fp) return "cannot be read";
+  kstring_t line = {0, 0, nullptr};
+  std::string problem;
+  int got = 0;
+  for (long number = 1; problem.empty() && (got = detail::read_line(fp.get(), &line)) >= 0; ++number) {
+    std::istringstream fields(std::string(line.s, line.l));
+    std::int64_t ref = 0, start = 0, span = 0, container = 0, slice = 0, size = 0;
+    std::string extra;
+    const std::string at = "line " + std::to_string(number) + ": ";
+    const auto within = [&](std::int64_t v) { return v >= 0 && static_cast<std::uint64_t>(v) <= cram_bytes; };
+    if (!(fields >> ref >> start >> span >> container >> slice >> size) || (fields >> extra))
+      problem = at + "not 6 whole numbers";
+    else if (ref < -2 || ref >= static_cast<std::int64_t>(lengths.size()))
+      problem = at + "reference " + std::to_string(ref) + " is not in the header";
+    else if (start < 0 || span < 0 || (ref >= 0 && start > lengths[static_cast<std::size_t>(ref)] + 1))
+      problem = at + "a slice outside its reference";
+    else if (!within(container) || !within(slice) || !within(size) ||
+             static_cast<std::uint64_t>(container + slice + size) > cram_bytes)
+      problem = at + "a slice outside the CRAM file";
+  }
+  if (problem.empty() && got < -1) problem = "damaged compression";
+  std::free(line.s);
+  return problem;
+}
+
 // A header that names one reference in two @SQ lines: htslib keeps one, cannot look names up any
 // more, and fails at the first read with a word about that read. Found in the header's text here.
 status check_unique_references(const std::string& path, sam_hdr_t* header) {
@@ -165,12 +197,13 @@ status check_sam_records(const std::string& path, const sam_hdr_t* header) {
   return result;
 }
 
-// The .bai htslib would load for `bam` (x.bam.bai, else x.bai), or "" when there is none.
-std::string bai_of(const std::string& bam) {
+// The index htslib would load for `file` (x.bam.bai, else x.bai; x.cram.crai, else x.crai), or ""
+// when there is none.
+std::string index_of(const std::string& file, const std::string& index_ext, const std::string& file_ext) {
   struct stat st;
-  if (stat((bam + ".bai").c_str(), &st) == 0) return bam + ".bai";
-  if (bam.size() > 4 && bam.compare(bam.size() - 4, 4, ".bam") == 0) {
-    const std::string other = bam.substr(0, bam.size() - 4) + ".bai";
+  if (stat((file + index_ext).c_str(), &st) == 0) return file + index_ext;
+  if (file.size() > file_ext.size() && file.compare(file.size() - file_ext.size(), file_ext.size(), file_ext) == 0) {
+    const std::string other = file.substr(0, file.size() - file_ext.size()) + index_ext;
     if (stat(other.c_str(), &st) == 0) return other;
   }
   return {};
@@ -346,16 +379,18 @@ bool alignment_reader::has_index() const {
 
 status alignment_reader::impl::load_index() {
   if (index || !fp) return status();
-  if (!is_sam && !is_cram) {
-    if (const auto bai = bai_of(path); !bai.empty()) {
-      struct stat st;
-      const auto bam_bytes = stat(path.c_str(), &st) == 0 ? static_cast<std::uint64_t>(st.st_size) : 0;
-      std::vector<std::int64_t> lengths(static_cast<std::size_t>(sam_hdr_nref(header.get())));
-      for (std::size_t i = 0; i < lengths.size(); ++i) lengths[i] = sam_hdr_tid2len(header.get(), static_cast<int>(i));
-      if (const auto problem = bai_problem(bai, lengths, bam_bytes); !problem.empty())
-        return status::fail(bai + ": a BAM index that does not fit " + path + " (" + problem +
-                            "): remove it, or rebuild it with samtools index");
-    }
+  const auto index_file = is_sam ? std::string() : is_cram ? index_of(path, ".crai", ".cram") : index_of(path, ".bai", ".bam");
+  if (!index_file.empty()) {
+    struct stat st;
+    if (stat(index_file.c_str(), &st) != 0 || !S_ISREG(st.st_mode))  // a folder: reading it would throw
+      return status::fail(index_file + ": the index of " + path + " is not a regular file: remove it, or rebuild it with samtools index");
+    const auto bytes = stat(path.c_str(), &st) == 0 ? static_cast<std::uint64_t>(st.st_size) : 0;
+    std::vector<std::int64_t> lengths(static_cast<std::size_t>(sam_hdr_nref(header.get())));
+    for (std::size_t i = 0; i < lengths.size(); ++i) lengths[i] = sam_hdr_tid2len(header.get(), static_cast<int>(i));
+    if (const auto problem = is_cram ? crai_problem(index_file, lengths, bytes) : bai_problem(index_file, lengths, bytes);
+        !problem.empty())
+      return status::fail(index_file + ": " + (is_cram ? "a CRAM" : "a BAM") + " index that does not fit " + path + " (" +
+                          problem + "): remove it, or rebuild it with samtools index");
   }
   index.reset(sam_index_load3(fp.get(), path.c_str(), nullptr, HTS_IDX_SILENT_FAIL));
   return status();

@@ -232,8 +232,51 @@ TEST_CASE("a truncated or damaged .bai is refused with a message, not loaded", "
     REQUIRE_FALSE(s.ok());
     CHECK_THAT(s.message(), Catch::StartsWith(bam + ".bai: a BAM index that does not fit " + bam + " (" + problem));
   }
+  // A folder where the index would be.
+  std::filesystem::remove(bam + ".bai");
+  std::filesystem::create_directory(bam + ".bai");
+  alignment_reader reader;
+  REQUIRE(reader.open(bam).ok());
+  const dnafill::status s = reader.set_region(lambda + ":1000-2000");
+  REQUIRE_FALSE(s.ok());
+  CHECK(s.message() == bam + ".bai: the index of " + bam + " is not a regular file: remove it, or rebuild it with samtools index");
+  std::filesystem::remove(bam + ".bai");
   dir.write("r.bam.bai", good);
   CHECK(read_alignments(bam, {}, lambda + ":1000-2000").size() == 10);
+}
+
+TEST_CASE("a .crai that does not fit its CRAM is refused with a message, not trusted", "[bio][alignment]") {
+  // htslib takes a slice placed past the file's end as it is, and finds no read in the region.
+  test::temp_dir dir;
+  const std::string cram = dir.file("r.cram");
+  std::filesystem::copy_file(test::data_file("lambda_reads_ref.cram"), cram);
+  const auto reference = test::data_file("lambda.fa.gz");
+  auto gzipped = [&](const std::string& text) {
+    BGZF* fp = bgzf_open((cram + ".crai").c_str(), "wg");
+    REQUIRE(fp != nullptr);
+    REQUIRE(bgzf_write(fp, text.data(), text.size()) == static_cast<ssize_t>(text.size()));
+    REQUIRE(bgzf_close(fp) == 0);
+  };
+  const std::pair<std::string, std::string> cases[] = {
+      {"0\t1\t100000\t99999999\t0\t500\n", "line 1: a slice outside the CRAM file"},
+      {"0\t415\t47733\t479\t180\t22104\n3\t1\t10\t22787\t175\t4569\n", "line 2: reference 3 is not in the header"},
+      {"0\t90000\t10\t479\t180\t22104\n", "line 1: a slice outside its reference"},
+      {"0\t415\t47733\t479\n", "line 1: not 6 whole numbers"}};
+  alignment_options options;
+  options.reference = reference;
+  for (const auto& [bad, problem] : cases) {
+    INFO(problem);
+    gzipped(bad);
+    alignment_reader reader;
+    REQUIRE(reader.open(cram, options).ok());
+    const dnafill::status s = reader.set_region(lambda + ":1000-2000");
+    REQUIRE_FALSE(s.ok());
+    CHECK(s.message() == cram + ".crai: a CRAM index that does not fit " + cram + " (" + problem +
+                             "): remove it, or rebuild it with samtools index");
+  }
+  std::filesystem::copy_file(test::data_file("lambda_reads_ref.cram.crai"), cram + ".crai",
+                             std::filesystem::copy_options::overwrite_existing);
+  CHECK(read_alignments(cram, options, lambda + ":1000-2000").size() == 10);
 }
 
 TEST_CASE("the header's contigs, and whether an index is there (the region chooser)", "[bio][alignment]") {
