@@ -115,8 +115,10 @@ status load_state(const std::string& path, run_state& s, const std::string& iden
     s.step = step.item<std::int64_t>();
     s.tokens_seen = tokens.item<std::int64_t>();
     s.wall_seconds = wall.item<double>();
-  } catch (const c10::Error& e) {
-    return status::fail(path + ": --resume: cannot read the training state: " + e.what_without_backtrace());
+  } catch (const c10::Error&) {
+    // LibTorch's words here are about its zip reader and its records, not about the user's file.
+    return status::fail(path + ": --resume: the training state is damaged or was not written by dnafill train; "
+                               "train without --resume to start afresh");
   }
   return {};
 }
