@@ -53,8 +53,10 @@ const char* schedule_name(reveal_schedule schedule) { return schedule_names[stat
 
 status sampler_params::validate() const {
   if (steps < 1 || steps > 1000000) return status::fail("--steps: must be in 1..1000000, got " + std::to_string(steps));
-  if (!(temperature > 0.0) || !std::isfinite(temperature))
-    return status::fail("--temperature: must be a finite number > 0, got " + number(temperature));
+  // Below 1e-6 the draw is already the most likely base; far below, 1/T overflows (all A, silently).
+  if (!(temperature >= min_temperature) || !std::isfinite(temperature))
+    return status::fail("--temperature: must be a finite number >= 1e-6 (1e-6 already takes the most likely base), got " +
+                        number(temperature));
   if (!(top_p > 0.0 && top_p <= 1.0)) return status::fail("--top-p: must be in (0, 1], got " + number(top_p));
   if (!std::isfinite(guidance) || guidance < 0.0 || guidance > 100.0)
     return status::fail("--guidance: must be in [0, 100], got " + number(guidance));

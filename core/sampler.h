@@ -37,6 +37,7 @@ struct sampler_params {
   sampler_kind kind = sampler_kind::ancestral;  // measured default, with steps = 8 (docs/sampling.md)
   int steps = 8;                                 // T for ancestral and confidence; first-hit ignores it
   double temperature = 1.0;                      // logits / temperature; 1 is the model's distribution
+  static constexpr double min_temperature = 1e-6;  // already the greedy draw; far below, 1/T overflows
   double top_p = 1.0;                            // nucleus: keep the fewest bases holding mass >= top_p
   draw_precision precision = draw_precision::fp64;
   confidence_measure confidence = confidence_measure::max_prob;  // confidence sampler only
