@@ -123,13 +123,11 @@ command_runner add_db_command(CLI::App& cli) {
   auto* mig = db->add_subcommand("migrate", "Bring a store written by an older dnafill to the current schema");
   for (auto* sub : {list, show, exp, mig})
     sub->add_option("--db", args->db, "SQLite store")->required();
-  show->add_option("run", args->run, "Run id (dnafill db list)")->required();
+  check_range(show->add_option("run", args->run, "Run id (dnafill db list)")->required(), 1, 9e18);
   exp->add_option("--format", args->format, "fasta | jsonl")->capture_default_str();
   check_range(exp->add_option("--run", args->run, "Only this run; default (or 0): every run"), 0, 9e18);
   exp->add_option("--out", args->out, "Output file; default: stdout")->capture_default_str();
   return [args, list, show, exp] {
-    if (show->parsed() && args->run < 1)  // export's --run is checked while parsing
-      return fail("db show", "run: must be a run id >= 1, got " + std::to_string(args->run));
     if (list->parsed()) return list_runs(*args);
     if (show->parsed()) return show_run(*args);
     if (exp->parsed()) return export_designs(*args);

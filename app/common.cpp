@@ -120,17 +120,23 @@ CLI::Option* check_seed(CLI::Option* option) {
         return {};
       },
       "SEED")
-      // CLI11 converts with base 0: "010" would be the octal 8. A seed is decimal.
-      ->transform([](std::string text) { return text.erase(0, std::min(text.find_first_not_of('0'), text.size() - 1)); });
+      // CLI11 converts with base 0: "010" would be the octal 8. A seed is decimal. (Only digits are
+      // touched, so that the check above names "0x10" as it was given.)
+      ->transform([](std::string text) {
+        if (text.find_first_not_of("0123456789") != std::string::npos) return text;
+        return text.erase(0, std::min(text.find_first_not_of('0'), text.size() - 1));
+      });
 }
 
 CLI::Option* check_range(CLI::Option* option, double min, double max) {
   return option->check([min, max](const std::string& text) -> std::string {
     double value = std::nan("");
-    if (!CLI::detail::lexical_cast(text, value) || !(value >= min && value <= max)) {
+    const bool parsed = CLI::detail::lexical_cast(text, value);
+    if (!parsed || !(value >= min && value <= max)) {
       std::ostringstream range;
       range << std::setprecision(15) << "must be a number ";
-      if (max >= std::numeric_limits<int>::max()) range << ">= " << min;  // a top that only guards overflow
+      // A top that only guards overflow is said only to a number above it.
+      if (max >= std::numeric_limits<int>::max() && !(parsed && value > max)) range << ">= " << min;
       else range << "in [" << min << ", " << max << "]";
       range << ", got '" << text << "'";
       return range.str();

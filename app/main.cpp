@@ -99,8 +99,13 @@ std::string parse_problem(CLI::App& cli, int argc, char** argv, const CLI::Parse
   const std::string convert = "Could not convert: ";
   if (const auto eq = what.find(" = "); dynamic_cast<const CLI::ConversionError*>(&e) && what.rfind(convert, 0) == 0 &&
                                        eq != std::string::npos) {
-    const std::string name = what.substr(convert.size(), eq - convert.size());
-    return name + ": '" + what.substr(eq + 3) + "' is not " + number_kind(cli, argc, argv, name);
+    const std::string name = what.substr(convert.size(), eq - convert.size()), value = what.substr(eq + 3);
+    const std::string kind = number_kind(cli, argc, argv, name);
+    // Digits that do not fit the option's type are a whole number, but out of its range.
+    const std::size_t sign = !value.empty() && (value[0] == '-' || value[0] == '+') ? 1 : 0;
+    if (kind == "a whole number" && value.size() > sign && value.find_first_not_of("0123456789", sign) == std::string::npos)
+      return name + ": '" + value + "' is out of range";
+    return name + ": '" + value + "' is not " + kind;
   }
   return what;
 }
