@@ -44,8 +44,9 @@ status model_config::validate() const {
     return bad("n_heads must divide d_model (" + std::to_string(d_model) + " / " + std::to_string(n_heads) + ")");
   if ((d_model / n_heads) % 2 != 0) return bad("head size d_model / n_heads must be even for RoPE");
   if (d_mlp <= 0 || d_mlp > 65536) return bad("d_mlp must be in 1..65536, got " + std::to_string(d_mlp));
-  if (context_length <= 0 || context_length > (1 << 20))
-    return bad("context_length must be in 1..1048576, got " + std::to_string(context_length));
+  // A window holds at least two bases (one to design, one of context): --window's least value.
+  if (context_length < 2 || context_length > (1 << 20))
+    return bad("context_length must be in 2..1048576, got " + std::to_string(context_length));
   if (num_labels < 0 || num_labels > max_labels)
     return bad("num_labels must be in 0.." + std::to_string(max_labels) + ", got " + std::to_string(num_labels));
   if (vocab_size != 5 + num_labels) return bad("vocab_size must be 5 + num_labels");

@@ -11,7 +11,7 @@ cp "$good" "$out/altered.safetensors"
 printf '\x5a' | dd of="$out/altered.safetensors" bs=1 seek=$((size - 9)) conv=notrunc status=none
 printf 'this is not a checkpoint\n' > "$out/text.safetensors"
 # A diverged run's weights: one NaN, with the checksum made to match (the load must look at the values),
-# and a config whose context length does not fit an int.
+# and configs whose context length does not fit an int, or holds one base.
 python3 - "$good" "$out" <<'PY'
 import json, struct, sys, zlib
 blob = open(sys.argv[1], 'rb').read()
@@ -34,4 +34,7 @@ config = json.loads(header['__metadata__']['dnafill.config'])
 config['context_length'] = 10 ** 12
 header['__metadata__']['dnafill.config'] = json.dumps(config)
 write(sys.argv[2] + '/huge_context.safetensors', header, blob[8 + size:])
+config['context_length'] = 1  # no window of two bases fits
+header['__metadata__']['dnafill.config'] = json.dumps(config)
+write(sys.argv[2] + '/one_context.safetensors', header, blob[8 + size:])
 PY
