@@ -2,7 +2,9 @@
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
+#include <cerrno>
 #include <cmath>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -59,7 +61,8 @@ int run_train(train_args& args) {
   // would stop it and save a checkpoint.
   std::error_code ec;
   const bool log_existed = std::filesystem::exists(log_path, ec);
-  if (!std::ofstream(log_path, std::ios::app)) return fail("train", log_path + ": cannot open the log for writing");
+  if (!std::ofstream(log_path, std::ios::app))
+    return fail("train", log_path + ": cannot open the log for writing: " + std::strerror(errno));
   if (!log_existed) std::filesystem::remove(log_path, ec);
   std::ofstream log;
   bool log_failed = false;

@@ -4,6 +4,8 @@
 #include <CLI/CLI.hpp>
 
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <fstream>
 #include <iostream>
 #include <limits>
@@ -93,7 +95,7 @@ bool has_original(const design_output& d, const std::vector<bio::interval>& hole
 status write_constraint_report(const std::string& path, const std::vector<design_output>& designs,
                                const bio::constraint_set& set) {
   std::ofstream out(path);
-  if (!out) return status::fail("--report: " + path + ": cannot open for writing");
+  if (!out) return status::fail("--report: " + path + ": cannot open for writing: " + std::strerror(errno));
   out << "record\tvariant\tregion\tconstraint\tbefore\tafter\tfirst_violation_after\n";
   const auto names = bio::constraint_names(set);
   for (const auto& d : designs) {

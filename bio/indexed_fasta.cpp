@@ -254,6 +254,17 @@ status indexed_fasta::open(const std::string& path) {
   if (stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) {
     return status::fail(path + ": cannot open for random access: not a regular file");
   }
+  // Another kind of file would read as "no index can be built": said plainly instead.
+  if (htsFormat format; detail::detect_format(path, format)) {
+    if (format.format == empty_format) return status::fail(path + ": empty file: no FASTA record");
+    if (format.format != fasta_format && format.format != fastq_format && format.format != text_format &&
+        format.format != unknown_format) {
+      char* what = hts_format_description(&format);
+      const std::string kind = what ? what : "another format";
+      std::free(what);
+      return status::fail(path + ": " + kind + ", not a FASTA file");
+    }
+  }
   // faidx would index a BGZF file cut at a block boundary without complaint.
   if (!bgzf_file_is_complete(path)) return status::fail(path + ": truncated BGZF file (end-of-file marker missing)");
   if (index_is_stale(path) && fai_build3(path.c_str(), nullptr, nullptr) != 0) {

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <filesystem>
 #include <fstream>
 #include <random>
 #include <sstream>
@@ -82,6 +83,8 @@ status parse_label_rules(const std::string& spec, label_rules& out) {
   out = label_rules{};
   if (spec.empty()) return {};
   if (spec.find('=') == std::string::npos) {
+    std::error_code ec;
+    if (std::filesystem::is_directory(spec, ec)) return status::fail("--labels: " + spec + " is a folder, not a TSV file");
     if (std::ifstream(spec).good()) return read_label_tsv(spec, out);
     return status::fail("--labels: '" + spec + "' is neither a readable TSV file nor NAME=PATTERN[,NAME=PATTERN...]");
   }
