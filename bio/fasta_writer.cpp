@@ -2,7 +2,12 @@
 #include "bio/fasta_writer.h"
 
 #include <cerrno>
+#include <climits>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "bio/htslib_util.h"
 
@@ -20,10 +25,26 @@ bool has_space(const std::string& s) {
   return false;
 }
 
+// Where to write `path` so that close() can rename the whole file over it: beside the file a symbolic
+// link points to, under a name of this process. Empty for standard output, devices and FIFOs, which
+// are written in place.
+std::string temporary_for(const std::string& path, std::string& target) {
+  target = path;
+  if (path == "-") return {};
+  struct stat st;
+  if (stat(path.c_str(), &st) == 0) {
+    if (!S_ISREG(st.st_mode)) return {};
+    char resolved[PATH_MAX];
+    if (realpath(path.c_str(), resolved)) target = resolved;
+  }
+  return target + ".dnafill-" + std::to_string(getpid()) + ".tmp";
+}
+
 }  // namespace
 
 struct fasta_writer::impl {
   std::string path;
+  std::string target, temporary;  // renamed onto target on close(); none: written in place
   fasta_writer_options options;
   detail::bgzf_ptr fp;
   bool compressed = false;
@@ -35,7 +56,13 @@ struct fasta_writer::impl {
 fasta_writer::fasta_writer() : impl_(std::make_unique<impl>()) {}
 
 fasta_writer::~fasta_writer() {
-  if (impl_ && impl_->fp) (void)close();
+  if (!impl_ || !impl_->fp) return;
+  if (impl_->temporary.empty()) {
+    (void)close();
+  } else {  // never closed: a run that did not finish, whose file must not replace the one there
+    impl_->fp.reset();
+    std::remove(impl_->temporary.c_str());
+  }
 }
 
 std::vector<std::string> fasta_writer::index_paths(const std::string& path) {
@@ -50,8 +77,14 @@ status fasta_writer::open(const std::string& path, const fasta_writer_options& o
   impl_->path = path;
   impl_->options = options;
   impl_->compressed = !index_paths(path).empty();
+  // A file there that may not be written stays as it is (the rename would replace it all the same).
   errno = 0;
-  impl_->fp.reset(bgzf_open(path.c_str(), impl_->compressed ? "w" : "wu"));
+  if (struct stat st; stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode) && access(path.c_str(), W_OK) != 0)
+    return status::fail(path + ": cannot create: " + std::strerror(errno));
+  impl_->temporary = temporary_for(path, impl_->target);
+  const std::string& file = impl_->temporary.empty() ? path : impl_->temporary;
+  errno = 0;
+  impl_->fp.reset(bgzf_open(file.c_str(), impl_->compressed ? "w" : "wu"));
   if (!impl_->fp) {
     return status::fail(path + ": cannot create: " + (errno ? std::strerror(errno) : "unknown error"));
   }
@@ -89,8 +122,17 @@ status fasta_writer::close() {
   if (!d.fp) return status();
   errno = 0;
   const int r = bgzf_close(d.fp.release());
-  if (r != 0) return d.write_failed();
-  if (d.compressed && fai_build(d.path.c_str()) != 0) {
+  if (r != 0) {
+    const auto failed = d.write_failed();
+    if (!d.temporary.empty()) std::remove(d.temporary.c_str());
+    return failed;
+  }
+  if (!d.temporary.empty() && std::rename(d.temporary.c_str(), d.target.c_str()) != 0) {
+    const auto failed = d.write_failed();
+    std::remove(d.temporary.c_str());
+    return failed;
+  }
+  if (d.compressed && fai_build(d.target.c_str()) != 0) {
     return status::fail(d.path + ": written, but the .fai/.gzi index cannot be built");
   }
   return status();

@@ -18,8 +18,10 @@ struct fasta_writer_options {
 // Writes sequence_records as FASTA (">name comment", then the bases wrapped at line_width).
 // A path ending in ".gz" is written BGZF-compressed and, on close(), indexed: PATH.fai and PATH.gzi,
 // so the file serves region fetches at once. "-" is standard output (never compressed).
-// Not thread-safe; owns its htslib handle. Destroying an unclosed writer closes it, ignoring errors:
-// call close() to learn whether everything reached the disk.
+// A file is written under a temporary name beside it and renamed over PATH by close(), so a run that
+// fails half-way (a full disk, a record refused) leaves what PATH held before; standard output,
+// devices and FIFOs are written in place. Destroying an unclosed writer drops what it wrote (in place:
+// closes it, ignoring errors). Not thread-safe; owns its htslib handle.
 class fasta_writer {
  public:
   // The index files that close() writes beside `path`: PATH.fai and PATH.gzi for a .gz path, else none.
@@ -30,7 +32,7 @@ class fasta_writer {
   fasta_writer(const fasta_writer&) = delete;
   fasta_writer& operator=(const fasta_writer&) = delete;
 
-  // Creates or truncates `path`. Fails with "PATH: cannot create: reason".
+  // Starts `path` (replaced on close). Fails with "PATH: cannot create: reason".
   status open(const std::string& path, const fasta_writer_options& options = {});
 
   // Errors: a record without a name or with a name holding whitespace (it would not read back),

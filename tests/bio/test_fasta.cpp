@@ -6,6 +6,7 @@
 #include <unistd.h>
 #include <utime.h>
 
+#include <filesystem>
 #include <string_view>
 #include <tuple>
 #include <vector>
@@ -436,4 +437,40 @@ TEST_CASE("faidx: a bgzipped FASTA with its .fai but a .gzi that cannot be writt
   sequence_record record;
   REQUIRE(source.next(record));
   CHECK(record.bases == "ACGTTC");
+}
+
+TEST_CASE("fasta_writer replaces a file only when closed: a failed run leaves the one before", "[bio][fasta]") {
+  test::temp_dir dir;
+  for (const std::string name : {"keep.fa", "keep.fa.gz"}) {
+    INFO(name);
+    const std::string path = dir.write(name, ">before\nACGT\n");
+    {
+      fasta_writer writer;
+      REQUIRE(writer.open(path).ok());
+      REQUIRE(writer.write(make_record("new", "", "GGGG")).ok());
+      CHECK_FALSE(writer.write(make_record("two words", "", "CCCC")).ok());  // the run fails here
+    }
+    CHECK(test::read_text(path) == ">before\nACGT\n");
+    fasta_writer writer;
+    REQUIRE(writer.open(path).ok());
+    REQUIRE(writer.write(make_record("new", "", "GGGG")).ok());
+    CHECK(test::read_text(path) == ">before\nACGT\n");  // until close
+    REQUIRE(writer.close().ok());
+    const auto records = read_ok(path);
+    REQUIRE(records.size() == 1);
+    CHECK(records[0].name == "new");
+  }
+  // Through a symbolic link: the file it points to is replaced, the link stays.
+  const std::string target = dir.write("target.fa", ">before\nACGT\n"), link = dir.file("link.fa");
+  REQUIRE(symlink(target.c_str(), link.c_str()) == 0);
+  fasta_writer writer;
+  REQUIRE(writer.open(link).ok());
+  REQUIRE(writer.write(make_record("new", "", "GGGG")).ok());
+  REQUIRE(writer.close().ok());
+  CHECK(std::filesystem::is_symlink(link));
+  CHECK(test::read_text(target) == ">new\nGGGG\n");
+  // Nothing else is left in the folder: no temporary file.
+  std::size_t files = 0;
+  for ([[maybe_unused]] const auto& entry : std::filesystem::directory_iterator(std::filesystem::path(dir.file("x")).parent_path())) ++files;
+  CHECK(files == 6);  // keep.fa, keep.fa.gz and its .fai/.gzi, target.fa, link.fa
 }
