@@ -11,6 +11,7 @@
 #include <sstream>
 #include <string_view>
 #include <sys/stat.h>
+#include <vector>
 
 #include "bio/htslib_util.h"
 #include "bio/indexed_fasta.h"
@@ -158,40 +159,71 @@ status check_unique_references(const std::string& path, sam_hdr_t* header) {
   return status();
 }
 
+// The read length a CIGAR string says (M, I, S, = and X consume the read), or -1 when it does not parse.
+std::int64_t cigar_read_length(std::string_view cigar) {
+  std::int64_t total = 0, count = -1;
+  for (const char c : cigar) {
+    if (c >= '0' && c <= '9') {
+      count = (count < 0 ? 0 : count) * 10 + (c - '0');
+      if (count > (std::int64_t{1} << 40)) return -1;
+    } else if (count < 0 || std::string_view("MIDNSHP=X").find(c) == std::string_view::npos) {
+      return -1;
+    } else {
+      if (std::string_view("MIS=X").find(c) != std::string_view::npos) total += count;
+      count = -1;
+    }
+  }
+  return count < 0 ? total : -1;
+}
+
+// What is wrong with one SAM record's text (its 11 mandatory fields), or "": the problems htslib turns
+// silently into others, and those it reports only as "malformed record".
+std::string sam_record_problem(const std::vector<std::string_view>& f, const sam_hdr_t* header) {
+  const auto qname = f[0], rname = f[2], cigar = f[5], seq = f[9], qual = f[10];
+  if (qname.size() > 254) return "QNAME is " + std::to_string(qname.size()) + " characters long (SAM allows 254)";
+  if (rname != "*" && sam_hdr_name2tid(const_cast<sam_hdr_t*>(header), std::string(rname).c_str()) < 0)
+    return "RNAME '" + std::string(rname) + "' is not a reference of the header (no @SQ line)";
+  for (std::size_t i = 0; seq != "*" && i < seq.size(); ++i)
+    if (!is_iupac_base(seq[i]) && seq[i] != '=')
+      return "SEQ column " + std::to_string(i + 1) + ": invalid character " + describe_char(seq[i]) +
+             " (not an IUPAC nucleotide code)";
+  if (cigar != "*") {
+    const auto length = cigar_read_length(cigar);
+    if (length < 0) return "CIGAR '" + std::string(cigar) + "' is not a CIGAR string";
+    if (seq != "*" && length != static_cast<std::int64_t>(seq.size()))
+      return "CIGAR '" + std::string(cigar) + "' covers " + std::to_string(length) + " bases of the read, SEQ has " +
+             std::to_string(seq.size());
+  }
+  if (seq != "*" && qual != "*" && qual.size() != seq.size())
+    return "QUAL has " + std::to_string(qual.size()) + " characters, SEQ " + std::to_string(seq.size());
+  return {};
+}
+
 // htslib turns SEQ characters that are not bases into others (digits into bases, '.' or '!' into N),
 // and a read placed on an RNAME the header lacks into an unmapped one (its flag changed), without a
-// word; a FASTA with bad characters is refused, so a SAM is too. One pass over the text first.
+// word, and says only "malformed record" for a CIGAR or QUAL that does not fit SEQ; a FASTA with bad
+// characters is refused, so a SAM is too. One pass over the text first.
 status check_sam_records(const std::string& path, const sam_hdr_t* header) {
   detail::bgzf_ptr fp(bgzf_open(path.c_str(), "r"));
   if (!fp) return status::fail(path + ": cannot open");
   kstring_t line = {0, 0, nullptr};
   long line_no = 0, record = 0;
   status result;
+  std::vector<std::string_view> fields;
   while (result.ok() && detail::read_line(fp.get(), &line) >= 0) {
     ++line_no;
     if (line.l == 0 || line.s[0] == '@') continue;
     ++record;
-    std::string_view text(line.s, line.l), seq, rname;
-    int fields = 0;
-    for (; fields < 10 && !text.empty(); ++fields) {
+    std::string_view text(line.s, line.l);
+    fields.clear();
+    while (fields.size() < 11 && !text.empty()) {
       const auto tab = text.find('\t');
-      seq = text.substr(0, tab);
-      if (fields == 2) rname = seq;
+      fields.push_back(text.substr(0, tab));
       text = tab == std::string_view::npos ? std::string_view() : text.substr(tab + 1);
     }
-    if (fields < 10) continue;  // a short line is htslib's to report, in its turn
-    if (rname != "*" && sam_hdr_name2tid(const_cast<sam_hdr_t*>(header), std::string(rname).c_str()) < 0) {
-      result = status::fail(path + ": record " + std::to_string(record) + " (line " + std::to_string(line_no) +
-                            "): RNAME '" + std::string(rname) + "' is not a reference of the header (no @SQ line)");
-      break;
-    }
-    for (std::size_t i = 0; seq != "*" && i < seq.size(); ++i)
-      if (!is_iupac_base(seq[i]) && seq[i] != '=') {
-        result = status::fail(path + ": record " + std::to_string(record) + " (line " + std::to_string(line_no) +
-                              "): SEQ column " + std::to_string(i + 1) + ": invalid character " +
-                              describe_char(seq[i]) + " (not an IUPAC nucleotide code)");
-        break;
-      }
+    if (fields.size() < 11) continue;  // a short line is htslib's to report, in its turn
+    if (const auto problem = sam_record_problem(fields, header); !problem.empty())
+      result = status::fail(path + ": record " + std::to_string(record) + " (line " + std::to_string(line_no) + "): " + problem);
   }
   std::free(line.s);
   return result;
@@ -434,7 +466,11 @@ bool alignment_reader::next(sequence_record& record) {
       if (d.is_cram)
         return d.fail("cannot decode: corrupt file, or " + d.options.reference +
                       " is not the reference it was written against (its sequences' MD5s differ)");
-      return d.fail("cannot read: malformed record or truncated file");
+      // Read through an index, the fault may be the index's: one left from another file points
+      // into the middle of a record.
+      return d.fail(d.iterator ? "cannot read: malformed record or truncated file, or an index that does not fit it "
+                                 "(rebuild it with samtools index)"
+                               : "cannot read: malformed record or truncated file");
     }
     if (!d.keep(d.read.get())) continue;
     return d.to_record(d.read.get(), record);
