@@ -47,6 +47,18 @@ std::string read_error(const std::string& path) {
   return error.message();
 }
 
+// The first record sequence_source gives for `region` of `path` (it must open), or the error that
+// stopped it: ok() and the record, or not ok() and the message.
+dnafill::status read_region(const std::string& path, const std::string& region, sequence_record& record) {
+  sequence_source source;
+  source_options options;
+  options.region = region;
+  REQUIRE(source.open(path, options).ok());
+  if (source.next(record)) return {};
+  REQUIRE_FALSE(source.error().ok());
+  return source.error();
+}
+
 // The bases of a region the index must serve.
 std::string fetched(indexed_fasta& index, std::string_view region_text) {
   region r;
@@ -278,13 +290,8 @@ TEST_CASE("faidx: bytes that are not bases are an error with their line, never s
   const std::string path = dir.write("c.fa", std::string(">x\nACGTACGTAC\nGT\x01\x01" "ACGTAC\nGTACGTACGT\n"));
   indexed_fasta index;
   CHECK_FALSE(index.open(path).ok());
-  sequence_source source;
-  source_options options;
-  options.region = "x:1-20";
-  REQUIRE(source.open(path, options).ok());
   sequence_record record;
-  CHECK_FALSE(source.next(record));
-  CHECK_THAT(source.error().message(), Catch::Contains("line 3: column 3: invalid character byte 0x01"));
+  CHECK_THAT(read_region(path, "x:1-20", record).message(), Catch::Contains("line 3: column 3: invalid character byte 0x01"));
 }
 
 TEST_CASE("a region naming a record that appears twice is refused, not the first taken", "[bio][faidx]") {
@@ -292,17 +299,13 @@ TEST_CASE("a region naming a record that appears twice is refused, not the first
   const std::string path = dir.write("d.fa", ">a\nACGTACGTAC\n>b\nGGGG\n>a\nTTTTTTTTTT\n");
   for (const char* text : {"a:1-5", "b"}) {
     INFO(text);
-    sequence_source source;
-    source_options options;
-    options.region = text;
-    REQUIRE(source.open(path, options).ok());
     sequence_record record;
+    const auto s = read_region(path, text, record);
     if (std::string(text) == "b") {
-      REQUIRE(source.next(record));
+      REQUIRE(s.ok());
       CHECK(record.bases == "GGGG");
     } else {
-      CHECK_FALSE(source.next(record));
-      CHECK(source.error().message() == path + ": record 'a' appears twice (records 1 and 3), so a region cannot name it");
+      CHECK(s.message() == path + ": record 'a' appears twice (records 1 and 3), so a region cannot name it");
     }
   }
 }
@@ -396,12 +399,8 @@ TEST_CASE("a region of a FASTA is one record that knows where it starts, indexed
     for (const auto& [region, name, bases, start] : {std::tuple{"x:5-12", "x:5-12", "ACGTACGG", 4}, std::tuple{"x:1-18", "x", "ACGTACGTACGGCCTTAA", 0},
                                                      std::tuple{"x:18", "x:18-18", "A", 17}}) {
       INFO(path << " " << region);
-      sequence_source source;
-      source_options options;
-      options.region = region;
-      REQUIRE(source.open(path, options).ok());
       sequence_record record;
-      REQUIRE(source.next(record));
+      REQUIRE(read_region(path, region, record).ok());
       CHECK(record.name == name);
       CHECK(record.bases == bases);
       CHECK(record.start == start);
@@ -430,12 +429,8 @@ TEST_CASE("faidx: a bgzipped FASTA with its .fai but a .gzi that cannot be writt
   const auto s = index.open(path);
   REQUIRE_FALSE(s.ok());
   CHECK(s.message() == path + ": a .fai index but no .gzi, and neither can be built (read-only folder?)");
-  sequence_source source;
-  source_options options;
-  options.region = "g:300-305";
-  REQUIRE(source.open(path, options).ok());
   sequence_record record;
-  REQUIRE(source.next(record));
+  REQUIRE(read_region(path, "g:300-305", record).ok());
   CHECK(record.bases == "ACGTTC");
 }
 
