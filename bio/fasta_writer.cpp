@@ -1,8 +1,8 @@
 // FASTA writing through htslib's BGZF layer (uncompressed mode for plain text and stdout).
 #include "bio/fasta_writer.h"
 
+#include <atomic>
 #include <cerrno>
-#include <climits>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -25,26 +25,30 @@ bool has_space(const std::string& s) {
   return false;
 }
 
-// Where to write `path` so that close() can rename the whole file over it: beside the file a symbolic
-// link points to, under a name of this process. Empty for standard output, devices and FIFOs, which
-// are written in place.
-std::string temporary_for(const std::string& path, std::string& target) {
-  target = path;
+// Where to write `path` so that close() can rename the whole file over it, or "" to write it in
+// place. Only a new file, or a plain file of this user's with no other name, in a folder that takes
+// new files, is replaced: standard output, devices, FIFOs, symbolic links (/dev/stdout is one),
+// hard-linked files and other users' files keep their identity, owner and links, written in place.
+std::string temporary_for(const std::string& path, mode_t& mode) {
+  mode = 0;
   if (path == "-") return {};
   struct stat st;
-  if (stat(path.c_str(), &st) == 0) {
-    if (!S_ISREG(st.st_mode)) return {};
-    char resolved[PATH_MAX];
-    if (realpath(path.c_str(), resolved)) target = resolved;
+  if (lstat(path.c_str(), &st) == 0) {
+    if (!S_ISREG(st.st_mode) || st.st_nlink > 1 || st.st_uid != geteuid()) return {};
+    mode = st.st_mode & 07777;
   }
-  return target + ".dnafill-" + std::to_string(getpid()) + ".tmp";
+  const auto slash = path.rfind('/');
+  const std::string folder = slash == std::string::npos ? "." : slash == 0 ? "/" : path.substr(0, slash);
+  if (access(folder.c_str(), W_OK) != 0) return {};
+  static std::atomic<unsigned> count{0};  // two writers of one process (the studio) never share one
+  return path + ".dnafill-" + std::to_string(getpid()) + "-" + std::to_string(count++) + ".tmp";
 }
 
 }  // namespace
 
 struct fasta_writer::impl {
   std::string path;
-  std::string target, temporary;  // renamed onto target on close(); none: written in place
+  std::string temporary;  // renamed onto path by close(); empty: written in place
   fasta_writer_options options;
   detail::bgzf_ptr fp;
   bool compressed = false;
@@ -56,13 +60,14 @@ struct fasta_writer::impl {
 fasta_writer::fasta_writer() : impl_(std::make_unique<impl>()) {}
 
 fasta_writer::~fasta_writer() {
-  if (!impl_ || !impl_->fp) return;
-  if (impl_->temporary.empty()) {
-    (void)close();
-  } else {  // never closed: a run that did not finish, whose file must not replace the one there
-    impl_->fp.reset();
-    std::remove(impl_->temporary.c_str());
-  }
+  if (impl_) discard();
+}
+
+void fasta_writer::discard() {
+  impl& d = *impl_;
+  if (!d.fp) return;
+  d.fp.reset();  // closed, errors ignored
+  if (!d.temporary.empty()) std::remove(d.temporary.c_str());
 }
 
 std::vector<std::string> fasta_writer::index_paths(const std::string& path) {
@@ -81,13 +86,15 @@ status fasta_writer::open(const std::string& path, const fasta_writer_options& o
   errno = 0;
   if (struct stat st; stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode) && access(path.c_str(), W_OK) != 0)
     return status::fail(path + ": cannot create: " + std::strerror(errno));
-  impl_->temporary = temporary_for(path, impl_->target);
+  mode_t mode = 0;
+  impl_->temporary = temporary_for(path, mode);
   const std::string& file = impl_->temporary.empty() ? path : impl_->temporary;
   errno = 0;
   impl_->fp.reset(bgzf_open(file.c_str(), impl_->compressed ? "w" : "wu"));
   if (!impl_->fp) {
     return status::fail(path + ": cannot create: " + (errno ? std::strerror(errno) : "unknown error"));
   }
+  if (mode != 0) (void)chmod(file.c_str(), mode);  // the file it replaces keeps its permissions
   return status();
 }
 
@@ -127,12 +134,12 @@ status fasta_writer::close() {
     if (!d.temporary.empty()) std::remove(d.temporary.c_str());
     return failed;
   }
-  if (!d.temporary.empty() && std::rename(d.temporary.c_str(), d.target.c_str()) != 0) {
+  if (!d.temporary.empty() && std::rename(d.temporary.c_str(), d.path.c_str()) != 0) {
     const auto failed = d.write_failed();
     std::remove(d.temporary.c_str());
     return failed;
   }
-  if (d.compressed && fai_build(d.target.c_str()) != 0) {
+  if (d.compressed && fai_build(d.path.c_str()) != 0) {
     return status::fail(d.path + ": written, but the .fai/.gzi index cannot be built");
   }
   return status();

@@ -18,10 +18,11 @@ struct fasta_writer_options {
 // Writes sequence_records as FASTA (">name comment", then the bases wrapped at line_width).
 // A path ending in ".gz" is written BGZF-compressed and, on close(), indexed: PATH.fai and PATH.gzi,
 // so the file serves region fetches at once. "-" is standard output (never compressed).
-// A file is written under a temporary name beside it and renamed over PATH by close(), so a run that
-// fails half-way (a full disk, a record refused) leaves what PATH held before; standard output,
-// devices and FIFOs are written in place. Destroying an unclosed writer drops what it wrote (in place:
-// closes it, ignoring errors). Not thread-safe; owns its htslib handle.
+// A new file, or a plain file of the user's with no other name in a folder that takes new files, is
+// written under a temporary name beside it and renamed over PATH by close() (keeping its
+// permissions), so a run that fails half-way (a full disk, a record refused) leaves what PATH held
+// before. Anything else (standard output, devices, FIFOs, symbolic links, hard-linked or other users'
+// files) is written in place. Not thread-safe; owns its htslib handle.
 class fasta_writer {
  public:
   // The index files that close() writes beside `path`: PATH.fai and PATH.gzi for a .gz path, else none.
@@ -39,8 +40,13 @@ class fasta_writer {
   // a write failure (disk full, closed pipe).
   status write(const sequence_record& record);
 
-  // Flushes, closes, and for .gz builds the index. Errors as write(), plus index failures.
+  // Flushes, closes (the temporary file renamed over PATH), and for .gz builds the index. Errors as
+  // write(), plus index failures.
   status close();
+
+  // Drops what was written: the temporary file is removed and PATH keeps what it held (written in
+  // place, it is closed as it is). What a writer destroyed without close() does.
+  void discard();
 
  private:
   struct impl;

@@ -51,9 +51,14 @@ status fasta_sink::put(const item_designs& item) {
   return {};
 }
 
-status fasta_sink::finish(run_status, const std::string&) {
+// A failed run leaves the file that was there; a done or cancelled one writes what it designed.
+status fasta_sink::finish(run_status outcome, const std::string&) {
   if (!open_) return {};
   open_ = false;
+  if (outcome == run_status::failed) {
+    writer_.discard();
+    return {};
+  }
   return writer_.close();
 }
 

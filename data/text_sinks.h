@@ -25,8 +25,9 @@ std::string design_comment(const design_record& d);
 bool is_new_record_name(const std::string& name);
 
 // One FASTA record per design holding the designed region's bases. The file ("-": stdout; ".gz":
-// bgzip + index) is started by start() and replaces the one there at finish() (bio::fasta_writer): a
-// resumed batch rewrites it whole, the items done before coming back from the store in input order.
+// bgzip + index) is started by start() and replaces the one there at finish() of a done or cancelled
+// run (bio::fasta_writer); a failed run leaves the file there as it was. A resumed batch rewrites it
+// whole, the items done before coming back from the store in input order.
 class fasta_sink : public design_sink {
  public:
   explicit fasta_sink(std::string path) : path_(std::move(path)) {}

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cctype>
 #include <functional>
+#include <limits>
 
 #include "bio/alignment_reader.h"
 #include "bio/indexed_fasta.h"
@@ -70,6 +71,10 @@ status readDocument(const std::string& path, const std::string& region, const Re
   if (out.records.empty())
     return status::fail(path + (region.empty() ? std::string(": no sequence in the file") : ": no sequence in region " + region));
   return {};
+}
+
+std::int64_t firstPositionOf(std::int64_t start, std::size_t length) {
+  return start + static_cast<std::int64_t>(length) < std::numeric_limits<int>::max() ? start + 1 : 1;
 }
 
 bool WorkingRecord::asRead() const { return readHash != 0 && std::hash<std::string>{}(bases) == readHash; }

@@ -51,6 +51,11 @@ struct ReadLimits {
 // them ("PATH: record 'NAME' line N: ..."), and an empty file or region.
 status readDocument(const std::string& path, const std::string& region, const ReadLimits& limits, Document& out);
 
+// The number the window gives the first of `length` bases that begin at 0-based `start` of their
+// contig: START, so that the ruler, the selection boxes and the results count as the contig does; 1
+// where the selection boxes (ints) could not hold the numbers.
+std::int64_t firstPositionOf(std::int64_t start, std::size_t length);
+
 // Adds `hole` to `masks` (merging); removes it when `remove`.
 std::vector<bio::interval> withHole(const std::vector<bio::interval>& masks, bio::interval hole, bool remove = false);
 

@@ -33,7 +33,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <limits>
 #include <utility>
 
 #include <nlohmann/json.hpp>
@@ -117,13 +116,6 @@ class RecordEdit : public QUndoCommand {
 QString defaultStorePath() {
   const QString dir = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation);
   return QDir(dir).filePath(QStringLiteral("designs.sqlite"));
-}
-
-// The number of the first of `length` bases that begin at 0-based `start` of their contig: START, so
-// that the ruler and the selection boxes count as the contig does; 1 where the boxes (ints) could
-// not hold the numbers.
-qint64 firstPositionOf(std::int64_t start, std::size_t length) {
-  return start + static_cast<std::int64_t>(length) < std::numeric_limits<int>::max() ? start + 1 : 1;
 }
 
 // The region a studio run read its input from ("read_region" in its parameters); empty: the whole file.

@@ -87,7 +87,7 @@ void ResultsModel::updateFromRecords() {
   for (auto& row : rows_) {
     const WorkingRecord* r = records_ ? records_(row.design) : nullptr;
     row.edits = r ? ui::countEdits(r->bases, row.design.region_start, row.design.sequence) : -1;
-    row.contigStart = r ? r->start : 0;
+    row.contigStart = r ? firstPositionOf(r->start, r->bases.size()) - 1 : 0;  // as the ruler numbers it
   }
 }
 

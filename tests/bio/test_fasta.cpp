@@ -455,17 +455,28 @@ TEST_CASE("fasta_writer replaces a file only when closed: a failed run leaves th
     REQUIRE(records.size() == 1);
     CHECK(records[0].name == "new");
   }
-  // Through a symbolic link: the file it points to is replaced, the link stays.
+  // Its permissions stay. A symbolic link and a hard-linked file are written in place: the link and
+  // the other name see the new content.
+  const std::string secret = dir.write("secret.fa", ">before\nACGT\n");
+  REQUIRE(chmod(secret.c_str(), 0600) == 0);
   const std::string target = dir.write("target.fa", ">before\nACGT\n"), link = dir.file("link.fa");
   REQUIRE(symlink(target.c_str(), link.c_str()) == 0);
-  fasta_writer writer;
-  REQUIRE(writer.open(link).ok());
-  REQUIRE(writer.write(make_record("new", "", "GGGG")).ok());
-  REQUIRE(writer.close().ok());
+  const std::string shared = dir.write("shared.fa", ">before\nACGT\n"), other = dir.file("other.fa");
+  REQUIRE(::link(shared.c_str(), other.c_str()) == 0);
+  for (const auto& path : {secret, link, shared}) {
+    fasta_writer writer;
+    REQUIRE(writer.open(path).ok());
+    REQUIRE(writer.write(make_record("new", "", "GGGG")).ok());
+    REQUIRE(writer.close().ok());
+  }
+  struct stat st;
+  REQUIRE(stat(secret.c_str(), &st) == 0);
+  CHECK((st.st_mode & 07777) == 0600);
   CHECK(std::filesystem::is_symlink(link));
   CHECK(test::read_text(target) == ">new\nGGGG\n");
-  // Nothing else is left in the folder: no temporary file.
+  CHECK(test::read_text(other) == ">new\nGGGG\n");
+  // A writer that is dropped leaves no temporary file behind.
   std::size_t files = 0;
   for ([[maybe_unused]] const auto& entry : std::filesystem::directory_iterator(std::filesystem::path(dir.file("x")).parent_path())) ++files;
-  CHECK(files == 6);  // keep.fa, keep.fa.gz and its .fai/.gzi, target.fa, link.fa
+  CHECK(files == 9);  // keep.fa, keep.fa.gz and its .fai/.gzi, secret.fa, target.fa, link.fa, shared.fa, other.fa
 }

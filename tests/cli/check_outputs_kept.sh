@@ -68,6 +68,14 @@ refused "\-\-report: /proc/r.tsv: cannot open" infill "${design[@]}" --model "$m
 refused "\-\-name: must be one word of printable characters" generate --model "$model" --length 10 --steps 2 \
   --name "$(printf 'a\nb')" --out "$work/out.fa"
 [ "$(cat "$work/out.fa")" = ">earlier" ] || fail "--out was overwritten by a generate with a bad --name"
+# A run that fails half-way leaves --out as it was: an export that meets a record name a FASTA header
+# cannot hold (an older version stored it) after writing others.
+cp "$store" "$work/bad_name.sqlite"
+python3 -c "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute(\"UPDATE designs SET record='bad name' WHERE id=(SELECT max(id) FROM designs)\"); c.commit()" \
+  "$work/bad_name.sqlite" || fail "cannot damage the store copy"
+refused "record name 'bad name|.*' holds whitespace" db export --db "$work/bad_name.sqlite" --out "$work/out.fa"
+[ "$(cat "$work/out.fa")" = ">earlier" ] || fail "--out was overwritten by an export that failed half-way"
+ls "$work"/out.fa.dnafill-* > /dev/null 2>&1 && fail "a temporary file was left behind"
 # Two names of one file that is not there yet.
 (cd "$work" && bash "$check_error" "$dnafill" infill "${design[@]}" --out new.fa --report ./new.fa) |
   grep -q "\-\-out and \-\-report name the same file" || fail "new.fa and ./new.fa were not seen as one file"
