@@ -175,6 +175,11 @@ status read_bed(const std::string& path, interval_map& out) {
     std::string_view text(line.s, line.l);
     if (!text.empty() && text.back() == '\r') text.remove_suffix(1);
     if (line_no == 1 && text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);  // a UTF-8 byte-order mark
+    // A gzip file cut inside its first block is read as plain text by htslib: its magic shows.
+    if (line_no == 1 && text.substr(0, 2) == "\x1f\x8b") {
+      result = status::fail(path + ": cannot read: truncated or corrupt compressed data");
+      break;
+    }
     if (skipped_line(text)) continue;
     std::string problem;
     if (!parse_bed_line(text, out, problem).ok()) {
