@@ -3,11 +3,13 @@
 #include <QCommandLineParser>
 #include <QFileInfo>
 #include <QIcon>
+#include <QImageWriter>
 #include <QTimer>
 
 #include <algorithm>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
 #include <memory>
 #include <string>
 
@@ -50,7 +52,7 @@ void addOptions(QCommandLineParser& parser) {
       {{"mask"}, "What to mask before generating: selection, lowercase (runs) or N (runs)", "what", ""},
       {{"generate"}, "Generate once the file and the model are there", "", ""},
       {{"show-variant"}, "The variant to show after generating", "n", "1"},
-      {{"screenshot"}, "Save a PNG of the window when done, then quit", "png", ""},
+      {{"screenshot"}, "Save a picture of the window when done (.png, .jpg, ...), then quit", "image", ""},
       {{"size"}, "Window size WIDTHxHEIGHT", "size", ""},
       {{"quit"}, "Quit when the steps above are done", "", ""},
       {{"no-restore"}, "Do not restore the last window layout", "", ""},
@@ -141,9 +143,23 @@ status readSelection(const QString& text, dnafill::ui::ScriptOptions& script) {
   return {};
 }
 
+// --screenshot names an image file whose format Qt writes, and not a FIFO or a device.
+status checkScreenshot(const QString& path) {
+  const QByteArray format = QFileInfo(path).suffix().toLower().toLatin1();
+  if (!QImageWriter::supportedImageFormats().contains(format))
+    return status::fail("--screenshot: " + path.toStdString() + ": name an image file (.png, .jpg, .bmp, ...)");
+  std::error_code ec;
+  if (std::filesystem::exists(path.toStdString(), ec) && !std::filesystem::is_regular_file(path.toStdString(), ec))
+    return status::fail("--screenshot: " + path.toStdString() + ": not a regular file");
+  return {};
+}
+
 // What the window does by itself once shown: open, select, mask, generate, screenshot, quit.
 status readScript(const QCommandLineParser& parser, dnafill::ui::ScriptOptions& script) {
-  script.open = parser.positionalArguments().value(0);
+  const QStringList files = parser.positionalArguments();
+  if (files.size() > 1)
+    return status::fail("one file at a time, got " + std::to_string(files.size()) + ": " + files.join(QStringLiteral(", ")).toStdString());
+  script.open = files.value(0);
   script.region = parser.value(QStringLiteral("region"));
   if (auto s = readInt(parser, "record", 1, 1 << 30, script.record); !s) return s;
   script.record -= 1;
@@ -156,7 +172,19 @@ status readScript(const QCommandLineParser& parser, dnafill::ui::ScriptOptions& 
   script.generate = parser.isSet(QStringLiteral("generate"));
   if (auto s = readInt(parser, "show-variant", 1, 1 << 30, script.showVariant); !s) return s;
   script.screenshot = parser.value(QStringLiteral("screenshot"));
+  if (!script.screenshot.isEmpty())
+    if (auto s = checkScreenshot(script.screenshot); !s) return s;
   script.quit = parser.isSet(QStringLiteral("quit"));
+  // Each value is good; now what acts on the opened file needs one, and each step the one before it.
+  for (const char* name : {"region", "record", "select", "mask", "generate", "show-variant"})
+    if (script.open.isEmpty() && parser.isSet(QLatin1String(name)))
+      return status::fail(std::string("--") + name + ": acts on a file: give one (dnafill-studio FILE --" + name + " ...)");
+  if (parser.isSet(QStringLiteral("show-variant")) && !script.generate)
+    return status::fail("--show-variant: shows a variant of the run --generate makes: give --generate too");
+  if (script.generate && script.mask.isEmpty())
+    return status::fail("--generate: designs the masked bases: give --mask selection|lowercase|N");
+  if (script.mask == QLatin1String("selection") && script.selectEnd == 0)
+    return status::fail("--mask selection: masks the --select bases: give --select START-END");
   return {};
 }
 
@@ -165,8 +193,10 @@ status readWindowSize(const QCommandLineParser& parser, QSize& size) {
   const auto parts = text.split(QLatin1Char('x'));
   bool wide = false, high = false;
   if (parts.size() == 2) size = QSize(parts[0].toInt(&wide), parts[1].toInt(&high));
-  if (!wide || !high || size.width() < 1 || size.height() < 1)
-    return status::fail("--size: WIDTHxHEIGHT in pixels, as 1400x900, not '" + text.toStdString() + "'");
+  // The window is painted into one image: far past any screen it cannot be had (a crash in Qt).
+  constexpr int largest = 16384;
+  if (!wide || !high || size.width() < 1 || size.height() < 1 || size.width() > largest || size.height() > largest)
+    return status::fail("--size: WIDTHxHEIGHT in pixels, each 1..16384, as 1400x900, not '" + text.toStdString() + "'");
   return {};
 }
 
@@ -277,7 +307,8 @@ int main(int argc, char** argv) {
 
   // The steps of the command line run as a script; only --quit or --screenshot ends the window with
   // it (on its first error, too). Otherwise the window stays open for a person, errors in dialogs.
-  const bool scripted = script.generate || !script.screenshot.isEmpty() || script.quit;
+  const bool scripted = script.generate || !script.screenshot.isEmpty() || script.quit || !script.mask.isEmpty() ||
+                        script.selectEnd > 0 || parser.isSet(QStringLiteral("record"));
   const bool ends = !script.screenshot.isEmpty() || script.quit;
   std::unique_ptr<dnafill::ui::StudioScript> runner;
   if (scripted) {

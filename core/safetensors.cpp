@@ -434,7 +434,8 @@ status write_safetensors(const std::string& path, const st_file& file) {
 
 status read_safetensors(const std::string& path, st_file& file) {
   file = st_file{};
-  fd_guard fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  // O_NONBLOCK: a FIFO is refused below instead of waiting for a writer (no effect on plain files).
+  fd_guard fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK));
   if (fd.get() < 0) return status::fail(path + ": cannot open: " + errno_text(errno));
   struct stat info {};
   if (::fstat(fd.get(), &info) != 0) return status::fail(path + ": cannot stat: " + errno_text(errno));

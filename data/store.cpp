@@ -201,6 +201,9 @@ status store::open(const std::string& path, const store_options& options) {
   close();
   impl_->path = path;
   impl_->options = options;
+  // A FIFO or a device would hold the open below until someone writes to it: a store is a plain file.
+  if (struct stat st {}; ::stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode))
+    return status::fail(path + ": not a regular file, not a store");
   auto s = options.read_only ? impl_->open_reader() : impl_->open_writer();
   if (!s) close();
   return s;

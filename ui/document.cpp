@@ -20,10 +20,19 @@ bool fileExists(const std::string& path) {
   return ::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode);
 }
 
+// A pipe or FIFO is read once, and the window reads a file twice (probe, then read) and again to
+// re-open a run: it would wait for a writer that never comes.
+status refuseStream(const std::string& path) {
+  if (bio::is_stream(path))
+    return status::fail(path + ": a pipe or FIFO, which can be read only once: save it to a file to open it here");
+  return {};
+}
+
 }  // namespace
 
 status probeFile(const std::string& path, FileProbe& out) {
   out = {};
+  if (auto s = refuseStream(path); !s) return s;
   bio::sequence_source source;
   if (auto s = source.open(path); !s) return s;
   out.format = source.format_name();
@@ -48,6 +57,7 @@ status readDocument(const std::string& path, const std::string& region, const Re
   out = {};
   out.path = path;
   out.region = region;
+  if (auto s = refuseStream(path); !s) return s;
   bio::sequence_source source;
   bio::source_options options;
   options.region = region;

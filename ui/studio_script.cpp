@@ -4,6 +4,7 @@
 #include <QApplication>
 #include <QFileInfo>
 #include <QPixmap>
+#include <QSaveFile>
 #include <QTableView>
 #include <QTextStream>
 
@@ -19,14 +20,14 @@ StudioScript::StudioScript(MainWindow* window, ScriptOptions options, QObject* p
   timeout_.setSingleShot(true);
   connect(&timeout_, &QTimer::timeout, this, [this] { done(1, tr("timed out after %1 s").arg(options_.timeoutSeconds)); });
   connect(window_, &MainWindow::documentOpened, this, &StudioScript::opened);
-  connect(window_, &MainWindow::openFailed, this, [this](const QString& message) { done(1, message); });
+  connect(window_, &MainWindow::openFailed, this, [this](const QString& message) { done(1, message, true); });
   connect(window_, &MainWindow::modelLoaded, this, [this] {
     modelReady_ = true;
     maybeGenerate();
   });
   connect(window_, &MainWindow::designFinished, this, &StudioScript::designed);
   // Any error a person would see ends the script with it.
-  connect(window_, &MainWindow::errorShown, this, [this](const QString& message) { done(1, message); });
+  connect(window_, &MainWindow::errorShown, this, [this](const QString& message) { done(1, message, true); });
 }
 
 void StudioScript::start() {
@@ -42,7 +43,12 @@ void StudioScript::opened() {
   // What only the file can tell: the record is there, the selection lies in it.
   const auto& records = window_->document().records;
   if (options_.record >= static_cast<int>(records.size()))
-    return done(1, tr("--record %1: %2 holds %3 record(s)").arg(options_.record + 1).arg(options_.open).arg(records.size()));
+    return done(1, window_->document().truncated
+                       ? tr("--record %1: the studio reads the first %2 records of %3 (use dnafill batch for more)")
+                             .arg(options_.record + 1)
+                             .arg(records.size())
+                             .arg(options_.open)
+                       : tr("--record %1: %2 holds %3 record(s)").arg(options_.record + 1).arg(options_.open).arg(records.size()));
   window_->setCurrentRecord(options_.record);
   auto* view = window_->sequenceView();
   if (options_.selectEnd > 0) {
@@ -61,6 +67,10 @@ void StudioScript::opened() {
   if (options_.mask == QLatin1String("selection")) window_->maskSelection();
   else if (options_.mask == QLatin1String("lowercase")) window_->maskLowercase();
   else if (options_.mask == QLatin1String("N")) window_->maskUnknown();
+  if (!options_.mask.isEmpty() && records[static_cast<std::size_t>(options_.record)].masks.empty())
+    return done(1, tr("--mask %1: record '%2' has no %3 bases")
+                       .arg(options_.mask, QString::fromStdString(records[static_cast<std::size_t>(options_.record)].name),
+                            options_.mask == QLatin1String("N") ? tr("N (unknown)") : tr("lowercase")));
   if (options_.generate) maybeGenerate();
   else settle();
 }
@@ -94,8 +104,12 @@ void StudioScript::settle() {
   auto finish = [this] {
     QTimer::singleShot(400, this, [this] {
       if (!options_.screenshot.isEmpty()) {
+        // Written whole under another name and renamed: a failed save leaves the file there as it was.
         const QPixmap shot = window_->grab();
-        if (!shot.save(options_.screenshot)) return done(1, tr("cannot write %1").arg(options_.screenshot));
+        QSaveFile file(options_.screenshot);
+        if (!file.open(QIODevice::WriteOnly) || !shot.save(&file, QFileInfo(options_.screenshot).suffix().toLatin1().constData()) ||
+            !file.commit())
+          return done(1, tr("--screenshot: cannot write %1: %2").arg(options_.screenshot, file.errorString()));
         QTextStream(stdout) << "screenshot: " << options_.screenshot << " (" << shot.width() << "x" << shot.height() << ")\n";
       }
       if (!options_.screenshot.isEmpty() || options_.quit) done(0);
@@ -114,11 +128,12 @@ void StudioScript::settle() {
   finish();
 }
 
-void StudioScript::done(int code, const QString& message) {
+void StudioScript::done(int code, const QString& message, bool shown) {
   if (finished_) return;  // one failure can be signalled twice (openFailed, then errorShown): said once
   finished_ = true;
   timeout_.stop();
   if (!message.isEmpty()) QTextStream(stderr) << "dnafill-studio: " << message << "\n";
+  if (!message.isEmpty() && !shown && !endsWindow()) window_->showError(tr("Command line"), message);
   exitCode_ = code;
   Q_EMIT finished(code);
 }

@@ -40,7 +40,10 @@ class StudioScript : public QObject {
   void maybeGenerate();
   void designed(qint64 runId, int status);
   void settle();
-  void done(int code, const QString& message = {});
+  // Ends the script; a message goes to stderr and, when the window stays open for a person, to a
+  // dialog as well (unless the window has shown it already: `shown`).
+  void done(int code, const QString& message = {}, bool shown = false);
+  bool endsWindow() const { return options_.quit || !options_.screenshot.isEmpty(); }
 
   MainWindow* window_;
   ScriptOptions options_;

@@ -41,6 +41,7 @@
 #include "ui/main_window.h"
 #include "ui/results_model.h"
 #include "ui/sequence_view.h"
+#include "ui/studio_script.h"
 
 using namespace dnafill;
 using namespace dnafill::ui;
@@ -730,6 +731,41 @@ class TestStudio : public QObject {
     QVERIFY(open(*w, designFasta));
     QCOMPARE(view->firstPosition(), qint64(1));
     QVERIFY(!label->text().contains(QStringLiteral("contig")));
+  }
+
+  // The command line's steps without --quit: they run, and what only the file can tell comes up in
+  // a dialog for the person at the window (and on stderr), the window staying open.
+  void scriptWithoutQuit() {
+    auto w = makeWindow();
+    QVERIFY(w);
+    ScriptOptions options;
+    options.open = designFasta;
+    options.record = 1;  // chrB, 400 bp
+    options.selectStart = 11;
+    options.selectEnd = 20;
+    options.mask = QStringLiteral("selection");
+    StudioScript good(w.get(), options);
+    QSignalSpy goodDone(&good, &StudioScript::finished);
+    good.start();
+    QTRY_COMPARE_WITH_TIMEOUT(w->document().records.size(), std::size_t(2), 20000);
+    QTRY_COMPARE_WITH_TIMEOUT(w->document().records[1].masks.size(), std::size_t(1), 20000);
+    QCOMPARE(w->document().records[1].masks[0].start, std::int64_t(10));
+    QCOMPARE(w->currentRecord(), 1);
+    QVERIFY(!errorDialog(w.get()));
+
+    auto w2 = makeWindow();
+    QVERIFY(w2);
+    options.selectStart = 391;
+    options.selectEnd = 450;  // beyond chrB's end
+    StudioScript bad(w2.get(), options);
+    QSignalSpy badDone(&bad, &StudioScript::finished);
+    bad.start();
+    QVERIFY(badDone.wait(20000));
+    QCOMPARE(badDone.last().at(0).toInt(), 1);
+    QTRY_VERIFY_WITH_TIMEOUT(errorDialog(w2.get()) != nullptr, 5000);
+    QVERIFY2(errorDialog(w2.get())->text().contains(QStringLiteral("--select 391-450: outside record 'chrB'")),
+             qPrintable(errorDialog(w2.get())->text()));
+    QVERIFY(w2->isVisible());
   }
 
   void historyReopens() {
