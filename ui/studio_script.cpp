@@ -112,7 +112,7 @@ void StudioScript::settle() {
           return done(1, tr("--screenshot: cannot write %1: %2").arg(options_.screenshot, file.errorString()));
         QTextStream(stdout) << "screenshot: " << options_.screenshot << " (" << shot.width() << "x" << shot.height() << ")\n";
       }
-      if (!options_.screenshot.isEmpty() || options_.quit) done(0);
+      done(0);  // the steps are over (the timeout stops; the window quits only when it ends)
     });
   };
   if (window_->modelReady() && !window_->sequenceView()->sequence().empty() && !window_->sequenceView()->hasConfidence() &&
