@@ -15,6 +15,7 @@
 
 #include "bio/constraints.h"
 #include "bio/enzymes.h"
+#include "bio/region.h"
 #include "core/checkpoint.h"
 #include "core/runtime.h"
 #include "data/store.h"
@@ -161,6 +162,9 @@ status readScript(const QCommandLineParser& parser, dnafill::ui::ScriptOptions& 
     return status::fail("one file at a time, got " + std::to_string(files.size()) + ": " + files.join(QStringLiteral(", ")).toStdString());
   script.open = files.value(0);
   script.region = parser.value(QStringLiteral("region"));
+  // Its syntax is the command line's to check (exit 2); whether the file has that contig, the file's.
+  if (dnafill::bio::region r; parser.isSet(QStringLiteral("region")))
+    if (auto s = dnafill::bio::parse_region(script.region.toStdString(), r); !s) return status::fail("--region: " + s.message());
   if (auto s = readInt(parser, "record", 1, 1 << 30, script.record); !s) return s;
   script.record -= 1;
   if (parser.isSet(QStringLiteral("select")))
