@@ -4,9 +4,14 @@
 #include <QFileInfo>
 #include <QIcon>
 #include <QImageWriter>
+#include <QSocketNotifier>
 #include <QTimer>
 
+#include <signal.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <csignal>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
@@ -228,6 +233,28 @@ bool asksForHelpOrVersion(int argc, char** argv) {
   return false;
 }
 
+// SIGTERM or SIGINT (a `timeout`, a terminal's Ctrl-C): the window ends as if closed, so that a
+// design in hand stops at its next network call and its run ends cancelled in the store, not left
+// "running". A handler may only write(): it wakes the event loop through a pipe.
+int signalPipe[2] = {-1, -1};
+volatile std::sig_atomic_t caughtSignal = 0;
+
+extern "C" void onEndingSignal(int signalNumber) {
+  caughtSignal = signalNumber;
+  const char byte = 1;
+  (void)!::write(signalPipe[1], &byte, 1);
+}
+
+void endOnSignals(QApplication& app) {
+  if (::pipe(signalPipe) != 0) return;
+  auto* notifier = new QSocketNotifier(signalPipe[0], QSocketNotifier::Read, &app);
+  QObject::connect(notifier, &QSocketNotifier::activated, &app, [] { QApplication::exit(128 + caughtSignal); });
+  struct sigaction action {};
+  action.sa_handler = onEndingSignal;
+  sigemptyset(&action.sa_mask);
+  for (int signalNumber : {SIGTERM, SIGINT}) sigaction(signalNumber, &action, nullptr);
+}
+
 void setApplicationFacts() {
   QCoreApplication::setOrganizationName(QStringLiteral("dnafill"));
   QCoreApplication::setApplicationName(QStringLiteral("dnafill-studio"));
@@ -270,6 +297,7 @@ int main(int argc, char** argv) {
     }
   }
   QApplication app(argc, argv);
+  endOnSignals(app);
   QApplication::setDesktopFileName(QStringLiteral("org.dnafill.Studio"));
   QApplication::setWindowIcon(QIcon(QStringLiteral(":/dnafill/studio.svg")));
   // parse, not process: process ends an unknown option with exit 1, and 2 is a malformed command line.
