@@ -18,11 +18,9 @@ struct fasta_writer_options {
 // Writes sequence_records as FASTA (">name comment", then the bases wrapped at line_width).
 // A path ending in ".gz" is written BGZF-compressed and, on close(), indexed: PATH.fai and PATH.gzi,
 // so the file serves region fetches at once. "-" is standard output (never compressed).
-// A new file, or a plain file of the user's with no other name in a folder that takes new files, is
-// written under a temporary name beside it and renamed over PATH by close() (keeping its
-// permissions), so a run that fails half-way (a full disk, a record refused) leaves what PATH held
-// before. Anything else (standard output, devices, FIFOs, symbolic links, hard-linked or other users'
-// files) is written in place. Not thread-safe; owns its htslib handle.
+// The file is replaced whole by close(), or in place where it cannot be (bio::output_file), so a run
+// that fails half-way (a full disk, a record refused) leaves what PATH held before. Not thread-safe;
+// owns its htslib handle.
 class fasta_writer {
  public:
   // The index files that close() writes beside `path`: PATH.fai and PATH.gzi for a .gz path, else none.

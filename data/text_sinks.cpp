@@ -71,8 +71,9 @@ status jsonl_sink::write_failed() const {
 }
 
 status jsonl_sink::start(run_record&) {
+  if (auto s = output_.begin(path_); !s) return s;
   errno = 0;
-  file_ = path_ == "-" ? stdout : std::fopen(path_.c_str(), "w");
+  file_ = path_ == "-" ? stdout : std::fopen(output_.name().c_str(), "w");
   if (!file_) return status::fail(path_ + ": cannot create: " + std::strerror(errno ? errno : EIO));
   return {};
 }
@@ -101,15 +102,23 @@ status jsonl_sink::put(const item_designs& item) {
   return {};
 }
 
-status jsonl_sink::finish(run_status, const std::string&) {
+status jsonl_sink::finish(run_status outcome, const std::string&) {
   if (!file_) return {};
   std::FILE* f = file_;
   file_ = nullptr;
   errno = 0;
   const bool flushed = std::fflush(f) == 0;
   const bool closed = f == stdout ? true : std::fclose(f) == 0;
-  if (!flushed || !closed) return write_failed();
-  return {};
+  if (outcome == run_status::failed) {  // a failed run leaves the file there as it was
+    output_.drop();
+    return {};
+  }
+  if (!flushed || !closed) {
+    const auto failed = write_failed();
+    output_.drop();
+    return failed;
+  }
+  return output_.commit();
 }
 
 status export_designs(store& db, std::optional<std::int64_t> run_id, design_sink& sink) {

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "bio/fasta_writer.h"
+#include "bio/output_file.h"
 #include "bio/status.h"
 #include "data/sink.h"
 
@@ -43,7 +44,8 @@ class fasta_sink : public design_sink {
 
 // One JSON object per design and line: run, record, record_index, region_index, variant,
 // region_start and region_end (1-based inclusive), sequence (the region), designed_bases, gc,
-// bits_per_base (null: not scored), constraints_ok, constraint_report.
+// bits_per_base (null: not scored), constraints_ok, constraint_report. A file replaces the one there
+// at finish() of a done or cancelled run, as the FASTA sink's does (bio::output_file).
 class jsonl_sink : public design_sink {
  public:
   explicit jsonl_sink(std::string path) : path_(std::move(path)) {}
@@ -55,6 +57,7 @@ class jsonl_sink : public design_sink {
  private:
   status write_failed() const;
   std::string path_;
+  bio::output_file output_;
   std::FILE* file_ = nullptr;
 };
 

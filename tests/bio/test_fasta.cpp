@@ -14,6 +14,7 @@
 #include "bio/fasta.h"
 #include "bio/fasta_writer.h"
 #include "bio/indexed_fasta.h"
+#include "bio/output_file.h"
 #include "bio/sequence_source.h"
 #include "test_util.h"
 
@@ -479,4 +480,25 @@ TEST_CASE("fasta_writer replaces a file only when closed: a failed run leaves th
   std::size_t files = 0;
   for ([[maybe_unused]] const auto& entry : std::filesystem::directory_iterator(std::filesystem::path(dir.file("x")).parent_path())) ++files;
   CHECK(files == 9);  // keep.fa, keep.fa.gz and its .fai/.gzi, secret.fa, target.fa, link.fa, shared.fa, other.fa
+}
+
+TEST_CASE("output_file: a temporary name beside PATH, renamed over it on commit, dropped otherwise", "[bio][writer]") {
+  test::temp_dir dir;
+  const std::string path = dir.write("out.jsonl", "before\n");
+  output_file out;
+  REQUIRE(out.begin(path).ok());
+  const std::string temporary = out.name();
+  CHECK(temporary != path);
+  std::ofstream(temporary) << "after\n";
+  out.drop();
+  CHECK(test::read_text(path) == "before\n");
+  CHECK_FALSE(std::filesystem::exists(temporary));
+  REQUIRE(out.begin(path).ok());
+  std::ofstream(out.name()) << "after\n";
+  REQUIRE(out.commit().ok());
+  CHECK(test::read_text(path) == "after\n");
+  CHECK(out.name() == path);  // committed: nothing temporary left
+  // Standard output: written in place.
+  REQUIRE(out.begin("-").ok());
+  CHECK(out.name() == "-");
 }

@@ -1,0 +1,37 @@
+// An output file written whole or not at all: a new file, or a plain file of the user's with no other
+// name in a folder that takes new files, is written under a temporary name beside it and renamed over
+// PATH by commit() (keeping its permissions), so a run that fails half-way leaves what PATH held
+// before. Anything else (standard output "-", devices, FIFOs, symbolic links such as /dev/stdout,
+// hard-linked or other users' files, a folder that takes no new file) is written in place.
+#pragma once
+
+#include <string>
+
+#include "bio/status.h"
+
+namespace dnafill::bio {
+
+class output_file {
+ public:
+  output_file() = default;
+  output_file(const output_file&) = delete;
+  output_file& operator=(const output_file&) = delete;
+  ~output_file() { drop(); }
+
+  // Decides where to write `path`. Errors: an existing file that may not be written ("PATH: cannot
+  // create: reason"), which stays as it is.
+  status begin(const std::string& path);
+  // What to open for writing: PATH itself, or its temporary name.
+  const std::string& name() const { return temporary_.empty() ? path_ : temporary_; }
+  // Once what name() names is written and closed: gives it PATH's permissions and renames it over
+  // PATH. Errors name PATH; the temporary file is removed.
+  status commit();
+  // Forgets what was written: the temporary file is removed (in place: nothing to undo).
+  void drop();
+
+ private:
+  std::string path_, temporary_;
+  unsigned mode_ = 0;  // the permissions of the file replaced; 0: a new file
+};
+
+}  // namespace dnafill::bio
