@@ -17,6 +17,7 @@
 #include "core/objective.h"
 #include "core/runtime.h"
 #include "core/scoring.h"
+#include "core/zip_check.h"
 #include "data/json_text.h"
 
 namespace dnafill::core {
@@ -94,6 +95,10 @@ status load_state(const std::string& path, run_state& s, const std::string& iden
     return status::fail(path + ": --resume: cannot open the training state (" + std::strerror(errno) +
                         "); it is written beside --out by a run's checkpoints: train without --resume to start afresh");
   }
+  // LibTorch reads the zip without checking its CRC-32s: a changed byte inside a tensor would load.
+  if (const auto member = zip_crc_mismatch(path); !member.empty())
+    return status::fail(path + ": --resume: the training state is damaged (" + member +
+                        " fails its checksum); train without --resume to start afresh");
   try {
     torch::serialize::InputArchive archive, net_archive, ema_archive, optimizer_archive;
     archive.load_from(path, s.device);
