@@ -181,7 +181,7 @@ status write_designs(const design_args& args, const std::vector<design_output>& 
                           {"violations", violations_json(o)},
                           {"holes", holes_json(o)},
                           {"sampler", core::sampler_name(p.kind)},
-                          {"steps", p.kind == core::sampler_kind::first_hit ? nlohmann::json() : nlohmann::json(p.steps)},
+                          {"steps", p.uses_steps() ? nlohmann::json(p.steps) : nlohmann::json()},
                           {"seed", p.seed},
                           {"model", model_path}};
       if (std::isnan(d.bits_per_base)) j["bits_per_base"] = nullptr;

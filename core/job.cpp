@@ -23,15 +23,11 @@ std::string absolute_path(const std::string& path) {
   return realpath(path.c_str(), resolved) ? std::string(resolved) : path;
 }
 
-// First-hit reveals one base per call whatever --steps says: its runs record no steps.
-nlohmann::json steps_json(const sampler_params& p) {
-  return p.kind == sampler_kind::first_hit ? nlohmann::json() : nlohmann::json(p.steps);
-}
-
 nlohmann::json options_json(const design_options& o) {
   const auto& p = o.sampler;
+  const auto steps = p.uses_steps() ? nlohmann::json(p.steps) : nlohmann::json();  // null: first-hit
   nlohmann::json json = {
-      {"sampler", sampler_name(p.kind)},          {"steps", steps_json(p)},
+      {"sampler", sampler_name(p.kind)},          {"steps", steps},
       {"temperature", p.temperature},             {"top_p", p.top_p},
       {"precision", precision_name(p.precision)}, {"confidence", confidence_name(p.confidence)},
       {"schedule", schedule_name(p.schedule)},    {"cache", p.cache},
@@ -162,7 +158,7 @@ status describe_run(const mdm_model& model, const std::string& kind, const desig
   if (keyed.contains("mask_sha256")) keyed["mask"] = "bed:";
   // First-hit runs are keyed with the default steps, as they were when their steps were recorded: any
   // --steps resumes them, and those of older stores made with the default --steps keep their keys.
-  if (options.sampler.kind == sampler_kind::first_hit) keyed["steps"] = sampler_params{}.steps;
+  if (!options.sampler.uses_steps()) keyed["steps"] = sampler_params{}.steps;
   run.resume_key = data::sha256_hex(kind + "\n" + data::json_text(keyed) + "\n" + run.model.sha256 + "\n" +
                                     (run.source ? run.source->sha256 : std::string()));
   return {};

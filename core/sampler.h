@@ -47,6 +47,10 @@ struct sampler_params {
   std::uint64_t seed = 1;      // every draw is a pure function of the seed: same build, same output
   bool cuda_graph = false;     // GPU path: capture one step as a CUDA graph, replay it for the others
 
+  // Whether `steps` means anything: first-hit reveals one base per network call whatever it says (runs
+  // record no steps for it, and the studio greys its field).
+  bool uses_steps() const { return kind != sampler_kind::first_hit; }
+
   // Names the bad option: "--steps: must be >= 1, got 0".
   status validate() const;
 };

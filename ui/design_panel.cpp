@@ -158,7 +158,9 @@ QGroupBox* DesignPanel::buildSamplerBox() {
   form->addRow(tr("Guidance"), guidance_);
   form->addRow(tr("Score draws"), scoreDraws_);
   connect(sampler_, &QComboBox::currentIndexChanged, this, [this] {
-    steps_->setEnabled(static_cast<core::sampler_kind>(sampler_->currentData().toInt()) != core::sampler_kind::first_hit);
+    core::sampler_params chosen;
+    chosen.kind = static_cast<core::sampler_kind>(sampler_->currentData().toInt());
+    steps_->setEnabled(chosen.uses_steps());
   });
   return samplerBox;
 }
