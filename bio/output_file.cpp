@@ -14,7 +14,6 @@ namespace dnafill::bio {
 status output_file::begin(const std::string& path) {
   drop();
   path_ = path;
-  temporary_.clear();
   mode_ = 0;
   if (path == "-") return {};
   struct stat st;
