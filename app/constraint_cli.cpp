@@ -13,6 +13,7 @@
 
 #include "app/common.h"
 #include "app/design_cli.h"
+#include "bio/output_file.h"
 #include "core/job.h"
 
 namespace dnafill::app {
@@ -94,7 +95,9 @@ bool has_original(const design_output& d, const std::vector<bio::interval>& hole
 
 status write_constraint_report(const std::string& path, const std::vector<design_output>& designs,
                                const bio::constraint_set& set) {
-  std::ofstream out(path);
+  bio::output_file file;  // a report that fails half-way leaves what PATH held
+  if (auto s = file.begin(path); !s) return status::fail("--report: " + s.message());
+  std::ofstream out(file.name());
   if (!out) return status::fail("--report: " + path + ": cannot open for writing: " + std::strerror(errno));
   out << "record\tvariant\tregion\tconstraint\tbefore\tafter\tfirst_violation_after\n";
   const auto names = bio::constraint_names(set);
@@ -119,6 +122,7 @@ status write_constraint_report(const std::string& path, const std::vector<design
   }
   out.close();
   if (!out) return status::fail("--report: " + path + ": write failed");
+  if (auto s = file.commit(); !s) return status::fail("--report: " + s.message());
   return {};
 }
 

@@ -1,15 +1,63 @@
 // Output files replaced whole: a temporary name beside the file, renamed over it on commit.
 #include "bio/output_file.h"
 
+#include <dirent.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <atomic>
+#include <cctype>
 #include <cerrno>
+#include <csignal>
 #include <cstdio>
 #include <cstring>
 
 namespace dnafill::bio {
+namespace {
+
+// The host's name in temporary names, so that a writer on another machine sharing the folder (NFS)
+// is never taken for a dead one of this machine.
+std::string host_name() {
+  char name[256] = {};
+  if (gethostname(name, sizeof name - 1) != 0 || name[0] == '\0') return "host";
+  std::string out;
+  for (const char* c = name; *c; ++c) out += (std::isalnum(static_cast<unsigned char>(*c)) || *c == '.') ? *c : '_';
+  return out;
+}
+
+// The process number in `name` = PREFIX + PID + "-" + N + ".tmp", or 0 when it is not such a name.
+long writer_pid(const std::string& name, const std::string& prefix) {
+  if (name.compare(0, prefix.size(), prefix) != 0) return 0;
+  std::size_t i = prefix.size(), digits = i;
+  long pid = 0;
+  for (; i < name.size() && std::isdigit(static_cast<unsigned char>(name[i])) && i - digits < 9; ++i)
+    pid = pid * 10 + (name[i] - '0');
+  if (i == digits || i >= name.size() || name[i++] != '-') return 0;
+  const std::size_t count = i;
+  while (i < name.size() && std::isdigit(static_cast<unsigned char>(name[i]))) ++i;
+  return i > count && name.compare(i, std::string::npos, ".tmp") == 0 ? pid : 0;
+}
+
+// Removes the temporary files of PATH that writers of this host left when they were killed before
+// they could (SIGKILL, a second Ctrl-C): ours, plain files, named for a process that no longer runs.
+void remove_dead_writers_files(const std::string& folder, const std::string& prefix) {
+  const auto slash = prefix.rfind('/');
+  const std::string base = slash == std::string::npos ? prefix : prefix.substr(slash + 1);
+  DIR* dir = opendir(folder.c_str());
+  if (!dir) return;
+  while (const dirent* entry = readdir(dir)) {
+    const std::string name = entry->d_name;
+    const long pid = writer_pid(name, base);
+    if (pid <= 0 || pid == getpid()) continue;
+    const std::string path = folder + "/" + name;
+    struct stat st;
+    if (lstat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode) || st.st_uid != geteuid()) continue;
+    if (kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH) (void)std::remove(path.c_str());
+  }
+  closedir(dir);
+}
+
+}  // namespace
 
 status output_file::begin(const std::string& path) {
   drop();
@@ -29,8 +77,11 @@ status output_file::begin(const std::string& path) {
   const auto slash = path.rfind('/');
   const std::string folder = slash == std::string::npos ? "." : slash == 0 ? "/" : path.substr(0, slash);
   if (access(folder.c_str(), W_OK) != 0) return {};
+  static const std::string host = host_name();
   static std::atomic<unsigned> count{0};  // two writers of one process (the studio) never share one
-  temporary_ = path + ".dnafill-" + std::to_string(getpid()) + "-" + std::to_string(count++) + ".tmp";
+  const std::string prefix = path + ".dnafill-" + host + "-";
+  remove_dead_writers_files(folder, prefix);
+  temporary_ = prefix + std::to_string(getpid()) + "-" + std::to_string(count++) + ".tmp";
   return {};
 }
 

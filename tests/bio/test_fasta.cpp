@@ -3,6 +3,7 @@
 #include <htslib/bgzf.h>
 
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include <utime.h>
 
@@ -501,4 +502,33 @@ TEST_CASE("output_file: a temporary name beside PATH, renamed over it on commit,
   // Standard output: written in place.
   REQUIRE(out.begin("-").ok());
   CHECK(out.name() == "-");
+}
+
+TEST_CASE("output_file: begin removes the temporary files that killed writers of PATH left", "[bio][writer]") {
+  test::temp_dir dir;
+  const std::string path = dir.write("out.fa", ">a\nACGT\n");
+  output_file out;
+  REQUIRE(out.begin(path).ok());
+  // PATH.dnafill-HOST-PID-N.tmp: the part before the process number is this host's prefix.
+  const std::string mine = out.name(), pid = std::to_string(getpid());
+  const std::string prefix = mine.substr(0, mine.rfind("-" + pid + "-") + 1);
+  out.drop();
+  // A process that has ended: a child that exits at once.
+  const pid_t child = fork();
+  if (child == 0) _exit(0);
+  REQUIRE(child > 0);
+  REQUIRE(waitpid(child, nullptr, 0) == child);
+  const std::string dead = prefix + std::to_string(child) + "-0.tmp";
+  const std::string alive = prefix + std::to_string(getppid()) + "-3.tmp";
+  const std::string other_host = path + ".dnafill-elsewhere-" + std::to_string(child) + "-0.tmp";
+  const std::string other_file = dir.file("other.fa") + prefix.substr(path.size()) + std::to_string(child) + "-0.tmp";
+  const std::string not_ours = prefix + std::to_string(child) + "-0.tmp.bak";
+  for (const auto& p : {dead, alive, other_host, other_file, not_ours}) std::ofstream(p) << "part\n";
+  REQUIRE(out.begin(path).ok());
+  CHECK_FALSE(std::filesystem::exists(dead));
+  for (const auto& p : {alive, other_host, other_file, not_ours}) {
+    INFO(p);
+    CHECK(std::filesystem::exists(p));
+  }
+  CHECK(test::read_text(path) == ">a\nACGT\n");
 }
