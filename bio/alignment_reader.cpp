@@ -5,15 +5,13 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
-#include <fstream>
-#include <iterator>
 #include <set>
-#include <sstream>
 #include <string_view>
 #include <sys/stat.h>
 #include <vector>
 
 #include "bio/htslib_util.h"
+#include "bio/index_check.h"
 #include "bio/indexed_fasta.h"
 #include "bio/sequence.h"
 
@@ -32,112 +30,6 @@ status check_regular_file(const std::string& path) {
 // unset REF_PATH is pointed at the current folder (where htslib looks for files named by MD5).
 void forbid_remote_reference() {
   if (std::getenv("REF_PATH") == nullptr) setenv("REF_PATH", ".", 0);
-}
-
-// The first base a BAI bin covers (the UCSC binning scheme of the SAM spec, section 5.3: six
-// levels of 2^29, 2^26, ..., 2^14 bases), or -1 for a number that is no bin.
-std::int64_t bin_start(std::uint64_t bin) {
-  std::uint64_t first = 0;
-  for (int level = 0, shift = 29; level < 6; ++level, shift -= 3) {
-    const std::uint64_t count = std::uint64_t{1} << (3 * level);
-    if (bin < first + count) return static_cast<std::int64_t>((bin - first) << shift);
-    first += count;
-  }
-  return -1;
-}
-
-// htslib 1.16 frees a garbage pointer when a truncated .bai fails to load (a crash), and takes many
-// damaged ones as an index that finds no read. So a BAM's .bai is walked field by field first:
-// a problem found ("truncated at byte N", ...), or an empty string. `lengths` are the header's
-// reference lengths: a bin that starts past its reference's end would hide the reads filed in it.
-std::string bai_problem(const std::string& bai, const std::vector<std::int64_t>& lengths, std::uint64_t bam_bytes) {
-  std::ifstream file(bai, std::ios::binary);
-  const std::string data((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
-  std::size_t at = 0;
-  bool short_read = false;
-  auto take = [&](std::size_t bytes) -> std::uint64_t {
-    if (short_read || data.size() - at < bytes) {
-      short_read = true;
-      return 0;
-    }
-    std::uint64_t v = 0;
-    for (std::size_t i = bytes; i-- > 0;) v = v << 8 | static_cast<unsigned char>(data[at + i]);
-    at += bytes;
-    return v;
-  };
-  auto within_bam = [&](std::uint64_t virtual_offset) { return (virtual_offset >> 16) <= bam_bytes; };
-  if (data.compare(0, 4, "BAI\1") != 0) return "not a BAM index (no BAI magic)";
-  at = 4;
-  const auto n_ref = static_cast<std::int32_t>(take(4));
-  if (n_ref < 0 || static_cast<std::size_t>(n_ref) != lengths.size())
-    return std::to_string(n_ref) + " references, the BAM header " + std::to_string(lengths.size());
-  for (std::int32_t ref = 0; ref < n_ref && !short_read; ++ref) {
-    const auto n_bin = static_cast<std::int32_t>(take(4));
-    if (n_bin < 0 || n_bin > 37451) return "reference " + std::to_string(ref) + ": impossible bin count";
-    for (std::int32_t b = 0; b < n_bin && !short_read; ++b) {
-      const auto bin = take(4);
-      const auto n_chunk = static_cast<std::int32_t>(take(4));
-      if (bin > 37450 || n_chunk < 0) return "reference " + std::to_string(ref) + ": impossible bin";
-      if (const auto start = bin_start(bin); bin != 37450 && (start < 0 || start >= std::max<std::int64_t>(lengths[ref], 1)))
-        return "reference " + std::to_string(ref) + ": bin " + std::to_string(bin) + " starts past its end (LN " +
-               std::to_string(lengths[ref]) + "; a damaged index, or reads placed beyond the header's LN)";
-      for (std::int32_t c = 0; c < n_chunk && !short_read; ++c) {
-        const auto begin = take(8), end = take(8);
-        // Bin 37450 is samtools' summary: its second "chunk" holds read counts, not offsets.
-        if (!short_read && bin != 37450 && (begin > end || !within_bam(end)))
-          return "reference " + std::to_string(ref) + ": a chunk outside the BAM file";
-      }
-    }
-    const auto n_intv = static_cast<std::int32_t>(take(4));
-    if (n_intv < 0) return "reference " + std::to_string(ref) + ": impossible interval count";
-    // The linear index holds, per 16 kb window, the first read overlapping it: in a sorted BAM it
-    // never goes back (a read overlapping window i + 1 starts there or also overlaps window i).
-    // One set too far ahead would skip the reads before it.
-    std::uint64_t last = 0;
-    for (std::int32_t i = 0; i < n_intv && !short_read; ++i) {
-      const auto offset = take(8);
-      if (short_read) break;
-      if (!within_bam(offset)) return "reference " + std::to_string(ref) + ": an offset outside the BAM file";
-      if (offset != 0 && offset < last)
-        return "reference " + std::to_string(ref) + ": linear index goes back at window " + std::to_string(i);
-      last = std::max(last, offset);
-    }
-  }
-  if (!short_read && data.size() - at == 8) take(8);  // the optional count of unplaced reads
-  if (short_read) return "truncated";
-  if (at != data.size()) return std::to_string(data.size() - at) + " bytes after its end";
-  return {};
-}
-
-// A CRAM's .crai (gzipped text, a line per slice: reference, start, span, container offset, slice
-// offset, slice size) is trusted by htslib as it is: a slice placed past the file's end or on a
-// reference the header lacks hides its reads without a word. So it is read line by line first: a
-// problem found, or an empty string.
-std::string crai_problem(const std::string& crai, const std::vector<std::int64_t>& lengths, std::uint64_t cram_bytes) {
-  detail::bgzf_ptr fp(bgzf_open(crai.c_str(), "r"));
-  if (!fp) return "cannot be read";
-  kstring_t line = {0, 0, nullptr};
-  std::string problem;
-  int got = 0;
-  for (long number = 1; problem.empty() && (got = detail::read_line(fp.get(), &line)) >= 0; ++number) {
-    std::istringstream fields(std::string(line.s, line.l));
-    std::int64_t ref = 0, start = 0, span = 0, container = 0, slice = 0, size = 0;
-    std::string extra;
-    const std::string at = "line " + std::to_string(number) + ": ";
-    const auto within = [&](std::int64_t v) { return v >= 0 && static_cast<std::uint64_t>(v) <= cram_bytes; };
-    if (!(fields >> ref >> start >> span >> container >> slice >> size) || (fields >> extra))
-      problem = at + "not 6 whole numbers";
-    else if (ref < -2 || ref >= static_cast<std::int64_t>(lengths.size()))
-      problem = at + "reference " + std::to_string(ref) + " is not in the header";
-    else if (start < 0 || span < 0 || (ref >= 0 && start > lengths[static_cast<std::size_t>(ref)] + 1))
-      problem = at + "a slice outside its reference";
-    else if (!within(container) || !within(slice) || !within(size) ||
-             static_cast<std::uint64_t>(container + slice + size) > cram_bytes)
-      problem = at + "a slice outside the CRAM file";
-  }
-  if (problem.empty() && got < -1) problem = "damaged compression";
-  std::free(line.s);
-  return problem;
 }
 
 // A header that names one reference in two @SQ lines: htslib keeps one, cannot look names up any
@@ -419,7 +311,8 @@ status alignment_reader::impl::load_index() {
     const auto bytes = stat(path.c_str(), &st) == 0 ? static_cast<std::uint64_t>(st.st_size) : 0;
     std::vector<std::int64_t> lengths(static_cast<std::size_t>(sam_hdr_nref(header.get())));
     for (std::size_t i = 0; i < lengths.size(); ++i) lengths[i] = sam_hdr_tid2len(header.get(), static_cast<int>(i));
-    if (const auto problem = is_cram ? crai_problem(index_file, lengths, bytes) : bai_problem(index_file, lengths, bytes);
+    if (const auto problem = is_cram ? detail::crai_problem(index_file, lengths, bytes)
+                                     : detail::bai_problem(index_file, path, lengths, bytes);
         !problem.empty())
       return status::fail(index_file + ": " + (is_cram ? "a CRAM" : "a BAM") + " index that does not fit " + path + " (" +
                           problem + "): remove it, or rebuild it with samtools index");

@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include <htslib/bgzf.h>
+#include <htslib/sam.h>
 
 #include <filesystem>
 #include <fstream>
@@ -76,6 +77,23 @@ void check_same_reads(const std::vector<sequence_record>& got, const std::vector
     CHECK(got[i].bases == want[i].bases);
     CHECK(got[i].quality.size() == want[i].bases.size());
   }
+}
+
+// Writes the reads of BAM `from` to BAM `to`, each `times` times, leaving out the unplaced ones
+// unless `unplaced`; then indexes `to` when `index` (as samtools index would).
+void rewrite_bam(const std::string& from, const std::string& to, int times, bool unplaced, bool index) {
+  samFile* in = sam_open(from.c_str(), "r");
+  sam_hdr_t* header = sam_hdr_read(in);
+  samFile* out = sam_open(to.c_str(), "wb");
+  REQUIRE(sam_hdr_write(out, header) == 0);
+  bam1_t* read = bam_init1();
+  while (sam_read1(in, header, read) >= 0)
+    for (int i = 0; i < times && (unplaced || read->core.tid >= 0); ++i) REQUIRE(sam_write1(out, header, read) >= 0);
+  bam_destroy1(read);
+  REQUIRE(sam_close(out) == 0);
+  sam_hdr_destroy(header);
+  sam_close(in);
+  if (index) REQUIRE(sam_index_build(to.c_str(), 0) == 0);
 }
 
 }  // namespace
@@ -243,6 +261,47 @@ TEST_CASE("a truncated or damaged .bai is refused with a message, not loaded", "
   std::filesystem::remove(bam + ".bai");
   dir.write("r.bam.bai", good);
   CHECK(read_alignments(bam, {}, lambda + ":1000-2000").size() == 10);
+}
+
+TEST_CASE("the .bai of another BAM is refused, though every offset in it falls inside the file", "[bio][alignment]") {
+  // A BAM rewritten with more reads, with its old index beside it: htslib would read from the old
+  // offsets and stop where the old reads ended, finding some of the reads of a region, or none.
+  test::temp_dir dir;
+  const std::string original = test::data_file("lambda_reads.bam"), text = lambda + ":1000-2000";
+  const std::string twice = dir.file("twice.bam"), placed = dir.file("placed.bam");
+  rewrite_bam(original, twice, 2, true, true);
+  rewrite_bam(original, placed, 1, false, true);
+  // Their own indexes fit: the placed reads end where the unplaced ones begin, or where the file ends.
+  CHECK(read_alignments(twice, {}, text).size() == 20);
+  CHECK(read_alignments(placed, {}, text).size() == 10);
+  const std::string twice_index = test::read_text(twice + ".bai"), placed_index = test::read_text(placed + ".bai");
+  const auto refused = [&](const std::string& bam, const std::string& index) {
+    dir.write(std::filesystem::path(bam).filename().string() + ".bai", index);
+    alignment_reader reader;
+    REQUIRE(reader.open(bam).ok());
+    const dnafill::status s = reader.set_region(text);
+    REQUIRE_FALSE(s.ok());
+    CHECK_THAT(s.message(), Catch::StartsWith(bam + ".bai: a BAM index that does not fit " + bam + " ("));
+    CHECK_THAT(s.message(), Catch::EndsWith("): remove it, or rebuild it with samtools index"));
+    return s.message();
+  };
+  INFO(refused(twice, test::read_text(original + ".bai")));
+  // Where the placed reads end, the unplaced ones begin, or the file ends: an index whose count of
+  // unplaced reads (its last 8 bytes) says otherwise does not fit.
+  const std::string all = dir.file("all.bam");
+  rewrite_bam(original, all, 1, true, true);
+  const std::string all_index = test::read_text(all + ".bai");
+  REQUIRE(all_index.substr(all_index.size() - 8) == std::string("\x28\0\0\0\0\0\0\0", 8));
+  CHECK(read_alignments(all, {}, text).size() == 10);
+  const auto with_unplaced = [](std::string index, char count) {
+    index[index.size() - 8] = count;
+    return index;
+  };
+  CHECK_THAT(refused(all, with_unplaced(all_index, 0)),
+             Catch::Contains("(it counts no unplaced read, the BAM holds some after the placed ones)"));
+  CHECK_THAT(refused(placed, with_unplaced(placed_index, 40)),
+             Catch::Contains("(it counts 40 unplaced reads after the placed ones, the BAM ends there)"));
+  INFO(refused(placed, twice_index));
 }
 
 TEST_CASE("a .crai that does not fit its CRAM is refused with a message, not trusted", "[bio][alignment]") {

@@ -1,0 +1,188 @@
+// Checks of a BAM's .bai and a CRAM's .crai against their file, before htslib loads them.
+#include "bio/index_check.h"
+
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <iterator>
+#include <optional>
+#include <sstream>
+
+#include "bio/htslib_util.h"
+
+namespace dnafill::bio::detail {
+namespace {
+
+// The first base a BAI bin covers (the UCSC binning scheme of the SAM spec, section 5.3: six
+// levels of 2^29, 2^26, ..., 2^14 bases), or -1 for a number that is no bin.
+std::int64_t bin_start(std::uint64_t bin) {
+  std::uint64_t first = 0;
+  for (int level = 0, shift = 29; level < 6; ++level, shift -= 3) {
+    const std::uint64_t count = std::uint64_t{1} << (3 * level);
+    if (bin < first + count) return static_cast<std::int64_t>((bin - first) << shift);
+    first += count;
+  }
+  return -1;
+}
+
+// What the walk of a .bai learns for the end check: where its last placed read ends (a virtual
+// offset; 0 when it places none), and how many unplaced reads it counts (when it says).
+struct bai_facts {
+  std::uint64_t last_read_end = 0;
+  std::optional<std::uint64_t> unplaced;
+};
+
+// htslib 1.16 frees a garbage pointer when a truncated .bai fails to load (a crash), and takes many
+// damaged ones as an index that finds no read. So a BAM's .bai is walked field by field first:
+// a problem found ("truncated at byte N", ...), or an empty string. `lengths` are the header's
+// reference lengths: a bin that starts past its reference's end would hide the reads filed in it.
+std::string bai_walk_problem(const std::string& bai, const std::vector<std::int64_t>& lengths, std::uint64_t bam_bytes,
+                             bai_facts& facts) {
+  std::ifstream file(bai, std::ios::binary);
+  const std::string data((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
+  std::size_t at = 0;
+  bool short_read = false;
+  auto take = [&](std::size_t bytes) -> std::uint64_t {
+    if (short_read || data.size() - at < bytes) {
+      short_read = true;
+      return 0;
+    }
+    std::uint64_t v = 0;
+    for (std::size_t i = bytes; i-- > 0;) v = v << 8 | static_cast<unsigned char>(data[at + i]);
+    at += bytes;
+    return v;
+  };
+  auto within_bam = [&](std::uint64_t virtual_offset) { return (virtual_offset >> 16) <= bam_bytes; };
+  if (data.compare(0, 4, "BAI\1") != 0) return "not a BAM index (no BAI magic)";
+  at = 4;
+  const auto n_ref = static_cast<std::int32_t>(take(4));
+  if (n_ref < 0 || static_cast<std::size_t>(n_ref) != lengths.size())
+    return std::to_string(n_ref) + " references, the BAM header " + std::to_string(lengths.size());
+  for (std::int32_t ref = 0; ref < n_ref && !short_read; ++ref) {
+    const auto n_bin = static_cast<std::int32_t>(take(4));
+    if (n_bin < 0 || n_bin > 37451) return "reference " + std::to_string(ref) + ": impossible bin count";
+    for (std::int32_t b = 0; b < n_bin && !short_read; ++b) {
+      const auto bin = take(4);
+      const auto n_chunk = static_cast<std::int32_t>(take(4));
+      if (bin > 37450 || n_chunk < 0) return "reference " + std::to_string(ref) + ": impossible bin";
+      if (const auto start = bin_start(bin); bin != 37450 && (start < 0 || start >= std::max<std::int64_t>(lengths[ref], 1)))
+        return "reference " + std::to_string(ref) + ": bin " + std::to_string(bin) + " starts past its end (LN " +
+               std::to_string(lengths[ref]) + "; a damaged index, or reads placed beyond the header's LN)";
+      for (std::int32_t c = 0; c < n_chunk && !short_read; ++c) {
+        const auto begin = take(8), end = take(8);
+        // Bin 37450 is samtools' summary: its second "chunk" holds read counts, not offsets.
+        if (short_read || bin == 37450) continue;
+        if (begin > end || !within_bam(end)) return "reference " + std::to_string(ref) + ": a chunk outside the BAM file";
+        facts.last_read_end = std::max(facts.last_read_end, end);
+      }
+    }
+    const auto n_intv = static_cast<std::int32_t>(take(4));
+    if (n_intv < 0) return "reference " + std::to_string(ref) + ": impossible interval count";
+    // The linear index holds, per 16 kb window, the first read overlapping it: in a sorted BAM it
+    // never goes back (a read overlapping window i + 1 starts there or also overlaps window i).
+    // One set too far ahead would skip the reads before it.
+    std::uint64_t last = 0;
+    for (std::int32_t i = 0; i < n_intv && !short_read; ++i) {
+      const auto offset = take(8);
+      if (short_read) break;
+      if (!within_bam(offset)) return "reference " + std::to_string(ref) + ": an offset outside the BAM file";
+      if (offset != 0 && offset < last)
+        return "reference " + std::to_string(ref) + ": linear index goes back at window " + std::to_string(i);
+      last = std::max(last, offset);
+    }
+  }
+  if (!short_read && data.size() - at == 8) facts.unplaced = take(8);  // the optional count of unplaced reads
+  if (short_read) return "truncated";
+  if (at != data.size()) return std::to_string(data.size() - at) + " bytes after its end";
+  return {};
+}
+
+
+std::uint32_t little_endian(const unsigned char* p) {
+  return std::uint32_t{p[0]} | std::uint32_t{p[1]} << 8 | std::uint32_t{p[2]} << 16 | std::uint32_t{p[3]} << 24;
+}
+
+// Whether the first 36 bytes of a BAM record (block_size and the fixed fields, SAM spec 4.2) can be
+// one: a reference of the header or none, a name, and a size that holds the name, CIGAR and read.
+bool record_start(const unsigned char* core, std::size_t n_ref) {
+  const auto size = static_cast<std::int32_t>(little_endian(core));
+  const auto ref = static_cast<std::int32_t>(little_endian(core + 4));
+  const auto pos = static_cast<std::int32_t>(little_endian(core + 8));
+  const unsigned name_length = core[12];
+  const unsigned cigar_ops = core[16] | core[17] << 8;
+  const auto seq_length = static_cast<std::int32_t>(little_endian(core + 20));
+  const auto mate_ref = static_cast<std::int32_t>(little_endian(core + 24));
+  const auto in_header = [&](std::int32_t r) { return r >= -1 && r < static_cast<std::int64_t>(n_ref); };
+  if (!in_header(ref) || !in_header(mate_ref) || pos < -1 || name_length < 1 || seq_length < 0) return false;
+  const std::int64_t least = 32 + std::int64_t{name_length} + 4 * std::int64_t{cigar_ops} + (seq_length + 1) / 2 + seq_length;
+  return size >= least;
+}
+
+// Where a .bai says the placed reads end, the BAM ends, or its unplaced reads begin (samtools sorts
+// them last). An index of another BAM, or of this one before it was rewritten, can pass the walk with
+// every offset inside the file and then find other reads than are there, or fewer: this is where it
+// shows. A problem, or an empty string.
+std::string read_end_problem(const std::string& bam, const bai_facts& facts, std::size_t n_ref) {
+  struct stat st;
+  // No placed read, or a stream (a FIFO would be drained, or wait for a writer).
+  if (facts.last_read_end == 0 || stat(bam.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return {};
+  bgzf_ptr fp(bgzf_open(bam.c_str(), "r"));
+  if (!fp) return {};  // reading the BAM will say what is wrong with it
+  unsigned char core[36];
+  const bool sought = bgzf_seek(fp.get(), static_cast<std::int64_t>(facts.last_read_end), SEEK_SET) == 0;
+  const ssize_t got = sought ? bgzf_read(fp.get(), core, sizeof core) : -1;
+  const std::uint64_t unplaced = facts.unplaced.value_or(0);
+  if (got == 0)
+    return unplaced == 0 ? ""
+                         : "it counts " + std::to_string(unplaced) + " unplaced reads after the placed ones, the BAM ends there";
+  if (got != static_cast<ssize_t>(sizeof core) || !record_start(core, n_ref))
+    return "where it says the placed reads end, the BAM holds no record";
+  if (static_cast<std::int32_t>(little_endian(core + 4)) >= 0) return "the BAM holds placed reads after where it says they end";
+  if (facts.unplaced && unplaced == 0) return "it counts no unplaced read, the BAM holds some after the placed ones";
+  return {};
+}
+
+}  // namespace
+
+std::string bai_problem(const std::string& bai, const std::string& bam, const std::vector<std::int64_t>& lengths,
+                        std::uint64_t bam_bytes) {
+  bai_facts facts;
+  if (auto problem = bai_walk_problem(bai, lengths, bam_bytes, facts); !problem.empty()) return problem;
+  return read_end_problem(bam, facts, lengths.size());
+}
+
+// A CRAM's .crai (gzipped text, a line per slice: reference, start, span, container offset, slice
+// offset, slice size) is trusted by htslib as it is: a slice placed past the file's end or on a
+// reference the header lacks hides its reads without a word. So it is read line by line first: a
+// problem found, or an empty string.
+std::string crai_problem(const std::string& crai, const std::vector<std::int64_t>& lengths, std::uint64_t cram_bytes) {
+  bgzf_ptr fp(bgzf_open(crai.c_str(), "r"));
+  if (!fp) return "cannot be read";
+  kstring_t line = {0, 0, nullptr};
+  std::string problem;
+  int got = 0;
+  for (long number = 1; problem.empty() && (got = read_line(fp.get(), &line)) >= 0; ++number) {
+    std::istringstream fields(std::string(line.s, line.l));
+    std::int64_t ref = 0, start = 0, span = 0, container = 0, slice = 0, size = 0;
+    std::string extra;
+    const std::string at = "line " + std::to_string(number) + ": ";
+    const auto within = [&](std::int64_t v) { return v >= 0 && static_cast<std::uint64_t>(v) <= cram_bytes; };
+    if (!(fields >> ref >> start >> span >> container >> slice >> size) || (fields >> extra))
+      problem = at + "not 6 whole numbers";
+    else if (ref < -2 || ref >= static_cast<std::int64_t>(lengths.size()))
+      problem = at + "reference " + std::to_string(ref) + " is not in the header";
+    else if (start < 0 || span < 0 || (ref >= 0 && start > lengths[static_cast<std::size_t>(ref)] + 1))
+      problem = at + "a slice outside its reference";
+    else if (!within(container) || !within(slice) || !within(size) ||
+             static_cast<std::uint64_t>(container + slice + size) > cram_bytes)
+      problem = at + "a slice outside the CRAM file";
+  }
+  if (problem.empty() && got < -1) problem = "damaged compression";
+  std::free(line.s);
+  return problem;
+}
+
+}  // namespace dnafill::bio::detail

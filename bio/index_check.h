@@ -1,0 +1,21 @@
+// Checks of a BAM's .bai and a CRAM's .crai against their file before htslib loads them: htslib
+// 1.16 crashes on some damaged indexes and takes many others, and indexes of another file, as ones
+// that find other reads, or none, without a word. Private to bio/ (alignment_reader.cpp).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace dnafill::bio::detail {
+
+// What does not fit between `bai` and `bam` ("truncated", "reference 0: a chunk outside the BAM
+// file", ...), or an empty string. `lengths` are the BAM header's reference lengths, `bam_bytes`
+// the BAM's size.
+std::string bai_problem(const std::string& bai, const std::string& bam, const std::vector<std::int64_t>& lengths,
+                        std::uint64_t bam_bytes);
+
+// The same for a CRAM's .crai ("line 3: a slice outside the CRAM file", ...).
+std::string crai_problem(const std::string& crai, const std::vector<std::int64_t>& lengths, std::uint64_t cram_bytes);
+
+}  // namespace dnafill::bio::detail
