@@ -354,16 +354,16 @@ bool alignment_reader::next(sequence_record& record) {
     }
     ++d.record_no;
     if (r < -1) {
-      if (d.is_cram && d.options.reference.empty())
-        return d.fail("cannot decode: corrupt file, or the CRAM reference is not available (give the reference FASTA)");
-      if (d.is_cram)
-        return d.fail("cannot decode: corrupt file, or " + d.options.reference +
-                      " is not the reference it was written against (its sequences' MD5s differ)");
       // Read through an index, the fault may be the index's: one left from another file points
-      // into the middle of a record.
-      return d.fail(d.iterator ? "cannot read: malformed record or truncated file, or an index that does not fit it "
-                                 "(rebuild it with samtools index)"
-                               : "cannot read: malformed record or truncated file");
+      // into the middle of a record, or of a CRAM container.
+      const std::string index = d.iterator ? " an index that does not fit it (rebuild it with samtools index)," : "";
+      if (d.is_cram && d.options.reference.empty())
+        return d.fail("cannot decode: corrupt file," + index + " or the CRAM reference is not available (give the reference FASTA)");
+      if (d.is_cram)
+        return d.fail("cannot decode: corrupt file," + index + " or " + d.options.reference +
+                      " is not the reference it was written against (its sequences' MD5s differ)");
+      const std::string or_index = d.iterator ? ", or an index that does not fit it (rebuild it with samtools index)" : "";
+      return d.fail("cannot read: malformed record or truncated file" + or_index);
     }
     if (!d.keep(d.read.get())) continue;
     return d.to_record(d.read.get(), record);

@@ -79,12 +79,19 @@ void check_same_reads(const std::vector<sequence_record>& got, const std::vector
   }
 }
 
-// Writes the reads of BAM `from` to BAM `to`, each `times` times, leaving out the unplaced ones
-// unless `unplaced`; then indexes `to` when `index` (as samtools index would).
-void rewrite_bam(const std::string& from, const std::string& to, int times, bool unplaced, bool index) {
+// Writes the reads of BAM `from` to `to`, each `times` times, leaving out the unplaced ones unless
+// `unplaced`; then indexes `to` when `index` (as samtools index would). `to` is a BAM, or with a
+// `cram_reference` a CRAM that embeds it, 100 reads to a slice.
+void rewrite_bam(const std::string& from, const std::string& to, int times, bool unplaced, bool index,
+                 const std::string& cram_reference = "") {
   samFile* in = sam_open(from.c_str(), "r");
   sam_hdr_t* header = sam_hdr_read(in);
-  samFile* out = sam_open(to.c_str(), "wb");
+  samFile* out = sam_open(to.c_str(), cram_reference.empty() ? "wb" : "wc");
+  if (!cram_reference.empty()) {
+    REQUIRE(hts_set_fai_filename(out, cram_reference.c_str()) == 0);
+    REQUIRE(hts_set_opt(out, CRAM_OPT_EMBED_REF, 1) == 0);
+    REQUIRE(hts_set_opt(out, CRAM_OPT_SEQS_PER_SLICE, 100) == 0);
+  }
   REQUIRE(sam_hdr_write(out, header) == 0);
   bam1_t* read = bam_init1();
   while (sam_read1(in, header, read) >= 0)
@@ -336,6 +343,25 @@ TEST_CASE("a .crai that does not fit its CRAM is refused with a message, not tru
   std::filesystem::copy_file(test::data_file("lambda_reads_ref.cram.crai"), cram + ".crai",
                              std::filesystem::copy_options::overwrite_existing);
   CHECK(read_alignments(cram, options, lambda + ":1000-2000").size() == 10);
+}
+
+TEST_CASE("a CRAM read through the .crai of another CRAM names the index as a suspect", "[bio][alignment]") {
+  // The .crai of a CRAM of each read once, beside one of each read four times: every slice it lists
+  // lies inside the file, but not where the file's slices are.
+  test::temp_dir dir;
+  const std::string once = dir.file("once.cram"), four = dir.file("four.cram");
+  rewrite_bam(test::data_file("lambda_reads.bam"), once, 1, true, true, test::data_file("lambda.fa.gz"));
+  rewrite_bam(test::data_file("lambda_reads.bam"), four, 4, true, false, test::data_file("lambda.fa.gz"));
+  std::filesystem::copy_file(once + ".crai", four + ".crai");
+  alignment_reader reader;
+  REQUIRE(reader.open(four).ok());
+  REQUIRE(reader.set_region(lambda + ":20000-25000").ok());
+  sequence_record record;
+  CHECK_FALSE(reader.next(record));
+  CHECK(reader.error().message() == four + ": record 1: cannot decode: corrupt file, an index that does not fit it "
+                                           "(rebuild it with samtools index), or the CRAM reference is not available "
+                                           "(give the reference FASTA)");
+  CHECK(read_alignments(once, {}, lambda + ":20000-25000").size() == 14);  // as from the BAM
 }
 
 TEST_CASE("the header's contigs, and whether an index is there (the region chooser)", "[bio][alignment]") {
