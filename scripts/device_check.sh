@@ -18,8 +18,9 @@
 #   width   bench_train and reference_train.py on base and three wider shapes: how MFU grows with width
 # Logs go to /tmp/device-check, and after every step into $OUT/logs.tgz (the device tool brings back
 # at most 8 files); $OUT/summary.txt has a line per step and the ratios. Needs .device/debs
-# (scripts/device_debs.sh), .device/heldout128.fa and .device/data/*.fa.xz (scripts/device_data.sh):
-# carry .device (29.5 MB; with the repository's 37.1 MB, 63.6 of the 64 MiB a call carries).
+# (scripts/device_debs.sh), .device/heldout128.fa and .device/data/chrX_train.fa.xz (scripts/device_data.sh),
+# and .device/data/ecoli_mg1655.fa.xz for CORPUS=chrX,ecoli: carry those paths, not all of .device
+# (scripts/device_carry.sh says what a call would carry against its 64 MiB: 62.6 MiB on 2026-11-30).
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 out=${OUT:-/tmp/device-check-out}
