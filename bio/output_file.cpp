@@ -11,6 +11,7 @@
 #include <csignal>
 #include <cstdio>
 #include <cstring>
+#include <fstream>
 
 namespace dnafill::bio {
 namespace {
@@ -38,6 +39,17 @@ long writer_pid(const std::string& name, const std::string& prefix) {
   return i > count && name.compare(i, std::string::npos, ".tmp") == 0 ? pid : 0;
 }
 
+// Whether process `pid` has ended: none runs under that number, or one killed that its parent has
+// not yet waited for (a zombie, state Z in /proc; such a one writes nothing more).
+bool has_ended(long pid) {
+  if (kill(static_cast<pid_t>(pid), 0) != 0) return errno == ESRCH;
+  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+  std::string line;
+  std::getline(stat, line);
+  const auto paren = line.rfind(") ");
+  return paren != std::string::npos && paren + 2 < line.size() && line[paren + 2] == 'Z';
+}
+
 // Removes the temporary files of PATH that writers of this host left when they were killed before
 // they could (SIGKILL, a second Ctrl-C): ours, plain files, named for a process that no longer runs.
 void remove_dead_writers_files(const std::string& folder, const std::string& prefix) {
@@ -52,7 +64,7 @@ void remove_dead_writers_files(const std::string& folder, const std::string& pre
     const std::string path = folder + "/" + name;
     struct stat st;
     if (lstat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode) || st.st_uid != geteuid()) continue;
-    if (kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH) (void)std::remove(path.c_str());
+    if (has_ended(pid)) (void)std::remove(path.c_str());
   }
   closedir(dir);
 }

@@ -518,14 +518,24 @@ TEST_CASE("output_file: begin removes the temporary files that killed writers of
   if (child == 0) _exit(0);
   REQUIRE(child > 0);
   REQUIRE(waitpid(child, nullptr, 0) == child);
+  // One killed that has not been waited for yet: a zombie, which writes nothing more.
+  const pid_t zombie = fork();
+  if (zombie == 0) _exit(0);
+  REQUIRE(zombie > 0);
+  while (!std::filesystem::exists("/proc/" + std::to_string(zombie) + "/stat") ||
+         test::read_text("/proc/" + std::to_string(zombie) + "/stat").find(") Z") == std::string::npos)
+    usleep(1000);
+  const std::string unreaped = prefix + std::to_string(zombie) + "-1.tmp";
   const std::string dead = prefix + std::to_string(child) + "-0.tmp";
   const std::string alive = prefix + std::to_string(getppid()) + "-3.tmp";
   const std::string other_host = path + ".dnafill-elsewhere-" + std::to_string(child) + "-0.tmp";
   const std::string other_file = dir.file("other.fa") + prefix.substr(path.size()) + std::to_string(child) + "-0.tmp";
   const std::string not_ours = prefix + std::to_string(child) + "-0.tmp.bak";
-  for (const auto& p : {dead, alive, other_host, other_file, not_ours}) std::ofstream(p) << "part\n";
+  for (const auto& p : {dead, unreaped, alive, other_host, other_file, not_ours}) std::ofstream(p) << "part\n";
   REQUIRE(out.begin(path).ok());
   CHECK_FALSE(std::filesystem::exists(dead));
+  CHECK_FALSE(std::filesystem::exists(unreaped));
+  REQUIRE(waitpid(zombie, nullptr, 0) == zombie);
   for (const auto& p : {alive, other_host, other_file, not_ours}) {
     INFO(p);
     CHECK(std::filesystem::exists(p));
