@@ -158,6 +158,22 @@ std::vector<std::int64_t> training_corpus::label_bases(std::size_t labels) const
   return bases;
 }
 
+std::uint64_t training_corpus::fingerprint() const {
+  std::uint64_t hash = 0xcbf29ce484222325ULL;
+  const auto add = [&hash](const void* data, std::size_t bytes) {
+    for (std::size_t i = 0; i < bytes; ++i) hash = (hash ^ static_cast<const unsigned char*>(data)[i]) * 0x100000001b3ULL;
+  };
+  for (const auto& s : train_) {
+    add(s.record.data(), s.record.size() + 1);  // with its terminating zero: "ab"+"c" is not "a"+"bc"
+    add(&s.start, sizeof s.start);
+    add(&s.label, sizeof s.label);
+    const std::uint64_t length = s.tokens.size();
+    add(&length, sizeof length);
+    add(s.tokens.data(), s.tokens.size() * sizeof(token));
+  }
+  return hash;
+}
+
 std::vector<token> training_corpus::sample_batch(int count, std::uint64_t seed, std::uint64_t step,
                                                  bool rc_augment, std::vector<int>* labels) const {
   std::mt19937_64 rng(derive_seed(seed, step));

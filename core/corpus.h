@@ -66,6 +66,9 @@ class training_corpus {
                                   std::vector<int>* labels = nullptr) const;
   // Real bases of the training split per label (index as label_rules::names), for the training facts.
   std::vector<std::int64_t> label_bases(std::size_t labels) const;
+  // A 64-bit FNV-1a hash of the training split (each segment's record, start, label and tokens): the
+  // windows of (seed, step) are the same exactly when it is, so a resumed run checks it.
+  std::uint64_t fingerprint() const;
 
  private:
   std::vector<corpus_segment> train_, valid_;

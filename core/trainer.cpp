@@ -7,6 +7,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstring>
+#include <map>
 #include <sstream>
 
 #include <nlohmann/json.hpp>
@@ -42,12 +43,44 @@ double learning_rate(const train_options& o, std::int64_t step) {
   return o.lr * (o.min_lr_fraction + (1.0 - o.min_lr_fraction) * cosine);
 }
 
-// What must match between an interrupted run and its resumption for the curve to continue exactly.
-std::string run_identity(const train_options& o, const model_config& config) {
-  return nlohmann::json{{"config", config.to_json()}, {"seed", o.seed}, {"batch", o.batch},
-                        {"seq_len", o.data.window}, {"objective", objective_name(o.objective)},
-                        {"rc_augment", o.rc_augment}}
+// What must match between an interrupted run and its resumption for the curve to continue exactly:
+// the network and everything the windows, masks and labels of (seed, step) depend on. The schedule
+// (--lr, --warmup, --steps) may change: a run is extended by more --steps. Keys are added at the end;
+// a state written before a key existed is not checked on it.
+std::string run_identity(const train_options& o, const model_config& config, const training_corpus& corpus) {
+  char data[17];
+  std::snprintf(data, sizeof data, "%016llx", static_cast<unsigned long long>(corpus.fingerprint()));
+  return nlohmann::json{{"config", config.to_json()},
+                        {"seed", o.seed},
+                        {"batch", o.batch},
+                        {"seq_len", o.data.window},
+                        {"objective", objective_name(o.objective)},
+                        {"rc_augment", o.rc_augment},
+                        {"train_data", data},
+                        {"label_dropout", o.data.labels.empty() ? 0.0 : o.label_dropout}}
       .dump();
+}
+
+// The options whose values differ between a stored identity and this run's ("--batch (2, now 4)"),
+// or "" when they match on every key the stored one has.
+std::string identity_differences(const std::string& stored_text, const std::string& identity) {
+  const auto stored = nlohmann::json::parse(stored_text, nullptr, false);
+  const auto now = nlohmann::json::parse(identity);
+  if (!stored.is_object()) return "an unreadable record of its settings";
+  static const std::map<std::string, std::string> option = {
+      {"config", "--preset or --labels (another network)"}, {"seed", "--seed"}, {"batch", "--batch"},
+      {"seq_len", "--seq-len"}, {"objective", "--objective"}, {"rc_augment", "--no-rc"},
+      {"train_data", "--train, --valid, --valid-fraction or --labels (other training windows)"},
+      {"label_dropout", "--label-dropout"}};
+  std::string out;
+  for (const auto& [key, value] : now.items()) {
+    if (!stored.contains(key) || stored[key] == value) continue;
+    std::string values = " (" + stored[key].dump() + ", now " + value.dump() + ")";
+    if (key == "config" || key == "train_data") values.clear();
+    if (key == "rc_augment") values = value.get<bool>() ? " (given before, not now)" : " (given now, not before)";
+    out += (out.empty() ? "" : ", ") + option.at(key) + values;
+  }
+  return out;
 }
 
 // Everything of a run that is not a pure function of (options, step).
@@ -104,9 +137,9 @@ status load_state(const std::string& path, run_state& s, const std::string& iden
     archive.load_from(path, s.device);
     c10::IValue stored;
     archive.read("identity", stored);
-    if (stored.toStringRef() != identity)
-      return status::fail(path + ": --resume: the interrupted run had other settings (" + stored.toStringRef() +
-                          "); resume with the same preset, seed, batch, seq-len and objective");
+    if (const auto differences = identity_differences(stored.toStringRef(), identity); !differences.empty())
+      return status::fail(path + ": --resume: the interrupted run had other settings: " + differences +
+                          "; resume with the same ones, or train without --resume to start afresh");
     archive.read("net", net_archive);
     archive.read("ema", ema_archive);
     archive.read("optimizer", optimizer_archive);
@@ -340,7 +373,7 @@ status train(const train_options& options, const train_callback& on_step, train_
   if (auto s = training_corpus::load(o.data, corpus); !s) return s;
   const auto valid_windows = tile_windows(corpus.valid(), o.data.window, o.valid_windows);
   run_state s;
-  const std::string identity = run_identity(o, config);
+  const std::string identity = run_identity(o, config, corpus);
   if (auto st = start_run(o, config, identity, s); !st) return st;
 
   double valid_bits = 0;

@@ -118,7 +118,32 @@ TEST_CASE("resuming with another preset or seed is refused", "[trainer]") {
   train_summary summary;
   const auto s = train(o, {}, summary);
   REQUIRE_FALSE(s);
-  CHECK_THAT(s.message(), Catch::Contains("other settings"));
+  CHECK_THAT(s.message(), Catch::Contains("--resume: the interrupted run had other settings: --seed (3, now 4); "));
+}
+
+TEST_CASE("resuming on other training data is refused, on a longer or gentler schedule it is not", "[trainer]") {
+  scratch_dir dir;
+  const auto bases = dnafill::test::markov_bases(2000, 1);
+  auto o = tiny_run(dir, dnafill::test::write_fasta(dir.file("a.fa"), "a", bases), 64, 6);
+  run(o, 3);
+  o.resume = true;
+  train_summary summary;
+  // One base changed: other windows for the same (seed, step).
+  std::string changed = bases;
+  changed[1000] = changed[1000] == 'A' ? 'C' : 'A';
+  o.data.train_files = {dnafill::test::write_fasta(dir.file("b.fa"), "a", changed)};
+  auto s = train(o, {}, summary);
+  REQUIRE_FALSE(s);
+  CHECK_THAT(s.message(), Catch::Contains("other settings: --train, --valid, --valid-fraction or --labels (other training windows)"));
+  // The same bases under another file name are the same data; another held-out share is not.
+  o.data.train_files = {dnafill::test::write_fasta(dir.file("c.fa"), "a", bases)};
+  o.data.valid_fraction = 0.2;
+  CHECK_THAT(train(o, {}, summary).message(), Catch::Contains("(other training windows)"));
+  o.data.valid_fraction = 0.1;
+  o.steps = 9;
+  o.lr = 5e-4;
+  REQUIRE(train(o, {}, summary));
+  CHECK(summary.steps_done == 9);
 }
 
 TEST_CASE("nonsense training options are refused naming the option", "[trainer]") {
