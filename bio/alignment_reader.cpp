@@ -301,6 +301,8 @@ bool alignment_reader::has_index() const {
   return d.load_index().ok() && d.index != nullptr;
 }
 
+status alignment_reader::index_problem() const { return impl_->load_index(); }
+
 status alignment_reader::impl::load_index() {
   if (index || !fp) return status();
   const auto index_file = is_sam ? std::string() : is_cram ? index_of(path, ".crai", ".cram") : index_of(path, ".bai", ".bam");

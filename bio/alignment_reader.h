@@ -48,6 +48,9 @@ class alignment_reader {
   std::vector<std::string> contig_names() const;
   // Whether a .bai/.csi/.crai index is there, so a region is read without scanning the file.
   bool has_index() const;
+  // Why the index beside the file cannot be used ("X.bam.bai: a BAM index that does not fit X.bam
+  // (...): remove it, or rebuild it with samtools index"); success when it fits or there is none.
+  status index_problem() const;
 
   // Restricts reading to the alignments overlapping a region, parsed against the header's contigs
   // (samtools rules). Uses the .bai/.csi/.crai index when there is one; otherwise reads the whole

@@ -47,6 +47,9 @@ status probeFile(const std::string& path, FileProbe& out) {
   }
   bio::alignment_reader reader;
   if (auto s = reader.open(path); !s) return s;
+  // An index that does not fit is said, not passed over: else the file would open whole, and the
+  // region chooser be missing without a word.
+  if (auto s = reader.index_problem(); !s) return s;
   out.indexed = reader.has_index();
   for (const auto& name : reader.contig_names()) out.contigs.emplace_back(name, reader.contig_length(name));
   if (out.contigs.empty()) out.indexed = false;  // unaligned reads: nothing to choose

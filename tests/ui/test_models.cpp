@@ -248,6 +248,23 @@ class TestModels : public QObject {
     QCOMPARE(probe.format, std::string("BAM"));
     QVERIFY(probe.indexed);
     QVERIFY(!probe.contigs.empty());
+    {
+      // A BAM whose .bai does not fit it: said when the file is opened.
+      QTemporaryDir dir;
+      const std::string bam = dir.filePath(QStringLiteral("r.bam")).toStdString();
+      QVERIFY(QFile::copy(QString::fromStdString(testData + "/lambda_reads.bam"), QString::fromStdString(bam)));
+      QFile index(QString::fromStdString(testData + "/lambda_reads.bam.bai"));
+      QVERIFY(index.open(QIODevice::ReadOnly));
+      QFile cut(QString::fromStdString(bam + ".bai"));
+      QVERIFY(cut.open(QIODevice::WriteOnly));
+      cut.write(index.read(40));
+      cut.close();
+      const auto s = probeFile(bam, probe);
+      QVERIFY(!s.ok());
+      QCOMPARE(QString::fromStdString(s.message()),
+               QString::fromStdString(bam + ".bai: a BAM index that does not fit " + bam +
+                                      " (truncated): remove it, or rebuild it with samtools index"));
+    }
     QVERIFY(probeFile(testData + "/lambda_reads.sam", probe).ok());
     QVERIFY(!probe.indexed);
     QVERIFY(probeFile(testData + "/cli/design.fa", probe).ok());
