@@ -305,7 +305,9 @@ status alignment_reader::index_problem() const { return impl_->load_index(); }
 
 status alignment_reader::impl::load_index() {
   if (index || !fp) return status();
-  const auto index_file = is_sam ? std::string() : is_cram ? index_of(path, ".crai", ".cram") : index_of(path, ".bai", ".bam");
+  // htslib's order: a BAM's .csi before its .bai. The one checked is the one htslib is given.
+  auto index_file = is_sam ? std::string() : is_cram ? index_of(path, ".crai", ".cram") : index_of(path, ".csi", ".bam");
+  if (!is_sam && !is_cram && index_file.empty()) index_file = index_of(path, ".bai", ".bam");
   if (!index_file.empty()) {
     struct stat st;
     if (stat(index_file.c_str(), &st) != 0 || !S_ISREG(st.st_mode))  // a folder: reading it would throw
@@ -314,12 +316,12 @@ status alignment_reader::impl::load_index() {
     std::vector<std::int64_t> lengths(static_cast<std::size_t>(sam_hdr_nref(header.get())));
     for (std::size_t i = 0; i < lengths.size(); ++i) lengths[i] = sam_hdr_tid2len(header.get(), static_cast<int>(i));
     if (const auto problem = is_cram ? detail::crai_problem(index_file, lengths, bytes)
-                                     : detail::bai_problem(index_file, path, lengths, bytes);
+                                     : detail::bam_index_problem(index_file, path, lengths, bytes);
         !problem.empty())
       return status::fail(index_file + ": " + (is_cram ? "a CRAM" : "a BAM") + " index that does not fit " + path + " (" +
                           problem + "): remove it, or rebuild it with samtools index");
   }
-  index.reset(sam_index_load3(fp.get(), path.c_str(), nullptr, HTS_IDX_SILENT_FAIL));
+  index.reset(sam_index_load3(fp.get(), path.c_str(), index_file.empty() ? nullptr : index_file.c_str(), HTS_IDX_SILENT_FAIL));
   return status();
 }
 

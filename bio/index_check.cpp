@@ -1,4 +1,4 @@
-// Checks of a BAM's .bai and a CRAM's .crai against their file, before htslib loads them.
+// Checks of a BAM's .bai or .csi and a CRAM's .crai against their file, before htslib loads them.
 #include "bio/index_check.h"
 
 #include <sys/stat.h>
@@ -16,24 +16,71 @@
 namespace dnafill::bio::detail {
 namespace {
 
-// The first base a BAI bin covers (the UCSC binning scheme of the SAM spec, section 5.3: six
-// levels of 2^29, 2^26, ..., 2^14 bases), or -1 for a number that is no bin.
-std::int64_t bin_start(std::uint64_t bin) {
+// The first base a bin covers in the binning scheme of the SAM spec (section 5.3), or -1 for a number
+// that is no bin. Level l holds 8^l bins of 2^(min_shift + 3 (depth - l)) bases; a .bai is the CSI
+// scheme with min_shift 14 and depth 5 (bins of 2^29, 2^26, ..., 2^14 bases).
+std::int64_t bin_start(std::uint64_t bin, int min_shift, int depth) {
   std::uint64_t first = 0;
-  for (int level = 0, shift = 29; level < 6; ++level, shift -= 3) {
+  for (int level = 0; level <= depth; ++level) {
     const std::uint64_t count = std::uint64_t{1} << (3 * level);
-    if (bin < first + count) return static_cast<std::int64_t>((bin - first) << shift);
+    if (bin < first + count) return static_cast<std::int64_t>((bin - first) << (min_shift + 3 * (depth - level)));
     first += count;
   }
   return -1;
 }
 
-// What the walk of a .bai learns for the end check: where its last placed read ends (a virtual
+// What the walk of an index learns for the end check: where its last placed read ends (a virtual
 // offset; 0 when it places none), and how many unplaced reads it counts (when it says).
 struct bai_facts {
   std::uint64_t last_read_end = 0;
   std::optional<std::uint64_t> unplaced;
 };
+
+// Little-endian fields read one after another from an index's bytes. Past the end every field
+// reads 0 and `short_read` is set.
+struct field_reader {
+  const std::string& data;
+  std::size_t at = 0;
+  bool short_read = false;
+
+  std::uint64_t take(std::size_t bytes) {
+    if (short_read || data.size() - at < bytes) {
+      short_read = true;
+      return 0;
+    }
+    std::uint64_t v = 0;
+    for (std::size_t i = bytes; i-- > 0;) v = v << 8 | static_cast<unsigned char>(data[at + i]);
+    at += bytes;
+    return v;
+  }
+  std::int32_t int32() { return static_cast<std::int32_t>(take(4)); }
+};
+
+// The bins of one reference, as a .bai and a .csi both hold them (a .csi with each bin's linear
+// offset `loffset` beside it): a problem, or an empty string. `meta_bin` is samtools' summary, whose
+// second "chunk" holds read counts, not offsets.
+std::string bins_problem(field_reader& in, bool csi, int min_shift, int depth, std::uint64_t meta_bin,
+                         std::int64_t length, std::uint64_t bam_bytes, const std::string& ref, bai_facts& facts) {
+  auto within_bam = [&](std::uint64_t virtual_offset) { return (virtual_offset >> 16) <= bam_bytes; };
+  const auto n_bin = in.int32();
+  if (n_bin < 0 || static_cast<std::uint64_t>(n_bin) > meta_bin + 1) return ref + ": impossible bin count";
+  for (std::int32_t b = 0; b < n_bin && !in.short_read; ++b) {
+    const auto bin = in.take(4);
+    if (csi && !within_bam(in.take(8))) return ref + ": an offset outside the BAM file";
+    const auto n_chunk = in.int32();
+    if (bin > meta_bin || n_chunk < 0) return ref + ": impossible bin";
+    if (const auto start = bin_start(bin, min_shift, depth); bin != meta_bin && (start < 0 || start >= std::max<std::int64_t>(length, 1)))
+      return ref + ": bin " + std::to_string(bin) + " starts past its end (LN " + std::to_string(length) +
+             "; a damaged index, or reads placed beyond the header's LN)";
+    for (std::int32_t c = 0; c < n_chunk && !in.short_read; ++c) {
+      const auto begin = in.take(8), end = in.take(8);
+      if (in.short_read || bin == meta_bin) continue;
+      if (begin > end || !within_bam(end)) return ref + ": a chunk outside the BAM file";
+      facts.last_read_end = std::max(facts.last_read_end, end);
+    }
+  }
+  return {};
+}
 
 // htslib 1.16 frees a garbage pointer when a truncated .bai fails to load (a crash), and takes many
 // damaged ones as an index that finds no read. So a BAM's .bai is walked field by field first:
@@ -43,63 +90,73 @@ std::string bai_walk_problem(const std::string& bai, const std::vector<std::int6
                              bai_facts& facts) {
   std::ifstream file(bai, std::ios::binary);
   const std::string data((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
-  std::size_t at = 0;
-  bool short_read = false;
-  auto take = [&](std::size_t bytes) -> std::uint64_t {
-    if (short_read || data.size() - at < bytes) {
-      short_read = true;
-      return 0;
-    }
-    std::uint64_t v = 0;
-    for (std::size_t i = bytes; i-- > 0;) v = v << 8 | static_cast<unsigned char>(data[at + i]);
-    at += bytes;
-    return v;
-  };
+  field_reader in{data};
   auto within_bam = [&](std::uint64_t virtual_offset) { return (virtual_offset >> 16) <= bam_bytes; };
   if (data.compare(0, 4, "BAI\1") != 0) return "not a BAM index (no BAI magic)";
-  at = 4;
-  const auto n_ref = static_cast<std::int32_t>(take(4));
+  in.at = 4;
+  const auto n_ref = in.int32();
   if (n_ref < 0 || static_cast<std::size_t>(n_ref) != lengths.size())
     return std::to_string(n_ref) + " references, the BAM header " + std::to_string(lengths.size());
-  for (std::int32_t ref = 0; ref < n_ref && !short_read; ++ref) {
-    const auto n_bin = static_cast<std::int32_t>(take(4));
-    if (n_bin < 0 || n_bin > 37451) return "reference " + std::to_string(ref) + ": impossible bin count";
-    for (std::int32_t b = 0; b < n_bin && !short_read; ++b) {
-      const auto bin = take(4);
-      const auto n_chunk = static_cast<std::int32_t>(take(4));
-      if (bin > 37450 || n_chunk < 0) return "reference " + std::to_string(ref) + ": impossible bin";
-      if (const auto start = bin_start(bin); bin != 37450 && (start < 0 || start >= std::max<std::int64_t>(lengths[ref], 1)))
-        return "reference " + std::to_string(ref) + ": bin " + std::to_string(bin) + " starts past its end (LN " +
-               std::to_string(lengths[ref]) + "; a damaged index, or reads placed beyond the header's LN)";
-      for (std::int32_t c = 0; c < n_chunk && !short_read; ++c) {
-        const auto begin = take(8), end = take(8);
-        // Bin 37450 is samtools' summary: its second "chunk" holds read counts, not offsets.
-        if (short_read || bin == 37450) continue;
-        if (begin > end || !within_bam(end)) return "reference " + std::to_string(ref) + ": a chunk outside the BAM file";
-        facts.last_read_end = std::max(facts.last_read_end, end);
-      }
-    }
-    const auto n_intv = static_cast<std::int32_t>(take(4));
-    if (n_intv < 0) return "reference " + std::to_string(ref) + ": impossible interval count";
+  for (std::int32_t ref = 0; ref < n_ref && !in.short_read; ++ref) {
+    const std::string name = "reference " + std::to_string(ref);
+    if (auto problem = bins_problem(in, false, 14, 5, 37450, lengths[ref], bam_bytes, name, facts); !problem.empty())
+      return problem;
+    const auto n_intv = in.int32();
+    if (n_intv < 0) return name + ": impossible interval count";
     // The linear index holds, per 16 kb window, the first read overlapping it: in a sorted BAM it
     // never goes back (a read overlapping window i + 1 starts there or also overlaps window i).
     // One set too far ahead would skip the reads before it.
     std::uint64_t last = 0;
-    for (std::int32_t i = 0; i < n_intv && !short_read; ++i) {
-      const auto offset = take(8);
-      if (short_read) break;
-      if (!within_bam(offset)) return "reference " + std::to_string(ref) + ": an offset outside the BAM file";
-      if (offset != 0 && offset < last)
-        return "reference " + std::to_string(ref) + ": linear index goes back at window " + std::to_string(i);
+    for (std::int32_t i = 0; i < n_intv && !in.short_read; ++i) {
+      const auto offset = in.take(8);
+      if (in.short_read) break;
+      if (!within_bam(offset)) return name + ": an offset outside the BAM file";
+      if (offset != 0 && offset < last) return name + ": linear index goes back at window " + std::to_string(i);
       last = std::max(last, offset);
     }
   }
-  if (!short_read && data.size() - at == 8) facts.unplaced = take(8);  // the optional count of unplaced reads
-  if (short_read) return "truncated";
-  if (at != data.size()) return std::to_string(data.size() - at) + " bytes after its end";
+  if (!in.short_read && data.size() - in.at == 8) facts.unplaced = in.take(8);  // the optional count of unplaced reads
+  if (in.short_read) return "truncated";
+  if (in.at != data.size()) return std::to_string(data.size() - in.at) + " bytes after its end";
   return {};
 }
 
+// A .csi (BGZF-compressed; the binning scheme's min_shift and depth in its header, for references
+// longer than a .bai can index) is walked the same way: htslib would load a stale one without a word.
+std::string csi_walk_problem(const std::string& csi, const std::vector<std::int64_t>& lengths, std::uint64_t bam_bytes,
+                             bai_facts& facts) {
+  std::string data;
+  {
+    bgzf_ptr fp(bgzf_open(csi.c_str(), "r"));
+    if (!fp) return "cannot be read";
+    char buffer[65536];
+    ssize_t got = 0;
+    while ((got = bgzf_read(fp.get(), buffer, sizeof buffer)) > 0) data.append(buffer, static_cast<std::size_t>(got));
+    if (got < 0) return "damaged compression";
+  }
+  field_reader in{data};
+  if (data.compare(0, 4, "CSI\1") != 0) return "not a CSI index (no CSI magic)";
+  in.at = 4;
+  const auto min_shift = in.int32(), depth = in.int32(), l_aux = in.int32();
+  if (min_shift < 0 || depth < 0 || min_shift + 3 * std::int64_t{depth} > 62 || l_aux < 0)
+    return "impossible min_shift " + std::to_string(min_shift) + " or depth " + std::to_string(depth);
+  if (data.size() - in.at < static_cast<std::size_t>(l_aux)) return "truncated";
+  in.at += static_cast<std::size_t>(l_aux);
+  const auto n_ref = in.int32();
+  if (n_ref < 0 || static_cast<std::size_t>(n_ref) != lengths.size())
+    return std::to_string(n_ref) + " references, the BAM header " + std::to_string(lengths.size());
+  // samtools' summary bin: one past the last bin of the deepest level.
+  const std::uint64_t meta_bin = ((std::uint64_t{1} << (3 * (depth + 1))) - 1) / 7 + 1;
+  for (std::int32_t ref = 0; ref < n_ref && !in.short_read; ++ref)
+    if (auto problem = bins_problem(in, true, min_shift, depth, meta_bin, lengths[ref], bam_bytes,
+                                    "reference " + std::to_string(ref), facts);
+        !problem.empty())
+      return problem;
+  if (!in.short_read && data.size() - in.at == 8) facts.unplaced = in.take(8);
+  if (in.short_read) return "truncated";
+  if (in.at != data.size()) return std::to_string(data.size() - in.at) + " bytes after its end";
+  return {};
+}
 
 std::uint32_t little_endian(const unsigned char* p) {
   return std::uint32_t{p[0]} | std::uint32_t{p[1]} << 8 | std::uint32_t{p[2]} << 16 | std::uint32_t{p[3]} << 24;
@@ -121,7 +178,7 @@ bool record_start(const unsigned char* core, std::size_t n_ref) {
   return size >= least;
 }
 
-// Where a .bai says the placed reads end, the BAM ends, or its unplaced reads begin (samtools sorts
+// Where an index says the placed reads end, the BAM ends, or its unplaced reads begin (samtools sorts
 // them last). An index of another BAM, or of this one before it was rewritten, can pass the walk with
 // every offset inside the file and then find other reads than are there, or fewer: this is where it
 // shows. A problem, or an empty string.
@@ -147,10 +204,13 @@ std::string read_end_problem(const std::string& bam, const bai_facts& facts, std
 
 }  // namespace
 
-std::string bai_problem(const std::string& bai, const std::string& bam, const std::vector<std::int64_t>& lengths,
-                        std::uint64_t bam_bytes) {
+std::string bam_index_problem(const std::string& index, const std::string& bam, const std::vector<std::int64_t>& lengths,
+                              std::uint64_t bam_bytes) {
   bai_facts facts;
-  if (auto problem = bai_walk_problem(bai, lengths, bam_bytes, facts); !problem.empty()) return problem;
+  const bool csi = index.size() >= 4 && index.compare(index.size() - 4, 4, ".csi") == 0;
+  if (auto problem = csi ? csi_walk_problem(index, lengths, bam_bytes, facts) : bai_walk_problem(index, lengths, bam_bytes, facts);
+      !problem.empty())
+    return problem;
   return read_end_problem(bam, facts, lengths.size());
 }
 

@@ -1,4 +1,4 @@
-// Checks of a BAM's .bai and a CRAM's .crai against their file before htslib loads them: htslib
+// Checks of a BAM's .bai or .csi and a CRAM's .crai against their file before htslib loads them: htslib
 // 1.16 crashes on some damaged indexes and takes many others, and indexes of another file, as ones
 // that find other reads, or none, without a word. Private to bio/ (alignment_reader.cpp).
 #pragma once
@@ -9,11 +9,11 @@
 
 namespace dnafill::bio::detail {
 
-// What does not fit between `bai` and `bam` ("truncated", "reference 0: a chunk outside the BAM
-// file", ...), or an empty string. `lengths` are the BAM header's reference lengths, `bam_bytes`
-// the BAM's size.
-std::string bai_problem(const std::string& bai, const std::string& bam, const std::vector<std::int64_t>& lengths,
-                        std::uint64_t bam_bytes);
+// What does not fit between `index` (a .bai, or a .csi by its name) and `bam` ("truncated",
+// "reference 0: a chunk outside the BAM file", ...), or an empty string. `lengths` are the BAM
+// header's reference lengths, `bam_bytes` the BAM's size.
+std::string bam_index_problem(const std::string& index, const std::string& bam, const std::vector<std::int64_t>& lengths,
+                              std::uint64_t bam_bytes);
 
 // The same for a CRAM's .crai ("line 3: a slice outside the CRAM file", ...).
 std::string crai_problem(const std::string& crai, const std::vector<std::int64_t>& lengths, std::uint64_t cram_bytes);

@@ -345,6 +345,32 @@ TEST_CASE("a .crai that does not fit its CRAM is refused with a message, not tru
   CHECK(read_alignments(cram, options, lambda + ":1000-2000").size() == 10);
 }
 
+TEST_CASE("a .csi is checked as a .bai is, and before it, as htslib loads it first", "[bio][alignment]") {
+  test::temp_dir dir;
+  const std::string original = test::data_file("lambda_reads.bam"), text = lambda + ":1000-2000";
+  const std::string bam = dir.file("r.bam"), twice = dir.file("twice.bam");
+  std::filesystem::copy_file(original, bam);
+  rewrite_bam(original, twice, 2, true, false);
+  REQUIRE(sam_index_build(twice.c_str(), 14) == 0);  // min_shift 14: a .csi
+  REQUIRE(sam_index_build(bam.c_str(), 12) == 0);
+  CHECK(read_alignments(bam, {}, text).size() == 10);
+  CHECK(read_alignments(twice, {}, text).size() == 20);
+  // Beside its .bai, which fits, the .csi of another BAM: the .csi is the one htslib would use.
+  std::filesystem::copy_file(original + ".bai", bam + ".bai");
+  std::filesystem::copy_file(twice + ".csi", bam + ".csi", std::filesystem::copy_options::overwrite_existing);
+  alignment_reader reader;
+  REQUIRE(reader.open(bam).ok());
+  const dnafill::status s = reader.set_region(text);
+  REQUIRE_FALSE(s.ok());
+  CHECK_THAT(s.message(), Catch::StartsWith(bam + ".csi: a BAM index that does not fit " + bam + " ("));
+  // A .csi cut short fails to decompress.
+  const std::string whole = test::read_text(twice + ".csi");
+  dir.write("r.bam.csi", whole.substr(0, whole.size() / 2));
+  alignment_reader cut;
+  REQUIRE(cut.open(bam).ok());
+  CHECK_THAT(cut.set_region(text).message(), Catch::Contains(" (damaged compression)"));
+}
+
 TEST_CASE("a CRAM read through the .crai of another CRAM names the index as a suspect", "[bio][alignment]") {
   // The .crai of a CRAM of each read once, beside one of each read four times: every slice it lists
   // lies inside the file, but not where the file's slices are.
