@@ -16,13 +16,19 @@
 namespace dnafill::bio {
 namespace {
 
-// The host's name in temporary names, so that a writer on another machine sharing the folder (NFS)
-// is never taken for a dead one of this machine.
-std::string host_name() {
-  char name[256] = {};
-  if (gethostname(name, sizeof name - 1) != 0 || name[0] == '\0') return "host";
+// What names this process's PID namespace in temporary names: the host's name and the namespace's
+// inode, so that a writer on another machine sharing the folder (NFS), or in another container on
+// this one, is never taken for a dead process of ours. Empty when the namespace cannot be told
+// (no /proc): then no file is taken for a dead writer's.
+std::string pid_namespace() {
+  char name[256] = {}, link[64] = {};
+  const auto length = readlink("/proc/self/ns/pid", link, sizeof link - 1);  // "pid:[4026531836]"
+  if (length <= 0 || gethostname(name, sizeof name - 1) != 0) return {};
   std::string out;
-  for (const char* c = name; *c; ++c) out += (std::isalnum(static_cast<unsigned char>(*c)) || *c == '.') ? *c : '_';
+  for (const char* c = name; *c; ++c) out += std::isalnum(static_cast<unsigned char>(*c)) || *c == '.' ? *c : '_';
+  out += '-';
+  for (const char* c = link; *c; ++c)
+    if (std::isdigit(static_cast<unsigned char>(*c))) out += *c;
   return out;
 }
 
@@ -50,7 +56,7 @@ bool has_ended(long pid) {
   return paren != std::string::npos && paren + 2 < line.size() && line[paren + 2] == 'Z';
 }
 
-// Removes the temporary files of PATH that writers of this host left when they were killed before
+// Removes the temporary files of PATH that writers in this PID namespace left when killed before
 // they could (SIGKILL, a second Ctrl-C): ours, plain files, named for a process that no longer runs.
 void remove_dead_writers_files(const std::string& folder, const std::string& prefix) {
   const auto slash = prefix.rfind('/');
@@ -89,10 +95,10 @@ status output_file::begin(const std::string& path) {
   const auto slash = path.rfind('/');
   const std::string folder = slash == std::string::npos ? "." : slash == 0 ? "/" : path.substr(0, slash);
   if (access(folder.c_str(), W_OK) != 0) return {};
-  static const std::string host = host_name();
+  static const std::string space = pid_namespace();
   static std::atomic<unsigned> count{0};  // two writers of one process (the studio) never share one
-  const std::string prefix = path + ".dnafill-" + host + "-";
-  remove_dead_writers_files(folder, prefix);
+  const std::string prefix = path + ".dnafill-" + (space.empty() ? "x" : space) + "-";
+  if (!space.empty()) remove_dead_writers_files(folder, prefix);
   temporary_ = prefix + std::to_string(getpid()) + "-" + std::to_string(count++) + ".tmp";
   return {};
 }

@@ -3,8 +3,9 @@
 // PATH by commit() (keeping its permissions), so a run that fails half-way leaves what PATH held
 // before. Anything else (standard output "-", devices, FIFOs, symbolic links such as /dev/stdout,
 // hard-linked or other users' files, a folder that takes no new file) is written in place.
-// The temporary name is PATH.dnafill-HOST-PID-N.tmp; begin() removes those of PATH that writers of
-// this host left when killed (their process no longer runs).
+// The temporary name is PATH.dnafill-HOST-NS-PID-N.tmp (NS: the PID namespace's inode); begin()
+// removes those of PATH that writers of this host and namespace left when killed (their process no
+// longer runs).
 #pragma once
 
 #include <string>

@@ -75,7 +75,8 @@ std::string identity_differences(const std::string& stored_text, const std::stri
   std::string out;
   for (const auto& [key, value] : now.items()) {
     if (!stored.contains(key) || stored[key] == value) continue;
-    std::string values = " (" + stored[key].dump() + ", now " + value.dump() + ")";
+    const auto text = [](const nlohmann::json& v) { return v.is_string() ? v.get<std::string>() : v.dump(); };
+    std::string values = " (" + text(stored[key]) + ", now " + text(value) + ")";
     if (key == "config" || key == "train_data") values.clear();
     if (key == "rc_augment") values = value.get<bool>() ? " (given before, not now)" : " (given now, not before)";
     out += (out.empty() ? "" : ", ") + option.at(key) + values;

@@ -509,7 +509,8 @@ TEST_CASE("output_file: begin removes the temporary files that killed writers of
   const std::string path = dir.write("out.fa", ">a\nACGT\n");
   output_file out;
   REQUIRE(out.begin(path).ok());
-  // PATH.dnafill-HOST-PID-N.tmp: the part before the process number is this host's prefix.
+  // PATH.dnafill-HOST-NS-PID-N.tmp: the part before the process number is this host's and this PID
+  // namespace's prefix.
   const std::string mine = out.name(), pid = std::to_string(getpid());
   const std::string prefix = mine.substr(0, mine.rfind("-" + pid + "-") + 1);
   out.drop();
@@ -528,15 +529,18 @@ TEST_CASE("output_file: begin removes the temporary files that killed writers of
   const std::string unreaped = prefix + std::to_string(zombie) + "-1.tmp";
   const std::string dead = prefix + std::to_string(child) + "-0.tmp";
   const std::string alive = prefix + std::to_string(getppid()) + "-3.tmp";
-  const std::string other_host = path + ".dnafill-elsewhere-" + std::to_string(child) + "-0.tmp";
+  const std::string host_part = prefix.substr(0, prefix.rfind('-', prefix.size() - 2) + 1);  // PATH.dnafill-HOST-
+  REQUIRE(host_part.size() < prefix.size());
+  const std::string other_host = path + ".dnafill-elsewhere" + prefix.substr(host_part.size() - 1) + std::to_string(child) + "-0.tmp";
+  const std::string other_space = host_part + "1-" + std::to_string(child) + "-0.tmp";  // another container
   const std::string other_file = dir.file("other.fa") + prefix.substr(path.size()) + std::to_string(child) + "-0.tmp";
   const std::string not_ours = prefix + std::to_string(child) + "-0.tmp.bak";
-  for (const auto& p : {dead, unreaped, alive, other_host, other_file, not_ours}) std::ofstream(p) << "part\n";
+  for (const auto& p : {dead, unreaped, alive, other_host, other_space, other_file, not_ours}) std::ofstream(p) << "part\n";
   REQUIRE(out.begin(path).ok());
   CHECK_FALSE(std::filesystem::exists(dead));
   CHECK_FALSE(std::filesystem::exists(unreaped));
   REQUIRE(waitpid(zombie, nullptr, 0) == zombie);
-  for (const auto& p : {alive, other_host, other_file, not_ours}) {
+  for (const auto& p : {alive, other_host, other_space, other_file, not_ours}) {
     INFO(p);
     CHECK(std::filesystem::exists(p));
   }
