@@ -257,6 +257,21 @@ TEST_CASE("a truncated or damaged .bai is refused with a message, not loaded", "
     REQUIRE_FALSE(s.ok());
     CHECK_THAT(s.message(), Catch::StartsWith(bam + ".bai: a BAM index that does not fit " + bam + " (" + problem));
   }
+  // An index that passes every check but points the first 16 kb window 3 bytes into a record: the
+  // read fails, and the message names the index as a suspect.
+  std::string inside = good;
+  REQUIRE(inside.substr(80, 8) == std::string("\x00\x00\xde\x00\x00\x00\x00\x00", 8));  // (222, 0)
+  inside[80] = '\x03';
+  dir.write("r.bam.bai", inside);
+  {
+    alignment_reader reader;
+    REQUIRE(reader.open(bam).ok());
+    REQUIRE(reader.set_region(lambda + ":1000-2000").ok());
+    sequence_record record;
+    CHECK_FALSE(reader.next(record));
+    CHECK(reader.error().message() == bam + ": record 1: cannot read: malformed record or truncated file, or an index "
+                                           "that does not fit it (rebuild it with samtools index)");
+  }
   // A folder where the index would be.
   std::filesystem::remove(bam + ".bai");
   std::filesystem::create_directory(bam + ".bai");
