@@ -79,6 +79,16 @@ void check_same_reads(const std::vector<sequence_record>& got, const std::vector
   }
 }
 
+// The error that stops the first read of `region` of `path` (which opens, and takes the region).
+std::string first_read_error(const std::string& path, const std::string& region) {
+  alignment_reader reader;
+  REQUIRE(reader.open(path).ok());
+  REQUIRE(reader.set_region(region).ok());
+  sequence_record record;
+  CHECK_FALSE(reader.next(record));
+  return reader.error().message();
+}
+
 // Writes the reads of BAM `from` to `to`, each `times` times, leaving out the unplaced ones unless
 // `unplaced`; then indexes `to` when `index` (as samtools index would). `to` is a BAM, or with a
 // `cram_reference` a CRAM that embeds it, 100 reads to a slice.
@@ -263,15 +273,9 @@ TEST_CASE("a truncated or damaged .bai is refused with a message, not loaded", "
   REQUIRE(inside.substr(80, 8) == std::string("\x00\x00\xde\x00\x00\x00\x00\x00", 8));  // (222, 0)
   inside[80] = '\x03';
   dir.write("r.bam.bai", inside);
-  {
-    alignment_reader reader;
-    REQUIRE(reader.open(bam).ok());
-    REQUIRE(reader.set_region(lambda + ":1000-2000").ok());
-    sequence_record record;
-    CHECK_FALSE(reader.next(record));
-    CHECK(reader.error().message() == bam + ": record 1: cannot read: malformed record or truncated file, or an index "
-                                           "that does not fit it (rebuild it with samtools index)");
-  }
+  CHECK(first_read_error(bam, lambda + ":1000-2000") ==
+        bam + ": record 1: cannot read: malformed record or truncated file, or an index that does not fit it "
+              "(rebuild it with samtools index)");
   // A folder where the index would be.
   std::filesystem::remove(bam + ".bai");
   std::filesystem::create_directory(bam + ".bai");
@@ -394,14 +398,9 @@ TEST_CASE("a CRAM read through the .crai of another CRAM names the index as a su
   rewrite_bam(test::data_file("lambda_reads.bam"), once, 1, true, true, test::data_file("lambda.fa.gz"));
   rewrite_bam(test::data_file("lambda_reads.bam"), four, 4, true, false, test::data_file("lambda.fa.gz"));
   std::filesystem::copy_file(once + ".crai", four + ".crai");
-  alignment_reader reader;
-  REQUIRE(reader.open(four).ok());
-  REQUIRE(reader.set_region(lambda + ":20000-25000").ok());
-  sequence_record record;
-  CHECK_FALSE(reader.next(record));
-  CHECK(reader.error().message() == four + ": record 1: cannot decode: corrupt file, an index that does not fit it "
-                                           "(rebuild it with samtools index), or the CRAM reference is not available "
-                                           "(give the reference FASTA)");
+  CHECK(first_read_error(four, lambda + ":20000-25000") ==
+        four + ": record 1: cannot decode: corrupt file, an index that does not fit it (rebuild it with samtools "
+               "index), or the CRAM reference is not available (give the reference FASTA)");
   CHECK(read_alignments(once, {}, lambda + ":20000-25000").size() == 14);  // as from the BAM
 }
 
