@@ -54,19 +54,29 @@ struct field_reader {
     return v;
   }
   std::int32_t int32() { return static_cast<std::int32_t>(take(4)); }
+
+  // The end of both walks: the optional count of unplaced reads, then nothing.
+  std::string end_problem(bai_facts& facts) {
+    if (!short_read && data.size() - at == 8) facts.unplaced = take(8);
+    if (short_read) return "truncated";
+    if (at != data.size()) return std::to_string(data.size() - at) + " bytes after its end";
+    return {};
+  }
 };
+
+// Whether a virtual offset (compressed offset << 16 | offset in the block) falls inside a BAM of `bytes`.
+bool within_bam(std::uint64_t virtual_offset, std::uint64_t bytes) { return (virtual_offset >> 16) <= bytes; }
 
 // The bins of one reference, as a .bai and a .csi both hold them (a .csi with each bin's linear
 // offset `loffset` beside it): a problem, or an empty string. `meta_bin` is samtools' summary, whose
 // second "chunk" holds read counts, not offsets.
 std::string bins_problem(field_reader& in, bool csi, int min_shift, int depth, std::uint64_t meta_bin,
                          std::int64_t length, std::uint64_t bam_bytes, const std::string& ref, bai_facts& facts) {
-  auto within_bam = [&](std::uint64_t virtual_offset) { return (virtual_offset >> 16) <= bam_bytes; };
   const auto n_bin = in.int32();
   if (n_bin < 0 || static_cast<std::uint64_t>(n_bin) > meta_bin + 1) return ref + ": impossible bin count";
   for (std::int32_t b = 0; b < n_bin && !in.short_read; ++b) {
     const auto bin = in.take(4);
-    if (csi && !within_bam(in.take(8))) return ref + ": an offset outside the BAM file";
+    if (csi && !within_bam(in.take(8), bam_bytes)) return ref + ": an offset outside the BAM file";
     const auto n_chunk = in.int32();
     if (bin > meta_bin || n_chunk < 0) return ref + ": impossible bin";
     if (const auto start = bin_start(bin, min_shift, depth); bin != meta_bin && (start < 0 || start >= std::max<std::int64_t>(length, 1)))
@@ -75,7 +85,7 @@ std::string bins_problem(field_reader& in, bool csi, int min_shift, int depth, s
     for (std::int32_t c = 0; c < n_chunk && !in.short_read; ++c) {
       const auto begin = in.take(8), end = in.take(8);
       if (in.short_read || bin == meta_bin) continue;
-      if (begin > end || !within_bam(end)) return ref + ": a chunk outside the BAM file";
+      if (begin > end || !within_bam(end, bam_bytes)) return ref + ": a chunk outside the BAM file";
       facts.last_read_end = std::max(facts.last_read_end, end);
     }
   }
@@ -91,7 +101,6 @@ std::string bai_walk_problem(const std::string& bai, const std::vector<std::int6
   std::ifstream file(bai, std::ios::binary);
   const std::string data((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
   field_reader in{data};
-  auto within_bam = [&](std::uint64_t virtual_offset) { return (virtual_offset >> 16) <= bam_bytes; };
   if (data.compare(0, 4, "BAI\1") != 0) return "not a BAM index (no BAI magic)";
   in.at = 4;
   const auto n_ref = in.int32();
@@ -110,15 +119,12 @@ std::string bai_walk_problem(const std::string& bai, const std::vector<std::int6
     for (std::int32_t i = 0; i < n_intv && !in.short_read; ++i) {
       const auto offset = in.take(8);
       if (in.short_read) break;
-      if (!within_bam(offset)) return name + ": an offset outside the BAM file";
+      if (!within_bam(offset, bam_bytes)) return name + ": an offset outside the BAM file";
       if (offset != 0 && offset < last) return name + ": linear index goes back at window " + std::to_string(i);
       last = std::max(last, offset);
     }
   }
-  if (!in.short_read && data.size() - in.at == 8) facts.unplaced = in.take(8);  // the optional count of unplaced reads
-  if (in.short_read) return "truncated";
-  if (in.at != data.size()) return std::to_string(data.size() - in.at) + " bytes after its end";
-  return {};
+  return in.end_problem(facts);
 }
 
 // A .csi (BGZF-compressed; the binning scheme's min_shift and depth in its header, for references
@@ -152,10 +158,7 @@ std::string csi_walk_problem(const std::string& csi, const std::vector<std::int6
                                     "reference " + std::to_string(ref), facts);
         !problem.empty())
       return problem;
-  if (!in.short_read && data.size() - in.at == 8) facts.unplaced = in.take(8);
-  if (in.short_read) return "truncated";
-  if (in.at != data.size()) return std::to_string(data.size() - in.at) + " bytes after its end";
-  return {};
+  return in.end_problem(facts);
 }
 
 std::uint32_t little_endian(const unsigned char* p) {
@@ -199,10 +202,9 @@ std::string read_end_problem(const std::string& bam, const bai_facts& facts, std
     return "where it says the placed reads end, the BAM holds no record";
   // A read on a reference but without a position (POS 0 in SAM) is placed by htslib and not by
   // htsjdk (Picard), which files no chunk for it: either index may end before it.
-  const bool positioned = static_cast<std::int32_t>(little_endian(core + 8)) >= 0;
-  if (static_cast<std::int32_t>(little_endian(core + 4)) >= 0 && positioned)
-    return "the BAM holds placed reads after where it says they end";
-  if (!positioned && static_cast<std::int32_t>(little_endian(core + 4)) >= 0) return {};
+  const auto ref = static_cast<std::int32_t>(little_endian(core + 4));
+  const auto pos = static_cast<std::int32_t>(little_endian(core + 8));
+  if (ref >= 0) return pos >= 0 ? "the BAM holds placed reads after where it says they end" : "";
   if (facts.unplaced && unplaced == 0) return "it counts no unplaced read, the BAM holds some after the placed ones";
   return {};
 }
