@@ -36,10 +36,10 @@ int list_runs(const db_args& args) {
   if (auto s = open_reader(args, db); !s) return fail("db list", s.message());
   std::vector<data::run_record> runs;
   if (auto s = db.list_runs(runs); !s) return fail("db list", s.message());
-  std::printf("%4s  %-8s  %-9s  %-11s  %-24s  %-24s  %s\n", "run", "kind", "status", "designs", "started", "finished",
+  std::printf("%4s  %-8s  %-11s  %-11s  %-24s  %-24s  %s\n", "run", "kind", "status", "designs", "started", "finished",
               "input");
   for (const auto& r : runs)
-    std::printf("%4lld  %-8s  %-9s  %-11s  %-24s  %-24s  %s\n", static_cast<long long>(r.id), r.kind.c_str(),
+    std::printf("%4lld  %-8s  %-11s  %-11s  %-24s  %-24s  %s\n", static_cast<long long>(r.id), r.kind.c_str(),
                 data::run_status_name(r.status), of_total(r.designs_done, r.designs_total).c_str(), r.started_at.c_str(),
                 r.finished_at.empty() ? "-" : r.finished_at.c_str(), input_of(r).c_str());
   if (runs.empty()) std::printf("(no runs in %s)\n", args.db.c_str());
@@ -60,6 +60,9 @@ void print_run(const data::run_record& r) {
   std::printf("  regions     %s\n", of_total(r.items_done, r.items_total).c_str());
   std::printf("  designs     %s\n", of_total(r.designs_done, r.designs_total).c_str());
   if (!r.error.empty()) std::printf("  error       %s\n", r.error.c_str());
+  if (r.status == data::run_status::interrupted)
+    std::printf("  note        recorded as running, but no process is writing the store: it was killed%s\n",
+                r.kind == "batch" ? "; the same batch command takes it up" : "");
 }
 
 int show_run(const db_args& args) {

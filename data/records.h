@@ -11,12 +11,13 @@
 
 namespace dnafill::data {
 
-// A run is `running` from its start until it ends; one killed outright (SIGKILL, power loss) stays
-// `running` until it is resumed or looked at. `failed` and `cancelled` runs keep what they completed.
-enum class run_status { running, done, failed, cancelled };
+// A run is `running` from its start until it ends. One killed outright (SIGKILL, power loss) stays
+// `running` in the file until it is resumed; a read-only store reports it `interrupted` when no process
+// is writing the file (that state is never stored). `failed` and `cancelled` runs keep what they completed.
+enum class run_status { running, done, failed, cancelled, interrupted };
 
-const char* run_status_name(run_status status);  // "running", "done", "failed", "cancelled"
-status parse_run_status(const std::string& name, run_status& out);
+const char* run_status_name(run_status status);  // "running", "done", "failed", "cancelled", "interrupted"
+status parse_run_status(const std::string& name, run_status& out);  // the four stored states only
 
 // A checkpoint, known by the SHA-256 of its file: the same weights under another path are the same model.
 struct model_record {

@@ -9,6 +9,7 @@ const char* run_status_name(run_status status) {
     case run_status::done: return "done";
     case run_status::failed: return "failed";
     case run_status::cancelled: return "cancelled";
+    case run_status::interrupted: return "interrupted";
   }
   return "running";
 }

@@ -49,13 +49,26 @@ std::string file_uri(const std::string& path) {
   return uri;
 }
 
+// flock(LOCK_NB), tried again for a quarter of a second: a reader asking whether a writer is there
+// holds a shared lock for an instant, and a writer arriving then must not be turned away.
+bool lock_within(int fd, int operation) {
+  for (int attempt = 0;; ++attempt) {
+    if (flock(fd, operation | LOCK_NB) == 0) return true;
+    if (errno != EWOULDBLOCK || attempt == 25) return false;
+    ::usleep(10000);
+  }
+}
+
 }  // namespace
 
 struct store::impl {
   std::string path;
   store_options options;
   db_ptr db;
-  int lock_fd = -1;  // the writer lock; closed only after the connection (SQLite's own locks live on it too)
+  // The file, opened beside SQLite's connection: a writer holds its flock; a reader asks it whether a
+  // writer is there. Closed only after the connection: closing any descriptor of the file drops
+  // every POSIX lock this process holds on it, SQLite's too.
+  int lock_fd = -1;
   int from_version = 0;
 
   sqlite3* handle() const { return db.get(); }
@@ -63,6 +76,8 @@ struct store::impl {
   status check_identity(int& version);
   status check_integrity();
   status take_writer_lock();
+  bool writer_present() const;
+  void mark_interrupted(run_record* runs, std::size_t count) const;
   status open_writer();
   status open_reader();
   status require_open(bool writing) const;
@@ -115,6 +130,24 @@ status store::impl::check_integrity() {
   return {};
 }
 
+// Whether another process holds the writer lock now. A run recorded as running while no process
+// writes the file was killed outright (SIGKILL, a power cut): readers call it interrupted.
+bool store::impl::writer_present() const {
+  if (lock_fd < 0 || flock(lock_fd, LOCK_SH | LOCK_NB) != 0) return true;  // a writer, or no way to tell
+  flock(lock_fd, LOCK_UN);
+  return false;
+}
+
+// Seen by a reader with no writer at work, a `running` run is one that was killed.
+void store::impl::mark_interrupted(run_record* runs, std::size_t count) const {
+  if (!options.read_only) return;  // a writer holds the lock itself
+  auto* end = runs + count;
+  const auto is_running = [](const run_record& r) { return r.status == run_status::running; };
+  if (std::none_of(runs, end, is_running) || writer_present()) return;
+  for (auto* r = runs; r != end; ++r)
+    if (is_running(*r)) r->status = run_status::interrupted;
+}
+
 // One writer per file: the lock is taken before SQLite sees the file, so a second writer (a batch
 // resumed twice at once) is turned away before it can read a half-claimed run.
 status store::impl::take_writer_lock() {
@@ -126,7 +159,7 @@ status store::impl::take_writer_lock() {
     return status::fail(path + ": cannot open for writing: " + std::strerror(err) +
                         (denied ? " (a read-only file or folder)" : ""));
   }
-  if (flock(lock_fd, LOCK_EX | LOCK_NB) != 0) {
+  if (!lock_within(lock_fd, LOCK_EX)) {
     const int err = errno;
     if (err == EWOULDBLOCK)
       return status::fail(path + ": another dnafill process is writing to this store (one writer at a time; "
@@ -170,6 +203,7 @@ status store::impl::open_reader() {
   struct stat st {};
   if (::stat(path.c_str(), &st) != 0) return status::fail(path + ": cannot open: " + std::strerror(errno));
   if (S_ISDIR(st.st_mode)) return status::fail(path + ": is a folder, not a store");
+  lock_fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);  // only to ask for a writer: -1 leaves runs as recorded
   if (auto s = open_connection(SQLITE_OPEN_READONLY); !s) return s;
   if (auto s = check_identity(from_version); !s) {
     // Reading a WAL file needs its -shm beside it. In a folder we may not write, with no -wal left
@@ -488,11 +522,13 @@ status store::list_runs(std::vector<run_record>& runs) {
   for (;;) {
     bool row = false;
     if (auto s = st.step(row); !s) return s;
-    if (!row) return {};
+    if (!row) break;
     run_record r;
     if (auto s = read_run(st, impl_->path, r); !s) return s;
     runs.push_back(std::move(r));
   }
+  impl_->mark_interrupted(runs.data(), runs.size());
+  return {};
 }
 
 status store::find_run(std::int64_t run_id, run_record& run, bool& found) {
@@ -502,7 +538,10 @@ status store::find_run(std::int64_t run_id, run_record& run, bool& found) {
   if (auto s = st.prepare((std::string(run_columns) + "WHERE r.id = ?1").c_str()); !s) return s;
   st.bind(1, run_id);
   if (auto s = st.step(found); !s) return s;
-  return found ? read_run(st, impl_->path, run) : status();
+  if (!found) return {};
+  if (auto s = read_run(st, impl_->path, run); !s) return s;
+  impl_->mark_interrupted(&run, 1);
+  return {};
 }
 
 status store::for_each_design(std::optional<std::int64_t> run_id, const std::function<status(design_record&)>& each) {

@@ -34,7 +34,7 @@ class HistoryModel : public QAbstractTableModel {
     SortRole = Qt::UserRole + 1,
     RunIdRole,
     KindRole,
-    StatusRole,      // "running", "done", "failed", "cancelled"
+    StatusRole,      // "running", "done", "failed", "cancelled", "interrupted" (killed; docs/store.md)
     SourcePathRole,  // the input file as recorded; empty for none
     ModelPathRole,
     ParametersRole,  // JSON

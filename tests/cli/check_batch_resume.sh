@@ -1,6 +1,6 @@
 #!/bin/bash
-# A batch killed with SIGKILL mid-run and run again with the same arguments resumes its run and ends
-# with exactly the designs of an uninterrupted run: each once, integrity_check ok, the FASTA and the
+# A batch killed with SIGKILL mid-run is listed as interrupted, and run again with the same arguments
+# resumes its run and ends with exactly the designs of an uninterrupted run: each once, integrity_check ok, the FASTA and the
 # export equal to the uninterrupted run's. Usage:
 #   check_batch_resume.sh DNAFILL WORK_DIR IN.fa VARIANTS [batch options...]
 set -u
@@ -32,6 +32,8 @@ at_kill=$($check items "$work/kill.sqlite")
 [ "$at_kill" -gt 0 ] && [ "$at_kill" -lt "$total" ] ||
   fail "not killed mid-run: $at_kill of $total items done (make the input larger or the items slower)"
 [ "$($check status "$work/kill.sqlite")" = "running resumes=0" ] || fail "the killed run is not left running"
+"$dnafill" db list --db "$work/kill.sqlite" | grep -Eq "^ +1  batch +interrupted " ||
+  fail "db list does not show the killed run as interrupted"
 
 # Again, same arguments: it takes the run up, designs only what is missing.
 out=$("${batch[@]}" --db "$work/kill.sqlite" --out "$work/kill.fa") || fail "resumed run failed"

@@ -3,10 +3,13 @@
 // concurrent readers, locks, a full "disk", and the sinks.
 #include <catch2/catch.hpp>
 
+#include <fcntl.h>
 #include <sqlite3.h>
+#include <sys/file.h>
 #include <unistd.h>
 
 #include <atomic>
+#include <chrono>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -401,6 +404,58 @@ TEST_CASE("store: one writer at a time, readers alongside", "[data]") {
   CHECK(w.message().find("read-only") != std::string::npos);
   writer.close();
   REQUIRE(second.open(path));  // the lock goes with the writer
+}
+
+TEST_CASE("store: a reader shows a running run as interrupted once no process writes the file", "[data]") {
+  temp_dir dir;
+  const auto path = dir.file("s.sqlite");
+  auto writer = std::make_unique<store>();
+  REQUIRE(writer->open(path));
+  const auto killed = begin(*writer, a_run("k"));
+  const auto ended = begin(*writer, a_run("e"));
+  REQUIRE(writer->finish_run(ended, run_status::cancelled, "cancelled by the user"));
+  store reader;
+  store_options ro;
+  ro.read_only = true;
+  REQUIRE(reader.open(path, ro));
+  auto status_of = [&](std::int64_t id) {
+    run_record r;
+    bool found = false;
+    REQUIRE(reader.find_run(id, r, found));
+    REQUIRE(found);
+    return std::string(run_status_name(r.status));
+  };
+  CHECK(status_of(killed) == "running");  // its writer is at work
+  std::vector<run_record> runs;
+  writer->list_runs(runs);
+  CHECK(run_status_name(runs.front().status) == std::string("running"));  // a writer never says interrupted
+  writer.reset();  // as a kill would: the run never ended
+  CHECK(status_of(killed) == "interrupted");
+  CHECK(status_of(ended) == "cancelled");
+  REQUIRE(reader.list_runs(runs));
+  CHECK(run_status_name(runs.at(0).status) == std::string("interrupted"));
+  CHECK(run_status_name(runs.at(1).status) == std::string("cancelled"));
+  raw_db raw(path, SQLITE_OPEN_READONLY);
+  CHECK(raw.text("SELECT status FROM runs ORDER BY id") == "running\ncancelled");  // never written
+}
+
+TEST_CASE("store: a writer is not turned away by a reader asking for one in the same instant", "[data]") {
+  temp_dir dir;
+  const auto path = dir.file("s.sqlite");
+  REQUIRE(store().open(path));
+  // The shared lock a reader takes to ask, held here for 50 ms instead of an instant.
+  const int fd = ::open(path.c_str(), O_RDONLY);
+  REQUIRE(fd >= 0);
+  REQUIRE(flock(fd, LOCK_SH | LOCK_NB) == 0);
+  std::thread release([fd] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    flock(fd, LOCK_UN);
+  });
+  store writer;
+  const auto s = writer.open(path);
+  release.join();
+  ::close(fd);
+  CHECK(s);
 }
 
 TEST_CASE("store: a reader during writes sees whole items only, never an error", "[data]") {
