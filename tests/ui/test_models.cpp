@@ -200,6 +200,14 @@ class TestModels : public QObject {
              QStringLiteral("5000 bp, first-hit, T 0.8, seed 1"));
     QCOMPARE(settingsSummary("not json"), QString());
     QCOMPARE(model.rowOfRun(99), -1);
+    // A run left running: running while its writer has the store open, interrupted once none has.
+    auto third = aRun("batch", "k3");
+    QVERIFY(db.begin_run(third, false, resumed).ok());
+    QVERIFY(model.refresh());
+    QCOMPARE(model.index(0, HistoryModel::StatusColumn).data().toString(), QStringLiteral("running"));
+    db.close();
+    QVERIFY(model.refresh());
+    QCOMPARE(model.index(0, HistoryModel::StatusColumn).data().toString(), QStringLiteral("interrupted"));
     // Not a store: an error, and an empty history.
     const QString bogus = dir_.filePath(QStringLiteral("not_a_store.sqlite"));
     QFile f(bogus);
