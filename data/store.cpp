@@ -1,8 +1,6 @@
 // The store: opening and checking the file, the writer lock, runs, items and designs.
 #include "data/store.h"
 
-#include <fcntl.h>
-#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -13,6 +11,7 @@
 
 #include "data/schema.h"
 #include "data/sqlite_internal.h"
+#include "data/store_lock.h"
 
 namespace dnafill::data {
 
@@ -49,34 +48,19 @@ std::string file_uri(const std::string& path) {
   return uri;
 }
 
-// flock(LOCK_NB), tried again for a quarter of a second: a reader asking whether a writer is there
-// holds a shared lock for an instant, and a writer arriving then must not be turned away.
-bool lock_within(int fd, int operation) {
-  for (int attempt = 0;; ++attempt) {
-    if (flock(fd, operation | LOCK_NB) == 0) return true;
-    if (errno != EWOULDBLOCK || attempt == 25) return false;
-    ::usleep(10000);
-  }
-}
-
 }  // namespace
 
 struct store::impl {
   std::string path;
   store_options options;
   db_ptr db;
-  // The file, opened beside SQLite's connection: a writer holds its flock; a reader asks it whether a
-  // writer is there. Closed only after the connection: closing any descriptor of the file drops
-  // every POSIX lock this process holds on it, SQLite's too.
-  int lock_fd = -1;
+  detail::store_lock lock;  // released only after the connection is closed (store_lock.h)
   int from_version = 0;
 
   sqlite3* handle() const { return db.get(); }
   status open_connection(int flags, const char* uri_query = nullptr);
   status check_identity(int& version);
   status check_integrity();
-  status take_writer_lock();
-  bool writer_present() const;
   void mark_interrupted(run_record* runs, std::size_t count) const;
   status open_writer();
   status open_reader();
@@ -130,47 +114,20 @@ status store::impl::check_integrity() {
   return {};
 }
 
-// Whether another process holds the writer lock now. A run recorded as running while no process
-// writes the file was killed outright (SIGKILL, a power cut): readers call it interrupted.
-bool store::impl::writer_present() const {
-  if (lock_fd < 0 || flock(lock_fd, LOCK_SH | LOCK_NB) != 0) return true;  // a writer, or no way to tell
-  flock(lock_fd, LOCK_UN);
-  return false;
-}
-
 // Seen by a reader with no writer at work, a `running` run is one that was killed.
 void store::impl::mark_interrupted(run_record* runs, std::size_t count) const {
   if (!options.read_only) return;  // a writer holds the lock itself
   auto* end = runs + count;
   const auto is_running = [](const run_record& r) { return r.status == run_status::running; };
-  if (std::none_of(runs, end, is_running) || writer_present()) return;
+  if (std::none_of(runs, end, is_running) || lock.writer_elsewhere()) return;
   for (auto* r = runs; r != end; ++r)
     if (is_running(*r)) r->status = run_status::interrupted;
 }
 
 // One writer per file: the lock is taken before SQLite sees the file, so a second writer (a batch
 // resumed twice at once) is turned away before it can read a half-claimed run.
-status store::impl::take_writer_lock() {
-  errno = 0;
-  lock_fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-  if (lock_fd < 0) {
-    const int err = errno;
-    const bool denied = err == EACCES || err == EPERM || err == EROFS;
-    return status::fail(path + ": cannot open for writing: " + std::strerror(err) +
-                        (denied ? " (a read-only file or folder)" : ""));
-  }
-  if (!lock_within(lock_fd, LOCK_EX)) {
-    const int err = errno;
-    if (err == EWOULDBLOCK)
-      return status::fail(path + ": another dnafill process is writing to this store (one writer at a time; "
-                                 "readers are fine): wait for it or use another file");
-    return status::fail(path + ": cannot lock: " + std::strerror(err));
-  }
-  return {};
-}
-
 status store::impl::open_writer() {
-  if (auto s = take_writer_lock(); !s) return s;
+  if (auto s = lock.attach_writer(path); !s) return s;
   if (auto s = open_connection(SQLITE_OPEN_READWRITE); !s) return s;
   if (sqlite3_db_readonly(handle(), "main") == 1) return status::fail(path + ": the database is read-only");
   if (auto s = check_identity(from_version); !s) return s;
@@ -203,7 +160,7 @@ status store::impl::open_reader() {
   struct stat st {};
   if (::stat(path.c_str(), &st) != 0) return status::fail(path + ": cannot open: " + std::strerror(errno));
   if (S_ISDIR(st.st_mode)) return status::fail(path + ": is a folder, not a store");
-  lock_fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);  // only to ask for a writer: -1 leaves runs as recorded
+  lock.attach_reader(path);  // only to ask whether a writer is at work
   if (auto s = open_connection(SQLITE_OPEN_READONLY); !s) return s;
   if (auto s = check_identity(from_version); !s) {
     // Reading a WAL file needs its -shm beside it. In a folder we may not write, with no -wal left
@@ -245,8 +202,7 @@ status store::open(const std::string& path, const store_options& options) {
 
 void store::close() {
   impl_->db.reset();
-  if (impl_->lock_fd >= 0) ::close(impl_->lock_fd);
-  impl_->lock_fd = -1;
+  impl_->lock.detach();
 }
 
 bool store::is_open() const { return impl_->db != nullptr; }

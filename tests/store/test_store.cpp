@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <sqlite3.h>
 #include <sys/file.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -454,8 +455,60 @@ TEST_CASE("store: a writer is not turned away by a reader asking for one in the 
   store writer;
   const auto s = writer.open(path);
   release.join();
+  writer.close();  // before the descriptor: closing it drops the process's POSIX locks on the file
   ::close(fd);
   CHECK(s);
+}
+
+// Whether another process would find a POSIX lock on the byte range of SQLite's SHARED lock: what a
+// connection in WAL mode holds on the database file while it is open, so that no other process,
+// closing last, checkpoints and deletes the WAL it reads.
+bool shared_lock_seen_from_another_process(const std::string& path) {
+  const pid_t child = fork();
+  if (child == 0) {
+    const int fd = ::open(path.c_str(), O_RDONLY);
+    struct flock probe {};
+    probe.l_type = F_WRLCK;
+    probe.l_whence = SEEK_SET;
+    probe.l_start = 0x40000002;  // SQLite's SHARED_FIRST (PENDING_BYTE + 2), 510 bytes
+    probe.l_len = 510;
+    _exit(fd >= 0 && fcntl(fd, F_GETLK, &probe) == 0 && probe.l_type != F_UNLCK ? 0 : 1);
+  }
+  int status = -1;
+  return child > 0 && waitpid(child, &status, 0) == child && WIFEXITED(status) && WEXITSTATUS(status) == 0;
+}
+
+// Closing any descriptor of a file drops every POSIX lock the process holds on it, SQLite's too. A
+// reader that lost its lock let another process, closing last, take the WAL away from under it, and
+// then read an empty store (the studio keeps a reader open while its jobs open and close writers).
+TEST_CASE("store: a reader keeps SQLite's lock while other stores of the process open and close the file", "[data]") {
+  temp_dir dir;
+  const auto path = dir.file("s.sqlite");
+  {
+    store writer;
+    REQUIRE(writer.open(path));
+    begin(writer, a_run());
+  }
+  store reader;
+  store_options ro;
+  ro.read_only = true;
+  REQUIRE(reader.open(path, ro));
+  std::vector<run_record> runs;
+  REQUIRE(reader.list_runs(runs));
+  REQUIRE(shared_lock_seen_from_another_process(path));
+  {
+    store other_reader;
+    REQUIRE(other_reader.open(path, ro));
+    REQUIRE(other_reader.list_runs(runs));
+  }
+  CHECK(shared_lock_seen_from_another_process(path));
+  {
+    store writer;
+    REQUIRE(writer.open(path));
+  }
+  CHECK(shared_lock_seen_from_another_process(path));
+  reader.close();
+  CHECK_FALSE(shared_lock_seen_from_another_process(path));
 }
 
 TEST_CASE("store: a reader during writes sees whole items only, never an error", "[data]") {

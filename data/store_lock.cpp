@@ -1,0 +1,145 @@
+// The store's writer lock on one descriptor per file and process (store_lock.h says why).
+#include "data/store_lock.h"
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <map>
+#include <mutex>
+#include <utility>
+
+namespace dnafill::data::detail {
+
+struct store_lock::shared_file {
+  int fd = -1;
+  pid_t owner = 0;     // a child forked with the table does not share its parent's descriptions
+  int users = 0;       // stores of this process attached to it
+  bool writer = false; // one of them holds the flock exclusively
+};
+
+namespace {
+
+using file_key = std::pair<dev_t, ino_t>;
+
+// Every attached file of the process, under one mutex: the studio opens stores in several threads.
+std::mutex files_mutex;
+
+std::map<file_key, store_lock::shared_file*>& files() {
+  static auto* table = new std::map<file_key, store_lock::shared_file*>;  // never destroyed: stores may outlive statics
+  return *table;
+}
+
+// The process's description of the file `path` names now, if it has one.
+store_lock::shared_file* find_file(const std::string& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) return nullptr;
+  auto it = files().find({st.st_dev, st.st_ino});
+  return it != files().end() && it->second->owner == ::getpid() ? it->second : nullptr;
+}
+
+// Takes over `fd` as the process's description of its file.
+store_lock::shared_file* add_file(int fd) {
+  struct stat st {};
+  if (::fstat(fd, &st) != 0) {
+    ::close(fd);
+    return nullptr;
+  }
+  auto* file = new store_lock::shared_file{fd, ::getpid(), 0, false};
+  files()[{st.st_dev, st.st_ino}] = file;
+  return file;
+}
+
+// flock(LOCK_NB), tried again for a quarter of a second: a reader asking whether a writer is there
+// holds a shared lock for an instant, and a writer arriving then must not be turned away.
+bool lock_within(int fd, int operation) {
+  for (int attempt = 0;; ++attempt) {
+    if (flock(fd, operation | LOCK_NB) == 0) return true;
+    if (errno != EWOULDBLOCK || attempt == 25) return false;
+    ::usleep(10000);
+  }
+}
+
+// One store less on `file`; the last one closes the description (its connection is closed by then).
+void release(store_lock::shared_file* file) {
+  if (--file->users > 0) return;
+  for (auto it = files().begin(); it != files().end(); ++it)
+    if (it->second == file) {
+      files().erase(it);
+      break;
+    }
+  ::close(file->fd);
+  delete file;
+}
+
+status cannot_open(const std::string& path, int err) {
+  const bool denied = err == EACCES || err == EPERM || err == EROFS;
+  return status::fail(path + ": cannot open for writing: " + std::strerror(err) +
+                      (denied ? " (a read-only file or folder)" : ""));
+}
+
+}  // namespace
+
+status store_lock::attach_writer(const std::string& path) {
+  detach();
+  std::lock_guard<std::mutex> hold(files_mutex);
+  shared_file* file = find_file(path);
+  if (file) {
+    if (::access(path.c_str(), W_OK) != 0) return cannot_open(path, errno);
+  } else {
+    const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (fd < 0) return cannot_open(path, errno);
+    if (!(file = add_file(fd))) return status::fail(path + ": cannot lock: " + std::strerror(errno));
+  }
+  ++file->users;
+  errno = EWOULDBLOCK;
+  if (file->writer || !lock_within(file->fd, LOCK_EX)) {
+    const int err = errno;
+    release(file);
+    if (err == EWOULDBLOCK)
+      return status::fail(path + ": another dnafill process is writing to this store (one writer at a time; "
+                                 "readers are fine): wait for it or use another file");
+    return status::fail(path + ": cannot lock: " + std::strerror(err));
+  }
+  file->writer = writing_ = true;
+  file_ = file;
+  return {};
+}
+
+void store_lock::attach_reader(const std::string& path) {
+  detach();
+  std::lock_guard<std::mutex> hold(files_mutex);
+  shared_file* file = find_file(path);
+  if (!file) {
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0 || !(file = add_file(fd))) return;
+  }
+  ++file->users;
+  file_ = file;
+}
+
+bool store_lock::writer_elsewhere() const {
+  std::lock_guard<std::mutex> hold(files_mutex);
+  if (!file_) return true;
+  if (file_->writer) return !writing_;
+  // No store of this process writes: a shared lock on the description is free unless another process holds it.
+  if (flock(file_->fd, LOCK_SH | LOCK_NB) != 0) return true;
+  flock(file_->fd, LOCK_UN);
+  return false;
+}
+
+void store_lock::detach() {
+  if (!file_) return;
+  std::lock_guard<std::mutex> hold(files_mutex);
+  if (writing_) {
+    flock(file_->fd, LOCK_UN);
+    file_->writer = writing_ = false;
+  }
+  release(file_);
+  file_ = nullptr;
+}
+
+}  // namespace dnafill::data::detail
