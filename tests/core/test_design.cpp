@@ -175,6 +175,39 @@ TEST_CASE("scoring only a hole: uniform logits give exactly 2.0 bits/base over t
   CHECK(!score_holes(context_model, {tokens}, {{{550, 700}}}, options, hole));  // outside the sequence
 }
 
+TEST_CASE("a design's score does not reuse the draws that made it: unbiased on a peaked model", "[design][scoring]") {
+  // p = (0.85, 0.05, 0.05, 0.05) whatever the context, so a design's exact score is the mean of
+  // -log2 p over its bases, and the Monte-Carlo score must not differ from it on average. Scored with
+  // the sampler's own stream, the base the scoring masked was the one drawn unlikely: +0.085 bits/base.
+  model_config config;
+  REQUIRE(preset_config("tiny", config));
+  mdm_transformer net(config);
+  const std::vector<double> p{0.85, 0.05, 0.05, 0.05};
+  {
+    torch::NoGradGuard no_grad;
+    net->head->weight.zero_();
+    net->head->bias.copy_(torch::log(torch::tensor(p)));
+  }
+  const auto model = wrap_model(config, net);
+  auto options = fast_options(1);
+  options.sampler.steps = 1;
+  const int n = 2000;
+  double sum = 0.0, sum2 = 0.0;
+  for (int seed = 1; seed <= n; ++seed) {
+    options.sampler.seed = static_cast<std::uint64_t>(seed);
+    std::vector<design> out;
+    REQUIRE(infill(model, {"r", random_tokens(40, 7), {{20, 22}}}, options, out));
+    const auto& t = out[0].tokens;
+    const double exact = -(std::log2(p[t[20]]) + std::log2(p[t[21]])) / 2;
+    const double error = out[0].bits_per_base - exact;
+    sum += error;
+    sum2 += error * error;
+  }
+  const double mean = sum / n, se = std::sqrt((sum2 / n - mean * mean) / n);
+  INFO("mean error " << mean << " se " << se);
+  CHECK(std::abs(mean) < 4 * se);
+}
+
 TEST_CASE("nearby holes are scored as a chain: a hole does not see the hole bases after it", "[design][scoring]") {
   // Holes A = [100, 150) and B = [170, 220) share a window (the tiny model's 256). Scored as a chain,
   // total = a (A with B masked) + b (B with A shown). So total - b must equal a, and b is B's term
