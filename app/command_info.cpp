@@ -34,6 +34,7 @@ nlohmann::json describe(const core::mdm_model& model) {
 void print_text(const nlohmann::json& j) {
   std::cout << "dnafill " << j["version"].get<std::string>() << ", LibTorch " << j["torch"].get<std::string>() << ", "
             << j["threads"].get<int>() << " threads, " << j["machine"].get<std::string>() << "\n";
+  if (!j["blas"].get<std::string>().empty()) std::cout << "  BLAS: " << j["blas"].get<std::string>() << "\n";
   const auto& m = j["model"];
   std::cout << "model: " << m["path"].get<std::string>() << "\n  preset " << m["preset"].get<std::string>() << ", "
             << m["parameters"].get<long>() << " parameters, " << m["n_layers"].get<int>() << " layers x "
@@ -53,7 +54,7 @@ int run_info(const info_args& args) {
   if (auto s = load_model_option(args.model, model); !s) return fail("info", s.message());
   nlohmann::json j = {{"version", DNAFILL_VERSION}, {"torch", core::torch_version()},
                       {"threads", core::thread_count()}, {"machine", core::machine_description()},
-                      {"model", describe(model)}};
+                      {"blas", core::blas_description()}, {"model", describe(model)}};
   if (args.json) std::cout << data::json_text(j) << "\n";
   else print_text(j);
   return 0;

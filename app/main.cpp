@@ -114,6 +114,7 @@ std::string parse_problem(CLI::App& cli, int argc, char** argv, const CLI::Parse
 
 int main(int argc, char** argv) {
   using namespace dnafill::app;
+  dnafill::core::choose_blas_kernels();
   dnafill::core::keep_allocations_in_heap();
   CLI::App cli{"dnafill: design DNA with a masked diffusion model"};
   cli.require_subcommand(1);

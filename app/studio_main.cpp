@@ -264,6 +264,7 @@ void setApplicationFacts() {
 }  // namespace
 
 int main(int argc, char** argv) {
+  dnafill::core::choose_blas_kernels();
   dnafill::core::keep_allocations_in_heap();
   QCommandLineParser parser;
   addOptions(parser);

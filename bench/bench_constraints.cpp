@@ -129,6 +129,7 @@ bool run_window(const core::mdm_model& model, const bench_args& a, const std::pa
 
 int main(int argc, char** argv) {
   const auto a = parse(argc, argv);
+  core::choose_blas_kernels();
   core::keep_allocations_in_heap();
   core::set_threads(a.threads);
   core::mdm_model model;

@@ -238,6 +238,7 @@ void run_python_reference(const bench_args& a, const core::mdm_model& model,
 
 int main(int argc, char** argv) {
   const auto a = parse(argc, argv);
+  core::choose_blas_kernels();
   core::keep_allocations_in_heap();
   core::set_threads(a.threads);
   core::mdm_model model;

@@ -203,6 +203,7 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "bench_train: %s\n", s.message().c_str());
     return 2;
   }
+  choose_blas_kernels();
   set_threads(threads);
   std::printf("dnafill bench_train: LibTorch %s, %d threads, %s, %s, %s layer kernels\n", torch_version().c_str(),
               thread_count(), machine_description(resolved).c_str(), precision.c_str(), b.layer_kernels.c_str());

@@ -9,6 +9,8 @@
 #include <malloc.h>
 
 #include <cstdio>
+#include <cstdlib>
+#include <map>
 #include <fstream>
 #include <thread>
 
@@ -26,6 +28,65 @@ void set_threads(int threads) {
 }
 
 int thread_count() { return at::get_num_threads(); }
+
+namespace {
+
+// OpenBLAS's entry points, looked up at run time: another BLAS may be the one loaded.
+template <typename F>
+F openblas_function(const char* name) {
+  return reinterpret_cast<F>(dlsym(RTLD_DEFAULT, name));
+}
+
+// 0 SSE, 1 AVX, 2 AVX2 + FMA, 3 AVX-512 (F, CD, BW, DQ, VL: what OpenBLAS's SkylakeX kernels use).
+// GCC's checks include the operating system's support for the registers (XCR0).
+int simd_level_of_cpu() {
+  __builtin_cpu_init();
+  if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512cd") && __builtin_cpu_supports("avx512bw") &&
+      __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512vl"))
+    return 3;
+  if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) return 2;
+  return __builtin_cpu_supports("avx") ? 1 : 0;
+}
+
+// The level of OpenBLAS's kernels by their name; one it does not list here is left alone.
+int simd_level_of_kernels(const std::string& core) {
+  static const std::map<std::string, int> levels = {
+      {"Prescott", 0},  {"Core2", 0},     {"Penryn", 0},      {"Dunnington", 0}, {"Nehalem", 0},  {"Atom", 0},
+      {"Nano", 0},      {"Sandybridge", 1}, {"Bulldozer", 1}, {"Piledriver", 1}, {"Haswell", 2},  {"Zen", 2},
+      {"Steamroller", 2}, {"Excavator", 2}, {"SkylakeX", 3},  {"Cooperlake", 3}, {"SapphireRapids", 3}};
+  const auto it = levels.find(core);
+  return it == levels.end() ? 3 : it->second;
+}
+
+}  // namespace
+
+void choose_blas_kernels() {
+  using get_name = char* (*)();
+  using action = void (*)();
+  const auto corename = openblas_function<get_name>("openblas_get_corename");
+  const auto quit = openblas_function<action>("gotoblas_dynamic_quit");
+  const auto init = openblas_function<action>("gotoblas_dynamic_init");
+  if (!corename || !quit || !init || std::getenv("OPENBLAS_CORETYPE")) return;  // not dynamic, or the user chose
+  static const char* best[] = {nullptr, "Sandybridge", "Haswell", "SkylakeX"};
+  const int level = simd_level_of_cpu();
+  if (level == 0 || simd_level_of_kernels(corename()) >= level) return;
+  // gotoblas_dynamic_init reads OPENBLAS_CORETYPE, as it did at load, once the kernel table is cleared.
+  quit();
+  setenv("OPENBLAS_CORETYPE", best[level], 1);
+  init();
+  unsetenv("OPENBLAS_CORETYPE");
+}
+
+std::string blas_description() {
+  using get_text = char* (*)();
+  const auto config = openblas_function<get_text>("openblas_get_config");
+  const auto corename = openblas_function<get_text>("openblas_get_corename");
+  if (!config || !corename) return "";
+  // The configuration reads "OpenBLAS 0.3.21 DYNAMIC_ARCH NO_AFFINITY ...": keep the name and version.
+  std::string version = config();
+  if (const auto space = version.find(' ', version.find(' ') + 1); space != std::string::npos) version.resize(space);
+  return version + " (" + corename() + " kernels)";
+}
 
 void keep_allocations_in_heap() {
   mallopt(M_MMAP_MAX, 0);                // no mmap for large blocks: heap only

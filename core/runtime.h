@@ -12,6 +12,16 @@ namespace dnafill::core {
 void set_threads(int threads);
 int thread_count();
 
+// OpenBLAS picks its kernels for the CPU when it is loaded, and a CPU newer than the library gets its
+// oldest ones: Debian's 0.3.21 on an Emerald Rapids (family 6, model 207) ran Prescott (SSE3) kernels,
+// and an infill of 8 variants took 18.6 s instead of 7.4 s with its SkylakeX (AVX-512) ones. When
+// OpenBLAS is the BLAS loaded, OPENBLAS_CORETYPE is not set and its kernels use less of the CPU than
+// the CPU has, this initialises it again with the best kernels the CPU runs. Process-wide: call it
+// first in main(), before any matrix product.
+void choose_blas_kernels();
+// "OpenBLAS 0.3.21 (SkylakeX kernels)", or "" when OpenBLAS is not the BLAS loaded.
+std::string blas_description();
+
 // glibc serves the large activations of a forward pass (the attention matrix of 8 x 1024 tokens is
 // ~100 MB) with mmap and returns them with munmap, so every network call pays page faults for fresh
 // zeroed pages: measured 40% of an infill's time (sys 5 s of 12 s). Keep such memory in the heap and
