@@ -40,12 +40,16 @@ F openblas_function(const char* name) {
 // 0 SSE, 1 AVX, 2 AVX2 + FMA, 3 AVX-512 (F, CD, BW, DQ, VL: what OpenBLAS's SkylakeX kernels use).
 // GCC's checks include the operating system's support for the registers (XCR0).
 int simd_level_of_cpu() {
+#if !defined(__x86_64__) && !defined(__i386__)
+  return 0;  // OpenBLAS picks its own kernels elsewhere
+#else
   __builtin_cpu_init();
   if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512cd") && __builtin_cpu_supports("avx512bw") &&
       __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512vl"))
     return 3;
   if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) return 2;
   return __builtin_cpu_supports("avx") ? 1 : 0;
+#endif
 }
 
 // The level of OpenBLAS's kernels by their name; one it does not list here is left alone.

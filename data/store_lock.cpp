@@ -114,7 +114,10 @@ void store_lock::attach_reader(const std::string& path) {
   std::lock_guard<std::mutex> hold(files_mutex);
   shared_file* file = find_file(path);
   if (!file) {
-    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    // Read-write where allowed: a writer of this process may take its lock on this description later,
+    // and on NFS an exclusive flock needs a descriptor open for writing.
+    int fd = ::open(path.c_str(), O_RDWR | O_CLOEXEC);
+    if (fd < 0) fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0 || !(file = add_file(fd))) return;
   }
   ++file->users;
@@ -135,7 +138,7 @@ void store_lock::detach() {
   if (!file_) return;
   std::lock_guard<std::mutex> hold(files_mutex);
   if (writing_) {
-    flock(file_->fd, LOCK_UN);
+    if (file_->owner == ::getpid()) flock(file_->fd, LOCK_UN);  // a forked child must not free its parent's lock
     file_->writer = writing_ = false;
   }
   release(file_);
