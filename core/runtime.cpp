@@ -10,24 +10,11 @@
 
 #include <cstdio>
 #include <cstdlib>
-#include <map>
 #include <fstream>
+#include <map>
 #include <thread>
 
 namespace dnafill::core {
-
-void set_threads(int threads) {
-  // OpenBLAS (libopenblas0-pthread) keeps a thread pool of its own that LibTorch's setting does not
-  // reach: without this, --threads 1 still ran its matrix products on every core. Only for a count
-  // the user gave, so that OPENBLAS_NUM_THREADS and OpenBLAS's own default hold otherwise. Looked up
-  // at run time, as another BLAS may be the one loaded.
-  using set_blas_threads = void (*)(int);
-  if (threads > 0)
-    if (auto* f = reinterpret_cast<set_blas_threads>(dlsym(RTLD_DEFAULT, "openblas_set_num_threads"))) f(threads);
-  at::set_num_threads(threads > 0 ? threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency())));
-}
-
-int thread_count() { return at::get_num_threads(); }
 
 namespace {
 
@@ -36,6 +23,22 @@ template <typename F>
 F openblas_function(const char* name) {
   return reinterpret_cast<F>(dlsym(RTLD_DEFAULT, name));
 }
+
+}  // namespace
+
+void set_threads(int threads) {
+  // OpenBLAS (libopenblas0-pthread) keeps a thread pool of its own that LibTorch's setting does not
+  // reach: without this, --threads 1 still ran its matrix products on every core. Only for a count
+  // the user gave, so that OPENBLAS_NUM_THREADS and OpenBLAS's own default hold otherwise. Looked up
+  // at run time.
+  if (threads > 0)
+    if (auto* f = openblas_function<void (*)(int)>("openblas_set_num_threads")) f(threads);
+  at::set_num_threads(threads > 0 ? threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency())));
+}
+
+int thread_count() { return at::get_num_threads(); }
+
+namespace {
 
 // 0 SSE, 1 AVX, 2 AVX2 + FMA, 3 AVX-512 (F, CD, BW, DQ, VL: what OpenBLAS's SkylakeX kernels use).
 // GCC's checks include the operating system's support for the registers (XCR0).
