@@ -61,7 +61,7 @@ struct store::impl {
   status open_connection(int flags, const char* uri_query = nullptr);
   status check_identity(int& version);
   status check_integrity();
-  void mark_interrupted(run_record* runs, std::size_t count) const;
+  void mark_interrupted(run_record* runs, std::size_t count, const detail::store_lock::writer_check& check) const;
   status open_writer();
   status open_reader();
   status require_open(bool writing) const;
@@ -114,14 +114,12 @@ status store::impl::check_integrity() {
   return {};
 }
 
-// Seen by a reader with no writer at work, a `running` run is one that was killed.
-void store::impl::mark_interrupted(run_record* runs, std::size_t count) const {
-  if (!options.read_only) return;  // a writer holds the lock itself
-  auto* end = runs + count;
-  const auto is_running = [](const run_record& r) { return r.status == run_status::running; };
-  if (std::none_of(runs, end, is_running) || lock.writer_elsewhere()) return;
-  for (auto* r = runs; r != end; ++r)
-    if (is_running(*r)) r->status = run_status::interrupted;
+// Read by a reader under a check that found no writer, a `running` run is one that was killed.
+void store::impl::mark_interrupted(run_record* runs, std::size_t count,
+                                   const detail::store_lock::writer_check& check) const {
+  if (!options.read_only || check.writer_elsewhere()) return;  // a writer holds the lock itself
+  for (auto* r = runs; r != runs + count; ++r)
+    if (r->status == run_status::running) r->status = run_status::interrupted;
 }
 
 // One writer per file: the lock is taken before SQLite sees the file, so a second writer (a batch
@@ -473,6 +471,7 @@ status store::impl::read_designs(statement& st, const std::function<status(desig
 status store::list_runs(std::vector<run_record>& runs) {
   runs.clear();
   if (auto s = impl_->require_open(false); !s) return s;
+  const detail::store_lock::writer_check check(impl_->lock);  // before the SELECT: see mark_interrupted
   statement st(impl_->handle(), impl_->path);
   if (auto s = st.prepare((std::string(run_columns) + "ORDER BY r.id").c_str()); !s) return s;
   for (;;) {
@@ -483,20 +482,21 @@ status store::list_runs(std::vector<run_record>& runs) {
     if (auto s = read_run(st, impl_->path, r); !s) return s;
     runs.push_back(std::move(r));
   }
-  impl_->mark_interrupted(runs.data(), runs.size());
+  impl_->mark_interrupted(runs.data(), runs.size(), check);
   return {};
 }
 
 status store::find_run(std::int64_t run_id, run_record& run, bool& found) {
   found = false;
   if (auto s = impl_->require_open(false); !s) return s;
+  const detail::store_lock::writer_check check(impl_->lock);
   statement st(impl_->handle(), impl_->path);
   if (auto s = st.prepare((std::string(run_columns) + "WHERE r.id = ?1").c_str()); !s) return s;
   st.bind(1, run_id);
   if (auto s = st.step(found); !s) return s;
   if (!found) return {};
   if (auto s = read_run(st, impl_->path, run); !s) return s;
-  impl_->mark_interrupted(&run, 1);
+  impl_->mark_interrupted(&run, 1, check);
   return {};
 }
 

@@ -53,16 +53,6 @@ store_lock::shared_file* add_file(int fd) {
   return file;
 }
 
-// flock(LOCK_NB), tried again for a quarter of a second: a reader asking whether a writer is there
-// holds a shared lock for an instant, and a writer arriving then must not be turned away.
-bool lock_within(int fd, int operation) {
-  for (int attempt = 0;; ++attempt) {
-    if (flock(fd, operation | LOCK_NB) == 0) return true;
-    if (errno != EWOULDBLOCK || attempt == 25) return false;
-    ::usleep(10000);
-  }
-}
-
 // One store less on `file`; the last one closes the description (its connection is closed by then).
 void release(store_lock::shared_file* file) {
   if (--file->users > 0) return;
@@ -85,28 +75,40 @@ status cannot_open(const std::string& path, int err) {
 
 status store_lock::attach_writer(const std::string& path) {
   detach();
-  std::lock_guard<std::mutex> hold(files_mutex);
-  shared_file* file = find_file(path);
-  if (file) {
-    if (::access(path.c_str(), W_OK) != 0) return cannot_open(path, errno);
-  } else {
-    const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-    if (fd < 0) return cannot_open(path, errno);
-    if (!(file = add_file(fd))) return status::fail(path + ": cannot lock: " + std::strerror(errno));
+  shared_file* file = nullptr;
+  {
+    std::lock_guard<std::mutex> hold(files_mutex);
+    if ((file = find_file(path))) {
+      if (::access(path.c_str(), W_OK) != 0) return cannot_open(path, errno);
+    } else {
+      const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+      if (fd < 0) return cannot_open(path, errno);
+      if (!(file = add_file(fd))) return status::fail(path + ": cannot lock: " + std::strerror(errno));
+    }
+    ++file->users;  // keeps the description while the mutex is let go
   }
-  ++file->users;
-  errno = EWOULDBLOCK;
-  if (file->writer || !lock_within(file->fd, LOCK_EX)) {
-    const int err = errno;
+  // Tried again for a quarter of a second, since a reader's writer_check holds a shared lock while
+  // it reads; the mutex is let go between tries, so that the process's other stores go on meanwhile.
+  int err = EWOULDBLOCK;
+  for (int attempt = 0; attempt <= 25; ++attempt) {
+    if (attempt > 0) ::usleep(10000);
+    std::lock_guard<std::mutex> hold(files_mutex);
+    if (file->writer) break;  // another store of this process writes
+    if (flock(file->fd, LOCK_EX | LOCK_NB) == 0) {
+      file->writer = writing_ = true;
+      file_ = file;
+      return {};
+    }
+    if ((err = errno) != EWOULDBLOCK) break;
+  }
+  {
+    std::lock_guard<std::mutex> hold(files_mutex);
     release(file);
-    if (err == EWOULDBLOCK)
-      return status::fail(path + ": another dnafill process is writing to this store (one writer at a time; "
-                                 "readers are fine): wait for it or use another file");
-    return status::fail(path + ": cannot lock: " + std::strerror(err));
   }
-  file->writer = writing_ = true;
-  file_ = file;
-  return {};
+  if (err == EWOULDBLOCK)
+    return status::fail(path + ": another dnafill process is writing to this store (one writer at a time; "
+                               "readers are fine): wait for it or use another file");
+  return status::fail(path + ": cannot lock: " + std::strerror(err));
 }
 
 void store_lock::attach_reader(const std::string& path) {
@@ -124,14 +126,24 @@ void store_lock::attach_reader(const std::string& path) {
   file_ = file;
 }
 
-bool store_lock::writer_elsewhere() const {
-  std::lock_guard<std::mutex> hold(files_mutex);
-  if (!file_) return true;
-  if (file_->writer) return !writing_;
+// The process's mutex is held for the check's life: no store of the process attaches, detaches or
+// takes the flock meanwhile (a flock on the shared description would be theirs too).
+store_lock::writer_check::writer_check(const store_lock& lock) {
+  files_mutex.lock();
+  if (!lock.file_) return;
+  if (lock.file_->writer) {
+    writer_elsewhere_ = !lock.writing_;
+    return;
+  }
   // No store of this process writes: a shared lock on the description is free unless another process holds it.
-  if (flock(file_->fd, LOCK_SH | LOCK_NB) != 0) return true;
-  flock(file_->fd, LOCK_UN);
-  return false;
+  if (flock(lock.file_->fd, LOCK_SH | LOCK_NB) != 0) return;
+  shared_fd_ = lock.file_->fd;
+  writer_elsewhere_ = false;
+}
+
+store_lock::writer_check::~writer_check() {
+  if (shared_fd_ >= 0) flock(shared_fd_, LOCK_UN);
+  files_mutex.unlock();
 }
 
 void store_lock::detach() {

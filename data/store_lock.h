@@ -23,18 +23,31 @@ class store_lock {
   store_lock(const store_lock&) = delete;
   store_lock& operator=(const store_lock&) = delete;
 
-  // A writer creates a missing file, and takes the lock or fails at once ("another dnafill process is
-  // writing"), after a quarter of a second in which readers asking (writer_elsewhere) let go.
+  // A writer creates a missing file, and takes the lock or fails ("another dnafill process is
+  // writing") after a quarter of a second in which readers checking (writer_check) let go.
   status attach_writer(const std::string& path);
-  // A reader never fails here: without the file's descriptor it only cannot tell (writer_elsewhere).
+  // A reader never fails here: without the file's descriptor it only cannot tell (writer_check).
   void attach_reader(const std::string& path);
-  // Whether a store other than this one writes the file now, in this process or another. Asks by
-  // taking a shared flock for an instant; true when it cannot tell.
-  bool writer_elsewhere() const;
   // Lets go of the lock, and of the descriptor with the last store of the file. Call it after the
   // store's connection is closed.
   void detach();
 
+  // Whether a store other than this one writes the file, in this process or another, asked for the
+  // length of a read: while a check lives no writer starts or stops (one arriving waits, up to the
+  // quarter second of attach_writer), so a `running` run that the read finds with no writer was
+  // killed, and not ended meanwhile. Asks by holding a shared flock; says yes when it cannot tell.
+  class writer_check {
+   public:
+    explicit writer_check(const store_lock& lock);
+    ~writer_check();
+    writer_check(const writer_check&) = delete;
+    writer_check& operator=(const writer_check&) = delete;
+    bool writer_elsewhere() const { return writer_elsewhere_; }
+
+   private:
+    int shared_fd_ = -1;  // the descriptor its shared flock is on, until destroyed
+    bool writer_elsewhere_ = true;
+  };
  private:
   shared_file* file_ = nullptr;
   bool writing_ = false;

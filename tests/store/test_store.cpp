@@ -20,6 +20,7 @@
 #include "data/schema.h"
 #include "data/sha256.h"
 #include "data/store.h"
+#include "data/store_lock.h"
 #include "data/text_sinks.h"
 #include "tests/bio/test_util.h"
 
@@ -440,6 +441,65 @@ TEST_CASE("store: a reader shows a running run as interrupted once no process wr
   CHECK(raw.text("SELECT status FROM runs ORDER BY id") == "running\ncancelled");  // never written
 }
 
+// Whether another process can take an exclusive flock on the file now (as a writer would).
+bool exclusive_lock_free_for_another_process(const std::string& path) {
+  const pid_t child = fork();
+  if (child == 0) {
+    const int fd = ::open(path.c_str(), O_RDONLY);
+    _exit(fd >= 0 && flock(fd, LOCK_EX | LOCK_NB) == 0 ? 0 : 1);
+  }
+  int status = 0;
+  waitpid(child, &status, 0);
+  return WIFEXITED(status) && WEXITSTATUS(status) == 0;
+}
+
+TEST_CASE("store: no writer starts or stops while a reader checks for one, so a run ending meanwhile is not taken for killed", "[data]") {
+  using dnafill::data::detail::store_lock;
+  using namespace std::chrono_literals;
+  temp_dir dir;
+  const auto path = dir.file("s.sqlite");
+  auto writer = std::make_unique<store>();
+  REQUIRE(writer->open(path));
+  begin(*writer, a_run());
+  store_lock reading;
+  reading.attach_reader(path);
+  // A writer of the process that ends during the check lets go of the file only after it.
+  std::atomic<bool> closed{false};
+  std::thread ending;
+  {
+    const store_lock::writer_check check(reading);
+    CHECK(check.writer_elsewhere());
+    ending = std::thread([&] {
+      writer.reset();
+      closed = true;
+    });
+    std::this_thread::sleep_for(100ms);
+    CHECK_FALSE(closed);
+  }
+  ending.join();
+  CHECK(closed);
+  // One that starts during the check takes the file only after it.
+  std::atomic<bool> opened{false};
+  std::thread starting;
+  store second;
+  dnafill::status second_open;
+  {
+    const store_lock::writer_check check(reading);
+    CHECK_FALSE(check.writer_elsewhere());
+    CHECK_FALSE(exclusive_lock_free_for_another_process(path));  // nor can another process's
+    starting = std::thread([&] {
+      second_open = second.open(path);
+      opened = true;
+    });
+    std::this_thread::sleep_for(100ms);
+    CHECK_FALSE(opened);
+  }
+  starting.join();
+  CHECK(second_open);
+  second.close();
+  CHECK(exclusive_lock_free_for_another_process(path));
+}
+
 TEST_CASE("store: a writer is not turned away by a reader asking for one in the same instant", "[data]") {
   temp_dir dir;
   const auto path = dir.file("s.sqlite");
@@ -458,6 +518,36 @@ TEST_CASE("store: a writer is not turned away by a reader asking for one in the 
   writer.close();  // before the descriptor: closing it drops the process's POSIX locks on the file
   ::close(fd);
   CHECK(s);
+}
+
+TEST_CASE("store: a writer waiting for another process's reader holds up no other store of its process", "[data]") {
+  using dnafill::data::detail::store_lock;
+  using namespace std::chrono_literals;
+  temp_dir dir;
+  const auto path = dir.file("s.sqlite");
+  REQUIRE(store().open(path));
+  const int fd = ::open(path.c_str(), O_RDONLY);  // another reader's check, held until let go below
+  REQUIRE(fd >= 0);
+  REQUIRE(flock(fd, LOCK_SH | LOCK_NB) == 0);
+  store writer;
+  dnafill::status opened;
+  std::atomic<bool> returned{false};
+  std::thread starting([&] {
+    opened = writer.open(path);
+    returned = true;
+  });
+  std::this_thread::sleep_for(50ms);  // it tries again for 250 ms
+  {
+    store_lock reading;
+    reading.attach_reader(path);
+    const store_lock::writer_check check(reading);  // would wait for the writer to give up
+    CHECK_FALSE(returned);
+  }
+  flock(fd, LOCK_UN);
+  starting.join();
+  writer.close();
+  ::close(fd);
+  CHECK(opened);
 }
 
 // Whether another process would find a POSIX lock on the byte range of SQLite's SHARED lock: what a
