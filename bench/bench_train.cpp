@@ -204,6 +204,7 @@ int main(int argc, char** argv) {
     return 2;
   }
   choose_blas_kernels();
+  keep_allocations_in_heap();  // as dnafill's main does: without it, page faults took half of a CPU step
   set_threads(threads);
   std::printf("dnafill bench_train: LibTorch %s, %d threads, %s, %s, %s layer kernels\n", torch_version().c_str(),
               thread_count(), machine_description(resolved).c_str(), precision.c_str(), b.layer_kernels.c_str());
