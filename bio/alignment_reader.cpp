@@ -323,7 +323,7 @@ status alignment_reader::impl::load_index() {
                           "or touch the index if the file is unchanged");
     std::vector<std::int64_t> lengths(static_cast<std::size_t>(sam_hdr_nref(header.get())));
     for (std::size_t i = 0; i < lengths.size(); ++i) lengths[i] = sam_hdr_tid2len(header.get(), static_cast<int>(i));
-    if (const auto problem = is_cram ? detail::crai_problem(index_file, lengths, bytes)
+    if (const auto problem = is_cram ? detail::crai_problem(index_file, path, lengths, bytes)
                                      : detail::bam_index_problem(index_file, path, lengths, bytes);
         !problem.empty())
       return status::fail(index_file + ": " + (is_cram ? "a CRAM" : "a BAM") + " index that does not fit " + path + " (" +

@@ -2,6 +2,7 @@
 #include "bio/index_check.h"
 
 #include <sys/stat.h>
+#include <zlib.h>
 
 #include <algorithm>
 #include <cstdio>
@@ -10,6 +11,7 @@
 #include <iterator>
 #include <optional>
 #include <sstream>
+#include <string>
 
 #include "bio/htslib_util.h"
 
@@ -221,15 +223,119 @@ std::string bam_index_problem(const std::string& index, const std::string& bam, 
   return read_end_problem(bam, facts, lengths.size());
 }
 
+// A CRAM 3 container header (spec section 7.1), as far as a .crai's slices are checked against it.
+struct cram_container {
+  std::int64_t length = 0;  // bytes after the header: the slices
+  std::int64_t ref = 0;     // -1 unplaced, -2 several references
+  std::vector<std::int64_t> landmarks;  // where its slices start, after the header
+};
+
+// The ITF-8 and LTF-8 integers of CRAM headers (spec section 2.3): the leading 1 bits of the first
+// byte count the bytes that follow, big-endian; past the end they read 0 and set `short_read`.
+struct cram_reader {
+  const std::string& data;
+  std::size_t at = 0;
+  bool short_read = false;
+
+  unsigned byte() {
+    if (at >= data.size()) {
+      short_read = true;
+      return 0;
+    }
+    return static_cast<unsigned char>(data[at++]);
+  }
+  std::int64_t itf8() {
+    const unsigned first = byte();
+    int more = 0;
+    while (more < 4 && (first & (0x80u >> more))) ++more;
+    std::uint32_t v = more == 4 ? first & 0x0fu : first & (0xffu >> (more + 1));
+    for (int k = 0; k < more; ++k) v = more == 4 && k == 3 ? v << 4 | (byte() & 0x0fu) : v << 8 | byte();
+    return static_cast<std::int32_t>(v);
+  }
+  std::int64_t ltf8() {
+    const unsigned first = byte();
+    int more = 0;
+    while (more < 8 && (first & (0x80u >> more))) ++more;
+    std::uint64_t v = more >= 7 ? 0 : first & (0xffu >> (more + 1));
+    for (int k = 0; k < more; ++k) v = v << 8 | byte();
+    return static_cast<std::int64_t>(v);
+  }
+};
+
+// The container header at `offset` of a CRAM 3 file, checked by its CRC32: false where none starts there.
+bool read_container(std::ifstream& cram, std::uint64_t offset, cram_container& c) {
+  for (const std::size_t want : {std::size_t{256}, std::size_t{1} << 16}) {  // landmarks may make it long
+    std::string data(want, '\0');
+    cram.clear();
+    cram.seekg(static_cast<std::streamoff>(offset));
+    cram.read(data.data(), static_cast<std::streamsize>(want));
+    data.resize(static_cast<std::size_t>(std::max<std::streamsize>(cram.gcount(), 0)));
+    cram_reader in{data};
+    c.length = static_cast<std::int32_t>(in.byte() | in.byte() << 8 | in.byte() << 16 | in.byte() << 24);
+    c.ref = in.itf8();
+    for (int field = 0; field < 3; ++field) in.itf8();  // start, span, records
+    in.ltf8(), in.ltf8(), in.itf8();                      // record counter, bases, blocks
+    const auto count = in.itf8();
+    c.landmarks.clear();
+    for (std::int64_t k = 0; k < count && !in.short_read; ++k) c.landmarks.push_back(in.itf8());
+    const std::size_t header = in.at;
+    std::uint32_t crc = 0;
+    for (int k = 0; k < 4; ++k) crc |= std::uint32_t{in.byte()} << (8 * k);
+    if (!in.short_read)
+      return c.length >= 0 && count >= 0 &&
+             crc == crc32(0, reinterpret_cast<const Bytef*>(data.data()), static_cast<uInt>(header));
+    if (data.size() < want) return false;  // the file ends inside it
+  }
+  return false;
+}
+
+struct crai_slice {
+  long line = 0;
+  std::int64_t ref = 0, container = 0, slice = 0, size = 0;
+};
+
+// The slices of a .crai checked against the containers they name, in a CRAM 3 file: up to 64 of its
+// containers, spread over the file (the first and the last among them). The .crai of another CRAM can
+// place every slice inside this file; its offsets then miss this file's containers, or its slices do
+// not fit them. A problem, or an empty string.
+std::string crai_container_problem(const std::string& cram, const std::vector<crai_slice>& slices) {
+  std::ifstream file(cram, std::ios::binary);
+  char definition[6] = {};
+  if (!file.read(definition, sizeof definition) || std::string(definition, 4) != "CRAM" || definition[4] != 3)
+    return {};  // CRAM 2.1 and 4 headers differ; reading the file says what is wrong with it otherwise
+  std::vector<std::int64_t> containers;
+  for (const auto& s : slices) containers.push_back(s.container);
+  std::sort(containers.begin(), containers.end());
+  containers.erase(std::unique(containers.begin(), containers.end()), containers.end());
+  constexpr std::size_t most = 64;
+  std::vector<std::int64_t> checked;
+  for (std::size_t k = 0; k < std::min(most, containers.size()); ++k)
+    checked.push_back(containers[containers.size() <= most ? k : k * (containers.size() - 1) / (most - 1)]);
+  for (const auto& s : slices) {
+    if (!std::binary_search(checked.begin(), checked.end(), s.container)) continue;
+    const std::string at = "line " + std::to_string(s.line) + ": ";
+    cram_container c;
+    if (!read_container(file, static_cast<std::uint64_t>(s.container), c))
+      return at + "no CRAM container starts at byte " + std::to_string(s.container);
+    if (c.ref != -2 && c.ref != s.ref)
+      return at + "a slice of reference " + std::to_string(s.ref) + " in a container of reference " + std::to_string(c.ref);
+    if (std::find(c.landmarks.begin(), c.landmarks.end(), s.slice) == c.landmarks.end() || s.slice + s.size > c.length)
+      return at + "a slice that is not one of its container's";
+  }
+  return {};
+}
+
 // A CRAM's .crai (gzipped text, a line per slice: reference, start, span, container offset, slice
 // offset, slice size) is trusted by htslib as it is: a slice placed past the file's end or on a
 // reference the header lacks hides its reads without a word. So it is read line by line first: a
 // problem found, or an empty string.
-std::string crai_problem(const std::string& crai, const std::vector<std::int64_t>& lengths, std::uint64_t cram_bytes) {
+std::string crai_problem(const std::string& crai, const std::string& cram, const std::vector<std::int64_t>& lengths,
+                         std::uint64_t cram_bytes) {
   bgzf_ptr fp(bgzf_open(crai.c_str(), "r"));
   if (!fp) return "cannot be read";
   kstring_t line = {0, 0, nullptr};
   std::string problem;
+  std::vector<crai_slice> slices;
   int got = 0;
   for (long number = 1; problem.empty() && (got = read_line(fp.get(), &line)) >= 0; ++number) {
     std::istringstream fields(std::string(line.s, line.l));
@@ -246,10 +352,12 @@ std::string crai_problem(const std::string& crai, const std::vector<std::int64_t
     else if (!within(container) || !within(slice) || !within(size) ||
              static_cast<std::uint64_t>(container + slice + size) > cram_bytes)
       problem = at + "a slice outside the CRAM file";
+    else
+      slices.push_back({number, ref, container, slice, size});
   }
   if (problem.empty() && got < -1) problem = "damaged compression";
   std::free(line.s);
-  return problem;
+  return problem.empty() ? crai_container_problem(cram, slices) : problem;
 }
 
 }  // namespace dnafill::bio::detail

@@ -15,7 +15,9 @@ namespace dnafill::bio::detail {
 std::string bam_index_problem(const std::string& index, const std::string& bam, const std::vector<std::int64_t>& lengths,
                               std::uint64_t bam_bytes);
 
-// The same for a CRAM's .crai ("line 3: a slice outside the CRAM file", ...).
-std::string crai_problem(const std::string& crai, const std::vector<std::int64_t>& lengths, std::uint64_t cram_bytes);
+// The same for a CRAM's .crai ("line 3: a slice outside the CRAM file", "line 1: no CRAM container
+// starts at byte 479", ...); `cram` is read where the .crai places some of its containers.
+std::string crai_problem(const std::string& crai, const std::string& cram, const std::vector<std::int64_t>& lengths,
+                         std::uint64_t cram_bytes);
 
 }  // namespace dnafill::bio::detail

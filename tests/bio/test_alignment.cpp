@@ -380,7 +380,13 @@ TEST_CASE("a .crai that does not fit its CRAM is refused with a message, not tru
       {"0\t1\t100000\t99999999\t0\t500\n", "line 1: a slice outside the CRAM file"},
       {"0\t415\t47733\t479\t180\t22104\n3\t1\t10\t22787\t175\t4569\n", "line 2: reference 3 is not in the header"},
       {"0\t90000\t10\t479\t180\t22104\n", "line 1: a slice outside its reference"},
-      {"0\t415\t47733\t479\n", "line 1: not 6 whole numbers"}};
+      {"0\t415\t47733\t479\n", "line 1: not 6 whole numbers"},
+      // The file's containers are at bytes 479 (reference 0, its slice 180 bytes in, 22,104 long) and
+      // 22,787 (unplaced reads); each line inside the file, the last on each container's header CRC32.
+      {"0\t415\t47733\t480\t180\t22104\n", "line 1: no CRAM container starts at byte 480"},
+      {"0\t415\t47733\t479\t181\t22103\n", "line 1: a slice that is not one of its container's"},
+      {"0\t415\t47733\t479\t180\t22105\n", "line 1: a slice that is not one of its container's"},
+      {"-1\t0\t1\t479\t180\t22104\n", "line 1: a slice of reference -1 in a container of reference 0"}};
   alignment_options options;
   options.reference = reference;
   for (const auto& [bad, problem] : cases) {
@@ -424,18 +430,30 @@ TEST_CASE("a .csi is checked as a .bai is, and before it, as htslib loads it fir
   CHECK_THAT(cut.set_region(text).message(), Catch::Contains(" (damaged compression)"));
 }
 
-TEST_CASE("a CRAM read through the .crai of another CRAM names the index as a suspect", "[bio][alignment]") {
+TEST_CASE("the .crai of another CRAM is refused, though every slice it lists lies inside the file", "[bio][alignment]") {
   // The .crai of a CRAM of each read once, beside one of each read four times: every slice it lists
-  // lies inside the file, but not where the file's slices are.
+  // lies inside the file, but not where the file's containers are.
   test::temp_dir dir;
-  const std::string once = dir.file("once.cram"), four = dir.file("four.cram");
+  const std::string once = dir.file("once.cram"), four = dir.file("four.cram"), region = lambda + ":20000-25000";
   rewrite_bam(test::data_file("lambda_reads.bam"), once, 1, true, true, test::data_file("lambda.fa.gz"));
   rewrite_bam(test::data_file("lambda_reads.bam"), four, 4, true, false, test::data_file("lambda.fa.gz"));
+  CHECK(read_alignments(once, {}, region).size() == 14);  // as from the BAM
   std::filesystem::copy_file(once + ".crai", four + ".crai");
-  CHECK(first_read_error(four, lambda + ":20000-25000") ==
-        four + ": record 1: cannot decode: corrupt file, an index that does not fit it (rebuild it with samtools "
+  alignment_reader reader;
+  REQUIRE(reader.open(four).ok());
+  const dnafill::status s = reader.set_region(region);
+  REQUIRE_FALSE(s.ok());
+  CHECK_THAT(s.message(), Catch::StartsWith(four + ".crai: a CRAM index that does not fit " + four + " (line 1: "));
+  CHECK_THAT(s.message(), Catch::EndsWith("): remove it, or rebuild it with samtools index"));
+  // A CRAM damaged inside a slice, read through its own index: decoding fails, and the message names
+  // the index as a suspect too (one that passed these checks could still be another file's).
+  std::string bytes = test::read_text(once);
+  bytes[bytes.size() / 3] ^= 0x5a;
+  dir.write("once.cram", bytes);
+  std::filesystem::last_write_time(once + ".crai", std::filesystem::last_write_time(once) + std::chrono::seconds(1));
+  CHECK(first_read_error(once, region) ==
+        once + ": record 1: cannot decode: corrupt file, an index that does not fit it (rebuild it with samtools "
                "index), or the CRAM reference is not available (give the reference FASTA)");
-  CHECK(read_alignments(once, {}, lambda + ":20000-25000").size() == 14);  // as from the BAM
 }
 
 TEST_CASE("the header's contigs, and whether an index is there (the region chooser)", "[bio][alignment]") {
