@@ -312,15 +312,7 @@ status alignment_reader::impl::load_index() {
     struct stat st;
     if (stat(index_file.c_str(), &st) != 0 || !S_ISREG(st.st_mode))  // a folder: reading it would throw
       return status::fail(index_file + ": the index of " + path + " is not a regular file: remove it, or rebuild it with samtools index");
-    const auto index_time = st.st_mtime;
     const auto bytes = stat(path.c_str(), &st) == 0 ? static_cast<std::uint64_t>(st.st_size) : 0;
-    // htslib's rule (hts_idx_load3 warns of it; its log is off here), in whole seconds as there: an
-    // index dated before its file was made from an earlier version of it. A rewrite whose records end
-    // at the same bytes as before passes every check below, and its old index can miss a moved read.
-    if (S_ISREG(st.st_mode) && index_time < st.st_mtime)
-      return status::fail(index_file + ": the index is older than " + path +
-                          " (the file changed after it was indexed): rebuild it with samtools index, "
-                          "or touch the index if the file is unchanged");
     std::vector<std::int64_t> lengths(static_cast<std::size_t>(sam_hdr_nref(header.get())));
     for (std::size_t i = 0; i < lengths.size(); ++i) lengths[i] = sam_hdr_tid2len(header.get(), static_cast<int>(i));
     if (const auto problem = is_cram ? detail::crai_problem(index_file, path, lengths, bytes)
