@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <iterator>
+#include <map>
 #include <optional>
 #include <sstream>
 #include <string>
@@ -264,7 +265,8 @@ struct cram_reader {
 
 // The container header at `offset` of a CRAM 3 file, checked by its CRC32: false where none starts there.
 bool read_container(std::ifstream& cram, std::uint64_t offset, cram_container& c) {
-  for (const std::size_t want : {std::size_t{256}, std::size_t{1} << 16}) {  // landmarks may make it long
+  // Landmarks make it long in a container of many slices (~5 bytes each): read more until it fits.
+  for (std::size_t want = 256; want <= (std::size_t{1} << 26); want *= 8) {
     std::string data(want, '\0');
     cram.clear();
     cram.seekg(static_cast<std::streamoff>(offset));
@@ -281,9 +283,11 @@ bool read_container(std::ifstream& cram, std::uint64_t offset, cram_container& c
     const std::size_t header = in.at;
     std::uint32_t crc = 0;
     for (int k = 0; k < 4; ++k) crc |= std::uint32_t{in.byte()} << (8 * k);
-    if (!in.short_read)
+    if (!in.short_read) {
+      std::sort(c.landmarks.begin(), c.landmarks.end());
       return c.length >= 0 && count >= 0 &&
              crc == crc32(0, reinterpret_cast<const Bytef*>(data.data()), static_cast<uInt>(header));
+    }
     if (data.size() < want) return false;  // the file ends inside it
   }
   return false;
@@ -311,15 +315,20 @@ std::string crai_container_problem(const std::string& cram, const std::vector<cr
   std::vector<std::int64_t> checked;
   for (std::size_t k = 0; k < std::min(most, containers.size()); ++k)
     checked.push_back(containers[containers.size() <= most ? k : k * (containers.size() - 1) / (most - 1)]);
+  std::map<std::int64_t, std::optional<cram_container>> read;  // each container read once
   for (const auto& s : slices) {
     if (!std::binary_search(checked.begin(), checked.end(), s.container)) continue;
     const std::string at = "line " + std::to_string(s.line) + ": ";
-    cram_container c;
-    if (!read_container(file, static_cast<std::uint64_t>(s.container), c))
-      return at + "no CRAM container starts at byte " + std::to_string(s.container);
+    auto [it, fresh] = read.try_emplace(s.container);
+    if (fresh) {
+      cram_container header;
+      if (read_container(file, static_cast<std::uint64_t>(s.container), header)) it->second = std::move(header);
+    }
+    if (!it->second) return at + "no CRAM container starts at byte " + std::to_string(s.container);
+    const cram_container& c = *it->second;
     if (c.ref != -2 && c.ref != s.ref)
       return at + "a slice of reference " + std::to_string(s.ref) + " in a container of reference " + std::to_string(c.ref);
-    if (std::find(c.landmarks.begin(), c.landmarks.end(), s.slice) == c.landmarks.end() || s.slice + s.size > c.length)
+    if (!std::binary_search(c.landmarks.begin(), c.landmarks.end(), s.slice) || s.slice + s.size > c.length)
       return at + "a slice that is not one of its container's";
   }
   return {};
