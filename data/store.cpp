@@ -61,7 +61,8 @@ struct store::impl {
   status open_connection(int flags, const char* uri_query = nullptr);
   status check_identity(int& version);
   status check_integrity();
-  void mark_interrupted(run_record* runs, std::size_t count, const detail::store_lock::writer_check& check) const;
+  status mark_interrupted(run_record* runs, std::size_t count);
+  status read_one_run(std::int64_t run_id, run_record& run, bool& found);
   status open_writer();
   status open_reader();
   status require_open(bool writing) const;
@@ -112,14 +113,6 @@ status store::impl::check_integrity() {
   if (first != "ok")
     return status::fail(path + ": the integrity check failed (" + first + "): the file is damaged; restore it from a copy");
   return {};
-}
-
-// Read by a reader under a check that found no writer, a `running` run is one that was killed.
-void store::impl::mark_interrupted(run_record* runs, std::size_t count,
-                                   const detail::store_lock::writer_check& check) const {
-  if (!options.read_only || check.writer_elsewhere()) return;  // a writer holds the lock itself
-  for (auto* r = runs; r != runs + count; ++r)
-    if (r->status == run_status::running) r->status = run_status::interrupted;
 }
 
 // One writer per file: the lock is taken before SQLite sees the file, so a second writer (a batch
@@ -468,10 +461,46 @@ status store::impl::read_designs(statement& st, const std::function<status(desig
   }
 }
 
+// Seen by a reader with no writer at work, a `running` run is one that was killed. The runs are read
+// without the check (the SELECT counts every design, and a writer of another process arriving waits
+// for a check a quarter of a second at most); under it, each run read as `running` is looked up again
+// by its key, and one that ended meanwhile is read again whole.
+status store::impl::mark_interrupted(run_record* runs, std::size_t count) {
+  const auto is_running = [](const run_record& r) { return r.status == run_status::running; };
+  if (!options.read_only || std::none_of(runs, runs + count, is_running)) return {};  // a writer holds the lock itself
+  std::vector<run_record*> ended;
+  {
+    const detail::store_lock::writer_check check(lock);
+    if (check.writer_elsewhere()) return {};
+    for (auto* r = runs; r != runs + count; ++r) {
+      if (!is_running(*r)) continue;
+      std::string now;
+      if (auto s = query_text(handle(), path, ("SELECT status FROM runs WHERE id = " + std::to_string(r->id)).c_str(), now); !s)
+        return s;
+      if (now == "running")
+        r->status = run_status::interrupted;
+      else
+        ended.push_back(r);
+    }
+  }
+  for (auto* r : ended) {
+    bool found = false;
+    if (auto s = read_one_run(r->id, *r, found); !s) return s;
+  }
+  return {};
+}
+
+status store::impl::read_one_run(std::int64_t run_id, run_record& run, bool& found) {
+  statement st(handle(), path);
+  if (auto s = st.prepare((std::string(run_columns) + "WHERE r.id = ?1").c_str()); !s) return s;
+  st.bind(1, run_id);
+  if (auto s = st.step(found); !s) return s;
+  return found ? read_run(st, path, run) : status{};
+}
+
 status store::list_runs(std::vector<run_record>& runs) {
   runs.clear();
   if (auto s = impl_->require_open(false); !s) return s;
-  const detail::store_lock::writer_check check(impl_->lock);  // before the SELECT: see mark_interrupted
   statement st(impl_->handle(), impl_->path);
   if (auto s = st.prepare((std::string(run_columns) + "ORDER BY r.id").c_str()); !s) return s;
   for (;;) {
@@ -482,22 +511,14 @@ status store::list_runs(std::vector<run_record>& runs) {
     if (auto s = read_run(st, impl_->path, r); !s) return s;
     runs.push_back(std::move(r));
   }
-  impl_->mark_interrupted(runs.data(), runs.size(), check);
-  return {};
+  return impl_->mark_interrupted(runs.data(), runs.size());
 }
 
 status store::find_run(std::int64_t run_id, run_record& run, bool& found) {
   found = false;
   if (auto s = impl_->require_open(false); !s) return s;
-  const detail::store_lock::writer_check check(impl_->lock);
-  statement st(impl_->handle(), impl_->path);
-  if (auto s = st.prepare((std::string(run_columns) + "WHERE r.id = ?1").c_str()); !s) return s;
-  st.bind(1, run_id);
-  if (auto s = st.step(found); !s) return s;
-  if (!found) return {};
-  if (auto s = read_run(st, impl_->path, run); !s) return s;
-  impl_->mark_interrupted(&run, 1, check);
-  return {};
+  if (auto s = impl_->read_one_run(run_id, run, found); !s || !found) return s;
+  return impl_->mark_interrupted(&run, 1);
 }
 
 status store::for_each_design(std::optional<std::int64_t> run_id, const std::function<status(design_record&)>& each) {
