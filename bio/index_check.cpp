@@ -232,36 +232,24 @@ struct cram_container {
 };
 
 // The ITF-8 and LTF-8 integers of CRAM headers (spec section 2.3): the leading 1 bits of the first
-// byte count the bytes that follow, big-endian; past the end they read 0 and set `short_read`.
-struct cram_reader {
-  const std::string& data;
-  std::size_t at = 0;
-  bool short_read = false;
+// byte count the bytes that follow, big-endian (ITF-8's fifth byte gives only its low 4 bits).
+std::int64_t itf8(field_reader& in) {
+  const auto first = static_cast<unsigned>(in.take(1));
+  int more = 0;
+  while (more < 4 && (first & (0x80u >> more))) ++more;
+  std::uint32_t v = more == 4 ? first & 0x0fu : first & (0xffu >> (more + 1));
+  for (int k = 0; k < more; ++k) v = more == 4 && k == 3 ? v << 4 | (in.take(1) & 0x0fu) : v << 8 | in.take(1);
+  return static_cast<std::int32_t>(v);
+}
 
-  unsigned byte() {
-    if (at >= data.size()) {
-      short_read = true;
-      return 0;
-    }
-    return static_cast<unsigned char>(data[at++]);
-  }
-  std::int64_t itf8() {
-    const unsigned first = byte();
-    int more = 0;
-    while (more < 4 && (first & (0x80u >> more))) ++more;
-    std::uint32_t v = more == 4 ? first & 0x0fu : first & (0xffu >> (more + 1));
-    for (int k = 0; k < more; ++k) v = more == 4 && k == 3 ? v << 4 | (byte() & 0x0fu) : v << 8 | byte();
-    return static_cast<std::int32_t>(v);
-  }
-  std::int64_t ltf8() {
-    const unsigned first = byte();
-    int more = 0;
-    while (more < 8 && (first & (0x80u >> more))) ++more;
-    std::uint64_t v = more >= 7 ? 0 : first & (0xffu >> (more + 1));
-    for (int k = 0; k < more; ++k) v = v << 8 | byte();
-    return static_cast<std::int64_t>(v);
-  }
-};
+std::int64_t ltf8(field_reader& in) {
+  const auto first = static_cast<unsigned>(in.take(1));
+  int more = 0;
+  while (more < 8 && (first & (0x80u >> more))) ++more;
+  std::uint64_t v = more >= 7 ? 0 : first & (0xffu >> (more + 1));
+  for (int k = 0; k < more; ++k) v = v << 8 | in.take(1);
+  return static_cast<std::int64_t>(v);
+}
 
 // The container header at `offset` of a CRAM 3 file, checked by its CRC32: false where none starts there.
 bool read_container(std::ifstream& cram, std::uint64_t offset, cram_container& c) {
@@ -272,17 +260,16 @@ bool read_container(std::ifstream& cram, std::uint64_t offset, cram_container& c
     cram.seekg(static_cast<std::streamoff>(offset));
     cram.read(data.data(), static_cast<std::streamsize>(want));
     data.resize(static_cast<std::size_t>(std::max<std::streamsize>(cram.gcount(), 0)));
-    cram_reader in{data};
-    c.length = static_cast<std::int32_t>(in.byte() | in.byte() << 8 | in.byte() << 16 | in.byte() << 24);
-    c.ref = in.itf8();
-    for (int field = 0; field < 3; ++field) in.itf8();  // start, span, records
-    in.ltf8(), in.ltf8(), in.itf8();                      // record counter, bases, blocks
-    const auto count = in.itf8();
+    field_reader in{data};
+    c.length = in.int32();
+    c.ref = itf8(in);
+    for (int field = 0; field < 3; ++field) itf8(in);  // start, span, records
+    ltf8(in), ltf8(in), itf8(in);                       // record counter, bases, blocks
+    const auto count = itf8(in);
     c.landmarks.clear();
-    for (std::int64_t k = 0; k < count && !in.short_read; ++k) c.landmarks.push_back(in.itf8());
+    for (std::int64_t k = 0; k < count && !in.short_read; ++k) c.landmarks.push_back(itf8(in));
     const std::size_t header = in.at;
-    std::uint32_t crc = 0;
-    for (int k = 0; k < 4; ++k) crc |= std::uint32_t{in.byte()} << (8 * k);
+    const auto crc = in.take(4);
     if (!in.short_read) {
       std::sort(c.landmarks.begin(), c.landmarks.end());
       return c.length >= 0 && count >= 0 &&
