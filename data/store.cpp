@@ -470,14 +470,17 @@ status store::impl::mark_interrupted(run_record* runs, std::size_t count) {
   if (!options.read_only || std::none_of(runs, runs + count, is_running)) return {};  // a writer holds the lock itself
   std::vector<run_record*> ended;
   {
+    statement st(handle(), path);
+    if (auto s = st.prepare("SELECT status = 'running' FROM runs WHERE id = ?1"); !s) return s;
     const detail::store_lock::writer_check check(lock);
     if (check.writer_elsewhere()) return {};
     for (auto* r = runs; r != runs + count; ++r) {
       if (!is_running(*r)) continue;
-      std::string now;
-      if (auto s = query_text(handle(), path, ("SELECT status FROM runs WHERE id = " + std::to_string(r->id)).c_str(), now); !s)
-        return s;
-      if (now == "running")
+      bool row = false;
+      if (auto s = st.reset(); !s) return s;
+      st.bind(1, r->id);
+      if (auto s = st.step(row); !s) return s;
+      if (row && st.column_int(0) == 1)
         r->status = run_status::interrupted;
       else
         ended.push_back(r);

@@ -48,6 +48,7 @@ class store_lock {
     int shared_fd_ = -1;  // the descriptor its shared flock is on, until destroyed
     bool writer_elsewhere_ = true;
   };
+
  private:
   shared_file* file_ = nullptr;
   bool writing_ = false;

@@ -429,7 +429,7 @@ TEST_CASE("store: a reader shows a running run as interrupted once no process wr
   };
   CHECK(status_of(killed) == "running");  // its writer is at work
   std::vector<run_record> runs;
-  writer->list_runs(runs);
+  REQUIRE(writer->list_runs(runs));
   CHECK(run_status_name(runs.front().status) == std::string("running"));  // a writer never says interrupted
   writer.reset();  // as a kill would: the run never ended
   CHECK(status_of(killed) == "interrupted");
