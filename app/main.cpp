@@ -3,6 +3,7 @@
 
 #include <cerrno>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <exception>
 #include <iostream>
@@ -52,6 +53,25 @@ int check_command_words(CLI::App& cli, int argc, char** argv) {
   return 2;
 }
 
+// CLI11 reads whole numbers with base 0 and without a range check: "010" was the octal 8, "0x10" 16,
+// digits past 64 bits the largest number (--steps 99999999999999999999 trained on), and "-1" an
+// unsigned 2^64-1. A whole number here is decimal and fits in 64 bits; leading zeros are dropped, so
+// that CLI11 reads "010" as 10. (32-bit options: CLI11 itself refuses what does not fit; seeds have
+// check_seed.)
+std::string whole_number_problem(std::string& value, bool is_unsigned) {
+  const std::size_t sign = !value.empty() && (value[0] == '-' || value[0] == '+') ? 1 : 0;
+  if (value.size() == sign || value.find_first_not_of("0123456789", sign) != std::string::npos)
+    return "'" + value + "' is not a whole number";
+  errno = 0;
+  if (is_unsigned) (void)std::strtoull(value.c_str() + sign, nullptr, 10);
+  else (void)std::strtoll(value.c_str(), nullptr, 10);
+  if (errno == ERANGE || (is_unsigned && value[0] == '-' && value.find_first_not_of('0', 1) != std::string::npos))
+    return "'" + value + "' is out of range";
+  const std::size_t first = value.find_first_not_of('0', sign);
+  value.erase(sign, (first == std::string::npos ? value.size() - 1 : first) - sign);
+  return {};
+}
+
 // Every value an option takes is checked for two slips of a shell line: an empty one (an unset $VAR:
 // --db '' recorded nothing, with exit 0) and a missing one whose place the next option took (--out
 // --json wrote a file named --json).
@@ -62,6 +82,12 @@ void check_values(CLI::App& app) {
           if (value.empty()) return "an empty value";
           if (value.rfind("--", 0) == 0) return "needs a value (the next option, " + value + ", took its place)";
           return {};
+        },
+        ""));
+  for (CLI::Option* option : app.get_options([](CLI::Option* o) { return o->get_type_name() == "INT" || o->get_type_name() == "UINT"; }))
+    option->transform(CLI::Validator(
+        [is_unsigned = option->get_type_name() == "UINT"](std::string& value) {
+          return whole_number_problem(value, is_unsigned);
         },
         ""));
   for (CLI::App* sub : app.get_subcommands([](CLI::App*) { return true; })) check_values(*sub);
