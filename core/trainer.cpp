@@ -121,6 +121,30 @@ status save_state(const std::string& path, const run_state& s, const std::string
   return {};
 }
 
+// Where a diverged run shows: the name of the first weight, EMA weight or optimizer moment holding NaN
+// or an infinity ("net blocks.0.attn.qkv.weight"), or "" when all are finite.
+std::string first_nonfinite(const run_state& s) {
+  auto finite = [](const torch::Tensor& t) { return !t.defined() || torch::isfinite(t).all().item<bool>(); };
+  for (const auto* module : {&s.net, &s.ema})
+    for (const auto& p : (*module)->named_parameters())
+      if (!finite(p.value())) return (module == &s.net ? "net " : "EMA ") + p.key();
+  for (const auto& entry : s.optimizer->state()) {
+    const auto& adam = static_cast<const torch::optim::AdamWParamState&>(*entry.second);
+    if (!finite(adam.exp_avg()) || !finite(adam.exp_avg_sq()) || adam.step() < 0) return "an optimizer moment";
+  }
+  return {};
+}
+
+// What a state read whole may still hold that no run writes: a negative count, a NaN time, NaN
+// weights (a state saved by a diverged run, or edited): "" when none.
+std::string implausible_state(const run_state& s) {
+  if (s.step < 0) return "step " + std::to_string(s.step);
+  if (s.tokens_seen < 0) return "tokens seen " + std::to_string(s.tokens_seen);
+  if (!(std::isfinite(s.wall_seconds) && s.wall_seconds >= 0)) return "wall time " + std::to_string(s.wall_seconds);
+  if (const auto where = first_nonfinite(s); !where.empty()) return where + " holds NaN or infinite values";
+  return {};
+}
+
 status load_state(const std::string& path, run_state& s, const std::string& identity) {
   // Said plainly here: LibTorch's own message for a missing file is a line of its internals.
   if (std::FILE* f = std::fopen(path.c_str(), "rb")) {
@@ -159,6 +183,9 @@ status load_state(const std::string& path, run_state& s, const std::string& iden
     return status::fail(path + ": --resume: the training state is damaged or was not written by dnafill train; "
                                "train without --resume to start afresh");
   }
+  if (const auto what = implausible_state(s); !what.empty())
+    return status::fail(path + ": --resume: the training state is damaged (" + what +
+                        "); train without --resume to start afresh");
   return {};
 }
 
@@ -378,7 +405,20 @@ status train(const train_options& options, const train_callback& on_step, train_
   if (auto st = start_run(o, config, identity, s); !st) return st;
 
   double valid_bits = 0;
-  auto checkpoint = [&] { return save_checkpoint(o, config, s, identity, training_facts(o, s, corpus, valid_bits)); };
+  std::int64_t saved_step = s.step;  // of the checkpoint at --out, when there is one
+  // A diverged step must not replace the last good checkpoint and state with NaN weights.
+  auto diverged = [&](const std::string& what) {
+    return status::fail("training diverged at step " + std::to_string(s.step) + " (" + what + "); " +
+                        (saved_step > 0 ? o.out + " and its state stay as saved at step " + std::to_string(saved_step) +
+                                              ": lower --lr and --resume"
+                                        : "nothing was saved: lower --lr"));
+  };
+  auto checkpoint = [&] {
+    if (const auto where = first_nonfinite(s); !where.empty()) return diverged(where + " holds NaN or infinite values");
+    if (auto st = save_checkpoint(o, config, s, identity, training_facts(o, s, corpus, valid_bits)); !st) return st;
+    saved_step = s.step;
+    return status{};
+  };
   s.net->train();
   batch_prefetcher batches(corpus, o.batch, o.seed, o.rc_augment, static_cast<std::uint64_t>(s.step));
   const auto started = clock_type::now();
@@ -390,6 +430,7 @@ status train(const train_options& options, const train_callback& on_step, train_
     std::vector<int> labels;
     auto clean = batches.next(&labels);
     p.loss_bits = train_step(s, o, corpus, std::move(clean), labels);
+    if (!std::isfinite(p.loss_bits)) return diverged("the loss is " + std::to_string(p.loss_bits));
     p.step = s.step;
     p.steps = o.steps;
     p.elapsed_seconds = std::chrono::duration<double>(clock_type::now() - started).count();
