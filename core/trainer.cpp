@@ -178,8 +178,9 @@ status load_state(const std::string& path, run_state& s, const std::string& iden
     s.step = step.item<std::int64_t>();
     s.tokens_seen = tokens.item<std::int64_t>();
     s.wall_seconds = wall.item<double>();
-  } catch (const c10::Error&) {
-    // LibTorch's words here are about its zip reader and its records, not about the user's file.
+  } catch (const std::exception&) {
+    // LibTorch's words here are about its zip reader and its records, not about the user's file (a
+    // missing record of the optimizer comes as a TorchScript error, not a c10::Error).
     return status::fail(path + ": --resume: the training state is damaged or was not written by dnafill train; "
                                "train without --resume to start afresh");
   }

@@ -17,7 +17,8 @@ import os, shutil, struct, sys, zipfile, zlib
 src, work = sys.argv[1], sys.argv[2]
 blob, members = open(src, 'rb').read(), zipfile.ZipFile(src).infolist()
 data = sorted((m for m in members if '/data/' in m.filename), key=lambda m: int(m.filename.rsplit('/', 1)[1]))
-scalars = [m for m in data if m.file_size == 8]       # ..., step, tokens seen, wall time: written last
+# ..., the optimizer's parameter count, then step, tokens seen, wall time: written last
+scalars = [m for m in data if m.file_size == 8]
 embedding = [m for m in data if m.file_size == data[0].file_size]  # net, EMA, then the two moments
 
 def patch(case, member, new):
@@ -42,6 +43,7 @@ patch('nan_weight', data[0], floats(data[0], float('nan')))
 patch('nan_moment', embedding[2], floats(embedding[2], float('nan')))
 patch('negative_step', scalars[-3], struct.pack('<q', -1))
 patch('nan_wall_time', scalars[-1], struct.pack('<d', float('nan')))
+patch('more_params', scalars[-4], struct.pack('<q', struct.unpack('<q', zipfile.ZipFile(src).read(scalars[-4]))[0] + 1))
 patch('huge_weight', data[0], floats(data[0], 3e38))  # finite: loads; the first step makes it NaN
 PY
 
@@ -59,5 +61,7 @@ check nan_weight "t.st.state: --resume: the training state is damaged (net embed
 check nan_moment "t.st.state: --resume: the training state is damaged (an optimizer moment holds NaN or infinite values)"
 check negative_step "t.st.state: --resume: the training state is damaged (step -1)"
 check nan_wall_time "t.st.state: --resume: the training state is damaged (wall time nan)"
+# LibTorch says this one in a TorchScript error, not a c10::Error ("... does not have a field with name 'params/16'").
+check more_params "t.st.state: --resume: the training state is damaged or was not written by dnafill train"
 check huge_weight "training diverged at step 5 (net embedding.weight holds NaN or infinite values); .*/t.st and its state stay as saved at step 4: lower --lr and --resume"
-echo "ok: 4 bad states refused, a diverging run stopped; checkpoints and states unchanged"
+echo "ok: 5 bad states refused, a diverging run stopped; checkpoints and states unchanged"
