@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include <iostream>
+#include <sstream>
 #include <memory>
 
 #include "app/commands.h"
@@ -31,6 +32,29 @@ nlohmann::json describe(const core::mdm_model& model) {
   return j;
 }
 
+// The training facts are the checkpoint's metadata, written by another build or edited by hand: a
+// field missing, of another type ("steps":"x", a null wall time) or out of range shows as '?' (or, for
+// the held-out score, as not measured), never as an exception.
+std::string count_fact(const nlohmann::json& t, const char* key) {
+  const auto it = t.find(key);
+  if (it == t.end() || !(it->is_number_unsigned() || (it->is_number_integer() && it->get<std::int64_t>() >= 0))) return "?";
+  return it->dump();
+}
+
+std::string duration_fact(const nlohmann::json& t, const char* key) {
+  const auto it = t.find(key);
+  if (it == t.end() || !it->is_number() || !(it->get<double>() >= 0 && it->get<double>() < 1e15)) return "?";
+  return core::format_duration(it->get<double>());
+}
+
+std::string held_out_fact(const nlohmann::json& t) {
+  const auto it = t.find("valid_bits_per_base");
+  if (it == t.end() || !it->is_number() || !(it->get<double>() > 0)) return "no held-out score";
+  std::ostringstream text;
+  text << "held-out " << it->get<double>() << " bits/base";
+  return text.str();
+}
+
 void print_text(const nlohmann::json& j) {
   std::cout << "dnafill " << j["version"].get<std::string>() << ", LibTorch " << j["torch"].get<std::string>() << ", "
             << j["threads"].get<int>() << " threads, " << j["machine"].get<std::string>() << "\n";
@@ -42,9 +66,11 @@ void print_text(const nlohmann::json& j) {
   if (!m["labels"].empty()) std::cout << "  labels (--label): " << m["labels"].dump() << "\n";
   if (m.contains("training") && m["training"].is_object()) {
     const auto& t = m["training"];
-    std::cout << "  trained " << t.value("steps", 0L) << " steps, " << t.value("tokens_seen", 0L) << " tokens, "
-              << core::format_duration(t.value("wall_seconds", 0.0)) << " on " << t.value("machine", std::string("?"))
-              << "\n  held-out " << t.value("valid_bits_per_base", 0.0) << " bits/base\n";
+    const auto machine = t.find("machine");
+    std::cout << "  trained " << count_fact(t, "steps") << " steps, " << count_fact(t, "tokens_seen") << " tokens, "
+              << duration_fact(t, "wall_seconds") << " on "
+              << (machine != t.end() && machine->is_string() ? printable(machine->get<std::string>()) : "?") << "\n  "
+              << held_out_fact(t) << "\n";
   }
 }
 

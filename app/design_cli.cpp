@@ -119,7 +119,7 @@ status select_holes(const std::string& region, const std::string& mask, const st
     if (auto s = bio::read_bed(path, bed); !s) return status::fail("--mask: " + s.message());
     for (const auto& [name, intervals] : bed) {
       auto it = index.find(name);
-      if (it == index.end()) return status::fail("--mask: " + path + ": unknown record '" + name + "'");
+      if (it == index.end()) return status::fail("--mask: " + path + ": unknown record '" + printable(name) + "'");
       const auto length = static_cast<std::int64_t>(records[it->second].bases.size());
       if (auto s = bio::check_intervals(name, intervals, length); !s)
         return status::fail("--mask: " + path + ": " + s.message());

@@ -62,23 +62,6 @@ bool skipped_line(std::string_view line) {
   return fields.empty() || line[0] == '#' || fields[0] == "track" || fields[0] == "browser";
 }
 
-// A field of the file as a message shows it: bytes that are not printable ASCII as \xNN, so that a
-// message stays one readable line whatever the file holds.
-std::string shown(std::string_view field) {
-  std::string out;
-  for (char c : field) {
-    const auto u = static_cast<unsigned char>(c);
-    if (u >= 0x20 && u < 0x7f) {
-      out += c;
-    } else {
-      char buf[8];
-      std::snprintf(buf, sizeof buf, "\\x%02x", u);
-      out += buf;
-    }
-  }
-  return out;
-}
-
 status parse_bed_line(std::string_view line, interval_map& out, std::string& problem) {
   const std::vector<std::string_view> fields = split_fields(line);
   if (fields.size() < 3) {
@@ -87,7 +70,7 @@ status parse_bed_line(std::string_view line, interval_map& out, std::string& pro
   }
   interval iv;
   const auto number = [](const char* what, std::string_view field) {
-    return std::string(what) + " '" + shown(field) + "' is not a whole number below 10^15";
+    return std::string(what) + " '" + printable(field) + "' is not a whole number below 10^15";
   };
   if (!parse_coordinate(fields[1], iv.start)) problem = number("start", fields[1]);
   else if (!parse_coordinate(fields[2], iv.end)) problem = number("end", fields[2]);
@@ -205,7 +188,7 @@ status read_bed(const std::string& path, interval_map& out) {
 status check_intervals(const std::string& record, const std::vector<interval>& intervals, std::int64_t length) {
   for (const interval& iv : intervals) {
     if (iv.start < 0 || iv.end > length || iv.end < iv.start) {
-      return status::fail("record '" + record + "': interval " + std::to_string(iv.start) + "-" +
+      return status::fail("record '" + printable(record) + "': interval " + std::to_string(iv.start) + "-" +
                           std::to_string(iv.end) + " lies outside the record (length " + std::to_string(length) + ")");
     }
   }

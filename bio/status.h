@@ -1,7 +1,9 @@
 // status: the result of an operation that can fail on user data (a file, a record, an option).
 #pragma once
 
+#include <cstdio>
 #include <string>
+#include <string_view>
 #include <utility>
 
 namespace dnafill {
@@ -23,5 +25,18 @@ class [[nodiscard]] status {
   bool failed_ = false;
   std::string message_;
 };
+
+// Text from a file or a command line as a message shows it: bytes that are not printable ASCII as
+// \xNN, so that the message stays one readable line whatever the file holds.
+inline std::string printable(std::string_view text) {
+  std::string out;
+  for (char c : text) {
+    const auto u = static_cast<unsigned char>(c);
+    char escaped[8];
+    std::snprintf(escaped, sizeof escaped, "\\x%02x", u);
+    out += u >= 0x20 && u < 0x7f ? std::string(1, c) : std::string(escaped);
+  }
+  return out;
+}
 
 }  // namespace dnafill

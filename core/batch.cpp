@@ -28,7 +28,7 @@ status batch_items::count() {
       // A BED interval finds its record by name: two records of that name (both reads of a pair)
       // would both be designed, as infill refuses to.
       if (auto [it, added] = names.emplace(record.name, totals_.records + 1); !added && bed_.count(record.name))
-        return status::fail("--in: record '" + record.name + "' appears twice (records " + std::to_string(it->second) +
+        return status::fail("--in: record '" + printable(record.name) + "' appears twice (records " + std::to_string(it->second) +
                             " and " + std::to_string(totals_.records + 1) + "), so a BED interval cannot name it");
       if (auto s = bio::check_intervals(record.name, regions, static_cast<std::int64_t>(record.bases.size())); !s)
         return status::fail("--mask: " + s.message());
@@ -39,7 +39,7 @@ status batch_items::count() {
   if (!source.error()) return status::fail("--in: " + source.error().message());
   for (const auto& [name, intervals] : bed_)
     if (!names.count(name))
-      return status::fail("--mask: " + mask_.bed_path + ": unknown record '" + name + "' (not in " + request_.input + ")");
+      return status::fail("--mask: " + mask_.bed_path + ": unknown record '" + printable(name) + "' (not in " + request_.input + ")");
   if (totals_.items == 0) return status::fail("--mask " + request_.mask + ": no base is masked in any record of " + request_.input);
   totals_.designs = totals_.items * variants_;
   return {};

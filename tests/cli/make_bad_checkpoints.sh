@@ -1,5 +1,6 @@
 #!/bin/bash
-# From a good checkpoint, makes a truncated one and one with an altered byte (for the error tests).
+# From a good checkpoint, makes a truncated one and one with an altered byte (for the error tests), and
+# one with training facts of odd types (for info).
 # Usage: make_bad_checkpoints.sh GOOD.safetensors OUT_DIR
 set -eu
 good=$1
@@ -37,4 +38,11 @@ write(sys.argv[2] + '/huge_context.safetensors', header, blob[8 + size:])
 config['context_length'] = 1  # no window of two bases fits
 header['__metadata__']['dnafill.config'] = json.dumps(config)
 write(sys.argv[2] + '/one_context.safetensors', header, blob[8 + size:])
+
+# Training facts no dnafill run writes but a file may hold (metadata only: the model still loads).
+header = json.loads(blob[8:8 + size])
+facts = json.loads(header['__metadata__']['dnafill.training'])
+facts.update(steps='x', tokens_seen=1e300, wall_seconds=None, machine='a\x01b', valid_bits_per_base=0)
+header['__metadata__']['dnafill.training'] = json.dumps(facts)
+write(sys.argv[2] + '/odd_facts.safetensors', header, blob[8 + size:])
 PY
