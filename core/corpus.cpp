@@ -26,8 +26,10 @@ int label_index(label_rules& rules, const std::string& name) {
   return static_cast<int>(rules.names.size()) - 1;
 }
 
+// A label is typed back as --label NAME and shown in messages and by info: one word, no control byte.
 bool good_label_name(const std::string& name) {
-  return !name.empty() && name.find_first_of(" \t,=|\"") == std::string::npos;
+  return !name.empty() && name.find_first_of(" \t,=|\"") == std::string::npos &&
+         std::none_of(name.begin(), name.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; });
 }
 
 status read_label_tsv(const std::string& path, label_rules& out) {
@@ -39,7 +41,7 @@ status read_label_tsv(const std::string& path, label_rules& out) {
     std::string record, label, extra;
     if (!(fields >> record >> label) || (fields >> extra) || !good_label_name(label))
       return status::fail("--labels: " + path + ": line " + std::to_string(number) +
-                          ": expected 'record<TAB>label' (a label is one word without , = | or quotes)");
+                          ": expected 'record<TAB>label' (a label is one word without , = | quotes or control bytes)");
     out.records.emplace_back(record, label_index(out, label));
   }
   if (out.records.empty()) return status::fail("--labels: " + path + ": no record<TAB>label line");
@@ -94,7 +96,8 @@ status parse_label_rules(const std::string& spec, label_rules& out) {
     const auto item = spec.substr(from, to - from);
     const auto eq = item.find('=');
     if (eq == std::string::npos || eq + 1 == item.size() || !good_label_name(item.substr(0, eq)))
-      return status::fail("--labels: bad item '" + item + "' (expected NAME=PATTERN, e.g. human=chr*)");
+      return status::fail("--labels: bad item '" + printable(item) +
+                          "' (expected NAME=PATTERN, e.g. human=chr*; a NAME is one word without , = | quotes or control bytes)");
     out.patterns.emplace_back(item.substr(eq + 1), label_index(out, item.substr(0, eq)));
     from = to + 1;
   }
@@ -137,6 +140,13 @@ status training_corpus::load(const corpus_options& options, training_corpus& out
   if (!options.labels.empty() &&
       std::none_of(corpus.train_.begin(), corpus.train_.end(), [](const corpus_segment& s) { return s.label >= 0; }))
     return status::fail("--labels: no training record matches any label");
+  // A label without training bases would enter the network untrained, and --label would steer
+  // designs by noise.
+  const auto bases = corpus.label_bases(options.labels.names.size());
+  for (std::size_t i = 0; i < bases.size(); ++i)
+    if (bases[i] == 0)
+      return status::fail("--labels: no training base has the label '" + printable(options.labels.names[i]) +
+                          "' (no training record matches it, or only in its held-out part)");
   if (total == 0)
     return status::fail(options.train_files.front() + ": no usable training window: no record has " +
                         std::to_string(options.window) + " bases (at least half of them not N) in its training part");

@@ -196,6 +196,8 @@ TEST_CASE("label rules: record-name patterns and a TSV", "[guidance][labels]") {
   CHECK(rules.label_of("lambda") == -1);
   for (const char* bad : {"human", "=chr*", "human=", "a b=chr*", "x=1,,y=2"})
     CHECK(parse_label_rules(bad, rules).message().rfind("--labels", 0) == 0);
+  // A control byte would come back raw in messages and in info: refused, and shown escaped.
+  CHECK_THAT(parse_label_rules("hu\x01man=chr*", rules).message(), Catch::StartsWith("--labels: bad item 'hu\\x01man=chr*'"));
   dnafill::test::scratch_dir dir;
   {
     std::ofstream tsv(dir.file("labels.tsv"));
@@ -208,6 +210,24 @@ TEST_CASE("label rules: record-name patterns and a TSV", "[guidance][labels]") {
     tsv << "recA\tgc_rich\nrecB\n";
   }
   CHECK(parse_label_rules(dir.file("bad.tsv"), rules).message().find("line 2") != std::string::npos);
+  {
+    std::ofstream tsv(dir.file("control.tsv"));
+    tsv << "recA\tgc\x7frich\n";
+  }
+  CHECK(parse_label_rules(dir.file("control.tsv"), rules).message().find("line 1") != std::string::npos);
+}
+
+TEST_CASE("label rules: a label no training base has is refused", "[guidance][labels]") {
+  dnafill::test::scratch_dir dir;
+  corpus_options o;
+  o.train_files = {dnafill::test::write_fasta(dir.file("a.fa"), "chr1", dnafill::test::markov_bases(1000, 2))};
+  o.window = 64;
+  REQUIRE(parse_label_rules("human=chr*,mouse=mm*", o.labels));
+  training_corpus corpus;
+  CHECK(training_corpus::load(o, corpus).message() ==
+        "--labels: no training base has the label 'mouse' (no training record matches it, or only in its held-out part)");
+  REQUIRE(parse_label_rules("human=chr*", o.labels));
+  CHECK(training_corpus::load(o, corpus));
 }
 
 TEST_CASE("label conditioning: a model trained with labels follows the one it is given", "[guidance][labels]") {
