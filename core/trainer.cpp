@@ -31,6 +31,14 @@ constexpr std::uint64_t valid_seed = 12345;        // the same held-out draws at
 
 using clock_type = std::chrono::steady_clock;
 
+// A number in a message as typed: 0, -1, 0.5 (std::to_string would give 0.000000).
+template <typename T>
+std::string shown(T v) {
+  std::ostringstream text;
+  text << v;
+  return text.str();
+}
+
 std::int64_t warmup_of(const train_options& o) {
   return o.warmup_steps >= 0 ? o.warmup_steps : std::min<std::int64_t>(1000, o.steps / 20);
 }
@@ -309,6 +317,19 @@ status configure(train_options& o, model_config& config) {
   return {};
 }
 
+// A held-out score asked for (a --valid file, or a share of each record) that nothing could give: said,
+// rather than a run without one ("held-out 0 bits/base"). --valid-fraction 0 asks for none.
+status check_held_out(const corpus_options& data, bool no_window) {
+  if (!no_window) return {};
+  if (!data.valid_file.empty())
+    return status::fail("--valid: " + data.valid_file + ": no held-out window (every record is empty or at least half N)");
+  if (data.valid_fraction > 0)
+    return status::fail("--valid-fraction " + shown(data.valid_fraction) +
+                        ": no held-out window (every record's tail is empty or at least half N); give a larger "
+                        "share, a --valid file, or --valid-fraction 0 to train without a held-out score");
+  return {};
+}
+
 // The network, its EMA copy and the optimizer on the run's device: fresh from the seed, from --init's
 // weights, or (--resume) exactly where the interrupted run stopped.
 status start_run(const train_options& o, const model_config& config, const std::string& identity, run_state& s) {
@@ -360,11 +381,6 @@ status save_checkpoint(const train_options& o, const model_config& config, const
 
 status train_options::validate() const {
   // Options of `dnafill train` are named as on its command line; fields it does not expose, by name.
-  auto shown = [](auto v) {  // as typed: 0, -1, 0.5 (std::to_string would give 0.000000)
-    std::ostringstream text;
-    text << v;
-    return text.str();
-  };
   auto positive = [&](const char* name, auto v) {
     return v > 0 ? status{} : status::fail(std::string(name) + ": must be positive, got " + shown(v));
   };
@@ -401,6 +417,7 @@ status train(const train_options& options, const train_callback& on_step, train_
   training_corpus corpus;
   if (auto s = training_corpus::load(o.data, corpus); !s) return s;
   const auto valid_windows = tile_windows(corpus.valid(), o.data.window, o.valid_windows);
+  if (auto s = check_held_out(o.data, valid_windows.empty()); !s) return s;
   run_state s;
   const std::string identity = run_identity(o, config, corpus);
   if (auto st = start_run(o, config, identity, s); !st) return st;
