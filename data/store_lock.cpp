@@ -90,6 +90,7 @@ status store_lock::attach_writer(const std::string& path) {
   // Tried again for a quarter of a second, since a reader's writer_check holds a shared lock while
   // it reads; the mutex is let go between tries, so that the process's other stores go on meanwhile.
   int err = EWOULDBLOCK;
+  bool only_readers = false;  // what held the file at the last try: shared locks only
   for (int attempt = 0; attempt <= 25; ++attempt) {
     if (attempt > 0) ::usleep(10000);
     std::lock_guard<std::mutex> hold(files_mutex);
@@ -100,11 +101,18 @@ status store_lock::attach_writer(const std::string& path) {
       return {};
     }
     if ((err = errno) != EWOULDBLOCK) break;
+    // No check of this process holds a shared lock (it would hold the mutex): if one is free, the
+    // holders are other processes' readers, not a writer.
+    only_readers = flock(file->fd, LOCK_SH | LOCK_NB) == 0;
+    if (only_readers) flock(file->fd, LOCK_UN);
   }
   {
     std::lock_guard<std::mutex> hold(files_mutex);
     release(file);
   }
+  if (err == EWOULDBLOCK && only_readers)
+    return status::fail(path + ": other processes reading this store kept it busy for a quarter of a second "
+                               "(no writer): try again");
   if (err == EWOULDBLOCK)
     return status::fail(path + ": another dnafill process is writing to this store (one writer at a time; "
                                "readers are fine): wait for it or use another file");

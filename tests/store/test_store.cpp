@@ -520,6 +520,21 @@ TEST_CASE("store: a writer is not turned away by a reader asking for one in the 
   CHECK(s);
 }
 
+TEST_CASE("store: a writer turned away by readers holding on is told so, not that another process writes", "[data]") {
+  temp_dir dir;
+  const auto path = dir.file("s.sqlite");
+  REQUIRE(store().open(path));
+  const int fd = ::open(path.c_str(), O_RDONLY);  // a reader's check held past the writer's quarter second
+  REQUIRE(fd >= 0);
+  REQUIRE(flock(fd, LOCK_SH | LOCK_NB) == 0);
+  store writer;
+  const auto s = writer.open(path);
+  flock(fd, LOCK_UN);
+  ::close(fd);
+  REQUIRE_FALSE(s);
+  CHECK(s.message() == path + ": other processes reading this store kept it busy for a quarter of a second (no writer): try again");
+}
+
 TEST_CASE("store: a writer waiting for another process's reader holds up no other store of its process", "[data]") {
   using dnafill::data::detail::store_lock;
   using namespace std::chrono_literals;
