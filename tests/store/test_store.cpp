@@ -500,6 +500,57 @@ TEST_CASE("store: no writer starts or stops while a reader checks for one, so a 
   CHECK(exclusive_lock_free_for_another_process(path));
 }
 
+// The reader's list is read without the check, and only the runs it read as running are looked up
+// again under it: one that another process ended in between must come back as it ended, read again.
+TEST_CASE("store: a run that another process ends between a reader's list and its check is read again", "[data]") {
+  using dnafill::data::detail::store_lock;
+  using namespace std::chrono_literals;
+  temp_dir dir;
+  const auto path = dir.file("s.sqlite");
+  REQUIRE(store().open(path));
+  int to_child[2], from_child[2];
+  REQUIRE(pipe(to_child) == 0);
+  REQUIRE(pipe(from_child) == 0);
+  const pid_t child = fork();
+  if (child == 0) {  // another process's batch: begins a run, and ends it when told (no Catch here)
+    store writer;
+    run_record run = a_run();
+    bool resumed = false;
+    char c = 0;
+    const bool ok = writer.open(path) && writer.begin_run(run, false, resumed) && write(from_child[1], "b", 1) == 1 &&
+                    read(to_child[0], &c, 1) == 1 && writer.finish_run(run.id, run_status::done, "");
+    writer.close();
+    _exit(ok ? 0 : 1);
+  }
+  char c = 0;
+  REQUIRE(read(from_child[0], &c, 1) == 1);  // the run is running
+  store reader;
+  store_options ro;
+  ro.read_only = true;
+  REQUIRE(reader.open(path, ro));
+  store_lock other;
+  other.attach_reader(path);
+  std::vector<run_record> runs;
+  dnafill::status listed;
+  std::thread listing;
+  {
+    // Held by this thread, the process's check keeps the reader waiting between its list and its own.
+    const store_lock::writer_check hold(other);
+    listing = std::thread([&] { listed = reader.list_runs(runs); });
+    std::this_thread::sleep_for(200ms);  // the list of one run is read by then
+    REQUIRE(write(to_child[1], "e", 1) == 1);
+    int status = -1;
+    REQUIRE(waitpid(child, &status, 0) == child);
+    REQUIRE((WIFEXITED(status) && WEXITSTATUS(status) == 0));
+  }
+  listing.join();
+  REQUIRE(listed);
+  REQUIRE(runs.size() == 1);
+  CHECK(run_status_name(runs.front().status) == std::string("done"));  // not interrupted, not running
+  CHECK_FALSE(runs.front().finished_at.empty());
+  close(to_child[0]), close(to_child[1]), close(from_child[0]), close(from_child[1]);
+}
+
 TEST_CASE("store: a writer is not turned away by a reader asking for one in the same instant", "[data]") {
   temp_dir dir;
   const auto path = dir.file("s.sqlite");
