@@ -2,6 +2,7 @@
 #include "data/store.h"
 
 #include <sys/stat.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -179,6 +180,24 @@ store::store() : impl_(std::make_unique<impl>()) {}
 
 store::~store() { close(); }
 
+namespace {
+
+// The network filesystem `path` (or, for a file not made yet, its folder) lies on: "NFS", "SMB", or
+// "" for a local one. (The magic numbers of linux/magic.h; SMB2 and CIFS share a mount type.)
+std::string network_filesystem(const std::string& path) {
+  struct statfs fs {};
+  const auto slash = path.find_last_of('/');
+  const std::string folder = slash == std::string::npos ? "." : slash == 0 ? "/" : path.substr(0, slash);
+  if (::statfs(path.c_str(), &fs) != 0 && ::statfs(folder.c_str(), &fs) != 0) return {};
+  switch (static_cast<unsigned long>(fs.f_type) & 0xffffffffUL) {
+    case 0x6969UL: return "NFS";
+    case 0x517bUL: case 0xff534d42UL: case 0xfe534d42UL: return "SMB";
+    default: return {};
+  }
+}
+
+}  // namespace
+
 status store::open(const std::string& path, const store_options& options) {
   close();
   impl_->path = path;
@@ -186,6 +205,10 @@ status store::open(const std::string& path, const store_options& options) {
   // A FIFO or a device would hold the open below until someone writes to it: a store is a plain file.
   if (struct stat st {}; ::stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode))
     return status::fail(path + ": not a regular file, not a store");
+  if (const std::string kind = network_filesystem(path); !kind.empty())
+    return status::fail(path + ": on a network filesystem (" + kind +
+                        "): a store must be on a local disk (SQLite's WAL shares memory between processes, and "
+                        "the writer lock is not kept there); copy it to a local folder");
   auto s = options.read_only ? impl_->open_reader() : impl_->open_writer();
   if (!s) close();
   return s;
