@@ -55,10 +55,9 @@ int check_command_words(CLI::App& cli, int argc, char** argv) {
 
 // CLI11 reads whole numbers with base 0 and without a range check: "010" was the octal 8, "0x10" 16,
 // digits past 64 bits the largest number (--steps 99999999999999999999 trained on), and "-1" an
-// unsigned 2^64-1. A whole number here is decimal and fits in 64 bits; leading zeros are dropped, so
-// that CLI11 reads "010" as 10. (32-bit options: CLI11 itself refuses what does not fit; seeds have
-// check_seed.)
-std::string whole_number_problem(std::string& value, bool is_unsigned) {
+// unsigned 2^64-1. A whole number here is decimal and fits in 64 bits. (32-bit options: CLI11 itself
+// refuses what does not fit; seeds have check_seed.)
+std::string whole_number_problem(const std::string& value, bool is_unsigned) {
   const std::size_t sign = !value.empty() && (value[0] == '-' || value[0] == '+') ? 1 : 0;
   if (value.size() == sign || value.find_first_not_of("0123456789", sign) != std::string::npos)
     return "'" + value + "' is not a whole number";
@@ -67,8 +66,16 @@ std::string whole_number_problem(std::string& value, bool is_unsigned) {
   else (void)std::strtoll(value.c_str(), nullptr, 10);
   if (errno == ERANGE || (is_unsigned && value[0] == '-' && value.find_first_not_of('0', 1) != std::string::npos))
     return "'" + value + "' is out of range";
-  const std::size_t first = value.find_first_not_of('0', sign);
-  value.erase(sign, (first == std::string::npos ? value.size() - 1 : first) - sign);
+  return {};
+}
+
+// Leading zeros of decimal digits dropped, so that CLI11 reads "010" as 10.
+std::string without_leading_zeros(std::string& value) {
+  const std::size_t sign = !value.empty() && (value[0] == '-' || value[0] == '+') ? 1 : 0;
+  if (value.size() > sign + 1 && value.find_first_not_of("0123456789", sign) == std::string::npos) {
+    const std::size_t first = value.find_first_not_of('0', sign);
+    value.erase(sign, (first == std::string::npos ? value.size() - 1 : first) - sign);
+  }
   return {};
 }
 
@@ -85,11 +92,15 @@ void check_values(CLI::App& app) {
         },
         ""));
   for (CLI::Option* option : app.get_options([](CLI::Option* o) { return o->get_type_name() == "INT" || o->get_type_name() == "UINT"; }))
-    option->transform(CLI::Validator(
+  {
+    // The transform runs before the option's own checks, the check after them (a range said first).
+    option->transform(CLI::Validator(without_leading_zeros, ""));
+    option->check(CLI::Validator(
         [is_unsigned = option->get_type_name() == "UINT"](std::string& value) {
           return whole_number_problem(value, is_unsigned);
         },
         ""));
+  }
   for (CLI::App* sub : app.get_subcommands([](CLI::App*) { return true; })) check_values(*sub);
 }
 
