@@ -143,17 +143,19 @@ std::string first_nonfinite(const run_state& s) {
   return {};
 }
 
-// What a state read whole may still hold that no run writes: a negative count, a NaN time, NaN
-// weights (a state saved by a diverged run, or edited): "" when none.
-std::string implausible_state(const run_state& s) {
-  if (s.step < 0) return "step " + std::to_string(s.step);
-  if (s.tokens_seen < 0) return "tokens seen " + std::to_string(s.tokens_seen);
+// What a state read whole may still hold that no run writes: a step that its token count does not
+// match (each step sees batch x window tokens), a NaN time, NaN weights (a state saved by a diverged
+// run, or edited): "" when none.
+std::string implausible_state(const run_state& s, std::int64_t tokens_per_step) {
+  if (s.step < 0 || s.tokens_seen < 0 || s.tokens_seen % tokens_per_step != 0 || s.tokens_seen / tokens_per_step != s.step)
+    return "step " + std::to_string(s.step) + " does not match its " + std::to_string(s.tokens_seen) + " tokens seen, " +
+           std::to_string(tokens_per_step) + " a step";
   if (!(std::isfinite(s.wall_seconds) && s.wall_seconds >= 0)) return "wall time " + std::to_string(s.wall_seconds);
   if (const auto where = first_nonfinite(s); !where.empty()) return where + " holds NaN or infinite values";
   return {};
 }
 
-status load_state(const std::string& path, run_state& s, const std::string& identity) {
+status load_state(const std::string& path, run_state& s, const std::string& identity, std::int64_t tokens_per_step) {
   // Said plainly here: LibTorch's own message for a missing file is a line of its internals.
   if (std::FILE* f = std::fopen(path.c_str(), "rb")) {
     std::fclose(f);
@@ -192,7 +194,7 @@ status load_state(const std::string& path, run_state& s, const std::string& iden
     return status::fail(path + ": --resume: the training state is damaged or was not written by dnafill train; "
                                "train without --resume to start afresh");
   }
-  if (const auto what = implausible_state(s); !what.empty())
+  if (const auto what = implausible_state(s, tokens_per_step); !what.empty())
     return status::fail(path + ": --resume: the training state is damaged (" + what +
                         "); train without --resume to start afresh");
   return {};
@@ -360,7 +362,7 @@ status start_run(const train_options& o, const model_config& config, const std::
       s.net->parameters(), torch::optim::AdamWOptions(o.lr).betas({0.9, 0.95}).weight_decay(o.weight_decay));
   const std::string state_path = o.out + ".state";
   if (o.resume)
-    if (auto st = load_state(state_path, s, identity); !st) return st;
+    if (auto st = load_state(state_path, s, identity, std::int64_t{o.batch} * o.data.window); !st) return st;
   if (s.step >= o.steps)
     return status::fail("--steps: the run at " + state_path + " has already done " + std::to_string(s.step) + " steps");
   return {};

@@ -1,7 +1,8 @@
 #!/bin/bash
-# train --resume from a state no good run writes (NaN weights or moments, a negative step, a NaN wall
-# time) is refused with one line, and a resumed run that diverges stops with one line; in every case
-# the checkpoint and the state at --out stay as they were. Usage:
+# train --resume from a state no good run writes (NaN weights or moments, a step its token count does
+# not match, a NaN wall time, another optimizer) is refused with one line, and a resumed run that
+# diverges stops with one line; in every case the checkpoint and the state at --out stay as they were.
+# Usage:
 #   check_resume_bad_state.sh DNAFILL WORK_DIR TRAIN.fa
 set -u
 dnafill=$1 work=$2 fasta=$3
@@ -42,6 +43,7 @@ floats = lambda m, x: struct.pack('<f', x) * (m.file_size // 4)
 patch('nan_weight', data[0], floats(data[0], float('nan')))
 patch('nan_moment', embedding[2], floats(embedding[2], float('nan')))
 patch('negative_step', scalars[-3], struct.pack('<q', -1))
+patch('step_zero', scalars[-3], struct.pack('<q', 0))
 patch('nan_wall_time', scalars[-1], struct.pack('<d', float('nan')))
 patch('more_params', scalars[-4], struct.pack('<q', struct.unpack('<q', zipfile.ZipFile(src).read(scalars[-4]))[0] + 1))
 patch('huge_weight', data[0], floats(data[0], 3e38))  # finite: loads; the first step makes it NaN
@@ -59,9 +61,10 @@ check() {  # case, what the line must say
 }
 check nan_weight "t.st.state: --resume: the training state is damaged (net embedding.weight holds NaN or infinite values); train without --resume"
 check nan_moment "t.st.state: --resume: the training state is damaged (an optimizer moment holds NaN or infinite values)"
-check negative_step "t.st.state: --resume: the training state is damaged (step -1)"
+check negative_step "t.st.state: --resume: the training state is damaged (step -1 does not match its 1024 tokens seen, 256 a step)"
+check step_zero "t.st.state: --resume: the training state is damaged (step 0 does not match its 1024 tokens seen, 256 a step)"
 check nan_wall_time "t.st.state: --resume: the training state is damaged (wall time nan)"
 # LibTorch says this one in a TorchScript error, not a c10::Error ("... does not have a field with name 'params/16'").
 check more_params "t.st.state: --resume: the training state is damaged or was not written by dnafill train"
 check huge_weight "training diverged at step 5 (net embedding.weight holds NaN or infinite values); .*/t.st and its state stay as saved at step 4: lower --lr and --resume"
-echo "ok: 5 bad states refused, a diverging run stopped; checkpoints and states unchanged"
+echo "ok: 6 bad states refused, a diverging run stopped; checkpoints and states unchanged"
