@@ -1,7 +1,10 @@
 // FASTA writing through htslib's BGZF layer (uncompressed mode for plain text and stdout).
 #include "bio/fasta_writer.h"
 
+#include <unistd.h>
+
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 
 #include "bio/htslib_util.h"
@@ -61,7 +64,19 @@ status fasta_writer::open(const std::string& path, const fasta_writer_options& o
   impl_->compressed = !index_paths(path).empty();
   if (auto s = impl_->file.begin(path); !s) return s;
   errno = 0;
-  impl_->fp.reset(bgzf_open(impl_->file.name().c_str(), impl_->compressed ? "w" : "wu"));
+  const char* mode = impl_->compressed ? "w" : "wu";
+  if (path == "-") {
+    // On a copy of standard output: closing the writer must not close the process's own (which the
+    // last flush at exit reported as "Bad file descriptor", after a good run). What stdio holds goes first.
+    std::fflush(stdout);
+    const int fd = ::dup(STDOUT_FILENO);
+    if (fd >= 0) {
+      impl_->fp.reset(bgzf_dopen(fd, mode));
+      if (!impl_->fp) ::close(fd);
+    }
+  } else {
+    impl_->fp.reset(bgzf_open(impl_->file.name().c_str(), mode));
+  }
   if (!impl_->fp) {
     return status::fail(path + ": cannot create: " + (errno ? std::strerror(errno) : "unknown error"));
   }
