@@ -15,6 +15,7 @@
 
 #include "bio/fasta_writer.h"
 #include "bio/region.h"
+#include "bio/sequence_source.h"
 #include "core/checkpoint.h"
 #include "core/job.h"
 #include "data/json_text.h"
@@ -33,6 +34,12 @@ status design_args::resolve(std::vector<named_path> inputs) {
   if (auto s = p.validate(); !s) return s;
   if (out == "-" && json) return status::fail("--out - and --json both write to standard output: give --out a file");
   inputs.push_back({"--model", model.empty() ? core::default_model_path() : model});  // DNAFILL_MODEL or the shipped one
+  // A run in a store keeps its input and model by content, hashed from the file after the read: a
+  // stream read once cannot be hashed after (a FIFO's second open waited forever, stdin had no path).
+  for (const auto& input : inputs)
+    if (!db.empty() && !input.path.empty() && bio::is_stream(input.path))
+      return status::fail(input.option + ": with --db the input is kept by its content, read again from its file: give a "
+                                         "file, not standard input or a pipe");
   // "-" is standard output for --out only: a store is a file, and a report beside the FASTA or the
   // JSON lines would be mixed into them.
   auto outputs = fasta_output("--out", out);
