@@ -50,6 +50,35 @@ bool exists(const std::string& path) {
   return stat(path.c_str(), &st) == 0;
 }
 
+// Whether the existing file at `index` could be an index of the kind named by its suffix, damaged or
+// stale perhaps, but not another file (a store, notes) that building the index would overwrite. A
+// .fai is text whose first line is faidx's: a name and four or five numbers, tab-separated. A .gzi is
+// a count n and n pairs of 64-bit offsets. A missing or empty file loses nothing.
+bool could_be_index(const std::string& index) {
+  std::ifstream file(index, std::ios::binary);
+  if (!file) return true;
+  std::string head(4096, '\0');
+  file.read(head.data(), static_cast<std::streamsize>(head.size()));
+  head.resize(static_cast<std::size_t>(file.gcount()));
+  if (head.empty()) return true;
+  if (index.size() > 4 && index.compare(index.size() - 4, 4, ".gzi") == 0) {
+    file.clear();
+    file.seekg(0, std::ios::end);
+    const auto size = static_cast<std::uint64_t>(file.tellg());
+    std::uint64_t count = 0;
+    for (int i = 7; i >= 0 && head.size() >= 8; --i) count = count << 8 | static_cast<unsigned char>(head[static_cast<std::size_t>(i)]);
+    return size >= 8 && (size - 8) % 16 == 0 && (size - 8) / 16 == count;
+  }
+  if (head.find('\0') != std::string::npos) return false;
+  const std::string line = head.substr(0, head.find('\n'));
+  std::istringstream fields(line);
+  std::string field;
+  int count = 0;
+  for (bool name = true; std::getline(fields, field, '\t'); name = false, ++count)
+    if (!name && (field.empty() || field.find_first_not_of("0123456789\r") != std::string::npos)) return false;
+  return count == 5 || count == 6;
+}
+
 // htslib 1.16's fai_load3 closes the .fai twice (a crash) when a bgzipped FASTA has its .fai but no
 // .gzi and the .gzi cannot be written (a read-only folder). Such a file has both built here first.
 bool lacks_only_gzi(const std::string& path) {
@@ -267,6 +296,12 @@ status indexed_fasta::open(const std::string& path) {
   }
   // faidx would index a BGZF file cut at a block boundary without complaint.
   if (!bgzf_file_is_complete(path)) return status::fail(path + ": truncated BGZF file (end-of-file marker missing)");
+  // The index is built (missing), or built anew (stale, or not fitting the file) below: never over a
+  // file that is no index at all.
+  for (const char* suffix : {".fai", ".gzi"})
+    if (!could_be_index(path + suffix))
+      return status::fail(path + suffix + ": not a faidx index, and building one for " + path +
+                          " would overwrite it: move it away");
   if (index_is_stale(path) && fai_build3(path.c_str(), nullptr, nullptr) != 0) {
     return status::fail(path + ": the .fai index is older than the file and cannot be rebuilt");
   }
