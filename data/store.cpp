@@ -72,7 +72,10 @@ struct store::impl {
 
 status store::impl::open_connection(int flags, const char* uri_query) {
   sqlite3* raw = nullptr;
-  const std::string name = uri_query ? file_uri(path) + uri_query : path;
+  // A relative path as "./PATH": SQLite gives ":memory:" and "file:..." names meanings of their own
+  // (an in-memory store, URI parameters such as mode=memory); a store is the file named.
+  const std::string file = path.empty() || path[0] == '/' ? path : "./" + path;
+  const std::string name = uri_query ? file_uri(file) + uri_query : file;
   const int rc = sqlite3_open_v2(name.c_str(), &raw, flags, nullptr);
   db.reset(raw);
   if (rc != SQLITE_OK) return sqlite_failure(path, raw, rc, "opening");
