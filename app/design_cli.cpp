@@ -12,12 +12,14 @@
 #include <iostream>
 #include <limits>
 #include <map>
+#include <tuple>
 
 #include "bio/fasta_writer.h"
 #include "bio/region.h"
 #include "bio/sequence_source.h"
 #include "core/checkpoint.h"
 #include "core/job.h"
+#include "core/runtime.h"
 #include "data/json_text.h"
 #include "data/text_sinks.h"
 
@@ -30,6 +32,16 @@ status design_args::resolve(std::vector<named_path> inputs) {
   if (auto s = core::parse_confidence(confidence, p.confidence); !s) return s;
   if (auto s = core::parse_schedule(schedule, p.schedule); !s) return s;
   p.cache = !no_cache;
+  // An option of another sampler than the one chosen, or --cuda-graph where no GPU runs the network,
+  // would change nothing: said, not ignored.
+  for (const auto& [option, name, kind] : {std::tuple{confidence_option, "--confidence", core::sampler_kind::confidence},
+                                           std::tuple{schedule_option, "--schedule", core::sampler_kind::confidence},
+                                           std::tuple{no_cache_option, "--no-cache", core::sampler_kind::ancestral}})
+    if (option && option->count() > 0 && p.kind != kind)
+      return status::fail(std::string(name) + ": only for --sampler " + core::sampler_name(kind) + " (the sampler is " +
+                          core::sampler_name(p.kind) + ")");
+  if (std::string resolved; p.cuda_graph && core::resolve_device(device, resolved) && resolved != "cuda")
+    return status::fail("--cuda-graph: replays CUDA graphs, and the network runs on " + resolved + " here");
   if (auto s = constraints.resolve(options); !s) return s;
   if (auto s = p.validate(); !s) return s;
   if (out == "-" && json) return status::fail("--out - and --json both write to standard output: give --out a file");
@@ -59,10 +71,11 @@ void add_design_options(CLI::App& sub, design_args& a) {
   sub.add_option("--top-p", p.top_p, "Nucleus: keep the bases holding this much mass")->capture_default_str();
   sub.add_option("--precision", a.precision, "Categorical draws: fp64 (exact) | fp32 (biased Gumbel, for comparison)")
       ->capture_default_str();
-  sub.add_option("--confidence", a.confidence, "Confidence sampler ranking: max-prob | margin | entropy")
-      ->capture_default_str();
-  sub.add_option("--schedule", a.schedule, "Confidence sampler reveal schedule: linear | cosine")->capture_default_str();
-  sub.add_flag("--no-cache", a.no_cache, "Ancestral: call the network every step (same output, slower)");
+  a.confidence_option = sub.add_option("--confidence", a.confidence, "Confidence sampler ranking: max-prob | margin | entropy")
+                            ->capture_default_str();
+  a.schedule_option =
+      sub.add_option("--schedule", a.schedule, "Confidence sampler reveal schedule: linear | cosine")->capture_default_str();
+  a.no_cache_option = sub.add_flag("--no-cache", a.no_cache, "Ancestral: call the network every step (same output, slower)");
   sub.add_option("--guidance", p.guidance, "Unsupervised classifier-free guidance weight w (0 = none)")
       ->capture_default_str();
   check_seed(sub.add_option("--seed", p.seed, "Seed of every draw")->capture_default_str());

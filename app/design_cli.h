@@ -15,6 +15,7 @@
 
 namespace CLI {
 class App;
+class Option;
 }
 
 namespace dnafill::app {
@@ -24,6 +25,8 @@ struct design_args {
   std::string model, sampler = core::sampler_name(core::sampler_params{}.kind), precision = "fp64";
   std::string confidence = "max-prob", schedule = "linear";
   bool no_cache = false;
+  // Knobs of one sampler, to tell when one was typed for another sampler (it would change nothing).
+  const CLI::Option *confidence_option = nullptr, *schedule_option = nullptr, *no_cache_option = nullptr;
   core::design_options options;
   std::string out;  // FASTA path; empty = stdout unless --json
   std::string db;   // SQLite store recording the run and its designs; empty = none
