@@ -104,6 +104,10 @@ status store::impl::check_identity(int& version) {
     return status::fail(path + ": written by a newer dnafill (store schema v" + std::to_string(v) +
                         "; this build knows up to v" + std::to_string(detail::schema_current) + "): use a newer dnafill");
   if (v < 0) return status::fail(path + ": bad store schema version " + std::to_string(v));
+  // Version 0 is a file with nothing in it yet: tables with it are a store whose version was lost.
+  if (v == 0 && objects > 0)
+    return status::fail(path + ": a dnafill store with tables but schema version 0 (user_version reset?): the file is "
+                               "damaged; restore it from a copy");
   version = static_cast<int>(v);
   return {};
 }

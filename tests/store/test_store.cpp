@@ -339,6 +339,13 @@ TEST_CASE("store: a newer, foreign, non-SQLite or damaged file is refused and le
   }
   refused_with(newer, "newer dnafill (store schema v99");
   refused_with(newer, "newer dnafill", true);
+  {
+    raw_db raw(newer);
+    REQUIRE(raw.exec("PRAGMA user_version = 0") == SQLITE_OK);
+  }
+  // Not an empty file to make a store in (the migration stopped at "table models already exists").
+  refused_with(newer, "a dnafill store with tables but schema version 0 (user_version reset?): the file is damaged");
+  refused_with(newer, "schema version 0", true);
 
   const auto foreign = dir.file("foreign.sqlite");
   {
