@@ -25,6 +25,8 @@ struct score_args {
 };
 
 int run_score(const score_args& args) {
+  // Masked N bases have no base to score (infill's --mask N fills them; score has nothing to compare).
+  if (args.mask == "N") return fail("score", "--mask N: an N has no base to score; give lowercase, bed:FILE or --region");
   core::set_threads(args.threads);
   core::mdm_model model;
   if (auto s = load_model_option(args.model, model, args.device, args.net_precision); !s) return fail("score", s.message());
@@ -80,7 +82,7 @@ command_runner add_score_command(CLI::App& cli) {
   sub->add_option("--in", args->in, "FASTA file (plain, gzip or bgzip)")->required();
   auto* region = sub->add_option("--region", args->region, "Score only this region (NAME:START-END) given the rest");
   region->excludes(
-      sub->add_option("--mask", args->mask, "Score only the masked bases given the rest: lowercase | N | bed:FILE"));
+      sub->add_option("--mask", args->mask, "Score only the masked bases given the rest: lowercase | bed:FILE"));
   sub->add_option("--mc", args->options.mc_draws, "Monte-Carlo masking draws per window")->capture_default_str();
   sub->add_option("--window", args->options.window, "Window length; default (or 0): the model's context");
   check_seed(sub->add_option("--seed", args->options.seed, "Seed of the masking draws")->capture_default_str());
