@@ -147,6 +147,21 @@ std::string parse_problem(CLI::App& cli, int argc, char** argv, const CLI::Parse
   return what;
 }
 
+// `code`, or 1 when a command that succeeded could not write all of standard output: a full disk or a
+// broken file behind it must not lose the results (or the help) without a word. (std::cout shares
+// stdio's buffer: one flush tells for both.)
+int output_written(CLI::App& cli, int argc, char** argv, int code) {
+  errno = 0;
+  std::cout.flush();
+  if (code == 0 && (std::fflush(stdout) != 0 || std::ferror(stdout) || !std::cout)) {
+    const int error = errno;
+    std::cerr << follow_command_words(cli, argc, argv).path << ": -: cannot write: "
+              << (error ? std::strerror(error) : "a write failed; the output is incomplete") << std::endl;
+    return 1;
+  }
+  return code;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -171,11 +186,11 @@ int main(int argc, char** argv) {
   try {
     cli.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
-    return cli.exit(e);
+    return output_written(cli, argc, argv, cli.exit(e));
   } catch (const CLI::CallForAllHelp& e) {
-    return cli.exit(e);
+    return output_written(cli, argc, argv, cli.exit(e));
   } catch (const CLI::CallForVersion& e) {
-    return cli.exit(e);
+    return output_written(cli, argc, argv, cli.exit(e));
   } catch (const CLI::ParseError& e) {
     // One line (CLI11 would add "Run with --help ..."), pointing to the help of the command at hand.
     std::cerr << "dnafill: " << parse_problem(cli, argc, argv, e) << " (see " << follow_command_words(cli, argc, argv).path << " --help)"
@@ -184,17 +199,7 @@ int main(int argc, char** argv) {
   }
   const std::string name = cli.get_subcommands().front()->get_name();
   try {
-    const int code = runners.at(name)();
-    // A full disk or a broken file behind standard output must not lose the results without a word
-    // (std::cout shares stdio's buffer: one flush tells for both).
-    errno = 0;
-    std::cout.flush();
-    if (code == 0 && (std::fflush(stdout) != 0 || std::ferror(stdout) || !std::cout)) {
-      const int error = errno;
-      std::cerr << follow_command_words(cli, argc, argv).path << ": -: cannot write: " << (error ? std::strerror(error) : "a write failed; the output is incomplete") << std::endl;
-      return 1;
-    }
-    return code;
+    return output_written(cli, argc, argv, runners.at(name)());
   } catch (const std::exception& e) {
     std::string message = e.what();
     message = message.substr(0, message.find('\n'));  // LibTorch errors carry a backtrace

@@ -28,5 +28,7 @@ view --in $data/cli/short.fa
 db list --db $work/full.sqlite
 db show 1 --db $work/full.sqlite
 db export --db $work/full.sqlite --format jsonl
+train --help
+db export --help
 LIST
 echo "ok: every command says it cannot write"
