@@ -216,6 +216,14 @@ status constraint_set::validate() const {
                           fraction_text(r.max));
     if (r.window < 0 || r.window > 1000000)
       return status::fail("--gc-window: must be in 1..1000000, got " + std::to_string(r.window));
+    // A window's GC is a multiple of 1/window: a range between two of them holds no window at all,
+    // said now rather than after every design has failed.
+    std::int64_t lo = 0, hi = 0;
+    gc_count_bounds(r, r.window, lo, hi);
+    if (r.window > 0 && lo > hi)
+      return status::fail("--gc-window " + std::to_string(r.window) + ": no window of " + std::to_string(r.window) +
+                          " bases has GC in " + fraction_text(r.min) + "-" + fraction_text(r.max) +
+                          " (its GC is a multiple of 1/" + std::to_string(r.window) + ")");
   }
   if (repeat_k != 0 && (repeat_k < 4 || repeat_k > 32))
     return status::fail("--avoid-repeats: K must be in 4..32, got " + std::to_string(repeat_k));
