@@ -90,7 +90,6 @@ status store_lock::attach_writer(const std::string& path) {
   // Tried again for a quarter of a second, since a reader's writer_check holds a shared lock while
   // it reads; the mutex is let go between tries, so that the process's other stores go on meanwhile.
   int err = EWOULDBLOCK;
-  bool only_readers = false;  // what held the file at the last try: shared locks only
   for (int attempt = 0; attempt <= 25; ++attempt) {
     if (attempt > 0) ::usleep(10000);
     std::lock_guard<std::mutex> hold(files_mutex);
@@ -101,13 +100,14 @@ status store_lock::attach_writer(const std::string& path) {
       return {};
     }
     if ((err = errno) != EWOULDBLOCK) break;
-    // No check of this process holds a shared lock (it would hold the mutex): if one is free, the
-    // holders are other processes' readers, not a writer.
-    only_readers = flock(file->fd, LOCK_SH | LOCK_NB) == 0;
-    if (only_readers) flock(file->fd, LOCK_UN);
   }
+  bool only_readers = false;  // what holds the file now: shared locks only
   {
     std::lock_guard<std::mutex> hold(files_mutex);
+    // No check of this process holds a shared lock (it would hold the mutex): if one is free, the
+    // holders are other processes' readers, not a writer.
+    only_readers = err == EWOULDBLOCK && !file->writer && flock(file->fd, LOCK_SH | LOCK_NB) == 0;
+    if (only_readers) flock(file->fd, LOCK_UN);
     release(file);
   }
   if (err == EWOULDBLOCK && only_readers)
