@@ -133,7 +133,7 @@ status export_designs(store& db, std::optional<std::int64_t> run_id, design_sink
     return s;
   }
   item_designs item;
-  std::int64_t item_run = -1;
+  std::int64_t item_run = -1, designs = 0;
   auto flush = [&]() -> status {
     if (item.designs.empty()) return {};
     auto s = sink.put(item);
@@ -147,9 +147,13 @@ status export_designs(store& db, std::optional<std::int64_t> run_id, design_sink
     item_run = d.run_id;
     item.key = key;
     item.designs.push_back(std::move(d));
+    ++designs;
     return {};
   });
   if (s) s = flush();
+  // An empty export would replace an earlier --out with nothing: say so instead.
+  if (s && designs == 0)
+    s = status::fail(db.path() + (run_id ? ": run " + std::to_string(*run_id) + " has no designs" : ": no designs"));
   auto f = sink.finish(s ? run_status::done : run_status::failed, s.message());
   return s ? f : s;
 }

@@ -62,6 +62,7 @@ class jsonl_sink : public design_sink {
 };
 
 // Every design of one run (or of all runs), item by item in order, into `sink`: start, put, finish.
+// None is an error, and the sink finishes as failed (an earlier file stays).
 status export_designs(store& db, std::optional<std::int64_t> run_id, design_sink& sink);
 
 }  // namespace dnafill::data

@@ -821,6 +821,16 @@ TEST_CASE("sinks: a resumed run replays what the store holds into a new FASTA, i
   CHECK(json.find(R"("region_start":11)") != std::string::npos);
   fasta_sink nowhere(dir.file("none.fa"));
   CHECK_FALSE(export_designs(db, 42, nowhere));
+  // A run that designed nothing exports nothing, and an earlier file stays as it was.
+  run_sink empty(db, false);
+  auto empty_run = a_run();
+  REQUIRE(empty.start(empty_run));
+  REQUIRE(empty.finish(run_status::done, ""));
+  std::ofstream(dir.file("kept.fa")) << ">earlier\nACGT\n";
+  fasta_sink kept(dir.file("kept.fa"));
+  const auto none = export_designs(db, empty_run.id, kept);
+  CHECK(none.message() == dir.file("s.sqlite") + ": run " + std::to_string(empty_run.id) + " has no designs");
+  CHECK(read_bytes(dir.file("kept.fa")) == ">earlier\nACGT\n");
 }
 
 // Not run by default: writes tests/data/store/v1.sqlite as a version-1 dnafill wrote it (two runs of
