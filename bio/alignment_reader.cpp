@@ -354,6 +354,10 @@ bool alignment_reader::next(sequence_record& record) {
                              : sam_read1(d.fp.get(), d.header.get(), d.read.get());
     if (r == -1) {
       d.done = true;
+      // As an empty FASTA file is an error: a whole file with a header and no read holds nothing to
+      // read, and would otherwise pass for a file whose reads were all used. (A region may hold none.)
+      if (d.record_no == 0 && !d.iterator && !d.filter_region)
+        d.err = status::fail(d.path + ": no reads: the file holds a header only");
       return false;
     }
     ++d.record_no;

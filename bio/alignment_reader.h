@@ -58,7 +58,8 @@ class alignment_reader {
   status set_region(std::string_view text);
 
   // Reads the next kept read. Returns false at the end or on error; error() tells which
-  // ("PATH: record N 'QNAME': problem", with "line L" for SAM when known).
+  // ("PATH: record N 'QNAME': problem", with "line L" for SAM when known). A whole file of no read
+  // (a header only) is an error, "PATH: no reads: ...", as an empty FASTA file is.
   bool next(sequence_record& record);
   const status& error() const;
 

@@ -182,6 +182,22 @@ TEST_CASE("SAM reads, with line numbers in errors", "[bio][alignment]") {
         test::data_file("bad/malformed_record.sam") + ": record 2 (line 6): cannot read: malformed record or truncated file");
 }
 
+TEST_CASE("a SAM of a header only is an error, as an empty FASTA is: a region of no reads is not", "[bio][alignment]") {
+  test::temp_dir dir;
+  const auto sam = dir.write("header.sam", "@HD\tVN:1.6\n@SQ\tSN:chr1\tLN:100\n");
+  alignment_reader reader;
+  REQUIRE(reader.open(sam).ok());
+  sequence_record record;
+  CHECK_FALSE(reader.next(record));
+  CHECK(reader.error().message() == sam + ": no reads: the file holds a header only");
+
+  alignment_reader region;
+  REQUIRE(region.open(sam).ok());
+  REQUIRE(region.set_region("chr1:1-50").ok());
+  CHECK_FALSE(region.next(record));
+  CHECK(region.error().ok());
+}
+
 TEST_CASE("primary-only and minimum MAPQ filters", "[bio][alignment]") {
   const auto want = expected_reads();
   std::size_t primary = 0, mapq40 = 0, both = 0;
