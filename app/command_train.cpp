@@ -48,7 +48,8 @@ int run_train(train_args& args) {
   // A checkpoint (and its .state beside it) is a file; '-' would have made files named '-'.
   const named_path out_file = {"--out", o.out, "a checkpoint is a file; '-' (standard output) cannot hold one"};
   const named_path log_file = {"--log", log_path, "give a file; standard output shows the progress and the summary"};
-  if (auto s = check_paths({out_file, log_file}, inputs); !s) return fail("train", s.message());
+  const named_path state_file = {"--out's state file", o.out + ".state"};  // written beside the checkpoint
+  if (auto s = check_paths({out_file, state_file, log_file}, inputs); !s) return fail("train", s.message());
   // --init and a --labels TSV are read before the log is written. --out may be --init (a checkpoint is
   // replaced whole, once the run is done: fine-tuning in place), the log may not.
   std::vector<named_path> read_first = {{"--init", o.init}};

@@ -98,6 +98,10 @@ printf 'K-12-MG1655:1-20000\tecoli\n' > "$work/labels.tsv"
 cp "$work/labels.tsv" "$work/labels.before"
 refused "\-\-log and \-\-labels name the same file" "${train[@]}" --labels "$work/labels.tsv" --log "$work/labels.tsv"
 cmp -s "$work/labels.before" "$work/labels.tsv" || fail "the log overwrote the --labels TSV"
+# The training state beside the checkpoint is an output too: a log there would be overwritten by it.
+cp "$work/m.safetensors.state" "$work/state.before"
+refused "\-\-out's state file and \-\-log name the same file" "${train[@]}" --log "$work/m.safetensors.state"
+cmp -s "$work/state.before" "$work/m.safetensors.state" || fail "a train run with --log OUT.state changed the state"
 cp "$work/m.safetensors" "$work/m.before"
 refused "cannot open the log" "${train[@]}" --log /proc/nolog.jsonl
 cmp -s "$work/m.before" "$work/m.safetensors" || fail "a train run whose log cannot be written changed the model"
