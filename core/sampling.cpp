@@ -142,8 +142,8 @@ std::int64_t draw_one(run_state& s, const std::array<double, num_bases>& w) {
 // Draws the base of (b, i), which the caller has taken out of the row's remaining positions, from
 // `log_probs` restricted to what the constraints allow, and commits it. At a dead end the constraints
 // re-mask a neighbourhood: those positions and (b, i) go back to the remaining ones. When they cannot
-// (retries spent), the base is drawn unrestricted and committed as forced.
-void commit_constrained(run_state& s, std::int64_t b, std::int64_t i, const double* log_probs) {
+// (retries spent), the base is drawn unrestricted and committed as forced. False at a re-masking.
+bool commit_constrained(run_state& s, std::int64_t b, std::int64_t i, const double* log_probs) {
   unsigned allowed = s.constraints->allowed(b, i);
   bool forced = false;
   if (allowed == 0) {
@@ -156,13 +156,14 @@ void commit_constrained(run_state& s, std::int64_t b, std::int64_t i, const doub
         --s.revealed;
       }
       s.remaining[b].push_back(i);
-      return;
+      return false;
     }
     forced = true;
   }
   const auto base = draw_one(s, restricted(s, b, i, log_probs, allowed));
   s.commit(b, i, base);
   s.constraints->commit(b, i, base, forced);
+  return true;
 }
 
 const double* row_of(const torch::Tensor& log_probs, std::int64_t b, std::int64_t i, std::int64_t length) {
@@ -188,14 +189,25 @@ status finish_remaining(run_state& s) {
 
 // Zheng et al.: pick a uniformly random masked position, draw its base given everything, commit.
 // Rows advance together, one position each per network call.
+// A row that met a dead end finishes as ancestral's last step does: every remaining position at each
+// call, left to right. One position a call would pay a network call again for each re-masked one, and a
+// random order keeps meeting the same dead ends (--gc 1-1 --max-homopolymer 1 needs G and C to
+// alternate): a 40-base hole took 30 s and still failed, a 100-base one over a minute.
 status first_hit(run_state& s) {
   const auto length = s.tokens.size(1);
+  std::vector<char> repairing(s.remaining.size(), 0);
   while (s.revealed < s.to_reveal) {
     auto log_probs = s.log_probs();
     std::vector<std::pair<std::int64_t, std::int64_t>> picks;
     for (std::size_t b = 0; b < s.remaining.size(); ++b) {
       auto& row = s.remaining[b];
       if (row.empty()) continue;
+      if (repairing[b]) {
+        std::sort(row.begin(), row.end());
+        for (auto i : row) picks.emplace_back(static_cast<std::int64_t>(b), i);
+        row.clear();
+        continue;
+      }
       std::uniform_int_distribution<std::size_t> pick(0, row.size() - 1);
       const auto j = pick(s.rng);
       picks.emplace_back(static_cast<std::int64_t>(b), row[j]);
@@ -204,7 +216,8 @@ status first_hit(run_state& s) {
     }
     if (s.constraints) {
       log_probs = log_probs.contiguous();
-      for (auto [b, i] : picks) commit_constrained(s, b, i, row_of(log_probs, b, i, length));
+      for (auto [b, i] : picks)
+        if (!commit_constrained(s, b, i, row_of(log_probs, b, i, length))) repairing[b] = 1;
     } else {
       auto bases = draw_categorical(log_probs.index_select(0, flat_index(picks, length)), s.params.precision, s.rng);
       for (std::size_t k = 0; k < picks.size(); ++k) s.commit(picks[k].first, picks[k].second, bases[k].item<std::int64_t>());

@@ -141,6 +141,39 @@ TEST_CASE("dead ends are recovered by re-masking: a nearly infeasible case", "[g
   }
 }
 
+TEST_CASE("first-hit meets rules that need an order (G and C alternating) in few network calls", "[guidance]") {
+  // 100% GC and no run of 2: the hole must alternate G and C, which a random order of reveals keeps
+  // breaking (G.C leaves nothing for the dot). A row that met a dead end finishes left to right.
+  bio::constraint_set set;
+  set.max_run = {1, 1, 1, 1};
+  set.gc.push_back({1.0, 1.0, 0});
+  const std::string text = "AAAAAT" + std::string(40, 'N') + "TAAAAA";
+  const std::vector<bio::interval> holes = {{6, 46}};
+  prefers_at net;
+  constraint_guard guard(set, gc_tilt{}, text, holes, 256);
+  constraint_guard::window_view view(guard, 0, 6, 46);
+  const auto encoded = encode(text);
+  auto tokens = torch::tensor(std::vector<std::int64_t>(encoded.begin(), encoded.end()), torch::kInt64)
+                    .view({1, -1})
+                    .expand({4, -1})
+                    .contiguous();
+  auto free = tokens.eq(static_cast<std::int64_t>(mask_token));
+  sampler_params params;
+  params.kind = sampler_kind::first_hit;
+  std::mt19937_64 rng(5);
+  sampling_stats stats;
+  REQUIRE(sample(net, tokens, free, params, rng, {}, &stats, &view));
+  CHECK(guard.stats().dead_ends > 0);
+  CHECK(guard.stats().forced == 0);
+  INFO("network calls " << stats.network_calls << ", dead ends " << guard.stats().dead_ends);
+  CHECK(stats.network_calls <= 60);  // 40 reveals, and a few rounds of repair (thousands before)
+  for (int row = 0; row < 4; ++row) {
+    std::vector<token> t(tokens.size(1));
+    for (std::int64_t i = 0; i < tokens.size(1); ++i) t[i] = static_cast<token>(tokens[row][i].item<std::int64_t>());
+    CHECK(bio::check_constraints(decode(t), holes, set).empty());
+  }
+}
+
 TEST_CASE("an infeasible request ends quickly with a report, not a hang", "[guidance]") {
   const auto model = tiny_model(true);
   // One designed base between GA and TC: every base makes HinfI's GANTC. And 1 base cannot be 40-60% GC.
