@@ -44,7 +44,11 @@ int run_train(train_args& args) {
   core::set_threads(args.threads);
   const std::string log_path = args.log.empty() ? o.out + ".log.jsonl" : args.log;
   std::vector<named_path> inputs = {{"--valid", o.data.valid_file}};
-  for (const auto& file : o.data.train_files) inputs.push_back({"--train", file});
+  for (const auto& file : o.data.train_files) {
+    inputs.push_back({"--train", file});
+    if (!o.data.valid_file.empty() && same_file(file, o.data.valid_file))  // the score would not be held out
+      return fail("train", "--valid " + o.data.valid_file + " is also a --train file: held-out data must not be trained on");
+  }
   // A checkpoint (and its .state beside it) is a file; '-' would have made files named '-'.
   const named_path out_file = {"--out", o.out, "a checkpoint is a file; '-' (standard output) cannot hold one"};
   const named_path log_file = {"--log", log_path, "give a file; standard output shows the progress and the summary"};

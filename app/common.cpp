@@ -31,10 +31,6 @@ int fail(const std::string& command, const std::string& message) {
   return 1;
 }
 
-namespace {
-
-bool given(const named_path& p) { return !p.path.empty() && p.path != "-"; }
-
 bool same_file(const std::string& a, const std::string& b) {
   namespace fs = std::filesystem;
   std::error_code ea, eb;
@@ -45,6 +41,10 @@ bool same_file(const std::string& a, const std::string& b) {
   const auto where_b = fs::weakly_canonical(fs::absolute(b, eb), eb);
   return !ea && !eb && where_a == where_b;
 }
+
+namespace {
+
+bool given(const named_path& p) { return !p.path.empty() && p.path != "-"; }
 
 status check_creatable(const named_path& out) {
   namespace fs = std::filesystem;
