@@ -29,12 +29,12 @@ class [[nodiscard]] status {
 // Text from a file or a command line as a message shows it: bytes that are not printable ASCII as
 // \xNN, so that the message stays one readable line whatever the file holds.
 inline std::string printable(std::string_view text) {
+  static constexpr char hex[] = "0123456789abcdef";
   std::string out;
   for (char c : text) {
     const auto u = static_cast<unsigned char>(c);
-    char escaped[8];
-    std::snprintf(escaped, sizeof escaped, "\\x%02x", u);
-    out += u >= 0x20 && u < 0x7f ? std::string(1, c) : std::string(escaped);
+    if (u >= 0x20 && u < 0x7f) out += c;
+    else out += {'\\', 'x', hex[u >> 4], hex[u & 15]};
   }
   return out;
 }

@@ -51,6 +51,36 @@ struct prefers_at : denoiser {  // A and T nine times likelier than C and G, wha
   }
 };
 
+// `rows` copies of `text`, whose bases 6..45 are N, filled by the prefers_at model under `set`.
+struct hole_run {
+  guard_stats guard;
+  sampling_stats sampler;
+  std::vector<std::string> rows;
+};
+hole_run fill_hole(const bio::constraint_set& set, const std::string& text, int rows, const sampler_params& params,
+                   std::uint64_t seed, int max_dead_ends) {
+  const std::vector<bio::interval> holes = {{6, 46}};
+  prefers_at net;
+  constraint_guard guard(set, gc_tilt{}, text, holes, max_dead_ends);
+  constraint_guard::window_view view(guard, 0, 6, 46);
+  const auto encoded = encode(text);
+  auto tokens = torch::tensor(std::vector<std::int64_t>(encoded.begin(), encoded.end()), torch::kInt64)
+                    .view({1, -1})
+                    .expand({rows, -1})
+                    .contiguous();
+  auto free = tokens.eq(static_cast<std::int64_t>(mask_token));
+  std::mt19937_64 rng(seed);
+  hole_run run;
+  REQUIRE(sample(net, tokens, free, params, rng, {}, &run.sampler, &view));
+  run.guard = guard.stats();
+  for (int row = 0; row < rows; ++row) {
+    std::vector<token> t(tokens.size(1));
+    for (std::int64_t i = 0; i < tokens.size(1); ++i) t[i] = static_cast<token>(tokens[row][i].item<std::int64_t>());
+    run.rows.push_back(decode(t));
+  }
+  return run;
+}
+
 double mean_gc(const std::vector<design>& designs) {
   double sum = 0;
   for (const auto& d : designs) sum += d.gc;
@@ -111,33 +141,17 @@ TEST_CASE("dead ends are recovered by re-masking: a nearly infeasible case", "[g
   // a base between an A and a T is often left with no choice at all.
   bio::constraint_set set;
   REQUIRE(bio::add_forbidden("ANT", set));
-  const std::string text = "CCCCCC" + std::string(40, 'N') + "CCCCCC";
-  const std::vector<bio::interval> holes = {{6, 46}};
-  prefers_at net;
   for (auto kind : {sampler_kind::first_hit, sampler_kind::ancestral, sampler_kind::confidence}) {
-    constraint_guard guard(set, gc_tilt{}, text, holes, 8);
-    constraint_guard::window_view view(guard, 0, 6, 46);
-    const auto encoded = encode(text);
-    auto tokens = torch::tensor(std::vector<std::int64_t>(encoded.begin(), encoded.end()), torch::kInt64)
-                      .view({1, -1})
-                      .expand({8, -1})
-                      .contiguous();
-    auto free = tokens.eq(static_cast<std::int64_t>(mask_token));
     sampler_params params;
     params.kind = kind;
     params.steps = 5;
-    std::mt19937_64 rng(11);
-    REQUIRE(sample(net, tokens, free, params, rng, {}, nullptr, &view));
+    const auto run = fill_hole(set, "CCCCCC" + std::string(40, 'N') + "CCCCCC", 8, params, 11, 8);
     INFO(sampler_name(kind));
     // Confidence ties go left to right, so the base after a position is never decided before it and
     // no dead end arises; the random orders of first-hit and ancestral meet them.
-    if (kind != sampler_kind::confidence) CHECK(guard.stats().dead_ends > 0);
-    CHECK(guard.stats().forced == 0);
-    for (int row = 0; row < 8; ++row) {
-      std::vector<token> t(tokens.size(1));
-      for (std::int64_t i = 0; i < tokens.size(1); ++i) t[i] = static_cast<token>(tokens[row][i].item<std::int64_t>());
-      CHECK(bio::check_constraints(decode(t), holes, set).empty());
-    }
+    if (kind != sampler_kind::confidence) CHECK(run.guard.dead_ends > 0);
+    CHECK(run.guard.forced == 0);
+    for (const auto& row : run.rows) CHECK(bio::check_constraints(row, {{6, 46}}, set).empty());
   }
 }
 
@@ -147,31 +161,14 @@ TEST_CASE("first-hit meets rules that need an order (G and C alternating) in few
   bio::constraint_set set;
   set.max_run = {1, 1, 1, 1};
   set.gc.push_back({1.0, 1.0, 0});
-  const std::string text = "AAAAAT" + std::string(40, 'N') + "TAAAAA";
-  const std::vector<bio::interval> holes = {{6, 46}};
-  prefers_at net;
-  constraint_guard guard(set, gc_tilt{}, text, holes, 256);
-  constraint_guard::window_view view(guard, 0, 6, 46);
-  const auto encoded = encode(text);
-  auto tokens = torch::tensor(std::vector<std::int64_t>(encoded.begin(), encoded.end()), torch::kInt64)
-                    .view({1, -1})
-                    .expand({4, -1})
-                    .contiguous();
-  auto free = tokens.eq(static_cast<std::int64_t>(mask_token));
   sampler_params params;
   params.kind = sampler_kind::first_hit;
-  std::mt19937_64 rng(5);
-  sampling_stats stats;
-  REQUIRE(sample(net, tokens, free, params, rng, {}, &stats, &view));
-  CHECK(guard.stats().dead_ends > 0);
-  CHECK(guard.stats().forced == 0);
-  INFO("network calls " << stats.network_calls << ", dead ends " << guard.stats().dead_ends);
-  CHECK(stats.network_calls <= 60);  // 40 reveals, and a few rounds of repair (thousands before)
-  for (int row = 0; row < 4; ++row) {
-    std::vector<token> t(tokens.size(1));
-    for (std::int64_t i = 0; i < tokens.size(1); ++i) t[i] = static_cast<token>(tokens[row][i].item<std::int64_t>());
-    CHECK(bio::check_constraints(decode(t), holes, set).empty());
-  }
+  const auto run = fill_hole(set, "AAAAAT" + std::string(40, 'N') + "TAAAAA", 4, params, 5, 256);
+  CHECK(run.guard.dead_ends > 0);
+  CHECK(run.guard.forced == 0);
+  INFO("network calls " << run.sampler.network_calls << ", dead ends " << run.guard.dead_ends);
+  CHECK(run.sampler.network_calls <= 60);  // 40 reveals, and a few rounds of repair (thousands before)
+  for (const auto& row : run.rows) CHECK(bio::check_constraints(row, {{6, 46}}, set).empty());
 }
 
 TEST_CASE("an infeasible request ends quickly with a report, not a hang", "[guidance]") {
