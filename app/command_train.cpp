@@ -45,6 +45,9 @@ int run_train(train_args& args) {
   const std::string log_path = args.log.empty() ? o.out + ".log.jsonl" : args.log;
   std::vector<named_path> inputs = {{"--valid", o.data.valid_file}};
   for (const auto& file : o.data.train_files) {
+    for (const auto& earlier : inputs)  // twice would silently weigh its windows double
+      if (earlier.option == "--train" && same_file(earlier.path, file))
+        return fail("train", "--train " + file + " names the same file as --train " + earlier.path + ": give each file once");
     inputs.push_back({"--train", file});
     if (!o.data.valid_file.empty() && same_file(file, o.data.valid_file))  // the score would not be held out
       return fail("train", "--valid " + o.data.valid_file + " is also a --train file: held-out data must not be trained on");
