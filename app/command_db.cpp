@@ -88,12 +88,10 @@ int show_run(const db_args& args) {
 int export_designs(const db_args& args) {
   if (args.format != "fasta" && args.format != "jsonl")
     return fail("db export", "--format: unknown value '" + args.format + "' (expected fasta|jsonl)");
-  const auto ends_with = [&](const std::string& tail) {
-    return args.out.size() > tail.size() && args.out.compare(args.out.size() - tail.size(), tail.size(), tail) == 0;
-  };
-  if (args.format == "jsonl" && (ends_with(".gz") || ends_with(".bgz")))  // a FASTA .gz is bgzipped; JSON lines are not
-    return fail("db export", "--out " + args.out + ": JSON lines are written uncompressed: name the file without ." +
-                                 args.out.substr(args.out.rfind('.') + 1) + ", or pipe --out - through gzip");
+  const auto extension = std::filesystem::path(args.out).extension().string();
+  if (args.format == "jsonl" && (extension == ".gz" || extension == ".bgz"))  // a FASTA .gz is bgzipped; JSON lines are not
+    return fail("db export", "--out " + args.out + ": JSON lines are written uncompressed: name the file without " +
+                                 extension + ", or pipe --out - through gzip");
   const auto outputs = args.format == "fasta" ? fasta_output("--out", args.out) : std::vector<named_path>{{"--out", args.out}};
   if (auto s = check_paths(outputs, {{"--db", args.db}}); !s) return fail("db export", s.message());
   data::store db;

@@ -37,6 +37,20 @@ nlohmann::json log_line(const core::train_progress& p) {
   return j;
 }
 
+// A file given twice to --train would weigh its windows double, and a --valid among them would not be
+// held out.
+status check_training_files(const core::corpus_options& data) {
+  const auto& files = data.train_files;
+  for (std::size_t i = 0; i < files.size(); ++i) {
+    for (std::size_t j = 0; j < i; ++j)
+      if (same_file(files[j], files[i]))
+        return status::fail("--train " + files[i] + " names the same file as --train " + files[j] + ": give each file once");
+    if (!data.valid_file.empty() && same_file(files[i], data.valid_file))
+      return status::fail("--valid " + data.valid_file + " is also a --train file: held-out data must not be trained on");
+  }
+  return {};
+}
+
 int run_train(train_args& args) {
   auto& o = args.options;
   if (auto s = core::parse_objective(args.objective, o.objective); !s) return fail("train", s.message());
@@ -44,14 +58,8 @@ int run_train(train_args& args) {
   core::set_threads(args.threads);
   const std::string log_path = args.log.empty() ? o.out + ".log.jsonl" : args.log;
   std::vector<named_path> inputs = {{"--valid", o.data.valid_file}};
-  for (const auto& file : o.data.train_files) {
-    for (const auto& earlier : inputs)  // twice would silently weigh its windows double
-      if (earlier.option == "--train" && same_file(earlier.path, file))
-        return fail("train", "--train " + file + " names the same file as --train " + earlier.path + ": give each file once");
-    inputs.push_back({"--train", file});
-    if (!o.data.valid_file.empty() && same_file(file, o.data.valid_file))  // the score would not be held out
-      return fail("train", "--valid " + o.data.valid_file + " is also a --train file: held-out data must not be trained on");
-  }
+  for (const auto& file : o.data.train_files) inputs.push_back({"--train", file});
+  if (auto s = check_training_files(o.data); !s) return fail("train", s.message());
   // A checkpoint (and its .state beside it) is a file; '-' would have made files named '-'.
   const named_path out_file = {"--out", o.out, "a checkpoint is a file; '-' (standard output) cannot hold one"};
   const named_path log_file = {"--log", log_path, "give a file; standard output shows the progress and the summary"};
