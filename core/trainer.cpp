@@ -20,6 +20,7 @@
 #include "core/scoring.h"
 #include "core/zip_check.h"
 #include "data/json_text.h"
+#include "data/sha256.h"
 
 namespace dnafill::core {
 namespace {
@@ -101,6 +102,9 @@ struct run_state {
   double wall_seconds = 0;
   torch::Device device = torch::kCPU;
   bool bf16 = false;  // autocast the forward and the loss
+  // The --init checkpoint the run started from, by path and content (the path may be --out itself,
+  // replaced by the run); kept in the state, so a resumed run still names it.
+  std::string init, init_sha256;
 };
 
 status save_state(const std::string& path, const run_state& s, const std::string& identity) {
@@ -117,6 +121,8 @@ status save_state(const std::string& path, const run_state& s, const std::string
     archive.write("tokens_seen", torch::tensor(s.tokens_seen, torch::kInt64));
     archive.write("wall_seconds", torch::tensor(s.wall_seconds, torch::kFloat64));
     archive.write("identity", c10::IValue(identity));
+    archive.write("init", c10::IValue(s.init));
+    archive.write("init_sha256", c10::IValue(s.init_sha256));
     archive.save_to(tmp);
   } catch (const c10::Error& e) {
     std::remove(tmp.c_str());
@@ -188,6 +194,11 @@ status load_state(const std::string& path, run_state& s, const std::string& iden
     s.step = step.item<std::int64_t>();
     s.tokens_seen = tokens.item<std::int64_t>();
     s.wall_seconds = wall.item<double>();
+    // States of older versions hold no init.
+    if (c10::IValue init, hash; archive.try_read("init", init) && archive.try_read("init_sha256", hash)) {
+      s.init = init.toStringRef();
+      s.init_sha256 = hash.toStringRef();
+    }
   } catch (const std::exception&) {
     // LibTorch's words here are about its zip reader and its records, not about the user's file (a
     // missing record of the optimizer comes as a TorchScript error, not a c10::Error).
@@ -282,7 +293,8 @@ std::string training_facts(const train_options& o, const run_state& s, const tra
                         {"valid_fraction", o.data.valid_file.empty() ? o.data.valid_fraction : 0.0},
                         {"train_bases", corpus.train_bases()},
                         {"valid_bits_per_base", valid_bits},
-                        {"init", o.init},
+                        {"init", s.init},
+                        {"init_sha256", s.init_sha256},
                         {"objective", objective_name(o.objective)},
                         {"batch", o.batch},
                         {"seq_len", o.data.window},
@@ -343,8 +355,12 @@ status start_run(const train_options& o, const model_config& config, const std::
   s.bf16 = o.precision == "bf16" || (device == "cuda" && o.precision == "auto");
   s.net = mdm_transformer(config);
   s.ema = mdm_transformer(config);
-  if (!o.init.empty())
+  if (!o.init.empty()) {
     if (auto st = warm_start(o.init, config, s.net); !st) return st;
+    s.init = o.init;
+    std::int64_t size = 0;
+    if (auto st = data::sha256_file(o.init, s.init_sha256, size); !st) return status::fail("--init: " + st.message());
+  }
   // Initialised on the CPU from the seed, so a CUDA run starts from the same weights.
   s.net->to(s.device);
   s.ema->to(s.device);

@@ -3,9 +3,12 @@
 
 #include <cmath>
 
+#include <nlohmann/json.hpp>
+
 #include "core/model_internal.h"
 #include "core/scoring.h"
 #include "core/trainer.h"
+#include "data/sha256.h"
 #include "test_util.h"
 
 using namespace dnafill::core;
@@ -198,6 +201,38 @@ TEST_CASE("a warm start (train --init) begins from a checkpoint's weights, anoth
   s = train(again, {}, summary);
   REQUIRE_FALSE(s);
   CHECK_THAT(s.message(), Catch::Contains("not with --resume"));
+}
+
+TEST_CASE("fine-tuning in place (--init is --out) records the init's content, and a resumed run still names it", "[trainer]") {
+  scratch_dir dir;
+  const auto fasta = dnafill::test::write_fasta(dir.file("a.fa"), "a", dnafill::test::markov_bases(2000, 7));
+  auto o = tiny_run(dir, fasta, 64, 2);
+  run(o);
+  std::string first_hash;
+  std::int64_t size = 0;
+  REQUIRE(dnafill::data::sha256_file(o.out, first_hash, size));
+
+  auto tuned = o;
+  tuned.init = o.out;  // replaced by the run's checkpoints
+  tuned.steps = 4;
+  run(tuned, 2);  // stops after step 2, as an interrupted run does
+  auto training_facts = [&] {
+    mdm_model saved;
+    REQUIRE(load_model(o.out, saved));
+    return nlohmann::json::parse(saved.metadata().at(metadata_training));
+  };
+  auto facts = training_facts();
+  CHECK(facts["steps"] == 2);
+  CHECK(facts["init"] == o.out);
+  CHECK(facts["init_sha256"] == first_hash);  // of the file as it was, not of the checkpoint now there
+
+  tuned.init.clear();
+  tuned.resume = true;
+  run(tuned);
+  facts = training_facts();
+  CHECK(facts["steps"] == 4);
+  CHECK(facts["init"] == o.out);
+  CHECK(facts["init_sha256"] == first_hash);
 }
 
 TEST_CASE("bf16 autocast trains on the CPU too: the same start, its own curve, the loss falls", "[trainer]") {
