@@ -405,6 +405,9 @@ status train_options::validate() const {
   if (out.empty()) return status::fail("--out: a checkpoint path is required");
   if (auto s = positive("--steps", steps); !s) return s;
   if (auto s = positive("--batch", batch); !s) return s;
+  if (warmup_steps > steps)
+    return status::fail("--warmup: " + std::to_string(warmup_steps) + " is above --steps " + std::to_string(steps) +
+                        ": the learning rate would never reach --lr");
   if (!(lr > 0 && lr < 1)) return status::fail("--lr: must be in (0, 1), got " + shown(lr));
   if (!(min_lr_fraction >= 0 && min_lr_fraction <= 1)) return status::fail("train_options.min_lr_fraction: must be in [0, 1]");
   if (!(weight_decay >= 0)) return status::fail("train_options.weight_decay: must be >= 0");

@@ -156,6 +156,10 @@ TEST_CASE("nonsense training options are refused naming the option", "[trainer]"
   o.steps = -3;
   CHECK_THAT(o.validate().message(), Catch::Contains("--steps"));
   o.steps = 10;
+  o.warmup_steps = 11;
+  CHECK(o.validate().message() == "--warmup: 11 is above --steps 10: the learning rate would never reach --lr");
+  o.warmup_steps = 10;
+  CHECK(o.validate());
   o.lr = 5;
   CHECK_THAT(o.validate().message(), Catch::Contains("--lr"));
   o.lr = 1e-3;
