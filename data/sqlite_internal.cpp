@@ -28,7 +28,8 @@ status sqlite_failure(const std::string& path, sqlite3* db, int code, const std:
     case SQLITE_READONLY: reason = "the database is read-only (no permission to write it, or its folder)"; break;
     case SQLITE_NOTADB:  // whichever statement found it, the file is the news: no "(PRAGMA ...)"
       return status::fail(path + ": not a SQLite database, so not a dnafill store");
-    case SQLITE_CORRUPT: reason = "the database file is damaged"; break;
+    case SQLITE_CORRUPT:  // likewise: which statement met the damage says nothing to the user
+      return status::fail(path + ": the database file is damaged; restore it from a copy");
     case SQLITE_CANTOPEN:
     case SQLITE_IOERR:
     case SQLITE_PERM: {

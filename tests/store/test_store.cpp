@@ -361,6 +361,21 @@ TEST_CASE("store: a newer, foreign, non-SQLite or damaged file is refused and le
   refused_with(dir.write("text.fa", ">chrA\nACGTACGTACGTACGTACGTACGTACGTACGTACGTACGTACGTACGTACGTACGTACGTACGTACGTACGTACGTACGTACGTACGTACGTACGTACGT\n"),
                "text.fa: not a SQLite database, so not a dnafill store");
 
+  // Cut inside its first page (the header and the schema): damaged, said without SQLite's statements.
+  const auto cut = dir.file("cut.sqlite");
+  {
+    store db;
+    REQUIRE(db.open(cut));
+    begin(db, a_run());
+  }
+  {
+    raw_db raw(cut);
+    REQUIRE(raw.exec("PRAGMA journal_mode = DELETE") == SQLITE_OK);
+  }
+  std::filesystem::resize_file(cut, 2048);
+  refused_with(cut, cut + ": the database file is damaged; restore it from a copy");
+  refused_with(cut, cut + ": the database file is damaged; restore it from a copy", true);
+
   // A damaged page: the integrity check on open finds it.
   const auto damaged = dir.file("damaged.sqlite");
   {
