@@ -8,6 +8,7 @@
 // bytes it reads have the layout the .fai promises: the record's header line, bases, line ends.
 #include "bio/indexed_fasta.h"
 
+#include <cctype>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
@@ -271,6 +272,56 @@ std::int64_t indexed_fasta::impl::record_end(const fai_entry& e) {
   return i > 1 && i < bytes.size() && bytes[i] == '>' ? last + static_cast<std::int64_t>(i) : -1;
 }
 
+// The first line of a record whose length breaks faidx's rule (every line of a record but its last
+// as long as its first), as "record NAME, line N ..."; "" when there is none. The whole file is read:
+// this runs only once faidx has failed, to say why.
+std::string uneven_line(const std::string& path) {
+  detail::bgzf_ptr fp(bgzf_open(path.c_str(), "r"));
+  if (!fp) return {};
+  kstring_t line = {0, 0, nullptr};
+  std::string record, found;
+  std::int64_t line_no = 0, width = -1, last = -1;  // of the record's first line and its latest
+  for (int n; found.empty() && (n = detail::read_line(fp.get(), &line)) >= 0;) {
+    ++line_no;
+    std::int64_t length = n;
+    if (length > 0 && line.s[length - 1] == '\r') --length;
+    if (length > 0 && line.s[0] == '>') {
+      record = std::string(line.s + 1, std::strcspn(line.s + 1, " \t\r"));
+      width = last = -1;
+      continue;
+    }
+    auto at = [&](std::int64_t n, std::int64_t bases) {
+      return "record " + record + ", line " + std::to_string(n) + " holds " + std::to_string(bases) +
+             " bases, the record's first line " + std::to_string(width);
+    };
+    if (width < 0) width = length;
+    else if (last != width) found = at(line_no - 1, last);  // a short line that is not the record's last
+    else if (length > width) found = at(line_no, length);
+    last = length;
+  }
+  std::free(line.s);
+  return found;
+}
+
+// Why faidx could not index `path`, said from the file (htslib says only that it failed).
+std::string why_no_index(const std::string& path) {
+  htsFormat format;
+  if (detail::detect_format(path, format)) {
+    if (format.compression == gzip)
+      return "compressed with plain gzip, and random access needs bgzip: zcat it | bgzip > a new .fa.gz";
+    if (format.format == unknown_format) return "not a FASTA file (binary data)";
+  }
+  if (detail::bgzf_ptr fp(bgzf_open(path.c_str(), "r")); fp) {
+    char first = 0;
+    while (bgzf_read(fp.get(), &first, 1) == 1 && std::isspace(static_cast<unsigned char>(first))) {
+    }
+    if (first != '>' && first != '@') return "not a FASTA file: a record starts with '>'";
+  }
+  if (const auto where = uneven_line(path); !where.empty())
+    return "faidx cannot index it: " + where + " (each line of a record but its last must be as long as its first)";
+  return "no faidx index and none can be built (a read-only folder?)";
+}
+
 indexed_fasta::indexed_fasta() : impl_(std::make_unique<impl>()) {}
 indexed_fasta::~indexed_fasta() = default;
 
@@ -311,7 +362,7 @@ status indexed_fasta::open(const std::string& path) {
   d.fai.reset(fai_load3(path.c_str(), nullptr, nullptr, FAI_CREATE));
   struct stat fai_st;
   if (!d.fai && stat((path + ".fai").c_str(), &fai_st) != 0) {
-    return status::fail(path + ": no faidx index and none can be built (plain gzip, read-only folder or uneven lines)");
+    return status::fail(path + ": " + why_no_index(path));
   }
   // An index that does not describe this file (edited, damaged, or left from an earlier version and
   // dated later) is built anew, as a stale one is.

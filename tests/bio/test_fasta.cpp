@@ -350,7 +350,29 @@ TEST_CASE("faidx cannot index plain gzip: open fails so callers read sequentiall
   REQUIRE(bgzf_write(fp, text.data(), text.size()) == static_cast<ssize_t>(text.size()));
   REQUIRE(bgzf_close(fp) == 0);
   REQUIRE(read_ok(plain_gzip).size() == 1);  // the file itself is fine
-  CHECK_FALSE(index.open(plain_gzip).ok());
+  CHECK(index.open(plain_gzip).message() ==
+        plain_gzip + ": compressed with plain gzip, and random access needs bgzip: zcat it | bgzip > a new .fa.gz");
+}
+
+TEST_CASE("a file faidx cannot index is refused saying why: not FASTA, or a line of another length", "[bio][faidx]") {
+  test::temp_dir dir;
+  auto refusal = [&](const std::string& name, const std::string& bytes) {
+    indexed_fasta index;
+    const auto path = dir.write(name, bytes);
+    const auto s = index.open(path);
+    REQUIRE_FALSE(s.ok());
+    CHECK_FALSE(std::filesystem::exists(path + ".fai"));
+    return s.message().substr(path.size());
+  };
+  CHECK(refusal("notes.txt", "\nsome notes\n") == ": not a FASTA file: a record starts with '>'");
+  CHECK(refusal("random.bin", std::string("\x01\x9c\x00\xfe\x10zz", 7)) == ": not a FASTA file (binary data)");
+  // The third line of record b is short, and not its last.
+  CHECK(refusal("uneven.fa", ">a\nACGT\nAC\n>b x\nACGT\nACGT\nAC\nACGT\n") ==
+        ": faidx cannot index it: record b, line 7 holds 2 bases, the record's first line 4 (each line of a record "
+        "but its last must be as long as its first)");
+  CHECK(refusal("long.fa", ">a\r\nACGT\r\nACGTA\r\n") ==
+        ": faidx cannot index it: record a, line 3 holds 5 bases, the record's first line 4 (each line of a record "
+        "but its last must be as long as its first)");
 }
 
 TEST_CASE("a corrupt BGZF block inside a FASTA is an error, not a gap in the sequence", "[bio][fasta]") {
