@@ -11,11 +11,13 @@
 #include <cctype>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <algorithm>
 #include <map>
 #include <sstream>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "bio/htslib_util.h"
 #include "bio/sequence.h"
@@ -317,9 +319,14 @@ std::string why_no_index(const std::string& path) {
     }
     if (first != '>' && first != '@') return "not a FASTA file: a record starts with '>'";
   }
+  // Before the scan of the whole file: readers of a region fall back to reading the file through, and
+  // a large genome in a read-only folder should not be read twice.
+  const auto folder = std::filesystem::path(path).parent_path();
+  if (access(folder.empty() ? "." : folder.c_str(), W_OK) != 0)
+    return "no .fai index beside it, and its folder is read-only: index it where it can be written (samtools faidx)";
   if (const auto where = uneven_line(path); !where.empty())
     return "faidx cannot index it: " + where + " (each line of a record but its last must be as long as its first)";
-  return "no faidx index and none can be built (a read-only folder?)";
+  return "faidx cannot index it";
 }
 
 indexed_fasta::indexed_fasta() : impl_(std::make_unique<impl>()) {}
