@@ -68,13 +68,62 @@ std::int64_t cigar_read_length(std::string_view cigar) {
   return count < 0 ? total : -1;
 }
 
+// A SAM integer field's problem ("POS 'x' is not a whole number in 0..2147483647"), or "" when it is
+// one within [least, most]; its value in `value`.
+std::string integer_problem(const char* name, std::string_view text, std::int64_t least, std::int64_t most,
+                            std::int64_t& value) {
+  const std::size_t sign = !text.empty() && text[0] == '-' && least < 0 ? 1 : 0;
+  bool ok = text.size() > sign && text.size() <= sign + 18 &&
+            text.find_first_not_of("0123456789", sign) == std::string_view::npos;
+  if (ok) {
+    value = 0;
+    for (const char c : text.substr(sign)) value = value * 10 + (c - '0');
+    if (sign) value = -value;
+    ok = value >= least && value <= most;
+  }
+  if (ok) return {};
+  return std::string(name) + " '" + std::string(text) + "' is not a whole number in " + std::to_string(least) + ".." +
+         std::to_string(most);
+}
+
+// FLAG, POS, MAPQ, PNEXT and TLEN: htslib says "malformed record" for one that is not a number, and
+// silently clamps some out of range (MAPQ 300 read as 255, FLAG 70000 as 65535).
+std::string sam_number_problem(const std::vector<std::string_view>& f, std::int64_t& flag, std::int64_t& pos) {
+  constexpr std::int64_t most_pos = 2147483647;  // 2^31 - 1, as the SAM specification bounds POS
+  std::int64_t mapq = 0, pnext = 0, tlen = 0;
+  for (auto problem : {integer_problem("FLAG", f[1], 0, 65535, flag), integer_problem("POS", f[3], 0, most_pos, pos),
+                       integer_problem("MAPQ", f[4], 0, 255, mapq), integer_problem("PNEXT", f[7], 0, most_pos, pnext),
+                       integer_problem("TLEN", f[8], -most_pos, most_pos, tlen)})
+    if (!problem.empty()) return problem;
+  return {};
+}
+
+// A read the FLAG calls mapped needs a place: htslib turns one without (POS 0, RNAME or CIGAR '*')
+// into an unmapped read, setting 0x4 itself, which changes what --region and the flag filters see.
+std::string placement_problem(std::int64_t flag, const std::vector<std::string_view>& f, std::int64_t pos,
+                              std::int64_t reference_length) {
+  const std::string mapped = "FLAG " + std::to_string(flag) + " says mapped (0x4 not set), ";
+  if (flag & BAM_FUNMAP) return {};
+  if (f[2] == "*") return mapped + "but RNAME is '*'";
+  if (pos == 0) return mapped + "but POS is 0";
+  if (f[5] == "*") return mapped + "but CIGAR is '*'";
+  if (pos > reference_length)
+    return "POS " + std::to_string(pos) + " is past the end of reference '" + std::string(f[2]) + "' (LN " +
+           std::to_string(reference_length) + ")";
+  return {};
+}
+
 // What is wrong with one SAM record's text (its 11 mandatory fields), or "": the problems htslib turns
 // silently into others, and those it reports only as "malformed record".
 std::string sam_record_problem(const std::vector<std::string_view>& f, const sam_hdr_t* header) {
   const auto qname = f[0], rname = f[2], cigar = f[5], seq = f[9], qual = f[10];
   if (qname.size() > 254) return "QNAME is " + std::to_string(qname.size()) + " characters long (SAM allows 254)";
-  if (rname != "*" && sam_hdr_name2tid(const_cast<sam_hdr_t*>(header), std::string(rname).c_str()) < 0)
-    return "RNAME '" + std::string(rname) + "' is not a reference of the header (no @SQ line)";
+  std::int64_t flag = 0, pos = 0;
+  if (auto problem = sam_number_problem(f, flag, pos); !problem.empty()) return problem;
+  const int tid = rname == "*" ? -1 : sam_hdr_name2tid(const_cast<sam_hdr_t*>(header), std::string(rname).c_str());
+  if (rname != "*" && tid < 0) return "RNAME '" + std::string(rname) + "' is not a reference of the header (no @SQ line)";
+  if (auto problem = placement_problem(flag, f, pos, tid < 0 ? 0 : sam_hdr_tid2len(header, tid)); !problem.empty())
+    return problem;
   for (std::size_t i = 0; seq != "*" && i < seq.size(); ++i)
     if (!is_iupac_base(seq[i]) && seq[i] != '=')
       return "SEQ column " + std::to_string(i + 1) + ": invalid character " + describe_char(seq[i]) +
@@ -113,7 +162,12 @@ status check_sam_records(const std::string& path, const sam_hdr_t* header) {
       fields.push_back(text.substr(0, tab));
       text = tab == std::string_view::npos ? std::string_view() : text.substr(tab + 1);
     }
-    if (fields.size() < 11) continue;  // a short line is htslib's to report, in its turn
+    if (fields.size() < 11) {
+      result = status::fail(path + ": record " + std::to_string(record) + " (line " + std::to_string(line_no) + "): " +
+                            std::to_string(fields.size()) + " tab-separated fields, and a SAM record has 11 (QNAME FLAG "
+                            "RNAME POS MAPQ CIGAR RNEXT PNEXT TLEN SEQ QUAL) before its tags");
+      break;
+    }
     if (const auto problem = sam_record_problem(fields, header); !problem.empty())
       result = status::fail(path + ": record " + std::to_string(record) + " (line " + std::to_string(line_no) + "): " + problem);
   }
