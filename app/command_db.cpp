@@ -109,6 +109,8 @@ int migrate(const db_args& args) {
   std::error_code ec;
   if (!std::filesystem::exists(args.db, ec))  // opening would create an empty store under a mistyped name
     return fail("db migrate", args.db + ": no such store (migrate upgrades an existing one)");
+  if (std::filesystem::is_regular_file(args.db, ec) && std::filesystem::file_size(args.db, ec) == 0)
+    return fail("db migrate", args.db + ": an empty file, not a store (migrate upgrades an existing one)");
   data::store db;
   if (auto s = db.open(args.db); !s) return fail("db migrate", s.message());
   const int from = db.migrated_from(), to = data::store::current_schema_version();
