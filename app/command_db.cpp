@@ -93,7 +93,7 @@ int export_designs(const db_args& args) {
     return fail("db export", "--out " + args.out + ": JSON lines are written uncompressed: name the file without " +
                                  extension + ", or pipe --out - through gzip");
   const auto outputs = args.format == "fasta" ? fasta_output("--out", args.out) : std::vector<named_path>{{"--out", args.out}};
-  if (auto s = check_paths(outputs, {{"--db", args.db}}); !s) return fail("db export", s.message());
+  if (auto s = check_paths(outputs, store_files("--db", args.db)); !s) return fail("db export", s.message());
   data::store db;
   if (auto s = open_reader(args, db); !s) return fail("db export", s.message());
   std::unique_ptr<data::design_sink> sink;

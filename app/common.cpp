@@ -64,6 +64,14 @@ std::vector<named_path> fasta_output(const std::string& option, const std::strin
   return files;
 }
 
+std::vector<named_path> store_files(const std::string& option, const std::string& path) {
+  std::vector<named_path> files = {{option, path}};
+  if (!given(files.front())) return files;
+  for (const auto& [suffix, what] : {std::pair{"-wal", "'s WAL"}, {"-shm", "'s shared memory"}, {"-journal", "'s journal"}})
+    files.push_back({option + what, path + suffix});
+  return files;
+}
+
 named_path mask_file(const std::string& mask) {
   bio::mask_spec spec;
   const bool bed = bio::parse_mask_spec(mask, spec) && spec.from == bio::mask_spec::source::bed;

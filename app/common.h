@@ -28,6 +28,11 @@ struct named_path {
 // option with "'s index"), so that check_paths also keeps the index from overwriting another file.
 std::vector<named_path> fasta_output(const std::string& option, const std::string& path);
 
+// A SQLite store and the files SQLite keeps beside it (PATH-wal, -shm, -journal: named by the option
+// with "'s WAL" and so on), so that check_paths keeps an output off them: the WAL holds the designs
+// not yet checkpointed, and SQLite deletes it when the store closes.
+std::vector<named_path> store_files(const std::string& option, const std::string& path);
+
 // The BED file of --mask bed:FILE as an input path ({"--mask", FILE}); none for other masks.
 named_path mask_file(const std::string& mask);
 

@@ -26,6 +26,14 @@ refused "\-\-out's index and \-\-db name the same file" infill "${design[@]}" --
   --out "$work/designs.fa.gz"
 refused "\-\-out's index and \-\-db name the same file" db export --db "$work/designs.fa.gz.gzi" --out "$work/designs.fa.gz"
 cmp -s "$store" "$work/designs.fa.gz.gzi" || fail "the store named like the index was overwritten"
+# So are the files SQLite keeps beside a store: the WAL holds designs not yet in the store file, and
+# SQLite deletes it on close.
+refused "\-\-out and \-\-db's WAL name the same file" db export --db "$store" --out "$store-wal"
+refused "\-\-out and \-\-db's journal name the same file" infill "${design[@]}" --db "$store" --out "$store-journal"
+refused "\-\-report and \-\-db's shared memory name the same file" infill "${design[@]}" --db "$store" --report "$store-shm"
+refused "\-\-out and \-\-db's WAL name the same file" batch --in "$data/cli/design.fa" --mask lowercase --db "$store" \
+  --out "$store-wal"
+[ ! -e "$store-journal" ] || fail "a file was written over the store's journal"
 "$dnafill" db list --db "$store" | grep -q "infill  *done" || fail "the store was damaged"
 
 cp "$data/cli/short.fa" "$work/in.fa"
