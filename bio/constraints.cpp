@@ -67,11 +67,11 @@ std::string homopolymer_rule_name(const std::array<int, 4>& max_run) {
 }
 
 int base_index(char c) {
-  switch (c) {
-    case 'A': case 'a': return 0;
-    case 'C': case 'c': return 1;
-    case 'G': case 'g': return 2;
-    case 'T': case 't': return 3;
+  switch (concrete_base(c)) {
+    case 'A': return 0;
+    case 'C': return 1;
+    case 'G': return 2;
+    case 'T': return 3;
     default: return -1;
   }
 }
@@ -79,9 +79,9 @@ int base_index(char c) {
 void check_unfilled(std::string_view seq, const std::vector<interval>& designed, std::vector<constraint_violation>& out) {
   for (const auto& h : designed)
     for (auto i = h.start; i < h.end;) {
-      if (is_acgt(seq[i])) { ++i; continue; }
+      if (concrete_base(seq[i])) { ++i; continue; }
       auto j = i;
-      while (j < h.end && !is_acgt(seq[j])) ++j;
+      while (j < h.end && !concrete_base(seq[j])) ++j;
       out.push_back({"unfilled", i, std::to_string(j - i) + " designed base(s) not A/C/G/T at " + span_text(i, j - i)});
       i = j;
     }
@@ -114,8 +114,8 @@ void check_runs(std::string_view seq, const std::vector<interval>& designed, con
   std::set<std::int64_t> seen;
   for (const auto& h : designed) {
     auto from = h.start, to = h.end;
-    while (from > 0 && from < n && is_acgt(seq[from - 1]) && (seq[from - 1] | 32) == (seq[from] | 32)) --from;
-    while (to < n && to > 0 && is_acgt(seq[to]) && (seq[to] | 32) == (seq[to - 1] | 32)) ++to;
+    while (from > 0 && from < n && same_concrete_base(seq[from - 1], seq[from])) --from;
+    while (to < n && to > 0 && same_concrete_base(seq[to], seq[to - 1])) ++to;
     for (const auto& run : homopolymer_runs(seq.substr(from, to - from), 2)) {
       const auto start = from + static_cast<std::int64_t>(run.start);
       const auto length = static_cast<std::int64_t>(run.length);

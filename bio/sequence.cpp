@@ -49,6 +49,14 @@ char upper(char c) { return (c >= 'a' && c <= 'z') ? static_cast<char>(c - 'a' +
 
 }  // namespace
 
+char concrete_base(char c) {
+  const char u = upper(c);
+  if (u == 'U') return 'T';
+  return u == 'A' || u == 'C' || u == 'G' || u == 'T' ? u : 0;
+}
+
+bool same_concrete_base(char a, char b) { return concrete_base(a) != 0 && concrete_base(a) == concrete_base(b); }
+
 std::uint8_t iupac_bases(char c) { return base_table[static_cast<unsigned char>(c)]; }
 
 bool is_iupac_base(char c) { return iupac_bases(c) != 0; }
@@ -133,10 +141,10 @@ std::vector<homopolymer_run> homopolymer_runs(std::string_view seq, std::size_t 
   min_length = std::max<std::size_t>(min_length, 1);
   std::size_t i = 0;
   while (i < seq.size()) {
-    const char base = upper(seq[i]);
+    const char base = concrete_base(seq[i]);
     std::size_t j = i + 1;
-    while (j < seq.size() && upper(seq[j]) == base) ++j;
-    if (is_acgt(base) && j - i >= min_length) runs.push_back({i, j - i, base});
+    while (j < seq.size() && base != 0 && concrete_base(seq[j]) == base) ++j;
+    if (base != 0 && j - i >= min_length) runs.push_back({i, j - i, base});
     i = j;
   }
   return runs;

@@ -22,6 +22,13 @@ std::string describe_char(char c);
 // True for A C G T in either case (a base the model can learn and predict).
 bool is_acgt(char c);
 
+// The concrete base a letter is, upper case: 'A', 'C', 'G' or 'T' for A C G T U in either case (U is
+// T, as the model reads it); 0 for N, other codes and any other character. Constraints compare bases
+// through it, so a U in a fixed flank counts in a run of T or a k-mer.
+char concrete_base(char c);
+// Whether a and b are one concrete base (so a run of it goes on through them): 'A' and 'a', 'T' and 'U'.
+bool same_concrete_base(char a, char b);
+
 // The set of concrete bases a code stands for, as bits A=1 C=2 G=4 T=8 (U counts as T).
 // 0 for characters that are not IUPAC codes.
 std::uint8_t iupac_bases(char c);

@@ -17,8 +17,6 @@ bool is_gc_base(int base) { return base == 1 || base == 2; }
 
 char upper(char c) { return (c >= 'a' && c <= 'z') ? static_cast<char>(c - 'a' + 'A') : c; }
 
-bool same_concrete_base(char a, char b) { return bio::is_acgt(a) && upper(a) == upper(b); }
-
 }  // namespace
 
 // ---- gc_feasibility ----------------------------------------------------------------------------
@@ -150,12 +148,16 @@ constraint_guard::constraint_guard(const bio::constraint_set& set, const gc_tilt
   auto from = std::max<std::int64_t>(0, holes.front().start - margin);
   auto to = std::min(n, holes.back().end + margin);
   // A homopolymer's length is its whole run: follow a run that crosses the edge of the scope to its end.
-  while (from > 0 && same_concrete_base(text[from - 1], text[from])) --from;
-  while (to < n && to > 0 && same_concrete_base(text[to], text[to - 1])) ++to;
+  while (from > 0 && bio::same_concrete_base(text[from - 1], text[from])) --from;
+  while (to < n && to > 0 && bio::same_concrete_base(text[to], text[to - 1])) ++to;
   scope_start_ = from;
   row_state proto;
   proto.bases.resize(to - from);
-  for (std::int64_t i = from; i < to; ++i) proto.bases[i - from] = upper(text[i]);
+  // U as T: the runs and k-mers of the flanks are counted as the model reads them.
+  for (std::int64_t i = from; i < to; ++i) {
+    const char base = bio::concrete_base(text[i]);
+    proto.bases[i - from] = base ? base : upper(text[i]);
+  }
   hole_of_.assign(to - from, -1);
   for (std::size_t h = 0; h < holes.size(); ++h) {
     holes_.push_back({holes[h].start - from, holes[h].end - from});

@@ -84,6 +84,10 @@ TEST_CASE("constraints: homopolymer runs are followed into the flanks", "[bio][c
   CHECK(v[0].detail.find("3 G") != std::string::npos);
   // N breaks a run: AAAA + N + AAAA is two runs of 4.
   CHECK(check_constraints("AAAANAAAA", {{0, 4}}, set).empty());
+  // U is T (the model reads it so): UUUU fixed + T designed is a run of 6 T.
+  v = check_constraints("GCUUUuTTG", {{6, 8}}, set);
+  REQUIRE(v.size() == 1);
+  CHECK(v[0].detail.find("run of 6 T") != std::string::npos);
 }
 
 TEST_CASE("constraints: GC bounds over the designed region and over windows inside it", "[bio][constraints]") {
@@ -165,6 +169,7 @@ TEST_CASE("constraints: a designed base that is not A/C/G/T is a violation of it
   CHECK(v[0].constraint == "unfilled");
   CHECK(v[0].position == 2);
   CHECK(check_constraints("NNACGTNN", {{2, 6}}, constraint_set{}).empty());  // N in a flank is fine
+  CHECK(check_constraints("ACUuGT", {{0, 6}}, constraint_set{}).empty());    // U is a base (T)
 }
 
 TEST_CASE("constraints: options parse or fail naming the option", "[bio][constraints]") {

@@ -82,6 +82,16 @@ TEST_CASE("homopolymer runs ignore case and skip N runs", "[bio][sequence]") {
   CHECK(runs[1].length == 4);
   CHECK(runs[1].base == 'G');
   CHECK(homopolymer_runs("ACGT", 1).size() == 4);
+  // U is T, as the model reads it: one run of five T.
+  const auto rna = homopolymer_runs("GCUUtUuG", 2);
+  REQUIRE(rna.size() == 1);
+  CHECK(rna[0].start == 2);
+  CHECK(rna[0].length == 5);
+  CHECK(rna[0].base == 'T');
+  CHECK(concrete_base('u') == 'T');
+  CHECK(concrete_base('g') == 'G');
+  CHECK(concrete_base('N') == 0);
+  CHECK(concrete_base('.') == 0);
   CHECK(longest_homopolymer("ACCCGTTTTT") == 5);
   CHECK(longest_homopolymer("NNNNN") == 0);
   CHECK(longest_homopolymer("") == 0);

@@ -87,6 +87,8 @@ TEST_CASE("constraint mask: homopolymer limits count the runs on both sides", "[
   CHECK(g.allowed(0, 4) == (C | G | T));
   auto ok = guard_for(set, "CAAnAACC");  // 2 + 1 + 2 = 5: allowed
   CHECK(ok.allowed(0, 3) == (A | C | G | T));
+  auto rna = guard_for(set, "GCUUUUTnG");  // U is T: 5 T + ? makes 6 with a T
+  CHECK(rna.allowed(0, 7) == (A | C | G));
 }
 
 TEST_CASE("constraint mask: GC bounds are kept reachable, exactly", "[constraints]") {
@@ -166,6 +168,9 @@ TEST_CASE("constraint mask: k-mers may not repeat the flanks or each other", "[c
   // A run longer than k repeats itself: AAAA then one more A is AAAA twice.
   auto run = guard_for(set, "CCCGAAAAnGGG");
   CHECK((run.allowed(0, 8) & A) == 0);
+  // U is T: UCGU in the flank is TCGT, whose reverse complement ACGA an A would make.
+  auto rna = guard_for(set, "UCGUCCACGnCC");
+  CHECK((rna.allowed(0, 9) & A) == 0);
 }
 
 TEST_CASE("constraint mask: a dead end re-masks its neighbourhood, boundedly", "[constraints]") {
