@@ -93,12 +93,17 @@ int job_cli::run(const core::mdm_model& model, core::item_source& items, const c
   bar.finish();
   run_id = recorder.run_id();
   resumed = recorder.resumed();
-  const auto kept = summary.progress.designs_done;
+  // What the store holds, which may be more than the other outputs took before one failed.
+  auto kept = summary.progress.designs_done;
+  data::run_record stored;
+  if (bool found = false; run_id > 0 && store_.find_run(run_id, stored, found) && found) kept = stored.designs_done;
   std::string where;
   if (run_id > 0) {
     where = " (run " + std::to_string(run_id) + " in " + db + " keeps " + std::to_string(kept) + " designs";
-    // batch resumes; infill and generate write --out only when done, so the store is where they are.
-    if (resume) where += "; run the same command again to resume it";
+    // batch resumes; infill and generate write --out only when done, so the store is where they are,
+    // as are those of a batch that has them all.
+    const bool whole = stored.designs_total > 0 && kept == stored.designs_total;
+    if (resume && !whole) where += "; run the same command again to resume it";
     else if (kept > 0) where += "; dnafill db export --db " + db + " --run " + std::to_string(run_id) + " writes them";
     where += ")";
   }

@@ -1,7 +1,11 @@
 // The items of a batch: masked regions of a streamed file, counted first, each cut out with its flanks.
 #include "core/batch.h"
 
+#include <sys/stat.h>
+
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <map>
 
 #include "core/masking.h"
@@ -13,6 +17,25 @@ std::vector<bio::interval> batch_items::regions_of(const bio::sequence_record& r
   if (mask_.from != bio::mask_spec::source::bed) return mask_.holes_in(record.bases);
   const auto it = bed_.find(record.name);
   return it == bed_.end() ? std::vector<bio::interval>{} : it->second;
+}
+
+bool batch_items::stamp_of(const std::string& path, file_stamp& stamp) {
+  struct stat st;
+  if (stat(path.c_str(), &st) != 0) return false;
+  stamp = {static_cast<std::int64_t>(st.st_dev), static_cast<std::int64_t>(st.st_ino), static_cast<std::int64_t>(st.st_size),
+           static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec};
+  return true;
+}
+
+// Checked after each record of the design pass: a file changed under a running batch (cut, rewritten,
+// replaced) would give designs of regions that the count and the run's hash of the input never saw.
+bool batch_items::input_changed() {
+  file_stamp now;
+  if (stamp_of(request_.input, now) && now == stamp_) return false;
+  error_ = status::fail("--in: " + request_.input +
+                        " changed while the batch read it (its size, time or inode is not what it was when counted); the "
+                        "designs made before stay in the store: run the batch again on the file as it is now");
+  return true;
 }
 
 // The first pass: totals for the progress bar and the run, and every input problem found before the
@@ -71,6 +94,7 @@ status batch_items::open(const batch_request& request, const design_options& opt
     if (auto s = data::sha256_file(bed, hash, size); !s) return status::fail("--mask: " + s.message());
     parameters_["mask_sha256"] = hash;  // the BED's content, not its name, decides what is designed
   }
+  if (!stamp_of(request.input, stamp_)) return status::fail("--in: " + request.input + ": cannot open: " + std::strerror(errno));
   if (auto s = count(); !s) return s;
   if (auto s = source_.open(request_.input, request_.source); !s) return status::fail("--in: " + s.message());
   return {};
@@ -79,9 +103,11 @@ status batch_items::open(const batch_request& request, const design_options& opt
 bool batch_items::next(job_item& item) {
   while (next_region_ >= regions_.size()) {
     if (!source_.next(record_)) {
-      if (!source_.error()) error_ = status::fail("--in: " + source_.error().message());
+      // A file cut short ends early, cleanly, or where a record breaks off: said as the change it is.
+      if (!input_changed() && !source_.error()) error_ = status::fail("--in: " + source_.error().message());
       return false;
     }
+    if (input_changed()) return false;
     record_index_ += 1;
     regions_ = regions_of(record_);
     next_region_ = 0;

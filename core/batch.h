@@ -41,8 +41,18 @@ class batch_items : public item_source {
   const std::map<std::string, std::string>& parameters() const { return parameters_; }
 
  private:
+  // What tells the file read apart from the one counted and hashed: a rewrite in place changes the
+  // modification time, a replacement the inode, a cut the size.
+  struct file_stamp {
+    std::int64_t device = 0, inode = 0, size = 0, modified_ns = 0;
+    bool operator==(const file_stamp& o) const {
+      return device == o.device && inode == o.inode && size == o.size && modified_ns == o.modified_ns;
+    }
+  };
+  static bool stamp_of(const std::string& path, file_stamp& stamp);
   std::vector<bio::interval> regions_of(const bio::sequence_record& record) const;
   status count();
+  bool input_changed();
 
   batch_request request_;
   std::uint64_t seed_ = 1;
@@ -52,6 +62,7 @@ class batch_items : public item_source {
   bio::mask_spec mask_;
   std::map<std::string, std::string> parameters_;
   job_totals totals_;
+  file_stamp stamp_;  // of the input, before the count
 
   bio::sequence_source source_;
   bio::sequence_record record_;

@@ -578,6 +578,14 @@ status run_sink::put(const item_designs& item) { return db_.add_item(run_id_, it
 
 status run_sink::finish(run_status outcome, const std::string& error) {
   if (run_id_ == 0) return {};  // never started
+  // A failure once every design is stored (an --out that could not be written, a done batch run again)
+  // leaves the run whole: it is done, and the command still says what failed.
+  if (outcome == run_status::failed) {
+    run_record run;
+    bool found = false;
+    if (db_.find_run(run_id_, run, found) && found && run.designs_total > 0 && run.designs_done == run.designs_total)
+      return db_.finish_run(run_id_, run_status::done, "");
+  }
   return db_.finish_run(run_id_, outcome, error);
 }
 

@@ -2,8 +2,19 @@
 // the summary of how a job's designs met their constraints. Hand-computed cases.
 #include <catch2/catch.hpp>
 
+#include <fcntl.h>
+#include <sys/stat.h>
+
+#include <ctime>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+
+#include "core/batch.h"
 #include "core/job.h"
+#include "core/model_config.h"
 #include "core/tokens.h"
+#include "test_util.h"
 
 using namespace dnafill;
 
@@ -119,4 +130,45 @@ TEST_CASE("read_design_check reads back what design_to_record keeps, in record c
   REQUIRE(odd.violations.size() == 1);
   CHECK(odd.violations[0].constraint.empty());
   CHECK(odd.violations[0].position == 0);
+}
+
+TEST_CASE("batch: a file changed under the design pass ends it with an error naming the file", "[job]") {
+  test::scratch_dir dir;
+  const auto path = dir.file("in.fa");
+  auto write = [&](const std::string& first_bases) {
+    std::ofstream(path) << ">r1\n" << first_bases << "\n>r2\nACGTacgtACGT\n>r3\nACGTacgtACGT\n";
+  };
+  core::model_config config;
+  REQUIRE(core::preset_config("tiny", config));
+  auto first_item_then = [&](const std::function<void()>& change, int& items_read) {
+    write("ACGTacgtACGT");
+    core::batch_items items;
+    REQUIRE(items.open({path, "lowercase", {}}, core::design_options{}, config));
+    core::job_item item;
+    REQUIRE(items.next(item));
+    change();
+    for (items_read = 1; items.next(item);) ++items_read;
+    return items.error();
+  };
+  int read = 0;
+  CHECK(first_item_then([] {}, read));
+  CHECK(read == 3);
+  // Rewritten in place, the same size: only the time tells (set ahead, as a write within the clock's
+  // resolution could leave it as it was).
+  const auto rewritten = first_item_then(
+      [&] {
+        write("TTTTacgtTTTT");
+        const timespec times[2] = {{0, UTIME_OMIT}, {std::time(nullptr) + 10, 0}};
+        REQUIRE(utimensat(AT_FDCWD, path.c_str(), times, 0) == 0);
+      },
+      read);
+  CHECK(read == 1);
+  CHECK(rewritten.message() == "--in: " + path +
+                                   " changed while the batch read it (its size, time or inode is not what it was when "
+                                   "counted); the designs made before stay in the store: run the batch again on the file "
+                                   "as it is now");
+  // Cut short: the records after the cut are not silently missing.
+  const auto cut = first_item_then([&] { std::filesystem::resize_file(path, 20); }, read);
+  CHECK(read == 1);
+  CHECK_THAT(cut.message(), Catch::Contains("changed while the batch read it"));
 }
