@@ -51,6 +51,19 @@ status check_training_files(const core::corpus_options& data) {
   return {};
 }
 
+// Whether a file that a run would replace may be: missing, empty, or of the kind the run writes there,
+// by its first bytes: a checkpoint (safetensors: an 8-byte header length, then '{') or a training
+// state (a zip). A store or a FASTA named by mistake is not.
+bool replaceable(const std::string& path, bool checkpoint) {
+  std::ifstream file(path, std::ios::binary);
+  if (!file) return true;  // not there (or unreadable: the write says so)
+  char head[9] = {};
+  file.read(head, sizeof head);
+  const auto got = file.gcount();
+  if (got == 0) return true;
+  return checkpoint ? got == 9 && head[8] == '{' : got >= 4 && std::memcmp(head, "PK\x03\x04", 4) == 0;
+}
+
 int run_train(train_args& args) {
   auto& o = args.options;
   if (auto s = core::parse_objective(args.objective, o.objective); !s) return fail("train", s.message());
@@ -65,6 +78,12 @@ int run_train(train_args& args) {
   const named_path log_file = {"--log", log_path, "give a file; standard output shows the progress and the summary"};
   const named_path state_file = {"--out's state file", o.out + ".state"};  // written beside the checkpoint
   if (auto s = check_paths({out_file, state_file, log_file}, inputs); !s) return fail("train", s.message());
+  if (!replaceable(o.out, true))
+    return fail("train", "--out " + o.out + " is there and is not a checkpoint (no safetensors header): it would be "
+                         "replaced; remove it or name another file");
+  if (!replaceable(state_file.path, false))
+    return fail("train", "--out's state file " + state_file.path + " is there and is not a training state: it would "
+                         "be replaced; remove it or name another --out");
   // --init and a --labels TSV are read before the log is written. --out may be --init (a checkpoint is
   // replaced whole, once the run is done: fine-tuning in place), the log may not.
   std::vector<named_path> read_first = {{"--init", o.init}};

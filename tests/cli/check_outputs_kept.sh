@@ -1,6 +1,7 @@
 #!/bin/bash
 # Nothing already written is lost: an output that names the --db store, an input (--in, the BED of
-# --mask, --model, train's --init and --labels) or the folder of nothing is refused before any work, with one line, and the store, the input and an earlier --out
+# --mask, --model, train's --init and --labels) or the folder of nothing, and a train --out (or its state) over a
+# file of another kind, are refused before any work, with one line, and the store, the input and an earlier --out
 # stay as they were; a train run that fails its checks keeps the log of the run before it, and makes none.
 # Usage: check_outputs_kept.sh CHECK_CLEAN_ERROR DNAFILL WORK_DIR DATA_DIR MODEL
 set -u
@@ -113,4 +114,12 @@ cmp -s "$work/state.before" "$work/m.safetensors.state" || fail "a train run wit
 cp "$work/m.safetensors" "$work/m.before"
 refused "cannot open the log" "${train[@]}" --log /proc/nolog.jsonl
 cmp -s "$work/m.before" "$work/m.safetensors" || fail "a train run whose log cannot be written changed the model"
+# A checkpoint (and its state) replaces one, not a store or a FASTA named by mistake.
+cp "$store" "$work/store-copy.safetensors"
+refused "\-\-out .*store-copy.safetensors is there and is not a checkpoint" "${train[@]/$work\/m.safetensors/$work/store-copy.safetensors}"
+cmp -s "$store" "$work/store-copy.safetensors" || fail "train --out replaced a store"
+cp "$data/cli/short.fa" "$work/fa.safetensors.state"
+refused "\-\-out's state file .*fa.safetensors.state is there and is not a training state" \
+  "${train[@]/$work\/m.safetensors/$work/fa.safetensors}"
+cmp -s "$data/cli/short.fa" "$work/fa.safetensors.state" || fail "train replaced a FASTA named like its state"
 echo "ok: store, input, --out and the train log kept"
