@@ -1,4 +1,6 @@
 // Checkpoints: the model's weights as float32 safetensors, config and training facts in __metadata__.
+#include <cmath>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <unistd.h>
@@ -10,6 +12,7 @@
 #include "core/model_internal.h"
 #include "core/runtime.h"
 #include "core/safetensors.h"
+#include "core/tokens.h"
 
 #ifndef DNAFILL_SOURCE_MODELS_DIR
 #define DNAFILL_SOURCE_MODELS_DIR ""
@@ -128,6 +131,20 @@ status load_model(const std::string& path, mdm_model& out) {
   std::vector<std::string> labels;
   if (auto s = read_labels(path, config, file.metadata, labels); !s) return s;
   net->eval();
+  // Finite weights can still overflow (1e30 in a projection): then every score is NaN and every design
+  // all 'A's. One forward pass over a short window of bases and MASK must give finite logits, and of a
+  // size float32 can tell apart (a trained model's are within a few tens; at 3e38 a base's log-
+  // probability rounded to 0 and a score to 0 bits/base).
+  {
+    torch::NoGradGuard no_grad;
+    const auto probe = torch::arange(32, torch::kInt64).remainder(base_vocab).view({1, -1});  // A C G T MASK A ...
+    const auto largest = net->forward(probe, torch::Tensor()).abs().max().item<double>();
+    char size[32];
+    std::snprintf(size, sizeof size, "logits as large as %.3g", largest);
+    if (!(largest < 1e6))
+      return status::fail(path + ": the network's output holds " + (std::isfinite(largest) ? size : "NaN or infinite values") +
+                          " (damaged or overflowing weights)");
+  }
   out = wrap_model(config, net);
   out.impl_->metadata = std::move(file.metadata);
   out.impl_->path = path;

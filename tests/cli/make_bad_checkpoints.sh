@@ -39,6 +39,19 @@ config['context_length'] = 1  # no window of two bases fits
 header['__metadata__']['dnafill.config'] = json.dumps(config)
 write(sys.argv[2] + '/one_context.safetensors', header, blob[8 + size:])
 
+# Finite weights whose outputs are not: overflow to NaN (1e30 in a projection), or logits so large
+# that float32 cannot tell the bases apart (3e38 in the head's bias).
+def filled(tensor, value):
+    header = json.loads(blob[8:8 + size])
+    data = bytearray(blob[8 + size:])
+    begin, end = header[tensor]['data_offsets']
+    data[begin:end] = struct.pack('<f', value) * ((end - begin) // 4)
+    header['__metadata__']['dnafill.data_crc32'] = '%08x' % zlib.crc32(bytes(data))
+    return header, data
+
+write(sys.argv[2] + '/overflowing.safetensors', *filled('blocks.0.attention.qkv.weight', 1e30))
+write(sys.argv[2] + '/huge_logits.safetensors', *filled('head.bias', 3e38))
+
 # Training facts no dnafill run writes but a file may hold (metadata only: the model still loads).
 header = json.loads(blob[8:8 + size])
 facts = json.loads(header['__metadata__']['dnafill.training'])
