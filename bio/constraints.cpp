@@ -301,7 +301,8 @@ status parse_gc_range(std::string_view text, double& min, double& max) {
   if (dash == std::string_view::npos) return bad();
   auto number = [](std::string_view part, double& out) {
     if (!part.empty() && part.back() == '%') part.remove_suffix(1);
-    if (part.empty() || part.size() > 30) return false;
+    // Decimal only: strtod would also read "0x1" (hexadecimal), "inf" and "1e1".
+    if (part.empty() || part.size() > 30 || part.find_first_not_of("0123456789.") != std::string_view::npos) return false;
     const std::string s(part);
     char* end = nullptr;
     out = std::strtod(s.c_str(), &end);

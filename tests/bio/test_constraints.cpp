@@ -185,7 +185,8 @@ TEST_CASE("constraints: options parse or fail naming the option", "[bio][constra
   CHECK(hi == Approx(0.7));
   REQUIRE(parse_gc_range("0.5%-70%", lo, hi));  // the percent sign says how to read 0.5
   CHECK(lo == Approx(0.005));
-  for (const char* bad : {"", "0.3", "abc", "0.7-0.3", "-1-0.5", "0.3-", "0.3-0.7x", "20-120", "0.3-70", "0.1-1.5"}) {
+  for (const char* bad : {"", "0.3", "abc", "0.7-0.3", "-1-0.5", "0.3-", "0.3-0.7x", "20-120", "0.3-70", "0.1-1.5",
+                          "0x1-0x2", "3e1-7e1", "inf-inf", " 30-70"}) {
     auto s = parse_gc_range(bad, lo, hi);
     CHECK_FALSE(s.ok());
     CHECK(s.message().rfind("--gc:", 0) == 0);
