@@ -188,7 +188,7 @@ status score_holes(const mdm_model& model, const std::vector<std::vector<token>>
     if (progress && !progress(static_cast<std::int64_t>(i + 1), static_cast<std::int64_t>(pieces.size())))
       return status::fail("cancelled");
   }
-  if (result.bases == 0) return status::fail("nothing to score: the masked bases are all N");
+  if (result.bases == 0) return status::fail("nothing to score: the masked bases are all N or other ambiguity codes (no A, C, G, T or U)");
   return {};
 }
 
