@@ -214,6 +214,12 @@ bool fasta_reader::impl::next_fastq(sequence_record& record) {
   }
   if (r < 0) return false;
   if (r == 0) return fail(record.name, line_no, "truncated record: no '+' line");
+  // The '+' line may repeat the title: a name there that is not this record's means lines were lost
+  // or mixed up (a quality line read as another record's would shift every base after it).
+  const std::string_view plus(line.s + 1, line.l - 1);
+  const auto named = plus.substr(0, plus.find_first_of(" \t\r"));
+  if (!named.empty() && named != record.name)
+    return fail(record.name, line_no, "the '+' line names '" + printable(std::string(named)) + "', not this record");
   if (record.bases.empty()) {
     return fail(record.name, header_line, "empty sequence (zero-length record)");
   }

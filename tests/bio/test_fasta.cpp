@@ -114,6 +114,8 @@ TEST_CASE("FASTQ: four-line and multi-line records", "[bio][fasta]") {
   CHECK(records[0].quality == "IIII");
   CHECK(records[1].bases == "ACGT");
   CHECK(records[1].quality == "@@#!");  // a quality line may start with '@'
+  // The '+' line may repeat the whole title, with CRLF line ends too.
+  CHECK(read_ok(dir.write("t.fq", "@r1 sample=a\r\nACGT\r\n+r1 sample=a\r\nIIII\r\n")).size() == 1);
 }
 
 TEST_CASE("FASTA errors name the file, record, line and problem", "[bio][fasta]") {
