@@ -81,7 +81,7 @@ int run_train(train_args& args) {
   if (!replaceable(o.out, true))
     return fail("train", "--out " + o.out + " is there and is not a checkpoint (no safetensors header): it would be "
                          "replaced; remove it or name another file");
-  if (!replaceable(state_file.path, false))
+  if (!o.resume && !replaceable(state_file.path, false))  // --resume reads it first, and says what is wrong
     return fail("train", "--out's state file " + state_file.path + " is there and is not a training state: it would "
                          "be replaced; remove it or name another --out");
   // --init and a --labels TSV are read before the log is written. --out may be --init (a checkpoint is

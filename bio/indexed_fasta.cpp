@@ -274,6 +274,8 @@ std::int64_t indexed_fasta::impl::record_end(const fai_entry& e) {
   return i > 1 && i < bytes.size() && bytes[i] == '>' ? last + static_cast<std::int64_t>(i) : -1;
 }
 
+namespace {
+
 // The first line of a record whose length breaks faidx's rule (every line of a record but its last
 // as long as its first), as "record NAME, line N ..."; "" when there is none. The whole file is read:
 // this runs only once faidx has failed, to say why.
@@ -328,6 +330,8 @@ std::string why_no_index(const std::string& path) {
     return "faidx cannot index it: " + where + " (each line of a record but its last must be as long as its first)";
   return "faidx cannot index it";
 }
+
+}  // namespace
 
 indexed_fasta::indexed_fasta() : impl_(std::make_unique<impl>()) {}
 indexed_fasta::~indexed_fasta() = default;
