@@ -116,6 +116,7 @@ status read_config(const nlohmann::json& j, model_config& c) {
 
 status model_config::from_json(const std::string& json, const std::string& source, model_config& out) {
   const auto j = nlohmann::json::parse(json, nullptr, /*allow_exceptions=*/false);
+  if (j.is_discarded()) return status::fail(source + ": model config is not valid JSON");
   if (!j.is_object()) return status::fail(source + ": model config is not a JSON object");
   model_config c;
   if (auto s = read_config(j, c); !s) return status::fail(source + ": " + s.message());

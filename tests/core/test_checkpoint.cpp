@@ -104,6 +104,14 @@ TEST_CASE("a checkpoint whose tensors are not those of its preset is refused", "
   const auto s = load_model(path, m);
   REQUIRE_FALSE(s);
   CHECK_THAT(s.message(), Catch::Contains("preset 'small'"));
+
+  // A config that is not JSON at all (NaN is not a JSON number), or JSON of another shape.
+  for (const auto& [config, says] : {std::pair{std::string("{\"d_model\": NaN}"), "model config is not valid JSON"},
+                                     std::pair{std::string("[1, 2]"), "model config is not a JSON object"}}) {
+    file.metadata[metadata_config] = config;
+    REQUIRE(write_safetensors(path, file));
+    CHECK(load_model(path, m).message() == path + ": " + says);
+  }
 }
 
 TEST_CASE("a file that is not a dnafill checkpoint is refused", "[checkpoint]") {
