@@ -168,10 +168,8 @@ void print_design_table(const std::vector<design_output>& designs) {
   for (const auto& o : designs) {
     const auto& d = o.design;
     const std::string region = std::to_string(d.region_start + 1) + "-" + std::to_string(d.region_end);
-    char bits[32] = "NA";  // not scored (--score-draws 0), as in the FASTA comments
-    if (!std::isnan(d.bits_per_base)) std::snprintf(bits, sizeof bits, "%.3f", d.bits_per_base);
-    std::printf("%-30s %7d %-15s %6.3f %9s  %s\n", d.record.c_str(), d.variant, region.c_str(), d.gc, bits,
-                d.constraints_ok ? "ok" : "FAILED");
+    std::printf("%-30s %7d %-15s %6.3f %9s  %s\n", d.record.c_str(), d.variant, region.c_str(), d.gc,
+                data::bits_text(d.bits_per_base, 3).c_str(), d.constraints_ok ? "ok" : "FAILED");
   }
 }
 

@@ -24,16 +24,18 @@ bool is_new_record_name(const std::string& name) {
   return !name.empty() && std::none_of(name.begin(), name.end(), bad);
 }
 
+std::string bits_text(double bits_per_base, int decimals) {
+  if (std::isnan(bits_per_base)) return "NA";
+  char text[32];
+  std::snprintf(text, sizeof text, "%.*f", decimals, bits_per_base);
+  return text;
+}
+
 std::string design_comment(const design_record& d) {
   char text[160];
-  std::string bits = "NA";
-  if (!std::isnan(d.bits_per_base)) {
-    char b[32];
-    std::snprintf(b, sizeof b, "%.4f", d.bits_per_base);
-    bits = b;
-  }
   std::snprintf(text, sizeof text, "run=%lld gc=%.4f bits_per_base=%s constraints=%s",
-                static_cast<long long>(d.run_id), d.gc, bits.c_str(), d.constraints_ok ? "ok" : "failed");
+                static_cast<long long>(d.run_id), d.gc, bits_text(d.bits_per_base, 4).c_str(),
+                d.constraints_ok ? "ok" : "failed");
   return text;
 }
 

@@ -20,6 +20,9 @@ class store;
 std::string design_name(const design_record& d);
 std::string design_comment(const design_record& d);
 
+// A design's bits/base with `decimals` decimals, or "NA" when it was not scored (--score-draws 0).
+std::string bits_text(double bits_per_base, int decimals);
+
 // Whether `name` can name a new record (generate --name, the studio's new sequence): one word of
 // printable bytes (no space, tab, newline or other control byte), and no '|' or '>', which would make
 // design_name's fields or the FASTA header ambiguous.
