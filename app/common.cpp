@@ -31,14 +31,30 @@ int fail(const std::string& command, const std::string& message) {
   return 1;
 }
 
+namespace {
+
+// Where writing `path` would put the file: symbolic links followed, also those whose target is not
+// there yet (weakly_canonical stops at a dangling link, as at any missing part). absolute() first, as
+// weakly_canonical leaves a relative name whose first part does not exist as it is ("x.fa", "./x.fa").
+std::filesystem::path destination(const std::string& path, std::error_code& ec) {
+  namespace fs = std::filesystem;
+  fs::path p = fs::absolute(path, ec);
+  for (int hops = 0; hops < 40 && fs::is_symlink(fs::symlink_status(p, ec)); ++hops) {  // 40: the kernel's limit
+    const auto target = fs::read_symlink(p, ec);
+    p = target.is_absolute() ? target : p.parent_path() / target;
+  }
+  return fs::weakly_canonical(p, ec);
+}
+
+}  // namespace
+
 bool same_file(const std::string& a, const std::string& b) {
   namespace fs = std::filesystem;
   std::error_code ea, eb;
   if (fs::exists(a, ea) && fs::exists(b, eb)) return fs::equivalent(a, b, ea);
-  // Not both there yet: compare where they would be. absolute() first, as weakly_canonical leaves a
-  // relative name whose first part does not exist as it is ("x.fa" against "./x.fa").
-  const auto where_a = fs::weakly_canonical(fs::absolute(a, ea), ea);
-  const auto where_b = fs::weakly_canonical(fs::absolute(b, eb), eb);
+  // Not both there yet: compare where they would be.
+  const auto where_a = destination(a, ea);
+  const auto where_b = destination(b, eb);
   return !ea && !eb && where_a == where_b;
 }
 
@@ -67,8 +83,12 @@ std::vector<named_path> fasta_output(const std::string& option, const std::strin
 std::vector<named_path> store_files(const std::string& option, const std::string& path) {
   std::vector<named_path> files = {{option, path}};
   if (!given(files.front())) return files;
+  // SQLite names them after the store's real path, its symbolic links followed.
+  std::error_code ec;
+  const auto store = destination(path, ec);
+  const std::string stem = ec ? path : store.string();
   for (const auto& [suffix, what] : {std::pair{"-wal", "'s WAL"}, {"-shm", "'s shared memory"}, {"-journal", "'s journal"}})
-    files.push_back({option + what, path + suffix});
+    files.push_back({option + what, stem + suffix});
   return files;
 }
 

@@ -35,6 +35,15 @@ refused "\-\-report and \-\-db's shared memory name the same file" infill "${des
 refused "\-\-out and \-\-db's WAL name the same file" batch --in "$data/cli/design.fa" --mask lowercase --db "$store" \
   --out "$store-wal"
 [ ! -e "$store-journal" ] || fail "a file was written over the store's journal"
+# Through symbolic links too, also those to files not there yet (a store not made yet, a WAL not open).
+ln -s "$work/fresh.sqlite" "$work/to-store.fa"
+refused "\-\-out and \-\-db name the same file" infill "${design[@]}" --db "$work/fresh.sqlite" --out "$work/to-store.fa"
+ln -s fresh.sqlite-wal "$work/to-wal.fa"
+refused "\-\-out and \-\-db's WAL name the same file" batch --in "$data/cli/design.fa" --mask lowercase \
+  --db "$work/fresh.sqlite" --out "$work/to-wal.fa"
+ln -s store.sqlite "$work/link.sqlite"  # SQLite names the WAL after the store's real path
+refused "\-\-out and \-\-db's WAL name the same file" db export --db "$work/link.sqlite" --out "$store-wal"
+[ ! -e "$work/fresh.sqlite" ] && [ ! -e "$work/fresh.sqlite-wal" ] || fail "a file was written through a link to the store"
 "$dnafill" db list --db "$store" | grep -q "infill  *done" || fail "the store was damaged"
 
 cp "$data/cli/short.fa" "$work/in.fa"
