@@ -103,7 +103,7 @@ int job_cli::run(const core::mdm_model& model, core::item_source& items, const c
     // batch resumes; infill and generate write --out only when done, so the store is where they are,
     // as are those of a batch that has them all.
     const bool whole = stored.designs_total > 0 && kept == stored.designs_total;
-    if (resume && !whole) where += "; run the same command again to resume it";
+    if (resume && !whole && items.resumable()) where += "; run the same command again to resume it";
     else if (kept > 0) where += "; dnafill db export --db " + db + " --run " + std::to_string(run_id) + " writes them";
     where += ")";
   }

@@ -32,9 +32,10 @@ bool batch_items::stamp_of(const std::string& path, file_stamp& stamp) {
 bool batch_items::input_changed() {
   file_stamp now;
   if (stamp_of(request_.input, now) && now == stamp_) return false;
+  changed_ = true;
   error_ = status::fail("--in: " + request_.input +
                         " changed while the batch read it (its size, time or inode is not what it was when counted); the "
-                        "designs made before stay in the store: run the batch again on the file as it is now");
+                        "same command on the file as it is now makes a new run");
   return true;
 }
 

@@ -36,6 +36,7 @@ class batch_items : public item_source {
   bool next(job_item& item) override;
   const status& error() const override { return error_; }
   job_totals totals() const override { return totals_; }
+  bool resumable() const override { return !changed_; }
 
   // What the run records besides the design options: the mask, and a BED mask's content hash.
   const std::map<std::string, std::string>& parameters() const { return parameters_; }
@@ -63,6 +64,7 @@ class batch_items : public item_source {
   std::map<std::string, std::string> parameters_;
   job_totals totals_;
   file_stamp stamp_;  // of the input, before the count
+  bool changed_ = false;
 
   bio::sequence_source source_;
   bio::sequence_record record_;

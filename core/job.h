@@ -42,6 +42,9 @@ class item_source {
   virtual bool next(job_item& item) = 0;
   virtual const status& error() const = 0;  // after next() returned false: ok at the end
   virtual job_totals totals() const = 0;    // known before the first item
+  // Whether the same command could take the run up again where it stopped: not once the input has
+  // changed under it (its content, which keys the run, is another).
+  virtual bool resumable() const { return true; }
 };
 
 // Items held by the caller (infill: one per record with holes; generate: one), in the given order.

@@ -140,6 +140,7 @@ TEST_CASE("batch: a file changed under the design pass ends it with an error nam
   };
   core::model_config config;
   REQUIRE(core::preset_config("tiny", config));
+  bool resumable = true;
   auto first_item_then = [&](const std::function<void()>& change, int& items_read) {
     write("ACGTacgtACGT");
     core::batch_items items;
@@ -148,11 +149,13 @@ TEST_CASE("batch: a file changed under the design pass ends it with an error nam
     REQUIRE(items.next(item));
     change();
     for (items_read = 1; items.next(item);) ++items_read;
+    resumable = items.resumable();  // the same command resumes the run only on the file it counted
     return items.error();
   };
   int read = 0;
   CHECK(first_item_then([] {}, read));
   CHECK(read == 3);
+  CHECK(resumable);
   // Rewritten in place, the same size: only the time tells (set ahead, as a write within the clock's
   // resolution could leave it as it was).
   const auto rewritten = first_item_then(
@@ -163,10 +166,10 @@ TEST_CASE("batch: a file changed under the design pass ends it with an error nam
       },
       read);
   CHECK(read == 1);
+  CHECK_FALSE(resumable);
   CHECK(rewritten.message() == "--in: " + path +
                                    " changed while the batch read it (its size, time or inode is not what it was when "
-                                   "counted); the designs made before stay in the store: run the batch again on the file "
-                                   "as it is now");
+                                   "counted); the same command on the file as it is now makes a new run");
   // Cut short: the records after the cut are not silently missing.
   const auto cut = first_item_then([&] { std::filesystem::resize_file(path, 20); }, read);
   CHECK(read == 1);
