@@ -166,6 +166,10 @@ status score_holes(const mdm_model& model, const std::vector<std::vector<token>>
   if (holes.size() != sequences.size()) return status::fail("score_holes: one list of holes per sequence");
   block_options blocks;
   blocks.window = options.window;
+  // A block holds the masked bases and their context: one base is too few (whole windows may be one).
+  if (options.window == 1)
+    return status::fail("--window: must be 0 (the model's context) or in 2.." + std::to_string(model.config().context_length) +
+                        " with --mask or --region (a block holds masked bases and their context), got 1");
   if (auto s = blocks.resolve(model.config(), blocks); !s) return s;
   std::vector<std::pair<std::size_t, block_plan>> pieces;
   std::vector<std::vector<bool>> in_hole(sequences.size());
