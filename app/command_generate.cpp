@@ -58,7 +58,7 @@ int run_generate(generate_args& args) {
   if (const int code = job.run(model, items, args.options, run); code != 0) return code;
   std::vector<design_output> outputs;
   for (auto& d : designs.designs) outputs.push_back({std::move(d), &prefix});
-  if (auto s = write_designs(args, outputs, model.path()); !s) return fail("generate", s.message());
+  if (auto s = write_designs(args, outputs, model.path()); !s) return fail("generate", s.message() + job.kept_note(false));
   return 0;
 }
 

@@ -56,7 +56,7 @@ int run_infill(infill_args& args) {
     const auto* original = &records[static_cast<std::size_t>(d.record_index)].bases;
     outputs.push_back({std::move(d), original});
   }
-  if (auto s = write_designs(args, outputs, model.path()); !s) return fail("infill", s.message());
+  if (auto s = write_designs(args, outputs, model.path()); !s) return fail("infill", s.message() + job.kept_note(false));
   return 0;
 }
 

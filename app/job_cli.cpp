@@ -74,6 +74,22 @@ status job_cli::open_store() {
   return {};
 }
 
+std::string job_cli::kept_note(bool when_empty) {
+  if (run_id <= 0) return {};
+  // What the store holds, which may be more than the other outputs took before one failed.
+  auto kept = summary.progress.designs_done;
+  data::run_record stored;
+  if (bool found = false; store_.find_run(run_id, stored, found) && found) kept = stored.designs_done;
+  if (kept == 0 && !when_empty) return {};
+  std::string note = " (run " + std::to_string(run_id) + " in " + db + " keeps " + std::to_string(kept) + (kept == 1 ? " design" : " designs");
+  // batch resumes; infill and generate write --out only when done, so the store is where they are,
+  // as are those of a batch that has them all.
+  const bool whole = stored.designs_total > 0 && kept == stored.designs_total;
+  if (resume && !whole && resumable_) note += "; run the same command again to resume it";
+  else if (kept > 0) note += "; dnafill db export --db " + db + " --run " + std::to_string(run_id) + " writes them";
+  return note + ")";
+}
+
 int job_cli::run(const core::mdm_model& model, core::item_source& items, const core::design_options& options,
                  const data::run_record& run) {
   if (!db.empty() && !store_.is_open())
@@ -93,23 +109,10 @@ int job_cli::run(const core::mdm_model& model, core::item_source& items, const c
   bar.finish();
   run_id = recorder.run_id();
   resumed = recorder.resumed();
-  // What the store holds, which may be more than the other outputs took before one failed.
-  auto kept = summary.progress.designs_done;
-  data::run_record stored;
-  if (bool found = false; run_id > 0 && store_.find_run(run_id, stored, found) && found) kept = stored.designs_done;
-  std::string where;
-  if (run_id > 0) {
-    where = " (run " + std::to_string(run_id) + " in " + db + " keeps " + std::to_string(kept) + " designs";
-    // batch resumes; infill and generate write --out only when done, so the store is where they are,
-    // as are those of a batch that has them all.
-    const bool whole = stored.designs_total > 0 && kept == stored.designs_total;
-    if (resume && !whole && items.resumable()) where += "; run the same command again to resume it";
-    else if (kept > 0) where += "; dnafill db export --db " + db + " --run " + std::to_string(run_id) + " writes them";
-    where += ")";
-  }
-  if (!s) return fail(command, s.message() + (run_id > 0 && kept > 0 ? where : ""));
+  resumable_ = items.resumable();
+  if (!s) return fail(command, s.message() + kept_note(/*when_empty=*/false));
   if (summary.status == data::run_status::cancelled) {
-    fail(command, "cancelled" + where);
+    fail(command, "cancelled" + kept_note(true));
     return 128 + (interrupting_signal.load() == SIGTERM ? SIGTERM : SIGINT);
   }
   return 0;

@@ -31,12 +31,18 @@ class job_cli {
   int run(const core::mdm_model& model, core::item_source& items, const core::design_options& options,
           const data::run_record& run);
 
+  // After run(): " (run N in DB keeps K designs; how to resume or export them)", the store's count;
+  // "" without a run, or with no design kept unless `when_empty`. For the line of a failure after
+  // run(), such as an --out that cannot be written.
+  std::string kept_note(bool when_empty);
+
   core::job_summary summary;  // after run()
   std::int64_t run_id = 0;    // the store's run; 0 without --db
   bool resumed = false;
 
  private:
   data::store store_;
+  bool resumable_ = true;  // the items' word after run()
 };
 
 }  // namespace dnafill::app
