@@ -51,6 +51,7 @@ def filled(tensor, value):
 
 write(sys.argv[2] + '/overflowing.safetensors', *filled('blocks.0.attention.qkv.weight', 1e30))
 write(sys.argv[2] + '/huge_logits.safetensors', *filled('head.bias', 3e38))
+write(sys.argv[2] + '/large_logits.safetensors', *filled('final_norm.weight', 1e7))
 
 # Training facts no dnafill run writes but a file may hold (metadata only: the model still loads).
 header = json.loads(blob[8:8 + size])
