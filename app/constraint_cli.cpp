@@ -120,8 +120,9 @@ status write_constraint_report(const std::string& path, const std::vector<design
           << (original ? std::to_string(count(before)) : "NA") << '\t' << count(after) << '\t' << first << '\n';
     }
   }
+  errno = 0;
   out.close();
-  if (!out) return status::fail("--report: " + path + ": write failed");
+  if (!out) return status::fail("--report: " + path + ": cannot write: " + std::strerror(errno ? errno : EIO));
   if (auto s = file.commit(); !s) return status::fail("--report: " + s.message());
   return {};
 }

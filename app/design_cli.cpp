@@ -8,7 +8,9 @@
 
 #include <cstdio>
 
+#include <cerrno>
 #include <cmath>
+#include <cstring>
 #include <iostream>
 #include <limits>
 #include <map>
@@ -211,7 +213,9 @@ status write_designs(const design_args& args, const std::vector<design_output>& 
       std::cout << data::json_text(j) << "\n";
     }
   }
-  std::cout.flush();
+  errno = 0;
+  std::cout.flush();  // said here while errno still tells why, not by main's last check
+  if (args.json && !std::cout) return status::fail(std::string("-: cannot write: ") + std::strerror(errno ? errno : EIO));
   if (fasta)
     if (auto s = writer.close(); !s) return s;
   if (!args.out.empty() && !args.json) print_summary(designs, args.out);

@@ -14,7 +14,7 @@ while IFS= read -r line; do
   status=$?
   [ "$status" -eq 1 ] || fail "exit $status (want 1): dnafill $line"
   words=${line%% --*}
-  grep -q "^dnafill ${words% *[0-9]}: -: cannot write: " <<< "$err" && [ "$(wc -l <<< "$err")" -eq 1 ] ||
+  grep -q "^dnafill ${words% *[0-9]}: -: cannot write: No space left on device$" <<< "$err" && [ "$(wc -l <<< "$err")" -eq 1 ] ||
     fail "dnafill $line said: $err"
 done << LIST
 info --model $model
