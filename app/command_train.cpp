@@ -51,17 +51,24 @@ status check_training_files(const core::corpus_options& data) {
   return {};
 }
 
+enum class written { checkpoint, state, log };
+
 // Whether a file that a run would replace may be: missing, empty, or of the kind the run writes there,
-// by its first bytes: a checkpoint (safetensors: an 8-byte header length, then '{') or a training
-// state (a zip). A store or a FASTA named by mistake is not.
-bool replaceable(const std::string& path, bool checkpoint) {
+// by its first bytes: a checkpoint (safetensors: an 8-byte header length, then '{'), a training state
+// (a zip) or a log (JSON lines). A store or a FASTA named by mistake is not.
+bool replaceable(const std::string& path, written kind) {
   std::ifstream file(path, std::ios::binary);
   if (!file) return true;  // not there (or unreadable: the write says so)
   char head[9] = {};
   file.read(head, sizeof head);
   const auto got = file.gcount();
   if (got == 0) return true;
-  return checkpoint ? got == 9 && head[8] == '{' : got >= 4 && std::memcmp(head, "PK\x03\x04", 4) == 0;
+  switch (kind) {
+    case written::checkpoint: return got == 9 && head[8] == '{';
+    case written::state: return got >= 4 && std::memcmp(head, "PK\x03\x04", 4) == 0;
+    case written::log: return head[0] == '{';
+  }
+  return false;
 }
 
 int run_train(train_args& args) {
@@ -78,17 +85,20 @@ int run_train(train_args& args) {
   const named_path log_file = {"--log", log_path, "give a file; standard output shows the progress and the summary"};
   const named_path state_file = {"--out's state file", o.out + ".state"};  // written beside the checkpoint
   if (auto s = check_paths({out_file, state_file, log_file}, inputs); !s) return fail("train", s.message());
-  if (!replaceable(o.out, true))
-    return fail("train", "--out " + o.out + " is there and is not a checkpoint (no safetensors header): it would be "
-                         "replaced; remove it or name another file");
-  if (!o.resume && !replaceable(state_file.path, false))  // --resume reads it first, and says what is wrong
-    return fail("train", "--out's state file " + state_file.path + " is there and is not a training state: it would "
-                         "be replaced; remove it or name another --out");
   // --init and a --labels TSV are read before the log is written. --out may be --init (a checkpoint is
   // replaced whole, once the run is done: fine-tuning in place), the log may not.
   std::vector<named_path> read_first = {{"--init", o.init}};
   if (o.labels.find('=') == std::string::npos) read_first.push_back({"--labels", o.labels});
   if (auto s = check_paths({log_file}, read_first); !s) return fail("train", s.message());
+  if (!replaceable(o.out, written::checkpoint))
+    return fail("train", "--out " + o.out + " is there and is not a checkpoint (no safetensors header): it would be "
+                         "replaced; remove it or name another file");
+  if (!o.resume && !replaceable(state_file.path, written::state))  // --resume reads it first, and says what is wrong
+    return fail("train", "--out's state file " + state_file.path + " is there and is not a training state: it would "
+                         "be replaced; remove it or name another --out");
+  if (!replaceable(log_path, written::log))
+    return fail("train", "--log " + log_path + " is there and is not a training log (JSON lines): it would be " +
+                             (o.resume ? "added to" : "replaced") + "; remove it or name another file");
 
   // The log is truncated at the first step, not before, so a run that fails its checks leaves the log
   // of the run before it as it was, and no empty log where there was none; whether it can be written

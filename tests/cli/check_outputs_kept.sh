@@ -131,4 +131,7 @@ cp "$data/cli/short.fa" "$work/fa.safetensors.state"
 refused "\-\-out's state file .*fa.safetensors.state is there and is not a training state" \
   "${train[@]/$work\/m.safetensors/$work/fa.safetensors}"
 cmp -s "$data/cli/short.fa" "$work/fa.safetensors.state" || fail "train replaced a FASTA named like its state"
+cp "$data/cli/short.fa" "$work/notes.txt"
+refused "\-\-log .*notes.txt is there and is not a training log" "${train[@]}" --log "$work/notes.txt"
+cmp -s "$data/cli/short.fa" "$work/notes.txt" || fail "train replaced a file named as its --log"
 echo "ok: store, input, --out and the train log kept"
