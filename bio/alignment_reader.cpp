@@ -32,8 +32,21 @@ void forbid_remote_reference() {
   if (std::getenv("REF_PATH") == nullptr) setenv("REF_PATH", ".", 0);
 }
 
+// The @SQ line's LN field as the SAM specification bounds it (1..2^31-1), or -1 when it is missing or
+// is not such a number (htslib reads "abc" as 0 and takes a missing LN without a word).
+std::int64_t reference_length(std::string_view line) {
+  const auto ln = line.find("\tLN:");
+  if (ln == std::string_view::npos) return -1;
+  const auto text = line.substr(ln + 4, line.find('\t', ln + 4) - (ln + 4));
+  if (text.empty() || text.size() > 10 || text.find_first_not_of("0123456789") != std::string_view::npos) return -1;
+  std::int64_t value = 0;
+  for (const char c : text) value = value * 10 + (c - '0');
+  return value >= 1 && value <= 2147483647 ? value : -1;
+}
+
 // A header that names one reference in two @SQ lines: htslib keeps one, cannot look names up any
-// more, and fails at the first read with a word about that read. Found in the header's text here.
+// more, and fails at the first read with a word about that read. Found in the header's text here,
+// with @SQ lines whose length is missing or not a length.
 status check_unique_references(const std::string& path, sam_hdr_t* header) {
   std::set<std::string_view> seen;
   std::string_view text = sam_hdr_str(header) ? sam_hdr_str(header) : "";
@@ -47,6 +60,9 @@ status check_unique_references(const std::string& path, sam_hdr_t* header) {
     const auto name = line.substr(sn + 4, line.find('\t', sn + 4) - (sn + 4));
     if (!seen.insert(name).second)
       return status::fail(path + ": the header names reference '" + std::string(name) + "' in two @SQ lines");
+    if (reference_length(line) < 0)
+      return status::fail(path + ": the header's @SQ line for '" + std::string(name) +
+                          "' has no LN that is a length (a whole number in 1..2147483647)");
   }
   return status();
 }
@@ -122,6 +138,9 @@ std::string sam_record_problem(const std::vector<std::string_view>& f, const sam
   if (auto problem = sam_number_problem(f, flag, pos); !problem.empty()) return problem;
   const int tid = rname == "*" ? -1 : sam_hdr_name2tid(const_cast<sam_hdr_t*>(header), std::string(rname).c_str());
   if (rname != "*" && tid < 0) return "RNAME '" + std::string(rname) + "' is not a reference of the header (no @SQ line)";
+  const auto rnext = f[6];  // the mate's reference: htslib would make an unknown one '*' without a word
+  if (rnext != "*" && rnext != "=" && sam_hdr_name2tid(const_cast<sam_hdr_t*>(header), std::string(rnext).c_str()) < 0)
+    return "RNEXT '" + std::string(rnext) + "' is not a reference of the header (no @SQ line)";
   if (auto problem = placement_problem(flag, f, pos, tid < 0 ? 0 : sam_hdr_tid2len(header, tid)); !problem.empty())
     return problem;
   for (std::size_t i = 0; seq != "*" && i < seq.size(); ++i)
@@ -207,6 +226,7 @@ struct alignment_reader::impl {
   bool started = false;
   bool done = false;
   std::int64_t record_no = 0;  // alignments read from the file so far
+  std::int64_t reads_with_bases = 0;  // of them, those with a SEQ
   status err;
 
   bool fail(const std::string& problem);
@@ -412,9 +432,12 @@ bool alignment_reader::next(sequence_record& record) {
       // read, and would otherwise pass for a file whose reads were all used. (A region may hold none.)
       if (d.record_no == 0 && !d.iterator && !d.filter_region)
         d.err = status::fail(d.path + ": no reads: the file holds a header only");
+      else if (d.reads_with_bases == 0 && !d.iterator && !d.filter_region)  // likewise: nothing to read
+        d.err = status::fail(d.path + ": no read holds bases (every SEQ is '*')");
       return false;
     }
     ++d.record_no;
+    if (r >= 0 && d.read->core.l_qseq > 0) ++d.reads_with_bases;
     if (r < -1) {
       // Read through an index, the fault may be the index's: one left from another file points
       // into the middle of a record, or of a CRAM container.
