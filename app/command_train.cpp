@@ -57,6 +57,9 @@ enum class written { checkpoint, state, log };
 // by its first bytes: a checkpoint (safetensors: an 8-byte header length, then '{'), a training state
 // (a zip) or a log (JSON lines). A store or a FASTA named by mistake is not.
 bool replaceable(const std::string& path, written kind) {
+  // Only a regular file is looked into: reading a FIFO or /dev/stderr would wait forever.
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(path, ec)) return true;
   std::ifstream file(path, std::ios::binary);
   if (!file) return true;  // not there (or unreadable: the write says so)
   char head[9] = {};

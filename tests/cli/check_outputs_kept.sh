@@ -131,6 +131,9 @@ cp "$data/cli/short.fa" "$work/fa.safetensors.state"
 refused "\-\-out's state file .*fa.safetensors.state is there and is not a training state" \
   "${train[@]/$work\/m.safetensors/$work/fa.safetensors}"
 cmp -s "$data/cli/short.fa" "$work/fa.safetensors.state" || fail "train replaced a FASTA named like its state"
+# Only regular files are looked into: a log on a pipe (here through /dev/stderr) is written, not read.
+lines=$(timeout 120 "$dnafill" "${train[@]}" --log /dev/stderr 2>&1 > /dev/null | grep -c '"step"')
+[ "$lines" = 2 ] || fail "train --log /dev/stderr on a pipe wrote $lines log lines, not 2"
 cp "$data/cli/short.fa" "$work/notes.txt"
 refused "\-\-log .*notes.txt is there and is not a training log" "${train[@]}" --log "$work/notes.txt"
 cmp -s "$data/cli/short.fa" "$work/notes.txt" || fail "train replaced a file named as its --log"
