@@ -175,6 +175,12 @@ void print_design_table(const std::vector<design_output>& designs) {
   }
 }
 
+namespace {
+
+status stdout_failed() { return status::fail(std::string("-: cannot write: ") + std::strerror(errno ? errno : EIO)); }
+
+}  // namespace
+
 status write_designs(const design_args& args, const std::vector<design_output>& designs, const std::string& model_path) {
   // The report first: when it cannot be written, --out is still the file it was.
   if (!args.constraints.report.empty())
@@ -210,12 +216,15 @@ status write_designs(const design_args& args, const std::vector<design_output>& 
                           {"model", model_path}};
       if (std::isnan(d.bits_per_base)) j["bits_per_base"] = nullptr;
       else j["bits_per_base"] = d.bits_per_base;
+      // Checked at each line, while errno still tells why (a failed stream writes nothing more).
+      errno = 0;
       std::cout << data::json_text(j) << "\n";
+      if (!std::cout) return stdout_failed();
     }
   }
   errno = 0;
-  std::cout.flush();  // said here while errno still tells why, not by main's last check
-  if (args.json && !std::cout) return status::fail(std::string("-: cannot write: ") + std::strerror(errno ? errno : EIO));
+  std::cout.flush();
+  if (args.json && !std::cout) return stdout_failed();
   if (fasta)
     if (auto s = writer.close(); !s) return s;
   if (!args.out.empty() && !args.json) print_summary(designs, args.out);

@@ -24,6 +24,7 @@ score --model $model --in $data/cli/short.fa --mc 1 --threads 1 --json
 infill ${design[*]} --in $data/cli/short.fa --region short:5-20 --json
 infill ${design[*]} --in $data/cli/short.fa --region short:5-20
 generate ${design[*]} --length 30 --json
+generate ${design[*]} --length 2000 --num 4 --json
 view --in $data/cli/short.fa
 db list --db $work/full.sqlite
 db show 1 --db $work/full.sqlite
