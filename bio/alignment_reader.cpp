@@ -5,6 +5,7 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <limits>
 #include <set>
 #include <string_view>
 #include <sys/stat.h>
@@ -32,22 +33,44 @@ void forbid_remote_reference() {
   if (std::getenv("REF_PATH") == nullptr) setenv("REF_PATH", ".", 0);
 }
 
-// The @SQ line's LN field as the SAM specification bounds it (1..2^31-1), or -1 when it is missing or
-// is not such a number (htslib reads "abc" as 0 and takes a missing LN without a word).
+// Positions and lengths: the SAM specification bounds them by 2^31 - 1, but htslib reads larger ones
+// in SAM and CRAM (chromosomes of axolotl or lungfish are longer), so up to 2^62 they are taken.
+constexpr std::int64_t most_position = std::int64_t{1} << 62;
+
+// A SAM integer field's problem ("POS 'x' is not a whole number in 0..2^62"), or "" when it is one
+// within [least, most]; its value in `value`.
+std::string integer_problem(const char* name, std::string_view text, std::int64_t least, std::int64_t most,
+                            std::int64_t& value) {
+  const std::size_t sign = !text.empty() && text[0] == '-' && least < 0 ? 1 : 0;
+  bool ok = text.size() > sign && text.size() <= sign + 19 &&
+            text.find_first_not_of("0123456789", sign) == std::string_view::npos;
+  value = 0;
+  for (std::size_t i = sign; ok && i < text.size(); ++i) {
+    ok = value <= (std::numeric_limits<std::int64_t>::max() - 9) / 10;  // room for one more digit
+    value = value * 10 + (text[i] - '0');
+  }
+  if (ok && sign) value = -value;
+  if (ok && value >= least && value <= most) return {};
+  auto bound = [](std::int64_t v) {
+    return v == most_position ? std::string("2^62") : v == -most_position ? std::string("-2^62") : std::to_string(v);
+  };
+  return std::string(name) + " '" + std::string(text) + "' is not a whole number in " + bound(least) + ".." + bound(most);
+}
+
+// The @SQ line's LN field, or -1 when it is missing or is not a length (htslib reads "abc" as 0 and
+// takes a missing LN without a word).
 std::int64_t reference_length(std::string_view line) {
   const auto ln = line.find("\tLN:");
   if (ln == std::string_view::npos) return -1;
-  const auto text = line.substr(ln + 4, line.find('\t', ln + 4) - (ln + 4));
-  if (text.empty() || text.size() > 10 || text.find_first_not_of("0123456789") != std::string_view::npos) return -1;
   std::int64_t value = 0;
-  for (const char c : text) value = value * 10 + (c - '0');
-  return value >= 1 && value <= 2147483647 ? value : -1;
+  const auto problem = integer_problem("LN", line.substr(ln + 4, line.find('\t', ln + 4) - (ln + 4)), 1, most_position, value);
+  return problem.empty() ? value : -1;
 }
 
 // A header that names one reference in two @SQ lines: htslib keeps one, cannot look names up any
 // more, and fails at the first read with a word about that read. Found in the header's text here,
 // with @SQ lines whose length is missing or not a length.
-status check_unique_references(const std::string& path, sam_hdr_t* header) {
+status check_sq_lines(const std::string& path, sam_hdr_t* header) {
   std::set<std::string_view> seen;
   std::string_view text = sam_hdr_str(header) ? sam_hdr_str(header) : "";
   while (!text.empty()) {
@@ -62,7 +85,7 @@ status check_unique_references(const std::string& path, sam_hdr_t* header) {
       return status::fail(path + ": the header names reference '" + std::string(name) + "' in two @SQ lines");
     if (reference_length(line) < 0)
       return status::fail(path + ": the header's @SQ line for '" + std::string(name) +
-                          "' has no LN that is a length (a whole number in 1..2147483647)");
+                          "' has no LN that is a length (a whole number in 1..2^62)");
   }
   return status();
 }
@@ -84,32 +107,13 @@ std::int64_t cigar_read_length(std::string_view cigar) {
   return count < 0 ? total : -1;
 }
 
-// A SAM integer field's problem ("POS 'x' is not a whole number in 0..2147483647"), or "" when it is
-// one within [least, most]; its value in `value`.
-std::string integer_problem(const char* name, std::string_view text, std::int64_t least, std::int64_t most,
-                            std::int64_t& value) {
-  const std::size_t sign = !text.empty() && text[0] == '-' && least < 0 ? 1 : 0;
-  bool ok = text.size() > sign && text.size() <= sign + 18 &&
-            text.find_first_not_of("0123456789", sign) == std::string_view::npos;
-  if (ok) {
-    value = 0;
-    for (const char c : text.substr(sign)) value = value * 10 + (c - '0');
-    if (sign) value = -value;
-    ok = value >= least && value <= most;
-  }
-  if (ok) return {};
-  return std::string(name) + " '" + std::string(text) + "' is not a whole number in " + std::to_string(least) + ".." +
-         std::to_string(most);
-}
-
 // FLAG, POS, MAPQ, PNEXT and TLEN: htslib says "malformed record" for one that is not a number, and
 // silently clamps some out of range (MAPQ 300 read as 255, FLAG 70000 as 65535).
 std::string sam_number_problem(const std::vector<std::string_view>& f, std::int64_t& flag, std::int64_t& pos) {
-  constexpr std::int64_t most_pos = 2147483647;  // 2^31 - 1, as the SAM specification bounds POS
   std::int64_t mapq = 0, pnext = 0, tlen = 0;
-  for (auto problem : {integer_problem("FLAG", f[1], 0, 65535, flag), integer_problem("POS", f[3], 0, most_pos, pos),
-                       integer_problem("MAPQ", f[4], 0, 255, mapq), integer_problem("PNEXT", f[7], 0, most_pos, pnext),
-                       integer_problem("TLEN", f[8], -most_pos, most_pos, tlen)})
+  for (auto problem : {integer_problem("FLAG", f[1], 0, 65535, flag), integer_problem("POS", f[3], 0, most_position, pos),
+                       integer_problem("MAPQ", f[4], 0, 255, mapq), integer_problem("PNEXT", f[7], 0, most_position, pnext),
+                       integer_problem("TLEN", f[8], -most_position, most_position, tlen)})
     if (!problem.empty()) return problem;
   return {};
 }
@@ -118,11 +122,11 @@ std::string sam_number_problem(const std::vector<std::string_view>& f, std::int6
 // into an unmapped read, setting 0x4 itself, which changes what --region and the flag filters see.
 std::string placement_problem(std::int64_t flag, const std::vector<std::string_view>& f, std::int64_t pos,
                               std::int64_t reference_length) {
-  const std::string mapped = "FLAG " + std::to_string(flag) + " says mapped (0x4 not set), ";
   if (flag & BAM_FUNMAP) return {};
-  if (f[2] == "*") return mapped + "but RNAME is '*'";
-  if (pos == 0) return mapped + "but POS is 0";
-  if (f[5] == "*") return mapped + "but CIGAR is '*'";
+  auto mapped_but = [&](const char* what) { return "FLAG " + std::to_string(flag) + " says mapped (0x4 not set), but " + what; };
+  if (f[2] == "*") return mapped_but("RNAME is '*'");
+  if (pos == 0) return mapped_but("POS is 0");
+  if (f[5] == "*") return mapped_but("CIGAR is '*'");
   if (pos > reference_length)
     return "POS " + std::to_string(pos) + " is past the end of reference '" + std::string(f[2]) + "' (LN " +
            std::to_string(reference_length) + ")";
@@ -344,7 +348,7 @@ status alignment_reader::open(const std::string& path, const alignment_options& 
   // Truncation inside a block still fails on reading.
   d.header.reset(sam_hdr_read(d.fp.get()));
   if (!d.header) return status::fail(path + ": cannot read the header (truncated or corrupt file)");
-  if (status s = check_unique_references(path, d.header.get()); !s) return s;
+  if (status s = check_sq_lines(path, d.header.get()); !s) return s;
   if (d.is_sam) {
     const char* text = sam_hdr_str(d.header.get());
     for (const char* p = text; p && *p; ++p) d.header_lines += *p == '\n';

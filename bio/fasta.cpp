@@ -109,7 +109,9 @@ bool fasta_reader::impl::detect_format() {
     fmt = format::fasta;
   } else if (line.s[0] == '@') {
     fmt = format::fastq;
-  } else if (first.substr(0, 2) == "\x1f\x8b") {  // htslib reads a gzip header cut short as plain bytes
+  } else if (first.substr(0, 2) == "\x1f\x8b") {
+    // Gzip inside what htslib decompressed: compressed twice. Read as plain bytes: a gzip header cut short.
+    if (bgzf_compression(fp.get()) != no_compression) return fail("", 0, "compressed twice: gunzip it once, then read it");
     return fail("", 0, "truncated gzip file (its header is cut short)");
   } else if (looks_binary(line.s, line.l)) {
     return fail("", 0, "not a FASTA or FASTQ file (binary data)");
