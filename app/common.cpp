@@ -41,6 +41,7 @@ std::filesystem::path destination(const std::string& path, std::error_code& ec) 
   fs::path p = fs::absolute(path, ec);
   for (int hops = 0; hops < 40 && fs::is_symlink(fs::symlink_status(p, ec)); ++hops) {  // 40: the kernel's limit
     const auto target = fs::read_symlink(p, ec);
+    if (ec) return {};  // same_file then compares nothing as equal
     p = target.is_absolute() ? target : p.parent_path() / target;
   }
   return fs::weakly_canonical(p, ec);
