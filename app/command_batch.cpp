@@ -52,6 +52,7 @@ int run_batch(batch_args& args) {
   data::run_record run;
   if (auto s = core::describe_run(model, "batch", args.options, items.parameters(), args.in, run); !s)
     return fail("batch", s.message());
+  items.expect_content(run.source->sha256);
 
   core::constraint_tally tally;
   job.sinks.push_back(&tally);

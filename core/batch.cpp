@@ -27,11 +27,22 @@ bool batch_items::stamp_of(const std::string& path, file_stamp& stamp) {
   return true;
 }
 
-// Checked after each record of the design pass: a file changed under a running batch (cut, rewritten,
-// replaced) would give designs of regions that the count and the run's hash of the input never saw.
+// Checked before the regions of each record are handed out, and at the end: a file changed under a
+// running batch (cut, rewritten, replaced) would give designs of regions that the count and the run's
+// hash of the input never saw.
 bool batch_items::input_changed() {
   file_stamp now;
-  if (stamp_of(request_.input, now) && now == stamp_) return false;
+  const bool there = stamp_of(request_.input, now);
+  if (there && now == stamp_) return false;
+  // Only its time changed (touch, a copy without -t): hashed again, the same content reads on.
+  if (there && now.same_file_and_size(stamp_) && !content_sha256_.empty()) {
+    std::string hash;
+    std::int64_t size = 0;
+    if (data::sha256_file(request_.input, hash, size) && hash == content_sha256_) {
+      stamp_ = now;
+      return false;
+    }
+  }
   changed_ = true;
   error_ = status::fail("--in: " + request_.input +
                         " changed while the batch read it (its size, time or inode is not what it was when counted); the "
@@ -108,10 +119,10 @@ bool batch_items::next(job_item& item) {
       if (!input_changed() && !source_.error()) error_ = status::fail("--in: " + source_.error().message());
       return false;
     }
-    if (input_changed()) return false;
     record_index_ += 1;
     regions_ = regions_of(record_);
     next_region_ = 0;
+    if (!regions_.empty() && input_changed()) return false;
   }
   const auto region = regions_[next_region_];
   const auto length = static_cast<std::int64_t>(record_.bases.size());

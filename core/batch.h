@@ -41,14 +41,17 @@ class batch_items : public item_source {
   // What the run records besides the design options: the mask, and a BED mask's content hash.
   const std::map<std::string, std::string>& parameters() const { return parameters_; }
 
+  // The input's SHA-256 as the run keeps it (core::describe_run): a file touched under the run (its
+  // time changed, its size and inode not) is hashed again, and read on when its content is this.
+  void expect_content(const std::string& sha256) { content_sha256_ = sha256; }
+
  private:
   // What tells the file read apart from the one counted and hashed: a rewrite in place changes the
   // modification time, a replacement the inode, a cut the size.
   struct file_stamp {
     std::int64_t device = 0, inode = 0, size = 0, modified_ns = 0;
-    bool operator==(const file_stamp& o) const {
-      return device == o.device && inode == o.inode && size == o.size && modified_ns == o.modified_ns;
-    }
+    bool same_file_and_size(const file_stamp& o) const { return device == o.device && inode == o.inode && size == o.size; }
+    bool operator==(const file_stamp& o) const { return same_file_and_size(o) && modified_ns == o.modified_ns; }
   };
   static bool stamp_of(const std::string& path, file_stamp& stamp);
   std::vector<bio::interval> regions_of(const bio::sequence_record& record) const;
@@ -64,6 +67,7 @@ class batch_items : public item_source {
   std::map<std::string, std::string> parameters_;
   job_totals totals_;
   file_stamp stamp_;  // of the input, before the count
+  std::string content_sha256_;
   bool changed_ = false;
 
   bio::sequence_source source_;

@@ -89,6 +89,7 @@ JobOutcome batchJob(JobContext& context, const BatchRequest& request) {
   data::run_record run;
   if (auto s = core::describe_run(*request.model, "batch", request.options, items.parameters(), request.input, run); !s)
     return JobOutcome::failed(fromStd(s.message()));
+  items.expect_content(run.source->sha256);
   data::run_sink recorder(store, /*resume=*/true);
   core::constraint_tally tally;
   std::vector<data::design_sink*> sinks = {&recorder, &tally};

@@ -13,6 +13,7 @@
 #include "core/batch.h"
 #include "core/job.h"
 #include "core/model_config.h"
+#include "data/sha256.h"
 #include "core/tokens.h"
 #include "test_util.h"
 
@@ -170,6 +171,29 @@ TEST_CASE("batch: a file changed under the design pass ends it with an error nam
   CHECK(rewritten.message() == "--in: " + path +
                                    " changed while the batch read it (its size, time or inode is not what it was when "
                                    "counted); the same command on the file as it is now makes a new run");
+  // Touched (its time changed, its content not): with the content known, hashed again and read on.
+  const auto touch = [&] {
+    const timespec times[2] = {{0, UTIME_OMIT}, {std::time(nullptr) + 20, 0}};
+    REQUIRE(utimensat(AT_FDCWD, path.c_str(), times, 0) == 0);
+  };
+  write("ACGTacgtACGT");
+  std::string content;
+  std::int64_t size = 0;
+  REQUIRE(data::sha256_file(path, content, size));
+  {
+    core::batch_items items;
+    REQUIRE(items.open({path, "lowercase", {}}, core::design_options{}, config));
+    items.expect_content(content);
+    core::job_item item;
+    REQUIRE(items.next(item));
+    touch();
+    int n = 1;
+    while (items.next(item)) ++n;
+    CHECK(n == 3);
+    CHECK(items.error());
+    CHECK(items.resumable());
+  }
+  CHECK_FALSE(first_item_then(touch, read));  // unknown content: a changed time is a change
   // Cut short: the records after the cut are not silently missing.
   const auto cut = first_item_then([&] { std::filesystem::resize_file(path, 20); }, read);
   CHECK(read == 1);
