@@ -133,6 +133,11 @@ std::string placement_problem(std::int64_t flag, const std::vector<std::string_v
   return {};
 }
 
+// The header's number of a reference name, or -1 for '*' and for a name no @SQ line gives.
+int reference_id(const sam_hdr_t* header, std::string_view name) {
+  return name == "*" ? -1 : sam_hdr_name2tid(const_cast<sam_hdr_t*>(header), std::string(name).c_str());
+}
+
 // What is wrong with one SAM record's text (its 11 mandatory fields), or "": the problems htslib turns
 // silently into others, and those it reports only as "malformed record".
 std::string sam_record_problem(const std::vector<std::string_view>& f, const sam_hdr_t* header) {
@@ -140,11 +145,13 @@ std::string sam_record_problem(const std::vector<std::string_view>& f, const sam
   if (qname.size() > 254) return "QNAME is " + std::to_string(qname.size()) + " characters long (SAM allows 254)";
   std::int64_t flag = 0, pos = 0;
   if (auto problem = sam_number_problem(f, flag, pos); !problem.empty()) return problem;
-  const int tid = rname == "*" ? -1 : sam_hdr_name2tid(const_cast<sam_hdr_t*>(header), std::string(rname).c_str());
-  if (rname != "*" && tid < 0) return "RNAME '" + std::string(rname) + "' is not a reference of the header (no @SQ line)";
+  auto unknown = [](const char* field, std::string_view name) {
+    return std::string(field) + " '" + std::string(name) + "' is not a reference of the header (no @SQ line)";
+  };
+  const int tid = reference_id(header, rname);
+  if (rname != "*" && tid < 0) return unknown("RNAME", rname);
   const auto rnext = f[6];  // the mate's reference: htslib would make an unknown one '*' without a word
-  if (rnext != "*" && rnext != "=" && sam_hdr_name2tid(const_cast<sam_hdr_t*>(header), std::string(rnext).c_str()) < 0)
-    return "RNEXT '" + std::string(rnext) + "' is not a reference of the header (no @SQ line)";
+  if (rnext != "*" && rnext != "=" && reference_id(header, rnext) < 0) return unknown("RNEXT", rnext);
   if (auto problem = placement_problem(flag, f, pos, tid < 0 ? 0 : sam_hdr_tid2len(header, tid)); !problem.empty())
     return problem;
   for (std::size_t i = 0; seq != "*" && i < seq.size(); ++i)
