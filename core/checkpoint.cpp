@@ -139,11 +139,11 @@ status load_model(const std::string& path, mdm_model& out) {
     torch::NoGradGuard no_grad;
     const auto probe = torch::arange(32, torch::kInt64).remainder(base_vocab).view({1, -1});  // A C G T MASK A ...
     const auto largest = net->forward(probe, torch::Tensor()).abs().max().item<double>();
-    char size[32];
-    std::snprintf(size, sizeof size, "logits as large as %.3g", largest);
-    if (!(largest < 1e3))
-      return status::fail(path + ": the network's output holds " + (std::isfinite(largest) ? size : "NaN or infinite values") +
-                          " (damaged or overflowing weights)");
+    if (!(largest < 1e3)) {
+      char size[48] = "NaN or infinite values";
+      if (std::isfinite(largest)) std::snprintf(size, sizeof size, "logits as large as %.3g", largest);
+      return status::fail(path + ": the network's output holds " + size + " (damaged or overflowing weights)");
+    }
   }
   out = wrap_model(config, net);
   out.impl_->metadata = std::move(file.metadata);
