@@ -21,9 +21,16 @@ namespace dnafill::app {
 status constraint_args::resolve(core::design_options& options) const {
   // Given values were checked while parsing (add_constraint_options); -1 and NaN are "not given".
   bio::constraint_request request;
-  for (const auto& name : avoid)
-    if (name.empty()) return status::fail("--avoid: an empty site name");
-  request.avoid = avoid;
+  // The commas are split here, not by CLI11: it drops the empty names of "--avoid ," and then takes
+  // the next option as the value.
+  for (const auto& list : avoid) {
+    std::size_t start = 0;
+    for (std::size_t comma; (comma = list.find(',', start)) != std::string::npos; start = comma + 1)
+      request.avoid.push_back(list.substr(start, comma - start));
+    request.avoid.push_back(list.substr(start));
+    for (const auto& name : request.avoid)
+      if (name.empty()) return status::fail("--avoid: an empty site name in '" + list + "'");
+  }
   request.max_homopolymer = std::max(max_homopolymer, 0);
   if (gc_window != -1 && gc.empty()) return status::fail("--gc-window: needs --gc MIN-MAX");
   if (!gc.empty())
@@ -41,7 +48,6 @@ status constraint_args::resolve(core::design_options& options) const {
 void add_constraint_options(CLI::App& sub, constraint_args& a) {
   const std::string group = "Constraints and guidance (docs/constraints.md)";
   sub.add_option("--avoid", a.avoid, "Sites to keep out of the design, both strands: enzyme names or IUPAC motifs")
-      ->delimiter(',')
       ->group(group);
   // -1, the default of the integers below, means "not given"; a value typed is checked as typed.
   check_range(sub.add_option("--max-homopolymer", a.max_homopolymer, "Longest run of one base allowed"), 1, 1e6)
