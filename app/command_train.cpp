@@ -12,6 +12,7 @@
 
 #include "app/commands.h"
 #include "app/common.h"
+#include "bio/output_file.h"
 #include "core/job.h"
 #include "core/runtime.h"
 #include "core/trainer.h"
@@ -43,9 +44,9 @@ status check_training_files(const core::corpus_options& data) {
   const auto& files = data.train_files;
   for (std::size_t i = 0; i < files.size(); ++i) {
     for (std::size_t j = 0; j < i; ++j)
-      if (same_file(files[j], files[i]))
+      if (bio::same_file(files[j], files[i]))
         return status::fail("--train " + files[i] + " names the same file as --train " + files[j] + ": give each file once");
-    if (!data.valid_file.empty() && same_file(files[i], data.valid_file))
+    if (!data.valid_file.empty() && bio::same_file(files[i], data.valid_file))
       return status::fail("--valid " + data.valid_file + " is also a --train file: held-out data must not be trained on");
   }
   return {};

@@ -4,14 +4,17 @@
 #include "bio/alignment_reader.h"
 #include "bio/fasta_writer.h"
 #include "bio/mask.h"
+#include "bio/output_file.h"
 #include "bio/sequence_source.h"
 #include "core/runtime.h"
+#include "data/store.h"
 
 #include <CLI/CLI.hpp>
 
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <cerrno>
 #include <cmath>
 #include <cstdio>
@@ -29,34 +32,6 @@ int fail(const std::string& command, const std::string& message) {
   std::replace(line.begin(), line.end(), '\n', ' ');  // one line, whatever the message held
   std::cerr << "dnafill " << command << ": " << line << std::endl;
   return 1;
-}
-
-namespace {
-
-// Where writing `path` would put the file: symbolic links followed, also those whose target is not
-// there yet (weakly_canonical stops at a dangling link, as at any missing part). absolute() first, as
-// weakly_canonical leaves a relative name whose first part does not exist as it is ("x.fa", "./x.fa").
-std::filesystem::path destination(const std::string& path, std::error_code& ec) {
-  namespace fs = std::filesystem;
-  fs::path p = fs::absolute(path, ec);
-  for (int hops = 0; hops < 40 && fs::is_symlink(fs::symlink_status(p, ec)); ++hops) {  // 40: the kernel's limit
-    const auto target = fs::read_symlink(p, ec);
-    if (ec) return {};  // same_file then compares nothing as equal
-    p = target.is_absolute() ? target : p.parent_path() / target;
-  }
-  return fs::weakly_canonical(p, ec);
-}
-
-}  // namespace
-
-bool same_file(const std::string& a, const std::string& b) {
-  namespace fs = std::filesystem;
-  std::error_code ea, eb;
-  if (fs::exists(a, ea) && fs::exists(b, eb)) return fs::equivalent(a, b, ea);
-  // Not both there yet: compare where they would be.
-  const auto where_a = destination(a, ea);
-  const auto where_b = destination(b, eb);
-  return !ea && !eb && where_a == where_b;
 }
 
 namespace {
@@ -84,12 +59,9 @@ std::vector<named_path> fasta_output(const std::string& option, const std::strin
 std::vector<named_path> store_files(const std::string& option, const std::string& path) {
   std::vector<named_path> files = {{option, path}};
   if (!given(files.front())) return files;
-  // SQLite names them after the store's real path, its symbolic links followed.
-  std::error_code ec;
-  const auto store = destination(path, ec);
-  const std::string stem = ec ? path : store.string();
-  for (const auto& [suffix, what] : {std::pair{"-wal", "'s WAL"}, {"-shm", "'s shared memory"}, {"-journal", "'s journal"}})
-    files.push_back({option + what, stem + suffix});
+  const auto companions = data::store::companion_files(path);  // -wal, -shm, -journal
+  for (std::size_t i = 0; i < companions.size(); ++i)
+    files.push_back({option + std::array{"'s WAL", "'s shared memory", "'s journal"}[i], companions[i]});
   return files;
 }
 
@@ -112,7 +84,7 @@ status check_paths(const std::vector<named_path>& outputs, const std::vector<nam
     if (given(in)) all.push_back(in);
   for (std::size_t i = 0; i < written; ++i)  // each output against every later path
     for (std::size_t j = i + 1; j < all.size(); ++j)
-      if (same_file(all[i].path, all[j].path))
+      if (bio::same_file(all[i].path, all[j].path))
         return status::fail(all[i].option + " and " + all[j].option + " name the same file (" + all[i].path +
                             "): the output would overwrite it");
   return {};

@@ -36,10 +36,6 @@ std::vector<named_path> store_files(const std::string& option, const std::string
 // The BED file of --mask bed:FILE as an input path ({"--mask", FILE}); none for other masks.
 named_path mask_file(const std::string& mask);
 
-// Whether two paths name one file: the same file when both are there (links included), else the same
-// place.
-bool same_file(const std::string& a, const std::string& b);
-
 // Checked before any work, so that nothing is computed for an output that cannot be written and no
 // output destroys another file: each output (empty: none; "-": standard output, unless its
 // `not_stdout` refuses it) can be created (its folder exists, it is not a folder), and no path names

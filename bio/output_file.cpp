@@ -11,6 +11,7 @@
 #include <csignal>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 
 namespace dnafill::bio {
@@ -119,6 +120,32 @@ status output_file::commit() {
 void output_file::drop() {
   if (!temporary_.empty()) std::remove(temporary_.c_str());
   temporary_.clear();
+}
+
+// weakly_canonical stops at a dangling link, as at any missing part, so the links are followed by
+// hand first. absolute() first, as weakly_canonical leaves a relative name whose first part does not
+// exist as it is ("x.fa", "./x.fa").
+std::string real_path(const std::string& path) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  fs::path p = fs::absolute(path, ec);
+  // symlink_status sets ec for a path not there: that ends the loop, and is no error.
+  for (int hops = 0; hops < 40 && fs::is_symlink(fs::symlink_status(p, ec)); ++hops) {  // 40: the kernel's limit
+    const auto target = fs::read_symlink(p, ec);
+    if (ec) return {};
+    p = target.is_absolute() ? target : p.parent_path() / target;
+  }
+  p = fs::weakly_canonical(p, ec);
+  return ec ? std::string() : p.string();
+}
+
+bool same_file(const std::string& a, const std::string& b) {
+  namespace fs = std::filesystem;
+  std::error_code ea, eb;
+  if (fs::exists(a, ea) && fs::exists(b, eb)) return fs::equivalent(a, b, ea);
+  // Not both there yet: compare where they would be; a place that cannot be told is equal to none.
+  const auto where_a = real_path(a), where_b = real_path(b);
+  return !where_a.empty() && where_a == where_b;
 }
 
 }  // namespace dnafill::bio

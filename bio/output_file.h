@@ -37,4 +37,12 @@ class output_file {
   unsigned mode_ = 0;  // the permissions of the file replaced; 0: a new file
 };
 
+// Whether two paths name one file: the same file when both are there (links included), else the same
+// place (real_path of each).
+bool same_file(const std::string& a, const std::string& b);
+
+// Where writing `path` would put the file: absolute, symbolic links followed, also those whose target
+// is not there yet. Empty when that cannot be told (a link that cannot be read).
+std::string real_path(const std::string& path);
+
 }  // namespace dnafill::bio

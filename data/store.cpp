@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <cstring>
 
+#include "bio/output_file.h"
 #include "data/schema.h"
 #include "data/sqlite_internal.h"
 #include "data/store_lock.h"
@@ -228,6 +229,13 @@ void store::close() {
 
 bool store::is_open() const { return impl_->db != nullptr; }
 const std::string& store::path() const { return impl_->path; }
+
+std::vector<std::string> store::companion_files(const std::string& path) {
+  const std::string real = bio::real_path(path);
+  const std::string stem = real.empty() ? path : real;
+  return {stem + "-wal", stem + "-shm", stem + "-journal"};
+}
+
 int store::current_schema_version() { return detail::schema_current; }
 int store::migrated_from() const { return impl_->from_version; }
 

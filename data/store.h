@@ -44,6 +44,10 @@ class store {
   const std::string& path() const;
 
   static int current_schema_version();
+  // The files SQLite keeps beside the store at `path`: PATH-wal, PATH-shm and PATH-journal, named
+  // after its real path (symbolic links followed), as SQLite names them. An output must not land on
+  // them: the WAL holds the designs not yet checkpointed, and SQLite deletes it when the store closes.
+  static std::vector<std::string> companion_files(const std::string& path);
   int migrated_from() const;  // the file's schema version before open() (0: a new file)
 
   // Writing. begin_run records the model and the input (reusing known ones) and a new run in

@@ -528,6 +528,21 @@ TEST_CASE("output_file: a temporary name beside PATH, renamed over it on commit,
   CHECK(out.name() == "-");
 }
 
+TEST_CASE("same_file: one file by any name, also one not there yet behind a link", "[bio][writer]") {
+  namespace fs = std::filesystem;
+  test::temp_dir dir;
+  const std::string store = dir.file("g.sqlite");
+  fs::create_symlink(store + "-wal", dir.file("link.fa"));  // dangling: the WAL is not there
+  CHECK(real_path(dir.file("link.fa")) == fs::weakly_canonical(store).string() + "-wal");
+  CHECK(same_file(dir.file("link.fa"), store + "-wal"));
+  CHECK(same_file(dir.file("sub/../g.sqlite"), store));  // neither there
+  CHECK_FALSE(same_file(dir.file("link.fa"), store));
+  dir.write("g.sqlite", "x");
+  fs::create_hard_link(store, dir.file("hard.sqlite"));
+  CHECK(same_file(dir.file("hard.sqlite"), store));
+  CHECK_FALSE(same_file(dir.file("hard.sqlite"), dir.file("other.sqlite")));
+}
+
 TEST_CASE("output_file: begin removes the temporary files that killed writers of PATH left", "[bio][writer]") {
   test::temp_dir dir;
   const std::string path = dir.write("out.fa", ">a\nACGT\n");

@@ -83,6 +83,12 @@ std::vector<data::design_record> designsIn(const QString& path, std::int64_t run
   return s.ok() ? designs : std::vector<data::design_record>{};
 }
 
+// The bytes of a file; empty when it cannot be read.
+QByteArray readAll(const QString& path) {
+  QFile file(path);
+  return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
+}
+
 // The error dialog on screen now, if any.
 QMessageBox* errorDialog(QWidget* window) {
   for (auto* box : window->findChildren<QMessageBox*>(QStringLiteral("errorDialog")))
@@ -285,6 +291,40 @@ class TestStudio : public QObject {
     QCOMPARE(records[1].name, std::string("chrA|variant=2|region=101-160"));
     QCOMPARE(records[0].bases, designed);
     QVERIFY(!errorDialog(w.get()));
+  }
+
+  // An export onto the store, a file SQLite keeps beside it (also through a link), or the file open in
+  // the window is refused, and the file stays as it was.
+  void exportRefusesSessionFiles() {
+    const QString input = dir_.filePath(QStringLiteral("export_input.fa"));
+    QFile::remove(input);
+    QVERIFY(QFile::copy(designFasta, input));
+    auto w = makeWindow();
+    QVERIFY(w);
+    QVERIFY(open(*w, input));
+    w->sequenceView()->setSelection(100, 160);
+    w->maskSelection();
+    QCOMPARE(generateAndWait(*w), 0);
+    w->resultsView()->selectAll();
+    const QString shmLink = dir_.filePath(QStringLiteral("shm_link.fa"));
+    QFile::remove(shmLink);
+    QVERIFY(QFile::link(store_ + QStringLiteral("-shm"), shmLink));
+    const std::map<QString, QString> refused = {
+        {store_, QStringLiteral("the store of runs and designs")},
+        {store_ + QStringLiteral("-wal"), QStringLiteral("a file SQLite keeps beside the store")},
+        {shmLink, QStringLiteral("a file SQLite keeps beside the store")},
+        {input, QStringLiteral("the file open in the window")}};
+    for (const auto& [path, what] : refused) {
+      const QByteArray before = QFileInfo::exists(path) ? readAll(path) : QByteArray();
+      QSignalSpy error(w.get(), &MainWindow::errorShown);
+      QVERIFY(!w->exportSelectedDesigns(path));
+      QCOMPARE(error.count(), 1);
+      QVERIFY2(error.first().at(0).toString().contains(what), qPrintable(error.first().at(0).toString()));
+      errorDialog(w.get())->accept();
+      QCOMPARE(QFileInfo::exists(path) ? readAll(path) : QByteArray(), before);
+    }
+    QCOMPARE(designsIn(store_, w->resultsModel()->runId()).size(), std::size_t(2));
+    QVERIFY(w->exportSelectedDesigns(dir_.filePath(QStringLiteral("export_ok.fa"))));
   }
 
   void bf16Network() {
