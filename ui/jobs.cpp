@@ -10,6 +10,8 @@
 #include "core/runtime.h"
 #include "core/scoring.h"
 #include "core/tokens.h"
+#include "bio/fasta_writer.h"
+#include "bio/output_file.h"
 #include "data/store.h"
 #include "data/text_sinks.h"
 
@@ -76,9 +78,36 @@ JobOutcome designJob(JobContext& context, const DesignRequest& request) {
   return JobOutcome::done(result);
 }
 
+std::vector<KeptFile> storeFiles(const std::string& storePath) {
+  if (storePath.empty()) return {};
+  std::vector<KeptFile> files = {{storePath, tr("the store of runs and designs")}};
+  for (const auto& companion : data::store::companion_files(storePath))
+    files.push_back({companion, tr("a file SQLite keeps beside the store")});
+  return files;
+}
+
+QString overwrites(const std::string& out, const std::vector<KeptFile>& kept) {
+  std::vector<std::string> written = {out};
+  for (const auto& index : bio::fasta_writer::index_paths(out)) written.push_back(index);
+  for (const auto& file : written)
+    for (const auto& [path, what] : kept)
+      if (!path.empty() && bio::same_file(file, path))
+        return tr("%1 is %2: the FASTA would overwrite it. Choose another file.").arg(fromStd(file), what);
+  return {};
+}
+
 JobOutcome batchJob(JobContext& context, const BatchRequest& request) {
   if (!request.model || !request.model->loaded()) return JobOutcome::failed(tr("no model is loaded"));
   if (request.storePath.empty()) return JobOutcome::failed(tr("store: a batch needs a store to resume from"));
+  if (!request.fastaOut.empty()) {
+    auto kept = storeFiles(request.storePath);
+    kept.push_back({request.input, tr("the input file")});
+    bio::mask_spec mask;
+    if (bio::parse_mask_spec(request.mask, mask) && mask.from == bio::mask_spec::source::bed)
+      kept.push_back({mask.bed_path, tr("the BED file of the mask")});
+    if (const QString problem = overwrites(request.fastaOut, kept); !problem.isEmpty())
+      return JobOutcome::failed(tr("FASTA output: ") + problem);
+  }
   if (auto s = request.options.validate(request.model->config()); !s) return JobOutcome::failed(fromStd(s.message()));
   data::store store;
   if (auto s = store.open(request.storePath); !s) return JobOutcome::failed(fromStd(s.message()));

@@ -40,11 +40,9 @@
 #include "bio/enzymes.h"
 #include "bio/fasta_writer.h"
 #include "bio/motif.h"
-#include "bio/output_file.h"
 #include "bio/sequence.h"
 #include "core/job.h"
 #include "core/runtime.h"
-#include "data/store.h"
 #include "data/text_sinks.h"
 #include "ui/batch_dialog.h"
 #include "ui/design_panel.h"
@@ -820,26 +818,6 @@ void MainWindow::exportSelectedDialog() {
   if (!path.isEmpty()) exportSelectedDesigns(path);
 }
 
-// Why an export to `path` (and, for .gz, its index files) would destroy a file of the session, or ""
-// when it would not. The store and the files SQLite keeps beside it hold the designs (the WAL those not
-// yet checkpointed); the open file is the sequence the designs are of. The command line refuses the same.
-QString MainWindow::fileExportWouldOverwrite(const QString& path) const {
-  std::vector<std::pair<std::string, QString>> kept;
-  if (!storePath_.isEmpty()) {
-    kept.push_back({storePath_.toStdString(), tr("the store of runs and designs")});
-    for (const auto& companion : data::store::companion_files(storePath_.toStdString()))
-      kept.push_back({companion, tr("a file SQLite keeps beside the store")});
-  }
-  if (!document_.path.empty()) kept.push_back({document_.path, tr("the file open in the window")});
-  std::vector<std::string> written = {path.toStdString()};
-  for (const auto& index : bio::fasta_writer::index_paths(path.toStdString())) written.push_back(index);
-  for (const auto& out : written)
-    for (const auto& [file, what] : kept)
-      if (bio::same_file(out, file))
-        return tr("%1 is %2: the export would overwrite it. Choose another file.").arg(fromStd(out), what);
-  return {};
-}
-
 bool MainWindow::exportSelectedDesigns(const QString& path) {
   std::vector<int> rows;
   for (const auto& index : resultsView_->selectionModel()->selectedRows()) rows.push_back(resultsRow(index));
@@ -848,8 +826,11 @@ bool MainWindow::exportSelectedDesigns(const QString& path) {
     showError(tr("Export"), tr("Select the variants to export in the results table."));
     return false;
   }
-  if (const QString kept = fileExportWouldOverwrite(path); !kept.isEmpty()) {
-    showError(tr("Export"), kept);
+  // The store holds the designs, and the open file is the sequence they are of.
+  auto kept = storeFiles(storePath_.toStdString());
+  kept.push_back({document_.path, tr("the file open in the window")});
+  if (const QString problem = overwrites(path.toStdString(), kept); !problem.isEmpty()) {
+    showError(tr("Export"), problem);
     return false;
   }
   std::sort(rows.begin(), rows.end());

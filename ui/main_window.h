@@ -139,7 +139,6 @@ class MainWindow : public QMainWindow {
   void saveWorkingSequence();
   void restoreHoles(qint64 runId, const std::string& parameters);  // a re-opened studio run's holes, masked again
   void exportSelectedDialog();  // asks for the FASTA, then exportSelectedDesigns
-  QString fileExportWouldOverwrite(const QString& path) const;  // why not, or ""
   void buildLayout();
   QHBoxLayout* buildRecordBar(QWidget* central);
   QHBoxLayout* buildSelectionBar(QWidget* central);

@@ -708,6 +708,36 @@ class TestStudio : public QObject {
              qPrintable(dialog->statusText()));
   }
 
+  // A batch's FASTA onto its input, its BED, the store or the store's WAL fails before anything is
+  // read or written, and the file stays as it was.
+  void batchFastaKeepsSessionFiles() {
+    auto w = makeWindow();
+    QVERIFY(w);
+    const QString input = dir_.filePath(QStringLiteral("batch_input.fa")), bed = dir_.filePath(QStringLiteral("batch_mask.bed"));
+    QFile::remove(input);
+    QFile::remove(bed);
+    QVERIFY(QFile::copy(designFasta, input));
+    QVERIFY(QFile::copy(testData + QStringLiteral("/cli/design.bed"), bed));
+    auto* dialog = w->batchDialog();
+    dialog->setInput(input);
+    dialog->setMask(QStringLiteral("bed:") + bed);
+    dialog->setStorePath(store_);
+    dialog->show();
+    const std::map<QString, QString> refused = {{input, QStringLiteral("is the input file")},
+                                                {bed, QStringLiteral("is the BED file of the mask")},
+                                                {store_, QStringLiteral("is the store of runs and designs")},
+                                                {store_ + QStringLiteral("-wal"), QStringLiteral("is a file SQLite keeps beside the store")}};
+    for (const auto& [path, what] : refused) {
+      const QByteArray before = QFileInfo::exists(path) ? readAll(path) : QByteArray();
+      dialog->setFastaOut(path);
+      QTest::mouseClick(dialog->startButton(), Qt::LeftButton);
+      QTRY_VERIFY_WITH_TIMEOUT(!dialog->running(), 60000);
+      QVERIFY2(dialog->statusText().contains(QStringLiteral("FASTA output: ") + path + QStringLiteral(" ") + what), qPrintable(dialog->statusText()));
+      QCOMPARE(QFileInfo::exists(path) ? readAll(path) : QByteArray(), before);
+    }
+    QVERIFY(!QFileInfo::exists(store_));  // refused before the store is opened
+  }
+
   void dragAndDrop() {
     auto w = makeWindow();
     QVERIFY(w);
