@@ -238,6 +238,12 @@ void MainWindow::restoreSettings(const StudioOptions& options) {
   c.maxHomopolymer = settings.value(QLatin1String(keyHomopolymer), c.maxHomopolymer).toInt();
   c.avoidRepeats = settings.value(QLatin1String(keyRepeats), c.avoidRepeats).toInt();
   c.avoid = splitMotifList(settings.value(QLatin1String(keyAvoid)).toString().toStdString());
+  // Saved as typed (a GC minimum above the maximum, say), they would fail every design and every
+  // start: they are dropped, and the status bar says why.
+  if (auto s = c.validate(); !s) {
+    c = {};
+    statusBar()->showMessage(tr("The saved constraints were dropped: %1").arg(fromStd(s.message())), 15000);
+  }
   panel_->setConstraints(c);
   sitesEdit_->setText(settings.value(QLatin1String(keySites), QStringLiteral("EcoRI, BsaI, BsmBI")).toString());
   autoConfidenceAction_->setChecked(settings.value(QLatin1String(keyAutoConfidence), true).toBool());

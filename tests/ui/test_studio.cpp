@@ -18,6 +18,7 @@
 #include <QSignalSpy>
 #include <QSortFilterProxyModel>
 #include <QSpinBox>
+#include <QStatusBar>
 #include <QStandardPaths>
 #include <QTabWidget>
 #include <QTableView>
@@ -325,6 +326,30 @@ class TestStudio : public QObject {
     }
     QCOMPARE(designsIn(store_, w->resultsModel()->runId()).size(), std::size_t(2));
     QVERIFY(w->exportSelectedDesigns(dir_.filePath(QStringLiteral("export_ok.fa"))));
+  }
+
+  // Constraints saved as typed, a GC minimum above the maximum, are dropped at the next start, with a
+  // word in the status bar: they would fail every design (and dnafill-studio's start, exit 2).
+  void badSavedConstraints() {
+    {
+      QSettings settings;
+      settings.setValue(QStringLiteral("constraints/gcMin"), 0.7);
+      settings.setValue(QStringLiteral("constraints/gcMax"), 0.3);
+      settings.setValue(QStringLiteral("constraints/maxHomopolymer"), 5);
+    }
+    auto w = makeWindow();
+    QVERIFY(w);
+    QSettings().remove(QStringLiteral("constraints"));
+    const auto c = w->designPanel()->constraints();
+    QCOMPARE(c.gcMin, 0.0);
+    QCOMPARE(c.gcMax, 1.0);
+    QCOMPARE(c.maxHomopolymer, 0);
+    QVERIFY2(w->statusBar()->currentMessage().contains(QStringLiteral("The saved constraints were dropped: GC range: 70%-30%")),
+             qPrintable(w->statusBar()->currentMessage()));
+    QVERIFY(open(*w, designFasta));
+    w->sequenceView()->setSelection(100, 160);
+    w->maskSelection();
+    QCOMPARE(generateAndWait(*w), 0);
   }
 
   void bf16Network() {
