@@ -312,6 +312,23 @@ TEST_CASE("store: an empty file (version 0) becomes a store", "[data]") {
   CHECK(begin(db, a_run()) > 0);
 }
 
+TEST_CASE("store: a path longer than SQLite opens is said to be, and no file is made", "[data]") {
+  temp_dir dir;
+  std::string folder = dir.file("");
+  for (int i = 0; i < 10; ++i) folder += std::string(50, 'p') + "/";
+  std::filesystem::create_directories(folder);
+  store db;
+  const auto s = db.open(folder + "s.sqlite");
+  REQUIRE_FALSE(s);
+  INFO(s.message());
+  CHECK(s.message().find("characters long, links followed; SQLite opens a store of at most 512: use a shorter one") != std::string::npos);
+  CHECK_FALSE(std::filesystem::exists(folder + "s.sqlite"));
+  // A short name through a link to the folder: SQLite follows the link, so the length is the real one.
+  std::filesystem::create_directory_symlink(folder, dir.file("deep"));
+  CHECK(db.open(dir.file("deep/s.sqlite")).message().find("SQLite opens a store of at most 512") != std::string::npos);
+  CHECK(db.open(dir.file("s.sqlite")));
+}
+
 TEST_CASE("store: a newer, foreign, non-SQLite or damaged file is refused and left as it was", "[data]") {
   temp_dir dir;
   auto refused_with = [](const std::string& path, const std::string& words, bool read_only = false) {
