@@ -13,6 +13,7 @@
 #include <algorithm>
 #include <csignal>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <memory>
@@ -233,6 +234,24 @@ bool asksForHelpOrVersion(int argc, char** argv) {
   return false;
 }
 
+// No display on Linux: no DISPLAY, no WAYLAND_DISPLAY, no platform chosen (QT_QPA_PLATFORM, -platform).
+// Qt would abort (SIGABRT) after advising a reinstall; the caller says what is missing instead.
+bool lacksDisplay(int argc, char** argv) {
+#ifdef __linux__
+  auto unset = [](const char* name) {
+    const char* value = std::getenv(name);
+    return value == nullptr || *value == '\0';
+  };
+  for (int i = 1; i < argc; ++i)
+    if (std::strncmp(argv[i], "-platform", 9) == 0 || std::strncmp(argv[i], "--platform", 10) == 0) return false;
+  return unset("QT_QPA_PLATFORM") && unset("DISPLAY") && unset("WAYLAND_DISPLAY");
+#else
+  (void)argc;
+  (void)argv;
+  return false;
+#endif
+}
+
 // SIGTERM or SIGINT (a `timeout`, a terminal's Ctrl-C): the window ends as if closed, so that a
 // design in hand stops at its next network call and its run ends cancelled in the store, not left
 // "running". A handler may only write(): it wakes the event loop through a pipe.
@@ -296,6 +315,11 @@ int main(int argc, char** argv) {
     } else if (!qtOption) {
       return usageError(status::fail(parser.errorText().toStdString() + " (see dnafill-studio --help)"));
     }
+  }
+  if (lacksDisplay(argc, argv)) {
+    std::fprintf(stderr, "dnafill-studio: no display to show a window on (DISPLAY and WAYLAND_DISPLAY are not set): "
+                         "run it in a desktop session, or with QT_QPA_PLATFORM=offscreen for a scripted run\n");
+    return 1;
   }
   QApplication app(argc, argv);
   endOnSignals(app);
