@@ -66,6 +66,7 @@ struct store::impl {
   status mark_interrupted(run_record* runs, std::size_t count);
   status read_one_run(std::int64_t run_id, run_record& run, bool& found);
   status open_writer();
+  void release();  // closes the connection, then lets the writer lock go
   status open_reader();
   status require_open(bool writing) const;
   status read_designs(statement& st, const std::function<status(design_record&)>& each);
@@ -223,13 +224,22 @@ status store::open(const std::string& path, const store_options& options) {
                         "): a store must be on a local disk (SQLite's WAL shares memory between processes, and "
                         "the writer lock is not kept there); copy it to a local folder");
   auto s = options.read_only ? impl_->open_reader() : impl_->open_writer();
-  if (!s) close();
+  if (!s) impl_->release();  // a file refused is not checkpointed either: it stays as it was
   return s;
 }
 
 void store::close() {
-  impl_->db.reset();
-  impl_->lock.detach();
+  // SQLite copies the WAL into the file at the last close only, and a reader that closes after us
+  // (the studio's history) cannot: copy it now, so that the file alone holds every run. PASSIVE waits
+  // for no reader; what one still reads stays in the WAL, which is never lost.
+  if (impl_->db && !impl_->options.read_only)
+    sqlite3_wal_checkpoint_v2(impl_->handle(), nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+  impl_->release();
+}
+
+void store::impl::release() {
+  db.reset();
+  lock.detach();
 }
 
 bool store::is_open() const { return impl_->db != nullptr; }

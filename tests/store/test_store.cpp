@@ -447,6 +447,31 @@ TEST_CASE("store: one writer at a time, readers alongside", "[data]") {
   REQUIRE(second.open(path));  // the lock goes with the writer
 }
 
+TEST_CASE("store: a writer closing before a reader leaves its runs in the file itself, not only in the WAL", "[data]") {
+  // The studio's history keeps a read-only store open; SQLite checkpoints at the last close only, and
+  // a read-only connection cannot. A copy of the .sqlite alone must hold every run.
+  temp_dir dir;
+  const auto path = dir.file("s.sqlite");
+  store reader;
+  store_options ro;
+  ro.read_only = true;
+  {
+    store writer;
+    REQUIRE(writer.open(path));
+    REQUIRE(reader.open(path, ro));
+    begin(writer, a_run("one"));
+    begin(writer, a_run("two"));
+  }
+  std::vector<run_record> runs;
+  REQUIRE(reader.list_runs(runs));
+  CHECK(runs.size() == 2);
+  std::filesystem::copy_file(path, dir.file("copy.sqlite"));
+  store copy;
+  REQUIRE(copy.open(dir.file("copy.sqlite"), ro));
+  REQUIRE(copy.list_runs(runs));
+  CHECK(runs.size() == 2);
+}
+
 TEST_CASE("store: a reader shows a running run as interrupted once no process writes the file", "[data]") {
   temp_dir dir;
   const auto path = dir.file("s.sqlite");
