@@ -94,10 +94,6 @@ std::vector<interval> n_mask(std::string_view bases) {
   return runs_where(bases, [](char c) { return c == 'N' || c == 'n'; });
 }
 
-std::vector<interval> unknown_base_mask(std::string_view bases) {
-  return runs_where(bases, [](char c) { return !is_acgt(c); });
-}
-
 std::vector<interval> mask_spec::holes_in(std::string_view bases) const {
   if (from == source::lowercase) return lowercase_mask(bases);
   if (from == source::n) return n_mask(bases);

@@ -21,11 +21,9 @@ struct interval {
 // Maximal runs of lowercase letters (soft-masked bases).
 std::vector<interval> lowercase_mask(std::string_view bases);
 
-// Maximal runs of N or n. Other ambiguity codes (R, Y, ...) are not included: see unknown_base_mask.
+// Maximal runs of N or n (an assembly's gaps). Other ambiguity codes (R, Y, ...) are bases with a
+// choice left open, and are not included.
 std::vector<interval> n_mask(std::string_view bases);
-
-// Maximal runs of anything that is not A, C, G or T (N and the other IUPAC ambiguity codes).
-std::vector<interval> unknown_base_mask(std::string_view bases);
 
 // --mask as the design commands take it: lowercase | N | bed:FILE.
 struct mask_spec {

@@ -87,8 +87,8 @@ QGroupBox* DesignPanel::buildHolesBox() {
   unmask_->setToolTip(tr("Remove the selected bases from the holes"));
   auto* lower = maskLowercase_ = new QPushButton(tr("Mask lowercase"), holesBox);
   lower->setToolTip(tr("Every soft-masked (lowercase) run of the record becomes a hole"));
-  auto* unknown = maskUnknown_ = new QPushButton(tr("Mask N"), holesBox);
-  unknown->setToolTip(tr("Every run of N and other ambiguity codes becomes a hole"));
+  auto* unknown = maskN_ = new QPushButton(tr("Mask N"), holesBox);
+  unknown->setToolTip(tr("Every run of N becomes a hole, as --mask N of the command line (other ambiguity codes stay)"));
   auto* clear = clear_ = new QPushButton(tr("Clear"), holesBox);
   clear->setToolTip(tr("Remove every hole of the record"));
   auto* row1 = new QHBoxLayout;
@@ -104,7 +104,7 @@ QGroupBox* DesignPanel::buildHolesBox() {
   connect(mask_, &QPushButton::clicked, this, &DesignPanel::maskSelectionRequested);
   connect(unmask_, &QPushButton::clicked, this, &DesignPanel::unmaskSelectionRequested);
   connect(lower, &QPushButton::clicked, this, &DesignPanel::maskLowercaseRequested);
-  connect(unknown, &QPushButton::clicked, this, &DesignPanel::maskUnknownRequested);
+  connect(unknown, &QPushButton::clicked, this, &DesignPanel::maskNRequested);
   connect(clear, &QPushButton::clicked, this, &DesignPanel::clearMasksRequested);
   return holesBox;
 }
@@ -367,7 +367,7 @@ void DesignPanel::updateButtons() {
   mask_->setEnabled(haveSelection_);
   unmask_->setEnabled(haveSelection_);
   maskLowercase_->setEnabled(haveRecord_);
-  maskUnknown_->setEnabled(haveRecord_);
+  maskN_->setEnabled(haveRecord_);
   clear_->setEnabled(haveHoles_);
   generate_->setEnabled(!busy_ && haveHoles_ && modelReady_);
   generateNew_->setEnabled(!busy_ && modelReady_);

@@ -69,7 +69,7 @@ class DesignPanel : public QWidget {
   void maskSelectionRequested();
   void unmaskSelectionRequested();
   void maskLowercaseRequested();
-  void maskUnknownRequested();
+  void maskNRequested();
   void clearMasksRequested();
   void generateRequested();
   void generateNewRequested(qint64 length, const QString& name);
@@ -109,7 +109,7 @@ class DesignPanel : public QWidget {
   QPushButton* mask_ = nullptr;
   QPushButton* unmask_ = nullptr;
   QPushButton* maskLowercase_ = nullptr;
-  QPushButton* maskUnknown_ = nullptr;
+  QPushButton* maskN_ = nullptr;
   QPushButton* clear_ = nullptr;
   QPushButton* generate_ = nullptr;
   QPushButton* cancel_ = nullptr;

@@ -598,8 +598,9 @@ void MainWindow::maskLowercase() {
   if (auto* r = current()) setMasks(bio::merge_intervals(bio::lowercase_mask(r->bases)), tr("mask lowercase"));
 }
 
-void MainWindow::maskUnknown() {
-  if (auto* r = current()) setMasks(bio::merge_intervals(bio::unknown_base_mask(r->bases)), tr("mask N"));
+void MainWindow::maskN() {
+  // Runs of N, as `--mask N` and the batch dialog's N take them: other ambiguity codes stay bases.
+  if (auto* r = current()) setMasks(bio::n_mask(r->bases), tr("mask N"));
 }
 
 void MainWindow::clearMasks() {

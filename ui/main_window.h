@@ -102,7 +102,7 @@ class MainWindow : public QMainWindow {
   void maskSelection();
   void unmaskSelection();
   void maskLowercase();
-  void maskUnknown();
+  void maskN();
   void clearMasks();
   void generate();
   void generateNew(qint64 length, const QString& name);

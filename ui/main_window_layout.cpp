@@ -203,7 +203,7 @@ void MainWindow::buildDesignDock() {
   connect(panel_, &DesignPanel::maskSelectionRequested, this, &MainWindow::maskSelection);
   connect(panel_, &DesignPanel::unmaskSelectionRequested, this, &MainWindow::unmaskSelection);
   connect(panel_, &DesignPanel::maskLowercaseRequested, this, &MainWindow::maskLowercase);
-  connect(panel_, &DesignPanel::maskUnknownRequested, this, &MainWindow::maskUnknown);
+  connect(panel_, &DesignPanel::maskNRequested, this, &MainWindow::maskN);
   connect(panel_, &DesignPanel::clearMasksRequested, this, &MainWindow::clearMasks);
   connect(panel_, &DesignPanel::generateRequested, this, &MainWindow::generate);
   connect(panel_, &DesignPanel::generateNewRequested, this, &MainWindow::generateNew);

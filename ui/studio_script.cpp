@@ -66,7 +66,7 @@ void StudioScript::opened() {
   }
   if (options_.mask == QLatin1String("selection")) window_->maskSelection();
   else if (options_.mask == QLatin1String("lowercase")) window_->maskLowercase();
-  else if (options_.mask == QLatin1String("N")) window_->maskUnknown();
+  else if (options_.mask == QLatin1String("N")) window_->maskN();
   if (!options_.mask.isEmpty() && records[static_cast<std::size_t>(options_.record)].masks.empty())
     return done(1, tr("--mask %1: record '%2' has no %3 bases")
                        .arg(options_.mask, QString::fromStdString(records[static_cast<std::size_t>(options_.record)].name),

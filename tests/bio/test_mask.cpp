@@ -8,13 +8,12 @@
 using namespace dnafill::bio;
 using ivs = std::vector<interval>;
 
-TEST_CASE("lowercase, N and unknown-base masks are maximal runs", "[bio][mask]") {
+TEST_CASE("lowercase and N masks are maximal runs", "[bio][mask]") {
   CHECK(lowercase_mask("ACgtaCGnnT") == ivs{{2, 5}, {7, 9}});
   CHECK(lowercase_mask("acgt") == ivs{{0, 4}});
   CHECK(lowercase_mask("ACGT").empty());
   CHECK(n_mask("NNACnNRYN") == ivs{{0, 2}, {4, 6}, {8, 9}});
-  CHECK(unknown_base_mask("NNACnNRYN") == ivs{{0, 2}, {4, 9}});
-  CHECK(unknown_base_mask("").empty());
+  CHECK(n_mask("").empty());
 }
 
 TEST_CASE("mask spec: lowercase, N or bed:FILE, or an error naming --mask", "[bio][mask]") {

@@ -352,6 +352,21 @@ class TestStudio : public QObject {
     QCOMPARE(generateAndWait(*w), 0);
   }
 
+  // "Mask N" masks runs of N as `--mask N` and the batch dialog do; R, Y, K, M stay bases.
+  void maskNAsTheCli() {
+    const QString input = dir_.filePath(QStringLiteral("iupac.fa"));
+    {
+      QFile file(input);
+      QVERIFY(file.open(QIODevice::WriteOnly));
+      file.write(">p\nACGTACGTNNNNACGTACGTRYKMACGTnACGT\n");
+    }
+    auto w = makeWindow();
+    QVERIFY(w);
+    QVERIFY(open(*w, input));
+    w->maskN();
+    QCOMPARE(w->document().records[0].masks, (std::vector<bio::interval>{{8, 12}, {28, 29}}));
+  }
+
   void bf16Network() {
     auto w = makeWindow(QStringLiteral(DNAFILL_TINY_MODEL), true, QStringLiteral("bf16"));
     QVERIFY(w);
