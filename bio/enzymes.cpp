@@ -88,6 +88,10 @@ status resolve_motif(std::string_view name_or_motif, std::string& site) {
   }
   if (!name_or_motif.empty() && check_motif(name_or_motif).ok()) {
     site = to_upper_bases(name_or_motif);
+    // All N: found at every position, so no design avoids it; said now, not after the whole run.
+    if (site.find_first_not_of('N') == std::string::npos)
+      return status::fail("'" + std::string(name_or_motif) + "' matches every sequence of " + std::to_string(site.size()) +
+                          (site.size() == 1 ? " base" : " bases") + ": no design can avoid it");
     return status();
   }
   return status::fail("'" + std::string(name_or_motif) + "' is neither a known enzyme nor an IUPAC motif");

@@ -111,4 +111,8 @@ TEST_CASE("resolve_motif takes an enzyme name or an IUPAC motif", "[bio][enzymes
   REQUIRE_FALSE(s.ok());
   CHECK(s.message() == "'FooI' is neither a known enzyme nor an IUPAC motif");
   CHECK_FALSE(resolve_motif("", site).ok());
+  // All N matches everywhere: refused before any design is made.
+  CHECK(resolve_motif("N", site).message() == "'N' matches every sequence of 1 base: no design can avoid it");
+  CHECK(resolve_motif("nnnn", site).message() == "'nnnn' matches every sequence of 4 bases: no design can avoid it");
+  CHECK(resolve_motif("NNWNN", site).ok());
 }
