@@ -101,11 +101,7 @@ status load_model_option(const std::string& path, core::mdm_model& model, const 
                          const std::string& net_precision) {
   const std::string resolved = path.empty() ? core::default_model_path() : path;
   if (auto s = core::load_model(resolved, model); !s) {
-    if (path.empty()) {
-      const char* env = std::getenv("DNAFILL_MODEL");
-      return status::fail(s.message() + (env && *env ? " (the model DNAFILL_MODEL names; give one with --model)"
-                                                      : " (the default model; give one with --model)"));
-    }
+    if (path.empty()) return status::fail(s.message() + " (" + core::default_model_origin() + "; give one with --model)");
     return s;
   }
   return core::prepare_for_inference(model, device, net_precision);

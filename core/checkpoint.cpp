@@ -215,4 +215,9 @@ std::string default_model_path() {
   return std::string(DNAFILL_SOURCE_MODELS_DIR) + "/small.safetensors";
 }
 
+std::string default_model_origin() {
+  const char* env = std::getenv("DNAFILL_MODEL");
+  return env && *env ? "the model DNAFILL_MODEL names" : "the default model";
+}
+
 }  // namespace dnafill::core

@@ -71,5 +71,8 @@ status set_layer_kernels(mdm_model& model, const std::string& name);
 // The shipped default model: $DNAFILL_MODEL, else share/dnafill/models/ beside the installed binary,
 // else models/ of the source tree this binary was built from.
 std::string default_model_path();
+// What default_model_path() is, for an error about it: "the model DNAFILL_MODEL names" or "the default
+// model".
+std::string default_model_origin();
 
 }  // namespace dnafill::core

@@ -30,7 +30,7 @@ JobOutcome loadModelJob(JobContext& context, const QString& path, const QString&
   const std::string file = path.isEmpty() ? core::default_model_path() : path.toStdString();
   context.progress(0.0, tr("loading %1").arg(fromStd(file)));
   if (auto s = core::load_model(file, *loaded.model); !s)
-    return JobOutcome::failed(fromStd(s.message()) + (path.isEmpty() ? tr(" (the default model)") : QString()));
+    return JobOutcome::failed(fromStd(s.message()) + (path.isEmpty() ? tr(" (%1)").arg(fromStd(core::default_model_origin())) : QString()));
   std::string where;
   if (auto s = core::prepare_for_inference(*loaded.model, device.toStdString(), precision.toStdString(), &where); !s)
     return JobOutcome::failed(fromStd(s.message()));
