@@ -342,6 +342,18 @@ status check_crc(const std::map<std::string, std::string>& metadata, uint32_t ac
   return status{};
 }
 
+// What a file begins as, from its first 8 bytes, when they are no header length: the model option
+// given a FASTA, a store or a training state. Empty when the bytes say nothing.
+std::string other_format(const uint8_t* p) {
+  if (p[0] == '>') return "a FASTA file";
+  if (p[0] == '@') return "a FASTQ or SAM file";
+  if (std::memcmp(p, "SQLite f", 8) == 0) return "a SQLite database (a dnafill store?)";
+  if (p[0] == 0x1f && p[1] == 0x8b) return "gzip data";
+  if (std::memcmp(p, "PK\3\4", 4) == 0) return "a zip file (a training state, OUT.state? give the checkpoint)";
+  if (std::memcmp(p, "CRAM", 4) == 0) return "a CRAM file";
+  return {};
+}
+
 // Reads the 8-byte length and the header text, checking both against the file size first.
 status read_header(int fd, uint64_t file_size, std::string& header) {
   if (file_size < 8)
@@ -352,6 +364,8 @@ status read_header(int fd, uint64_t file_size, std::string& header) {
   if (error != 0) return status::fail(error < 0 ? "unexpected end of file" : "cannot read: " + errno_text(error));
   uint64_t length = 0;
   for (int i = 7; i >= 0; --i) length = length << 8 | prefix[i];
+  if (const std::string other = other_format(prefix); !other.empty() && length > std::min<uint64_t>(max_header_bytes, file_size - 8))
+    return status::fail("not a safetensors checkpoint: the file is " + other);
   if (length > max_header_bytes)
     return status::fail("header length " + std::to_string(length) + " is absurd (over 100 MB); not safetensors?");
   if (length > file_size - 8)

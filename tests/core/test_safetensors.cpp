@@ -353,6 +353,24 @@ TEST_CASE("malformed headers are refused with a clear message", "[safetensors]")
   CHECK(read_safetensors(path, f).ok());
 }
 
+TEST_CASE("a FASTA, a store or a training state given as a checkpoint is named for what it is", "[safetensors]") {
+  temp_dir dir;
+  const std::pair<std::string, const char*> cases[] = {
+      {">chr1 a genome\nACGTACGT\n", "not a safetensors checkpoint: the file is a FASTA file"},
+      {"@read1\nACGT\n+\nIIII\n", "the file is a FASTQ or SAM file"},
+      {std::string("SQLite format 3\0", 16) + std::string(200, '\0'), "the file is a SQLite database (a dnafill store?)"},
+      {std::string("PK\3\4", 4) + std::string(100, 'x'), "the file is a zip file (a training state, OUT.state? give the checkpoint)"},
+  };
+  for (const auto& [bytes, message] : cases) {
+    const std::string path = dir.file("x.safetensors");
+    spill(path, std::vector<uint8_t>(bytes.begin(), bytes.end()));
+    st_file f;
+    const dnafill::status s = read_safetensors(path, f);
+    INFO(s.message());
+    CHECK(s.message().find(message) != std::string::npos);
+  }
+}
+
 TEST_CASE("header lengths past the end or absurd are refused before allocating", "[safetensors]") {
   temp_dir dir;
   const std::string path = dir.file("len.safetensors");
