@@ -23,7 +23,18 @@ std::string of_total(std::int64_t done, std::int64_t total) {
   return std::to_string(done) + "/" + (total < 0 ? std::string("?") : std::to_string(total));
 }
 
-std::string input_of(const data::run_record& r) { return r.source ? r.source->path : "-"; }
+// A file name as one cell of a line: control bytes (a newline in a name) as \xNN, as printable() writes
+// them; other bytes, UTF-8 included, as they are.
+std::string one_line(std::string_view text) {
+  std::string out;
+  for (char c : text) {
+    const auto u = static_cast<unsigned char>(c);
+    out += u < 0x20 || u == 0x7f ? printable(std::string_view(&c, 1)) : std::string(1, c);
+  }
+  return out;
+}
+
+std::string input_of(const data::run_record& r) { return r.source ? one_line(r.source->path) : "-"; }
 
 status open_reader(const db_args& args, data::store& db) {
   data::store_options options;
@@ -51,15 +62,15 @@ void print_run(const data::run_record& r) {
   std::printf("  started     %s\n", r.started_at.c_str());
   std::printf("  finished    %s\n", r.finished_at.empty() ? "-" : r.finished_at.c_str());
   if (r.resumes > 0) std::printf("  resumed     %lld time%s\n", static_cast<long long>(r.resumes), r.resumes == 1 ? "" : "s");
-  std::printf("  model       %s (sha256 %s)\n", r.model.path.c_str(), r.model.sha256.c_str());
+  std::printf("  model       %s (sha256 %s)\n", one_line(r.model.path).c_str(), r.model.sha256.c_str());
   if (r.source)
-    std::printf("  input       %s (%lld bytes, sha256 %s)\n", r.source->path.c_str(),
+    std::printf("  input       %s (%lld bytes, sha256 %s)\n", input_of(r).c_str(),
                 static_cast<long long>(r.source->size), r.source->sha256.c_str());
   std::printf("  seed        %llu\n", static_cast<unsigned long long>(r.seed));
   std::printf("  parameters  %s\n", r.parameters.c_str());
   std::printf("  regions     %s\n", of_total(r.items_done, r.items_total).c_str());
   std::printf("  designs     %s\n", of_total(r.designs_done, r.designs_total).c_str());
-  if (!r.error.empty()) std::printf("  error       %s\n", r.error.c_str());
+  if (!r.error.empty()) std::printf("  error       %s\n", one_line(r.error).c_str());
   if (r.status == data::run_status::interrupted)
     std::printf("  note        recorded as running, but no process is writing the store: it was killed%s\n",
                 r.kind == "batch" ? "; the same batch command takes it up" : "");
