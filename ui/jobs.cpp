@@ -6,12 +6,12 @@
 #include <algorithm>
 #include <cmath>
 
+#include "bio/fasta_writer.h"
+#include "bio/output_file.h"
 #include "core/batch.h"
 #include "core/runtime.h"
 #include "core/scoring.h"
 #include "core/tokens.h"
-#include "bio/fasta_writer.h"
-#include "bio/output_file.h"
 #include "data/store.h"
 #include "data/text_sinks.h"
 
