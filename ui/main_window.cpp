@@ -316,7 +316,11 @@ void MainWindow::updateRecentMenu() {
 
 void MainWindow::setStorePath(const QString& path) {
   storePath_ = path;
-  QDir().mkpath(QFileInfo(path).absolutePath());
+  // Made now, so that a folder that cannot be made (a HOME that is gone) is said at once, not after
+  // the first design.
+  if (const QString folder = QFileInfo(path).absolutePath(); !QDir().mkpath(folder))
+    statusBar()->showMessage(tr("The store's folder %1 cannot be made: no design can be kept. Choose another "
+                                "store (File, Choose the store...).").arg(folder), 30000);
   results_->setStorePath(path);
   history_->setStorePath(path);
   refreshHistory();

@@ -367,6 +367,21 @@ class TestStudio : public QObject {
     QCOMPARE(w->document().records[0].masks, (std::vector<bio::interval>{{8, 12}, {28, 29}}));
   }
 
+  // A store whose folder cannot be made (a file where a folder should be) is said at once.
+  void storeFolderCannotBeMade() {
+    const QString file = dir_.filePath(QStringLiteral("not_a_folder"));
+    {
+      QFile f(file);
+      QVERIFY(f.open(QIODevice::WriteOnly));
+    }
+    store_ = file + QStringLiteral("/sub/designs.sqlite");
+    auto w = makeWindow();
+    QVERIFY(w);
+    QVERIFY2(w->statusBar()->currentMessage().contains(QStringLiteral("The store's folder ") + file +
+                                                        QStringLiteral("/sub cannot be made: no design can be kept")),
+             qPrintable(w->statusBar()->currentMessage()));
+  }
+
   void bf16Network() {
     auto w = makeWindow(QStringLiteral(DNAFILL_TINY_MODEL), true, QStringLiteral("bf16"));
     QVERIFY(w);
