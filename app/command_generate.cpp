@@ -40,6 +40,10 @@ int run_generate(generate_args& args) {
   if (!args.prefix.empty()) {
     std::vector<bio::sequence_record> records;
     if (auto s = read_records(args.prefix, records); !s) return fail("generate", "--prefix: " + s.message());
+    if (records.size() > 1)  // which one to continue is not for us to guess
+      return fail("generate", "--prefix: " + args.prefix + " holds " + std::to_string(records.size()) +
+                                  " records; generate continues one: give a file of one record (dnafill view --region " +
+                                  "NAME FILE > one.fa writes one)");
     prefix = records.front().bases;
   }
 
@@ -68,7 +72,7 @@ command_runner add_generate_command(CLI::App& cli) {
   auto args = std::make_shared<generate_args>();
   auto* sub = cli.add_subcommand("generate", "Generate new sequence of any length with the model");
   sub->add_option("--length", args->length, "Bases to generate")->required();
-  sub->add_option("--prefix", args->prefix, "FASTA file whose first record the new bases continue");
+  sub->add_option("--prefix", args->prefix, "FASTA file of one record, which the new bases continue");
   sub->add_option("--name", args->name, "Record name of the designs")->capture_default_str();
   add_design_options(*sub, *args);
   return [args] { return run_generate(*args); };
