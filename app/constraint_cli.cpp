@@ -23,14 +23,8 @@ status constraint_args::resolve(core::design_options& options) const {
   bio::constraint_request request;
   // The commas are split here, not by CLI11: it drops the empty names of "--avoid ," and then takes
   // the next option as the value.
-  for (const auto& list : avoid) {
-    std::size_t start = 0;
-    for (std::size_t comma; (comma = list.find(',', start)) != std::string::npos; start = comma + 1)
-      request.avoid.push_back(list.substr(start, comma - start));
-    request.avoid.push_back(list.substr(start));
-    for (const auto& name : request.avoid)
-      if (name.empty()) return status::fail("--avoid: an empty site name in '" + list + "'");
-  }
+  for (const auto& list : avoid)
+    if (auto s = bio::split_site_list(list, request.avoid); !s) return s;
   request.max_homopolymer = std::max(max_homopolymer, 0);
   if (gc_window != -1 && gc.empty()) return status::fail("--gc-window: needs --gc MIN-MAX");
   if (!gc.empty())

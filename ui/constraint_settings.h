@@ -38,7 +38,9 @@ std::string describeRules(const bio::constraint_set& set);
 // The rules a preset adds, as describeRules says them. Empty for an unknown name.
 std::string describePreset(const std::string& name);
 
-// "EcoRI, BsaI ,GAATTC" -> {"EcoRI", "BsaI", "GAATTC"} (commas or spaces; empty parts dropped).
+// The panel's avoid field as typed: "EcoRI, BsaI ,GAATTC" -> {"EcoRI", "BsaI", "GAATTC"} (commas,
+// semicolons or blanks between names; empty parts dropped, as a field is mid-edit). The --avoid
+// option takes bio::split_site_list's stricter form, as the CLI does.
 std::vector<std::string> splitMotifList(const std::string& text);
 
 }  // namespace dnafill::ui

@@ -48,6 +48,17 @@ TEST_CASE("constraints: a forbidden site is found on both strands and across a j
   CHECK(check_constraints("AAAGGTCTC", {{0, 3}}, set).empty());
 }
 
+TEST_CASE("constraints: --avoid lists split at commas, blanks dropped, empty names refused", "[bio][constraints]") {
+  std::vector<std::string> names;
+  REQUIRE(split_site_list("BsaI, EcoRI ,GGTCTC", names));
+  CHECK(names == std::vector<std::string>{"BsaI", "EcoRI", "GGTCTC"});
+  for (const char* list : {",", "BsaI,", "BsaI, ", "BsaI,,EcoRI", " ", ""}) {
+    names.clear();
+    const auto s = split_site_list(list, names);
+    CHECK(s.message() == "--avoid: an empty site name in '" + std::string(list) + "'");
+  }
+}
+
 TEST_CASE("constraints: IUPAC motifs, palindromes and N in a flank", "[bio][constraints]") {
   // HinfI is GANTC: both GAATC and GACTC are sites; it is a palindrome, so each is reported once.
   auto v = check_constraints("CCGAATCCGACTCC", {{0, 14}}, avoiding({"HinfI"}));
@@ -196,7 +207,7 @@ TEST_CASE("constraints: options parse or fail naming the option", "[bio][constra
   REQUIRE_FALSE(s.ok());
   CHECK(s.message().rfind("--avoid:", 0) == 0);
   REQUIRE(add_forbidden(" bsmbi ", set));  // as "--avoid 'BsaI, bsmbi'" splits
-  REQUIRE(add_forbidden("", set));         // an empty item adds nothing
+  CHECK(add_forbidden(" ", set).message() == "--avoid: an empty site name");  // split_site_list says where
   REQUIRE(set.motifs.size() == 1);
   CHECK(set.motifs.at(0).name == "BsmBI");
   CHECK(set.motifs.at(0).site == "CGTCTC");
