@@ -214,11 +214,12 @@ status store::open(const std::string& path, const store_options& options) {
   // A FIFO or a device would hold the open below until someone writes to it: a store is a plain file.
   if (struct stat st {}; ::stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode))
     return status::fail(path + ": not a regular file, not a store");
-  // SQLite's Unix files take full names of at most 512 bytes (mxPathname); past that it says "unable
-  // to open database file", as if the folder were missing, after our writer lock made an empty file.
-  if (const std::string real = bio::real_path(path); real.size() > 512)
-    return status::fail(path + ": the path is " + std::to_string(real.size()) +
-                        " characters long, links followed; SQLite opens a store of at most 512: use a shorter one");
+  // SQLite's Unix files take full names of at most 512 bytes (mxPathname), and its pager keeps 8 of
+  // them for "-journal": past 504 it says "unable to open database file", as if the folder were
+  // missing, after our writer lock made an empty file.
+  if (const std::string real = bio::real_path(path); real.size() > max_path_length)
+    return status::fail(path + ": the path is " + std::to_string(real.size()) + " characters long, links followed; "
+                        "SQLite opens a store of at most " + std::to_string(max_path_length) + ": use a shorter one");
   if (const std::string kind = network_filesystem(path); !kind.empty())
     return status::fail(path + ": on a network filesystem (" + kind +
                         "): a store must be on a local disk (SQLite's WAL shares memory between processes, and "

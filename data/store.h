@@ -44,6 +44,8 @@ class store {
   const std::string& path() const;
 
   static int current_schema_version();
+  // The longest real path (absolute, links followed) of a store SQLite opens: 512 less "-journal".
+  static constexpr std::size_t max_path_length = 504;
   // The files SQLite keeps beside the store at `path`: PATH-wal, PATH-shm and PATH-journal, named
   // after its real path (symbolic links followed), as SQLite names them. An output must not land on
   // them: the WAL holds the designs not yet checkpointed, and SQLite deletes it when the store closes.

@@ -313,20 +313,29 @@ TEST_CASE("store: an empty file (version 0) becomes a store", "[data]") {
 }
 
 TEST_CASE("store: a path longer than SQLite opens is said to be, and no file is made", "[data]") {
+  namespace fs = std::filesystem;
   temp_dir dir;
-  std::string folder = dir.file("");
-  for (int i = 0; i < 10; ++i) folder += std::string(50, 'p') + "/";
-  std::filesystem::create_directories(folder);
+  // A store whose real path is `length` characters: folders of 100 characters, then the file's name.
+  auto path_of_length = [&](std::size_t length) {
+    std::string path = fs::weakly_canonical(dir.file("")).string();
+    if (path.back() != '/') path += '/';
+    while (length - path.size() > 200) path += std::string(99, 'p') + "/";
+    fs::create_directories(path);
+    return path + std::string(length - path.size() - 7, 's') + ".sqlite";
+  };
   store db;
-  const auto s = db.open(folder + "s.sqlite");
+  REQUIRE(db.open(path_of_length(store::max_path_length)));
+  db.close();
+  const std::string longer = path_of_length(store::max_path_length + 1);
+  const auto s = db.open(longer);
   REQUIRE_FALSE(s);
   INFO(s.message());
-  CHECK(s.message().find("characters long, links followed; SQLite opens a store of at most 512: use a shorter one") != std::string::npos);
-  CHECK_FALSE(std::filesystem::exists(folder + "s.sqlite"));
+  CHECK(s.message().find("is 505 characters long, links followed; SQLite opens a store of at most 504: use a shorter one") !=
+        std::string::npos);
+  CHECK_FALSE(fs::exists(longer));
   // A short name through a link to the folder: SQLite follows the link, so the length is the real one.
-  std::filesystem::create_directory_symlink(folder, dir.file("deep"));
-  CHECK(db.open(dir.file("deep/s.sqlite")).message().find("SQLite opens a store of at most 512") != std::string::npos);
-  CHECK(db.open(dir.file("s.sqlite")));
+  fs::create_directory_symlink(fs::path(longer).parent_path(), dir.file("deep"));
+  CHECK(db.open(dir.file("deep/") + fs::path(longer).filename().string()).message().find("at most 504") != std::string::npos);
 }
 
 TEST_CASE("store: a newer, foreign, non-SQLite or damaged file is refused and left as it was", "[data]") {
