@@ -235,16 +235,17 @@ bool asksForHelpOrVersion(int argc, char** argv) {
   return false;
 }
 
-// No display on Linux: no DISPLAY, no WAYLAND_DISPLAY, no platform chosen (QT_QPA_PLATFORM, -platform).
-// Qt would abort (SIGABRT) after advising a reinstall; the caller says what is missing instead.
+// No display where Qt draws through X11 or Wayland: no DISPLAY, no WAYLAND_DISPLAY, no platform chosen
+// (QT_QPA_PLATFORM, or "-platform NAME" as Qt reads it: the whole word, then a value). Qt would abort
+// (SIGABRT) after advising a reinstall; the caller says what is missing instead.
 bool lacksDisplay(int argc, char** argv) {
-#ifdef __linux__
+#if defined(__unix__) && !defined(__APPLE__)
   auto unset = [](const char* name) {
     const char* value = std::getenv(name);
     return value == nullptr || *value == '\0';
   };
-  for (int i = 1; i < argc; ++i)
-    if (std::strncmp(argv[i], "-platform", 9) == 0 || std::strncmp(argv[i], "--platform", 10) == 0) return false;
+  for (int i = 1; i + 1 < argc && std::strcmp(argv[i], "--") != 0; ++i)
+    if (std::strcmp(argv[i], "-platform") == 0 || std::strcmp(argv[i], "--platform") == 0) return false;
   return unset("QT_QPA_PLATFORM") && unset("DISPLAY") && unset("WAYLAND_DISPLAY");
 #else
   (void)argc;
