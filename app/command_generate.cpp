@@ -42,8 +42,8 @@ int run_generate(generate_args& args) {
     if (auto s = read_records(args.prefix, records); !s) return fail("generate", "--prefix: " + s.message());
     if (records.size() > 1)  // which one to continue is not for us to guess
       return fail("generate", "--prefix: " + args.prefix + " holds " + std::to_string(records.size()) +
-                                  " records; generate continues one: give a file of one record (dnafill view --region " +
-                                  "NAME FILE > one.fa writes one)");
+                                  " records; generate continues one: give a file of one record (dnafill view --in " +
+                                  args.prefix + " --region " + records.front().name + " > one.fa writes the first)");
     prefix = records.front().bases;
   }
 
