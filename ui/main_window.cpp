@@ -211,6 +211,7 @@ MainWindow::~MainWindow() {
 
 void MainWindow::restoreSettings(const StudioOptions& options) {
   QSettings settings;
+  startWarnings_ = QStringList();  // what setStorePath and the checks below find, said together at the end
   device_ = !options.device.isEmpty() ? options.device : settings.value(QLatin1String(keyDevice), QStringLiteral("auto")).toString();
   for (auto* a : deviceActions_) a->setChecked(a->data().toString() == device_);
   precision_ = !options.netPrecision.isEmpty() ? options.netPrecision
@@ -242,7 +243,7 @@ void MainWindow::restoreSettings(const StudioOptions& options) {
   // start: they are dropped, and the status bar says why.
   if (auto s = c.validate(); !s) {
     c = {};
-    statusBar()->showMessage(tr("The saved constraints were dropped: %1").arg(fromStd(s.message())), 15000);
+    *startWarnings_ << tr("The saved constraints were dropped: %1.").arg(fromStd(s.message()));
   }
   panel_->setConstraints(c);
   sitesEdit_->setText(settings.value(QLatin1String(keySites), QStringLiteral("EcoRI, BsaI, BsmBI")).toString());
@@ -252,6 +253,8 @@ void MainWindow::restoreSettings(const StudioOptions& options) {
     restoreState(settings.value(QLatin1String(keyState)).toByteArray());
   }
   updateRecentMenu();
+  if (!startWarnings_->isEmpty()) statusBar()->showMessage(startWarnings_->join(QLatin1Char(' ')), 30000);
+  startWarnings_.reset();
 }
 
 void MainWindow::saveSettings() const {
@@ -318,9 +321,12 @@ void MainWindow::setStorePath(const QString& path) {
   storePath_ = path;
   // Made now, so that a folder that cannot be made (a HOME that is gone) is said at once, not after
   // the first design.
-  if (const QString folder = QFileInfo(path).absolutePath(); !QDir().mkpath(folder))
-    statusBar()->showMessage(tr("The store's folder %1 cannot be made: no design can be kept. Choose another "
-                                "store (File, Choose the store...).").arg(folder), 30000);
+  if (const QString folder = QFileInfo(path).absolutePath(); !QDir().mkpath(folder)) {
+    const QString problem = tr("The store's folder %1 cannot be made: no design can be kept. Choose another "
+                               "store (File, Choose the store...).").arg(folder);
+    if (startWarnings_) *startWarnings_ << problem;
+    else statusBar()->showMessage(problem, 30000);
+  }
   results_->setStorePath(path);
   history_->setStorePath(path);
   refreshHistory();

@@ -7,6 +7,9 @@
 #include <QFutureWatcher>
 #include <QMainWindow>
 #include <QPointer>
+#include <QStringList>
+
+#include <optional>
 
 
 #include "data/records.h"
@@ -176,6 +179,7 @@ class MainWindow : public QMainWindow {
   bool confidenceWanted_ = false;
   StudioOptions options_;
   QString storePath_, device_, precision_ = QStringLiteral("auto");
+  std::optional<QStringList> startWarnings_;  // while restoreSettings runs: the problems it found
   QString modelRequested_;  // the checkpoint asked for; empty: the shipped default
   qint64 lastRunId_ = 0;
 

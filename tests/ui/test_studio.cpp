@@ -367,8 +367,11 @@ class TestStudio : public QObject {
     QCOMPARE(w->document().records[0].masks, (std::vector<bio::interval>{{8, 12}, {28, 29}}));
   }
 
-  // A store whose folder cannot be made (a file where a folder should be) is said at once.
+  // A store whose folder cannot be made (a file where a folder should be) is said at once, beside
+  // saved constraints dropped.
   void storeFolderCannotBeMade() {
+    QSettings().setValue(QStringLiteral("constraints/gcMin"), 0.9);
+    QSettings().setValue(QStringLiteral("constraints/gcMax"), 0.2);
     const QString file = dir_.filePath(QStringLiteral("not_a_folder"));
     {
       QFile f(file);
@@ -377,8 +380,11 @@ class TestStudio : public QObject {
     store_ = file + QStringLiteral("/sub/designs.sqlite");
     auto w = makeWindow();
     QVERIFY(w);
+    QSettings().remove(QStringLiteral("constraints"));
     QVERIFY2(w->statusBar()->currentMessage().contains(QStringLiteral("The store's folder ") + file +
                                                         QStringLiteral("/sub cannot be made: no design can be kept")),
+             qPrintable(w->statusBar()->currentMessage()));
+    QVERIFY2(w->statusBar()->currentMessage().contains(QStringLiteral("The saved constraints were dropped: GC range")),
              qPrintable(w->statusBar()->currentMessage()));
   }
 
