@@ -38,7 +38,8 @@ class output_file {
 };
 
 // Whether two paths name one file: the same file when both are there (links included), else the same
-// place (real_path of each).
+// place (real_path of each). A place that cannot be told (a link that cannot be read) is taken for no
+// other: such a link cannot be written through either.
 bool same_file(const std::string& a, const std::string& b);
 
 // Where writing `path` would put the file: absolute, symbolic links followed, also those whose target

@@ -369,6 +369,20 @@ TEST_CASE("a FASTA, a store or a training state given as a checkpoint is named f
     INFO(s.message());
     CHECK(s.message().find(message) != std::string::npos);
   }
+  // A real file whose header length begins with the bytes of '>' (62) or '@' (64) still loads.
+  for (const uint64_t length : {62u, 64u}) {
+    std::vector<uint8_t> bytes;
+    put_u64_le(bytes, length);
+    std::string header = "{}";
+    header.resize(length, ' ');
+    bytes.insert(bytes.end(), header.begin(), header.end());
+    const std::string path = dir.file("valid.safetensors");
+    spill(path, bytes);
+    st_file f;
+    const dnafill::status s = read_safetensors(path, f);
+    INFO(s.message());
+    CHECK(s.ok());
+  }
 }
 
 TEST_CASE("header lengths past the end or absurd are refused before allocating", "[safetensors]") {
