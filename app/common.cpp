@@ -14,7 +14,6 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <array>
 #include <cerrno>
 #include <cmath>
 #include <cstdio>
@@ -59,9 +58,8 @@ std::vector<named_path> fasta_output(const std::string& option, const std::strin
 std::vector<named_path> store_files(const std::string& option, const std::string& path) {
   std::vector<named_path> files = {{option, path}};
   if (!given(files.front())) return files;
-  const auto companions = data::store::companion_files(path);  // -wal, -shm, -journal
-  for (std::size_t i = 0; i < companions.size(); ++i)
-    files.push_back({option + std::array{"'s WAL", "'s shared memory", "'s journal"}[i], companions[i]});
+  for (const auto& companion : data::store::companion_files(path))  // -wal, -shm, -journal
+    files.push_back({option + "'s " + companion.role, companion.path});
   return files;
 }
 

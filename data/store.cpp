@@ -246,10 +246,10 @@ void store::impl::release() {
 bool store::is_open() const { return impl_->db != nullptr; }
 const std::string& store::path() const { return impl_->path; }
 
-std::vector<std::string> store::companion_files(const std::string& path) {
+std::vector<store::companion_file> store::companion_files(const std::string& path) {
   const std::string real = bio::real_path(path);
   const std::string stem = real.empty() ? path : real;
-  return {stem + "-wal", stem + "-shm", stem + "-journal"};
+  return {{stem + "-wal", "WAL"}, {stem + "-shm", "shared memory"}, {stem + "-journal", "journal"}};
 }
 
 int store::current_schema_version() { return detail::schema_current; }

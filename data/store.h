@@ -47,9 +47,13 @@ class store {
   // The longest real path (absolute, links followed) of a store SQLite opens: 512 less "-journal".
   static constexpr std::size_t max_path_length = 504;
   // The files SQLite keeps beside the store at `path`: PATH-wal, PATH-shm and PATH-journal, named
-  // after its real path (symbolic links followed), as SQLite names them. An output must not land on
-  // them: the WAL holds the designs not yet checkpointed, and SQLite deletes it when the store closes.
-  static std::vector<std::string> companion_files(const std::string& path);
+  // after its real path (symbolic links followed), as SQLite names them, each with its role ("WAL",
+  // "shared memory", "journal"). An output must not land on them: the WAL holds the designs not yet
+  // checkpointed, and SQLite deletes it when the store closes.
+  struct companion_file {
+    std::string path, role;
+  };
+  static std::vector<companion_file> companion_files(const std::string& path);
   int migrated_from() const;  // the file's schema version before open() (0: a new file)
 
   // Writing. begin_run records the model and the input (reusing known ones) and a new run in

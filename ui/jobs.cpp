@@ -6,14 +6,13 @@
 #include <algorithm>
 #include <cmath>
 
-#include "bio/fasta_writer.h"
-#include "bio/output_file.h"
 #include "core/batch.h"
 #include "core/runtime.h"
 #include "core/scoring.h"
 #include "core/tokens.h"
 #include "data/store.h"
 #include "data/text_sinks.h"
+#include "ui/output_check.h"
 
 namespace dnafill::ui {
 namespace {
@@ -76,24 +75,6 @@ JobOutcome designJob(JobContext& context, const DesignRequest& request) {
   if (result.summary.status == data::run_status::cancelled)
     return {JobOutcome::Status::Cancelled, tr("cancelled: run %1 is recorded as cancelled").arg(result.runId), result};
   return JobOutcome::done(result);
-}
-
-std::vector<KeptFile> storeFiles(const std::string& storePath) {
-  if (storePath.empty()) return {};
-  std::vector<KeptFile> files = {{storePath, tr("the store of runs and designs")}};
-  for (const auto& companion : data::store::companion_files(storePath))
-    files.push_back({companion, tr("a file SQLite keeps beside the store")});
-  return files;
-}
-
-QString overwrites(const std::string& out, const std::vector<KeptFile>& kept) {
-  std::vector<std::string> written = {out};
-  for (const auto& index : bio::fasta_writer::index_paths(out)) written.push_back(index);
-  for (const auto& file : written)
-    for (const auto& [path, what] : kept)
-      if (!path.empty() && bio::same_file(file, path))
-        return tr("%1 is %2: the FASTA would overwrite it. Choose another file.").arg(fromStd(file), what);
-  return {};
 }
 
 JobOutcome batchJob(JobContext& context, const BatchRequest& request) {

@@ -56,19 +56,6 @@ struct DesignResult {
 // when cancelled (a cancelled run is recorded as such).
 JobOutcome designJob(JobContext& context, const DesignRequest& request);
 
-// A file of the session an output must not land on, and what it is ("the store of runs and designs").
-struct KeptFile {
-  std::string path;
-  QString what;
-};
-
-// The store and the files SQLite keeps beside it (-wal, -shm, -journal; data::store::companion_files).
-std::vector<KeptFile> storeFiles(const std::string& storePath);
-
-// Why writing the FASTA `out` (and, for .gz, its index files) would destroy one of `kept` ("PATH is the
-// store of runs and designs: ..."), or "" when it would not. The command line refuses the same.
-QString overwrites(const std::string& out, const std::vector<KeptFile>& kept);
-
 struct BatchRequest {
   std::shared_ptr<core::mdm_model> model;
   std::string input;      // FASTA/FASTQ/SAM/BAM/CRAM

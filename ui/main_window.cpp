@@ -48,6 +48,7 @@
 #include "ui/design_panel.h"
 #include "ui/history_model.h"
 #include "ui/job_runner.h"
+#include "ui/output_check.h"
 #include "ui/region_dialog.h"
 #include "ui/results_model.h"
 

@@ -1,0 +1,35 @@
+// The studio's checks of its FASTA outputs against the files of the session.
+#include "ui/output_check.h"
+
+#include <QCoreApplication>
+
+#include "bio/fasta_writer.h"
+#include "bio/output_file.h"
+#include "data/store.h"
+
+namespace dnafill::ui {
+namespace {
+
+QString tr(const char* text) { return QCoreApplication::translate("dnafill::ui::output_check", text); }
+
+}  // namespace
+
+std::vector<KeptFile> storeFiles(const std::string& storePath) {
+  if (storePath.empty()) return {};
+  std::vector<KeptFile> files = {{storePath, tr("the store of runs and designs")}};
+  for (const auto& companion : data::store::companion_files(storePath))
+    files.push_back({companion.path, tr("a file SQLite keeps beside the store")});
+  return files;
+}
+
+QString overwrites(const std::string& out, const std::vector<KeptFile>& kept) {
+  std::vector<std::string> written = {out};
+  for (const auto& index : bio::fasta_writer::index_paths(out)) written.push_back(index);
+  for (const auto& file : written)
+    for (const auto& [path, what] : kept)
+      if (!path.empty() && bio::same_file(file, path))
+        return tr("%1 is %2: the FASTA would overwrite it. Choose another file.").arg(QString::fromStdString(file), what);
+  return {};
+}
+
+}  // namespace dnafill::ui

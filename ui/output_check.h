@@ -1,0 +1,26 @@
+// What the studio's FASTA outputs (an export, the batch dialog's FASTA) must not overwrite: the store,
+// the files SQLite keeps beside it, the open file, a batch's input and BED. The command line refuses
+// the same through app/common.h's check_paths.
+#pragma once
+
+#include <QString>
+
+#include <string>
+#include <vector>
+
+namespace dnafill::ui {
+
+// A file of the session an output must not land on, and what it is ("the store of runs and designs").
+struct KeptFile {
+  std::string path;
+  QString what;
+};
+
+// The store and the files SQLite keeps beside it (-wal, -shm, -journal; data::store::companion_files).
+std::vector<KeptFile> storeFiles(const std::string& storePath);
+
+// Why writing the FASTA `out` (and, for .gz, its index files) would destroy one of `kept` ("PATH is the
+// store of runs and designs: ..."), or "" when it would not.
+QString overwrites(const std::string& out, const std::vector<KeptFile>& kept);
+
+}  // namespace dnafill::ui
