@@ -318,6 +318,11 @@ int main(int argc, char** argv) {
       return usageError(status::fail(parser.errorText().toStdString() + " (see dnafill-studio --help)"));
     }
   }
+  // Qt takes the word after -platform as a plugin's name, whatever it is, and aborts when none has it.
+  for (int i = 1; i < argc && std::strcmp(argv[i], "--") != 0; ++i)
+    if ((std::strcmp(argv[i], "-platform") == 0 || std::strcmp(argv[i], "--platform") == 0) &&
+        (i + 1 == argc || argv[i + 1][0] == '-' || argv[i + 1][0] == '\0'))
+      return usageError(status::fail(std::string(argv[i]) + ": needs a platform's name (offscreen, xcb, wayland)"));
   if (lacksDisplay(argc, argv)) {
     std::fprintf(stderr, "dnafill-studio: no display to show a window on (DISPLAY and WAYLAND_DISPLAY are not set): "
                          "run it in a desktop session, or with QT_QPA_PLATFORM=offscreen for a scripted run\n");
