@@ -140,6 +140,13 @@ class TestStudio : public QObject {
     return opened.wait(20000);
   }
 
+  // A copy of designFasta in the test's folder, for tests that write beside it or over it; "" on failure.
+  QString copyOfDesignFasta(const QString& name) {
+    const QString path = dir_.filePath(name);
+    QFile::remove(path);
+    return QFile::copy(designFasta, path) ? path : QString();
+  }
+
   // Generates and waits; the outcome's status (0 done, 1 failed, 2 cancelled), -1 on timeout.
   int generateAndWait(MainWindow& w) {
     QSignalSpy finished(&w, &MainWindow::designFinished);
@@ -297,9 +304,8 @@ class TestStudio : public QObject {
   // An export onto the store, a file SQLite keeps beside it (also through a link), or the file open in
   // the window is refused, and the file stays as it was.
   void exportRefusesSessionFiles() {
-    const QString input = dir_.filePath(QStringLiteral("export_input.fa"));
-    QFile::remove(input);
-    QVERIFY(QFile::copy(designFasta, input));
+    const QString input = copyOfDesignFasta(QStringLiteral("export_input.fa"));
+    QVERIFY(!input.isEmpty());
     auto w = makeWindow();
     QVERIFY(w);
     QVERIFY(open(*w, input));
@@ -774,10 +780,9 @@ class TestStudio : public QObject {
   void batchFastaKeepsSessionFiles() {
     auto w = makeWindow();
     QVERIFY(w);
-    const QString input = dir_.filePath(QStringLiteral("batch_input.fa")), bed = dir_.filePath(QStringLiteral("batch_mask.bed"));
-    QFile::remove(input);
+    const QString input = copyOfDesignFasta(QStringLiteral("batch_input.fa")), bed = dir_.filePath(QStringLiteral("batch_mask.bed"));
+    QVERIFY(!input.isEmpty());
     QFile::remove(bed);
-    QVERIFY(QFile::copy(designFasta, input));
     QVERIFY(QFile::copy(testData + QStringLiteral("/cli/design.bed"), bed));
     auto* dialog = w->batchDialog();
     dialog->setInput(input);
@@ -825,9 +830,8 @@ class TestStudio : public QObject {
   // A region of a FASTA is numbered as in its contig: the ruler, the tooltips, the selection boxes and
   // the designs' Region column; the masks and the store keep the record's own 0-based coordinates.
   void regionNumbering() {
-    const QString path = dir_.filePath(QStringLiteral("region.fa"));
-    QFile::remove(path);
-    QVERIFY(QFile::copy(designFasta, path));
+    const QString path = copyOfDesignFasta(QStringLiteral("region.fa"));  // its index is written beside it
+    QVERIFY(!path.isEmpty());
     auto w = makeWindow();
     QVERIFY(w);
     QSignalSpy opened(w.get(), &MainWindow::documentOpened);
