@@ -8,6 +8,7 @@
 #include "app/common.h"
 #include "app/design_cli.h"
 #include "app/job_cli.h"
+#include "bio/fasta.h"
 #include "core/runtime.h"
 #include "data/text_sinks.h"
 
@@ -18,6 +19,22 @@ struct generate_args : design_args {
   std::int64_t length = 0;
   std::string prefix, name = "generated";
 };
+
+// The bases of --prefix, a FASTA file of one record. A second record is refused (which one to continue
+// is not for us to guess) as soon as it is read, not after a genome's worth of records.
+status read_prefix(const std::string& path, std::string& bases) {
+  bio::fasta_reader reader;
+  if (auto s = reader.open(path); !s) return s;
+  bio::sequence_record first, second;
+  if (!reader.next(first)) return reader.error();
+  if (reader.next(second))
+    return status::fail(path + " holds more than one record ('" + printable(first.name) + "', '" + printable(second.name) +
+                        "', ...); generate continues one: give a file of one record (dnafill view --in " + path +
+                        " --region " + printable(first.name) + " > one.fa writes the first)");
+  if (!reader.error()) return reader.error();
+  bases = std::move(first.bases);
+  return {};
+}
 
 int run_generate(generate_args& args) {
   if (auto s = args.resolve({{"--prefix", args.prefix}}); !s) return fail("generate", s.message());
@@ -37,15 +54,8 @@ int run_generate(generate_args& args) {
   if (auto s = args.options.validate(model.config()); !s) return fail("generate", s.message());
   if (auto s = core::check_label(model, args.options.label); !s) return fail("generate", s.message());
   std::string prefix;
-  if (!args.prefix.empty()) {
-    std::vector<bio::sequence_record> records;
-    if (auto s = read_records(args.prefix, records); !s) return fail("generate", "--prefix: " + s.message());
-    if (records.size() > 1)  // which one to continue is not for us to guess
-      return fail("generate", "--prefix: " + args.prefix + " holds " + std::to_string(records.size()) +
-                                  " records; generate continues one: give a file of one record (dnafill view --in " +
-                                  args.prefix + " --region " + records.front().name + " > one.fa writes the first)");
-    prefix = records.front().bases;
-  }
+  if (!args.prefix.empty())
+    if (auto s = read_prefix(args.prefix, prefix); !s) return fail("generate", "--prefix: " + s.message());
 
   // The record is the prefix followed by `length` unknown bases: generating is infilling its tail.
   const std::string record = prefix + std::string(static_cast<std::size_t>(args.length), 'N');
