@@ -17,18 +17,22 @@ namespace dnafill::app {
 namespace {
 
 std::atomic<bool> interrupted{false};
-std::atomic<int> interrupting_signal{0};  // SIGINT or SIGTERM: the exit status is 128 + it, as a shell's
+std::atomic<int> interrupting_signal{0};  // SIGINT, SIGTERM or SIGHUP: the exit status is 128 + it, as a shell's
 
 // The first Ctrl-C asks the job to stop after the item in hand; the handler then steps aside, so a
 // second one ends the process at once (the store is transactional: nothing committed is lost).
+// SIGTERM and SIGHUP (a closed terminal, a dropped ssh) do the same, so that the store is closed, and
+// its WAL copied into its file, as after Ctrl-C.
 extern "C" void on_interrupt(int signal_number) {
   interrupting_signal.store(signal_number);
   interrupted.store(true);
   // A signal handler may only write(): the two notes are fixed strings, chosen by the signal.
   static const char by_key[] = "\ndnafill: finishing the item in hand, then stopping (Ctrl-C again to stop now)\n";
-  static const char by_kill[] = "\ndnafill: finishing the item in hand, then stopping (SIGTERM again to stop now)\n";
-  const bool key = signal_number == SIGINT;
-  ssize_t ignored = write(STDERR_FILENO, key ? by_key : by_kill, (key ? sizeof by_key : sizeof by_kill) - 1);
+  static const char by_term[] = "\ndnafill: finishing the item in hand, then stopping (SIGTERM again to stop now)\n";
+  static const char by_hup[] = "\ndnafill: finishing the item in hand, then stopping (SIGHUP again to stop now)\n";
+  const char* note = signal_number == SIGINT ? by_key : signal_number == SIGTERM ? by_term : by_hup;
+  const std::size_t length = signal_number == SIGINT ? sizeof by_key : signal_number == SIGTERM ? sizeof by_term : sizeof by_hup;
+  ssize_t ignored = write(STDERR_FILENO, note, length - 1);
   (void)ignored;
   struct sigaction defaults {};
   defaults.sa_handler = SIG_DFL;
@@ -46,15 +50,18 @@ class interrupt_guard {
     sigemptyset(&action.sa_mask);
     sigaction(SIGINT, &action, &old_int_);
     sigaction(SIGTERM, &action, &old_term_);
+    sigaction(SIGHUP, &action, &old_hup_);
   }
   ~interrupt_guard() {
     sigaction(SIGINT, &old_int_, nullptr);
     sigaction(SIGTERM, &old_term_, nullptr);
+    sigaction(SIGHUP, &old_hup_, nullptr);
   }
 
  private:
   struct sigaction old_int_ {};
   struct sigaction old_term_ {};
+  struct sigaction old_hup_ {};
 };
 
 }  // namespace
@@ -113,7 +120,8 @@ int job_cli::run(const core::mdm_model& model, core::item_source& items, const c
   if (!s) return fail(command, s.message() + kept_note(/*when_empty=*/false));
   if (summary.status == data::run_status::cancelled) {
     fail(command, "cancelled" + kept_note(true));
-    return 128 + (interrupting_signal.load() == SIGTERM ? SIGTERM : SIGINT);
+    const int signal_number = interrupting_signal.load();
+    return 128 + (signal_number != 0 ? signal_number : SIGINT);
   }
   return 0;
 }

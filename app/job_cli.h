@@ -25,9 +25,9 @@ class job_cli {
   // run(), after the command's input has passed its checks. Errors name the file.
   status open_store();
 
-  // Runs the job with a progress bar on a terminal. With a store, Ctrl-C (SIGINT or SIGTERM)
+  // Runs the job with a progress bar on a terminal. With a store, Ctrl-C (SIGINT, SIGTERM or SIGHUP)
   // finishes the item in hand and ends the run cancelled, a second one stops at once. Returns the exit status: 0 done,
-  // 1 failed (one line on stderr), 130 (SIGINT) or 143 (SIGTERM) cancelled (one line on stderr).
+  // 1 failed (one line on stderr), 130 (SIGINT), 143 (SIGTERM) or 129 (SIGHUP) cancelled (one line on stderr).
   int run(const core::mdm_model& model, core::item_source& items, const core::design_options& options,
           const data::run_record& run);
 

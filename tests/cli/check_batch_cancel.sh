@@ -1,14 +1,16 @@
 #!/bin/bash
 # Ctrl-C (SIGINT) during a batch finishes the item in hand, marks the run cancelled and exits 130
 # with one line saying what is kept; the same command then resumes the run to the end. SIGNAL=TERM
-# sends SIGTERM instead: exit 143, and the note names it. Usage:
-#   [SIGNAL=TERM] check_batch_cancel.sh DNAFILL WORK_DIR IN.fa VARIANTS [batch options...]
+# sends SIGTERM instead (exit 143), SIGNAL=HUP SIGHUP, a closed terminal (exit 129); the note names it.
+# The store's file alone, without its WAL, holds what is kept. Usage:
+#   [SIGNAL=TERM|HUP] check_batch_cancel.sh DNAFILL WORK_DIR IN.fa VARIANTS [batch options...]
 set -u
 signal=${SIGNAL:-INT}
 case $signal in
   INT) want_status=130 again="Ctrl-C again" ;;
   TERM) want_status=143 again="SIGTERM again" ;;
-  *) echo "FAIL: SIGNAL must be INT or TERM"; exit 1 ;;
+  HUP) want_status=129 again="SIGHUP again" ;;
+  *) echo "FAIL: SIGNAL must be INT, TERM or HUP"; exit 1 ;;
 esac
 dnafill=$1 work=$2 input=$3 variants=$4
 shift 4
@@ -36,6 +38,8 @@ tail -1 "$work/cancel.err" | grep -q "cancelled (run 1 in .* keeps [0-9]* design
 kept=$($check items "$work/cancel.sqlite")
 total=$($check planned "$work/cancel.sqlite")
 [ "$kept" -ge 2 ] && [ "$kept" -lt "$total" ] || fail "$kept of $total items kept"
+cp "$work/cancel.sqlite" "$work/alone.sqlite" && rm -f "$work"/alone.sqlite-*
+[ "$($check items "$work/alone.sqlite")" = "$kept" ] || fail "the store's file alone does not hold the $kept items kept"
 "${batch[@]}" | grep -q "resumed and done" || fail "the cancelled run was not resumed"
 $check check "$work/cancel.sqlite" "$input" "$variants" || fail "resumed store"
 echo "ok: cancelled with $kept of $total items kept, resumed to the end"
