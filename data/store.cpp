@@ -9,6 +9,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
 
 #include "bio/output_file.h"
 #include "data/schema.h"
@@ -217,9 +218,14 @@ status store::open(const std::string& path, const store_options& options) {
   // SQLite's Unix files take full names of at most 512 bytes (mxPathname), and its pager keeps 8 of
   // them for "-journal": past 504 it says "unable to open database file", as if the folder were
   // missing, after our writer lock made an empty file.
-  if (const std::string real = bio::real_path(path); real.size() > max_path_length)
+  const std::string real = bio::real_path(path);
+  if (real.size() > max_path_length)
     return status::fail(path + ": the path is " + std::to_string(real.size()) + " characters long, links followed; "
                         "SQLite opens a store of at most " + std::to_string(max_path_length) + ": use a shorter one");
+  // The same 8 more on the file's own name, which the system takes up to 255 bytes (NAME_MAX).
+  if (const auto name = std::filesystem::path(real).filename().string(); name.size() + 8 > 255)
+    return status::fail(path + ": the file's name is " + std::to_string(name.size()) +
+                        " characters long; SQLite's '-journal' beside it needs one of at most 247: use a shorter one");
   if (const std::string kind = network_filesystem(path); !kind.empty())
     return status::fail(path + ": on a network filesystem (" + kind +
                         "): a store must be on a local disk (SQLite's WAL shares memory between processes, and "

@@ -333,6 +333,13 @@ TEST_CASE("store: a path longer than SQLite opens is said to be, and no file is 
   CHECK(s.message().find("is 505 characters long, links followed; SQLite opens a store of at most 504: use a shorter one") !=
         std::string::npos);
   CHECK_FALSE(fs::exists(longer));
+  // A file's name: 247 characters open, 248 are refused (the system's 255 less "-journal").
+  REQUIRE(db.open(dir.file(std::string(240, 'n') + ".sqlite")));
+  db.close();
+  const std::string long_name = dir.file(std::string(241, 'n') + ".sqlite");
+  CHECK(db.open(long_name).message().find("the file's name is 248 characters long; SQLite's '-journal' beside it needs one of at most 247") !=
+        std::string::npos);
+  CHECK_FALSE(fs::exists(long_name));
   // A short name through a link to the folder: SQLite follows the link, so the length is the real one.
   fs::create_directory_symlink(fs::path(longer).parent_path(), dir.file("deep"));
   CHECK(db.open(dir.file("deep/") + fs::path(longer).filename().string()).message().find("at most 504") != std::string::npos);
