@@ -2,6 +2,7 @@
 #include "bio/enzymes.h"
 
 #include <algorithm>
+#include <cstdint>
 
 #include "bio/motif.h"
 #include "bio/sequence.h"
@@ -80,6 +81,24 @@ const restriction_enzyme* find_enzyme(std::string_view name) {
   return nullptr;
 }
 
+namespace {
+
+// Whether every sequence of the motif's length holds it on one strand or the other. Only motifs of
+// ambiguity codes can (a concrete base fails a run of another one); up to 8 codes all 4^k sequences are
+// tried, longer ones are taken for all N only.
+bool matches_everywhere(const std::string& site) {
+  if (site.find_first_of("ACGTU") != std::string::npos) return false;
+  if (site.size() > 8) return site.find_first_not_of('N') == std::string::npos;
+  std::string kmer(site.size(), 'A');
+  for (std::uint32_t code = 0; code < (1u << (2 * site.size())); ++code) {
+    for (std::size_t i = 0; i < site.size(); ++i) kmer[i] = "ACGT"[(code >> (2 * i)) & 3];
+    if (!contains_motif(kmer, site, /*both_strands=*/true)) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
 status resolve_motif(std::string_view name_or_motif, std::string& site) {
   site.clear();
   if (const restriction_enzyme* e = find_enzyme(name_or_motif)) {
@@ -88,10 +107,13 @@ status resolve_motif(std::string_view name_or_motif, std::string& site) {
   }
   if (!name_or_motif.empty() && check_motif(name_or_motif).ok()) {
     site = to_upper_bases(name_or_motif);
-    // All N: found at every position, so no design avoids it; said now, not after the whole run.
-    if (site.find_first_not_of('N') == std::string::npos)
+    // Found at every position (N, or R whose other strand is Y): no design avoids it; said now, not
+    // after the whole run.
+    if (matches_everywhere(site))
       return status::fail("'" + std::string(name_or_motif) + "' matches every sequence of " + std::to_string(site.size()) +
-                          (site.size() == 1 ? " base" : " bases") + ": no design can avoid it");
+                          (site.size() == 1 ? " base" : " bases") +
+                          (site.find_first_not_of('N') == std::string::npos ? "" : " on one strand or the other") +
+                          ": no design can avoid it");
     return status();
   }
   return status::fail("'" + std::string(name_or_motif) + "' is neither a known enzyme nor an IUPAC motif");

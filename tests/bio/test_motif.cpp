@@ -115,4 +115,10 @@ TEST_CASE("resolve_motif takes an enzyme name or an IUPAC motif", "[bio][enzymes
   CHECK(resolve_motif("N", site).message() == "'N' matches every sequence of 1 base: no design can avoid it");
   CHECK(resolve_motif("nnnn", site).message() == "'nnnn' matches every sequence of 4 bases: no design can avoid it");
   CHECK(resolve_motif("NNWNN", site).ok());
+  // R on one strand is Y on the other: every base is one or the other. So are K and M; and B (not A)
+  // is V (not T) on the other strand.
+  CHECK(resolve_motif("R", site).message() == "'R' matches every sequence of 1 base on one strand or the other: no design can avoid it");
+  for (const char* everywhere : {"Y", "K", "M", "B", "D", "H", "V"}) CHECK_FALSE(resolve_motif(everywhere, site).ok());
+  // RN: CA holds neither RN nor, on the other strand, NY.
+  for (const char* avoidable : {"S", "W", "RR", "RY", "RN", "NY", "NA"}) CHECK(resolve_motif(avoidable, site).ok());
 }
