@@ -83,6 +83,7 @@ JobOutcome batchJob(JobContext& context, const BatchRequest& request) {
   if (!request.fastaOut.empty()) {
     auto kept = storeFiles(request.storePath);
     kept.push_back({request.input, tr("the input file")});
+    kept.push_back({request.model->path(), tr("the model")});
     bio::mask_spec mask;
     if (bio::parse_mask_spec(request.mask, mask) && mask.from == bio::mask_spec::source::bed)
       kept.push_back({mask.bed_path, tr("the BED file of the mask")});

@@ -301,12 +301,15 @@ class TestStudio : public QObject {
     QVERIFY(!errorDialog(w.get()));
   }
 
-  // An export onto the store, a file SQLite keeps beside it (also through a link), or the file open in
-  // the window is refused, and the file stays as it was.
+  // An export onto the store, a file SQLite keeps beside it (also through a link), the file open in the
+  // window or the model is refused, and the file stays as it was.
   void exportRefusesSessionFiles() {
     const QString input = copyOfDesignFasta(QStringLiteral("export_input.fa"));
     QVERIFY(!input.isEmpty());
-    auto w = makeWindow();
+    const QString modelCopy = dir_.filePath(QStringLiteral("export_model.safetensors"));
+    QFile::remove(modelCopy);
+    QVERIFY(QFile::copy(QStringLiteral(DNAFILL_TINY_MODEL), modelCopy));
+    auto w = makeWindow(modelCopy);
     QVERIFY(w);
     QVERIFY(open(*w, input));
     w->sequenceView()->setSelection(100, 160);
@@ -320,7 +323,8 @@ class TestStudio : public QObject {
         {store_, QStringLiteral("the store of runs and designs")},
         {store_ + QStringLiteral("-wal"), QStringLiteral("a file SQLite keeps beside the store")},
         {shmLink, QStringLiteral("a file SQLite keeps beside the store")},
-        {input, QStringLiteral("the file open in the window")}};
+        {input, QStringLiteral("the file open in the window")},
+        {modelCopy, QStringLiteral("the model")}};
     for (const auto& [path, what] : refused) {
       const QByteArray before = QFileInfo::exists(path) ? readAll(path) : QByteArray();
       QSignalSpy error(w.get(), &MainWindow::errorShown);
