@@ -29,8 +29,8 @@ status read_prefix(const std::string& path, std::string& bases) {
   if (!reader.next(first)) return reader.error();
   if (reader.next(second))
     return status::fail(path + " holds more than one record ('" + printable(first.name) + "', '" + printable(second.name) +
-                        "', ...); generate continues one: give a file of one record (dnafill view --in " + path +
-                        " --region " + printable(first.name) + " > one.fa writes the first)");
+                        "', ...); generate continues one: give a file of one record (dnafill view --in '" + path +
+                        "' --region '" + printable(first.name) + "' > one.fa writes the first)");
   if (!reader.error()) return reader.error();
   bases = std::move(first.bases);
   return {};
