@@ -24,14 +24,15 @@ status constraint_args::resolve(core::design_options& options) const {
   // The commas are split here, not by CLI11: it drops the empty names of "--avoid ," and then takes
   // the next option as the value.
   for (const auto& list : avoid)
-    if (auto s = bio::split_site_list(list, request.avoid); !s) return s;
+    if (auto s = bio::split_name_list("--avoid", list, request.avoid); !s) return s;
+  for (const auto& list : presets)
+    if (auto s = bio::split_name_list("--constraints", list, request.presets); !s) return s;
   request.max_homopolymer = std::max(max_homopolymer, 0);
   if (gc_window != -1 && gc.empty()) return status::fail("--gc-window: needs --gc MIN-MAX");
   if (!gc.empty())
     if (auto s = bio::parse_gc_range(gc, request.gc_min, request.gc_max); !s) return s;
   request.gc_window = std::max(gc_window, 0);
   request.repeat_k = std::max(avoid_repeats, 0);
-  request.presets = presets;
   if (auto s = bio::build_constraints(request, options.constraints); !s) return s;
   if (!std::isnan(gc_weight) && std::isnan(gc_target)) return status::fail("--gc-weight: needs --gc-target");
   if (!std::isnan(gc_target)) options.gc_target = {gc_target, std::isnan(gc_weight) ? 10.0 : gc_weight};
@@ -54,7 +55,6 @@ void add_constraint_options(CLI::App& sub, constraint_args& a) {
               4, 32)
       ->group(group);
   sub.add_option("--constraints", a.presets, "Rule presets: twist | idt | golden-gate (comma-separated)")
-      ->delimiter(',')
       ->group(group);
   check_range(sub.add_option("--gc-target", a.gc_target, "Soft objective: steer the GC fraction towards this"), 0, 1)
       ->group(group);

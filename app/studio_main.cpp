@@ -119,7 +119,7 @@ status applyConstraintOptions(const QCommandLineParser& parser, dnafill::ui::Con
     if (auto s = readPreset(parser, c.preset); !s) return s;
   if (parser.isSet(QStringLiteral("avoid"))) {
     c.avoid.clear();
-    if (auto s = dnafill::bio::split_site_list(parser.value(QStringLiteral("avoid")).toStdString(), c.avoid); !s) return s;
+    if (auto s = dnafill::bio::split_name_list("--avoid", parser.value(QStringLiteral("avoid")).toStdString(), c.avoid); !s) return s;
     for (const auto& motif : c.avoid) {
       std::string site;
       if (auto s = dnafill::bio::resolve_motif(motif, site); !s) return status::fail("--avoid: " + s.message());

@@ -324,11 +324,11 @@ status parse_gc_range(std::string_view text, double& min, double& max) {
   return {};
 }
 
-status split_site_list(std::string_view list, std::vector<std::string>& names) {
+status split_name_list(std::string_view option, std::string_view list, std::vector<std::string>& names) {
   for (std::size_t start = 0;;) {
     const std::size_t comma = std::min(list.find(',', start), list.size());
     const std::string_view name = trim(list.substr(start, comma - start));
-    if (name.empty()) return status::fail("--avoid: an empty site name in '" + std::string(list) + "'");
+    if (name.empty()) return status::fail(std::string(option) + ": an empty name in '" + std::string(list) + "'");
     names.emplace_back(name);
     if (comma == list.size()) return {};
     start = comma + 1;
@@ -337,7 +337,7 @@ status split_site_list(std::string_view list, std::vector<std::string>& names) {
 
 status add_forbidden(std::string_view name_or_motif, constraint_set& set) {
   name_or_motif = trim(name_or_motif);
-  if (name_or_motif.empty()) return status::fail("--avoid: an empty site name");
+  if (name_or_motif.empty()) return status::fail("--avoid: an empty name");
   forbidden_motif m;
   if (auto s = resolve_motif(name_or_motif, m.site); !s) return status::fail("--avoid: " + s.message());
   const restriction_enzyme* e = find_enzyme(name_or_motif);

@@ -40,7 +40,7 @@ std::string describePreset(const std::string& name);
 
 // The panel's avoid field as typed: "EcoRI, BsaI ,GAATTC" -> {"EcoRI", "BsaI", "GAATTC"} (commas,
 // semicolons or blanks between names; empty parts dropped, as a field is mid-edit). The --avoid
-// option takes bio::split_site_list's stricter form, as the CLI does.
+// option takes bio::split_name_list's stricter form, as the CLI does.
 std::vector<std::string> splitMotifList(const std::string& text);
 
 }  // namespace dnafill::ui

@@ -50,12 +50,12 @@ TEST_CASE("constraints: a forbidden site is found on both strands and across a j
 
 TEST_CASE("constraints: --avoid lists split at commas, blanks dropped, empty names refused", "[bio][constraints]") {
   std::vector<std::string> names;
-  REQUIRE(split_site_list("BsaI, EcoRI ,GGTCTC", names));
+  REQUIRE(split_name_list("--avoid", "BsaI, EcoRI ,GGTCTC", names));
   CHECK(names == std::vector<std::string>{"BsaI", "EcoRI", "GGTCTC"});
   for (const char* list : {",", "BsaI,", "BsaI, ", "BsaI,,EcoRI", " ", ""}) {
     names.clear();
-    const auto s = split_site_list(list, names);
-    CHECK(s.message() == "--avoid: an empty site name in '" + std::string(list) + "'");
+    const auto s = split_name_list("--avoid", list, names);
+    CHECK(s.message() == "--avoid: an empty name in '" + std::string(list) + "'");
   }
 }
 
@@ -207,7 +207,7 @@ TEST_CASE("constraints: options parse or fail naming the option", "[bio][constra
   REQUIRE_FALSE(s.ok());
   CHECK(s.message().rfind("--avoid:", 0) == 0);
   REQUIRE(add_forbidden(" bsmbi ", set));  // as "--avoid 'BsaI, bsmbi'" splits
-  CHECK(add_forbidden(" ", set).message() == "--avoid: an empty site name");  // split_site_list says where
+  CHECK(add_forbidden(" ", set).message() == "--avoid: an empty name");  // split_name_list says where
   REQUIRE(set.motifs.size() == 1);
   CHECK(set.motifs.at(0).name == "BsmBI");
   CHECK(set.motifs.at(0).site == "CGTCTC");
