@@ -12,6 +12,7 @@
 
 #include "app/commands.h"
 #include "app/common.h"
+#include "bio/constraints.h"
 #include "bio/output_file.h"
 #include "core/job.h"
 #include "core/runtime.h"
@@ -77,6 +78,12 @@ bool replaceable(const std::string& path, written kind) {
 
 int run_train(train_args& args) {
   auto& o = args.options;
+  // The commas are split here, not by CLI11: it drops the empty names of "--train ," and then takes
+  // the next option as the value.
+  std::vector<std::string> train_files;
+  for (const auto& list : o.data.train_files)
+    if (auto s = bio::split_name_list("--train", list, train_files); !s) return fail("train", s.message());
+  o.data.train_files = std::move(train_files);
   if (auto s = core::parse_objective(args.objective, o.objective); !s) return fail("train", s.message());
   o.rc_augment = !args.no_rc;
   core::set_threads(args.threads);
@@ -150,7 +157,7 @@ command_runner add_train_command(CLI::App& cli) {
   auto args = std::make_shared<train_args>();
   auto& o = args->options;
   auto* sub = cli.add_subcommand("train", "Train a masked diffusion model on FASTA files");
-  sub->add_option("--train", o.data.train_files, "Training FASTA files (comma-separated)")->required()->delimiter(',');
+  sub->add_option("--train", o.data.train_files, "Training FASTA files (comma-separated)")->required();
   auto* valid = sub->add_option("--valid", o.data.valid_file, "Validation FASTA; default: the last --valid-fraction of each record");
   sub->add_option("--valid-fraction", o.data.valid_fraction, "Held-out tail of each record without --valid")
       ->capture_default_str()
