@@ -78,9 +78,9 @@ bool canonical_kmer(std::string_view seq, std::int64_t at, int k, std::uint64_t&
 // --gc MIN-MAX: fractions ("0.3-0.7") or percentages ("30-70", "30%-70%": taken as such when MAX > 1).
 status parse_gc_range(std::string_view text, double& min, double& max);
 
-// A comma-separated list of an option (--avoid, --constraints; --train's files too): its names, blanks around each dropped
-// ("BsaI, EcoRI"), added to `names`. An empty name (",", "BsaI,", "BsaI,,EcoRI") is an error naming
-// `option` and the list; so is an empty list.
+// The names of an option's comma-separated list (--avoid, --constraints; --train's files too), blanks
+// around each dropped ("BsaI, EcoRI"), added to `names`. An empty name (",", "BsaI,", "BsaI,,EcoRI")
+// is an error naming `option` and the list; so is an empty list.
 status split_name_list(std::string_view option, std::string_view list, std::vector<std::string>& names);
 
 // --avoid: adds an enzyme (by name, case ignored) or an IUPAC motif. Error names the option.
