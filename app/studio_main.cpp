@@ -235,18 +235,24 @@ bool asksForHelpOrVersion(int argc, char** argv) {
   return false;
 }
 
+// Where Qt's "-platform" (or "--platform") option is among the arguments before any "--", as Qt reads
+// it: the whole word, its value the next argument. 0 when it is not there.
+int platformOption(int argc, char** argv) {
+  for (int i = 1; i < argc && std::strcmp(argv[i], "--") != 0; ++i)
+    if (std::strcmp(argv[i], "-platform") == 0 || std::strcmp(argv[i], "--platform") == 0) return i;
+  return 0;
+}
+
 // No display where Qt draws through X11 or Wayland: no DISPLAY, no WAYLAND_DISPLAY, no platform chosen
-// (QT_QPA_PLATFORM, or "-platform NAME" as Qt reads it: the whole word, then a value). Qt would abort
-// (SIGABRT) after advising a reinstall; the caller says what is missing instead.
+// (QT_QPA_PLATFORM or -platform). Qt would abort (SIGABRT) after advising a reinstall; the caller says
+// what is missing instead.
 bool lacksDisplay(int argc, char** argv) {
 #if defined(__unix__) && !defined(__APPLE__)
   auto unset = [](const char* name) {
     const char* value = std::getenv(name);
     return value == nullptr || *value == '\0';
   };
-  for (int i = 1; i + 1 < argc && std::strcmp(argv[i], "--") != 0; ++i)
-    if (std::strcmp(argv[i], "-platform") == 0 || std::strcmp(argv[i], "--platform") == 0) return false;
-  return unset("QT_QPA_PLATFORM") && unset("DISPLAY") && unset("WAYLAND_DISPLAY");
+  return platformOption(argc, argv) == 0 && unset("QT_QPA_PLATFORM") && unset("DISPLAY") && unset("WAYLAND_DISPLAY");
 #else
   (void)argc;
   (void)argv;
@@ -319,10 +325,8 @@ int main(int argc, char** argv) {
     }
   }
   // Qt takes the word after -platform as a plugin's name, whatever it is, and aborts when none has it.
-  for (int i = 1; i < argc && std::strcmp(argv[i], "--") != 0; ++i)
-    if ((std::strcmp(argv[i], "-platform") == 0 || std::strcmp(argv[i], "--platform") == 0) &&
-        (i + 1 == argc || argv[i + 1][0] == '-' || argv[i + 1][0] == '\0'))
-      return usageError(status::fail(std::string(argv[i]) + ": needs a platform's name (offscreen, xcb, wayland)"));
+  if (const int at = platformOption(argc, argv); at > 0 && (at + 1 == argc || argv[at + 1][0] == '-' || argv[at + 1][0] == '\0'))
+    return usageError(status::fail(std::string(argv[at]) + ": needs a platform's name (offscreen, xcb, wayland)"));
   if (lacksDisplay(argc, argv)) {
     std::fprintf(stderr, "dnafill-studio: no display to show a window on (DISPLAY and WAYLAND_DISPLAY are not set): "
                          "run it in a desktop session, or with QT_QPA_PLATFORM=offscreen for a scripted run\n");
