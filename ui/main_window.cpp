@@ -212,14 +212,16 @@ MainWindow::~MainWindow() {
 
 void MainWindow::restoreSettings(const StudioOptions& options) {
   QSettings settings;
-  startWarnings_ = QStringList();  // what setStorePath and the checks below find, said together at the end
+  QStringList warnings;  // what useStore and the checks below find, said together at the end
   device_ = !options.device.isEmpty() ? options.device : settings.value(QLatin1String(keyDevice), QStringLiteral("auto")).toString();
   for (auto* a : deviceActions_) a->setChecked(a->data().toString() == device_);
   precision_ = !options.netPrecision.isEmpty() ? options.netPrecision
                                                : settings.value(QLatin1String(keyPrecision), QStringLiteral("auto")).toString();
   for (auto* a : precisionActions_) a->setChecked(a->data().toString() == precision_);
-  setStorePath(!options.storePath.isEmpty() ? options.storePath
-                                            : settings.value(QLatin1String(keyStore), defaultStorePath()).toString());
+  if (const QString problem = useStore(!options.storePath.isEmpty() ? options.storePath
+                                                                    : settings.value(QLatin1String(keyStore), defaultStorePath()).toString());
+      !problem.isEmpty())
+    warnings << problem;
   core::design_options o;
   core::parse_sampler_kind(settings.value(QLatin1String(keySampler), QString::fromLatin1(core::sampler_name(o.sampler.kind))).toString().toStdString(),
                            o.sampler.kind)
@@ -244,7 +246,7 @@ void MainWindow::restoreSettings(const StudioOptions& options) {
   // start: they are dropped, and the status bar says why.
   if (auto s = c.validate(); !s) {
     c = {};
-    *startWarnings_ << tr("The saved constraints were dropped: %1.").arg(fromStd(s.message()));
+    warnings << tr("The saved constraints were dropped: %1.").arg(fromStd(s.message()));
   }
   panel_->setConstraints(c);
   sitesEdit_->setText(settings.value(QLatin1String(keySites), QStringLiteral("EcoRI, BsaI, BsmBI")).toString());
@@ -254,8 +256,7 @@ void MainWindow::restoreSettings(const StudioOptions& options) {
     restoreState(settings.value(QLatin1String(keyState)).toByteArray());
   }
   updateRecentMenu();
-  if (!startWarnings_->isEmpty()) statusBar()->showMessage(startWarnings_->join(QLatin1Char(' ')), 30000);
-  startWarnings_.reset();
+  if (!warnings.isEmpty()) statusBar()->showMessage(warnings.join(QLatin1Char(' ')), 30000);
 }
 
 void MainWindow::saveSettings() const {
@@ -319,19 +320,22 @@ void MainWindow::updateRecentMenu() {
 }
 
 void MainWindow::setStorePath(const QString& path) {
+  if (const QString problem = useStore(path); !problem.isEmpty()) statusBar()->showMessage(problem, 30000);
+}
+
+QString MainWindow::useStore(const QString& path) {
   storePath_ = path;
-  // Made now, so that a folder that cannot be made (a HOME that is gone) is said at once, not after
-  // the first design.
-  if (const QString folder = QFileInfo(path).absolutePath(); !QDir().mkpath(folder)) {
-    const QString problem = tr("The store's folder %1 cannot be made: no design can be kept. Choose another "
-                               "store (File, Choose the store...).").arg(folder);
-    if (startWarnings_) *startWarnings_ << problem;
-    else statusBar()->showMessage(problem, 30000);
-  }
+  // Its folder is made now, so that one that cannot be made (a HOME that is gone) is said at once,
+  // not after the first design.
+  const QString folder = QFileInfo(path).absolutePath();
+  const bool made = QDir().mkpath(folder);
   results_->setStorePath(path);
   history_->setStorePath(path);
   refreshHistory();
   if (batch_) batch_->setStorePath(path);
+  if (made) return {};
+  return tr("The store's folder %1 cannot be made: no design can be kept. Choose another store (File, Choose the "
+            "store...).").arg(folder);
 }
 
 // ---- files ------------------------------------------------------------------------------------------

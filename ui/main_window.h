@@ -7,9 +7,6 @@
 #include <QFutureWatcher>
 #include <QMainWindow>
 #include <QPointer>
-#include <QStringList>
-
-#include <optional>
 
 
 #include "data/records.h"
@@ -134,6 +131,7 @@ class MainWindow : public QMainWindow {
   void dropEvent(QDropEvent* event) override;
 
  private:
+  QString useStore(const QString& path);  // setStorePath's work; the problem to say, or ""
   void buildActions();
   void buildFileMenu();
   void buildEditMenu();
@@ -179,7 +177,6 @@ class MainWindow : public QMainWindow {
   bool confidenceWanted_ = false;
   StudioOptions options_;
   QString storePath_, device_, precision_ = QStringLiteral("auto");
-  std::optional<QStringList> startWarnings_;  // while restoreSettings runs: the problems it found
   QString modelRequested_;  // the checkpoint asked for; empty: the shipped default
   qint64 lastRunId_ = 0;
 

@@ -1,6 +1,6 @@
 // What the studio's FASTA outputs (an export, the batch dialog's FASTA) must not overwrite: the store,
-// the files SQLite keeps beside it, the open file, the model, a batch's input and BED. The command line refuses
-// the same through app/common.h's check_paths.
+// the files SQLite keeps beside it, the open file, the model, a batch's input and BED. The command
+// line refuses the same through app/common.h's check_paths.
 #pragma once
 
 #include <QString>
