@@ -163,7 +163,12 @@ status store::impl::open_reader() {
   if (::stat(path.c_str(), &st) != 0) return status::fail(path + ": cannot open: " + std::strerror(errno));
   if (S_ISDIR(st.st_mode)) return status::fail(path + ": is a folder, not a store");
   lock.attach_reader(path);  // only to ask whether a writer is at work
-  if (auto s = open_connection(SQLITE_OPEN_READONLY); !s) return s;
+  // A read-only connection leaves the -wal and -shm it made behind: only one that may write removes
+  // them at the last close. So a file we may write is opened so, and query_only keeps it unchanged.
+  const bool writable = ::access(path.c_str(), W_OK) == 0;
+  if (auto s = open_connection(writable ? SQLITE_OPEN_READWRITE : SQLITE_OPEN_READONLY); !s) return s;
+  if (writable)
+    if (auto s = execute(handle(), path, "PRAGMA query_only = ON"); !s) return s;
   if (auto s = check_identity(from_version); !s) {
     // Reading a WAL file needs its -shm beside it. In a folder we may not write, with no -wal left
     // by a writer, no writer can be at work either: read the file as it stands (immutable).

@@ -463,6 +463,35 @@ TEST_CASE("store: one writer at a time, readers alongside", "[data]") {
   REQUIRE(second.open(path));  // the lock goes with the writer
 }
 
+TEST_CASE("store: a reader leaves no -wal or -shm behind, and the file unchanged", "[data]") {
+  // `db list` once left an empty -wal and a 32 KiB -shm beside the store: SQLite removes them at the
+  // last close only for a connection that may write.
+  temp_dir dir;
+  const auto path = dir.file("s.sqlite");
+  {
+    store writer;
+    REQUIRE(writer.open(path));
+    begin(writer, a_run("one"));
+  }
+  REQUIRE_FALSE(std::filesystem::exists(path + "-wal"));
+  const std::string before = read_bytes(path);
+  {
+    store reader;
+    store_options ro;
+    ro.read_only = true;
+    REQUIRE(reader.open(path, ro));
+    std::vector<run_record> runs;
+    REQUIRE(reader.list_runs(runs));
+    CHECK(runs.size() == 1);
+    run_record run = a_run("two");
+    bool resumed = false;
+    CHECK_FALSE(reader.begin_run(run, false, resumed));
+  }
+  CHECK_FALSE(std::filesystem::exists(path + "-wal"));
+  CHECK_FALSE(std::filesystem::exists(path + "-shm"));
+  CHECK(read_bytes(path) == before);
+}
+
 TEST_CASE("store: a writer closing before a reader leaves its runs in the file itself, not only in the WAL", "[data]") {
   // The studio's history keeps a read-only store open; SQLite checkpoints at the last close only, and
   // a read-only connection cannot. A copy of the .sqlite alone must hold every run.
