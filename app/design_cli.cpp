@@ -47,12 +47,9 @@ status design_args::resolve(std::vector<named_path> inputs) {
   if (auto s = constraints.resolve(options); !s) return s;
   if (auto s = p.validate(); !s) return s;
   if (out == "-" && json) return status::fail("--out - and --json both write to standard output: give --out a file");
-  // The index files a region read makes or reads beside an input: an output onto one would be taken
-  // for the index, or replaced by it.
   for (std::size_t i = 0, given = inputs.size(); i < given; ++i)
     if ((inputs[i].option == "--in" || inputs[i].option == "--reference") && !inputs[i].path.empty() && inputs[i].path != "-")
-      for (const char* index : {".fai", ".gzi", ".bai", ".csi", ".crai"})
-        inputs.push_back({inputs[i].option + "'s index", inputs[i].path + index});
+      for (const auto& index : bio::index_files(inputs[i].path)) inputs.push_back({inputs[i].option + "'s index", index});
   inputs.push_back({"--model", model.empty() ? core::default_model_path() : model});  // DNAFILL_MODEL or the shipped one
   // A run in a store keeps its input and model by content, hashed from the file after the read: a
   // stream read once cannot be hashed after (a FIFO's second open waited forever, stdin had no path).

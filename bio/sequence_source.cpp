@@ -95,6 +95,12 @@ bool is_stream(const std::string& path) {
   return path == "-" || (stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode));
 }
 
+std::vector<std::string> index_files(const std::string& path) {
+  std::vector<std::string> files;
+  for (const char* suffix : {".fai", ".gzi", ".bai", ".csi", ".crai"}) files.push_back(path + suffix);
+  return files;
+}
+
 struct sequence_source::impl {
   std::string path;
   source_options options;

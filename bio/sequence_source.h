@@ -4,6 +4,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "bio/alignment_reader.h"
 #include "bio/fasta.h"
@@ -19,6 +20,10 @@ struct source_options {
 // Standard input ("-"), a pipe or a FIFO (bash's <(...)): bytes read from it are gone, so it can be
 // read only once, and only as FASTA/FASTQ (its format is not guessed from bytes read ahead).
 bool is_stream(const std::string& path);
+
+// The index files that reading `path` by region makes or reads beside it: PATH.fai, .gzi, .bai, .csi,
+// .crai. An output onto one would be taken for the index, or replaced by it.
+std::vector<std::string> index_files(const std::string& path);
 
 // Detects the format from the file's content, not its name. With a region:
 //  - FASTA: fetched through the faidx index (built next to the file when missing and the folder is

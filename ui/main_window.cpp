@@ -850,7 +850,7 @@ bool MainWindow::exportSelectedDesigns(const QString& path) {
   }
   // The store holds the designs, and the open file is the sequence they are of.
   auto kept = storeFiles(storePath_.toStdString());
-  kept.push_back({document_.path, tr("the file open in the window")});
+  for (auto& file : inputFiles(document_.path, tr("the file open in the window"))) kept.push_back(std::move(file));
   if (model_.model) kept.push_back({model_.model->path(), tr("the model")});
   if (const QString problem = overwrites(path.toStdString(), kept); !problem.isEmpty()) {
     showError(tr("Export"), problem);

@@ -5,6 +5,7 @@
 
 #include "bio/fasta_writer.h"
 #include "bio/output_file.h"
+#include "bio/sequence_source.h"
 #include "data/store.h"
 
 namespace dnafill::ui {
@@ -19,6 +20,13 @@ std::vector<KeptFile> storeFiles(const std::string& storePath) {
   std::vector<KeptFile> files = {{storePath, tr("the store of runs and designs")}};
   for (const auto& companion : data::store::companion_files(storePath))
     files.push_back({companion.path, tr("a file SQLite keeps beside the store")});
+  return files;
+}
+
+std::vector<KeptFile> inputFiles(const std::string& path, const QString& what) {
+  if (path.empty()) return {};
+  std::vector<KeptFile> files = {{path, what}};
+  for (const auto& index : bio::index_files(path)) files.push_back({index, tr("the index of %1").arg(what)});
   return files;
 }
 

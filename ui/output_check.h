@@ -1,6 +1,6 @@
 // What the studio's FASTA outputs (an export, the batch dialog's FASTA) must not overwrite: the store,
-// the files SQLite keeps beside it, the open file, the model, a batch's input and BED. The command
-// line refuses the same through app/common.h's check_paths.
+// the files SQLite keeps beside it, the open file, the model, a batch's input and BED, and the index
+// files beside an input. The command line refuses the same through app/common.h's check_paths.
 #pragma once
 
 #include <QString>
@@ -18,6 +18,9 @@ struct KeptFile {
 
 // The store and the files SQLite keeps beside it (-wal, -shm, -journal; data::store::companion_files).
 std::vector<KeptFile> storeFiles(const std::string& storePath);
+
+// An input and the index files a region read makes or reads beside it (bio::index_files).
+std::vector<KeptFile> inputFiles(const std::string& path, const QString& what);
 
 // Why writing the FASTA `out` (and, for .gz, its index files) would destroy one of `kept` ("PATH is the
 // store of runs and designs: ..."), or "" when it would not.

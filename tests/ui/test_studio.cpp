@@ -302,7 +302,7 @@ class TestStudio : public QObject {
   }
 
   // An export onto the store, a file SQLite keeps beside it (also through a link), the file open in the
-  // window or the model is refused, and the file stays as it was.
+  // window, its index or the model is refused, and the file stays as it was.
   void exportRefusesSessionFiles() {
     const QString input = copyOfDesignFasta(QStringLiteral("export_input.fa"));
     QVERIFY(!input.isEmpty());
@@ -324,6 +324,7 @@ class TestStudio : public QObject {
         {store_ + QStringLiteral("-wal"), QStringLiteral("a file SQLite keeps beside the store")},
         {shmLink, QStringLiteral("a file SQLite keeps beside the store")},
         {input, QStringLiteral("the file open in the window")},
+        {input + QStringLiteral(".fai"), QStringLiteral("the index of the file open in the window")},
         {modelCopy, QStringLiteral("the model")}};
     for (const auto& [path, what] : refused) {
       const QByteArray before = QFileInfo::exists(path) ? readAll(path) : QByteArray();
@@ -779,7 +780,7 @@ class TestStudio : public QObject {
              qPrintable(dialog->statusText()));
   }
 
-  // A batch's FASTA onto its input, its BED, the store or the store's WAL fails before anything is
+  // A batch's FASTA onto its input, the input's index, its BED, the store or the store's WAL fails before anything is
   // read or written, and the file stays as it was.
   void batchFastaKeepsSessionFiles() {
     auto w = makeWindow();
@@ -794,6 +795,7 @@ class TestStudio : public QObject {
     dialog->setStorePath(store_);
     dialog->show();
     const std::map<QString, QString> refused = {{input, QStringLiteral("is the input file")},
+                                                {input + QStringLiteral(".gzi"), QStringLiteral("is the index of the input file")},
                                                 {bed, QStringLiteral("is the BED file of the mask")},
                                                 {store_, QStringLiteral("is the store of runs and designs")},
                                                 {store_ + QStringLiteral("-wal"), QStringLiteral("is a file SQLite keeps beside the store")}};
