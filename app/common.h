@@ -47,7 +47,6 @@ status check_paths(const std::vector<named_path>& outputs, const std::vector<nam
 // the reads are all used, but the file may have been cut short.
 void warn_if_cut_short(const std::string& command, const std::string& path);
 
-// Loads `path`, or the shipped default model when it is empty.
 // --model (or the shipped default), moved to --device ("cpu", "cuda" or "auto"), its network run in
 // --net-precision ("fp32", "bf16", or "auto": bf16 on a GPU) when it samples and scores.
 status load_model_option(const std::string& path, core::mdm_model& model, const std::string& device = "cpu",

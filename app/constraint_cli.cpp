@@ -8,7 +8,6 @@
 #include <cstring>
 #include <fstream>
 #include <iostream>
-#include <limits>
 #include <map>
 
 #include "app/common.h"
@@ -48,8 +47,7 @@ void add_constraint_options(CLI::App& sub, constraint_args& a) {
   check_range(sub.add_option("--max-homopolymer", a.max_homopolymer, "Longest run of one base allowed"), 1, 1e6)
       ->group(group);
   sub.add_option("--gc", a.gc, "GC bounds MIN-MAX (0.3-0.7 or 30-70) of the designed region")->group(group);
-  check_range(sub.add_option("--gc-window", a.gc_window, "Also hold --gc in every window of this many designed bases"), 1,
-              std::numeric_limits<int>::max())
+  check_range(sub.add_option("--gc-window", a.gc_window, "Also hold --gc in every window of this many designed bases"), 1, 1e6)
       ->group(group);
   check_range(sub.add_option("--avoid-repeats", a.avoid_repeats, "No k-mer of this length twice in the design and its flanks"),
               4, 32)

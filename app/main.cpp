@@ -56,7 +56,7 @@ int check_command_words(CLI::App& cli, int argc, char** argv) {
 // CLI11 reads whole numbers with base 0 and without a range check: "010" was the octal 8, "0x10" 16,
 // digits past 64 bits the largest number (--steps 99999999999999999999 trained on), and "-1" an
 // unsigned 2^64-1. A whole number here is decimal and fits in 64 bits. (32-bit options: CLI11 itself
-// refuses what does not fit; seeds have check_seed.)
+// refuses what does not fit; seeds, typed UINT:SEED, have check_seed.)
 std::string whole_number_problem(const std::string& value, bool is_unsigned) {
   const std::size_t sign = !value.empty() && (value[0] == '-' || value[0] == '+') ? 1 : 0;
   if (value.size() == sign || value.find_first_not_of("0123456789", sign) != std::string::npos)

@@ -1,5 +1,6 @@
 // Design jobs: infilling the holes of a record (K variants) and generating sequence of any length by
-// semi-autoregressive blocks. Plain structs in and out; torch-free, so the CLI and the GUI call it.
+// semi-autoregressive blocks. Plain structs in and out; torch-free. The CLI and the GUI reach these
+// through run_job (core/job.h), which records and fans out what they make.
 #pragma once
 
 #include <cstdint>

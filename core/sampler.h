@@ -1,5 +1,6 @@
-// Sampler parameters: which reveal policy, how many steps, and the chain of logit steps
-// (guidance -> temperature -> top-p -> categorical draw). Torch-free: the CLI and the GUI fill it in.
+// Sampler parameters: which reveal policy, how many steps, the guidance weight, temperature, top-p and
+// the precision of the categorical draw (core/sampling.h applies them). Torch-free: the CLI and the
+// GUI fill it in.
 #pragma once
 
 #include <cstdint>

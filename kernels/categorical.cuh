@@ -23,7 +23,7 @@ struct categorical_params {
 // The order is the host sampler's (core/sampling.cpp): guidance, temperature and top-p shape the model's
 // distribution, then the constraint mask restricts it. The constraints outrank the nucleus and the
 // model: when top-p or the model (-inf or NaN logits) left no allowed base any mass, the allowed bases
-// are drawn equally likely, as the host does (this was -1, a dead end, before the host's order was taken).
+// are drawn equally likely, as the host does.
 DNAFILL_HD inline int draw_base(const float* logits, const float* uncond, std::uint8_t allowed, double u,
                                 const categorical_params& p) {
   double l[num_bases], prob[num_bases];

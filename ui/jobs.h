@@ -26,7 +26,7 @@ struct LoadedModel {
   QString path;
   QString device;  // "cpu" or "cuda"
   QString precision;  // the network's arithmetic as set: "fp32" or "bf16"
-  QString name;    // "small (1.9 M parameters)"
+  QString name;    // "small (1.9 M parameters, context 1024)"
 };
 
 // Loads `path` (empty: the shipped default) onto `device` ("auto", "cpu", "cuda"), its network to run
