@@ -242,7 +242,7 @@ QHBoxLayout* DesignPanel::buildButtons() {
   auto* buttons = new QHBoxLayout;
   buttons->addWidget(generate_, 1);
   buttons->addWidget(cancel_);
-  connect(generate_, &QPushButton::clicked, this, &DesignPanel::generateRequested);
+  connect(generate_, &QPushButton::clicked, this, &DesignPanel::infillRequested);
   connect(cancel_, &QPushButton::clicked, this, &DesignPanel::cancelRequested);
   return buttons;
 }

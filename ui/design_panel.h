@@ -71,7 +71,7 @@ class DesignPanel : public QWidget {
   void maskLowercaseRequested();
   void maskNRequested();
   void clearMasksRequested();
-  void generateRequested();
+  void infillRequested();  // the Generate button: fill the masked holes
   void generateNewRequested(qint64 length, const QString& name);
   void cancelRequested();
   void constraintsChanged();

@@ -650,7 +650,7 @@ void MainWindow::loadModel(const QString& path, const QString& device) {
   });
 }
 
-void MainWindow::generate() {
+void MainWindow::infill() {
   auto* r = current();
   if (!r) return showError(tr("Nothing to design"), tr("Open a file first."));
   if (r->masks.empty()) return showError(tr("Nothing to design"), tr("Mask the bases to regenerate first: select them and press Mask."));

@@ -104,7 +104,7 @@ class MainWindow : public QMainWindow {
   void maskLowercase();
   void maskN();
   void clearMasks();
-  void generate();
+  void infill();  // the Generate button: K variants of the masked holes of the open record
   void generateNew(qint64 length, const QString& name);
   void cancelJobs();
   void showDesign(int row);  // a row of the results model

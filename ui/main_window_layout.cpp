@@ -205,7 +205,7 @@ void MainWindow::buildDesignDock() {
   connect(panel_, &DesignPanel::maskLowercaseRequested, this, &MainWindow::maskLowercase);
   connect(panel_, &DesignPanel::maskNRequested, this, &MainWindow::maskN);
   connect(panel_, &DesignPanel::clearMasksRequested, this, &MainWindow::clearMasks);
-  connect(panel_, &DesignPanel::generateRequested, this, &MainWindow::generate);
+  connect(panel_, &DesignPanel::infillRequested, this, &MainWindow::infill);
   connect(panel_, &DesignPanel::generateNewRequested, this, &MainWindow::generateNew);
   connect(panel_, &DesignPanel::cancelRequested, this, &MainWindow::cancelJobs);
 }
@@ -275,7 +275,7 @@ void MainWindow::buildActions() {
   buildEditMenu();
   buildViewMenu();
   auto* designMenu = menuBar()->addMenu(tr("&Design"));
-  designMenu->addAction(tr("&Generate"), QKeySequence(Qt::CTRL | Qt::Key_G), this, &MainWindow::generate);
+  designMenu->addAction(tr("&Generate"), QKeySequence(Qt::CTRL | Qt::Key_G), this, &MainWindow::infill);
   designMenu->addAction(tr("&Cancel"), this, &MainWindow::cancelJobs);
   designMenu->addAction(acceptAction_);
   buildModelMenu();

@@ -78,7 +78,7 @@ void StudioScript::opened() {
 void StudioScript::maybeGenerate() {
   if (!options_.generate || generated_ || !documentReady_ || !modelReady_) return;
   generated_ = true;
-  window_->generate();
+  window_->infill();
 }
 
 void StudioScript::designed(qint64, int status) {

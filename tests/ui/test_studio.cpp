@@ -630,7 +630,7 @@ class TestStudio : public QObject {
     // Nothing masked: generating explains instead of failing silently.
     QVERIFY(open(*w, designFasta));
     QSignalSpy error(w.get(), &MainWindow::errorShown);
-    w->generate();
+    w->infill();
     QCOMPARE(error.count(), 1);
     QVERIFY(error.last().at(0).toString().contains(QStringLiteral("Mask")));
     errorDialog(w.get())->accept();
