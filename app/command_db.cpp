@@ -37,9 +37,7 @@ std::string one_line(std::string_view text) {
 std::string input_of(const data::run_record& r) { return r.source ? one_line(r.source->path) : "-"; }
 
 status open_reader(const db_args& args, data::store& db) {
-  data::store_options options;
-  options.read_only = true;
-  return db.open(args.db, options);
+  return db.open(args.db, data::store_options::reader());
 }
 
 int list_runs(const db_args& args) {

@@ -218,9 +218,7 @@ status readStorePath(const QCommandLineParser& parser, QString& path) {
   if (QFileInfo(path).isDir()) return status::fail("--db: " + path.toStdString() + ": is a folder, not a store");
   if (!QFileInfo::exists(path)) return {};
   dnafill::data::store store;
-  dnafill::data::store_options readOnly;
-  readOnly.read_only = true;
-  if (auto s = store.open(path.toStdString(), readOnly); !s) return status::fail("--db: " + s.message());
+  if (auto s = store.open(path.toStdString(), dnafill::data::store_options::reader()); !s) return status::fail("--db: " + s.message());
   return {};
 }
 

@@ -24,6 +24,12 @@ struct store_options {
   bool read_only = false;       // for list/show/export: never creates, migrates or writes the file
   int busy_timeout_ms = 5000;   // how long to wait for a lock another program holds before failing
   std::int64_t max_pages = 0;   // PRAGMA max_page_count for this connection; 0 = no cap (tests fill the "disk")
+
+  static store_options reader() {
+    store_options o;
+    o.read_only = true;
+    return o;
+  }
 };
 
 class store {

@@ -78,9 +78,7 @@ bool HistoryModel::refresh(QString* error) {
   if (!storePath_.isEmpty() && QFileInfo::exists(storePath_)) {
     if (!store_ || !store_->is_open()) {
       auto db = std::make_unique<data::store>();
-      data::store_options options;
-      options.read_only = true;
-      if (auto s = db->open(storePath_.toStdString(), options); !s) {
+      if (auto s = db->open(storePath_.toStdString(), data::store_options::reader()); !s) {
         if (error) *error = QString::fromStdString(s.message());
         ok = false;
       } else {

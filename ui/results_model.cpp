@@ -32,9 +32,7 @@ bool ResultsModel::openStore(QString* error) {
     return false;
   }
   auto db = std::make_unique<data::store>();
-  data::store_options options;
-  options.read_only = true;
-  if (auto s = db->open(storePath_.toStdString(), options); !s) {
+  if (auto s = db->open(storePath_.toStdString(), data::store_options::reader()); !s) {
     if (error) *error = QString::fromStdString(s.message());
     return false;
   }
