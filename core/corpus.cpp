@@ -245,18 +245,28 @@ void batch_prefetcher::run() {
       if (stop_) return;
     }
     std::vector<int> labels;
-    auto batch = corpus_.sample_batch(batch_, seed_, next_step_++, rc_augment_, &labels);
+    std::vector<token> batch;
+    // An exception leaving a thread ends the process (std::terminate): hand it to next() instead.
+    std::exception_ptr failure;
+    try {
+      batch = corpus_.sample_batch(batch_, seed_, next_step_++, rc_augment_, &labels);
+    } catch (...) {
+      failure = std::current_exception();
+    }
     {
       std::lock_guard<std::mutex> lock(mutex_);
-      queue_.emplace_back(std::move(batch), std::move(labels));
+      if (failure) failure_ = failure;
+      else queue_.emplace_back(std::move(batch), std::move(labels));
     }
     changed_.notify_all();
+    if (failure) return;
   }
 }
 
 std::vector<token> batch_prefetcher::next(std::vector<int>* labels) {
   std::unique_lock<std::mutex> lock(mutex_);
-  changed_.wait(lock, [this] { return !queue_.empty(); });
+  changed_.wait(lock, [this] { return !queue_.empty() || failure_; });
+  if (queue_.empty()) std::rethrow_exception(failure_);
   auto batch = std::move(queue_.front());
   queue_.pop_front();
   changed_.notify_all();

@@ -5,6 +5,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
+#include <exception>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -105,6 +106,7 @@ class batch_prefetcher {
   std::condition_variable changed_;
   std::deque<std::pair<std::vector<token>, std::vector<int>>> queue_;  // windows and their labels
   bool stop_ = false;
+  std::exception_ptr failure_;  // what the worker threw (memory for a batch): next() throws it
   std::thread worker_;
 };
 

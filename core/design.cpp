@@ -7,6 +7,7 @@
 #include <limits>
 
 #include "core/masking.h"
+#include "core/runtime.h"
 #include "core/sampling.h"
 #include "core/scoring.h"
 
@@ -189,6 +190,10 @@ status design_holes(const mdm_model& model, const std::string& record, const std
   if (auto s = bio::check_intervals(record, holes, static_cast<std::int64_t>(tokens.size())); !s) return s;
 
   const auto n = static_cast<std::int64_t>(tokens.size());
+  // The K rows of the record are worked on as int64 tokens (8 bytes a base), and each design's text
+  // is kept (1 more).
+  const std::string what = "--num " + std::to_string(options.variants) + " variants of " + std::to_string(n) + " bases";
+  if (auto s = check_memory(9.0 * options.variants * n, what); !s) return s;
   auto row = torch::from_blob(const_cast<token*>(tokens.data()), {1, n}, torch::kUInt8).to(torch::kInt64);
   for (const auto& hole : holes) row.narrow(1, hole.start, hole.end - hole.start).fill_(static_cast<std::int64_t>(mask_token));
   auto work = row.expand({options.variants, n}).contiguous();

@@ -7,7 +7,9 @@
 
 #include <dlfcn.h>
 #include <malloc.h>
+#include <sys/sysinfo.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
@@ -113,6 +115,26 @@ status resolve_device(const std::string& name, std::string& resolved) {
   if (name == "cuda" && resolved != "cuda")
     return status::fail("--device: cuda asked for, but LibTorch " + torch_version() + " sees no CUDA GPU");
   return {};
+}
+
+std::uint64_t usable_memory() {
+  struct sysinfo info {};
+  if (::sysinfo(&info) != 0) return 0;
+  std::uint64_t total = (static_cast<std::uint64_t>(info.totalram) + info.totalswap) * info.mem_unit;
+  // cgroup v2: "max", or the limit in bytes.
+  std::ifstream cgroup("/sys/fs/cgroup/memory.max");
+  std::uint64_t limit = 0;
+  if (cgroup >> limit && limit > 0) total = std::min(total, limit);
+  return total;
+}
+
+status check_memory(double bytes, const std::string& what) {
+  const std::uint64_t usable = usable_memory();
+  if (usable == 0 || bytes <= static_cast<double>(usable)) return {};
+  char line[160];
+  std::snprintf(line, sizeof line, ": needs at least %.1f GB of memory, and this machine has %.1f GB (RAM and swap)",
+                bytes / 1e9, static_cast<double>(usable) / 1e9);
+  return status::fail(what + line);
 }
 
 std::string torch_version() {

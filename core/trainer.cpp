@@ -325,10 +325,23 @@ status configure(train_options& o, model_config& config) {
   config.num_labels = static_cast<int>(o.data.labels.names.size());
   config.vocab_size = base_vocab + config.num_labels;
   if (o.data.window == 0) o.data.window = config.context_length;
+  if (o.data.window < 2)  // a lone base has no context to learn from; infill's --window starts at 2 too
+    return status::fail("--seq-len: must be at least 2, got " + std::to_string(o.data.window));
   if (o.data.window > config.context_length)
     return status::fail("--seq-len: " + std::to_string(o.data.window) + " is above the context length of preset '" +
                         o.preset + "' (" + std::to_string(config.context_length) + ")");
   return {};
+}
+
+// What a step on the CPU keeps for its backward pass, at least: per token and layer, float32 copies of
+// the residual stream, the norms, q, k, v and the attention's output (8 x d_model) and of the MLP's
+// gate, up and product (3 x d_mlp). (On a GPU they are in its memory, and CUDA says when it is full.)
+status check_step_memory(const train_options& o, const model_config& config) {
+  std::string device;
+  if (auto s = resolve_device(o.device, device); !s || device != "cpu") return s;
+  const double per_token = 4.0 * config.n_layers * (8.0 * config.d_model + 3.0 * config.d_mlp);
+  return check_memory(per_token * o.batch * o.data.window, "--batch " + std::to_string(o.batch) + " x --seq-len " +
+                                                               std::to_string(o.data.window) + " tokens a step");
 }
 
 // A held-out score asked for (a --valid file, or a share of each record) that nothing could give: said,
@@ -435,6 +448,7 @@ status train(const train_options& options, const train_callback& on_step, train_
   train_options o = options;
   model_config config;
   if (auto s = configure(o, config); !s) return s;
+  if (auto s = check_step_memory(o, config); !s) return s;
   training_corpus corpus;
   if (auto s = training_corpus::load(o.data, corpus); !s) return s;
   const auto valid_windows = tile_windows(corpus.valid(), o.data.window, o.valid_windows);
