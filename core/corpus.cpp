@@ -7,6 +7,7 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <random>
 #include <sstream>
 
@@ -35,6 +36,7 @@ bool good_label_name(const std::string& name) {
 status read_label_tsv(const std::string& path, label_rules& out) {
   std::ifstream in(path);
   std::string line;
+  std::map<std::string, std::pair<std::string, int>> seen;  // record -> (label, line)
   for (int number = 1; std::getline(in, line); ++number) {
     if (line.empty() || line[0] == '#') continue;
     std::istringstream fields(line);
@@ -42,9 +44,18 @@ status read_label_tsv(const std::string& path, label_rules& out) {
     if (!(fields >> record >> label) || (fields >> extra) || !good_label_name(label))
       return status::fail("--labels: " + path + ": line " + std::to_string(number) +
                           ": expected 'record<TAB>label' (a label is one word without , = | quotes or control bytes)");
-    out.records.emplace_back(record, label_index(out, label));
+    // A record listed twice under two labels would be trained under the first only, without a word.
+    const auto [it, first] = seen.emplace(record, std::make_pair(label, number));
+    if (!first && it->second.first != label)
+      return status::fail("--labels: " + path + ": line " + std::to_string(number) + ": record '" + printable(record) +
+                          "' is labelled '" + label + "', and '" + it->second.first + "' at line " +
+                          std::to_string(it->second.second) + ": a record takes one label");
+    if (first) out.records.emplace_back(record, label_index(out, label));
   }
   if (out.records.empty()) return status::fail("--labels: " + path + ": no record<TAB>label line");
+  if (static_cast<int>(out.names.size()) > max_labels)
+    return status::fail("--labels: " + path + ": at most " + std::to_string(max_labels) + " labels, found " +
+                        std::to_string(out.names.size()));
   return {};
 }
 

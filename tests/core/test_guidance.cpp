@@ -245,6 +245,18 @@ TEST_CASE("label rules: record-name patterns and a TSV", "[guidance][labels]") {
     tsv << "recA\tgc\x7frich\n";
   }
   CHECK(parse_label_rules(dir.file("control.tsv"), rules).message().find("line 1") != std::string::npos);
+  // A record under two labels was trained under the first without a word; twice under one is harmless.
+  {
+    std::ofstream tsv(dir.file("twice.tsv"));
+    tsv << "recA\tx\nrecA\tx\nrecB\ty\nrecA\ty\n";
+  }
+  CHECK(parse_label_rules(dir.file("twice.tsv"), rules).message() ==
+        "--labels: " + dir.file("twice.tsv") + ": line 4: record 'recA' is labelled 'y', and 'x' at line 1: a record takes one label");
+  {
+    std::ofstream tsv(dir.file("many.tsv"));
+    for (int i = 0; i <= max_labels; ++i) tsv << "rec" << i << "\tlabel" << i << "\n";
+  }
+  CHECK_THAT(parse_label_rules(dir.file("many.tsv"), rules).message(), Catch::EndsWith("at most 1024 labels, found 1025"));
 }
 
 TEST_CASE("label rules: a label no training base has is refused", "[guidance][labels]") {
