@@ -174,7 +174,12 @@ status store::impl::open_reader() {
     // by a writer, no writer can be at work either: read the file as it stands (immutable).
     const auto slash = path.find_last_of('/');
     const std::string folder = slash == std::string::npos ? "." : path.substr(0, slash + 1);
-    if (::access(folder.c_str(), W_OK) == 0 || ::access((path + "-wal").c_str(), F_OK) == 0) return s;
+    if (::access(folder.c_str(), W_OK) == 0) return s;
+    if (::access((path + "-wal").c_str(), F_OK) == 0 && ::access((path + "-shm").c_str(), F_OK) != 0)
+      return status::fail(path + ": its -wal holds runs not yet in the file, and reading them needs a -shm beside it, "
+                                 "which this folder (not writable) cannot take: copy the store and its -wal to a folder "
+                                 "you may write");
+    if (::access((path + "-wal").c_str(), F_OK) == 0) return s;
     if (auto r = open_connection(SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, "?immutable=1"); !r) return s;
     if (auto r = check_identity(from_version); !r) return r;
   }

@@ -20,4 +20,22 @@ echo "$out"
 grep -q "read-only\|Permission denied" <<< "$out" || fail "the message does not say the store is read-only"
 "${as_user[@]}" "$dnafill" db list --db "$store" | grep -q "batch  *done" || fail "db list cannot read a read-only store"
 chmod 0755 "$work"
+
+# A store whose runs are still in its -wal, copied without its -shm into a folder that cannot take one.
+chmod 0644 "$store"
+mkdir -p "$work/walonly" || fail "mkdir"
+python3 - "$store" "$work/walonly/w.sqlite" << 'END' || fail "cannot make a store with a -wal"
+import shutil, sqlite3, sys
+db = sqlite3.connect(sys.argv[1], isolation_level=None)
+db.execute("PRAGMA wal_autocheckpoint = 0")
+db.execute("UPDATE runs SET status = status")  # frames in the WAL, the same runs
+shutil.copy(sys.argv[1], sys.argv[2])
+shutil.copy(sys.argv[1] + "-wal", sys.argv[2] + "-wal")
+END
+chmod 0555 "$work/walonly" || fail "chmod"
+out=$("${as_user[@]}" bash "$check_error" "$dnafill" db list --db "$work/walonly/w.sqlite")
+chmod 0755 "$work/walonly"
+echo "$out"
+grep -q "its -wal holds runs not yet in the file.*copy the store and its -wal to a folder you may write" <<< "$out" ||
+  fail "a -wal without its -shm in a read-only folder is not said as such"
 echo "ok: read-only store refused for writing, readable for reading"
