@@ -44,6 +44,10 @@ status check_creatable(const named_path& out) {
   const fs::path folder = fs::path(out.path).parent_path();
   if (!folder.empty() && !fs::is_directory(folder, ec))
     return status::fail(out.option + ": " + out.path + ": the folder " + folder.string() + " does not exist");
+  // Else the run would fail at its end, when the file is made (a .gz's .fai and .gzi: 4 bytes more).
+  if (const auto name = fs::path(out.path).filename().string(); name.size() > 255)
+    return status::fail(out.option + ": " + out.path + ": the file's name is " + std::to_string(name.size()) +
+                        " bytes long; a file's name takes at most 255");
   return {};
 }
 

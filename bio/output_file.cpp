@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cctype>
 #include <cerrno>
@@ -98,7 +99,12 @@ status output_file::begin(const std::string& path) {
   if (access(folder.c_str(), W_OK) != 0) return {};
   static const std::string space = pid_namespace();
   static std::atomic<unsigned> count{0};  // two writers of one process (the studio) never share one
-  const std::string prefix = path + ".dnafill-" + (space.empty() ? "x" : space) + "-";
+  // A file's name takes at most 255 bytes (NAME_MAX): a long PATH's own is cut to leave room for the
+  // ending, ".dnafill-" NAMESPACE "-" PID "-" N ".tmp" (up to 10 digits each).
+  const std::string ending = ".dnafill-" + (space.empty() ? "x" : space) + "-";
+  const std::size_t room = 255 - std::min<std::size_t>(255, ending.size() + 10 + 1 + 10 + 4);
+  const std::size_t name_at = slash == std::string::npos ? 0 : slash + 1;
+  const std::string prefix = path.substr(0, name_at) + path.substr(name_at, room) + ending;
   if (!space.empty()) remove_dead_writers_files(folder, prefix);
   temporary_ = prefix + std::to_string(getpid()) + "-" + std::to_string(count++) + ".tmp";
   return {};

@@ -526,6 +526,14 @@ TEST_CASE("output_file: a temporary name beside PATH, renamed over it on commit,
   // Standard output: written in place.
   REQUIRE(out.begin("-").ok());
   CHECK(out.name() == "-");
+  // A name of 255 bytes, the most a file's name takes: its temporary name is cut to fit, not refused
+  // by the system after the work.
+  const std::string longest = dir.file(std::string(251, 'n') + ".fa");
+  REQUIRE(out.begin(longest).ok());
+  CHECK(std::filesystem::path(out.name()).filename().string().size() <= 255);
+  std::ofstream(out.name()) << "long\n";
+  REQUIRE(out.commit().ok());
+  CHECK(test::read_text(longest) == "long\n");
 }
 
 TEST_CASE("same_file: one file by any name, also one not there yet behind a link", "[bio][writer]") {
