@@ -17,6 +17,7 @@
 #include <cstring>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "bio/constraints.h"
@@ -286,21 +287,18 @@ void setApplicationFacts() {
   QCoreApplication::setApplicationVersion(QStringLiteral(DNAFILL_VERSION));
 }
 
-}  // namespace
+int usageError(const status& s) {
+  std::fprintf(stderr, "dnafill-studio: %s\n", s.message().c_str());
+  return 2;
+}
 
-int main(int argc, char** argv) {
-  dnafill::core::choose_blas_kernels();
-  dnafill::core::keep_allocations_in_heap();
-  QCommandLineParser parser;
-  addOptions(parser);
-  auto usageError = [](const status& s) {
-    std::fprintf(stderr, "dnafill-studio: %s\n", s.message().c_str());
-    return 2;
-  };
-  setApplicationFacts();
+// What is answered before a QApplication exists, which would abort for want of a display or of a
+// platform plugin: --help, --help-all and --version, a malformed line, -platform without a name, no
+// display. The exit status; none when the window is to start.
+std::optional<int> answerBeforeStart(int argc, char** argv, QCommandLineParser& parser) {
   if (asksForHelpOrVersion(argc, argv)) {
-    // Answered here, with no application object at all, only when the line parses without Qt's own
-    // options (-platform ...) and asks for it (not "--model -h"); anything else goes the usual way below.
+    // Answered here only when the line parses without Qt's own options (-platform ...) and asks for it
+    // (not "--model -h"); anything else goes the usual way, through the application object.
     QStringList arguments;
     bool qtOption = false;  // Qt's own options are one dash and a word (-platform, -style)
     for (int i = 0; i < argc; ++i) {
@@ -330,20 +328,17 @@ int main(int argc, char** argv) {
                          "run it in a desktop session, or with QT_QPA_PLATFORM=offscreen for a scripted run\n");
     return 1;
   }
-  QApplication app(argc, argv);
-  endOnSignals(app);
-  QApplication::setDesktopFileName(QStringLiteral("org.dnafill.Studio"));
-  QApplication::setWindowIcon(QIcon(QStringLiteral(":/dnafill/studio.svg")));
-  // parse, not process: process ends an unknown option with exit 1, and 2 is a malformed command line.
-  if (!parser.parse(QCoreApplication::arguments()))
-    return usageError(status::fail(parser.errorText().toStdString() + " (see dnafill-studio --help)"));
-  parser.process(app);  // parsed cleanly above: this only answers --help, --help-all and --version
-  if (auto s = checkValues(parser); !s) return usageError(s);
+  return std::nullopt;
+}
 
+// The window's options, its script and its size from a line that parsed. A bad value is a usage
+// error (exit 2); a --db that is not a store is a file's problem (exit 1).
+std::optional<int> readStudioOptions(const QCommandLineParser& parser, dnafill::ui::StudioOptions& options,
+                                     dnafill::ui::ScriptOptions& script, QSize& size) {
+  if (auto s = checkValues(parser); !s) return usageError(s);
   int threads = 0;
   if (auto s = readInt(parser, "threads", 0, 1024, threads); !s) return usageError(s);
   dnafill::core::set_threads(threads);
-  dnafill::ui::StudioOptions options;
   options.modelPath = parser.value(QStringLiteral("model"));
   options.device = parser.value(QStringLiteral("device"));
   if (parser.isSet(QStringLiteral("device")))
@@ -354,15 +349,58 @@ int main(int argc, char** argv) {
   if (parser.isSet(QStringLiteral("db")))
     if (auto s = readStorePath(parser, options.storePath); !s) {
       std::fprintf(stderr, "dnafill-studio: %s\n", s.message().c_str());
-      return 1;  // a file's problem, not the command line's
+      return 1;
     }
   options.restoreWindow = !parser.isSet(QStringLiteral("no-restore")) && !parser.isSet(QStringLiteral("screenshot"));
-  dnafill::ui::ScriptOptions script;
   if (auto s = readScript(parser, script); !s) return usageError(s);
   options.keepSettings = script.screenshot.isEmpty() && !script.quit;  // a one-off run is not the person's choice
-  QSize size;
   if (parser.isSet(QStringLiteral("size")))
     if (auto s = readWindowSize(parser, size); !s) return usageError(s);
+  return std::nullopt;
+}
+
+// The steps of the command line run as a script; only --quit or --screenshot ends the window with
+// it (on its first error, too). Otherwise the window stays open for a person, errors in dialogs.
+std::unique_ptr<dnafill::ui::StudioScript> startScript(dnafill::ui::MainWindow& window,
+                                                       const dnafill::ui::ScriptOptions& script,
+                                                       const QCommandLineParser& parser) {
+  const bool scripted = script.generate || !script.screenshot.isEmpty() || script.quit || !script.mask.isEmpty() ||
+                        script.selectEnd > 0 || parser.isSet(QStringLiteral("record"));
+  if (!scripted) {
+    // A person opening a file from the shell gets the region chooser for an indexed file.
+    if (script.open.isEmpty()) return nullptr;
+    if (script.region.isEmpty()) window.openFile(script.open);
+    else window.openFileRegion(script.open, script.region);
+    return nullptr;
+  }
+  auto runner = std::make_unique<dnafill::ui::StudioScript>(&window, script);
+  if (!script.screenshot.isEmpty() || script.quit)
+    QObject::connect(runner.get(), &dnafill::ui::StudioScript::finished, qApp, [](int code) { QApplication::exit(code); });
+  QTimer::singleShot(0, runner.get(), &dnafill::ui::StudioScript::start);
+  return runner;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  dnafill::core::choose_blas_kernels();
+  dnafill::core::keep_allocations_in_heap();
+  QCommandLineParser parser;
+  addOptions(parser);
+  setApplicationFacts();
+  if (const auto answered = answerBeforeStart(argc, argv, parser)) return *answered;
+  QApplication app(argc, argv);
+  endOnSignals(app);
+  QApplication::setDesktopFileName(QStringLiteral("org.dnafill.Studio"));
+  QApplication::setWindowIcon(QIcon(QStringLiteral(":/dnafill/studio.svg")));
+  // parse, not process: process ends an unknown option with exit 1, and 2 is a malformed command line.
+  if (!parser.parse(QCoreApplication::arguments()))
+    return usageError(status::fail(parser.errorText().toStdString() + " (see dnafill-studio --help)"));
+  parser.process(app);  // parsed cleanly above: this only answers --help, --help-all and --version
+  dnafill::ui::StudioOptions options;
+  dnafill::ui::ScriptOptions script;
+  QSize size;
+  if (const auto failed = readStudioOptions(parser, options, script, size)) return *failed;
 
   dnafill::ui::MainWindow window(options);
   if (size.isValid()) window.resize(size);
@@ -370,22 +408,6 @@ int main(int argc, char** argv) {
   if (auto s = applyConstraintOptions(parser, constraints); !s) return usageError(s);
   window.designPanel()->setConstraints(constraints);
   window.show();
-
-  // The steps of the command line run as a script; only --quit or --screenshot ends the window with
-  // it (on its first error, too). Otherwise the window stays open for a person, errors in dialogs.
-  const bool scripted = script.generate || !script.screenshot.isEmpty() || script.quit || !script.mask.isEmpty() ||
-                        script.selectEnd > 0 || parser.isSet(QStringLiteral("record"));
-  const bool ends = !script.screenshot.isEmpty() || script.quit;
-  std::unique_ptr<dnafill::ui::StudioScript> runner;
-  if (scripted) {
-    runner = std::make_unique<dnafill::ui::StudioScript>(&window, script);
-    if (ends)
-      QObject::connect(runner.get(), &dnafill::ui::StudioScript::finished, &app, [](int code) { QApplication::exit(code); });
-    QTimer::singleShot(0, runner.get(), &dnafill::ui::StudioScript::start);
-  } else if (!script.open.isEmpty()) {
-    // A person opening a file from the shell gets the region chooser for an indexed file.
-    if (script.region.isEmpty()) window.openFile(script.open);
-    else window.openFileRegion(script.open, script.region);
-  }
+  const auto runner = startScript(window, script, parser);
   return QApplication::exec();
 }
