@@ -76,6 +76,81 @@ bool replaceable(const std::string& path, written kind) {
   return false;
 }
 
+// The checkpoint, its state and the log are checked before any work: each can be made, none lands on
+// an input, and a file there of another kind (a store, a FASTA named by mistake) is not replaced.
+status check_train_outputs(const core::train_options& o, const std::string& log_path) {
+  std::vector<named_path> inputs = {{"--valid", o.data.valid_file}};
+  for (const auto& file : o.data.train_files) inputs.push_back({"--train", file});
+  if (auto s = check_training_files(o.data); !s) return s;
+  // A checkpoint (and its .state beside it) is a file; '-' would have made files named '-'.
+  const named_path out_file = {"--out", o.out, "a checkpoint is a file; '-' (standard output) cannot hold one"};
+  const named_path log_file = {"--log", log_path, "give a file; standard output shows the progress and the summary"};
+  const named_path state_file = {"--out's state file", o.out + ".state"};  // written beside the checkpoint
+  if (auto s = check_paths({out_file, state_file, log_file}, inputs); !s) return s;
+  // --init and a --labels TSV are read before the log is written. --out may be --init (a checkpoint is
+  // replaced whole, once the run is done: fine-tuning in place), the log may not.
+  std::vector<named_path> read_first = {{"--init", o.init}};
+  if (o.labels.find('=') == std::string::npos) read_first.push_back({"--labels", o.labels});
+  if (auto s = check_paths({log_file}, read_first); !s) return s;
+  if (!replaceable(o.out, written::checkpoint))
+    return status::fail("--out " + o.out + " is there and is not a checkpoint (no safetensors header): it would be "
+                        "replaced; remove it or name another file");
+  if (!o.resume && !replaceable(state_file.path, written::state))  // --resume reads it first, and says what is wrong
+    return status::fail("--out's state file " + state_file.path + " is there and is not a training state: it would "
+                        "be replaced; remove it or name another --out");
+  if (!replaceable(log_path, written::log))
+    return status::fail("--log " + log_path + " is there and is not a training log (JSON lines): it would be " +
+                        (o.resume ? "added to" : "replaced") + "; remove it or name another file");
+  // Whether the log can be written is known before any work (appending nothing changes nothing):
+  // a failure during the run would stop it and save a checkpoint.
+  std::error_code ec;
+  const bool log_existed = std::filesystem::exists(log_path, ec);
+  if (!std::ofstream(log_path, std::ios::app))
+    return status::fail(log_path + ": cannot open the log for writing: " + std::strerror(errno));
+  if (!log_existed) std::filesystem::remove(log_path, ec);
+  return {};
+}
+
+// What a run says at each step: a JSON line in the log, and the progress bar with a smoothed loss.
+// The log is truncated (or, resuming, added to) at the first step, not before, so a run that fails
+// its checks leaves the log of the run before it as it was, and no empty log where there was none.
+class train_reporter {
+ public:
+  train_reporter(std::string log_path, bool resume) : path_(std::move(log_path)), resume_(resume) {}
+
+  // False stops the run, which saves what it has: the log cannot be written.
+  bool step(const core::train_progress& p) {
+    if (!log_.is_open()) log_.open(path_, resume_ ? std::ios::app : std::ios::trunc);
+    if (!log_) return !(failed_ = true);
+    smoothed_ = smoothed_ == 0 ? p.loss_bits : 0.98 * smoothed_ + 0.02 * p.loss_bits;
+    log_ << log_line(p).dump() << std::endl;  // flushed: people tail the log of a long run
+    char detail[160];
+    std::snprintf(detail, sizeof detail, "step %lld/%lld loss %.3f bits/base %s%.0f tok/s ETA %s",
+                  static_cast<long long>(p.step), static_cast<long long>(p.steps), smoothed_,
+                  p.validated ? ("valid " + std::to_string(p.valid_bits).substr(0, 5) + " ").c_str() : "",
+                  p.tokens_per_second, core::format_duration(p.eta_seconds).c_str());
+    bar_.update(static_cast<double>(p.step) / p.steps, detail);
+    return true;
+  }
+  void finish() { bar_.finish(); }
+  bool failed() const { return failed_; }
+
+ private:
+  std::string path_;
+  bool resume_;
+  std::ofstream log_;
+  bool failed_ = false;
+  progress_bar bar_{"train"};
+  double smoothed_ = 0;
+};
+
+void print_summary(const core::train_options& o, const core::train_summary& summary, const std::string& log_path) {
+  std::cout << "trained " << o.preset << " (" << summary.parameters << " parameters) to step " << summary.steps_done
+            << ": " << summary.tokens_seen << " tokens in " << core::format_duration(summary.wall_seconds);
+  if (summary.valid_bits > 0) std::cout << ", held-out " << summary.valid_bits << " bits/base";
+  std::cout << "\nwrote " << o.out << " (log " << log_path << ")\n";
+}
+
 int run_train(train_args& args) {
   auto& o = args.options;
   // The commas are split here, not by CLI11: it drops the empty names of "--train ," and then takes
@@ -88,66 +163,15 @@ int run_train(train_args& args) {
   o.rc_augment = !args.no_rc;
   core::set_threads(args.threads);
   const std::string log_path = args.log.empty() ? o.out + ".log.jsonl" : args.log;
-  std::vector<named_path> inputs = {{"--valid", o.data.valid_file}};
-  for (const auto& file : o.data.train_files) inputs.push_back({"--train", file});
-  if (auto s = check_training_files(o.data); !s) return fail("train", s.message());
-  // A checkpoint (and its .state beside it) is a file; '-' would have made files named '-'.
-  const named_path out_file = {"--out", o.out, "a checkpoint is a file; '-' (standard output) cannot hold one"};
-  const named_path log_file = {"--log", log_path, "give a file; standard output shows the progress and the summary"};
-  const named_path state_file = {"--out's state file", o.out + ".state"};  // written beside the checkpoint
-  if (auto s = check_paths({out_file, state_file, log_file}, inputs); !s) return fail("train", s.message());
-  // --init and a --labels TSV are read before the log is written. --out may be --init (a checkpoint is
-  // replaced whole, once the run is done: fine-tuning in place), the log may not.
-  std::vector<named_path> read_first = {{"--init", o.init}};
-  if (o.labels.find('=') == std::string::npos) read_first.push_back({"--labels", o.labels});
-  if (auto s = check_paths({log_file}, read_first); !s) return fail("train", s.message());
-  if (!replaceable(o.out, written::checkpoint))
-    return fail("train", "--out " + o.out + " is there and is not a checkpoint (no safetensors header): it would be "
-                         "replaced; remove it or name another file");
-  if (!o.resume && !replaceable(state_file.path, written::state))  // --resume reads it first, and says what is wrong
-    return fail("train", "--out's state file " + state_file.path + " is there and is not a training state: it would "
-                         "be replaced; remove it or name another --out");
-  if (!replaceable(log_path, written::log))
-    return fail("train", "--log " + log_path + " is there and is not a training log (JSON lines): it would be " +
-                             (o.resume ? "added to" : "replaced") + "; remove it or name another file");
-
-  // The log is truncated at the first step, not before, so a run that fails its checks leaves the log
-  // of the run before it as it was, and no empty log where there was none; whether it can be written
-  // is known before any work (appending nothing changes nothing), since a failure during the run
-  // would stop it and save a checkpoint.
-  std::error_code ec;
-  const bool log_existed = std::filesystem::exists(log_path, ec);
-  if (!std::ofstream(log_path, std::ios::app))
-    return fail("train", log_path + ": cannot open the log for writing: " + std::strerror(errno));
-  if (!log_existed) std::filesystem::remove(log_path, ec);
-  std::ofstream log;
-  bool log_failed = false;
-  progress_bar bar("train");
-  double smoothed = 0;
-  auto on_step = [&](const core::train_progress& p) {
-    if (!log.is_open()) log.open(log_path, o.resume ? std::ios::app : std::ios::trunc);
-    if (!log) {
-      log_failed = true;
-      return false;  // stops the run, which saves what it has
-    }
-    smoothed = smoothed == 0 ? p.loss_bits : 0.98 * smoothed + 0.02 * p.loss_bits;
-    log << log_line(p).dump() << std::endl;  // flushed: people tail the log of a long run
-    char detail[160];
-    std::snprintf(detail, sizeof detail, "step %lld/%lld loss %.3f bits/base %s%.0f tok/s ETA %s",
-                  static_cast<long long>(p.step), static_cast<long long>(p.steps), smoothed,
-                  p.validated ? ("valid " + std::to_string(p.valid_bits).substr(0, 5) + " ").c_str() : "",
-                  p.tokens_per_second, core::format_duration(p.eta_seconds).c_str());
-    bar.update(static_cast<double>(p.step) / p.steps, detail);
-    return true;
-  };
+  if (auto s = check_train_outputs(o, log_path); !s) return fail("train", s.message());
+  train_reporter reporter(log_path, o.resume);
   core::train_summary summary;
-  if (auto s = core::train(o, on_step, summary); !s) return fail("train", s.message());
-  bar.finish();
-  if (log_failed) return fail("train", log_path + ": cannot write the log; stopped at step " + std::to_string(summary.steps_done));
-  std::cout << "trained " << o.preset << " (" << summary.parameters << " parameters) to step " << summary.steps_done
-            << ": " << summary.tokens_seen << " tokens in " << core::format_duration(summary.wall_seconds);
-  if (summary.valid_bits > 0) std::cout << ", held-out " << summary.valid_bits << " bits/base";
-  std::cout << "\nwrote " << o.out << " (log " << log_path << ")\n";
+  if (auto s = core::train(o, [&](const core::train_progress& p) { return reporter.step(p); }, summary); !s)
+    return fail("train", s.message());
+  reporter.finish();
+  if (reporter.failed())
+    return fail("train", log_path + ": cannot write the log; stopped at step " + std::to_string(summary.steps_done));
+  print_summary(o, summary, log_path);
   return 0;
 }
 
