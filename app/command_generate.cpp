@@ -9,6 +9,7 @@
 #include "app/design_cli.h"
 #include "app/job_cli.h"
 #include "bio/fasta.h"
+#include "bio/region.h"
 #include "core/runtime.h"
 #include "data/text_sinks.h"
 
@@ -20,6 +21,13 @@ struct generate_args : design_args {
   std::string prefix, name = "generated";
 };
 
+// `text` as one word of a shell command line: in single quotes, a quote in it written '\''.
+std::string shell_word(const std::string& text) {
+  std::string out = "'";
+  for (const char c : printable(text)) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
 // The bases of --prefix, a FASTA file of one record. A second record is refused (which one to continue
 // is not for us to guess) as soon as it is read, not after a genome's worth of records.
 status read_prefix(const std::string& path, std::string& bases) {
@@ -29,8 +37,9 @@ status read_prefix(const std::string& path, std::string& bases) {
   if (!reader.next(first)) return reader.error();
   if (reader.next(second))
     return status::fail(path + " holds more than one record ('" + printable(first.name) + "', '" + printable(second.name) +
-                        "', ...); generate continues one: give a file of one record (dnafill view --in '" + path +
-                        "' --region '" + printable(first.name) + "' > one.fa writes the first)");
+                        "', ...); generate continues one: give a file of one record (dnafill view --in " +
+                        shell_word(path) + " --region " + shell_word(bio::region_text({first.name})) +
+                        " > one.fa writes the first)");
   if (!reader.error()) return reader.error();
   bases = std::move(first.bases);
   return {};

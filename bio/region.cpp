@@ -141,6 +141,13 @@ status check_region(region& r, std::int64_t contig_length) {
   return status();
 }
 
+std::string region_text(const region& r) {
+  if (r.contig.find(':') == std::string::npos) return format_region(r);
+  region braced = r;
+  braced.contig = "{" + r.contig + "}";
+  return format_region(braced);
+}
+
 std::string format_region(const region& r) {
   if (r.whole_contig()) return r.contig;
   std::string out = r.contig + ":" + std::to_string(r.start + 1) + "-";

@@ -52,4 +52,8 @@ status check_region(region& r, std::int64_t contig_length);
 // the end is unresolved), as samtools names the records it fetches.
 std::string format_region(const region& r);
 
+// The region as text that parse_region reads back to it: format_region, with the name in braces when
+// it holds ':' ("{HLA-A*01:01}:1-100"), so that it is never read as a range of another contig.
+std::string region_text(const region& r);
+
 }  // namespace dnafill::bio

@@ -12,6 +12,7 @@
 
 #include <algorithm>
 
+#include "bio/region.h"
 #include "ui/sequence_view.h"
 
 namespace dnafill::ui {
@@ -86,10 +87,11 @@ void RegionDialog::setRegion(const QString& contig, qint64 start, qint64 end) {
 
 QString RegionDialog::region() const {
   if (wholeFile_->isChecked()) return {};
-  const QString name = contig_->currentData().toString();
-  // Braces keep a name that itself holds ':' (HLA-A*01:01) whole, as samtools reads them.
-  const QString quoted = name.contains(QLatin1Char(':')) ? QStringLiteral("{%1}").arg(name) : name;
-  return QStringLiteral("%1:%2-%3").arg(quoted).arg(start_->value()).arg(std::max(start_->value(), end_->value()));
+  bio::region r;
+  r.contig = contig_->currentData().toString().toStdString();
+  r.start = start_->value() - 1;
+  r.end = std::max(start_->value(), end_->value());
+  return QString::fromStdString(bio::region_text(r));  // braces keep a name holding ':' whole
 }
 
 }  // namespace dnafill::ui

@@ -141,3 +141,18 @@ TEST_CASE("format_region writes what parse_region reads", "[bio][region]") {
   CHECK(format_region(region{"chr1", 9, region::to_end}) == "chr1:10-");
   for (const char* text : {"chr1:11-20", "chr1:10-", "x:1-1"}) CHECK(format_region(parsed(text)) == text);
 }
+
+TEST_CASE("region_text braces a name holding ':', so that it reads back with the contigs known", "[bio][region]") {
+  CHECK(region_text(region{"chr1", 10, 20}) == "chr1:11-20");
+  CHECK(region_text(region{"HLA-A*01:01", 0, 100}) == "{HLA-A*01:01}:1-100");
+  CHECK(region_text(region{"x:1-5", 0, region::to_end}) == "{x:1-5}");
+  // Contigs "x" and "x:1-5": the name alone is ambiguous, the braced text is the contig.
+  const contig_length_lookup lookup = [](std::string_view name) -> std::int64_t {
+    return name == "x" || name == "x:1-5" ? 10 : -1;
+  };
+  region r;
+  CHECK_FALSE(parse_region("x:1-5", lookup, r));
+  REQUIRE(parse_region(region_text(region{"x:1-5", 0, region::to_end}), lookup, r));
+  CHECK(r.contig == "x:1-5");
+  CHECK(r.length() == 10);
+}
