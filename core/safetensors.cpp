@@ -348,7 +348,8 @@ std::string other_format(const uint8_t* p) {
   if (p[0] == '>') return "a FASTA file";
   if (p[0] == '@') return "a FASTQ or SAM file";
   if (std::memcmp(p, "SQLite f", 8) == 0) return "a SQLite database (a dnafill store?)";
-  if (p[0] == 0x1f && p[1] == 0x8b) return "gzip data";
+  // BGZF, what bgzip and BAM write, is gzip with an extra field (FLG.FEXTRA, bit 2 of byte 3).
+  if (p[0] == 0x1f && p[1] == 0x8b) return p[3] & 4 ? "BGZF data (a BAM file, or a bgzipped FASTA)" : "gzip data";
   if (std::memcmp(p, "PK\3\4", 4) == 0) return "a zip file (a training state, OUT.state? give the checkpoint)";
   if (std::memcmp(p, "CRAM", 4) == 0) return "a CRAM file";
   return {};

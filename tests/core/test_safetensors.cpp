@@ -360,6 +360,8 @@ TEST_CASE("a FASTA, a store or a training state given as a checkpoint is named f
       {"@read1\nACGT\n+\nIIII\n", "the file is a FASTQ or SAM file"},
       {std::string("SQLite format 3\0", 16) + std::string(200, '\0'), "the file is a SQLite database (a dnafill store?)"},
       {std::string("PK\3\4", 4) + std::string(100, 'x'), "the file is a zip file (a training state, OUT.state? give the checkpoint)"},
+      {std::string("\x1f\x8b\x08\x04\0\0\0\0", 8) + std::string(100, 'x'), "the file is BGZF data (a BAM file, or a bgzipped FASTA)"},
+      {std::string("\x1f\x8b\x08\x00\0\0\0\0", 8) + std::string(100, 'x'), "the file is gzip data"},
   };
   for (const auto& [bytes, message] : cases) {
     const std::string path = dir.file("x.safetensors");
