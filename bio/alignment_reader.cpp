@@ -275,6 +275,10 @@ bool alignment_reader::impl::to_record(const bam1_t* b, sequence_record& record)
   for (char c : record.name)
     if (static_cast<unsigned char>(c) < 0x21 || static_cast<unsigned char>(c) > 0x7e)
       return fail("QNAME (read name) holds " + describe_char(c) + ", outside SAM's printable characters");
+  // Mates share their QNAME: they are named NAME/1 and NAME/2, as samtools fasta names them, so that
+  // the two records, and the designs made of them, are told apart.
+  const bool read1 = b->core.flag & BAM_FREAD1, read2 = b->core.flag & BAM_FREAD2;
+  if (read1 != read2) record.name += read1 ? "/1" : "/2";
   const int n = b->core.l_qseq;
   const std::uint8_t* seq = bam_get_seq(b);
   record.bases.resize(n);

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Checks `dnafill view --primary --min-mapq Q --line-width 0` output (stdin) against the reads that
 pass those filters, in file order: from the samtools-made TSV of the BAM/CRAM fixtures (name, flag,
-MAPQ, read as sequenced) or straight from a SAM file (reverse-strand reads complemented back).
+MAPQ, read as sequenced) or straight from a SAM file (reverse-strand reads complemented back); the
+first and last reads of a pair named NAME/1 and NAME/2.
 usage: check_view_reads.py EXPECTED.tsv|READS.sam MIN_MAPQ < view_output.fa"""
 import sys
 
@@ -21,6 +22,8 @@ with open(expected_path) as f:
                 seq = seq.translate(comp)[::-1]
         else:
             name, flag, mapq, seq = fields[0], int(fields[1]), int(fields[2]), fields[3]
+        if bool(flag & 0x40) != bool(flag & 0x80):  # mates, named as samtools fasta names them
+            name += "/1" if flag & 0x40 else "/2"
         reads.append((name, flag, mapq, seq))
 want = [(n, s) for n, flag, mapq, s in reads if not flag & 0x900 and mapq >= min_mapq]
 
