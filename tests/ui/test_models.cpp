@@ -289,7 +289,7 @@ class TestModels : public QObject {
     QVERIFY(readDocument(testData + "/lambda_reads.bam", probe.contigs[0].first + ":1-2000", {}, doc).ok());
     QVERIFY(!doc.records.empty());
     // Each keeps where it maps (shown beside the working sequence and in the record chooser's tooltip).
-    QCOMPARE(doc.records[0].name, std::string("r140"));
+    QCOMPARE(doc.records[0].name, std::string("r140/1"));  // flag 80: the first of its pair
     QCOMPARE(doc.records[0].comment, "flag=80 mapq=60 pos=" + probe.contigs[0].first + ":415");
 
     // Holes: merged when added, cut when removed.
