@@ -163,31 +163,43 @@ status store::impl::open_reader() {
   if (::stat(path.c_str(), &st) != 0) return status::fail(path + ": cannot open: " + std::strerror(errno));
   if (S_ISDIR(st.st_mode)) return status::fail(path + ": is a folder, not a store");
   lock.attach_reader(path);  // only to ask whether a writer is at work
-  // A read-only connection leaves the -wal and -shm it made behind: only one that may write removes
-  // them at the last close. So a file we may write is opened so, and query_only keeps it unchanged.
-  const bool writable = ::access(path.c_str(), W_OK) == 0;
-  if (auto s = open_connection(writable ? SQLITE_OPEN_READWRITE : SQLITE_OPEN_READONLY); !s) return s;
-  if (writable)
-    if (auto s = execute(handle(), path, "PRAGMA query_only = ON"); !s) return s;
+  const auto slash = path.find_last_of('/');
+  const std::string folder = slash == std::string::npos ? "." : path.substr(0, slash + 1);
+  const bool writable = ::access(path.c_str(), W_OK) == 0, wal = ::access((path + "-wal").c_str(), F_OK) == 0;
+  // With no -wal left by a writer, no writer is at work. Such a file is read as it stands (immutable)
+  // when no one may write it, or when its folder cannot take the -shm that reading a WAL file needs.
+  // (A read-only connection leaves the -wal and -shm it makes behind, read-only like the file: they
+  // would turn away the next writer.)
+  const bool as_it_stands = !wal && (!writable || ::access(folder.c_str(), W_OK) != 0);
+  if (as_it_stands) {
+    if (auto s = open_connection(SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, "?immutable=1"); !s) return s;
+  } else {
+    if (auto s = open_connection(SQLITE_OPEN_READONLY); !s) return s;
+  }
   if (auto s = check_identity(from_version); !s) {
-    // Reading a WAL file needs its -shm beside it. In a folder we may not write, with no -wal left
-    // by a writer, no writer can be at work either: read the file as it stands (immutable).
-    const auto slash = path.find_last_of('/');
-    const std::string folder = slash == std::string::npos ? "." : path.substr(0, slash + 1);
-    if (::access(folder.c_str(), W_OK) == 0) return s;
-    if (::access((path + "-wal").c_str(), F_OK) == 0 && ::access((path + "-shm").c_str(), F_OK) != 0)
+    if (wal && ::access((path + "-shm").c_str(), F_OK) != 0 && ::access(folder.c_str(), W_OK) != 0)
       return status::fail(path + ": its -wal holds runs not yet in the file, and reading them needs a -shm beside it, "
                                  "which this folder (not writable) cannot take: copy the store and its -wal to a folder "
                                  "you may write");
-    if (::access((path + "-wal").c_str(), F_OK) == 0) return s;
-    if (auto r = open_connection(SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, "?immutable=1"); !r) return s;
-    if (auto r = check_identity(from_version); !r) return r;
+    // SQLite reads a file whose -journal holds a transaction cut short only after rolling it back.
+    if (::access((path + "-journal").c_str(), F_OK) == 0)
+      return status::fail(path + ": its -journal holds a transaction that the program writing it did not finish, and a "
+                                 "reader does not roll it back: the file is left as it is (a dnafill store keeps a WAL, "
+                                 "not a -journal)");
+    return s;
   }
   if (from_version == detail::schema_empty) return status::fail(path + ": an empty file, not a dnafill store");
   if (from_version < detail::schema_current)
     return status::fail(path + ": store schema v" + std::to_string(from_version) + " is older than this build's v" +
                         std::to_string(detail::schema_current) + ": upgrade it with dnafill db migrate --db " + path);
-  return check_integrity();
+  if (auto s = check_integrity(); !s) return s;
+  if (as_it_stands || !writable) return {};
+  // Only a connection that may write removes the -wal and -shm at the last close. Once the file is
+  // known for a store of this build, one we may write is opened again so, query_only keeping it
+  // unchanged. (Opened so before the checks, it rolled back another program's hot journal, and copied
+  // a newer store's WAL into its file.)
+  if (auto s = open_connection(SQLITE_OPEN_READWRITE); !s) return s;
+  return execute(handle(), path, "PRAGMA query_only = ON");
 }
 
 status store::impl::require_open(bool writing) const {

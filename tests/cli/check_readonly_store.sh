@@ -38,4 +38,15 @@ chmod 0755 "$work/walonly"
 echo "$out"
 grep -q "its -wal holds runs not yet in the file.*copy the store and its -wal to a folder you may write" <<< "$out" ||
   fail "a -wal without its -shm in a read-only folder is not said as such"
+
+# A store its owner made read-only, in a folder that takes files: a reader leaves no -wal and -shm
+# (they were read-only too, and turned away the owner's next batch once the store was writable again).
+mkdir -p "$work/owned" && cp "$store" "$work/owned/s.sqlite" || fail "copy"
+[ "$(id -u)" -eq 0 ] && chown -R 65534:65534 "$work/owned"
+chmod 0444 "$work/owned/s.sqlite"
+"${as_user[@]}" "$dnafill" db list --db "$work/owned/s.sqlite" | grep -q "batch  *done" || fail "db list cannot read a 0444 store"
+ls "$work/owned" | grep -q -e '-wal$' -e '-shm$' && fail "a reader of a 0444 store left: $(ls "$work/owned")"
+chmod 0644 "$work/owned/s.sqlite"
+out=$("${as_user[@]}" "$dnafill" batch --in "$input" --mask lowercase --model "$model" --steps 2 --score-draws 0 \
+      --threads 1 --db "$work/owned/s.sqlite" 2>&1) || fail "the owner's batch after a reader: $out"
 echo "ok: read-only store refused for writing, readable for reading"

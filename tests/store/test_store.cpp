@@ -492,6 +492,50 @@ TEST_CASE("store: a reader leaves no -wal or -shm behind, and the file unchanged
   CHECK(read_bytes(path) == before);
 }
 
+TEST_CASE("store: a reader changes nothing in a file it refuses: another program's hot journal, a newer store's WAL", "[data]") {
+  // A reader opened for writing (to remove the -wal and -shm at its close) rolled back the first and
+  // copied the second into its file before refusing them. Each is left by a child killed mid-write.
+  temp_dir dir;
+  const auto other = dir.file("other.sqlite"), newer = dir.file("newer.sqlite");
+  {
+    store writer;
+    REQUIRE(writer.open(newer));
+    begin(writer, a_run("one"));
+  }
+  const pid_t child = fork();
+  REQUIRE(child >= 0);
+  if (child == 0) {
+    sqlite3* db = nullptr;
+    sqlite3_open(other.c_str(), &db);
+    sqlite3_exec(db, "PRAGMA journal_mode = DELETE; CREATE TABLE t(x); BEGIN; WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL "
+                 "SELECT i + 1 FROM n WHERE i < 500) INSERT INTO t SELECT randomblob(500) FROM n; COMMIT; "
+                 "PRAGMA cache_size = 2; BEGIN; UPDATE t SET x = randomblob(600);", nullptr, nullptr, nullptr);
+    sqlite3* wal = nullptr;
+    sqlite3_open(newer.c_str(), &wal);
+    const std::string sql = "PRAGMA wal_autocheckpoint = 0; PRAGMA user_version = " + std::to_string(detail::schema_current + 1);
+    sqlite3_exec(wal, sql.c_str(), nullptr, nullptr, nullptr);
+    _exit(0);  // no close: the journal stays hot, the WAL holds the new version
+  }
+  REQUIRE(waitpid(child, nullptr, 0) == child);
+  REQUIRE(std::filesystem::exists(other + "-journal"));
+  REQUIRE(std::filesystem::file_size(newer + "-wal") > 0);
+  const std::vector<std::string> files = {other, other + "-journal", newer, newer + "-wal"};
+  std::vector<std::string> before;
+  for (const auto& f : files) before.push_back(read_bytes(f));
+  for (const auto& [path, says] : {std::pair{other, "its -journal holds a transaction that the program writing it did not finish"}, std::pair{newer, "written by a newer dnafill"}}) {
+    store reader;
+    const auto s = reader.open(path, store_options::reader());
+    REQUIRE_FALSE(s);
+    INFO(s.message());
+    CHECK(s.message().find(says) != std::string::npos);
+  }
+  for (std::size_t i = 0; i < files.size(); ++i) {
+    INFO(files[i]);
+    REQUIRE(std::filesystem::exists(files[i]));
+    CHECK(read_bytes(files[i]) == before[i]);
+  }
+}
+
 TEST_CASE("store: a writer closing before a reader leaves its runs in the file itself, not only in the WAL", "[data]") {
   // The studio's history keeps a read-only store open; SQLite checkpoints at the last close only, and
   // a read-only connection cannot. A copy of the .sqlite alone must hold every run.
