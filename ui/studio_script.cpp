@@ -82,7 +82,7 @@ void StudioScript::maybeGenerate() {
 }
 
 void StudioScript::designed(qint64, int status) {
-  if (status != 0) return done(1, tr("the design did not finish"));
+  if (status != static_cast<int>(JobOutcome::Status::Done)) return done(1, tr("the design did not finish"));
   const int rows = window_->resultsModel()->rowCount();
   if (options_.showVariant > rows)
     return done(1, tr("--show-variant %1: the run made %2 variant(s)").arg(options_.showVariant).arg(rows));
