@@ -267,8 +267,7 @@ TEST_CASE("store: a v1 store migrates to the current version with every row kept
   REQUIRE(v1_designs > 0);
   // A reader cannot migrate: it says how to.
   store reader;
-  store_options ro;
-  ro.read_only = true;
+  const auto ro = store_options::reader();
   const auto refused = reader.open(path, ro);
   REQUIRE_FALSE(refused);
   CHECK(refused.message().find("dnafill db migrate") != std::string::npos);
@@ -450,8 +449,7 @@ TEST_CASE("store: one writer at a time, readers alongside", "[data]") {
   REQUIRE_FALSE(s);
   CHECK(s.message().find("another dnafill process is writing") != std::string::npos);
   store reader;
-  store_options ro;
-  ro.read_only = true;
+  const auto ro = store_options::reader();
   REQUIRE(reader.open(path, ro));
   // A read-only store refuses to write with a clear message.
   run_record run = a_run();
@@ -477,8 +475,7 @@ TEST_CASE("store: a reader leaves no -wal or -shm behind, and the file unchanged
   const std::string before = read_bytes(path);
   {
     store reader;
-    store_options ro;
-    ro.read_only = true;
+    const auto ro = store_options::reader();
     REQUIRE(reader.open(path, ro));
     std::vector<run_record> runs;
     REQUIRE(reader.list_runs(runs));
@@ -542,8 +539,7 @@ TEST_CASE("store: a writer closing before a reader leaves its runs in the file i
   temp_dir dir;
   const auto path = dir.file("s.sqlite");
   store reader;
-  store_options ro;
-  ro.read_only = true;
+  const auto ro = store_options::reader();
   {
     store writer;
     REQUIRE(writer.open(path));
@@ -570,8 +566,7 @@ TEST_CASE("store: a reader shows a running run as interrupted once no process wr
   const auto ended = begin(*writer, a_run("e"));
   REQUIRE(writer->finish_run(ended, run_status::cancelled, "cancelled by the user"));
   store reader;
-  store_options ro;
-  ro.read_only = true;
+  const auto ro = store_options::reader();
   REQUIRE(reader.open(path, ro));
   auto status_of = [&](std::int64_t id) {
     run_record r;
@@ -678,8 +673,7 @@ TEST_CASE("store: a run that another process ends between a reader's list and it
   char c = 0;
   REQUIRE(read(from_child[0], &c, 1) == 1);  // the run is running
   store reader;
-  store_options ro;
-  ro.read_only = true;
+  const auto ro = store_options::reader();
   REQUIRE(reader.open(path, ro));
   store_lock other;
   other.attach_reader(path);
@@ -799,8 +793,7 @@ TEST_CASE("store: a reader keeps SQLite's lock while other stores of the process
     begin(writer, a_run());
   }
   store reader;
-  store_options ro;
-  ro.read_only = true;
+  const auto ro = store_options::reader();
   REQUIRE(reader.open(path, ro));
   std::vector<run_record> runs;
   REQUIRE(reader.list_runs(runs));
@@ -835,8 +828,7 @@ TEST_CASE("store: a reader during writes sees whole items only, never an error",
     writing = false;
   });
   store reader;
-  store_options ro;
-  ro.read_only = true;
+  const auto ro = store_options::reader();
   REQUIRE(reader.open(path, ro));
   std::int64_t last = 0, reads = 0, partial = 0, backwards = 0, failures = 0;
   while (writing || last < items * k) {
