@@ -109,6 +109,10 @@ status batch_items::open(const batch_request& request, const design_options& opt
   if (!stamp_of(request.input, stamp_)) return status::fail("--in: " + request.input + ": cannot open: " + std::strerror(errno));
   if (auto s = count(); !s) return s;
   if (auto s = source_.open(request_.input, request_.source); !s) return status::fail("--in: " + s.message());
+  // Reads of a pair are named NAME/1 and NAME/2 since 2026-12-01: a run begun before, when both were
+  // NAME, is not resumed into one of mixed names (the key differs, so it is a new run).
+  const auto& format = source_.format_name();
+  if (format == "SAM" || format == "BAM" || format == "CRAM") parameters_["mate_names"] = "/1 /2";
   return {};
 }
 
