@@ -53,6 +53,7 @@ void addOptions(QCommandLineParser& parser) {
       {{"device"}, "cpu, cuda or auto", "device", ""},
       {{"net-precision"}, "The network's arithmetic: fp32, bf16 or auto (bf16 on a GPU)", "precision", ""},
       {{"db"}, "The SQLite store of runs and designs", "path", ""},
+      {{"reference"}, "FASTA that decodes CRAM files (as dnafill's --reference)", "fasta", ""},
       {{"threads"}, "Compute threads (default: all cores)", "n", "0"},
       {{"region"}, "Open only this region of the file (NAME:START-END)", "region", ""},
       {{"record"}, "Show this record (1-based)", "n", "1"},
@@ -351,6 +352,13 @@ std::optional<int> readStudioOptions(const QCommandLineParser& parser, dnafill::
       std::fprintf(stderr, "dnafill-studio: %s\n", s.message().c_str());
       return 1;
     }
+  if (parser.isSet(QStringLiteral("reference"))) {
+    options.cramReference = QFileInfo(parser.value(QStringLiteral("reference"))).absoluteFilePath();
+    if (!QFileInfo(options.cramReference).isFile()) {
+      std::fprintf(stderr, "dnafill-studio: --reference: %s: no such file\n", options.cramReference.toLocal8Bit().constData());
+      return 1;
+    }
+  }
   options.restoreWindow = !parser.isSet(QStringLiteral("no-restore")) && !parser.isSet(QStringLiteral("screenshot"));
   if (auto s = readScript(parser, script); !s) return usageError(s);
   options.keepSettings = script.screenshot.isEmpty() && !script.quit;  // a one-off run is not the person's choice

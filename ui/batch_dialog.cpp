@@ -151,6 +151,7 @@ void BatchDialog::start() {
   BatchRequest request;
   request.model = model_;
   request.input = input_->text().trimmed().toStdString();
+  request.cramReference = cramReference_.toStdString();
   request.mask = maskText().toStdString();
   request.storePath = store_->text().trimmed().toStdString();
   request.fastaOut = fasta_->text().trimmed().toStdString();

@@ -33,6 +33,7 @@ class BatchDialog : public QDialog {
   void setDesignOptions(const core::design_options& options);
   void setInput(const QString& path);
   void setStorePath(const QString& path);
+  void setCramReference(const QString& path) { cramReference_ = path; }  // decodes a CRAM input
   void setMask(const QString& mask);  // "lowercase", "N" or "bed:FILE"
   void setVariants(int variants);
   void setFastaOut(const QString& path);
@@ -61,6 +62,7 @@ class BatchDialog : public QDialog {
   JobRunner* runner_;
   std::shared_ptr<core::mdm_model> model_;
   core::design_options options_;
+  QString cramReference_;
   QLineEdit* input_ = nullptr;
   QComboBox* mask_ = nullptr;
   QLineEdit* bed_ = nullptr;

@@ -56,13 +56,22 @@ status probeFile(const std::string& path, FileProbe& out) {
   return {};
 }
 
-status readDocument(const std::string& path, const std::string& region, const ReadLimits& limits, Document& out) {
+bio::source_options sourceOptions(const std::string& path, const std::string& cramReference) {
+  bio::source_options options;
+  bio::sequence_source probe;
+  if (!cramReference.empty() && !bio::is_stream(path) && probe.open(path) && probe.format_name() == "CRAM")
+    options.alignments.reference = cramReference;
+  return options;
+}
+
+status readDocument(const std::string& path, const std::string& region, const ReadLimits& limits, Document& out,
+                    const std::string& cramReference) {
   out = {};
   out.path = path;
   out.region = region;
   if (auto s = refuseStream(path); !s) return s;
   bio::sequence_source source;
-  bio::source_options options;
+  bio::source_options options = sourceOptions(path, cramReference);
   options.region = region;
   if (auto s = source.open(path, options); !s) return s;
   out.format = source.format_name();

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "bio/mask.h"
+#include "bio/sequence_source.h"
 #include "bio/status.h"
 
 namespace dnafill::ui {
@@ -47,9 +48,15 @@ struct ReadLimits {
   std::int64_t maxBases = std::int64_t{1} << 30;  // refuse more than this in memory
 };
 
-// Reads every record of `path` (or of `region`) through bio::sequence_source. Errors as bio reports
-// them ("PATH: record 'NAME' line N: ..."), and an empty file or region.
-status readDocument(const std::string& path, const std::string& region, const ReadLimits& limits, Document& out);
+// Reads every record of `path` (or of `region`) through bio::sequence_source; a CRAM is decoded with
+// `cramReference` (a FASTA) when one is given. Errors as bio reports them ("PATH: record 'NAME' line
+// N: ..."), and an empty file or region.
+status readDocument(const std::string& path, const std::string& region, const ReadLimits& limits, Document& out,
+                    const std::string& cramReference = {});
+
+// The reading options of `path`: `cramReference` when it is a CRAM file, which the reference decodes;
+// none for the other formats, whose readers refuse one.
+bio::source_options sourceOptions(const std::string& path, const std::string& cramReference);
 
 // The number the window gives the first of `length` bases that begin at 0-based `start` of their
 // contig: START, so that the ruler, the selection boxes and the results count as the contig does; 1

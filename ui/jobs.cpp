@@ -12,6 +12,7 @@
 #include "core/tokens.h"
 #include "data/store.h"
 #include "data/text_sinks.h"
+#include "ui/document.h"
 #include "ui/output_check.h"
 
 namespace dnafill::ui {
@@ -83,6 +84,7 @@ JobOutcome batchJob(JobContext& context, const BatchRequest& request) {
   if (!request.fastaOut.empty()) {
     auto kept = storeFiles(request.storePath);
     for (auto& file : inputFiles(request.input, tr("the input file"))) kept.push_back(std::move(file));
+    for (auto& file : inputFiles(request.cramReference, tr("the CRAM reference"))) kept.push_back(std::move(file));
     kept.push_back({request.model->path(), tr("the model")});
     bio::mask_spec mask;
     if (bio::parse_mask_spec(request.mask, mask) && mask.from == bio::mask_spec::source::bed)
@@ -95,7 +97,9 @@ JobOutcome batchJob(JobContext& context, const BatchRequest& request) {
   if (auto s = store.open(request.storePath); !s) return JobOutcome::failed(fromStd(s.message()));
   context.progress(0.0, tr("reading %1").arg(fromStd(request.input)));
   core::batch_items items;
-  if (auto s = items.open({request.input, request.mask, {}}, request.options, request.model->config()); !s)
+  if (auto s = items.open({request.input, request.mask, sourceOptions(request.input, request.cramReference)},
+                          request.options, request.model->config());
+      !s)
     return JobOutcome::failed(fromStd(s.message()));
   data::run_record run;
   if (auto s = core::describe_run(*request.model, "batch", request.options, items.parameters(), request.input, run); !s)

@@ -59,6 +59,7 @@ JobOutcome designJob(JobContext& context, const DesignRequest& request);
 struct BatchRequest {
   std::shared_ptr<core::mdm_model> model;
   std::string input;      // FASTA/FASTQ/SAM/BAM/CRAM
+  std::string cramReference;  // a FASTA that decodes a CRAM input; empty: none (or the CRAM's own)
   std::string mask;       // lowercase | N | bed:FILE
   std::string storePath;  // the run is resumed from here when the same batch was interrupted
   std::string fastaOut;   // optional FASTA of the designed regions

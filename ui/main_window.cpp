@@ -191,6 +191,7 @@ MainWindow::MainWindow(const StudioOptions& options, QWidget* parent) : QMainWin
   updateTitle();
   updateHoles();
   updateViewControls();  // then at each showSequence: they follow what the view shows
+  cramReference_ = options.cramReference;
   QString model = options.modelPath;
   if (model.isEmpty()) {
     model = QSettings().value(QLatin1String(keyModel)).toString();
@@ -393,9 +394,9 @@ void MainWindow::openFileRegion(const QString& path, const QString& region) {
   jobLabel_->setText(tr("Reading %1...").arg(QFileInfo(path).fileName()));
   disconnect(reader_, nullptr, this, nullptr);
   connect(reader_, &QFutureWatcher<std::pair<status, Document>>::finished, this, [this, path, region] { documentRead(path, region); });
-  reader_->setFuture(QtConcurrent::run([p = path.toStdString(), r = region.toStdString()] {
+  reader_->setFuture(QtConcurrent::run([p = path.toStdString(), r = region.toStdString(), c = cramReference_.toStdString()] {
     Document d;
-    status s = readDocument(p, r, ReadLimits{}, d);
+    status s = readDocument(p, r, ReadLimits{}, d, c);
     return std::pair<status, Document>(std::move(s), std::move(d));
   }));
 }
@@ -851,6 +852,7 @@ bool MainWindow::exportSelectedDesigns(const QString& path) {
   // The store holds the designs, and the open file is the sequence they are of.
   auto kept = storeFiles(storePath_.toStdString());
   for (auto& file : inputFiles(document_.path, tr("the file open in the window"))) kept.push_back(std::move(file));
+  for (auto& file : inputFiles(cramReference_.toStdString(), tr("the CRAM reference"))) kept.push_back(std::move(file));
   if (model_.model) kept.push_back({model_.model->path(), tr("the model")});
   if (const QString problem = overwrites(path.toStdString(), kept); !problem.isEmpty()) {
     showError(tr("Export"), problem);
@@ -886,6 +888,7 @@ BatchDialog* MainWindow::batchDialog() {
     });
   }
   batch_->setModel(model_.model);
+  batch_->setCramReference(cramReference_);
   core::design_options options;
   if (!panelOptions(options)) options.constraints = {};  // openBatchDialog refuses these; the dialog shows none
   batch_->setDesignOptions(options);

@@ -306,6 +306,13 @@ void MainWindow::buildFileMenu() {
                                                       QFileDialog::DontConfirmOverwrite);
     if (!path.isEmpty()) setStorePath(path);
   });
+  file->addAction(tr("CRAM &reference..."), this, [this] {
+    const QString path = QFileDialog::getOpenFileName(this, tr("The FASTA that decodes CRAM files"), cramReference_,
+                                                      tr("FASTA (*.fa *.fasta *.fna *.fa.gz *.fasta.gz);;All files (*)"));
+    if (path.isEmpty()) return;
+    setCramReference(path);
+    statusBar()->showMessage(tr("CRAM files are decoded with %1 from now on").arg(path), 8000);
+  });
   file->addSeparator();
   file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
 }

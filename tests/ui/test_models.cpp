@@ -291,6 +291,14 @@ class TestModels : public QObject {
     // Each keeps where it maps (shown beside the working sequence and in the record chooser's tooltip).
     QCOMPARE(doc.records[0].name, std::string("r140/1"));  // flag 80: the first of its pair
     QCOMPARE(doc.records[0].comment, "flag=80 mapq=60 pos=" + probe.contigs[0].first + ":415");
+    // A CRAM whose reference is not embedded opens with the session's CRAM reference, and only then;
+    // that reference is not given to the readers of other formats, which would refuse it.
+    const std::string cram = testData + "/lambda_reads_ref.cram", reference = testData + "/lambda.fa.gz";
+    QVERIFY(!readDocument(cram, {}, {}, doc).ok());
+    QVERIFY(readDocument(cram, {}, {}, doc, reference).ok());
+    QCOMPARE(doc.records.size(), std::size_t(306));
+    QVERIFY(readDocument(testData + "/lambda_reads.bam", {}, {}, doc, reference).ok());
+    QVERIFY(readDocument(testData + "/ecoli_20kb.fa", {}, {}, doc, reference).ok());
 
     // Holes: merged when added, cut when removed.
     std::vector<bio::interval> masks;

@@ -780,6 +780,27 @@ class TestStudio : public QObject {
              qPrintable(dialog->statusText()));
   }
 
+  // A CRAM whose reference is not embedded: the batch decodes it with the session's CRAM reference,
+  // as dnafill batch --reference does; without one it fails saying so.
+  void batchCramWithReference() {
+    auto w = makeWindow();
+    QVERIFY(w);
+    auto* dialog = w->batchDialog();
+    dialog->setInput(testData + QStringLiteral("/lambda_reads_ref.cram"));
+    dialog->setMask(QStringLiteral("N"));
+    dialog->setStorePath(store_);
+    dialog->show();
+    QTest::mouseClick(dialog->startButton(), Qt::LeftButton);
+    QTRY_VERIFY_WITH_TIMEOUT(!dialog->running(), 60000);
+    QVERIFY2(dialog->statusText().contains(QStringLiteral("the CRAM reference is not available")), qPrintable(dialog->statusText()));
+    w->setCramReference(testData + QStringLiteral("/lambda.fa.gz"));
+    dialog = w->batchDialog();
+    QTest::mouseClick(dialog->startButton(), Qt::LeftButton);
+    QTRY_VERIFY_WITH_TIMEOUT(!dialog->running(), 120000);
+    QVERIFY2(dialog->statusText().contains(QStringLiteral("done: 1126 designs of 563 regions in 306 records")),
+             qPrintable(dialog->statusText()));
+  }
+
   // A batch's FASTA onto its input, the input's index, its BED, the store or the store's WAL fails before anything is
   // read or written, and the file stays as it was.
   void batchFastaKeepsSessionFiles() {
