@@ -163,26 +163,30 @@ status store::impl::open_reader() {
   if (::stat(path.c_str(), &st) != 0) return status::fail(path + ": cannot open: " + std::strerror(errno));
   if (S_ISDIR(st.st_mode)) return status::fail(path + ": is a folder, not a store");
   lock.attach_reader(path);  // only to ask whether a writer is at work
-  const auto slash = path.find_last_of('/');
-  const std::string folder = slash == std::string::npos ? "." : path.substr(0, slash + 1);
-  const bool writable = ::access(path.c_str(), W_OK) == 0, wal = ::access((path + "-wal").c_str(), F_OK) == 0;
+  // SQLite keeps the -wal, -shm and -journal beside the real file, links followed: they are looked
+  // for there.
+  const std::string real = bio::real_path(path).empty() ? path : bio::real_path(path);
+  const auto there = [&](const char* suffix) { return ::access((real + suffix).c_str(), F_OK) == 0; };
+  const std::string folder = std::filesystem::path(real).parent_path().string();
+  const bool writable = ::access(real.c_str(), W_OK) == 0, wal = there("-wal");
+  const bool folder_writable = ::access(folder.empty() ? "." : folder.c_str(), W_OK) == 0;
   // With no -wal left by a writer, no writer is at work. Such a file is read as it stands (immutable)
-  // when no one may write it, or when its folder cannot take the -shm that reading a WAL file needs.
-  // (A read-only connection leaves the -wal and -shm it makes behind, read-only like the file: they
-  // would turn away the next writer.)
-  const bool as_it_stands = !wal && (!writable || ::access(folder.c_str(), W_OK) != 0);
+  // when no one may write it (no write permission at all), or when its folder cannot take the -shm that
+  // reading a WAL file needs. (A read-only connection leaves the -wal and -shm it makes behind,
+  // read-only like the file: they would turn away the next writer.)
+  const bool as_it_stands = !wal && ((st.st_mode & 0222) == 0 || !folder_writable);
   if (as_it_stands) {
     if (auto s = open_connection(SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, "?immutable=1"); !s) return s;
   } else {
     if (auto s = open_connection(SQLITE_OPEN_READONLY); !s) return s;
   }
   if (auto s = check_identity(from_version); !s) {
-    if (wal && ::access((path + "-shm").c_str(), F_OK) != 0 && ::access(folder.c_str(), W_OK) != 0)
+    if (wal && !there("-shm") && !folder_writable)
       return status::fail(path + ": its -wal holds runs not yet in the file, and reading them needs a -shm beside it, "
                                  "which this folder (not writable) cannot take: copy the store and its -wal to a folder "
                                  "you may write");
     // SQLite reads a file whose -journal holds a transaction cut short only after rolling it back.
-    if (::access((path + "-journal").c_str(), F_OK) == 0)
+    if (sqlite3_extended_errcode(handle()) == SQLITE_READONLY_ROLLBACK)
       return status::fail(path + ": its -journal holds a transaction that the program writing it did not finish, and a "
                                  "reader does not roll it back: the file is left as it is (a dnafill store keeps a WAL, "
                                  "not a -journal)");

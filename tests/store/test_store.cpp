@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <sqlite3.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -493,7 +494,7 @@ TEST_CASE("store: a reader changes nothing in a file it refuses: another program
   // A reader opened for writing (to remove the -wal and -shm at its close) rolled back the first and
   // copied the second into its file before refusing them. Each is left by a child killed mid-write.
   temp_dir dir;
-  const auto other = dir.file("other.sqlite"), newer = dir.file("newer.sqlite");
+  const auto other = dir.file("other.sqlite"), newer = dir.file("newer.sqlite"), persist = dir.file("persist.sqlite");
   {
     store writer;
     REQUIRE(writer.open(newer));
@@ -507,6 +508,10 @@ TEST_CASE("store: a reader changes nothing in a file it refuses: another program
     sqlite3_exec(db, "PRAGMA journal_mode = DELETE; CREATE TABLE t(x); BEGIN; WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL "
                  "SELECT i + 1 FROM n WHERE i < 500) INSERT INTO t SELECT randomblob(500) FROM n; COMMIT; "
                  "PRAGMA cache_size = 2; BEGIN; UPDATE t SET x = randomblob(600);", nullptr, nullptr, nullptr);
+    sqlite3* kept = nullptr;  // PERSIST: its -journal stays after every transaction, none of them cut short
+    sqlite3_open(persist.c_str(), &kept);
+    sqlite3_exec(kept, "PRAGMA journal_mode = PERSIST; CREATE TABLE t(x); INSERT INTO t VALUES (1);", nullptr, nullptr, nullptr);
+    sqlite3_close(kept);
     sqlite3* wal = nullptr;
     sqlite3_open(newer.c_str(), &wal);
     const std::string sql = "PRAGMA wal_autocheckpoint = 0; PRAGMA user_version = " + std::to_string(detail::schema_current + 1);
@@ -519,7 +524,9 @@ TEST_CASE("store: a reader changes nothing in a file it refuses: another program
   const std::vector<std::string> files = {other, other + "-journal", newer, newer + "-wal"};
   std::vector<std::string> before;
   for (const auto& f : files) before.push_back(read_bytes(f));
-  for (const auto& [path, says] : {std::pair{other, "its -journal holds a transaction that the program writing it did not finish"}, std::pair{newer, "written by a newer dnafill"}}) {
+  REQUIRE(std::filesystem::exists(persist + "-journal"));
+  for (const auto& [path, says] : {std::pair{other, "its -journal holds a transaction that the program writing it did not finish"},
+                                   std::pair{newer, "written by a newer dnafill"}, std::pair{persist, "a SQLite database of another program"}}) {
     store reader;
     const auto s = reader.open(path, store_options::reader());
     REQUIRE_FALSE(s);
@@ -531,6 +538,41 @@ TEST_CASE("store: a reader changes nothing in a file it refuses: another program
     REQUIRE(std::filesystem::exists(files[i]));
     CHECK(read_bytes(files[i]) == before[i]);
   }
+}
+
+TEST_CASE("store: a reader through a link finds the -wal beside the real file", "[data]") {
+  // The -wal was looked for beside the link: none there, a file no one may write was read as it
+  // stands (immutable), and the runs still in the real file's -wal were left out without a word.
+  temp_dir dir;
+  std::filesystem::create_directory(dir.file("real"));
+  std::filesystem::create_directory(dir.file("links"));
+  const auto path = dir.file("real/s.sqlite"), link = dir.file("links/s.sqlite");
+  {
+    store writer;
+    REQUIRE(writer.open(path));
+    begin(writer, a_run("in the file"));
+  }
+  const pid_t child = fork();
+  REQUIRE(child >= 0);
+  if (child == 0) {
+    store writer;
+    run_record run = a_run("in the WAL");
+    bool resumed = false;
+    _exit(writer.open(path) && writer.begin_run(run, false, resumed) ? 0 : 1);  // killed: no checkpoint at close
+  }
+  int status = 0;
+  REQUIRE(waitpid(child, &status, 0) == child);
+  REQUIRE(WEXITSTATUS(status) == 0);
+  REQUIRE(std::filesystem::file_size(path + "-wal") > 0);
+  std::filesystem::create_symlink(path, link);
+  REQUIRE(chmod(path.c_str(), 0444) == 0);
+  store reader;
+  REQUIRE(reader.open(link, store_options::reader()));
+  std::vector<run_record> runs;
+  REQUIRE(reader.list_runs(runs));
+  CHECK(runs.size() == 2);
+  reader.close();
+  chmod(path.c_str(), 0644);
 }
 
 TEST_CASE("store: a writer closing before a reader leaves its runs in the file itself, not only in the WAL", "[data]") {
