@@ -21,10 +21,15 @@ struct generate_args : design_args {
   std::string prefix, name = "generated";
 };
 
-// `text` as one word of a shell command line: in single quotes, a quote in it written '\''.
+// `text` as one word of a shell command line: in single quotes, a quote in it written '\''. Bytes
+// as they are (a name in UTF-8 stays the file's name); control bytes as \xNN, to keep one line.
 std::string shell_word(const std::string& text) {
   std::string out = "'";
-  for (const char c : printable(text)) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  for (const char c : text) {
+    if (c == '\'') out += "'\\''";
+    else if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) out += printable(std::string(1, c));
+    else out += c;
+  }
   return out + "'";
 }
 

@@ -1,13 +1,13 @@
 #!/bin/bash
 # generate --prefix of several records suggests a `dnafill view` line that writes the first; run as
 # suggested, it must give that record, also when its name reads as a range of another ("x:1-5" beside
-# "x") or holds a quote.
+# "x") or holds a quote, and the file's name is not ASCII.
 # Usage: check_prefix_suggestion.sh DNAFILL MODEL WORK_DIR
 set -u
 dnafill=$1 model=$2 work=$3
 mkdir -p "$work" || exit 1
 for first in "x:1-5" "it's"; do
-  input="$work/two records.fa"
+  input="$work/two récords.fa"
   rm -f "$input" "$input.fai"
   printf '>%s\nACGTACGTAC\n>x\nGGGGGCCCCC\n' "$first" > "$input"
   message=$("$dnafill" generate --model "$model" --length 5 --prefix "$input" 2>&1) && { echo "FAIL: accepted"; exit 1; }
