@@ -120,19 +120,24 @@ status resolve_device(const std::string& name, std::string& resolved) {
 std::uint64_t usable_memory() {
   struct sysinfo info {};
   if (::sysinfo(&info) != 0) return 0;
-  std::uint64_t total = (static_cast<std::uint64_t>(info.totalram) + info.totalswap) * info.mem_unit;
-  // cgroup v2: "max", or the limit in bytes.
-  std::ifstream cgroup("/sys/fs/cgroup/memory.max");
-  std::uint64_t limit = 0;
-  if (cgroup >> limit && limit > 0) total = std::min(total, limit);
-  return total;
+  std::uint64_t ram = static_cast<std::uint64_t>(info.totalram) * info.mem_unit;
+  std::uint64_t swap = static_cast<std::uint64_t>(info.totalswap) * info.mem_unit;
+  // A container's cgroup (v2) limits each: "max", or a number of bytes.
+  auto limit = [](const char* file, std::uint64_t& value) {
+    std::ifstream in(file);
+    std::uint64_t bytes = 0;
+    if (in >> bytes) value = std::min(value, bytes);
+  };
+  limit("/sys/fs/cgroup/memory.max", ram);
+  limit("/sys/fs/cgroup/memory.swap.max", swap);
+  return ram + swap;
 }
 
 status check_memory(double bytes, const std::string& what) {
   const std::uint64_t usable = usable_memory();
   if (usable == 0 || bytes <= static_cast<double>(usable)) return {};
   char line[160];
-  std::snprintf(line, sizeof line, ": needs at least %.1f GB of memory, and this machine has %.1f GB (RAM and swap)",
+  std::snprintf(line, sizeof line, ": needs at least %.1f GB of memory, and this machine gives at most %.1f GB (RAM and swap)",
                 bytes / 1e9, static_cast<double>(usable) / 1e9);
   return status::fail(what + line);
 }

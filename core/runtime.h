@@ -36,12 +36,12 @@ status resolve_device(const std::string& name, std::string& resolved);
 status check_device(const std::string& name);
 bool cuda_available();
 
-// The memory a process of this machine may use, in bytes: RAM and swap, or the cgroup's limit when
-// lower (a container); 0 when it cannot be told.
+// The memory a process of this machine may use, in bytes: RAM and swap, each within its cgroup's
+// limit when lower (a container); 0 when it cannot be told.
 std::uint64_t usable_memory();
 // A run whose `bytes` (an estimate from below) exceed usable_memory() cannot finish: it would die
 // hours in, or be killed by the system without a word. Refused before any work, naming `what`:
-// "WHAT: needs at least 80.0 GB of memory, and this machine has 23.4 GB (RAM and swap)".
+// "WHAT: needs at least 80.0 GB of memory, and this machine gives at most 23.4 GB (RAM and swap)".
 status check_memory(double bytes, const std::string& what);
 
 std::string torch_version();

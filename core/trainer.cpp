@@ -481,7 +481,18 @@ status train(const train_options& options, const train_callback& on_step, train_
     train_progress p;
     p.lr = learning_rate(o, s.step);
     std::vector<int> labels;
-    auto clean = batches.next(&labels);
+    std::vector<token> clean;
+    try {
+      clean = batches.next(&labels);
+    } catch (const std::bad_alloc&) {  // the read-ahead thread's: memory taken since the run's check
+      if (s.step > saved_step)
+        if (auto st = checkpoint(); !st) return st;
+      return status::fail("--batch " + std::to_string(o.batch) + " x --seq-len " + std::to_string(o.data.window) +
+                          ": out of memory for the batch of step " + std::to_string(s.step + 1) + "; " +
+                          (saved_step > 0 ? o.out + " holds step " + std::to_string(saved_step) + ": --resume it"
+                                          : std::string("nothing was saved: run it again")) +
+                          " with less running beside it");
+    }
     p.loss_bits = train_step(s, o, corpus, std::move(clean), labels);
     if (!std::isfinite(p.loss_bits)) return diverged("the loss is " + std::to_string(p.loss_bits));
     p.step = s.step;
