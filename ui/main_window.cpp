@@ -65,6 +65,7 @@ constexpr auto keyPrecision = "model/netPrecision";
 constexpr auto keyStore = "store/path";
 constexpr auto keyRecent = "files/recent";
 constexpr auto keyLastDir = "files/lastDir";
+constexpr auto keyCramReference = "files/cramReference";
 constexpr auto keyGeometry = "window/geometry";
 constexpr auto keyState = "window/state";
 constexpr auto keySites = "view/sites";
@@ -191,7 +192,6 @@ MainWindow::MainWindow(const StudioOptions& options, QWidget* parent) : QMainWin
   updateTitle();
   updateHoles();
   updateViewControls();  // then at each showSequence: they follow what the view shows
-  cramReference_ = options.cramReference;
   QString model = options.modelPath;
   if (model.isEmpty()) {
     model = QSettings().value(QLatin1String(keyModel)).toString();
@@ -223,6 +223,14 @@ void MainWindow::restoreSettings(const StudioOptions& options) {
                                                                     : settings.value(QLatin1String(keyStore), defaultStorePath()).toString());
       !problem.isEmpty())
     warnings << problem;
+  cramReference_ = options.cramReference;
+  if (cramReference_.isEmpty()) {
+    cramReference_ = settings.value(QLatin1String(keyCramReference)).toString();
+    if (!cramReference_.isEmpty() && !QFileInfo(cramReference_).isFile()) {
+      warnings << tr("The CRAM reference %1 is gone: choose another with File > CRAM reference.").arg(cramReference_);
+      cramReference_.clear();
+    }
+  }
   core::design_options o;
   core::parse_sampler_kind(settings.value(QLatin1String(keySampler), QString::fromLatin1(core::sampler_name(o.sampler.kind))).toString().toStdString(),
                            o.sampler.kind)
@@ -268,6 +276,7 @@ void MainWindow::saveSettings() const {
   settings.setValue(QLatin1String(keyDevice), device_);
   settings.setValue(QLatin1String(keyPrecision), precision_);
   settings.setValue(QLatin1String(keyStore), storePath_);
+  settings.setValue(QLatin1String(keyCramReference), cramReference_);
   const auto o = panel_->designOptions();
   settings.setValue(QLatin1String(keySampler), QString::fromLatin1(core::sampler_name(o.sampler.kind)));
   settings.setValue(QLatin1String(keySteps), o.sampler.steps);

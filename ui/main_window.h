@@ -48,7 +48,7 @@ struct StudioOptions {
   QString device;      // auto | cpu | cuda; empty: the last one used, else auto
   QString netPrecision;  // fp32 | bf16 | auto (the network's arithmetic); empty: the last one used, else auto
   QString storePath;   // the SQLite store; empty: the last one used, else designs.sqlite in the app's data folder
-  QString cramReference;  // a FASTA that decodes CRAM files (opened and batched); empty: none
+  QString cramReference;  // a FASTA that decodes CRAM files (opened and batched); empty: the last one set
   bool restoreWindow = true;  // geometry and dock layout from the last session
   bool keepSettings = true;   // false: a run the command line scripts to its end (--quit, --screenshot)
                               // leaves the person's settings and recent files as they were
@@ -75,7 +75,7 @@ class MainWindow : public QMainWindow {
   QString storePath() const { return storePath_; }
   void setStorePath(const QString& path);
   // The FASTA that decodes CRAM files whose reference is neither embedded nor found by REF_PATH, for
-  // what the session opens and batches next (the File menu's "CRAM reference...").
+  // what is opened and batched next (the File menu's "CRAM reference..."); kept in the settings.
   QString cramReference() const { return cramReference_; }
   void setCramReference(const QString& path) { cramReference_ = path; }
   bool modelReady() const { return model_.model != nullptr; }

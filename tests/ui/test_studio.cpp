@@ -799,6 +799,19 @@ class TestStudio : public QObject {
     QTRY_VERIFY_WITH_TIMEOUT(!dialog->running(), 120000);
     QVERIFY2(dialog->statusText().contains(QStringLiteral("done: 1126 designs of 563 regions in 306 records")),
              qPrintable(dialog->statusText()));
+    // The next session has it too; one that is gone since is dropped, with a word.
+    w->close();
+    w = makeWindow();
+    QVERIFY(w);
+    QCOMPARE(w->cramReference(), testData + QStringLiteral("/lambda.fa.gz"));
+    const QString gone = dir_.filePath(QStringLiteral("gone.fa"));
+    w->setCramReference(gone);
+    w->close();
+    w = makeWindow();
+    QVERIFY(w);
+    QVERIFY(w->cramReference().isEmpty());
+    QVERIFY2(w->statusBar()->currentMessage().contains(QStringLiteral("The CRAM reference ") + gone + QStringLiteral(" is gone")),
+             qPrintable(w->statusBar()->currentMessage()));
   }
 
   // A batch's FASTA onto its input, the input's index, its BED, the store or the store's WAL fails before anything is
