@@ -101,12 +101,7 @@ void warn_if_cut_short(const std::string& command, const std::string& path) {
 
 status load_model_option(const std::string& path, core::mdm_model& model, const std::string& device,
                          const std::string& net_precision) {
-  const std::string resolved = path.empty() ? core::default_model_path() : path;
-  if (auto s = core::load_model(resolved, model); !s) {
-    if (path.empty()) return status::fail(s.message() + " (" + core::default_model_origin() + "; give one with --model)");
-    return s;
-  }
-  return core::prepare_for_inference(model, device, net_precision);
+  return core::load_for_inference(path, model, device, net_precision, nullptr, "give one with --model");
 }
 
 CLI::Option* check_seed(CLI::Option* option) {

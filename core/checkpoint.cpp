@@ -215,9 +215,23 @@ std::string default_model_path() {
   return std::string(DNAFILL_SOURCE_MODELS_DIR) + "/small.safetensors";
 }
 
+namespace {
+
+// What default_model_path() is, for an error about it.
 std::string default_model_origin() {
   const char* env = std::getenv("DNAFILL_MODEL");
   return env && *env ? "the model DNAFILL_MODEL names" : "the default model";
+}
+
+}  // namespace
+
+status load_for_inference(const std::string& path, mdm_model& model, const std::string& device,
+                          const std::string& net_precision, std::string* where, const std::string& hint) {
+  if (auto s = load_model(path.empty() ? default_model_path() : path, model); !s) {
+    if (path.empty()) return status::fail(s.message() + " (" + default_model_origin() + (hint.empty() ? "" : "; " + hint) + ")");
+    return s;
+  }
+  return prepare_for_inference(model, device, net_precision, where);
 }
 
 }  // namespace dnafill::core

@@ -68,11 +68,15 @@ status prepare_for_inference(mdm_model& model, const std::string& device, const 
 status check_layer_kernels(const std::string& name);  // "torch" or "fused", else the error
 status set_layer_kernels(mdm_model& model, const std::string& name);
 
+// `path`, or the shipped default when it is empty, loaded (load_model) and made ready to sample and
+// score (prepare_for_inference), as the CLI and the studio load theirs. A default that does not load
+// says which it was: "...: cannot open: ... (the default model; HINT)", `hint` being how to give
+// another ("give one with --model"); none: "(the default model)".
+status load_for_inference(const std::string& path, mdm_model& model, const std::string& device,
+                          const std::string& net_precision, std::string* where = nullptr, const std::string& hint = {});
+
 // The shipped default model: $DNAFILL_MODEL, else share/dnafill/models/ beside the installed binary,
 // else models/ of the source tree this binary was built from.
 std::string default_model_path();
-// What default_model_path() is, for an error about it: "the model DNAFILL_MODEL names" or "the default
-// model".
-std::string default_model_origin();
 
 }  // namespace dnafill::core

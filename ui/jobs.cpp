@@ -29,10 +29,8 @@ JobOutcome loadModelJob(JobContext& context, const QString& path, const QString&
   loaded.model = std::make_shared<core::mdm_model>();
   const std::string file = path.isEmpty() ? core::default_model_path() : path.toStdString();
   context.progress(0.0, tr("loading %1").arg(fromStd(file)));
-  if (auto s = core::load_model(file, *loaded.model); !s)
-    return JobOutcome::failed(fromStd(s.message()) + (path.isEmpty() ? tr(" (%1)").arg(fromStd(core::default_model_origin())) : QString()));
   std::string where;
-  if (auto s = core::prepare_for_inference(*loaded.model, device.toStdString(), precision.toStdString(), &where); !s)
+  if (auto s = core::load_for_inference(path.toStdString(), *loaded.model, device.toStdString(), precision.toStdString(), &where); !s)
     return JobOutcome::failed(fromStd(s.message()));
   const auto& config = loaded.model->config();
   loaded.path = fromStd(file);
