@@ -95,6 +95,11 @@ bool is_stream(const std::string& path) {
   return path == "-" || (stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode));
 }
 
+bool is_cram(const std::string& path) {
+  htsFormat format{};
+  return !is_stream(path) && detail::detect_format(path, format) && format.format == cram;
+}
+
 std::vector<std::string> index_files(const std::string& path) {
   std::vector<std::string> files;
   for (const char* suffix : {".fai", ".gzi", ".bai", ".csi", ".crai"}) files.push_back(path + suffix);

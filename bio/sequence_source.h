@@ -21,6 +21,9 @@ struct source_options {
 // read only once, and only as FASTA/FASTQ (its format is not guessed from bytes read ahead).
 bool is_stream(const std::string& path);
 
+// Whether `path` is a CRAM file, by its first bytes: only a CRAM takes a reference (source_options).
+bool is_cram(const std::string& path);
+
 // The index files that reading `path` by region makes or reads beside it: PATH.fai, .gzi, .bai, .csi,
 // .crai. An output onto one would be taken for the index, or replaced by it.
 std::vector<std::string> index_files(const std::string& path);

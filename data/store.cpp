@@ -68,7 +68,7 @@ struct store::impl {
   status read_one_run(std::int64_t run_id, run_record& run, bool& found);
   status open_writer();
   void release();  // closes the connection, then lets the writer lock go
-  status open_reader();
+  status open_reader(const std::string& real);  // `real`: the path, links followed
   status require_open(bool writing) const;
   status read_designs(statement& st, const std::function<status(design_record&)>& each);
 };
@@ -158,14 +158,13 @@ status store::impl::open_writer() {
   return tx.commit();
 }
 
-status store::impl::open_reader() {
+status store::impl::open_reader(const std::string& real) {
   struct stat st {};
   if (::stat(path.c_str(), &st) != 0) return status::fail(path + ": cannot open: " + std::strerror(errno));
   if (S_ISDIR(st.st_mode)) return status::fail(path + ": is a folder, not a store");
   lock.attach_reader(path);  // only to ask whether a writer is at work
   // SQLite keeps the -wal, -shm and -journal beside the real file, links followed: they are looked
   // for there.
-  const std::string real = bio::real_path(path).empty() ? path : bio::real_path(path);
   const auto there = [&](const char* suffix) { return ::access((real + suffix).c_str(), F_OK) == 0; };
   const std::string folder = std::filesystem::path(real).parent_path().string();
   const bool writable = ::access(real.c_str(), W_OK) == 0, wal = there("-wal");
@@ -256,7 +255,7 @@ status store::open(const std::string& path, const store_options& options) {
     return status::fail(path + ": on a network filesystem (" + kind +
                         "): a store must be on a local disk (SQLite's WAL shares memory between processes, and "
                         "the writer lock is not kept there); copy it to a local folder");
-  auto s = options.read_only ? impl_->open_reader() : impl_->open_writer();
+  auto s = options.read_only ? impl_->open_reader(real.empty() ? path : real) : impl_->open_writer();
   if (!s) impl_->release();  // a file refused is not checkpointed either: it stays as it was
   return s;
 }

@@ -58,9 +58,7 @@ status probeFile(const std::string& path, FileProbe& out) {
 
 bio::source_options sourceOptions(const std::string& path, const std::string& cramReference) {
   bio::source_options options;
-  bio::sequence_source probe;
-  if (!cramReference.empty() && !bio::is_stream(path) && probe.open(path) && probe.format_name() == "CRAM")
-    options.alignments.reference = cramReference;
+  if (!cramReference.empty() && bio::is_cram(path)) options.alignments.reference = cramReference;
   return options;
 }
 

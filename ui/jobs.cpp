@@ -81,8 +81,8 @@ JobOutcome batchJob(JobContext& context, const BatchRequest& request) {
   if (request.storePath.empty()) return JobOutcome::failed(tr("store: a batch needs a store to resume from"));
   if (!request.fastaOut.empty()) {
     auto kept = storeFiles(request.storePath);
-    for (auto& file : inputFiles(request.input, tr("the input file"))) kept.push_back(std::move(file));
-    for (auto& file : inputFiles(request.cramReference, tr("the CRAM reference"))) kept.push_back(std::move(file));
+    keepInput(kept, request.input, tr("the input file"));
+    keepInput(kept, request.cramReference, tr("the CRAM reference"));
     kept.push_back({request.model->path(), tr("the model")});
     bio::mask_spec mask;
     if (bio::parse_mask_spec(request.mask, mask) && mask.from == bio::mask_spec::source::bed)

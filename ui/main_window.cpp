@@ -860,8 +860,8 @@ bool MainWindow::exportSelectedDesigns(const QString& path) {
   }
   // The store holds the designs, and the open file is the sequence they are of.
   auto kept = storeFiles(storePath_.toStdString());
-  for (auto& file : inputFiles(document_.path, tr("the file open in the window"))) kept.push_back(std::move(file));
-  for (auto& file : inputFiles(cramReference_.toStdString(), tr("the CRAM reference"))) kept.push_back(std::move(file));
+  keepInput(kept, document_.path, tr("the file open in the window"));
+  keepInput(kept, cramReference_.toStdString(), tr("the CRAM reference"));
   if (model_.model) kept.push_back({model_.model->path(), tr("the model")});
   if (const QString problem = overwrites(path.toStdString(), kept); !problem.isEmpty()) {
     showError(tr("Export"), problem);

@@ -23,11 +23,10 @@ std::vector<KeptFile> storeFiles(const std::string& storePath) {
   return files;
 }
 
-std::vector<KeptFile> inputFiles(const std::string& path, const QString& what) {
-  if (path.empty()) return {};
-  std::vector<KeptFile> files = {{path, what}};
-  for (const auto& index : bio::index_files(path)) files.push_back({index, tr("the index of %1").arg(what)});
-  return files;
+void keepInput(std::vector<KeptFile>& kept, const std::string& path, const QString& what) {
+  if (path.empty()) return;
+  kept.push_back({path, what});
+  for (const auto& index : bio::index_files(path)) kept.push_back({index, tr("the index of %1").arg(what)});
 }
 
 QString overwrites(const std::string& out, const std::vector<KeptFile>& kept) {

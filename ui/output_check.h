@@ -19,8 +19,9 @@ struct KeptFile {
 // The store and the files SQLite keeps beside it (-wal, -shm, -journal; data::store::companion_files).
 std::vector<KeptFile> storeFiles(const std::string& storePath);
 
-// An input and the index files a region read makes or reads beside it (bio::index_files).
-std::vector<KeptFile> inputFiles(const std::string& path, const QString& what);
+// Adds to `kept` an input (none when `path` is empty) and the index files a region read makes or
+// reads beside it (bio::index_files).
+void keepInput(std::vector<KeptFile>& kept, const std::string& path, const QString& what);
 
 // Why writing the FASTA `out` (and, for .gz, its index files) would destroy one of `kept` ("PATH is the
 // store of runs and designs: ..."), or "" when it would not.
