@@ -8,7 +8,6 @@
 #include "app/commands.h"
 #include "app/common.h"
 #include "app/constraint_cli.h"
-#include "core/job.h"
 #include "app/design_cli.h"
 #include "app/job_cli.h"
 #include "core/batch.h"
@@ -39,20 +38,15 @@ int run_batch(batch_args& args) {
   if (auto s = job.open_store(); !s) return fail("batch", s.message());
   core::mdm_model model;
   if (auto s = load_model_option(args.model, model, args.device, args.net_precision); !s) return fail("batch", s.message());
-  if (auto s = args.options.validate(model.config()); !s) return fail("batch", s.message());
-  if (auto s = core::check_label(model, args.options.label); !s) return fail("batch", s.message());
 
   core::batch_request request{args.in, args.mask, {}};
   request.source.alignments.primary_only = args.primary;
   request.source.alignments.min_mapq = args.min_mapq;
   request.source.alignments.reference = args.reference;
   core::batch_items items;
-  if (auto s = items.open(request, args.options, model.config()); !s) return fail("batch", s.message());
-  warn_if_cut_short("batch", args.in);  // items.open read the whole file without an error
   data::run_record run;
-  if (auto s = core::describe_run(model, "batch", args.options, items.parameters(), args.in, run); !s)
-    return fail("batch", s.message());
-  items.expect_content(run.source->sha256);
+  if (auto s = core::prepare_batch(model, request, args.options, items, run); !s) return fail("batch", s.message());
+  warn_if_cut_short("batch", args.in);  // the whole file was read without an error
 
   core::constraint_tally tally;
   job.sinks.push_back(&tally);

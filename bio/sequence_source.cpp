@@ -100,6 +100,12 @@ bool is_cram(const std::string& path) {
   return !is_stream(path) && detail::detect_format(path, format) && format.format == cram;
 }
 
+bool holds_alignments(const std::string& path) {
+  htsFormat format{};
+  return !is_stream(path) && detail::detect_format(path, format) &&
+         (format.format == sam || format.format == bam || format.format == cram);
+}
+
 std::vector<std::string> index_files(const std::string& path) {
   std::vector<std::string> files;
   for (const char* suffix : {".fai", ".gzi", ".bai", ".csi", ".crai"}) files.push_back(path + suffix);

@@ -24,6 +24,10 @@ bool is_stream(const std::string& path);
 // Whether `path` is a CRAM file, by its first bytes: only a CRAM takes a reference (source_options).
 bool is_cram(const std::string& path);
 
+// Whether `path` is a SAM, BAM or CRAM file, by its first bytes: only these take the filters on
+// alignments (source_options.alignments).
+bool holds_alignments(const std::string& path);
+
 // The index files that reading `path` by region makes or reads beside it: PATH.fai, .gzi, .bai, .csi,
 // .crai. An output onto one would be taken for the index, or replaced by it.
 std::vector<std::string> index_files(const std::string& path);

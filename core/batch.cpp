@@ -142,4 +142,14 @@ bool batch_items::next(job_item& item) {
   return true;
 }
 
+status prepare_batch(const mdm_model& model, const batch_request& request, const design_options& options,
+                     batch_items& items, data::run_record& run) {
+  if (auto s = options.validate(model.config()); !s) return s;
+  if (auto s = check_label(model, options.label); !s) return s;
+  if (auto s = items.open(request, options, model.config()); !s) return s;
+  if (auto s = describe_run(model, "batch", options, items.parameters(), request.input, run); !s) return s;
+  items.expect_content(run.source->sha256);
+  return {};
+}
+
 }  // namespace dnafill::core

@@ -78,4 +78,10 @@ class batch_items : public item_source {
   status error_;
 };
 
+// A batch made ready to run, as `dnafill batch` and the studio's batch dialog both run it, so that the same
+// request resumes the same run from either: the options checked against the model and its labels,
+// `items` opened (the whole file read once) and `run` described, keyed by the input's content.
+status prepare_batch(const mdm_model& model, const batch_request& request, const design_options& options,
+                     batch_items& items, data::run_record& run);
+
 }  // namespace dnafill::core

@@ -1,6 +1,7 @@
 // BatchDialog: the form, and the batch job's progress and outcome.
 #include "ui/batch_dialog.h"
 
+#include <QCheckBox>
 #include <QComboBox>
 #include <QDialogButtonBox>
 #include <QFileDialog>
@@ -16,6 +17,7 @@
 #include <QToolButton>
 #include <QVBoxLayout>
 
+#include "bio/sequence_source.h"
 #include "ui/constraint_settings.h"
 #include "ui/job_runner.h"
 #include "ui/jobs.h"
@@ -45,6 +47,7 @@ BatchDialog::BatchDialog(JobRunner* runner, QWidget* parent) : QDialog(parent), 
   };
   const QString sequences = tr("Sequence files (*.fa *.fasta *.fna *.fa.gz *.fasta.gz *.fq *.fastq *.fq.gz *.fastq.gz *.sam *.bam *.cram);;All files (*)");
   form->addRow(tr("Input file"), fileRow(input_, QStringLiteral("inputEdit"), false, sequences));
+  form->addRow(tr("Alignments"), alignmentFilters());
   mask_ = new QComboBox(this);
   mask_->setObjectName(QStringLiteral("maskBox"));
   mask_->addItem(tr("lowercase (soft-masked) runs"), QStringLiteral("lowercase"));
@@ -100,6 +103,36 @@ BatchDialog::BatchDialog(JobRunner* runner, QWidget* parent) : QDialog(parent), 
   resize(560, sizeHint().height());
 }
 
+// Which reads of a SAM/BAM/CRAM file are designed; the row is on only while the input is one (a
+// FASTA refuses the filters), told by the file's first bytes.
+QWidget* BatchDialog::alignmentFilters() {
+  filters_ = new QWidget(this);
+  primary_ = new QCheckBox(tr("primary only"), filters_);
+  primary_->setObjectName(QStringLiteral("primaryBox"));
+  primary_->setToolTip(tr("Skip secondary and supplementary alignments (dnafill batch --primary)"));
+  minMapq_ = new QSpinBox(filters_);
+  minMapq_->setObjectName(QStringLiteral("minMapqBox"));
+  minMapq_->setRange(0, 255);
+  minMapq_->setToolTip(tr("Skip alignments with a lower MAPQ (dnafill batch --min-mapq)"));
+  auto* row = new QHBoxLayout(filters_);
+  row->setContentsMargins(0, 0, 0, 0);
+  row->addWidget(primary_);
+  row->addSpacing(16);
+  row->addWidget(new QLabel(tr("minimum MAPQ"), filters_));
+  row->addWidget(minMapq_);
+  row->addStretch(1);
+  filters_->setEnabled(false);
+  connect(input_, &QLineEdit::textChanged, this,
+          [this](const QString& path) { filters_->setEnabled(bio::holds_alignments(path.trimmed().toStdString())); });
+  return filters_;
+}
+
+void BatchDialog::setAlignmentFilters(bool primaryOnly, int minMapq) {
+  primary_->setChecked(primaryOnly);
+  minMapq_->setValue(minMapq);
+}
+bool BatchDialog::alignmentFiltersEnabled() const { return filters_->isEnabled(); }
+
 void BatchDialog::setDesignOptions(const core::design_options& options) {
   options_ = options;
   variants_->setValue(options.variants);
@@ -152,6 +185,10 @@ void BatchDialog::start() {
   request.model = model_;
   request.input = input_->text().trimmed().toStdString();
   request.cramReference = cramReference_.toStdString();
+  if (filters_->isEnabled()) {
+    request.primaryOnly = primary_->isChecked();
+    request.minMapq = minMapq_->value();
+  }
   request.mask = maskText().toStdString();
   request.storePath = store_->text().trimmed().toStdString();
   request.fastaOut = fasta_->text().trimmed().toStdString();

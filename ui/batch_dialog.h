@@ -10,6 +10,7 @@
 #include "core/checkpoint.h"
 #include "core/design.h"
 
+class QCheckBox;
 class QComboBox;
 class QLabel;
 class QLineEdit;
@@ -37,6 +38,10 @@ class BatchDialog : public QDialog {
   void setMask(const QString& mask);  // "lowercase", "N" or "bed:FILE"
   void setVariants(int variants);
   void setFastaOut(const QString& path);
+  // SAM/BAM/CRAM input: the reads a batch takes, as `dnafill batch --primary --min-mapq` (the fields are
+  // on only for such a file).
+  void setAlignmentFilters(bool primaryOnly, int minMapq);
+  bool alignmentFiltersEnabled() const;
 
   bool running() const { return jobId_ != 0; }
   qint64 lastRunId() const { return lastRunId_; }
@@ -57,6 +62,7 @@ class BatchDialog : public QDialog {
  private:
   void finished(quint64 id, const JobOutcome& outcome);
   QString maskText() const;
+  QWidget* alignmentFilters();
   void browse(QLineEdit* edit, bool save, const QString& filter);
 
   JobRunner* runner_;
@@ -66,6 +72,9 @@ class BatchDialog : public QDialog {
   QLineEdit* input_ = nullptr;
   QComboBox* mask_ = nullptr;
   QLineEdit* bed_ = nullptr;
+  QWidget* filters_ = nullptr;  // the two below, on for an alignments file
+  QCheckBox* primary_ = nullptr;
+  QSpinBox* minMapq_ = nullptr;
   QSpinBox* variants_ = nullptr;
   QLineEdit* store_ = nullptr;
   QLineEdit* fasta_ = nullptr;

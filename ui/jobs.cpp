@@ -90,19 +90,18 @@ JobOutcome batchJob(JobContext& context, const BatchRequest& request) {
     if (const QString problem = overwrites(request.fastaOut, kept); !problem.isEmpty())
       return JobOutcome::failed(tr("FASTA output: ") + problem);
   }
+  // Checked again by prepare_batch; first here, so that options refused make no new store.
   if (auto s = request.options.validate(request.model->config()); !s) return JobOutcome::failed(fromStd(s.message()));
   data::store store;
   if (auto s = store.open(request.storePath); !s) return JobOutcome::failed(fromStd(s.message()));
   context.progress(0.0, tr("reading %1").arg(fromStd(request.input)));
+  core::batch_request batch{request.input, request.mask, sourceOptions(request.input, request.cramReference)};
+  batch.source.alignments.primary_only = request.primaryOnly;
+  batch.source.alignments.min_mapq = request.minMapq;
   core::batch_items items;
-  if (auto s = items.open({request.input, request.mask, sourceOptions(request.input, request.cramReference)},
-                          request.options, request.model->config());
-      !s)
-    return JobOutcome::failed(fromStd(s.message()));
   data::run_record run;
-  if (auto s = core::describe_run(*request.model, "batch", request.options, items.parameters(), request.input, run); !s)
+  if (auto s = core::prepare_batch(*request.model, batch, request.options, items, run); !s)
     return JobOutcome::failed(fromStd(s.message()));
-  items.expect_content(run.source->sha256);
   data::run_sink recorder(store, /*resume=*/true);
   core::constraint_tally tally;
   std::vector<data::design_sink*> sinks = {&recorder, &tally};

@@ -60,6 +60,8 @@ struct BatchRequest {
   std::shared_ptr<core::mdm_model> model;
   std::string input;      // FASTA/FASTQ/SAM/BAM/CRAM
   std::string cramReference;  // a FASTA that decodes a CRAM input; empty: none (or the CRAM's own)
+  bool primaryOnly = false;   // SAM/BAM/CRAM: skip secondary and supplementary alignments (--primary)
+  int minMapq = 0;            // SAM/BAM/CRAM: skip alignments with a lower MAPQ (--min-mapq)
   std::string mask;       // lowercase | N | bed:FILE
   std::string storePath;  // the run is resumed from here when the same batch was interrupted
   std::string fastaOut;   // optional FASTA of the designed regions

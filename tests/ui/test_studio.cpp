@@ -814,6 +814,43 @@ class TestStudio : public QObject {
              qPrintable(w->statusBar()->currentMessage()));
   }
 
+  // A BAM's reads filtered as `dnafill batch --primary --min-mapq` filters them: the same run, which the CLI
+  // with those flags finds done. The fields are on only for an alignments file.
+  void batchAlignmentFilters() {
+    auto w = makeWindow();
+    QVERIFY(w);
+    auto* dialog = w->batchDialog();
+    dialog->setInput(designFasta);
+    QVERIFY(!dialog->alignmentFiltersEnabled());
+    const QString bam = testData + QStringLiteral("/lambda_reads.bam");
+    dialog->setInput(bam);
+    QVERIFY(dialog->alignmentFiltersEnabled());
+    dialog->setAlignmentFilters(true, 20);
+    dialog->setMask(QStringLiteral("N"));
+    dialog->setVariants(1);
+    dialog->setStorePath(store_);
+    dialog->show();
+    QTest::mouseClick(dialog->startButton(), Qt::LeftButton);
+    QTRY_VERIFY_WITH_TIMEOUT(!dialog->running(), 120000);
+    // 563 regions in 306 reads unfiltered (batchCramWithReference); these flags keep 256 reads.
+    QVERIFY2(dialog->statusText().contains(QStringLiteral("done: 302 designs of 302 regions in 256 records")),
+             qPrintable(dialog->statusText()));
+    QProcess cli;
+    cli.start(QStringLiteral(DNAFILL_CLI),
+              {QStringLiteral("batch"), QStringLiteral("--in"), bam, QStringLiteral("--mask"), QStringLiteral("N"),
+               QStringLiteral("--primary"), QStringLiteral("--min-mapq"), QStringLiteral("20"), QStringLiteral("--db"), store_,
+               QStringLiteral("--model"), QStringLiteral(DNAFILL_TINY_MODEL), QStringLiteral("--steps"), QStringLiteral("4"),
+               QStringLiteral("--score-draws"), QStringLiteral("1"), QStringLiteral("--threads"), QStringLiteral("1")});
+    QVERIFY(cli.waitForFinished(120000));
+    const QString said = QString::fromUtf8(cli.readAllStandardOutput());
+    QVERIFY2(cli.exitCode() == 0, qPrintable(QString::fromUtf8(cli.readAllStandardError())));
+    QVERIFY2(said.contains(QStringLiteral("run 1 in")) && said.contains(QStringLiteral("(302 found done)")), qPrintable(said));
+    QCOMPARE(runsIn(store_).size(), std::size_t(1));
+    // Back to a FASTA, the fields are off, and not passed (a FASTA input refuses them).
+    dialog->setInput(designFasta);
+    QVERIFY(!dialog->alignmentFiltersEnabled());
+  }
+
   // A batch's FASTA onto its input, the input's index, its BED, the store or the store's WAL fails before anything is
   // read or written, and the file stays as it was.
   void batchFastaKeepsSessionFiles() {
