@@ -315,7 +315,7 @@ bool lacks_eof_marker(const std::string& path) {
   if (!fp) return false;
   const bool lacks = hts_check_EOF(fp) == 0;  // 1: present, 2: not applicable (SAM), -1: cannot tell
   hts_close(fp);
-  return lacks;
+  return lacks && detail::plain_gzip_after_blocks(path) < 0;  // a gzip file joined on is read whole
 }
 
 status alignment_reader::open(const std::string& path, const alignment_options& options) {

@@ -22,7 +22,8 @@ struct alignment_options {
 
 // Whether a BAM (BGZF) or CRAM file lacks its end-of-file marker. Some older writers omitted it, so
 // reading goes on (as samtools does), but it is also exactly what a writer killed between two blocks
-// leaves behind: callers warn. False for SAM, unreadable files, and files that have it.
+// leaves behind: callers warn. False for SAM, unreadable files, files that have it, and BGZF files
+// that end in a plain gzip member (a gzip file joined on with cat, read whole as zcat reads it).
 bool lacks_eof_marker(const std::string& path);
 
 // Streams the reads of an alignment file as sequence_records:

@@ -275,8 +275,8 @@ status fasta_reader::open(const std::string& path) {
     return impl_->err;
   }
   // A BGZF file cut at a block boundary decompresses cleanly; only its missing end-of-file
-  // block tells that data was lost.
-  if (detail::lacks_eof_block(impl_->fp.get())) {
+  // block tells that data was lost (unless a plain gzip member ends the file, read as zcat reads it).
+  if (detail::lacks_eof_block(impl_->fp.get()) && detail::plain_gzip_after_blocks(path) < 0) {
     impl_->err = status::fail(path + ": truncated BGZF file (end-of-file marker missing)");
     impl_->done = true;
     return impl_->err;

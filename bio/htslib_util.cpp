@@ -4,7 +4,9 @@
 #include <htslib/hfile.h>
 #include <htslib/hts_log.h>
 
+#include <cstdint>
 #include <cstdlib>
+#include <fstream>
 #include <mutex>
 
 namespace dnafill::bio::detail {
@@ -21,6 +23,21 @@ int read_line(BGZF* fp, kstring_t* line) {
 }
 
 bool lacks_eof_block(BGZF* fp) { return bgzf_compression(fp) == bgzf && bgzf_check_EOF(fp) == 0; }
+
+std::int64_t plain_gzip_after_blocks(const std::string& path) {
+  // The blocks are walked by their sizes (BSIZE), one header read each.
+  std::ifstream in(path, std::ios::binary);
+  std::int64_t offset = 0;
+  unsigned char h[18];
+  while (in.read(reinterpret_cast<char*>(h), sizeof h)) {
+    if (h[0] != 0x1f || h[1] != 0x8b || h[2] != 8) return -1;  // not gzip: not the case this names
+    const bool bgzf_block = (h[3] & 4) != 0 && h[10] == 6 && h[11] == 0 && h[12] == 'B' && h[13] == 'C' && h[14] == 2 && h[15] == 0;
+    if (!bgzf_block) return offset > 0 ? offset : -1;  // a plain gzip file is not this case
+    offset += (h[16] | (h[17] << 8)) + 1;  // BSIZE: the block's size less one
+    in.seekg(offset);
+  }
+  return -1;
+}
 
 bool detect_format(const std::string& path, htsFormat& format) {
   format = htsFormat{};

@@ -26,6 +26,12 @@ int read_line(BGZF* fp, kstring_t* line);
 // that data was lost. False for plain and gzip files.
 bool lacks_eof_block(BGZF* fp);
 
+// Where the BGZF blocks of `path` give way to a plain gzip member (no BC field): a bgzip and a gzip
+// file joined with cat. htslib reads on through it as zcat does, so such a file lacks the end-of-file
+// block without being cut short; it is read whole, not by region (faidx refuses it). -1: no such
+// member, or no block before it (plain gzip).
+std::int64_t plain_gzip_after_blocks(const std::string& path);
+
 // What htslib makes of a regular file's first bytes (hts_detect_format2); false when the file cannot
 // be opened or htslib cannot classify it.
 bool detect_format(const std::string& path, htsFormat& format);

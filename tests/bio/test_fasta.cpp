@@ -12,6 +12,7 @@
 #include <tuple>
 #include <vector>
 
+#include "bio/alignment_reader.h"
 #include "bio/fasta.h"
 #include "bio/fasta_writer.h"
 #include "bio/indexed_fasta.h"
@@ -400,6 +401,40 @@ TEST_CASE("a corrupt BGZF block inside a FASTA is an error, not a gap in the seq
   }
   REQUIRE_FALSE(reader.error().ok());
   CHECK_THAT(reader.error().message(), Catch::Contains("cannot read: truncated or corrupt compressed data"));
+}
+
+// `cat a.fa.gz b.fa.gz` of a bgzip and a gzip file: zcat reads both, and so does htslib, which goes on
+// in gzip mode; only the end-of-file block is missing, and that is not a cut.
+TEST_CASE("a bgzip file with a plain gzip file joined on is read whole, as zcat reads it", "[bio][fasta]") {
+  test::temp_dir dir;
+  auto compress = [&](const std::string& name, const char* mode, const std::string& text) {
+    const std::string path = dir.file(name);
+    BGZF* fp = bgzf_open(path.c_str(), mode);
+    REQUIRE(fp != nullptr);
+    REQUIRE(bgzf_write(fp, text.data(), text.size()) == static_cast<ssize_t>(text.size()));
+    REQUIRE(bgzf_close(fp) == 0);
+    return test::read_text(path);
+  };
+  const std::string blocks = compress("a.fa.gz", "w", ">a\nACGTACGT\n"), plain = compress("b.fa.gz", "wg", ">b\nGGCC\n");
+  const std::string joined = dir.write("joined.fa.gz", blocks + plain);
+  const auto records = read_ok(joined);
+  REQUIRE(records.size() == 2);
+  CHECK(records[1].name == "b");
+  CHECK(records[1].bases == "GGCC");
+  CHECK_FALSE(lacks_eof_marker(joined));  // no warning that it may be cut short
+  sequence_record record;
+  REQUIRE(read_region(joined, "b:2-3", record).ok());  // read through: faidx cannot index it
+  CHECK(record.bases == "GC");
+  CHECK_FALSE(std::filesystem::exists(joined + ".fai"));
+  indexed_fasta index;
+  CHECK(index.open(joined).message() == joined + ": bgzip blocks, then plain gzip from byte " + std::to_string(blocks.size()) +
+                                           " (files joined with cat?), and random access needs bgzip throughout: zcat it | "
+                                           "bgzip > a new .fa.gz");
+  // The gzip member cut short is still an error; the blocks alone without their end-of-file block too.
+  CHECK_THAT(read_error(dir.write("joined_cut.fa.gz", blocks + plain.substr(0, plain.size() - 6))),
+             Catch::Contains("cannot read: truncated or corrupt compressed data"));
+  const std::string cut = dir.write("cut.fa.gz", blocks.substr(0, blocks.size() - 28));
+  CHECK(read_error(cut) == cut + ": truncated BGZF file (end-of-file marker missing)");
 }
 
 TEST_CASE("gzip and bgzip fixtures read like plain text", "[bio][fasta]") {
