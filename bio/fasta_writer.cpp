@@ -9,6 +9,7 @@
 
 #include "bio/htslib_util.h"
 #include "bio/output_file.h"
+#include "bio/sequence_source.h"
 
 namespace dnafill::bio {
 namespace {
@@ -32,6 +33,7 @@ struct fasta_writer::impl {
   fasta_writer_options options;
   detail::bgzf_ptr fp;
   bool compressed = false;
+  bool indexed = false;  // .fai and .gzi built on close: a compressed regular file
   std::string buffer;  // one record's text, handed to BGZF in one write
 
   status write_failed() const { return status::fail(path + ": cannot write: " + std::strerror(errno ? errno : EIO)); }
@@ -51,7 +53,8 @@ void fasta_writer::discard() {
 }
 
 std::vector<std::string> fasta_writer::index_paths(const std::string& path) {
-  if (path == "-" || !ends_with(path, ".gz")) return {};
+  // A FIFO or a device cannot be read back: indexing one would wait for a writer for ever.
+  if (path == "-" || !ends_with(path, ".gz") || is_stream(path)) return {};
   return {path + ".fai", path + ".gzi"};
 }
 
@@ -61,7 +64,8 @@ status fasta_writer::open(const std::string& path, const fasta_writer_options& o
   impl_ = std::make_unique<impl>();
   impl_->path = path;
   impl_->options = options;
-  impl_->compressed = !index_paths(path).empty();
+  impl_->compressed = path != "-" && ends_with(path, ".gz");
+  impl_->indexed = !index_paths(path).empty();
   if (auto s = impl_->file.begin(path); !s) return s;
   errno = 0;
   const char* mode = impl_->compressed ? "w" : "wu";
@@ -120,7 +124,7 @@ status fasta_writer::close() {
     return failed;
   }
   if (auto s = d.file.commit(); !s) return s;
-  if (d.compressed && fai_build(d.path.c_str()) != 0) {
+  if (d.indexed && fai_build(d.path.c_str()) != 0) {
     return status::fail(d.path + ": written, but the .fai/.gzi index cannot be built");
   }
   return status();

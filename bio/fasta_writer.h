@@ -23,7 +23,8 @@ struct fasta_writer_options {
 // owns its htslib handle.
 class fasta_writer {
  public:
-  // The index files that close() writes beside `path`: PATH.fai and PATH.gzi for a .gz path, else none.
+  // The index files that close() writes beside `path`: PATH.fai and PATH.gzi for a .gz path, else none;
+  // none either for a FIFO or a device (written bgzip-compressed all the same).
   static std::vector<std::string> index_paths(const std::string& path);
 
   fasta_writer();
