@@ -53,11 +53,12 @@ status fasta_sink::put(const item_designs& item) {
   return {};
 }
 
-// A failed run leaves the file that was there; a done or cancelled one writes what it designed.
+// Only a done run replaces the file that was there: a failed or cancelled one would put part of a run
+// in place of what may be a whole earlier one, and its designs are in the store (a batch resumes).
 status fasta_sink::finish(run_status outcome, const std::string&) {
   if (!open_) return {};
   open_ = false;
-  if (outcome == run_status::failed) {
+  if (outcome != run_status::done) {
     writer_.discard();
     return {};
   }
@@ -111,7 +112,7 @@ status jsonl_sink::finish(run_status outcome, const std::string&) {
   errno = 0;
   const bool flushed = std::fflush(f) == 0;
   const bool closed = f == stdout ? true : std::fclose(f) == 0;
-  if (outcome == run_status::failed) {  // a failed run leaves the file there as it was
+  if (outcome != run_status::done) {  // a failed or cancelled run leaves the file there as it was
     output_.drop();
     return {};
   }

@@ -29,9 +29,10 @@ std::string bits_text(double bits_per_base, int decimals);
 bool is_new_record_name(const std::string& name);
 
 // One FASTA record per design holding the designed region's bases. The file ("-": stdout; ".gz":
-// bgzip + index) is started by start() and replaces the one there at finish() of a done or cancelled
-// run (bio::fasta_writer); a failed run leaves the file there as it was. A resumed batch rewrites it
-// whole, the items done before coming back from the store in input order.
+// bgzip + index) is started by start() and replaces the one there at finish() of a done run
+// (bio::fasta_writer); a failed or cancelled run leaves the file there as it was (its designs are in
+// the store). A resumed batch writes it whole, the items done before coming back from the store in
+// input order.
 class fasta_sink : public design_sink {
  public:
   explicit fasta_sink(std::string path) : path_(std::move(path)) {}
@@ -48,7 +49,7 @@ class fasta_sink : public design_sink {
 // One JSON object per design and line: run, record, record_index, region_index, variant,
 // region_start and region_end (1-based inclusive), sequence (the region), designed_bases, gc,
 // bits_per_base (null: not scored), constraints_ok, constraint_report. A file replaces the one there
-// at finish() of a done or cancelled run, as the FASTA sink's does (bio::output_file).
+// at finish() of a done run, as the FASTA sink's does (bio::output_file).
 class jsonl_sink : public design_sink {
  public:
   explicit jsonl_sink(std::string path) : path_(std::move(path)) {}

@@ -2,7 +2,8 @@
 # Ctrl-C (SIGINT) during a batch finishes the item in hand, marks the run cancelled and exits 130
 # with one line saying what is kept; the same command then resumes the run to the end. SIGNAL=TERM
 # sends SIGTERM instead (exit 143), SIGNAL=HUP SIGHUP, a closed terminal (exit 129); the note names it.
-# The store's file alone, without its WAL, holds what is kept. Usage:
+# The store's file alone, without its WAL, holds what is kept; the --out file there before is kept as it
+# was until the run is done (a cancelled run's designs are in the store). Usage:
 #   [SIGNAL=TERM|HUP] check_batch_cancel.sh DNAFILL WORK_DIR IN.fa VARIANTS [batch options...]
 set -u
 signal=${SIGNAL:-INT}
@@ -15,9 +16,10 @@ esac
 dnafill=$1 work=$2 input=$3 variants=$4
 shift 4
 check="python3 $(dirname "$0")/check_batch.py"
-batch=("$dnafill" batch --in "$input" --mask lowercase --num "$variants" "$@" --db "$work/cancel.sqlite")
+batch=("$dnafill" batch --in "$input" --mask lowercase --num "$variants" "$@" --db "$work/cancel.sqlite" --out "$work/cancel.fa")
 fail() { echo "FAIL: $*"; exit 1; }
 mkdir -p "$work" && rm -f "$work"/cancel.sqlite*
+echo ">earlier run's designs" > "$work/cancel.fa"
 
 "${batch[@]}" > /dev/null 2> "$work/cancel.err" &
 pid=$!
@@ -40,6 +42,7 @@ total=$($check planned "$work/cancel.sqlite")
 [ "$kept" -ge 2 ] && [ "$kept" -lt "$total" ] || fail "$kept of $total items kept"
 cp "$work/cancel.sqlite" "$work/alone.sqlite" && rm -f "$work"/alone.sqlite-*
 [ "$($check items "$work/alone.sqlite")" = "$kept" ] || fail "the store's file alone does not hold the $kept items kept"
+[ "$(cat "$work/cancel.fa")" = ">earlier run's designs" ] || fail "the cancelled run replaced the --out file there before"
 "${batch[@]}" | grep -q "resumed and done" || fail "the cancelled run was not resumed"
-$check check "$work/cancel.sqlite" "$input" "$variants" || fail "resumed store"
+$check check "$work/cancel.sqlite" "$input" "$variants" "$work/cancel.fa" || fail "resumed store and FASTA"
 echo "ok: cancelled with $kept of $total items kept, resumed to the end"
