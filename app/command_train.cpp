@@ -53,29 +53,6 @@ status check_training_files(const core::corpus_options& data) {
   return {};
 }
 
-enum class written { checkpoint, state, log };
-
-// Whether a file that a run would replace may be: missing, empty, or of the kind the run writes there,
-// by its first bytes: a checkpoint (safetensors: an 8-byte header length, then '{'), a training state
-// (a zip) or a log (JSON lines). A store or a FASTA named by mistake is not.
-bool replaceable(const std::string& path, written kind) {
-  // Only a regular file is looked into: reading a FIFO or /dev/stderr would wait forever.
-  std::error_code ec;
-  if (!std::filesystem::is_regular_file(path, ec)) return true;
-  std::ifstream file(path, std::ios::binary);
-  if (!file) return true;  // not there (or unreadable: the write says so)
-  char head[9] = {};
-  file.read(head, sizeof head);
-  const auto got = file.gcount();
-  if (got == 0) return true;
-  switch (kind) {
-    case written::checkpoint: return got == 9 && head[8] == '{';
-    case written::state: return got >= 4 && std::memcmp(head, "PK\x03\x04", 4) == 0;
-    case written::log: return head[0] == '{';
-  }
-  return false;
-}
-
 // The checkpoint, its state and the log are checked before any work: each can be made, none lands on
 // an input, and a file there of another kind (a store, a FASTA named by mistake) is not replaced.
 status check_train_outputs(const core::train_options& o, const std::string& log_path) {
@@ -95,10 +72,10 @@ status check_train_outputs(const core::train_options& o, const std::string& log_
   if (!replaceable(o.out, written::checkpoint))
     return status::fail("--out " + o.out + " is there and is not a checkpoint (no safetensors header): it would be "
                         "replaced; remove it or name another file");
-  if (!o.resume && !replaceable(state_file.path, written::state))  // --resume reads it first, and says what is wrong
+  if (!o.resume && !replaceable(state_file.path, written::training_state))  // --resume reads it first, and says what is wrong
     return status::fail("--out's state file " + state_file.path + " is there and is not a training state: it would "
                         "be replaced; remove it or name another --out");
-  if (!replaceable(log_path, written::log))
+  if (!replaceable(log_path, written::json_lines))
     return status::fail("--log " + log_path + " is there and is not a training log (JSON lines): it would be " +
                         (o.resume ? "added to" : "replaced") + "; remove it or name another file");
   // Whether the log can be written is known before any work (appending nothing changes nothing):

@@ -19,10 +19,22 @@ int fail(const std::string& command, const std::string& message);
 
 // A file a command names, with the option that names it (for the error line). An output whose
 // `not_stdout` is set cannot be standard output: check_paths refuses "-" with that reason.
+// What an output writes, so that check_paths (or the command) can leave a file of another kind that
+// is there (a checkpoint, a store, a BAM named by mistake) as it is: told by its first bytes.
+enum class written { unchecked, fasta, json_lines, checkpoint, training_state };
+
 struct named_path {
   std::string option, path;
   std::string not_stdout = {};
+  written kind = written::unchecked;
 };
+
+// Whether a file a run would replace may be: not there, empty, not a regular file (a FIFO, a device),
+// or of the kind the run writes: FASTA ('>', or gzip: a .gz FASTA), JSON lines ('{'), a checkpoint
+// (safetensors: an 8-byte header length, then '{'), a training state (a zip).
+bool replaceable(const std::string& path, written kind);
+// What a file there is by its first bytes, for the line that refuses it: "a SQLite database".
+std::string what_file_holds(const std::string& path);
 
 // A FASTA output and, for a .gz path, the .fai and .gzi index files written beside it (named by the
 // option with "'s index"), so that check_paths also keeps the index from overwriting another file.
@@ -40,7 +52,8 @@ named_path mask_file(const std::string& mask);
 // output destroys another file: each output (empty: none; "-": standard output, unless its
 // `not_stdout` refuses it) can be created (its folder exists, it is not a folder), and no path names
 // the same file as another one (an --out onto the --db store
-// or onto the --in file would overwrite it). Errors name both options.
+// or onto the --in file would overwrite it), and none replaces a file of another kind (replaceable).
+// Errors name both options.
 status check_paths(const std::vector<named_path>& outputs, const std::vector<named_path>& inputs);
 
 // One warning line on stderr when a BAM or CRAM input lacks its end-of-file marker (bio::lacks_eof_marker):

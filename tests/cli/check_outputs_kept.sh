@@ -1,7 +1,7 @@
 #!/bin/bash
 # Nothing already written is lost: an output that names the --db store, an input (--in, the BED of
-# --mask, --model, train's --init and --labels) or the folder of nothing, and a train --out (or its state) over a
-# file of another kind, are refused before any work, with one line, and the store, the input and an earlier --out
+# --mask, --model, train's --init and --labels) or the folder of nothing, and an --out (train's, its state, a
+# FASTA, a JSON lines export) over a file of another kind, are refused before any work, with one line, and the store, the input and an earlier --out
 # stay as they were; a train run that fails its checks keeps the log of the run before it, and makes none.
 # Usage: check_outputs_kept.sh CHECK_CLEAN_ERROR DNAFILL WORK_DIR DATA_DIR MODEL
 set -u
@@ -74,6 +74,22 @@ cp "$data/lambda.fa.gz" "$work/ref.fa.gz"
 refused "\-\-out and \-\-reference name the same file" batch --in "$data/lambda_reads_ref.cram" --reference "$work/ref.fa.gz" \
   --mask N --db "$work/c.sqlite" --out "$work/ref.fa.gz"
 cmp -s "$data/lambda.fa.gz" "$work/ref.fa.gz" || fail "the CRAM reference was overwritten"
+# A file of another kind named as --out by mistake, not an input of this run: a checkpoint, a store, a
+# training log, a FASTA given to a JSON lines export. Refused, and kept.
+cp "$model" "$work/other.safetensors"
+refused "\-\-out .*other.safetensors is there and is not FASTA (it holds a safetensors checkpoint)" infill "${design[@]}" \
+  --out "$work/other.safetensors"
+refused "\-\-out .*other.safetensors is there and is not FASTA" generate --length 10 --out "$work/other.safetensors"
+cmp -s "$model" "$work/other.safetensors" || fail "a checkpoint named as --out was overwritten"
+cp "$store" "$work/other.sqlite"
+refused "is there and is not FASTA (it holds a SQLite database)" batch --in "$data/cli/design.fa" --mask lowercase \
+  --db "$work/b2.sqlite" --out "$work/other.sqlite"
+echo '{"step": 1, "loss_bits": 2.0}' > "$work/train.log.jsonl"
+refused "is there and is not FASTA (it holds JSON lines)" infill "${design[@]}" --out "$work/train.log.jsonl"
+echo ">a" > "$work/a.fa"
+refused "\-\-out .*a.fa is there and is not JSON lines (it holds a FASTA file)" db export --db "$store" --format jsonl --out "$work/a.fa"
+[ "$(cat "$work/a.fa")" = ">a" ] && grep -q step "$work/train.log.jsonl" && cmp -s "$store" "$work/other.sqlite" ||
+  fail "a file of another kind named as --out was changed"
 
 echo ">earlier" > "$work/out.fa"
 refused "the folder .*missing does not exist" infill "${design[@]}" --out "$work/out.fa" --report "$work/missing/r.tsv"
