@@ -18,21 +18,34 @@ namespace {
 
 std::atomic<bool> interrupted{false};
 std::atomic<int> interrupting_signal{0};  // SIGINT, SIGTERM or SIGHUP: the exit status is 128 + it, as a shell's
+std::atomic<bool> whole_items{true};      // the first signal lets the item in hand finish (batch), or not
 
-// The first Ctrl-C asks the job to stop after the item in hand; the handler then steps aside, so a
-// second one ends the process at once (the store is transactional: nothing committed is lost).
-// SIGTERM and SIGHUP (a closed terminal, a dropped ssh) do the same, so that the store is closed, and
-// its WAL copied into its file, as after Ctrl-C.
+// A signal handler may only write(): its notes are fixed strings with their lengths.
+struct note {
+  const char* text;
+  std::size_t length;
+};
+template <std::size_t N>
+constexpr note make_note(const char (&text)[N]) { return {text, N - 1}; }
+// [whole_items][SIGINT, SIGTERM, SIGHUP]
+constexpr note notes[2][3] = {
+    {make_note("\ndnafill: stopping at the model's next step (Ctrl-C again to stop now)\n"),
+     make_note("\ndnafill: stopping at the model's next step (SIGTERM again to stop now)\n"),
+     make_note("\ndnafill: stopping at the model's next step (SIGHUP again to stop now)\n")},
+    {make_note("\ndnafill: finishing the item in hand, then stopping (Ctrl-C again to stop now)\n"),
+     make_note("\ndnafill: finishing the item in hand, then stopping (SIGTERM again to stop now)\n"),
+     make_note("\ndnafill: finishing the item in hand, then stopping (SIGHUP again to stop now)\n")}};
+
+// The first Ctrl-C asks the job to stop: a batch after the item in hand (a region: seconds), infill and
+// generate, whose item is a whole record and which never resume, at the model's next step. The handler
+// then steps aside, so a second one ends the process at once (the store is transactional: nothing
+// committed is lost). SIGTERM and SIGHUP (a closed terminal, a dropped ssh) do the same, so that the
+// store is closed, and its WAL copied into its file, as after Ctrl-C.
 extern "C" void on_interrupt(int signal_number) {
   interrupting_signal.store(signal_number);
   interrupted.store(true);
-  // A signal handler may only write(): the two notes are fixed strings, chosen by the signal.
-  static const char by_key[] = "\ndnafill: finishing the item in hand, then stopping (Ctrl-C again to stop now)\n";
-  static const char by_term[] = "\ndnafill: finishing the item in hand, then stopping (SIGTERM again to stop now)\n";
-  static const char by_hup[] = "\ndnafill: finishing the item in hand, then stopping (SIGHUP again to stop now)\n";
-  const char* note = signal_number == SIGINT ? by_key : signal_number == SIGTERM ? by_term : by_hup;
-  const std::size_t length = signal_number == SIGINT ? sizeof by_key : signal_number == SIGTERM ? sizeof by_term : sizeof by_hup;
-  ssize_t ignored = write(STDERR_FILENO, note, length - 1);
+  const note& n = notes[whole_items.load() ? 1 : 0][signal_number == SIGINT ? 0 : signal_number == SIGTERM ? 1 : 2];
+  ssize_t ignored = write(STDERR_FILENO, n.text, n.length);
   (void)ignored;
   struct sigaction defaults {};
   defaults.sa_handler = SIG_DFL;
@@ -42,7 +55,8 @@ extern "C" void on_interrupt(int signal_number) {
 // Installs the handler for the life of a job and puts the old ones back.
 class interrupt_guard {
  public:
-  interrupt_guard() {
+  explicit interrupt_guard(bool finish_item) {
+    whole_items.store(finish_item);
     interrupted.store(false);
     interrupting_signal.store(0);
     struct sigaction action {};
@@ -111,8 +125,8 @@ int job_cli::run(const core::mdm_model& model, core::item_source& items, const c
   auto progress = [&](const core::job_progress& p) { bar.update(core::fraction_done(p), core::describe_progress(p)); };
   // Ctrl-C ends a recorded run cleanly; without a store there is nothing to keep, so it stops at once.
   std::optional<interrupt_guard> guard;
-  if (store_.is_open()) guard.emplace();
-  auto s = core::run_job(model, items, options, run, sink, &interrupted, progress, summary);
+  if (store_.is_open()) guard.emplace(/*finish_item=*/resume);
+  auto s = core::run_job(model, items, options, run, sink, &interrupted, progress, summary, resume ? nullptr : &interrupted);
   bar.finish();
   run_id = recorder.run_id();
   resumed = recorder.resumed();

@@ -26,7 +26,8 @@ class job_cli {
   status open_store();
 
   // Runs the job with a progress bar on a terminal. With a store, Ctrl-C (SIGINT, SIGTERM or SIGHUP)
-  // finishes the item in hand and ends the run cancelled, a second one stops at once. Returns the exit status: 0 done,
+  // ends the run cancelled: a batch (resume) after the item in hand, infill and generate at the
+  // model's next step, the item in hand dropped; a second one stops at once. Returns the exit status: 0 done,
   // 1 failed (one line on stderr), 130 (SIGINT), 143 (SIGTERM) or 129 (SIGHUP) cancelled (one line on stderr).
   int run(const core::mdm_model& model, core::item_source& items, const core::design_options& options,
           const data::run_record& run);
