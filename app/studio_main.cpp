@@ -77,16 +77,20 @@ void addOptions(QCommandLineParser& parser) {
                                         QString::fromUtf8(o.fallback)));
 }
 
-// The command line's two shell slips, as dnafill's main checks them: an empty value (an unset $VAR) and
-// a missing one whose place the next option took (--model --quit loaded a model named --quit).
+// The command line's shell slips, as dnafill's main checks them: an empty value (an unset $VAR), a
+// missing one whose place the next option took (--model --quit loaded a model named --quit), and an
+// option given twice (Qt takes the last value without a word).
 status checkValues(const QCommandLineParser& parser) {
-  for (const QString& name : parser.optionNames())
+  for (const QString& name : parser.optionNames()) {
+    const std::string option = (name.size() == 1 ? "-" : "--") + name.toStdString();
+    if (const auto given = parser.values(name).size(); given > 1)
+      return status::fail(option + ": given " + std::to_string(given) + " times; it takes one value");
     for (const QString& value : parser.values(name)) {
-      const std::string option = (name.size() == 1 ? "-" : "--") + name.toStdString();
       if (value.isEmpty()) return status::fail(option + ": an empty value");
       if (value.startsWith(QLatin1String("--")))
         return status::fail(option + ": needs a value (the next option, " + value.toStdString() + ", took its place)");
     }
+  }
   return {};
 }
 
