@@ -232,7 +232,9 @@ data::design_record design_to_record(const job_item& item, const design& d) {
 double fraction_done(const job_progress& p) {
   if (p.totals.designs <= 0) return 0.0;
   const double per_item = p.totals.items > 0 ? static_cast<double>(p.totals.designs) / p.totals.items : 0.0;
-  return std::clamp((p.designs_done + p.item_fraction * per_item) / p.totals.designs, 0.0, 1.0);
+  const double fraction = std::clamp((p.designs_done + p.item_fraction * per_item) / p.totals.designs, 0.0, 1.0);
+  // The last item's windows done, its designs are still being scored and checked: not 100% yet.
+  return p.designs_done < p.totals.designs ? std::min(fraction, 0.999) : fraction;
 }
 
 std::string describe_progress(const job_progress& p) {

@@ -74,7 +74,8 @@ struct job_progress {
 };
 using job_callback = std::function<void(const job_progress&)>;
 
-// The share of the job's designs that is done, the item in hand counted by its windows: 0..1.
+// The share of the job's designs that is done, the item in hand counted by its windows: 0..1, and
+// below 0.999 until every design is done (the last item's are scored and checked after its windows).
 double fraction_done(const job_progress& p);
 
 // "records 3/10  designs 24/80 (12 resumed)  0.52/s  ETA 35s": the CLI's progress bar and the studio's

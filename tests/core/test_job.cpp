@@ -26,8 +26,10 @@ TEST_CASE("job progress: the fraction counts the item in hand by its windows", "
   p.designs_done = 24;
   p.item_fraction = 0.5;                 // half of the next item's 4 designs
   CHECK(core::fraction_done(p) == Approx((24 + 2) / 80.0));
+  p.designs_done = 76;
+  p.item_fraction = 1.0;                 // the last item's windows done, its designs not yet
+  CHECK(core::fraction_done(p) == 0.999);  // a bar shows 99%, not 100%
   p.designs_done = 80;
-  p.item_fraction = 1.0;
   CHECK(core::fraction_done(p) == 1.0);  // clamped
 }
 
