@@ -34,7 +34,7 @@ nlohmann::json log_line(const core::train_progress& p) {
                       {"loss_bits", std::round(p.loss_bits * 1e5) / 1e5},
                       {"lr", p.lr},
                       {"tokens_per_s", std::round(p.tokens_per_second)},
-                      {"elapsed_s", std::round(p.elapsed_seconds * 10) / 10}};
+                      {"elapsed_s", std::round(p.wall_seconds * 10) / 10}};
   if (p.validated) j["valid_bits"] = p.valid_bits;
   return j;
 }
@@ -88,16 +88,42 @@ status check_train_outputs(const core::train_options& o, const std::string& log_
   return {};
 }
 
+// Resuming: the log cut back to the steps before `first_step`, those the checkpoint holds. A run
+// killed after its last checkpoint logged steps that the resumed run makes again. The kept lines go
+// to a file beside the log, renamed over it, so a failure leaves the log as it was.
+bool cut_log_before(const std::string& path, std::int64_t first_step) {
+  std::ifstream in(path);
+  if (!in) return true;  // no log yet
+  const std::string kept_path = path + ".dnafill-cut.tmp";
+  std::ofstream kept(kept_path, std::ios::trunc);
+  for (std::string line; std::getline(in, line);) {
+    const auto j = nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false);
+    const bool later = j.is_object() && j.contains("step") && j["step"].is_number_integer() && j["step"].get<std::int64_t>() >= first_step;
+    if (!later) kept << line << '\n';
+  }
+  kept.close();
+  std::error_code ec;
+  if (!kept || (std::filesystem::rename(kept_path, path, ec), ec)) {
+    std::filesystem::remove(kept_path, ec);
+    return false;
+  }
+  return true;
+}
+
 // What a run says at each step: a JSON line in the log, and the progress bar with a smoothed loss.
-// The log is truncated (or, resuming, added to) at the first step, not before, so a run that fails
-// its checks leaves the log of the run before it as it was, and no empty log where there was none.
+// The log is truncated (or, resuming, cut back to the checkpoint's steps and added to) at the first
+// step, not before, so a run that fails its checks leaves the log of the run before it as it was, and
+// no empty log where there was none.
 class train_reporter {
  public:
   train_reporter(std::string log_path, bool resume) : path_(std::move(log_path)), resume_(resume) {}
 
   // False stops the run, which saves what it has: the log cannot be written.
   bool step(const core::train_progress& p) {
-    if (!log_.is_open()) log_.open(path_, resume_ ? std::ios::app : std::ios::trunc);
+    if (!log_.is_open()) {
+      if (resume_ && !cut_log_before(path_, p.step)) return !(failed_ = true);
+      log_.open(path_, resume_ ? std::ios::app : std::ios::trunc);
+    }
     if (!log_) return !(failed_ = true);
     smoothed_ = smoothed_ == 0 ? p.loss_bits : 0.98 * smoothed_ + 0.02 * p.loss_bits;
     log_ << log_line(p).dump() << std::endl;  // flushed: people tail the log of a long run

@@ -498,7 +498,7 @@ status train(const train_options& options, const train_callback& on_step, train_
     p.step = s.step;
     p.steps = o.steps;
     p.elapsed_seconds = std::chrono::duration<double>(clock_type::now() - started).count();
-    s.wall_seconds = wall_before + p.elapsed_seconds;
+    s.wall_seconds = p.wall_seconds = wall_before + p.elapsed_seconds;
     const double steps_per_second = (s.step - first_step) / std::max(1e-9, p.elapsed_seconds);
     p.tokens_per_second = steps_per_second * o.batch * o.data.window;
     p.eta_seconds = (o.steps - s.step) / std::max(1e-9, steps_per_second);

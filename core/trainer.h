@@ -51,6 +51,7 @@ struct train_progress {
   double lr = 0;
   double tokens_per_second = 0;  // since this process started training
   double elapsed_seconds = 0;    // this process
+  double wall_seconds = 0;       // all runs to this step: a resumed run adds its checkpoint's
   double eta_seconds = 0;
   bool validated = false;        // valid_bits is fresh at this step
   double valid_bits = 0;         // held-out bits/base of the EMA weights

@@ -1,0 +1,29 @@
+#!/bin/bash
+# A resumed training's log holds each step once: a run killed after its last checkpoint had logged
+# steps that the resumed run makes again, and those lines are cut; elapsed_s counts all runs.
+# Usage: check_train_log_resume.sh DNAFILL WORK_DIR TRAIN.fa
+set -u
+dnafill=$1 work=$2 train=$3
+fail() { echo "FAIL: $*"; exit 1; }
+mkdir -p "$work" && rm -f "$work"/m.safetensors*
+run=("$dnafill" train --train "$train" --out "$work/m.safetensors" --preset tiny --checkpoint-every 10 --threads 1
+     --batch 2 --seq-len 64)
+"${run[@]}" --steps 20 > /dev/null || fail "first run"
+# What a run killed at step 25, after its checkpoint at 20, leaves in the log.
+for step in 21 22 23 24 25; do
+  echo "{\"elapsed_s\":99.0,\"loss_bits\":9.0,\"lr\":0.001,\"step\":$step,\"tokens_per_s\":1.0}" >> "$work/m.safetensors.log.jsonl"
+done
+"${run[@]}" --steps 30 --resume > /dev/null || fail "resumed run"
+python3 - "$work/m.safetensors.log.jsonl" << 'PY' || exit 1
+import json, sys
+lines = [json.loads(l) for l in open(sys.argv[1])]
+steps = [l["step"] for l in lines]
+if steps != list(range(1, 31)):
+    sys.exit(f"FAIL: steps in the log: {steps}")
+if any(l["loss_bits"] == 9.0 for l in lines):
+    sys.exit("FAIL: a line of the killed run is still in the log")
+elapsed = [l["elapsed_s"] for l in lines]
+if elapsed[20] < elapsed[19]:
+    sys.exit(f"FAIL: elapsed_s starts again: {elapsed[19]} at step 20, {elapsed[20]} at step 21")
+print("ok: steps 1..30 once each")
+PY
