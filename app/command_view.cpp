@@ -1,6 +1,7 @@
 // `dnafill view`: prints what dnafill reads from any supported file, as FASTA on stdout.
 #include <CLI/CLI.hpp>
 
+#include <cstdint>
 #include <cstdio>
 #include <memory>
 #include <string>
@@ -38,14 +39,22 @@ int run_view(const view_params& p) {
   bio::fasta_writer out;
   if (status s = out.open("-", bio::fasta_writer_options{p.line_width}); !s) return fail(s.message());
   bio::sequence_record record;
+  std::int64_t written = 0;
   while (source.next(record)) {
     if (status s = out.write(record); !s) return fail(s.message());
+    written += 1;
   }
   // Flush what was read before reporting a later error: the output shows how far reading got.
   const status closed = out.close();
   if (!source.error().ok()) return fail(source.error().message());
   if (!closed.ok()) return fail(closed.message());
   warn_if_cut_short("view", p.in);  // after a clean read only: an error is one line
+  // As samtools view, nothing is not an error; but filters that keep no read are said, not left to a
+  // blank screen (batch, which would design nothing, refuses them).
+  if (written == 0 && (p.primary || p.min_mapq > 0))
+    std::fprintf(stderr, "dnafill view: warning: no read of %s%s passes %s\n", p.in.c_str(),
+                 p.region.empty() ? "" : (" in " + p.region).c_str(),
+                 p.min_mapq > 0 ? ("--min-mapq " + std::to_string(p.min_mapq)).c_str() : "--primary");
   return 0;
 }
 
