@@ -129,6 +129,10 @@ bool fasta_reader::impl::parse_header(char marker, sequence_record& record) {
   if (n == 0 || s[0] != marker) {
     return fail("", line_no, std::string("expected a header line starting with '") + marker + "'");
   }
+  // A file whose lines end in CR alone (classic Mac OS) is one long line: said as such, not as binary.
+  if (std::memchr(s, '\r', n) != nullptr)
+    return fail("", line_no, "a carriage return inside the header line: are the line ends CR alone (classic Mac)? "
+                             "make them newlines: tr '\\r' '\\n'");
   if (looks_binary(s, n)) return fail("", line_no, "header line holds binary data");
   std::size_t end = 1;
   while (end < n && s[end] != ' ' && s[end] != '\t') ++end;
@@ -196,6 +200,12 @@ bool fasta_reader::impl::read_quality(sequence_record& record) {
                     "column " + std::to_string(i + 1) + ": invalid quality character " + describe_char(c));
       }
     }
+    // A line that starts with '@' after a short one is most likely the next record's header ('@' is
+    // also a quality character, so multi-line FASTQ cannot tell): the short line is the fault.
+    if (!record.quality.empty() && line.s[0] == '@' && record.quality.size() + line.l > record.bases.size())
+      return fail(record.name, line_no - 1,
+                  "quality has " + std::to_string(record.quality.size()) + " of " + std::to_string(record.bases.size()) +
+                      " characters, and the next line starts a record ('@'), not more quality");
     record.quality.append(line.s, line.l);
   }
   if (record.quality.size() > record.bases.size()) {

@@ -135,6 +135,14 @@ TEST_CASE("FASTA errors name the file, record, line and problem", "[bio][fasta]"
   CHECK(err("bin.fa", std::string("\x1f\x00\x01\x02", 4)) == dir.file("bin.fa") + ": not a FASTA or FASTQ file (binary data)");
   CHECK(err("q.fq", "@r\nACGT\n+\nII\n") == dir.file("q.fq") + ": record 'r' line 4: truncated record: quality has 2 of 4 characters");
   CHECK(err("q2.fq", "@r\nAC\n+\nIII\n") == dir.file("q2.fq") + ": record 'r' line 4: quality is longer than the sequence (3 vs 2)");
+  // A short quality line before the next record: the short line is named, not the header after it.
+  CHECK(err("q5.fq", "@r1\nACGTACGT\n+\nIIIIIII\n@r2\nAC\n+\nII\n") ==
+        dir.file("q5.fq") + ": record 'r1' line 4: quality has 7 of 8 characters, and the next line starts a record ('@'), not more quality");
+  // Multi-line quality that starts a line with '@' and fits is quality.
+  CHECK(read_ok(dir.write("q6.fq", "@r1\nACGTACGT\n+\nIIII\n@III\n"))[0].quality == "IIII@III");
+  // Line ends of CR alone make one long line: said, not called binary.
+  CHECK(err("cr.fa", ">a\rACGT\r") == dir.file("cr.fa") + ": line 1: a carriage return inside the header line: are the line "
+                                                               "ends CR alone (classic Mac)? make them newlines: tr '\\r' '\\n'");
   CHECK(err("q3.fq", "@r\nAC\n") == dir.file("q3.fq") + ": record 'r' line 2: truncated record: no '+' line");
   CHECK(err("q4.fq", "@r\nAC\n+\nII\nr2\n") == dir.file("q4.fq") + ": record 'r' line 5: expected '@' at the start of the next FASTQ record");
   CHECK(read_error(dir.file("missing.fa")) == dir.file("missing.fa") + ": cannot open: No such file or directory");
