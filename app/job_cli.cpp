@@ -85,7 +85,16 @@ status job_cli::open_store() {
   // is made when the run starts, so a command refused for its input leaves no empty store behind.
   std::error_code ec;
   if (db.empty()) return {};
-  if (std::filesystem::exists(db, ec)) return store_.open(db);
+  if (std::filesystem::exists(db, ec)) {
+    if (auto s = store_.open(db); !s) return s;
+    // A writer upgrades an older store as it opens it, and the dnafill that made it cannot write it
+    // afterwards: said, as db migrate says it.
+    const int from = store_.migrated_from(), to = data::store::current_schema_version();
+    if (from > 0 && from < to)
+      std::fprintf(stderr, "dnafill %s: %s: store schema upgraded from v%d to v%d (older dnafill builds cannot write it)\n",
+                   command.c_str(), db.c_str(), from, to);
+    return {};
+  }
   // Not there yet: at least its folder must take it, or the input would be read for nothing.
   const auto folder = std::filesystem::path(db).parent_path();
   const std::string where = folder.empty() ? "." : folder.string();
