@@ -44,13 +44,15 @@ void add_constraint_options(CLI::App& sub, constraint_args& a) {
   sub.add_option("--avoid", a.avoid, "Sites to keep out of the design, both strands: enzyme names or IUPAC motifs")
       ->group(group);
   // -1, the default of the integers below, means "not given"; a value typed is checked as typed.
-  check_range(sub.add_option("--max-homopolymer", a.max_homopolymer, "Longest run of one base allowed"), 1, 1e6)
+  check_range(sub.add_option("--max-homopolymer", a.max_homopolymer, "Longest run of one base allowed"), 1,
+              bio::longest_homopolymer_limit)
       ->group(group);
   sub.add_option("--gc", a.gc, "GC bounds MIN-MAX (0.3-0.7 or 30-70) of the designed region")->group(group);
-  check_range(sub.add_option("--gc-window", a.gc_window, "Also hold --gc in every window of this many designed bases"), 1, 1e6)
+  check_range(sub.add_option("--gc-window", a.gc_window, "Also hold --gc in every window of this many designed bases"), 1,
+              bio::longest_gc_window)
       ->group(group);
   check_range(sub.add_option("--avoid-repeats", a.avoid_repeats, "No k-mer of this length twice in the design and its flanks"),
-              4, 32)
+              bio::shortest_repeat_k, bio::longest_repeat_k)
       ->group(group);
   sub.add_option("--constraints", a.presets, "Rule presets: twist | idt | golden-gate (comma-separated)")
       ->group(group);

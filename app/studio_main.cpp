@@ -132,16 +132,18 @@ status applyConstraintOptions(const QCommandLineParser& parser, dnafill::ui::Con
     }
   }
   if (parser.isSet(QStringLiteral("max-homopolymer")))
-    if (auto s = readInt(parser, "max-homopolymer", 0, 1000000, c.maxHomopolymer); !s) return s;
+    if (auto s = readInt(parser, "max-homopolymer", 0, dnafill::bio::longest_homopolymer_limit, c.maxHomopolymer); !s) return s;
   if (parser.isSet(QStringLiteral("gc")))
     if (auto s = dnafill::bio::parse_gc_range(parser.value(QStringLiteral("gc")).toStdString(), c.gcMin, c.gcMax); !s)
       return s;
   if (parser.isSet(QStringLiteral("avoid-repeats")))
-    if (auto s = readInt(parser, "avoid-repeats", 0, 32, c.avoidRepeats); !s || (c.avoidRepeats > 0 && c.avoidRepeats < 4))
-      return status::fail("--avoid-repeats: 0 (off) or a k-mer length from 4 to 32, not '" +
+    if (auto s = readInt(parser, "avoid-repeats", 0, dnafill::bio::longest_repeat_k, c.avoidRepeats);
+        !s || (c.avoidRepeats > 0 && c.avoidRepeats < dnafill::bio::shortest_repeat_k))
+      return status::fail("--avoid-repeats: 0 (off) or a k-mer length from " + std::to_string(dnafill::bio::shortest_repeat_k) +
+                          " to " + std::to_string(dnafill::bio::longest_repeat_k) + ", not '" +
                           parser.value(QStringLiteral("avoid-repeats")).toStdString() + "'");
   if (parser.isSet(QStringLiteral("gc-window")))
-    if (auto s = readInt(parser, "gc-window", 0, 1000000, c.gcWindow); !s) return s;
+    if (auto s = readInt(parser, "gc-window", 0, dnafill::bio::longest_gc_window, c.gcWindow); !s) return s;
   return c.validate();
 }
 

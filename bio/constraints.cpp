@@ -208,14 +208,15 @@ status constraint_set::validate() const {
   for (const auto& m : motifs)
     if (auto s = check_motif(m.site); !s) return status::fail("--avoid: " + s.message());
   for (int b = 0; b < 4; ++b)
-    if (max_run[b] < 0 || max_run[b] > 1000000)
-      return status::fail("--max-homopolymer: must be in 1..1000000, got " + std::to_string(max_run[b]) + " for " + bases[b]);
+    if (max_run[b] < 0 || max_run[b] > longest_homopolymer_limit)
+      return status::fail("--max-homopolymer: must be in 1.." + std::to_string(longest_homopolymer_limit) + ", got " +
+                          std::to_string(max_run[b]) + " for " + bases[b]);
   for (const auto& r : gc) {
     if (!(r.min >= 0.0 && r.max <= 1.0 && r.min <= r.max))
       return status::fail("--gc: bounds must satisfy 0 <= MIN <= MAX <= 1, got " + fraction_text(r.min) + "-" +
                           fraction_text(r.max));
-    if (r.window < 0 || r.window > 1000000)
-      return status::fail("--gc-window: must be in 1..1000000, got " + std::to_string(r.window));
+    if (r.window < 0 || r.window > longest_gc_window)
+      return status::fail("--gc-window: must be in 1.." + std::to_string(longest_gc_window) + ", got " + std::to_string(r.window));
     // A window's GC is a multiple of 1/window: a range between two of them holds no window at all,
     // said now rather than after every design has failed.
     std::int64_t lo = 0, hi = 0;
@@ -225,8 +226,9 @@ status constraint_set::validate() const {
                           " bases has GC in " + fraction_text(r.min) + "-" + fraction_text(r.max) +
                           " (its GC is a multiple of 1/" + std::to_string(r.window) + ")");
   }
-  if (repeat_k != 0 && (repeat_k < 4 || repeat_k > 32))
-    return status::fail("--avoid-repeats: K must be in 4..32, got " + std::to_string(repeat_k));
+  if (repeat_k != 0 && (repeat_k < shortest_repeat_k || repeat_k > longest_repeat_k))
+    return status::fail("--avoid-repeats: K must be in " + std::to_string(shortest_repeat_k) + ".." +
+                        std::to_string(longest_repeat_k) + ", got " + std::to_string(repeat_k));
   if (repeat_flank < 0) return status::fail("repeat flank must be >= 0");
   return {};
 }

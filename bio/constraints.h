@@ -99,6 +99,12 @@ void add_gc_range(double min, double max, int window, constraint_set& set);
 status add_preset(std::string_view name, constraint_set& set);
 const std::vector<std::string>& constraint_presets();
 
+// The ranges of the numeric constraint options, one definition for every front end (the CLI's option
+// checks, the studio's command line and form) and for constraint_set::validate.
+constexpr int longest_homopolymer_limit = 1000000;  // --max-homopolymer 1..this; 0 = no limit
+constexpr int longest_gc_window = 1000000;          // --gc-window 1..this; 0 = the whole region only
+constexpr int shortest_repeat_k = 4, longest_repeat_k = 32;  // --avoid-repeats K (2 bits a base in 64)
+
 // The rules as a user asks for them, in the command line's words; the CLI's options and the studio's
 // form both fill one, so a design meets the same rules whichever asked for it.
 struct constraint_request {

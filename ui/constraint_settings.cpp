@@ -16,8 +16,9 @@ status ConstraintSettings::validate() const {
   }
   if (gcWindow < 0) return status::fail("GC window: must be >= 0, got " + std::to_string(gcWindow));
   if (maxHomopolymer < 0) return status::fail("homopolymer limit: must be >= 0, got " + std::to_string(maxHomopolymer));
-  if (avoidRepeats != 0 && (avoidRepeats < 4 || avoidRepeats > 32))
-    return status::fail("repeats: the k-mer length must be 4..32 (0 = off), got " + std::to_string(avoidRepeats));
+  if (avoidRepeats != 0 && (avoidRepeats < bio::shortest_repeat_k || avoidRepeats > bio::longest_repeat_k))
+    return status::fail("repeats: the k-mer length must be " + std::to_string(bio::shortest_repeat_k) + ".." +
+                        std::to_string(bio::longest_repeat_k) + " (0 = off), got " + std::to_string(avoidRepeats));
   const auto& presets = bio::constraint_presets();
   if (!preset.empty() && std::find(presets.begin(), presets.end(), preset) == presets.end())
     return status::fail("preset: unknown '" + preset + "'");
