@@ -4,6 +4,7 @@
 
 #include <cerrno>
 #include <cmath>
+#include <cstdint>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -80,32 +81,34 @@ status check_train_outputs(const core::train_options& o, const std::string& log_
                         (o.resume ? "added to" : "replaced") + "; remove it or name another file");
   // Whether the log can be written is known before any work (appending nothing changes nothing):
   // a failure during the run would stop it and save a checkpoint.
+  // Not a FIFO's: opened and closed by the test, it would end its reader, and the run wait for another.
   std::error_code ec;
   const bool log_existed = std::filesystem::exists(log_path, ec);
+  if (log_existed && !std::filesystem::is_regular_file(log_path, ec)) return {};
   if (!std::ofstream(log_path, std::ios::app))
     return status::fail(log_path + ": cannot open the log for writing: " + std::strerror(errno));
-  if (!log_existed) std::filesystem::remove(log_path, ec);
+  // What the test made goes again; through a --log link, the file it names, not the link.
+  if (!log_existed)
+    if (const auto made = std::filesystem::canonical(log_path, ec); !ec) std::filesystem::remove(made, ec);
   return {};
 }
 
 // Resuming: the log cut back to the steps before `first_step`, those the checkpoint holds. A run
-// killed after its last checkpoint logged steps that the resumed run makes again. The kept lines go
-// to a file beside the log, renamed over it, so a failure leaves the log as it was.
+// killed after its last checkpoint logged steps that the resumed run makes again. The file is cut
+// where the first such line starts, in place (its links, mode and owner stay); a log that is no
+// regular file (a FIFO, /dev/stderr) is written, not read, and a log with nothing to cut is left alone.
 bool cut_log_before(const std::string& path, std::int64_t first_step) {
-  std::ifstream in(path);
-  if (!in) return true;  // no log yet
-  const std::string kept_path = path + ".dnafill-cut.tmp";
-  std::ofstream kept(kept_path, std::ios::trunc);
-  for (std::string line; std::getline(in, line);) {
-    const auto j = nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false);
-    const bool later = j.is_object() && j.contains("step") && j["step"].is_number_integer() && j["step"].get<std::int64_t>() >= first_step;
-    if (!later) kept << line << '\n';
-  }
-  kept.close();
   std::error_code ec;
-  if (!kept || (std::filesystem::rename(kept_path, path, ec), ec)) {
-    std::filesystem::remove(kept_path, ec);
-    return false;
+  if (!std::filesystem::is_regular_file(path, ec)) return true;
+  std::ifstream in(path, std::ios::binary);
+  std::uintmax_t offset = 0;
+  for (std::string line; std::getline(in, line); offset += line.size() + 1) {
+    const auto j = nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false);
+    if (j.is_object() && j.contains("step") && j["step"].is_number_integer() && j["step"].get<std::int64_t>() >= first_step) {
+      in.close();
+      std::filesystem::resize_file(path, offset, ec);
+      return !ec;
+    }
   }
   return true;
 }
