@@ -101,7 +101,7 @@ int export_designs(const db_args& args) {
   if (args.format == "jsonl" && (extension == ".gz" || extension == ".bgz"))  // a FASTA .gz is bgzipped; JSON lines are not
     return fail("db export", "--out " + args.out + ": JSON lines are written uncompressed: name the file without " +
                                  extension + ", or pipe --out - through gzip");
-  const auto outputs = args.format == "fasta" ? fasta_output("--out", args.out) : std::vector<named_path>{{"--out", args.out, {}, written::json_lines}};
+  const auto outputs = args.format == "fasta" ? fasta_output("--out", args.out) : std::vector<named_path>{{"--out", args.out, {}, bio::output_kind::json_lines}};
   if (auto s = check_paths(outputs, store_files("--db", args.db)); !s) return fail("db export", s.message());
   data::store db;
   if (auto s = open_reader(args, db); !s) return fail("db export", s.message());

@@ -70,13 +70,13 @@ status check_train_outputs(const core::train_options& o, const std::string& log_
   std::vector<named_path> read_first = {{"--init", o.init}};
   if (o.labels.find('=') == std::string::npos) read_first.push_back({"--labels", o.labels});
   if (auto s = check_paths({log_file}, read_first); !s) return s;
-  if (!replaceable(o.out, written::checkpoint))
+  if (!bio::replaceable(o.out, bio::output_kind::checkpoint))
     return status::fail("--out " + o.out + " is there and is not a checkpoint (no safetensors header): it would be "
                         "replaced; remove it or name another file");
-  if (!o.resume && !replaceable(state_file.path, written::training_state))  // --resume reads it first, and says what is wrong
+  if (!o.resume && !bio::replaceable(state_file.path, bio::output_kind::training_state))  // --resume reads it first, and says what is wrong
     return status::fail("--out's state file " + state_file.path + " is there and is not a training state: it would "
                         "be replaced; remove it or name another --out");
-  if (!replaceable(log_path, written::json_lines))
+  if (!bio::replaceable(log_path, bio::output_kind::json_lines))
     return status::fail("--log " + log_path + " is there and is not a training log (JSON lines): it would be " +
                         (o.resume ? "added to" : "replaced") + "; remove it or name another file");
   // Whether the log can be written is known before any work (appending nothing changes nothing):

@@ -18,9 +18,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
-#include <cstring>
 #include <filesystem>
-#include <fstream>
 #include <iomanip>
 #include <iostream>
 #include <limits>
@@ -55,44 +53,8 @@ status check_creatable(const named_path& out) {
 
 }  // namespace
 
-bool replaceable(const std::string& path, written kind) {
-  // Only a regular file is looked into: reading a FIFO or /dev/stderr would wait for ever.
-  std::error_code ec;
-  if (kind == written::unchecked || !std::filesystem::is_regular_file(path, ec)) return true;
-  std::ifstream file(path, std::ios::binary);
-  if (!file) return true;  // unreadable: the write says so
-  char head[9] = {};
-  file.read(head, sizeof head);
-  const auto got = file.gcount();
-  if (got == 0) return true;
-  switch (kind) {
-    case written::unchecked: return true;
-    case written::fasta: return head[0] == '>' || (got >= 2 && head[0] == '\x1f' && head[1] == '\x8b');
-    case written::json_lines: return head[0] == '{';
-    case written::checkpoint: return got == 9 && head[8] == '{';
-    case written::training_state: return got >= 4 && std::memcmp(head, "PK\x03\x04", 4) == 0;
-  }
-  return false;
-}
-
-std::string what_file_holds(const std::string& path) {
-  std::ifstream file(path, std::ios::binary);
-  char head[16] = {};
-  file.read(head, sizeof head);
-  const auto got = file.gcount();
-  if (got >= 9 && head[8] == '{') return "a safetensors checkpoint";
-  if (got >= 16 && std::memcmp(head, "SQLite format 3", 16) == 0) return "a SQLite database";
-  if (got >= 4 && std::memcmp(head, "PK\x03\x04", 4) == 0) return "a zip file (a training state?)";
-  if (got >= 4 && std::memcmp(head, "CRAM", 4) == 0) return "a CRAM file";
-  if (got >= 2 && head[0] == '\x1f' && head[1] == '\x8b') return "gzip data";
-  if (got >= 1 && head[0] == '{') return "JSON lines";
-  if (got >= 1 && head[0] == '>') return "a FASTA file";
-  if (got >= 1 && head[0] == '@') return "a FASTQ or SAM file";
-  return "other data";
-}
-
 std::vector<named_path> fasta_output(const std::string& option, const std::string& path) {
-  std::vector<named_path> files = {{option, path, {}, written::fasta}};
+  std::vector<named_path> files = {{option, path, {}, bio::output_kind::fasta}};
   for (const auto& index : bio::fasta_writer::index_paths(path)) files.push_back({option + "'s index", index});
   return files;
 }
@@ -128,10 +90,10 @@ status check_paths(const std::vector<named_path>& outputs, const std::vector<nam
         return status::fail(all[i].option + " and " + all[j].option + " name the same file (" + all[i].path +
                             "): the output would overwrite it");
   for (std::size_t i = 0; i < outputs_given; ++i)  // then a file of another kind, named by mistake
-    if (const auto& out = all[i]; !replaceable(out.path, out.kind))
+    if (const auto& out = all[i]; !bio::replaceable(out.path, out.kind))
       return status::fail(out.option + " " + out.path + " is there and is not " +
-                          (out.kind == written::fasta ? "FASTA" : "JSON lines") + " (it holds " + what_file_holds(out.path) +
-                          "): it would be replaced; remove it or name another file");
+                          (out.kind == bio::output_kind::fasta ? "FASTA" : "JSON lines") + " (it holds " +
+                          bio::what_file_holds(out.path) + "): it would be replaced; remove it or name another file");
   return {};
 }
 

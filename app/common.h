@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "bio/output_file.h"
 #include "core/checkpoint.h"
 
 namespace CLI {
@@ -19,22 +20,11 @@ int fail(const std::string& command, const std::string& message);
 
 // A file a command names, with the option that names it (for the error line). An output whose
 // `not_stdout` is set cannot be standard output: check_paths refuses "-" with that reason.
-// What an output writes, so that check_paths (or the command) can leave a file of another kind that
-// is there (a checkpoint, a store, a BAM named by mistake) as it is: told by its first bytes.
-enum class written { unchecked, fasta, json_lines, checkpoint, training_state };
-
 struct named_path {
   std::string option, path;
   std::string not_stdout = {};
-  written kind = written::unchecked;
+  bio::output_kind kind = bio::output_kind::unchecked;  // a file of another kind there is not replaced
 };
-
-// Whether a file a run would replace may be: not there, empty, not a regular file (a FIFO, a device),
-// or of the kind the run writes: FASTA ('>', or gzip: a .gz FASTA), JSON lines ('{'), a checkpoint
-// (safetensors: an 8-byte header length, then '{'), a training state (a zip).
-bool replaceable(const std::string& path, written kind);
-// What a file there is by its first bytes, for the line that refuses it: "a SQLite database".
-std::string what_file_holds(const std::string& path);
 
 // A FASTA output and, for a .gz path, the .fai and .gzi index files written beside it (named by the
 // option with "'s index"), so that check_paths also keeps the index from overwriting another file.

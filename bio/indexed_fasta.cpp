@@ -356,11 +356,14 @@ status indexed_fasta::open(const std::string& path) {
       return status::fail(path + ": " + kind + ", not a FASTA file");
     }
   }
-  if (const auto at = detail::plain_gzip_after_blocks(path); at >= 0)
-    return status::fail(path + ": bgzip blocks, then plain gzip from byte " + std::to_string(at) +
-                        " (files joined with cat?), and random access needs bgzip throughout: zcat it | bgzip > a new .fa.gz");
-  // faidx would index a BGZF file cut at a block boundary without complaint.
-  if (!bgzf_file_is_complete(path)) return status::fail(path + ": truncated BGZF file (end-of-file marker missing)");
+  // faidx would index a BGZF file cut at a block boundary without complaint. Without its end-of-file
+  // block a file may also be bgzip with gzip joined on (the blocks are walked only then).
+  if (!bgzf_file_is_complete(path)) {
+    if (const auto at = detail::plain_gzip_after_blocks(path); at >= 0)
+      return status::fail(path + ": bgzip blocks, then plain gzip from byte " + std::to_string(at) +
+                          " (files joined with cat?), and random access needs bgzip throughout: zcat it | bgzip > a new .fa.gz");
+    return status::fail(path + ": truncated BGZF file (end-of-file marker missing)");
+  }
   // The index is built (missing), or built anew (stale, or not fitting the file) below: never over a
   // file that is no index at all.
   for (const char* suffix : {".fai", ".gzi"})

@@ -1,6 +1,8 @@
 // Output files replaced whole: a temporary name beside the file, renamed over it on commit.
 #include "bio/output_file.h"
 
+#include <htslib/hts.h>
+
 #include <dirent.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -10,10 +12,14 @@
 #include <cctype>
 #include <cerrno>
 #include <csignal>
+#include <cstdint>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+
+#include "bio/htslib_util.h"
 
 namespace dnafill::bio {
 namespace {
@@ -152,6 +158,53 @@ bool same_file(const std::string& a, const std::string& b) {
   // Not both there yet: compare where they would be; a place that cannot be told is equal to none.
   const auto where_a = real_path(a), where_b = real_path(b);
   return !where_a.empty() && where_a == where_b;
+}
+
+std::string what_file_holds(const std::string& path) {
+  unsigned char head[16] = {};
+  std::ifstream file(path, std::ios::binary);
+  file.read(reinterpret_cast<char*>(head), sizeof head);
+  const auto got = static_cast<std::size_t>(file.gcount());
+  std::error_code ec;
+  const auto size = std::filesystem::file_size(path, ec);
+  // safetensors: an 8-byte little-endian header length that fits the file, then the header's '{'. A
+  // text file's first 8 bytes read as a length far beyond any file.
+  std::uint64_t length = 0;
+  for (int i = 7; i >= 0; --i) length = length << 8 | head[i];
+  if (got >= 9 && head[8] == '{' && !ec && size >= 8 && length <= size - 8) return "a safetensors checkpoint";
+  if (got >= 16 && std::memcmp(head, "SQLite format 3", 16) == 0) return "a SQLite database";
+  if (got >= 4 && std::memcmp(head, "PK\x03\x04", 4) == 0) return "a zip file (a training state?)";
+  if (got >= 1 && head[0] == '{') return "JSON lines";
+  // htslib tells the sequence formats, compressed or not (a BAM and a bgzipped FASTA are both BGZF).
+  htsFormat format{};
+  if (detail::detect_format(path, format)) {
+    if (format.format == fasta_format) return "a FASTA file";
+    if (format.format != unknown_format && format.format != binary_format && format.format != text_format &&
+        format.format != empty_format) {
+      char* description = hts_format_description(&format);
+      const std::string what = description ? description : "another format";
+      std::free(description);
+      return what;
+    }
+  }
+  if (got >= 2 && head[0] == 0x1f && head[1] == 0x8b) return "gzip data";
+  return "other data";
+}
+
+bool replaceable(const std::string& path, output_kind kind) {
+  // Only a regular file is looked into: reading a FIFO or /dev/stderr would wait for ever.
+  std::error_code ec;
+  if (kind == output_kind::unchecked || !std::filesystem::is_regular_file(path, ec)) return true;
+  if (std::filesystem::file_size(path, ec) == 0 || ec) return true;  // empty, or unreadable: the write says so
+  const std::string held = what_file_holds(path);
+  switch (kind) {
+    case output_kind::unchecked: return true;
+    case output_kind::fasta: return held == "a FASTA file";
+    case output_kind::json_lines: return held == "JSON lines";
+    case output_kind::checkpoint: return held == "a safetensors checkpoint";
+    case output_kind::training_state: return held == "a zip file (a training state?)";
+  }
+  return false;
 }
 
 }  // namespace dnafill::bio

@@ -92,6 +92,7 @@ JobOutcome batchJob(JobContext& context, const BatchRequest& request) {
   }
   // Checked again by prepare_batch; first here, so that options refused make no new store.
   if (auto s = request.options.validate(request.model->config()); !s) return JobOutcome::failed(fromStd(s.message()));
+  if (auto s = core::check_label(*request.model, request.options.label); !s) return JobOutcome::failed(fromStd(s.message()));
   data::store store;
   if (auto s = store.open(request.storePath); !s) return JobOutcome::failed(fromStd(s.message()));
   context.progress(0.0, tr("reading %1").arg(fromStd(request.input)));

@@ -36,6 +36,10 @@ QString overwrites(const std::string& out, const std::vector<KeptFile>& kept) {
     for (const auto& [path, what] : kept)
       if (!path.empty() && bio::same_file(file, path))
         return tr("%1 is %2: the FASTA would overwrite it. Choose another file.").arg(QString::fromStdString(file), what);
+  // A file of another kind named by mistake (a checkpoint, a BAM), as the command line refuses it.
+  if (!bio::replaceable(out, bio::output_kind::fasta))
+    return tr("%1 is there and holds %2, not FASTA: the FASTA would replace it. Choose another file.")
+        .arg(QString::fromStdString(out), QString::fromStdString(bio::what_file_holds(out)));
   return {};
 }
 

@@ -24,7 +24,8 @@ std::vector<KeptFile> storeFiles(const std::string& storePath);
 void keepInput(std::vector<KeptFile>& kept, const std::string& path, const QString& what);
 
 // Why writing the FASTA `out` (and, for .gz, its index files) would destroy one of `kept` ("PATH is the
-// store of runs and designs: ..."), or "" when it would not.
+// store of runs and designs: ..."), or a file of another kind there (bio::replaceable), or "" when it
+// would not.
 QString overwrites(const std::string& out, const std::vector<KeptFile>& kept);
 
 }  // namespace dnafill::ui

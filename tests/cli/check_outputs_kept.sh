@@ -90,6 +90,22 @@ echo ">a" > "$work/a.fa"
 refused "\-\-out .*a.fa is there and is not JSON lines (it holds a FASTA file)" db export --db "$store" --format jsonl --out "$work/a.fa"
 [ "$(cat "$work/a.fa")" = ">a" ] && grep -q step "$work/train.log.jsonl" && cmp -s "$store" "$work/other.sqlite" ||
   fail "a file of another kind named as --out was changed"
+# A BAM is BGZF as a bgzipped FASTA is: told apart by what it holds. A checkpoint whose header length
+# begins with the byte of '>' (its header padded, as safetensors allows) is still a checkpoint.
+cp "$data/lambda_reads.bam" "$work/reads.bam"
+refused "is there and is not FASTA (it holds BAM" infill "${design[@]}" --out "$work/reads.bam"
+cmp -s "$data/lambda_reads.bam" "$work/reads.bam" || fail "a BAM named as --out was changed"
+python3 - "$model" "$work/padded.safetensors" << 'PY' || fail "cannot pad the checkpoint"
+import struct, sys
+data = open(sys.argv[1], "rb").read()
+n = struct.unpack("<Q", data[:8])[0]
+padded = n + (0x3E - n) % 256
+open(sys.argv[2], "wb").write(struct.pack("<Q", padded) + data[8:8 + n] + b" " * (padded - n) + data[8 + n:])
+PY
+"$dnafill" info --model "$work/padded.safetensors" > /dev/null || fail "the padded checkpoint does not load"
+cp "$work/padded.safetensors" "$work/padded.before"
+refused "is there and is not FASTA (it holds a safetensors checkpoint)" infill "${design[@]}" --out "$work/padded.safetensors"
+cmp -s "$work/padded.before" "$work/padded.safetensors" || fail "a checkpoint named as --out was changed"
 
 echo ">earlier" > "$work/out.fa"
 refused "the folder .*missing does not exist" infill "${design[@]}" --out "$work/out.fa" --report "$work/missing/r.tsv"

@@ -846,9 +846,14 @@ class TestStudio : public QObject {
     QVERIFY2(cli.exitCode() == 0, qPrintable(QString::fromUtf8(cli.readAllStandardError())));
     QVERIFY2(said.contains(QStringLiteral("run 1 in")) && said.contains(QStringLiteral("(302 found done)")), qPrintable(said));
     QCOMPARE(runsIn(store_).size(), std::size_t(1));
-    // Back to a FASTA, the fields are off, and not passed (a FASTA input refuses them).
+    // Back to a FASTA, the fields are off, and not passed (a FASTA input would refuse them): it runs.
     dialog->setInput(designFasta);
     QVERIFY(!dialog->alignmentFiltersEnabled());
+    dialog->setMask(QStringLiteral("lowercase"));
+    dialog->setStorePath(dir_.filePath(QStringLiteral("filters_fasta.sqlite")));
+    QTest::mouseClick(dialog->startButton(), Qt::LeftButton);
+    QTRY_VERIFY_WITH_TIMEOUT(!dialog->running(), 120000);
+    QVERIFY2(dialog->statusText().contains(QStringLiteral("done: ")), qPrintable(dialog->statusText()));
   }
 
   // A batch's FASTA onto its input, the input's index, its BED, the store or the store's WAL fails before anything is
@@ -860,6 +865,10 @@ class TestStudio : public QObject {
     QVERIFY(!input.isEmpty());
     QFile::remove(bed);
     QVERIFY(QFile::copy(testData + QStringLiteral("/cli/design.bed"), bed));
+    // A checkpoint named by mistake, no file of this session: refused for what it holds, as the CLI does.
+    const QString checkpoint = dir_.filePath(QStringLiteral("other.safetensors"));
+    QFile::remove(checkpoint);
+    QVERIFY(QFile::copy(QStringLiteral(DNAFILL_TINY_MODEL), checkpoint));
     auto* dialog = w->batchDialog();
     dialog->setInput(input);
     dialog->setMask(QStringLiteral("bed:") + bed);
@@ -869,7 +878,8 @@ class TestStudio : public QObject {
                                                 {input + QStringLiteral(".gzi"), QStringLiteral("is the index of the input file")},
                                                 {bed, QStringLiteral("is the BED file of the mask")},
                                                 {store_, QStringLiteral("is the store of runs and designs")},
-                                                {store_ + QStringLiteral("-wal"), QStringLiteral("is a file SQLite keeps beside the store")}};
+                                                {store_ + QStringLiteral("-wal"), QStringLiteral("is a file SQLite keeps beside the store")},
+                                                {checkpoint, QStringLiteral("is there and holds a safetensors checkpoint, not FASTA")}};
     for (const auto& [path, what] : refused) {
       const QByteArray before = QFileInfo::exists(path) ? readAll(path) : QByteArray();
       dialog->setFastaOut(path);
