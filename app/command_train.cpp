@@ -101,16 +101,26 @@ bool cut_log_before(const std::string& path, std::int64_t first_step) {
   std::error_code ec;
   if (!std::filesystem::is_regular_file(path, ec)) return true;
   std::ifstream in(path, std::ios::binary);
-  std::uintmax_t offset = 0;
-  for (std::string line; std::getline(in, line); offset += line.size() + 1) {
+  std::uintmax_t offset = 0, last_start = 0;
+  std::string line;
+  bool last_whole = true;  // the last line ends in a newline, or is a whole JSON object
+  for (; std::getline(in, line); offset += line.size() + 1) {
     const auto j = nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false);
     if (j.is_object() && j.contains("step") && j["step"].is_number_integer() && j["step"].get<std::int64_t>() >= first_step) {
       in.close();
       std::filesystem::resize_file(path, offset, ec);
       return !ec;
     }
+    last_start = offset;
+    last_whole = !in.eof() || j.is_object();
   }
-  return true;
+  in.close();
+  // A last line without its newline: one the killed run broke off goes; a whole one gets its newline,
+  // so that the next line is not glued to it.
+  const auto size = std::filesystem::file_size(path, ec);
+  if (ec || size == 0 || offset <= size) return !ec;
+  if (!last_whole) return (std::filesystem::resize_file(path, last_start, ec), !ec);
+  return static_cast<bool>(std::ofstream(path, std::ios::app) << '\n');
 }
 
 // What a run says at each step: a JSON line in the log, and the progress bar with a smoothed loss.

@@ -161,11 +161,12 @@ bool same_file(const std::string& a, const std::string& b) {
 }
 
 std::string what_file_holds(const std::string& path) {
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(path, ec)) return "no regular file";  // a FIFO is not read
   unsigned char head[16] = {};
   std::ifstream file(path, std::ios::binary);
   file.read(reinterpret_cast<char*>(head), sizeof head);
   const auto got = static_cast<std::size_t>(file.gcount());
-  std::error_code ec;
   const auto size = std::filesystem::file_size(path, ec);
   // safetensors: an 8-byte little-endian header length that fits the file, then the header's '{'. A
   // text file's first 8 bytes read as a length far beyond any file.
@@ -179,6 +180,7 @@ std::string what_file_holds(const std::string& path) {
   htsFormat format{};
   if (detail::detect_format(path, format)) {
     if (format.format == fasta_format) return "a FASTA file";
+    if (format.format == empty_format && format.compression != no_compression) return "an empty compressed file";
     if (format.format != unknown_format && format.format != binary_format && format.format != text_format &&
         format.format != empty_format) {
       char* description = hts_format_description(&format);
@@ -187,6 +189,7 @@ std::string what_file_holds(const std::string& path) {
       return what;
     }
   }
+  if (got >= 1 && head[0] == '>') return "a FASTA file";  // one htslib does not call so (an empty first record)
   if (got >= 2 && head[0] == 0x1f && head[1] == 0x8b) return "gzip data";
   return "other data";
 }
@@ -195,11 +198,12 @@ bool replaceable(const std::string& path, output_kind kind) {
   // Only a regular file is looked into: reading a FIFO or /dev/stderr would wait for ever.
   std::error_code ec;
   if (kind == output_kind::unchecked || !std::filesystem::is_regular_file(path, ec)) return true;
-  if (std::filesystem::file_size(path, ec) == 0 || ec) return true;  // empty, or unreadable: the write says so
+  if (std::filesystem::file_size(path, ec) == 0 || ec) return true;  // empty
+  if (!std::ifstream(path)) return true;  // unreadable: the write says what it can do
   const std::string held = what_file_holds(path);
   switch (kind) {
     case output_kind::unchecked: return true;
-    case output_kind::fasta: return held == "a FASTA file";
+    case output_kind::fasta: return held == "a FASTA file" || held == "an empty compressed file";
     case output_kind::json_lines: return held == "JSON lines";
     case output_kind::checkpoint: return held == "a safetensors checkpoint";
     case output_kind::training_state: return held == "a zip file (a training state?)";

@@ -357,18 +357,35 @@ void MainWindow::openFileDialog() {
   if (!path.isEmpty()) openFile(path);
 }
 
-// The working records, with the accepted variants, as FASTA.
 void MainWindow::saveWorkingSequence() {
   if (record_ < 0) return;
   const QString path = QFileDialog::getSaveFileName(this, tr("Save the working records"), QString(), tr("FASTA (*.fa *.fasta *.fa.gz)"));
-  if (path.isEmpty()) return;
+  if (!path.isEmpty()) saveWorkingRecords(path);
+}
+
+bool MainWindow::saveWorkingRecords(const QString& path) {
+  // The open file may be saved over only when the window holds all of it: a region of a genome, the
+  // first reads of a BAM, would replace the whole file.
+  auto kept = storeFiles(storePath_.toStdString());
+  const bool whole = document_.region.empty() && !document_.truncated;
+  if (!whole) keepInput(kept, document_.path, tr("the file open in the window, of which the window holds a part"));
+  keepInput(kept, cramReference_.toStdString(), tr("the CRAM reference"));
+  if (model_.model) kept.push_back({model_.model->path(), tr("the model")});
+  if (const QString problem = overwrites(path.toStdString(), kept); !problem.isEmpty()) {
+    showError(tr("Save failed"), problem);
+    return false;
+  }
   bio::fasta_writer writer;
   status s = writer.open(path.toStdString());
   for (std::size_t i = 0; s && i < document_.records.size(); ++i)
     s = writer.write({document_.records[i].name, {}, document_.records[i].bases, {}});
   if (s) s = writer.close();
-  if (!s) showError(tr("Save failed"), fromStd(s.message()));
-  else undo_->setClean();
+  if (!s) {
+    showError(tr("Save failed"), fromStd(s.message()));
+    return false;
+  }
+  undo_->setClean();
+  return true;
 }
 
 void MainWindow::openFile(const QString& path) {

@@ -116,6 +116,9 @@ class MainWindow : public QMainWindow {
   void showWorkingSequence();
   void acceptShownDesign();
   bool exportSelectedDesigns(const QString& path);
+  // The working records, accepted variants in them, as FASTA to `path`; false (with an error dialog)
+  // when it would destroy a file of the session or of another kind.
+  bool saveWorkingRecords(const QString& path);
   void computeConfidence();
   void openBatchDialog();
   void reopenRun(qint64 runId);
@@ -142,7 +145,7 @@ class MainWindow : public QMainWindow {
   void buildEditMenu();
   void buildViewMenu();
   void buildModelMenu();
-  void saveWorkingSequence();
+  void saveWorkingSequence();  // asks for the FASTA, then saveWorkingRecords
   void restoreHoles(qint64 runId, const std::string& parameters);  // a re-opened studio run's holes, masked again
   void exportSelectedDialog();  // asks for the FASTA, then exportSelectedDesigns
   void buildLayout();

@@ -445,6 +445,33 @@ TEST_CASE("a bgzip file with a plain gzip file joined on is read whole, as zcat 
   CHECK(read_error(cut) == cut + ": truncated BGZF file (end-of-file marker missing)");
 }
 
+// What an output may replace is told by what the file holds, not its name or first byte alone.
+TEST_CASE("an output replaces only a file of its kind: FASTA over FASTA, not over a BAM or a checkpoint", "[bio][output]") {
+  test::temp_dir dir;
+  CHECK(replaceable(dir.file("missing.fa"), output_kind::fasta));
+  CHECK(replaceable(dir.write("empty.fa", ""), output_kind::fasta));
+  CHECK(replaceable(dir.write("a.fa", ">a\nACGT\n"), output_kind::fasta));
+  CHECK(replaceable(dir.write("first_empty.fa", ">a\n>b\nACGT\n"), output_kind::fasta));  // htslib does not call it FASTA
+  CHECK(replaceable(test::data_file("lambda.fa.gz"), output_kind::fasta));
+  CHECK_FALSE(replaceable(test::data_file("lambda_reads.bam"), output_kind::fasta));  // BGZF too
+  CHECK_THAT(what_file_holds(test::data_file("lambda_reads.bam")), Catch::StartsWith("BAM"));
+  CHECK_FALSE(replaceable(dir.write("log.jsonl", "{\"step\":1}\n"), output_kind::fasta));
+  CHECK(replaceable(dir.file("log.jsonl"), output_kind::json_lines));
+  CHECK_FALSE(replaceable(dir.file("a.fa"), output_kind::json_lines));
+  // safetensors: an 8-byte length that fits the file, then '{': whatever that length's first byte is.
+  for (const char low : {'>', '{', '\x10'}) {
+    std::string bytes(8, '\0');
+    bytes[0] = low;
+    bytes += "{" + std::string(static_cast<unsigned char>(low) - 1, ' ') + "data";
+    const auto path = dir.write("m.safetensors", bytes);
+    INFO(int(low));
+    CHECK(what_file_holds(path) == "a safetensors checkpoint");
+    CHECK_FALSE(replaceable(path, output_kind::fasta));
+    CHECK_FALSE(replaceable(path, output_kind::json_lines));
+    CHECK(replaceable(path, output_kind::checkpoint));
+  }
+}
+
 TEST_CASE("gzip and bgzip fixtures read like plain text", "[bio][fasta]") {
   const auto records = read_ok(test::data_file("lambda.fa.gz"));
   REQUIRE(records.size() == 1);

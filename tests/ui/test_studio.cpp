@@ -339,6 +339,42 @@ class TestStudio : public QObject {
     QVERIFY(w->exportSelectedDesigns(dir_.filePath(QStringLiteral("export_ok.fa"))));
   }
 
+  // Saving the working records: over the open file when the window holds all of it (a Save As onto
+  // itself), never over a file of which it holds a region, the store, the model, or a file of another kind.
+  void saveWorkingRecordsKeepsSessionFiles() {
+    const QString input = copyOfDesignFasta(QStringLiteral("save_input.fa"));
+    QVERIFY(!input.isEmpty());
+    auto w = makeWindow();
+    QVERIFY(w);
+    QSignalSpy opened(w.get(), &MainWindow::documentOpened);
+    w->openFileRegion(input, QStringLiteral("chrA:201-500"));
+    QVERIFY(opened.wait(20000));
+    const QString checkpoint = dir_.filePath(QStringLiteral("save_other.safetensors"));
+    QFile::remove(checkpoint);
+    QVERIFY(QFile::copy(QStringLiteral(DNAFILL_TINY_MODEL), checkpoint));
+    const std::map<QString, QString> refused = {
+        {input, QStringLiteral("the file open in the window, of which the window holds a part")},
+        {store_, QStringLiteral("the store of runs and designs")},
+        {checkpoint, QStringLiteral("holds a safetensors checkpoint, not FASTA")}};
+    for (const auto& [path, what] : refused) {
+      const QByteArray before = QFileInfo::exists(path) ? readAll(path) : QByteArray();
+      QSignalSpy error(w.get(), &MainWindow::errorShown);
+      QVERIFY(!w->saveWorkingRecords(path));
+      QCOMPARE(error.count(), 1);
+      QVERIFY2(error.first().at(0).toString().contains(what), qPrintable(error.first().at(0).toString()));
+      errorDialog(w.get())->accept();
+      QCOMPARE(QFileInfo::exists(path) ? readAll(path) : QByteArray(), before);
+    }
+    // A whole file open (a copy without the index the region read made): saved over itself, as a Save
+    // As onto the same name.
+    const QString whole = copyOfDesignFasta(QStringLiteral("save_whole.fa"));
+    QVERIFY(open(*w, whole));
+    QVERIFY(w->saveWorkingRecords(whole));
+    std::size_t records = 0;
+    QVERIFY(bio::for_each_record(whole.toStdString(), [&](bio::sequence_record&) { ++records; }).ok());
+    QCOMPARE(records, std::size_t(2));
+  }
+
   // Constraints saved as typed, a GC minimum above the maximum, are dropped at the next start, with a
   // word in the status bar: they would fail every design (and dnafill-studio's start, exit 2).
   void badSavedConstraints() {
