@@ -92,7 +92,10 @@ status check_paths(const std::vector<named_path>& outputs, const std::vector<nam
   for (std::size_t i = 0; i < outputs_given; ++i)  // then a file of another kind, named by mistake
     if (const auto& out = all[i]; !bio::replaceable(out.path, out.kind))
       return status::fail(out.option + " " + out.path + " is there and is not " +
-                          (out.kind == bio::output_kind::fasta ? "FASTA" : "JSON lines") + " (it holds " +
+                          (out.kind == bio::output_kind::fasta        ? "FASTA"
+                           : out.kind == bio::output_kind::json_lines ? "JSON lines"
+                                                                       : "a constraint report") +
+                          " (it holds " +
                           bio::what_file_holds(out.path) + "): it would be replaced; remove it or name another file");
   return {};
 }

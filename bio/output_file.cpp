@@ -176,6 +176,7 @@ std::string what_file_holds(const std::string& path) {
   if (got >= 16 && std::memcmp(head, "SQLite format 3", 16) == 0) return "a SQLite database";
   if (got >= 4 && std::memcmp(head, "PK\x03\x04", 4) == 0) return "a zip file (a training state?)";
   if (got >= 1 && head[0] == '{') return "JSON lines";
+  if (got >= 7 && std::memcmp(head, "record\t", 7) == 0) return "a constraint report";  // --report's header
   // htslib tells the sequence formats, compressed or not (a BAM and a bgzipped FASTA are both BGZF).
   htsFormat format{};
   if (detail::detect_format(path, format)) {
@@ -205,6 +206,7 @@ bool replaceable(const std::string& path, output_kind kind) {
     case output_kind::unchecked: return true;
     case output_kind::fasta: return held == "a FASTA file" || held == "an empty compressed file";
     case output_kind::json_lines: return held == "JSON lines";
+    case output_kind::constraint_report: return held == "a constraint report";
     case output_kind::checkpoint: return held == "a safetensors checkpoint";
     case output_kind::training_state: return held == "a zip file (a training state?)";
   }

@@ -48,15 +48,16 @@ std::string real_path(const std::string& path);
 
 // What an output writes, so that a file of another kind that is there (a checkpoint, a store, a BAM
 // named by mistake) is left as it is: told by its first bytes (what_file_holds).
-enum class output_kind { unchecked, fasta, json_lines, checkpoint, training_state };
+enum class output_kind { unchecked, fasta, json_lines, constraint_report, checkpoint, training_state };
 
 // Whether a file a run would replace may be: not there, empty, not a regular file (a FIFO, a device),
-// or holding what the run writes: FASTA (plain, gzip or bgzip), JSON lines, a safetensors checkpoint,
-// a training state (a zip).
+// or holding what the run writes: FASTA (plain, gzip or bgzip), JSON lines, a --report TSV (its
+// header's first word "record"), a safetensors checkpoint, a training state (a zip).
 bool replaceable(const std::string& path, output_kind kind);
 
 // What a file holds by its first bytes, for the line that refuses it: "a safetensors checkpoint", "a
-// SQLite database", "a zip file (a training state?)", "JSON lines", "a FASTA file", or htslib's name
+// SQLite database", "a zip file (a training state?)", "JSON lines", "a constraint report", "a FASTA
+// file", or htslib's name
 // of another format ("BAM version 1 compressed sequence data"); "gzip data" or "other data" else.
 std::string what_file_holds(const std::string& path);
 

@@ -88,6 +88,7 @@ echo '{"step": 1, "loss_bits": 2.0}' > "$work/train.log.jsonl"
 refused "is there and is not FASTA (it holds JSON lines)" infill "${design[@]}" --out "$work/train.log.jsonl"
 echo ">a" > "$work/a.fa"
 refused "\-\-out .*a.fa is there and is not JSON lines (it holds a FASTA file)" db export --db "$store" --format jsonl --out "$work/a.fa"
+refused "\-\-report .*a.fa is there and is not a constraint report (it holds a FASTA file)" infill "${design[@]}" --report "$work/a.fa"
 [ "$(cat "$work/a.fa")" = ">a" ] && grep -q step "$work/train.log.jsonl" && cmp -s "$store" "$work/other.sqlite" ||
   fail "a file of another kind named as --out was changed"
 # A BAM is BGZF as a bgzipped FASTA is: told apart by what it holds. A checkpoint whose header length
