@@ -70,6 +70,10 @@ status check_train_outputs(const core::train_options& o, const std::string& log_
   std::vector<named_path> read_first = {{"--init", o.init}};
   if (o.labels.find('=') == std::string::npos) read_first.push_back({"--labels", o.labels});
   if (auto s = check_paths({log_file}, read_first); !s) return s;
+  // A checkpoint is written whole beside --out and renamed over it: over a FIFO or a device (as root,
+  // /dev/null) that would replace the node itself.
+  if (std::error_code ec; std::filesystem::exists(o.out, ec) && !std::filesystem::is_regular_file(o.out, ec))
+    return status::fail("--out " + o.out + " is not a regular file: a checkpoint is written whole and renamed into place");
   if (!bio::replaceable(o.out, bio::output_kind::checkpoint))
     return status::fail("--out " + o.out + " is there and is not a checkpoint (no safetensors header): it would be "
                         "replaced; remove it or name another file");

@@ -17,6 +17,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "bio/output_file.h"
+
 namespace dnafill::core {
 namespace {
 
@@ -432,18 +434,20 @@ status write_safetensors(const std::string& path, const st_file& file) {
   s = build_header(path, file, crc, header);
   if (!s.ok()) return s;
 
-  const std::string temp = path + ".tmp-" + std::to_string(::getpid());
+  // Written beside the file a link names and renamed over it, so that a --out link stays a link.
+  const std::string real = bio::real_path(path), target = real.empty() ? path : real;
+  const std::string temp = target + ".tmp-" + std::to_string(::getpid());
   fd_guard fd(::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666));
   if (fd.get() < 0) return status::fail(path + ": cannot create " + temp + ": " + errno_text(errno));
   s = write_contents(fd.get(), header, file);
   if (s.ok() && fd.close() != 0) s = status::fail("cannot write: " + errno_text(errno));
-  if (s.ok() && std::rename(temp.c_str(), path.c_str()) != 0)
+  if (s.ok() && std::rename(temp.c_str(), target.c_str()) != 0)
     s = status::fail("cannot rename " + temp + " into place: " + errno_text(errno));
   if (!s.ok()) {
     ::unlink(temp.c_str());
     return status::fail(path + ": " + s.message());
   }
-  sync_directory_of(path);
+  sync_directory_of(target);
   return status{};
 }
 

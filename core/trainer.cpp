@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 #include <torch/torch.h>
 
+#include "bio/output_file.h"
 #include "core/compat.h"
 #include "core/model_internal.h"
 #include "core/objective.h"
@@ -108,7 +109,8 @@ struct run_state {
 };
 
 status save_state(const std::string& path, const run_state& s, const std::string& identity) {
-  const std::string tmp = path + ".tmp";
+  const std::string real = bio::real_path(path), target = real.empty() ? path : real;  // a link stays a link
+  const std::string tmp = target + ".tmp";
   try {
     torch::serialize::OutputArchive archive, net_archive, ema_archive, optimizer_archive;
     s.net->save(net_archive);
@@ -128,7 +130,7 @@ status save_state(const std::string& path, const run_state& s, const std::string
     std::remove(tmp.c_str());
     return status::fail(path + ": cannot write the training state: " + e.what_without_backtrace());
   }
-  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
+  if (std::rename(tmp.c_str(), target.c_str()) != 0) {
     std::remove(tmp.c_str());
     return status::fail(path + ": cannot write the training state: " + std::strerror(errno));
   }
