@@ -91,12 +91,8 @@ status check_paths(const std::vector<named_path>& outputs, const std::vector<nam
                             "): the output would overwrite it");
   for (std::size_t i = 0; i < outputs_given; ++i)  // then a file of another kind, named by mistake
     if (const auto& out = all[i]; !bio::replaceable(out.path, out.kind))
-      return status::fail(out.option + " " + out.path + " is there and is not " +
-                          (out.kind == bio::output_kind::fasta        ? "FASTA"
-                           : out.kind == bio::output_kind::json_lines ? "JSON lines"
-                                                                       : "a constraint report") +
-                          " (it holds " +
-                          bio::what_file_holds(out.path) + "): it would be replaced; remove it or name another file");
+      return status::fail(out.option + " " + out.path + " is there and is not " + bio::output_kind_name(out.kind) +
+                          " (it holds " + bio::what_file_holds(out.path) + "): it would be replaced; remove it or name another file");
   return {};
 }
 

@@ -160,9 +160,17 @@ bool same_file(const std::string& a, const std::string& b) {
   return !where_a.empty() && where_a == where_b;
 }
 
-std::string what_file_holds(const std::string& path) {
+namespace {
+
+// What a file holds: the output kind it is (unchecked: none dnafill writes), and in words.
+struct file_content {
+  output_kind kind = output_kind::unchecked;
+  std::string what;
+};
+
+file_content classify(const std::string& path) {
   std::error_code ec;
-  if (!std::filesystem::is_regular_file(path, ec)) return "no regular file";  // a FIFO is not read
+  if (!std::filesystem::is_regular_file(path, ec)) return {output_kind::unchecked, "no regular file"};  // a FIFO is not read
   unsigned char head[16] = {};
   std::ifstream file(path, std::ios::binary);
   file.read(reinterpret_cast<char*>(head), sizeof head);
@@ -172,28 +180,32 @@ std::string what_file_holds(const std::string& path) {
   // text file's first 8 bytes read as a length far beyond any file.
   std::uint64_t length = 0;
   for (int i = 7; i >= 0; --i) length = length << 8 | head[i];
-  if (got >= 9 && head[8] == '{' && !ec && size >= 8 && length <= size - 8) return "a safetensors checkpoint";
-  if (got >= 16 && std::memcmp(head, "SQLite format 3", 16) == 0) return "a SQLite database";
-  if (got >= 4 && std::memcmp(head, "PK\x03\x04", 4) == 0) return "a zip file (a training state?)";
-  if (got >= 1 && head[0] == '{') return "JSON lines";
-  if (got >= 7 && std::memcmp(head, "record\t", 7) == 0) return "a constraint report";  // --report's header
+  if (got >= 9 && head[8] == '{' && !ec && size >= 8 && length <= size - 8) return {output_kind::checkpoint, "a safetensors checkpoint"};
+  if (got >= 16 && std::memcmp(head, "SQLite format 3", 16) == 0) return {output_kind::unchecked, "a SQLite database"};
+  if (got >= 4 && std::memcmp(head, "PK\x03\x04", 4) == 0) return {output_kind::training_state, "a zip file (a training state?)"};
+  if (got >= 1 && head[0] == '{') return {output_kind::json_lines, "JSON lines"};
+  if (got >= 7 && std::memcmp(head, "record\t", 7) == 0) return {output_kind::constraint_report, "a constraint report"};  // --report's header
   // htslib tells the sequence formats, compressed or not (a BAM and a bgzipped FASTA are both BGZF).
   htsFormat format{};
   if (detail::detect_format(path, format)) {
-    if (format.format == fasta_format) return "a FASTA file";
-    if (format.format == empty_format && format.compression != no_compression) return "an empty compressed file";
+    if (format.format == fasta_format) return {output_kind::fasta, "a FASTA file"};
+    if (format.format == empty_format && format.compression != no_compression) return {output_kind::fasta, "an empty compressed file"};
     if (format.format != unknown_format && format.format != binary_format && format.format != text_format &&
         format.format != empty_format) {
       char* description = hts_format_description(&format);
       const std::string what = description ? description : "another format";
       std::free(description);
-      return what;
+      return {output_kind::unchecked, what};
     }
   }
-  if (got >= 1 && head[0] == '>') return "a FASTA file";  // one htslib does not call so (an empty first record)
-  if (got >= 2 && head[0] == 0x1f && head[1] == 0x8b) return "gzip data";
-  return "other data";
+  if (got >= 1 && head[0] == '>') return {output_kind::fasta, "a FASTA file"};  // one htslib does not call so (an empty first record)
+  if (got >= 2 && head[0] == 0x1f && head[1] == 0x8b) return {output_kind::unchecked, "gzip data"};
+  return {output_kind::unchecked, "other data"};
 }
+
+}  // namespace
+
+std::string what_file_holds(const std::string& path) { return classify(path).what; }
 
 bool replaceable(const std::string& path, output_kind kind) {
   // Only a regular file is looked into: reading a FIFO or /dev/stderr would wait for ever.
@@ -201,16 +213,19 @@ bool replaceable(const std::string& path, output_kind kind) {
   if (kind == output_kind::unchecked || !std::filesystem::is_regular_file(path, ec)) return true;
   if (std::filesystem::file_size(path, ec) == 0 || ec) return true;  // empty
   if (!std::ifstream(path)) return true;  // unreadable: the write says what it can do
-  const std::string held = what_file_holds(path);
+  return classify(path).kind == kind;
+}
+
+std::string output_kind_name(output_kind kind) {
   switch (kind) {
-    case output_kind::unchecked: return true;
-    case output_kind::fasta: return held == "a FASTA file" || held == "an empty compressed file";
-    case output_kind::json_lines: return held == "JSON lines";
-    case output_kind::constraint_report: return held == "a constraint report";
-    case output_kind::checkpoint: return held == "a safetensors checkpoint";
-    case output_kind::training_state: return held == "a zip file (a training state?)";
+    case output_kind::unchecked: return "any file";
+    case output_kind::fasta: return "FASTA";
+    case output_kind::json_lines: return "JSON lines";
+    case output_kind::constraint_report: return "a constraint report";
+    case output_kind::checkpoint: return "a safetensors checkpoint";
+    case output_kind::training_state: return "a training state";
   }
-  return false;
+  return "any file";
 }
 
 }  // namespace dnafill::bio

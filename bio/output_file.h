@@ -61,4 +61,7 @@ bool replaceable(const std::string& path, output_kind kind);
 // of another format ("BAM version 1 compressed sequence data"); "gzip data" or "other data" else.
 std::string what_file_holds(const std::string& path);
 
+// The kind in words, for that line: "FASTA", "JSON lines", "a constraint report", ...
+std::string output_kind_name(output_kind kind);
+
 }  // namespace dnafill::bio
