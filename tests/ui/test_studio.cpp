@@ -26,6 +26,7 @@
 #include <QUndoStack>
 #include <QtTest>
 
+#include <functional>
 #include <map>
 #include <set>
 
@@ -95,6 +96,20 @@ QMessageBox* errorDialog(QWidget* window) {
   for (auto* box : window->findChildren<QMessageBox*>(QStringLiteral("errorDialog")))
     if (box->isVisible()) return box;
   return nullptr;
+}
+
+// Each file of `refused` (its path, and what the error says of it) is refused by `write` with one error
+// dialog, and stays as it was. A failure ends the test (QTest::currentTestFailed, checked by the caller).
+void checkRefused(MainWindow& w, const std::map<QString, QString>& refused, const std::function<bool(const QString&)>& write) {
+  for (const auto& [path, what] : refused) {
+    const QByteArray before = QFileInfo::exists(path) ? readAll(path) : QByteArray();
+    QSignalSpy error(&w, &MainWindow::errorShown);
+    QVERIFY(!write(path));
+    QCOMPARE(error.count(), 1);
+    QVERIFY2(error.first().at(0).toString().contains(what), qPrintable(error.first().at(0).toString()));
+    errorDialog(&w)->accept();
+    QCOMPARE(QFileInfo::exists(path) ? readAll(path) : QByteArray(), before);
+  }
 }
 
 }  // namespace
@@ -326,15 +341,8 @@ class TestStudio : public QObject {
         {input, QStringLiteral("the file open in the window")},
         {input + QStringLiteral(".fai"), QStringLiteral("the index of the file open in the window")},
         {modelCopy, QStringLiteral("the model")}};
-    for (const auto& [path, what] : refused) {
-      const QByteArray before = QFileInfo::exists(path) ? readAll(path) : QByteArray();
-      QSignalSpy error(w.get(), &MainWindow::errorShown);
-      QVERIFY(!w->exportSelectedDesigns(path));
-      QCOMPARE(error.count(), 1);
-      QVERIFY2(error.first().at(0).toString().contains(what), qPrintable(error.first().at(0).toString()));
-      errorDialog(w.get())->accept();
-      QCOMPARE(QFileInfo::exists(path) ? readAll(path) : QByteArray(), before);
-    }
+    checkRefused(*w, refused, [&](const QString& path) { return w->exportSelectedDesigns(path); });
+    if (QTest::currentTestFailed()) return;
     QCOMPARE(designsIn(store_, w->resultsModel()->runId()).size(), std::size_t(2));
     QVERIFY(w->exportSelectedDesigns(dir_.filePath(QStringLiteral("export_ok.fa"))));
   }
@@ -356,15 +364,8 @@ class TestStudio : public QObject {
         {input, QStringLiteral("the file open in the window, of which the window holds a part")},
         {store_, QStringLiteral("the store of runs and designs")},
         {checkpoint, QStringLiteral("holds a safetensors checkpoint, not FASTA")}};
-    for (const auto& [path, what] : refused) {
-      const QByteArray before = QFileInfo::exists(path) ? readAll(path) : QByteArray();
-      QSignalSpy error(w.get(), &MainWindow::errorShown);
-      QVERIFY(!w->saveWorkingRecords(path));
-      QCOMPARE(error.count(), 1);
-      QVERIFY2(error.first().at(0).toString().contains(what), qPrintable(error.first().at(0).toString()));
-      errorDialog(w.get())->accept();
-      QCOMPARE(QFileInfo::exists(path) ? readAll(path) : QByteArray(), before);
-    }
+    checkRefused(*w, refused, [&](const QString& path) { return w->saveWorkingRecords(path); });
+    if (QTest::currentTestFailed()) return;
     // A whole file open (a copy without the index the region read made): saved over itself, as a Save
     // As onto the same name.
     const QString whole = copyOfDesignFasta(QStringLiteral("save_whole.fa"));
