@@ -33,8 +33,7 @@ bool good_label_name(const std::string& name) {
          std::none_of(name.begin(), name.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; });
 }
 
-status read_label_tsv(const std::string& path, label_rules& out) {
-  std::ifstream in(path);
+status read_label_tsv(const std::string& path, std::istream& in, label_rules& out) {
   std::string line;
   std::map<std::string, std::pair<std::string, int>> seen;  // record -> (label, line)
   for (int number = 1; std::getline(in, line); ++number) {
@@ -98,7 +97,8 @@ status parse_label_rules(const std::string& spec, label_rules& out) {
   if (spec.find('=') == std::string::npos) {
     std::error_code ec;
     if (std::filesystem::is_directory(spec, ec)) return status::fail("--labels: " + spec + " is a folder, not a TSV file");
-    if (std::ifstream(spec).good()) return read_label_tsv(spec, out);
+    // Opened once: a FIFO (--labels <(...)) holds its lines for one reader only.
+    if (std::ifstream in(spec); in) return read_label_tsv(spec, in, out);
     return status::fail("--labels: '" + spec + "' is neither a readable TSV file nor NAME=PATTERN[,NAME=PATTERN...]");
   }
   std::size_t from = 0;
