@@ -5,6 +5,7 @@
 #include <htslib/bgzf.h>
 #include <htslib/sam.h>
 
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -303,6 +304,28 @@ TEST_CASE("a truncated or damaged .bai is refused with a message, not loaded", "
   std::filesystem::remove(bam + ".bai");
   dir.write("r.bam.bai", good);
   CHECK(read_alignments(bam, {}, lambda + ":1000-2000").size() == 10);
+}
+
+TEST_CASE("an index older than its BAM or CRAM is refused: it was made for an earlier file", "[bio][alignment]") {
+  // A BAM written again in place, at the same size, fits every check of its old index; only its
+  // time tells. htslib would read the region through the old offsets, and find none of its reads.
+  test::temp_dir dir;
+  for (const std::string name : {"lambda_reads.bam", "lambda_reads.cram"}) {
+    const std::string file = dir.file(name), index = file + (name == "lambda_reads.bam" ? ".bai" : ".crai");
+    std::filesystem::copy_file(test::data_file(name), file);
+    std::filesystem::copy_file(test::data_file(std::filesystem::path(index).filename().string()), index);
+    const auto written = std::filesystem::last_write_time(file);
+    std::filesystem::last_write_time(index, written - std::chrono::seconds(5));
+    alignment_reader reader;
+    REQUIRE(reader.open(file).ok());
+    const dnafill::status s = reader.set_region(lambda + ":1000-2000");
+    REQUIRE_FALSE(s.ok());
+    CHECK(s.message() == index + ": a " + (name == "lambda_reads.bam" ? "BAM" : "CRAM") + " index older than " + file +
+                             ", made for an earlier version of it: rebuild it with samtools index");
+    // Within the same second, as files copied together are, it is taken.
+    std::filesystem::last_write_time(index, written);
+    CHECK(read_alignments(file, {}, lambda + ":1000-2000").size() == 10);
+  }
 }
 
 TEST_CASE("the .bai of another BAM is refused, though every offset in it falls inside the file", "[bio][alignment]") {
