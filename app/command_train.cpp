@@ -54,6 +54,14 @@ status check_training_files(const core::corpus_options& data) {
   return {};
 }
 
+// /dev/stderr, /dev/stdout, /dev/fd/N (a shell's >(...)), /proc/self/fd/N: a descriptor the caller
+// opened, onto whatever it leads to (a terminal, a pipe, a file opened with 2>>). Such a log is added
+// to, never replaced, read or cut back: the file behind it holds what the caller put there.
+bool names_descriptor(const std::string& path) {
+  return path == "/dev/stdout" || path == "/dev/stderr" || path.rfind("/dev/fd/", 0) == 0 ||
+         path.rfind("/proc/self/fd/", 0) == 0;
+}
+
 // The checkpoint, its state and the log are checked before any work: each can be made, none lands on
 // an input, and a file there of another kind (a store, a FASTA named by mistake) is not replaced.
 status check_train_outputs(const core::train_options& o, const std::string& log_path) {
@@ -80,7 +88,7 @@ status check_train_outputs(const core::train_options& o, const std::string& log_
   if (!o.resume && !bio::replaceable(state_file.path, bio::output_kind::training_state))  // --resume reads it first, and says what is wrong
     return status::fail("--out's state file " + state_file.path + " is there and is not a training state: it would "
                         "be replaced; remove it or name another --out");
-  if (!bio::replaceable(log_path, bio::output_kind::json_lines))
+  if (!names_descriptor(log_path) && !bio::replaceable(log_path, bio::output_kind::json_lines))
     return status::fail("--log " + log_path + " is there and is not a training log (JSON lines): it would be " +
                         (o.resume ? "added to" : "replaced") + "; remove it or name another file");
   // Whether the log can be written is known before any work (appending nothing changes nothing):
@@ -100,10 +108,11 @@ status check_train_outputs(const core::train_options& o, const std::string& log_
 // Resuming: the log cut back to the steps before `first_step`, those the checkpoint holds. A run
 // killed after its last checkpoint logged steps that the resumed run makes again. The file is cut
 // where the first such line starts, in place (its links, mode and owner stay); a log that is no
-// regular file (a FIFO, /dev/stderr) is written, not read, and a log with nothing to cut is left alone.
+// regular file (a FIFO) or a descriptor (/dev/stderr) is written, not read, and a log with nothing to
+// cut is left alone.
 bool cut_log_before(const std::string& path, std::int64_t first_step) {
   std::error_code ec;
-  if (!std::filesystem::is_regular_file(path, ec)) return true;
+  if (names_descriptor(path) || !std::filesystem::is_regular_file(path, ec)) return true;
   std::ifstream in(path, std::ios::binary);
   std::uintmax_t offset = 0, last_start = 0;
   std::string line;
@@ -128,9 +137,9 @@ bool cut_log_before(const std::string& path, std::int64_t first_step) {
 }
 
 // What a run says at each step: a JSON line in the log, and the progress bar with a smoothed loss.
-// The log is truncated (or, resuming, cut back to the checkpoint's steps and added to) at the first
-// step, not before, so a run that fails its checks leaves the log of the run before it as it was, and
-// no empty log where there was none.
+// The log is truncated (or, resuming, cut back to the checkpoint's steps and added to; a descriptor,
+// added to) at the first step, not before, so a run that fails its checks leaves the log of the run
+// before it as it was, and no empty log where there was none.
 class train_reporter {
  public:
   train_reporter(std::string log_path, bool resume) : path_(std::move(log_path)), resume_(resume) {}
@@ -139,7 +148,7 @@ class train_reporter {
   bool step(const core::train_progress& p) {
     if (!log_.is_open()) {
       if (resume_ && !cut_log_before(path_, p.step)) return !(failed_ = true);
-      log_.open(path_, resume_ ? std::ios::app : std::ios::trunc);
+      log_.open(path_, resume_ || names_descriptor(path_) ? std::ios::app : std::ios::trunc);
     }
     if (!log_) return !(failed_ = true);
     smoothed_ = smoothed_ == 0 ? p.loss_bits : 0.98 * smoothed_ + 0.02 * p.loss_bits;
