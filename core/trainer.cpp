@@ -410,6 +410,108 @@ status save_checkpoint(const train_options& o, const model_config& config, const
   return save_state(o.out + ".state", s, identity);
 }
 
+// The steps of a started run, to --steps or until the listener or --max-minutes stops it: each
+// step's batch, loss and timing, the held-out score and the checkpoints on their schedule. A diverged
+// step, or a batch without memory, ends the run and keeps the last good checkpoint.
+class training_loop {
+ public:
+  training_loop(const train_options& o, const model_config& config, const training_corpus& corpus,
+                const std::string& identity, const std::vector<std::vector<token>>& valid_windows, run_state& s)
+      : o_(o), config_(config), corpus_(corpus), identity_(identity), valid_windows_(valid_windows), s_(s),
+        saved_step_(s.step), first_step_(s.step), wall_before_(s.wall_seconds) {}
+
+  status run(const train_callback& on_step) {
+    s_.net->train();
+    batch_prefetcher batches(corpus_, o_.batch, o_.seed, o_.rc_augment, static_cast<std::uint64_t>(s_.step));
+    started_ = clock_type::now();
+    for (bool go_on = true; go_on && s_.step < o_.steps;)
+      if (auto st = step(batches, on_step, go_on); !st) return st;
+    return {};
+  }
+  double valid_bits() const { return valid_bits_; }
+
+ private:
+  status step(batch_prefetcher& batches, const train_callback& on_step, bool& go_on) {
+    train_progress p;
+    p.lr = learning_rate(o_, s_.step);
+    std::vector<int> labels;
+    std::vector<token> clean;
+    try {
+      clean = batches.next(&labels);
+    } catch (const std::bad_alloc&) {  // the read-ahead thread's: memory taken since the run's check
+      return out_of_memory();
+    }
+    p.loss_bits = train_step(s_, o_, corpus_, std::move(clean), labels);
+    if (!std::isfinite(p.loss_bits)) return diverged("the loss is " + std::to_string(p.loss_bits));
+    measure(p);
+    const bool last = s_.step == o_.steps;
+    const bool out_of_time = o_.max_minutes > 0 && p.elapsed_seconds > 60.0 * o_.max_minutes;
+    if (!valid_windows_.empty() && (s_.step % o_.valid_every == 0 || last || out_of_time)) {
+      valid_bits_ = validate_ema(s_, config_, valid_windows_, o_);
+      p.validated = true;
+      p.valid_bits = valid_bits_;
+    }
+    p.checkpointed = s_.step % o_.checkpoint_every == 0 || last || out_of_time;
+    if (p.checkpointed)
+      if (auto st = checkpoint(); !st) return st;
+    // The listener hears every step, the one that ran out of time too (its log line).
+    const bool listener_goes_on = !on_step || on_step(p);
+    go_on = listener_goes_on && !out_of_time;
+    if (!go_on && !p.checkpointed) return checkpoint();
+    return {};
+  }
+
+  // The step just made, its time, and the rates and ETA of this run's steps (a resumed run's
+  // elapsed_s counts the runs before it).
+  void measure(train_progress& p) {
+    p.step = s_.step;
+    p.steps = o_.steps;
+    p.elapsed_seconds = std::chrono::duration<double>(clock_type::now() - started_).count();
+    s_.wall_seconds = p.wall_seconds = wall_before_ + p.elapsed_seconds;
+    const double steps_per_second = (s_.step - first_step_) / std::max(1e-9, p.elapsed_seconds);
+    p.tokens_per_second = steps_per_second * o_.batch * o_.data.window;
+    p.eta_seconds = (o_.steps - s_.step) / std::max(1e-9, steps_per_second);
+  }
+
+  // A diverged step must not replace the last good checkpoint and state with NaN weights.
+  status diverged(const std::string& what) const {
+    return status::fail("training diverged at step " + std::to_string(s_.step) + " (" + what + "); " +
+                        (saved_step_ > 0 ? o_.out + " and its state stay as saved at step " + std::to_string(saved_step_) +
+                                               ": lower --lr and --resume"
+                                         : "nothing was saved: lower --lr"));
+  }
+
+  status checkpoint() {
+    if (const auto where = first_nonfinite(s_); !where.empty()) return diverged(where + " holds NaN or infinite values");
+    if (auto st = save_checkpoint(o_, config_, s_, identity_, training_facts(o_, s_, corpus_, valid_bits_)); !st) return st;
+    saved_step_ = s_.step;
+    return {};
+  }
+
+  // What was trained since the last checkpoint is saved first: the run can be resumed from it.
+  status out_of_memory() {
+    if (s_.step > saved_step_)
+      if (auto st = checkpoint(); !st) return st;
+    return status::fail("--batch " + std::to_string(o_.batch) + " x --seq-len " + std::to_string(o_.data.window) +
+                        ": out of memory for the batch of step " + std::to_string(s_.step + 1) + "; " +
+                        (saved_step_ > 0 ? o_.out + " holds step " + std::to_string(saved_step_) + ": --resume it"
+                                         : std::string("nothing was saved: run it again")) +
+                        " with less running beside it");
+  }
+
+  const train_options& o_;
+  const model_config& config_;
+  const training_corpus& corpus_;
+  const std::string& identity_;
+  const std::vector<std::vector<token>>& valid_windows_;
+  run_state& s_;
+  std::int64_t saved_step_;  // of the checkpoint at --out, when there is one
+  const std::int64_t first_step_;
+  const double wall_before_;
+  clock_type::time_point started_ = clock_type::now();
+  double valid_bits_ = 0;
+};
+
 }  // namespace
 
 status train_options::validate() const {
@@ -458,72 +560,12 @@ status train(const train_options& options, const train_callback& on_step, train_
   run_state s;
   const std::string identity = run_identity(o, config, corpus);
   if (auto st = start_run(o, config, identity, s); !st) return st;
-
-  double valid_bits = 0;
-  std::int64_t saved_step = s.step;  // of the checkpoint at --out, when there is one
-  // A diverged step must not replace the last good checkpoint and state with NaN weights.
-  auto diverged = [&](const std::string& what) {
-    return status::fail("training diverged at step " + std::to_string(s.step) + " (" + what + "); " +
-                        (saved_step > 0 ? o.out + " and its state stay as saved at step " + std::to_string(saved_step) +
-                                              ": lower --lr and --resume"
-                                        : "nothing was saved: lower --lr"));
-  };
-  auto checkpoint = [&] {
-    if (const auto where = first_nonfinite(s); !where.empty()) return diverged(where + " holds NaN or infinite values");
-    if (auto st = save_checkpoint(o, config, s, identity, training_facts(o, s, corpus, valid_bits)); !st) return st;
-    saved_step = s.step;
-    return status{};
-  };
-  s.net->train();
-  batch_prefetcher batches(corpus, o.batch, o.seed, o.rc_augment, static_cast<std::uint64_t>(s.step));
-  const auto started = clock_type::now();
-  const double wall_before = s.wall_seconds;
-  const std::int64_t first_step = s.step;
-  for (bool go_on = true; go_on && s.step < o.steps;) {
-    train_progress p;
-    p.lr = learning_rate(o, s.step);
-    std::vector<int> labels;
-    std::vector<token> clean;
-    try {
-      clean = batches.next(&labels);
-    } catch (const std::bad_alloc&) {  // the read-ahead thread's: memory taken since the run's check
-      if (s.step > saved_step)
-        if (auto st = checkpoint(); !st) return st;
-      return status::fail("--batch " + std::to_string(o.batch) + " x --seq-len " + std::to_string(o.data.window) +
-                          ": out of memory for the batch of step " + std::to_string(s.step + 1) + "; " +
-                          (saved_step > 0 ? o.out + " holds step " + std::to_string(saved_step) + ": --resume it"
-                                          : std::string("nothing was saved: run it again")) +
-                          " with less running beside it");
-    }
-    p.loss_bits = train_step(s, o, corpus, std::move(clean), labels);
-    if (!std::isfinite(p.loss_bits)) return diverged("the loss is " + std::to_string(p.loss_bits));
-    p.step = s.step;
-    p.steps = o.steps;
-    p.elapsed_seconds = std::chrono::duration<double>(clock_type::now() - started).count();
-    s.wall_seconds = p.wall_seconds = wall_before + p.elapsed_seconds;
-    const double steps_per_second = (s.step - first_step) / std::max(1e-9, p.elapsed_seconds);
-    p.tokens_per_second = steps_per_second * o.batch * o.data.window;
-    p.eta_seconds = (o.steps - s.step) / std::max(1e-9, steps_per_second);
-    const bool last = s.step == o.steps;
-    const bool out_of_time = o.max_minutes > 0 && p.elapsed_seconds > 60.0 * o.max_minutes;
-    if (!valid_windows.empty() && (s.step % o.valid_every == 0 || last || out_of_time)) {
-      valid_bits = validate_ema(s, config, valid_windows, o);
-      p.validated = true;
-      p.valid_bits = valid_bits;
-    }
-    p.checkpointed = s.step % o.checkpoint_every == 0 || last || out_of_time;
-    if (p.checkpointed)
-      if (auto st = checkpoint(); !st) return st;
-    // The listener hears every step, the one that ran out of time too (its log line).
-    const bool listener_goes_on = !on_step || on_step(p);
-    go_on = listener_goes_on && !out_of_time;
-    if (!go_on && !p.checkpointed)
-      if (auto st = checkpoint(); !st) return st;
-  }
+  training_loop loop(o, config, corpus, identity, valid_windows, s);
+  if (auto st = loop.run(on_step); !st) return st;
   summary.steps_done = s.step;
   summary.tokens_seen = s.tokens_seen;
   summary.wall_seconds = s.wall_seconds;
-  summary.valid_bits = valid_bits;
+  summary.valid_bits = loop.valid_bits();
   summary.parameters = config.parameter_count();
   summary.train_bases = corpus.train_bases();
   return {};
