@@ -77,9 +77,10 @@ int run_generate(generate_args& args) {
   core::item_list items({{{0, 0}, args.name, record, 0, {{start, start + args.length}}, args.options.sampler.seed}}, 1,
                         args.options.variants);
   data::run_record run;
-  const std::map<std::string, std::string> extra = {{"length", std::to_string(args.length)}, {"name", args.name}};
   if (!args.db.empty())
-    if (auto s = core::describe_run(model, "generate", args.options, extra, args.prefix, run); !s)
+    if (auto s = core::describe_run(model, "generate", args.options, core::generate_parameters(args.length, args.name),
+                                    args.prefix, run);
+        !s)
       return fail("generate", s.message());
   data::memory_sink designs;
   job.sinks = {&designs};

@@ -164,6 +164,10 @@ status describe_run(const mdm_model& model, const std::string& kind, const desig
   return {};
 }
 
+std::map<std::string, std::string> generate_parameters(std::int64_t length, const std::string& name) {
+  return {{"length", std::to_string(length)}, {"name", name}};
+}
+
 status run_job(const mdm_model& model, item_source& items, const design_options& options, const data::run_record& run,
                data::design_sink& sink, const std::atomic<bool>* cancel, const job_callback& progress,
                job_summary& summary, const std::atomic<bool>* stop_now) {

@@ -101,6 +101,10 @@ struct job_summary {
 status describe_run(const mdm_model& model, const std::string& kind, const design_options& options,
                     const std::map<std::string, std::string>& extra, const std::string& input, data::run_record& run);
 
+// What a generate run records beside its design options (describe_run's `extra`): the command line
+// and the studio record the same keys, so that the same request is the same run.
+std::map<std::string, std::string> generate_parameters(std::int64_t length, const std::string& name);
+
 // Designs every item of `items` in order and puts each item's K designs into `sink` as one item.
 // Items the sink already holds are skipped (a resumed run). Between items, a set `*cancel` stops
 // the job: the item in hand is finished first. A set `*stop_now` (the GUI's Cancel) also stops the

@@ -713,7 +713,7 @@ void MainWindow::generateNew(qint64 length, const QString& name) {
   request.recordIndex = record_;
   request.bases = current()->bases;
   request.holes = {{0, length}};
-  request.extra = {{"length", std::to_string(length)}, {"name", record}};
+  request.extra = core::generate_parameters(length, record);
   runDesign(std::move(request));
 }
 
