@@ -18,6 +18,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <iomanip>
 #include <iostream>
@@ -48,6 +49,16 @@ status check_creatable(const named_path& out) {
   if (const auto name = fs::path(out.path).filename().string(); name.size() > 255)
     return status::fail(out.option + ": " + out.path + ": the file's name is " + std::to_string(name.size()) +
                         " bytes long; a file's name takes at most 255");
+  // So too a file there that may not be written, or a folder where none may be made: found after
+  // the designs, it would throw them all away.
+  errno = 0;
+  if (fs::exists(out.path, ec)) {
+    if (access(out.path.c_str(), W_OK) != 0)
+      return status::fail(out.option + ": " + out.path + " may not be written (" + std::strerror(errno) + ")");
+  } else if (const std::string where = folder.empty() ? "." : folder.string(); access(where.c_str(), W_OK) != 0) {
+    return status::fail(out.option + ": " + out.path + " cannot be made: the folder " + where + " is not writable (" +
+                        std::strerror(errno) + ")");
+  }
   return {};
 }
 

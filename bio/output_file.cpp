@@ -95,7 +95,7 @@ status output_file::begin(const std::string& path) {
     // A file there that may not be written stays as it is (the rename would replace it all the same).
     errno = 0;
     if (S_ISREG(st.st_mode) && access(path.c_str(), W_OK) != 0)
-      return status::fail(path + ": cannot create: " + std::strerror(errno));
+      return status::fail(path + ": cannot write: " + std::strerror(errno));
     // Links, devices, FIFOs and other users' files keep their identity, owner and links.
     if (!S_ISREG(st.st_mode) || st.st_nlink > 1 || st.st_uid != geteuid()) return {};
     mode_ = st.st_mode & 07777;
