@@ -65,17 +65,24 @@ class interrupt_guard {
     sigaction(SIGINT, &action, &old_int_);
     sigaction(SIGTERM, &action, &old_term_);
     sigaction(SIGHUP, &action, &old_hup_);
+    // A reader that goes away (batch --json | head) would end the process in the middle of the run,
+    // left "running" in the store: the write fails instead (EPIPE), and the run ends failed, resumable.
+    struct sigaction ignore {};
+    ignore.sa_handler = SIG_IGN;
+    sigaction(SIGPIPE, &ignore, &old_pipe_);
   }
   ~interrupt_guard() {
     sigaction(SIGINT, &old_int_, nullptr);
     sigaction(SIGTERM, &old_term_, nullptr);
     sigaction(SIGHUP, &old_hup_, nullptr);
+    sigaction(SIGPIPE, &old_pipe_, nullptr);
   }
 
  private:
   struct sigaction old_int_ {};
   struct sigaction old_term_ {};
   struct sigaction old_hup_ {};
+  struct sigaction old_pipe_ {};
 };
 
 }  // namespace
