@@ -49,12 +49,12 @@ int run_view(const view_params& p) {
   if (!source.error().ok()) return fail(source.error().message());
   if (!closed.ok()) return fail(closed.message());
   warn_if_cut_short("view", p.in);  // after a clean read only: an error is one line
-  // As samtools view, nothing is not an error; but filters that keep no read are said, not left to a
-  // blank screen (batch, which would design nothing, refuses them).
-  if (written == 0 && (p.primary || p.min_mapq > 0))
+  // As samtools view, nothing is not an error; but filters that drop every read are said, not left
+  // to a blank screen (batch, which would design nothing, refuses them). A region without a read is
+  // no filter's doing.
+  if (written == 0 && source.filtered_out() > 0)
     std::fprintf(stderr, "dnafill view: warning: no read of %s%s passes %s\n", p.in.c_str(),
-                 p.region.empty() ? "" : (" in " + p.region).c_str(),
-                 p.min_mapq > 0 ? ("--min-mapq " + std::to_string(p.min_mapq)).c_str() : "--primary");
+                 p.region.empty() ? "" : (" in " + p.region).c_str(), bio::filter_options_text(options.alignments).c_str());
   return 0;
 }
 

@@ -238,6 +238,7 @@ struct alignment_reader::impl {
   bool done = false;
   std::int64_t record_no = 0;  // alignments read from the file so far
   std::int64_t reads_with_bases = 0;  // of them, those with a SEQ
+  std::int64_t filtered_out = 0;      // reads with bases, in the region, that the filters dropped
   status err;
 
   bool fail(const std::string& problem);
@@ -255,15 +256,16 @@ bool alignment_reader::impl::fail(const std::string& problem) {
 }
 
 bool alignment_reader::impl::keep(const bam1_t* b) {
-  const std::uint16_t flag = b->core.flag;
-  if (options.primary_only && (flag & (BAM_FSECONDARY | BAM_FSUPPLEMENTARY))) return false;
-  if (b->core.qual < options.min_mapq) return false;
   if (b->core.l_qseq <= 0) return false;  // SEQ '*': nothing to read
   if (filter_region) {
     if (b->core.tid != region_tid) return false;
     if (b->core.pos >= region_end || bam_endpos(b) <= region_begin) return false;
   }
-  return true;
+  const std::uint16_t flag = b->core.flag;
+  const bool kept = !(options.primary_only && (flag & (BAM_FSECONDARY | BAM_FSUPPLEMENTARY))) &&
+                    b->core.qual >= options.min_mapq;
+  if (!kept) ++filtered_out;
+  return kept;
 }
 
 bool alignment_reader::impl::to_record(const bam1_t* b, sequence_record& record) {
@@ -477,6 +479,14 @@ bool alignment_reader::next(sequence_record& record) {
   }
 }
 
+std::string filter_options_text(const alignment_options& o) {
+  std::string text = o.primary_only ? "--primary" : "";
+  if (o.min_mapq > 0) text += (text.empty() ? "" : " and ") + ("--min-mapq " + std::to_string(o.min_mapq));
+  return text;
+}
+
 const status& alignment_reader::error() const { return impl_->err; }
+
+std::int64_t alignment_reader::filtered_out() const { return impl_->filtered_out; }
 
 }  // namespace dnafill::bio

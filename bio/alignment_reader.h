@@ -20,6 +20,10 @@ struct alignment_options {
                               // REF_PATH/REF_CACHE. dnafill never downloads a reference itself.
 };
 
+// The filters of `o` as the options that set them: "--primary", "--min-mapq 30", "--primary and
+// --min-mapq 30"; empty when there is none. For messages about reads the filters dropped.
+std::string filter_options_text(const alignment_options& o);
+
 // Whether a BAM (BGZF) or CRAM file lacks its end-of-file marker. Some older writers omitted it, so
 // reading goes on (as samtools does), but it is also exactly what a writer killed between two blocks
 // leaves behind: callers warn. False for SAM, unreadable files, files that have it, and BGZF files
@@ -63,6 +67,9 @@ class alignment_reader {
   // (a header only) is an error, "PATH: no reads: ...", as an empty FASTA file is.
   bool next(sequence_record& record);
   const status& error() const;
+
+  // Reads so far with bases, in the region, that the filters (primary only, minimum MAPQ) dropped.
+  std::int64_t filtered_out() const;
 
  private:
   struct impl;

@@ -260,4 +260,8 @@ const status& sequence_source::error() const {
 
 const std::string& sequence_source::format_name() const { return impl_->format_name; }
 
+std::int64_t sequence_source::filtered_out() const {
+  return impl_->k == kind::alignments ? impl_->alignments.filtered_out() : 0;
+}
+
 }  // namespace dnafill::bio

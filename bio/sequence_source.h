@@ -58,6 +58,9 @@ class sequence_source {
   // "FASTA/FASTQ", "SAM", "BAM" or "CRAM" once open.
   const std::string& format_name() const;
 
+  // Alignments so far that the filters on alignments dropped (alignment_reader::filtered_out); 0 for FASTA.
+  std::int64_t filtered_out() const;
+
  private:
   struct impl;
   std::unique_ptr<impl> impl_;

@@ -75,10 +75,9 @@ status batch_items::count() {
   for (const auto& [name, intervals] : bed_)
     if (!names.count(name))
       return status::fail("--mask: " + mask_.bed_path + ": unknown record '" + printable(name) + "' (not in " + request_.input + ")");
-  const auto& filter = request_.source.alignments;
-  if (totals_.records == 0 && (filter.min_mapq > 0 || filter.primary_only))
-    return status::fail(std::string(filter.min_mapq > 0 ? "--min-mapq " + std::to_string(filter.min_mapq) : "--primary") +
-                        ": no read of " + request_.input + " passes it");
+  if (const auto& filter = request_.source.alignments; totals_.records == 0 && source.filtered_out() > 0)
+    return status::fail(bio::filter_options_text(filter) + ": no read of " + request_.input + " passes " +
+                        (filter.primary_only && filter.min_mapq > 0 ? "them" : "it"));
   if (totals_.items == 0) return status::fail("--mask " + request_.mask + ": no base is masked in any record of " + request_.input);
   totals_.designs = totals_.items * variants_;
   return {};
