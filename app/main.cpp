@@ -201,9 +201,7 @@ int main(int argc, char** argv) {
   try {
     return output_written(cli, argc, argv, runners.at(name)());
   } catch (const std::exception& e) {
-    std::string message = e.what();
-    message = message.substr(0, message.find('\n'));  // LibTorch errors carry a backtrace
-    std::cerr << "dnafill " << name << ": " << message << std::endl;
+    std::cerr << "dnafill " << name << ": " << dnafill::core::describe_exception(e) << std::endl;
     return 1;
   }
 }

@@ -11,6 +11,7 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "core/runtime.h"
 #include "core/sampler.h"
 #include "data/json_text.h"
 #include "data/sha256.h"
@@ -168,6 +169,20 @@ std::map<std::string, std::string> generate_parameters(std::int64_t length, cons
   return {{"length", std::to_string(length)}, {"name", name}};
 }
 
+namespace {
+
+// What LibTorch throws (an allocation that failed) fails the item like any error: the run is then
+// recorded failed, not left "running" in the store.
+status run_item_safely(job_state& j, const job_item& item) {
+  try {
+    return run_item(j, item);
+  } catch (const std::exception& e) {
+    return status::fail(describe_exception(e));
+  }
+}
+
+}  // namespace
+
 status run_job(const mdm_model& model, item_source& items, const design_options& options, const data::run_record& run,
                data::design_sink& sink, const std::atomic<bool>* cancel, const job_callback& progress,
                job_summary& summary, const std::atomic<bool>* stop_now) {
@@ -184,7 +199,7 @@ status run_job(const mdm_model& model, item_source& items, const design_options&
   // The flag is read after next(): a Ctrl-C during the last item leaves nothing to cancel.
   while (result && items.next(item)) {
     if ((cancelled = (cancel && cancel->load()) || j.stopped())) break;
-    result = run_item(j, item);
+    result = run_item_safely(j, item);
     // An item stopped half-way is dropped: the run ends cancelled, not failed.
     if (!result && j.stopped()) {
       result = {};

@@ -7,6 +7,7 @@
 
 #include <dlfcn.h>
 #include <malloc.h>
+#include <sys/resource.h>
 #include <sys/sysinfo.h>
 
 #include <algorithm>
@@ -14,6 +15,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <map>
+#include <new>
 #include <thread>
 
 namespace dnafill::core {
@@ -117,7 +119,10 @@ status resolve_device(const std::string& name, std::string& resolved) {
   return {};
 }
 
-std::uint64_t usable_memory() {
+namespace {
+
+// RAM and swap, each within its cgroup's limit when lower (a container); 0 when it cannot be told.
+std::uint64_t machine_memory() {
   struct sysinfo info {};
   if (::sysinfo(&info) != 0) return 0;
   std::uint64_t ram = static_cast<std::uint64_t>(info.totalram) * info.mem_unit;
@@ -133,13 +138,45 @@ std::uint64_t usable_memory() {
   return ram + swap;
 }
 
+// The process's own address space (ulimit -v), which allocations meet before the machine's; 0: none.
+std::uint64_t address_space_limit() {
+  struct rlimit limit {};
+  if (getrlimit(RLIMIT_AS, &limit) != 0 || limit.rlim_cur == RLIM_INFINITY) return 0;
+  return limit.rlim_cur;
+}
+
+}  // namespace
+
+std::uint64_t usable_memory() {
+  const std::uint64_t machine = machine_memory(), process = address_space_limit();
+  return process > 0 && (machine == 0 || process < machine) ? process : machine;
+}
+
 status check_memory(double bytes, const std::string& what) {
   const std::uint64_t usable = usable_memory();
   if (usable == 0 || bytes <= static_cast<double>(usable)) return {};
+  const bool process_limit = usable == address_space_limit();
   char line[160];
-  std::snprintf(line, sizeof line, ": needs at least %.1f GB of memory, and this machine gives at most %.1f GB (RAM and swap)",
-                bytes / 1e9, static_cast<double>(usable) / 1e9);
+  std::snprintf(line, sizeof line, ": needs at least %.1f GB of memory, and %s at most %.1f GB %s", bytes / 1e9,
+                process_limit ? "this process may have" : "this machine gives", static_cast<double>(usable) / 1e9,
+                process_limit ? "(ulimit -v)" : "(RAM and swap)");
   return status::fail(what + line);
+}
+
+std::string describe_exception(const std::exception& e) {
+  const std::string message = e.what();
+  // (CUDA's own first line, "CUDA out of memory. Tried to allocate ...", says it already.)
+  const bool allocation = dynamic_cast<const std::bad_alloc*>(&e) != nullptr ||
+                          message.find("can't allocate memory") != std::string::npos;
+  if (!allocation) return message.substr(0, message.find('\n'));
+  // DefaultCPUAllocator says "you tried to allocate N bytes".
+  const std::string tried = "tried to allocate ";
+  const auto at = message.find(tried);
+  char line[96] = "out of memory";
+  if (at != std::string::npos)
+    if (const double bytes = std::strtod(message.c_str() + at + tried.size(), nullptr); bytes > 0)
+      std::snprintf(line, sizeof line, "out of memory: %.1f GB more could not be had", bytes / 1e9);
+  return line;
 }
 
 std::string torch_version() {

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <exception>
 #include <string>
 
 #include "bio/status.h"
@@ -37,12 +38,19 @@ status check_device(const std::string& name);
 bool cuda_available();
 
 // The memory a process of this machine may use, in bytes: RAM and swap, each within its cgroup's
-// limit when lower (a container); 0 when it cannot be told.
+// limit when lower (a container), and within the process's address-space limit (ulimit -v); 0 when
+// it cannot be told.
 std::uint64_t usable_memory();
 // A run whose `bytes` (an estimate from below) exceed usable_memory() cannot finish: it would die
 // hours in, or be killed by the system without a word. Refused before any work, naming `what`:
-// "WHAT: needs at least 80.0 GB of memory, and this machine gives at most 23.4 GB (RAM and swap)".
+// "WHAT: needs at least 80.0 GB of memory, and this machine gives at most 23.4 GB (RAM and swap)"
+// (or "... this process may have at most 6.0 GB (ulimit -v)").
 status check_memory(double bytes, const std::string& what);
+
+// What LibTorch (or the C++ library) threw, as one line for a person: the first line of its message
+// (LibTorch adds a backtrace), and an allocation that failed said in words: "out of memory: 8.0 GB
+// more could not be had".
+std::string describe_exception(const std::exception& e);
 
 std::string torch_version();
 std::string machine_description();  // "Intel(R) Xeon(R) ... , 2 cores, CPU"

@@ -5,6 +5,8 @@
 
 #include <exception>
 
+#include "core/runtime.h"
+
 namespace dnafill::ui {
 
 void JobContext::progress(double fraction, const QString& detail) {
@@ -67,7 +69,7 @@ void JobRunner::run(const std::shared_ptr<Job>& job) {
     try {
       outcome = job->work(context);
     } catch (const std::exception& e) {  // LibTorch reports some failures by throwing: a message, not a crash
-      outcome = JobOutcome::failed(QString::fromStdString(e.what()).section(QLatin1Char('\n'), 0, 0));
+      outcome = JobOutcome::failed(QString::fromStdString(dnafill::core::describe_exception(e)));
     } catch (...) {
       outcome = JobOutcome::failed(tr("%1: unexpected error").arg(job->title));
     }

@@ -13,6 +13,7 @@
 #include "core/batch.h"
 #include "core/job.h"
 #include "core/model_config.h"
+#include "core/runtime.h"
 #include "data/sha256.h"
 #include "core/tokens.h"
 #include "test_util.h"
@@ -200,4 +201,14 @@ TEST_CASE("batch: a file changed under the design pass ends it with an error nam
   const auto cut = first_item_then([&] { std::filesystem::resize_file(path, 20); }, read);
   CHECK(read == 1);
   CHECK_THAT(cut.message(), Catch::Contains("changed while the batch read it"));
+}
+
+TEST_CASE("what LibTorch throws reads as one line, a failed allocation as out of memory", "[job]") {
+  // DefaultCPUAllocator's message, with a backtrace after it as LibTorch adds one.
+  const std::runtime_error cpu(
+      "[enforce fail at alloc_cpu.cpp:75] err == 0. DefaultCPUAllocator: can't allocate memory: you tried to allocate "
+      "8000000000 bytes. Error code 12 (Cannot allocate memory)\nframe #0: c10::ThrowEnforceNotMet");
+  CHECK(core::describe_exception(cpu) == "out of memory: 8.0 GB more could not be had");
+  CHECK(core::describe_exception(std::bad_alloc()) == "out of memory");
+  CHECK(core::describe_exception(std::runtime_error("shape mismatch\nframe #0: at::native")) == "shape mismatch");
 }
