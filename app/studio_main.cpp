@@ -3,6 +3,7 @@
 #include <QCommandLineParser>
 #include <QFileInfo>
 #include <QIcon>
+#include <QImageReader>
 #include <QImageWriter>
 #include <QSocketNotifier>
 #include <QTimer>
@@ -19,9 +20,12 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "bio/constraints.h"
 #include "bio/enzymes.h"
+#include "bio/output_file.h"
 #include "bio/region.h"
 #include "core/checkpoint.h"
 #include "core/runtime.h"
@@ -159,14 +163,33 @@ status readSelection(const QString& text, dnafill::ui::ScriptOptions& script) {
   return {};
 }
 
-// --screenshot names an image file whose format Qt writes, and not a FIFO or a device.
-status checkScreenshot(const QString& path) {
+// --screenshot names an image file whose format Qt writes, and not a FIFO or a device. Not a file of
+// the session (the store and the files SQLite keeps beside it, the open file, the model, the CRAM
+// reference), there or not yet (a new --db), and a file there must hold a picture: a store, a model
+// or a FASTA named x.png is not replaced by one.
+status checkScreenshot(const QCommandLineParser& parser, const QString& path) {
+  const std::string shot = path.toStdString();
   const QByteArray format = QFileInfo(path).suffix().toLower().toLatin1();
   if (!QImageWriter::supportedImageFormats().contains(format))
-    return status::fail("--screenshot: " + path.toStdString() + ": name an image file (.png, .jpg, .bmp, ...)");
+    return status::fail("--screenshot: " + shot + ": name an image file (.png, .jpg, .bmp, ...)");
+  std::vector<std::pair<std::string, std::string>> session;  // (path, what it is)
+  if (const auto db = parser.value(QStringLiteral("db")).toStdString(); !db.empty()) {
+    session.emplace_back(db, "--db");
+    for (const auto& companion : dnafill::data::store::companion_files(db))
+      session.emplace_back(companion.path, "the --db store's " + companion.role);
+  }
+  session.emplace_back(parser.value(QStringLiteral("model")).toStdString(), "--model");
+  session.emplace_back(parser.value(QStringLiteral("reference")).toStdString(), "--reference");
+  session.emplace_back(parser.positionalArguments().value(0).toStdString(), "the file to open");
+  for (const auto& [file, what] : session)
+    if (!file.empty() && dnafill::bio::same_file(shot, file))
+      return status::fail("--screenshot: " + shot + " is " + what + " (" + file + "): the picture would replace it");
   std::error_code ec;
-  if (std::filesystem::exists(path.toStdString(), ec) && !std::filesystem::is_regular_file(path.toStdString(), ec))
-    return status::fail("--screenshot: " + path.toStdString() + ": not a regular file");
+  if (!std::filesystem::exists(shot, ec)) return {};
+  if (!std::filesystem::is_regular_file(shot, ec)) return status::fail("--screenshot: " + shot + ": not a regular file");
+  if (std::filesystem::file_size(shot, ec) > 0 && QImageReader::imageFormat(path).isEmpty())
+    return status::fail("--screenshot: " + shot + " is there and is not a picture (it holds " +
+                        dnafill::bio::what_file_holds(shot) + "): it would be replaced; remove it or name another file");
   return {};
 }
 
@@ -192,7 +215,7 @@ status readScript(const QCommandLineParser& parser, dnafill::ui::ScriptOptions& 
   if (auto s = readInt(parser, "show-variant", 1, 1 << 30, script.showVariant); !s) return s;
   script.screenshot = parser.value(QStringLiteral("screenshot"));
   if (!script.screenshot.isEmpty())
-    if (auto s = checkScreenshot(script.screenshot); !s) return s;
+    if (auto s = checkScreenshot(parser, script.screenshot); !s) return s;
   script.quit = parser.isSet(QStringLiteral("quit"));
   // Each value is good; now what acts on the opened file needs one, and each step the one before it.
   for (const char* name : {"region", "record", "select", "mask", "generate", "show-variant"})

@@ -2,11 +2,17 @@
 #include "ui/studio_script.h"
 
 #include <QApplication>
+#include <QBuffer>
 #include <QFileInfo>
 #include <QPixmap>
-#include <QSaveFile>
 #include <QTableView>
 #include <QTextStream>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+
+#include "bio/output_file.h"
 
 #include "ui/design_panel.h"
 #include "ui/main_window.h"
@@ -14,6 +20,34 @@
 #include "ui/sequence_view.h"
 
 namespace dnafill::ui {
+namespace {
+
+// The picture is encoded whole in memory, then written under another name and renamed over the file
+// (bio::output_file): a failed write, a full disk, leaves the file there as it was. (QSaveFile renamed
+// a PNG cut short by ENOSPC over the old picture, and said nothing.) Why it failed, or "".
+QString saveScreenshot(const QPixmap& shot, const QString& path) {
+  QByteArray bytes;
+  QBuffer buffer(&bytes);
+  const QByteArray format = QFileInfo(path).suffix().toLower().toLatin1();
+  if (!buffer.open(QIODevice::WriteOnly) || !shot.save(&buffer, format.constData()))
+    return QObject::tr("the picture cannot be encoded as %1").arg(QString::fromLatin1(format));
+  bio::output_file out;
+  if (auto s = out.begin(path.toStdString()); !s) return QString::fromStdString(s.message());
+  errno = 0;
+  std::FILE* file = std::fopen(out.name().c_str(), "wb");
+  bool written = file && std::fwrite(bytes.constData(), 1, static_cast<std::size_t>(bytes.size()), file) ==
+                             static_cast<std::size_t>(bytes.size());
+  written = file && std::fclose(file) == 0 && written;  // a full disk may say so only here
+  if (!written) {
+    const QString why = QString::fromLocal8Bit(std::strerror(errno ? errno : EIO));
+    out.drop();
+    return why;
+  }
+  if (auto s = out.commit(); !s) return QString::fromStdString(s.message());
+  return {};
+}
+
+}  // namespace
 
 StudioScript::StudioScript(MainWindow* window, ScriptOptions options, QObject* parent)
     : QObject(parent), window_(window), options_(std::move(options)) {
@@ -104,12 +138,9 @@ void StudioScript::settle() {
   auto finish = [this] {
     QTimer::singleShot(400, this, [this] {
       if (!options_.screenshot.isEmpty()) {
-        // Written whole under another name and renamed: a failed save leaves the file there as it was.
         const QPixmap shot = window_->grab();
-        QSaveFile file(options_.screenshot);
-        if (!file.open(QIODevice::WriteOnly) || !shot.save(&file, QFileInfo(options_.screenshot).suffix().toLatin1().constData()) ||
-            !file.commit())
-          return done(1, tr("--screenshot: cannot write %1: %2").arg(options_.screenshot, file.errorString()));
+        if (const QString problem = saveScreenshot(shot, options_.screenshot); !problem.isEmpty())
+          return done(1, tr("--screenshot: cannot write %1: %2").arg(options_.screenshot, problem));
         QTextStream(stdout) << "screenshot: " << options_.screenshot << " (" << shot.width() << "x" << shot.height() << ")\n";
       }
       done(0);  // the steps are over (the timeout stops; the window quits only when it ends)
