@@ -289,9 +289,9 @@ bool lacksDisplay(int argc, char** argv) {
 #endif
 }
 
-// SIGTERM or SIGINT (a `timeout`, a terminal's Ctrl-C): the window ends as if closed, so that a
-// design in hand stops at its next network call and its run ends cancelled in the store, not left
-// "running". A handler may only write(): it wakes the event loop through a pipe.
+// SIGTERM, SIGINT or SIGHUP (a `timeout`, a terminal's Ctrl-C, a closed terminal): the window ends as
+// if closed, so that a design in hand stops at its next network call and its run ends cancelled in
+// the store, not left "running". A handler may only write(): it wakes the event loop through a pipe.
 int signalPipe[2] = {-1, -1};
 volatile std::sig_atomic_t caughtSignal = 0;
 
@@ -308,7 +308,7 @@ void endOnSignals(QApplication& app) {
   struct sigaction action {};
   action.sa_handler = onEndingSignal;
   sigemptyset(&action.sa_mask);
-  for (int signalNumber : {SIGTERM, SIGINT}) sigaction(signalNumber, &action, nullptr);
+  for (int signalNumber : {SIGTERM, SIGINT, SIGHUP}) sigaction(signalNumber, &action, nullptr);
 }
 
 void setApplicationFacts() {

@@ -195,7 +195,11 @@ MainWindow::MainWindow(const StudioOptions& options, QWidget* parent) : QMainWin
   QString model = options.modelPath;
   if (model.isEmpty()) {
     model = QSettings().value(QLatin1String(keyModel)).toString();
-    if (!model.isEmpty() && !QFileInfo(model).isFile()) model.clear();  // gone since: the shipped default
+    if (!model.isEmpty() && !QFileInfo(model).isFile()) {  // gone since: the shipped default, said
+      const QString said = statusBar()->currentMessage();
+      statusBar()->showMessage((said + tr(" The last model %1 is gone: the shipped model is loaded.").arg(model)).trimmed(), 30000);
+      model.clear();
+    }
   }
   loadModel(model, device_);
 }
@@ -215,9 +219,19 @@ void MainWindow::restoreSettings(const StudioOptions& options) {
   QSettings settings;
   QStringList warnings;  // what useStore and the checks below find, said together at the end
   device_ = !options.device.isEmpty() ? options.device : settings.value(QLatin1String(keyDevice), QStringLiteral("auto")).toString();
+  // A saved value no option gave that is no longer good (edited by hand) would fail every start,
+  // blaming --device: it is dropped, and the status bar says so.
+  if (options.device.isEmpty() && !core::check_device(device_.toStdString())) {
+    warnings << tr("The saved device '%1' was dropped: auto is used.").arg(device_);
+    device_ = QStringLiteral("auto");
+  }
   for (auto* a : deviceActions_) a->setChecked(a->data().toString() == device_);
   precision_ = !options.netPrecision.isEmpty() ? options.netPrecision
                                                : settings.value(QLatin1String(keyPrecision), QStringLiteral("auto")).toString();
+  if (options.netPrecision.isEmpty() && !core::check_inference_precision(precision_.toStdString())) {
+    warnings << tr("The saved network precision '%1' was dropped: auto is used.").arg(precision_);
+    precision_ = QStringLiteral("auto");
+  }
   for (auto* a : precisionActions_) a->setChecked(a->data().toString() == precision_);
   if (const QString problem = useStore(!options.storePath.isEmpty() ? options.storePath
                                                                     : settings.value(QLatin1String(keyStore), defaultStorePath()).toString());
@@ -272,11 +286,13 @@ void MainWindow::saveSettings() const {
   if (!options_.keepSettings) return;
   QSettings settings;
   // A model the user chose; the shipped default stays "the default" (empty), wherever it is installed.
-  if (model_.model) settings.setValue(QLatin1String(keyModel), modelRequested_);
+  // Absolute, so that a session started from another folder loads the same model and reference.
+  auto absolute = [](const QString& path) { return path.isEmpty() ? path : QFileInfo(path).absoluteFilePath(); };
+  if (model_.model) settings.setValue(QLatin1String(keyModel), absolute(modelRequested_));
   settings.setValue(QLatin1String(keyDevice), device_);
   settings.setValue(QLatin1String(keyPrecision), precision_);
   settings.setValue(QLatin1String(keyStore), storePath_);
-  settings.setValue(QLatin1String(keyCramReference), cramReference_);
+  settings.setValue(QLatin1String(keyCramReference), absolute(cramReference_));
   const auto o = panel_->designOptions();
   settings.setValue(QLatin1String(keySampler), QString::fromLatin1(core::sampler_name(o.sampler.kind)));
   settings.setValue(QLatin1String(keySteps), o.sampler.steps);

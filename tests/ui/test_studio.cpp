@@ -400,6 +400,46 @@ class TestStudio : public QObject {
     QCOMPARE(generateAndWait(*w), 0);
   }
 
+  // A device and a network precision saved then edited by hand are dropped with a word, not taken
+  // as if given (every start failed, blaming --device); a last model that is gone is said too. A
+  // model given by a relative name is saved absolute: a session started elsewhere loads the same.
+  void badSavedModelSettings() {
+    {
+      QSettings settings;
+      settings.setValue(QStringLiteral("model/device"), QStringLiteral("tpu"));
+      settings.setValue(QStringLiteral("model/netPrecision"), QStringLiteral("fp8"));
+      settings.setValue(QStringLiteral("model/path"), dir_.filePath(QStringLiteral("gone.safetensors")));
+    }
+    StudioOptions options;
+    options.storePath = store_;
+    options.restoreWindow = false;
+    {
+      MainWindow w(options);
+      const QString said = w.statusBar()->currentMessage();
+      QVERIFY2(said.contains(QStringLiteral("The saved device 'tpu' was dropped: auto is used.")), qPrintable(said));
+      QVERIFY2(said.contains(QStringLiteral("The saved network precision 'fp8' was dropped: auto is used.")), qPrintable(said));
+      QVERIFY2(said.contains(QStringLiteral("The last model ") + dir_.filePath(QStringLiteral("gone.safetensors")) +
+                             QStringLiteral(" is gone: the shipped model is loaded.")),
+               qPrintable(said));
+    }
+    const QString before = QDir::currentPath();
+    QVERIFY(QDir::setCurrent(QFileInfo(QStringLiteral(DNAFILL_TINY_MODEL)).absolutePath()));
+    options.modelPath = QFileInfo(QStringLiteral(DNAFILL_TINY_MODEL)).fileName();
+    options.device = QStringLiteral("cpu");
+    {
+      MainWindow w(options);
+      QElapsedTimer t;
+      t.start();
+      while (!w.modelReady() && t.elapsed() < 60000) QTest::qWait(20);
+      QVERIFY(w.modelReady());
+      w.close();  // saves the settings
+    }
+    QVERIFY(QDir::setCurrent(before));
+    const QString saved = QSettings().value(QStringLiteral("model/path")).toString();
+    QSettings().remove(QStringLiteral("model"));
+    QCOMPARE(saved, QFileInfo(QStringLiteral(DNAFILL_TINY_MODEL)).absoluteFilePath());
+  }
+
   // "Mask N" masks runs of N as `--mask N` and the batch dialog do; R, Y, K, M stay bases.
   void maskNAsTheCli() {
     const QString input = dir_.filePath(QStringLiteral("iupac.fa"));
