@@ -142,11 +142,18 @@ CLI::Option* check_range(CLI::Option* option, double min, double max) {
     double value = std::nan("");
     const bool parsed = CLI::detail::lexical_cast(text, value);
     if (!parsed || !(value >= min && value <= max)) {
+      // Whole bounds in digits (9000000000000000000, not 9e+18), others as they are.
+      const auto bound = [](double v) {
+        std::ostringstream text;
+        if (v == std::floor(v) && std::fabs(v) < 9.2e18) text << static_cast<long long>(v);
+        else text << std::setprecision(15) << v;
+        return text.str();
+      };
       std::ostringstream range;
-      range << std::setprecision(15) << "must be a number ";
+      range << "must be a number ";
       // A top that only guards overflow is said only to a number above it.
-      if (max >= std::numeric_limits<int>::max() && !(parsed && value > max)) range << ">= " << min;
-      else range << "in [" << min << ", " << max << "]";
+      if (max >= std::numeric_limits<int>::max() && !(parsed && value > max)) range << ">= " << bound(min);
+      else range << "in [" << bound(min) << ", " << bound(max) << "]";
       range << ", got '" << text << "'";
       return range.str();
     }

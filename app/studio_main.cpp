@@ -383,8 +383,9 @@ std::optional<int> readStudioOptions(const QCommandLineParser& parser, dnafill::
     }
   if (parser.isSet(QStringLiteral("reference"))) {
     options.cramReference = QFileInfo(parser.value(QStringLiteral("reference"))).absoluteFilePath();
-    if (!QFileInfo(options.cramReference).isFile()) {
-      std::fprintf(stderr, "dnafill-studio: --reference: %s: no such file\n", options.cramReference.toLocal8Bit().constData());
+    if (const QFileInfo reference(options.cramReference); !reference.isFile()) {
+      std::fprintf(stderr, "dnafill-studio: --reference: %s: %s\n", options.cramReference.toLocal8Bit().constData(),
+                   reference.isDir() ? "a folder, not a FASTA file" : reference.exists() ? "not a regular file" : "no such file");
       return 1;
     }
   }

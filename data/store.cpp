@@ -67,6 +67,7 @@ struct store::impl {
   status mark_interrupted(run_record* runs, std::size_t count);
   status read_one_run(std::int64_t run_id, run_record& run, bool& found);
   status open_writer();
+  status set_up_writer();  // open_writer once the lock is held: the connection, its checks, the schema
   void release();  // closes the connection, then lets the writer lock go
   status open_reader(const std::string& real);  // `real`: the path, links followed
   status require_open(bool writing) const;
@@ -130,6 +131,21 @@ status store::impl::check_integrity() {
 // resumed twice at once) is turned away before it can read a half-claimed run.
 status store::impl::open_writer() {
   if (auto s = lock.attach_writer(path); !s) return s;
+  // Empty once locked: a new store (the lock made the file), which nothing has written since. One that
+  // cannot be set up (a full disk at its first COMMIT) goes, with what SQLite made beside it: an empty
+  // file left there would be refused by every later run.
+  struct stat st {};
+  const bool fresh = ::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode) && st.st_size == 0;
+  auto s = set_up_writer();
+  if (!s && fresh) {
+    db.reset();
+    for (const auto& companion : companion_files(path)) (void)std::remove(companion.path.c_str());
+    (void)std::remove(path.c_str());
+  }
+  return s;
+}
+
+status store::impl::set_up_writer() {
   if (auto s = open_connection(SQLITE_OPEN_READWRITE); !s) return s;
   if (sqlite3_db_readonly(handle(), "main") == 1) return status::fail(path + ": the database is read-only");
   if (auto s = check_identity(from_version); !s) return s;
@@ -191,7 +207,10 @@ status store::impl::open_reader(const std::string& real) {
                                  "not a -journal)");
     return s;
   }
-  if (from_version == detail::schema_empty) return status::fail(path + ": an empty file, not a dnafill store");
+  if (from_version == detail::schema_empty)
+    return status::fail(path + (st.st_size == 0 ? ": an empty file, not a dnafill store"
+                                                : ": an SQLite database without tables (a -wal beside it holds none SQLite "
+                                                  "can read), not a dnafill store"));
   if (from_version < detail::schema_current)
     return status::fail(path + ": store schema v" + std::to_string(from_version) + " is older than this build's v" +
                         std::to_string(detail::schema_current) + ": upgrade it with dnafill db migrate --db " + path);

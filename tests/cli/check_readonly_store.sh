@@ -19,6 +19,9 @@ out=$("${as_user[@]}" bash "$check_error" "$dnafill" batch --in "$input" --mask 
 echo "$out"
 grep -q "read-only\|Permission denied" <<< "$out" || fail "the message does not say the store is read-only"
 "${as_user[@]}" "$dnafill" db list --db "$store" | grep -q "batch  *done" || fail "db list cannot read a read-only store"
+# A current store needs no migration: one that may not be written says so, not that it cannot be written.
+out=$("${as_user[@]}" "$dnafill" db migrate --db "$store" 2>&1) || fail "db migrate on a current read-only store: $out"
+grep -q "the current one: nothing to do" <<< "$out" || fail "db migrate on a current read-only store: $out"
 chmod 0755 "$work"
 
 # A store whose runs are still in its -wal, copied without its -shm into a folder that cannot take one.

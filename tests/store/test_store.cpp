@@ -165,6 +165,28 @@ TEST_CASE("store: a new file gets our application_id, the current version, WAL a
   CHECK(count_designs(db) == 0);
 }
 
+TEST_CASE("store: a new store that cannot be set up (a full disk) leaves no file behind", "[data]") {
+  // An empty file left there was refused by every later run as not a store. One there before with
+  // content is left as it was.
+  temp_dir dir;
+  const auto path = dir.file("full.sqlite");
+  store_options full;
+  full.max_pages = 1;  // the schema takes more: its first COMMIT fails as on a full disk
+  store db;
+  const auto s = db.open(path, full);
+  REQUIRE_FALSE(s.ok());
+  CHECK_THAT(s.message(), Catch::Contains("full"));
+  CHECK_FALSE(std::filesystem::exists(path));
+  for (const auto& companion : store::companion_files(path)) CHECK_FALSE(std::filesystem::exists(companion.path));
+  REQUIRE(db.open(path));  // a store is made there afterwards
+  db.close();
+  const auto size = std::filesystem::file_size(path);
+  (void)db.open(path, full);  // an existing store: whatever the cap does to it, it stays
+  db.close();
+  CHECK(std::filesystem::exists(path));
+  CHECK(std::filesystem::file_size(path) == size);
+}
+
 TEST_CASE("store: runs, items and designs go in and come back whole", "[data]") {
   temp_dir dir;
   store db;
