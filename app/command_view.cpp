@@ -49,6 +49,10 @@ int run_view(const view_params& p) {
   if (!source.error().ok()) return fail(source.error().message());
   if (!closed.ok()) return fail(closed.message());
   warn_if_cut_short("view", p.in);  // after a clean read only: an error is one line
+  if (const auto index = source.older_index(); !index.empty())
+    std::fprintf(stderr, "dnafill view: warning: %s is older than %s and may be of an earlier version of it: the "
+                 "region was read through the whole file (rebuild the index with samtools index, or touch it if it "
+                 "is current)\n", index.c_str(), p.in.c_str());
   // As samtools view, nothing is not an error; but filters that drop every read are said, not left
   // to a blank screen (batch, which would design nothing, refuses them). A region without a read is
   // no filter's doing.

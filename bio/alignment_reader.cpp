@@ -239,6 +239,7 @@ struct alignment_reader::impl {
   std::int64_t record_no = 0;  // alignments read from the file so far
   std::int64_t reads_with_bases = 0;  // of them, those with a SEQ
   std::int64_t filtered_out = 0;      // reads with bases, in the region, that the filters dropped
+  std::string older_index;            // an index passed over as older than the file
   status err;
 
   bool fail(const std::string& problem);
@@ -405,12 +406,14 @@ status alignment_reader::impl::load_index() {
       return status::fail(index_file + ": the index of " + path + " is not a regular file: remove it, or rebuild it with samtools index");
     const auto index_time = st.st_mtime;
     const auto bytes = stat(path.c_str(), &st) == 0 ? static_cast<std::uint64_t>(st.st_size) : 0;
-    // An index made before its file was last written is of an earlier file: its offsets may pass over
-    // the reads of a region without a word (one rewritten in place at the same size fits every check
-    // below). Whole seconds, as htslib's warning counts them, so that files copied together pass.
-    if (index_time < st.st_mtime)
-      return status::fail(index_file + ": " + (is_cram ? "a CRAM" : "a BAM") + " index older than " + path +
-                          ", made for an earlier version of it: rebuild it with samtools index");
+    // An index made before its file was last written may be of an earlier file: its offsets can pass
+    // over the reads of a region without a word (one rewritten in place at the same size fits every
+    // check below). It may as well be current, copied first (cp x.bai x.bam): not refused, passed
+    // over, and the whole file read (callers warn). Whole seconds, as htslib's warning counts them.
+    if (index_time < st.st_mtime) {
+      older_index = index_file;
+      return status();
+    }
     std::vector<std::int64_t> lengths(static_cast<std::size_t>(sam_hdr_nref(header.get())));
     for (std::size_t i = 0; i < lengths.size(); ++i) lengths[i] = sam_hdr_tid2len(header.get(), static_cast<int>(i));
     if (const auto problem = is_cram ? detail::crai_problem(index_file, path, lengths, bytes)
@@ -488,5 +491,7 @@ std::string filter_options_text(const alignment_options& o) {
 const status& alignment_reader::error() const { return impl_->err; }
 
 std::int64_t alignment_reader::filtered_out() const { return impl_->filtered_out; }
+
+const std::string& alignment_reader::older_index() const { return impl_->older_index; }
 
 }  // namespace dnafill::bio

@@ -51,7 +51,7 @@ class alignment_reader {
   std::int64_t contig_length(std::string_view name) const;
   // The header's reference sequences in header order (what a region may name).
   std::vector<std::string> contig_names() const;
-  // Whether a .bai/.csi/.crai index is there, so a region is read without scanning the file.
+  // Whether a .bai/.csi/.crai index is there and used, so a region is read without scanning the file.
   bool has_index() const;
   // Why the index beside the file cannot be used ("X.bam.bai: a BAM index that does not fit X.bam
   // (...): remove it, or rebuild it with samtools index"); success when it fits or there is none.
@@ -70,6 +70,9 @@ class alignment_reader {
 
   // Reads so far with bases, in the region, that the filters (primary only, minimum MAPQ) dropped.
   std::int64_t filtered_out() const;
+  // The index passed over because it is older than the file (it may be of an earlier version of it:
+  // the region is read through the whole file instead); empty when none was.
+  const std::string& older_index() const;
 
  private:
   struct impl;

@@ -260,6 +260,10 @@ const status& sequence_source::error() const {
 
 const std::string& sequence_source::format_name() const { return impl_->format_name; }
 
+std::string sequence_source::older_index() const {
+  return impl_->k == kind::alignments ? impl_->alignments.older_index() : std::string();
+}
+
 std::int64_t sequence_source::filtered_out() const {
   return impl_->k == kind::alignments ? impl_->alignments.filtered_out() : 0;
 }

@@ -60,6 +60,8 @@ class sequence_source {
 
   // Alignments so far that the filters on alignments dropped (alignment_reader::filtered_out); 0 for FASTA.
   std::int64_t filtered_out() const;
+  // An alignment index passed over as older than its file (alignment_reader::older_index), or "".
+  std::string older_index() const;
 
  private:
   struct impl;
