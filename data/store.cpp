@@ -131,13 +131,11 @@ status store::impl::check_integrity() {
 // resumed twice at once) is turned away before it can read a half-claimed run.
 status store::impl::open_writer() {
   if (auto s = lock.attach_writer(path); !s) return s;
-  // Empty once locked: a new store (the lock made the file), which nothing has written since. One that
-  // cannot be set up (a full disk at its first COMMIT) goes, with what SQLite made beside it: an empty
-  // file left there would be refused by every later run.
-  struct stat st {};
-  const bool fresh = ::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode) && st.st_size == 0;
+  // A new store the lock made that cannot be set up (a full disk at its first COMMIT) goes, with what
+  // SQLite made beside it: an empty file left there would be refused by every later run. A file that
+  // was there (an empty one of the user's, a link) stays.
   auto s = set_up_writer();
-  if (!s && fresh) {
+  if (!s && lock.created()) {
     db.reset();
     for (const auto& companion : companion_files(path)) (void)std::remove(companion.path.c_str());
     (void)std::remove(path.c_str());

@@ -75,13 +75,18 @@ status cannot_open(const std::string& path, int err) {
 
 status store_lock::attach_writer(const std::string& path) {
   detach();
+  created_ = false;
   shared_file* file = nullptr;
   {
     std::lock_guard<std::mutex> hold(files_mutex);
     if ((file = find_file(path))) {
       if (::access(path.c_str(), W_OK) != 0) return cannot_open(path, errno);
     } else {
-      const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+      // Made here when not there (O_EXCL: not through a link either), so that a store that then
+      // cannot be set up can go again without taking a file of the user's with it.
+      int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+      created_ = fd >= 0;
+      if (fd < 0 && errno == EEXIST) fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
       if (fd < 0) return cannot_open(path, errno);
       if (!(file = add_file(fd))) return status::fail(path + ": cannot lock: " + std::strerror(errno));
     }
@@ -95,6 +100,15 @@ status store_lock::attach_writer(const std::string& path) {
     std::lock_guard<std::mutex> hold(files_mutex);
     if (file->writer) break;  // another store of this process writes
     if (flock(file->fd, LOCK_EX | LOCK_NB) == 0) {
+      // A store another writer made and removed while this one waited (it could not set it up) is
+      // no longer the file at `path`.
+      struct stat held {}, named {};
+      if (::fstat(file->fd, &held) != 0 || ::stat(path.c_str(), &named) != 0 || held.st_ino != named.st_ino ||
+          held.st_dev != named.st_dev) {
+        flock(file->fd, LOCK_UN);
+        err = ESTALE;
+        break;
+      }
       file->writer = writing_ = true;
       file_ = file;
       return {};
@@ -116,6 +130,7 @@ status store_lock::attach_writer(const std::string& path) {
   if (err == EWOULDBLOCK)
     return status::fail(path + ": another dnafill process is writing to this store (one writer at a time; "
                                "readers are fine): wait for it or use another file");
+  if (err == ESTALE) return status::fail(path + ": the store was removed while this process waited for it: try again");
   return status::fail(path + ": cannot lock: " + std::strerror(err));
 }
 

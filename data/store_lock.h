@@ -26,6 +26,8 @@ class store_lock {
   // A writer creates a missing file, and takes the lock or fails ("another dnafill process is
   // writing") after a quarter of a second in which readers checking (writer_check) let go.
   status attach_writer(const std::string& path);
+  // Whether the last attach_writer made the file (it was not there, nor a link by its name).
+  bool created() const { return created_; }
   // A reader never fails here: without the file's descriptor it only cannot tell (writer_check).
   void attach_reader(const std::string& path);
   // Lets go of the lock, and of the descriptor with the last store of the file. Call it after the
@@ -52,6 +54,7 @@ class store_lock {
  private:
   shared_file* file_ = nullptr;
   bool writing_ = false;
+  bool created_ = false;
 };
 
 }  // namespace dnafill::data::detail

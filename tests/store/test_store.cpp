@@ -178,6 +178,14 @@ TEST_CASE("store: a new store that cannot be set up (a full disk) leaves no file
   CHECK_THAT(s.message(), Catch::Contains("full"));
   CHECK_FALSE(std::filesystem::exists(path));
   for (const auto& companion : store::companion_files(path)) CHECK_FALSE(std::filesystem::exists(companion.path));
+  // A file there before, empty (the user's), or a link to one, is no store this run made: it stays.
+  std::ofstream(dir.file("empty.sqlite")).flush();
+  std::filesystem::create_symlink(dir.file("empty.sqlite"), dir.file("link.sqlite"));
+  for (const char* name : {"empty.sqlite", "link.sqlite"}) {
+    REQUIRE_FALSE(db.open(dir.file(name), full).ok());
+    CHECK(std::filesystem::exists(std::filesystem::symlink_status(dir.file(name))));
+  }
+  CHECK(std::filesystem::is_symlink(dir.file("link.sqlite")));
   REQUIRE(db.open(path));  // a store is made there afterwards
   db.close();
   const auto size = std::filesystem::file_size(path);
