@@ -64,7 +64,9 @@ class interrupt_guard {
     sigemptyset(&action.sa_mask);
     sigaction(SIGINT, &action, &old_int_);
     sigaction(SIGTERM, &action, &old_term_);
-    sigaction(SIGHUP, &action, &old_hup_);
+    // A SIGHUP ignored when the process started (nohup) stays ignored: the run outlives the terminal.
+    sigaction(SIGHUP, nullptr, &old_hup_);
+    if (old_hup_.sa_handler != SIG_IGN) sigaction(SIGHUP, &action, nullptr);
     // A reader that goes away (batch --json | head) would end the process in the middle of the run,
     // left "running" in the store: the write fails instead (EPIPE), and the run ends failed, resumable.
     struct sigaction ignore {};

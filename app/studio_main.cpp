@@ -308,7 +308,12 @@ void endOnSignals(QApplication& app) {
   struct sigaction action {};
   action.sa_handler = onEndingSignal;
   sigemptyset(&action.sa_mask);
-  for (int signalNumber : {SIGTERM, SIGINT, SIGHUP}) sigaction(signalNumber, &action, nullptr);
+  // A SIGHUP ignored when the studio started (nohup) stays ignored: the window outlives the terminal.
+  for (int signalNumber : {SIGTERM, SIGINT, SIGHUP}) {
+    struct sigaction inherited {};
+    if (signalNumber == SIGHUP && sigaction(SIGHUP, nullptr, &inherited) == 0 && inherited.sa_handler == SIG_IGN) continue;
+    sigaction(signalNumber, &action, nullptr);
+  }
 }
 
 void setApplicationFacts() {
