@@ -38,6 +38,13 @@ namespace {
 
 bool given(const named_path& p) { return !p.path.empty() && p.path != "-"; }
 
+// The folder a new file at `path` is made in: through a link not there yet, its target's.
+std::string made_in(const std::string& path) {
+  const std::string real = bio::real_path(path);
+  const auto folder = std::filesystem::path(real.empty() ? path : real).parent_path();
+  return folder.empty() ? "." : folder.string();
+}
+
 status check_creatable(const named_path& out) {
   namespace fs = std::filesystem;
   std::error_code ec;
@@ -55,7 +62,7 @@ status check_creatable(const named_path& out) {
   if (fs::exists(out.path, ec)) {
     if (access(out.path.c_str(), W_OK) != 0)
       return status::fail(out.option + ": " + out.path + " may not be written (" + std::strerror(errno) + ")");
-  } else if (const std::string where = folder.empty() ? "." : folder.string(); access(where.c_str(), W_OK) != 0) {
+  } else if (const std::string where = made_in(out.path); access(where.c_str(), W_OK) != 0) {
     return status::fail(out.option + ": " + out.path + " cannot be made: the folder " + where + " is not writable (" +
                         std::strerror(errno) + ")");
   }
