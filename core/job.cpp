@@ -177,7 +177,7 @@ status run_item_safely(job_state& j, const job_item& item) {
   try {
     return run_item(j, item);
   } catch (const std::exception& e) {
-    return status::fail(describe_exception(e));
+    return status::fail(item_name(item) + ": " + describe_exception(e));
   }
 }
 
