@@ -122,15 +122,11 @@ int migrate(const db_args& args) {
     return fail("db migrate", args.db + ": an empty file, not a store (migrate upgrades an existing one)");
   data::store db;
   const int to = data::store::current_schema_version();
-  if (auto s = db.open(args.db); !s) {
-    // A store already current needs no writing: one that may not be written says so, not a refusal.
-    if (data::store reader; reader.open(args.db, data::store_options::reader()) && reader.migrated_from() == to) {
-      std::printf("%s: store schema v%d, the current one: nothing to do\n", args.db.c_str(), to);
-      return 0;
-    }
-    return fail("db migrate", s.message());
-  }
-  const int from = db.migrated_from();
+  int from = 0;
+  if (auto s = db.open(args.db); s) from = db.migrated_from();
+  // A store already current needs no writing: one that may not be written says so, not a refusal.
+  else if (data::store reader; reader.open(args.db, data::store_options::reader()) && reader.migrated_from() == to) from = to;
+  else return fail("db migrate", s.message());
   if (from == 0) std::printf("%s: a new store (schema v%d)\n", args.db.c_str(), to);
   else if (from == to) std::printf("%s: store schema v%d, the current one: nothing to do\n", args.db.c_str(), to);
   else std::printf("%s: store schema v%d -> v%d\n", args.db.c_str(), from, to);
