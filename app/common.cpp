@@ -40,8 +40,7 @@ bool given(const named_path& p) { return !p.path.empty() && p.path != "-"; }
 
 // The folder a new file at `path` is made in: through a link not there yet, its target's.
 std::string made_in(const std::string& path) {
-  const std::string real = bio::real_path(path);
-  const auto folder = std::filesystem::path(real.empty() ? path : real).parent_path();
+  const auto folder = std::filesystem::path(bio::real_path_or_given(path)).parent_path();
   return folder.empty() ? "." : folder.string();
 }
 

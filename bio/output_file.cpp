@@ -151,6 +151,11 @@ std::string real_path(const std::string& path) {
   return ec ? std::string() : p.string();
 }
 
+std::string real_path_or_given(const std::string& path) {
+  const std::string real = real_path(path);
+  return real.empty() ? path : real;
+}
+
 bool same_file(const std::string& a, const std::string& b) {
   namespace fs = std::filesystem;
   std::error_code ea, eb;

@@ -45,6 +45,9 @@ bool same_file(const std::string& a, const std::string& b);
 // Where writing `path` would put the file: absolute, symbolic links followed, also those whose target
 // is not there yet. Empty when that cannot be told (a link that cannot be read).
 std::string real_path(const std::string& path);
+// real_path(path), or `path` itself when that cannot be told: where a file is written, so that a link
+// stays a link.
+std::string real_path_or_given(const std::string& path);
 
 // What an output writes, so that a file of another kind that is there (a checkpoint, a store, a BAM
 // named by mistake) is left as it is: told by its first bytes (what_file_holds).

@@ -435,7 +435,7 @@ status write_safetensors(const std::string& path, const st_file& file) {
   if (!s.ok()) return s;
 
   // Written beside the file a link names and renamed over it, so that a --out link stays a link.
-  const std::string real = bio::real_path(path), target = real.empty() ? path : real;
+  const std::string target = bio::real_path_or_given(path);
   const std::string temp = target + ".tmp-" + std::to_string(::getpid());
   fd_guard fd(::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666));
   if (fd.get() < 0) return status::fail(path + ": cannot create " + temp + ": " + errno_text(errno));

@@ -109,7 +109,7 @@ struct run_state {
 };
 
 status save_state(const std::string& path, const run_state& s, const std::string& identity) {
-  const std::string real = bio::real_path(path), target = real.empty() ? path : real;  // a link stays a link
+  const std::string target = bio::real_path_or_given(path);  // a link stays a link
   const std::string tmp = target + ".tmp";
   try {
     torch::serialize::OutputArchive archive, net_archive, ema_archive, optimizer_archive;

@@ -295,8 +295,7 @@ bool store::is_open() const { return impl_->db != nullptr; }
 const std::string& store::path() const { return impl_->path; }
 
 std::vector<store::companion_file> store::companion_files(const std::string& path) {
-  const std::string real = bio::real_path(path);
-  const std::string stem = real.empty() ? path : real;
+  const std::string stem = bio::real_path_or_given(path);
   return {{stem + "-wal", "WAL"}, {stem + "-shm", "shared memory"}, {stem + "-journal", "journal"}};
 }
 
