@@ -155,6 +155,13 @@ class TestStudio : public QObject {
     return opened.wait(20000);
   }
 
+  // Opens a region of `path` (NAME:START-END), as --region does.
+  bool openRegion(MainWindow& w, const QString& path, const QString& region) {
+    QSignalSpy opened(&w, &MainWindow::documentOpened);
+    w.openFileRegion(path, region);
+    return opened.wait(20000);
+  }
+
   // A copy of designFasta in the test's folder, for tests that write beside it or over it; "" on failure.
   QString copyOfDesignFasta(const QString& name) {
     const QString path = dir_.filePath(name);
@@ -354,9 +361,7 @@ class TestStudio : public QObject {
     QVERIFY(!input.isEmpty());
     auto w = makeWindow();
     QVERIFY(w);
-    QSignalSpy opened(w.get(), &MainWindow::documentOpened);
-    w->openFileRegion(input, QStringLiteral("chrA:201-500"));
-    QVERIFY(opened.wait(20000));
+    QVERIFY(openRegion(*w, input, QStringLiteral("chrA:201-500")));
     const QString checkpoint = dir_.filePath(QStringLiteral("save_other.safetensors"));
     QFile::remove(checkpoint);
     QVERIFY(QFile::copy(QStringLiteral(DNAFILL_TINY_MODEL), checkpoint));
@@ -998,9 +1003,7 @@ class TestStudio : public QObject {
     QVERIFY(!path.isEmpty());
     auto w = makeWindow();
     QVERIFY(w);
-    QSignalSpy opened(w.get(), &MainWindow::documentOpened);
-    w->openFileRegion(path, QStringLiteral("chrA:201-500"));
-    QVERIFY(opened.wait(20000));
+    QVERIFY(openRegion(*w, path, QStringLiteral("chrA:201-500")));
     QCOMPARE(w->document().records.size(), std::size_t(1));
     QCOMPARE(w->document().records[0].name, std::string("chrA:201-500"));
     QCOMPARE(w->document().records[0].start, std::int64_t(200));
