@@ -4,6 +4,7 @@
 
 #include <cerrno>
 #include <cmath>
+#include <cstdio>
 #include <cstdint>
 #include <cstring>
 #include <filesystem>
@@ -11,8 +12,11 @@
 #include <iostream>
 #include <memory>
 
+#include <unistd.h>
+
 #include "app/commands.h"
 #include "app/common.h"
+#include "app/interrupt.h"
 #include "bio/constraints.h"
 #include "bio/output_file.h"
 #include "core/job.h"
@@ -60,6 +64,24 @@ status check_training_files(const core::corpus_options& data) {
 bool names_descriptor(const std::string& path) {
   return path == "/dev/stdout" || path == "/dev/stderr" || path.rfind("/dev/fd/", 0) == 0 ||
          path.rfind("/proc/self/fd/", 0) == 0;
+}
+
+// The log, opened. A descriptor is written through a copy of itself, not opened again by its name:
+// reopened, /dev/stderr is a second open file with its own offset, and behind a plain `2> file` the
+// progress bar's writes and the log's would overwrite each other.
+using log_stream = std::unique_ptr<std::FILE, int (*)(std::FILE*)>;
+log_stream open_log(const std::string& path, bool append) {
+  int descriptor = -1;
+  if (path == "/dev/stdout" || path == "/dev/stderr") descriptor = path == "/dev/stdout" ? 1 : 2;
+  for (const std::string prefix : {"/dev/fd/", "/proc/self/fd/"})
+    if (path.rfind(prefix, 0) == 0 && path.size() > prefix.size() &&
+        path.find_first_not_of("0123456789", prefix.size()) == std::string::npos && path.size() - prefix.size() < 9)
+      descriptor = std::stoi(path.substr(prefix.size()));
+  if (descriptor < 0) return {std::fopen(path.c_str(), append ? "a" : "w"), std::fclose};
+  const int copy = ::dup(descriptor);
+  std::FILE* file = copy < 0 ? nullptr : ::fdopen(copy, "a");
+  if (!file && copy >= 0) ::close(copy);
+  return {file, std::fclose};
 }
 
 // The checkpoint, its state and the log are checked before any work: each can be made, none lands on
@@ -146,13 +168,16 @@ class train_reporter {
 
   // False stops the run, which saves what it has: the log cannot be written.
   bool step(const core::train_progress& p) {
-    if (!log_.is_open()) {
-      if (resume_ && !cut_log_before(path_, p.step)) return !(failed_ = true);
-      log_.open(path_, resume_ || names_descriptor(path_) ? std::ios::app : std::ios::trunc);
+    if (!opened_) {
+      opened_ = true;
+      if (resume_ && !cut_log_before(path_, p.step)) return fail_with(errno);
+      log_ = open_log(path_, resume_ || names_descriptor(path_));
     }
-    if (!log_) return !(failed_ = true);
+    if (!log_) return fail_with(errno);
     smoothed_ = smoothed_ == 0 ? p.loss_bits : 0.98 * smoothed_ + 0.02 * p.loss_bits;
-    log_ << log_line(p).dump() << std::endl;  // flushed: people tail the log of a long run
+    // Flushed at each line: people tail the log of a long run.
+    if (std::fputs((log_line(p).dump() + "\n").c_str(), log_.get()) < 0 || std::fflush(log_.get()) != 0)
+      return fail_with(errno);
     char detail[160];
     std::snprintf(detail, sizeof detail, "step %lld/%lld loss %.3f bits/base %s%.0f tok/s ETA %s",
                   static_cast<long long>(p.step), static_cast<long long>(p.steps), smoothed_,
@@ -163,12 +188,21 @@ class train_reporter {
   }
   void finish() { bar_.finish(); }
   bool failed() const { return failed_; }
+  std::string error() const { return error_ != 0 ? std::strerror(error_) : "an input/output error"; }
 
  private:
+  bool fail_with(int error) {
+    error_ = error;
+    failed_ = true;
+    return false;
+  }
+
   std::string path_;
   bool resume_;
-  std::ofstream log_;
+  log_stream log_{nullptr, std::fclose};
+  bool opened_ = false;
   bool failed_ = false;
+  int error_ = 0;
   progress_bar bar_{"train"};
   double smoothed_ = 0;
 };
@@ -195,12 +229,21 @@ int run_train(train_args& args) {
   if (auto s = check_train_outputs(o, log_path); !s) return fail("train", s.message());
   train_reporter reporter(log_path, o.resume);
   core::train_summary summary;
-  if (auto s = core::train(o, [&](const core::train_progress& p) { return reporter.step(p); }, summary); !s)
-    return fail("train", s.message());
+  // Ctrl-C stops the run as --max-minutes does, with a checkpoint and its state: hours of training
+  // are not lost to a key pressed, a closed terminal or a scheduler's SIGTERM.
+  interrupt_guard guard(stop_point::training_step);
+  const auto step = [&](const core::train_progress& p) { return reporter.step(p) && !interrupted.load(); };
+  if (auto s = core::train(o, step, summary); !s) return fail("train", s.message());
   reporter.finish();
   if (reporter.failed())
-    return fail("train", log_path + ": cannot write the log; stopped at step " + std::to_string(summary.steps_done));
+    return fail("train", log_path + ": cannot write the log (" + reporter.error() + "); stopped at step " +
+                             std::to_string(summary.steps_done) + ", saved in " + o.out);
   print_summary(o, summary, log_path);
+  if (interrupted.load() && summary.steps_done < o.steps) {
+    fail("train", "stopped at step " + std::to_string(summary.steps_done) + " of " + std::to_string(o.steps) + "; " +
+                      o.out + " and its state " + o.out + ".state keep it: the same command with --resume continues");
+    return interrupted_exit_status();
+  }
   return 0;
 }
 

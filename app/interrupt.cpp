@@ -1,0 +1,78 @@
+// The handlers of app/interrupt.h. A signal handler may only write(): its lines are fixed strings.
+#include "app/interrupt.h"
+
+#include <unistd.h>
+
+#include <cstddef>
+
+namespace dnafill::app {
+
+std::atomic<bool> interrupted{false};
+
+namespace {
+
+std::atomic<int> interrupting_signal{0};
+std::atomic<int> stopping_at{0};  // a stop_point
+
+struct note {
+  const char* text;
+  std::size_t length;
+};
+template <std::size_t N>
+constexpr note make_note(const char (&text)[N]) { return {text, N - 1}; }
+// [stop_point][SIGINT, SIGTERM, SIGHUP]
+constexpr note notes[3][3] = {
+    {make_note("\ndnafill: stopping at the model's next step (Ctrl-C again to stop now)\n"),
+     make_note("\ndnafill: stopping at the model's next step (SIGTERM again to stop now)\n"),
+     make_note("\ndnafill: stopping at the model's next step (SIGHUP again to stop now)\n")},
+    {make_note("\ndnafill: finishing the item in hand, then stopping (Ctrl-C again to stop now)\n"),
+     make_note("\ndnafill: finishing the item in hand, then stopping (SIGTERM again to stop now)\n"),
+     make_note("\ndnafill: finishing the item in hand, then stopping (SIGHUP again to stop now)\n")},
+    {make_note("\ndnafill: saving a checkpoint after this step, then stopping (Ctrl-C again to stop now)\n"),
+     make_note("\ndnafill: saving a checkpoint after this step, then stopping (SIGTERM again to stop now)\n"),
+     make_note("\ndnafill: saving a checkpoint after this step, then stopping (SIGHUP again to stop now)\n")}};
+
+// After the first signal the handler steps aside, so a second one ends the process at once: a store
+// is transactional and a checkpoint is renamed into place whole, so nothing already kept is lost.
+extern "C" void on_interrupt(int signal_number) {
+  interrupting_signal.store(signal_number);
+  interrupted.store(true);
+  const note& n = notes[stopping_at.load()][signal_number == SIGINT ? 0 : signal_number == SIGTERM ? 1 : 2];
+  ssize_t ignored = write(STDERR_FILENO, n.text, n.length);
+  (void)ignored;
+  struct sigaction defaults {};
+  defaults.sa_handler = SIG_DFL;
+  sigaction(signal_number, &defaults, nullptr);
+}
+
+}  // namespace
+
+interrupt_guard::interrupt_guard(stop_point where) {
+  stopping_at.store(static_cast<int>(where));
+  interrupted.store(false);
+  interrupting_signal.store(0);
+  struct sigaction action {};
+  action.sa_handler = on_interrupt;
+  sigemptyset(&action.sa_mask);
+  sigaction(SIGINT, &action, &old_int_);
+  sigaction(SIGTERM, &action, &old_term_);
+  sigaction(SIGHUP, nullptr, &old_hup_);
+  if (old_hup_.sa_handler != SIG_IGN) sigaction(SIGHUP, &action, nullptr);
+  struct sigaction ignore {};
+  ignore.sa_handler = SIG_IGN;
+  sigaction(SIGPIPE, &ignore, &old_pipe_);
+}
+
+interrupt_guard::~interrupt_guard() {
+  sigaction(SIGINT, &old_int_, nullptr);
+  sigaction(SIGTERM, &old_term_, nullptr);
+  sigaction(SIGHUP, &old_hup_, nullptr);
+  sigaction(SIGPIPE, &old_pipe_, nullptr);
+}
+
+int interrupted_exit_status() {
+  const int signal_number = interrupting_signal.load();
+  return 128 + (signal_number != 0 ? signal_number : SIGINT);
+}
+
+}  // namespace dnafill::app
