@@ -451,6 +451,10 @@ int main(int argc, char** argv) {
   if (auto s = applyConstraintOptions(parser, constraints); !s) return usageError(s);
   window.designPanel()->setConstraints(constraints);
   window.show();
+  // The layout cannot be drawn smaller than its widgets: a --size below that is enlarged, and said.
+  if (size.isValid() && window.size() != size)
+    std::fprintf(stderr, "dnafill-studio: --size %dx%d: the window needs at least %dx%d; shown at %dx%d\n", size.width(),
+                 size.height(), window.minimumSize().width(), window.minimumSize().height(), window.width(), window.height());
   const auto runner = startScript(window, script, parser);
   return QApplication::exec();
 }
