@@ -1,6 +1,6 @@
 // Kernel (c): the masked, weighted cross-entropy of the MDLM objective, forward and backward.
 // Forward: loss[b] = weight[b] * sum over positions i of row b with is_target[i] of -log softmax(logits_i)[target_i]
-// (float64 per row: the Rao-Blackwellised NELBO of one sequence, weight 1/t or L/n).
+// (float64 per row: the Rao-Blackwellised NELBO of one sequence, weight 1/t, or R/n with R the real bases of the row).
 // Backward: dlogits_i = grad[b] * weight[b] * is_target[i] * (softmax(logits_i) - onehot(target_i)).
 #pragma once
 

@@ -283,6 +283,9 @@ TEST_CASE("the variance of a systematic mean: neighbours in rate, by hand", "[ob
   CHECK(systematic_mean_variance({{0.2, 1.0}, {0.7, 3.0}}) == Approx(1.0));
   // Alternating values: differences 2, 2, 2 -> 3 * 4 / (2 * 3) / 4 = 0.5.
   CHECK(systematic_mean_variance({{0.125, 0.0}, {0.375, 2.0}, {0.625, 0.0}, {0.875, 2.0}}) == Approx(0.5));
+  // Tied rates keep their draw order: differences 2, 2, 2 -> 0.5 (sorted by value as well, 0, 2, 0 ->
+  // 1/6, a third of it).
+  CHECK(systematic_mean_variance({{0.5, 1.0}, {0.5, 3.0}, {0.5, 1.0}, {0.5, 3.0}}) == Approx(0.5));
   CHECK(systematic_mean_variance({{0.5, 7.0}}) == 0.0);
   CHECK(systematic_mean_variance({}) == 0.0);
 }
@@ -290,11 +293,13 @@ TEST_CASE("the variance of a systematic mean: neighbours in rate, by hand", "[ob
 TEST_CASE("the score's standard error is the seed-to-seed spread of the score", "[objective][scoring]") {
   // K draws per window are systematic in the masking rate, so the NELBO's trend with the rate is in
   // their spread but not in the noise of their mean: the standard error must follow the mean's noise.
+  // Also for records much shorter than K, where draws share a rate (a 2-base hole, 256 draws).
+  const auto [length, draws] = GENERATE(std::pair{64, 16}, std::pair{2, 256});
   const auto model = context_model();
   std::mt19937_64 rng(9);
-  const std::vector<std::vector<token>> seqs = {random_tokens(64, rng, 0.0), random_tokens(64, rng, 0.0)};
+  const std::vector<std::vector<token>> seqs = {random_tokens(length, rng, 0.0), random_tokens(length, rng, 0.0)};
   score_options o;
-  o.mc_draws = 16;
+  o.mc_draws = draws;
   o.objective = objective_kind::count;
   double sum = 0, sum_sq = 0, se_sum = 0;
   const int seeds = 60;
