@@ -52,6 +52,10 @@ status read_prefix(const std::string& path, std::string& bases) {
 
 int run_generate(generate_args& args) {
   if (auto s = args.resolve({{"--prefix", args.prefix}}); !s) return fail("generate", s.message());
+  // Guidance contrasts the model with and without what is given: the prefix's bases, or the label.
+  if (args.options.sampler.guidance > 0 && args.prefix.empty() && args.options.label.empty())
+    return fail("generate", "--guidance: contrasts the model with and without the given bases (--prefix) or --label, "
+                            "and this run has neither: it would change nothing");
   // The record, its K designs and their tokens are held in memory, ~15 bytes a base: 10^8 bases is
   // ~1.5 GB. Longer sequence is generated in pieces, each continuing the last with --prefix.
   constexpr std::int64_t max_length = 100'000'000;

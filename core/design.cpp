@@ -99,9 +99,13 @@ status fill_holes(fill_pass& j, torch::Tensor& work, const std::vector<bio::inte
     guided_denoiser guided(*net, context, j.options.sampler.guidance);
     std::unique_ptr<label_guided_denoiser> label_guided;
     if (unlabelled) label_guided = std::make_unique<label_guided_denoiser>(*net, *unlabelled, j.options.sampler.guidance);
+    // A window of holes only has no context to mask: both passes would be the same, at twice the cost.
+    const bool has_context = std::find(in_hole.begin() + block.window_start, in_hole.begin() + block.window_end, false) !=
+                             in_hole.begin() + block.window_end;
     denoiser& used = j.options.sampler.guidance <= 0.0 ? *net
                      : label_guided             ? static_cast<denoiser&>(*label_guided)
-                                                : static_cast<denoiser&>(guided);
+                     : has_context              ? static_cast<denoiser&>(guided)
+                                                : *net;
     std::mt19937_64 rng(derive_seed(j.options.sampler.seed, b));
     sampling_stats s;
     const auto calls_before = j.stats.network_calls;
