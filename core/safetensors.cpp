@@ -436,7 +436,9 @@ status write_safetensors(const std::string& path, const st_file& file) {
 
   // Written beside the file a link names and renamed over it, so that a --out link stays a link.
   const std::string target = bio::real_path_or_given(path);
-  const std::string temp = target + ".tmp-" + std::to_string(::getpid());
+  // One name, not one per process: a run killed while writing (a second Ctrl-C) leaves a temporary
+  // file of the checkpoint's size, which the next write of the same checkpoint replaces.
+  const std::string temp = target + ".tmp";
   fd_guard fd(::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666));
   if (fd.get() < 0) return status::fail(path + ": cannot create " + temp + ": " + errno_text(errno));
   s = write_contents(fd.get(), header, file);

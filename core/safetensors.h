@@ -55,8 +55,9 @@ struct st_file {
 // hex digits. read_safetensors checks it when present (files from elsewhere do not have it).
 inline constexpr const char* data_crc32_key = "dnafill.data_crc32";
 
-// Writes `file` to `path` atomically: into "PATH.tmp-<pid>" in the same directory, flushed and fsynced,
-// then renamed over `path`, so a crash leaves either the old file or the new one. Tensors are written
+// Writes `file` to `path` atomically: into "PATH.tmp" in the same directory, flushed and fsynced,
+// then renamed over `path`, so a crash leaves either the old file or the new one (and, killed while
+// writing, a PATH.tmp that the next write of PATH replaces). Tensors are written
 // in the order given; metadata gets data_crc32_key (any value the caller put there is replaced).
 // Fails, leaving no temp file and `path` untouched, on I/O errors ("PATH: <errno text>") or on a
 // malformed st_file: empty, duplicate or "__metadata__" names, negative dimensions, or a data size that

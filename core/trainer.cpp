@@ -10,6 +10,9 @@
 #include <map>
 #include <sstream>
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <nlohmann/json.hpp>
 #include <torch/torch.h>
 
@@ -108,9 +111,35 @@ struct run_state {
   std::string init, init_sha256;
 };
 
+// LibTorch's zip writer throws from its destructor when a write comes up short (a full disk), and the
+// process ends (std::terminate, exit 134). It writes through this instead, which keeps the first error
+// and tells the writer that all went well; the error is said once the archive is done.
+class checked_file_writer {
+ public:
+  explicit checked_file_writer(int fd) : fd_(fd) {}
+  std::size_t operator()(const void* data, std::size_t size) {
+    const auto* bytes = static_cast<const char*>(data);
+    for (std::size_t done = 0; error_ == 0 && done < size;) {
+      const ssize_t n = ::write(fd_, bytes + done, size - done);
+      if (n > 0) done += static_cast<std::size_t>(n);
+      else if (n < 0 && errno != EINTR) error_ = errno;
+      else if (n == 0) error_ = EIO;
+    }
+    return size;
+  }
+  int error() const { return error_; }
+
+ private:
+  int fd_;
+  int error_ = 0;
+};
+
 status save_state(const std::string& path, const run_state& s, const std::string& identity) {
   const std::string target = bio::real_path_or_given(path);  // a link stays a link
   const std::string tmp = target + ".tmp";
+  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+  if (fd < 0) return status::fail(path + ": cannot write the training state: " + tmp + ": " + std::strerror(errno));
+  checked_file_writer writer(fd);
   try {
     torch::serialize::OutputArchive archive, net_archive, ema_archive, optimizer_archive;
     s.net->save(net_archive);
@@ -125,10 +154,17 @@ status save_state(const std::string& path, const run_state& s, const std::string
     archive.write("identity", c10::IValue(identity));
     archive.write("init", c10::IValue(s.init));
     archive.write("init_sha256", c10::IValue(s.init_sha256));
-    archive.save_to(tmp);
+    archive.save_to([&writer](const void* data, std::size_t size) { return writer(data, size); });
   } catch (const c10::Error& e) {
+    ::close(fd);
     std::remove(tmp.c_str());
     return status::fail(path + ": cannot write the training state: " + e.what_without_backtrace());
+  }
+  const int error = writer.error() != 0 ? writer.error() : ::close(fd) != 0 ? errno : 0;
+  if (writer.error() != 0) ::close(fd);
+  if (error != 0) {
+    std::remove(tmp.c_str());
+    return status::fail(path + ": cannot write the training state: " + std::strerror(error));
   }
   if (std::rename(tmp.c_str(), target.c_str()) != 0) {
     std::remove(tmp.c_str());
