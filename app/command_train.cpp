@@ -189,6 +189,7 @@ class train_reporter {
   void finish() { bar_.finish(); }
   bool failed() const { return failed_; }
   std::string error() const { return error_ != 0 ? std::strerror(error_) : "an input/output error"; }
+  int error_number() const { return error_; }
 
  private:
   bool fail_with(int error) {
@@ -232,14 +233,18 @@ int run_train(train_args& args) {
   // Ctrl-C stops the run as --max-minutes does, with a checkpoint and its state: hours of training
   // are not lost to a key pressed, a closed terminal or a scheduler's SIGTERM.
   interrupt_guard guard(stop_point::training_step);
-  const auto step = [&](const core::train_progress& p) { return reporter.step(p) && !interrupted.load(); };
-  if (auto s = core::train(o, step, summary); !s) return fail("train", s.message());
+  o.stop = &interrupted;
+  if (auto s = core::train(o, [&](const core::train_progress& p) { return reporter.step(p); }, summary); !s)
+    return fail("train", s.message());
   reporter.finish();
-  if (reporter.failed())
+  const bool stopped = interrupted.load() && summary.steps_done < o.steps;
+  // A log that is a FIFO without a reader waits in its open; the signal ends the wait (EINTR), and the
+  // run stops as asked.
+  if (reporter.failed() && !(stopped && reporter.error_number() == EINTR))
     return fail("train", log_path + ": cannot write the log (" + reporter.error() + "); stopped at step " +
                              std::to_string(summary.steps_done) + ", saved in " + o.out);
   print_summary(o, summary, log_path);
-  if (interrupted.load() && summary.steps_done < o.steps) {
+  if (stopped) {
     fail("train", "stopped at step " + std::to_string(summary.steps_done) + " of " + std::to_string(o.steps) + "; " +
                       o.out + " and its state " + o.out + ".state keep it: the same command with --resume continues");
     return interrupted_exit_status();

@@ -481,7 +481,9 @@ class training_loop {
     if (!std::isfinite(p.loss_bits)) return diverged("the loss is " + std::to_string(p.loss_bits));
     measure(p);
     const bool last = s_.step == o_.steps;
-    const bool out_of_time = o_.max_minutes > 0 && p.elapsed_seconds > 60.0 * o_.max_minutes;
+    // Out of time, or asked to stop: the step is scored and saved as the last one is.
+    const bool out_of_time = (o_.max_minutes > 0 && p.elapsed_seconds > 60.0 * o_.max_minutes) ||
+                             (o_.stop != nullptr && o_.stop->load());
     if (!valid_windows_.empty() && (s_.step % o_.valid_every == 0 || last || out_of_time)) {
       valid_bits_ = validate_ema(s_, config_, valid_windows_, o_);
       p.validated = true;

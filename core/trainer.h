@@ -2,6 +2,7 @@
 // periodic validation, atomic checkpoints and exact resume. Torch-free header.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <string>
@@ -34,6 +35,7 @@ struct train_options {
   int valid_draws = 4;                 // Monte-Carlo draws per validation window
   std::int64_t checkpoint_every = 500; // steps between checkpoints (and at the end, and when stopped)
   double max_minutes = 0;              // stop cleanly (and save) after this wall time; 0 = no limit
+  const std::atomic<bool>* stop = nullptr;  // once set (Ctrl-C), stop after the step in hand as --max-minutes does
   std::string device = "auto";         // cpu, cuda or auto
   std::string precision = "auto";      // fp32 or bf16 (autocast); auto: bf16 on CUDA, fp32 on the CPU
   std::string layer_kernels = "torch";  // torch, or fused: the RMSNorm/RoPE/SwiGLU kernels (GPU training)

@@ -44,6 +44,8 @@ step=$(sed -E 's/.* at step ([0-9]+) .*/\1/' <<< "$stopped")
 grep -q '"step":1,' <(head -n 1 stop_err1.txt) || fail "the log's first line was overwritten: $(head -n 1 stop_err1.txt)"
 [ "$(grep -c '"step"' stop_err1.txt)" -eq "$step" ] || fail "$(grep -c '"step"' stop_err1.txt) log lines for $step steps"
 grep -q "saving a checkpoint after this step, then stopping (Ctrl-C again to stop now)" stop_err1.txt || fail "no note at Ctrl-C"
+# The step it stopped at is scored, as --max-minutes scores its last: the checkpoint's held-out figure is its own.
+grep "\"step\":$step," stop_err1.txt | grep -q '"valid_bits"' || fail "step $step was saved without its held-out score"
 
 # Resumed: the log goes on from the next step; SIGTERM stops it the same way.
 stop_after stop_err2.txt 2 TERM "${train[@]}" --resume
