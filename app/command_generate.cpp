@@ -40,11 +40,14 @@ status read_prefix(const std::string& path, std::string& bases) {
   if (auto s = reader.open(path); !s) return s;
   bio::sequence_record first, second;
   if (!reader.next(first)) return reader.error();
-  if (reader.next(second))
+  if (reader.next(second)) {
+    // The way out is shown only where it works: a region cannot name a record whose name is used twice.
+    const std::string way_out = first.name == second.name ? "" : " (dnafill view --in " + shell_word(path) + " --region " +
+                                                                   shell_word(bio::region_text({first.name})) +
+                                                                   " > one.fa writes the first)";
     return status::fail(path + " holds more than one record ('" + printable(first.name) + "', '" + printable(second.name) +
-                        "', ...); generate continues one: give a file of one record (dnafill view --in " +
-                        shell_word(path) + " --region " + shell_word(bio::region_text({first.name})) +
-                        " > one.fa writes the first)");
+                        "', ...); generate continues one: give a file of one record" + way_out);
+  }
   if (!reader.error()) return reader.error();
   bases = std::move(first.bases);
   return {};
