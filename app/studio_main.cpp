@@ -148,6 +148,9 @@ status applyConstraintOptions(const QCommandLineParser& parser, dnafill::ui::Con
                           parser.value(QStringLiteral("avoid-repeats")).toStdString() + "'");
   if (parser.isSet(QStringLiteral("gc-window")))
     if (auto s = readInt(parser, "gc-window", 0, dnafill::bio::longest_gc_window, c.gcWindow); !s) return s;
+  // As on the CLI: a window holds the GC range in every window, and without a range it holds nothing.
+  if (parser.isSet(QStringLiteral("gc-window")) && c.gcWindow > 0 && c.gcMin <= 0.0 && c.gcMax >= 1.0)
+    return status::fail("--gc-window: needs --gc MIN-MAX");
   return c.validate();
 }
 
@@ -407,13 +410,13 @@ std::optional<int> readStudioOptions(const QCommandLineParser& parser, dnafill::
 std::unique_ptr<dnafill::ui::StudioScript> startScript(dnafill::ui::MainWindow& window,
                                                        const dnafill::ui::ScriptOptions& script,
                                                        const QCommandLineParser& parser) {
+  // --region is a step too: a contig the file lacks is one line on stderr (and a dialog), as a --record
+  // beyond its records is.
   const bool scripted = script.generate || !script.screenshot.isEmpty() || script.quit || !script.mask.isEmpty() ||
-                        script.selectEnd > 0 || parser.isSet(QStringLiteral("record"));
+                        script.selectEnd > 0 || parser.isSet(QStringLiteral("record")) || !script.region.isEmpty();
   if (!scripted) {
     // A person opening a file from the shell gets the region chooser for an indexed file.
-    if (script.open.isEmpty()) return nullptr;
-    if (script.region.isEmpty()) window.openFile(script.open);
-    else window.openFileRegion(script.open, script.region);
+    if (!script.open.isEmpty()) window.openFile(script.open);
     return nullptr;
   }
   auto runner = std::make_unique<dnafill::ui::StudioScript>(&window, script);

@@ -23,9 +23,11 @@ bool fileExists(const std::string& path) {
 // A pipe or FIFO is read once, and the window reads a file twice (probe, then read) and again to
 // re-open a run: it would wait for a writer that never comes.
 status refuseStream(const std::string& path) {
-  if (bio::is_stream(path))
-    return status::fail(path + ": a pipe or FIFO, which can be read only once: save it to a file to open it here");
-  return {};
+  if (!bio::is_stream(path)) return {};
+  struct stat st {};
+  const bool device = ::stat(path.c_str(), &st) == 0 && (S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode));
+  return status::fail(path + (device ? ": a device, not a regular file: save what it gives to a file to open it here"
+                                     : ": a pipe or FIFO, which can be read only once: save it to a file to open it here"));
 }
 
 }  // namespace
