@@ -250,7 +250,8 @@ status readWindowSize(const QCommandLineParser& parser, QSize& size) {
 status readStorePath(const QCommandLineParser& parser, QString& path) {
   path = QFileInfo(parser.value(QStringLiteral("db"))).absoluteFilePath();
   if (QFileInfo(path).isDir()) return status::fail("--db: " + path.toStdString() + ": is a folder, not a store");
-  if (!QFileInfo::exists(path)) return {};
+  // Not there, or an empty file (mktemp's): a new store, made at the first design, as the CLI makes one.
+  if (!QFileInfo::exists(path) || (QFileInfo(path).isFile() && QFileInfo(path).size() == 0)) return {};
   dnafill::data::store store;
   if (auto s = store.open(path.toStdString(), dnafill::data::store_options::reader()); !s) return status::fail("--db: " + s.message());
   return {};
