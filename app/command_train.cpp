@@ -12,6 +12,7 @@
 #include <iostream>
 #include <memory>
 
+#include <fcntl.h>
 #include <unistd.h>
 
 #include "app/commands.h"
@@ -78,8 +79,9 @@ log_stream open_log(const std::string& path, bool append) {
         path.find_first_not_of("0123456789", prefix.size()) == std::string::npos && path.size() - prefix.size() < 9)
       descriptor = std::stoi(path.substr(prefix.size()));
   if (descriptor < 0) return {std::fopen(path.c_str(), append ? "a" : "w"), std::fclose};
-  const int copy = ::dup(descriptor);
-  std::FILE* file = copy < 0 ? nullptr : ::fdopen(copy, "a");
+  // "w" on a copy truncates nothing and, unlike "a", leaves the caller's descriptor without O_APPEND.
+  const int copy = ::fcntl(descriptor, F_DUPFD_CLOEXEC, 0);
+  std::FILE* file = copy < 0 ? nullptr : ::fdopen(copy, "w");
   if (!file && copy >= 0) ::close(copy);
   return {file, std::fclose};
 }
@@ -189,7 +191,6 @@ class train_reporter {
   void finish() { bar_.finish(); }
   bool failed() const { return failed_; }
   std::string error() const { return error_ != 0 ? std::strerror(error_) : "an input/output error"; }
-  int error_number() const { return error_; }
 
  private:
   bool fail_with(int error) {
@@ -215,6 +216,22 @@ void print_summary(const core::train_options& o, const core::train_summary& summ
   std::cout << "\nwrote " << o.out << " (log " << log_path << ")\n";
 }
 
+int stopped_by_signal(const core::train_options& o, const core::train_summary& summary, const train_reporter& reporter,
+                      const std::string& log_path) {
+  if (!summary.saved) {
+    fail("train", "stopped before its first step; nothing was written" +
+                      (o.resume ? " (" + o.out + " and its state are as they were)" : std::string()));
+    return interrupted_exit_status();
+  }
+  print_summary(o, summary, log_path);
+  if (reporter.failed()) fail("train", log_path + ": the log could not be written (" + reporter.error() + ")");
+  // The state holds what --init gave: resuming takes --resume in its place.
+  fail("train", "stopped at step " + std::to_string(summary.steps_done) + " of " + std::to_string(o.steps) + "; " + o.out +
+                    " and its state " + o.out + ".state keep it: the same command with --resume" +
+                    (o.init.empty() ? "" : " instead of --init") + " continues");
+  return interrupted_exit_status();
+}
+
 int run_train(train_args& args) {
   auto& o = args.options;
   // The commas are split here, not by CLI11: it drops the empty names of "--train ," and then takes
@@ -237,18 +254,13 @@ int run_train(train_args& args) {
   if (auto s = core::train(o, [&](const core::train_progress& p) { return reporter.step(p); }, summary); !s)
     return fail("train", s.message());
   reporter.finish();
-  const bool stopped = interrupted.load() && summary.steps_done < o.steps;
-  // A log that is a FIFO without a reader waits in its open; the signal ends the wait (EINTR), and the
-  // run stops as asked.
-  if (reporter.failed() && !(stopped && reporter.error_number() == EINTR))
+  // Stopped by a signal, the run ends with its status (130, 143, 129) even when the log failed on the
+  // way: the signal itself may have ended its reader (a FIFO's open, `| tee` killed by the same Ctrl-C).
+  if (interrupted.load() && summary.steps_done < o.steps) return stopped_by_signal(o, summary, reporter, log_path);
+  if (reporter.failed())
     return fail("train", log_path + ": cannot write the log (" + reporter.error() + "); stopped at step " +
                              std::to_string(summary.steps_done) + ", saved in " + o.out);
   print_summary(o, summary, log_path);
-  if (stopped) {
-    fail("train", "stopped at step " + std::to_string(summary.steps_done) + " of " + std::to_string(o.steps) + "; " +
-                      o.out + " and its state " + o.out + ".state keep it: the same command with --resume continues");
-    return interrupted_exit_status();
-  }
   return 0;
 }
 

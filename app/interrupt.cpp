@@ -3,6 +3,7 @@
 
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstddef>
 
 namespace dnafill::app {
@@ -13,6 +14,7 @@ namespace {
 
 std::atomic<int> interrupting_signal{0};
 std::atomic<int> stopping_at{0};  // a stop_point
+std::atomic<bool> hup_handled{false};  // not when SIGHUP was ignored at the start (nohup)
 
 struct note {
   const char* text;
@@ -32,9 +34,11 @@ constexpr note notes[3][3] = {
      make_note("\ndnafill: saving a checkpoint after this step, then stopping (SIGTERM again to stop now)\n"),
      make_note("\ndnafill: saving a checkpoint after this step, then stopping (SIGHUP again to stop now)\n")}};
 
-// After the first signal the handler steps aside, so a second one ends the process at once: a store
-// is transactional and a checkpoint is renamed into place whole, so nothing already kept is lost.
+// After the first signal the handler steps aside, for all three, so a second one (Ctrl-C, then a
+// SIGTERM too) ends the process at once: a store is transactional and a checkpoint is renamed into
+// place whole, so nothing already kept is lost. errno is the interrupted code's, kept as it was.
 extern "C" void on_interrupt(int signal_number) {
+  const int saved_errno = errno;
   interrupting_signal.store(signal_number);
   interrupted.store(true);
   const note& n = notes[stopping_at.load()][signal_number == SIGINT ? 0 : signal_number == SIGTERM ? 1 : 2];
@@ -42,7 +46,10 @@ extern "C" void on_interrupt(int signal_number) {
   (void)ignored;
   struct sigaction defaults {};
   defaults.sa_handler = SIG_DFL;
-  sigaction(signal_number, &defaults, nullptr);
+  sigaction(SIGINT, &defaults, nullptr);
+  sigaction(SIGTERM, &defaults, nullptr);
+  if (hup_handled.load()) sigaction(SIGHUP, &defaults, nullptr);
+  errno = saved_errno;
 }
 
 }  // namespace
@@ -57,7 +64,8 @@ interrupt_guard::interrupt_guard(stop_point where) {
   sigaction(SIGINT, &action, &old_int_);
   sigaction(SIGTERM, &action, &old_term_);
   sigaction(SIGHUP, nullptr, &old_hup_);
-  if (old_hup_.sa_handler != SIG_IGN) sigaction(SIGHUP, &action, nullptr);
+  hup_handled.store(old_hup_.sa_handler != SIG_IGN);
+  if (hup_handled.load()) sigaction(SIGHUP, &action, nullptr);
   struct sigaction ignore {};
   ignore.sa_handler = SIG_IGN;
   sigaction(SIGPIPE, &ignore, &old_pipe_);

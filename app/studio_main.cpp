@@ -406,18 +406,35 @@ std::optional<int> readStudioOptions(const QCommandLineParser& parser, dnafill::
   return std::nullopt;
 }
 
+// --region without other steps: the window opens it for the person at it, and a region the file cannot
+// give (a contig it lacks) is one line on stderr too, as a step's error is, besides the dialog. Only
+// this first open is said there, not the person's later ones.
+void openRegionSaidOnStderr(dnafill::ui::MainWindow& window, const QString& path, const QString& region) {
+  auto failed = std::make_shared<QMetaObject::Connection>(), opened = std::make_shared<QMetaObject::Connection>();
+  const auto forget = [failed, opened] {
+    QObject::disconnect(*failed);
+    QObject::disconnect(*opened);
+  };
+  *failed = QObject::connect(&window, &dnafill::ui::MainWindow::openFailed, &window, [forget](const QString& message) {
+    std::fprintf(stderr, "dnafill-studio: %s\n", message.toLocal8Bit().constData());
+    forget();
+  });
+  *opened = QObject::connect(&window, &dnafill::ui::MainWindow::documentOpened, &window, [forget] { forget(); });
+  window.openFileRegion(path, region);
+}
+
 // The steps of the command line run as a script; only --quit or --screenshot ends the window with
 // it (on its first error, too). Otherwise the window stays open for a person, errors in dialogs.
 std::unique_ptr<dnafill::ui::StudioScript> startScript(dnafill::ui::MainWindow& window,
                                                        const dnafill::ui::ScriptOptions& script,
                                                        const QCommandLineParser& parser) {
-  // --region is a step too: a contig the file lacks is one line on stderr (and a dialog), as a --record
-  // beyond its records is.
   const bool scripted = script.generate || !script.screenshot.isEmpty() || script.quit || !script.mask.isEmpty() ||
-                        script.selectEnd > 0 || parser.isSet(QStringLiteral("record")) || !script.region.isEmpty();
+                        script.selectEnd > 0 || parser.isSet(QStringLiteral("record"));
   if (!scripted) {
     // A person opening a file from the shell gets the region chooser for an indexed file.
-    if (!script.open.isEmpty()) window.openFile(script.open);
+    if (script.open.isEmpty()) return nullptr;
+    if (script.region.isEmpty()) window.openFile(script.open);
+    else openRegionSaidOnStderr(window, script.open, script.region);
     return nullptr;
   }
   auto runner = std::make_unique<dnafill::ui::StudioScript>(&window, script);

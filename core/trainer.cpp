@@ -140,6 +140,7 @@ status save_state(const std::string& path, const run_state& s, const std::string
   const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
   if (fd < 0) return status::fail(path + ": cannot write the training state: " + tmp + ": " + std::strerror(errno));
   checked_file_writer writer(fd);
+  std::string thrown;
   try {
     torch::serialize::OutputArchive archive, net_archive, ema_archive, optimizer_archive;
     s.net->save(net_archive);
@@ -156,15 +157,18 @@ status save_state(const std::string& path, const run_state& s, const std::string
     archive.write("init_sha256", c10::IValue(s.init_sha256));
     archive.save_to([&writer](const void* data, std::size_t size) { return writer(data, size); });
   } catch (const c10::Error& e) {
-    ::close(fd);
-    std::remove(tmp.c_str());
-    return status::fail(path + ": cannot write the training state: " + e.what_without_backtrace());
+    thrown = e.what_without_backtrace();
+  } catch (const std::exception& e) {  // std::bad_alloc
+    thrown = e.what();
   }
-  const int error = writer.error() != 0 ? writer.error() : ::close(fd) != 0 ? errno : 0;
-  if (writer.error() != 0) ::close(fd);
-  if (error != 0) {
+  // Flushed to the disk before it is renamed over the state, as the checkpoint beside it is: after a
+  // power cut the state is whole, old or new.
+  int error = writer.error();
+  if (error == 0 && thrown.empty() && ::fsync(fd) != 0) error = errno;
+  if (::close(fd) != 0 && error == 0) error = errno;
+  if (!thrown.empty() || error != 0) {
     std::remove(tmp.c_str());
-    return status::fail(path + ": cannot write the training state: " + std::strerror(error));
+    return status::fail(path + ": cannot write the training state: " + (thrown.empty() ? std::strerror(error) : thrown));
   }
   if (std::rename(tmp.c_str(), target.c_str()) != 0) {
     std::remove(tmp.c_str());
@@ -460,11 +464,16 @@ class training_loop {
     s_.net->train();
     batch_prefetcher batches(corpus_, o_.batch, o_.seed, o_.rc_augment, static_cast<std::uint64_t>(s_.step));
     started_ = clock_type::now();
-    for (bool go_on = true; go_on && s_.step < o_.steps;)
+    for (bool go_on = true; go_on && s_.step < o_.steps;) {
+      // Asked to stop before a step of this run (Ctrl-C while the data was read): nothing is saved,
+      // so an --out that is there is not replaced by a model of one step.
+      if (stop_requested() && s_.step == first_step_) return {};
       if (auto st = step(batches, on_step, go_on); !st) return st;
+    }
     return {};
   }
   double valid_bits() const { return valid_bits_; }
+  bool saved() const { return saved_step_ > first_step_; }
 
  private:
   status step(batch_prefetcher& batches, const train_callback& on_step, bool& go_on) {
@@ -482,21 +491,28 @@ class training_loop {
     measure(p);
     const bool last = s_.step == o_.steps;
     // Out of time, or asked to stop: the step is scored and saved as the last one is.
-    const bool out_of_time = (o_.max_minutes > 0 && p.elapsed_seconds > 60.0 * o_.max_minutes) ||
-                             (o_.stop != nullptr && o_.stop->load());
-    if (!valid_windows_.empty() && (s_.step % o_.valid_every == 0 || last || out_of_time)) {
-      valid_bits_ = validate_ema(s_, config_, valid_windows_, o_);
-      p.validated = true;
-      p.valid_bits = valid_bits_;
-    }
+    const bool out_of_time = (o_.max_minutes > 0 && p.elapsed_seconds > 60.0 * o_.max_minutes) || stop_requested();
+    if (s_.step % o_.valid_every == 0 || last || out_of_time) validate(p);
     p.checkpointed = s_.step % o_.checkpoint_every == 0 || last || out_of_time;
     if (p.checkpointed)
       if (auto st = checkpoint(); !st) return st;
     // The listener hears every step, the one that ran out of time too (its log line).
     const bool listener_goes_on = !on_step || on_step(p);
-    go_on = listener_goes_on && !out_of_time;
-    if (!go_on && !p.checkpointed) return checkpoint();
-    return {};
+    go_on = listener_goes_on && !out_of_time && !stop_requested();
+    if (go_on || p.checkpointed) return {};
+    // Stopped by the listener, or asked to stop while it wrote: the checkpoint's held-out figure is
+    // this step's when a stop was asked for.
+    if (stop_requested() && !p.validated) validate(p);
+    return checkpoint();
+  }
+
+  bool stop_requested() const { return o_.stop != nullptr && o_.stop->load(); }
+
+  void validate(train_progress& p) {
+    if (valid_windows_.empty()) return;
+    valid_bits_ = validate_ema(s_, config_, valid_windows_, o_);
+    p.validated = true;
+    p.valid_bits = valid_bits_;
   }
 
   // The step just made, its time, and the rates and ETA of this run's steps (a resumed run's
@@ -606,6 +622,7 @@ status train(const train_options& options, const train_callback& on_step, train_
   summary.valid_bits = loop.valid_bits();
   summary.parameters = config.parameter_count();
   summary.train_bases = corpus.train_bases();
+  summary.saved = loop.saved();
   return {};
 }
 

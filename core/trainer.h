@@ -70,6 +70,7 @@ struct train_summary {
   double valid_bits = 0;              // last validation, 0 if none (no held-out data)
   std::int64_t parameters = 0;
   std::int64_t train_bases = 0;
+  bool saved = false;                 // a checkpoint was written by this run (none when stopped before its first step)
 };
 
 status train(const train_options& options, const train_callback& on_step, train_summary& summary);

@@ -193,14 +193,15 @@ status store::impl::open_reader(const std::string& real) {
   } else {
     if (auto s = open_connection(SQLITE_OPEN_READONLY); !s) return s;
   }
-  // A WAL file refused below keeps no empty -wal and -shm (of this read, or of an earlier reader): a
-  // connection that may write, and has read, removes them at its close, when it is the last one. A
-  // -wal with content (a newer store's runs) is left alone: that close would copy it into the file.
+  // A WAL file refused below keeps no empty -wal and -shm of this read (or, a store of ours, of an
+  // earlier reader): a connection that may write, and has read, removes them at its close, when it is
+  // the last one. Another program's are its own; a -wal with content (a newer store's runs) is left
+  // alone: that close would copy it into the file.
   std::error_code ec;
   const bool wal_empty = !wal || std::filesystem::file_size(real + "-wal", ec) == 0;
-  const auto refuse = [&](status s) {
+  const auto refuse = [&](status s, bool ours = true) {
     std::int64_t objects = 0;
-    if (wal_empty && there("-wal") && !as_it_stands && writable && open_connection(SQLITE_OPEN_READWRITE))
+    if ((ours ? wal_empty : !wal) && there("-wal") && !as_it_stands && writable && open_connection(SQLITE_OPEN_READWRITE))
       (void)(execute(handle(), path, "PRAGMA query_only = ON") &&
              query_int(handle(), path, "SELECT count(*) FROM sqlite_master", objects));
     return s;
@@ -215,12 +216,13 @@ status store::impl::open_reader(const std::string& real) {
       return status::fail(path + ": its -journal holds a transaction that the program writing it did not finish, and a "
                                  "reader does not roll it back: the file is left as it is (a dnafill store keeps a WAL, "
                                  "not a -journal)");
-    return refuse(s);
+    return refuse(s, /*ours=*/false);
   }
   if (from_version == detail::schema_empty)
     return refuse(status::fail(path + (st.st_size == 0 ? ": an empty file, not a dnafill store"
                                                        : ": an SQLite database without tables (a -wal beside it holds "
-                                                         "none SQLite can read), not a dnafill store")));
+                                                         "none SQLite can read), not a dnafill store")),
+                  /*ours=*/false);
   if (from_version < detail::schema_current)
     return refuse(status::fail(path + ": store schema v" + std::to_string(from_version) + " is older than this build's v" +
                                std::to_string(detail::schema_current) + ": upgrade it with dnafill db migrate --db " + path));

@@ -53,4 +53,29 @@ code=$?
 [ "$code" -eq 143 ] || fail "SIGTERM: exit $code, not 143: $(tail -n 2 stop_err2.txt)"
 grep -q "\"step\":$((step + 1))," <(head -n 1 stop_err2.txt) || fail "--resume did not go on from step $((step + 1)): $(head -n 1 stop_err2.txt)"
 grep -q "^dnafill train: stopped at step" stop_err2.txt || fail "no line after SIGTERM: $(tail -n 2 stop_err2.txt)"
-echo "ok: stopped at step $step with its checkpoint, exit 130, resumed from step $((step + 1)), exit 143"
+# Before the first step (the data still being read, here from a FIFO held open): nothing is written, and
+# a checkpoint already at --out stays as it was. A model of one step replaced it.
+cp stop.safetensors stop_kept.safetensors
+before=$(cksum < stop_kept.safetensors)
+rm -f stop.fifo && mkfifo stop.fifo
+exec 3<> stop.fifo
+"$dnafill" train --train stop.fifo --out stop_kept.safetensors --preset tiny --steps 10 --batch 2 --seq-len 128 --threads 1 \
+  --log stop_kept.log 2> stop_err3.txt > /dev/null 3>&- &
+pid=$!
+# Its handler is in place once SIGTERM (bit 15) is among the signals it catches.
+for _ in $(seq 300); do
+  caught=$(sed -n 's/^SigCgt:\t//p' "/proc/$pid/status" 2> /dev/null)
+  [ -n "$caught" ] && (( 0x$caught & 0x4000 )) && break
+  sleep 0.1
+done
+kill -TERM "$pid"
+sleep 0.5
+cat "$input" >&3
+exec 3>&-
+wait "$pid"
+code=$?
+[ "$code" -eq 143 ] || fail "SIGTERM before the first step: exit $code, not 143: $(cat stop_err3.txt)"
+grep -q "^dnafill train: stopped before its first step; nothing was written$" stop_err3.txt || fail "not said: $(cat stop_err3.txt)"
+[ "$(cksum < stop_kept.safetensors)" = "$before" ] || fail "the checkpoint at --out was replaced"
+[ ! -e stop_kept.safetensors.state ] || fail "a state was written"
+echo "ok: stopped at step $step with its checkpoint, exit 130, resumed from step $((step + 1)), exit 143; before the first step nothing written"
