@@ -72,12 +72,14 @@ bool names_descriptor(const std::string& path) {
 // progress bar's writes and the log's would overwrite each other.
 using log_stream = std::unique_ptr<std::FILE, int (*)(std::FILE*)>;
 log_stream open_log(const std::string& path, bool append) {
-  int descriptor = -1;
-  if (path == "/dev/stdout" || path == "/dev/stderr") descriptor = path == "/dev/stdout" ? 1 : 2;
-  for (const std::string prefix : {"/dev/fd/", "/proc/self/fd/"})
-    if (path.rfind(prefix, 0) == 0 && path.size() > prefix.size() &&
-        path.find_first_not_of("0123456789", prefix.size()) == std::string::npos && path.size() - prefix.size() < 9)
-      descriptor = std::stoi(path.substr(prefix.size()));
+  // names_descriptor's paths: /dev/stdout, /dev/stderr, or a number after /dev/fd/ or /proc/self/fd/.
+  const std::string number = path.substr(path.rfind('/') + 1);
+  const bool digits = !number.empty() && number.size() < 9 && number.find_first_not_of("0123456789") == std::string::npos;
+  const int descriptor = !names_descriptor(path) ? -1
+                         : path == "/dev/stdout" ? 1
+                         : path == "/dev/stderr" ? 2
+                         : digits                ? std::stoi(number)
+                                                 : -1;
   if (descriptor < 0) return {std::fopen(path.c_str(), append ? "a" : "w"), std::fclose};
   // "w" on a copy truncates nothing and, unlike "a", leaves the caller's descriptor without O_APPEND.
   const int copy = ::fcntl(descriptor, F_DUPFD_CLOEXEC, 0);

@@ -129,19 +129,6 @@ class fd_guard {
   int fd_;
 };
 
-// 0 on success, else the errno of the failed write.
-int write_all(int fd, const void* data, std::size_t size) {
-  const auto* p = static_cast<const uint8_t*>(data);
-  while (size > 0) {
-    const ssize_t n = ::write(fd, p, std::min<std::size_t>(size, std::size_t{1} << 30));
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return n < 0 ? errno : EIO;
-    p += n;
-    size -= static_cast<std::size_t>(n);
-  }
-  return 0;
-}
-
 // 0 on success, -1 at an early end of file, else the errno of the failed read.
 int read_all(int fd, void* data, std::size_t size) {
   auto* p = static_cast<uint8_t*>(data);
@@ -406,6 +393,18 @@ status read_file(int fd, uint64_t file_size, st_file& out) {
 }
 
 }  // namespace
+
+int write_all(int fd, const void* data, std::size_t size) {
+  const auto* p = static_cast<const uint8_t*>(data);
+  while (size > 0) {
+    const ssize_t n = ::write(fd, p, std::min<std::size_t>(size, std::size_t{1} << 30));
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return n < 0 ? errno : EIO;
+    p += n;
+    size -= static_cast<std::size_t>(n);
+  }
+  return 0;
+}
 
 std::size_t dtype_size(st_dtype dtype) {
   for (const dtype_info& info : dtype_table)

@@ -64,6 +64,11 @@ inline constexpr const char* data_crc32_key = "dnafill.data_crc32";
 // does not match the shape and dtype.
 [[nodiscard]] dnafill::status write_safetensors(const std::string& path, const st_file& file);
 
+// Writes `size` bytes to `fd`, in as many writes as it takes (interrupted ones again): 0, or the errno
+// of the write that failed (EIO for one that wrote nothing). The checkpoint's writes, and the
+// training state's beside it.
+int write_all(int fd, const void* data, std::size_t size);
+
 // Reads and validates the whole file at `path` into `file` (replacing its contents). Fails with one
 // line "PATH: problem" on anything malformed: short or empty file, header length past the end or over
 // 100 MB, bad JSON, missing or mistyped fields, unknown dtype, negative dimensions, offsets that do not

@@ -21,6 +21,7 @@
 #include "core/model_internal.h"
 #include "core/objective.h"
 #include "core/runtime.h"
+#include "core/safetensors.h"
 #include "core/scoring.h"
 #include "core/zip_check.h"
 #include "data/json_text.h"
@@ -118,13 +119,7 @@ class checked_file_writer {
  public:
   explicit checked_file_writer(int fd) : fd_(fd) {}
   std::size_t operator()(const void* data, std::size_t size) {
-    const auto* bytes = static_cast<const char*>(data);
-    for (std::size_t done = 0; error_ == 0 && done < size;) {
-      const ssize_t n = ::write(fd_, bytes + done, size - done);
-      if (n > 0) done += static_cast<std::size_t>(n);
-      else if (n < 0 && errno != EINTR) error_ = errno;
-      else if (n == 0) error_ = EIO;
-    }
+    if (error_ == 0) error_ = write_all(fd_, data, size);
     return size;
   }
   int error() const { return error_; }

@@ -70,6 +70,7 @@ struct store::impl {
   status set_up_writer();  // open_writer once the lock is held: the connection, its checks, the schema
   void release();  // closes the connection, then lets the writer lock go
   status open_reader(const std::string& real);  // `real`: the path, links followed
+  status reopen_query_only();  // the reader's connection again, one that may write (and so tidies at its close)
   status require_open(bool writing) const;
   status read_designs(statement& st, const std::function<status(design_record&)>& each);
 };
@@ -201,9 +202,8 @@ status store::impl::open_reader(const std::string& real) {
   const bool wal_empty = !wal || std::filesystem::file_size(real + "-wal", ec) == 0;
   const auto refuse = [&](status s, bool ours = true) {
     std::int64_t objects = 0;
-    if ((ours ? wal_empty : !wal) && there("-wal") && !as_it_stands && writable && open_connection(SQLITE_OPEN_READWRITE))
-      (void)(execute(handle(), path, "PRAGMA query_only = ON") &&
-             query_int(handle(), path, "SELECT count(*) FROM sqlite_master", objects));
+    if ((ours ? wal_empty : !wal) && there("-wal") && !as_it_stands && writable && reopen_query_only())
+      (void)query_int(handle(), path, "SELECT count(*) FROM sqlite_master", objects);  // its close tidies only once it has read
     return s;
   };
   if (auto s = check_identity(from_version); !s) {
@@ -232,6 +232,12 @@ status store::impl::open_reader(const std::string& real) {
   // known for a store of this build, one we may write is opened again so, query_only keeping it
   // unchanged. (Opened so before the checks, it rolled back another program's hot journal, and copied
   // a newer store's WAL into its file.)
+  return reopen_query_only();
+}
+
+// Only a connection that may write removes the -wal and -shm at the last close: the reader's is
+// opened again so, query_only keeping the file unchanged.
+status store::impl::reopen_query_only() {
   if (auto s = open_connection(SQLITE_OPEN_READWRITE); !s) return s;
   return execute(handle(), path, "PRAGMA query_only = ON");
 }
