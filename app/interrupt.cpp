@@ -64,7 +64,7 @@ interrupt_guard::interrupt_guard(stop_point where) {
   sigaction(SIGINT, &action, &old_int_);
   sigaction(SIGTERM, &action, &old_term_);
   sigaction(SIGHUP, nullptr, &old_hup_);
-  hup_handled.store(old_hup_.sa_handler != SIG_IGN);
+  hup_handled.store(!hangup_ignored());
   if (hup_handled.load()) sigaction(SIGHUP, &action, nullptr);
   struct sigaction ignore {};
   ignore.sa_handler = SIG_IGN;
@@ -76,6 +76,11 @@ interrupt_guard::~interrupt_guard() {
   sigaction(SIGTERM, &old_term_, nullptr);
   sigaction(SIGHUP, &old_hup_, nullptr);
   sigaction(SIGPIPE, &old_pipe_, nullptr);
+}
+
+bool hangup_ignored() {
+  struct sigaction current {};
+  return sigaction(SIGHUP, nullptr, &current) == 0 && current.sa_handler == SIG_IGN;
 }
 
 int interrupted_exit_status() {

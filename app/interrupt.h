@@ -34,6 +34,10 @@ class interrupt_guard {
   struct sigaction old_pipe_ {};
 };
 
+// Whether SIGHUP is ignored now, as nohup starts a program: then it stays ignored (here and in the
+// studio), so the run outlives its terminal.
+bool hangup_ignored();
+
 // Set by the first signal; read by the work's loop.
 extern std::atomic<bool> interrupted;
 

@@ -23,6 +23,7 @@
 #include <utility>
 #include <vector>
 
+#include "app/interrupt.h"
 #include "bio/constraints.h"
 #include "bio/enzymes.h"
 #include "bio/output_file.h"
@@ -32,6 +33,7 @@
 #include "data/store.h"
 #include "ui/constraint_settings.h"
 #include "ui/design_panel.h"
+#include "ui/history_model.h"
 #include "ui/main_window.h"
 #include "ui/studio_script.h"
 
@@ -250,8 +252,7 @@ status readWindowSize(const QCommandLineParser& parser, QSize& size) {
 status readStorePath(const QCommandLineParser& parser, QString& path) {
   path = QFileInfo(parser.value(QStringLiteral("db"))).absoluteFilePath();
   if (QFileInfo(path).isDir()) return status::fail("--db: " + path.toStdString() + ": is a folder, not a store");
-  // Not there, or an empty file (mktemp's): a new store, made at the first design, as the CLI makes one.
-  if (!QFileInfo::exists(path) || (QFileInfo(path).isFile() && QFileInfo(path).size() == 0)) return {};
+  if (dnafill::ui::HistoryModel::noStoreYet(path)) return {};
   dnafill::data::store store;
   if (auto s = store.open(path.toStdString(), dnafill::data::store_options::reader()); !s) return status::fail("--db: " + s.message());
   return {};
@@ -312,12 +313,9 @@ void endOnSignals(QApplication& app) {
   struct sigaction action {};
   action.sa_handler = onEndingSignal;
   sigemptyset(&action.sa_mask);
-  // A SIGHUP ignored when the studio started (nohup) stays ignored: the window outlives the terminal.
-  for (int signalNumber : {SIGTERM, SIGINT, SIGHUP}) {
-    struct sigaction inherited {};
-    if (signalNumber == SIGHUP && sigaction(SIGHUP, nullptr, &inherited) == 0 && inherited.sa_handler == SIG_IGN) continue;
-    sigaction(signalNumber, &action, nullptr);
-  }
+  sigaction(SIGTERM, &action, nullptr);
+  sigaction(SIGINT, &action, nullptr);
+  if (!dnafill::app::hangup_ignored()) sigaction(SIGHUP, &action, nullptr);  // nohup: the window outlives the terminal
 }
 
 void setApplicationFacts() {

@@ -72,12 +72,15 @@ void HistoryModel::setStorePath(const QString& path) {
   endResetModel();
 }
 
+bool HistoryModel::noStoreYet(const QString& path) {
+  const QFileInfo file(path);
+  return !file.exists() || (file.isFile() && file.size() == 0);
+}
+
 bool HistoryModel::refresh(QString* error) {
   std::vector<data::run_record> runs;
   bool ok = true;
-  // An empty file (mktemp's) is a store with no runs yet: the first design makes it one.
-  const QFileInfo file(storePath_);
-  if (!storePath_.isEmpty() && file.exists() && !(file.isFile() && file.size() == 0)) {
+  if (!storePath_.isEmpty() && !noStoreYet(storePath_)) {
     if (!store_ || !store_->is_open()) {
       auto db = std::make_unique<data::store>();
       if (auto s = db->open(storePath_.toStdString(), data::store_options::reader()); !s) {

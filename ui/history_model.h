@@ -47,8 +47,11 @@ class HistoryModel : public QAbstractTableModel {
 
   void setStorePath(const QString& path);
   QString storePath() const { return storePath_; }
-  // Reads the runs again; false with `error` set when the store cannot be read (a missing store is
-  // an empty history, not an error).
+  // No store at `path` yet: no file, or an empty one (mktemp's). The first design makes it a store,
+  // as the command line's writers do; until then its history is empty, not an error.
+  static bool noStoreYet(const QString& path);
+  // Reads the runs again; false with `error` set when the store cannot be read (noStoreYet is an
+  // empty history, not an error).
   bool refresh(QString* error = nullptr);
   const data::run_record& run(int row) const { return runs_.at(static_cast<std::size_t>(row)); }
   int rowOfRun(qint64 runId) const;  // -1 when not listed
