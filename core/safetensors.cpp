@@ -1,4 +1,4 @@
-// safetensors: validated reading and atomic writing of the checkpoint file format (see safetensors.h).
+// safetensors: validated reading and whole-file writing of the checkpoint file format (see safetensors.h).
 #include "core/safetensors.h"
 
 #include <fcntl.h>
@@ -17,7 +17,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "bio/output_file.h"
+#include "core/whole_file.h"
 
 namespace dnafill::core {
 namespace {
@@ -118,12 +118,6 @@ class fd_guard {
   fd_guard(const fd_guard&) = delete;
   fd_guard& operator=(const fd_guard&) = delete;
   int get() const { return fd_; }
-  // Closes now and reports the error, which for writes can be the first sign of a full disk.
-  int close() {
-    const int rc = ::close(fd_);
-    fd_ = -1;
-    return rc;
-  }
 
  private:
   int fd_;
@@ -183,27 +177,15 @@ status build_header(const std::string& path, const st_file& file, uint32_t crc, 
   return status{};
 }
 
-status write_contents(int fd, const std::string& header, const st_file& file) {
+// The file's bytes, in order: the header's length, the header, the tensors. 0 or an errno.
+int write_contents(int fd, const std::string& header, const st_file& file) {
   uint8_t prefix[8];
   for (int i = 0; i < 8; ++i) prefix[i] = static_cast<uint8_t>(static_cast<uint64_t>(header.size()) >> (8 * i));
   int error = write_all(fd, prefix, sizeof prefix);
   if (error == 0) error = write_all(fd, header.data(), header.size());
   for (const st_tensor& t : file.tensors)
     if (error == 0) error = write_all(fd, t.data.data(), t.data.size());
-  if (error == 0 && ::fsync(fd) != 0) error = errno;
-  if (error != 0) return status::fail("cannot write: " + errno_text(error));
-  return status{};
-}
-
-// Makes the rename itself durable. Best effort: some file systems refuse fsync on a directory, and
-// by now the new file is complete and in place either way.
-void sync_directory_of(const std::string& path) {
-  std::string dir = std::filesystem::path(path).parent_path().string();
-  if (dir.empty()) dir = ".";
-  const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) return;
-  (void)::fsync(fd);
-  ::close(fd);
+  return error;
 }
 
 // ---- reading ----
@@ -394,18 +376,6 @@ status read_file(int fd, uint64_t file_size, st_file& out) {
 
 }  // namespace
 
-int write_all(int fd, const void* data, std::size_t size) {
-  const auto* p = static_cast<const uint8_t*>(data);
-  while (size > 0) {
-    const ssize_t n = ::write(fd, p, std::min<std::size_t>(size, std::size_t{1} << 30));
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return n < 0 ? errno : EIO;
-    p += n;
-    size -= static_cast<std::size_t>(n);
-  }
-  return 0;
-}
-
 std::size_t dtype_size(st_dtype dtype) {
   for (const dtype_info& info : dtype_table)
     if (info.dtype == dtype) return info.size;
@@ -433,23 +403,7 @@ status write_safetensors(const std::string& path, const st_file& file) {
   s = build_header(path, file, crc, header);
   if (!s.ok()) return s;
 
-  // Written beside the file a link names and renamed over it, so that a --out link stays a link.
-  const std::string target = bio::real_path_or_given(path);
-  // One name, not one per process: a run killed while writing (a second Ctrl-C) leaves a temporary
-  // file of the checkpoint's size, which the next write of the same checkpoint replaces.
-  const std::string temp = target + ".tmp";
-  fd_guard fd(::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666));
-  if (fd.get() < 0) return status::fail(path + ": cannot create " + temp + ": " + errno_text(errno));
-  s = write_contents(fd.get(), header, file);
-  if (s.ok() && fd.close() != 0) s = status::fail("cannot write: " + errno_text(errno));
-  if (s.ok() && std::rename(temp.c_str(), target.c_str()) != 0)
-    s = status::fail("cannot rename " + temp + " into place: " + errno_text(errno));
-  if (!s.ok()) {
-    ::unlink(temp.c_str());
-    return status::fail(path + ": " + s.message());
-  }
-  sync_directory_of(target);
-  return status{};
+  return replace_whole(path, "the safetensors file", [&](int fd) { return write_contents(fd, header, file); });
 }
 
 status read_safetensors(const std::string& path, st_file& file) {

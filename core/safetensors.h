@@ -8,7 +8,7 @@
 //
 // Memory: an st_file owns all its bytes (std::vector); nothing points into the file once a call returns.
 // Thread-safety: the functions keep no state; calls on different st_file objects may run concurrently.
-// Two writers of one path race like any rename: the last rename wins, and neither leaves a torn file.
+// Two writers of one path: the last rename wins, and neither leaves a torn file (core/whole_file.h).
 #pragma once
 
 #include <cstddef>
@@ -55,19 +55,13 @@ struct st_file {
 // hex digits. read_safetensors checks it when present (files from elsewhere do not have it).
 inline constexpr const char* data_crc32_key = "dnafill.data_crc32";
 
-// Writes `file` to `path` atomically: into "PATH.tmp" in the same directory, flushed and fsynced,
-// then renamed over `path`, so a crash leaves either the old file or the new one (and, killed while
-// writing, a PATH.tmp that the next write of PATH replaces). Tensors are written
-// in the order given; metadata gets data_crc32_key (any value the caller put there is replaced).
-// Fails, leaving no temp file and `path` untouched, on I/O errors ("PATH: <errno text>") or on a
+// Writes `file` to `path` whole (core/whole_file.h): a crash leaves either the old file or the new
+// one. Tensors are written in the order given; metadata gets data_crc32_key (any value the caller put
+// there is replaced). Fails, leaving no temp file and `path` untouched, on I/O errors ("PATH: cannot
+// write the safetensors file: <errno text>"), on a second program writing `path` now, or on a
 // malformed st_file: empty, duplicate or "__metadata__" names, negative dimensions, or a data size that
 // does not match the shape and dtype.
 [[nodiscard]] dnafill::status write_safetensors(const std::string& path, const st_file& file);
-
-// Writes `size` bytes to `fd`, in as many writes as it takes (interrupted ones again): 0, or the errno
-// of the write that failed (EIO for one that wrote nothing). The checkpoint's writes, and the
-// training state's beside it.
-int write_all(int fd, const void* data, std::size_t size);
 
 // Reads and validates the whole file at `path` into `file` (replacing its contents). Fails with one
 // line "PATH: problem" on anything malformed: short or empty file, header length past the end or over

@@ -10,8 +10,6 @@
 #include <map>
 #include <sstream>
 
-#include <fcntl.h>
-#include <unistd.h>
 
 #include <nlohmann/json.hpp>
 #include <torch/torch.h>
@@ -21,7 +19,7 @@
 #include "core/model_internal.h"
 #include "core/objective.h"
 #include "core/runtime.h"
-#include "core/safetensors.h"
+#include "core/whole_file.h"
 #include "core/scoring.h"
 #include "core/zip_check.h"
 #include "data/json_text.h"
@@ -130,46 +128,33 @@ class checked_file_writer {
 };
 
 status save_state(const std::string& path, const run_state& s, const std::string& identity) {
-  const std::string target = bio::real_path_or_given(path);  // a link stays a link
-  const std::string tmp = target + ".tmp";
-  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
-  if (fd < 0) return status::fail(path + ": cannot write the training state: " + tmp + ": " + std::strerror(errno));
-  checked_file_writer writer(fd);
   std::string thrown;
-  try {
-    torch::serialize::OutputArchive archive, net_archive, ema_archive, optimizer_archive;
-    s.net->save(net_archive);
-    s.ema->save(ema_archive);
-    s.optimizer->save(optimizer_archive);
-    archive.write("net", net_archive);
-    archive.write("ema", ema_archive);
-    archive.write("optimizer", optimizer_archive);
-    archive.write("step", torch::tensor(s.step, torch::kInt64));
-    archive.write("tokens_seen", torch::tensor(s.tokens_seen, torch::kInt64));
-    archive.write("wall_seconds", torch::tensor(s.wall_seconds, torch::kFloat64));
-    archive.write("identity", c10::IValue(identity));
-    archive.write("init", c10::IValue(s.init));
-    archive.write("init_sha256", c10::IValue(s.init_sha256));
-    archive.save_to([&writer](const void* data, std::size_t size) { return writer(data, size); });
-  } catch (const c10::Error& e) {
-    thrown = e.what_without_backtrace();
-  } catch (const std::exception& e) {  // std::bad_alloc
-    thrown = e.what();
-  }
-  // Flushed to the disk before it is renamed over the state, as the checkpoint beside it is: after a
-  // power cut the state is whole, old or new.
-  int error = writer.error();
-  if (error == 0 && thrown.empty() && ::fsync(fd) != 0) error = errno;
-  if (::close(fd) != 0 && error == 0) error = errno;
-  if (!thrown.empty() || error != 0) {
-    std::remove(tmp.c_str());
-    return status::fail(path + ": cannot write the training state: " + (thrown.empty() ? std::strerror(error) : thrown));
-  }
-  if (std::rename(tmp.c_str(), target.c_str()) != 0) {
-    std::remove(tmp.c_str());
-    return status::fail(path + ": cannot write the training state: " + std::strerror(errno));
-  }
-  return {};
+  auto saved = replace_whole(path, "the training state", [&](int fd) {
+    checked_file_writer writer(fd);
+    try {
+      torch::serialize::OutputArchive archive, net_archive, ema_archive, optimizer_archive;
+      s.net->save(net_archive);
+      s.ema->save(ema_archive);
+      s.optimizer->save(optimizer_archive);
+      archive.write("net", net_archive);
+      archive.write("ema", ema_archive);
+      archive.write("optimizer", optimizer_archive);
+      archive.write("step", torch::tensor(s.step, torch::kInt64));
+      archive.write("tokens_seen", torch::tensor(s.tokens_seen, torch::kInt64));
+      archive.write("wall_seconds", torch::tensor(s.wall_seconds, torch::kFloat64));
+      archive.write("identity", c10::IValue(identity));
+      archive.write("init", c10::IValue(s.init));
+      archive.write("init_sha256", c10::IValue(s.init_sha256));
+      archive.save_to([&writer](const void* data, std::size_t size) { return writer(data, size); });
+    } catch (const c10::Error& e) {
+      thrown = e.what_without_backtrace();
+    } catch (const std::exception& e) {  // std::bad_alloc
+      thrown = e.what();
+    }
+    return thrown.empty() ? writer.error() : EIO;
+  });
+  if (!saved && !thrown.empty()) return status::fail(path + ": cannot write the training state: " + thrown);
+  return saved;
 }
 
 // Where a diverged run shows: the name of the first weight, EMA weight or optimizer moment holding NaN

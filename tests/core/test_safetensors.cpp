@@ -446,7 +446,7 @@ TEST_CASE("failed writes report the path and leave no temp file", "[safetensors]
     const std::string path = dir.file("no/such/dir/model.safetensors");
     dnafill::status s = write_safetensors(path, small_file());
     CHECK_FALSE(s.ok());
-    CHECK(starts_with(s.message(), path + ": cannot create "));
+    CHECK(starts_with(s.message(), path + ": cannot write the safetensors file: " + path + ".tmp: "));
     CHECK(s.message().find("No such file or directory") != std::string::npos);
     CHECK(dir.listing().empty());
   }
@@ -457,7 +457,7 @@ TEST_CASE("failed writes report the path and leave no temp file", "[safetensors]
     spill((fs::path(path) / "inside").string(), {1});  // non-empty, so rename cannot replace it
     dnafill::status s = write_safetensors(path, small_file());
     CHECK_FALSE(s.ok());
-    CHECK(starts_with(s.message(), path + ": cannot rename "));
+    CHECK(starts_with(s.message(), path + ": cannot write the safetensors file: " + path + ".tmp was written but not renamed"));
     CHECK(dir.listing() == std::vector<std::string>{"taken"});
   }
 }

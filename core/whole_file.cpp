@@ -1,0 +1,92 @@
+// Replacing a file whole: a locked temporary file, fsync, rename, fsync of the folder (whole_file.h).
+#include "core/whole_file.h"
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+
+#include "bio/output_file.h"
+
+namespace dnafill::core {
+namespace {
+
+// Opens TEMP for this write alone and empties it. The lock turns away a second writer of the same
+// file while this one writes; a TEMP a killed run left has no lock, and is taken over. A TEMP renamed
+// into place between our open and our lock (by the writer that held it) is that writer's file now:
+// it is opened again under its name. On a file system without locks the write goes on unguarded.
+status open_temp(const std::string& temp, int& fd) {
+  for (int attempt = 0; attempt < 8; ++attempt) {
+    fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0666);
+    if (fd < 0) return status::fail(temp + ": " + std::strerror(errno));
+    if (::flock(fd, LOCK_EX | LOCK_NB) != 0 && errno == EWOULDBLOCK) {
+      ::close(fd);
+      return status::fail("another program is writing it now (" + temp + " is locked); let it finish, or write elsewhere");
+    }
+    struct stat opened {}, named {};
+    if (::fstat(fd, &opened) == 0 && ::stat(temp.c_str(), &named) == 0 && opened.st_dev == named.st_dev &&
+        opened.st_ino == named.st_ino) {
+      if (::ftruncate(fd, 0) == 0) return {};
+      const int error = errno;
+      ::close(fd);
+      return status::fail(temp + ": " + std::strerror(error));
+    }
+    ::close(fd);
+  }
+  return status::fail("another program is writing it now (" + temp + " keeps being replaced)");
+}
+
+// Makes the rename itself durable. Best effort: some file systems refuse fsync on a folder, and by
+// now the new file is complete and in place either way.
+void sync_folder_of(const std::string& path) {
+  std::string folder = std::filesystem::path(path).parent_path().string();
+  if (folder.empty()) folder = ".";
+  const int fd = ::open(folder.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return;
+  (void)::fsync(fd);
+  ::close(fd);
+}
+
+}  // namespace
+
+status replace_whole(const std::string& path, const std::string& what, const std::function<int(int fd)>& write) {
+  auto failed = [&](const std::string& why) { return status::fail(path + ": cannot write " + what + ": " + why); };
+  const std::string target = bio::real_path_or_given(path);
+  const std::string temp = target + ".tmp";
+  int fd = -1;
+  if (auto s = open_temp(temp, fd); !s) return failed(s.message());
+  int error = write(fd);
+  if (error == 0 && ::fsync(fd) != 0) error = errno;
+  // Renamed while the lock is held: a second writer cannot empty it on the way.
+  if (error == 0 && std::rename(temp.c_str(), target.c_str()) != 0) {
+    const int rename_error = errno;
+    ::unlink(temp.c_str());
+    ::close(fd);
+    return failed(temp + " was written but not renamed over it: " + std::strerror(rename_error));
+  }
+  if (error != 0) ::unlink(temp.c_str());
+  ::close(fd);  // after fsync, a close cannot lose data
+  if (error != 0) return failed(std::strerror(error));
+  sync_folder_of(target);
+  return {};
+}
+
+int write_all(int fd, const void* data, std::size_t size) {
+  const auto* p = static_cast<const unsigned char*>(data);
+  while (size > 0) {
+    const ssize_t n = ::write(fd, p, std::min<std::size_t>(size, std::size_t{1} << 30));
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return n < 0 ? errno : EIO;
+    p += n;
+    size -= static_cast<std::size_t>(n);
+  }
+  return 0;
+}
+
+}  // namespace dnafill::core

@@ -1,0 +1,133 @@
+// Tests of core/whole_file.h: a file replaced whole, a second writer turned away while the first
+// writes, a temporary file a killed run left taken over, failures that leave the old file as it was.
+#include <catch2/catch.hpp>
+
+#include <stdlib.h>
+#include <sys/file.h>
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "core/whole_file.h"
+
+namespace fs = std::filesystem;
+using dnafill::core::replace_whole;
+using dnafill::core::write_all;
+
+namespace {
+
+struct temp_dir {
+  fs::path path;
+  temp_dir() {
+    std::string pattern = (fs::temp_directory_path() / "dnafill-wf-XXXXXX").string();
+    if (::mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
+    path = pattern;
+  }
+  ~temp_dir() {
+    std::error_code ec;
+    fs::remove_all(path, ec);
+  }
+  std::string file(const std::string& name) const { return (path / name).string(); }
+  std::vector<std::string> listing() const {
+    std::vector<std::string> names;
+    for (const auto& entry : fs::directory_iterator(path)) names.push_back(entry.path().filename().string());
+    std::sort(names.begin(), names.end());
+    return names;
+  }
+};
+
+std::string slurp(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+void spill(const std::string& path, const std::string& text) { std::ofstream(path, std::ios::binary) << text; }
+
+// A writer of `text`, as the checkpoint's and the state's writers are.
+auto writing(const std::string& text) {
+  return [text](int fd) { return write_all(fd, text.data(), text.size()); };
+}
+
+}  // namespace
+
+TEST_CASE("a file is replaced whole and no temporary file stays", "[whole_file]") {
+  temp_dir dir;
+  const std::string path = dir.file("m.safetensors");
+  spill(path, "the old contents, longer than the new");
+  REQUIRE(replace_whole(path, "the model", writing("new")).ok());
+  CHECK(slurp(path) == "new");
+  CHECK(dir.listing() == std::vector<std::string>{"m.safetensors"});
+}
+
+TEST_CASE("a link stays a link; the file it names is replaced", "[whole_file]") {
+  temp_dir dir;
+  const std::string real = dir.file("real"), link = dir.file("link");
+  spill(real, "old");
+  fs::create_symlink(real, link);
+  REQUIRE(replace_whole(link, "the model", writing("new")).ok());
+  CHECK(fs::is_symlink(link));
+  CHECK(slurp(real) == "new");
+  CHECK(dir.listing() == (std::vector<std::string>{"link", "real"}));
+}
+
+TEST_CASE("a temporary file a killed run left is taken over, whatever it held", "[whole_file]") {
+  temp_dir dir;
+  const std::string path = dir.file("m");
+  spill(path + ".tmp", std::string(4096, 'x'));  // longer than the new contents: it must be emptied first
+  REQUIRE(replace_whole(path, "the model", writing("new")).ok());
+  CHECK(slurp(path) == "new");
+  CHECK(dir.listing() == std::vector<std::string>{"m"});
+}
+
+TEST_CASE("a second writer of one file is refused while the first writes", "[whole_file]") {
+  temp_dir dir;
+  const std::string path = dir.file("m");
+  spill(path, "old");
+  dnafill::status second;
+  // The second write starts while the first is half done: flock locks are per open file, so a
+  // second open in one process stands for a second program.
+  auto first = replace_whole(path, "the model", [&](int fd) {
+    const int error = write_all(fd, "fir", 3);
+    second = replace_whole(path, "the model", writing("second"));
+    return error == 0 ? write_all(fd, "st", 2) : error;
+  });
+  REQUIRE(first.ok());
+  CHECK(second.message() == path + ": cannot write the model: another program is writing it now (" + path +
+                                ".tmp is locked); let it finish, or write elsewhere");
+  CHECK(slurp(path) == "first");
+  CHECK(dir.listing() == std::vector<std::string>{"m"});
+}
+
+TEST_CASE("failures leave the old file and no temporary file", "[whole_file]") {
+  temp_dir dir;
+  const std::string path = dir.file("m");
+  spill(path, "old");
+
+  SECTION("the writer fails (a full disk)") {
+    auto s = replace_whole(path, "the training state", [](int) { return ENOSPC; });
+    CHECK(s.message() == path + ": cannot write the training state: No space left on device");
+  }
+  SECTION("the folder cannot be written") {
+    const std::string missing = dir.file("no/such/folder/m");
+    auto s = replace_whole(missing, "the model", writing("new"));
+    CHECK(s.message() == missing + ": cannot write the model: " + missing + ".tmp: No such file or directory");
+  }
+  SECTION("a non-empty folder stands where the file would go") {
+    fs::remove(path);
+    fs::create_directories(path + "/inside");
+    auto s = replace_whole(path, "the model", writing("new"));
+    CHECK(s.message().rfind(path + ": cannot write the model: " + path + ".tmp was written but not renamed over it: ", 0) == 0);
+    CHECK(dir.listing() == std::vector<std::string>{"m"});
+    return;
+  }
+  CHECK(slurp(path) == "old");
+  CHECK(dir.listing() == std::vector<std::string>{"m"});
+}
