@@ -39,10 +39,11 @@ struct device_run {
   replayable_step step(std::function<void()> work) const {
     return replayable_step(std::move(work), cuda_graph && tokens.is_cuda(), tokens.device().index());
   }
-  // After a step: its network call counted, and progress without a synchronisation (the share of the
-  // schedule done). False: cancelled.
-  bool stepped(double done) {
-    ++stats.network_calls;
+  // After a step: its network call counted (none when `called` is false: a step the cache skipped), and
+  // progress without a synchronisation (the share of the schedule done). False: cancelled.
+  bool stepped(double done, bool called = true) {
+    if (called) ++stats.network_calls;
+    else ++stats.cached_steps;
     return !callback || callback({static_cast<std::int64_t>(done * to_reveal), to_reveal, stats.network_calls});
   }
 };
@@ -62,18 +63,36 @@ status first_hit(device_run& r, std::int64_t most_per_row) {
   return {};
 }
 
-// MDLM's reverse step: each masked position is revealed with probability 1/(T-i), its base from p.
-status ancestral(device_run& r, int steps) {
+// MDLM's reverse step from t to s reveals each masked position with probability 1/(T-i) at step i, so
+// each position's reveal step is uniform on 0..T-1, independently of the others' (the product of the
+// steps' odds of staying masked, (T-i)/T, times 1/(T-i)). Drawn up front on the host, they say which
+// steps reveal nothing: there the model's input is unchanged, and it has no time input, so the cache
+// skips the call (MDLM's ddpm_cache), as the host loop does, and the host knows it without asking the
+// GPU. Step i commits the masked positions whose reveal step is below i + 1: exactly those of step i.
+status ancestral(device_run& r, const sampler_params& params, const torch::Tensor& revealable) {
+  const int steps = params.steps;
+  const auto reveal_step = torch::randint(steps, revealable.sizes(), torch::kFloat64);
+  std::vector<char> reveals(static_cast<std::size_t>(steps), 0);
+  const auto drawn = reveal_step.masked_select(revealable).to(torch::kInt64);
+  for (std::int64_t i = 0; i < drawn.numel(); ++i) reveals[static_cast<std::size_t>(drawn.data_ptr<std::int64_t>()[i])] = 1;
+  const auto priority = reveal_step.to(r.tokens.device());  // one copy before the loop
   auto k = torch::full({r.rows()}, -1, r.on(torch::kInt32));
   auto threshold = torch::empty({r.rows()}, r.on(torch::kFloat64));
   auto step = r.step([&] {
     auto proposal = r.propose().first;
-    r.commit(proposal, torch::rand(r.tokens.sizes(), r.on(torch::kFloat64)), k, threshold);
+    r.commit(proposal, priority, k, threshold);
   });
   for (int i = 0; i < steps; ++i) {
-    threshold.fill_(1.0 / (steps - i));  // a fill kernel with the value as its argument: no copy, no wait
+    const double done = static_cast<double>(i + 1) / steps;
+    if (!reveals[static_cast<std::size_t>(i)]) {
+      // Without the cache (--no-cache) the call is made, as on the host, and changes nothing.
+      if (!params.cache) (void)r.net.logits(r.tokens);
+      if (!r.stepped(done, /*called=*/!params.cache)) return status::fail("cancelled");
+      continue;
+    }
+    threshold.fill_(i + 1.0);  // a fill kernel with the value as its argument: no copy, no wait
     step();
-    if (!r.stepped(static_cast<double>(i + 1) / steps)) return status::fail("cancelled");
+    if (!r.stepped(done)) return status::fail("cancelled");
   }
   return {};
 }
@@ -124,18 +143,19 @@ status sample_on_device(denoiser& net, torch::Tensor& tokens, const torch::Tenso
   torch::NoGradGuard no_grad;
   const auto device = net.device();
   torch::manual_seed(rng());  // LibTorch's generators, the CUDA one included, from the caller's stream
-  device_run r{net, tokens.to(device).contiguous(), free.to(device, torch::kBool) & (tokens.to(device) == mask_token),
-               {}, params.cuda_graph, callback, stats};
+  // What may be revealed, known on the host (the caller's tensors are there): no synchronisation.
+  const auto revealable = free.to(torch::kCPU, torch::kBool) & (tokens.to(torch::kCPU) == mask_token);
+  device_run r{net, tokens.to(device).contiguous(), revealable.to(device), {}, params.cuda_graph, callback, stats};
   r.draw.temperature = params.temperature;
   r.draw.top_p = params.top_p;
-  auto per_row = r.free.sum(1).to(torch::kCPU);  // the one synchronisation before the loop
+  const auto per_row = revealable.sum(1);
   std::vector<std::int64_t> initial(per_row.data_ptr<std::int64_t>(), per_row.data_ptr<std::int64_t>() + per_row.numel());
   for (auto n : initial) r.to_reveal += n;
   status s;
   try {
     switch (params.kind) {
       case sampler_kind::first_hit: s = first_hit(r, *std::max_element(initial.begin(), initial.end())); break;
-      case sampler_kind::ancestral: s = ancestral(r, params.steps); break;
+      case sampler_kind::ancestral: s = ancestral(r, params, revealable); break;
       case sampler_kind::confidence: s = confidence(r, params, initial); break;
     }
   } catch (const std::runtime_error& e) {  // a failed CUDA-graph capture

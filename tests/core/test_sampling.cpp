@@ -304,6 +304,28 @@ TEST_CASE("the ancestral cache changes nothing but the number of network calls",
   CHECK(uncached.network_calls > 100);
 }
 
+TEST_CASE("the device loop's ancestral cache calls the network only at steps that reveal", "[sampling][kernel]") {
+  // One row, 3 masked bases, T = 1000: at most 3 steps reveal anything; the others keep the model's
+  // input as it was, so their call is skipped. Without the cache every step calls, to the same result.
+  markov_denoiser chain;
+  auto p = params_of(sampler_kind::ancestral, 1000, 41);
+  auto with_cache = rows_of({4, 2, 4, 4}, 1);
+  auto without = with_cache.clone();
+  const auto free = free_where({1, 0, 1, 1}, 1);
+  sampling_stats cached, uncached;
+  std::mt19937_64 rng1(41), rng2(41);
+  REQUIRE(sample_on_device(chain, with_cache, free, p, rng1, {}, cached));
+  p.cache = false;
+  REQUIRE(sample_on_device(chain, without, free, p, rng2, {}, uncached));
+  CHECK(torch::equal(with_cache, without));
+  CHECK(torch::all(with_cache < 4).item<bool>());
+  CHECK(with_cache[0][1].item<std::int64_t>() == 2);
+  CHECK(cached.network_calls >= 1);
+  CHECK(cached.network_calls <= 3);
+  CHECK(cached.network_calls + cached.cached_steps == 1000);
+  CHECK(uncached.network_calls == 1000);
+}
+
 TEST_CASE("confidence commits the most confident positions first, schedules sum to the hole", "[sampling]") {
   // Position-dependent, context-free: max probabilities 0.97, 0.4, 0.7, 0.55.
   struct ranked : denoiser {
