@@ -65,7 +65,7 @@ int run_infill(infill_args& args) {
 command_runner add_infill_command(CLI::App& cli) {
   auto args = std::make_shared<infill_args>();
   auto* sub = cli.add_subcommand("infill", "Regenerate masked regions of FASTA records with the model");
-  sub->add_option("--in", args->in, "FASTA file (plain, gzip or bgzip)")->required();
+  sub->add_option("--in", args->in, "FASTA or FASTQ file (plain, gzip or bgzip)")->required();
   auto* region = sub->add_option("--region", args->region, "The hole: NAME:START-END (1-based inclusive)");
   region->excludes(sub->add_option("--mask", args->mask, "The holes: lowercase | N | bed:FILE"));
   add_design_options(*sub, *args);

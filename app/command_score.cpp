@@ -66,8 +66,8 @@ int run_score(const score_args& args) {
   if (masked) std::printf("masked bases only, given the rest: ");
   char error[64] = "standard error unknown with --mc 1";
   if (has_error) std::snprintf(error, sizeof error, "standard error %.4f", r.standard_error_bits());
-  std::printf("%s: %.4f bits/base (%s) over %lld bases in %lld windows\n", args.in.c_str(), r.bits_per_base(), error,
-              static_cast<long long>(r.bases), static_cast<long long>(r.windows));
+  std::printf("%s: %.4f bits/base (%s) over %lld bases in %lld window%s\n", args.in.c_str(), r.bits_per_base(), error,
+              static_cast<long long>(r.bases), static_cast<long long>(r.windows), r.windows == 1 ? "" : "s");
   std::printf("model %s (%s); uniform guessing scores 2.0000, lower is better\n", model.path().c_str(),
               model.config().preset.c_str());
   return 0;
@@ -79,7 +79,7 @@ command_runner add_score_command(CLI::App& cli) {
   auto args = std::make_shared<score_args>();
   auto* sub = cli.add_subcommand("score", "Bits per base of a FASTA file under the model");
   sub->add_option("--model", args->model, "Checkpoint (.safetensors); default: the shipped model");
-  sub->add_option("--in", args->in, "FASTA file (plain, gzip or bgzip)")->required();
+  sub->add_option("--in", args->in, "FASTA or FASTQ file (plain, gzip or bgzip)")->required();
   auto* region = sub->add_option("--region", args->region, "Score only this region (NAME:START-END) given the rest");
   region->excludes(
       sub->add_option("--mask", args->mask, "Score only the masked bases given the rest: lowercase | bed:FILE"));
