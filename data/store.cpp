@@ -275,8 +275,16 @@ status store::open(const std::string& path, const store_options& options) {
   impl_->path = path;
   impl_->options = options;
   // A FIFO or a device would hold the open below until someone writes to it: a store is a plain file.
-  if (struct stat st {}; ::stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode))
-    return status::fail(path + ": not a regular file, not a store");
+  struct stat st {};
+  const bool there = ::stat(path.c_str(), &st) == 0;
+  if (there && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)) return status::fail(path + ": not a regular file, not a store");
+  // SQLite names the -wal after the name it opened: through a second name (a hard link) the runs not
+  // yet copied into the file are missed, a run is begun again, and a reader closing through the
+  // first name writes its old -wal over the file. A symbolic link is followed to one name, and is fine.
+  if (there && S_ISREG(st.st_mode) && st.st_nlink > 1)
+    return status::fail(path + ": this file has " + std::to_string(st.st_nlink) +
+                        " names (hard links), and SQLite keeps the runs not yet in it in a -wal beside one name, "
+                        "which the others miss: keep one name (remove the others), or copy the store");
   // SQLite's Unix files take full names of at most 512 bytes (mxPathname), and its pager keeps 8 of
   // them for "-journal": past 504 it says "unable to open database file", as if the folder were
   // missing, after our writer lock made an empty file.
