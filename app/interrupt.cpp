@@ -14,7 +14,9 @@ namespace {
 
 std::atomic<int> interrupting_signal{0};
 std::atomic<int> stopping_at{0};  // a stop_point
-std::atomic<bool> hup_handled{false};  // not when SIGHUP was ignored at the start (nohup)
+// Which of SIGINT, SIGTERM, SIGHUP the guard handles: not one ignored at the start (signal_ignored).
+std::atomic<bool> handled[3] = {false, false, false};
+constexpr int stopping_signals[3] = {SIGINT, SIGTERM, SIGHUP};
 
 struct note {
   const char* text;
@@ -46,9 +48,8 @@ extern "C" void on_interrupt(int signal_number) {
   (void)ignored;
   struct sigaction defaults {};
   defaults.sa_handler = SIG_DFL;
-  sigaction(SIGINT, &defaults, nullptr);
-  sigaction(SIGTERM, &defaults, nullptr);
-  if (hup_handled.load()) sigaction(SIGHUP, &defaults, nullptr);
+  for (int i = 0; i < 3; ++i)
+    if (handled[i].load()) sigaction(stopping_signals[i], &defaults, nullptr);
   errno = saved_errno;
 }
 
@@ -61,11 +62,11 @@ interrupt_guard::interrupt_guard(stop_point where) {
   struct sigaction action {};
   action.sa_handler = on_interrupt;
   sigemptyset(&action.sa_mask);
-  sigaction(SIGINT, &action, &old_int_);
-  sigaction(SIGTERM, &action, &old_term_);
-  sigaction(SIGHUP, nullptr, &old_hup_);
-  hup_handled.store(!hangup_ignored());
-  if (hup_handled.load()) sigaction(SIGHUP, &action, nullptr);
+  struct sigaction* old[3] = {&old_int_, &old_term_, &old_hup_};
+  for (int i = 0; i < 3; ++i) {
+    handled[i].store(!signal_ignored(stopping_signals[i]));
+    sigaction(stopping_signals[i], handled[i].load() ? &action : nullptr, old[i]);
+  }
   struct sigaction ignore {};
   ignore.sa_handler = SIG_IGN;
   sigaction(SIGPIPE, &ignore, &old_pipe_);
@@ -78,9 +79,9 @@ interrupt_guard::~interrupt_guard() {
   sigaction(SIGPIPE, &old_pipe_, nullptr);
 }
 
-bool hangup_ignored() {
+bool signal_ignored(int signal_number) {
   struct sigaction current {};
-  return sigaction(SIGHUP, nullptr, &current) == 0 && current.sa_handler == SIG_IGN;
+  return sigaction(signal_number, nullptr, &current) == 0 && current.sa_handler == SIG_IGN;
 }
 
 int interrupted_exit_status() {

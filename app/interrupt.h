@@ -16,8 +16,8 @@ enum class stop_point {
   training_step,  // train: after the step in hand, with a checkpoint and its state saved
 };
 
-// Installs the handlers for its life and puts the old ones back. A SIGHUP ignored when the process
-// started (nohup) stays ignored: the run outlives the terminal. SIGPIPE is ignored meanwhile: a reader
+// Installs the handlers for its life and puts the old ones back. A signal ignored when the process
+// started stays ignored (signal_ignored). SIGPIPE is ignored meanwhile: a reader
 // that goes away (batch --json | head) makes the write fail (EPIPE), and the command ends it cleanly,
 // instead of dying with its run left "running".
 class interrupt_guard {
@@ -34,9 +34,11 @@ class interrupt_guard {
   struct sigaction old_pipe_ {};
 };
 
-// Whether SIGHUP is ignored now, as nohup starts a program: then it stays ignored (here and in the
-// studio), so the run outlives its terminal.
-bool hangup_ignored();
+// Whether the signal is ignored now, as it was when the program started: then it stays ignored (here
+// and in the studio). nohup ignores SIGHUP, so the run outlives its terminal; a shell without job
+// control (a script's `dnafill batch ... &`) ignores SIGINT, so a Ctrl-C meant for the script leaves
+// the background run alone.
+bool signal_ignored(int signal_number);
 
 // Set by the first signal; read by the work's loop.
 extern std::atomic<bool> interrupted;

@@ -313,9 +313,8 @@ void endOnSignals(QApplication& app) {
   struct sigaction action {};
   action.sa_handler = onEndingSignal;
   sigemptyset(&action.sa_mask);
-  sigaction(SIGTERM, &action, nullptr);
-  sigaction(SIGINT, &action, nullptr);
-  if (!dnafill::app::hangup_ignored()) sigaction(SIGHUP, &action, nullptr);  // nohup: the window outlives the terminal
+  for (int signalNumber : {SIGTERM, SIGINT, SIGHUP})  // one ignored at the start stays so (nohup)
+    if (!dnafill::app::signal_ignored(signalNumber)) sigaction(signalNumber, &action, nullptr);
 }
 
 void setApplicationFacts() {

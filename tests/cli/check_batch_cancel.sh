@@ -6,6 +6,8 @@
 # was until the run is done (a cancelled run's designs are in the store). Usage:
 #   [SIGNAL=TERM|HUP] check_batch_cancel.sh DNAFILL WORK_DIR IN.fa VARIANTS [batch options...]
 set -u
+# Job control: a background job of a script without it starts with SIGINT ignored, which dnafill keeps.
+set -m
 signal=${SIGNAL:-INT}
 case $signal in
   INT) want_status=130 again="Ctrl-C again" ;;

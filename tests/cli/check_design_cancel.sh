@@ -3,6 +3,8 @@
 # not once the sequence is done: exit 130 within seconds, the run cancelled with no design kept, and
 # the --out there before kept as it was. Usage: check_design_cancel.sh DNAFILL MODEL WORK_DIR
 set -u
+# Job control: a background job of a script without it starts with SIGINT ignored, which dnafill keeps.
+set -m
 dnafill=$1 model=$2 work=$3
 fail() { echo "FAIL: $*"; exit 1; }
 mkdir -p "$work" && rm -f "$work"/design_cancel.sqlite* "$work"/design_cancel.fa

@@ -6,6 +6,8 @@
 # stderr after it (the stop notes) follow it instead of overwriting its first lines.
 # Usage: check_train_interrupted.sh DNAFILL WORK_DIR TRAIN.fa
 set -u
+# Job control: a background job of a script without it starts with SIGINT ignored, which dnafill keeps.
+set -m
 dnafill=$1 work=$2 input=$3
 fail() { echo "FAIL: $*"; exit 1; }
 mkdir -p "$work" && cd "$work" && rm -f stop.* stop_err*.txt
