@@ -94,6 +94,21 @@ int show_run(const db_args& args) {
   return 0;
 }
 
+// The input files and models the store's runs (or run `run`, when > 0) were made from, where they are
+// now: an export written over one would destroy what the designs came from.
+std::vector<named_path> recorded_files(data::store& db, std::int64_t run) {
+  std::vector<data::run_record> runs;
+  std::vector<named_path> files;
+  if (!db.list_runs(runs)) return files;  // the export says why it cannot read them
+  for (const auto& r : runs) {
+    if (run > 0 && r.id != run) continue;
+    const std::string of_run = "run " + std::to_string(r.id) + "'s ";
+    if (r.source) files.push_back({of_run + "input", r.source->path});
+    files.push_back({of_run + "model", r.model.path});
+  }
+  return files;
+}
+
 int export_designs(const db_args& args) {
   if (args.format != "fasta" && args.format != "jsonl")
     return fail("db export", "--format: unknown value '" + args.format + "' (expected fasta|jsonl)");
@@ -105,6 +120,7 @@ int export_designs(const db_args& args) {
   if (auto s = check_paths(outputs, store_files("--db", args.db)); !s) return fail("db export", s.message());
   data::store db;
   if (auto s = open_reader(args, db); !s) return fail("db export", s.message());
+  if (auto s = check_paths(outputs, recorded_files(db, args.run)); !s) return fail("db export", s.message());
   std::unique_ptr<data::design_sink> sink;
   if (args.format == "fasta") sink = std::make_unique<data::fasta_sink>(args.out);
   else sink = std::make_unique<data::jsonl_sink>(args.out);
