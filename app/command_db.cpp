@@ -134,6 +134,7 @@ int migrate(const db_args& args) {
   std::error_code ec;
   if (!std::filesystem::exists(args.db, ec))  // opening would create an empty store under a mistyped name
     return fail("db migrate", args.db + ": no such store (migrate upgrades an existing one)");
+  if (std::filesystem::is_directory(args.db, ec)) return fail("db migrate", args.db + ": is a folder, not a store");
   if (std::filesystem::is_regular_file(args.db, ec) && std::filesystem::file_size(args.db, ec) == 0)
     return fail("db migrate", args.db + ": an empty file, not a store (migrate upgrades an existing one)");
   data::store db;

@@ -40,7 +40,7 @@ int run_infill(infill_args& args) {
   std::vector<bio::sequence_record> records;
   if (auto s = read_records(args.in, records); !s) return fail("infill", s.message());
   std::vector<std::vector<bio::interval>> holes;
-  if (auto s = select_holes(args.region, args.mask, records, holes); !s) return fail("infill", s.message());
+  if (auto s = select_holes(args.region, args.mask, args.in, records, holes); !s) return fail("infill", s.message());
 
   data::run_record run;
   const std::map<std::string, std::string> extra = {{"region", args.region}, {"mask", args.mask}};

@@ -38,7 +38,7 @@ int run_score(const score_args& args) {
   std::vector<bio::sequence_record> records;
   if (auto s = read_records(args.in, records); !s) return fail("score", s.message());
   if (masked)
-    if (auto s = select_holes(args.region, args.mask, records, holes); !s) return fail("score", s.message());
+    if (auto s = select_holes(args.region, args.mask, args.in, records, holes); !s) return fail("score", s.message());
   for (const auto& r : records) sequences.push_back(core::encode(r.bases));
 
   progress_bar bar("score");

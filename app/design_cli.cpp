@@ -111,8 +111,8 @@ status read_records(const std::string& path, std::vector<bio::sequence_record>& 
   return bio::for_each_record(path, [&](bio::sequence_record& r) { records.push_back(std::move(r)); });
 }
 
-status select_holes(const std::string& region, const std::string& mask, const std::vector<bio::sequence_record>& records,
-                    std::vector<std::vector<bio::interval>>& holes) {
+status select_holes(const std::string& region, const std::string& mask, const std::string& in,
+                    const std::vector<bio::sequence_record>& records, std::vector<std::vector<bio::interval>>& holes) {
   if (region.empty() == mask.empty()) return status::fail("give exactly one of --region and --mask");
   holes.assign(records.size(), {});
   bio::mask_spec spec;
@@ -155,7 +155,7 @@ status select_holes(const std::string& region, const std::string& mask, const st
   }
   for (const auto& h : holes)
     if (!h.empty()) return {};
-  return status::fail("--mask " + mask + ": no base is masked in any record");
+  return status::fail("--mask " + mask + ": no base is masked in any record of " + in);
 }
 
 namespace {

@@ -47,9 +47,11 @@ void add_design_options(CLI::App& sub, design_args& args);
 status read_records(const std::string& path, std::vector<bio::sequence_record>& records);
 
 // The holes of each record from --region NAME:START-END or --mask lowercase|N|bed:FILE (exactly one
-// of them): holes[i] belongs to records[i], possibly empty. Errors name the option and the problem
-// (unknown record, a region outside its record, nothing masked at all).
-status select_holes(const std::string& region, const std::string& mask, const std::vector<bio::sequence_record>& records,
+// of them) over `records`, read from the file `in`: holes[i] belongs to records[i], possibly empty.
+// Errors name the option and the problem (unknown record, a region outside its record, nothing
+// masked at all).
+status select_holes(const std::string& region, const std::string& mask, const std::string& in,
+                    const std::vector<bio::sequence_record>& records,
                     std::vector<std::vector<bio::interval>>& holes);
 
 // One output record: a design as the store keeps it, and the record it was made in as read (the

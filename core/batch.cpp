@@ -66,7 +66,7 @@ status batch_items::count() {
         return status::fail("--in: record '" + printable(record.name) + "' appears twice (records " + std::to_string(it->second) +
                             " and " + std::to_string(totals_.records + 1) + "), so a BED interval cannot name it");
       if (auto s = bio::check_intervals(record.name, regions, static_cast<std::int64_t>(record.bases.size())); !s)
-        return status::fail("--mask: " + s.message());
+        return status::fail("--mask: " + mask_.bed_path + ": " + s.message());
     }
     totals_.records += 1;
     totals_.items += static_cast<std::int64_t>(regions.size());

@@ -104,7 +104,7 @@ status store::impl::check_identity(int& version) {
   if (id != detail::store_application_id)
     return status::fail(path + ": a SQLite database of another program (" +
                         (id == 0 ? std::string("no application_id") : "application_id " + hex32(id)) +
-                        ", not a dnafill store); refusing to change it");
+                        ", not a dnafill store)" + (options.read_only ? "" : "; refusing to change it"));
   if (v > detail::schema_current)
     return status::fail(path + ": written by a newer dnafill (store schema v" + std::to_string(v) +
                         "; this build knows up to v" + std::to_string(detail::schema_current) + "): use a newer dnafill");
@@ -122,9 +122,19 @@ status store::impl::check_integrity() {
   if (auto s = st.prepare("PRAGMA integrity_check"); !s) return s;
   bool row = false;
   if (auto s = st.step(row); !s) return s;
-  const std::string first = row ? st.column_text(0) : "no answer";
-  if (first != "ok")
-    return status::fail(path + ": the integrity check failed (" + first + "): the file is damaged; restore it from a copy");
+  const std::string answer = row ? st.column_text(0) : "no answer";
+  if (answer == "ok") return {};
+  // SQLite lists every damaged page, a line each under a "*** in database main ***" heading: the
+  // first one, and how many more, fit on one line.
+  std::vector<std::string> problems;
+  for (std::size_t start = 0; start <= answer.size();) {
+    const auto end = std::min(answer.find('\n', start), answer.size());
+    if (const auto line = answer.substr(start, end - start); !line.empty() && line.rfind("***", 0) != 0) problems.push_back(line);
+    start = end + 1;
+  }
+  std::string said = problems.empty() ? answer : problems.front().substr(0, 200);
+  if (problems.size() > 1) said += ", and " + std::to_string(problems.size() - 1) + " more";
+  return status::fail(path + ": the integrity check failed (" + said + "): the file is damaged; restore it from a copy");
   return {};
 }
 

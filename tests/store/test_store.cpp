@@ -472,6 +472,9 @@ TEST_CASE("store: a newer, foreign, non-SQLite or damaged file is refused and le
   INFO(s.message());
   CHECK((s.message().find("integrity check failed") != std::string::npos ||
          s.message().find("damaged") != std::string::npos));
+  // One short line, though SQLite lists every damaged page.
+  CHECK(s.message().find('\n') == std::string::npos);
+  CHECK(s.message().size() < 400);
 }
 
 TEST_CASE("store: one writer at a time, readers alongside", "[data]") {
