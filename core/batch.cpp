@@ -23,7 +23,8 @@ bool batch_items::stamp_of(const std::string& path, file_stamp& stamp) {
   struct stat st;
   if (stat(path.c_str(), &st) != 0) return false;
   stamp = {static_cast<std::int64_t>(st.st_dev), static_cast<std::int64_t>(st.st_ino), static_cast<std::int64_t>(st.st_size),
-           static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec};
+           static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec,
+           static_cast<std::int64_t>(st.st_ctim.tv_sec) * 1000000000 + st.st_ctim.tv_nsec};
   return true;
 }
 
@@ -34,7 +35,8 @@ bool batch_items::input_changed() {
   file_stamp now;
   const bool there = stamp_of(request_.input, now);
   if (there && now == stamp_) return false;
-  // Only its time changed (touch, a copy without -t): hashed again, the same content reads on.
+  // Only its times changed (touch, chmod, an edit with the time set back): hashed again, the same
+  // content reads on, another is a change.
   if (there && now.same_file_and_size(stamp_) && !content_sha256_.empty()) {
     std::string hash;
     std::int64_t size = 0;

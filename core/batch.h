@@ -48,10 +48,14 @@ class batch_items : public item_source {
  private:
   // What tells the file read apart from the one counted and hashed: a rewrite in place changes the
   // modification time, a replacement the inode, a cut the size.
+  // The status change time too: an edit in place whose modification time was set back (touch -d,
+  // cp -p, an editor that keeps it) still moves it, which no user can set.
   struct file_stamp {
-    std::int64_t device = 0, inode = 0, size = 0, modified_ns = 0;
+    std::int64_t device = 0, inode = 0, size = 0, modified_ns = 0, status_changed_ns = 0;
     bool same_file_and_size(const file_stamp& o) const { return device == o.device && inode == o.inode && size == o.size; }
-    bool operator==(const file_stamp& o) const { return same_file_and_size(o) && modified_ns == o.modified_ns; }
+    bool operator==(const file_stamp& o) const {
+      return same_file_and_size(o) && modified_ns == o.modified_ns && status_changed_ns == o.status_changed_ns;
+    }
   };
   static bool stamp_of(const std::string& path, file_stamp& stamp);
   std::vector<bio::interval> regions_of(const bio::sequence_record& record) const;
