@@ -5,6 +5,8 @@
 #include <filesystem>
 #include <memory>
 
+#include <nlohmann/json.hpp>
+
 #include "app/commands.h"
 #include "app/common.h"
 #include "app/design_cli.h"
@@ -105,6 +107,9 @@ std::vector<named_path> recorded_files(data::store& db, std::int64_t run) {
     const std::string of_run = "run " + std::to_string(r.id) + "'s ";
     if (r.source) files.push_back({of_run + "input", r.source->path});
     files.push_back({of_run + "model", r.model.path});
+    const auto parameters = nlohmann::json::parse(r.parameters, nullptr, /*allow_exceptions=*/false);
+    if (parameters.is_object() && parameters.contains("reference") && parameters["reference"].is_string())
+      files.push_back({of_run + "CRAM reference", parameters["reference"].get<std::string>()});
   }
   return files;
 }

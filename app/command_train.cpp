@@ -23,6 +23,7 @@
 #include "core/job.h"
 #include "core/runtime.h"
 #include "core/trainer.h"
+#include "core/whole_file.h"
 
 namespace dnafill::app {
 namespace {
@@ -98,12 +99,19 @@ status check_train_outputs(const core::train_options& o, const std::string& log_
   const named_path out_file = {"--out", o.out, "a checkpoint is a file; '-' (standard output) cannot hold one"};
   const named_path log_file = {"--log", log_path, "give a file; standard output shows the progress and the summary"};
   const named_path state_file = {"--out's state file", o.out + ".state"};  // written beside the checkpoint
-  if (auto s = check_paths({out_file, state_file, log_file}, inputs); !s) return s;
+  // Each is written into a temporary name beside it and renamed over it (core/whole_file.h): an input,
+  // the log or --init under that name would be emptied and moved into place.
+  const named_path out_temp = {"--out's temporary file", core::temporary_name(o.out)};
+  const named_path state_temp = {"--out's state's temporary file", core::temporary_name(o.out + ".state")};
+  if (auto s = check_paths({out_file, state_file, out_temp, state_temp, log_file}, inputs); !s) return s;
   // --init and a --labels TSV are read before the log is written. --out may be --init (a checkpoint is
   // replaced whole, once the run is done: fine-tuning in place), the log may not.
   std::vector<named_path> read_first = {{"--init", o.init}};
   if (o.labels.find('=') == std::string::npos) read_first.push_back({"--labels", o.labels});
-  if (auto s = check_paths({log_file}, read_first); !s) return s;
+  if (auto s = check_paths({log_file, out_temp, state_temp}, read_first); !s) return s;
+  // A link, a FIFO or a file of two names there is found now, not at the first checkpoint.
+  for (const auto& file : {o.out, o.out + ".state"})
+    if (auto s = core::check_temporary_name(file); !s) return status::fail("--out: " + s.message());
   // A checkpoint is written whole beside --out and renamed over it: over a FIFO or a device (as root,
   // /dev/null) that would replace the node itself.
   if (std::error_code ec; std::filesystem::exists(o.out, ec) && !std::filesystem::is_regular_file(o.out, ec))

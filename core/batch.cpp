@@ -98,6 +98,7 @@ status batch_items::open(const batch_request& request, const design_options& opt
   parameters_["mask"] = request.mask;
   if (request.source.alignments.primary_only) parameters_["primary"] = "yes";
   if (request.source.alignments.min_mapq > 0) parameters_["min_mapq"] = std::to_string(request.source.alignments.min_mapq);
+  if (const auto& reference = request.source.alignments.reference; !reference.empty()) parameters_["reference"] = reference;
   if (auto s = bio::parse_mask_spec(request.mask, mask_); !s) return s;
   if (mask_.from == bio::mask_spec::source::bed) {
     const auto& bed = mask_.bed_path;

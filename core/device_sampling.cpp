@@ -74,7 +74,12 @@ status ancestral(device_run& r, const sampler_params& params, const torch::Tenso
   const auto reveal_step = torch::randint(steps, revealable.sizes(), torch::kFloat64);
   std::vector<char> reveals(static_cast<std::size_t>(steps), 0);
   const auto drawn = reveal_step.masked_select(revealable).to(torch::kInt64);
-  for (std::int64_t i = 0; i < drawn.numel(); ++i) reveals[static_cast<std::size_t>(drawn.data_ptr<std::int64_t>()[i])] = 1;
+  int last = -1;  // the loop ends with the last reveal, as the host's ends once all are revealed
+  for (std::int64_t i = 0; i < drawn.numel(); ++i) {
+    const auto step = drawn.data_ptr<std::int64_t>()[i];
+    reveals[static_cast<std::size_t>(step)] = 1;
+    last = std::max(last, static_cast<int>(step));
+  }
   const auto priority = reveal_step.to(r.tokens.device());  // one copy before the loop
   auto k = torch::full({r.rows()}, -1, r.on(torch::kInt32));
   auto threshold = torch::empty({r.rows()}, r.on(torch::kFloat64));
@@ -82,8 +87,8 @@ status ancestral(device_run& r, const sampler_params& params, const torch::Tenso
     auto proposal = r.propose().first;
     r.commit(proposal, priority, k, threshold);
   });
-  for (int i = 0; i < steps; ++i) {
-    const double done = static_cast<double>(i + 1) / steps;
+  for (int i = 0; i <= last; ++i) {
+    const double done = static_cast<double>(i + 1) / (last + 1);
     if (!reveals[static_cast<std::size_t>(i)]) {
       // Without the cache (--no-cache) the call is made, as on the host, and changes nothing.
       if (!params.cache) (void)r.net.logits(r.tokens);

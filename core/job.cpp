@@ -141,6 +141,8 @@ status describe_run(const mdm_model& model, const std::string& kind, const desig
   auto parameters = options_json(options);
   if (inference_precision(model) != "fp32") parameters["net_precision"] = inference_precision(model);
   for (const auto& [key, value] : extra) parameters[key] = value;
+  // A CRAM's reference, kept where it is for people and for db export, which must not write over it.
+  if (parameters.contains("reference")) parameters["reference"] = absolute_path(parameters["reference"].get<std::string>());
   run.parameters = data::json_text(parameters);
   run.seed = options.sampler.seed;
   std::int64_t size = 0;
@@ -157,6 +159,7 @@ status describe_run(const mdm_model& model, const std::string& kind, const desig
   // model go in by content, and so does a BED mask (mask_sha256); its path is kept for people only.
   auto keyed = parameters;
   if (keyed.contains("mask_sha256")) keyed["mask"] = "bed:";
+  keyed.erase("reference");  // the CRAM's bases are the input's: a run made before it was kept resumes
   // First-hit runs are keyed with the default steps, as they were when their steps were recorded: any
   // --steps resumes them, and those of older stores made with the default --steps keep their keys.
   if (!options.sampler.uses_steps()) keyed["steps"] = sampler_params{}.steps;

@@ -17,14 +17,34 @@
 namespace dnafill::core {
 namespace {
 
+// What is at TEMP when it is not a plain file of one name ("is a symbolic link"), or "".
+std::string not_ours(const struct stat& st) {
+  if (S_ISLNK(st.st_mode)) return "is a symbolic link";
+  if (S_ISDIR(st.st_mode)) return "is a folder";
+  if (!S_ISREG(st.st_mode)) return "is not a regular file (a FIFO or a device)";
+  if (st.st_nlink > 1) return "has another name (a hard link)";
+  return "";
+}
+
+status refuse_temp(const std::string& temp, const std::string& what) {
+  return status::fail(temp + ", the temporary name of this write, " + what + ": not a file of dnafill's to empty; remove it");
+}
+
 // Opens TEMP for this write alone and empties it. The lock turns away a second writer of the same
 // file while this one writes; a TEMP a killed run left has no lock, and is taken over. A TEMP renamed
 // into place between our open and our lock (by the writer that held it) is that writer's file now:
 // it is opened again under its name. On a file system without locks the write goes on unguarded.
 status open_temp(const std::string& temp, int& fd) {
   for (int attempt = 0; attempt < 8; ++attempt) {
-    fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0666);
+    // Not through a link, and not waiting on a FIFO (O_NONBLOCK does nothing to a plain file).
+    fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK, 0666);
+    if (fd < 0 && errno == ELOOP) return refuse_temp(temp, "is a symbolic link");
+    if (fd < 0 && errno == ENXIO) return refuse_temp(temp, "is not a regular file (a FIFO or a device)");
     if (fd < 0) return status::fail(temp + ": " + std::strerror(errno));
+    if (struct stat st {}; ::fstat(fd, &st) == 0 && !not_ours(st).empty()) {
+      ::close(fd);
+      return refuse_temp(temp, not_ours(st));
+    }
     if (::flock(fd, LOCK_EX | LOCK_NB) != 0 && errno == EWOULDBLOCK) {
       ::close(fd);
       return status::fail("another program is writing it now (" + temp + " is locked); let it finish, or write elsewhere");
@@ -55,13 +75,32 @@ void sync_folder_of(const std::string& path) {
 
 }  // namespace
 
+std::string temporary_name(const std::string& path) { return bio::real_path_or_given(path) + ".tmp"; }
+
+status check_temporary_name(const std::string& path) {
+  const std::string temp = temporary_name(path);
+  struct stat st {};
+  if (::lstat(temp.c_str(), &st) != 0) return {};  // nothing there (or nothing to be told: the write will say)
+  if (const auto what = not_ours(st); !what.empty()) return refuse_temp(temp, what);
+  return {};
+}
+
 status replace_whole(const std::string& path, const std::string& what, const std::function<int(int fd)>& write) {
   auto failed = [&](const std::string& why) { return status::fail(path + ": cannot write " + what + ": " + why); };
   const std::string target = bio::real_path_or_given(path);
-  const std::string temp = target + ".tmp";
+  const std::string temp = temporary_name(path);
   int fd = -1;
   if (auto s = open_temp(temp, fd); !s) return failed(s.message());
-  int error = write(fd);
+  if (struct stat old {}; ::stat(target.c_str(), &old) == 0 && S_ISREG(old.st_mode))
+    (void)::fchmod(fd, old.st_mode & 07777);  // best effort: the owner may differ (root writing a user's file)
+  int error = 0;
+  try {
+    error = write(fd);
+  } catch (...) {  // the temporary file goes, and its lock with it, before the caller hears of it
+    ::unlink(temp.c_str());
+    ::close(fd);
+    throw;
+  }
   if (error == 0 && ::fsync(fd) != 0) error = errno;
   // Renamed while the lock is held: a second writer cannot empty it on the way.
   if (error == 0 && std::rename(temp.c_str(), target.c_str()) != 0) {

@@ -122,17 +122,20 @@ status store::impl::check_integrity() {
   if (auto s = st.prepare("PRAGMA integrity_check"); !s) return s;
   bool row = false;
   if (auto s = st.step(row); !s) return s;
-  const std::string answer = row ? st.column_text(0) : "no answer";
-  if (answer == "ok") return {};
-  // SQLite lists every damaged page, a line each under a "*** in database main ***" heading: the
-  // first one, and how many more, fit on one line.
+  if (!row) return status::fail(path + ": the integrity check gave no answer: the file is damaged; restore it from a copy");
+  if (st.column_text(0) == "ok") return {};
+  // SQLite lists every problem, in rows of one or more lines (damaged pages under a "*** in database
+  // main ***" heading): the first, and how many more, fit on one line.
   std::vector<std::string> problems;
-  for (std::size_t start = 0; start <= answer.size();) {
-    const auto end = std::min(answer.find('\n', start), answer.size());
-    if (const auto line = answer.substr(start, end - start); !line.empty() && line.rfind("***", 0) != 0) problems.push_back(line);
-    start = end + 1;
+  for (; row; (void)st.step(row)) {
+    const std::string answer = st.column_text(0);
+    for (std::size_t start = 0; start <= answer.size();) {
+      const auto end = std::min(answer.find('\n', start), answer.size());
+      if (const auto line = answer.substr(start, end - start); !line.empty() && line.rfind("***", 0) != 0) problems.push_back(line);
+      start = end + 1;
+    }
   }
-  std::string said = problems.empty() ? answer : problems.front().substr(0, 200);
+  std::string said = problems.empty() ? "no problem named" : problems.front().substr(0, 200);
   if (problems.size() > 1) said += ", and " + std::to_string(problems.size() - 1) + " more";
   return status::fail(path + ": the integrity check failed (" + said + "): the file is damaged; restore it from a copy");
   return {};

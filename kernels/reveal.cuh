@@ -2,8 +2,10 @@
 // masked position and a priority; this commits, per row, the positions its policy reveals:
 //   first-hit   k = 1 and a uniform priority: one uniformly random masked position (Zheng et al.);
 //   confidence  k = n_t and the proposal's probability: the n_t most confident (MaskGIT, LLaDA);
-//   ancestral   k < 0 and a uniform priority: every masked position with priority < threshold, the
-//               reveal probability (t - s) / t = 1 / (steps left) of MDLM's step from t to s < t.
+//   ancestral   k < 0: every masked position with priority < threshold. The device loop draws each
+//               position's reveal step up front (uniform on 0..T-1, as MDLM's step from t to s < t
+//               reveals it with probability (t - s) / t = 1 / (steps left)) as its priority, and
+//               step i commits those below i + 1.
 // Everything stays on the device, so a sampling step needs no host synchronisation.
 #pragma once
 

@@ -6,8 +6,9 @@
 # was until the run is done (a cancelled run's designs are in the store). Usage:
 #   [SIGNAL=TERM|HUP] check_batch_cancel.sh DNAFILL WORK_DIR IN.fa VARIANTS [batch options...]
 set -u
-# Job control: a background job of a script without it starts with SIGINT ignored, which dnafill keeps.
-set -m
+# A background job starts with SIGINT ignored (a shell without job control; a ctest started so), and
+# dnafill keeps an ignored signal: the jobs here start with it as a terminal's foreground job has it.
+run_job() { exec env --default-signal=INT "$@"; }  # in the background subshell: $! is the program
 signal=${SIGNAL:-INT}
 case $signal in
   INT) want_status=130 again="Ctrl-C again" ;;
@@ -23,7 +24,7 @@ fail() { echo "FAIL: $*"; exit 1; }
 mkdir -p "$work" && rm -f "$work"/cancel.sqlite*
 echo ">earlier run's designs" > "$work/cancel.fa"
 
-"${batch[@]}" > /dev/null 2> "$work/cancel.err" &
+run_job "${batch[@]}" > /dev/null 2> "$work/cancel.err" &
 pid=$!
 for _ in $(seq 1 2000); do
   [ "$($check items "$work/cancel.sqlite")" -ge 2 ] && break

@@ -3,14 +3,15 @@
 # not once the sequence is done: exit 130 within seconds, the run cancelled with no design kept, and
 # the --out there before kept as it was. Usage: check_design_cancel.sh DNAFILL MODEL WORK_DIR
 set -u
-# Job control: a background job of a script without it starts with SIGINT ignored, which dnafill keeps.
-set -m
+# A background job starts with SIGINT ignored (a shell without job control; a ctest started so), and
+# dnafill keeps an ignored signal: the jobs here start with it as a terminal's foreground job has it.
+run_job() { exec env --default-signal=INT "$@"; }  # in the background subshell: $! is the program
 dnafill=$1 model=$2 work=$3
 fail() { echo "FAIL: $*"; exit 1; }
 mkdir -p "$work" && rm -f "$work"/design_cancel.sqlite* "$work"/design_cancel.fa
 echo ">earlier" > "$work/design_cancel.fa"
 # 400,000 bases take about a minute here with the tiny model.
-"$dnafill" generate --model "$model" --length 400000 --threads 1 --db "$work/design_cancel.sqlite" \
+run_job "$dnafill" generate --model "$model" --length 400000 --threads 1 --db "$work/design_cancel.sqlite" \
   --out "$work/design_cancel.fa" > /dev/null 2> "$work/design_cancel.err" &
 pid=$!
 for _ in $(seq 1 200); do

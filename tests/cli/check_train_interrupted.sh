@@ -6,8 +6,9 @@
 # stderr after it (the stop notes) follow it instead of overwriting its first lines.
 # Usage: check_train_interrupted.sh DNAFILL WORK_DIR TRAIN.fa
 set -u
-# Job control: a background job of a script without it starts with SIGINT ignored, which dnafill keeps.
-set -m
+# A background job starts with SIGINT ignored (a shell without job control; a ctest started so), and
+# dnafill keeps an ignored signal: the jobs here start with it as a terminal's foreground job has it.
+run_job() { exec env --default-signal=INT "$@"; }  # in the background subshell: $! is the program
 dnafill=$1 work=$2 input=$3
 fail() { echo "FAIL: $*"; exit 1; }
 mkdir -p "$work" && cd "$work" && rm -f stop.* stop_err*.txt
@@ -18,7 +19,7 @@ train=("$dnafill" train --train "$input" --out stop.safetensors --preset tiny --
 stop_after() {
   local err=$1 lines=$2 signal=$3
   shift 3
-  "$@" 2> "$err" > /dev/null &
+  run_job "$@" 2> "$err" > /dev/null &
   local pid=$!
   for _ in $(seq 600); do
     [ "$(grep -c '"step"' "$err")" -ge "$lines" ] && break

@@ -322,8 +322,8 @@ TEST_CASE("the device loop's ancestral cache calls the network only at steps tha
   CHECK(with_cache[0][1].item<std::int64_t>() == 2);
   CHECK(cached.network_calls >= 1);
   CHECK(cached.network_calls <= 3);
-  CHECK(cached.network_calls + cached.cached_steps == 1000);
-  CHECK(uncached.network_calls == 1000);
+  CHECK(cached.network_calls + cached.cached_steps == uncached.network_calls);  // both end with the last reveal
+  CHECK(uncached.network_calls > 100);
 }
 
 TEST_CASE("confidence commits the most confident positions first, schedules sum to the hole", "[sampling]") {

@@ -64,6 +64,28 @@ TEST_CASE("GPU ancestral, eager and replayed: T = 256 >> L gives the chain's joi
   }
 }
 
+TEST_CASE("GPU ancestral, eager and replayed: a step that reveals nothing makes no call", "[gpu][sampling]") {
+  // One row, 3 masked bases, T = 1000: at most 3 steps reveal, the others are skipped by the host,
+  // which drew the reveal steps; the same designs as every call made (--no-cache).
+  for (bool graph : {false, true}) {
+    markov_denoiser chain(gpu);
+    auto p = on_gpu(sampler_kind::ancestral, 1000, graph);
+    auto with_cache = rows_of({4, 2, 4, 4}, 1);
+    auto without = with_cache.clone();
+    sampling_stats cached, uncached;
+    std::mt19937_64 rng1(5), rng2(5);
+    REQUIRE(sample_on_device(chain, with_cache, free_where({1, 0, 1, 1}, 1), p, rng1, {}, cached));
+    p.cache = false;
+    REQUIRE(sample_on_device(chain, without, free_where({1, 0, 1, 1}, 1), p, rng2, {}, uncached));
+    INFO("graph " << graph);
+    CHECK(cached.network_calls >= 1);
+    CHECK(cached.network_calls <= 3);
+    CHECK(cached.network_calls + cached.cached_steps == uncached.network_calls);
+    CHECK(torch::equal(with_cache, without));
+    CHECK(torch::all(with_cache < 4).item<bool>());
+  }
+}
+
 TEST_CASE("a replayed step draws fresh random numbers at every replay", "[gpu][graph]") {
   auto buffer = torch::zeros({4096}, torch::TensorOptions(torch::kFloat64).device(gpu));
   replayable_step step([&] { buffer.copy_(torch::rand({4096}, buffer.options())); }, true, 0);

@@ -4,6 +4,8 @@
 
 #include <stdlib.h>
 #include <sys/file.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -67,7 +69,7 @@ TEST_CASE("a file is replaced whole and no temporary file stays", "[whole_file]"
   CHECK(dir.listing() == std::vector<std::string>{"m.safetensors"});
 }
 
-TEST_CASE("a link stays a link; the file it names is replaced", "[whole_file]") {
+TEST_CASE("a link stays a link, and the file it names is replaced", "[whole_file]") {
   temp_dir dir;
   const std::string real = dir.file("real"), link = dir.file("link");
   spill(real, "old");
@@ -129,5 +131,86 @@ TEST_CASE("failures leave the old file and no temporary file", "[whole_file]") {
     return;
   }
   CHECK(slurp(path) == "old");
+  CHECK(dir.listing() == std::vector<std::string>{"m"});
+}
+
+TEST_CASE("a temporary name that is not a plain file of one name is refused, and what it names kept", "[whole_file]") {
+  temp_dir dir;
+  const std::string path = dir.file("m"), temp = path + ".tmp", other = dir.file("genome.fa");
+  spill(path, "old");
+  spill(other, ">chr1\nACGT\n");
+  std::string expected;
+  SECTION("a symbolic link to another file") {
+    fs::create_symlink(other, temp);
+    expected = "is a symbolic link";
+  }
+  SECTION("a second name of another file (a hard link)") {
+    fs::create_hard_link(other, temp);
+    expected = "has another name (a hard link)";
+  }
+  SECTION("a FIFO: refused at once, not waited on") {
+    REQUIRE(::mkfifo(temp.c_str(), 0644) == 0);
+    expected = "is not a regular file (a FIFO or a device)";
+  }
+  SECTION("a folder") {
+    fs::create_directory(temp);
+    expected = "";  // the open says it: "Is a directory"
+  }
+  const std::string said = expected.empty() ? "" : temp + ", the temporary name of this write, " + expected +
+                                                        ": not a file of dnafill's to empty; remove it";
+  if (!said.empty()) CHECK(dnafill::core::check_temporary_name(path).message() == said);
+  const auto s = replace_whole(path, "the model", writing("new"));
+  REQUIRE_FALSE(s.ok());
+  if (!said.empty()) CHECK(s.message() == path + ": cannot write the model: " + said);
+  CHECK(slurp(path) == "old");
+  CHECK(slurp(other) == ">chr1\nACGT\n");
+}
+
+TEST_CASE("the new file keeps the old one's permissions", "[whole_file]") {
+  temp_dir dir;
+  const std::string path = dir.file("m");
+  spill(path, "old");
+  fs::permissions(path, fs::perms::owner_read | fs::perms::owner_write);
+  REQUIRE(replace_whole(path, "the model", writing("new")).ok());
+  CHECK(fs::status(path).permissions() == (fs::perms::owner_read | fs::perms::owner_write));
+}
+
+TEST_CASE("writers racing on one file never leave it torn", "[whole_file]") {
+  // Three processes replace one file 500 times each while this one reads it: every read is one
+  // writer's whole contents, and a writer turned away is told so. A writer that locked a temporary
+  // file already renamed into place (opened before the rename, locked after it) would empty the file
+  // in place: the lock is taken on the name as it is after the lock, which this catches.
+  temp_dir dir;
+  const std::string path = dir.file("m");
+  spill(path, std::string(8192, 'a'));
+  std::vector<pid_t> writers;
+  for (char letter : {'b', 'c', 'd'}) {
+    const pid_t pid = ::fork();
+    REQUIRE(pid >= 0);
+    if (pid == 0) {
+      int bad = 0;
+      for (int i = 0; i < 500; ++i) {
+        const auto s = replace_whole(path, "the model", writing(std::string(8192, letter)));
+        if (!s.ok() && s.message().find("is locked") == std::string::npos) ++bad;
+      }
+      ::_exit(bad == 0 ? 0 : 1);
+    }
+    writers.push_back(pid);
+  }
+  int torn = 0, reads = 0;
+  for (bool running = true; running; ++reads) {
+    const std::string got = slurp(path);
+    if (got.size() != 8192 || got.find_first_not_of(got[0]) != std::string::npos) ++torn;
+    running = false;
+    for (pid_t pid : writers) running = running || ::waitpid(pid, nullptr, WNOHANG) == 0;
+  }
+  int failed_writers = 0;
+  for (pid_t pid : writers) {
+    int status = 0;
+    if (::waitpid(pid, &status, 0) == pid && !(WIFEXITED(status) && WEXITSTATUS(status) == 0)) ++failed_writers;
+  }
+  INFO(reads << " reads");
+  CHECK(torn == 0);
+  CHECK(failed_writers == 0);
   CHECK(dir.listing() == std::vector<std::string>{"m"});
 }
