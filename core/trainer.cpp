@@ -427,7 +427,11 @@ status save_checkpoint(const train_options& o, const model_config& config, const
   if (!o.data.labels.empty()) metadata[metadata_labels] = nlohmann::json(o.data.labels.names).dump();
   const auto dtype = o.save_dtype == "bf16" ? weight_dtype::bf16 : weight_dtype::f32;
   if (auto st = save_model(o.out, model, std::move(metadata), dtype); !st) return st;
-  return save_state(o.out + ".state", s, identity);
+  // The two are replaced one after the other: said so when the second fails, as --resume reads the
+  // state, which is then of an earlier step (or none).
+  if (auto st = save_state(o.out + ".state", s, identity); !st)
+    return status::fail(st.message() + " (" + o.out + " is saved at step " + std::to_string(s.step) + " without its state)");
+  return {};
 }
 
 // The steps of a started run, to --steps or until the listener or --max-minutes stops it: each

@@ -1,10 +1,13 @@
 // Helpers shared by the core tests: a scratch directory and small FASTA files written on the fly.
 #pragma once
 
+#include <algorithm>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <random>
 #include <string>
+#include <vector>
 
 namespace dnafill::test {
 
@@ -17,6 +20,12 @@ class scratch_dir {
   }
   ~scratch_dir() { std::system(("rm -rf '" + path_ + "'").c_str()); }
   std::string file(const std::string& name) const { return path_ + "/" + name; }
+  std::vector<std::string> listing() const {  // the names in it, sorted
+    std::vector<std::string> names;
+    for (const auto& entry : std::filesystem::directory_iterator(path_)) names.push_back(entry.path().filename().string());
+    std::sort(names.begin(), names.end());
+    return names;
+  }
 
  private:
   std::string path_;

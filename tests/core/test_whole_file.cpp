@@ -2,7 +2,6 @@
 // writes, a temporary file a killed run left taken over, failures that leave the old file as it was.
 #include <catch2/catch.hpp>
 
-#include <stdlib.h>
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -14,37 +13,18 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
-#include <stdexcept>
 #include <string>
 #include <vector>
 
 #include "core/whole_file.h"
+#include "test_util.h"
 
 namespace fs = std::filesystem;
 using dnafill::core::replace_whole;
 using dnafill::core::write_all;
+using dnafill::test::scratch_dir;
 
 namespace {
-
-struct temp_dir {
-  fs::path path;
-  temp_dir() {
-    std::string pattern = (fs::temp_directory_path() / "dnafill-wf-XXXXXX").string();
-    if (::mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
-    path = pattern;
-  }
-  ~temp_dir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-  std::string file(const std::string& name) const { return (path / name).string(); }
-  std::vector<std::string> listing() const {
-    std::vector<std::string> names;
-    for (const auto& entry : fs::directory_iterator(path)) names.push_back(entry.path().filename().string());
-    std::sort(names.begin(), names.end());
-    return names;
-  }
-};
 
 std::string slurp(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
@@ -61,7 +41,7 @@ auto writing(const std::string& text) {
 }  // namespace
 
 TEST_CASE("a file is replaced whole and no temporary file stays", "[whole_file]") {
-  temp_dir dir;
+  scratch_dir dir;
   const std::string path = dir.file("m.safetensors");
   spill(path, "the old contents, longer than the new");
   REQUIRE(replace_whole(path, "the model", writing("new")).ok());
@@ -70,7 +50,7 @@ TEST_CASE("a file is replaced whole and no temporary file stays", "[whole_file]"
 }
 
 TEST_CASE("a link stays a link, and the file it names is replaced", "[whole_file]") {
-  temp_dir dir;
+  scratch_dir dir;
   const std::string real = dir.file("real"), link = dir.file("link");
   spill(real, "old");
   fs::create_symlink(real, link);
@@ -81,7 +61,7 @@ TEST_CASE("a link stays a link, and the file it names is replaced", "[whole_file
 }
 
 TEST_CASE("a temporary file a killed run left is taken over, whatever it held", "[whole_file]") {
-  temp_dir dir;
+  scratch_dir dir;
   const std::string path = dir.file("m");
   spill(path + ".tmp", std::string(4096, 'x'));  // longer than the new contents: it must be emptied first
   REQUIRE(replace_whole(path, "the model", writing("new")).ok());
@@ -90,7 +70,7 @@ TEST_CASE("a temporary file a killed run left is taken over, whatever it held", 
 }
 
 TEST_CASE("a second writer of one file is refused while the first writes", "[whole_file]") {
-  temp_dir dir;
+  scratch_dir dir;
   const std::string path = dir.file("m");
   spill(path, "old");
   dnafill::status second;
@@ -109,7 +89,7 @@ TEST_CASE("a second writer of one file is refused while the first writes", "[who
 }
 
 TEST_CASE("failures leave the old file and no temporary file", "[whole_file]") {
-  temp_dir dir;
+  scratch_dir dir;
   const std::string path = dir.file("m");
   spill(path, "old");
 
@@ -135,7 +115,7 @@ TEST_CASE("failures leave the old file and no temporary file", "[whole_file]") {
 }
 
 TEST_CASE("a temporary name that is not a plain file of one name is refused, and what it names kept", "[whole_file]") {
-  temp_dir dir;
+  scratch_dir dir;
   const std::string path = dir.file("m"), temp = path + ".tmp", other = dir.file("genome.fa");
   spill(path, "old");
   spill(other, ">chr1\nACGT\n");
@@ -167,7 +147,7 @@ TEST_CASE("a temporary name that is not a plain file of one name is refused, and
 }
 
 TEST_CASE("the new file keeps the old one's permissions", "[whole_file]") {
-  temp_dir dir;
+  scratch_dir dir;
   const std::string path = dir.file("m");
   spill(path, "old");
   fs::permissions(path, fs::perms::owner_read | fs::perms::owner_write);
@@ -180,7 +160,7 @@ TEST_CASE("writers racing on one file never leave it torn", "[whole_file]") {
   // writer's whole contents, and a writer turned away is told so. A writer that locked a temporary
   // file already renamed into place (opened before the rename, locked after it) would empty the file
   // in place: the lock is taken on the name as it is after the lock, which this catches.
-  temp_dir dir;
+  scratch_dir dir;
   const std::string path = dir.file("m");
   spill(path, std::string(8192, 'a'));
   std::vector<pid_t> writers;
