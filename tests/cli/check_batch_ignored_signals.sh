@@ -8,7 +8,7 @@ set -u
 dnafill=$1 work=$2 input=$3 variants=$4
 shift 4
 check="python3 $(dirname "$0")/check_batch.py"
-fail() { echo "FAIL: $*"; exit 1; }
+fail() { echo "FAIL: $*"; [ -n "${pid:-}" ] && kill -KILL "$pid" 2> /dev/null; exit 1; }  # the batch ignores INT and HUP
 mkdir -p "$work" && rm -f "$work"/nohup.sqlite*
 # As nohup starts a program: SIGHUP ignored here, which the program inherits; SIGINT is ignored by
 # this shell for its background job (no `set -m`).
