@@ -10,7 +10,6 @@
 #include <map>
 #include <sstream>
 
-
 #include <nlohmann/json.hpp>
 #include <torch/torch.h>
 
@@ -19,8 +18,8 @@
 #include "core/model_internal.h"
 #include "core/objective.h"
 #include "core/runtime.h"
-#include "core/whole_file.h"
 #include "core/scoring.h"
+#include "core/whole_file.h"
 #include "core/zip_check.h"
 #include "data/json_text.h"
 #include "data/sha256.h"

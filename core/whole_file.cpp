@@ -41,17 +41,17 @@ status open_temp(const std::string& temp, int& fd) {
     if (fd < 0 && errno == ELOOP) return refuse_temp(temp, "is a symbolic link");
     if (fd < 0 && errno == ENXIO) return refuse_temp(temp, "is not a regular file (a FIFO or a device)");
     if (fd < 0) return status::fail(temp + ": " + std::strerror(errno));
-    if (struct stat st {}; ::fstat(fd, &st) == 0 && !not_ours(st).empty()) {
+    struct stat opened {}, named {};
+    const bool known = ::fstat(fd, &opened) == 0;
+    if (known && !not_ours(opened).empty()) {
       ::close(fd);
-      return refuse_temp(temp, not_ours(st));
+      return refuse_temp(temp, not_ours(opened));
     }
     if (::flock(fd, LOCK_EX | LOCK_NB) != 0 && errno == EWOULDBLOCK) {
       ::close(fd);
       return status::fail("another program is writing it now (" + temp + " is locked); let it finish, or write elsewhere");
     }
-    struct stat opened {}, named {};
-    if (::fstat(fd, &opened) == 0 && ::stat(temp.c_str(), &named) == 0 && opened.st_dev == named.st_dev &&
-        opened.st_ino == named.st_ino) {
+    if (known && ::stat(temp.c_str(), &named) == 0 && opened.st_dev == named.st_dev && opened.st_ino == named.st_ino) {
       if (::ftruncate(fd, 0) == 0) return {};
       const int error = errno;
       ::close(fd);
