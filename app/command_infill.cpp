@@ -1,7 +1,7 @@
 // dnafill infill: regenerate the holes of FASTA records (--region or --mask), K variants each.
 #include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
 
-#include <map>
 #include <memory>
 
 #include "app/commands.h"
@@ -43,7 +43,7 @@ int run_infill(infill_args& args) {
   if (auto s = select_holes(args.region, args.mask, args.in, records, holes); !s) return fail("infill", s.message());
 
   data::run_record run;
-  const std::map<std::string, std::string> extra = {{"region", args.region}, {"mask", args.mask}};
+  const nlohmann::json extra = {{"region", args.region}, {"mask", args.mask}};
   if (!args.db.empty())
     if (auto s = core::describe_run(model, "infill", args.options, extra, args.in, run); !s) return fail("infill", s.message());
   core::item_list items(record_items(records, holes, args.options.sampler.seed), static_cast<std::int64_t>(records.size()),

@@ -1,6 +1,7 @@
 // The items of a batch: masked regions of a streamed file, counted first, each cut out with its flanks.
 #include "core/batch.h"
 
+#include <nlohmann/json.hpp>
 #include <sys/stat.h>
 
 #include <algorithm>
@@ -149,7 +150,8 @@ status prepare_batch(const mdm_model& model, const batch_request& request, const
   if (auto s = options.validate(model.config()); !s) return s;
   if (auto s = check_label(model, options.label); !s) return s;
   if (auto s = items.open(request, options, model.config()); !s) return s;
-  if (auto s = describe_run(model, "batch", options, items.parameters(), request.input, run); !s) return s;
+  // The values stay strings (min_mapq too): they are in the resume key of the runs already kept.
+  if (auto s = describe_run(model, "batch", options, nlohmann::json(items.parameters()), request.input, run); !s) return s;
   items.expect_content(run.source->sha256);
   return {};
 }

@@ -135,12 +135,12 @@ bool item_list::next(job_item& item) {
 }
 
 status describe_run(const mdm_model& model, const std::string& kind, const design_options& options,
-                    const std::map<std::string, std::string>& extra, const std::string& input, data::run_record& run) {
+                    const nlohmann::json& extra, const std::string& input, data::run_record& run) {
   run = {};
   run.kind = kind;
   auto parameters = options_json(options);
   if (inference_precision(model) != "fp32") parameters["net_precision"] = inference_precision(model);
-  for (const auto& [key, value] : extra) parameters[key] = value;
+  for (const auto& [key, value] : extra.items()) parameters[key] = value;
   // A CRAM's reference, kept where it is for people and for db export, which must not write over it.
   if (parameters.contains("reference")) parameters["reference"] = absolute_path(parameters["reference"].get<std::string>());
   run.parameters = data::json_text(parameters);
@@ -168,8 +168,8 @@ status describe_run(const mdm_model& model, const std::string& kind, const desig
   return {};
 }
 
-std::map<std::string, std::string> generate_parameters(std::int64_t length, const std::string& name) {
-  return {{"length", std::to_string(length)}, {"name", name}};
+nlohmann::json generate_parameters(std::int64_t length, const std::string& name) {
+  return {{"length", length}, {"name", name}};
 }
 
 namespace {

@@ -6,10 +6,11 @@
 #include <atomic>
 #include <cstdint>
 #include <functional>
-#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include <nlohmann/json_fwd.hpp>
 
 #include "bio/mask.h"
 #include "bio/status.h"
@@ -95,15 +96,16 @@ struct job_summary {
   job_progress progress;
 };
 
-// The run a job records: the kind, the design options and `extra` as a JSON object (sorted keys),
+// The run a job records: the kind, the design options and the JSON object `extra` (sorted keys),
 // the model (SHA-256 of its file, config) and the input file (by content; none when `input` is
 // empty), and the resume key, a hash of all four: the same command on the same bytes has the same key.
 status describe_run(const mdm_model& model, const std::string& kind, const design_options& options,
-                    const std::map<std::string, std::string>& extra, const std::string& input, data::run_record& run);
+                    const nlohmann::json& extra, const std::string& input, data::run_record& run);
 
 // What a generate run records beside its design options (describe_run's `extra`): the command line
-// and the studio record the same keys, so that the same request is the same run.
-std::map<std::string, std::string> generate_parameters(std::int64_t length, const std::string& name);
+// and the studio record the same keys, so that the same request is the same run. The length is a
+// JSON number, so that SQL compares it as one (json_extract(parameters, '$.length') > 500).
+nlohmann::json generate_parameters(std::int64_t length, const std::string& name);
 
 // Designs every item of `items` in order and puts each item's K designs into `sink` as one item.
 // Items the sink already holds are skipped (a resumed run). Between items, a set `*cancel` stops

@@ -35,12 +35,14 @@ QString settingsSummary(const std::string& parameters) {
   if (!p.is_object()) return {};
   auto text = [&](const char* key) { return p.contains(key) && p[key].is_string() ? p[key].get<std::string>() : std::string(); };
   auto number = [&](const char* key, double none) { return p.contains(key) && p[key].is_number() ? p[key].get<double>() : none; };
+  // generate's length is a number; stores written before 2026-12-02 keep it as a string.
+  const std::string length = p.contains("length") && p["length"].is_number_integer() ? p["length"].dump() : text("length");
   QStringList parts;
   // What was designed: the studio's holes, a --region, a --mask, or generate's length.
   if (!text("holes").empty()) parts << QStringLiteral("holes %1").arg(QString::fromStdString(text("holes")));
   else if (!text("region").empty()) parts << QString::fromStdString(text("region"));
   else if (!text("mask").empty()) parts << QStringLiteral("mask %1").arg(QString::fromStdString(text("mask")));
-  else if (!text("length").empty()) parts << QStringLiteral("%1 bp").arg(QString::fromStdString(text("length")));
+  else if (!length.empty()) parts << QStringLiteral("%1 bp").arg(QString::fromStdString(length));
   // How: the sampler (with its steps unless it is the exact one), and what moves it off the model's own draw.
   const std::string sampler = text("sampler");
   if (!sampler.empty()) {

@@ -6,10 +6,11 @@
 
 #include <QString>
 
-#include <map>
 #include <memory>
 #include <string>
 #include <vector>
+
+#include <nlohmann/json.hpp>
 
 #include "bio/mask.h"
 #include "core/checkpoint.h"
@@ -43,7 +44,7 @@ struct DesignRequest {
   std::vector<bio::interval> holes;      // merged, inside the record
   core::design_options options;          // the sampler and the constraints (enforced, every design checked)
   std::string inputPath;                 // recorded as the run's input; empty: none
-  std::map<std::string, std::string> extra;  // recorded in the run's parameters
+  nlohmann::json extra;  // recorded in the run's parameters (an object)
 };
 
 struct DesignResult {

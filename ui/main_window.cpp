@@ -708,7 +708,7 @@ void MainWindow::infill() {
   if (!document_.path.empty() && r->asRead()) request.inputPath = document_.path;
   std::string holes;
   for (const auto& h : r->masks) holes += (holes.empty() ? "" : ",") + std::to_string(h.start + 1) + "-" + std::to_string(h.end);
-  request.extra = {{"record", r->name}, {"holes", holes}, {"studio", "1"}};
+  request.extra = {{"record", r->name}, {"holes", holes}, {"studio", true}};
   if (!document_.region.empty()) request.extra["read_region"] = document_.region;
   runDesign(std::move(request));
 }

@@ -196,8 +196,10 @@ class TestModels : public QObject {
     QCOMPARE(settingsSummary(R"({"holes":"201-300,651-770","sampler":"ancestral","steps":8,"temperature":1.0,"top_p":0.9,)"
                              R"("guidance":0.0,"seed":7,"constraints":["avoid EcoRI","gc 30-60%","unfilled"]})"),
              QStringLiteral("holes 201-300,651-770, ancestral 8, top-p 0.9, seed 7, 2 rules"));
-    QCOMPARE(settingsSummary(R"({"length":"5000","sampler":"first-hit","steps":8,"temperature":0.8,"seed":1,"constraints":["unfilled"]})"),
+    QCOMPARE(settingsSummary(R"({"length":5000,"sampler":"first-hit","steps":8,"temperature":0.8,"seed":1,"constraints":["unfilled"]})"),
              QStringLiteral("5000 bp, first-hit, T 0.8, seed 1"));
+    // Stores written before 2026-12-02 keep generate's length as a string.
+    QCOMPARE(settingsSummary(R"({"length":"5000","sampler":"first-hit"})"), QStringLiteral("5000 bp, first-hit"));
     QCOMPARE(settingsSummary("not json"), QString());
     QCOMPARE(model.rowOfRun(99), -1);
     // A run left running: running while its writer has the store open, interrupted once none has.
