@@ -116,21 +116,42 @@ struct run_state {
   bool report() const { return !callback || callback({revealed, to_reveal, stats.network_calls}); }
 };
 
-// The four log-weights of (b, i) after the soft tilt, -inf where the constraints forbid a base. With
-// nothing allowed (a dead end) the row is left unrestricted. A row whose allowed bases were all cut by
-// top-p keeps them, equally likely: the constraints outrank the nucleus.
+// top_p_step's rule on one position's log-weights: in decreasing probability (ties: the lower base
+// first), a base stays while the mass before it is below top_p.
+void keep_nucleus(std::array<double, num_bases>& w, double top_p) {
+  const double top = *std::max_element(w.begin(), w.end());
+  if (top_p >= 1.0 || !std::isfinite(top)) return;
+  std::array<double, num_bases> p;
+  double total = 0;
+  for (int x = 0; x < num_bases; ++x) total += p[x] = std::exp(w[x] - top);
+  std::array<int, num_bases> order;
+  std::iota(order.begin(), order.end(), 0);
+  std::stable_sort(order.begin(), order.end(), [&](int x, int y) { return p[x] > p[y]; });
+  double before = 0;
+  for (int x : order) {
+    if (before >= top_p * total) w[x] = neg_inf;
+    before += p[x];
+  }
+}
+
+// The four log-weights of (b, i): the soft tilt, -inf where the constraints forbid a base, then top-p
+// over the bases left, so that the nucleus trims the tail of what may be drawn (the order of Hugging
+// Face's logits processors and warpers; top-p first could cut every allowed base). With nothing allowed
+// (a dead end) the row is left unrestricted; allowed bases the model gives no mass are equally likely.
 std::array<double, num_bases> restricted(run_state& s, std::int64_t b, std::int64_t i, const double* log_probs,
                                          unsigned allowed) {
   std::array<double, num_bases> w;
   std::copy(log_probs, log_probs + num_bases, w.begin());
   s.constraints->tilt(b, i, w.data());
-  if (allowed == 0) return w;
-  bool any = false;
-  for (int x = 0; x < num_bases; ++x) {
-    if (!(allowed >> x & 1u)) w[x] = neg_inf;
-    any = any || w[x] > neg_inf;
+  if (allowed != 0) {
+    bool any = false;
+    for (int x = 0; x < num_bases; ++x) {
+      if (!(allowed >> x & 1u)) w[x] = neg_inf;
+      any = any || w[x] > neg_inf;
+    }
+    for (int x = 0; x < num_bases && !any; ++x) w[x] = (allowed >> x & 1u) ? 0.0 : neg_inf;
   }
-  for (int x = 0; x < num_bases && !any; ++x) w[x] = (allowed >> x & 1u) ? 0.0 : neg_inf;
+  keep_nucleus(w, s.params.top_p);
   return w;
 }
 
@@ -189,10 +210,11 @@ status finish_remaining(run_state& s) {
 
 // Zheng et al.: pick a uniformly random masked position, draw its base given everything, commit.
 // Rows advance together, one position each per network call.
-// A row that met a dead end finishes as ancestral's last step does: every remaining position at each
-// call, left to right. One position a call would pay a network call again for each re-masked one, and a
-// random order keeps meeting the same dead ends (--gc 1-1 --max-homopolymer 1 needs G and C to
-// alternate): a 40-base hole took 30 s and still failed, a 100-base one over a minute.
+// A row that met a dead end goes on left to right, still one position per call, each base drawn given
+// every base decided: a random order keeps meeting the same dead ends (--gc 1-1 --max-homopolymer 1
+// needs G and C to alternate: a 40-base hole took 30 s and still failed), while left to right each
+// base is decided next to the ones before it. (Committing every remaining position from one call was
+// faster, but drew them independently of each other: no longer the model's joint.)
 status first_hit(run_state& s) {
   const auto length = s.tokens.size(1);
   std::vector<char> repairing(s.remaining.size(), 0);
@@ -202,14 +224,9 @@ status first_hit(run_state& s) {
     for (std::size_t b = 0; b < s.remaining.size(); ++b) {
       auto& row = s.remaining[b];
       if (row.empty()) continue;
-      if (repairing[b]) {
-        std::sort(row.begin(), row.end());
-        for (auto i : row) picks.emplace_back(static_cast<std::int64_t>(b), i);
-        row.clear();
-        continue;
-      }
       std::uniform_int_distribution<std::size_t> pick(0, row.size() - 1);
-      const auto j = pick(s.rng);
+      const auto j = repairing[b] ? static_cast<std::size_t>(std::min_element(row.begin(), row.end()) - row.begin())
+                                  : pick(s.rng);
       picks.emplace_back(static_cast<std::int64_t>(b), row[j]);
       row[j] = row.back();
       row.pop_back();
@@ -449,7 +466,10 @@ status sample(denoiser& net, torch::Tensor& tokens, const torch::Tensor& free, c
   if (!constraints && net.device().is_cuda() && params.precision == draw_precision::fp64 &&
       kernels::built_with_cuda())
     return sample_on_device(net, tokens, free, params, rng, callback, stats ? *stats : local);
-  run_state s{net, tokens, params, rng, callback, stats ? *stats : local, make_chain(params), constraints, {}};
+  // Under constraints top-p comes after them, position by position (restricted()).
+  sampler_params chained = params;
+  if (constraints) chained.top_p = 1.0;
+  run_state s{net, tokens, params, rng, callback, stats ? *stats : local, make_chain(chained), constraints, {}};
   s.remaining = free_positions(tokens, free);
   s.to_reveal = count_all(s.remaining);
   switch (params.kind) {

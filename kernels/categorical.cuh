@@ -20,10 +20,10 @@ struct categorical_params {
 // allowed[r] a 4-bit mask of the bases the constraints allow (bit b = base b) or nullptr for all,
 // u[r] a uniform in [0, 1). out[r] = the drawn base 0..3, or -1 when no base is allowed (the caller's
 // dead end) or every logit is -inf or NaN. NaN logits count as -inf; +inf logits share the whole mass.
-// The order is the host sampler's (core/sampling.cpp): guidance, temperature and top-p shape the model's
-// distribution, then the constraint mask restricts it. The constraints outrank the nucleus and the
-// model: when top-p or the model (-inf or NaN logits) left no allowed base any mass, the allowed bases
-// are drawn equally likely, as the host does.
+// The order is the host sampler's (core/sampling.cpp): guidance and temperature shape the model's
+// distribution, the constraint mask restricts it, then top-p trims the tail of what is left (top-p
+// first could cut every allowed base). When the model (-inf or NaN logits) gives no allowed base any
+// mass, the allowed bases are drawn equally likely, as the host does: the constraints outrank it.
 DNAFILL_HD inline int draw_base(const float* logits, const float* uncond, std::uint8_t allowed, double u,
                                 const categorical_params& p) {
   double l[num_bases], prob[num_bases];
@@ -42,6 +42,17 @@ DNAFILL_HD inline int draw_base(const float* logits, const float* uncond, std::u
     total += prob[b];
   }
   if (total == 0 || (allowed & 0xF) == 0) return -1;
+  total = 0;
+  for (int b = 0; b < num_bases; ++b) {
+    if (!((allowed >> b) & 1u)) prob[b] = 0;
+    total += prob[b];
+  }
+  if (total == 0) {  // the model gives every allowed base no mass: the constraints win, equally likely
+    for (int b = 0; b < num_bases; ++b) {
+      prob[b] = (allowed >> b) & 1u ? 1.0 : 0.0;
+      total += prob[b];
+    }
+  }
   if (p.top_p < 1.0) {
     // Keep bases in decreasing probability (ties: lower base first) until their mass reaches top_p.
     bool keep[num_bases] = {false, false, false, false};
@@ -54,17 +65,9 @@ DNAFILL_HD inline int draw_base(const float* logits, const float* uncond, std::u
       keep[best] = true;
       kept += prob[best];
     }
-    for (int b = 0; b < num_bases; ++b)
-      if (!keep[b]) prob[b] = 0;
-  }
-  total = 0;
-  for (int b = 0; b < num_bases; ++b) {
-    if (!((allowed >> b) & 1u)) prob[b] = 0;
-    total += prob[b];
-  }
-  if (total == 0) {  // every allowed base cut: the constraints win, the allowed bases equally likely
+    total = 0;
     for (int b = 0; b < num_bases; ++b) {
-      prob[b] = (allowed >> b) & 1u ? 1.0 : 0.0;
+      if (!keep[b]) prob[b] = 0;
       total += prob[b];
     }
   }

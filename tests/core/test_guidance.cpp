@@ -44,24 +44,29 @@ bio::constraint_set hard_rules() {
   return set;
 }
 
-struct prefers_at : denoiser {  // A and T nine times likelier than C and G, whatever the context
+// The same probabilities of A, C, G, T at every position, whatever the context.
+struct fixed_bases : denoiser {
+  explicit fixed_bases(std::vector<double> p) : p(std::move(p)) {}
   torch::Tensor logits(const torch::Tensor& tokens) override {
-    auto l = torch::log(torch::tensor({0.45, 0.05, 0.05, 0.45}, torch::kFloat64)).to(torch::kFloat32);
+    auto l = torch::log(torch::tensor(p, torch::kFloat64)).to(torch::kFloat32);
     return l.view({1, 1, 4}).expand({tokens.size(0), tokens.size(1), 4}).clone();
   }
+  std::vector<double> p;
 };
 
-// `rows` copies of `text`, whose bases 6..45 are N, filled by the prefers_at model under `set`.
+const std::vector<double> prefers_at = {0.45, 0.05, 0.05, 0.45};  // A and T nine times likelier than C and G
+
+// `rows` copies of `text`, whose bases 6..45 are N, filled by the model `p` under `set`.
 struct hole_run {
   guard_stats guard;
   sampling_stats sampler;
   std::vector<std::string> rows;
 };
 hole_run fill_hole(const bio::constraint_set& set, const std::string& text, int rows, const sampler_params& params,
-                   std::uint64_t seed, int max_dead_ends) {
+                   std::uint64_t seed, int max_dead_ends, const std::vector<double>& p = prefers_at) {
   const std::vector<bio::interval> holes = {{6, 46}};
-  prefers_at net;
-  constraint_guard guard(set, gc_tilt{}, text, holes, max_dead_ends);
+  fixed_bases net(p);
+  constraint_guard guard(set, gc_tilt{}, text, holes, rows, max_dead_ends);
   constraint_guard::window_view view(guard, 0, 6, 46);
   const auto encoded = encode(text);
   auto tokens = torch::tensor(std::vector<std::int64_t>(encoded.begin(), encoded.end()), torch::kInt64)
@@ -155,20 +160,53 @@ TEST_CASE("dead ends are recovered by re-masking: a nearly infeasible case", "[g
   }
 }
 
-TEST_CASE("first-hit meets rules that need an order (G and C alternating) in few network calls", "[guidance]") {
+TEST_CASE("first-hit meets rules that need an order (G and C alternating), one base per network call",
+          "[guidance]") {
   // 100% GC and no run of 2: the hole must alternate G and C, which a random order of reveals keeps
-  // breaking (G.C leaves nothing for the dot). A row that met a dead end finishes left to right.
+  // breaking (G.C leaves nothing for the dot). A row that met a dead end goes on left to right.
   bio::constraint_set set;
   set.max_run = {1, 1, 1, 1};
   set.gc.push_back({1.0, 1.0, 0});
   sampler_params params;
   params.kind = sampler_kind::first_hit;
-  const auto run = fill_hole(set, "AAAAAT" + std::string(40, 'N') + "TAAAAA", 4, params, 5, 256);
-  CHECK(run.guard.dead_ends > 0);
-  CHECK(run.guard.forced == 0);
-  INFO("network calls " << run.sampler.network_calls << ", dead ends " << run.guard.dead_ends);
-  CHECK(run.sampler.network_calls <= 60);  // 40 reveals, and a few rounds of repair (thousands before)
-  for (const auto& row : run.rows) CHECK(bio::check_constraints(row, {{6, 46}}, set).empty());
+  for (int rows : {1, 4}) {
+    const auto run = fill_hole(set, "AAAAAT" + std::string(40, 'N') + "TAAAAA", rows, params, 5, 256);
+    INFO(rows << " rows: network calls " << run.sampler.network_calls << ", dead ends " << run.guard.dead_ends
+              << ", re-masked " << run.guard.remasked);
+    CHECK(run.guard.dead_ends > 0);
+    CHECK(run.guard.forced == 0);
+    // Each call commits one base of the row or meets a dead end, which puts its position back: no
+    // base is drawn beside another from the same call, independently of it.
+    if (rows == 1) CHECK(run.sampler.network_calls == 40 + run.guard.remasked + run.guard.dead_ends);
+    CHECK(run.sampler.network_calls <= 100);  // 40 reveals and the repairs (thousands in random order)
+    for (const auto& row : run.rows) CHECK(bio::check_constraints(row, {{6, 46}}, set).empty());
+  }
+}
+
+TEST_CASE("top-p trims what the constraints allow, not the model's distribution before them", "[guidance]") {
+  // p = (.05, .5, .3, .15) with no G or C allowed: A and T hold (.25, .75) of the allowed mass. Top-p
+  // 0.75 keeps T alone; 0.8 keeps both, at those odds. Top-p first would keep C and G, cut both allowed
+  // bases, and draw A and T equally likely.
+  bio::constraint_set set;
+  set.gc.push_back({0.0, 0.0, 0});
+  for (auto kind : {sampler_kind::first_hit, sampler_kind::ancestral, sampler_kind::confidence})
+    for (double top_p : {0.75, 0.8}) {
+      sampler_params params;
+      params.kind = kind;
+      params.steps = 5;
+      params.top_p = top_p;
+      const auto run = fill_hole(set, "CCCCCC" + std::string(40, 'N') + "CCCCCC", 50, params, 3, 8, {0.05, 0.5, 0.3, 0.15});
+      std::int64_t a = 0, t = 0;
+      for (const auto& row : run.rows)
+        for (std::size_t i = 6; i < 46; ++i) {
+          a += row[i] == 'A';
+          t += row[i] == 'T';
+        }
+      INFO(sampler_name(kind) << ", top-p " << top_p << ": A " << a << ", T " << t);
+      CHECK(a + t == 50 * 40);
+      if (top_p == 0.75) CHECK(a == 0);
+      else CHECK(std::abs(static_cast<double>(a) / (a + t) - 0.25) < 0.04);  // 4 standard deviations
+    }
 }
 
 TEST_CASE("an infeasible request ends quickly with a report, not a hang", "[guidance]") {

@@ -81,19 +81,19 @@ TEST_CASE("categorical: temperature, guidance, the constraint mask and top-p", "
   CHECK(draw(cond, 5.5 / 6.5 + 1e-9, guided, 0xF, &uncond) == 3);
 }
 
-TEST_CASE("categorical: top-p shapes the model's distribution before the constraint mask", "[kernel]") {
-  // As the host sampler (core/sampling.cpp): p = (.5, .3, .15, .05), top-p 0.75 keeps A and C.
+TEST_CASE("categorical: the constraint mask restricts the model's distribution before top-p", "[kernel]") {
+  // As the host sampler (core/sampling.cpp): p = (.5, .3, .15, .05), top-p 0.75.
   const std::vector<float> l = {std::log(0.5f), std::log(0.3f), std::log(0.15f), std::log(0.05f)};
   categorical_params nucleus;
   nucleus.top_p = 0.75;
-  // C and G allowed: the nucleus cut G, so C always. Masking first would renormalise to (2/3, 1/3) and
-  // keep both, drawing G at u = 0.9.
-  CHECK(draw(l, 0.9, nucleus, 0b0110) == 1);
-  CHECK(draw(l, 0.999999, nucleus, 0b0110) == 1);
-  // G and T allowed: the nucleus cut both, and the constraints outrank it: G and T equally likely.
-  // Masking first would keep G alone (.75 of the allowed mass).
+  // C and G allowed: (2/3, 1/3) of the allowed mass, and C alone is below 0.75, so both stay. Top-p
+  // first would have kept A and C, then C alone: C always.
+  CHECK(draw(l, 0.6, nucleus, 0b0110) == 1);
+  CHECK(draw(l, 0.7, nucleus, 0b0110) == 2);
+  // G and T allowed: (.75, .25), and G alone reaches 0.75: G always. Top-p first would have cut both,
+  // and drawn G and T equally likely, T twice as often as the model's restricted distribution.
   CHECK(draw(l, 0.49, nucleus, 0b1100) == 2);
-  CHECK(draw(l, 0.51, nucleus, 0b1100) == 3);
+  CHECK(draw(l, 0.999999, nucleus, 0b1100) == 2);
   // The same when the model itself gives the allowed bases no mass.
   CHECK(draw({0, 0, -inf, -inf}, 0.6, {}, 0b1100) == 3);
   CHECK(draw({0, 0, -inf, -inf}, 0.6, {}, 0) == -1);  // nothing allowed: the caller's dead end
