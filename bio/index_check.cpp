@@ -190,11 +190,21 @@ bool record_start(const unsigned char* core, std::size_t n_ref) {
 // shows. A problem, or an empty string.
 std::string read_end_problem(const std::string& bam, const bai_facts& facts, std::size_t n_ref) {
   struct stat st;
-  // No placed read, or a stream (a FIFO would be drained, or wait for a writer).
-  if (facts.last_read_end == 0 || stat(bam.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return {};
+  // A stream (a FIFO would be drained, or wait for a writer).
+  if (stat(bam.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return {};
   bgzf_ptr fp(bgzf_open(bam.c_str(), "r"));
   if (!fp) return {};  // reading the BAM will say what is wrong with it
   unsigned char core[36];
+  if (facts.last_read_end == 0) {
+    // An index that places no read (that of a BAM of the same header and no placed read) finds
+    // nothing in any region: the first read, placed reads sort first, must then be unplaced.
+    const header_ptr header(bam_hdr_read(fp.get()));
+    if (!header || bgzf_read(fp.get(), core, sizeof core) != static_cast<ssize_t>(sizeof core) || !record_start(core, n_ref))
+      return {};  // no read at all, or reading the BAM will say what is wrong with it
+    const auto ref = static_cast<std::int32_t>(little_endian(core + 4));
+    const auto pos = static_cast<std::int32_t>(little_endian(core + 8));
+    return ref >= 0 && pos >= 0 ? "it places no read, the BAM holds placed reads" : "";
+  }
   const bool sought = bgzf_seek(fp.get(), static_cast<std::int64_t>(facts.last_read_end), SEEK_SET) == 0;
   const ssize_t got = sought ? bgzf_read(fp.get(), core, sizeof core) : -1;
   const std::uint64_t unplaced = facts.unplaced.value_or(0);
@@ -226,8 +236,10 @@ std::string bam_index_problem(const std::string& index, const std::string& bam, 
 
 // A CRAM 3 container header (spec section 7.1), as far as a .crai's slices are checked against it.
 struct cram_container {
-  std::int64_t length = 0;  // bytes after the header: the slices
-  std::int64_t ref = 0;     // -1 unplaced, -2 several references
+  std::int64_t header = 0;   // bytes of the header, its CRC32 included
+  std::int64_t length = 0;   // bytes after the header: the slices
+  std::int64_t ref = 0;      // -1 unplaced, -2 several references
+  std::int64_t records = 0;  // reads in it: 0 in the file header's container and the end-of-file one
   std::vector<std::int64_t> landmarks;  // where its slices start, after the header
 };
 
@@ -263,13 +275,15 @@ bool read_container(std::ifstream& cram, std::uint64_t offset, cram_container& c
     field_reader in{data};
     c.length = in.int32();
     c.ref = itf8(in);
-    for (int field = 0; field < 3; ++field) itf8(in);  // start, span, records
-    ltf8(in), ltf8(in), itf8(in);                       // record counter, bases, blocks
+    itf8(in), itf8(in);  // start, span
+    c.records = itf8(in);
+    ltf8(in), ltf8(in), itf8(in);  // record counter, bases, blocks
     const auto count = itf8(in);
     c.landmarks.clear();
     for (std::int64_t k = 0; k < count && !in.short_read; ++k) c.landmarks.push_back(itf8(in));
     const std::size_t header = in.at;
     const auto crc = in.take(4);
+    c.header = static_cast<std::int64_t>(in.at);
     if (!in.short_read) {
       std::sort(c.landmarks.begin(), c.landmarks.end());
       return c.length >= 0 && count >= 0 &&
@@ -288,7 +302,9 @@ struct crai_slice {
 // The slices of a .crai checked against the containers they name, in a CRAM 3 file: up to 64 of its
 // containers, spread over the file (the first and the last among them). The .crai of another CRAM can
 // place every slice inside this file; its offsets then miss this file's containers, or its slices do
-// not fit them. A problem, or an empty string.
+// not fit them. And the file's first container of reads must be among them: an empty .crai (that of a
+// CRAM of the same header and no read) or one that lacks it finds no read there. A problem, or an
+// empty string.
 std::string crai_container_problem(const std::string& cram, const std::vector<crai_slice>& slices) {
   std::ifstream file(cram, std::ios::binary);
   char definition[6] = {};
@@ -317,6 +333,14 @@ std::string crai_container_problem(const std::string& cram, const std::vector<cr
       return at + "a slice of reference " + std::to_string(s.ref) + " in a container of reference " + std::to_string(c.ref);
     if (!std::binary_search(c.landmarks.begin(), c.landmarks.end(), s.slice) || s.slice + s.size > c.length)
       return at + "a slice that is not one of its container's";
+  }
+  constexpr std::uint64_t file_definition = 26;  // "CRAM", the version, the file id
+  cram_container sam_header, first;
+  if (read_container(file, file_definition, sam_header)) {
+    const auto at = static_cast<std::int64_t>(file_definition) + sam_header.header + sam_header.length;
+    if (read_container(file, static_cast<std::uint64_t>(at), first) && first.records > 0 &&
+        !std::binary_search(containers.begin(), containers.end(), at))
+      return "it lists no slice of the first container of reads, at byte " + std::to_string(at);
   }
   return {};
 }

@@ -268,7 +268,11 @@ TEST_CASE("a truncated or damaged .bai is refused with a message, not loaded", "
   std::string ahead = good;
   REQUIRE(ahead.substr(88, 4) == std::string("\x8e\x55\xde\x00", 4));
   ahead[90] = '\xdf';
+  // The index of a BAM of the same header and no placed read: one reference, no bin, no interval, no
+  // unplaced read. htslib would find no read in any region.
+  const std::string no_read("BAI\1\1\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0", 24);
   const std::pair<std::string, std::string> cases[] = {
+      {no_read, "it places no read, the BAM holds placed reads"},
       {good.substr(0, 18), "truncated"},
       {good.substr(0, 40), "truncated"},
       {outside, "reference 0: an offset outside the BAM file"},
@@ -397,7 +401,10 @@ TEST_CASE("a .crai that does not fit its CRAM is refused with a message, not tru
       {"0\t415\t47733\t480\t180\t22104\n", "line 1: no CRAM container starts at byte 480"},
       {"0\t415\t47733\t479\t181\t22103\n", "line 1: a slice that is not one of its container's"},
       {"0\t415\t47733\t479\t180\t22105\n", "line 1: a slice that is not one of its container's"},
-      {"-1\t0\t1\t479\t180\t22104\n", "line 1: a slice of reference -1 in a container of reference 0"}};
+      {"-1\t0\t1\t479\t180\t22104\n", "line 1: a slice of reference -1 in a container of reference 0"},
+      // The .crai of a CRAM of the same header and no read, and one of the unplaced reads alone.
+      {"", "it lists no slice of the first container of reads, at byte 479"},
+      {"-1\t0\t0\t22787\t175\t4569\n", "it lists no slice of the first container of reads, at byte 479"}};
   alignment_options options;
   options.reference = reference;
   for (const auto& [bad, problem] : cases) {
