@@ -215,7 +215,7 @@ struct indexed_fasta::impl {
   std::int64_t data_bytes = 0;  // of the uncompressed file
 
   // Indexes of up to this many records have every record checked at open (check_index); larger ones
-  // have each record's header line checked when a fetch reaches it.
+  // have each record's header line and end checked when a fetch reaches it.
   static constexpr std::size_t checked_at_open = 10000;
   bool records_checked() const { return entries.size() <= checked_at_open; }
 
@@ -431,11 +431,13 @@ status indexed_fasta::fetch(const region& r, std::string& bases) {
                         "' are not where the index puts them (a corrupt file, or an index that does not match it: "
                         "remove " + path + ".fai to have it built anew)");
   };
-  // The header line before the record's first base, unless open checked every record's.
+  // The header line before the record's first base and the line ends after its last one, unless open
+  // checked every record's: a record of an earlier file that has grown would lose its new bases.
   std::string bytes;
   if (!d.records_checked()) {
     const std::int64_t from = std::max<std::int64_t>(0, e.offset - 4096);
-    if (!d.read(from, e.offset - from, bytes) || !header_precedes(bytes, from == 0, r.contig)) return mismatch();
+    if (!d.read(from, e.offset - from, bytes) || !header_precedes(bytes, from == 0, r.contig) || d.record_end(e) == -1)
+      return mismatch();
   }
   // The region's bytes: bases where the .fai puts them, line ends in between.
   const std::int64_t first = e.byte_of(r.start), last = e.byte_of(r.end - 1);

@@ -294,6 +294,21 @@ TEST_CASE("faidx: in an index too large to check at open, a fetch finds an offse
   const auto s = index.fetch("r1:1-4", r, bases);
   REQUIRE_FALSE(s.ok());
   CHECK_THAT(s.message(), Catch::Contains("record 'r1': the bytes of region 'r1:1-4' are not where the index puts them"));
+  // The file's last record grown by a base under the index of before, dated later: every offset and
+  // header still fits, and only the record's end tells that its fetch would lose the new base.
+  std::filesystem::remove(path + ".fai");
+  {
+    indexed_fasta before;  // builds the index again
+    REQUIRE(before.open(path).ok());
+  }
+  dir.write("many.fa", text.substr(0, text.size() - 1) + "A\n");
+  std::filesystem::last_write_time(path + ".fai", std::filesystem::file_time_type::clock::now() + std::chrono::hours(1));
+  indexed_fasta grown;
+  REQUIRE(grown.open(path).ok());
+  CHECK(fetched(grown, "r1:1-4") == "ACGT");
+  const auto last = grown.fetch("r10000:1-4", r, bases);
+  REQUIRE_FALSE(last.ok());
+  CHECK_THAT(last.message(), Catch::Contains("record 'r10000': the bytes of region 'r10000:1-4' are not where the index puts them"));
 }
 
 TEST_CASE("faidx: bytes that are not bases are an error with their line, never skipped", "[bio][faidx]") {
