@@ -118,15 +118,17 @@ status select_holes(const std::string& region, const std::string& mask, const st
   bio::mask_spec spec;
   if (!mask.empty())
     if (auto s = bio::parse_mask_spec(mask, spec); !s) return s;
-  // --region and bed: find records by name, so there a name must be unique (lowercase and N masks
-  // go by position in the file, and designs are kept by record index).
-  std::map<std::string, std::size_t> index;
-  const bool by_name = !region.empty() || spec.from == bio::mask_spec::source::bed;
+  // --region and bed: find records by name, so a name they give must be unique (lowercase and N
+  // masks go by position in the file, and designs are kept by record index).
+  std::map<std::string, std::size_t> index, second;  // a name's first record, and its second
   for (std::size_t i = 0; i < records.size(); ++i)
-    if (auto [it, added] = index.emplace(records[i].name, i); !added && by_name)
-      return status::fail("--in: record '" + records[i].name + "' appears twice (records " +
-                          std::to_string(it->second + 1) + " and " + std::to_string(i + 1) +
-                          "), so a region cannot name it");
+    if (!index.emplace(records[i].name, i).second) second.emplace(records[i].name, i);
+  auto unique = [&](const std::string& name, const std::string& what) -> status {
+    const auto it = second.find(name);
+    if (it == second.end()) return {};
+    return status::fail("--in: record '" + printable(name) + "' appears twice (records " + std::to_string(index.at(name) + 1) +
+                        " and " + std::to_string(it->second + 1) + "), so " + what + " cannot name it");
+  };
   if (!region.empty()) {
     auto lookup = [&](std::string_view name) -> std::int64_t {
       auto it = index.find(std::string(name));
@@ -135,6 +137,7 @@ status select_holes(const std::string& region, const std::string& mask, const st
     bio::region r;
     if (auto s = bio::parse_region(region, lookup, r); !s) return status::fail("--region: " + s.message());
     if (r.length() < 1) return status::fail("--region: " + region + ": the region is empty");
+    if (auto s = unique(r.contig, "a region"); !s) return s;
     holes[index.at(r.contig)] = {{r.start, r.end}};
     return {};
   }
@@ -147,6 +150,7 @@ status select_holes(const std::string& region, const std::string& mask, const st
     for (const auto& [name, intervals] : bed) {
       auto it = index.find(name);
       if (it == index.end()) return status::fail("--mask: " + path + ": unknown record '" + printable(name) + "'");
+      if (auto s = unique(name, "a BED interval"); !s) return s;
       const auto length = static_cast<std::int64_t>(records[it->second].bases.size());
       if (auto s = bio::check_intervals(name, intervals, length); !s)
         return status::fail("--mask: " + path + ": " + s.message());
