@@ -27,8 +27,11 @@ nlohmann::json describe(const core::mdm_model& model) {
                       {"n_layers", c.n_layers},        {"n_heads", c.n_heads},
                       {"context_length", c.context_length}, {"labels", core::model_labels(model)}};
   const auto facts = model.metadata().find(core::metadata_training);
-  if (facts != model.metadata().end())
-    j["training"] = nlohmann::json::parse(facts->second, nullptr, /*allow_exceptions=*/false);
+  if (facts != model.metadata().end()) {
+    // Facts that are not JSON (edited by hand; the data CRC does not cover the metadata) are null.
+    auto training = nlohmann::json::parse(facts->second, nullptr, /*allow_exceptions=*/false);
+    j["training"] = training.is_discarded() ? nlohmann::json() : std::move(training);
+  }
   return j;
 }
 
@@ -71,6 +74,8 @@ void print_text(const nlohmann::json& j) {
               << duration_fact(t, "wall_seconds") << " on "
               << (machine != t.end() && machine->is_string() ? printable(machine->get<std::string>()) : "?") << "\n  "
               << held_out_fact(t) << "\n";
+  } else if (m.contains("training")) {
+    std::cout << "  training facts unreadable (not a JSON object)\n";
   }
 }
 

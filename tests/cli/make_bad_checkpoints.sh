@@ -59,4 +59,7 @@ facts = json.loads(header['__metadata__']['dnafill.training'])
 facts.update(steps='x', tokens_seen=1e300, wall_seconds=None, machine='a\x01b', valid_bits_per_base=0)
 header['__metadata__']['dnafill.training'] = json.dumps(facts)
 write(sys.argv[2] + '/odd_facts.safetensors', header, blob[8 + size:])
+# Facts that are not JSON at all (NaN is not JSON): info must still print JSON.
+header['__metadata__']['dnafill.training'] = '{"steps":40,"valid_bits_per_base":NaN}'
+write(sys.argv[2] + '/unreadable_facts.safetensors', header, blob[8 + size:])
 PY
