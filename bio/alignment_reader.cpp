@@ -138,6 +138,22 @@ int reference_id(const sam_hdr_t* header, std::string_view name) {
   return name == "*" ? -1 : sam_hdr_name2tid(const_cast<sam_hdr_t*>(header), std::string(name).c_str());
 }
 
+// The same rules for a record htslib decoded from a BAM or CRAM, which it takes as it is: a read
+// placed past its reference's end, or called mapped with no reference or CIGAR, which a SAM line
+// of the same fields is refused for.
+std::string decoded_placement_problem(const bam1_t* b, const sam_hdr_t* header) {
+  const auto& c = b->core;
+  if (c.flag & BAM_FUNMAP) return {};
+  auto mapped_but = [&](const char* what) { return "FLAG " + std::to_string(c.flag) + " says mapped (0x4 not set), but " + what; };
+  if (c.tid < 0) return mapped_but("it has no reference (RNAME '*')");
+  if (c.pos < 0) return mapped_but("POS is 0");
+  if (c.n_cigar == 0) return mapped_but("CIGAR is '*'");
+  if (const auto length = sam_hdr_tid2len(header, c.tid); c.pos >= length)
+    return "POS " + std::to_string(c.pos + 1) + " is past the end of reference '" + sam_hdr_tid2name(header, c.tid) +
+           "' (LN " + std::to_string(length) + ")";
+  return {};
+}
+
 // What is wrong with one SAM record's text (its 11 mandatory fields), or "": the problems htslib turns
 // silently into others, and those it reports only as "malformed record".
 std::string sam_record_problem(const std::vector<std::string_view>& f, const sam_hdr_t* header) {
@@ -477,6 +493,7 @@ bool alignment_reader::next(sequence_record& record) {
       const std::string or_index = d.iterator ? ", or an index that does not fit it (rebuild it with samtools index)" : "";
       return d.fail("cannot read: malformed record or truncated file" + or_index);
     }
+    if (const auto problem = decoded_placement_problem(d.read.get(), d.header.get()); !problem.empty()) return d.fail(problem);
     if (!d.keep(d.read.get())) continue;
     return d.to_record(d.read.get(), record);
   }

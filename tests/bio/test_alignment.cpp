@@ -6,7 +6,9 @@
 #include <htslib/sam.h>
 
 #include <chrono>
+#include <cstring>
 #include <filesystem>
+#include <functional>
 #include <fstream>
 #include <sstream>
 #include <vector>
@@ -181,6 +183,47 @@ TEST_CASE("SAM reads, with line numbers in errors", "[bio][alignment]") {
         test::data_file("bad/malformed_record.sam") +
             ": record 2 (line 6): 4 tab-separated fields, and a SAM record has 11 (QNAME FLAG RNAME POS MAPQ CIGAR RNEXT "
             "PNEXT TLEN SEQ QUAL) before its tags");
+}
+
+TEST_CASE("a BAM read called mapped without a place, or placed past its reference, is refused as its SAM line is",
+          "[bio][alignment]") {
+  test::temp_dir dir;
+  const std::string bam = dir.file("r.bam");
+  // lambda_reads.bam with its first read (placed on the 48,502-base genome) edited.
+  auto write_edited = [&](const std::function<void(bam1_t*)>& edit) {
+    samFile* in = sam_open(test::data_file("lambda_reads.bam").c_str(), "r");
+    sam_hdr_t* header = sam_hdr_read(in);
+    samFile* out = sam_open(bam.c_str(), "wb");
+    REQUIRE(sam_hdr_write(out, header) == 0);
+    bam1_t* read = bam_init1();
+    for (bool first = true; sam_read1(in, header, read) >= 0; first = false) {
+      if (first) edit(read);
+      REQUIRE(sam_write1(out, header, read) >= 0);
+    }
+    bam_destroy1(read);
+    REQUIRE(sam_close(out) == 0);
+    sam_hdr_destroy(header);
+    sam_close(in);
+  };
+  auto first_error = [&] {
+    alignment_reader reader;
+    REQUIRE(reader.open(bam).ok());
+    sequence_record record;
+    CHECK_FALSE(reader.next(record));
+    return reader.error().message();
+  };
+  auto no_cigar = [](bam1_t* b) {  // the same read with its CIGAR '*': the bytes after the name move up
+    const int name = b->core.l_qname, cigar = 4 * static_cast<int>(b->core.n_cigar);
+    std::memmove(b->data + name, b->data + name + cigar, static_cast<std::size_t>(b->l_data - name - cigar));
+    b->l_data -= cigar;
+    b->core.n_cigar = 0;
+  };
+  write_edited([](bam1_t* b) { b->core.pos = 48600; });
+  CHECK(first_error() == bam + ": record 1: POS 48601 is past the end of reference '" + lambda + "' (LN 48502)");
+  write_edited([](bam1_t* b) { b->core.tid = -1; });
+  CHECK(first_error() == bam + ": record 1: FLAG 80 says mapped (0x4 not set), but it has no reference (RNAME '*')");
+  write_edited(no_cigar);
+  CHECK(first_error() == bam + ": record 1: FLAG 80 says mapped (0x4 not set), but CIGAR is '*'");
 }
 
 TEST_CASE("a SAM of a header only is an error, as an empty FASTA is: a region of no reads is not", "[bio][alignment]") {
