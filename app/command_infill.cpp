@@ -2,6 +2,7 @@
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
+#include <iostream>
 #include <memory>
 
 #include "app/commands.h"
@@ -28,6 +29,20 @@ std::vector<core::job_item> record_items(const std::vector<bio::sequence_record>
   return items;
 }
 
+// The output holds designs only: a record --mask leaves no hole in is not in it, which a user
+// expecting the whole file back is told. (--region names one record: the others go without saying.)
+void note_records_without_holes(const infill_args& args, const std::vector<bio::sequence_record>& records,
+                                const std::vector<std::vector<bio::interval>>& holes) {
+  if (args.mask.empty()) return;
+  std::size_t without = 0, first = 0;
+  for (std::size_t i = records.size(); i-- > 0;)
+    if (holes[i].empty()) ++without, first = i;
+  if (without == 0) return;
+  std::cerr << "dnafill infill: note: " << without << " of " << records.size() << " records of " << args.in
+            << " have no hole under --mask " << args.mask << " and are not in the output (the first: record "
+            << first + 1 << ", '" << printable(records[first].name) << "')" << std::endl;
+}
+
 int run_infill(infill_args& args) {
   if (auto s = args.resolve({{"--in", args.in}, mask_file(args.mask)}); !s) return fail("infill", s.message());
   core::set_threads(args.threads);
@@ -41,6 +56,7 @@ int run_infill(infill_args& args) {
   if (auto s = read_records(args.in, records); !s) return fail("infill", s.message());
   std::vector<std::vector<bio::interval>> holes;
   if (auto s = select_holes(args.region, args.mask, args.in, records, holes); !s) return fail("infill", s.message());
+  note_records_without_holes(args, records, holes);
 
   data::run_record run;
   const nlohmann::json extra = {{"region", args.region}, {"mask", args.mask}};
