@@ -150,7 +150,9 @@ status make_designs(fill_pass& j, const std::string& record, const std::string& 
   if (j.options.score_draws > 0) {
     score_options so;
     so.mc_draws = j.options.score_draws;
-    so.window = j.blocks.window;
+    so.window = j.blocks.window;  // the blocks the design was made in: its bases scored in the same pieces
+    so.overlap = j.blocks.overlap;
+    so.stride = j.blocks.stride;
     so.seed = j.options.sampler.seed ^ score_stream;
     for (std::size_t k = 0; k < sequences.size(); ++k) {
       score_result r;

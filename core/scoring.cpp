@@ -169,6 +169,8 @@ status score_holes(const mdm_model& model, const std::vector<std::vector<token>>
   if (holes.size() != sequences.size()) return status::fail("score_holes: one list of holes per sequence");
   block_options blocks;
   blocks.window = options.window;
+  blocks.overlap = options.overlap;
+  blocks.stride = options.stride;
   // A block holds the masked bases and their context: one base is too few (whole windows may be one).
   if (options.window == 1)
     return status::fail("--window: must be 0 (the model's context) or in 2.." + std::to_string(model.config().context_length) +

@@ -17,6 +17,8 @@ namespace dnafill::core {
 struct score_options {
   int mc_draws = 8;       // K masking draws per window, stratified across the K (lower variance)
   int window = 0;         // tokens per window; 0 = the model's context length
+  int overlap = -1;       // score_holes: a piece's left context, as block_options (a design's own blocks)
+  int stride = 0;         // score_holes: new bases per piece, as block_options
   int batch_rows = 32;    // rows per forward pass (draws of one or more windows of equal length)
   std::uint64_t seed = 1;  // the draws are a pure function of the seed: scores are reproducible
   objective_kind objective = objective_kind::count;  // count: uniform logits give exactly 2.0

@@ -173,6 +173,17 @@ TEST_CASE("scoring only a hole: uniform logits give exactly 2.0 bits/base over t
   CHECK(hole.bases == 49);
   CHECK(hole.bits_per_base() != Approx(whole.bits_per_base()).epsilon(1e-3));
   CHECK(!score_holes(context_model, {tokens}, {{{550, 700}}}, options, hole));  // outside the sequence
+  // The pieces are those of the blocks asked for, as a design made with --overlap and --stride is
+  // scored: a 100-base hole in windows of 32 is 7 pieces at the default overlap (16), 11 at overlap
+  // 8 and stride 8.
+  options.window = 32;
+  REQUIRE(score_holes(context_model, {tokens}, {{{200, 300}}}, options, hole));
+  CHECK(hole.windows == 7);
+  options.overlap = 8;
+  options.stride = 8;
+  REQUIRE(score_holes(context_model, {tokens}, {{{200, 300}}}, options, hole));
+  CHECK(hole.windows == static_cast<std::int64_t>(plan_blocks(200, 300, 600, {32, 8, 8}).size()));
+  CHECK(hole.windows == 11);
 }
 
 TEST_CASE("a design's score does not reuse the draws that made it: unbiased on a peaked model", "[design][scoring]") {
