@@ -101,9 +101,10 @@ int show_run(const db_args& args) {
 std::vector<named_path> recorded_files(data::store& db, std::int64_t run) {
   std::vector<data::run_record> runs;
   std::vector<named_path> files;
-  if (!db.list_runs(runs)) return files;  // the export says why it cannot read them
+  bool found = true;  // one run is read alone
+  const status read = run > 0 ? db.find_run(run, runs.emplace_back(), found) : db.list_runs(runs);
+  if (!read || !found) return files;  // the export says why it cannot read them, or that there is no such run
   for (const auto& r : runs) {
-    if (run > 0 && r.id != run) continue;
     const std::string of_run = "run " + std::to_string(r.id) + "'s ";
     if (r.source) files.push_back({of_run + "input", r.source->path});
     files.push_back({of_run + "model", r.model.path});
