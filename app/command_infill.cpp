@@ -35,8 +35,8 @@ void note_records_without_holes(const infill_args& args, const std::vector<bio::
                                 const std::vector<std::vector<bio::interval>>& holes) {
   if (args.mask.empty()) return;
   std::size_t without = 0, first = 0;
-  for (std::size_t i = records.size(); i-- > 0;)
-    if (holes[i].empty()) ++without, first = i;
+  for (std::size_t i = 0; i < records.size(); ++i)
+    if (holes[i].empty() && without++ == 0) first = i;
   if (without == 0) return;
   std::cerr << "dnafill infill: note: " << without << " of " << records.size() << " records of " << args.in
             << " have no hole under --mask " << args.mask << " and are not in the output (the first: record "

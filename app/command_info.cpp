@@ -28,9 +28,9 @@ nlohmann::json describe(const core::mdm_model& model) {
                       {"context_length", c.context_length}, {"labels", core::model_labels(model)}};
   const auto facts = model.metadata().find(core::metadata_training);
   if (facts != model.metadata().end()) {
-    // Facts that are not JSON (edited by hand; the data CRC does not cover the metadata) are null.
+    // Facts that are not a JSON object (edited by hand; the data CRC does not cover the metadata) are null.
     auto training = nlohmann::json::parse(facts->second, nullptr, /*allow_exceptions=*/false);
-    j["training"] = training.is_discarded() ? nlohmann::json() : std::move(training);
+    j["training"] = training.is_object() ? std::move(training) : nlohmann::json();
   }
   return j;
 }

@@ -130,14 +130,17 @@ status select_holes(const std::string& region, const std::string& mask, const st
                         " and " + std::to_string(it->second + 1) + "), so " + what + " cannot name it");
   };
   if (!region.empty()) {
+    std::string twice;  // a name given twice that the region may mean: its length is no one record's
     auto lookup = [&](std::string_view name) -> std::int64_t {
       auto it = index.find(std::string(name));
+      if (it != index.end() && second.count(it->first)) twice = it->first;
       return it == index.end() ? -1 : static_cast<std::int64_t>(records[it->second].bases.size());
     };
     bio::region r;
-    if (auto s = bio::parse_region(region, lookup, r); !s) return status::fail("--region: " + s.message());
+    const status parsed = bio::parse_region(region, lookup, r);
+    if (!twice.empty()) return unique(twice, "a region");
+    if (!parsed) return status::fail("--region: " + parsed.message());
     if (r.length() < 1) return status::fail("--region: " + region + ": the region is empty");
-    if (auto s = unique(r.contig, "a region"); !s) return s;
     holes[index.at(r.contig)] = {{r.start, r.end}};
     return {};
   }

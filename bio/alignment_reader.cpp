@@ -119,16 +119,18 @@ std::string sam_number_problem(const std::vector<std::string_view>& f, std::int6
 }
 
 // A read the FLAG calls mapped needs a place: htslib turns one without (POS 0, RNAME or CIGAR '*')
-// into an unmapped read, setting 0x4 itself, which changes what --region and the flag filters see.
-std::string placement_problem(std::int64_t flag, const std::vector<std::string_view>& f, std::int64_t pos,
+// read from SAM into an unmapped read, setting 0x4 itself, which changes what --region and the flag
+// filters see; one decoded from a BAM or CRAM it takes as it is. `pos` is 1-based (0: none), and
+// `reference` is empty for RNAME '*'.
+std::string placement_problem(std::int64_t flag, std::string_view reference, std::int64_t pos, bool has_cigar,
                               std::int64_t reference_length) {
   if (flag & BAM_FUNMAP) return {};
   auto mapped_but = [&](const char* what) { return "FLAG " + std::to_string(flag) + " says mapped (0x4 not set), but " + what; };
-  if (f[2] == "*") return mapped_but("RNAME is '*'");
-  if (pos == 0) return mapped_but("POS is 0");
-  if (f[5] == "*") return mapped_but("CIGAR is '*'");
+  if (reference.empty()) return mapped_but("RNAME is '*'");
+  if (pos <= 0) return mapped_but("POS is 0");
+  if (!has_cigar) return mapped_but("CIGAR is '*'");
   if (pos > reference_length)
-    return "POS " + std::to_string(pos) + " is past the end of reference '" + std::string(f[2]) + "' (LN " +
+    return "POS " + std::to_string(pos) + " is past the end of reference '" + std::string(reference) + "' (LN " +
            std::to_string(reference_length) + ")";
   return {};
 }
@@ -136,22 +138,6 @@ std::string placement_problem(std::int64_t flag, const std::vector<std::string_v
 // The header's number of a reference name, or -1 for '*' and for a name no @SQ line gives.
 int reference_id(const sam_hdr_t* header, std::string_view name) {
   return name == "*" ? -1 : sam_hdr_name2tid(const_cast<sam_hdr_t*>(header), std::string(name).c_str());
-}
-
-// The same rules for a record htslib decoded from a BAM or CRAM, which it takes as it is: a read
-// placed past its reference's end, or called mapped with no reference or CIGAR, which a SAM line
-// of the same fields is refused for.
-std::string decoded_placement_problem(const bam1_t* b, const sam_hdr_t* header) {
-  const auto& c = b->core;
-  if (c.flag & BAM_FUNMAP) return {};
-  auto mapped_but = [&](const char* what) { return "FLAG " + std::to_string(c.flag) + " says mapped (0x4 not set), but " + what; };
-  if (c.tid < 0) return mapped_but("it has no reference (RNAME '*')");
-  if (c.pos < 0) return mapped_but("POS is 0");
-  if (c.n_cigar == 0) return mapped_but("CIGAR is '*'");
-  if (const auto length = sam_hdr_tid2len(header, c.tid); c.pos >= length)
-    return "POS " + std::to_string(c.pos + 1) + " is past the end of reference '" + sam_hdr_tid2name(header, c.tid) +
-           "' (LN " + std::to_string(length) + ")";
-  return {};
 }
 
 // What is wrong with one SAM record's text (its 11 mandatory fields), or "": the problems htslib turns
@@ -168,7 +154,9 @@ std::string sam_record_problem(const std::vector<std::string_view>& f, const sam
   if (rname != "*" && tid < 0) return unknown("RNAME", rname);
   const auto rnext = f[6];  // the mate's reference: htslib would make an unknown one '*' without a word
   if (rnext != "*" && rnext != "=" && reference_id(header, rnext) < 0) return unknown("RNEXT", rnext);
-  if (auto problem = placement_problem(flag, f, pos, tid < 0 ? 0 : sam_hdr_tid2len(header, tid)); !problem.empty())
+  if (auto problem = placement_problem(flag, rname == "*" ? "" : rname, pos, cigar != "*",
+                                      tid < 0 ? 0 : sam_hdr_tid2len(header, tid));
+      !problem.empty())
     return problem;
   for (std::size_t i = 0; seq != "*" && i < seq.size(); ++i)
     if (!is_iupac_base(seq[i]) && seq[i] != '=')
@@ -493,7 +481,12 @@ bool alignment_reader::next(sequence_record& record) {
       const std::string or_index = d.iterator ? ", or an index that does not fit it (rebuild it with samtools index)" : "";
       return d.fail("cannot read: malformed record or truncated file" + or_index);
     }
-    if (const auto problem = decoded_placement_problem(d.read.get(), d.header.get()); !problem.empty()) return d.fail(problem);
+    // The SAM text's rules for a read decoded from a BAM or CRAM, which htslib takes as it is.
+    const auto& c = d.read->core;
+    if (const auto problem = placement_problem(c.flag, c.tid < 0 ? "" : sam_hdr_tid2name(d.header.get(), c.tid), c.pos + 1,
+                                               c.n_cigar > 0, c.tid < 0 ? 0 : sam_hdr_tid2len(d.header.get(), c.tid));
+        !problem.empty())
+      return d.fail(problem);
     if (!d.keep(d.read.get())) continue;
     return d.to_record(d.read.get(), record);
   }

@@ -116,8 +116,9 @@ struct run_state {
   bool report() const { return !callback || callback({revealed, to_reveal, stats.network_calls}); }
 };
 
-// top_p_step's rule on one position's log-weights: in decreasing probability (ties: the lower base
-// first), a base stays while the mass before it is below top_p.
+// top_p_step's rule on one position's log-weights: in decreasing probability, a base stays while the
+// mass before it is below top_p. (Ties go to the lower base, as in the kernel; top_p_step's sort
+// leaves their order to LibTorch.)
 void keep_nucleus(std::array<double, num_bases>& w, double top_p) {
   const double top = *std::max_element(w.begin(), w.end());
   if (top_p >= 1.0 || !std::isfinite(top)) return;

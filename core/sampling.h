@@ -111,8 +111,8 @@ struct sampling_stats {
 // stays MASK. The params must be valid (validate()). Returns "cancelled" when the callback says so.
 // With `constraints`, every base is drawn one position at a time from its distribution (after the
 // temperature and the soft tilt) restricted to the bases the constraints allow, then top-p over those;
-// at a dead end the positions
-// they re-mask are revealed again (after the schedule's last step, one extra network call per round).
+// at a dead end the positions they re-mask are revealed again (after the schedule's last step, one
+// extra network call per round).
 status sample(denoiser& net, torch::Tensor& tokens, const torch::Tensor& free, const sampler_params& params,
               std::mt19937_64& rng, const sampling_callback& callback = {}, sampling_stats* stats = nullptr,
               draw_constraints* constraints = nullptr);

@@ -22,8 +22,10 @@ struct categorical_params {
 // dead end) or every logit is -inf or NaN. NaN logits count as -inf; +inf logits share the whole mass.
 // The order is the host sampler's (core/sampling.cpp): guidance and temperature shape the model's
 // distribution, the constraint mask restricts it, then top-p trims the tail of what is left (top-p
-// first could cut every allowed base). When the model (-inf or NaN logits) gives no allowed base any
-// mass, the allowed bases are drawn equally likely, as the host does: the constraints outrank it.
+// first could cut every allowed base). When the model gives no allowed base any mass (but some other
+// base), the allowed bases are drawn equally likely, as the host does. The GPU samplers pass no mask
+// (a run with constraints takes the host's path): the mask is there for callers that keep one on the
+// device, and the tests pin it.
 DNAFILL_HD inline int draw_base(const float* logits, const float* uncond, std::uint8_t allowed, double u,
                                 const categorical_params& p) {
   double l[num_bases], prob[num_bases];

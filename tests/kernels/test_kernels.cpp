@@ -82,15 +82,15 @@ TEST_CASE("categorical: temperature, guidance, the constraint mask and top-p", "
 }
 
 TEST_CASE("categorical: the constraint mask restricts the model's distribution before top-p", "[kernel]") {
-  // As the host sampler (core/sampling.cpp): p = (.5, .3, .15, .05), top-p 0.75.
+  // As the host sampler (core/sampling.cpp): p = (.5, .3, .15, .05), top-p 0.7.
   const std::vector<float> l = {std::log(0.5f), std::log(0.3f), std::log(0.15f), std::log(0.05f)};
   categorical_params nucleus;
-  nucleus.top_p = 0.75;
-  // C and G allowed: (2/3, 1/3) of the allowed mass, and C alone is below 0.75, so both stay. Top-p
+  nucleus.top_p = 0.7;
+  // C and G allowed: (2/3, 1/3) of the allowed mass, and C alone is below 0.7, so both stay. Top-p
   // first would have kept A and C, then C alone: C always.
   CHECK(draw(l, 0.6, nucleus, 0b0110) == 1);
   CHECK(draw(l, 0.7, nucleus, 0b0110) == 2);
-  // G and T allowed: (.75, .25), and G alone reaches 0.75: G always. Top-p first would have cut both,
+  // G and T allowed: (.75, .25), and G alone reaches 0.7: G always. Top-p first would have cut both,
   // and drawn G and T equally likely, T twice as often as the model's restricted distribution.
   CHECK(draw(l, 0.49, nucleus, 0b1100) == 2);
   CHECK(draw(l, 0.999999, nucleus, 0b1100) == 2);
