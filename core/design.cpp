@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <climits>
 #include <limits>
 
 #include "core/masking.h"
@@ -206,9 +207,14 @@ status design_holes(const mdm_model& model, const std::string& record, const std
   const std::string text = given_text.empty() ? decode(tokens) : given_text;
   if (text.size() != tokens.size()) return status::fail(record + ": the record's text and tokens differ in length");
   std::unique_ptr<constraint_guard> guard;
-  if (!options.constraints.empty() || options.gc_target.target >= 0.0)
+  if (!options.constraints.empty() || options.gc_target.target >= 0.0) {
+    // Dead ends are local conflicts, as many more as the design is longer: a fixed budget was spent
+    // by 600 bases of --gc 100-100 --max-homopolymer 1, and the rest forced, where 3,000 can be met.
+    std::int64_t budget = options.max_dead_ends;
+    for (const auto& hole : holes) budget += hole.end - hole.start;
     guard = std::make_unique<constraint_guard>(options.constraints, options.gc_target, text, holes, options.variants,
-                                               options.max_dead_ends);
+                                               static_cast<int>(std::min<std::int64_t>(budget, INT_MAX)));
+  }
   j.guard = guard.get();
   if (auto s = fill_holes(j, work, holes); !s) return s;
   if (guard) j.stats.constraints = guard->stats();

@@ -38,7 +38,7 @@ struct design_options {
   bio::constraint_set constraints;  // hard rules: enforced while decoding, every design checked after
   gc_tilt gc_target;                // soft objective: steer GC towards a target (--gc-target, --gc-weight)
   std::string label;                // condition on this label of the model (--label); empty = none
-  int max_dead_ends = 256;          // per design: dead ends re-masked before a base is forced
+  int max_dead_ends = 256;          // per design, plus one per designed base: dead ends re-masked before a base is forced
 
   status validate(const model_config& config) const;
 };

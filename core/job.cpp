@@ -41,11 +41,11 @@ nlohmann::json options_json(const design_options& o) {
   // Settings that change the designs but were added later enter only when not at their defaults, so
   // the resume keys of existing runs stay what they were.
   if (p.cuda_graph) json["cuda_graph"] = true;
-  // From 2026-12-02 top-p trims what the constraints and the GC tilt leave (it came first), and
-  // first-hit goes on left to right after a dead end: a run whose draws that changed is not resumed
-  // into one begun before.
+  // From 2026-12-02 top-p trims what the constraints and the GC tilt leave (it came first), first-hit
+  // goes on left to right after a dead end, and the dead-end budget grows with the design: a run whose
+  // draws that changed is not resumed into one begun before.
   const bool hard = !o.constraints.empty(), soft = o.gc_target.target >= 0;
-  if (((hard || soft) && p.top_p < 1.0) || (hard && p.kind == sampler_kind::first_hit)) json["constrained_draws"] = 2;
+  if (hard || (soft && p.top_p < 1.0)) json["constrained_draws"] = 2;
   return json;
 }
 
