@@ -38,9 +38,13 @@ status open_temp(const std::string& temp, int& fd) {
   for (int attempt = 0; attempt < 8; ++attempt) {
     // Not through a link, and not waiting on a FIFO (O_NONBLOCK does nothing to a plain file).
     fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK, 0666);
-    if (fd < 0 && errno == ELOOP) return refuse_temp(temp, "is a symbolic link");
-    if (fd < 0 && errno == ENXIO) return refuse_temp(temp, "is not a regular file (a FIFO or a device)");
-    if (fd < 0) return status::fail(temp + ": " + std::strerror(errno));
+    if (fd < 0) {
+      const int error = errno;  // ELOOP: a symbolic link; ENXIO: a FIFO no one reads
+      struct stat st {};
+      if ((error == ELOOP || error == ENXIO) && ::lstat(temp.c_str(), &st) == 0 && !not_ours(st).empty())
+        return refuse_temp(temp, not_ours(st));
+      return status::fail(temp + ": " + std::strerror(error));
+    }
     struct stat opened {}, named {};
     const bool known = ::fstat(fd, &opened) == 0;
     if (known && !not_ours(opened).empty()) {
