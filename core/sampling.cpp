@@ -10,6 +10,7 @@
 
 #include "core/model_internal.h"
 #include "core/tokens.h"
+#include "kernels/categorical.cuh"
 #include "kernels/common.cuh"
 
 namespace dnafill::core {
@@ -116,23 +117,17 @@ struct run_state {
   bool report() const { return !callback || callback({revealed, to_reveal, stats.network_calls}); }
 };
 
-// top_p_step's rule on one position's log-weights: in decreasing probability, a base stays while the
-// mass before it is below top_p. (Ties go to the lower base, as in the kernel; top_p_step's sort
-// leaves their order to LibTorch.)
+// The kernel's top-p (kernels/categorical.cuh) on one position's log-weights: a base it cuts gets -inf.
+// (top_p_step's rule too, but its sort leaves the order of ties to LibTorch.)
 void keep_nucleus(std::array<double, num_bases>& w, double top_p) {
   const double top = *std::max_element(w.begin(), w.end());
   if (top_p >= 1.0 || !std::isfinite(top)) return;
   std::array<double, num_bases> p;
   double total = 0;
   for (int x = 0; x < num_bases; ++x) total += p[x] = std::exp(w[x] - top);
-  std::array<int, num_bases> order;
-  std::iota(order.begin(), order.end(), 0);
-  std::stable_sort(order.begin(), order.end(), [&](int x, int y) { return p[x] > p[y]; });
-  double before = 0;
-  for (int x : order) {
-    if (before >= top_p * total) w[x] = neg_inf;
-    before += p[x];
-  }
+  kernels::keep_nucleus(p.data(), total, top_p);
+  for (int x = 0; x < num_bases; ++x)
+    if (p[x] == 0) w[x] = neg_inf;
 }
 
 // The four log-weights of (b, i): the soft tilt, -inf where the constraints forbid a base, then top-p

@@ -16,6 +16,28 @@ struct categorical_params {
   double guidance = 0.0;     // w of classifier-free guidance: (1 + w) cond - w uncond, when uncond given
 };
 
+// Top-p over the unnormalised probabilities of the 4 bases (their sum `total`): in decreasing
+// probability (ties: the lower base first), bases are kept until their mass reaches top_p; the others
+// become 0. The new sum. The host's constrained draws use it too (core/sampling.cpp).
+DNAFILL_HD inline double keep_nucleus(double* prob, double total, double top_p) {
+  bool keep[num_bases] = {false, false, false, false};
+  double kept = 0;
+  for (int n = 0; n < num_bases && kept < top_p * total; ++n) {
+    int best = -1;
+    for (int b = 0; b < num_bases; ++b)
+      if (!keep[b] && prob[b] > 0 && (best < 0 || prob[b] > prob[best])) best = b;
+    if (best < 0) break;
+    keep[best] = true;
+    kept += prob[best];
+  }
+  total = 0;
+  for (int b = 0; b < num_bases; ++b) {
+    if (!keep[b]) prob[b] = 0;
+    total += prob[b];
+  }
+  return total;
+}
+
 // Per row r: logits[r*4 .. r*4+3] (float32, the conditional ones), uncond likewise or nullptr,
 // allowed[r] a 4-bit mask of the bases the constraints allow (bit b = base b) or nullptr for all,
 // u[r] a uniform in [0, 1). out[r] = the drawn base 0..3, or -1 when no base is allowed (the caller's
@@ -55,24 +77,7 @@ DNAFILL_HD inline int draw_base(const float* logits, const float* uncond, std::u
       total += prob[b];
     }
   }
-  if (p.top_p < 1.0) {
-    // Keep bases in decreasing probability (ties: lower base first) until their mass reaches top_p.
-    bool keep[num_bases] = {false, false, false, false};
-    double kept = 0;
-    for (int n = 0; n < num_bases && kept < p.top_p * total; ++n) {
-      int best = -1;
-      for (int b = 0; b < num_bases; ++b)
-        if (!keep[b] && prob[b] > 0 && (best < 0 || prob[b] > prob[best])) best = b;
-      if (best < 0) break;
-      keep[best] = true;
-      kept += prob[best];
-    }
-    total = 0;
-    for (int b = 0; b < num_bases; ++b) {
-      if (!keep[b]) prob[b] = 0;
-      total += prob[b];
-    }
-  }
+  if (p.top_p < 1.0) total = keep_nucleus(prob, total, p.top_p);
   // Inverse CDF: the first base whose cumulative mass exceeds u * total.
   const double target = u * total;
   double cumulative = 0;
