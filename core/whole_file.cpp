@@ -30,6 +30,15 @@ status refuse_temp(const std::string& temp, const std::string& what) {
   return status::fail(temp + ", the temporary name of this write, " + what + ": not a file of dnafill's to empty; remove it");
 }
 
+// A refusal when something not ours is at TEMP; none when it is a plain file of one name or nothing is
+// there (nothing to be told: the write will say).
+status check_what_is_at(const std::string& temp) {
+  struct stat st {};
+  if (::lstat(temp.c_str(), &st) != 0) return {};
+  if (const auto what = not_ours(st); !what.empty()) return refuse_temp(temp, what);
+  return {};
+}
+
 // Opens TEMP for this write alone and empties it. The lock turns away a second writer of the same
 // file while this one writes; a TEMP a killed run left has no lock, and is taken over. A TEMP renamed
 // into place between our open and our lock (by the writer that held it) is that writer's file now:
@@ -40,16 +49,15 @@ status open_temp(const std::string& temp, int& fd) {
     fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK, 0666);
     if (fd < 0) {
       const int error = errno;  // ELOOP: a symbolic link; ENXIO: a FIFO no one reads
-      struct stat st {};
-      if ((error == ELOOP || error == ENXIO) && ::lstat(temp.c_str(), &st) == 0 && !not_ours(st).empty())
-        return refuse_temp(temp, not_ours(st));
+      if (error == ELOOP || error == ENXIO)
+        if (auto s = check_what_is_at(temp); !s) return s;
       return status::fail(temp + ": " + std::strerror(error));
     }
     struct stat opened {}, named {};
     const bool known = ::fstat(fd, &opened) == 0;
-    if (known && !not_ours(opened).empty()) {
+    if (const auto what = known ? not_ours(opened) : std::string(); !what.empty()) {
       ::close(fd);
-      return refuse_temp(temp, not_ours(opened));
+      return refuse_temp(temp, what);
     }
     if (::flock(fd, LOCK_EX | LOCK_NB) != 0 && errno == EWOULDBLOCK) {
       ::close(fd);
@@ -81,13 +89,7 @@ void sync_folder_of(const std::string& path) {
 
 std::string temporary_name(const std::string& path) { return bio::real_path_or_given(path) + ".tmp"; }
 
-status check_temporary_name(const std::string& path) {
-  const std::string temp = temporary_name(path);
-  struct stat st {};
-  if (::lstat(temp.c_str(), &st) != 0) return {};  // nothing there (or nothing to be told: the write will say)
-  if (const auto what = not_ours(st); !what.empty()) return refuse_temp(temp, what);
-  return {};
-}
+status check_temporary_name(const std::string& path) { return check_what_is_at(temporary_name(path)); }
 
 status replace_whole(const std::string& path, const std::string& what, const std::function<int(int fd)>& write) {
   auto failed = [&](const std::string& why) { return status::fail(path + ": cannot write " + what + ": " + why); };

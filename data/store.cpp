@@ -138,7 +138,6 @@ status store::impl::check_integrity() {
   std::string said = problems.empty() ? "no problem named" : problems.front().substr(0, 200);
   if (problems.size() > 1) said += ", and " + std::to_string(problems.size() - 1) + " more";
   return status::fail(path + ": the integrity check failed (" + said + "): the file is damaged; restore it from a copy");
-  return {};
 }
 
 // One writer per file: the lock is taken before SQLite sees the file, so a second writer (a batch
