@@ -135,10 +135,13 @@ CLI::Option* check_seed(CLI::Option* option) {
         return {};
       },
       "SEED")
-      // CLI11 converts with base 0: "010" would be the octal 8. A seed is decimal. (Only digits are
-      // touched, so that the check above names "0x10" as it was given.)
+      // CLI11 converts with base 0: "010" would be the octal 8. A seed is decimal, and takes a leading
+      // "+" as every whole number does. (Only digits are touched, so that the check above names "0x10"
+      // as it was given.)
       ->transform([](std::string text) {
-        if (text.find_first_not_of("0123456789") != std::string::npos) return text;
+        const std::size_t sign = text.size() > 1 && text[0] == '+' ? 1 : 0;
+        if (text.find_first_not_of("0123456789", sign) != std::string::npos) return text;
+        text.erase(0, sign);
         return text.erase(0, std::min(text.find_first_not_of('0'), text.size() - 1));
       });
 }

@@ -101,6 +101,15 @@ void check_values(CLI::App& app) {
         },
         ""));
   }
+  // CLI11 reads a real number with strtod, which skips leading blanks but not trailing ones: ' 0.5'
+  // was taken and '0.5 ' refused. No number takes a blank, as no whole number does.
+  for (CLI::Option* option : app.get_options([](CLI::Option* o) { return o->get_type_name() == "FLOAT"; }))
+    option->check(CLI::Validator(
+        [](std::string& value) -> std::string {
+          if (value.find_first_of(" \t\n\v\f\r") != std::string::npos) return "'" + value + "' is not a number";
+          return {};
+        },
+        ""));
   for (CLI::App* sub : app.get_subcommands([](CLI::App*) { return true; })) check_values(*sub);
 }
 
