@@ -62,8 +62,7 @@ int fasta_reader::impl::read_line() {
   const int n = detail::read_line(fp.get(), &line);
   if (n == -1) return 0;
   if (n == -2) {
-    err = status::fail(path + ": line " + std::to_string(line_no + 1) +
-                       ": cannot read: truncated or corrupt compressed data");
+    err = status::fail(detail::compressed_data_problem(path, line_no));
     done = true;
     return -1;
   }

@@ -22,6 +22,11 @@ int read_line(BGZF* fp, kstring_t* line) {
   return n;
 }
 
+std::string compressed_data_problem(const std::string& path, long lines_read) {
+  const std::string where = lines_read > 0 ? "cannot read past line " + std::to_string(lines_read) : "cannot read";
+  return path + ": " + where + ": truncated or corrupt compressed data";
+}
+
 bool lacks_eof_block(BGZF* fp) { return bgzf_compression(fp) == bgzf && bgzf_check_EOF(fp) == 0; }
 
 std::int64_t plain_gzip_after_blocks(const std::string& path) {

@@ -22,6 +22,10 @@ void silence_htslib_log();
 // as a whole line and reads on with the next block: the handle's error code is the only trace.
 int read_line(BGZF* fp, kstring_t* line);
 
+// The error for read_line's -2 after `lines_read` whole lines. Not "line N": htslib decompresses ahead,
+// so the break may lie well past the lines it handed back (zcat may show more of them).
+std::string compressed_data_problem(const std::string& path, long lines_read);
+
 // A BGZF file cut at a block boundary decompresses cleanly: only its missing end-of-file block tells
 // that data was lost. False for plain and gzip files.
 bool lacks_eof_block(BGZF* fp);

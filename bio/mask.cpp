@@ -168,7 +168,7 @@ status read_bed(const std::string& path, interval_map& out) {
   }
   std::free(line.s);
   if (result.ok() && n == -2)
-    result = status::fail(path + ": line " + std::to_string(line_no + 1) + ": cannot read: truncated or corrupt compressed data");
+    result = status::fail(detail::compressed_data_problem(path, line_no));
   // A bgzipped BED cut at a block boundary reads cleanly to where it was cut.
   if (result.ok() && detail::lacks_eof_block(fp.get()))
     result = status::fail(path + ": truncated BGZF file (end-of-file marker missing)");
