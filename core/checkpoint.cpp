@@ -212,6 +212,9 @@ std::string default_model_path() {
   if (const char* env = std::getenv("DNAFILL_MODEL"); env && *env) return env;
   const std::string installed = executable_dir() + "/../share/dnafill/models/small.safetensors";
   if (readable(installed)) return installed;
+  // A folder unpacked or copied whole: the binary with models/ beside it.
+  const std::string beside = executable_dir() + "/models/small.safetensors";
+  if (readable(beside)) return beside;
   return std::string(DNAFILL_SOURCE_MODELS_DIR) + "/small.safetensors";
 }
 

@@ -76,7 +76,7 @@ status load_for_inference(const std::string& path, mdm_model& model, const std::
                           const std::string& net_precision, std::string* where = nullptr, const std::string& hint = {});
 
 // The shipped default model: $DNAFILL_MODEL, else share/dnafill/models/ beside the installed binary,
-// else models/ of the source tree this binary was built from.
+// else models/ in the binary's own folder, else models/ of the source tree this binary was built from.
 std::string default_model_path();
 
 }  // namespace dnafill::core
