@@ -34,6 +34,7 @@ struct train_args {
   std::string log;
   bool no_rc = false;
   int threads = 0;
+  bool seq_len_given = false;  // a --seq-len 0 is refused, not read as "not given" (the context)
 };
 
 nlohmann::json log_line(const core::train_progress& p) {
@@ -252,6 +253,7 @@ int run_train(train_args& args) {
   o.data.train_files = std::move(train_files);
   if (auto s = core::parse_objective(args.objective, o.objective); !s) return fail("train", s.message());
   o.rc_augment = !args.no_rc;
+  if (args.seq_len_given && o.data.window == 0) return fail("train", "--seq-len: must be at least 2, got 0");
   core::set_threads(args.threads);
   const std::string log_path = args.log.empty() ? o.out + ".log.jsonl" : args.log;
   if (auto s = check_train_outputs(o, log_path); !s) return fail("train", s.message());
@@ -289,7 +291,7 @@ command_runner add_train_command(CLI::App& cli) {
   sub->add_option("--preset", o.preset, "Model size: tiny, small or base")->capture_default_str();
   sub->add_option("--steps", o.steps, "Optimizer steps in all")->capture_default_str();
   sub->add_option("--batch", o.batch, "Windows per step")->capture_default_str();
-  sub->add_option("--seq-len", o.data.window, "Window length; default: the model's context");
+  auto* seq_len = sub->add_option("--seq-len", o.data.window, "Window length; default: the model's context");
   sub->add_option("--lr", o.lr, "Peak learning rate")->capture_default_str();
   check_range(sub->add_option("--warmup", o.warmup_steps, "Warmup steps; default 5% of --steps, at most 1000"), 0, 1e12);
   check_seed(sub->add_option("--seed", o.seed, "Seed for weights, windows and masks")->capture_default_str());
@@ -318,7 +320,10 @@ command_runner add_train_command(CLI::App& cli) {
                   "Condition on labels: NAME=PATTERN,... (record-name globs) or a TSV of record<TAB>label");
   sub->add_option("--label-dropout", o.label_dropout, "Share of labelled windows trained with the null label")
       ->capture_default_str();
-  return [args] { return run_train(*args); };
+  return [args, seq_len] {
+    args->seq_len_given = seq_len->count() > 0;
+    return run_train(*args);
+  };
 }
 
 }  // namespace dnafill::app
