@@ -273,6 +273,7 @@ void MainWindow::restoreSettings(const StudioOptions& options) {
   }
   panel_->setConstraints(c);
   sitesEdit_->setText(settings.value(QLatin1String(keySites), QStringLiteral("EcoRI, BsaI, BsmBI")).toString());
+  checkSiteNames(/*edited=*/false);
   autoConfidenceAction_->setChecked(settings.value(QLatin1String(keyAutoConfidence), true).toBool());
   if (options.restoreWindow) {
     restoreGeometry(settings.value(QLatin1String(keyGeometry)).toByteArray());
@@ -431,6 +432,7 @@ void MainWindow::openFile(const QString& path) {
 void MainWindow::openFileRegion(const QString& path, const QString& region) {
   if (reader_->isRunning()) {
     showError(tr("Busy"), tr("Still reading the previous file; try again in a moment."));
+    Q_EMIT openFailed(tr("still reading the previous file"));
     return;
   }
   jobLabel_->setText(tr("Reading %1...").arg(QFileInfo(path).fileName()));
@@ -452,6 +454,7 @@ void MainWindow::documentRead(const QString& path, const QString& region) {
     return;
   }
   document_ = std::move(doc);
+  ++documentSerial_;  // the designs shown so far were made on another document
   undo_->clear();
   recordBox_->clear();
   for (const auto& r : document_.records) {
@@ -486,10 +489,13 @@ WorkingRecord* MainWindow::current() {
   return record_ >= 0 && record_ < static_cast<int>(document_.records.size()) ? &document_.records[static_cast<std::size_t>(record_)] : nullptr;
 }
 
+// Only a design shown on the document it was made on has an open record: another file may hold a
+// record of the same name and place, and a design written into it would be nonsense (padded with N).
 const WorkingRecord* MainWindow::recordOf(const data::design_record& d) const {
+  if (resultsDocument_ != documentSerial_) return nullptr;
   if (d.record_index < 0 || d.record_index >= static_cast<std::int64_t>(document_.records.size())) return nullptr;
   const auto& r = document_.records[static_cast<std::size_t>(d.record_index)];
-  return r.name == d.record ? &r : nullptr;
+  return r.name == d.record && d.region_end <= static_cast<std::int64_t>(r.bases.size()) ? &r : nullptr;
 }
 
 void MainWindow::updateTitle() {
@@ -579,12 +585,29 @@ void MainWindow::updateSelectionBar() {
                                       : tr("nothing selected"));
 }
 
+QStringList MainWindow::siteNames() const {
+  return sitesEdit_->text().split(QRegularExpression(QStringLiteral("[,;\\s]+")), Qt::SkipEmptyParts);
+}
+
+// findSites passes over a name that is neither an enzyme nor a motif: the field says which, as the
+// design panel's Avoid field does, and the status bar when the field was just edited.
+void MainWindow::checkSiteNames(bool edited) {
+  QStringList unknown;
+  for (const auto& name : siteNames()) {
+    std::string site;
+    if (auto s = bio::resolve_motif(name.toStdString(), site); !s) unknown << fromStd(s.message());
+  }
+  sitesEdit_->setStyleSheet(unknown.isEmpty() ? QString() : QStringLiteral("color: #c01010"));
+  sitesEdit_->setToolTip(unknown.isEmpty() ? sitesToolTip() : unknown.join(QLatin1Char('\n')));
+  if (edited && !unknown.isEmpty()) statusBar()->showMessage(tr("Sites: %1").arg(unknown.join(QStringLiteral("; "))), 10000);
+}
+
 void MainWindow::updateSites() {
   if (siteFinder_->isRunning()) {
     siteFinderAgain_ = true;
     return;
   }
-  const QStringList names = sitesEdit_->text().split(QRegularExpression(QStringLiteral("[,;\\s]+")), Qt::SkipEmptyParts);
+  const QStringList names = siteNames();
   view_->setSites({});
   if (names.isEmpty() || view_->sequence().empty()) return;
   siteFinder_->setFuture(QtConcurrent::run(findSites, view_->sequence(), names));
@@ -683,14 +706,33 @@ void MainWindow::updateViewControls() {
 
 // ---- jobs -------------------------------------------------------------------------------------------
 
-void MainWindow::loadModel(const QString& path, const QString& device) {
-  device_ = device.isEmpty() ? QStringLiteral("auto") : device;
-  modelRequested_ = path;
+void MainWindow::loadModel(const QString& path, const QString& device) { requestModel(path, device, precision_); }
+
+// The model, device and precision become the session's (and the settings') once the model has loaded:
+// one that fails leaves the model in use, and is not tried again at the next start.
+void MainWindow::requestModel(const QString& path, const QString& device, const QString& precision) {
+  modelLoading_ = {path, device.isEmpty() ? QStringLiteral("auto") : device, precision};
   modelLabel_->setText(tr("loading model..."));
   panel_->setModelReady(false);
-  modelJob_ = runner_->submit(tr("loading the model"), [path, d = device_, p = precision_](JobContext& context) {
-    return loadModelJob(context, path, d, p);
+  modelJob_ = runner_->submit(tr("loading the model"), [request = modelLoading_](JobContext& context) {
+    return loadModelJob(context, request.path, request.device, request.precision);
   });
+}
+
+// The status bar's model and device, and the Model menu's choices, as the loaded model has them.
+void MainWindow::showModel() {
+  for (auto* a : deviceActions_) a->setChecked(a->data().toString() == device_);
+  for (auto* a : precisionActions_) a->setChecked(a->data().toString() == precision_);
+  if (!model_.model) {
+    modelLabel_->setText(tr("no model"));
+    deviceLabel_->clear();
+    return;
+  }
+  modelLabel_->setText(tr("Model: %1").arg(model_.name));
+  modelLabel_->setToolTip(model_.path);
+  deviceLabel_->setText((model_.device == QLatin1String("cuda") ? QStringLiteral("CUDA") : QStringLiteral("CPU")) +
+                        (model_.precision == QLatin1String("bf16") ? QStringLiteral(", bf16") : QString()));
+  deviceLabel_->setToolTip(fromStd(core::machine_description(model_.device.toStdString())));
 }
 
 void MainWindow::infill() {
@@ -720,32 +762,40 @@ void MainWindow::generateNew(qint64 length, const QString& name) {
     return showError(tr("New sequence"), tr("Name: one word of printable characters without '|' or '>', got '%1'").arg(name));
   if (length < 1) return showError(tr("New sequence"), tr("Length: must be at least 1"));
   // The new record joins the document as N x length, the whole of it a hole: generating is infilling it.
-  document_.records.push_back({record, std::string(static_cast<std::size_t>(length), 'N'), {{0, length}}, 0, {}});
-  recordBox_->addItem(recordLabel(record, length));
-  setCurrentRecord(static_cast<int>(document_.records.size()) - 1);
+  // It joins once the design has started: a refused one (settings, a design running) adds nothing.
+  WorkingRecord added{record, std::string(static_cast<std::size_t>(length), 'N'), {{0, length}}, 0, {}};
   DesignRequest request;
   request.kind = "generate";
   request.record = record;
-  request.recordIndex = record_;
-  request.bases = current()->bases;
-  request.holes = {{0, length}};
+  request.recordIndex = static_cast<int>(document_.records.size());
+  request.bases = added.bases;
+  request.holes = added.masks;
   request.extra = core::generate_parameters(length, record);
-  runDesign(std::move(request));
+  if (!runDesign(std::move(request))) return;
+  document_.records.push_back(std::move(added));
+  recordBox_->addItem(recordLabel(record, length));
+  setCurrentRecord(static_cast<int>(document_.records.size()) - 1);
 }
 
-void MainWindow::runDesign(DesignRequest request) {
-  if (designJob_) return showError(tr("Busy"), tr("A design is running; cancel it or wait for it."));
+bool MainWindow::runDesign(DesignRequest request) {
+  auto refuse = [this](const QString& title, const QString& message) {
+    showError(title, message);
+    return false;
+  };
+  if (designJob_) return refuse(tr("Busy"), tr("A design is running; cancel it or wait for it."));
   // One worker runs the model: a confidence track in the making would hold the design up. It is
   // computed again for whatever is shown next.
   if (confidenceJob_) runner_->cancel(confidenceJob_);
   request.model = model_.model;
   request.storePath = storePath_.toStdString();
-  if (auto s = panelOptions(request.options); !s) return showError(tr("Design settings"), fromStd(s.message()));
-  if (auto s = request.options.validate(model_.model->config()); !s) return showError(tr("Design settings"), fromStd(s.message()));
+  if (auto s = panelOptions(request.options); !s) return refuse(tr("Design settings"), fromStd(s.message()));
+  if (auto s = request.options.validate(model_.model->config()); !s) return refuse(tr("Design settings"), fromStd(s.message()));
   saveSettings();
   designJob_ = runner_->submit(tr("designing %1").arg(fromStd(request.record)),
                                [request](JobContext& context) { return designJob(context, request); });
+  designDocument_ = documentSerial_;
   panel_->setBusy(true);
+  return true;
 }
 
 status MainWindow::panelOptions(core::design_options& options) const {
@@ -785,16 +835,16 @@ void MainWindow::jobFinished(quint64 id, const JobOutcome& outcome) {
   if (id == modelJob_) {
     modelJob_ = 0;
     if (outcome.status != JobOutcome::Status::Done) {
-      modelLabel_->setText(tr("no model"));
-      deviceLabel_->clear();
-      return showError(tr("Cannot load the model"), outcome.message);
+      showModel();
+      panel_->setModelReady(model_.model != nullptr);
+      const QString kept = model_.model ? tr(" The model loaded before, %1, stays in use.").arg(model_.name) : QString();
+      return showError(tr("Cannot load the model"), outcome.message + kept);
     }
     model_ = std::any_cast<LoadedModel>(outcome.payload);
-    modelLabel_->setText(tr("Model: %1").arg(model_.name));
-    modelLabel_->setToolTip(model_.path);
-    deviceLabel_->setText((model_.device == QLatin1String("cuda") ? QStringLiteral("CUDA") : QStringLiteral("CPU")) +
-                          (model_.precision == QLatin1String("bf16") ? QStringLiteral(", bf16") : QString()));
-    deviceLabel_->setToolTip(fromStd(core::machine_description(model_.device.toStdString())));
+    modelRequested_ = modelLoading_.path;
+    device_ = modelLoading_.device;
+    precision_ = modelLoading_.precision;
+    showModel();
     panel_->setModelReady(true);
     if (batch_) batch_->setModel(model_.model);
     saveSettings();
@@ -835,6 +885,7 @@ void MainWindow::designDone(const JobOutcome& outcome) {
     statusBar()->showMessage(outcome.message, 8000);
   } else {
     QString error;
+    resultsDocument_ = designDocument_;  // maybe not the one open now: another was opened meanwhile
     if (!results_->showRun(runId, &error)) showError(tr("Cannot read the results"), error);
     resultsView_->resizeColumnsToContents();
     tabs_->setCurrentIndex(0);
@@ -959,6 +1010,7 @@ void MainWindow::reopenRun(qint64 runId) {
   const auto& run = history_->run(row);
   auto show = [this, runId, parameters = run.parameters] {
     QString error;
+    resultsDocument_ = documentSerial_;
     if (!results_->showRun(runId, &error)) return showError(tr("Cannot read run %1").arg(runId), error);
     restoreHoles(runId, parameters);
     resultsView_->resizeColumnsToContents();
@@ -967,11 +1019,17 @@ void MainWindow::reopenRun(qint64 runId) {
   };
   const QString source = run.source ? fromStd(run.source->path) : QString();
   if (!source.isEmpty() && QFileInfo(source).isFile() && fromStd(document_.path) != source) {
-    // Read the input the run was made from, then show its designs in it.
-    auto connection = std::make_shared<QMetaObject::Connection>();
-    *connection = connect(this, &MainWindow::documentOpened, this, [this, show, connection] {
-      disconnect(*connection);
+    // Read the input the run was made from, then show its designs in it; when it cannot be read, they
+    // are not shown in whatever file is opened next.
+    auto opened = std::make_shared<QMetaObject::Connection>(), failed = std::make_shared<QMetaObject::Connection>();
+    *opened = connect(this, &MainWindow::documentOpened, this, [this, show, opened, failed] {
+      disconnect(*opened);
+      disconnect(*failed);
       show();
+    });
+    *failed = connect(this, &MainWindow::openFailed, this, [this, opened, failed] {
+      disconnect(*opened);
+      disconnect(*failed);
     });
     openFileRegion(source, fromStd(readRegionOf(run.parameters)));
     return;
@@ -981,14 +1039,18 @@ void MainWindow::reopenRun(qint64 runId) {
 
 // The holes a re-opened studio run designed become the record's masks again (one undoable step), so
 // Generate redesigns what the run designed.
+// The record is the one its designs were made on, found by its place and name as results are: a name
+// may repeat, and one that is not UTF-8 is stored in the run's parameters with U+FFFD.
 void MainWindow::restoreHoles(qint64 runId, const std::string& parameters) {
   std::string name;
   std::vector<bio::interval> holes;
-  if (!holesOf(parameters, name, holes)) return;
-  const auto record = std::find_if(document_.records.begin(), document_.records.end(),
-                                   [&](const WorkingRecord& r) { return r.name == name; });
-  if (record == document_.records.end() || holes.back().end > static_cast<std::int64_t>(record->bases.size())) return;
-  const int index = static_cast<int>(record - document_.records.begin());
+  if (!holesOf(parameters, name, holes) || results_->rowCount() == 0) return;
+  const auto* record = recordOf(results_->design(0));
+  if (!record || holes.back().end > static_cast<std::int64_t>(record->bases.size())) {
+    statusBar()->showMessage(tr("The holes of run %1 are not masked again: its record is not open as it was designed").arg(runId), 8000);
+    return;
+  }
+  const int index = static_cast<int>(record - document_.records.data());
   if (index != record_) setCurrentRecord(index);
   setMasks(std::move(holes), tr("holes of run %1").arg(runId));
 }

@@ -166,9 +166,14 @@ class MainWindow : public QMainWindow {
   void updateSelectionBar();
   void updateTitle();
   void updateSites();
+  static QString sitesToolTip();  // the Sites field's, when every name in it is known
+  QStringList siteNames() const;
+  void checkSiteNames(bool edited);
   void showSequence(const std::string& bases, const std::string& reference, bio::interval highlight);
   void scheduleConfidence();
-  void runDesign(DesignRequest request);
+  void requestModel(const QString& path, const QString& device, const QString& precision);
+  void showModel();
+  bool runDesign(DesignRequest request);  // false when refused (said in an error dialog)
   // The design panel's sampler settings and constraints as core takes them; errors name the field.
   status panelOptions(core::design_options& options) const;
   void jobStarted(quint64 id, const QString& title);
@@ -186,10 +191,16 @@ class MainWindow : public QMainWindow {
   StudioOptions options_;
   QString storePath_, device_, precision_ = QStringLiteral("auto");
   QString cramReference_;
-  QString modelRequested_;  // the checkpoint asked for; empty: the shipped default
+  QString modelRequested_;  // the checkpoint of model_ as asked for; empty: the shipped default
+  struct ModelRequest {
+    QString path, device, precision;
+  } modelLoading_;  // the last one asked for, which becomes modelRequested_, device_ and precision_ when it loads
   qint64 lastRunId_ = 0;
 
   Document document_;
+  // Each document read gets the next number; the designs shown are of document resultsDocument_, and
+  // the design running of designDocument_ (recordOf: only there do their records lie open).
+  std::uint64_t documentSerial_ = 0, resultsDocument_ = 0, designDocument_ = 0;
   int record_ = -1;
   int shownDesign_ = -1;
   QUndoStack* undo_ = nullptr;

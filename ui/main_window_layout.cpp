@@ -134,9 +134,12 @@ QHBoxLayout* MainWindow::buildRecordBar(QWidget* central) {
   sitesEdit_ = new QLineEdit(central);
   sitesEdit_->setObjectName(QStringLiteral("sitesEdit"));
   sitesEdit_->setPlaceholderText(tr("enzymes or motifs to mark"));
-  sitesEdit_->setToolTip(tr("Enzyme names (EcoRI, BsaI) or IUPAC motifs, marked on both strands in the sites track"));
+  sitesEdit_->setToolTip(sitesToolTip());
   sitesEdit_->setCompleter(new ListCompleter(enzymeNames(), sitesEdit_));
-  connect(sitesEdit_, &QLineEdit::editingFinished, this, &MainWindow::updateSites);
+  connect(sitesEdit_, &QLineEdit::editingFinished, this, [this] {
+    checkSiteNames(/*edited=*/true);
+    updateSites();
+  });
   top->addWidget(new QLabel(tr("Record"), central));
   top->addWidget(recordBox_);
   top->addWidget(shownLabel_, 1);
@@ -348,6 +351,10 @@ void MainWindow::buildViewMenu() {
   viewMenu->addAction(showWorkingAction_);
 }
 
+QString MainWindow::sitesToolTip() {
+  return tr("Enzyme names (EcoRI, BsaI) or IUPAC motifs, marked on both strands in the sites track");
+}
+
 // The model file, the device it runs on and the network's precision.
 void MainWindow::buildModelMenu() {
   auto* modelMenu = menuBar()->addMenu(tr("&Model"));
@@ -361,10 +368,7 @@ void MainWindow::buildModelMenu() {
                                  {{QStringLiteral("auto"), tr("Automatic (CUDA when there is a GPU)")},
                                   {QStringLiteral("cpu"), tr("CPU")},
                                   {QStringLiteral("cuda"), tr("CUDA")}},
-                                 [this](const QString& device) {
-                                   device_ = device;
-                                   loadModel(modelRequested_, device);
-                                 });
+                                 [this](const QString& device) { requestModel(modelRequested_, device, precision_); });
   if (!core::cuda_available()) {
     deviceActions_.last()->setEnabled(false);  // "cuda"
     deviceActions_.last()->setToolTip(tr("No CUDA GPU is available to this build"));
@@ -374,8 +378,8 @@ void MainWindow::buildModelMenu() {
                                      {QStringLiteral("fp32"), tr("float32 (exact)")},
                                      {QStringLiteral("bf16"), tr("bfloat16 (fast on GPUs and CPUs with AVX512-BF16)")}},
                                     [this](const QString& precision) {
-                                      precision_ = precision;
-                                      loadModel(modelRequested_, device_);  // on the worker thread, after any job using the model now
+                                      // On the worker thread, after any job using the model now.
+                                      requestModel(modelRequested_, device_, precision);
                                     });
 }
 

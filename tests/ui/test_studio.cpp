@@ -91,6 +91,12 @@ QByteArray readAll(const QString& path) {
   return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
 }
 
+// Writes `bytes` to `path`; false when it cannot.
+bool writeAll(const QString& path, const QByteArray& bytes) {
+  QFile file(path);
+  return file.open(QIODevice::WriteOnly | QIODevice::Truncate) && file.write(bytes) == bytes.size();
+}
+
 // The error dialog on screen now, if any.
 QMessageBox* errorDialog(QWidget* window) {
   for (auto* box : window->findChildren<QMessageBox*>(QStringLiteral("errorDialog")))
@@ -1068,6 +1074,129 @@ class TestStudio : public QObject {
     QVERIFY2(errorDialog(w2.get())->text().contains(QStringLiteral("--select 391-450: outside record 'chrB'")),
              qPrintable(errorDialog(w2.get())->text()));
     QVERIFY(w2->isVisible());
+  }
+
+  // A model that does not load leaves the one in use, and is not saved for the next start (every start
+  // failed on it). It said "no model", and Design > Generate went on with the old one.
+  void failedModelLoadKeepsTheModel() {
+    const QString damaged = dir_.filePath(QStringLiteral("damaged.safetensors"));
+    QVERIFY(writeAll(damaged, readAll(QStringLiteral(DNAFILL_TINY_MODEL)).left(3000)));
+    auto w = makeWindow();
+    QVERIFY(w);
+    QSignalSpy error(w.get(), &MainWindow::errorShown);
+    w->loadModel(damaged, QStringLiteral("cpu"));
+    QVERIFY(error.wait(60000));
+    QVERIFY2(error.first().at(0).toString().contains(QStringLiteral("stays in use")), qPrintable(error.first().at(0).toString()));
+    errorDialog(w.get())->accept();
+    QVERIFY(w->modelReady());
+    QVERIFY2(w->modelLabel()->text().contains(QStringLiteral("tiny")), qPrintable(w->modelLabel()->text()));
+    w->close();  // saves the settings
+    const QString saved = QSettings().value(QStringLiteral("model/path")).toString();
+    QSettings().remove(QStringLiteral("model"));
+    QCOMPARE(saved, QFileInfo(QStringLiteral(DNAFILL_TINY_MODEL)).absoluteFilePath());
+  }
+
+  // Designs belong to the file they were made on: another file's record of the same name and place is
+  // not theirs (Accept wrote a 100-base record out to 400 with N), nor are its masks re-opened in it.
+  void designsStayWithTheirFile() {
+    const QString other = dir_.filePath(QStringLiteral("other_chrA.fa"));
+    QVERIFY(writeAll(other, ">chrA\n" + QByteArray(100, 'A') + "\n"));
+    auto w = makeWindow();
+    QVERIFY(w);
+    QVERIFY(open(*w, designFasta));
+    w->sequenceView()->setSelection(300, 400);
+    w->maskSelection();
+    QCOMPARE(generateAndWait(*w), 0);
+    QVERIFY(open(*w, other));
+    QCOMPARE(w->resultsModel()->rowCount(), 2);
+    QCOMPARE(w->resultsModel()->index(0, 0).data(ResultsModel::EditsRole).toLongLong(), qint64(-1));
+    w->showDesign(0);
+    QCOMPARE(w->sequenceView()->sequence().size(), std::size_t(100));  // the designed region alone
+    QSignalSpy error(w.get(), &MainWindow::errorShown);
+    w->acceptShownDesign();
+    QCOMPARE(error.count(), 1);
+    errorDialog(w.get())->accept();
+    QCOMPARE(w->document().records[0].bases, std::string(100, 'A'));
+  }
+
+  // A run re-opened from a file that can no longer be read is not shown in the next file opened.
+  void failedReopenIsDropped() {
+    const QString input = copyOfDesignFasta(QStringLiteral("reopen_input.fa"));
+    QVERIFY(!input.isEmpty());
+    auto w = makeWindow();
+    QVERIFY(w);
+    QVERIFY(open(*w, input));
+    w->sequenceView()->setSelection(300, 400);
+    w->maskSelection();
+    QCOMPARE(generateAndWait(*w), 0);
+    const qint64 runId = w->lastRunId();
+    QVERIFY(open(*w, testData + QStringLiteral("/cli/short.fa")));
+    QVERIFY(w->resultsModel()->showRun(0));
+    QVERIFY(writeAll(input, "not a fasta\n"));
+    QSignalSpy failed(w.get(), &MainWindow::openFailed);
+    w->reopenRun(runId);
+    QVERIFY(failed.wait(20000));
+    errorDialog(w.get())->accept();
+    QVERIFY(open(*w, copyOfDesignFasta(QStringLiteral("reopen_other.fa"))));
+    QTest::qWait(100);
+    QCOMPARE(w->resultsModel()->rowCount(), 0);
+    QCOMPARE(w->undoStack()->count(), 0);
+    QVERIFY(w->document().records[0].masks.empty());
+  }
+
+  // Re-opening a run made on the second of two records of one name masks that record, not the first.
+  void reopenRunOnARepeatedName() {
+    const QString input = dir_.filePath(QStringLiteral("repeated_name.fa"));
+    QVERIFY(writeAll(input, ">x\n" + QByteArray(40, 'A') + "\n>x\n" + QByteArray(30, 'C') + "\n"));
+    auto w = makeWindow();
+    QVERIFY(w);
+    QVERIFY(open(*w, input));
+    w->setCurrentRecord(1);
+    w->sequenceView()->setSelection(0, 10);
+    w->maskSelection();
+    QCOMPARE(generateAndWait(*w), 0);
+    const qint64 runId = w->lastRunId();
+    QVERIFY(open(*w, testData + QStringLiteral("/cli/short.fa")));
+    QSignalSpy opened(w.get(), &MainWindow::documentOpened);
+    w->reopenRun(runId);
+    QVERIFY(opened.wait(20000));
+    QTRY_COMPARE(w->document().records[1].masks.size(), std::size_t(1));
+    QVERIFY(w->document().records[0].masks.empty());
+    QCOMPARE(w->currentRecord(), 1);
+  }
+
+  // A new sequence whose design is refused (a bad Avoid name) adds no record; it added an all-N one,
+  // and one more at each try.
+  void refusedGenerateNewAddsNothing() {
+    auto w = makeWindow();
+    QVERIFY(w);
+    QVERIFY(open(*w, designFasta));
+    auto c = w->designPanel()->constraints();
+    c.avoid = {"FooI"};
+    w->designPanel()->setConstraints(c);
+    QSignalSpy error(w.get(), &MainWindow::errorShown);
+    w->generateNew(50, QStringLiteral("g1"));
+    QCOMPARE(error.count(), 1);
+    errorDialog(w.get())->accept();
+    QCOMPARE(w->document().records.size(), std::size_t(2));
+    QVERIFY(!w->designRunning());
+  }
+
+  // An unknown name in the Sites field is said; it was passed over without a word.
+  void unknownSiteNamesAreSaid() {
+    auto w = makeWindow();
+    QVERIFY(w);
+    QVERIFY(open(*w, designFasta));
+    auto* sites = w->findChild<QLineEdit*>(QStringLiteral("sitesEdit"));
+    QVERIFY(sites);
+    sites->setText(QStringLiteral("EcoRI, FooI"));
+    Q_EMIT sites->editingFinished();
+    const QString said = w->statusBar()->currentMessage();
+    QVERIFY2(said.contains(QStringLiteral("'FooI' is neither a known enzyme nor an IUPAC motif")), qPrintable(said));
+    QVERIFY(sites->toolTip().contains(QStringLiteral("FooI")));
+    sites->setText(QStringLiteral("EcoRI"));
+    Q_EMIT sites->editingFinished();
+    QVERIFY(!sites->toolTip().contains(QStringLiteral("FooI")));
   }
 
   void historyReopens() {
