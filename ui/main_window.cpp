@@ -374,10 +374,31 @@ void MainWindow::openFileDialog() {
   if (!path.isEmpty()) openFile(path);
 }
 
-void MainWindow::saveWorkingSequence() {
-  if (record_ < 0) return;
+bool MainWindow::saveWorkingSequence() {
+  if (record_ < 0) return false;
   const QString path = QFileDialog::getSaveFileName(this, tr("Save the working records"), QString(), tr("FASTA (*.fa *.fasta *.fa.gz)"));
-  if (!path.isEmpty()) saveWorkingRecords(path);
+  return !path.isEmpty() && saveWorkingRecords(path);
+}
+
+bool MainWindow::hasUnsavedEdits() const {
+  if (undo_->isClean()) return false;
+  return std::any_of(document_.records.begin(), document_.records.end(), [](const WorkingRecord& r) { return !r.asRead(); });
+}
+
+// Accepted variants live in the working records alone until saved: before they go (another file, the
+// window closed) the person is asked. Masks alone are not asked about: they are redone in a moment.
+bool MainWindow::mayDropWorkingRecords(const QString& action) {
+  if (!hasUnsavedEdits()) return true;
+  QMessageBox box(QMessageBox::Warning, tr("Unsaved edits"),
+                  tr("The working records hold accepted variants that are not saved. Save them before %1?").arg(action),
+                  QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel, this);
+  box.setObjectName(QStringLiteral("unsavedEditsDialog"));
+  box.setDefaultButton(QMessageBox::Save);
+  switch (box.exec()) {
+    case QMessageBox::Save: return saveWorkingSequence();
+    case QMessageBox::Discard: return true;
+    default: return false;
+  }
 }
 
 bool MainWindow::saveWorkingRecords(const QString& path) {
@@ -433,6 +454,10 @@ void MainWindow::openFileRegion(const QString& path, const QString& region) {
   if (reader_->isRunning()) {
     showError(tr("Busy"), tr("Still reading the previous file; try again in a moment."));
     Q_EMIT openFailed(tr("still reading the previous file"));
+    return;
+  }
+  if (!mayDropWorkingRecords(tr("opening %1").arg(QFileInfo(path).fileName()))) {
+    Q_EMIT openFailed(tr("not opened: the working records hold unsaved edits"));
     return;
   }
   jobLabel_->setText(tr("Reading %1...").arg(QFileInfo(path).fileName()));
@@ -1067,6 +1092,7 @@ void MainWindow::showError(const QString& title, const QString& message) {
 }
 
 void MainWindow::closeEvent(QCloseEvent* event) {
+  if (!mayDropWorkingRecords(tr("closing"))) return event->ignore();
   saveSettings();
   if (runner_) runner_->cancelAll();
   event->accept();

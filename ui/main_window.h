@@ -145,7 +145,9 @@ class MainWindow : public QMainWindow {
   void buildEditMenu();
   void buildViewMenu();
   void buildModelMenu();
-  void saveWorkingSequence();  // asks for the FASTA, then saveWorkingRecords
+  bool saveWorkingSequence();  // asks for the FASTA, then saveWorkingRecords; false when not saved
+  bool hasUnsavedEdits() const;   // accepted variants in the working records since they were read or saved
+  bool mayDropWorkingRecords(const QString& action);  // true when none, or the person says so
   void restoreHoles(qint64 runId, const std::string& parameters);  // a re-opened studio run's holes, masked again
   void exportSelectedDialog();  // asks for the FASTA, then exportSelectedDesigns
   void buildLayout();

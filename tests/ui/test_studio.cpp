@@ -1199,6 +1199,48 @@ class TestStudio : public QObject {
     QVERIFY(!sites->toolTip().contains(QStringLiteral("FooI")));
   }
 
+  // Accepted variants are not dropped without a word: closing the window or opening another file asks
+  // first (Cancel keeps them; Discard goes on). Both went ahead silently.
+  void unsavedEditsAreAskedAbout() {
+    auto w = makeWindow();
+    QVERIFY(w);
+    QVERIFY(open(*w, designFasta));
+    w->sequenceView()->setSelection(100, 160);
+    w->maskSelection();
+    QCOMPARE(generateAndWait(*w), 0);
+    w->acceptShownDesign();
+    const std::string accepted = w->document().records[0].bases;
+    // The dialog is modal: answered from a timer once it is up, as a person would click.
+    QStringList asked;
+    auto answer = [&](QMessageBox::StandardButton button) {
+      auto* timer = new QTimer(w.get());
+      timer->setInterval(10);
+      connect(timer, &QTimer::timeout, timer, [&asked, button, timer] {
+        auto* box = qobject_cast<QMessageBox*>(QApplication::activeModalWidget());
+        if (!box || box->objectName() != QLatin1String("unsavedEditsDialog")) return;
+        asked << box->text();
+        timer->deleteLater();
+        timer->stop();
+        box->button(button)->click();
+      });
+      timer->start();
+    };
+    answer(QMessageBox::Cancel);
+    QVERIFY(!w->close());
+    QCOMPARE(asked.size(), 1);
+    QVERIFY2(asked[0].contains(QStringLiteral("Save them before closing?")), qPrintable(asked[0]));
+    QSignalSpy failed(w.get(), &MainWindow::openFailed);
+    answer(QMessageBox::Cancel);
+    w->openFileRegion(testData + QStringLiteral("/cli/short.fa"), {});
+    QCOMPARE(failed.count(), 1);
+    QCOMPARE(w->document().records[0].bases, accepted);
+    answer(QMessageBox::Discard);
+    QVERIFY(open(*w, testData + QStringLiteral("/cli/short.fa")));
+    QCOMPARE(asked.size(), 3);
+    QVERIFY(w->close());  // nothing accepted in this file: not asked
+    QCOMPARE(asked.size(), 3);
+  }
+
   void historyReopens() {
     qint64 runId = 0;
     {
