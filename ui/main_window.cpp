@@ -426,7 +426,23 @@ bool MainWindow::saveWorkingRecords(const QString& path) {
   return true;
 }
 
+// Qt holds file names as Unicode: a name of bytes that are not UTF-8 (a Latin-1 "é") arrives with
+// U+FFFD in their place, from the command line, a drop or a file dialog, and names no file. Said as
+// such, not as "No such file".
+namespace {
+QString unnamableFileProblem(const QString& path) {
+  if (!path.contains(QChar(QChar::ReplacementCharacter)) || QFileInfo::exists(path)) return {};
+  return MainWindow::tr("%1: the file's name is not valid UTF-8, and the studio cannot name it: rename it "
+                        "(dnafill view --in reads it)").arg(path);
+}
+}  // namespace
+
 void MainWindow::openFile(const QString& path) {
+  if (const QString problem = unnamableFileProblem(path); !problem.isEmpty()) {
+    showError(tr("Cannot open %1").arg(QFileInfo(path).fileName()), problem);
+    Q_EMIT openFailed(problem);
+    return;
+  }
   // Probing reads a header or an index: quick, but off the GUI thread all the same.
   auto* watcher = new QFutureWatcher<std::pair<status, FileProbe>>(this);
   connect(watcher, &QFutureWatcher<std::pair<status, FileProbe>>::finished, this, [this, watcher, path] {
@@ -454,6 +470,11 @@ void MainWindow::openFileRegion(const QString& path, const QString& region) {
   if (reader_->isRunning()) {
     showError(tr("Busy"), tr("Still reading the previous file; try again in a moment."));
     Q_EMIT openFailed(tr("still reading the previous file"));
+    return;
+  }
+  if (const QString problem = unnamableFileProblem(path); !problem.isEmpty()) {
+    showError(tr("Cannot open %1").arg(QFileInfo(path).fileName()), problem);
+    Q_EMIT openFailed(problem);
     return;
   }
   if (!mayDropWorkingRecords(tr("opening %1").arg(QFileInfo(path).fileName()))) {

@@ -26,6 +26,7 @@
 #include <QUndoStack>
 #include <QtTest>
 
+#include <cstdio>
 #include <functional>
 #include <map>
 #include <set>
@@ -1239,6 +1240,22 @@ class TestStudio : public QObject {
     QCOMPARE(asked.size(), 3);
     QVERIFY(w->close());  // nothing accepted in this file: not asked
     QCOMPARE(asked.size(), 3);
+  }
+
+  // A file whose name is not UTF-8 reaches Qt with U+FFFD in it: said as such, not "No such file".
+  void fileNameNotUtf8IsSaid() {
+    const std::string raw = dir_.filePath(QStringLiteral("caf")).toStdString() + "\xe9.fa";
+    std::FILE* file = std::fopen(raw.c_str(), "w");
+    QVERIFY(file);
+    QVERIFY(std::fputs(">a\nACGT\n", file) >= 0 && std::fclose(file) == 0);
+    auto w = makeWindow();
+    QVERIFY(w);
+    QSignalSpy error(w.get(), &MainWindow::errorShown);
+    w->openFile(QString::fromLocal8Bit(raw.c_str()));
+    QTRY_COMPARE(error.count(), 1);
+    QVERIFY2(error.first().at(0).toString().contains(QStringLiteral("the file's name is not valid UTF-8")),
+             qPrintable(error.first().at(0).toString()));
+    std::remove(raw.c_str());
   }
 
   void historyReopens() {
