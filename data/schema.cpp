@@ -2,6 +2,8 @@
 // changes: files of that version exist (tests/data/store keeps one of each) and must keep migrating.
 #include "data/schema.h"
 
+#include <algorithm>
+#include <string_view>
 #include <vector>
 
 #include "data/sqlite_internal.h"
@@ -94,6 +96,18 @@ const std::vector<const char*>* step_for(int version) {
 }
 
 }  // namespace
+
+std::vector<std::string> tables_of(int version) {
+  std::vector<std::string> tables;
+  constexpr std::string_view create = "CREATE TABLE ";
+  for (int v = schema_empty + 1; v <= std::min<int>(version, schema_current); ++v)
+    for (const std::string_view sql : *step_for(v))
+      if (sql.substr(0, create.size()) == create) {
+        const auto rest = sql.substr(create.size());
+        tables.emplace_back(rest.substr(0, rest.find_first_of(" (")));
+      }
+  return tables;
+}
 
 status migrate(sqlite3* db, const std::string& path, int from, int to) {
   if (from < schema_empty || to > schema_current || from > to)

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "bio/status.h"
 
@@ -26,5 +27,8 @@ constexpr std::int64_t store_application_id = 0x444e4146;
 // caller holds the transaction (so a failure leaves the file as it was). Tests call it with
 // to < schema_current to write the schema of an earlier version.
 [[nodiscard]] status migrate(sqlite3* db, const std::string& path, int from, int to);
+
+// The tables a store of `version` has, read off the ladder's CREATE TABLE statements.
+std::vector<std::string> tables_of(int version);
 
 }  // namespace dnafill::data::detail

@@ -414,6 +414,17 @@ TEST_CASE("store: a newer, foreign, non-SQLite or damaged file is refused and le
   refused_with(newer, "a dnafill store with tables but schema version 0 (user_version reset?): the file is damaged");
   refused_with(newer, "schema version 0", true);
 
+  // Our application_id and version, without our tables: SQLite's "no such table: models" came later.
+  const auto hollow = dir.file("hollow.sqlite");
+  {
+    raw_db raw(hollow);
+    REQUIRE(raw.exec("PRAGMA application_id = 1145979206") == SQLITE_OK);  // 0x444e4146, "DNAF"
+    REQUIRE(raw.exec("PRAGMA user_version = 2") == SQLITE_OK);
+    REQUIRE(raw.exec("CREATE TABLE runs (id INTEGER PRIMARY KEY)") == SQLITE_OK);
+  }
+  refused_with(hollow, "a dnafill store (schema v2) without its table 'models': the file is damaged or not a store");
+  refused_with(hollow, "without its table 'models'", true);
+
   const auto foreign = dir.file("foreign.sqlite");
   {
     raw_db raw(foreign);
