@@ -104,6 +104,7 @@ class RecordEdit : public QUndoCommand {
     beforeBases_ = before.bases;
     afterBases_ = std::move(afterBases);
   }
+  bool changesBases() const { return basesChanged_; }
   void undo() override { window_->setRecordState(record_, basesChanged_ ? &beforeBases_ : nullptr, beforeMasks_); }
   void redo() override { window_->setRecordState(record_, basesChanged_ ? &afterBases_ : nullptr, afterMasks_); }
 
@@ -380,9 +381,14 @@ bool MainWindow::saveWorkingSequence() {
   return !path.isEmpty() && saveWorkingRecords(path);
 }
 
+// An edit of bases (an accepted variant) between the state last saved (or read) and now, done or undone.
 bool MainWindow::hasUnsavedEdits() const {
-  if (undo_->isClean()) return false;
-  return std::any_of(document_.records.begin(), document_.records.end(), [](const WorkingRecord& r) { return !r.asRead(); });
+  const int clean = undo_->cleanIndex(), now = undo_->index();
+  if (clean == now) return false;
+  const int from = clean < 0 ? 0 : std::min(clean, now), to = clean < 0 ? undo_->count() : std::max(clean, now);
+  for (int i = from; i < to; ++i)
+    if (const auto* edit = dynamic_cast<const RecordEdit*>(undo_->command(i)); edit && edit->changesBases()) return true;
+  return false;
 }
 
 // Accepted variants live in the working records alone until saved: before they go (another file, the
@@ -453,7 +459,10 @@ void MainWindow::openFile(const QString& path) {
       Q_EMIT openFailed(fromStd(s.message()));
       return;
     }
-    if (!probe.indexed) return openFileRegion(path, {});
+    if (!probe.indexed) {
+      openFileRegion(path, {});
+      return;
+    }
     auto* dialog = new RegionDialog(path, fromStd(probe.format), probe.contigs, this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     connect(dialog, &QDialog::accepted, this, [this, dialog, path] { openFileRegion(path, dialog->region()); });
@@ -466,21 +475,17 @@ void MainWindow::openFile(const QString& path) {
   }));
 }
 
-void MainWindow::openFileRegion(const QString& path, const QString& region) {
+bool MainWindow::openFileRegion(const QString& path, const QString& region) {
   if (reader_->isRunning()) {
     showError(tr("Busy"), tr("Still reading the previous file; try again in a moment."));
-    Q_EMIT openFailed(tr("still reading the previous file"));
-    return;
+    return false;
   }
   if (const QString problem = unnamableFileProblem(path); !problem.isEmpty()) {
     showError(tr("Cannot open %1").arg(QFileInfo(path).fileName()), problem);
     Q_EMIT openFailed(problem);
-    return;
+    return false;
   }
-  if (!mayDropWorkingRecords(tr("opening %1").arg(QFileInfo(path).fileName()))) {
-    Q_EMIT openFailed(tr("not opened: the working records hold unsaved edits"));
-    return;
-  }
+  if (!mayDropWorkingRecords(tr("opening %1").arg(QFileInfo(path).fileName()))) return false;
   jobLabel_->setText(tr("Reading %1...").arg(QFileInfo(path).fileName()));
   disconnect(reader_, nullptr, this, nullptr);
   connect(reader_, &QFutureWatcher<std::pair<status, Document>>::finished, this, [this, path, region] { documentRead(path, region); });
@@ -489,6 +494,7 @@ void MainWindow::openFileRegion(const QString& path, const QString& region) {
     status s = readDocument(p, r, ReadLimits{}, d, c);
     return std::pair<status, Document>(std::move(s), std::move(d));
   }));
+  return true;
 }
 
 void MainWindow::documentRead(const QString& path, const QString& region) {
@@ -661,6 +667,7 @@ void MainWindow::updateSites() {
 
 void MainWindow::scheduleConfidence() {
   if (confidenceJob_) runner_->cancel(confidenceJob_);  // what it was computing is no longer shown
+  if (designJob_) return;  // one worker runs the model: the design's results are shown, and scored, next
   if (autoConfidenceAction_->isChecked() && static_cast<std::int64_t>(view_->sequence().size()) <= autoConfidenceLimit)
     computeConfidence();
 }
@@ -752,7 +759,13 @@ void MainWindow::updateViewControls() {
 
 // ---- jobs -------------------------------------------------------------------------------------------
 
-void MainWindow::loadModel(const QString& path, const QString& device) { requestModel(path, device, precision_); }
+void MainWindow::loadModel(const QString& path, const QString& device) { requestModel(path, device, pendingModel().precision); }
+
+// What a new choice in the Model menu starts from: the one still loading, so that two quick choices
+// (a device, then a precision) both hold; else the model in use.
+MainWindow::ModelRequest MainWindow::pendingModel() const {
+  return modelJob_ ? modelLoading_ : ModelRequest{modelRequested_, device_, precision_};
+}
 
 // The model, device and precision become the session's (and the settings') once the model has loaded:
 // one that fails leaves the model in use, and is not tried again at the next start.
@@ -932,6 +945,7 @@ void MainWindow::designDone(const JobOutcome& outcome) {
   } else {
     QString error;
     resultsDocument_ = designDocument_;  // maybe not the one open now: another was opened meanwhile
+    if (runId > 0) runDocuments_[runId] = designDocument_;
     if (!results_->showRun(runId, &error)) showError(tr("Cannot read the results"), error);
     resultsView_->resizeColumnsToContents();
     tabs_->setCurrentIndex(0);
@@ -1044,6 +1058,17 @@ void MainWindow::openBatchDialog() {
   dialog->activateWindow();
 }
 
+// The document a run's designs were made on: the open one when it is the run's input read as it was
+// (the same region); else, for a run of this session, the one it was made on. Else none: its records
+// are not open.
+std::uint64_t MainWindow::documentOfRun(qint64 runId, const QString& source, const std::string& region) const {
+  if (!source.isEmpty() && !document_.path.empty() && QFileInfo(source) == QFileInfo(fromStd(document_.path)) &&
+      region == document_.region)
+    return documentSerial_;
+  if (const auto made = runDocuments_.find(runId); made != runDocuments_.end()) return made->second;
+  return noDocument;
+}
+
 void MainWindow::refreshHistory() {
   QString error;
   if (!history_->refresh(&error)) statusBar()->showMessage(tr("History: %1").arg(error), 8000);
@@ -1054,30 +1079,33 @@ void MainWindow::reopenRun(qint64 runId) {
   const int row = history_->rowOfRun(runId);
   if (row < 0) return showError(tr("Re-open"), tr("Run %1 is not in %2").arg(runId).arg(storePath_));
   const auto& run = history_->run(row);
-  auto show = [this, runId, parameters = run.parameters] {
+  const QString source = run.source ? fromStd(run.source->path) : QString();
+  const std::string region = readRegionOf(run.parameters);
+  auto show = [this, runId, source, region, parameters = run.parameters] {
     QString error;
-    resultsDocument_ = documentSerial_;
+    resultsDocument_ = documentOfRun(runId, source, region);
     if (!results_->showRun(runId, &error)) return showError(tr("Cannot read run %1").arg(runId), error);
     restoreHoles(runId, parameters);
     resultsView_->resizeColumnsToContents();
     tabs_->setCurrentIndex(0);
     if (results_->rowCount() > 0) resultsView_->setCurrentIndex(resultsProxy_->index(0, 0));
   };
-  const QString source = run.source ? fromStd(run.source->path) : QString();
-  if (!source.isEmpty() && QFileInfo(source).isFile() && fromStd(document_.path) != source) {
+  if (!source.isEmpty() && QFileInfo(source).isFile() && (fromStd(document_.path) != source || document_.region != region)) {
     // Read the input the run was made from, then show its designs in it; when it cannot be read, they
     // are not shown in whatever file is opened next.
+    if (!openFileRegion(source, fromStd(region))) return;
     auto opened = std::make_shared<QMetaObject::Connection>(), failed = std::make_shared<QMetaObject::Connection>();
     *opened = connect(this, &MainWindow::documentOpened, this, [this, show, opened, failed] {
       disconnect(*opened);
       disconnect(*failed);
       show();
     });
+    // Its read failed: not another file's probe while it is still being read.
     *failed = connect(this, &MainWindow::openFailed, this, [this, opened, failed] {
+      if (reader_->isRunning()) return;
       disconnect(*opened);
       disconnect(*failed);
     });
-    openFileRegion(source, fromStd(readRegionOf(run.parameters)));
     return;
   }
   show();

@@ -8,6 +8,8 @@
 #include <QMainWindow>
 #include <QPointer>
 
+#include <cstdint>
+#include <map>
 
 #include "data/records.h"
 #include "ui/document.h"
@@ -67,7 +69,8 @@ class MainWindow : public QMainWindow {
   // Opens a file: probes it, asks for a region when it is indexed, reads it off the GUI thread.
   void openFile(const QString& path);
   // Opens `region` of a file ("" = all of it) without asking.
-  void openFileRegion(const QString& path, const QString& region);
+  // False when it did not start (a read under way, unsaved edits kept): nothing will be reported.
+  bool openFileRegion(const QString& path, const QString& region);
 
   const Document& document() const { return document_; }
   int currentRecord() const { return record_; }
@@ -196,13 +199,18 @@ class MainWindow : public QMainWindow {
   QString modelRequested_;  // the checkpoint of model_ as asked for; empty: the shipped default
   struct ModelRequest {
     QString path, device, precision;
-  } modelLoading_;  // the last one asked for, which becomes modelRequested_, device_ and precision_ when it loads
+  };
+  ModelRequest modelLoading_;  // the last one asked for, which becomes modelRequested_, device_ and precision_ when it loads
+  ModelRequest pendingModel() const;
   qint64 lastRunId_ = 0;
 
   Document document_;
   // Each document read gets the next number; the designs shown are of document resultsDocument_, and
   // the design running of designDocument_ (recordOf: only there do their records lie open).
   std::uint64_t documentSerial_ = 0, resultsDocument_ = 0, designDocument_ = 0;
+  static constexpr std::uint64_t noDocument = ~std::uint64_t{0};
+  std::map<qint64, std::uint64_t> runDocuments_;  // the runs of this session, and their documents
+  std::uint64_t documentOfRun(qint64 runId, const QString& source, const std::string& region) const;
   int record_ = -1;
   int shownDesign_ = -1;
   QUndoStack* undo_ = nullptr;

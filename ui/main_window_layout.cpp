@@ -361,14 +361,17 @@ void MainWindow::buildModelMenu() {
   modelMenu->addAction(tr("&Load model..."), this, [this] {
     const QString path = QFileDialog::getOpenFileName(this, tr("Load a dnafill checkpoint"), QFileInfo(model_.path).path(),
                                                       tr("Checkpoints (*.safetensors)"));
-    if (!path.isEmpty()) loadModel(path, device_);
+    if (!path.isEmpty()) loadModel(path, pendingModel().device);
   });
-  modelMenu->addAction(tr("Shipped &default model"), this, [this] { loadModel({}, device_); });
+  modelMenu->addAction(tr("Shipped &default model"), this, [this] { loadModel({}, pendingModel().device); });
   deviceActions_ = addChoiceMenu(modelMenu, tr("&Device"),
                                  {{QStringLiteral("auto"), tr("Automatic (CUDA when there is a GPU)")},
                                   {QStringLiteral("cpu"), tr("CPU")},
                                   {QStringLiteral("cuda"), tr("CUDA")}},
-                                 [this](const QString& device) { requestModel(modelRequested_, device, precision_); });
+                                 [this](const QString& device) {
+                                   const auto base = pendingModel();
+                                   requestModel(base.path, device, base.precision);
+                                 });
   if (!core::cuda_available()) {
     deviceActions_.last()->setEnabled(false);  // "cuda"
     deviceActions_.last()->setToolTip(tr("No CUDA GPU is available to this build"));
@@ -379,7 +382,8 @@ void MainWindow::buildModelMenu() {
                                      {QStringLiteral("bf16"), tr("bfloat16 (fast on GPUs and CPUs with AVX512-BF16)")}},
                                     [this](const QString& precision) {
                                       // On the worker thread, after any job using the model now.
-                                      requestModel(modelRequested_, device_, precision);
+                                      const auto base = pendingModel();
+                                      requestModel(base.path, base.device, precision);
                                     });
 }
 

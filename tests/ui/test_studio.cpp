@@ -176,6 +176,15 @@ class TestStudio : public QObject {
     return QFile::copy(designFasta, path) ? path : QString();
   }
 
+  // Opens `path`, masks [start, end) of record `record` and generates: true when the design is done.
+  bool designIn(MainWindow& w, const QString& path, qint64 start, qint64 end, int record = 0) {
+    if (!open(w, path)) return false;
+    w.setCurrentRecord(record);
+    w.sequenceView()->setSelection(start, end);
+    w.maskSelection();
+    return generateAndWait(w) == 0;
+  }
+
   // Generates and waits; the outcome's status (0 done, 1 failed, 2 cancelled), -1 on timeout.
   int generateAndWait(MainWindow& w) {
     QSignalSpy finished(&w, &MainWindow::designFinished);
@@ -531,6 +540,14 @@ class TestStudio : public QObject {
     automatic->trigger();
     QVERIFY(automatic->isChecked() && !bf16->isChecked());
     QVERIFY(waitForLabel(QStringLiteral("CPU")));
+    // Two quick choices, the second made while the first loads: both hold.
+    auto* cpu = choice(QStringLiteral("&Device"), QStringLiteral("cpu"));
+    auto* automaticDevice = choice(QStringLiteral("&Device"), QStringLiteral("auto"));
+    QVERIFY(cpu && automaticDevice && cpu->isChecked());
+    automaticDevice->trigger();
+    bf16->trigger();
+    QVERIFY(waitForLabel(QStringLiteral("CPU, bf16")));
+    QVERIFY(automaticDevice->isChecked() && bf16->isChecked());
   }
 
   void constrainedDesign() {
@@ -1104,10 +1121,7 @@ class TestStudio : public QObject {
     QVERIFY(writeAll(other, ">chrA\n" + QByteArray(100, 'A') + "\n"));
     auto w = makeWindow();
     QVERIFY(w);
-    QVERIFY(open(*w, designFasta));
-    w->sequenceView()->setSelection(300, 400);
-    w->maskSelection();
-    QCOMPARE(generateAndWait(*w), 0);
+    QVERIFY(designIn(*w, designFasta, 300, 400));
     QVERIFY(open(*w, other));
     QCOMPARE(w->resultsModel()->rowCount(), 2);
     QCOMPARE(w->resultsModel()->index(0, 0).data(ResultsModel::EditsRole).toLongLong(), qint64(-1));
@@ -1126,10 +1140,7 @@ class TestStudio : public QObject {
     QVERIFY(!input.isEmpty());
     auto w = makeWindow();
     QVERIFY(w);
-    QVERIFY(open(*w, input));
-    w->sequenceView()->setSelection(300, 400);
-    w->maskSelection();
-    QCOMPARE(generateAndWait(*w), 0);
+    QVERIFY(designIn(*w, input, 300, 400));
     const qint64 runId = w->lastRunId();
     QVERIFY(open(*w, testData + QStringLiteral("/cli/short.fa")));
     QVERIFY(w->resultsModel()->showRun(0));
@@ -1151,11 +1162,7 @@ class TestStudio : public QObject {
     QVERIFY(writeAll(input, ">x\n" + QByteArray(40, 'A') + "\n>x\n" + QByteArray(30, 'C') + "\n"));
     auto w = makeWindow();
     QVERIFY(w);
-    QVERIFY(open(*w, input));
-    w->setCurrentRecord(1);
-    w->sequenceView()->setSelection(0, 10);
-    w->maskSelection();
-    QCOMPARE(generateAndWait(*w), 0);
+    QVERIFY(designIn(*w, input, 0, 10, /*record=*/1));
     const qint64 runId = w->lastRunId();
     QVERIFY(open(*w, testData + QStringLiteral("/cli/short.fa")));
     QSignalSpy opened(w.get(), &MainWindow::documentOpened);
@@ -1205,10 +1212,7 @@ class TestStudio : public QObject {
   void unsavedEditsAreAskedAbout() {
     auto w = makeWindow();
     QVERIFY(w);
-    QVERIFY(open(*w, designFasta));
-    w->sequenceView()->setSelection(100, 160);
-    w->maskSelection();
-    QCOMPARE(generateAndWait(*w), 0);
+    QVERIFY(designIn(*w, designFasta, 100, 160));
     w->acceptShownDesign();
     const std::string accepted = w->document().records[0].bases;
     // The dialog is modal: answered from a timer once it is up, as a person would click.
@@ -1230,16 +1234,42 @@ class TestStudio : public QObject {
     QVERIFY(!w->close());
     QCOMPARE(asked.size(), 1);
     QVERIFY2(asked[0].contains(QStringLiteral("Save them before closing?")), qPrintable(asked[0]));
-    QSignalSpy failed(w.get(), &MainWindow::openFailed);
     answer(QMessageBox::Cancel);
-    w->openFileRegion(testData + QStringLiteral("/cli/short.fa"), {});
-    QCOMPARE(failed.count(), 1);
+    QVERIFY(!w->openFileRegion(testData + QStringLiteral("/cli/short.fa"), {}));  // not started
     QCOMPARE(w->document().records[0].bases, accepted);
     answer(QMessageBox::Discard);
     QVERIFY(open(*w, testData + QStringLiteral("/cli/short.fa")));
     QCOMPARE(asked.size(), 3);
-    QVERIFY(w->close());  // nothing accepted in this file: not asked
+    // Accepted and saved, then only masked: not asked.
+    QVERIFY(designIn(*w, testData + QStringLiteral("/cli/short.fa"), 0, 10));
+    w->acceptShownDesign();
+    QVERIFY(w->saveWorkingRecords(dir_.filePath(QStringLiteral("saved_edits.fa"))));
+    w->sequenceView()->setSelection(20, 25);
+    w->maskSelection();
+    QVERIFY(w->close());
     QCOMPARE(asked.size(), 3);
+  }
+
+  // A re-opened run whose input is gone is not attached to the open file's record of the same name.
+  void reopenOfAGoneFileStaysApart() {
+    const QString gone = copyOfDesignFasta(QStringLiteral("gone_input.fa")), other = copyOfDesignFasta(QStringLiteral("open_other.fa"));
+    QVERIFY(!gone.isEmpty() && !other.isEmpty());
+    auto w = makeWindow();
+    QVERIFY(w);
+    QVERIFY(designIn(*w, gone, 300, 400));
+    const qint64 runId = w->lastRunId();
+    QVERIFY(open(*w, other));
+    const std::string before = w->document().records[0].bases;
+    QVERIFY(QFile::remove(gone));
+    w->reopenRun(runId);
+    QTRY_COMPARE(w->resultsModel()->rowCount(), 2);
+    QVERIFY(w->document().records[0].masks.empty());
+    QSignalSpy error(w.get(), &MainWindow::errorShown);
+    w->showDesign(0);
+    w->acceptShownDesign();
+    QCOMPARE(error.count(), 1);
+    errorDialog(w.get())->accept();
+    QCOMPARE(w->document().records[0].bases, before);
   }
 
   // A file whose name is not UTF-8 reaches Qt with U+FFFD in it: said as such, not "No such file".
