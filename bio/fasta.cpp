@@ -50,7 +50,7 @@ struct fasta_reader::impl {
   // 1 when a line was read into `line` (without its '\n' or '\r'), 0 at end of file, -1 on error.
   int read_line();
   bool fail(const std::string& record, long at_line, const std::string& problem);
-  bool first_block_is_binary();
+  bool judge_first_block();
   bool detect_format();
   bool parse_header(char marker, sequence_record& record);
   bool append_bases(const sequence_record& record, std::string& out);
@@ -86,24 +86,37 @@ bool fasta_reader::impl::fail(const std::string& record, long at_line, const std
   return false;
 }
 
-// Whether the first line is binary, judged from the part of it in the first block htslib holds: a line
-// is read whole before it is judged, and an endless one (/dev/zero) would be read forever. Leaves to
-// detect_format what it judges otherwise: a header, and the magic of gzip, BAM and CRAM.
-bool fasta_reader::impl::first_block_is_binary() {
-  if (bgzf_peek(fp.get()) < 0) return false;
-  const std::string_view block(static_cast<const char*>(fp->uncompressed_block) + fp->block_offset,
-                               static_cast<std::size_t>(fp->block_length - fp->block_offset));
-  std::string_view start = block.substr(0, block.find('\n'));
-  if (!start.empty() && start.back() == '\r') start.remove_suffix(1);
-  if (start.empty() || start[0] == '>' || start[0] == '@') return false;
-  for (const std::string_view magic : {std::string_view("\x1f\x8b"), std::string_view("BAM\x01"), std::string_view("CRAM")})
-    if (start.substr(0, magic.size()) == magic) return false;
-  return looks_binary(start.data(), start.size());
+// The first non-blank line judged from the part of it in the first block htslib holds, where that
+// tells: binary data, or bases without a header on a line that does not end in the block. A line is
+// read whole before detect_format judges it, and an endless one (/dev/zero, or bases on one line
+// without end) would be read forever. False when it failed; a header, the magic of gzip, BAM and CRAM,
+// and a line that ends in the block are left to detect_format.
+bool fasta_reader::impl::judge_first_block() {
+  if (bgzf_peek(fp.get()) < 0) return true;
+  std::string_view block(static_cast<const char*>(fp->uncompressed_block) + fp->block_offset,
+                         static_cast<std::size_t>(fp->block_length - fp->block_offset));
+  for (long line = 1;; ++line) {
+    const std::size_t end = block.find('\n');
+    std::string_view text = block.substr(0, end);
+    if (!text.empty() && text.back() == '\r') text.remove_suffix(1);
+    if (line == 1 && text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);  // a UTF-8 byte-order mark
+    if (is_blank(text.data(), text.size())) {
+      if (end == std::string_view::npos) return true;
+      block.remove_prefix(end + 1);
+      continue;
+    }
+    if (text[0] == '>' || text[0] == '@') return true;
+    for (const std::string_view magic : {std::string_view("\x1f\x8b"), std::string_view("BAM\x01"), std::string_view("CRAM")})
+      if (text.substr(0, magic.size()) == magic) return true;
+    if (looks_binary(text.data(), text.size())) return fail("", 0, "not a FASTA or FASTQ file (binary data)");
+    if (end != std::string_view::npos) return true;
+    return fail("", line, "sequence without a header: a FASTA record starts with '>', a FASTQ record with '@'");
+  }
 }
 
 // Reads up to the first non-blank line and decides FASTA or FASTQ from its first character.
 bool fasta_reader::impl::detect_format() {
-  if (first_block_is_binary()) return fail("", 0, "not a FASTA or FASTQ file (binary data)");
+  if (!judge_first_block()) return false;
   int r;
   while ((r = read_line()) == 1 && is_blank(line.s, line.l)) {
   }

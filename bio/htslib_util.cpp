@@ -23,8 +23,9 @@ int read_line(BGZF* fp, kstring_t* line) {
 }
 
 std::string compressed_data_problem(const std::string& path, long lines_read) {
-  const std::string where = lines_read > 0 ? "cannot read past line " + std::to_string(lines_read) : "cannot read";
-  return path + ": " + where + ": truncated or corrupt compressed data";
+  if (lines_read == 0) return path + ": cannot read: truncated or corrupt compressed data";
+  return path + ": truncated or corrupt compressed data after line " + std::to_string(lines_read) +
+         " (the break may lie further on)";
 }
 
 bool lacks_eof_block(BGZF* fp) { return bgzf_compression(fp) == bgzf && bgzf_check_EOF(fp) == 0; }

@@ -423,7 +423,7 @@ TEST_CASE("a corrupt BGZF block inside a FASTA is an error, not a gap in the seq
   while (reader.next(record)) {
   }
   REQUIRE_FALSE(reader.error().ok());
-  CHECK_THAT(reader.error().message(), Catch::Contains("cannot read: truncated or corrupt compressed data"));
+  CHECK_THAT(reader.error().message(), Catch::Contains(": truncated or corrupt compressed data"));
 }
 
 // htslib decompresses ahead of the lines it hands back, so the break lies past the last line read,
@@ -441,7 +441,7 @@ TEST_CASE("a gzip file cut in the middle says how far reading got", "[bio][fasta
   REQUIRE(bgzf_close(fp) == 0);
   const std::string bytes = test::read_text(path);
   const std::string cut = dir.write("cut.fa.gz", bytes.substr(0, bytes.size() / 2));
-  CHECK_THAT(read_error(cut), Catch::Matches(cut + ": cannot read past line [1-9][0-9]*: truncated or corrupt compressed data"));
+  CHECK_THAT(read_error(cut), Catch::Matches(cut + ": truncated or corrupt compressed data after line [1-9][0-9]* \\(the break may lie further on\\)"));
   // Cut inside the first lines: nothing was read.
   CHECK(read_error(dir.write("stub.fa.gz", bytes.substr(0, 40))) == dir.file("stub.fa.gz") + ": cannot read: truncated or corrupt compressed data");
 }

@@ -128,7 +128,7 @@ TEST_CASE("BED: a bgzipped file cut at a block, or with a corrupt block, is an e
   std::ofstream(dir.file("corrupt.bed.gz"), std::ios::binary) << bytes;
   s = read_bed(dir.file("corrupt.bed.gz"), m);
   REQUIRE_FALSE(s.ok());
-  CHECK_THAT(s.message(), Catch::Contains("cannot read: truncated or corrupt compressed data"));
+  CHECK_THAT(s.message(), Catch::Contains(": truncated or corrupt compressed data"));
   // Cut inside its first block's header: htslib reads it as plain text, whose first bytes are gzip's.
   std::ofstream(dir.file("header_only.bed.gz"), std::ios::binary) << bytes.substr(0, 10);
   s = read_bed(dir.file("header_only.bed.gz"), m);
