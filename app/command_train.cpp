@@ -34,7 +34,7 @@ struct train_args {
   std::string log;
   bool no_rc = false;
   int threads = 0;
-  bool seq_len_given = false;  // a --seq-len 0 is refused, not read as "not given" (the context)
+  bool seq_len_given = false;  // --seq-len given: below 2 it is refused (0 is core's "not given")
 };
 
 nlohmann::json log_line(const core::train_progress& p) {
@@ -253,7 +253,8 @@ int run_train(train_args& args) {
   o.data.train_files = std::move(train_files);
   if (auto s = core::parse_objective(args.objective, o.objective); !s) return fail("train", s.message());
   o.rc_augment = !args.no_rc;
-  if (args.seq_len_given && o.data.window == 0) return fail("train", "--seq-len: must be at least 2, got 0");
+  if (args.seq_len_given && o.data.window < 2)  // 0 would read as "not given": the model's context
+    return fail("train", "--seq-len: must be at least 2, got " + std::to_string(o.data.window));
   core::set_threads(args.threads);
   const std::string log_path = args.log.empty() ? o.out + ".log.jsonl" : args.log;
   if (auto s = check_train_outputs(o, log_path); !s) return fail("train", s.message());

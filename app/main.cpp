@@ -102,14 +102,20 @@ void check_values(CLI::App& app) {
         ""));
   }
   // CLI11 reads a real number with strtod, which skips leading blanks but not trailing ones: ' 0.5'
-  // was taken and '0.5 ' refused. No number takes a blank, as no whole number does.
-  for (CLI::Option* option : app.get_options([](CLI::Option* o) { return o->get_type_name() == "FLOAT"; }))
-    option->check(CLI::Validator(
-        [](std::string& value) -> std::string {
-          if (value.find_first_of(" \t\n\v\f\r") != std::string::npos) return "'" + value + "' is not a number";
+  // was taken and '0.5 ' refused, as out of range where the option has one. No number takes a blank;
+  // a transform, so that it is said before any range.
+  for (CLI::Option* option : app.get_options([](CLI::Option* o) {
+         const std::string type = o->get_type_name();
+         return type == "FLOAT" || type == "INT" || type == "UINT";
+       })) {
+    const std::string kind = option->get_type_name() == "FLOAT" ? "a number" : "a whole number";
+    option->transform(CLI::Validator(
+        [kind](std::string& value) -> std::string {
+          if (value.find_first_of(" \t\n\v\f\r") != std::string::npos) return "'" + value + "' is not " + kind;
           return {};
         },
         ""));
+  }
   for (CLI::App* sub : app.get_subcommands([](CLI::App*) { return true; })) check_values(*sub);
 }
 
