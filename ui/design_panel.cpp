@@ -29,6 +29,20 @@ QStringList enzymeNames() {
   return names;
 }
 
+QStringList unknownMotifs(const std::vector<std::string>& names) {
+  QStringList problems;
+  for (const auto& name : names) {
+    std::string site;
+    if (auto s = bio::resolve_motif(name, site); !s) problems << QString::fromStdString(s.message());
+  }
+  return problems;
+}
+
+void showMotifProblems(QLineEdit* field, const QStringList& problems, const QString& fine) {
+  field->setStyleSheet(problems.isEmpty() ? QString() : QStringLiteral("color: #c01010"));
+  field->setToolTip(problems.isEmpty() ? fine : problems.join(QLatin1Char('\n')));
+}
+
 ListCompleter::ListCompleter(const QStringList& words, QObject* parent) : QCompleter(words, parent) {
   setCaseSensitivity(Qt::CaseInsensitive);
   setFilterMode(Qt::MatchStartsWith);
@@ -330,13 +344,8 @@ void DesignPanel::showPreset(const QString& name) {
 }
 
 void DesignPanel::validateAvoid() {
-  QStringList bad;
-  for (const auto& motif : splitMotifList(avoid_->text().toStdString())) {
-    std::string site;
-    if (auto s = bio::resolve_motif(motif, site); !s) bad << QString::fromStdString(s.message());
-  }
-  avoid_->setStyleSheet(bad.isEmpty() ? QString() : QStringLiteral("color: #c01010"));
-  avoid_->setToolTip(bad.isEmpty() ? tr("Enzyme names or IUPAC motifs, kept out of both strands") : bad.join(QLatin1Char('\n')));
+  showMotifProblems(avoid_, unknownMotifs(splitMotifList(avoid_->text().toStdString())),
+                    tr("Enzyme names or IUPAC motifs, kept out of both strands"));
   Q_EMIT constraintsChanged();
 }
 

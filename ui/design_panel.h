@@ -8,6 +8,9 @@
 #include <QCompleter>
 #include <QWidget>
 
+#include <string>
+#include <vector>
+
 #include "core/design.h"
 #include "ui/constraint_settings.h"
 
@@ -34,6 +37,13 @@ class ListCompleter : public QCompleter {
 
 // Enzyme names of bio/enzymes.h, for completion.
 QStringList enzymeNames();
+
+// Each of `names` that is neither a known enzyme nor an IUPAC motif, as bio says it ("'FooI' is neither
+// a known enzyme nor an IUPAC motif").
+QStringList unknownMotifs(const std::vector<std::string>& names);
+// Shows `problems` on a field of enzyme names and motifs (the panel's Avoid, the window's Sites): in red,
+// listed in its tooltip; without any, `fine` is its tooltip.
+void showMotifProblems(QLineEdit* field, const QStringList& problems, const QString& fine);
 
 class DesignPanel : public QWidget {
   Q_OBJECT

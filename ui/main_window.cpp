@@ -435,20 +435,17 @@ bool MainWindow::saveWorkingRecords(const QString& path) {
 // Qt holds file names as Unicode: a name of bytes that are not UTF-8 (a Latin-1 "é") arrives with
 // U+FFFD in their place, from the command line, a drop or a file dialog, and names no file. Said as
 // such, not as "No such file".
-namespace {
-QString unnamableFileProblem(const QString& path) {
-  if (!path.contains(QChar(QChar::ReplacementCharacter)) || QFileInfo::exists(path)) return {};
-  return MainWindow::tr("%1: the file's name is not valid UTF-8, and the studio cannot name it: rename it "
-                        "(dnafill view --in reads it)").arg(path);
+bool MainWindow::refusedAsUnnamable(const QString& path) {
+  if (!path.contains(QChar(QChar::ReplacementCharacter)) || QFileInfo::exists(path)) return false;
+  const QString problem =
+      tr("%1: the file's name is not valid UTF-8, and the studio cannot name it: rename it (dnafill view --in reads it)").arg(path);
+  showError(tr("Cannot open %1").arg(QFileInfo(path).fileName()), problem);
+  Q_EMIT openFailed(problem);
+  return true;
 }
-}  // namespace
 
 void MainWindow::openFile(const QString& path) {
-  if (const QString problem = unnamableFileProblem(path); !problem.isEmpty()) {
-    showError(tr("Cannot open %1").arg(QFileInfo(path).fileName()), problem);
-    Q_EMIT openFailed(problem);
-    return;
-  }
+  if (refusedAsUnnamable(path)) return;
   // Probing reads a header or an index: quick, but off the GUI thread all the same.
   auto* watcher = new QFutureWatcher<std::pair<status, FileProbe>>(this);
   connect(watcher, &QFutureWatcher<std::pair<status, FileProbe>>::finished, this, [this, watcher, path] {
@@ -480,11 +477,7 @@ bool MainWindow::openFileRegion(const QString& path, const QString& region) {
     showError(tr("Busy"), tr("Still reading the previous file; try again in a moment."));
     return false;
   }
-  if (const QString problem = unnamableFileProblem(path); !problem.isEmpty()) {
-    showError(tr("Cannot open %1").arg(QFileInfo(path).fileName()), problem);
-    Q_EMIT openFailed(problem);
-    return false;
-  }
+  if (refusedAsUnnamable(path)) return false;
   if (!mayDropWorkingRecords(tr("opening %1").arg(QFileInfo(path).fileName()))) return false;
   jobLabel_->setText(tr("Reading %1...").arg(QFileInfo(path).fileName()));
   disconnect(reader_, nullptr, this, nullptr);
@@ -644,13 +637,10 @@ QStringList MainWindow::siteNames() const {
 // findSites passes over a name that is neither an enzyme nor a motif: the field says which, as the
 // design panel's Avoid field does, and the status bar when the field was just edited.
 void MainWindow::checkSiteNames(bool edited) {
-  QStringList unknown;
-  for (const auto& name : siteNames()) {
-    std::string site;
-    if (auto s = bio::resolve_motif(name.toStdString(), site); !s) unknown << fromStd(s.message());
-  }
-  sitesEdit_->setStyleSheet(unknown.isEmpty() ? QString() : QStringLiteral("color: #c01010"));
-  sitesEdit_->setToolTip(unknown.isEmpty() ? sitesToolTip() : unknown.join(QLatin1Char('\n')));
+  std::vector<std::string> names;
+  for (const auto& name : siteNames()) names.push_back(name.toStdString());
+  const QStringList unknown = unknownMotifs(names);
+  showMotifProblems(sitesEdit_, unknown, sitesToolTip());
   if (edited && !unknown.isEmpty()) statusBar()->showMessage(tr("Sites: %1").arg(unknown.join(QStringLiteral("; "))), 10000);
 }
 
@@ -1112,8 +1102,7 @@ void MainWindow::reopenRun(qint64 runId) {
 }
 
 // The holes a re-opened studio run designed become the record's masks again (one undoable step), so
-// Generate redesigns what the run designed.
-// The record is the one its designs were made on, found by its place and name as results are: a name
+// Generate redesigns what the run designed. The record is the one its designs were made on, found by its place and name as results are: a name
 // may repeat, and one that is not UTF-8 is stored in the run's parameters with U+FFFD.
 void MainWindow::restoreHoles(qint64 runId, const std::string& parameters) {
   std::string name;

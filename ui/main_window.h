@@ -151,6 +151,7 @@ class MainWindow : public QMainWindow {
   bool saveWorkingSequence();  // asks for the FASTA, then saveWorkingRecords; false when not saved
   bool hasUnsavedEdits() const;   // accepted variants in the working records since they were read or saved
   bool mayDropWorkingRecords(const QString& action);  // true when none, or the person says so
+  bool refusedAsUnnamable(const QString& path);  // a name not UTF-8, said (and openFailed): true
   void restoreHoles(qint64 runId, const std::string& parameters);  // a re-opened studio run's holes, masked again
   void exportSelectedDialog();  // asks for the FASTA, then exportSelectedDesigns
   void buildLayout();
