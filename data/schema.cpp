@@ -97,16 +97,26 @@ const std::vector<const char*>* step_for(int version) {
 
 }  // namespace
 
-std::vector<std::string> tables_of(int version) {
-  std::vector<std::string> tables;
-  constexpr std::string_view create = "CREATE TABLE ";
+std::vector<schema_object> objects_of(int version) {
+  // The name after a statement's verb: "CREATE UNIQUE INDEX designs_by_item ON ..." gives designs_by_item.
+  const auto name_after = [](std::string_view sql, std::string_view verb) {
+    const auto rest = sql.substr(sql.find(verb) + verb.size());
+    return std::string(rest.substr(0, rest.find_first_of(" (")));
+  };
+  std::vector<schema_object> objects;
   for (int v = schema_empty + 1; v <= std::min<int>(version, schema_current); ++v)
-    for (const std::string_view sql : *step_for(v))
-      if (sql.substr(0, create.size()) == create) {
-        const auto rest = sql.substr(create.size());
-        tables.emplace_back(rest.substr(0, rest.find_first_of(" (")));
+    for (const std::string_view sql : *step_for(v)) {
+      if (sql.rfind("CREATE TABLE ", 0) == 0) objects.push_back({"table", name_after(sql, "TABLE ")});
+      if (sql.rfind("CREATE ", 0) == 0 && sql.find(" INDEX ") != std::string_view::npos)
+        objects.push_back({"index", name_after(sql, "INDEX ")});
+      if (sql.rfind("DROP INDEX ", 0) == 0) {
+        const auto dropped = name_after(sql, "INDEX ");
+        objects.erase(std::remove_if(objects.begin(), objects.end(),
+                                     [&](const schema_object& o) { return o.type == "index" && o.name == dropped; }),
+                      objects.end());
       }
-  return tables;
+    }
+  return objects;
 }
 
 status migrate(sqlite3* db, const std::string& path, int from, int to) {

@@ -28,7 +28,13 @@ constexpr std::int64_t store_application_id = 0x444e4146;
 // to < schema_current to write the schema of an earlier version.
 [[nodiscard]] status migrate(sqlite3* db, const std::string& path, int from, int to);
 
-// The tables a store of `version` has, read off the ladder's CREATE TABLE statements.
-std::vector<std::string> tables_of(int version);
+// A table or index of the schema, as sqlite_master names it.
+struct schema_object {
+  std::string type;  // "table" or "index"
+  std::string name;
+};
+
+// The tables and indexes a store of `version` has, read off the ladder's CREATE and DROP statements.
+std::vector<schema_object> objects_of(int version);
 
 }  // namespace dnafill::data::detail

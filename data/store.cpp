@@ -113,14 +113,16 @@ status store::impl::check_identity(int& version) {
   if (v == 0 && objects > 0)
     return status::fail(path + ": a dnafill store with tables but schema version 0 (user_version reset?): the file is "
                                "damaged; restore it from a copy");
-  // Its tables, by name: a file that says it is a store and lacks one met SQLite's "no such table" later.
-  for (const auto& table : detail::tables_of(static_cast<int>(v))) {
+  // Its tables and indexes, by name: a file that says it is a store and lacks one met SQLite's "no such
+  // table" on reading, or "no such index" when migrating.
+  for (const auto& object : detail::objects_of(static_cast<int>(v))) {
     std::int64_t found = 0;
-    const std::string sql = "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = '" + table + "'";
+    const std::string sql = "SELECT count(*) FROM sqlite_master WHERE type = '" + object.type + "' AND name = '" +
+                            object.name + "'";
     if (auto s = query_int(handle(), path, sql.c_str(), found); !s) return s;
     if (found == 0)
-      return status::fail(path + ": a dnafill store (schema v" + std::to_string(v) + ") without its table '" + table +
-                          "': the file is damaged or not a store; restore it from a copy");
+      return status::fail(path + ": a dnafill store (schema v" + std::to_string(v) + ") without its " + object.type +
+                          " '" + object.name + "': the file is damaged or not a store; restore it from a copy");
   }
   version = static_cast<int>(v);
   return {};

@@ -268,6 +268,20 @@ TEST_CASE("store: begin_run with resume takes up the latest run of the same key,
   CHECK(raw.number("SELECT count(*) FROM sources") == 1);
 }
 
+TEST_CASE("store: the tables and indexes of each schema version, read off the ladder", "[data]") {
+  const auto names = [](int version) {
+    std::string all;
+    for (const auto& o : detail::objects_of(version)) all += o.type + " " + o.name + ", ";
+    return all;
+  };
+  CHECK(names(0).empty());
+  CHECK(names(1) == "table models, table sources, table runs, table designs, index designs_by_record, "
+                    "index runs_by_model, ");
+  // Step 2 drops designs_by_record for designs_by_item.
+  CHECK(names(2) == "table models, table sources, table runs, table designs, index runs_by_model, "
+                    "index runs_by_resume_key, index designs_by_item, table batch_journal, ");
+}
+
 // The fixtures are kept: every file a released dnafill wrote must keep opening.
 TEST_CASE("store: the v1 fixture is what step 1 of the ladder writes", "[data]") {
   raw_db fresh(":memory:");
@@ -424,6 +438,16 @@ TEST_CASE("store: a newer, foreign, non-SQLite or damaged file is refused and le
   }
   refused_with(hollow, "a dnafill store (schema v2) without its table 'models': the file is damaged or not a store");
   refused_with(hollow, "without its table 'models'", true);
+
+  // A version-1 store without one of its indexes: migrating it met SQLite's "no such index" (step 2
+  // drops designs_by_record).
+  const auto unindexed = dir.file("unindexed.sqlite");
+  {
+    raw_db raw(unindexed);
+    REQUIRE(detail::migrate(raw.get(), unindexed, 0, 1));
+    REQUIRE(raw.exec("DROP INDEX designs_by_record") == SQLITE_OK);
+  }
+  refused_with(unindexed, "a dnafill store (schema v1) without its index 'designs_by_record': the file is damaged");
 
   const auto foreign = dir.file("foreign.sqlite");
   {
