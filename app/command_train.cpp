@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <limits>
 #include <memory>
 
 #include <fcntl.h>
@@ -34,7 +35,6 @@ struct train_args {
   std::string log;
   bool no_rc = false;
   int threads = 0;
-  bool seq_len_given = false;  // --seq-len given: below 2 it is refused (0 is core's "not given")
 };
 
 nlohmann::json log_line(const core::train_progress& p) {
@@ -253,8 +253,6 @@ int run_train(train_args& args) {
   o.data.train_files = std::move(train_files);
   if (auto s = core::parse_objective(args.objective, o.objective); !s) return fail("train", s.message());
   o.rc_augment = !args.no_rc;
-  if (args.seq_len_given && o.data.window < 2)  // 0 would read as "not given": the model's context
-    return fail("train", "--seq-len: must be at least 2, got " + std::to_string(o.data.window));
   core::set_threads(args.threads);
   const std::string log_path = args.log.empty() ? o.out + ".log.jsonl" : args.log;
   if (auto s = check_train_outputs(o, log_path); !s) return fail("train", s.message());
@@ -292,7 +290,9 @@ command_runner add_train_command(CLI::App& cli) {
   sub->add_option("--preset", o.preset, "Model size: tiny, small or base")->capture_default_str();
   sub->add_option("--steps", o.steps, "Optimizer steps in all")->capture_default_str();
   sub->add_option("--batch", o.batch, "Windows per step")->capture_default_str();
-  auto* seq_len = sub->add_option("--seq-len", o.data.window, "Window length; default: the model's context");
+  // Its default (0) means "the model's context"; a value typed must be a real one, as infill's --window.
+  check_range(sub->add_option("--seq-len", o.data.window, "Window length; default: the model's context"), 2,
+              std::numeric_limits<int>::max());
   sub->add_option("--lr", o.lr, "Peak learning rate")->capture_default_str();
   check_range(sub->add_option("--warmup", o.warmup_steps, "Warmup steps; default 5% of --steps, at most 1000"), 0, 1e12);
   check_seed(sub->add_option("--seed", o.seed, "Seed for weights, windows and masks")->capture_default_str());
@@ -321,10 +321,7 @@ command_runner add_train_command(CLI::App& cli) {
                   "Condition on labels: NAME=PATTERN,... (record-name globs) or a TSV of record<TAB>label");
   sub->add_option("--label-dropout", o.label_dropout, "Share of labelled windows trained with the null label")
       ->capture_default_str();
-  return [args, seq_len] {
-    args->seq_len_given = seq_len->count() > 0;
-    return run_train(*args);
-  };
+  return [args] { return run_train(*args); };
 }
 
 }  // namespace dnafill::app

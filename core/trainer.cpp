@@ -346,8 +346,6 @@ status configure(train_options& o, model_config& config) {
   config.num_labels = static_cast<int>(o.data.labels.names.size());
   config.vocab_size = base_vocab + config.num_labels;
   if (o.data.window == 0) o.data.window = config.context_length;
-  if (o.data.window < 2)  // a lone base has no context to learn from; infill's --window starts at 2 too
-    return status::fail("--seq-len: must be at least 2, got " + std::to_string(o.data.window));
   if (o.data.window > config.context_length)
     return status::fail("--seq-len: " + std::to_string(o.data.window) + " is above the context length of preset '" +
                         o.preset + "' (" + std::to_string(config.context_length) + ")");
@@ -567,7 +565,8 @@ status train_options::validate() const {
   if (!(weight_decay >= 0)) return status::fail("train_options.weight_decay: must be >= 0");
   if (!(grad_clip >= 0)) return status::fail("train_options.grad_clip: must be >= 0");
   if (!(ema_decay >= 0 && ema_decay < 1)) return status::fail("train_options.ema_decay: must be in [0, 1)");
-  if (data.window < 0) return status::fail("--seq-len: must be positive, got " + std::to_string(data.window));
+  if (data.window != 0 && data.window < 2)  // 0: the model's context; a lone base has nothing to learn from
+    return status::fail("--seq-len: must be at least 2, got " + std::to_string(data.window));
   if (auto s = positive("--valid-every", valid_every); !s) return s;
   if (auto s = positive("--checkpoint-every", checkpoint_every); !s) return s;
   if (auto s = positive("train_options.valid_draws", valid_draws); !s) return s;

@@ -163,6 +163,13 @@ TEST_CASE("nonsense training options are refused naming the option", "[trainer]"
   o.lr = 5;
   CHECK_THAT(o.validate().message(), Catch::Contains("--lr"));
   o.lr = 1e-3;
+  // A window of 0 is the model's context; a typed one must have a base of context at least.
+  o.data.window = 1;
+  CHECK(o.validate().message() == "--seq-len: must be at least 2, got 1");
+  o.data.window = -1;
+  CHECK(o.validate().message() == "--seq-len: must be at least 2, got -1");
+  o.data.window = 0;
+  CHECK(o.validate());
   o.preset = "tiny";
   o.data.window = 4096;
   train_summary summary;
