@@ -6,6 +6,8 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <string>
+#include <string_view>
 #include <sys/stat.h>
 
 #include "bio/htslib_util.h"
@@ -28,6 +30,19 @@ bool is_blank(const char* s, std::size_t n) {
     if (s[i] != ' ' && s[i] != '\t') return false;
   }
   return true;
+}
+
+// The format a first line's magic names, of those this reader refuses with their name: "BAM",
+// "CRAM", "SAM" (a header line) or "gzip" (compressed again inside what htslib decompressed); null
+// for anything else.
+const char* refused_format(std::string_view first) {
+  if (first.substr(0, 4) == "BAM\x01") return "BAM";
+  if (first.substr(0, 4) == "CRAM") return "CRAM";
+  if (first.size() > 4 && first[0] == '@' && first[3] == '\t' &&
+      std::string_view("@HD@SQ@RG@PG@CO").find(first.substr(0, 3)) != std::string_view::npos)
+    return "SAM";
+  if (first.substr(0, 2) == "\x1f\x8b") return "gzip";
+  return nullptr;
 }
 
 }  // namespace
@@ -89,8 +104,8 @@ bool fasta_reader::impl::fail(const std::string& record, long at_line, const std
 // The first non-blank line judged from the part of it in the first block htslib holds, where that
 // tells: binary data, or bases without a header on a line that does not end in the block. A line is
 // read whole before detect_format judges it, and an endless one (/dev/zero, or bases on one line
-// without end) would be read forever. False when it failed; a header, the magic of gzip, BAM and CRAM,
-// and a line that ends in the block are left to detect_format.
+// without end) would be read forever. False when it failed; a header, a refused_format and a line
+// that ends in the block are left to detect_format.
 bool fasta_reader::impl::judge_first_block() {
   if (bgzf_peek(fp.get()) < 0) return true;
   std::string_view block(static_cast<const char*>(fp->uncompressed_block) + fp->block_offset,
@@ -105,9 +120,7 @@ bool fasta_reader::impl::judge_first_block() {
       block.remove_prefix(end + 1);
       continue;
     }
-    if (text[0] == '>' || text[0] == '@') return true;
-    for (const std::string_view magic : {std::string_view("\x1f\x8b"), std::string_view("BAM\x01"), std::string_view("CRAM")})
-      if (text.substr(0, magic.size()) == magic) return true;
+    if (text[0] == '>' || text[0] == '@' || refused_format(text)) return true;
     if (looks_binary(text.data(), text.size())) return fail("", 0, "not a FASTA or FASTQ file (binary data)");
     if (end != std::string_view::npos) return true;
     return fail("", line, "sequence without a header: a FASTA record starts with '>', a FASTQ record with '@'");
@@ -123,25 +136,23 @@ bool fasta_reader::impl::detect_format() {
   if (r < 0) return false;
   if (r == 0) return fail("", 0, "empty file: no FASTA or FASTQ records");
   const std::string_view first(line.s, line.l);
-  const char* alignments = first.substr(0, 4) == "BAM\x01" ? "BAM" : first.substr(0, 4) == "CRAM" ? "CRAM"
-                           : first.size() > 4 && first[0] == '@' && first[3] == '\t' &&
-                                   std::string_view("@HD@SQ@RG@PG@CO").find(first.substr(0, 3)) != std::string_view::npos
-                               ? "SAM"
-                               : nullptr;
-  if (alignments && stream)
-    return fail("", 0, std::string("a ") + alignments + " file: from standard input or a pipe only FASTA or FASTQ is "
+  const char* named = refused_format(first);
+  const std::string refused = named ? named : "";
+  if (refused == "gzip") {
+    // Read as plain bytes, a gzip file is one whose header is cut short.
+    if (bgzf_compression(fp.get()) != no_compression) return fail("", 0, "compressed twice: gunzip it once, then read it");
+    return fail("", 0, "truncated gzip file (its header is cut short)");
+  }
+  if (!refused.empty() && stream)
+    return fail("", 0, "a " + refused + " file: from standard input or a pipe only FASTA or FASTQ is "
                 "read (dnafill view --in FILE reads SAM, BAM and CRAM from a file)");
-  if (alignments)
-    return fail("", 0, std::string("a ") + alignments + " file, and this reads FASTA or FASTQ (dnafill view --in FILE "
+  if (!refused.empty())
+    return fail("", 0, "a " + refused + " file, and this reads FASTA or FASTQ (dnafill view --in FILE "
                 "prints its reads as FASTA)");
   if (line.s[0] == '>') {
     fmt = format::fasta;
   } else if (line.s[0] == '@') {
     fmt = format::fastq;
-  } else if (first.substr(0, 2) == "\x1f\x8b") {
-    // Gzip inside what htslib decompressed: compressed twice. Read as plain bytes: a gzip header cut short.
-    if (bgzf_compression(fp.get()) != no_compression) return fail("", 0, "compressed twice: gunzip it once, then read it");
-    return fail("", 0, "truncated gzip file (its header is cut short)");
   } else if (looks_binary(line.s, line.l)) {
     return fail("", 0, "not a FASTA or FASTQ file (binary data)");
   } else {
