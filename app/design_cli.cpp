@@ -115,54 +115,33 @@ status select_holes(const std::string& region, const std::string& mask, const st
                     const std::vector<bio::sequence_record>& records, std::vector<std::vector<bio::interval>>& holes) {
   if (region.empty() == mask.empty()) return status::fail("give exactly one of --region and --mask");
   holes.assign(records.size(), {});
-  bio::mask_spec spec;
-  if (!mask.empty())
-    if (auto s = bio::parse_mask_spec(mask, spec); !s) return s;
-  // --region and bed: find records by name, so a name they give must be unique (lowercase and N
-  // masks go by position in the file, and designs are kept by record index).
+  if (!mask.empty()) {
+    bio::hole_finder finder;
+    if (auto s = finder.open(mask); !s) return s;
+    for (std::size_t i = 0; i < records.size(); ++i)
+      if (auto s = finder.next(records[i].name, records[i].bases, holes[i]); !s) return s;
+    return finder.finish(in);
+  }
+  // A region finds its record by name, so the name must be unique (designs are kept by record number).
   std::map<std::string, std::size_t> index, second;  // a name's first record, and its second
   for (std::size_t i = 0; i < records.size(); ++i)
     if (!index.emplace(records[i].name, i).second) second.emplace(records[i].name, i);
-  auto unique = [&](const std::string& name, const std::string& what) -> status {
-    const auto it = second.find(name);
-    if (it == second.end()) return {};
-    return status::fail("--in: record '" + printable(name) + "' appears twice (records " + std::to_string(index.at(name) + 1) +
-                        " and " + std::to_string(it->second + 1) + "), so " + what + " cannot name it");
+  std::string twice;  // a name given twice that the region may mean: its length is no one record's
+  auto lookup = [&](std::string_view name) -> std::int64_t {
+    auto it = index.find(std::string(name));
+    if (it != index.end() && second.count(it->first)) twice = it->first;
+    return it == index.end() ? -1 : static_cast<std::int64_t>(records[it->second].bases.size());
   };
-  if (!region.empty()) {
-    std::string twice;  // a name given twice that the region may mean: its length is no one record's
-    auto lookup = [&](std::string_view name) -> std::int64_t {
-      auto it = index.find(std::string(name));
-      if (it != index.end() && second.count(it->first)) twice = it->first;
-      return it == index.end() ? -1 : static_cast<std::int64_t>(records[it->second].bases.size());
-    };
-    bio::region r;
-    const status parsed = bio::parse_region(region, lookup, r);
-    if (!twice.empty()) return unique(twice, "a region");
-    if (!parsed) return status::fail("--region: " + parsed.message());
-    if (r.length() < 1) return status::fail("--region: " + region + ": the region is empty");
-    holes[index.at(r.contig)] = {{r.start, r.end}};
-    return {};
-  }
-  if (spec.from != bio::mask_spec::source::bed) {
-    for (std::size_t i = 0; i < records.size(); ++i) holes[i] = spec.holes_in(records[i].bases);
-  } else {
-    const std::string& path = spec.bed_path;
-    bio::interval_map bed;
-    if (auto s = bio::read_bed(path, bed); !s) return status::fail("--mask: " + s.message());
-    for (const auto& [name, intervals] : bed) {
-      auto it = index.find(name);
-      if (it == index.end()) return status::fail("--mask: " + path + ": unknown record '" + printable(name) + "'");
-      if (auto s = unique(name, "a BED interval"); !s) return s;
-      const auto length = static_cast<std::int64_t>(records[it->second].bases.size());
-      if (auto s = bio::check_intervals(name, intervals, length); !s)
-        return status::fail("--mask: " + path + ": " + s.message());
-      holes[it->second] = intervals;
-    }
-  }
-  for (const auto& h : holes)
-    if (!h.empty()) return {};
-  return status::fail("--mask " + mask + ": no base is masked in any record of " + in);
+  bio::region r;
+  const status parsed = bio::parse_region(region, lookup, r);
+  if (!twice.empty())
+    return status::fail("--in: record '" + printable(twice) + "' appears twice (records " +
+                        std::to_string(index.at(twice) + 1) + " and " + std::to_string(second.at(twice) + 1) +
+                        "), so a region cannot name it");
+  if (!parsed) return status::fail("--region: " + parsed.message());
+  if (r.length() < 1) return status::fail("--region: " + region + ": the region is empty");
+  holes[index.at(r.contig)] = {{r.start, r.end}};
+  return {};
 }
 
 namespace {

@@ -59,4 +59,30 @@ status read_bed(const std::string& path, interval_map& out);
 // Checks that every interval fits in a record of `length` bases. Error names the record and interval.
 status check_intervals(const std::string& record, const std::vector<interval>& intervals, std::int64_t length);
 
+// The holes of each record of a file under --mask, found as its records are read, in order (from
+// memory or streamed): lowercase and N from the bases, a BED's intervals by the record's name. It
+// checks what the whole file tells: a BED record name that two records have (both would be designed)
+// or none, an interval beyond its record, a file with nothing masked. Errors name the option.
+class hole_finder {
+ public:
+  // Parses --mask and reads its BED.
+  status open(std::string_view mask);
+  const mask_spec& spec() const { return spec_; }
+
+  // The next record's holes, checked. Fails on a second record of a name the BED gives, or an
+  // interval beyond the record.
+  status next(const std::string& name, std::string_view bases, std::vector<interval>& holes);
+  // A record's holes without the checks: for a file read again after next() saw all of it.
+  std::vector<interval> holes_of(const std::string& name, std::string_view bases) const;
+  // After the last record of `input`: every name of the BED was met, and some base is masked.
+  status finish(const std::string& input) const;
+
+ private:
+  std::string mask_;
+  mask_spec spec_;
+  interval_map bed_;
+  std::map<std::string, std::int64_t> seen_;  // record name -> its number (1-based), for BED masks
+  std::int64_t records_ = 0, holes_ = 0;
+};
+
 }  // namespace dnafill::bio

@@ -7,18 +7,11 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
-#include <map>
 
 #include "core/masking.h"
 #include "data/sha256.h"
 
 namespace dnafill::core {
-
-std::vector<bio::interval> batch_items::regions_of(const bio::sequence_record& record) const {
-  if (mask_.from != bio::mask_spec::source::bed) return mask_.holes_in(record.bases);
-  const auto it = bed_.find(record.name);
-  return it == bed_.end() ? std::vector<bio::interval>{} : it->second;
-}
 
 bool batch_items::stamp_of(const std::string& path, file_stamp& stamp) {
   struct stat st;
@@ -58,30 +51,18 @@ bool batch_items::input_changed() {
 status batch_items::count() {
   bio::sequence_source source;
   if (auto s = source.open(request_.input, request_.source); !s) return status::fail("--in: " + s.message());
-  std::map<std::string, std::int64_t> names;  // record name -> its number (1-based)
   bio::sequence_record record;
+  std::vector<bio::interval> regions;
   while (source.next(record)) {
-    const auto regions = regions_of(record);
-    if (mask_.from == bio::mask_spec::source::bed) {
-      // A BED interval finds its record by name: two records of that name (both reads of a pair)
-      // would both be designed, as infill refuses to.
-      if (auto [it, added] = names.emplace(record.name, totals_.records + 1); !added && bed_.count(record.name))
-        return status::fail("--in: record '" + printable(record.name) + "' appears twice (records " + std::to_string(it->second) +
-                            " and " + std::to_string(totals_.records + 1) + "), so a BED interval cannot name it");
-      if (auto s = bio::check_intervals(record.name, regions, static_cast<std::int64_t>(record.bases.size())); !s)
-        return status::fail("--mask: " + mask_.bed_path + ": " + s.message());
-    }
+    if (auto s = holes_.next(record.name, record.bases, regions); !s) return s;
     totals_.records += 1;
     totals_.items += static_cast<std::int64_t>(regions.size());
   }
   if (!source.error()) return status::fail("--in: " + source.error().message());
-  for (const auto& [name, intervals] : bed_)
-    if (!names.count(name))
-      return status::fail("--mask: " + mask_.bed_path + ": unknown record '" + printable(name) + "' (not in " + request_.input + ")");
   if (const auto& filter = request_.source.alignments; totals_.records == 0 && source.filtered_out() > 0)
     return status::fail(bio::filter_options_text(filter) + ": no read of " + request_.input + " passes " +
                         (filter.primary_only && filter.min_mapq > 0 ? "them" : "it"));
-  if (totals_.items == 0) return status::fail("--mask " + request_.mask + ": no base is masked in any record of " + request_.input);
+  if (auto s = holes_.finish(request_.input); !s) return s;
   totals_.designs = totals_.items * variants_;
   return {};
 }
@@ -100,13 +81,11 @@ status batch_items::open(const batch_request& request, const design_options& opt
   if (request.source.alignments.primary_only) parameters_["primary"] = "yes";
   if (request.source.alignments.min_mapq > 0) parameters_["min_mapq"] = std::to_string(request.source.alignments.min_mapq);
   if (const auto& reference = request.source.alignments.reference; !reference.empty()) parameters_["reference"] = reference;
-  if (auto s = bio::parse_mask_spec(request.mask, mask_); !s) return s;
-  if (mask_.from == bio::mask_spec::source::bed) {
-    const auto& bed = mask_.bed_path;
-    if (auto s = bio::read_bed(bed, bed_); !s) return status::fail("--mask: " + s.message());
+  if (auto s = holes_.open(request.mask); !s) return s;
+  if (const auto& spec = holes_.spec(); spec.from == bio::mask_spec::source::bed) {
     std::string hash;
     std::int64_t size = 0;
-    if (auto s = data::sha256_file(bed, hash, size); !s) return status::fail("--mask: " + s.message());
+    if (auto s = data::sha256_file(spec.bed_path, hash, size); !s) return status::fail("--mask: " + s.message());
     parameters_["mask_sha256"] = hash;  // the BED's content, not its name, decides what is designed
   }
   if (!stamp_of(request.input, stamp_)) return status::fail("--in: " + request.input + ": cannot open: " + std::strerror(errno));
@@ -127,7 +106,7 @@ bool batch_items::next(job_item& item) {
       return false;
     }
     record_index_ += 1;
-    regions_ = regions_of(record_);
+    regions_ = holes_.holes_of(record_.name, record_.bases);
     next_region_ = 0;
     if (!regions_.empty() && input_changed()) return false;
   }

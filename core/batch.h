@@ -58,7 +58,6 @@ class batch_items : public item_source {
     }
   };
   static bool stamp_of(const std::string& path, file_stamp& stamp);
-  std::vector<bio::interval> regions_of(const bio::sequence_record& record) const;
   status count();
   bool input_changed();
 
@@ -66,8 +65,7 @@ class batch_items : public item_source {
   std::uint64_t seed_ = 1;
   int variants_ = 1;
   std::int64_t flank_ = 0;  // bases of context kept on each side of a region: one window
-  bio::interval_map bed_;
-  bio::mask_spec mask_;
+  bio::hole_finder holes_;  // the regions of each record under --mask
   std::map<std::string, std::string> parameters_;
   job_totals totals_;
   file_stamp stamp_;  // of the input, before the count

@@ -134,3 +134,37 @@ TEST_CASE("BED: a bgzipped file cut at a block, or with a corrupt block, is an e
   s = read_bed(dir.file("header_only.bed.gz"), m);
   CHECK(s.message() == dir.file("header_only.bed.gz") + ": cannot read: truncated or corrupt compressed data");
 }
+
+TEST_CASE("hole finder: the holes of each record in order, and what only the whole file tells", "[bio][mask]") {
+  hole_finder finder;
+  ivs holes;
+  REQUIRE(finder.open("lowercase"));
+  REQUIRE(finder.next("a", "ACgtA", holes));
+  CHECK(holes == ivs{{2, 4}});
+  REQUIRE(finder.next("a", "acGT", holes));  // a repeated name: lowercase goes by the bases, not names
+  CHECK(holes == ivs{{0, 2}});
+  CHECK(finder.finish("in.fa"));
+
+  REQUIRE(finder.open("N"));  // open() starts afresh
+  REQUIRE(finder.next("a", "ACGT", holes));
+  CHECK(holes.empty());
+  CHECK(finder.finish("in.fa").message() == "--mask N: no base is masked in any record of in.fa");
+
+  test::temp_dir dir;
+  const std::string bed = dir.write("h.bed", "b\t1\t3\nc\t0\t2\n");
+  REQUIRE(finder.open("bed:" + bed));
+  REQUIRE(finder.next("a", "ACGT", holes));  // a record the BED does not name, named twice: fine
+  REQUIRE(finder.next("a", "ACGT", holes));
+  CHECK(holes.empty());
+  REQUIRE(finder.next("b", "ACGT", holes));
+  CHECK(holes == ivs{{1, 3}});
+  CHECK(finder.holes_of("b", "") == ivs{{1, 3}});
+  CHECK(finder.finish("in.fa").message() == "--mask: " + bed + ": unknown record 'c' (not in in.fa)");
+  CHECK(finder.next("b", "ACGT", holes).message() ==
+        "--in: record 'b' appears twice (records 3 and 4), so a BED interval cannot name it");
+
+  REQUIRE(finder.open("bed:" + bed));
+  CHECK(finder.next("c", "A", holes).message() ==
+        "--mask: " + bed + ": record 'c': interval 0-2 lies outside the record (length 1)");
+  CHECK(finder.open("bed:" + dir.file("none.bed")).message().rfind("--mask: " + dir.file("none.bed"), 0) == 0);
+}
