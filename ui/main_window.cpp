@@ -347,7 +347,16 @@ void MainWindow::updateRecentMenu() {
   }
 }
 
+// A running design writes into the store it began with, and its results are read from the one in use
+// when it ends: another store then showed another run under its number.
+bool MainWindow::storeChangeRefused() {
+  if (!designRunning()) return false;
+  statusBar()->showMessage(tr("A design is running: the store can be changed when it ends"), 10000);
+  return true;
+}
+
 void MainWindow::setStorePath(const QString& path) {
+  if (storeChangeRefused()) return;
   if (const QString problem = useStore(path); !problem.isEmpty()) statusBar()->showMessage(problem, 30000);
 }
 
@@ -421,8 +430,10 @@ bool MainWindow::saveWorkingRecords(const QString& path) {
   }
   bio::fasta_writer writer;
   status s = writer.open(path.toStdString());
-  for (std::size_t i = 0; s && i < document_.records.size(); ++i)
-    s = writer.write({document_.records[i].name, {}, document_.records[i].bases, {}});
+  for (std::size_t i = 0; s && i < document_.records.size(); ++i) {
+    const WorkingRecord& r = document_.records[i];
+    s = writer.write({r.name, r.comment, r.bases, {}});  // the header whole, as dnafill view writes it
+  }
   if (s) s = writer.close();
   if (!s) {
     showError(tr("Save failed"), fromStd(s.message()));
@@ -704,9 +715,18 @@ void MainWindow::setMasks(std::vector<bio::interval> masks, const QString& what)
   undo_->push(new RecordEdit(this, record_, r->masks, std::move(masks), what));
 }
 
+// A design whose record is not open is shown on its own, numbered from its region: a selection on it
+// is no place in the open record, and a mask made from it fell on other bases.
+bool MainWindow::maskRefusedOnDesign() {
+  if (shownDesign_ < 0 || recordOf(results_->design(shownDesign_))) return false;
+  statusBar()->showMessage(tr("The design shown is of a record that is not open: masks are made on the working "
+                              "sequence (Ctrl+W shows it)"), 10000);
+  return true;
+}
+
 void MainWindow::maskSelection() {
   const auto s = view_->selection();
-  if (!current() || s.end <= s.start) return;
+  if (!current() || s.end <= s.start || maskRefusedOnDesign()) return;
   if (shownDesign_ >= 0) showWorkingSequence();  // holes belong to the working sequence
   setMasks(withHole(current()->masks, s), tr("mask %1-%2").arg(s.start + 1).arg(s.end));
   view_->setSelection(s.start, s.end);
@@ -714,7 +734,7 @@ void MainWindow::maskSelection() {
 
 void MainWindow::unmaskSelection() {
   const auto s = view_->selection();
-  if (!current() || s.end <= s.start) return;
+  if (!current() || s.end <= s.start || maskRefusedOnDesign()) return;
   setMasks(withHole(current()->masks, s, true), tr("unmask %1-%2").arg(s.start + 1).arg(s.end));
 }
 
@@ -823,7 +843,28 @@ void MainWindow::generateNew(qint64 length, const QString& name) {
   if (!runDesign(std::move(request))) return;
   document_.records.push_back(std::move(added));
   recordBox_->addItem(recordLabel(record, length));
-  setCurrentRecord(static_cast<int>(document_.records.size()) - 1);
+  generatedRecord_ = static_cast<int>(document_.records.size()) - 1;
+  setCurrentRecord(generatedRecord_);
+}
+
+// A Generate new that failed or was cancelled made no sequence: its record of N goes, unless it was
+// worked on meanwhile (a mask changed) or the document is another one now.
+void MainWindow::dropUngeneratedRecord() {
+  const int index = generatedRecord_;
+  generatedRecord_ = -1;
+  if (index < 0 || designDocument_ != documentSerial_ || index != static_cast<int>(document_.records.size()) - 1) return;
+  const WorkingRecord& r = document_.records.back();
+  const auto length = static_cast<std::int64_t>(r.bases.size());
+  if (r.bases.find_first_not_of('N') != std::string::npos || !(r.masks == std::vector<bio::interval>{{0, length}})) return;
+  document_.records.pop_back();
+  recordBox_->removeItem(index);
+  if (record_ < index) return;
+  record_ = -1;
+  if (index > 0) return setCurrentRecord(index - 1);
+  view_->setSequence({});  // it was the only record
+  view_->setMasks({});
+  shownLabel_->clear();
+  updateViewControls();
 }
 
 bool MainWindow::runDesign(DesignRequest request) {
@@ -924,6 +965,8 @@ void MainWindow::jobFinished(quint64 id, const JobOutcome& outcome) {
 }
 
 void MainWindow::designDone(const JobOutcome& outcome) {
+  if (outcome.status == JobOutcome::Status::Done) generatedRecord_ = -1;
+  else dropUngeneratedRecord();
   const auto* result = std::any_cast<DesignResult>(&outcome.payload);
   const qint64 runId = result ? result->runId : 0;
   if (runId > 0) lastRunId_ = runId;

@@ -143,6 +143,9 @@ class MainWindow : public QMainWindow {
 
  private:
   QString useStore(const QString& path);  // setStorePath's work; the problem to say, or ""
+  bool storeChangeRefused();              // while a design runs; says so
+  bool maskRefusedOnDesign();             // a design of a record not open is shown; says so
+  void dropUngeneratedRecord();           // after a Generate new that failed or was cancelled
   void buildActions();
   void buildFileMenu();
   void buildEditMenu();
@@ -193,6 +196,7 @@ class MainWindow : public QMainWindow {
   JobRunner* runner_ = nullptr;
   LoadedModel model_;
   quint64 modelJob_ = 0, designJob_ = 0, confidenceJob_ = 0, statusJob_ = 0;
+  int generatedRecord_ = -1;  // the record of N a running Generate new added, or -1
   bool confidenceWanted_ = false;
   StudioOptions options_;
   QString storePath_, device_, precision_ = QStringLiteral("auto");

@@ -304,6 +304,7 @@ void MainWindow::buildFileMenu() {
   file->addAction(exportAction_);
   file->addSeparator();
   file->addAction(tr("Choose the &store..."), this, [this] {
+    if (storeChangeRefused()) return;  // said before the dialog, not after
     const QString path = QFileDialog::getSaveFileName(this, tr("The store runs and designs are kept in"), storePath_,
                                                       tr("dnafill stores (*.sqlite *.db);;All files (*)"), nullptr,
                                                       QFileDialog::DontConfirmOverwrite);

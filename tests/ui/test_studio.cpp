@@ -397,6 +397,50 @@ class TestStudio : public QObject {
     QCOMPARE(records, std::size_t(2));
   }
 
+  // The store stays while a design runs: it is written where the design began, and its results were
+  // read from the store chosen meanwhile (another run under the same number).
+  void storeStaysDuringADesign() {
+    auto w = makeWindow();
+    QVERIFY(w);
+    w->setStorePath(store_);
+    QVERIFY(open(*w, designFasta));
+    w->sequenceView()->setSelection(300, 400);
+    w->maskSelection();
+    QSignalSpy finished(w.get(), &MainWindow::designFinished);
+    QTest::mouseClick(w->designPanel()->generateButton(), Qt::LeftButton);
+    QVERIFY(w->designRunning());
+    const QString other = dir_.filePath(QStringLiteral("other_store.sqlite"));
+    w->setStorePath(other);
+    QCOMPARE(w->storePath(), store_);
+    QVERIFY(w->statusBar()->currentMessage().contains(QStringLiteral("the store can be changed when it ends")));
+    QVERIFY(finished.wait(180000));
+    QCOMPARE(finished.last().at(1).toInt(), 0);
+    QCOMPARE(w->resultsModel()->storePath(), store_);
+    QVERIFY(w->resultsModel()->rowCount() > 0);
+    w->setStorePath(other);  // after it: changed
+    QCOMPARE(w->storePath(), other);
+  }
+
+  // Saving keeps each header whole: a FASTA description is part of the record (saving over the open
+  // file dropped them all).
+  void saveKeepsDescriptions() {
+    const QString path = dir_.filePath(QStringLiteral("described.fa"));
+    {
+      QFile f(path);
+      QVERIFY(f.open(QIODevice::WriteOnly | QIODevice::Truncate));
+      f.write(">chr1 Homo sapiens chromosome 1\nACGTACGTAC\n>chr2\nGGCCA\n>chr3 third\tone\nTTTT\n");
+    }
+    auto w = makeWindow();
+    QVERIFY(w);
+    QVERIFY(open(*w, path));
+    QVERIFY(w->saveWorkingRecords(path));
+    std::vector<std::string> headers;
+    QVERIFY(bio::for_each_record(path.toStdString(), [&](bio::sequence_record& r) {
+              headers.push_back(r.name + "|" + r.comment);
+            }).ok());
+    QCOMPARE(headers, (std::vector<std::string>{"chr1|Homo sapiens chromosome 1", "chr2|", "chr3|third\tone"}));
+  }
+
   // Constraints saved as typed, a GC minimum above the maximum, are dropped at the next start, with a
   // word in the status bar: they would fail every design (and dnafill-studio's start, exit 2).
   void badSavedConstraints() {
@@ -1132,6 +1176,11 @@ class TestStudio : public QObject {
     QCOMPARE(error.count(), 1);
     errorDialog(w.get())->accept();
     QCOMPARE(w->document().records[0].bases, std::string(100, 'A'));
+    // A selection on the design shown alone is no place in the open record: masking it is refused.
+    w->sequenceView()->setSelection(10, 20);
+    w->maskSelection();
+    QVERIFY(w->document().records[0].masks.empty());
+    QVERIFY(w->statusBar()->currentMessage().contains(QStringLiteral("masks are made on the working sequence")));
   }
 
   // A run re-opened from a file that can no longer be read is not shown in the next file opened.
@@ -1188,6 +1237,16 @@ class TestStudio : public QObject {
     errorDialog(w.get())->accept();
     QCOMPARE(w->document().records.size(), std::size_t(2));
     QVERIFY(!w->designRunning());
+    // A cancelled one made no sequence: its record of N goes (it stayed, and was saved as N).
+    w->designPanel()->setConstraints({});
+    QSignalSpy finished(w.get(), &MainWindow::designFinished);
+    w->generateNew(4000, QStringLiteral("g2"));
+    QCOMPARE(w->document().records.size(), std::size_t(3));
+    w->cancelJobs();
+    QVERIFY(finished.wait(60000));
+    QCOMPARE(finished.last().at(1).toInt(), static_cast<int>(JobOutcome::Status::Cancelled));
+    QCOMPARE(w->document().records.size(), std::size_t(2));
+    QCOMPARE(w->currentRecord(), 1);
   }
 
   // An unknown name in the Sites field is said; it was passed over without a word.
