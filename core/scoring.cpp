@@ -207,7 +207,8 @@ status confidence_options::validate(const model_config& config) const {
     return status::fail("confidence window: must be in 1.." + std::to_string(config.context_length) +
                         " (the model's context length), got " + std::to_string(window));
   if (stride < 1) return status::fail("confidence stride: must be >= 1, got " + std::to_string(stride));
-  if (batch_rows < 1) return status::fail("confidence batch rows: must be >= 1, got " + std::to_string(batch_rows));
+  if (tokens_per_pass < 1)
+    return status::fail("confidence tokens per pass: must be >= 1, got " + std::to_string(tokens_per_pass));
   return {};
 }
 
@@ -266,8 +267,9 @@ status base_confidence(const mdm_model& model, const std::vector<token>& tokens,
   auto net = model.impl_->net;
   net->eval();
   const auto total = static_cast<std::int64_t>(rows.size());
-  for (std::int64_t first = 0; first < total; first += options.batch_rows) {
-    const auto count = std::min<std::int64_t>(options.batch_rows, total - first);
+  const auto rows_per_pass = std::max<std::int64_t>(1, options.tokens_per_pass / width);
+  for (std::int64_t first = 0; first < total; first += rows_per_pass) {
+    const auto count = std::min<std::int64_t>(rows_per_pass, total - first);
     auto input = torch::empty({count, width}, torch::kInt64);
     auto a = input.accessor<std::int64_t, 2>();
     for (std::int64_t b = 0; b < count; ++b) {

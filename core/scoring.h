@@ -79,9 +79,11 @@ struct confidence_options {
   int window = 0;       // tokens per network call; 0 = the model's context length
   int stride = 16;      // positions i with i % stride == r are masked together, one row per r: a base is
                         // scored with 1/stride of its window masked (stride >= window: exactly one)
-  int batch_rows = 32;  // rows per forward pass
+  // Tokens per forward pass (at least one row): a cancel is seen between passes, and the studio's
+  // design waits for it, so a pass is kept short (about a second of a CPU on the small model).
+  int tokens_per_pass = 4096;
 
-  status validate(const model_config& config) const;  // names the bad field (window, stride)
+  status validate(const model_config& config) const;  // names the bad field (window, stride, tokens_per_pass)
 };
 
 // out[i] = p_theta(x_i | the rest) for every base of `tokens`, NaN where the token is MASK (N). A

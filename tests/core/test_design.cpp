@@ -299,7 +299,17 @@ TEST_CASE("base confidence: one masked position per row is p(x_i | rest) in the 
   std::vector<double> spaced;
   REQUIRE(base_confidence(model, tokens, {}, spaced));
   for (double x : spaced) CHECK((x > 0.0 && x < 1.0));
+  // The passes only split the rows: one row a pass gives the same numbers.
+  confidence_options one_row;
+  one_row.tokens_per_pass = 1;
+  std::vector<double> row_by_row;
+  REQUIRE(base_confidence(model, tokens, one_row, row_by_row));
+  REQUIRE(row_by_row.size() == spaced.size());
+  for (std::size_t i = 0; i < spaced.size(); ++i) CHECK(row_by_row[i] == Approx(spaced[i]).margin(1e-9));
   confidence_options bad;
+  bad.tokens_per_pass = 0;
+  CHECK(base_confidence(model, tokens, bad, spaced).message() == "confidence tokens per pass: must be >= 1, got 0");
+  bad = {};
   bad.stride = 0;
   CHECK(!base_confidence(model, tokens, bad, spaced));
   bad = {};
