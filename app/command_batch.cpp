@@ -54,7 +54,7 @@ int run_batch(batch_args& args) {
   if (!args.out.empty()) job.sinks.push_back((fasta = std::make_unique<data::fasta_sink>(args.out)).get());
   if (args.json) job.sinks.push_back((json = std::make_unique<data::jsonl_sink>("-")).get());
   if (const int code = job.run(model, items, args.options, run); code != 0) return code;
-  if (!args.json) print_outcome(job, args.db);
+  if (!args.designs_on_stdout()) print_outcome(job, args.db);
   if (auto s = constraint_outcome(tally.summary); !s) return fail("batch", s.message());
   return 0;
 }

@@ -84,6 +84,11 @@ std::vector<named_path> store_files(const std::string& option, const std::string
   return files;
 }
 
+std::string as_standard_output(const std::string& path) {
+  const std::string names[] = {"/dev/stdout", "/dev/fd/1", "/proc/self/fd/1", "/proc/" + std::to_string(getpid()) + "/fd/1"};
+  return std::find(std::begin(names), std::end(names), path) != std::end(names) ? "-" : path;
+}
+
 named_path mask_file(const std::string& mask) {
   bio::mask_spec spec;
   const bool bed = bio::parse_mask_spec(mask, spec) && spec.from == bio::mask_spec::source::bed;

@@ -35,6 +35,11 @@ std::vector<named_path> fasta_output(const std::string& option, const std::strin
 // not yet checkpointed, and SQLite deletes it when the store closes.
 std::vector<named_path> store_files(const std::string& option, const std::string& path);
 
+// "-" for a name of this process's standard output (/dev/stdout, /dev/fd/1, /proc/self/fd/1), else
+// `path`: opened again, standard output redirected to a file is written from its start, over what
+// the command prints there itself.
+std::string as_standard_output(const std::string& path);
+
 // The BED file of --mask bed:FILE as an input path ({"--mask", FILE}); none for other masks.
 named_path mask_file(const std::string& mask);
 

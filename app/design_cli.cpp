@@ -46,6 +46,9 @@ status design_args::resolve(std::vector<named_path> inputs) {
     return status::fail("--cuda-graph: replays CUDA graphs, and the network runs on " + resolved + " here");
   if (auto s = constraints.resolve(options); !s) return s;
   if (auto s = p.validate(); !s) return s;
+  // A name of standard output is "-": opened again, it was written over by what goes to stdout.
+  out = as_standard_output(out);
+  constraints.report = as_standard_output(constraints.report);
   if (out == "-" && json) return status::fail("--out - and --json both write to standard output: give --out a file");
   for (std::size_t i = 0, given = inputs.size(); i < given; ++i)
     if ((inputs[i].option == "--in" || inputs[i].option == "--reference") && !inputs[i].path.empty() && inputs[i].path != "-")
@@ -216,7 +219,7 @@ status write_designs(const design_args& args, const std::vector<design_output>& 
   if (args.json && !std::cout) return stdout_failed();
   if (fasta)
     if (auto s = writer.close(); !s) return s;
-  if (!args.out.empty() && !args.json) print_summary(designs, args.out);
+  if (!args.out.empty() && !args.designs_on_stdout()) print_summary(designs, args.out);
   return constraint_outcome(designs);
 }
 

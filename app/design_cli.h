@@ -39,6 +39,8 @@ struct design_args {
   // Checks the options and turns them into `options`; then check_paths on --out, --report and --db
   // against each other, the command's input files (`inputs`, e.g. {"--in", path}) and --model.
   status resolve(std::vector<named_path> inputs = {});
+  // Whether the designs go to standard output (--json, --out -): nothing else may be printed there.
+  bool designs_on_stdout() const { return json || out == "-"; }
 };
 
 void add_design_options(CLI::App& sub, design_args& args);

@@ -54,6 +54,16 @@ refused "\-\-db: a store is a file; '-' (standard output) cannot hold one" infil
 refused "\-\-report: give a file; standard output is the designs'" infill "${design[@]}" --report -
 refused "\-\-out - and \-\-json both write to standard output" infill "${design[@]}" --out - --json
 [ ! -e "$work/-" ] && [ ! -e ./- ] || fail "a file named - was written"
+# A name of standard output is "-" too: opened again, a stdout redirected to a file was written over
+# from its start by the table printed after the designs (the FASTA was lost, exit 0). With the designs
+# on stdout, nothing else is printed there.
+refused "\-\-out - and \-\-json both write to standard output" infill "${design[@]}" --out /dev/stdout --json
+refused "\-\-report: give a file; standard output is the designs'" infill "${design[@]}" --report /dev/fd/1
+for out in - /dev/stdout; do
+  "$dnafill" infill "${design[@]}" --model "$model" --score-draws 0 --out $out > "$work/stdout.fa" || fail "--out $out failed"
+  "$dnafill" view --in "$work/stdout.fa" > /dev/null || fail "--out $out into a file is not FASTA: $(head -c 300 "$work/stdout.fa")"
+  [ "$(grep -c '^>' "$work/stdout.fa")" = 1 ] && ! grep -q '^wrote' "$work/stdout.fa" || fail "--out $out: not the design alone"
+done
 # The BED of --mask bed: and the --model are inputs too.
 printf 'short\t4\t20\n' > "$work/holes.bed"
 cp "$work/holes.bed" "$work/holes.before"
