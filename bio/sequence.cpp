@@ -61,11 +61,6 @@ std::uint8_t iupac_bases(char c) { return base_table[static_cast<unsigned char>(
 
 bool is_iupac_base(char c) { return iupac_bases(c) != 0; }
 
-bool is_acgt(char c) {
-  const char u = upper(c);
-  return u == 'A' || u == 'C' || u == 'G' || u == 'T';
-}
-
 bool iupac_covers(char pattern, char base) {
   const std::uint8_t p = iupac_bases(pattern);
   const std::uint8_t b = iupac_bases(base);
@@ -111,31 +106,6 @@ gc_counts count_gc(std::string_view seq) {
 
 double gc_fraction(std::string_view seq) { return count_gc(seq).fraction(); }
 
-std::vector<double> sliding_gc_fraction(std::string_view seq, std::size_t window, std::size_t step) {
-  std::vector<double> out;
-  if (seq.empty() || window == 0 || step == 0) return out;
-  if (seq.size() <= window) {
-    out.push_back(gc_fraction(seq));
-    return out;
-  }
-  // Running counts: each step adds the bases entering the window and drops those leaving it.
-  gc_counts counts = count_gc(seq.substr(0, window));
-  out.push_back(counts.fraction());
-  for (std::size_t start = step; start + window <= seq.size(); start += step) {
-    const std::size_t prev = start - step;
-    if (step >= window) {
-      counts = count_gc(seq.substr(start, window));
-    } else {
-      const gc_counts leaving = count_gc(seq.substr(prev, step));
-      const gc_counts entering = count_gc(seq.substr(prev + window, step));
-      counts.gc = counts.gc - leaving.gc + entering.gc;
-      counts.at = counts.at - leaving.at + entering.at;
-    }
-    out.push_back(counts.fraction());
-  }
-  return out;
-}
-
 std::vector<homopolymer_run> homopolymer_runs(std::string_view seq, std::size_t min_length) {
   std::vector<homopolymer_run> runs;
   min_length = std::max<std::size_t>(min_length, 1);
@@ -148,12 +118,6 @@ std::vector<homopolymer_run> homopolymer_runs(std::string_view seq, std::size_t 
     i = j;
   }
   return runs;
-}
-
-std::size_t longest_homopolymer(std::string_view seq) {
-  std::size_t longest = 0;
-  for (const homopolymer_run& run : homopolymer_runs(seq, 1)) longest = std::max(longest, run.length);
-  return longest;
 }
 
 std::string describe_char(char c) {

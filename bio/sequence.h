@@ -19,9 +19,6 @@ bool is_iupac_base(char c);
 // readable line.
 std::string describe_char(char c);
 
-// True for A C G T in either case (a base the model can learn and predict).
-bool is_acgt(char c);
-
 // The concrete base a letter is, upper case: 'A', 'C', 'G' or 'T' for A C G T U in either case (U is
 // T, as the model reads it); 0 for N, other codes and any other character. Constraints compare bases
 // through it, so a U in a fixed flank counts in a run of T or a k-mer.
@@ -58,11 +55,6 @@ struct gc_counts {
 gc_counts count_gc(std::string_view seq);
 double gc_fraction(std::string_view seq);
 
-// GC fraction of each window of `window` bases, starting at 0, step, 2*step, ... while the
-// window fits. A sequence shorter than `window` gives one value over the whole sequence; an
-// empty sequence, window 0 or step 0 give an empty vector.
-std::vector<double> sliding_gc_fraction(std::string_view seq, std::size_t window, std::size_t step = 1);
-
 // A maximal run of one concrete base (case ignored). Runs of N or other ambiguity codes are not
 // homopolymers: the base is unknown.
 struct homopolymer_run {
@@ -72,7 +64,4 @@ struct homopolymer_run {
 };
 // Every run of at least `min_length` bases (min_length 0 is treated as 1), in order.
 std::vector<homopolymer_run> homopolymer_runs(std::string_view seq, std::size_t min_length = 1);
-// Length of the longest run (0 for a sequence without A/C/G/T).
-std::size_t longest_homopolymer(std::string_view seq);
-
 }  // namespace dnafill::bio

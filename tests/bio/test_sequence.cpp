@@ -13,9 +13,6 @@ TEST_CASE("IUPAC codes are recognised in both cases and nothing else", "[bio][se
   CHECK(iupac_bases('R') == (1 | 4));
   CHECK(iupac_bases('n') == 15);
   CHECK(iupac_bases('X') == 0);
-  CHECK(is_acgt('g'));
-  CHECK_FALSE(is_acgt('N'));
-  CHECK_FALSE(is_acgt('U'));
 }
 
 TEST_CASE("iupac_covers: a code covers a base when it allows every base it may stand for", "[bio][sequence]") {
@@ -56,22 +53,6 @@ TEST_CASE("GC fraction counts S as GC, W as AT and ignores unknown bases", "[bio
   CHECK(c.at == 2);
 }
 
-TEST_CASE("sliding GC windows", "[bio][sequence]") {
-  // Windows of 4 over GGGGAAAA at step 2: GGGG, GGAA, AAAA.
-  CHECK(sliding_gc_fraction("GGGGAAAA", 4, 2) == std::vector<double>{1.0, 0.5, 0.0});
-  // Step 1: 5 windows; the running counts must match a direct count.
-  const std::vector<double> w = sliding_gc_fraction("GGGGAAAA", 4, 1);
-  REQUIRE(w.size() == 5);
-  CHECK(w[1] == 0.75);
-  CHECK(w[3] == 0.25);
-  // A step larger than the window skips bases: GG, AC, TT (start 9 does not fit).
-  CHECK(sliding_gc_fraction("GGAACCTTGG", 2, 3) == std::vector<double>{1.0, 0.5, 0.0});
-  // Shorter than the window: one value over everything.
-  CHECK(sliding_gc_fraction("GCA", 10) == std::vector<double>{2.0 / 3.0});
-  CHECK(sliding_gc_fraction("", 10).empty());
-  CHECK(sliding_gc_fraction("ACGT", 0).empty());
-}
-
 TEST_CASE("homopolymer runs ignore case and skip N runs", "[bio][sequence]") {
   const auto runs = homopolymer_runs("AAaCGGGGTNNNNNt", 3);
   REQUIRE(runs.size() == 2);
@@ -92,7 +73,5 @@ TEST_CASE("homopolymer runs ignore case and skip N runs", "[bio][sequence]") {
   CHECK(concrete_base('g') == 'G');
   CHECK(concrete_base('N') == 0);
   CHECK(concrete_base('.') == 0);
-  CHECK(longest_homopolymer("ACCCGTTTTT") == 5);
-  CHECK(longest_homopolymer("NNNNN") == 0);
-  CHECK(longest_homopolymer("") == 0);
+  CHECK(homopolymer_runs("NNNNN", 1).empty());
 }
