@@ -192,22 +192,14 @@ status write_designs(const design_args& args, const std::vector<design_output>& 
       if (auto s = writer.write(record); !s) return s;
     }
     if (args.json) {
-      nlohmann::json j = {{"record", d.record},
-                          {"variant", d.variant},
-                          {"region_start", d.region_start + 1},
-                          {"region_end", d.region_end},
-                          {"sequence", text},
-                          {"designed_bases", d.designed_bases},
-                          {"gc", d.gc},
-                          {"constraints_ok", d.constraints_ok},
-                          {"violations", violations_json(o)},
-                          {"holes", holes_json(o)},
-                          {"sampler", core::sampler_name(p.kind)},
-                          {"steps", p.uses_steps() ? nlohmann::json(p.steps) : nlohmann::json()},
-                          {"seed", p.seed},
-                          {"model", model_path}};
-      if (std::isnan(d.bits_per_base)) j["bits_per_base"] = nullptr;
-      else j["bits_per_base"] = d.bits_per_base;
+      nlohmann::json j = data::design_json(d);
+      j["sequence"] = text;  // the whole record, as the FASTA
+      j["violations"] = violations_json(o);
+      j["holes"] = holes_json(o);
+      j["sampler"] = core::sampler_name(p.kind);
+      j["steps"] = p.uses_steps() ? nlohmann::json(p.steps) : nlohmann::json();
+      j["seed"] = p.seed;
+      j["model"] = model_path;
       // Checked at each line, while errno still tells why (a failed stream writes nothing more).
       errno = 0;
       std::cout << data::json_text(j) << "\n";

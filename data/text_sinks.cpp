@@ -31,6 +31,19 @@ std::string bits_text(double bits_per_base, int decimals) {
   return text;
 }
 
+nlohmann::json design_json(const design_record& d) {
+  nlohmann::json j = {{"record", d.record},
+                      {"variant", d.variant},
+                      {"region_start", d.region_start + 1},
+                      {"region_end", d.region_end},
+                      {"designed_bases", d.designed_bases},
+                      {"gc", d.gc},
+                      {"constraints_ok", d.constraints_ok}};
+  if (std::isnan(d.bits_per_base)) j["bits_per_base"] = nullptr;
+  else j["bits_per_base"] = d.bits_per_base;
+  return j;
+}
+
 std::string design_comment(const design_record& d) {
   char text[160];
   std::snprintf(text, sizeof text, "run=%lld gc=%.4f bits_per_base=%s constraints=%s",
@@ -83,19 +96,11 @@ status jsonl_sink::start(run_record&) {
 
 status jsonl_sink::put(const item_designs& item) {
   for (const auto& d : item.designs) {
-    nlohmann::json j = {{"run", d.run_id},
-                        {"record", d.record},
-                        {"record_index", d.record_index},
-                        {"region_index", d.region_index},
-                        {"variant", d.variant},
-                        {"region_start", d.region_start + 1},
-                        {"region_end", d.region_end},
-                        {"sequence", d.sequence},
-                        {"designed_bases", d.designed_bases},
-                        {"gc", d.gc},
-                        {"constraints_ok", d.constraints_ok}};
-    if (std::isnan(d.bits_per_base)) j["bits_per_base"] = nullptr;
-    else j["bits_per_base"] = d.bits_per_base;
+    nlohmann::json j = design_json(d);
+    j["run"] = d.run_id;
+    j["record_index"] = d.record_index;
+    j["region_index"] = d.region_index;
+    j["sequence"] = d.sequence;
     auto report = nlohmann::json::parse(d.constraint_report, nullptr, false);
     j["constraint_report"] = report.is_discarded() ? nlohmann::json(d.constraint_report) : report;
     const std::string line = json_text(j) + "\n";

@@ -6,6 +6,8 @@
 #include <optional>
 #include <string>
 
+#include <nlohmann/json_fwd.hpp>
+
 #include "bio/fasta_writer.h"
 #include "bio/output_file.h"
 #include "bio/status.h"
@@ -19,6 +21,11 @@ class store;
 // infill output names its records). The comment carries run, GC, bits/base and the constraints.
 std::string design_name(const design_record& d);
 std::string design_comment(const design_record& d);
+
+// The fields every JSON line of a design has (infill and generate --json, batch --json, db export):
+// record, variant, region_start (1-based), region_end, designed_bases, gc, constraints_ok and
+// bits_per_base (null when not scored). Each writer adds its own: the sequence, the run, the report.
+nlohmann::json design_json(const design_record& d);
 
 // A design's bits/base with `decimals` decimals, or "NA" when it was not scored (--score-draws 0).
 std::string bits_text(double bits_per_base, int decimals);
