@@ -19,6 +19,7 @@ std::string head(const std::string& sql) {
 
 status sqlite_failure(const std::string& path, sqlite3* db, int code, const std::string& what) {
   std::string reason;
+  bool said = true;  // the reason tells the user all: which statement met it ("(COMMIT)") is noise
   switch (code & 0xff) {
     case SQLITE_BUSY:
     case SQLITE_LOCKED:
@@ -37,9 +38,11 @@ status sqlite_failure(const std::string& path, sqlite3* db, int code, const std:
       reason = std::string(sqlite3_errstr(code)) + (err ? std::string(": ") + std::strerror(err) : "");
       break;
     }
-    default: reason = db ? sqlite3_errmsg(db) : sqlite3_errstr(code);
+    default:
+      reason = db ? sqlite3_errmsg(db) : sqlite3_errstr(code);
+      said = false;  // SQLite's own words: which statement met them helps to tell what went wrong
   }
-  return status::fail(path + ": " + reason + (what.empty() ? "" : " (" + what + ")"));
+  return status::fail(path + ": " + reason + (said || what.empty() ? "" : " (" + what + ")"));
 }
 
 status statement::prepare(const char* sql) {

@@ -20,6 +20,7 @@
 
 #include "data/schema.h"
 #include "data/sha256.h"
+#include "data/sqlite_internal.h"
 #include "data/store.h"
 #include "data/store_lock.h"
 #include "data/text_sinks.h"
@@ -1115,4 +1116,14 @@ TEST_CASE("store fixture: write v1.sqlite", "[.fixture]") {
   for (const char* sql : rows) REQUIRE(raw.exec(sql) == SQLITE_OK);
   REQUIRE(raw.exec("COMMIT") == SQLITE_OK);
   REQUIRE(raw.exec("PRAGMA wal_checkpoint(TRUNCATE)") == SQLITE_OK);
+}
+
+TEST_CASE("store: SQLite failures are said in words; the statement only where SQLite's own words need it", "[data]") {
+  CHECK(detail::sqlite_failure("s.sqlite", nullptr, SQLITE_FULL, "COMMIT").message() ==
+        "s.sqlite: the disk or the database is full");
+  CHECK(detail::sqlite_failure("s.sqlite", nullptr, SQLITE_BUSY, "BEGIN IMMEDIATE").message() ==
+        "s.sqlite: the database is locked by another program (it kept the lock past the wait)");
+  CHECK(detail::sqlite_failure("s.sqlite", nullptr, SQLITE_IOERR, "BEGIN IMMEDIATE").message() == "s.sqlite: disk I/O error");
+  CHECK(detail::sqlite_failure("s.sqlite", nullptr, SQLITE_ERROR, "preparing SELECT x").message() ==
+        "s.sqlite: SQL logic error (preparing SELECT x)");
 }
