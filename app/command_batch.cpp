@@ -24,9 +24,9 @@ struct batch_args : design_args {
   std::string reference;  // CRAM: the reference FASTA
 };
 
-void print_outcome(const job_cli& job, const std::string& db) {
+void print_outcome(std::FILE* to, const job_cli& job, const std::string& db) {
   const auto& p = job.summary.progress;
-  std::printf("run %lld in %s: %s, %s, %s\n", static_cast<long long>(job.run_id), db.c_str(),
+  std::fprintf(to, "run %lld in %s: %s, %s, %s\n", static_cast<long long>(job.run_id), db.c_str(),
               job.resumed ? "resumed and done" : "done", core::describe_done(p).c_str(),
               core::format_duration(p.seconds).c_str());
 }
@@ -54,7 +54,7 @@ int run_batch(batch_args& args) {
   if (!args.out.empty()) job.sinks.push_back((fasta = std::make_unique<data::fasta_sink>(args.out)).get());
   if (args.json) job.sinks.push_back((json = std::make_unique<data::jsonl_sink>("-")).get());
   if (const int code = job.run(model, items, args.options, run); code != 0) return code;
-  if (!args.designs_on_stdout()) print_outcome(job, args.db);
+  print_outcome(args.designs_on_stdout() ? stderr : stdout, job, args.db);  // not into the designs
   if (auto s = constraint_outcome(tally.summary); !s) return fail("batch", s.message());
   return 0;
 }

@@ -1118,7 +1118,7 @@ TEST_CASE("store fixture: write v1.sqlite", "[.fixture]") {
   REQUIRE(raw.exec("PRAGMA wal_checkpoint(TRUNCATE)") == SQLITE_OK);
 }
 
-TEST_CASE("store: SQLite failures are said in words; the statement only where SQLite's own words need it", "[data]") {
+TEST_CASE("store: SQLite failures are said in words, the statement only where SQLite's own words need it", "[data]") {
   CHECK(detail::sqlite_failure("s.sqlite", nullptr, SQLITE_FULL, "COMMIT").message() ==
         "s.sqlite: the disk or the database is full");
   CHECK(detail::sqlite_failure("s.sqlite", nullptr, SQLITE_BUSY, "BEGIN IMMEDIATE").message() ==
