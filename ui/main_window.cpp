@@ -1007,13 +1007,29 @@ int MainWindow::resultsRow(const QModelIndex& proxyIndex) const { return results
 
 void MainWindow::acceptShownDesign() {
   if (shownDesign_ < 0 || shownDesign_ >= results_->rowCount()) return;
-  const auto& d = results_->design(shownDesign_);
+  const data::design_record d = results_->design(shownDesign_);
   const auto* r = recordOf(d);
   if (!r) return showError(tr("Accept"), tr("The record of this design is not open."));
   // The holes it filled are designed now: they stay masked, so generating again redesigns them.
   undo_->push(new RecordEdit(this, static_cast<int>(d.record_index), *r, core::apply_design(r->bases, d),
                              tr("accept run %1 variant %2").arg(d.run_id).arg(d.variant)));
+  if (const QString broken = brokenAfterAccept(d); !broken.isEmpty())
+    return statusBar()->showMessage(tr("Variant %1 is now the working sequence, and there, with what is around it "
+                                       "now, it breaks %2 (Ctrl+Z to undo)").arg(d.variant).arg(broken), 30000);
   statusBar()->showMessage(tr("Variant %1 is now the working sequence (Ctrl+Z to undo)").arg(d.variant), 6000);
+}
+
+// A design was checked in the sequence it was made in. Accepted after another variant changed what is
+// around it, the working sequence may break a rule across the join (a run of one base, a site) that
+// its row says it meets: checked again, under the constraints set now. The first violation, or "".
+QString MainWindow::brokenAfterAccept(const data::design_record& d) const {
+  core::design_options options;
+  const auto* r = recordOf(d);
+  if (!d.constraints_ok || !r || !panelOptions(options) || options.constraints.empty()) return {};
+  auto holes = core::read_design_check(d).holes;
+  if (holes.empty()) holes = {{d.region_start, d.region_end}};
+  const auto violations = bio::check_constraints(r->bases, bio::merge_intervals(holes), options.constraints);
+  return violations.empty() ? QString() : fromStd(violations.front().constraint + ": " + violations.front().detail);
 }
 
 void MainWindow::exportSelectedDialog() {

@@ -421,6 +421,51 @@ class TestStudio : public QObject {
     QCOMPARE(w->storePath(), other);
   }
 
+  // Two designs, each checked in the sequence it was made in, accepted one after the other: across
+  // their join the working sequence breaks a rule both rows say they meet (a run of three with
+  // max-homopolymer 2). Said on Accept; it was silent.
+  void acceptRechecksAroundTheDesign() {
+    const QString input = dir_.filePath(QStringLiteral("join.fa"));
+    QByteArray bases;
+    for (int i = 0; i < 50; ++i) bases += "GC";
+    QVERIFY(writeAll(input, ">j\n" + bases + "\n"));
+    auto w = makeWindow();
+    QVERIFY(w);
+    auto c = w->designPanel()->constraints();
+    c.avoid = {"S"};  // designed bases are A or T
+    c.maxHomopolymer = 2;
+    w->designPanel()->setConstraints(c);
+    auto options = w->designPanel()->designOptions();
+    options.variants = 16;
+    w->designPanel()->setDesignOptions(options);
+    QVERIFY(designIn(*w, input, 51, 53));  // run A: bases 52-53, between G and C
+    const qint64 runA = w->lastRunId();
+    w->clearMasks();
+    w->sequenceView()->setSelection(50, 51);
+    w->maskSelection();
+    QCOMPARE(generateAndWait(*w), 0);  // run B: base 51, between C and C
+    // A variant of B, and one of A that doubles its base: accepted both, a run of three.
+    int rowB = -1, rowA = -1;
+    char base = 0;
+    for (int row = 0; row < w->resultsModel()->rowCount() && rowB < 0; ++row)
+      if (const auto& d = w->resultsModel()->design(row); d.constraints_ok) rowB = row, base = d.sequence[0];
+    QVERIFY(rowB >= 0);
+    w->showDesign(rowB);
+    w->acceptShownDesign();
+    QVERIFY(w->statusBar()->currentMessage().contains(QStringLiteral("is now the working sequence (Ctrl+Z")));
+    QSignalSpy shown(w->resultsModel(), &QAbstractItemModel::modelReset);
+    w->reopenRun(runA);
+    QTRY_VERIFY(shown.count() > 0);
+    for (int row = 0; row < w->resultsModel()->rowCount() && rowA < 0; ++row)
+      if (const auto& d = w->resultsModel()->design(row); d.constraints_ok && d.sequence == std::string(2, base)) rowA = row;
+    QVERIFY2(rowA >= 0, "no variant of run A repeats the base run B put beside it");
+    w->showDesign(rowA);
+    w->acceptShownDesign();
+    QCOMPARE(w->document().records[0].bases.substr(50, 3), std::string(3, base));
+    const QString said = w->statusBar()->currentMessage();
+    QVERIFY2(said.contains(QStringLiteral("it breaks max-homopolymer 2")), qPrintable(said));
+  }
+
   // Saving keeps each header whole: a FASTA description is part of the record (saving over the open
   // file dropped them all).
   void saveKeepsDescriptions() {
