@@ -116,6 +116,24 @@ class RecordEdit : public QUndoCommand {
   std::vector<bio::interval> beforeMasks_, afterMasks_;
 };
 
+// The design settings the panel did not take as they were saved (a NaN, a negative count, beyond a
+// box's range: a settings file edited by hand): its boxes clamp them without a word.
+QStringList changedDesignSettings(const core::design_options& saved, const core::design_options& shown) {
+  const auto& a = saved.sampler;
+  const auto& b = shown.sampler;
+  // A box keeps a few decimals: a value saved from it reads back within rounding; NaN never does.
+  const auto differ = [](double x, double y) { return !(std::abs(x - y) <= 1e-6 * std::max(1.0, std::abs(x))); };
+  QStringList changed;
+  if (a.steps != b.steps) changed << QStringLiteral("steps");
+  if (differ(a.temperature, b.temperature)) changed << QStringLiteral("temperature");
+  if (differ(a.top_p, b.top_p)) changed << QStringLiteral("top-p");
+  if (saved.variants != shown.variants) changed << QStringLiteral("variants");
+  if (a.seed != b.seed) changed << QStringLiteral("seed");
+  if (differ(a.guidance, b.guidance)) changed << QStringLiteral("guidance");
+  if (saved.score_draws != shown.score_draws) changed << QStringLiteral("score draws");
+  return changed;
+}
+
 QString defaultStorePath() {
   const QString dir = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation);
   return QDir(dir).filePath(QStringLiteral("designs.sqlite"));
@@ -247,9 +265,9 @@ void MainWindow::restoreSettings(const StudioOptions& options) {
     }
   }
   core::design_options o;
-  core::parse_sampler_kind(settings.value(QLatin1String(keySampler), QString::fromLatin1(core::sampler_name(o.sampler.kind))).toString().toStdString(),
-                           o.sampler.kind)
-      .ok();
+  const QString sampler = settings.value(QLatin1String(keySampler), QString::fromLatin1(core::sampler_name(o.sampler.kind))).toString();
+  if (!core::parse_sampler_kind(sampler.toStdString(), o.sampler.kind))
+    warnings << tr("The saved sampler '%1' was dropped: %2 is used.").arg(sampler, QString::fromLatin1(core::sampler_name(o.sampler.kind)));
   o.sampler.steps = settings.value(QLatin1String(keySteps), o.sampler.steps).toInt();
   o.sampler.temperature = settings.value(QLatin1String(keyTemperature), o.sampler.temperature).toDouble();
   o.sampler.top_p = settings.value(QLatin1String(keyTopP), o.sampler.top_p).toDouble();
@@ -258,6 +276,9 @@ void MainWindow::restoreSettings(const StudioOptions& options) {
   o.sampler.guidance = settings.value(QLatin1String(keyGuidance), o.sampler.guidance).toDouble();
   o.score_draws = settings.value(QLatin1String(keyScoreDraws), o.score_draws).toInt();
   panel_->setDesignOptions(o);
+  if (const QStringList changed = changedDesignSettings(o, panel_->designOptions()); !changed.isEmpty())
+    warnings << tr("The saved %1 could not be used as saved (edited by hand?): the design panel shows the values used.")
+                    .arg(changed.join(QStringLiteral(", ")));
   ConstraintSettings c;
   c.preset = settings.value(QLatin1String(keyPreset)).toString().toStdString();
   c.gcMin = settings.value(QLatin1String(keyGcMin), c.gcMin).toDouble();

@@ -510,6 +510,36 @@ class TestStudio : public QObject {
     QCOMPARE(generateAndWait(*w), 0);
   }
 
+  // Design settings edited by hand into what the panel cannot hold (a NaN, a negative count, an
+  // unknown sampler) are said; the boxes clamped them without a word (a NaN temperature became 5).
+  void badSavedDesignSettings() {
+    {
+      QSettings settings;
+      settings.setValue(QStringLiteral("design/sampler"), QStringLiteral("bogus"));
+      settings.setValue(QStringLiteral("design/temperature"), QStringLiteral("nan"));
+      settings.setValue(QStringLiteral("design/steps"), -5);
+    }
+    auto w = makeWindow();
+    QVERIFY(w);
+    QSettings().remove(QStringLiteral("design"));
+    const QString said = w->statusBar()->currentMessage();
+    QVERIFY2(said.contains(QStringLiteral("The saved sampler 'bogus' was dropped")), qPrintable(said));
+    QVERIFY2(said.contains(QStringLiteral("The saved steps, temperature could not be used as saved")), qPrintable(said));
+    // Values the panel's boxes hold read back without a word.
+    {
+      QSettings settings;
+      settings.setValue(QStringLiteral("design/temperature"), 0.7);
+      settings.setValue(QStringLiteral("design/topP"), 0.95);
+      settings.setValue(QStringLiteral("design/guidance"), 1.5);
+      settings.setValue(QStringLiteral("design/steps"), 64);
+    }
+    auto again = makeWindow();
+    QVERIFY(again);
+    QSettings().remove(QStringLiteral("design"));
+    QVERIFY2(!again->statusBar()->currentMessage().contains(QStringLiteral("saved")), qPrintable(again->statusBar()->currentMessage()));
+    QCOMPARE(again->designPanel()->designOptions().sampler.temperature, 0.7);
+  }
+
   // A device and a network precision saved then edited by hand are dropped with a word, not taken
   // as if given (every start failed, blaming --device); a last model that is gone is said too. A
   // model given by a relative name is saved absolute: a session started elsewhere loads the same.
