@@ -72,8 +72,7 @@ int run_generate(generate_args& args) {
   if (auto s = job.open_store(); !s) return fail("generate", s.message());
   core::mdm_model model;
   if (auto s = load_model_option(args.model, model, args.device, args.net_precision); !s) return fail("generate", s.message());
-  if (auto s = args.options.validate(model.config()); !s) return fail("generate", s.message());
-  if (auto s = core::check_label(model, args.options.label); !s) return fail("generate", s.message());
+  if (auto s = args.options.validate(model); !s) return fail("generate", s.message());
   std::string prefix;
   if (!args.prefix.empty())
     if (auto s = read_prefix(args.prefix, prefix); !s) return fail("generate", "--prefix: " + s.message());

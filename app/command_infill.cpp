@@ -50,8 +50,7 @@ int run_infill(infill_args& args) {
   if (auto s = job.open_store(); !s) return fail("infill", s.message());
   core::mdm_model model;
   if (auto s = load_model_option(args.model, model, args.device, args.net_precision); !s) return fail("infill", s.message());
-  if (auto s = args.options.validate(model.config()); !s) return fail("infill", s.message());
-  if (auto s = core::check_label(model, args.options.label); !s) return fail("infill", s.message());
+  if (auto s = args.options.validate(model); !s) return fail("infill", s.message());
   std::vector<bio::sequence_record> records;
   if (auto s = read_records(args.in, records); !s) return fail("infill", s.message());
   std::vector<std::vector<bio::interval>> holes;

@@ -126,8 +126,7 @@ bool batch_items::next(job_item& item) {
 
 status prepare_batch(const mdm_model& model, const batch_request& request, const design_options& options,
                      batch_items& items, data::run_record& run) {
-  if (auto s = options.validate(model.config()); !s) return s;
-  if (auto s = check_label(model, options.label); !s) return s;
+  if (auto s = options.validate(model); !s) return s;
   if (auto s = items.open(request, options, model.config()); !s) return s;
   // The values stay strings (min_mapq too): they are in the resume key of the runs already kept.
   if (auto s = describe_run(model, "batch", options, nlohmann::json(items.parameters()), request.input, run); !s) return s;

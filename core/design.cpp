@@ -257,7 +257,8 @@ status design_options::validate(const model_config& config) const {
   return blocks.resolve(config, resolved);
 }
 
-status check_label(const mdm_model& model, const std::string& label) {
+status design_options::validate(const mdm_model& model) const {
+  if (auto s = validate(model.config()); !s) return s;
   std::int64_t token = mask_token;
   return resolve_label(model, label, token);
 }

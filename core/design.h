@@ -41,11 +41,10 @@ struct design_options {
   int max_dead_ends = 256;          // per design, plus one per designed base: dead ends re-masked before a base is forced
 
   status validate(const model_config& config) const;
+  // validate(the model's config), and `label` is one of the model's labels: a job would find out at
+  // its first item, after its run was recorded. Names the labels it has.
+  status validate(const mdm_model& model) const;
 };
-
-// Whether `label` (--label; empty: none) is one of the model's labels: the job would find out at its
-// first item, after its run was recorded. Names the labels it has.
-status check_label(const mdm_model& model, const std::string& label);
 
 // One record to infill: its tokens (N as MASK) and the holes to regenerate (0-based half-open).
 struct infill_request {

@@ -46,7 +46,7 @@ JobOutcome loadModelJob(JobContext& context, const QString& path, const QString&
 JobOutcome designJob(JobContext& context, const DesignRequest& request) {
   if (!request.model || !request.model->loaded()) return JobOutcome::failed(tr("no model is loaded"));
   if (request.holes.empty()) return JobOutcome::failed(tr("nothing to design: mask a region first"));
-  if (auto s = request.options.validate(request.model->config()); !s) return JobOutcome::failed(fromStd(s.message()));
+  if (auto s = request.options.validate(*request.model); !s) return JobOutcome::failed(fromStd(s.message()));
   data::store store;
   if (auto s = store.open(request.storePath); !s) return JobOutcome::failed(fromStd(s.message()));
   data::run_record run;
@@ -91,8 +91,7 @@ JobOutcome batchJob(JobContext& context, const BatchRequest& request) {
       return JobOutcome::failed(tr("FASTA output: ") + problem);
   }
   // Checked again by prepare_batch; first here, so that options refused make no new store.
-  if (auto s = request.options.validate(request.model->config()); !s) return JobOutcome::failed(fromStd(s.message()));
-  if (auto s = core::check_label(*request.model, request.options.label); !s) return JobOutcome::failed(fromStd(s.message()));
+  if (auto s = request.options.validate(*request.model); !s) return JobOutcome::failed(fromStd(s.message()));
   data::store store;
   if (auto s = store.open(request.storePath); !s) return JobOutcome::failed(fromStd(s.message()));
   context.progress(0.0, tr("reading %1").arg(fromStd(request.input)));

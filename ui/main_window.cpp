@@ -900,7 +900,7 @@ bool MainWindow::runDesign(DesignRequest request) {
   request.model = model_.model;
   request.storePath = storePath_.toStdString();
   if (auto s = panelOptions(request.options); !s) return refuse(tr("Design settings"), fromStd(s.message()));
-  if (auto s = request.options.validate(model_.model->config()); !s) return refuse(tr("Design settings"), fromStd(s.message()));
+  if (auto s = request.options.validate(*model_.model); !s) return refuse(tr("Design settings"), fromStd(s.message()));
   saveSettings();
   designJob_ = runner_->submit(tr("designing %1").arg(fromStd(request.record)),
                                [request](JobContext& context) { return designJob(context, request); });
