@@ -1,11 +1,7 @@
 // A recorded design job on the command line: store, Ctrl-C, progress bar, outcome.
 #include "app/job_cli.h"
 
-#include <unistd.h>
-
-#include <cerrno>
 #include <cstdio>
-#include <cstring>
 #include <filesystem>
 #include <optional>
 
@@ -27,14 +23,8 @@ status job_cli::open_store() {
     if (from > 0 && from < to)
       std::fprintf(stderr, "dnafill %s: %s: store schema upgraded from v%d to v%d (older dnafill builds cannot write it)\n",
                    command.c_str(), db.c_str(), from, to);
-    return {};
   }
-  // Not there yet: at least its folder must take it, or the input would be read for nothing.
-  const auto folder = std::filesystem::path(db).parent_path();
-  const std::string where = folder.empty() ? "." : folder.string();
-  if (access(where.c_str(), W_OK) != 0)
-    return status::fail(db + ": cannot create the store: the folder " + where + " is not writable (" +
-                        std::strerror(errno) + ")");
+  // Not there yet: made with the run. That its folder takes it, check_paths has said (--db).
   return {};
 }
 
