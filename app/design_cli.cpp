@@ -63,7 +63,7 @@ status design_args::resolve(std::vector<named_path> inputs) {
   // "-" is standard output for --out only: a store is a file, and a report beside the FASTA or the
   // JSON lines would be mixed into them.
   auto outputs = fasta_output("--out", out);
-  outputs.push_back({"--report", constraints.report, "give a file; standard output is the designs'", bio::output_kind::constraint_report});
+  outputs.push_back({"--report", constraints.report, "give a file; standard output holds the designs or their table", bio::output_kind::constraint_report});
   outputs.push_back({"--db", db, "a store is a file; '-' (standard output) cannot hold one"});
   const auto beside_store = store_files("--db", db);  // compared with, not checked as outputs
   inputs.insert(inputs.end(), beside_store.begin() + 1, beside_store.end());

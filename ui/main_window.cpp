@@ -387,6 +387,8 @@ QString MainWindow::useStore(const QString& path) {
   // not after the first design.
   const QString folder = QFileInfo(path).absolutePath();
   const bool made = QDir().mkpath(folder);
+  // Another store empties the table: a variant shown from it is no longer there.
+  if (path != results_->storePath() && shownDesign_ >= 0) showWorkingSequence();
   results_->setStorePath(path);
   history_->setStorePath(path);
   refreshHistory();
@@ -739,7 +741,7 @@ void MainWindow::setMasks(std::vector<bio::interval> masks, const QString& what)
 // A design whose record is not open is shown on its own, numbered from its region: a selection on it
 // is no place in the open record, and a mask made from it fell on other bases.
 bool MainWindow::maskRefusedOnDesign() {
-  if (shownDesign_ < 0 || recordOf(results_->design(shownDesign_))) return false;
+  if (shownDesign_ < 0 || shownDesign_ >= results_->rowCount() || recordOf(results_->design(shownDesign_))) return false;
   statusBar()->showMessage(tr("The design shown is of a record that is not open: masks are made on the working "
                               "sequence (Ctrl+W shows it)"), 10000);
   return true;
@@ -865,15 +867,19 @@ void MainWindow::generateNew(qint64 length, const QString& name) {
   document_.records.push_back(std::move(added));
   recordBox_->addItem(recordLabel(record, length));
   generatedRecord_ = static_cast<int>(document_.records.size()) - 1;
+  generatedUndoCount_ = undo_->count();
   setCurrentRecord(generatedRecord_);
 }
 
 // A Generate new that failed or was cancelled made no sequence: its record of N goes, unless it was
-// worked on meanwhile (a mask changed) or the document is another one now.
+// worked on meanwhile (an edit on the undo stack, even undone, names it by number) or the document is
+// another one now.
 void MainWindow::dropUngeneratedRecord() {
   const int index = generatedRecord_;
   generatedRecord_ = -1;
-  if (index < 0 || designDocument_ != documentSerial_ || index != static_cast<int>(document_.records.size()) - 1) return;
+  if (index < 0 || designDocument_ != documentSerial_ || index != static_cast<int>(document_.records.size()) - 1 ||
+      undo_->count() != generatedUndoCount_)
+    return;
   const WorkingRecord& r = document_.records.back();
   const auto length = static_cast<std::int64_t>(r.bases.size());
   if (r.bases.find_first_not_of('N') != std::string::npos || !(r.masks == std::vector<bio::interval>{{0, length}})) return;

@@ -198,6 +198,7 @@ class MainWindow : public QMainWindow {
   LoadedModel model_;
   quint64 modelJob_ = 0, designJob_ = 0, confidenceJob_ = 0, statusJob_ = 0;
   int generatedRecord_ = -1;  // the record of N a running Generate new added, or -1
+  int generatedUndoCount_ = 0;  // commands on the undo stack when it was added
   bool confidenceWanted_ = false;
   StudioOptions options_;
   QString storePath_, device_, precision_ = QStringLiteral("auto");

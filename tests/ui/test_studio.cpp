@@ -417,8 +417,13 @@ class TestStudio : public QObject {
     QCOMPARE(finished.last().at(1).toInt(), 0);
     QCOMPARE(w->resultsModel()->storePath(), store_);
     QVERIFY(w->resultsModel()->rowCount() > 0);
-    w->setStorePath(other);  // after it: changed
+    w->showDesign(0);
+    w->setStorePath(other);  // after it: changed, and the variant shown from the old store's table goes
     QCOMPARE(w->storePath(), other);
+    QCOMPARE(w->resultsModel()->rowCount(), 0);
+    w->sequenceView()->setSelection(10, 20);
+    w->maskSelection();  // on the working sequence (a stale row of the old table threw out_of_range)
+    QCOMPARE(w->document().records[0].masks.size(), std::size_t(2));
   }
 
   // Two designs, each checked in the sequence it was made in, accepted one after the other: across
