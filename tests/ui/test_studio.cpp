@@ -127,6 +127,18 @@ class TestStudio : public QObject {
   QTemporaryDir dir_;
   QString store_;
 
+  // A window started with `saved` (key: value) under `group` of its settings, as if edited by hand;
+  // the group is removed again once the window has read it.
+  std::unique_ptr<MainWindow> windowWithSettings(const QString& group, const std::map<QString, QVariant>& saved) {
+    {
+      QSettings settings;
+      for (const auto& [key, value] : saved) settings.setValue(group + QLatin1Char('/') + key, value);
+    }
+    auto w = makeWindow();
+    QSettings().remove(group);
+    return w;
+  }
+
   std::unique_ptr<MainWindow> makeWindow(const QString& model = QStringLiteral(DNAFILL_TINY_MODEL), bool waitForModel = true,
                                          const QString& netPrecision = QStringLiteral("fp32")) {
     StudioOptions options;
@@ -494,15 +506,9 @@ class TestStudio : public QObject {
   // Constraints saved as typed, a GC minimum above the maximum, are dropped at the next start, with a
   // word in the status bar: they would fail every design (and dnafill-studio's start, exit 2).
   void badSavedConstraints() {
-    {
-      QSettings settings;
-      settings.setValue(QStringLiteral("constraints/gcMin"), 0.7);
-      settings.setValue(QStringLiteral("constraints/gcMax"), 0.3);
-      settings.setValue(QStringLiteral("constraints/maxHomopolymer"), 5);
-    }
-    auto w = makeWindow();
+    auto w = windowWithSettings(QStringLiteral("constraints"),
+                                {{QStringLiteral("gcMin"), 0.7}, {QStringLiteral("gcMax"), 0.3}, {QStringLiteral("maxHomopolymer"), 5}});
     QVERIFY(w);
-    QSettings().remove(QStringLiteral("constraints"));
     const auto c = w->designPanel()->constraints();
     QCOMPARE(c.gcMin, 0.0);
     QCOMPARE(c.gcMax, 1.0);
@@ -518,29 +524,19 @@ class TestStudio : public QObject {
   // Design settings edited by hand into what the panel cannot hold (a NaN, a negative count, an
   // unknown sampler) are said; the boxes clamped them without a word (a NaN temperature became 5).
   void badSavedDesignSettings() {
-    {
-      QSettings settings;
-      settings.setValue(QStringLiteral("design/sampler"), QStringLiteral("bogus"));
-      settings.setValue(QStringLiteral("design/temperature"), QStringLiteral("nan"));
-      settings.setValue(QStringLiteral("design/steps"), -5);
-    }
-    auto w = makeWindow();
+    auto w = windowWithSettings(QStringLiteral("design"), {{QStringLiteral("sampler"), QStringLiteral("bogus")},
+                                                          {QStringLiteral("temperature"), QStringLiteral("nan")},
+                                                          {QStringLiteral("steps"), -5}});
     QVERIFY(w);
-    QSettings().remove(QStringLiteral("design"));
     const QString said = w->statusBar()->currentMessage();
     QVERIFY2(said.contains(QStringLiteral("The saved sampler 'bogus' was dropped")), qPrintable(said));
     QVERIFY2(said.contains(QStringLiteral("The saved steps, temperature could not be used as saved")), qPrintable(said));
     // Values the panel's boxes hold read back without a word.
-    {
-      QSettings settings;
-      settings.setValue(QStringLiteral("design/temperature"), 0.7);
-      settings.setValue(QStringLiteral("design/topP"), 0.95);
-      settings.setValue(QStringLiteral("design/guidance"), 1.5);
-      settings.setValue(QStringLiteral("design/steps"), 64);
-    }
-    auto again = makeWindow();
+    auto again = windowWithSettings(QStringLiteral("design"), {{QStringLiteral("temperature"), 0.7},
+                                                              {QStringLiteral("topP"), 0.95},
+                                                              {QStringLiteral("guidance"), 1.5},
+                                                              {QStringLiteral("steps"), 64}});
     QVERIFY(again);
-    QSettings().remove(QStringLiteral("design"));
     QVERIFY2(!again->statusBar()->currentMessage().contains(QStringLiteral("saved")), qPrintable(again->statusBar()->currentMessage()));
     QCOMPARE(again->designPanel()->designOptions().sampler.temperature, 0.7);
   }
