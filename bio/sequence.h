@@ -64,4 +64,5 @@ struct homopolymer_run {
 };
 // Every run of at least `min_length` bases (min_length 0 is treated as 1), in order.
 std::vector<homopolymer_run> homopolymer_runs(std::string_view seq, std::size_t min_length = 1);
+
 }  // namespace dnafill::bio

@@ -872,17 +872,15 @@ void MainWindow::generateNew(qint64 length, const QString& name) {
 }
 
 // A Generate new that failed or was cancelled made no sequence: its record of N goes, unless it was
-// worked on meanwhile (an edit on the undo stack, even undone, names it by number) or the document is
-// another one now.
+// worked on meanwhile or the document is another one now. Every edit of a record (a mask, an accept)
+// is a command on the undo stack, which names it by number even once undone: none since it was added
+// means it is as added.
 void MainWindow::dropUngeneratedRecord() {
   const int index = generatedRecord_;
   generatedRecord_ = -1;
   if (index < 0 || designDocument_ != documentSerial_ || index != static_cast<int>(document_.records.size()) - 1 ||
       undo_->count() != generatedUndoCount_)
     return;
-  const WorkingRecord& r = document_.records.back();
-  const auto length = static_cast<std::int64_t>(r.bases.size());
-  if (r.bases.find_first_not_of('N') != std::string::npos || !(r.masks == std::vector<bio::interval>{{0, length}})) return;
   document_.records.pop_back();
   recordBox_->removeItem(index);
   if (record_ < index) return;
@@ -1040,7 +1038,7 @@ void MainWindow::acceptShownDesign() {
   // The holes it filled are designed now: they stay masked, so generating again redesigns them.
   undo_->push(new RecordEdit(this, static_cast<int>(d.record_index), *r, core::apply_design(r->bases, d),
                              tr("accept run %1 variant %2").arg(d.run_id).arg(d.variant)));
-  if (const QString broken = brokenAfterAccept(d); !broken.isEmpty())
+  if (const QString broken = brokenAfterAccept(d, *r); !broken.isEmpty())
     return statusBar()->showMessage(tr("Variant %1 is now the working sequence, and there, with what is around it "
                                        "now, it breaks %2 (Ctrl+Z to undo)").arg(d.variant).arg(broken), 30000);
   statusBar()->showMessage(tr("Variant %1 is now the working sequence (Ctrl+Z to undo)").arg(d.variant), 6000);
@@ -1048,14 +1046,14 @@ void MainWindow::acceptShownDesign() {
 
 // A design was checked in the sequence it was made in. Accepted after another variant changed what is
 // around it, the working sequence may break a rule across the join (a run of one base, a site) that
-// its row says it meets: checked again, under the constraints set now. The first violation, or "".
-QString MainWindow::brokenAfterAccept(const data::design_record& d) const {
+// its row says it meets: checked again in `r`, its record as it is now, under the constraints set now.
+// The first violation, or "".
+QString MainWindow::brokenAfterAccept(const data::design_record& d, const WorkingRecord& r) const {
   core::design_options options;
-  const auto* r = recordOf(d);
-  if (!d.constraints_ok || !r || !panelOptions(options) || options.constraints.empty()) return {};
+  if (!d.constraints_ok || !panelOptions(options) || options.constraints.empty()) return {};
   auto holes = core::read_design_check(d).holes;
   if (holes.empty()) holes = {{d.region_start, d.region_end}};
-  const auto violations = bio::check_constraints(r->bases, bio::merge_intervals(holes), options.constraints);
+  const auto violations = bio::check_constraints(r.bases, bio::merge_intervals(holes), options.constraints);
   return violations.empty() ? QString() : fromStd(violations.front().constraint + ": " + violations.front().detail);
 }
 
@@ -1188,8 +1186,9 @@ void MainWindow::reopenRun(qint64 runId) {
 }
 
 // The holes a re-opened studio run designed become the record's masks again (one undoable step), so
-// Generate redesigns what the run designed. The record is the one its designs were made on, found by its place and name as results are: a name
-// may repeat, and one that is not UTF-8 is stored in the run's parameters with U+FFFD.
+// Generate redesigns what the run designed. The record is the one its designs were made on, found by
+// its place and name as results are: a name may repeat, and one that is not UTF-8 is stored in the
+// run's parameters with U+FFFD.
 void MainWindow::restoreHoles(qint64 runId, const std::string& parameters) {
   std::string name;
   std::vector<bio::interval> holes;

@@ -146,7 +146,7 @@ class MainWindow : public QMainWindow {
   bool storeChangeRefused();              // while a design runs; says so
   bool maskRefusedOnDesign();             // a design of a record not open is shown; says so
   void dropUngeneratedRecord();           // after a Generate new that failed or was cancelled
-  QString brokenAfterAccept(const data::design_record& d) const;  // a rule the accepted design breaks now
+  QString brokenAfterAccept(const data::design_record& d, const WorkingRecord& r) const;  // a rule it breaks in r now
   void buildActions();
   void buildFileMenu();
   void buildEditMenu();
