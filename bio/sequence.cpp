@@ -91,15 +91,19 @@ double gc_counts::fraction() const {
   return known == 0 ? 0.0 : static_cast<double>(gc) / static_cast<double>(known);
 }
 
+gc_class classify_gc(char base) {
+  const std::uint8_t b = iupac_bases(base);
+  if (b == C || b == G || b == (C | G)) return gc_class::gc;
+  if (b == A || b == T || b == (A | T)) return gc_class::at;
+  return gc_class::unknown;
+}
+
 gc_counts count_gc(std::string_view seq) {
   gc_counts counts;
   for (char c : seq) {
-    const std::uint8_t b = iupac_bases(c);
-    if (b == C || b == G || b == (C | G)) {
-      ++counts.gc;
-    } else if (b == A || b == T || b == (A | T)) {
-      ++counts.at;
-    }
+    const gc_class k = classify_gc(c);
+    counts.gc += k == gc_class::gc ? 1 : 0;
+    counts.at += k == gc_class::at ? 1 : 0;
   }
   return counts;
 }

@@ -54,6 +54,9 @@ struct gc_counts {
 };
 gc_counts count_gc(std::string_view seq);
 double gc_fraction(std::string_view seq);
+// One base by the rule above, for whoever counts base by base (the studio's GC track).
+enum class gc_class { gc, at, unknown };
+gc_class classify_gc(char base);
 
 // A maximal run of one concrete base (case ignored). Runs of N or other ambiguity codes are not
 // homopolymers: the base is unknown.

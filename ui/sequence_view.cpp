@@ -1,6 +1,8 @@
 // SequenceView: painting the tracks from 64-base block counts, zoom and scroll, mouse and keys.
 #include "ui/sequence_view.h"
 
+#include "bio/sequence.h"
+
 #include <QApplication>
 #include <QClipboard>
 #include <QHelpEvent>
@@ -67,6 +69,8 @@ QString recordLabel(const std::string& name, qint64 length) {
 
 void SequenceView::Counts::add(const Counts& o) {
   for (int k = 0; k < 5; ++k) base[k] += o.base[k];
+  gc += o.gc;
+  at += o.at;
   lower += o.lower;
   diff += o.diff;
   confCount += o.confCount;
@@ -172,6 +176,9 @@ bool SequenceView::isDifferent(qint64 i) const {
 void SequenceView::countBase(qint64 i, Counts& c) const {
   const char b = bases_[static_cast<std::size_t>(i)];
   c.base[baseIndex(b)] += 1;
+  const auto gc = bio::classify_gc(b);
+  c.gc += gc == bio::gc_class::gc ? 1 : 0;
+  c.at += gc == bio::gc_class::at ? 1 : 0;
   c.lower += std::islower(static_cast<unsigned char>(b)) ? 1 : 0;
   c.diff += isDifferent(i) ? 1 : 0;
   if (!confidence_.empty() && !std::isnan(confidence_[i])) {
@@ -190,6 +197,8 @@ void SequenceView::rebuildBlocks() {
     for (qint64 i = start, end = std::min(n, start + blockSize); i < end; ++i) countBase(i, c);
     auto& b = blocks_[static_cast<std::size_t>(start / blockSize)];
     for (int k = 0; k < 5; ++k) b.base[k] = static_cast<quint16>(c.base[k]);
+    b.gc = static_cast<quint16>(c.gc);
+    b.at = static_cast<quint16>(c.at);
     b.lower = static_cast<quint16>(c.lower);
     b.diff = static_cast<quint16>(c.diff);
     b.confCount = static_cast<quint16>(c.confCount);
@@ -207,6 +216,8 @@ SequenceView::Counts SequenceView::countRange(qint64 begin, qint64 end) const {
   for (; i + blockSize <= end; i += blockSize) {
     const auto& b = blocks_[static_cast<std::size_t>(i / blockSize)];
     for (int k = 0; k < 5; ++k) c.base[k] += b.base[k];
+    c.gc += b.gc;
+    c.at += b.at;
     c.lower += b.lower;
     c.diff += b.diff;
     c.confCount += b.confCount;
@@ -414,8 +425,8 @@ QString SequenceView::toolTipAt(const QPoint& pos) const {
   if (!confidence_.empty() && !std::isnan(confidence_[i]))
     text += tr("\nconfidence %1").arg(confidence_[i], 0, 'f', 3);
   const auto gc = countRange(i - gcWindow / 2, i + gcWindow / 2);
-  const auto known = gc.base[0] + gc.base[1] + gc.base[2] + gc.base[3];
-  if (known > 0) text += tr("\nGC %1% (%2 bases around)").arg(100.0 * (gc.base[1] + gc.base[2]) / known, 0, 'f', 1).arg(gcWindow);
+  if (const auto known = gc.gc + gc.at; known > 0)
+    text += tr("\nGC %1% (%2 bases around)").arg(100.0 * gc.gc / known, 0, 'f', 1).arg(gcWindow);
   for (const auto& site : sites_)
     if (site.start <= i && i < site.start + site.length)
       text += tr("\nsite %1 at %2-%3").arg(site.label).arg(withSeparators(firstPosition_ + site.start)).arg(withSeparators(firstPosition_ + site.start + site.length - 1));
@@ -610,12 +621,12 @@ void SequenceView::drawGc(QPainter& p, const QRect& r) const {
     const double centre = first_ + (x - labelWidth_) / pixelsPerBase_;
     if (centre >= static_cast<double>(bases_.size())) break;
     const auto c = countRange(static_cast<qint64>(centre - window / 2), static_cast<qint64>(centre + window / 2));
-    const auto known = c.base[0] + c.base[1] + c.base[2] + c.base[3];
+    const auto known = c.gc + c.at;
     if (known == 0) {
       open = false;
       continue;
     }
-    const QPointF point(x, r.bottom() - h * (c.base[1] + c.base[2]) / static_cast<double>(known));
+    const QPointF point(x, r.bottom() - h * c.gc / static_cast<double>(known));
     if (open) path.lineTo(point);
     else path.moveTo(point);
     open = true;

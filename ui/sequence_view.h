@@ -111,12 +111,14 @@ class SequenceView : public QAbstractScrollArea {
   static constexpr int blockSize = 64;
   struct Counts {
     qint64 base[5] = {0, 0, 0, 0, 0};  // A C G T other
+    qint64 gc = 0, at = 0;             // as bio::count_gc: S counts as GC, W as AT
     qint64 lower = 0, diff = 0, confCount = 0;
     double confSum = 0.0;
     void add(const Counts& o);
   };
   struct Block {
     quint16 base[5] = {0, 0, 0, 0, 0};
+    quint16 gc = 0, at = 0;
     quint16 lower = 0, diff = 0, confCount = 0;
     float confSum = 0.0f;
   };

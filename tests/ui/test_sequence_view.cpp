@@ -115,6 +115,25 @@ class TestSequenceView : public QObject {
     QVERIFY(view.toolTipAt(onSite).contains(QStringLiteral("site EcoRI at 1,055-1,060")));
   }
 
+  // The GC track and its tooltip count as the command line's --gc does (bio::count_gc): S is G or C,
+  // W is A or T, N and the other codes are unknown and left out.
+  void gcCountsAsTheCommandLine() {
+    SequenceView view;
+    view.resize(1084, 320);
+    view.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&view));
+    view.setSequence(std::string(100, 'S') + std::string(100, 'w') + std::string(100, 'N'));
+    view.setPixelsPerBase(3.0);
+    view.scrollToBase(0);
+    auto tipOn = [&](double base) {
+      return view.toolTipAt(QPoint(static_cast<int>(view.xOfBase(base + 0.5)), view.trackRect(SequenceView::Track::Bases).center().y()));
+    };
+    QVERIFY2(tipOn(10).contains(QStringLiteral("GC 100.0% (50 bases around)")), qPrintable(tipOn(10)));
+    QVERIFY2(tipOn(100).contains(QStringLiteral("GC 50.0%")), qPrintable(tipOn(100)));
+    QVERIFY2(tipOn(180).contains(QStringLiteral("GC 0.0%")), qPrintable(tipOn(180)));  // 45 W, the N left out
+    QVERIFY2(!tipOn(280).contains(QStringLiteral("GC")), qPrintable(tipOn(280)));       // nothing known
+  }
+
   void mouseAndKeyboard() {
     SequenceView view;
     view.resize(900, 320);
