@@ -27,6 +27,8 @@ struct score_args {
 int run_score(const score_args& args) {
   // Masked N bases have no base to score (infill's --mask N fills them; score has nothing to compare).
   if (args.mask == "N") return fail("score", "--mask N: an N has no base to score; give lowercase, bed:FILE or --region");
+  if (bio::mask_spec spec; !args.mask.empty())
+    if (auto s = bio::parse_mask_spec(args.mask, spec, /*takes_n=*/false); !s) return fail("score", s.message());
   core::set_threads(args.threads);
   core::mdm_model model;
   if (auto s = load_model_option(args.model, model, args.device, args.net_precision); !s) return fail("score", s.message());

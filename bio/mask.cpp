@@ -100,7 +100,7 @@ std::vector<interval> mask_spec::holes_in(std::string_view bases) const {
   return {};
 }
 
-status parse_mask_spec(std::string_view text, mask_spec& spec) {
+status parse_mask_spec(std::string_view text, mask_spec& spec, bool takes_n) {
   spec = {};
   if (text == "lowercase") return {};
   if (text == "N") {
@@ -113,7 +113,8 @@ status parse_mask_spec(std::string_view text, mask_spec& spec) {
     if (spec.bed_path.empty()) return status::fail("--mask bed: needs a file name (bed:FILE)");
     return {};
   }
-  return status::fail("--mask: unknown value '" + std::string(text) + "' (expected lowercase|N|bed:FILE)");
+  return status::fail("--mask: unknown value '" + std::string(text) + "' (expected lowercase|" + (takes_n ? "N|" : "") +
+                      "bed:FILE)");
 }
 
 std::vector<interval> merge_intervals(std::vector<interval> intervals) {

@@ -36,8 +36,9 @@ struct mask_spec {
 };
 
 // Errors name the option: "--mask: unknown value 'X' (expected lowercase|N|bed:FILE)", "--mask bed:
-// needs a file name (bed:FILE)".
-status parse_mask_spec(std::string_view text, mask_spec& spec);
+// needs a file name (bed:FILE)". Without `takes_n` (score: an N has no base to score) N is not listed
+// among the values expected; the caller refuses N itself, in its own words.
+status parse_mask_spec(std::string_view text, mask_spec& spec, bool takes_n = true);
 
 // Sorts and merges overlapping or touching intervals; drops empty ones.
 std::vector<interval> merge_intervals(std::vector<interval> intervals);

@@ -28,6 +28,9 @@ TEST_CASE("mask spec: lowercase, N or bed:FILE, or an error naming --mask", "[bi
   CHECK(spec.holes_in("acgt").empty());  // a BED finds records by name, not here
   CHECK(parse_mask_spec("bed:", spec).message() == "--mask bed: needs a file name (bed:FILE)");
   CHECK(parse_mask_spec("n", spec).message() == "--mask: unknown value 'n' (expected lowercase|N|bed:FILE)");
+  // score has no base to score under an N: N is not offered there.
+  CHECK(parse_mask_spec("foo", spec, false).message() == "--mask: unknown value 'foo' (expected lowercase|bed:FILE)");
+  CHECK(parse_mask_spec("bed:x.bed", spec, false).ok());
 }
 
 TEST_CASE("intervals are merged when they overlap or touch", "[bio][mask]") {
