@@ -5,11 +5,13 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <filesystem>
 #include <fstream>
 #include <map>
 #include <random>
 #include <sstream>
+#include <string_view>
 
 #include "bio/fasta.h"
 #include "core/masking.h"
@@ -27,10 +29,36 @@ int label_index(label_rules& rules, const std::string& name) {
   return static_cast<int>(rules.names.size()) - 1;
 }
 
-// A label is typed back as --label NAME and shown in messages and by info: one word, no control byte.
+// Whether `text` is well-formed UTF-8: no stray or missing continuation byte, no overlong form, no
+// surrogate, nothing past U+10FFFF (what a JSON writer takes).
+bool is_utf8(std::string_view text) {
+  for (std::size_t i = 0; i < text.size();) {
+    const auto lead = static_cast<unsigned char>(text[i]);
+    if (lead < 0x80) {
+      ++i;
+      continue;
+    }
+    const int extra = lead >= 0xc2 && lead <= 0xdf ? 1 : lead >= 0xe0 && lead <= 0xef ? 2 : lead >= 0xf0 && lead <= 0xf4 ? 3 : 0;
+    if (extra == 0 || text.size() - i <= static_cast<std::size_t>(extra)) return false;
+    std::uint32_t code = lead & (0x3f >> extra);
+    for (int k = 1; k <= extra; ++k) {
+      const auto next = static_cast<unsigned char>(text[i + k]);
+      if ((next & 0xc0) != 0x80) return false;
+      code = code << 6 | (next & 0x3f);
+    }
+    const std::uint32_t least[] = {0, 0x80, 0x800, 0x10000};
+    if (code < least[extra] || code > 0x10ffff || (code >= 0xd800 && code <= 0xdfff)) return false;
+    i += extra + 1;
+  }
+  return true;
+}
+
+// A label is typed back as --label NAME, shown in messages and by info, and written into the
+// checkpoint's JSON: one word of UTF-8, no control byte.
 bool good_label_name(const std::string& name) {
   return !name.empty() && name.find_first_of(" \t,=|\"") == std::string::npos &&
-         std::none_of(name.begin(), name.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; });
+         std::none_of(name.begin(), name.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; }) &&
+         is_utf8(name);
 }
 
 status read_label_tsv(const std::string& path, std::istream& in, label_rules& out) {
@@ -42,7 +70,7 @@ status read_label_tsv(const std::string& path, std::istream& in, label_rules& ou
     std::string record, label, extra;
     if (!(fields >> record >> label) || (fields >> extra) || !good_label_name(label))
       return status::fail("--labels: " + path + ": line " + std::to_string(number) +
-                          ": expected 'record<TAB>label' (a label is one word without , = | quotes or control bytes)");
+                          ": expected 'record<TAB>label' (a label is one word of UTF-8 without , = | quotes or control bytes)");
     // A record listed twice under two labels would be trained under the first only, without a word.
     const auto [it, first] = seen.emplace(record, std::make_pair(label, number));
     if (!first && it->second.first != label)
@@ -108,7 +136,7 @@ status parse_label_rules(const std::string& spec, label_rules& out) {
     const auto eq = item.find('=');
     if (eq == std::string::npos || eq + 1 == item.size() || !good_label_name(item.substr(0, eq)))
       return status::fail("--labels: bad item '" + printable(item) +
-                          "' (expected NAME=PATTERN, e.g. human=chr*; a NAME is one word without , = | quotes or control bytes)");
+                          "' (expected NAME=PATTERN, e.g. human=chr*; a NAME is one word of UTF-8 without , = | quotes or control bytes)");
     out.patterns.emplace_back(item.substr(eq + 1), label_index(out, item.substr(0, eq)));
     from = to + 1;
   }

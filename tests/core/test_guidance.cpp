@@ -266,6 +266,12 @@ TEST_CASE("label rules: record-name patterns and a TSV", "[guidance][labels]") {
     CHECK(parse_label_rules(bad, rules).message().rfind("--labels", 0) == 0);
   // A control byte would come back raw in messages and in info: refused, and shown escaped.
   CHECK_THAT(parse_label_rules("hu\x01man=chr*", rules).message(), Catch::StartsWith("--labels: bad item 'hu\\x01man=chr*'"));
+  // A label goes into the checkpoint's JSON: bytes that are not UTF-8 ended training with the JSON
+  // library's own words, after step 1 had replaced the log. Stray, cut-off, overlong and surrogate forms.
+  for (const char* bad : {"\xff=r0", "A\xc3=r0", "\xc0\xaf=r0", "\xed\xa0\x80=r0", "\xf4\x90\x80\x80=r0"})
+    CHECK_THAT(parse_label_rules(bad, rules).message(), Catch::Contains("a NAME is one word of UTF-8"));
+  REQUIRE(parse_label_rules("m\xc3\xa4use=mm*,\xe4\xba\xba=hs*,\xf0\x9f\xa7\xac=x*", rules));  // mäuse, 人, a 4-byte emoji
+  CHECK(rules.names.size() == 3);
   dnafill::test::scratch_dir dir;
   {
     std::ofstream tsv(dir.file("labels.tsv"));
@@ -283,6 +289,11 @@ TEST_CASE("label rules: record-name patterns and a TSV", "[guidance][labels]") {
     tsv << "recA\tgc\x7frich\n";
   }
   CHECK(parse_label_rules(dir.file("control.tsv"), rules).message().find("line 1") != std::string::npos);
+  {
+    std::ofstream tsv(dir.file("latin1.tsv"));
+    tsv << "recA\tgc\nrecB\tm\xe4use\n";  // Latin-1, not UTF-8
+  }
+  CHECK_THAT(parse_label_rules(dir.file("latin1.tsv"), rules).message(), Catch::Contains("line 2: expected 'record<TAB>label' (a label is one word of UTF-8"));
   // A record under two labels was trained under the first without a word; twice under one is harmless.
   {
     std::ofstream tsv(dir.file("twice.tsv"));
