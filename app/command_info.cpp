@@ -63,7 +63,9 @@ void print_text(const nlohmann::json& j) {
             << j["threads"].get<int>() << " threads, " << j["machine"].get<std::string>() << "\n";
   if (!j["blas"].get<std::string>().empty()) std::cout << "  BLAS: " << j["blas"].get<std::string>() << "\n";
   const auto& m = j["model"];
-  std::cout << "model: " << m["path"].get<std::string>() << "\n  preset " << m["preset"].get<std::string>() << ", "
+  std::cout << "model: " << m["path"].get<std::string>();
+  if (j.contains("default_model_from")) std::cout << " (the default model; from " << j["default_model_from"].get<std::string>() << ")";
+  std::cout << "\n  preset " << m["preset"].get<std::string>() << ", "
             << m["parameters"].get<long>() << " parameters, " << m["n_layers"].get<int>() << " layers x "
             << m["d_model"].get<int>() << ", context " << m["context_length"].get<int>() << " bases\n";
   if (!m["labels"].empty()) std::cout << "  labels (--label): " << m["labels"].dump() << "\n";
@@ -86,6 +88,12 @@ int run_info(const info_args& args) {
   nlohmann::json j = {{"version", DNAFILL_VERSION}, {"torch", core::torch_version()},
                       {"threads", core::thread_count()}, {"machine", core::machine_description()},
                       {"blas", core::blas_description()}, {"model", describe(model)}};
+  // Without --model: which of the places the default model is looked for held it (README).
+  if (args.model.empty()) {
+    std::string origin;
+    core::default_model_path(&origin);
+    j["default_model_from"] = origin;
+  }
   if (args.json) std::cout << data::json_text(j) << "\n";
   else print_text(j);
   return 0;

@@ -88,7 +88,7 @@ command_runner add_score_command(CLI::App& cli) {
   sub->add_option("--mc", args->options.mc_draws, "Monte-Carlo masking draws per window")->capture_default_str();
   sub->add_option("--window", args->options.window, "Window length; default (or 0): the model's context");
   check_seed(sub->add_option("--seed", args->options.seed, "Seed of the masking draws")->capture_default_str());
-  check_threads(sub->add_option("--threads", args->threads, "Intra-op threads; default: all cores"));
+  check_threads(sub->add_option("--threads", args->threads, "Intra-op threads; default (or 0): all cores"));
   sub->add_option("--device", args->device, "cpu, cuda or auto")->capture_default_str();
   add_net_precision_option(*sub, args->net_precision);
   sub->add_flag("--json", args->json, "Print one JSON object");

@@ -303,7 +303,7 @@ command_runner add_train_command(CLI::App& cli) {
   check_range(sub->add_option("--max-minutes", o.max_minutes, "Stop and save after this many minutes (0: no limit)"), 0,
               1e9);
   sub->add_option("--log", args->log, "JSON-lines log; default: OUT.log.jsonl");
-  check_threads(sub->add_option("--threads", args->threads, "Intra-op threads; default: all cores"));
+  check_threads(sub->add_option("--threads", args->threads, "Intra-op threads; default (or 0): all cores"));
   sub->add_option("--device", o.device, "cpu, cuda or auto")->capture_default_str();
   sub->add_option("--precision", o.precision, "fp32, or bf16 autocast (GPUs; CPUs with AVX512-BF16); auto: bf16 on CUDA, else fp32")->capture_default_str();
   sub->add_option("--layer-kernels", o.layer_kernels,

@@ -81,11 +81,11 @@ void add_design_options(CLI::App& sub, design_args& a) {
   sub.add_option("--top-p", p.top_p, "Nucleus: keep the bases holding this much mass")->capture_default_str();
   sub.add_option("--precision", a.precision, "Categorical draws: fp64 (exact) | fp32 (biased Gumbel, for comparison)")
       ->capture_default_str();
-  a.confidence_option = sub.add_option("--confidence", a.confidence, "Confidence sampler ranking: max-prob | margin | entropy")
+  a.confidence_option = sub.add_option("--confidence", a.confidence, "Confidence sampler ranking (with --sampler confidence only): max-prob | margin | entropy")
                             ->capture_default_str();
   a.schedule_option =
-      sub.add_option("--schedule", a.schedule, "Confidence sampler reveal schedule: linear | cosine")->capture_default_str();
-  a.no_cache_option = sub.add_flag("--no-cache", a.no_cache, "Ancestral: call the network every step (same output, slower)");
+      sub.add_option("--schedule", a.schedule, "Confidence sampler reveal schedule (with --sampler confidence only): linear | cosine")->capture_default_str();
+  a.no_cache_option = sub.add_flag("--no-cache", a.no_cache, "Ancestral sampler only: call the network every step (same output, slower)");
   sub.add_option("--guidance", p.guidance, "Unsupervised classifier-free guidance weight w (0 = none)")
       ->capture_default_str();
   check_seed(sub.add_option("--seed", p.seed, "Seed of every draw")->capture_default_str());
@@ -103,7 +103,7 @@ void add_design_options(CLI::App& sub, design_args& a) {
   sub.add_option("--out", a.out, "FASTA output (.gz: bgzip + index); default: stdout");
   sub.add_flag("--json", a.json, "One JSON object per design on stdout");
   sub.add_option("--db", a.db, "SQLite store: records the run (parameters, model, seed, status) and every design");
-  check_threads(sub.add_option("--threads", a.threads, "Intra-op threads; default: all cores"));
+  check_threads(sub.add_option("--threads", a.threads, "Intra-op threads; default (or 0): all cores"));
   sub.add_option("--device", a.device, "Run the network on cpu, cuda or auto")->capture_default_str();
   add_net_precision_option(sub, a.net_precision);
   sub.add_flag("--cuda-graph", p.cuda_graph, "On the GPU: capture one sampling step as a CUDA graph and replay it");

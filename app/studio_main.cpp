@@ -60,7 +60,7 @@ void addOptions(QCommandLineParser& parser) {
       {{"net-precision"}, "The network's arithmetic: fp32, bf16 or auto (bf16 on a GPU)", "precision", ""},
       {{"db"}, "The SQLite store of runs and designs", "path", ""},
       {{"reference"}, "FASTA that decodes CRAM files (as dnafill's --reference)", "fasta", ""},
-      {{"threads"}, "Compute threads (default: all cores)", "n", "0"},
+      {{"threads"}, "Compute threads (default, or 0: all cores)", "n", "0"},
       {{"region"}, "Open only this region of the file (NAME:START-END)", "region", ""},
       {{"record"}, "Show this record (1-based)", "n", "1"},
       {{"select"}, "Select bases START-END (1-based inclusive)", "range", ""},

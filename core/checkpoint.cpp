@@ -208,14 +208,18 @@ std::vector<std::string> model_labels(const mdm_model& model) {
   return labels;
 }
 
-std::string default_model_path() {
-  if (const char* env = std::getenv("DNAFILL_MODEL"); env && *env) return env;
+std::string default_model_path(std::string* origin) {
+  auto found = [origin](std::string path, const char* where) {
+    if (origin) *origin = where;
+    return path;
+  };
+  if (const char* env = std::getenv("DNAFILL_MODEL"); env && *env) return found(env, "DNAFILL_MODEL");
   const std::string installed = executable_dir() + "/../share/dnafill/models/small.safetensors";
-  if (readable(installed)) return installed;
+  if (readable(installed)) return found(installed, "installed: ../share/dnafill/models beside the binary");
   // A folder unpacked or copied whole: the binary with models/ beside it.
   const std::string beside = executable_dir() + "/models/small.safetensors";
-  if (readable(beside)) return beside;
-  return std::string(DNAFILL_SOURCE_MODELS_DIR) + "/small.safetensors";
+  if (readable(beside)) return found(beside, "models/ beside the binary");
+  return found(std::string(DNAFILL_SOURCE_MODELS_DIR) + "/small.safetensors", "the source tree's models/");
 }
 
 namespace {

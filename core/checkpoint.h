@@ -77,6 +77,7 @@ status load_for_inference(const std::string& path, mdm_model& model, const std::
 
 // The shipped default model: $DNAFILL_MODEL, else share/dnafill/models/ beside the installed binary,
 // else models/ in the binary's own folder, else models/ of the source tree this binary was built from.
-std::string default_model_path();
+// `origin`, when given, gets which of these it is, in words ("models/ beside the binary").
+std::string default_model_path(std::string* origin = nullptr);
 
 }  // namespace dnafill::core
