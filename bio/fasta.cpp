@@ -32,19 +32,6 @@ bool is_blank(const char* s, std::size_t n) {
   return true;
 }
 
-// The format a first line's magic names, of those this reader refuses with their name: "BAM",
-// "CRAM", "SAM" (a header line) or "gzip" (compressed again inside what htslib decompressed); null
-// for anything else.
-const char* refused_format(std::string_view first) {
-  if (first.substr(0, 4) == "BAM\x01") return "BAM";
-  if (first.substr(0, 4) == "CRAM") return "CRAM";
-  if (first.size() > 4 && first[0] == '@' && first[3] == '\t' &&
-      std::string_view("@HD@SQ@RG@PG@CO").find(first.substr(0, 3)) != std::string_view::npos)
-    return "SAM";
-  if (first.substr(0, 2) == "\x1f\x8b") return "gzip";
-  return nullptr;
-}
-
 }  // namespace
 
 struct fasta_reader::impl {
@@ -120,7 +107,7 @@ bool fasta_reader::impl::judge_first_block() {
       block.remove_prefix(end + 1);
       continue;
     }
-    if (text[0] == '>' || text[0] == '@' || refused_format(text)) return true;
+    if (text[0] == '>' || text[0] == '@' || detail::refused_format(text)) return true;
     if (looks_binary(text.data(), text.size())) return fail("", 0, "not a FASTA or FASTQ file (binary data)");
     if (end != std::string_view::npos) return true;
     return fail("", line, "sequence without a header: a FASTA record starts with '>', a FASTQ record with '@'");
@@ -136,7 +123,7 @@ bool fasta_reader::impl::detect_format() {
   if (r < 0) return false;
   if (r == 0) return fail("", 0, "empty file: no FASTA or FASTQ records");
   const std::string_view first(line.s, line.l);
-  const char* named = refused_format(first);
+  const char* named = detail::refused_format(first);
   const std::string refused = named ? named : "";
   if (refused == "gzip") {
     // Read as plain bytes, a gzip file is one whose header is cut short.

@@ -62,4 +62,14 @@ std::string non_sequence_format(const htsFormat& format) {
   return what;
 }
 
+const char* refused_format(std::string_view first) {
+  if (first.substr(0, 4) == "BAM\x01") return "BAM";
+  if (first.substr(0, 4) == "CRAM") return "CRAM";
+  if (first.size() > 4 && first[0] == '@' && first[3] == '\t' &&
+      std::string_view("@HD@SQ@RG@PG@CO").find(first.substr(0, 3)) != std::string_view::npos)
+    return "SAM";
+  if (first.substr(0, 2) == "\x1f\x8b") return "gzip";
+  return nullptr;
+}
+
 }  // namespace dnafill::bio::detail

@@ -9,6 +9,7 @@
 
 #include <memory>
 #include <string>
+#include <string_view>
 
 namespace dnafill::bio::detail {
 
@@ -43,6 +44,11 @@ bool detect_format(const std::string& path, htsFormat& format);
 // For a format that holds no sequence (VCF/BCF, an index, a BED), its description ("VCF version 4.2
 // variant calling text"); empty for any other.
 std::string non_sequence_format(const htsFormat& format);
+
+// The format a text reader's first line names by its magic, of those the readers refuse by name:
+// "BAM", "CRAM", "SAM" (a header line) or "gzip" (compressed again inside what htslib decompressed);
+// null for anything else.
+const char* refused_format(std::string_view first);
 
 struct bgzf_closer {
   void operator()(BGZF* fp) const {

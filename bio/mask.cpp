@@ -160,6 +160,12 @@ status read_bed(const std::string& path, interval_map& out) {
       result = status::fail(path + ": cannot read: truncated or corrupt compressed data");
       break;
     }
+    // Another kind of file named as the BED: said so, not met as a bad column on line 1.
+    const char* other = line_no == 1 ? (!text.empty() && text[0] == '>' ? "FASTA" : detail::refused_format(text)) : nullptr;
+    if (other) {
+      result = status::fail(path + ": a " + std::string(other) + " file, not a BED file (record, start, end)");
+      break;
+    }
     if (skipped_line(text)) continue;
     std::string problem;
     if (!parse_bed_line(text, out, problem).ok()) {

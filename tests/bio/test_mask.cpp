@@ -80,6 +80,19 @@ TEST_CASE("bad BED lines are reported with their line number", "[bio][mask]") {
   CHECK_FALSE(read_bed(dir.file("missing.bed"), m).ok());
 }
 
+// A BAM named as the BED was met as "line 1: start 'VN:1.6' is not a whole number".
+TEST_CASE("another kind of file named as the BED is said to be one", "[bio][mask]") {
+  test::temp_dir dir;
+  interval_map m;
+  for (const char* name : {"lambda_reads.bam", "lambda_reads.cram", "lambda_reads.sam", "ecoli_20kb.fa"}) {
+    const std::string path = test::data_file(name);
+    const std::string kind = std::string(name).substr(std::string(name).rfind('.') + 1);
+    const std::string expected = kind == "fa" ? "FASTA" : kind == "bam" ? "BAM" : kind == "cram" ? "CRAM" : "SAM";
+    CHECK(read_bed(path, m).message() == path + ": a " + expected + " file, not a BED file (record, start, end)");
+  }
+  CHECK(read_bed(dir.write("sam_like.bed", "chr1\t10\t20\n"), m).ok());
+}
+
 TEST_CASE("BED: a record named track1 is a record, and file bytes in messages are escaped", "[bio][mask]") {
   test::temp_dir dir;
   interval_map m;
