@@ -95,6 +95,9 @@ log_stream open_log(const std::string& path, bool append) {
 status check_train_outputs(const core::train_options& o, const std::string& log_path) {
   std::vector<named_path> inputs = {{"--valid", o.data.valid_file}};
   for (const auto& file : o.data.train_files) inputs.push_back({"--train", file});
+  // Their index files too: a checkpoint named x.fa.fai would be taken for x.fa's index.
+  for (std::size_t i = 0, given = inputs.size(); i < given; ++i)
+    for (auto& index : index_inputs(inputs[i].option, inputs[i].path)) inputs.push_back(std::move(index));
   if (auto s = check_training_files(o.data); !s) return s;
   // A checkpoint (and its .state beside it) is a file; '-' would have made files named '-'.
   const named_path out_file = {"--out", o.out, "a checkpoint is a file; '-' (standard output) cannot hold one"};

@@ -84,6 +84,13 @@ std::vector<named_path> store_files(const std::string& option, const std::string
   return files;
 }
 
+std::vector<named_path> index_inputs(const std::string& option, const std::string& path) {
+  std::vector<named_path> files;
+  if (path.empty() || path == "-") return files;
+  for (const auto& index : bio::index_files(path)) files.push_back({option + "'s index", index});
+  return files;
+}
+
 std::string as_standard_output(const std::string& path) {
   const std::string names[] = {"/dev/stdout", "/dev/fd/1", "/proc/self/fd/1", "/proc/" + std::to_string(getpid()) + "/fd/1"};
   return std::find(std::begin(names), std::end(names), path) != std::end(names) ? "-" : path;

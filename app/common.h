@@ -40,6 +40,11 @@ std::vector<named_path> store_files(const std::string& option, const std::string
 // the command prints there itself.
 std::string as_standard_output(const std::string& path);
 
+// The index files that reading a sequence input by region makes or reads beside it (PATH.fai, .gzi,
+// .bai, .csi, .crai; named by the option with "'s index"), there or not yet, as inputs: an output onto
+// one would be taken for the index. None for "-" and an empty path.
+std::vector<named_path> index_inputs(const std::string& option, const std::string& path);
+
 // The BED file of --mask bed:FILE as an input path ({"--mask", FILE}); none for other masks.
 named_path mask_file(const std::string& mask);
 

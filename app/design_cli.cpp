@@ -51,8 +51,8 @@ status design_args::resolve(std::vector<named_path> inputs) {
   constraints.report = as_standard_output(constraints.report);
   if (out == "-" && json) return status::fail("--out - and --json both write to standard output: give --out a file");
   for (std::size_t i = 0, given = inputs.size(); i < given; ++i)
-    if ((inputs[i].option == "--in" || inputs[i].option == "--reference") && !inputs[i].path.empty() && inputs[i].path != "-")
-      for (const auto& index : bio::index_files(inputs[i].path)) inputs.push_back({inputs[i].option + "'s index", index});
+    if (inputs[i].option == "--in" || inputs[i].option == "--reference")
+      for (auto& index : index_inputs(inputs[i].option, inputs[i].path)) inputs.push_back(std::move(index));
   inputs.push_back({"--model", model.empty() ? core::default_model_path() : model});  // DNAFILL_MODEL or the shipped one
   // A run in a store keeps its input and model by content, hashed from the file after the read: a
   // stream read once cannot be hashed after (a FIFO's second open waited forever, stdin had no path).
