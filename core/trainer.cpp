@@ -7,6 +7,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
 #include <map>
 #include <sstream>
 
@@ -424,10 +425,17 @@ status save_checkpoint(const train_options& o, const model_config& config, const
   if (!o.data.labels.empty()) metadata[metadata_labels] = nlohmann::json(o.data.labels.names).dump();
   const auto dtype = o.save_dtype == "bf16" ? weight_dtype::bf16 : weight_dtype::f32;
   if (auto st = save_model(o.out, model, std::move(metadata), dtype); !st) return st;
-  // The two are replaced one after the other: said so when the second fails, as --resume reads the
-  // state, which is then of an earlier step (or none).
-  if (auto st = save_state(o.out + ".state", s, identity); !st)
-    return status::fail(st.message() + " (" + o.out + " is saved at step " + std::to_string(s.step) + " without its state)");
+  // The two are replaced one after the other: said so when the second fails. A state still there is
+  // of an earlier step or of another run, and --resume would rewind to it under the new checkpoint:
+  // it goes, so that --resume says there is none.
+  const std::string state_path = o.out + ".state";
+  if (auto st = save_state(state_path, s, identity); !st) {
+    std::error_code ec;
+    const bool stale = std::filesystem::exists(state_path, ec) && !std::filesystem::remove(state_path, ec);
+    return status::fail(st.message() + " (" + o.out + " is saved at step " + std::to_string(s.step) + " without its state" +
+                        (stale ? "; the earlier state could not be removed (" + ec.message() + "): do not --resume from it" : "") +
+                        ")");
+  }
   return {};
 }
 
