@@ -203,23 +203,62 @@ MainWindow::~MainWindow() {
 
 // ---- settings ---------------------------------------------------------------------------------------
 
+namespace {
+
+// An option's value, else the saved one. A saved value that no longer passes `check` (edited by hand)
+// would fail every start, blaming the option: it is dropped for auto, and said.
+QString optionOrSaved(const QString& given, const QSettings& settings, const char* key, status (*check)(const std::string&),
+                      const QString& what, QStringList& warnings) {
+  if (!given.isEmpty()) return given;
+  const QString saved = settings.value(QLatin1String(key), QStringLiteral("auto")).toString();
+  if (check(saved.toStdString())) return saved;
+  warnings << MainWindow::tr("The saved %1 '%2' was dropped: auto is used.").arg(what, saved);
+  return QStringLiteral("auto");
+}
+
+// The design panel's sampler settings as saved; a sampler no longer known is said and dropped.
+core::design_options savedDesignOptions(const QSettings& settings, QStringList& warnings) {
+  core::design_options o;
+  const QString sampler = settings.value(QLatin1String(keySampler), QString::fromLatin1(core::sampler_name(o.sampler.kind))).toString();
+  if (!core::parse_sampler_kind(sampler.toStdString(), o.sampler.kind))
+    warnings << MainWindow::tr("The saved sampler '%1' was dropped: %2 is used.").arg(sampler, QString::fromLatin1(core::sampler_name(o.sampler.kind)));
+  o.sampler.steps = settings.value(QLatin1String(keySteps), o.sampler.steps).toInt();
+  o.sampler.temperature = settings.value(QLatin1String(keyTemperature), o.sampler.temperature).toDouble();
+  o.sampler.top_p = settings.value(QLatin1String(keyTopP), o.sampler.top_p).toDouble();
+  o.variants = settings.value(QLatin1String(keyVariants), 4).toInt();
+  o.sampler.seed = settings.value(QLatin1String(keySeed), 1).toULongLong();
+  o.sampler.guidance = settings.value(QLatin1String(keyGuidance), o.sampler.guidance).toDouble();
+  o.score_draws = settings.value(QLatin1String(keyScoreDraws), o.score_draws).toInt();
+  return o;
+}
+
+// The constraints as saved. Saved as typed (a GC minimum above the maximum, say), they would fail
+// every design and every start: they are dropped, and said.
+ConstraintSettings savedConstraints(const QSettings& settings, QStringList& warnings) {
+  ConstraintSettings c;
+  c.preset = settings.value(QLatin1String(keyPreset)).toString().toStdString();
+  c.gcMin = settings.value(QLatin1String(keyGcMin), c.gcMin).toDouble();
+  c.gcMax = settings.value(QLatin1String(keyGcMax), c.gcMax).toDouble();
+  c.gcWindow = settings.value(QLatin1String(keyGcWindow), c.gcWindow).toInt();
+  c.maxHomopolymer = settings.value(QLatin1String(keyHomopolymer), c.maxHomopolymer).toInt();
+  c.avoidRepeats = settings.value(QLatin1String(keyRepeats), c.avoidRepeats).toInt();
+  c.avoid = splitMotifList(settings.value(QLatin1String(keyAvoid)).toString().toStdString());
+  if (auto s = c.validate(); !s) {
+    warnings << MainWindow::tr("The saved constraints were dropped: %1.").arg(fromStd(s.message()));
+    return {};
+  }
+  return c;
+}
+
+}  // namespace
+
 void MainWindow::restoreSettings(const StudioOptions& options) {
   QSettings settings;
   QStringList warnings;  // what useStore and the checks below find, said together at the end
-  device_ = !options.device.isEmpty() ? options.device : settings.value(QLatin1String(keyDevice), QStringLiteral("auto")).toString();
-  // A saved value no option gave that is no longer good (edited by hand) would fail every start,
-  // blaming --device: it is dropped, and the status bar says so.
-  if (options.device.isEmpty() && !core::check_device(device_.toStdString())) {
-    warnings << tr("The saved device '%1' was dropped: auto is used.").arg(device_);
-    device_ = QStringLiteral("auto");
-  }
+  device_ = optionOrSaved(options.device, settings, keyDevice, core::check_device, tr("device"), warnings);
   for (auto* a : deviceActions_) a->setChecked(a->data().toString() == device_);
-  precision_ = !options.netPrecision.isEmpty() ? options.netPrecision
-                                               : settings.value(QLatin1String(keyPrecision), QStringLiteral("auto")).toString();
-  if (options.netPrecision.isEmpty() && !core::check_inference_precision(precision_.toStdString())) {
-    warnings << tr("The saved network precision '%1' was dropped: auto is used.").arg(precision_);
-    precision_ = QStringLiteral("auto");
-  }
+  precision_ = optionOrSaved(options.netPrecision, settings, keyPrecision, core::check_inference_precision,
+                             tr("network precision"), warnings);
   for (auto* a : precisionActions_) a->setChecked(a->data().toString() == precision_);
   if (const QString problem = useStore(!options.storePath.isEmpty() ? options.storePath
                                                                     : settings.value(QLatin1String(keyStore), defaultStorePath()).toString());
@@ -233,36 +272,12 @@ void MainWindow::restoreSettings(const StudioOptions& options) {
       cramReference_.clear();
     }
   }
-  core::design_options o;
-  const QString sampler = settings.value(QLatin1String(keySampler), QString::fromLatin1(core::sampler_name(o.sampler.kind))).toString();
-  if (!core::parse_sampler_kind(sampler.toStdString(), o.sampler.kind))
-    warnings << tr("The saved sampler '%1' was dropped: %2 is used.").arg(sampler, QString::fromLatin1(core::sampler_name(o.sampler.kind)));
-  o.sampler.steps = settings.value(QLatin1String(keySteps), o.sampler.steps).toInt();
-  o.sampler.temperature = settings.value(QLatin1String(keyTemperature), o.sampler.temperature).toDouble();
-  o.sampler.top_p = settings.value(QLatin1String(keyTopP), o.sampler.top_p).toDouble();
-  o.variants = settings.value(QLatin1String(keyVariants), 4).toInt();
-  o.sampler.seed = settings.value(QLatin1String(keySeed), 1).toULongLong();
-  o.sampler.guidance = settings.value(QLatin1String(keyGuidance), o.sampler.guidance).toDouble();
-  o.score_draws = settings.value(QLatin1String(keyScoreDraws), o.score_draws).toInt();
-  panel_->setDesignOptions(o);
-  if (const QStringList changed = changedDesignSettings(o, panel_->designOptions()); !changed.isEmpty())
+  const core::design_options saved = savedDesignOptions(settings, warnings);
+  panel_->setDesignOptions(saved);
+  if (const QStringList changed = changedDesignSettings(saved, panel_->designOptions()); !changed.isEmpty())
     warnings << tr("The saved %1 could not be used as saved (edited by hand?): the design panel shows the values used.")
                     .arg(changed.join(QStringLiteral(", ")));
-  ConstraintSettings c;
-  c.preset = settings.value(QLatin1String(keyPreset)).toString().toStdString();
-  c.gcMin = settings.value(QLatin1String(keyGcMin), c.gcMin).toDouble();
-  c.gcMax = settings.value(QLatin1String(keyGcMax), c.gcMax).toDouble();
-  c.gcWindow = settings.value(QLatin1String(keyGcWindow), c.gcWindow).toInt();
-  c.maxHomopolymer = settings.value(QLatin1String(keyHomopolymer), c.maxHomopolymer).toInt();
-  c.avoidRepeats = settings.value(QLatin1String(keyRepeats), c.avoidRepeats).toInt();
-  c.avoid = splitMotifList(settings.value(QLatin1String(keyAvoid)).toString().toStdString());
-  // Saved as typed (a GC minimum above the maximum, say), they would fail every design and every
-  // start: they are dropped, and the status bar says why.
-  if (auto s = c.validate(); !s) {
-    c = {};
-    warnings << tr("The saved constraints were dropped: %1.").arg(fromStd(s.message()));
-  }
-  panel_->setConstraints(c);
+  panel_->setConstraints(savedConstraints(settings, warnings));
   sitesEdit_->setText(settings.value(QLatin1String(keySites), QStringLiteral("EcoRI, BsaI, BsmBI")).toString());
   checkSiteNames(/*edited=*/false);
   autoConfidenceAction_->setChecked(settings.value(QLatin1String(keyAutoConfidence), true).toBool());
