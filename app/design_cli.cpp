@@ -169,7 +169,7 @@ void print_design_table(const std::vector<design_output>& designs) {
 
 namespace {
 
-status stdout_failed() { return status::fail(std::string("-: cannot write: ") + std::strerror(errno ? errno : EIO)); }
+status stdout_failed() { return status::fail(std::string("standard output: cannot write: ") + std::strerror(errno ? errno : EIO)); }
 
 }  // namespace
 

@@ -170,7 +170,7 @@ int output_written(CLI::App& cli, int argc, char** argv, int code) {
   std::cout.flush();
   if (code == 0 && (std::fflush(stdout) != 0 || std::ferror(stdout) || !std::cout)) {
     const int error = errno;
-    std::cerr << follow_command_words(cli, argc, argv).path << ": -: cannot write: "
+    std::cerr << follow_command_words(cli, argc, argv).path << ": standard output: cannot write: "
               << (error ? std::strerror(error) : "a write failed; the output is incomplete") << std::endl;
     return 1;
   }

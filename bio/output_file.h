@@ -14,6 +14,9 @@
 
 namespace dnafill::bio {
 
+// An output as a message names it: "standard output" for "-", else the path.
+inline std::string output_name(const std::string& path) { return path == "-" ? "standard output" : path; }
+
 class output_file {
  public:
   output_file() = default;

@@ -14,7 +14,7 @@ mkdir -p "$work" && rm -f "$store"*
 code=${PIPESTATUS[0]}
 err=$(cat "$work/pipe.err")
 [ "$code" -eq 1 ] || fail "exit $code, not 1: $err"
-grep -Eq "^dnafill batch: -: cannot write: Broken pipe \(run 1 in .* keeps [0-9]+ designs?; run the same command again to resume it\)$" <<< "$err" ||
+grep -Eq "^dnafill batch: standard output: cannot write: Broken pipe \(run 1 in .* keeps [0-9]+ designs?; run the same command again to resume it\)$" <<< "$err" ||
   fail "not the one line of a closed pipe: $err"
 "$dnafill" db list --db "$store" | grep -Eq "^ +1 +batch +failed" || fail "the run is not failed: $("$dnafill" db list --db "$store")"
 "${batch[@]}" > /dev/null || fail "the same command does not resume the run"

@@ -1,6 +1,6 @@
 #!/bin/bash
 # Results written to a full disk are not lost without a word: every command that prints to standard
-# output, run with it on /dev/full, fails with one line, "-: cannot write: ...", and exit 1.
+# output, run with it on /dev/full, fails with one line, "standard output: cannot write: ...", and exit 1.
 # Usage: check_full_stdout.sh DNAFILL DATA_DIR MODEL WORK_DIR
 set -u
 dnafill=$1 data=$2 model=$3 work=$4
@@ -14,7 +14,7 @@ while IFS= read -r line; do
   status=$?
   [ "$status" -eq 1 ] || fail "exit $status (want 1): dnafill $line"
   words=${line%% --*}
-  grep -q "^dnafill ${words% *[0-9]}: -: cannot write: No space left on device$" <<< "$err" && [ "$(wc -l <<< "$err")" -eq 1 ] ||
+  grep -q "^dnafill ${words% *[0-9]}: standard output: cannot write: No space left on device$" <<< "$err" && [ "$(wc -l <<< "$err")" -eq 1 ] ||
     fail "dnafill $line said: $err"
 done << LIST
 info --model $model
