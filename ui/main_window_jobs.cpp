@@ -31,32 +31,43 @@ namespace {
 
 QString fromStd(const std::string& text) { return QString::fromStdString(text); }
 
-// The region a studio run read its input from ("read_region" in its parameters); empty: the whole file.
-std::string readRegionOf(const std::string& parameters) {
-  const auto json = nlohmann::json::parse(parameters, nullptr, false);
-  if (json.is_object() && json.contains("read_region") && json["read_region"].is_string())
-    return json["read_region"].get<std::string>();
-  return {};
-}
+// What a studio run records of its design beside the sampler's settings, in its parameters: the
+// record, its holes ("201-300,651-770": 1-based inclusive, as a person reads them), and the region of
+// the file the record was read from. Written by infill(); read back by reopenRun and restoreHoles.
+struct StudioRunFacts {
+  std::string record;
+  std::vector<bio::interval> holes;  // 0-based half-open
+  std::string readRegion;            // empty: the whole file
 
-// The record and the holes a studio run designed ("record", and "holes" as 201-300,651-770 in its
-// parameters), 0-based half-open; false when the run did not say them (a command-line run).
-bool holesOf(const std::string& parameters, std::string& record, std::vector<bio::interval>& holes) {
-  const auto json = nlohmann::json::parse(parameters, nullptr, false);
-  if (!json.is_object() || !json.contains("record") || !json["record"].is_string() || !json.contains("holes") ||
-      !json["holes"].is_string())
-    return false;
-  record = json["record"].get<std::string>();
-  holes.clear();
-  for (const auto& range : QString::fromStdString(json["holes"].get<std::string>()).split(QLatin1Char(','))) {
-    const auto ends = range.split(QLatin1Char('-'));
-    bool first = false, last = false;
-    const qint64 start = ends.value(0).toLongLong(&first), end = ends.value(1).toLongLong(&last);
-    if (ends.size() != 2 || !first || !last || start < 1 || end < start) return false;
-    holes.push_back({start - 1, end});
+  nlohmann::json toJson() const {
+    std::string ranges;
+    for (const auto& h : holes) ranges += (ranges.empty() ? "" : ",") + std::to_string(h.start + 1) + "-" + std::to_string(h.end);
+    nlohmann::json json = {{"record", record}, {"holes", ranges}, {"studio", true}};
+    if (!readRegion.empty()) json["read_region"] = readRegion;
+    return json;
   }
-  return !holes.empty();
-}
+
+  // The facts `parameters` holds. False when they do not say the record and its holes (a command-line
+  // run); the region is read all the same.
+  static bool read(const std::string& parameters, StudioRunFacts& facts) {
+    facts = {};
+    const auto json = nlohmann::json::parse(parameters, nullptr, false);
+    auto text = [&](const char* key) { return json.contains(key) && json[key].is_string() ? json[key].get<std::string>() : std::string(); };
+    if (!json.is_object()) return false;
+    facts.readRegion = text("read_region");
+    facts.record = text("record");
+    const std::string ranges = text("holes");
+    if (facts.record.empty() || ranges.empty()) return false;
+    for (const auto& range : QString::fromStdString(ranges).split(QLatin1Char(','))) {
+      const auto ends = range.split(QLatin1Char('-'));
+      bool first = false, last = false;
+      const qint64 start = ends.value(0).toLongLong(&first), end = ends.value(1).toLongLong(&last);
+      if (ends.size() != 2 || !first || !last || start < 1 || end < start) return false;
+      facts.holes.push_back({start - 1, end});
+    }
+    return true;
+  }
+};
 
 }  // namespace
 
@@ -110,10 +121,7 @@ void MainWindow::infill() {
   request.holes = r->masks;
   // The file the record came from, when its bases are still as read (else the run has no input).
   if (!document_.path.empty() && r->asRead()) request.inputPath = document_.path;
-  std::string holes;
-  for (const auto& h : r->masks) holes += (holes.empty() ? "" : ",") + std::to_string(h.start + 1) + "-" + std::to_string(h.end);
-  request.extra = {{"record", r->name}, {"holes", holes}, {"studio", true}};
-  if (!document_.region.empty()) request.extra["read_region"] = document_.region;
+  request.extra = StudioRunFacts{r->name, r->masks, document_.region}.toJson();
   runDesign(std::move(request));
 }
 
@@ -349,7 +357,9 @@ void MainWindow::reopenRun(qint64 runId) {
   if (row < 0) return showError(tr("Re-open"), tr("Run %1 is not in %2").arg(runId).arg(storePath_));
   const auto& run = history_->run(row);
   const QString source = run.source ? fromStd(run.source->path) : QString();
-  const std::string region = readRegionOf(run.parameters);
+  StudioRunFacts facts;
+  StudioRunFacts::read(run.parameters, facts);
+  const std::string region = facts.readRegion;
   auto show = [this, runId, source, region, parameters = run.parameters] {
     QString error;
     resultsDocument_ = documentOfRun(runId, source, region);
@@ -385,9 +395,9 @@ void MainWindow::reopenRun(qint64 runId) {
 // its place and name as results are: a name may repeat, and one that is not UTF-8 is stored in the
 // run's parameters with U+FFFD.
 void MainWindow::restoreHoles(qint64 runId, const std::string& parameters) {
-  std::string name;
-  std::vector<bio::interval> holes;
-  if (!holesOf(parameters, name, holes) || results_->rowCount() == 0) return;
+  StudioRunFacts facts;
+  if (!StudioRunFacts::read(parameters, facts) || results_->rowCount() == 0) return;
+  auto& holes = facts.holes;
   const auto* record = recordOf(results_->design(0));
   if (!record || holes.back().end > static_cast<std::int64_t>(record->bases.size())) {
     statusBar()->showMessage(tr("The holes of run %1 are not masked again: its record is not open as it was designed").arg(runId), 8000);
