@@ -50,6 +50,6 @@ cmp -s "$root/usr/share/dnafill/models/small.safetensors" "$(dirname "$0")/../mo
 "$root/usr/bin/dnafill" --help | grep -q 'infill' || fail "dnafill --help"
 # The shipped model is found beside the installed binary (bin/../share/dnafill/models).
 info=$(env -u DNAFILL_MODEL "$root/usr/bin/dnafill" info)
-grep -Eq "^model: $root/usr/(bin/\.\./)?share/dnafill/models/small\.safetensors$" <<< "$info" || { echo "$info"; fail "dnafill info does not use the packaged model"; }
+grep -Eq "^model: $root/usr/(bin/\.\./)?share/dnafill/models/small\.safetensors \(the default model; from installed: \.\./share/dnafill/models beside the binary\)$" <<< "$info" || { echo "$info"; fail "dnafill info does not use the packaged model"; }
 QT_QPA_PLATFORM=offscreen "$root/usr/bin/dnafill-studio" --version | grep -q '^dnafill-studio 0\.' || fail "dnafill-studio --version"
 echo "ok: $(basename "$deb") holds both programs, the model, the desktop entry, metainfo, icon and man pages; both run"
