@@ -38,33 +38,8 @@ namespace {
 
 bool given(const named_path& p) { return !p.path.empty() && p.path != "-"; }
 
-// The folder a new file at `path` is made in: through a link not there yet, its target's.
-std::string made_in(const std::string& path) {
-  const auto folder = std::filesystem::path(bio::real_path_or_given(path)).parent_path();
-  return folder.empty() ? "." : folder.string();
-}
-
 status check_creatable(const named_path& out) {
-  namespace fs = std::filesystem;
-  std::error_code ec;
-  if (fs::is_directory(out.path, ec)) return status::fail(out.option + ": " + out.path + " is a folder, not a file");
-  const fs::path folder = fs::path(out.path).parent_path();
-  if (!folder.empty() && !fs::is_directory(folder, ec))
-    return status::fail(out.option + ": " + out.path + ": the folder " + folder.string() + " does not exist");
-  // Else the run would fail at its end, when the file is made (a .gz's .fai and .gzi: 4 bytes more).
-  if (const auto name = fs::path(out.path).filename().string(); name.size() > 255)
-    return status::fail(out.option + ": " + out.path + ": the file's name is " + std::to_string(name.size()) +
-                        " bytes long; a file's name takes at most 255");
-  // So too a file there that may not be written, or a folder where none may be made: found after
-  // the designs, it would throw them all away.
-  errno = 0;
-  if (fs::exists(out.path, ec)) {
-    if (access(out.path.c_str(), W_OK) != 0)
-      return status::fail(out.option + ": " + out.path + " may not be written (" + std::strerror(errno) + ")");
-  } else if (const std::string where = made_in(out.path); access(where.c_str(), W_OK) != 0) {
-    return status::fail(out.option + ": " + out.path + " cannot be made: the folder " + where + " is not writable (" +
-                        std::strerror(errno) + ")");
-  }
+  if (auto s = bio::check_creatable(out.path); !s) return status::fail(out.option + ": " + s.message());
   return {};
 }
 

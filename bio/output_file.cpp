@@ -156,6 +156,30 @@ std::string real_path_or_given(const std::string& path) {
   return real.empty() ? path : real;
 }
 
+status check_creatable(const std::string& path) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (fs::is_directory(path, ec)) return status::fail(path + " is a folder, not a file");
+  const fs::path folder = fs::path(path).parent_path();
+  if (!folder.empty() && !fs::is_directory(folder, ec))
+    return status::fail(path + ": the folder " + folder.string() + " does not exist");
+  // Else the run would fail at its end, when the file is made (a .gz's .fai and .gzi: 4 bytes more).
+  if (const auto name = fs::path(path).filename().string(); name.size() > 255)
+    return status::fail(path + ": the file's name is " + std::to_string(name.size()) + " bytes long; a file's name takes at most 255");
+  // So too a file there that may not be written, or a folder where none may be made: found after
+  // the designs, it would throw them all away. (Through a link not there yet, the target's folder.)
+  errno = 0;
+  if (fs::exists(path, ec)) {
+    if (access(path.c_str(), W_OK) != 0) return status::fail(path + " may not be written (" + std::strerror(errno) + ")");
+  } else {
+    const auto made_in = fs::path(real_path_or_given(path)).parent_path();
+    const std::string where = made_in.empty() ? "." : made_in.string();
+    if (access(where.c_str(), W_OK) != 0)
+      return status::fail(path + " cannot be made: the folder " + where + " is not writable (" + std::strerror(errno) + ")");
+  }
+  return {};
+}
+
 bool same_file(const std::string& a, const std::string& b) {
   namespace fs = std::filesystem;
   std::error_code ea, eb;

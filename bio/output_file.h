@@ -52,6 +52,12 @@ std::string real_path(const std::string& path);
 // stays a link.
 std::string real_path_or_given(const std::string& path);
 
+// Whether a file can be written at `path` once a run is done, checked before it starts: not a folder,
+// in a folder that is there, a name of at most 255 bytes, and a file there that may be written or a
+// folder that takes a new one. Errors name the path: "PATH is a folder, not a file", "PATH: the folder
+// F does not exist", ...
+status check_creatable(const std::string& path);
+
 // What an output writes, so that a file of another kind that is there (a checkpoint, a store, a BAM
 // named by mistake) is left as it is: told by its first bytes (what_file_holds).
 enum class output_kind { unchecked, fasta, json_lines, constraint_report, checkpoint, training_state };

@@ -185,6 +185,7 @@ void BatchDialog::start() {
   request.model = model_;
   request.input = input_->text().trimmed().toStdString();
   request.cramReference = cramReference_.toStdString();
+  request.openFile = openFile_.toStdString();
   if (bio::holds_alignments(request.input)) {  // as the file is now, not as it was when its name was typed
     request.primaryOnly = primary_->isChecked();
     request.minMapq = minMapq_->value();

@@ -35,6 +35,7 @@ class BatchDialog : public QDialog {
   void setInput(const QString& path);
   void setStorePath(const QString& path);
   void setCramReference(const QString& path) { cramReference_ = path; }  // decodes a CRAM input
+  void setOpenFile(const QString& path) { openFile_ = path; }  // the window's file: the FASTA may not land on it
   void setMask(const QString& mask);  // "lowercase", "N" or "bed:FILE"
   void setVariants(int variants);
   void setFastaOut(const QString& path);
@@ -69,6 +70,7 @@ class BatchDialog : public QDialog {
   std::shared_ptr<core::mdm_model> model_;
   core::design_options options_;
   QString cramReference_;
+  QString openFile_;
   QLineEdit* input_ = nullptr;
   QComboBox* mask_ = nullptr;
   QLineEdit* bed_ = nullptr;

@@ -83,6 +83,7 @@ JobOutcome batchJob(JobContext& context, const BatchRequest& request) {
     auto kept = storeFiles(request.storePath);
     keepInput(kept, request.input, tr("the input file"));
     keepInput(kept, request.cramReference, tr("the CRAM reference"));
+    if (request.openFile != request.input) keepInput(kept, request.openFile, tr("the file open in the window"));
     kept.push_back({request.model->path(), tr("the model")});
     bio::mask_spec mask;
     if (bio::parse_mask_spec(request.mask, mask) && mask.from == bio::mask_spec::source::bed)

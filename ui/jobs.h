@@ -66,6 +66,7 @@ struct BatchRequest {
   std::string mask;       // lowercase | N | bed:FILE
   std::string storePath;  // the run is resumed from here when the same batch was interrupted
   std::string fastaOut;   // optional FASTA of the designed regions
+  std::string openFile;   // the file open in the window: fastaOut may not land on it
   core::design_options options;
 };
 

@@ -319,6 +319,7 @@ BatchDialog* MainWindow::batchDialog() {
   }
   batch_->setModel(model_.model);
   batch_->setCramReference(cramReference_);
+  batch_->setOpenFile(fromStd(document_.path));
   core::design_options options;
   if (!panelOptions(options)) options.constraints = {};  // openBatchDialog refuses these; the dialog shows none
   batch_->setDesignOptions(options);

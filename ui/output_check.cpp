@@ -30,6 +30,8 @@ void keepInput(std::vector<KeptFile>& kept, const std::string& path, const QStri
 }
 
 QString overwrites(const std::string& out, const std::vector<KeptFile>& kept) {
+  // Found when the file is made, after the work (a batch's whole run, its store made): first here.
+  if (auto s = bio::check_creatable(out); !s) return QString::fromStdString(s.message()) + tr(". Choose another file.");
   std::vector<std::string> written = {out};
   for (const auto& index : bio::fasta_writer::index_paths(out)) written.push_back(index);
   for (const auto& file : written)

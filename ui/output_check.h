@@ -1,6 +1,6 @@
 // What the studio's FASTA outputs (an export, the batch dialog's FASTA) must not overwrite: the store,
 // the files SQLite keeps beside it, the open file, the model, a batch's input and BED, and the index
-// files beside an input. The command line refuses the same through app/common.h's check_paths.
+// files beside an input; and whether they can be written at all. The command line refuses the same through app/common.h's check_paths.
 #pragma once
 
 #include <QString>
@@ -23,9 +23,9 @@ std::vector<KeptFile> storeFiles(const std::string& storePath);
 // reads beside it (bio::index_files).
 void keepInput(std::vector<KeptFile>& kept, const std::string& path, const QString& what);
 
-// Why writing the FASTA `out` (and, for .gz, its index files) would destroy one of `kept` ("PATH is the
-// store of runs and designs: ..."), or a file of another kind there (bio::replaceable), or "" when it
-// would not.
+// Why the FASTA `out` cannot be written (bio::check_creatable: a folder, a missing folder, ...), or why
+// writing it (and, for .gz, its index files) would destroy one of `kept` ("PATH is the store of runs
+// and designs: ..."), or a file of another kind there (bio::replaceable); "" when it can be written.
 QString overwrites(const std::string& out, const std::vector<KeptFile>& kept);
 
 }  // namespace dnafill::ui

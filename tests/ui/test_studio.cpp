@@ -1095,6 +1095,12 @@ class TestStudio : public QObject {
     const QString checkpoint = dir_.filePath(QStringLiteral("other.safetensors"));
     QFile::remove(checkpoint);
     QVERIFY(QFile::copy(QStringLiteral(DNAFILL_TINY_MODEL), checkpoint));
+    // The file open in the window, another than the batch's input: it was overwritten by the FASTA.
+    const QString opened = copyOfDesignFasta(QStringLiteral("open_in_window.fa"));
+    QVERIFY(!opened.isEmpty() && open(*w, opened));
+    // A folder: it failed when the FASTA was made, after the run, its store made.
+    const QString folder = dir_.filePath(QStringLiteral("a_folder.fa"));
+    QVERIFY(QDir().mkpath(folder));
     auto* dialog = w->batchDialog();
     dialog->setInput(input);
     dialog->setMask(QStringLiteral("bed:") + bed);
@@ -1105,7 +1111,9 @@ class TestStudio : public QObject {
                                                 {bed, QStringLiteral("is the BED file of the mask")},
                                                 {store_, QStringLiteral("is the store of runs and designs")},
                                                 {store_ + QStringLiteral("-wal"), QStringLiteral("is a file SQLite keeps beside the store")},
-                                                {checkpoint, QStringLiteral("is there and holds a safetensors checkpoint, not FASTA")}};
+                                                {checkpoint, QStringLiteral("is there and holds a safetensors checkpoint, not FASTA")},
+                                                {opened, QStringLiteral("is the file open in the window")},
+                                                {folder, QStringLiteral("is a folder, not a file")}};
     for (const auto& [path, what] : refused) {
       const QByteArray before = QFileInfo::exists(path) ? readAll(path) : QByteArray();
       dialog->setFastaOut(path);
