@@ -6,6 +6,8 @@
 #include <QFileInfo>
 #include <QFormLayout>
 #include <QLabel>
+#include <QLineEdit>
+#include <QPushButton>
 #include <QRadioButton>
 #include <QSpinBox>
 #include <QVBoxLayout>
@@ -32,7 +34,9 @@ RegionDialog::RegionDialog(const QString& path, const QString& format,
   auto* form = new QFormLayout;
   contig_ = new QComboBox(this);
   contig_->setObjectName(QStringLiteral("contigBox"));
-  contig_->setEditable(contigs.size() > 50);  // typing a name beats scrolling through thousands
+  // Typing a name beats scrolling through thousands; what is typed picks a contig, it adds none.
+  contig_->setEditable(contigs.size() > 50);
+  contig_->setInsertPolicy(QComboBox::NoInsert);
   for (const auto& [name, length] : contigs)
     contig_->addItem(recordLabel(name, length),
                      QString::fromStdString(name));
@@ -45,6 +49,7 @@ RegionDialog::RegionDialog(const QString& path, const QString& format,
     box->setMinimum(1);
   }
   length_ = new QLabel(this);
+  length_->setObjectName(QStringLiteral("regionLength"));
   form->addRow(tr("Contig"), contig_);
   form->addRow(tr("Start (1-based)"), start_);
   form->addRow(tr("End (inclusive)"), end_);
@@ -54,17 +59,47 @@ RegionDialog::RegionDialog(const QString& path, const QString& format,
   layout->addWidget(wholeFile_);
   auto* buttons = new QDialogButtonBox(QDialogButtonBox::Open | QDialogButtonBox::Cancel, this);
   layout->addWidget(buttons);
+  open_ = buttons->button(QDialogButtonBox::Open);
   connect(buttons, &QDialogButtonBox::accepted, this, &QDialog::accept);
   connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
   connect(contig_, &QComboBox::currentIndexChanged, this, &RegionDialog::contigChanged);
-  auto updateLength = [this] {
-    length_->setText(tr("%1 bases").arg(withSeparators(std::max(0, end_->value() - start_->value() + 1))));
-  };
-  connect(start_, &QSpinBox::valueChanged, this, updateLength);
-  connect(end_, &QSpinBox::valueChanged, this, updateLength);
+  if (contig_->isEditable()) {
+    connect(contig_, &QComboBox::editTextChanged, this, &RegionDialog::updateState);
+    connect(contig_->lineEdit(), &QLineEdit::editingFinished, this, &RegionDialog::typedContig);
+  }
+  connect(start_, &QSpinBox::valueChanged, this, &RegionDialog::updateState);
+  connect(end_, &QSpinBox::valueChanged, this, &RegionDialog::updateState);
   for (QWidget* w : std::initializer_list<QWidget*>{contig_, start_, end_})
     connect(oneRegion_, &QRadioButton::toggled, w, &QWidget::setEnabled);
+  connect(oneRegion_, &QRadioButton::toggled, this, &RegionDialog::updateState);
   contigChanged();
+}
+
+int RegionDialog::contigIndex() const {
+  const int current = contig_->currentIndex();
+  if (!contig_->isEditable()) return current;
+  const QString typed = contig_->currentText().trimmed();
+  if (current >= 0 && typed == contig_->itemText(current)) return current;
+  if (const int named = contig_->findData(typed); named >= 0) return named;
+  return contig_->findText(typed);
+}
+
+// A name typed and confirmed (Return, Tab): its contig becomes the current one, with its range.
+void RegionDialog::typedContig() {
+  if (const int i = contigIndex(); i >= 0 && i != contig_->currentIndex()) contig_->setCurrentIndex(i);
+  updateState();
+}
+
+void RegionDialog::updateState() {
+  QString problem;
+  if (oneRegion_->isChecked()) {
+    const int i = contigIndex();
+    if (i < 0) problem = tr("The file has no contig '%1'").arg(contig_->currentText().trimmed());
+    else if (contigs_[static_cast<std::size_t>(i)].second == 0) problem = tr("This contig holds no base");
+    else if (end_->value() < start_->value()) problem = tr("The end is before the start");
+  }
+  length_->setText(!problem.isEmpty() ? problem : tr("%1 bases").arg(withSeparators(end_->value() - start_->value() + 1)));
+  open_->setEnabled(problem.isEmpty());
 }
 
 void RegionDialog::contigChanged() {
@@ -75,6 +110,7 @@ void RegionDialog::contigChanged() {
   end_->setMaximum(std::max(1, length));
   start_->setValue(1);
   end_->setValue(std::min(length, 100000));  // a region the view and the model handle at once
+  updateState();
 }
 
 void RegionDialog::setRegion(const QString& contig, qint64 start, qint64 end) {
@@ -85,12 +121,18 @@ void RegionDialog::setRegion(const QString& contig, qint64 start, qint64 end) {
   oneRegion_->setChecked(true);
 }
 
+void RegionDialog::accept() {
+  if (open_->isEnabled()) QDialog::accept();
+}
+
 QString RegionDialog::region() const {
   if (wholeFile_->isChecked()) return {};
+  const int i = contigIndex();
+  if (i < 0 || end_->value() < start_->value()) return {};  // Open is disabled then
   bio::region r;
-  r.contig = contig_->currentData().toString().toStdString();
+  r.contig = contigs_[static_cast<std::size_t>(i)].first;
   r.start = start_->value() - 1;
-  r.end = std::max(start_->value(), end_->value());
+  r.end = std::min<std::int64_t>(end_->value(), contigs_[static_cast<std::size_t>(i)].second);
   return QString::fromStdString(bio::region_text(r));  // braces keep a name holding ':' whole
 }
 

@@ -4,6 +4,7 @@
 #include <QAbstractItemModelTester>
 #include <QComboBox>
 #include <QCompleter>
+#include <QDialogButtonBox>
 #include <QDir>
 #include <QLabel>
 #include <QLineEdit>
@@ -336,6 +337,16 @@ class TestModels : public QObject {
     dialog.setRegion(QStringLiteral("HLA-A*01:01"), 10, 20);
     QCOMPARE(dialog.region(), QStringLiteral("{HLA-A*01:01}:10-20"));
     QCOMPARE(end->maximum(), 3000);
+    // An end before the start is no region: Open is disabled, and the dialog says why (it read the
+    // start alone).
+    auto* open = dialog.findChild<QDialogButtonBox*>()->button(QDialogButtonBox::Open);
+    QVERIFY(open->isEnabled());
+    start->setValue(300);
+    end->setValue(200);
+    QVERIFY(!open->isEnabled());
+    QVERIFY(dialog.findChild<QLabel*>(QStringLiteral("regionLength"))->text().contains(QStringLiteral("end is before the start")));
+    end->setValue(400);
+    QVERIFY(open->isEnabled());
     // Every record of the file.
     auto* whole = dialog.findChildren<QRadioButton*>().last();
     whole->setChecked(true);
@@ -350,6 +361,35 @@ class TestModels : public QObject {
     QVERIFY2(s.ok(), s.message().c_str());
     QCOMPARE(doc.records.size(), std::size_t(1));
     QCOMPARE(doc.records[0].bases.size(), std::size_t(50));
+  }
+
+  // Past 50 contigs the name is typed: it picks its contig (it opened the one shown before, or a
+  // contig named ""), a name the file lacks disables Open, and nothing typed becomes an item.
+  void regionDialogTypedContig() {
+    std::vector<std::pair<std::string, std::int64_t>> contigs;
+    for (int i = 0; i < 60; ++i) contigs.emplace_back("ctg" + std::to_string(i), 200 + i);
+    contigs.emplace_back("empty", 0);
+    RegionDialog dialog(QStringLiteral("/data/many.fa.gz"), QStringLiteral("FASTA/FASTQ"), contigs);
+    auto* box = dialog.findChild<QComboBox*>(QStringLiteral("contigBox"));
+    auto* open = dialog.findChild<QDialogButtonBox*>()->button(QDialogButtonBox::Open);
+    QVERIFY(box && box->isEditable() && open);
+    QCOMPARE(dialog.region(), QStringLiteral("ctg0:1-200"));
+    box->lineEdit()->setText(QStringLiteral("ctg42"));
+    QVERIFY(open->isEnabled());
+    QCOMPARE(dialog.region(), QStringLiteral("ctg42:1-200"));  // the range is ctg0's until the name is confirmed
+    Q_EMIT box->lineEdit()->editingFinished();
+    QCOMPARE(box->currentIndex(), 42);
+    QCOMPARE(dialog.findChild<QSpinBox*>(QStringLiteral("endBox"))->maximum(), 242);
+    QCOMPARE(dialog.region(), QStringLiteral("ctg42:1-242"));
+    box->lineEdit()->setText(QStringLiteral("chrZ"));
+    QVERIFY(!open->isEnabled());
+    QVERIFY(dialog.region().isEmpty());
+    dialog.accept();  // Return with Open disabled
+    QCOMPARE(dialog.result(), int(QDialog::Rejected));
+    QCOMPARE(box->count(), 61);
+    box->lineEdit()->setText(QStringLiteral("empty"));
+    Q_EMIT box->lineEdit()->editingFinished();
+    QVERIFY(!open->isEnabled());
   }
 
   void designPanel() {
