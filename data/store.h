@@ -48,6 +48,10 @@ class store {
   void close();  // also releases the writer lock
   bool is_open() const;
   const std::string& path() const;
+  // Whether the file at path() is still the one opened: false once it is removed, or another file is
+  // moved over its name. A connection reads on from the file it opened, and SQLite says nothing: a
+  // reader that outlives such a change (the studio's history) opens the store again.
+  bool still_at_path() const;
 
   static int current_schema_version();
   // The longest real path (absolute, links followed) of a store SQLite opens: 512 less "-journal".

@@ -82,6 +82,7 @@ bool HistoryModel::noStoreYet(const QString& path) {
 bool HistoryModel::refresh(QString* error) {
   std::vector<data::run_record> runs;
   bool ok = true;
+  if (store_ && !store_->still_at_path()) store_.reset();  // removed or replaced: what is there now is read
   if (!storePath_.isEmpty() && !noStoreYet(storePath_)) {
     if (!store_ || !store_->is_open()) {
       auto db = std::make_unique<data::store>();

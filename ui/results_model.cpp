@@ -26,6 +26,7 @@ void ResultsModel::setStorePath(const QString& path) {
 }
 
 bool ResultsModel::openStore(QString* error) {
+  if (store_ && !store_->still_at_path()) store_.reset();  // removed or replaced: what is there now is read
   if (store_ && store_->is_open()) return true;
   if (storePath_.isEmpty() || !QFileInfo::exists(storePath_)) {
     if (error) *error = tr("%1: no store yet").arg(storePath_);

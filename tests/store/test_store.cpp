@@ -535,6 +535,47 @@ TEST_CASE("store: one writer at a time, readers alongside", "[data]") {
   REQUIRE(second.open(path));  // the lock goes with the writer
 }
 
+// The studio's history kept reading a removed store, and after a store moved over its name showed
+// the old runs: a connection reads on from the file it opened. SQLite also leaves the old file's -wal
+// beside the name when the file goes while open, and the next reader read the old runs from it over
+// the new file: the reader that notices takes that -wal away as it closes.
+TEST_CASE("store: a reader tells when its file is removed or another is moved over its name", "[data]") {
+  temp_dir dir;
+  const auto path = dir.file("s.sqlite"), other = dir.file("other.sqlite");
+  store reader;
+  {
+    store writer;
+    REQUIRE(writer.open(path));
+    begin(writer, a_run("one"));
+    REQUIRE(reader.open(path, store_options::reader()));
+    std::vector<run_record> runs;
+    REQUIRE(reader.list_runs(runs));
+    CHECK(runs.size() == 1);
+  }  // the writer closes while the reader reads: the -wal stays
+  REQUIRE(std::filesystem::exists(path + "-wal"));
+  {
+    store writer;
+    REQUIRE(writer.open(other));
+    begin(writer, a_run("two"));
+    begin(writer, a_run("three"));
+  }
+  CHECK(reader.still_at_path());
+  std::filesystem::rename(other, path);
+  CHECK_FALSE(reader.still_at_path());
+  reader.close();
+  CHECK_FALSE(std::filesystem::exists(path + "-wal"));
+  store again;
+  REQUIRE(again.open(path, store_options::reader()));
+  std::vector<run_record> runs;
+  REQUIRE(again.list_runs(runs));
+  CHECK(runs.size() == 2);  // the new file's, not the old -wal's one
+  CHECK(again.still_at_path());
+  std::filesystem::remove(path);
+  CHECK_FALSE(again.still_at_path());
+  again.close();
+  CHECK_FALSE(again.still_at_path());
+}
+
 TEST_CASE("store: a reader leaves no -wal or -shm behind, and the file unchanged", "[data]") {
   // `db list` once left an empty -wal and a 32 KiB -shm beside the store: SQLite removes them at the
   // last close only for a connection that may write.

@@ -154,6 +154,20 @@ class TestModels : public QObject {
     QVERIFY(db.add_item(run.id, second).ok());
     QVERIFY(model.refresh(&error));
     QCOMPARE(model.rowCount(), 4);
+    // The file removed and a new store made at its name (the next design): its run 1 is shown, not the
+    // old one's four designs.
+    db.close();
+    QVERIFY(QFile::remove(path));
+    {
+      data::store fresh;
+      QVERIFY(fresh.open(path.toStdString()).ok());
+      auto again = aRun("infill", "k1");
+      QVERIFY(fresh.begin_run(again, false, resumed).ok());
+      QCOMPARE(again.id, run.id);
+      QVERIFY(fresh.add_item(again.id, anItem(again.id)).ok());
+    }
+    QVERIFY2(model.showRun(run.id, &error), qPrintable(error));
+    QCOMPARE(model.rowCount(), 2);
     QVERIFY(model.showRun(0));
     QCOMPARE(model.rowCount(), 0);
   }
@@ -211,6 +225,23 @@ class TestModels : public QObject {
     db.close();
     QVERIFY(model.refresh());
     QCOMPARE(model.index(0, HistoryModel::StatusColumn).data().toString(), QStringLiteral("interrupted"));
+    // Another store moved over the file, then the file removed: the history shows what is there now,
+    // not the runs of the file it first read.
+    const QString replacement = dir_.filePath(QStringLiteral("replacement.sqlite"));
+    {
+      data::store other;
+      QVERIFY(other.open(replacement.toStdString()).ok());
+      auto only = aRun("generate", "k9");
+      QVERIFY(other.begin_run(only, false, resumed).ok());
+      QVERIFY(other.finish_run(only.id, data::run_status::done, "").ok());
+    }
+    QVERIFY(QFile::remove(path) && QFile::rename(replacement, path));
+    QVERIFY(model.refresh());
+    QCOMPARE(model.rowCount(), 1);
+    QCOMPARE(model.index(0, HistoryModel::KindColumn).data().toString(), QStringLiteral("generate"));
+    QVERIFY(QFile::remove(path));
+    QVERIFY(model.refresh());
+    QCOMPARE(model.rowCount(), 0);
     // Not a store: an error, and an empty history.
     const QString bogus = dir_.filePath(QStringLiteral("not_a_store.sqlite"));
     QFile f(bogus);
