@@ -49,7 +49,6 @@ status design_args::resolve(std::vector<named_path> inputs) {
   // A name of standard output is "-": opened again, it was written over by what goes to stdout.
   out = as_standard_output(out);
   constraints.report = as_standard_output(constraints.report);
-  if (out == "-" && json) return status::fail("--out - and --json both write to standard output: give --out a file");
   for (std::size_t i = 0, given = inputs.size(); i < given; ++i)
     if (inputs[i].option == "--in" || inputs[i].option == "--reference")
       for (auto& index : index_inputs(inputs[i].option, inputs[i].path)) inputs.push_back(std::move(index));
@@ -108,6 +107,12 @@ void add_design_options(CLI::App& sub, design_args& a) {
   add_net_precision_option(sub, a.net_precision);
   sub.add_flag("--cuda-graph", p.cuda_graph, "On the GPU: capture one sampling step as a CUDA graph and replay it");
   add_constraint_options(sub, a.constraints);
+  // Two options that exclude each other, whatever name standard output goes by: a malformed command
+  // line (exit 2), said before any work.
+  sub.parse_complete_callback([&a] {
+    if (a.json && as_standard_output(a.out) == "-")
+      throw CLI::ValidationError("--out - and --json both write to standard output: give --out a file");
+  });
 }
 
 status read_records(const std::string& path, std::vector<bio::sequence_record>& records) {
