@@ -170,7 +170,6 @@ QHBoxLayout* MainWindow::buildSelectionBar(QWidget* central) {
     if (start >= 1 && end >= start) view_->setSelection(start - 1, end);
     else if (start >= 1) view_->setSelection(start - 1, start - 1);
     view_->ensureVisible(std::max<qint64>(0, start - 1));
-    updateSelectionBar();  // the boxes say what is selected now: an end typed before the start selects nothing
   };
   connect(selStart_, &QSpinBox::valueChanged, this, applySpins);
   connect(selEnd_, &QSpinBox::valueChanged, this, applySpins);

@@ -1148,26 +1148,6 @@ class TestStudio : public QObject {
     QVERIFY(!refused.isAccepted());
   }
 
-  // The selection boxes show the selection there is: typed as start 300 then end 0, they read 300-0
-  // while nothing was selected, and Mask selection did nothing.
-  void selectionBoxesShowTheSelection() {
-    auto w = makeWindow();
-    QVERIFY(w);
-    QVERIFY(open(*w, designFasta));
-    auto* view = w->sequenceView();
-    view->setSelection(100, 150);
-    w->selectionStartBox()->setValue(300);
-    w->selectionEndBox()->setValue(0);
-    QCOMPARE(view->selection().start, view->selection().end);  // empty: the end is before the start
-    QCOMPARE(w->selectionStartBox()->value(), static_cast<int>(view->selection().start) + 1);
-    QCOMPARE(w->selectionEndBox()->value(), static_cast<int>(view->selection().end));
-    w->selectionEndBox()->setValue(310);
-    QCOMPARE(view->selection().start, std::int64_t(299));
-    QCOMPARE(view->selection().end, std::int64_t(310));
-    QCOMPARE(w->selectionStartBox()->value(), 300);
-    QCOMPARE(w->selectionEndBox()->value(), 310);
-  }
-
   // A region of a FASTA is numbered as in its contig: the ruler, the tooltips, the selection boxes and
   // the designs' Region column; the masks and the store keep the record's own 0-based coordinates.
   void regionNumbering() {
