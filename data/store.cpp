@@ -61,11 +61,6 @@ struct store::impl {
   int from_version = 0;
   dev_t device = 0;  // the file opened, for still_at_path
   ino_t inode = 0;
-  std::string wal;   // the -wal SQLite keeps beside it (links followed)
-  // The -wal there when the file was last seen at its path: once the file is replaced, that -wal is
-  // the old file's, and SQLite would read its pages as the new file's.
-  mutable dev_t wal_device = 0;
-  mutable ino_t wal_inode = 0;
 
   sqlite3* handle() const { return db.get(); }
   status open_connection(int flags, const char* uri_query = nullptr);
@@ -335,43 +330,27 @@ status store::open(const std::string& path, const store_options& options) {
   if (struct stat opened {}; s && ::stat(path.c_str(), &opened) == 0) {
     impl_->device = opened.st_dev;
     impl_->inode = opened.st_ino;
-    impl_->wal = (real.empty() ? path : real) + "-wal";
-    (void)still_at_path();  // notes the -wal
   }
   return s;
 }
 
 bool store::still_at_path() const {
   struct stat now {};
-  const bool same = impl_->db && ::stat(impl_->path.c_str(), &now) == 0 && now.st_dev == impl_->device && now.st_ino == impl_->inode;
-  struct stat wal {};
-  if (same) {
-    const bool there = ::stat(impl_->wal.c_str(), &wal) == 0;
-    impl_->wal_device = there ? wal.st_dev : 0;
-    impl_->wal_inode = there ? wal.st_ino : 0;
-  }
-  return same;
+  return impl_->db && ::stat(impl_->path.c_str(), &now) == 0 && now.st_dev == impl_->device && now.st_ino == impl_->inode;
 }
 
 void store::close() {
   // SQLite copies the WAL into the file at the last close only, and a reader that closes after us
-  // (the studio's history) cannot: copy it now, so that the file alone holds every run. PASSIVE waits
-  // for no reader; what one still reads stays in the WAL, which is never lost.
-  if (impl_->db && !impl_->options.read_only)
-    sqlite3_wal_checkpoint_v2(impl_->handle(), nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
-  // The file removed or another moved over its name while open: SQLite leaves the old file's -wal
-  // (and -shm) beside the name, and whoever opens the name next would read the old pages over the new
-  // file. The -wal last seen with our file goes; one made since (a writer of the new file) stays.
-  const bool replaced = impl_->db && !still_at_path();
-  impl_->release();
-  struct stat wal {};
-  if (replaced && impl_->wal_inode != 0 && ::stat(impl_->wal.c_str(), &wal) == 0 && wal.st_dev == impl_->wal_device &&
-      wal.st_ino == impl_->wal_inode) {
-    const std::string stem = impl_->wal.substr(0, impl_->wal.size() - 4);
-    (void)::unlink(impl_->wal.c_str());
-    (void)::unlink((stem + "-shm").c_str());
+  // (the studio's history) cannot: copy it now, so that the file alone holds every run. And empty the
+  // WAL when no reader is in the middle of a read (TRUNCATE, with no wait: else it does what PASSIVE
+  // does, and what one still reads stays in the WAL, which is never lost). A WAL left with pages in
+  // it is read by the next connection to the name as the pages of whatever file is there by then: a
+  // store moved over this one would show this one's runs.
+  if (impl_->db && !impl_->options.read_only) {
+    sqlite3_busy_timeout(impl_->handle(), 0);
+    sqlite3_wal_checkpoint_v2(impl_->handle(), nullptr, SQLITE_CHECKPOINT_TRUNCATE, nullptr, nullptr);
   }
-  impl_->wal_inode = 0;
+  impl_->release();
 }
 
 void store::impl::release() {
