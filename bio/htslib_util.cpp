@@ -64,7 +64,8 @@ std::string non_sequence_format(const htsFormat& format) {
 
 const char* refused_format(std::string_view first) {
   if (first.substr(0, 4) == "BAM\x01") return "BAM";
-  if (first.substr(0, 4) == "CRAM") return "CRAM";
+  // CRAM's magic is followed by its major version, a byte from 1 to 4 (a BED line on contig CRAMP1 is not).
+  if (first.size() > 4 && first.substr(0, 4) == "CRAM" && first[4] >= 1 && first[4] <= 4) return "CRAM";
   if (first.size() > 4 && first[0] == '@' && first[3] == '\t' &&
       std::string_view("@HD@SQ@RG@PG@CO").find(first.substr(0, 3)) != std::string_view::npos)
     return "SAM";
