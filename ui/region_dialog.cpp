@@ -97,6 +97,9 @@ void RegionDialog::updateState() {
     if (i < 0) problem = tr("The file has no contig '%1'").arg(contig_->currentText().trimmed());
     else if (contigs_[static_cast<std::size_t>(i)].second == 0) problem = tr("This contig holds no base");
     else if (end_->value() < start_->value()) problem = tr("The end is before the start");
+    // A name typed and not yet confirmed keeps the boxes of the contig shown before.
+    else if (start_->value() > contigs_[static_cast<std::size_t>(i)].second)
+      problem = tr("The start is past the contig's end (%1 bases)").arg(withSeparators(contigs_[static_cast<std::size_t>(i)].second));
   }
   length_->setText(!problem.isEmpty() ? problem : tr("%1 bases").arg(withSeparators(end_->value() - start_->value() + 1)));
   open_->setEnabled(problem.isEmpty());
@@ -128,7 +131,8 @@ void RegionDialog::accept() {
 QString RegionDialog::region() const {
   if (wholeFile_->isChecked()) return {};
   const int i = contigIndex();
-  if (i < 0 || end_->value() < start_->value()) return {};  // Open is disabled then
+  if (i < 0 || end_->value() < start_->value() || start_->value() > contigs_[static_cast<std::size_t>(i)].second)
+    return {};  // Open is disabled then
   bio::region r;
   r.contig = contigs_[static_cast<std::size_t>(i)].first;
   r.start = start_->value() - 1;

@@ -412,6 +412,12 @@ class TestModels : public QObject {
     QCOMPARE(box->currentIndex(), 42);
     QCOMPARE(dialog.findChild<QSpinBox*>(QStringLiteral("endBox"))->maximum(), 242);
     QCOMPARE(dialog.region(), QStringLiteral("ctg42:1-242"));
+    // Typed, not confirmed, a start past the typed contig's end: Open waits (Alt+O confirms nothing).
+    dialog.findChild<QSpinBox*>(QStringLiteral("startBox"))->setValue(240);
+    box->lineEdit()->setText(QStringLiteral("ctg0"));
+    QVERIFY(!open->isEnabled());
+    QVERIFY(dialog.region().isEmpty());
+    dialog.findChild<QSpinBox*>(QStringLiteral("startBox"))->setValue(1);
     box->lineEdit()->setText(QStringLiteral("chrZ"));
     QVERIFY(!open->isEnabled());
     QVERIFY(dialog.region().isEmpty());
