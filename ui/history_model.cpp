@@ -28,6 +28,20 @@ QString parameterLines(const nlohmann::json& p) {
   return lines.join(QLatin1Char('\n'));
 }
 
+// What a run's status means, for the tooltip of one without an error of its own.
+QString statusMeaning(const data::run_record& r) {
+  const QString resumable = r.kind == "batch" ? HistoryModel::tr(" The same batch takes it up.") : QString();
+  switch (r.status) {
+    case data::run_status::running: return HistoryModel::tr("A process is writing this run now.");
+    case data::run_status::done: return HistoryModel::tr("Finished.");
+    case data::run_status::cancelled: return HistoryModel::tr("Stopped before its end; the designs made are kept.") + resumable;
+    case data::run_status::interrupted:
+      return HistoryModel::tr("Recorded as running, but no process writes the store: it was killed.") + resumable;
+    case data::run_status::failed: return HistoryModel::tr("Failed.");
+  }
+  return {};
+}
+
 }  // namespace
 
 QString settingsSummary(const std::string& parameters) {
@@ -144,7 +158,7 @@ QVariant HistoryModel::data(const QModelIndex& index, int role) const {
         const auto p = nlohmann::json::parse(r.parameters, nullptr, false);
         return p.is_object() ? parameterLines(p) : QString();
       }
-      if (index.column() == StatusColumn && !r.error.empty()) return QString::fromStdString(r.error);
+      if (index.column() == StatusColumn) return r.error.empty() ? statusMeaning(r) : QString::fromStdString(r.error);
       return QString::fromStdString(r.parameters);
     case SortRole:
       switch (index.column()) {

@@ -225,6 +225,11 @@ class TestModels : public QObject {
     db.close();
     QVERIFY(model.refresh());
     QCOMPARE(model.index(0, HistoryModel::StatusColumn).data().toString(), QStringLiteral("interrupted"));
+    // The status's tooltip says what it means (it showed the run's parameters as JSON).
+    QCOMPARE(model.index(0, HistoryModel::StatusColumn).data(Qt::ToolTipRole).toString(),
+             QStringLiteral("Recorded as running, but no process writes the store: it was killed. The same batch takes it up."));
+    QCOMPARE(model.index(1, HistoryModel::StatusColumn).data(Qt::ToolTipRole).toString(), QStringLiteral("cancelled by the user"));
+    QCOMPARE(model.index(2, HistoryModel::StatusColumn).data(Qt::ToolTipRole).toString(), QStringLiteral("Finished."));
     // Another store moved over the file, then the file removed: the history shows what is there now,
     // not the runs of the file it first read.
     const QString replacement = dir_.filePath(QStringLiteral("replacement.sqlite"));
