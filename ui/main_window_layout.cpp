@@ -164,11 +164,14 @@ QHBoxLayout* MainWindow::buildSelectionBar(QWidget* central) {
   selStart_->setToolTip(tr("First selected base, numbered as on the ruler"));
   selEnd_->setToolTip(tr("Last selected base (inclusive), numbered as on the ruler"));
   selLength_ = new QLabel(central);
+  selLength_->setObjectName(QStringLiteral("selectionLength"));
   auto applySpins = [this] {
     const qint64 before = view_->firstPosition() - 1;  // to 1-based in the record
     const qint64 start = selStart_->value() - before, end = selEnd_->value() - before;
-    if (start >= 1 && end >= start) view_->setSelection(start - 1, end);
-    else if (start >= 1) view_->setSelection(start - 1, start - 1);
+    // An end before the start leaves the selection as it is and says so: the boxes keep what was
+    // typed, as a range moved down is typed end first, then start.
+    if (end < start) return selLength_->setText(tr("the end is before the start: the selection is unchanged"));
+    if (start >= 1) view_->setSelection(start - 1, end);
     view_->ensureVisible(std::max<qint64>(0, start - 1));
   };
   connect(selStart_, &QSpinBox::valueChanged, this, applySpins);

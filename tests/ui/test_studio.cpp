@@ -1148,6 +1148,28 @@ class TestStudio : public QObject {
     QVERIFY(!refused.isAccepted());
   }
 
+  // An end typed before the start leaves the selection as it was, and the bar says so (the boxes read
+  // 300-0 while nothing was selected, and then the end typed was lost); the boxes keep what was typed,
+  // so that a range moved down by typing its end first, then its start, comes out whole.
+  void selectionEndBeforeStart() {
+    auto w = makeWindow();
+    QVERIFY(w);
+    QVERIFY(open(*w, designFasta));
+    auto* view = w->sequenceView();
+    auto* length = w->findChild<QLabel*>(QStringLiteral("selectionLength"));
+    QVERIFY(length);
+    view->setSelection(299, 350);
+    w->selectionEndBox()->setValue(150);
+    QCOMPARE(view->selection().start, std::int64_t(299));
+    QCOMPARE(view->selection().end, std::int64_t(350));
+    QCOMPARE(length->text(), QStringLiteral("the end is before the start: the selection is unchanged"));
+    QCOMPARE(w->selectionEndBox()->value(), 150);
+    w->selectionStartBox()->setValue(100);
+    QCOMPARE(view->selection().start, std::int64_t(99));
+    QCOMPARE(view->selection().end, std::int64_t(150));
+    QVERIFY2(length->text().startsWith(QStringLiteral("51 base")), qPrintable(length->text()));
+  }
+
   // A region of a FASTA is numbered as in its contig: the ruler, the tooltips, the selection boxes and
   // the designs' Region column; the masks and the store keep the record's own 0-based coordinates.
   void regionNumbering() {
