@@ -135,12 +135,18 @@ bool BatchDialog::alignmentFiltersEnabled() const { return filters_->isEnabled()
 
 void BatchDialog::setDesignOptions(const core::design_options& options) {
   options_ = options;
-  variants_->setValue(options.variants);
+  if (variants_->value() == proposedVariants_) variants_->setValue(options.variants);
+  proposedVariants_ = options.variants;
   const auto rules = describeRules(options.constraints);
   settingsNote_->setText(tr("Sampler settings and constraints come from the design panel. Constraints: %1.")
                              .arg(rules.empty() ? tr("none") : QString::fromStdString(rules)));
 }
 void BatchDialog::setInput(const QString& path) { input_->setText(path); }
+void BatchDialog::proposeInput(const QString& path) {
+  const QString typed = input_->text().trimmed();
+  if (typed.isEmpty() || typed == proposedInput_) input_->setText(path);
+  proposedInput_ = path;
+}
 void BatchDialog::setStorePath(const QString& path) { store_->setText(path); }
 void BatchDialog::setVariants(int variants) { variants_->setValue(variants); }
 void BatchDialog::setFastaOut(const QString& path) { fasta_->setText(path); }
@@ -210,7 +216,17 @@ void BatchDialog::cancel() {
 }
 
 void BatchDialog::reject() {
-  if (running()) cancel();
+  if (running()) {
+    QMessageBox box(QMessageBox::Question, tr("Batch running"),
+                    tr("A batch is running. Cancel it? The same batch on the same store resumes it later."),
+                    QMessageBox::NoButton, this);
+    box.setObjectName(QStringLiteral("cancelBatchQuestion"));
+    auto* stop = box.addButton(tr("Cancel batch"), QMessageBox::DestructiveRole);
+    box.setDefaultButton(box.addButton(tr("Keep running"), QMessageBox::RejectRole));
+    box.exec();
+    if (box.clickedButton() != stop) return;
+    cancel();  // nothing when the batch ended while the question was up
+  }
   QDialog::reject();
 }
 

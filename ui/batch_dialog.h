@@ -30,9 +30,12 @@ class BatchDialog : public QDialog {
 
   void setModel(std::shared_ptr<core::mdm_model> model) { model_ = std::move(model); }
   // The sampler settings and constraints of the design panel; the dialog's own variants field overrides
-  // `variants`.
+  // `variants`. The field takes the panel's number unless it was changed since the last one proposed.
   void setDesignOptions(const core::design_options& options);
   void setInput(const QString& path);
+  // The window's file as the input, unless another was typed since the last one proposed: reopening
+  // the dialog keeps what the user chose.
+  void proposeInput(const QString& path);
   void setStorePath(const QString& path);
   void setCramReference(const QString& path) { cramReference_ = path; }  // decodes a CRAM input
   void setOpenFile(const QString& path) { openFile_ = path; }  // the window's file: the FASTA may not land on it
@@ -58,7 +61,9 @@ class BatchDialog : public QDialog {
   void batchFinished(qint64 runId);
 
  protected:
-  void reject() override;  // Escape or the window's close button: cancels a running batch first
+  // Escape or the window's close button: while a batch runs, asks whether to cancel it (the Close
+  // button is off then).
+  void reject() override;
 
  private:
   void finished(quint64 id, const JobOutcome& outcome);
@@ -86,6 +91,8 @@ class BatchDialog : public QDialog {
   QPushButton* start_ = nullptr;
   QPushButton* cancel_ = nullptr;
   QPushButton* close_ = nullptr;
+  QString proposedInput_;
+  int proposedVariants_ = 1;  // the field's first value
   quint64 jobId_ = 0;
   qint64 lastRunId_ = 0;
 };

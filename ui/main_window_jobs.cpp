@@ -323,7 +323,7 @@ BatchDialog* MainWindow::batchDialog() {
   core::design_options options;
   if (!panelOptions(options)) options.constraints = {};  // openBatchDialog refuses these; the dialog shows none
   batch_->setDesignOptions(options);
-  if (!document_.path.empty()) batch_->setInput(fromStd(document_.path));
+  if (!document_.path.empty()) batch_->proposeInput(fromStd(document_.path));
   return batch_;
 }
 

@@ -1125,6 +1125,79 @@ class TestStudio : public QObject {
     QVERIFY(!QFileInfo::exists(store_));  // refused before the store is opened
   }
 
+  // Reopened, the batch dialog kept nothing the user chose: the input went back to the window's file
+  // and the variants to the panel's. A field follows the window only while the user left it alone.
+  // And Escape cancelled a running batch without a word, while its Close button was off.
+  void batchDialogKeepsChoicesAndAsksBeforeCancel() {
+    auto w = makeWindow();
+    QVERIFY(w);
+    QVERIFY(open(*w, designFasta));
+    auto options = w->designPanel()->designOptions();
+    options.variants = 5;
+    w->designPanel()->setDesignOptions(options);
+    auto* dialog = w->batchDialog();
+    auto* variants = dialog->findChild<QSpinBox*>(QStringLiteral("batchVariantsBox"));
+    auto* input = dialog->findChild<QLineEdit*>(QStringLiteral("inputEdit"));
+    QVERIFY(variants && input);
+    QCOMPARE(input->text(), designFasta);
+    QCOMPARE(variants->value(), 5);
+    options.variants = 6;  // untouched, the field follows the panel
+    w->designPanel()->setDesignOptions(options);
+    QCOMPARE(w->batchDialog()->findChild<QSpinBox*>(QStringLiteral("batchVariantsBox"))->value(), 6);
+
+    // The user's choices stay through another file opened and the panel changed.
+    const QString batchInput = testData + QStringLiteral("/cli/batch.fa");  // 26 lowercase regions
+    dialog->setInput(batchInput);
+    dialog->setVariants(2);
+    dialog->hide();
+    const QString other = copyOfDesignFasta(QStringLiteral("another_open_file.fa"));
+    QVERIFY(!other.isEmpty() && open(*w, other));
+    options.variants = 7;
+    options.sampler.steps = 24;
+    w->designPanel()->setDesignOptions(options);
+    QCOMPARE(w->batchDialog(), dialog);
+    QCOMPARE(input->text(), batchInput);
+    QCOMPARE(variants->value(), 2);
+
+    // Escape while the batch runs asks; "Keep running" keeps it and the dialog.
+    dialog->setMask(QStringLiteral("lowercase"));
+    dialog->show();
+    QVERIFY(QTest::qWaitForWindowExposed(dialog));
+    QStringList asked;
+    auto answer = [&](const QString& button) {
+      auto* timer = new QTimer(w.get());
+      timer->setInterval(10);
+      connect(timer, &QTimer::timeout, timer, [&asked, button, timer] {
+        auto* box = qobject_cast<QMessageBox*>(QApplication::activeModalWidget());
+        if (!box || box->objectName() != QLatin1String("cancelBatchQuestion")) return;
+        asked << box->text();
+        timer->deleteLater();
+        timer->stop();
+        for (auto* b : box->buttons())
+          if (b->text() == button) b->click();
+      });
+      timer->start();
+    };
+    QTest::mouseClick(dialog->startButton(), Qt::LeftButton);
+    QVERIFY(dialog->running());
+    QTRY_VERIFY_WITH_TIMEOUT(dialog->statusText().contains(QRegularExpression(QStringLiteral("designs [1-9][0-9]*/52"))), 120000);
+    answer(QStringLiteral("Keep running"));
+    QTest::keyClick(dialog, Qt::Key_Escape);
+    QCOMPARE(asked.size(), 1);
+    QVERIFY2(asked[0].contains(QStringLiteral("A batch is running. Cancel it?")), qPrintable(asked[0]));
+    QVERIFY(dialog->isVisible());
+    QVERIFY(dialog->running());
+    // "Cancel batch" cancels it and closes the dialog; the run is kept, cancelled, to resume.
+    answer(QStringLiteral("Cancel batch"));
+    QTest::keyClick(dialog, Qt::Key_Escape);
+    QCOMPARE(asked.size(), 2);
+    QVERIFY(!dialog->isVisible());
+    QTRY_VERIFY_WITH_TIMEOUT(!dialog->running(), 30000);
+    const auto runs = runsIn(store_);
+    QCOMPARE(runs.size(), std::size_t(1));
+    QCOMPARE(runs[0].status, data::run_status::cancelled);
+  }
+
   void dragAndDrop() {
     auto w = makeWindow();
     QVERIFY(w);
