@@ -25,17 +25,6 @@ std::string of_total(std::int64_t done, std::int64_t total) {
   return std::to_string(done) + "/" + (total < 0 ? std::string("?") : std::to_string(total));
 }
 
-// A file name as one cell of a line: control bytes (a newline in a name) as \xNN, as printable() writes
-// them; other bytes, UTF-8 included, as they are.
-std::string one_line(std::string_view text) {
-  std::string out;
-  for (char c : text) {
-    const auto u = static_cast<unsigned char>(c);
-    out += u < 0x20 || u == 0x7f ? printable(std::string_view(&c, 1)) : std::string(1, c);
-  }
-  return out;
-}
-
 std::string input_of(const data::run_record& r) { return r.source ? one_line(r.source->path) : "-"; }
 
 status open_reader(const db_args& args, data::store& db) {

@@ -167,7 +167,7 @@ void print_design_table(const std::vector<design_output>& designs) {
   for (const auto& o : designs) {
     const auto& d = o.design;
     const std::string region = std::to_string(d.region_start + 1) + "-" + std::to_string(d.region_end);
-    std::printf("%-30s %7d %-15s %6.3f %9s  %s\n", d.record.c_str(), d.variant, region.c_str(), d.gc,
+    std::printf("%-30s %7d %-15s %6.3f %9s  %s\n", one_line(d.record).c_str(), d.variant, region.c_str(), d.gc,
                 data::bits_text(d.bits_per_base, 3).c_str(), d.constraints_ok ? "ok" : "FAILED");
   }
 }

@@ -39,4 +39,15 @@ inline std::string printable(std::string_view text) {
   return out;
 }
 
+// A name as one cell of a line (a table, a listing): control bytes (a newline in a name) as \xNN, as
+// printable() writes them; other bytes, UTF-8 included, as they are.
+inline std::string one_line(std::string_view text) {
+  std::string out;
+  for (char c : text) {
+    const auto u = static_cast<unsigned char>(c);
+    out += u < 0x20 || u == 0x7f ? printable(std::string_view(&c, 1)) : std::string(1, c);
+  }
+  return out;
+}
+
 }  // namespace dnafill

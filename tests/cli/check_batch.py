@@ -13,7 +13,9 @@
   check_batch.py status STORE
       prints the latest run's status and resumes.
   check_batch.py planned STORE
-      prints how many items the latest run plans (its regions)."""
+      prints how many items the latest run plans (its regions).
+  check_batch.py newline-names STORE
+      edits the store as by hand: a newline after the third byte of every design's record name."""
 import os
 import re
 import sqlite3
@@ -112,6 +114,12 @@ def planned(store):
     print(connect(store).execute('SELECT items_total FROM runs ORDER BY id DESC LIMIT 1').fetchone()[0])
 
 
+def newline_names(store):
+    db = sqlite3.connect(store)
+    db.execute("UPDATE designs SET record = substr(record, 1, 3) || char(10) || substr(record, 4)")
+    db.commit()
+
+
 command = sys.argv[1]
 if command == 'check':
     check(sys.argv[2], sys.argv[3], int(sys.argv[4]), sys.argv[5] if len(sys.argv) > 5 else None)
@@ -123,5 +131,7 @@ elif command == 'status':
     status(sys.argv[2])
 elif command == 'planned':
     planned(sys.argv[2])
+elif command == 'newline-names':
+    newline_names(sys.argv[2])
 else:
     sys.exit('unknown command ' + command)
