@@ -203,6 +203,7 @@ void BatchDialog::start() {
   request.options.variants = variants_->value();
   progress_->setValue(0);
   status_->setText(tr("Starting..."));
+  runStore_ = store_->text().trimmed();
   jobId_ = runner_->submit(tr("batch"), [request](JobContext& context) { return batchJob(context, request); });
   start_->setEnabled(false);
   cancel_->setEnabled(true);
@@ -267,7 +268,7 @@ void BatchDialog::finished(quint64 id, const JobOutcome& outcome) {
       break;
     }
   }
-  if (lastRunId_ > 0) Q_EMIT batchFinished(lastRunId_);
+  if (lastRunId_ > 0) Q_EMIT batchFinished(lastRunId_, runStore_);
 }
 
 }  // namespace dnafill::ui

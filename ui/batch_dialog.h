@@ -58,7 +58,7 @@ class BatchDialog : public QDialog {
   void cancel();
 
  Q_SIGNALS:
-  void batchFinished(qint64 runId);
+  void batchFinished(qint64 runId, const QString& storePath);  // the store the run is in
 
  protected:
   // Escape or the window's close button: while a batch runs, asks whether to cancel it (the Close
@@ -93,6 +93,7 @@ class BatchDialog : public QDialog {
   QPushButton* close_ = nullptr;
   QString proposedInput_;
   int proposedVariants_ = 1;  // the field's first value
+  QString runStore_;  // the store of the batch running or last run
   quint64 jobId_ = 0;
   qint64 lastRunId_ = 0;
 };

@@ -312,7 +312,11 @@ BatchDialog* MainWindow::batchDialog() {
   if (!batch_) {
     batch_ = new BatchDialog(runner_, this);
     batch_->setStorePath(storePath_);
-    connect(batch_, &BatchDialog::batchFinished, this, [this](qint64 runId) {
+    connect(batch_, &BatchDialog::batchFinished, this, [this](qint64 runId, const QString& store) {
+      if (QFileInfo(store) != QFileInfo(storePath_))  // History and results show the window's store
+        return statusBar()->showMessage(
+            tr("Batch run %1 is in %2; History shows %3 (open the studio with --db %2 to see it)").arg(runId).arg(store, storePath_),
+            30000);
       refreshHistory();
       if (results_->runId() == runId) results_->refresh();
     });

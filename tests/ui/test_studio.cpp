@@ -997,13 +997,20 @@ class TestStudio : public QObject {
     impossible.avoid = {"S"};
     w->designPanel()->setConstraints(impossible);
     dialog = w->batchDialog();
-    dialog->setStorePath(dir_.filePath(QStringLiteral("impossible.sqlite")));
+    const QString otherStore = dir_.filePath(QStringLiteral("impossible.sqlite"));
+    dialog->setStorePath(otherStore);
     dialog->setFastaOut({});
     QTest::mouseClick(dialog->startButton(), Qt::LeftButton);
     QTRY_VERIFY_WITH_TIMEOUT(!dialog->running(), 120000);
     QVERIFY2(dialog->statusText().contains(QStringLiteral("done: 4 designs of 2 regions")) &&
                  dialog->statusText().contains(QStringLiteral("4 of 4 violate the constraints (first: chrA variant 1: ")),
              qPrintable(dialog->statusText()));
+    // That run is in another store than the window's: History does not show it, and the window says where
+    // it is (it said nothing; its results, had run 1 of the window's store been shown, were refreshed).
+    QVERIFY2(w->statusBar()->currentMessage().contains(QStringLiteral("Batch run 1 is in %1; History shows %2").arg(otherStore, store_)),
+             qPrintable(w->statusBar()->currentMessage()));
+    QCOMPARE(w->historyModel()->rowCount(), 1);
+    QCOMPARE(runsIn(otherStore).size(), std::size_t(1));
   }
 
   // A CRAM whose reference is not embedded: the batch decodes it with the session's CRAM reference,
