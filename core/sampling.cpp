@@ -118,7 +118,7 @@ struct run_state {
 };
 
 // The kernel's top-p (kernels/categorical.cuh) on one position's log-weights: a base it cuts gets -inf.
-// (top_p_step's rule too, but its sort leaves the order of ties to LibTorch.)
+// (top_p_step's too, in tensor ops.)
 void keep_nucleus(std::array<double, num_bases>& w, double top_p) {
   const double top = *std::max_element(w.begin(), w.end());
   if (top_p >= 1.0 || !std::isfinite(top)) return;
@@ -386,8 +386,11 @@ std::unique_ptr<denoiser> model_denoiser(const mdm_model& model, std::int64_t la
   return std::make_unique<transformer_denoiser>(model.impl_->net, label_token);
 }
 
+// In float64, as the kernel combines them (kernels/categorical.cuh): in float32 the sum is rounded at the
+// scale of (w + 1) times the difference, 1e-5 of a logit at w = 100.
 torch::Tensor guided_logits(const torch::Tensor& conditional, const torch::Tensor& unconditional, double w) {
-  return unconditional + (w + 1.0) * (conditional - unconditional);
+  const auto c = conditional.to(torch::kFloat64), u = unconditional.to(torch::kFloat64);
+  return u + (w + 1.0) * (c - u);
 }
 
 torch::Tensor guided_denoiser::logits(const torch::Tensor& tokens) {
@@ -401,11 +404,19 @@ torch::Tensor guided_denoiser::logits(const torch::Tensor& tokens) {
 
 void temperature_step::apply(torch::Tensor& logits) const { logits = logits / temperature; }
 
+// The kernel's rule (kernels::keep_nucleus on draw_base's weights), in tensor ops so that it runs on the
+// device without a synchronisation: weights exp(l - max) summed base by base; in decreasing weight, ties
+// the lower base first (a stable sort); a base stays while the weight before it is below p times the
+// total (less the kernel's slack), so the most probable always does, and an exact boundary is one.
 void top_p_step::apply(torch::Tensor& logits) const {
-  auto [sorted, order] = torch::softmax(logits, -1).sort(-1, /*descending=*/true);
-  // A base stays when the mass strictly before it is below p: the most probable always does.
-  auto before = sorted.cumsum(-1) - sorted;
-  auto drop_sorted = before >= top_p;
+  const auto bases = logits.size(-1);
+  auto weights = (logits - std::get<0>(logits.max(-1, /*keepdim=*/true))).exp();
+  auto total = weights.narrow(-1, 0, 1).clone();
+  for (std::int64_t b = 1; b < bases; ++b) total = total + weights.narrow(-1, b, 1);
+  auto [sorted, order] = weights.sort(/*stable=*/true, -1, /*descending=*/true);
+  auto before = torch::zeros_like(sorted);
+  for (std::int64_t b = 1; b < bases; ++b) before.narrow(-1, b, 1).copy_(before.narrow(-1, b - 1, 1) + sorted.narrow(-1, b - 1, 1));
+  auto drop_sorted = before >= top_p * (1.0 - kernels::nucleus_slack) * total;
   auto drop = torch::zeros_like(drop_sorted).scatter(-1, order, drop_sorted);
   logits = logits.masked_fill(drop, neg_inf);
 }

@@ -16,13 +16,19 @@ struct categorical_params {
   double guidance = 0.0;     // w of classifier-free guidance: (1 + w) cond - w uncond, when uncond given
 };
 
+// A mass within this relative slack below top_p counts as reaching it. At an exact boundary (top-p 0.9
+// over 0.7, 0.2, 0.05, 0.05) rounding decided otherwise, and differently on each path (exp, sums).
+constexpr double nucleus_slack = 1e-12;
+
 // Top-p over the unnormalised probabilities of the 4 bases (their sum `total`): in decreasing
 // probability (ties: the lower base first), bases are kept until their mass reaches top_p; the others
-// become 0. The new sum. The host's constrained draws use it too (core/sampling.cpp).
+// become 0. The new sum. The host's constrained draws use it too, and top_p_step follows its rule
+// (core/sampling.cpp).
 DNAFILL_HD inline double keep_nucleus(double* prob, double total, double top_p) {
   bool keep[num_bases] = {false, false, false, false};
   double kept = 0;
-  for (int n = 0; n < num_bases && kept < top_p * total; ++n) {
+  const double reach = top_p * total * (1.0 - nucleus_slack);
+  for (int n = 0; n < num_bases && kept < reach; ++n) {
     int best = -1;
     for (int b = 0; b < num_bases; ++b)
       if (!keep[b] && prob[b] > 0 && (best < 0 || prob[b] > prob[best])) best = b;

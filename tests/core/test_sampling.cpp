@@ -9,6 +9,7 @@
 
 #include "core/sampling.h"
 #include "core/tokens.h"
+#include "kernels/categorical.cuh"
 
 using namespace dnafill::core;
 using namespace dnafill::test;
@@ -74,6 +75,80 @@ TEST_CASE("temperature and top-p on hand-made logits", "[sampling]") {
   SECTION("defaults leave the chain empty") { CHECK(make_chain(sampler_params{}).steps.empty()); }
 }
 
+// The kernel (kernels::keep_nucleus) and the host's constrained draws keep, in decreasing probability,
+// ties the lower base first, the bases whose mass before them is below p. top_p_step followed the same
+// rule with other arithmetic: at an exact boundary (p the mass of the top bases) rounding decided, and
+// 2,708 of these 12,000 rows kept another set than the kernel (130 with the arithmetic alone matched).
+TEST_CASE("top-p keeps what the kernel keeps: ties in base order, the mass before a base summed as it does", "[sampling]") {
+  auto kept = [](const torch::Tensor& logits) { return logits.gt(-HUGE_VAL).to(torch::kInt64); };
+  SECTION("ties: the lower bases stay; a mass before of exactly p drops the base") {
+    auto even = torch::zeros({1, 4}, torch::kFloat64);
+    top_p_step(0.5).apply(even);
+    CHECK(torch::equal(kept(even), torch::tensor({1, 1, 0, 0}, torch::kInt64).view({1, 4})));
+    auto shared = torch::tensor({0.0, 0.0, 0.0, std::log(2.0)}, torch::kFloat64).view({1, 4});  // T, then A C G tied
+    top_p_step(0.5).apply(shared);
+    CHECK(torch::equal(kept(shared), torch::tensor({1, 0, 0, 1}, torch::kInt64).view({1, 4})));
+  }
+  SECTION("random rows with many ties, against the kernel's rule") {
+    std::mt19937_64 rng(7);
+    std::uniform_int_distribution<int> level(-8, 8);
+    std::uniform_real_distribution<double> p(0.05, 0.99);
+    const int rows = 4000;
+    auto logits = torch::empty({rows, 4}, torch::kFloat64);
+    auto a = logits.accessor<double, 2>();
+    for (int r = 0; r < rows; ++r)
+      for (int b = 0; b < 4; ++b) a[r][b] = 0.5 * level(rng);  // a coarse grid: ties in most rows
+    int differ = 0;
+    for (int r = 0; r < rows; ++r) {
+      const double top_p = p(rng);
+      auto row = logits.narrow(0, r, 1).clone();
+      top_p_step(top_p).apply(row);
+      double w[4], total = 0, top = -HUGE_VAL;
+      for (int b = 0; b < 4; ++b) top = std::max(top, a[r][b]);
+      for (int b = 0; b < 4; ++b) total += w[b] = std::exp(a[r][b] - top);
+      dnafill::kernels::keep_nucleus(w, total, top_p);
+      for (int b = 0; b < 4; ++b) differ += (w[b] > 0) != (row[0][b].item<double>() > -HUGE_VAL);
+    }
+    CHECK(differ == 0);
+  }
+  SECTION("p exactly the mass of the top bases (probabilities in 17ths)") {
+    std::mt19937_64 rng(11);
+    std::uniform_int_distribution<int> count(1, 14);
+    int differ = 0, wrong = 0, rows = 0;
+    for (int n = 0; n < 4000; ++n) {
+      int k[4];
+      for (int b = 0; b < 4; ++b) k[b] = count(rng);
+      const int sum = k[0] + k[1] + k[2] + k[3];
+      int sorted[4] = {k[0], k[1], k[2], k[3]};
+      std::sort(sorted, sorted + 4, std::greater<int>());
+      for (int j = 1; j < 4; ++j) {
+        int top = 0;
+        for (int i = 0; i < j; ++i) top += sorted[i];
+        const double top_p = static_cast<double>(top) / sum;
+        auto row = torch::empty({1, 4}, torch::kFloat64);
+        for (int b = 0; b < 4; ++b) row[0][b] = std::log(static_cast<double>(k[b]) / sum);
+        const auto logits = row.clone();
+        top_p_step(top_p).apply(row);
+        double w[4], total = 0, most = -HUGE_VAL;
+        for (int b = 0; b < 4; ++b) most = std::max(most, logits[0][b].item<double>());
+        for (int b = 0; b < 4; ++b) total += w[b] = std::exp(logits[0][b].item<double>() - most);
+        dnafill::kernels::keep_nucleus(w, total, top_p);
+        int on_host = 0, in_kernel = 0;
+        for (int b = 0; b < 4; ++b) {
+          on_host += row[0][b].item<double>() > -HUGE_VAL;
+          in_kernel += w[b] > 0;
+          differ += (w[b] > 0) != (row[0][b].item<double>() > -HUGE_VAL);
+        }
+        wrong += on_host != j || in_kernel != j;  // the top j reach p: exactly j stay
+        ++rows;
+      }
+    }
+    CAPTURE(rows);
+    CHECK(differ == 0);
+    CHECK(wrong == 0);
+  }
+}
+
 TEST_CASE("guidance formula on hand-made logits, both passes in one batch", "[sampling][guidance]") {
   auto lc = torch::tensor({1.0, 0.0, -2.0, 0.5}).view({1, 1, 4});
   auto lu = torch::tensor({0.5, 0.0, 1.0, 0.5}).view({1, 1, 4});
@@ -81,7 +156,10 @@ TEST_CASE("guidance formula on hand-made logits, both passes in one batch", "[sa
   CHECK(g[0][0][0].item<float>() == Approx(2.0));
   CHECK(g[0][0][2].item<float>() == Approx(-8.0));
   CHECK(g[0][0][3].item<float>() == Approx(0.5));
-  CHECK(torch::equal(guided_logits(lc, lu, 0.0), lc));  // w = 0 is the plain conditional
+  CHECK(torch::equal(guided_logits(lc, lu, 0.0), lc.to(torch::kFloat64)));  // w = 0 is the plain conditional
+  // Combined in float64, as the kernel does: in float32, 1 + 1.1 * 2 came out 3.2000000477.
+  auto c = torch::tensor({3.0f}), u = torch::tensor({1.0f});
+  CHECK(guided_logits(c, u, 0.1).item<double>() == Approx(3.2).epsilon(1e-14));
 
   // A denoiser whose logit for A counts the MASKs of its row: the unconditional row must see the
   // fixed context masked, and both rows must arrive in one call.
