@@ -47,7 +47,8 @@ status check_creatable(const named_path& out) {
 
 std::vector<named_path> fasta_output(const std::string& option, const std::string& path) {
   std::vector<named_path> files = {{option, path, {}, bio::output_kind::fasta}};
-  for (const auto& index : bio::fasta_writer::index_paths(path)) files.push_back({option + "'s index", index});
+  for (const auto& index : bio::fasta_writer::index_paths(path))
+    files.push_back({option + "'s index", index, {}, bio::output_kind::fasta_index});
   return files;
 }
 

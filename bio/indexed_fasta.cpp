@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "bio/htslib_util.h"
+#include "bio/output_file.h"
 #include "bio/sequence.h"
 
 namespace dnafill::bio {
@@ -51,35 +52,6 @@ bool bgzf_file_is_complete(const std::string& path) {
 bool exists(const std::string& path) {
   struct stat st;
   return stat(path.c_str(), &st) == 0;
-}
-
-// Whether the existing file at `index` could be an index of the kind named by its suffix, damaged or
-// stale perhaps, but not another file (a store, notes) that building the index would overwrite. A
-// .fai is text whose first line is faidx's: a name and four or five numbers, tab-separated. A .gzi is
-// a count and pairs of 64-bit offsets, 8 + 16n bytes. A missing or empty file loses nothing.
-bool could_be_index(const std::string& index) {
-  std::ifstream file(index, std::ios::binary);
-  if (!file) return true;
-  std::string head(4096, '\0');
-  file.read(head.data(), static_cast<std::streamsize>(head.size()));
-  head.resize(static_cast<std::size_t>(file.gcount()));
-  if (head.empty()) return true;
-  if (index.size() > 4 && index.compare(index.size() - 4, 4, ".gzi") == 0) {
-    // Its count and offsets are little-endian 64-bit numbers far below 2^56: a .gzi holds zero bytes,
-    // text does not. (A damaged count is still an index, built anew.)
-    file.clear();
-    file.seekg(0, std::ios::end);
-    const auto size = static_cast<std::uint64_t>(file.tellg());
-    return size >= 8 && (size - 8) % 16 == 0 && head.find('\0') != std::string::npos;
-  }
-  if (head.find('\0') != std::string::npos) return false;
-  const std::string line = head.substr(0, head.find('\n'));
-  std::istringstream fields(line);
-  std::string field;
-  int count = 0;
-  for (bool name = true; std::getline(fields, field, '\t'); name = false, ++count)
-    if (!name && (field.empty() || field.find_first_not_of("0123456789\r") != std::string::npos)) return false;
-  return count == 5 || count == 6;
 }
 
 // htslib 1.16's fai_load3 closes the .fai twice (a crash) when a bgzipped FASTA has its .fai but no

@@ -18,6 +18,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 
 #include "bio/htslib_util.h"
 
@@ -236,12 +237,38 @@ file_content classify(const std::string& path) {
 
 std::string what_file_holds(const std::string& path) { return classify(path).what; }
 
+bool could_be_index(const std::string& index) {
+  std::ifstream file(index, std::ios::binary);
+  if (!file) return true;
+  std::string head(4096, '\0');
+  file.read(head.data(), static_cast<std::streamsize>(head.size()));
+  head.resize(static_cast<std::size_t>(file.gcount()));
+  if (head.empty()) return true;
+  if (index.size() > 4 && index.compare(index.size() - 4, 4, ".gzi") == 0) {
+    // Its count and offsets are little-endian 64-bit numbers far below 2^56: a .gzi holds zero bytes,
+    // text does not. (A damaged count is still an index, built anew.)
+    file.clear();
+    file.seekg(0, std::ios::end);
+    const auto size = static_cast<std::uint64_t>(file.tellg());
+    return size >= 8 && (size - 8) % 16 == 0 && head.find('\0') != std::string::npos;
+  }
+  if (head.find('\0') != std::string::npos) return false;
+  const std::string line = head.substr(0, head.find('\n'));
+  std::istringstream fields(line);
+  std::string field;
+  int count = 0;
+  for (bool name = true; std::getline(fields, field, '\t'); name = false, ++count)
+    if (!name && (field.empty() || field.find_first_not_of("0123456789\r") != std::string::npos)) return false;
+  return count == 5 || count == 6;
+}
+
 bool replaceable(const std::string& path, output_kind kind) {
   // Only a regular file is looked into: reading a FIFO or /dev/stderr would wait for ever.
   std::error_code ec;
   if (kind == output_kind::unchecked || !std::filesystem::is_regular_file(path, ec)) return true;
   if (std::filesystem::file_size(path, ec) == 0 || ec) return true;  // empty
   if (!std::ifstream(path)) return true;  // unreadable: the write says what it can do
+  if (kind == output_kind::fasta_index) return could_be_index(path);
   return classify(path).kind == kind;
 }
 
@@ -253,6 +280,7 @@ std::string output_kind_name(output_kind kind) {
     case output_kind::constraint_report: return "a constraint report";
     case output_kind::checkpoint: return "a safetensors checkpoint";
     case output_kind::training_state: return "a training state";
+    case output_kind::fasta_index: return "a FASTA index";
   }
   return "any file";
 }

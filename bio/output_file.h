@@ -60,12 +60,19 @@ status check_creatable(const std::string& path);
 
 // What an output writes, so that a file of another kind that is there (a checkpoint, a store, a BAM
 // named by mistake) is left as it is: told by its first bytes (what_file_holds).
-enum class output_kind { unchecked, fasta, json_lines, constraint_report, checkpoint, training_state };
+enum class output_kind { unchecked, fasta, json_lines, constraint_report, checkpoint, training_state, fasta_index };
 
 // Whether a file a run would replace may be: not there, empty, not a regular file (a FIFO, a device),
 // or holding what the run writes: FASTA (plain, gzip or bgzip), JSON lines, a --report TSV (its
-// header's first word "record"), a safetensors checkpoint, a training state (a zip).
+// header's first word "record"), a safetensors checkpoint, a training state (a zip), a FASTA index
+// (could_be_index).
 bool replaceable(const std::string& path, output_kind kind);
+
+// Whether the existing file at `index` could be an index of the kind named by its suffix, damaged or
+// stale perhaps, but not another file (a store, notes) that building the index would overwrite. A
+// .fai is text whose first line is faidx's: a name and four or five numbers, tab-separated. A .gzi is
+// a count and pairs of 64-bit offsets, 8 + 16n bytes. A missing or empty file loses nothing.
+bool could_be_index(const std::string& index);
 
 // What a file holds by its first bytes, for the line that refuses it: "a safetensors checkpoint", "a
 // SQLite database", "a zip file (a training state?)", "JSON lines", "a constraint report", "a FASTA

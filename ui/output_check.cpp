@@ -42,6 +42,10 @@ QString overwrites(const std::string& out, const std::vector<KeptFile>& kept) {
   if (!bio::replaceable(out, bio::output_kind::fasta))
     return tr("%1 is there and holds %2, not FASTA: the FASTA would replace it. Choose another file.")
         .arg(QString::fromStdString(out), QString::fromStdString(bio::what_file_holds(out)));
+  for (const auto& index : bio::fasta_writer::index_paths(out))  // the index written beside a .gz
+    if (!bio::replaceable(index, bio::output_kind::fasta_index))
+      return tr("%1 is there and holds %2, not the index of a FASTA: the FASTA's index would replace it. Choose another file.")
+          .arg(QString::fromStdString(index), QString::fromStdString(bio::what_file_holds(index)));
   return {};
 }
 

@@ -1,7 +1,7 @@
 #!/bin/bash
 # Nothing already written is lost: an output that names the --db store, an input (--in, the BED of
 # --mask, --model, train's --init and --labels) or the folder of nothing, and an --out (train's, its state, a
-# FASTA, a JSON lines export) over a file of another kind, are refused before any work, with one line, and the store, the input and an earlier --out
+# FASTA and a .gz FASTA's index, a JSON lines export) over a file of another kind, are refused before any work, with one line, and the store, the input and an earlier --out
 # stay as they were; a train run that fails its checks keeps the log of the run before it, and makes none.
 # Usage: check_outputs_kept.sh CHECK_CLEAN_ERROR DNAFILL WORK_DIR DATA_DIR MODEL
 set -u
@@ -117,6 +117,25 @@ PY
 cp "$work/padded.safetensors" "$work/padded.before"
 refused "is there and is not FASTA (it holds a safetensors checkpoint)" infill "${design[@]}" --out "$work/padded.safetensors"
 cmp -s "$work/padded.before" "$work/padded.safetensors" || fail "a checkpoint named as --out was changed"
+# A .gz --out writes its .fai and .gzi on close: notes, a store or a checkpoint where they go were
+# replaced without a word. Refused; the index of an earlier run there is replaced.
+echo "precious notes" > "$work/idx.fa.gz.fai"
+refused "\-\-out's index .*idx.fa.gz.fai is there and is not a FASTA index (it holds other data)" generate --length 10 \
+  --out "$work/idx.fa.gz"
+cp "$store" "$work/idx2.fa.gz.gzi"
+refused "\-\-out's index .*idx2.fa.gz.gzi is there and is not a FASTA index (it holds a SQLite database)" batch \
+  --in "$data/cli/design.fa" --mask lowercase --db "$work/b3.sqlite" --out "$work/idx2.fa.gz"
+cp "$model" "$work/x.fa.gz.gzi"
+refused "\-\-out's index .*x.fa.gz.gzi is there and is not a FASTA index (it holds a safetensors checkpoint)" db export \
+  --db "$store" --out "$work/x.fa.gz"
+[ "$(cat "$work/idx.fa.gz.fai")" = "precious notes" ] && cmp -s "$store" "$work/idx2.fa.gz.gzi" && cmp -s "$model" "$work/x.fa.gz.gzi" ||
+  fail "a file where a .gz --out's index goes was changed"
+rm "$work/idx.fa.gz.fai"
+for again in 1 2; do
+  "$dnafill" generate --model "$model" --length 10 --steps 2 --score-draws 0 --out "$work/idx.fa.gz" > /dev/null ||
+    fail "generate --out idx.fa.gz over its own index (run $again) failed"
+done
+[ -s "$work/idx.fa.gz.fai" ] && [ -s "$work/idx.fa.gz.gzi" ] || fail "the .gz --out was not indexed"
 
 echo ">earlier" > "$work/out.fa"
 refused "the folder .*missing does not exist" infill "${design[@]}" --out "$work/out.fa" --report "$work/missing/r.tsv"

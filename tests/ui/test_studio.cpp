@@ -1129,6 +1129,17 @@ class TestStudio : public QObject {
       QVERIFY2(dialog->statusText().contains(QStringLiteral("FASTA output: ") + path + QStringLiteral(" ") + what), qPrintable(dialog->statusText()));
       QCOMPARE(QFileInfo::exists(path) ? readAll(path) : QByteArray(), before);
     }
+    // A .gz FASTA is indexed when written: notes where its .fai goes were replaced.
+    const QString gz = dir_.filePath(QStringLiteral("notes.fa.gz"));
+    QFile notes(gz + QStringLiteral(".fai"));
+    QVERIFY(notes.open(QIODevice::WriteOnly) && notes.write("precious notes\n") > 0);
+    notes.close();
+    dialog->setFastaOut(gz);
+    QTest::mouseClick(dialog->startButton(), Qt::LeftButton);
+    QTRY_VERIFY_WITH_TIMEOUT(!dialog->running(), 60000);
+    QVERIFY2(dialog->statusText().contains(QStringLiteral("FASTA output: %1.fai is there and holds other data, not the index of a FASTA").arg(gz)),
+             qPrintable(dialog->statusText()));
+    QCOMPARE(readAll(gz + QStringLiteral(".fai")), QByteArray("precious notes\n"));
     QVERIFY(!QFileInfo::exists(store_));  // refused before the store is opened
   }
 
