@@ -76,13 +76,13 @@ bench_args parse(int argc, char** argv) {
     const std::string k = argv[i], v = bench::value_of(argc, argv, i, "bench_constraints");
     if (k == "--model") a.model = v;
     else if (k == "--in") a.in = v;
-    else if (k == "--windows") a.windows = std::stoi(v);
-    else if (k == "--variants") a.variants = std::stoi(v);
-    else if (k == "--hole") a.hole = std::stoi(v);
-    else if (k == "--window") a.window = std::stoi(v);
-    else if (k == "--steps") a.steps = std::stoi(v);
-    else if (k == "--score-draws") a.score_draws = std::stoi(v);
-    else if (k == "--threads") a.threads = std::stoi(v);
+    else if (k == "--windows") a.windows = bench::whole_number("bench_constraints", k, v, 1, 1000000);
+    else if (k == "--variants") a.variants = bench::whole_number("bench_constraints", k, v, 1, 4096);
+    else if (k == "--hole") a.hole = bench::whole_number("bench_constraints", k, v, 1, 1000000);
+    else if (k == "--window") a.window = bench::whole_number("bench_constraints", k, v, 2, 1000000);
+    else if (k == "--steps") a.steps = bench::whole_number("bench_constraints", k, v, 1, 1000000);
+    else if (k == "--score-draws") a.score_draws = bench::whole_number("bench_constraints", k, v, 0, 4096);
+    else if (k == "--threads") a.threads = bench::whole_number("bench_constraints", k, v, 0, 1024);
     else if (k == "--only") a.only = v;
     else bench::refuse_option("bench_constraints", k, "unknown option");
   }

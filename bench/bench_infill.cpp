@@ -120,12 +120,12 @@ bench_args parse(int argc, char** argv) {
     if (k == "--model") a.model = v;
     else if (k == "--in") a.in = v;
     else if (k == "--python") a.python = v;
-    else if (k == "--windows") a.windows = std::stoi(v);
-    else if (k == "--variants") a.variants = std::stoi(v);
-    else if (k == "--hole") a.hole = std::stoi(v);
-    else if (k == "--window") a.window = std::stoi(v);
-    else if (k == "--score-draws") a.score_draws = std::stoi(v);
-    else if (k == "--threads") a.threads = std::stoi(v);
+    else if (k == "--windows") a.windows = bench::whole_number("bench_infill", k, v, 1, 1000000);
+    else if (k == "--variants") a.variants = bench::whole_number("bench_infill", k, v, 1, 4096);
+    else if (k == "--hole") a.hole = bench::whole_number("bench_infill", k, v, 1, 1000000);
+    else if (k == "--window") a.window = bench::whole_number("bench_infill", k, v, 2, 1000000);
+    else if (k == "--score-draws") a.score_draws = bench::whole_number("bench_infill", k, v, 0, 4096);
+    else if (k == "--threads") a.threads = bench::whole_number("bench_infill", k, v, 0, 1024);
     else if (k == "--only") a.only = v;
     else if (k == "--device") a.device = v;
     else if (k == "--net-precision") a.net_precision = v;
@@ -172,7 +172,7 @@ bool sampler_configs(const bench_args& a, std::vector<config>& configs) {
       std::fprintf(stderr, "bench_infill: --only: bad item '%s'\n", item.c_str());
       return false;
     }
-    if (colon != std::string::npos) c.steps = std::stoi(item.substr(colon + 1));
+    if (colon != std::string::npos) c.steps = static_cast<int>(bench::whole_number("bench_infill", "--only " + item, item.substr(colon + 1), 1, 1000000));
     configs.push_back(c);
     from = to + 1;
   }

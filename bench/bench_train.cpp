@@ -173,15 +173,15 @@ int main(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) {
     const std::string flag = argv[i], value = dnafill::bench::value_of(argc, argv, i, "bench_train");
     if (flag == "--presets") presets = value;
-    else if (flag == "--batch") b.batch = std::atoi(value.c_str());
-    else if (flag == "--seq-len") b.seq_len = std::atoi(value.c_str());
-    else if (flag == "--steps") b.steps = std::atoi(value.c_str());
+    else if (flag == "--batch") b.batch = dnafill::bench::whole_number("bench_train", flag, value, 1, 1000000);
+    else if (flag == "--seq-len") b.seq_len = dnafill::bench::whole_number("bench_train", flag, value, 1, 1000000);
+    else if (flag == "--steps") b.steps = dnafill::bench::whole_number("bench_train", flag, value, 1, 1000000000);
     else if (flag == "--device") device = value;
     else if (flag == "--precision") precision = value;
     else if (flag == "--layer-kernels") b.layer_kernels = value;
-    else if (flag == "--phases") b.phase_steps = std::atoi(value.c_str());
-    else if (flag == "--peak-tflops") b.peak_tflops = std::atof(value.c_str());
-    else if (flag == "--threads") threads = std::atoi(value.c_str());
+    else if (flag == "--phases") b.phase_steps = dnafill::bench::whole_number("bench_train", flag, value, 0, 1000000);
+    else if (flag == "--peak-tflops") b.peak_tflops = dnafill::bench::real_number("bench_train", flag, value, 0, 1e6, false);
+    else if (flag == "--threads") threads = dnafill::bench::whole_number("bench_train", flag, value, 0, 1024);
     else dnafill::bench::refuse_option("bench_train", flag, "unknown option");
   }
   if (b.batch < 1 || b.steps < 1 || b.phase_steps < 0) {

@@ -4,13 +4,16 @@
 // Without --heldout it scores the held-out tail (the rest of each training record) itself.
 // Contexts shorter than k (the first bases of a sequence, or after an N) back off to the longest
 // N-free context available, so every real base is scored, as the MDM scores every real base.
+#include <cerrno>
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <string>
 #include <vector>
 
+#include "bench/bench_cli.h"
 #include "bio/fasta.h"
 #include "core/tokens.h"
 
@@ -72,36 +75,53 @@ bool read_all(const std::string& path, std::vector<std::vector<core::token>>& ou
 }  // namespace
 
 int main(int argc, char** argv) {
+  const char* program = "markov_baseline";
+  bench::exit_on_help(argc, argv,
+                      "usage: markov_baseline --train FILE [--heldout FILE] [--order K (0..13, default 11)]\n"
+                      "                       [--train-fraction F (in (0, 1], default 0.9)]\n"
+                      "Without --heldout, the rest of each training record is scored.\n");
   std::string train_path, heldout_path;
   int order = 11;
   double fraction = 0.9;
-  for (int i = 1; i + 1 < argc; i += 2) {
-    const std::string flag = argv[i];
-    if (flag == "--train") train_path = argv[i + 1];
-    else if (flag == "--heldout") heldout_path = argv[i + 1];
-    else if (flag == "--order") order = std::atoi(argv[i + 1]);
-    else if (flag == "--train-fraction") fraction = std::atof(argv[i + 1]);
-    else {
-      std::fprintf(stderr, "markov_baseline: unknown option %s\n", flag.c_str());
-      return 2;
-    }
+  for (int i = 1; i < argc; ++i) {
+    const std::string flag = argv[i], value = bench::value_of(argc, argv, i, program);
+    if (flag == "--train") train_path = value;
+    else if (flag == "--heldout") heldout_path = value;
+    else if (flag == "--order") order = static_cast<int>(bench::whole_number(program, flag, value, 0, 13));
+    else if (flag == "--train-fraction") fraction = bench::real_number(program, flag, value, 0, 1, false);
+    else bench::refuse_option(program, flag, "unknown option");
   }
-  if (train_path.empty() || order < 0 || order > 13 || !(fraction > 0 && fraction <= 1)) {
-    std::fprintf(stderr, "markov_baseline: --train FILE is required; --order in 0..13; --train-fraction in (0, 1]\n");
-    return 2;
-  }
+  if (train_path.empty()) bench::refuse_option(program, "--train", "is required");
   std::vector<std::vector<core::token>> train, heldout;
   if (!read_all(train_path, train) || (!heldout_path.empty() && !read_all(heldout_path, heldout))) return 1;
   markov_model m(order);
-  for (const auto& t : train) count_all_orders(m, t, 0, static_cast<std::size_t>(t.size() * fraction));
+  std::int64_t trained = 0;
+  for (const auto& t : train) {
+    const auto end = static_cast<std::size_t>(t.size() * fraction);
+    count_all_orders(m, t, 0, end);
+    for (std::size_t i = 0; i < end; ++i) trained += core::is_base(t[i]);
+  }
   double bits = 0;
   std::int64_t bases = 0;
   if (heldout_path.empty())
     for (const auto& t : train) bits += score_bits(m, t, static_cast<std::size_t>(t.size() * fraction), t.size(), bases);
   else
     for (const auto& t : heldout) bits += score_bits(m, t, 0, t.size(), bases);
-  std::printf("order-%d Markov (add-1/2, trained on the first %.0f%% of %s): %.4f bits/base over %lld held-out bases%s%s\n",
-              order, 100 * fraction, train_path.c_str(), bits / std::max<std::int64_t>(1, bases),
+  // Over nothing, 0 bits/base would read as a perfect model.
+  if (trained == 0 || bases == 0) {
+    std::fprintf(stderr, "markov_baseline: %s: no base (A, C, G or T) to %s\n",
+                 trained == 0 ? train_path.c_str() : heldout_path.empty() ? train_path.c_str() : heldout_path.c_str(),
+                 trained == 0 ? "train on in the first part of its records (--train-fraction)"
+                 : heldout_path.empty() ? "score after the trained part of its records (--train-fraction 1 leaves none)"
+                                        : "score");
+    return 1;
+  }
+  std::printf("order-%d Markov (add-1/2, trained on %lld bases, the first %.0f%% of %s): %.4f bits/base over %lld held-out bases%s%s\n",
+              order, static_cast<long long>(trained), 100 * fraction, train_path.c_str(), bits / static_cast<double>(bases),
               static_cast<long long>(bases), heldout_path.empty() ? "" : " of ", heldout_path.c_str());
+  if (std::fflush(stdout) != 0 || std::ferror(stdout)) {
+    std::fprintf(stderr, "markov_baseline: standard output: cannot write: %s\n", std::strerror(errno ? errno : EIO));
+    return 1;
+  }
   return 0;
 }
