@@ -53,6 +53,29 @@ int check_command_words(CLI::App& cli, int argc, char** argv) {
   return 2;
 }
 
+// With -h or --help anywhere before "--", the help of the command the other words name, and nothing
+// else is looked at: CLI11 checked a command's required options first (`dnafill -h generate` said
+// "--length is required") and a value before the help (`score -h --mc abc`). False: no help asked.
+bool print_help_if_asked(CLI::App& cli, int argc, char** argv) {
+  std::vector<char*> words;
+  bool asked = false;
+  for (int i = 0; i < argc; ++i) {
+    const std::string word = argv[i];
+    if (word == "--") break;
+    if (i > 0 && (word == "-h" || word == "--help")) asked = true;
+    else words.push_back(argv[i]);
+  }
+  if (!asked) return false;
+  const auto w = follow_command_words(cli, static_cast<int>(words.size()), words.data());
+  // "Usage: PROGRAM db export [OPTIONS]", as CLI11 writes it after a parse: the program, then the words
+  // before the command.
+  if (cli.get_name().empty()) cli.name(argv[0]);
+  std::string before = cli.get_name();
+  for (const CLI::App* c = w.command->get_parent(); c && c != &cli; c = c->get_parent()) before.insert(cli.get_name().size(), " " + c->get_name());
+  std::cout << (w.command == &cli ? cli.help() : w.command->help(before));
+  return true;
+}
+
 // CLI11 reads whole numbers with base 0 and without a range check: "010" was the octal 8, "0x10" 16,
 // digits past 64 bits the largest number (--steps 99999999999999999999 trained on), and "-1" an
 // unsigned 2^64-1. A whole number here is decimal and fits in 64 bits. (32-bit options: CLI11 itself
@@ -198,6 +221,7 @@ int main(int argc, char** argv) {
   };
   check_values(cli);
   if (const int code = check_command_words(cli, argc, argv); code != 0) return code;
+  if (print_help_if_asked(cli, argc, argv)) return output_written(cli, argc, argv, 0);
   try {
     cli.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
