@@ -3,6 +3,7 @@
 
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 
 namespace dnafill::core {
 namespace {
@@ -26,9 +27,13 @@ constexpr const char* precision_names[] = {"fp64", "fp32"};
 constexpr const char* confidence_names[] = {"max-prob", "margin", "entropy"};
 constexpr const char* schedule_names[] = {"linear", "cosine"};
 
+// The shortest text that reads back as x: "%g" showed --top-p 1.0000001 as "got 1".
 std::string number(double x) {
   char text[32];
-  std::snprintf(text, sizeof text, "%g", x);
+  for (int digits = 1; digits <= 17; ++digits) {
+    std::snprintf(text, sizeof text, "%.*g", digits, x);
+    if (std::strtod(text, nullptr) == x) break;
+  }
   return text;
 }
 
