@@ -20,10 +20,11 @@ namespace dnafill::core {
 
 // How a span longer than one window is filled: blocks of `stride` new bases, each seeing `overlap`
 // bases of what is already written before it. The last block of a span is centred in a whole window,
-// so it also sees the right flank.
+// so it also sees the right flank, and with a right flank it may see fewer than `overlap` bases on its
+// left (half of what the window has beside its new bases).
 struct block_options {
   int window = 0;    // tokens per network call; 0 = the model's context length
-  int overlap = -1;  // bases of left context every block keeps (the tail of what is written); -1 = window/2
+  int overlap = -1;  // bases of left context every block but a centred last one keeps; -1 = window/2
   int stride = 0;    // new bases per block; 0 = window - overlap
 
   // Resolves the zeros against the model; names the bad option (--window, --overlap, --stride).

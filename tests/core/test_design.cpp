@@ -7,6 +7,7 @@
 #include "core/design.h"
 #include "core/job.h"
 #include "core/model_internal.h"
+#include "core/sampling.h"
 #include "core/scoring.h"
 
 using namespace dnafill::core;
@@ -58,6 +59,25 @@ void check_carry_over(const design& d, const std::vector<token>& original, const
 }
 
 }  // namespace
+
+// On the CPU the model's denoiser runs rows that are the same once and many rows a few at a time
+// (bench figures in core/sampling.cpp): each row must still get its own logits, in its place.
+TEST_CASE("the model's denoiser: equal rows run once, many rows in passes, each row its own logits", "[design]") {
+  auto model = tiny_model(true);
+  const std::int64_t length = 600, rows = 40;  // 24,000 tokens: more than one pass
+  auto tokens = torch::empty({rows, length}, torch::kInt64);
+  for (std::int64_t r = 0; r < rows; ++r) {
+    const auto bases = random_tokens(length, static_cast<unsigned>(r % 13));  // rows r, r + 13, r + 26 are equal
+    for (std::int64_t i = 0; i < length; ++i) tokens[r][i] = i % 7 == 0 ? static_cast<std::int64_t>(mask_token) : bases[i];
+  }
+  const auto logits = model_denoiser(model)->logits(tokens);
+  REQUIRE(logits.sizes() == torch::IntArrayRef({rows, length, 4}));
+  for (std::int64_t r = 0; r < rows; ++r) {
+    const auto alone = model_denoiser(model)->logits(tokens.narrow(0, r, 1));
+    CHECK(torch::allclose(logits.narrow(0, r, 1), alone, 1e-4, 1e-5));
+  }
+  CHECK(!torch::allclose(logits[0], logits[1]));  // rows that differ differ
+}
 
 TEST_CASE("blocks: a hole near the end gets a centred window, a long span is cut into blocks", "[design]") {
   const block_options b{256, 128, 128};
