@@ -2,6 +2,7 @@
 #include <CLI/CLI.hpp>
 
 #include <cerrno>
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -204,6 +205,9 @@ int output_written(CLI::App& cli, int argc, char** argv, int code) {
 
 int main(int argc, char** argv) {
   using namespace dnafill::app;
+  // Over a file-size limit (ulimit -f) the kernel killed the process without a word (exit 153), its
+  // temporary file left behind; ignored, the write fails with EFBIG and says so in one line.
+  std::signal(SIGXFSZ, SIG_IGN);
   dnafill::core::choose_blas_kernels();
   dnafill::core::keep_allocations_in_heap();
   CLI::App cli{"dnafill: design DNA with a masked diffusion model"};

@@ -114,7 +114,7 @@ status score_sequences(const mdm_model& model, const std::vector<std::vector<tok
   const auto by_length = split_windows(sequences, window);
   std::int64_t total = 0, done = 0;
   for (const auto& [length, group] : by_length) total += static_cast<std::int64_t>(group.size());
-  if (total == 0) return status::fail("nothing to score: no window holds a base other than N");
+  if (total == 0) return status::fail("nothing to score: no window holds an A, C, G or T (all N or other ambiguity codes)");
   torch::NoGradGuard no_grad;
   auto net = model.impl_->net;
   net->eval();
