@@ -46,7 +46,8 @@ double systematic_mean_variance(std::vector<std::pair<double, double>> draws);
 using score_progress = std::function<bool(std::int64_t, std::int64_t)>;
 
 // Splits each sequence into windows (the last one may be shorter) and scores every real base. The NELBO
-// is an upper bound on the negative log-likelihood, so bits/base here is an upper bound too.
+// is an upper bound on the negative log-likelihood, so bits/base here estimates an upper bound (its mean
+// over the masking draws is one; a single estimate can fall below).
 status score_sequences(const mdm_model& model, const std::vector<std::vector<token>>& sequences,
                        const score_options& options, score_result& result, const score_progress& progress = {});
 
@@ -55,8 +56,8 @@ status score_sequences(const mdm_model& model, const std::vector<std::vector<tok
 namespace dnafill::core {
 
 // Conditional bits/base of the bases inside `holes` (0-based half-open, per sequence) given the rest:
-// the NELBO of the hole bases, an upper bound on their negative log-likelihood as far as the model's
-// window sees. Each hole (after merging) is cut into pieces by infill's block plan, plan_blocks
+// the NELBO of the hole bases, an estimate of an upper bound on their negative log-likelihood as far as
+// the model's window sees. Each hole (after merging) is cut into pieces by infill's block plan, plan_blocks
 // (infill plans a group of nearby holes as one span, so its pieces can differ): a piece that ends
 // its hole sits in a window centred on it, with both flanks; one before it sees `overlap` bases of
 // left context. The pieces are scored left to right as a chain of conditionals: a piece sees
