@@ -1,6 +1,7 @@
 // The forward process: masking rates, stratification, weights, unknown bases never targets.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <numeric>
 
@@ -45,6 +46,21 @@ TEST_CASE("continuous form masks each real base with probability t and weighs by
     strata[std::min(batch - 1, static_cast<int>(t * batch))]++;
   }
   for (int s : strata) CHECK(s == 1);  // antithetic: exactly one t per stratum
+}
+
+// MDLM clamps t below: with 2,000 rows the lowest stratum's t is under 1/2000, taken up to 1e-3, and
+// its weight is 1/1e-3 = 1000 (the same t masks and weighs, so the two stay consistent).
+TEST_CASE("continuous form: t below 1e-3 is taken as 1e-3, weight 1000", "[masking]") {
+  std::mt19937_64 rng(3);
+  const int batch = 2000, length = 8;
+  const auto tokens = random_tokens(batch * length, rng);
+  const auto m = mask_batch(tokens, batch, length, objective_kind::continuous, rng);
+  const auto lowest = std::min_element(m.mask_rate.begin(), m.mask_rate.end()) - m.mask_rate.begin();
+  CHECK(m.mask_rate[lowest] == min_mask_time);
+  CHECK(m.weight[lowest] == Approx(1000.0).epsilon(1e-12));
+  int clamped = 0;
+  for (int b = 0; b < batch; ++b) clamped += m.mask_rate[b] == min_mask_time;
+  CHECK(clamped == 2);  // [0, 1e-3) is two strata of width 1/2000, one draw in each
 }
 
 TEST_CASE("masked positions become MASK, the others are carried over", "[masking]") {
