@@ -10,6 +10,7 @@
 #include <iostream>
 #include <algorithm>
 #include <map>
+#include <set>
 #include <string>
 
 #include "app/commands.h"
@@ -163,6 +164,18 @@ std::string parse_problem(CLI::App& cli, int argc, char** argv, const CLI::Parse
   const auto unplaced = cli.remaining(true);
   if (dynamic_cast<const CLI::RequiredError*>(&e) && what.find("subcommand") == std::string::npos && !unplaced.empty())
     return "The following argument was not expected: " + unplaced.front();
+  // CLI11 lists the arguments it could not place last first ("1 --threads"): in the line's order here.
+  if (dynamic_cast<const CLI::ExtrasError*>(&e) && !unplaced.empty()) {
+    std::multiset<std::string> left(unplaced.begin(), unplaced.end());
+    std::string listed;
+    for (int i = 1; i < argc; ++i)
+      if (const auto it = left.find(argv[i]); it != left.end()) {
+        listed += (listed.empty() ? "" : " ") + *it;
+        left.erase(it);
+      }
+    return std::string(unplaced.size() == 1 ? "The following argument was" : "The following arguments were") +
+           " not expected: " + listed;
+  }
   // "--num: At Most 1 required but received 2": an option given twice.
   const std::string twice = ": At Most 1 required but received ";
   if (const auto at = what.find(twice); dynamic_cast<const CLI::ArgumentMismatch*>(&e) && at != std::string::npos)
