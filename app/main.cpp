@@ -60,12 +60,23 @@ int check_command_words(CLI::App& cli, int argc, char** argv) {
 // "--length is required") and a value before the help (`score -h --mc abc`). False: no help asked.
 bool print_help_if_asked(CLI::App& cli, int argc, char** argv) {
   std::vector<char*> words;
-  bool asked = false;
+  bool asked = false, value_next = false;  // the word after an option that takes one is its value
   for (int i = 0; i < argc; ++i) {
     const std::string word = argv[i];
     if (word == "--") break;
-    if (i > 0 && (word == "-h" || word == "--help")) asked = true;
-    else words.push_back(argv[i]);
+    const bool is_value = value_next;
+    value_next = false;
+    if (i > 0 && !is_value && (word == "-h" || word == "--help")) {
+      asked = true;
+      continue;
+    }
+    words.push_back(argv[i]);
+    if (!is_value && word.size() > 1 && word[0] == '-' && word.find('=') == std::string::npos) {
+      const CLI::App* command = follow_command_words(cli, static_cast<int>(words.size()), words.data()).command;
+      for (; command && !value_next; command = command->get_parent())
+        for (const CLI::Option* option : command->get_options())
+          if (option->check_name(word) && option->get_type_size() != 0) value_next = true;
+    }
   }
   if (!asked) return false;
   const auto w = follow_command_words(cli, static_cast<int>(words.size()), words.data());

@@ -405,8 +405,9 @@ std::unique_ptr<denoiser> model_denoiser(const mdm_model& model, std::int64_t la
   return std::make_unique<transformer_denoiser>(model.impl_->net, label_token);
 }
 
-// In float64, as the kernel combines them (kernels/categorical.cuh): in float32 the sum is rounded at the
-// scale of (w + 1) times the difference, 1e-5 of a logit at w = 100.
+// In float64, as the kernel's own guidance input does (kernels/categorical.cuh): in float32 the sum is
+// rounded at the scale of (w + 1) times the difference, 1e-5 of a logit at w = 100. (The device
+// samplers hand these logits to the kernel as float32: rounded once, after the combination.)
 torch::Tensor guided_logits(const torch::Tensor& conditional, const torch::Tensor& unconditional, double w) {
   const auto c = conditional.to(torch::kFloat64), u = unconditional.to(torch::kFloat64);
   return u + (w + 1.0) * (c - u);
@@ -435,7 +436,7 @@ void top_p_step::apply(torch::Tensor& logits) const {
   auto [sorted, order] = weights.sort(/*stable=*/true, -1, /*descending=*/true);
   auto before = torch::zeros_like(sorted);
   for (std::int64_t b = 1; b < bases; ++b) before.narrow(-1, b, 1).copy_(before.narrow(-1, b - 1, 1) + sorted.narrow(-1, b - 1, 1));
-  auto drop_sorted = before >= top_p * (1.0 - kernels::nucleus_slack) * total;
+  auto drop_sorted = before >= total * top_p * (1.0 - kernels::nucleus_slack);  // the kernel's order of products
   auto drop = torch::zeros_like(drop_sorted).scatter(-1, order, drop_sorted);
   logits = logits.masked_fill(drop, neg_inf);
 }

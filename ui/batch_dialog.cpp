@@ -13,6 +13,7 @@
 #include <QMessageBox>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QSignalBlocker>
 #include <QSpinBox>
 #include <QToolButton>
 #include <QVBoxLayout>
@@ -66,6 +67,10 @@ BatchDialog::BatchDialog(JobRunner* runner, QWidget* parent) : QDialog(parent), 
   variants_->setObjectName(QStringLiteral("batchVariantsBox"));
   variants_->setRange(1, 256);
   form->addRow(tr("Variants per region"), variants_);
+  // What the user types or picks here is kept when the window proposes its own (proposeInput,
+  // setDesignOptions); the window's proposals change the fields with their signals blocked.
+  connect(variants_, &QSpinBox::valueChanged, this, [this] { variantsChosen_ = true; });
+  connect(input_, &QLineEdit::textEdited, this, [this](const QString& text) { inputChosen_ = !text.trimmed().isEmpty(); });
   form->addRow(tr("Store"), fileRow(store_, QStringLiteral("storeEdit"), true, tr("dnafill stores (*.sqlite *.db);;All files (*)")));
   form->addRow(tr("FASTA out (optional)"), fileRow(fasta_, QStringLiteral("fastaEdit"), true, tr("FASTA (*.fa *.fa.gz);;All files (*)")));
   layout->addLayout(form);
@@ -135,20 +140,26 @@ bool BatchDialog::alignmentFiltersEnabled() const { return filters_->isEnabled()
 
 void BatchDialog::setDesignOptions(const core::design_options& options) {
   options_ = options;
-  if (variants_->value() == proposedVariants_) variants_->setValue(options.variants);
-  proposedVariants_ = options.variants;
+  if (!variantsChosen_) {
+    const QSignalBlocker proposing(variants_);
+    variants_->setValue(options.variants);
+  }
   const auto rules = describeRules(options.constraints);
   settingsNote_->setText(tr("Sampler settings and constraints come from the design panel. Constraints: %1.")
                              .arg(rules.empty() ? tr("none") : QString::fromStdString(rules)));
 }
-void BatchDialog::setInput(const QString& path) { input_->setText(path); }
+void BatchDialog::setInput(const QString& path) {
+  input_->setText(path);
+  inputChosen_ = !path.trimmed().isEmpty();
+}
 void BatchDialog::proposeInput(const QString& path) {
-  const QString typed = input_->text().trimmed();
-  if (typed.isEmpty() || typed == proposedInput_) input_->setText(path);
-  proposedInput_ = path;
+  if (!inputChosen_ || input_->text().trimmed().isEmpty()) input_->setText(path);
 }
 void BatchDialog::setStorePath(const QString& path) { store_->setText(path); }
-void BatchDialog::setVariants(int variants) { variants_->setValue(variants); }
+void BatchDialog::setVariants(int variants) {
+  variants_->setValue(variants);
+  variantsChosen_ = true;
+}
 void BatchDialog::setFastaOut(const QString& path) { fasta_->setText(path); }
 void BatchDialog::setMask(const QString& mask) {
   if (mask.startsWith(QLatin1String("bed:"))) {
@@ -170,7 +181,9 @@ void BatchDialog::browse(QLineEdit* edit, bool save, const QString& filter) {
   const QString path = save ? QFileDialog::getSaveFileName(this, tr("Choose a file"), edit->text(), filter, nullptr,
                                                            QFileDialog::DontConfirmOverwrite)
                             : QFileDialog::getOpenFileName(this, tr("Choose a file"), edit->text(), filter);
-  if (!path.isEmpty()) edit->setText(path);
+  if (path.isEmpty()) return;
+  edit->setText(path);
+  if (edit == input_) inputChosen_ = true;
 }
 
 void BatchDialog::start() {
@@ -237,7 +250,9 @@ void BatchDialog::finished(quint64 id, const JobOutcome& outcome) {
   start_->setEnabled(true);
   cancel_->setEnabled(false);
   close_->setEnabled(true);
-  if (const auto* result = std::any_cast<BatchResult>(&outcome.payload)) lastRunId_ = result->runId;
+  // A run of its own, or none (a batch refused before its store was opened): not the last one's.
+  const auto* result = std::any_cast<BatchResult>(&outcome.payload);
+  if (result) lastRunId_ = result->runId;
   switch (outcome.status) {
     case JobOutcome::Status::Done: {
       const auto& r = std::any_cast<const BatchResult&>(outcome.payload);
@@ -268,7 +283,7 @@ void BatchDialog::finished(quint64 id, const JobOutcome& outcome) {
       break;
     }
   }
-  if (lastRunId_ > 0) Q_EMIT batchFinished(lastRunId_, runStore_);
+  if (result && result->runId > 0) Q_EMIT batchFinished(result->runId, runStore_);
 }
 
 }  // namespace dnafill::ui

@@ -30,11 +30,11 @@ class BatchDialog : public QDialog {
 
   void setModel(std::shared_ptr<core::mdm_model> model) { model_ = std::move(model); }
   // The sampler settings and constraints of the design panel; the dialog's own variants field overrides
-  // `variants`. The field takes the panel's number unless it was changed since the last one proposed.
+  // `variants`. The field takes the panel's number until the user changes it.
   void setDesignOptions(const core::design_options& options);
   void setInput(const QString& path);
-  // The window's file as the input, unless another was typed since the last one proposed: reopening
-  // the dialog keeps what the user chose.
+  // The window's file as the input, unless the user chose one (typed, browsed or set): reopening the
+  // dialog keeps what the user chose.
   void proposeInput(const QString& path);
   void setStorePath(const QString& path);
   void setCramReference(const QString& path) { cramReference_ = path; }  // decodes a CRAM input
@@ -91,8 +91,7 @@ class BatchDialog : public QDialog {
   QPushButton* start_ = nullptr;
   QPushButton* cancel_ = nullptr;
   QPushButton* close_ = nullptr;
-  QString proposedInput_;
-  int proposedVariants_ = 1;  // the field's first value
+  bool inputChosen_ = false, variantsChosen_ = false;  // by the user: the window's proposals leave them
   QString runStore_;  // the store of the batch running or last run
   quint64 jobId_ = 0;
   qint64 lastRunId_ = 0;

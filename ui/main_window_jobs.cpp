@@ -17,6 +17,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "bio/output_file.h"
 #include "core/job.h"
 #include "core/runtime.h"
 #include "data/text_sinks.h"
@@ -313,7 +314,7 @@ BatchDialog* MainWindow::batchDialog() {
     batch_ = new BatchDialog(runner_, this);
     batch_->setStorePath(storePath_);
     connect(batch_, &BatchDialog::batchFinished, this, [this](qint64 runId, const QString& store) {
-      if (QFileInfo(store) != QFileInfo(storePath_))  // History and results show the window's store
+      if (!bio::same_file(store.toStdString(), storePath_.toStdString()))  // History and results show the window's store
         return statusBar()->showMessage(
             tr("Batch run %1 is in %2; History shows %3 (open the studio with --db %2 to see it)").arg(runId).arg(store, storePath_),
             30000);

@@ -64,10 +64,10 @@ void check_carry_over(const design& d, const std::vector<token>& original, const
 // (bench figures in core/sampling.cpp): each row must still get its own logits, in its place.
 TEST_CASE("the model's denoiser: equal rows run once, many rows in passes, each row its own logits", "[design]") {
   auto model = tiny_model(true);
-  const std::int64_t length = 600, rows = 40;  // 24,000 tokens: more than one pass
+  const std::int64_t length = 600, rows = 40;  // 30 rows that differ: 18,000 tokens, more than one pass
   auto tokens = torch::empty({rows, length}, torch::kInt64);
   for (std::int64_t r = 0; r < rows; ++r) {
-    const auto bases = random_tokens(length, static_cast<unsigned>(r % 13));  // rows r, r + 13, r + 26 are equal
+    const auto bases = random_tokens(length, static_cast<unsigned>(r % 30));  // rows r and r + 30 are equal
     for (std::int64_t i = 0; i < length; ++i) tokens[r][i] = i % 7 == 0 ? static_cast<std::int64_t>(mask_token) : bases[i];
   }
   const auto logits = model_denoiser(model)->logits(tokens);

@@ -168,6 +168,24 @@ class TestStudio : public QObject {
     return w;
   }
 
+  // Answers the modal message box named `name` once it is up, as a person would click: the box runs
+  // its own loop, so from a timer (owned by `owner`). Its text is added to `asked`; `pick` chooses the
+  // button.
+  void answerWhenAsked(QObject* owner, const QString& name, QStringList& asked,
+                       std::function<QAbstractButton*(QMessageBox*)> pick) {
+    auto* timer = new QTimer(owner);
+    timer->setInterval(10);
+    connect(timer, &QTimer::timeout, timer, [&asked, name, pick, timer] {
+      auto* box = qobject_cast<QMessageBox*>(QApplication::activeModalWidget());
+      if (!box || box->objectName() != name) return;
+      asked << box->text();
+      timer->deleteLater();
+      timer->stop();
+      if (auto* button = pick(box)) button->click();
+    });
+    timer->start();
+  }
+
   bool open(MainWindow& w, const QString& path) {
     QSignalSpy opened(&w, &MainWindow::documentOpened);
     w.openFile(path);
@@ -1171,7 +1189,7 @@ class TestStudio : public QObject {
     const QString other = copyOfDesignFasta(QStringLiteral("another_open_file.fa"));
     QVERIFY(!other.isEmpty() && open(*w, other));
     options.variants = 7;
-    options.sampler.steps = 24;
+    options.sampler.steps = 400;  // regions that take a while: the batch must still run through both questions
     w->designPanel()->setDesignOptions(options);
     QCOMPARE(w->batchDialog(), dialog);
     QCOMPARE(input->text(), batchInput);
@@ -1182,19 +1200,12 @@ class TestStudio : public QObject {
     dialog->show();
     QVERIFY(QTest::qWaitForWindowExposed(dialog));
     QStringList asked;
-    auto answer = [&](const QString& button) {
-      auto* timer = new QTimer(w.get());
-      timer->setInterval(10);
-      connect(timer, &QTimer::timeout, timer, [&asked, button, timer] {
-        auto* box = qobject_cast<QMessageBox*>(QApplication::activeModalWidget());
-        if (!box || box->objectName() != QLatin1String("cancelBatchQuestion")) return;
-        asked << box->text();
-        timer->deleteLater();
-        timer->stop();
-        for (auto* b : box->buttons())
-          if (b->text() == button) b->click();
+    auto answer = [&](const QString& text) {
+      answerWhenAsked(w.get(), QStringLiteral("cancelBatchQuestion"), asked, [text](QMessageBox* box) -> QAbstractButton* {
+        for (auto* button : box->buttons())
+          if (button->text() == text) return button;
+        return nullptr;
       });
-      timer->start();
     };
     QTest::mouseClick(dialog->startButton(), Qt::LeftButton);
     QVERIFY(dialog->running());
@@ -1471,20 +1482,9 @@ class TestStudio : public QObject {
     QVERIFY(designIn(*w, designFasta, 100, 160));
     w->acceptShownDesign();
     const std::string accepted = w->document().records[0].bases;
-    // The dialog is modal: answered from a timer once it is up, as a person would click.
     QStringList asked;
     auto answer = [&](QMessageBox::StandardButton button) {
-      auto* timer = new QTimer(w.get());
-      timer->setInterval(10);
-      connect(timer, &QTimer::timeout, timer, [&asked, button, timer] {
-        auto* box = qobject_cast<QMessageBox*>(QApplication::activeModalWidget());
-        if (!box || box->objectName() != QLatin1String("unsavedEditsDialog")) return;
-        asked << box->text();
-        timer->deleteLater();
-        timer->stop();
-        box->button(button)->click();
-      });
-      timer->start();
+      answerWhenAsked(w.get(), QStringLiteral("unsavedEditsDialog"), asked, [button](QMessageBox* box) { return box->button(button); });
     };
     answer(QMessageBox::Cancel);
     QVERIFY(!w->close());
