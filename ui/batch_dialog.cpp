@@ -252,7 +252,6 @@ void BatchDialog::finished(quint64 id, const JobOutcome& outcome) {
   close_->setEnabled(true);
   // A run of its own, or none (a batch refused before its store was opened): not the last one's.
   const auto* result = std::any_cast<BatchResult>(&outcome.payload);
-  if (result) lastRunId_ = result->runId;
   switch (outcome.status) {
     case JobOutcome::Status::Done: {
       const auto& r = std::any_cast<const BatchResult&>(outcome.payload);

@@ -48,7 +48,6 @@ class BatchDialog : public QDialog {
   bool alignmentFiltersEnabled() const;
 
   bool running() const { return jobId_ != 0; }
-  qint64 lastRunId() const { return lastRunId_; }
   QString statusText() const;
   QPushButton* startButton() const { return start_; }
   QPushButton* cancelButton() const { return cancel_; }
@@ -94,7 +93,6 @@ class BatchDialog : public QDialog {
   bool inputChosen_ = false, variantsChosen_ = false;  // by the user: the window's proposals leave them
   QString runStore_;  // the store of the batch running or last run
   quint64 jobId_ = 0;
-  qint64 lastRunId_ = 0;
 };
 
 }  // namespace dnafill::ui

@@ -316,7 +316,7 @@ BatchDialog* MainWindow::batchDialog() {
     connect(batch_, &BatchDialog::batchFinished, this, [this](qint64 runId, const QString& store) {
       if (!bio::same_file(store.toStdString(), storePath_.toStdString()))  // History and results show the window's store
         return statusBar()->showMessage(
-            tr("Batch run %1 is in %2; History shows %3 (open the studio with --db %2 to see it)").arg(runId).arg(store, storePath_),
+            tr("Batch run %1 is in %2; History shows %3 (File, Choose the store... shows the other)").arg(runId).arg(store, storePath_),
             30000);
       refreshHistory();
       if (results_->runId() == runId) results_->refresh();
