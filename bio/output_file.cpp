@@ -237,6 +237,25 @@ file_content classify(const std::string& path) {
 
 std::string what_file_holds(const std::string& path) { return classify(path).what; }
 
+namespace {
+
+// A .gzi to be written over must be one whole: its first 8 bytes, the count n of its entries (little
+// endian), and its size 8 + 16n. could_be_index alone takes any size of 8 + 16k that holds a zero byte,
+// as a damaged index may be read past; a checkpoint of such a size was then replaced. Not a .gzi: true.
+bool gzi_count_fits(const std::string& path) {
+  if (path.size() <= 4 || path.compare(path.size() - 4, 4, ".gzi") != 0) return true;
+  std::ifstream file(path, std::ios::binary);
+  unsigned char head[8] = {};
+  if (!file.read(reinterpret_cast<char*>(head), 8)) return false;
+  std::uint64_t count = 0;
+  for (int i = 7; i >= 0; --i) count = count << 8 | head[i];
+  std::error_code ec;
+  const auto size = std::filesystem::file_size(path, ec);
+  return !ec && count <= (size - 8) / 16 && size == 8 + 16 * count;
+}
+
+}  // namespace
+
 bool could_be_index(const std::string& index) {
   std::ifstream file(index, std::ios::binary);
   if (!file) return true;
@@ -268,7 +287,7 @@ bool replaceable(const std::string& path, output_kind kind) {
   if (kind == output_kind::unchecked || !std::filesystem::is_regular_file(path, ec)) return true;
   if (std::filesystem::file_size(path, ec) == 0 || ec) return true;  // empty
   if (!std::ifstream(path)) return true;  // unreadable: the write says what it can do
-  if (kind == output_kind::fasta_index) return could_be_index(path);
+  if (kind == output_kind::fasta_index) return could_be_index(path) && gzi_count_fits(path);
   return classify(path).kind == kind;
 }
 
