@@ -10,7 +10,7 @@
 namespace dnafill::core {
 
 // LibTorch starts with one intra-op thread on some machines; use all cores unless told otherwise.
-// `threads` <= 0 means the number of cores.
+// `threads` <= 0 means the number of cores this process may use; more than that is taken as that many.
 void set_threads(int threads);
 int thread_count();
 

@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <chrono>
 #include <ctime>
 #include <filesystem>
@@ -228,4 +229,19 @@ TEST_CASE("what LibTorch throws reads as one line, a failed allocation as out of
   CHECK(core::describe_exception(cpu) == "out of memory: 8.0 GB more could not be had");
   CHECK(core::describe_exception(std::bad_alloc()) == "out of memory");
   CHECK(core::describe_exception(std::runtime_error("shape mismatch\nframe #0: at::native")) == "shape mismatch");
+}
+
+// More threads than cores only wait on one another: --threads 1024 on 2 cores ran 40x slower. A count
+// above the cores is taken as the cores; 0 is all of them; 1 is 1.
+TEST_CASE("threads: more than the cores are taken as the cores", "[runtime]") {
+  const int before = core::thread_count();
+  const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  core::set_threads(1024);
+  CHECK(core::thread_count() <= cores);
+  const int all = core::thread_count();
+  core::set_threads(0);
+  CHECK(core::thread_count() == all);
+  core::set_threads(1);
+  CHECK(core::thread_count() == 1);
+  core::set_threads(before);
 }
