@@ -418,18 +418,24 @@ status start_run(const train_options& o, const model_config& config, const std::
 }
 
 // The EMA weights as the model file, then the whole state beside it (what --resume reads).
+// `state_step`: the step of this run's state already beside it (saved or resumed from), 0 for none.
 status save_checkpoint(const train_options& o, const model_config& config, const run_state& s,
-                       const std::string& identity, const std::string& facts) {
+                       const std::string& identity, const std::string& facts, std::int64_t state_step) {
   auto model = wrap_model(config, s.ema);
   std::map<std::string, std::string> metadata = {{metadata_training, facts}};
   if (!o.data.labels.empty()) metadata[metadata_labels] = nlohmann::json(o.data.labels.names).dump();
   const auto dtype = o.save_dtype == "bf16" ? weight_dtype::bf16 : weight_dtype::f32;
   if (auto st = save_model(o.out, model, std::move(metadata), dtype); !st) return st;
-  // The two are replaced one after the other: said so when the second fails. A state still there is
-  // of an earlier step or of another run, and --resume would rewind to it under the new checkpoint:
-  // it goes, so that --resume says there is none.
+  // The two are replaced one after the other: said so when the second fails (the old state is only
+  // replaced by a whole new one). This run's earlier state stays: --resume goes on from its step, which
+  // holds everything the run needs (the model file is written again at its next checkpoint); a full
+  // disk at step 10 no longer threw away steps 1-5. A state of another run (this one saved none yet)
+  // goes, so that --resume says there is none instead of going on with that run under this checkpoint.
   const std::string state_path = o.out + ".state";
   if (auto st = save_state(state_path, s, identity); !st) {
+    if (state_step > 0)
+      return status::fail(st.message() + " (" + o.out + " is saved at step " + std::to_string(s.step) +
+                          "; its state stays at step " + std::to_string(state_step) + ", from which --resume goes on)");
     std::error_code ec;
     const bool stale = std::filesystem::exists(state_path, ec) && !std::filesystem::remove(state_path, ec);
     return status::fail(st.message() + " (" + o.out + " is saved at step " + std::to_string(s.step) + " without its state" +
@@ -526,7 +532,8 @@ class training_loop {
 
   status checkpoint() {
     if (const auto where = first_nonfinite(s_); !where.empty()) return diverged(where + " holds NaN or infinite values");
-    if (auto st = save_checkpoint(o_, config_, s_, identity_, training_facts(o_, s_, corpus_, valid_bits_)); !st) return st;
+    const auto facts = training_facts(o_, s_, corpus_, valid_bits_);
+    if (auto st = save_checkpoint(o_, config_, s_, identity_, facts, saved_step_); !st) return st;
     saved_step_ = s_.step;
     return {};
   }
