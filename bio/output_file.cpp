@@ -4,6 +4,7 @@
 #include <htslib/hts.h>
 
 #include <dirent.h>
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -84,6 +85,58 @@ void remove_dead_writers_files(const std::string& folder, const std::string& pre
   closedir(dir);
 }
 
+// A new empty file in the system's temporary folder ($TMPDIR or /tmp), or "" when none can be made.
+std::string staging_file() {
+  std::error_code ec;
+  const auto folder = std::filesystem::temp_directory_path(ec);
+  if (ec) return {};
+  std::string name = (folder / "dnafill-output-XXXXXX").string();
+  const int fd = mkstemp(name.data());
+  if (fd < 0) return {};
+  close(fd);
+  return name;
+}
+
+// Copies `from` into the file `to` is (kept: its links, owner and mode). Its room is taken first,
+// so that a full disk is met before a byte of `to` changes; `touched` says whether one may have.
+// False with errno at the first failure.
+bool copy_bytes(const std::string& from, const std::string& to, bool& touched) {
+  touched = false;
+  const int in = open(from.c_str(), O_RDONLY | O_CLOEXEC);
+  if (in < 0) return false;
+  const int out = open(to.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0666);
+  struct stat st;
+  bool ok = out >= 0 && fstat(in, &st) == 0;
+  if (ok && st.st_size > 0) {
+    // EOPNOTSUPP or EINVAL: a file system that cannot reserve; the copy goes on without.
+    const int reserved = posix_fallocate(out, 0, st.st_size);
+    if (reserved != 0 && reserved != EOPNOTSUPP && reserved != EINVAL) {
+      errno = reserved;
+      ok = false;
+    }
+  }
+  touched = ok;  // from here on `to` changes
+  char buffer[1 << 16];
+  while (ok) {
+    const auto n = read(in, buffer, sizeof buffer);
+    if (n <= 0) {
+      ok = n == 0;
+      break;
+    }
+    for (ssize_t done = 0; ok && done < n;) {
+      const auto written = write(out, buffer + done, static_cast<std::size_t>(n - done));
+      ok = written > 0 || (written < 0 && errno == EINTR);
+      if (written > 0) done += written;
+    }
+  }
+  if (ok && ftruncate(out, st.st_size) != 0) ok = false;
+  const int error = errno;
+  close(in);
+  if (out >= 0 && close(out) != 0 && ok) return false;
+  errno = error;
+  return ok;
+}
+
 }  // namespace
 
 status output_file::begin(const std::string& path) {
@@ -98,12 +151,12 @@ status output_file::begin(const std::string& path) {
     if (S_ISREG(st.st_mode) && access(path.c_str(), W_OK) != 0)
       return status::fail(path + ": cannot write: " + std::strerror(errno));
     // Links, devices, FIFOs and other users' files keep their identity, owner and links.
-    if (!S_ISREG(st.st_mode) || st.st_nlink > 1 || st.st_uid != geteuid()) return {};
+    if (!S_ISREG(st.st_mode) || st.st_nlink > 1 || st.st_uid != geteuid()) return stage_for_copy(path);
     mode_ = st.st_mode & 07777;
   }
   const auto slash = path.rfind('/');
   const std::string folder = slash == std::string::npos ? "." : slash == 0 ? "/" : path.substr(0, slash);
-  if (access(folder.c_str(), W_OK) != 0) return {};
+  if (access(folder.c_str(), W_OK) != 0) return stage_for_copy(path);
   static const std::string space = pid_namespace();
   static std::atomic<unsigned> count{0};  // two writers of one process (the studio) never share one
   // A file's name takes at most 255 bytes (NAME_MAX): a long PATH's own is cut to leave room for the
@@ -117,8 +170,38 @@ status output_file::begin(const std::string& path) {
   return {};
 }
 
+// A plain file (links followed) is written into a staging file and copied in at commit(); anything
+// else, or a plain file when no staging file can be made, is written as it goes.
+status output_file::stage_for_copy(const std::string& path) {
+  struct stat st;
+  if (stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return {};
+  temporary_ = staging_file();
+  copy_ = !temporary_.empty();
+  return {};
+}
+
+status output_file::copy_into_path() {
+  errno = 0;
+  bool touched = false;
+  if (copy_bytes(temporary_, path_, touched)) {
+    drop();
+    return {};
+  }
+  const int error = errno ? errno : EIO;
+  if (!touched) {
+    drop();
+    return status::fail(path_ + ": cannot write: " + std::strerror(error) + " (it is as it was)");
+  }
+  // PATH may hold part of it now: the whole output stays where it was written, and is named.
+  const std::string kept = temporary_;
+  temporary_.clear();
+  copy_ = false;
+  return status::fail(path_ + ": cannot write: " + std::strerror(error) + " (the whole output is in " + kept + ")");
+}
+
 status output_file::commit() {
   if (temporary_.empty()) return {};
+  if (copy_) return copy_into_path();
   if (mode_ != 0) (void)chmod(temporary_.c_str(), mode_);
   errno = 0;
   if (std::rename(temporary_.c_str(), path_.c_str()) != 0) {
@@ -133,6 +216,7 @@ status output_file::commit() {
 void output_file::drop() {
   if (!temporary_.empty()) std::remove(temporary_.c_str());
   temporary_.clear();
+  copy_ = false;
 }
 
 // weakly_canonical stops at a dangling link, as at any missing part, so the links are followed by

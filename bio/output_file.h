@@ -1,8 +1,11 @@
 // An output file written whole or not at all: a new file, or a plain file of the user's with no other
 // name in a folder that takes new files, is written under a temporary name beside it and renamed over
 // PATH by commit() (keeping its permissions), so a run that fails half-way leaves what PATH held
-// before. Anything else (standard output "-", devices, FIFOs, symbolic links such as /dev/stdout,
-// hard-linked or other users' files, a folder that takes no new file) is written in place.
+// before. A plain file that must keep its identity (reached through a symbolic link, hard-linked,
+// another user's, or in a folder that takes no new file) is written into a file of the system's
+// temporary folder and copied into PATH by commit(): a run that fails or is cancelled still leaves
+// PATH as it was (it was written in place, and a full disk left half a FASTA there). Streams (standard
+// output "-", devices, FIFOs, links to them such as /dev/stdout) are written as they go.
 // The temporary name is PATH.dnafill-HOST-NS-PID-N.tmp (NS: the PID namespace's inode); begin()
 // removes those of PATH that writers of this host and namespace left when killed (their process no
 // longer runs).
@@ -30,14 +33,18 @@ class output_file {
   // What to open for writing: PATH itself, or its temporary name.
   const std::string& name() const { return temporary_.empty() ? path_ : temporary_; }
   // Once what name() names is written and closed: gives it PATH's permissions and renames it over
-  // PATH. Errors name PATH; the temporary file is removed.
+  // PATH, or copies it into PATH. Errors name PATH; the temporary file is removed, except a copy that
+  // failed half-way, whose whole output is kept there and named.
   status commit();
-  // Forgets what was written: the temporary file is removed (in place: nothing to undo).
+  // Forgets what was written: the temporary file is removed (a stream: nothing to undo).
   void drop();
 
  private:
+  status stage_for_copy(const std::string& path);
+  status copy_into_path();
   std::string path_, temporary_;
-  unsigned mode_ = 0;  // the permissions of the file replaced; 0: a new file
+  unsigned mode_ = 0;    // the permissions of the file replaced; 0: a new file
+  bool copy_ = false;    // commit() copies the temporary file into PATH, which keeps its identity
 };
 
 // Whether two paths name one file: the same file when both are there (links included), else the same

@@ -594,6 +594,22 @@ TEST_CASE("fasta_writer replaces a file only when closed: a failed run leaves th
   REQUIRE(symlink(target.c_str(), link.c_str()) == 0);
   const std::string shared = dir.write("shared.fa", ">before\nACGT\n"), other = dir.file("other.fa");
   REQUIRE(::link(shared.c_str(), other.c_str()) == 0);
+  // Those two are written in the system's temporary folder and copied in on close: a run that fails
+  // leaves them as they were too (written as it went, a full disk left half a FASTA there).
+  const std::string staging = dir.file("staging");
+  std::filesystem::create_directory(staging);
+  REQUIRE(setenv("TMPDIR", staging.c_str(), 1) == 0);
+  for (const auto& path : {link, shared}) {
+    INFO(path);
+    {
+      fasta_writer writer;
+      REQUIRE(writer.open(path).ok());
+      REQUIRE(writer.write(make_record("new", "", std::string(100000, 'G'))).ok());
+      CHECK_FALSE(writer.write(make_record("two words", "", "CCCC")).ok());
+    }
+    CHECK(test::read_text(path) == ">before\nACGT\n");
+    CHECK(std::filesystem::is_empty(staging));
+  }
   for (const auto& path : {secret, link, shared}) {
     fasta_writer writer;
     REQUIRE(writer.open(path).ok());
@@ -606,6 +622,9 @@ TEST_CASE("fasta_writer replaces a file only when closed: a failed run leaves th
   CHECK(std::filesystem::is_symlink(link));
   CHECK(test::read_text(target) == ">new\nGGGG\n");
   CHECK(test::read_text(other) == ">new\nGGGG\n");
+  CHECK(std::filesystem::is_empty(staging));
+  REQUIRE(unsetenv("TMPDIR") == 0);
+  std::filesystem::remove(staging);
   // A writer that is dropped leaves no temporary file behind.
   std::size_t files = 0;
   for ([[maybe_unused]] const auto& entry : std::filesystem::directory_iterator(std::filesystem::path(dir.file("x")).parent_path())) ++files;
