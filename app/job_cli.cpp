@@ -65,11 +65,7 @@ int job_cli::run(const core::mdm_model& model, core::item_source& items, const c
   resumed = recorder.resumed();
   resumable_ = items.resumable();
   if (!s) return fail(command, s.message() + kept_note(/*when_empty=*/false));
-  // SQLite writes on into the file it opened, removed or not: a run whose store is no longer at --db
-  // is in no file anyone can open, and "done" would say otherwise.
-  if (store_.is_open() && !store_.still_at_path())
-    return fail(command, db + ": removed or replaced while run " + std::to_string(run_id) +
-                             " was written into it: the run and its designs are not in the file there now");
+  if (auto kept = store_.check_run_kept(run_id); !kept) return fail(command, kept.message());
   if (summary.status == data::run_status::cancelled) {
     fail(command, "cancelled" + kept_note(true));
     return interrupted_exit_status();

@@ -339,6 +339,12 @@ bool store::still_at_path() const {
   return impl_->db && ::stat(impl_->path.c_str(), &now) == 0 && now.st_dev == impl_->device && now.st_ino == impl_->inode;
 }
 
+status store::check_run_kept(std::int64_t run_id) const {
+  if (!impl_->db || still_at_path()) return {};
+  return status::fail(impl_->path + ": removed or replaced while run " + std::to_string(run_id) +
+                      " was written into it: the run and its designs are not in the file there now");
+}
+
 void store::close() {
   // SQLite copies the WAL into the file at the last close only, and a reader that closes after us
   // (the studio's history) cannot: copy it now, so that the file alone holds every run. And empty the

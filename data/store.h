@@ -52,6 +52,10 @@ class store {
   // moved over its name. A connection reads on from the file it opened, and SQLite says nothing: a
   // reader that outlives such a change (the studio's history) opens the store again.
   bool still_at_path() const;
+  // For a writer at the end of run `run_id`: fails, naming the run, when the store is no longer at
+  // path(). SQLite writes on into the file it opened, removed or not: the run is in no file anyone
+  // can open, and "done" would say otherwise.
+  status check_run_kept(std::int64_t run_id) const;
 
   static int current_schema_version();
   // The longest real path (absolute, links followed) of a store SQLite opens: 512 less "-journal".

@@ -116,8 +116,10 @@ JobOutcome batchJob(JobContext& context, const BatchRequest& request) {
   result.runId = recorder.run_id();
   result.resumed = recorder.resumed();
   result.constraints = tally.summary;
+  const auto kept = store.check_run_kept(result.runId);
   store.close();
   if (!s) return JobOutcome::failed(fromStd(s.message()));
+  if (!kept) return JobOutcome::failed(fromStd(kept.message()));
   if (result.summary.status == data::run_status::cancelled)
     return {JobOutcome::Status::Cancelled,
             tr("cancelled: run %1 keeps %2 designs; start the same batch again to resume it")

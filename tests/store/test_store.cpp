@@ -569,10 +569,14 @@ TEST_CASE("store: a reader tells when its file is removed or another is moved ov
   REQUIRE(again.list_runs(runs));
   CHECK(runs.size() == 2);  // the new file's, not the old -wal's one
   CHECK(again.still_at_path());
+  CHECK(again.check_run_kept(2));
   std::filesystem::remove(path);
   CHECK_FALSE(again.still_at_path());
+  const auto kept = again.check_run_kept(2);
+  CHECK(kept.message() == path + ": removed or replaced while run 2 was written into it: the run and its designs are not in the file there now");
   again.close();
   CHECK_FALSE(again.still_at_path());
+  CHECK(again.check_run_kept(2));  // closed: nothing to say
 }
 
 TEST_CASE("store: a reader leaves no -wal or -shm behind, and the file unchanged", "[data]") {
