@@ -207,17 +207,19 @@ QGroupBox* DesignPanel::buildConstraintsBox() {
   gcRow->addWidget(new QLabel(QStringLiteral("-"), constraintsBox_));
   gcRow->addWidget(gcMax_);
   gcWindow_ = new QSpinBox(constraintsBox_);
-  gcWindow_->setRange(0, 100000);
+  // bio's ranges, as the CLI and the studio's command line take them: a box clamps a value beyond its
+  // range without a word (--max-homopolymer 5000 became 1000).
+  gcWindow_->setRange(0, bio::longest_gc_window);
   gcWindow_->setSpecialValueText(tr("each hole"));
   gcWindow_->setSuffix(tr(" bases"));
   gcWindow_->setToolTip(tr("The GC range holds over each hole and also over every window of this many bases inside it"));
   homopolymer_ = new QSpinBox(constraintsBox_);
-  homopolymer_->setRange(0, 1000);
+  homopolymer_->setRange(0, bio::longest_homopolymer_limit);
   homopolymer_->setSpecialValueText(tr("no limit"));
   homopolymer_->setToolTip(tr("The longest run of one base a design may hold, junctions with the flanks included"));
   repeats_ = new QSpinBox(constraintsBox_);
   repeats_->setObjectName(QStringLiteral("repeatsBox"));
-  repeats_->setRange(3, 32);  // 3 reads "off": k-mers shorter than 4 cannot be kept unique
+  repeats_->setRange(bio::shortest_repeat_k - 1, bio::longest_repeat_k);  // the minimum reads "off"
   repeats_->setSpecialValueText(tr("off"));
   repeats_->setSuffix(tr("-mers"));
   repeats_->setToolTip(tr("No k-mer of this length twice in the design and its flanks, on either strand"));

@@ -504,6 +504,14 @@ class TestModels : public QObject {
     QCOMPARE(panel.constraints().avoidRepeats, 12);
     QVERIFY(panel.constraints().resolve(set).ok());
     QCOMPARE(set.repeat_k, 12);
+    // The fields take what the CLI and the studio's command line take (bio's ranges): a box held
+    // 1,000 and 100,000 at most, and clamped --max-homopolymer 5000 and --gc-window 200000 without a word.
+    ConstraintSettings wide;
+    wide.maxHomopolymer = bio::longest_homopolymer_limit;
+    wide.gcWindow = bio::longest_gc_window;
+    wide.avoidRepeats = bio::longest_repeat_k;
+    panel.setConstraints(wide);
+    QVERIFY(panel.constraints() == wide);
     typed.preset.clear();
     typed.avoidRepeats = 0;
     panel.setConstraints(typed);
