@@ -158,7 +158,7 @@ CLI::Option* check_range(CLI::Option* option, double min, double max) {
   });
 }
 
-CLI::Option* check_threads(CLI::Option* option) { return check_range(option, 0, 1024); }
+CLI::Option* check_threads(CLI::Option* option) { return check_range(option, 0, core::max_threads_option); }
 
 void add_net_precision_option(CLI::App& sub, std::string& net_precision) {
   sub.add_option("--net-precision", net_precision,

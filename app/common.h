@@ -72,7 +72,8 @@ void add_net_precision_option(CLI::App& sub, std::string& net_precision);
 CLI::Option* check_seed(CLI::Option* option);
 // A number in [min, max], not NaN (CLI11's ranges let NaN through).
 CLI::Option* check_range(CLI::Option* option, double min, double max);
-// --threads: 0 (all cores) to 1,024; more only makes the run slower.
+// --threads: 0 (the cores this process may use) to core::max_threads_option; more than the cores is
+// taken as the cores (core::set_threads).
 CLI::Option* check_threads(CLI::Option* option);
 
 

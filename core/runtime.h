@@ -13,6 +13,9 @@ namespace dnafill::core {
 // `threads` <= 0 means the number of cores this process may use; more than that is taken as that many.
 void set_threads(int threads);
 int thread_count();
+// The most --threads a command line takes (the CLI's and the studio's); more than the cores is
+// taken as the cores all the same.
+constexpr int max_threads_option = 1024;
 
 // OpenBLAS picks its kernels for the CPU when it is loaded, and a CPU newer than the library gets its
 // oldest ones: Debian's 0.3.21 on an Emerald Rapids (family 6, model 207) ran Prescott (SSE3) kernels,

@@ -332,7 +332,7 @@ std::optional<int> readStudioOptions(const QCommandLineParser& parser, dnafill::
                                      dnafill::ui::ScriptOptions& script, QSize& size) {
   if (auto s = checkValues(parser); !s) return usageError(s);
   int threads = 0;
-  if (auto s = readInt(parser, "threads", 0, 1024, threads); !s) return usageError(s);
+  if (auto s = readInt(parser, "threads", 0, dnafill::core::max_threads_option, threads); !s) return usageError(s);
   dnafill::core::set_threads(threads);
   options.modelPath = parser.value(QStringLiteral("model"));
   options.device = parser.value(QStringLiteral("device"));
