@@ -45,13 +45,10 @@ const dtype_info* find_dtype(const std::string& name) {
   return nullptr;
 }
 
-// Names come from the file and may hold anything; keep messages on one printable line.
-std::string printable(const std::string& text) {
-  std::string out = text.substr(0, 200);
-  for (char& c : out)
-    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = '?';
-  if (text.size() > 200) out += "...";
-  return out;
+// Names come from the file and may hold anything: messages show at most 200 bytes of one, on one
+// line (bio's printable: other bytes as \xNN).
+std::string name_in_message(const std::string& text) {
+  return printable(std::string_view(text).substr(0, 200)) + (text.size() > 200 ? "..." : "");
 }
 
 std::string errno_text(int error) { return std::strerror(error); }
@@ -141,7 +138,7 @@ int read_all(int fd, void* data, std::size_t size) {
 status check_for_write(const std::string& path, const st_file& file) {
   std::set<std::string> names;
   for (const st_tensor& t : file.tensors) {
-    const std::string where = path + ": tensor '" + printable(t.name) + "': ";
+    const std::string where = path + ": tensor '" + name_in_message(t.name) + "': ";
     if (t.name.empty()) return status::fail(path + ": a tensor has an empty name");
     if (t.name == "__metadata__") return status::fail(where + "name is reserved for metadata");
     if (!names.insert(t.name).second) return status::fail(where + "name used twice");
@@ -232,7 +229,7 @@ status parse_entry(const std::string& name, const json& value, tensor_entry& ent
   const json& dtype = value["dtype"];
   if (!dtype.is_string()) return status::fail("\"dtype\" is not a string");
   const dtype_info* info = find_dtype(dtype.get<std::string>());
-  if (info == nullptr) return status::fail("unsupported dtype '" + printable(dtype.get<std::string>()) + "'");
+  if (info == nullptr) return status::fail("unsupported dtype '" + name_in_message(dtype.get<std::string>()) + "'");
   entry.name = name;
   entry.dtype = info->dtype;
   status s = parse_shape(value["shape"], entry.shape);
@@ -250,7 +247,7 @@ status parse_metadata(const json& value, std::map<std::string, std::string>& met
   if (!value.is_object()) return status::fail("\"__metadata__\" is not an object");
   for (auto it = value.begin(); it != value.end(); ++it) {
     if (!it.value().is_string())
-      return status::fail("metadata value '" + printable(it.key()) + "' is not a string");
+      return status::fail("metadata value '" + name_in_message(it.key()) + "' is not a string");
     metadata[it.key()] = it.value().get<std::string>();
   }
   return status{};
@@ -276,7 +273,7 @@ status parse_header(const std::string& text, std::map<std::string, std::string>&
     }
     tensor_entry entry;
     status s = parse_entry(it.key(), it.value(), entry);
-    if (!s.ok()) return status::fail("tensor '" + printable(it.key()) + "': " + s.message());
+    if (!s.ok()) return status::fail("tensor '" + name_in_message(it.key()) + "': " + s.message());
     entries.push_back(std::move(entry));
   }
   std::stable_sort(entries.begin(), entries.end(), [](const tensor_entry& a, const tensor_entry& b) {
@@ -290,10 +287,10 @@ status check_layout(const std::vector<tensor_entry>& entries, uint64_t data_size
   uint64_t expected = 0;
   for (const tensor_entry& e : entries) {
     if (e.begin < expected)
-      return status::fail("tensor '" + printable(e.name) + "' overlaps the tensor before it");
+      return status::fail("tensor '" + name_in_message(e.name) + "' overlaps the tensor before it");
     if (e.begin > expected)
       return status::fail("gap of " + std::to_string(e.begin - expected) + " bytes before tensor '" +
-                          printable(e.name) + "'");
+                          name_in_message(e.name) + "'");
     expected = e.end;
   }
   if (expected != data_size)
