@@ -12,6 +12,7 @@
 #include <filesystem>
 
 #include "bio/output_file.h"
+#include "bio/sequence.h"
 #include "data/schema.h"
 #include "data/sqlite_internal.h"
 #include "data/store_lock.h"
@@ -625,12 +626,27 @@ status store::find_item(std::int64_t run_id, const item_key& key, bool& found, s
   });
 }
 
+// A design's sequence is the record's IUPAC letters (case kept), as it was read and designed. Any other
+// byte is damage that SQLite's checks do not see (they check pages, not values): exported, it made a
+// FASTA with control bytes in it and exit 0.
+namespace {
+status check_sequence(const std::string& path, const design_record& d) {
+  const auto bad = std::find_if_not(d.sequence.begin(), d.sequence.end(), bio::is_iupac_base);
+  if (bad == d.sequence.end()) return {};
+  return status::fail(path + ": run " + std::to_string(d.run_id) + ", record '" + printable(d.record) + "' variant " +
+                      std::to_string(d.variant) + ": the stored sequence holds " + bio::describe_char(*bad) +
+                      " at position " + std::to_string(bad - d.sequence.begin() + 1) +
+                      ", which is no IUPAC code: the store is damaged; restore it from a copy");
+}
+}  // namespace
+
 status store::impl::read_designs(statement& st, const std::function<status(design_record&)>& each) {
   for (;;) {
     bool row = false;
     if (auto s = st.step(row); !s) return s;
     if (!row) return {};
     auto d = read_design(st);
+    if (auto s = check_sequence(path, d); !s) return s;
     if (auto s = each(d); !s) return s;
   }
 }

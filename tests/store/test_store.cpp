@@ -238,6 +238,28 @@ TEST_CASE("store: runs, items and designs go in and come back whole", "[data]") 
   CHECK_FALSE(run.finished_at.empty());
 }
 
+// A value spoiled inside its cell passes SQLite's integrity check (it checks pages, not values): a
+// byte that no sequence holds is refused where designs are read, not exported as a FASTA with a NUL in it.
+TEST_CASE("store: a stored sequence with a byte that is no IUPAC code is refused, naming the design", "[data]") {
+  temp_dir dir;
+  const auto path = dir.file("s.sqlite");
+  {
+    store db;
+    REQUIRE(db.open(path));
+    const auto id = begin(db, a_run());
+    REQUIRE(db.add_item(id, an_item(0, 0)));
+  }
+  REQUIRE(raw_db(path).exec("UPDATE designs SET sequence = 'AC' || char(1) || 'T' WHERE variant = 2") == SQLITE_OK);
+  store db;
+  REQUIRE(db.open(path));
+  const auto s = db.for_each_design({}, [](design_record&) { return dnafill::status(); });
+  CHECK(s.message() == path + ": run 1, record 'chr0' variant 2: the stored sequence holds byte 0x01 at position 3, "
+                              "which is no IUPAC code: the store is damaged; restore it from a copy");
+  bool found = false;
+  std::vector<design_record> back;
+  CHECK_FALSE(db.find_item(1, {0, 0}, found, &back));
+}
+
 TEST_CASE("store: begin_run with resume takes up the latest run of the same key, whatever its state", "[data]") {
   temp_dir dir;
   store db;
