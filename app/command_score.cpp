@@ -61,7 +61,8 @@ int run_score(const score_args& args) {
                                 {"bits_per_base", r.bits_per_base()}, {"standard_error", error},
                                 {"bases", r.bases},         {"windows", r.windows},
                                 {"mc_draws", args.options.mc_draws}, {"seed", args.options.seed},
-                                {"conditional", masked},   {"net_precision", core::inference_precision(model)}})
+                                {"conditional", masked},   {"net_precision", core::inference_precision(model)},
+                                {"rc_ensemble", args.options.rc_ensemble}})
               << "\n";
     return 0;
   }
@@ -70,8 +71,8 @@ int run_score(const score_args& args) {
   if (has_error) std::snprintf(error, sizeof error, "standard error %.4f", r.standard_error_bits());
   std::printf("%s: %.4f bits/base (%s) over %lld bases in %lld window%s\n", args.in.c_str(), r.bits_per_base(), error,
               static_cast<long long>(r.bases), static_cast<long long>(r.windows), r.windows == 1 ? "" : "s");
-  std::printf("model %s (%s); uniform guessing scores 2.0000, lower is better\n", model.path().c_str(),
-              model.config().preset.c_str());
+  std::printf("model %s (%s%s); uniform guessing scores 2.0000, lower is better\n", model.path().c_str(),
+              model.config().preset.c_str(), args.options.rc_ensemble ? ", both strands averaged" : "");
   return 0;
 }
 
@@ -87,6 +88,8 @@ command_runner add_score_command(CLI::App& cli) {
       sub->add_option("--mask", args->mask, "Score only the masked bases given the rest: lowercase | bed:FILE"));
   sub->add_option("--mc", args->options.mc_draws, "Monte-Carlo masking draws per window")->capture_default_str();
   sub->add_option("--window", args->options.window, "Window length; default (or 0): the model's context");
+  sub->add_flag("--rc-ensemble", args->options.rc_ensemble,
+                "Average the model's log-probabilities over both strands (twice the cost)");
   check_seed(sub->add_option("--seed", args->options.seed, "Seed of the masking draws")->capture_default_str());
   check_threads(sub->add_option("--threads", args->threads, "Intra-op threads; default (or 0): all cores"));
   sub->add_option("--device", args->device, "cpu, cuda or auto")->capture_default_str();

@@ -87,6 +87,8 @@ void add_design_options(CLI::App& sub, design_args& a) {
   a.no_cache_option = sub.add_flag("--no-cache", a.no_cache, "Ancestral sampler only: call the network every step (same output, slower)");
   sub.add_option("--guidance", p.guidance, "Unsupervised classifier-free guidance weight w (0 = none)")
       ->capture_default_str();
+  sub.add_flag("--rc-ensemble", a.options.rc_ensemble,
+               "Average the model's log-probabilities over both strands at every step (twice the cost)");
   check_seed(sub.add_option("--seed", p.seed, "Seed of every draw")->capture_default_str());
   // Their defaults (0, -1, 0) mean "from the model and the window"; a value typed must be a real one.
   const double most = std::numeric_limits<int>::max();

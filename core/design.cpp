@@ -86,9 +86,9 @@ status fill_holes(fill_pass& j, torch::Tensor& work, const std::vector<bio::inte
   std::vector<bool> in_hole(n, false);
   for (const auto& hole : holes) std::fill(in_hole.begin() + hole.start, in_hole.begin() + hole.end, true);
 
-  auto net = model_denoiser(j.model, j.label_token);
+  auto net = model_denoiser(j.model, j.label_token, j.options.rc_ensemble);
   // With a label, guidance contrasts it with the null label; without one, with the context masked.
-  auto unlabelled = j.label_token != mask_token ? model_denoiser(j.model) : nullptr;
+  auto unlabelled = j.label_token != mask_token ? model_denoiser(j.model, mask_token, j.options.rc_ensemble) : nullptr;
   for (std::size_t b = 0; b < plan.size(); ++b) {
     const auto& block = plan[b].second;
     const auto width = block.window_end - block.window_start;
@@ -155,6 +155,7 @@ status make_designs(fill_pass& j, const std::string& record, const std::string& 
     so.overlap = j.blocks.overlap;
     so.stride = j.blocks.stride;
     so.seed = j.options.sampler.seed ^ score_stream;
+    so.rc_ensemble = j.options.rc_ensemble;  // scored under the distribution it was drawn from
     for (std::size_t k = 0; k < sequences.size(); ++k) {
       score_result r;
       if (auto s = score_holes(j.model, {sequences[k]}, {holes}, so, r); !s) return s;

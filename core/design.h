@@ -40,6 +40,7 @@ struct design_options {
   gc_tilt gc_target;                // soft objective: steer GC towards a target (--gc-target, --gc-weight)
   std::string label;                // condition on this label of the model (--label); empty = none
   int max_dead_ends = 256;          // per design, plus one per designed base: dead ends re-masked before a base is forced
+  bool rc_ensemble = false;         // every network call averages both strands (--rc-ensemble): twice the cost
 
   status validate(const model_config& config) const;
   // validate(the model's config), and `label` is one of the model's labels: a job would find out at

@@ -41,6 +41,7 @@ nlohmann::json options_json(const design_options& o) {
   // Settings that change the designs but were added later enter only when not at their defaults, so
   // the resume keys of existing runs stay what they were.
   if (p.cuda_graph) json["cuda_graph"] = true;
+  if (o.rc_ensemble) json["rc_ensemble"] = true;
   // From 2026-12-02 top-p trims what the constraints and the GC tilt leave (it came first), first-hit
   // goes on left to right after a dead end, and the dead-end budget grows with the design: a run whose
   // draws that changed is not resumed into one begun before.

@@ -124,6 +124,21 @@ torch::Tensor mdm_transformerImpl::infer(const torch::Tensor& tokens, const torc
   return forward(tokens, labels).to(torch::kFloat32);
 }
 
+torch::Tensor mdm_transformerImpl::infer_both_strands(const torch::Tensor& tokens, const torch::Tensor& labels) {
+  const auto rows = tokens.size(0);
+  auto both = infer(torch::cat({tokens, reverse_complement_tokens(tokens)}, 0),
+                    labels.defined() ? torch::cat({labels, labels}, 0) : labels);
+  auto log_probs = torch::log_softmax(both, -1);
+  // Flipping the base axis maps base x to 3 - x, its complement, as flipping the positions maps i to L-1-i.
+  auto mapped_back = log_probs.narrow(0, rows, rows).flip({1, 2});
+  return torch::log_softmax((log_probs.narrow(0, 0, rows) + mapped_back) / 2, -1);
+}
+
+torch::Tensor reverse_complement_tokens(const torch::Tensor& tokens) {
+  auto reversed = tokens.flip({1});
+  return torch::where(reversed < num_bases, (num_bases - 1) - reversed, reversed);
+}
+
 void mdm_transformerImpl::set_fused_layers(bool on) {
   for (const auto& module : *blocks) {
     auto block = module->as<transformer_block>();

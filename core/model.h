@@ -63,6 +63,13 @@ struct mdm_transformerImpl : torch::nn::Module {
   // The forward pass of inference (sampling, scoring): under bf16 autocast when `bf16_inference` is
   // set (matrix products and attention in bfloat16), the logits always float32.
   torch::Tensor infer(const torch::Tensor& tokens, const torch::Tensor& labels = {});
+  // RC ensembling (DESIGN.md): the log-probabilities of the tokens averaged with those of their reverse
+  // complement mapped back (the reverse strand's position L-1-i and base 3-x are position i's base x),
+  // and normalised again (a geometric mean of the two distributions), float32 (B, L, 4). Both strands
+  // go through as one batch of 2B rows, at twice the cost. What it gives
+  // does not depend on the strand a sequence is read from; a model trained with reverse-complement
+  // augmentation should see each strand alike, and one that does not quite is averaged out.
+  torch::Tensor infer_both_strands(const torch::Tensor& tokens, const torch::Tensor& labels = {});
   torch::Device device() const { return embedding->weight.device(); }
   // The layer kernels of kernels/ (RMSNorm, RoPE, SwiGLU) in every block instead of LibTorch's
   // elementwise ops, where they run (core/fused.h): the same maths in fewer passes over memory, for
@@ -84,6 +91,10 @@ struct mdm_transformerImpl : torch::nn::Module {
   std::map<std::string, std::pair<torch::Tensor, torch::Tensor>> rope_cache_;
 };
 TORCH_MODULE(mdm_transformer);
+
+// Tokens (B, L) int64 of the reverse strand: positions reversed, each base complemented (A<->T, C<->G
+// is x -> 3 - x in the order A C G T), MASK kept.
+torch::Tensor reverse_complement_tokens(const torch::Tensor& tokens);
 
 // Rotary tables (L, head_dim/2) for positions 0..length-1, float32 on `device`.
 std::pair<torch::Tensor, torch::Tensor> rope_tables(int length, int head_dim, double base, torch::Device device);

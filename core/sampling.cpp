@@ -20,7 +20,8 @@ constexpr double neg_inf = -std::numeric_limits<double>::infinity();
 
 class transformer_denoiser : public denoiser {
  public:
-  transformer_denoiser(mdm_transformer net, std::int64_t label_token) : net_(std::move(net)), label_(label_token) {
+  transformer_denoiser(mdm_transformer net, std::int64_t label_token, bool rc_ensemble)
+      : net_(std::move(net)), label_(label_token), strands_(rc_ensemble ? 2 : 1) {
     net_->eval();
   }
   // The network runs where its weights are; the logits go back where the tokens came from. On the CPU,
@@ -44,11 +45,12 @@ class transformer_denoiser : public denoiser {
   static constexpr std::int64_t tokens_per_pass = 16384;
 
   torch::Tensor run(const torch::Tensor& input) {
-    return net_->config.num_labels == 0 ? net_->infer(input)
-                                        : net_->infer(input, torch::full({input.size(0)}, label_, input.options()));
+    const auto labels = net_->config.num_labels == 0 ? torch::Tensor() : torch::full({input.size(0)}, label_, input.options());
+    return strands_ == 2 ? net_->infer_both_strands(input, labels) : net_->infer(input, labels);
   }
   torch::Tensor in_passes(const torch::Tensor& input) {
-    const auto rows = input.size(0), per_pass = std::max<std::int64_t>(1, tokens_per_pass / std::max<std::int64_t>(1, input.size(1)));
+    const auto rows = input.size(0),
+               per_pass = std::max<std::int64_t>(1, tokens_per_pass / std::max<std::int64_t>(1, input.size(1) * strands_));
     if (rows <= per_pass) return run(input);
     std::vector<torch::Tensor> parts;
     for (std::int64_t from = 0; from < rows; from += per_pass) parts.push_back(run(input.narrow(0, from, std::min(per_pass, rows - from))));
@@ -57,6 +59,7 @@ class transformer_denoiser : public denoiser {
 
   mdm_transformer net_;
   std::int64_t label_;
+  int strands_;  // 2: RC ensembling, each row run on both strands
 };
 
 // 53-bit uniforms in [0, 1), as float64 (exact) draws need.
@@ -401,8 +404,8 @@ status confidence(run_state& s) {
 
 }  // namespace
 
-std::unique_ptr<denoiser> model_denoiser(const mdm_model& model, std::int64_t label_token) {
-  return std::make_unique<transformer_denoiser>(model.impl_->net, label_token);
+std::unique_ptr<denoiser> model_denoiser(const mdm_model& model, std::int64_t label_token, bool rc_ensemble) {
+  return std::make_unique<transformer_denoiser>(model.impl_->net, label_token, rc_ensemble);
 }
 
 // In float64, as the kernel's own guidance input does (kernels/categorical.cuh): in float32 the sum is

@@ -27,8 +27,10 @@ struct denoiser {
 
 // The transformer of a loaded model, in eval mode without gradients. Shares the model's weights.
 // `label_token`: what a model with labels reads before the sequence (base_vocab + label index), or
-// MASK for none (the null label); models without labels ignore it.
-std::unique_ptr<denoiser> model_denoiser(const mdm_model& model, std::int64_t label_token = mask_token);
+// MASK for none (the null label); models without labels ignore it. `rc_ensemble`: the log-probabilities
+// of both strands averaged (mdm_transformer::infer_both_strands), at twice the cost.
+std::unique_ptr<denoiser> model_denoiser(const mdm_model& model, std::int64_t label_token = mask_token,
+                                         bool rc_ensemble = false);
 
 // Unsupervised classifier-free guidance (SMDM): l_u + (w+1)(l_c - l_u).
 torch::Tensor guided_logits(const torch::Tensor& conditional, const torch::Tensor& unconditional, double w);

@@ -31,12 +31,19 @@ std::map<int, std::vector<window_ref>> split_windows(const std::vector<std::vect
   return by_length;
 }
 
+// The model's logits of `input`, or with RC ensembling its log-probabilities averaged over both strands.
+torch::Tensor model_logits(mdm_transformer& net, const torch::Tensor& input, bool rc_ensemble) {
+  return rc_ensemble ? net->infer_both_strands(input) : net->infer(input);
+}
+
 // One forward of `windows` x K masked rows; adds each window's mean NELBO over its K draws, and the
 // variance of that mean, to `result`.
 void add_draws(mdm_transformer& net, const std::vector<token>& clean, const masked_batch& m, int windows,
-               int k, score_result& result) {
+               const score_options& options, score_result& result) {
+  const int k = options.mc_draws;
   auto tensors = to_tensors(clean, m, net->device());
-  const auto nelbo = nelbo_per_sequence(net->infer(tensors.input), tensors).to(torch::kCPU, torch::kDouble).contiguous();
+  const auto logits = model_logits(net, tensors.input, options.rc_ensemble);
+  const auto nelbo = nelbo_per_sequence(logits, tensors).to(torch::kCPU, torch::kDouble).contiguous();
   const double* value = nelbo.data_ptr<double>();
   for (int w = 0; w < windows; ++w) {
     std::vector<std::pair<double, double>> draws;
@@ -76,7 +83,7 @@ void score_group(mdm_transformer& net, const std::vector<window_ref>& group, con
   }
   all.batch = windows * k;
   all.length = length;
-  add_draws(net, clean, all, windows, k, result);
+  add_draws(net, clean, all, windows, options, result);
 }
 
 }  // namespace
@@ -120,7 +127,8 @@ status score_sequences(const mdm_model& model, const std::vector<std::vector<tok
   net->eval();
   result = {};
   std::uint64_t draw_index = 0;
-  const int per_pass = std::max(1, options.batch_rows / options.mc_draws);
+  // Both strands make each pass twice the rows: half the windows keep its memory as it was.
+  const int per_pass = std::max(1, options.batch_rows / options.mc_draws / (options.rc_ensemble ? 2 : 1));
   for (const auto& [length, group] : by_length)
     for (std::size_t first = 0; first < group.size(); first += per_pass) {
       const auto last = std::min(group.size(), first + per_pass);
@@ -156,7 +164,7 @@ void score_piece(mdm_transformer& net, const std::vector<token>& sequence, const
   m.input = std::move(shown);
   for (std::size_t i = 0; i < clean.size(); ++i)
     if (m.is_target[i]) m.input[i] = mask_token;
-  add_draws(net, clean, m, 1, k, result);
+  add_draws(net, clean, m, 1, options, result);
   result.bases += m.real_bases[0];
 }
 

@@ -22,6 +22,7 @@ struct score_options {
   int batch_rows = 32;    // rows per forward pass (draws of one or more windows of equal length)
   std::uint64_t seed = 1;  // the draws are a pure function of the seed: scores are reproducible
   objective_kind objective = objective_kind::count;  // count: uniform logits give exactly 2.0
+  bool rc_ensemble = false;  // both strands' log-probabilities averaged (--rc-ensemble): twice the cost
 
   status validate(const model_config& config) const;  // names the bad option (--mc, --window)
 };

@@ -171,6 +171,11 @@ QGroupBox* DesignPanel::buildSamplerBox() {
   form->addRow(tr("Seed"), seedRow);
   form->addRow(tr("Guidance"), guidance_);
   form->addRow(tr("Score draws"), scoreDraws_);
+  rcEnsemble_ = new QCheckBox(tr("Both strands"), samplerBox);
+  rcEnsemble_->setObjectName(QStringLiteral("rcEnsembleBox"));
+  rcEnsemble_->setToolTip(tr("Average the model's log-probabilities over the sequence and its reverse complement "
+                             "(--rc-ensemble): twice the cost"));
+  form->addRow(QString(), rcEnsemble_);
   connect(sampler_, &QComboBox::currentIndexChanged, this, [this] {
     core::sampler_params chosen;
     chosen.kind = static_cast<core::sampler_kind>(sampler_->currentData().toInt());
@@ -293,6 +298,7 @@ core::design_options DesignPanel::designOptions() const {
   o.sampler.guidance = guidance_->value();
   o.variants = variants_->value();
   o.score_draws = scoreDraws_->value();
+  o.rc_ensemble = rcEnsemble_->isChecked();
   return o;
 }
 
@@ -305,6 +311,7 @@ void DesignPanel::setDesignOptions(const core::design_options& o) {
   guidance_->setValue(o.sampler.guidance);
   variants_->setValue(o.variants);
   scoreDraws_->setValue(o.score_draws);
+  rcEnsemble_->setChecked(o.rc_ensemble);
 }
 
 ConstraintSettings DesignPanel::constraints() const {

@@ -1,5 +1,5 @@
 // DesignPanel: what to design and how. The holes (mask the selection, lowercase or N runs), the
-// sampler (kind, steps, temperature, top-p, variants, seed, guidance), the constraints (GC range and
+// sampler (kind, steps, temperature, top-p, variants, seed, guidance, both strands), the constraints (GC range and
 // window, homopolymer limit, motifs and enzymes with completion, presets) and generation of a new
 // sequence of a given length, in a form that scrolls; Generate and Cancel stay pinned below it. It
 // only fills core::design_options and ConstraintSettings; MainWindow runs the jobs.
@@ -104,6 +104,7 @@ class DesignPanel : public QWidget {
   QSpinBox* seed_ = nullptr;
   QDoubleSpinBox* guidance_ = nullptr;
   QSpinBox* scoreDraws_ = nullptr;
+  QCheckBox* rcEnsemble_ = nullptr;
 
   QGroupBox* constraintsBox_ = nullptr;
   QComboBox* preset_ = nullptr;

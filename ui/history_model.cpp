@@ -67,6 +67,7 @@ QString settingsSummary(const std::string& parameters) {
   if (const double t = number("temperature", 1.0); t != 1.0) parts << QStringLiteral("T %1").arg(t);
   if (const double top_p = number("top_p", 1.0); top_p != 1.0) parts << QStringLiteral("top-p %1").arg(top_p);
   if (const double w = number("guidance", 0.0); w != 0.0) parts << QStringLiteral("guidance %1").arg(w);
+  if (p.contains("rc_ensemble") && p["rc_ensemble"] == true) parts << QStringLiteral("both strands");
   if (p.contains("seed") && p["seed"].is_number()) parts << QStringLiteral("seed %1").arg(p["seed"].get<std::uint64_t>());
   int rules = 0;
   if (p.contains("constraints") && p["constraints"].is_array())

@@ -74,6 +74,7 @@ constexpr auto keyVariants = "design/variants";
 constexpr auto keySeed = "design/seed";
 constexpr auto keyGuidance = "design/guidance";
 constexpr auto keyScoreDraws = "design/scoreDraws";
+constexpr auto keyRcEnsemble = "design/rcEnsemble";
 constexpr auto keyPreset = "constraints/preset";
 constexpr auto keyGcMin = "constraints/gcMin";
 constexpr auto keyGcMax = "constraints/gcMax";
@@ -229,6 +230,7 @@ core::design_options savedDesignOptions(const QSettings& settings, QStringList& 
   o.sampler.seed = settings.value(QLatin1String(keySeed), 1).toULongLong();
   o.sampler.guidance = settings.value(QLatin1String(keyGuidance), o.sampler.guidance).toDouble();
   o.score_draws = settings.value(QLatin1String(keyScoreDraws), o.score_draws).toInt();
+  o.rc_ensemble = settings.value(QLatin1String(keyRcEnsemble), o.rc_ensemble).toBool();
   return o;
 }
 
@@ -309,6 +311,7 @@ void MainWindow::saveSettings() const {
   settings.setValue(QLatin1String(keySeed), static_cast<qulonglong>(o.sampler.seed));
   settings.setValue(QLatin1String(keyGuidance), o.sampler.guidance);
   settings.setValue(QLatin1String(keyScoreDraws), o.score_draws);
+  settings.setValue(QLatin1String(keyRcEnsemble), o.rc_ensemble);
   const auto c = panel_->constraints();
   settings.setValue(QLatin1String(keyPreset), fromStd(c.preset));
   settings.setValue(QLatin1String(keyGcMin), c.gcMin);

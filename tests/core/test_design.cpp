@@ -79,6 +79,66 @@ TEST_CASE("the model's denoiser: equal rows run once, many rows in passes, each 
   CHECK(!torch::allclose(logits[0], logits[1]));  // rows that differ differ
 }
 
+TEST_CASE("reverse complement of a token tensor: positions reversed, bases complemented, MASK kept", "[design][rc]") {
+  // A A C G N -> reversed N G C A A -> complemented N C G T T
+  auto tokens = torch::tensor({0, 0, 1, 2, 4}, torch::kInt64).reshape({1, 5});
+  CHECK(torch::equal(reverse_complement_tokens(tokens), torch::tensor({4, 1, 2, 3, 3}, torch::kInt64).reshape({1, 5})));
+}
+
+// RC ensembling (DESIGN.md): position i's log-weight of base x is the mean of the forward strand's
+// log-probability at (i, x) and the reverse strand's at (L-1-i, 3-x), normalised over the 4 bases.
+TEST_CASE("RC ensembling: the mean of both strands' log-probabilities, the same from either strand", "[design][rc]") {
+  auto model = tiny_model(true);
+  auto net = model.impl_->net;
+  const std::int64_t rows = 3, length = 50;
+  auto tokens = torch::empty({rows, length}, torch::kInt64);
+  for (std::int64_t r = 0; r < rows; ++r) {
+    const auto bases = random_tokens(length, static_cast<unsigned>(10 + r));
+    for (std::int64_t i = 0; i < length; ++i) tokens[r][i] = i % 5 == r ? static_cast<std::int64_t>(mask_token) : bases[i];
+  }
+  torch::NoGradGuard no_grad;
+  net->eval();
+  const auto both = net->infer_both_strands(tokens);
+  const auto forward = torch::log_softmax(net->infer(tokens), -1);
+  const auto reverse = torch::log_softmax(net->infer(reverse_complement_tokens(tokens)), -1);
+  for (std::int64_t r : {0, 2})
+    for (std::int64_t i : {0, 7, 49}) {
+      double mean[4], total = 0;
+      for (int x = 0; x < 4; ++x) {
+        mean[x] = (forward[r][i][x].item<double>() + reverse[r][length - 1 - i][3 - x].item<double>()) / 2;
+        total += std::exp(mean[x]);
+      }
+      for (int x = 0; x < 4; ++x) CHECK(both[r][i][x].item<double>() == Approx(mean[x] - std::log(total)).margin(1e-5));
+    }
+  // From the other strand, mapped back: the same distribution.
+  const auto other = net->infer_both_strands(reverse_complement_tokens(tokens)).flip({1, 2});
+  CHECK(torch::allclose(both, other, 1e-5, 1e-5));
+  CHECK(!torch::allclose(both, forward, 1e-3, 1e-3));  // this model does see its strands differently
+  // The samplers' denoiser gives the same.
+  const auto sampled = model_denoiser(model, mask_token, /*rc_ensemble=*/true)->logits(tokens);
+  CHECK(torch::allclose(sampled, both, 1e-5, 1e-5));
+}
+
+TEST_CASE("RC ensembling in scoring: uniform logits still give exactly 2.0, a real model scores differently",
+          "[design][scoring][rc]") {
+  const auto tokens = random_tokens(300, 6);
+  score_options options;
+  options.mc_draws = 4;
+  options.rc_ensemble = true;
+  score_result r;
+  REQUIRE(score_sequences(tiny_model(false), {tokens}, options, r));
+  CHECK(r.bits_per_base() == Approx(2.0).epsilon(1e-6));
+  REQUIRE(score_holes(tiny_model(false), {tokens}, {{{100, 150}}}, options, r));
+  CHECK(r.bits_per_base() == Approx(2.0).epsilon(1e-6));
+  const auto model = tiny_model(true);
+  score_result both, one;
+  REQUIRE(score_sequences(model, {tokens}, options, both));
+  options.rc_ensemble = false;
+  REQUIRE(score_sequences(model, {tokens}, options, one));
+  CHECK(both.bases == one.bases);
+  CHECK(both.bits_per_base() != Approx(one.bits_per_base()).epsilon(1e-4));
+}
+
 TEST_CASE("blocks: a hole near the end gets a centred window, a long span is cut into blocks", "[design]") {
   const block_options b{256, 128, 128};
   auto end_hole = plan_blocks(900, 1000, 1000, b);

@@ -2,6 +2,7 @@
 // QAbstractItemModelTester), documents (reading, probing indexed files, holes, edits), and the
 // design panel (sampler options, constraint presets, enzyme completion, constraints shown disabled).
 #include <QAbstractItemModelTester>
+#include <QCheckBox>
 #include <QComboBox>
 #include <QCompleter>
 #include <QDialogButtonBox>
@@ -215,6 +216,8 @@ class TestModels : public QObject {
              QStringLiteral("5000 bp, first-hit, T 0.8, seed 1"));
     // Stores written before 2026-12-02 keep generate's length as a string.
     QCOMPARE(settingsSummary(R"({"length":"5000","sampler":"first-hit"})"), QStringLiteral("5000 bp, first-hit"));
+    QCOMPARE(settingsSummary(R"({"length":60,"sampler":"first-hit","rc_ensemble":true,"seed":2})"),
+             QStringLiteral("60 bp, first-hit, both strands, seed 2"));
     QCOMPARE(settingsSummary("not json"), QString());
     QCOMPARE(model.rowOfRun(99), -1);
     // A run left running: running while its writer has the store open, interrupted once none has.
@@ -443,6 +446,7 @@ class TestModels : public QObject {
     QCOMPARE(o.sampler.steps, defaults.sampler.steps);
     QCOMPARE(o.variants, defaults.variants);
     QCOMPARE(o.score_draws, defaults.score_draws);
+    QCOMPARE(o.rc_ensemble, false);
     o.sampler.kind = core::sampler_kind::confidence;
     o.sampler.steps = 24;
     o.sampler.temperature = 0.8;
@@ -451,6 +455,7 @@ class TestModels : public QObject {
     o.sampler.guidance = 1.5;
     o.variants = 7;
     o.score_draws = 3;
+    o.rc_ensemble = true;
     panel.setDesignOptions(o);
     const auto back = panel.designOptions();
     QCOMPARE(int(back.sampler.kind), int(core::sampler_kind::confidence));
@@ -461,6 +466,8 @@ class TestModels : public QObject {
     QCOMPARE(back.sampler.guidance, 1.5);
     QCOMPARE(back.variants, 7);
     QCOMPARE(back.score_draws, 3);
+    QCOMPARE(back.rc_ensemble, true);
+    QVERIFY(panel.findChild<QCheckBox*>(QStringLiteral("rcEnsembleBox"))->isChecked());
 
     // The constraint controls are live and fill the plain struct; a preset is bio's, added to the fields.
     QVERIFY(panel.avoidEdit()->isEnabled());

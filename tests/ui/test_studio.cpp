@@ -553,8 +553,10 @@ class TestStudio : public QObject {
     auto again = windowWithSettings(QStringLiteral("design"), {{QStringLiteral("temperature"), 0.7},
                                                               {QStringLiteral("topP"), 0.95},
                                                               {QStringLiteral("guidance"), 1.5},
+                                                              {QStringLiteral("rcEnsemble"), true},
                                                               {QStringLiteral("steps"), 64}});
     QVERIFY(again);
+    QVERIFY(again->designPanel()->designOptions().rc_ensemble);
     QVERIFY2(!again->statusBar()->currentMessage().contains(QStringLiteral("saved")), qPrintable(again->statusBar()->currentMessage()));
     QCOMPARE(again->designPanel()->designOptions().sampler.temperature, 0.7);
   }
