@@ -82,7 +82,7 @@ status fasta_writer::open(const std::string& path, const fasta_writer_options& o
     impl_->fp.reset(bgzf_open(impl_->file.name().c_str(), mode));
   }
   if (!impl_->fp) {
-    return status::fail(path + ": cannot create: " + (errno ? std::strerror(errno) : "unknown error"));
+    return status::fail(output_name(path) + ": cannot create: " + (errno ? std::strerror(errno) : "unknown error"));
   }
   return status();
 }
@@ -124,8 +124,14 @@ status fasta_writer::close() {
     return failed;
   }
   if (auto s = d.file.commit(); !s) return s;
+  errno = 0;
   if (d.indexed && fai_build(d.path.c_str()) != 0) {
-    return status::fail(d.path + ": written, but the .fai/.gzi index cannot be built");
+    // A part-written index (a full disk) would be read as the whole: another tool would find records
+    // missing. Without one, a reader builds it again.
+    const int error = errno;
+    for (const auto& index : index_paths(d.path)) std::remove(index.c_str());
+    return status::fail(d.path + ": written, but the .fai/.gzi index cannot be built (" +
+                        (error ? std::strerror(error) : "an input/output error") + "); no index is left beside it");
   }
   return status();
 }

@@ -247,7 +247,8 @@ status check_creatable(const std::string& path) {
   if (fs::is_directory(path, ec)) return status::fail(path + " is a folder, not a file");
   const fs::path folder = fs::path(path).parent_path();
   if (!folder.empty() && !fs::is_directory(folder, ec))
-    return status::fail(path + ": the folder " + folder.string() + " does not exist");
+    return status::fail(path + ": " + (fs::exists(folder, ec) ? folder.string() + " is not a folder"
+                                                              : "the folder " + folder.string() + " does not exist"));
   // Else the run would fail at its end, when the file is made (a .gz's .fai and .gzi: 4 bytes more).
   if (const auto name = fs::path(path).filename().string(); name.size() > 255)
     return status::fail(path + ": the file's name is " + std::to_string(name.size()) + " bytes long; a file's name takes at most 255");
@@ -259,6 +260,10 @@ status check_creatable(const std::string& path) {
   } else {
     const auto made_in = fs::path(real_path_or_given(path)).parent_path();
     const std::string where = made_in.empty() ? "." : made_in.string();
+    // A link whose target's folder is not there: said as such, not as a folder that is not writable.
+    if (!fs::is_directory(where, ec))
+      return status::fail(path + " cannot be made: it is a link to " + real_path_or_given(path) + ", and the folder " +
+                          where + " does not exist");
     if (access(where.c_str(), W_OK) != 0)
       return status::fail(path + " cannot be made: the folder " + where + " is not writable (" + std::strerror(errno) + ")");
   }
