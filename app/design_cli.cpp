@@ -181,9 +181,11 @@ status stdout_failed() { return status::fail(std::string("standard output: canno
 }  // namespace
 
 status write_designs(const design_args& args, const std::vector<design_output>& designs, const std::string& model_path) {
-  // The report first: when it cannot be written, --out is still the file it was.
+  // The report first. When it cannot be written (a full disk) the designs are still written: without
+  // --db they are nowhere else, and a run of minutes was thrown away for its report.
+  status report;
   if (!args.constraints.report.empty())
-    if (auto s = write_constraint_report(args.constraints.report, designs, args.options.constraints); !s) return s;
+    report = write_constraint_report(args.constraints.report, designs, args.options.constraints);
   bio::fasta_writer writer;
   const bool fasta = !args.out.empty() || !args.json;
   if (fasta)
@@ -218,6 +220,9 @@ status write_designs(const design_args& args, const std::vector<design_output>& 
   if (args.json && !std::cout) return stdout_failed();
   if (fasta)
     if (auto s = writer.close(); !s) return s;
+  if (!report)
+    return status::fail(report.message() + " (the designs are " +
+                        (args.out.empty() || args.out == "-" ? std::string("on standard output") : "in " + args.out) + ")");
   if (!args.out.empty() && !args.designs_on_stdout()) print_summary(designs, args.out);
   return constraint_outcome(designs);
 }
