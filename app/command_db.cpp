@@ -1,6 +1,7 @@
 // dnafill db list|show|export|migrate: read the runs and designs of a store (read-only), or upgrade it.
 #include <CLI/CLI.hpp>
 
+#include <cctype>
 #include <cstdio>
 #include <filesystem>
 #include <memory>
@@ -108,7 +109,9 @@ int export_designs(const db_args& args) {
   if (args.format != "fasta" && args.format != "jsonl")
     return fail("db export", "--format: unknown value '" + args.format + "' (expected fasta|jsonl)");
   const auto extension = std::filesystem::path(args.out).extension().string();
-  if (args.format == "jsonl" && (extension == ".gz" || extension == ".bgz"))  // a FASTA .gz is bgzipped; JSON lines are not
+  std::string lower = extension;
+  for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (args.format == "jsonl" && (lower == ".gz" || lower == ".bgz"))  // a FASTA .gz is bgzipped; JSON lines are not
     return fail("db export", "--out " + args.out + ": JSON lines are written uncompressed: name the file without " +
                                  extension + ", or pipe --out - through gzip");
   const auto outputs = args.format == "fasta" ? fasta_output("--out", args.out) : std::vector<named_path>{{"--out", args.out, {}, bio::output_kind::json_lines}};

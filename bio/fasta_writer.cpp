@@ -3,6 +3,7 @@
 
 #include <unistd.h>
 
+#include <cctype>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -14,9 +15,6 @@
 namespace dnafill::bio {
 namespace {
 
-bool ends_with(const std::string& s, const std::string& suffix) {
-  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
-}
 
 bool has_space(const std::string& s) {
   for (char c : s) {
@@ -52,9 +50,14 @@ void fasta_writer::discard() {
   d.file.drop();
 }
 
+bool is_gz_path(const std::string& path) {
+  return path.size() >= 3 && path[path.size() - 3] == '.' && std::tolower(static_cast<unsigned char>(path[path.size() - 2])) == 'g' &&
+         std::tolower(static_cast<unsigned char>(path.back())) == 'z';
+}
+
 std::vector<std::string> fasta_writer::index_paths(const std::string& path) {
   // A FIFO or a device cannot be read back: indexing one would wait for a writer for ever.
-  if (path == "-" || !ends_with(path, ".gz") || is_stream(path)) return {};
+  if (path == "-" || !is_gz_path(path) || is_stream(path)) return {};
   return {path + ".fai", path + ".gzi"};
 }
 
@@ -64,7 +67,7 @@ status fasta_writer::open(const std::string& path, const fasta_writer_options& o
   impl_ = std::make_unique<impl>();
   impl_->path = path;
   impl_->options = options;
-  impl_->compressed = path != "-" && ends_with(path, ".gz");
+  impl_->compressed = path != "-" && is_gz_path(path);
   impl_->indexed = !index_paths(path).empty();
   if (auto s = impl_->file.begin(path); !s) return s;
   errno = 0;

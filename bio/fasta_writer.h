@@ -16,11 +16,13 @@ struct fasta_writer_options {
 };
 
 // Writes sequence_records as FASTA (">name comment", then the bases wrapped at line_width).
-// A path ending in ".gz" is written BGZF-compressed and, on close(), indexed: PATH.fai and PATH.gzi,
-// so the file serves region fetches at once. "-" is standard output (never compressed).
-// The file is replaced whole by close(), or in place where it cannot be (bio::output_file), so a run
-// that fails half-way (a full disk, a record refused) leaves what PATH held before. Not thread-safe;
-// owns its htslib handle.
+// A path ending in ".gz" (in any case) is written BGZF-compressed and, on close(), indexed: PATH.fai
+// and PATH.gzi, so the file serves region fetches at once. "-" is standard output (never compressed).
+// The file is replaced by close() (bio::output_file), so a run that fails half-way (a full disk, a
+// record refused) leaves what PATH held before. Not thread-safe; owns its htslib handle.
+// Whether fasta_writer compresses `path`: it ends in ".gz", in any case (X.FA.GZ was written plain).
+bool is_gz_path(const std::string& path);
+
 class fasta_writer {
  public:
   // The index files that close() writes beside `path`: PATH.fai and PATH.gzi for a .gz path, else none;

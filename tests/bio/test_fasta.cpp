@@ -338,6 +338,27 @@ TEST_CASE("a region naming a record that appears twice is refused, not the first
   }
 }
 
+// .gz in any case: X.FA.GZ was written plain text under a name that says gzip.
+TEST_CASE("a .gz name in any case is compressed and indexed, another name is not", "[bio][fasta][writer]") {
+  CHECK(is_gz_path("x.fa.gz"));
+  CHECK(is_gz_path("X.FA.GZ"));
+  CHECK(is_gz_path("x.Gz"));
+  CHECK_FALSE(is_gz_path("x.fa"));
+  CHECK_FALSE(is_gz_path("x.fagz"));
+  CHECK_FALSE(is_gz_path("gz"));
+  CHECK_FALSE(is_gz_path("x.bgz"));
+  test::temp_dir dir;
+  const std::string path = dir.file("OUT.FA.GZ");
+  fasta_writer writer;
+  REQUIRE(writer.open(path).ok());
+  REQUIRE(writer.write(make_record("chrA", "", "ACGTACGT")).ok());
+  REQUIRE(writer.close().ok());
+  CHECK(test::read_text(path).substr(0, 4) == std::string("\x1f\x8b\x08\x04", 4));  // BGZF magic
+  CHECK(fasta_writer::index_paths(path) == std::vector<std::string>{path + ".fai", path + ".gzi"});
+  CHECK(std::filesystem::exists(path + ".fai"));
+  CHECK(std::filesystem::exists(path + ".gzi"));
+}
+
 TEST_CASE("faidx: a .gzi that does not list the file's blocks is built anew", "[bio][faidx]") {
   test::temp_dir dir;
   std::string bases;
