@@ -328,11 +328,13 @@ std::string what_file_holds(const std::string& path) { return classify(path).wha
 
 namespace {
 
+bool is_gzi(const std::string& path) { return path.size() > 4 && path.compare(path.size() - 4, 4, ".gzi") == 0; }
+
 // A .gzi to be written over must be one whole: its first 8 bytes, the count n of its entries (little
 // endian), and its size 8 + 16n. could_be_index alone takes any size of 8 + 16k that holds a zero byte,
 // as a damaged index may be read past; a checkpoint of such a size was then replaced. Not a .gzi: true.
 bool gzi_count_fits(const std::string& path) {
-  if (path.size() <= 4 || path.compare(path.size() - 4, 4, ".gzi") != 0) return true;
+  if (!is_gzi(path)) return true;
   std::ifstream file(path, std::ios::binary);
   unsigned char head[8] = {};
   if (!file.read(reinterpret_cast<char*>(head), 8)) return false;
@@ -352,7 +354,7 @@ bool could_be_index(const std::string& index) {
   file.read(head.data(), static_cast<std::streamsize>(head.size()));
   head.resize(static_cast<std::size_t>(file.gcount()));
   if (head.empty()) return true;
-  if (index.size() > 4 && index.compare(index.size() - 4, 4, ".gzi") == 0) {
+  if (is_gzi(index)) {
     // Its count and offsets are little-endian 64-bit numbers far below 2^56: a .gzi holds zero bytes,
     // text does not. (A damaged count is still an index, built anew.)
     file.clear();
