@@ -177,20 +177,17 @@ bool cut_log_before(const std::string& path, std::int64_t first_step) {
 // What a run says at each step: a JSON line in the log, and the progress bar with a smoothed loss.
 // The log is truncated (or, resuming, cut back to the checkpoint's steps and added to; a descriptor,
 // added to) at the first step, not before, so a run that fails its checks leaves the log of the run
-// before it as it was, and no empty log where there was none. A new run removes the state of the
-// run before it at that moment too: killed before its first checkpoint, it left that run's checkpoint
-// and state beside its own log, and --resume went on with that run under this one's log lines.
+// before it as it was, and no empty log where there was none. (The trainer removes the earlier run's
+// state at the same step.)
 class train_reporter {
  public:
-  train_reporter(std::string log_path, bool resume, std::string earlier_state)
-      : path_(std::move(log_path)), resume_(resume), earlier_state_(std::move(earlier_state)) {}
+  train_reporter(std::string log_path, bool resume) : path_(std::move(log_path)), resume_(resume) {}
 
   // False stops the run, which saves what it has: the log cannot be written.
   bool step(const core::train_progress& p) {
     if (!opened_) {
       opened_ = true;
       if (resume_ && !cut_log_before(path_, p.step)) return fail_with(errno);
-      if (std::error_code ec; !resume_ && !std::filesystem::remove(earlier_state_, ec) && ec) return fail_with(ec.value());
       log_ = open_log(path_, resume_ || names_descriptor(path_));
     }
     if (!log_) return fail_with(errno);
@@ -219,7 +216,6 @@ class train_reporter {
 
   std::string path_;
   bool resume_;
-  std::string earlier_state_;  // --out's state, of the run before (a new run only)
   log_stream log_{nullptr, std::fclose};
   bool opened_ = false;
   bool failed_ = false;
@@ -264,7 +260,7 @@ int run_train(train_args& args) {
   core::set_threads(args.threads);
   const std::string log_path = args.log.empty() ? o.out + ".log.jsonl" : args.log;
   if (auto s = check_train_outputs(o, log_path); !s) return fail("train", s.message());
-  train_reporter reporter(log_path, o.resume, o.out + ".state");
+  train_reporter reporter(log_path, o.resume);
   core::train_summary summary;
   // Ctrl-C stops the run as --max-minutes does, with a checkpoint and its state: hours of training
   // are not lost to a key pressed, a closed terminal or a scheduler's SIGTERM.

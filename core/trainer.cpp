@@ -471,6 +471,18 @@ class training_loop {
   bool saved() const { return saved_step_ > first_step_; }
 
  private:
+  // A new run (no --resume) removes the state of the run before it after its first step, when its
+  // log replaces that run's (the listener): killed before its first checkpoint, it left that state
+  // beside its own log, and --resume went on with that run under this one's log lines. Before the
+  // checkpoint of that step, so that a first step that is saved keeps its own state.
+  status drop_earlier_state() {
+    if (o_.resume || s_.step != first_step_ + 1) return {};
+    const std::string state_path = o_.out + ".state";
+    if (std::error_code ec; !std::filesystem::remove(state_path, ec) && ec)
+      return status::fail(state_path + ": cannot remove the earlier run's training state: " + ec.message());
+    return {};
+  }
+
   status step(batch_prefetcher& batches, const train_callback& on_step, bool& go_on) {
     train_progress p;
     p.lr = learning_rate(o_, s_.step);
@@ -483,6 +495,7 @@ class training_loop {
     }
     p.loss_bits = train_step(s_, o_, corpus_, std::move(clean), labels);
     if (!std::isfinite(p.loss_bits)) return diverged("the loss is " + std::to_string(p.loss_bits));
+    if (auto st = drop_earlier_state(); !st) return st;
     measure(p);
     const bool last = s_.step == o_.steps;
     // Out of time, or asked to stop: the step is scored and saved as the last one is.

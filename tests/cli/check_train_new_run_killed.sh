@@ -21,4 +21,10 @@ wait $pid 2> /dev/null
 [ -f k.safetensors ] || fail "the earlier checkpoint is gone"
 [ -f k.safetensors.state ] && fail "the earlier run's state is still beside the new run's log"
 "${train[@]}" --steps 4 --resume > /dev/null 2> resume.err && fail "--resume went on: $(cat resume.err)"
+# A new run whose first step is saved (--steps 1) over an earlier run's state keeps its own state: the
+# earlier one goes before that checkpoint, not after it (review: the run's own state was removed).
+"${train[@]}" --steps 1 > /dev/null 2>&1 || fail "a one-step run failed"
+"${train[@]}" --steps 1 --seed 5 > /dev/null 2>&1 || fail "a one-step run over the earlier one failed"
+[ -f k.safetensors.state ] || fail "the one-step run over an earlier state left no state of its own"
+"${train[@]}" --steps 2 --seed 5 --resume > /dev/null 2> seed5.err || fail "--resume of the one-step run failed: $(cat seed5.err)"
 echo "ok: $(cat resume.err)"
