@@ -122,7 +122,7 @@ status write_constraint_report(const std::string& path, const std::vector<design
   }
   errno = 0;
   out.close();
-  if (!out) return status::fail("--report: " + path + ": cannot write: " + std::strerror(errno ? errno : EIO));
+  if (!out) return status::fail("--report: " + path + ": cannot write: " + std::strerror(errno ? errno : EIO) + file.staging_note());
   if (auto s = file.commit(); !s) return status::fail("--report: " + s.message());
   return {};
 }

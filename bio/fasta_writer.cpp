@@ -34,7 +34,9 @@ struct fasta_writer::impl {
   bool indexed = false;  // .fai and .gzi built on close: a compressed regular file
   std::string buffer;  // one record's text, handed to BGZF in one write
 
-  status write_failed() const { return status::fail(output_name(path) + ": cannot write: " + std::strerror(errno ? errno : EIO)); }
+  status write_failed() const {
+    return status::fail(output_name(path) + ": cannot write: " + std::strerror(errno ? errno : EIO) + file.staging_note());
+  }
 };
 
 fasta_writer::fasta_writer() : impl_(std::make_unique<impl>()) {}

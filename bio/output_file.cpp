@@ -66,6 +66,17 @@ bool has_ended(long pid) {
   return paren != std::string::npos && paren + 2 < line.size() && line[paren + 2] == 'Z';
 }
 
+const std::string& this_pid_namespace() {
+  static const std::string space = pid_namespace();
+  return space;
+}
+
+// Two writers of one process (the studio) never share a temporary name.
+unsigned next_temporary_number() {
+  static std::atomic<unsigned> count{0};
+  return count++;
+}
+
 // Removes the temporary files of PATH that writers in this PID namespace left when killed before
 // they could (SIGKILL, a second Ctrl-C): ours, plain files, named for a process that no longer runs.
 void remove_dead_writers_files(const std::string& folder, const std::string& prefix) {
@@ -85,13 +96,18 @@ void remove_dead_writers_files(const std::string& folder, const std::string& pre
   closedir(dir);
 }
 
-// A new empty file in the system's temporary folder ($TMPDIR or /tmp), or "" when none can be made.
+// A new empty file in the system's temporary folder ($TMPDIR or /tmp), named as the temporary files
+// beside outputs are (dnafill-output-NS-PID-N.tmp), so that those a killed writer left are removed by
+// the next one; "" when none can be made.
 std::string staging_file() {
+  const std::string& space = this_pid_namespace();
   std::error_code ec;
   const auto folder = std::filesystem::temp_directory_path(ec);
   if (ec) return {};
-  std::string name = (folder / "dnafill-output-XXXXXX").string();
-  const int fd = mkstemp(name.data());
+  const std::string prefix = (folder / ("dnafill-output-" + (space.empty() ? std::string("x") : space) + "-")).string();
+  if (!space.empty()) remove_dead_writers_files(folder.string(), prefix);
+  const std::string name = prefix + std::to_string(getpid()) + "-" + std::to_string(next_temporary_number()) + ".tmp";
+  const int fd = open(name.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
   if (fd < 0) return {};
   close(fd);
   return name;
@@ -107,14 +123,12 @@ bool copy_bytes(const std::string& from, const std::string& to, bool& touched) {
   const int out = open(to.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0666);
   struct stat st;
   bool ok = out >= 0 && fstat(in, &st) == 0;
-  if (ok && st.st_size > 0) {
-    // EOPNOTSUPP or EINVAL: a file system that cannot reserve; the copy goes on without.
-    const int reserved = posix_fallocate(out, 0, st.st_size);
-    if (reserved != 0 && reserved != EOPNOTSUPP && reserved != EINVAL) {
-      errno = reserved;
-      ok = false;
-    }
-  }
+  // The room is reserved without changing the file's size (KEEP_SIZE): a reservation that fails half-way
+  // on ext4 still grew a file reserved up to its new size, with zeros. fallocate(2), not
+  // posix_fallocate: where the file system cannot reserve (NFSv3, FUSE) glibc emulates it by reading
+  // the file, which is open for writing only. There the copy goes on without.
+  if (ok && st.st_size > 0 && fallocate(out, FALLOC_FL_KEEP_SIZE, 0, st.st_size) != 0)
+    ok = errno == EOPNOTSUPP || errno == ENOSYS || errno == EINVAL;
   touched = ok;  // from here on `to` changes
   char buffer[1 << 16];
   while (ok) {
@@ -157,8 +171,7 @@ status output_file::begin(const std::string& path) {
   const auto slash = path.rfind('/');
   const std::string folder = slash == std::string::npos ? "." : slash == 0 ? "/" : path.substr(0, slash);
   if (access(folder.c_str(), W_OK) != 0) return stage_for_copy(path);
-  static const std::string space = pid_namespace();
-  static std::atomic<unsigned> count{0};  // two writers of one process (the studio) never share one
+  const std::string& space = this_pid_namespace();
   // A file's name takes at most 255 bytes (NAME_MAX): a long PATH's own is cut to leave room for the
   // ending, ".dnafill-" NAMESPACE "-" PID "-" N ".tmp" (up to 10 digits each).
   const std::string ending = ".dnafill-" + (space.empty() ? "x" : space) + "-";
@@ -166,7 +179,7 @@ status output_file::begin(const std::string& path) {
   const std::size_t name_at = slash == std::string::npos ? 0 : slash + 1;
   const std::string prefix = path.substr(0, name_at) + path.substr(name_at, room) + ending;
   if (!space.empty()) remove_dead_writers_files(folder, prefix);
-  temporary_ = prefix + std::to_string(getpid()) + "-" + std::to_string(count++) + ".tmp";
+  temporary_ = prefix + std::to_string(getpid()) + "-" + std::to_string(next_temporary_number()) + ".tmp";
   return {};
 }
 
@@ -211,6 +224,10 @@ status output_file::commit() {
   }
   temporary_.clear();
   return {};
+}
+
+std::string output_file::staging_note() const {
+  return copy_ ? " (written first into " + temporary_ + ", to be copied in)" : std::string();
 }
 
 void output_file::drop() {

@@ -38,6 +38,9 @@ class output_file {
   status commit();
   // Forgets what was written: the temporary file is removed (a stream: nothing to undo).
   void drop();
+  // For the message of a failed write: " (written first into STAGING, to be copied in)" when PATH is
+  // written in the temporary folder (a full $TMPDIR is not PATH's disk), else "".
+  std::string staging_note() const;
 
  private:
   status stage_for_copy(const std::string& path);

@@ -83,7 +83,7 @@ jsonl_sink::~jsonl_sink() {
 }
 
 status jsonl_sink::write_failed() const {
-  return status::fail(bio::output_name(path_) + ": cannot write: " + std::strerror(errno ? errno : EIO));
+  return status::fail(bio::output_name(path_) + ": cannot write: " + std::strerror(errno ? errno : EIO) + output_.staging_note());
 }
 
 status jsonl_sink::start(run_record&) {

@@ -696,6 +696,41 @@ TEST_CASE("same_file: one file by any name, also one not there yet behind a link
   CHECK_FALSE(same_file(dir.file("hard.sqlite"), dir.file("other.sqlite")));
 }
 
+// A file that keeps its identity is written into $TMPDIR, named as the temporaries beside outputs are,
+// so that a killed writer's is removed by the next writer (review: they stayed in /tmp for ever).
+TEST_CASE("output_file: a staging file in $TMPDIR, a dead writer's removed, named in write errors", "[bio][writer]") {
+  test::temp_dir dir;
+  const std::string target = dir.write("target.fa", ">a\nACGT\n"), link = dir.file("link.fa");
+  REQUIRE(symlink(target.c_str(), link.c_str()) == 0);
+  const std::string staging = dir.file("staging");
+  std::filesystem::create_directory(staging);
+  REQUIRE(setenv("TMPDIR", staging.c_str(), 1) == 0);
+  output_file out;
+  REQUIRE(out.begin(link).ok());
+  const std::string mine = out.name(), pid = std::to_string(getpid());
+  CHECK(mine.rfind(staging + "/dnafill-output-", 0) == 0);
+  CHECK(out.staging_note() == " (written first into " + mine + ", to be copied in)");
+  out.drop();
+  CHECK(out.staging_note().empty());
+  const std::string prefix = mine.substr(0, mine.rfind("-" + pid + "-") + 1);
+  const pid_t child = fork();
+  if (child == 0) _exit(0);
+  REQUIRE(child > 0);
+  REQUIRE(waitpid(child, nullptr, 0) == child);
+  const std::string dead = prefix + std::to_string(child) + "-0.tmp", alive = prefix + std::to_string(getppid()) + "-0.tmp";
+  for (const auto& p : {dead, alive}) std::ofstream(p) << "part\n";
+  REQUIRE(out.begin(link).ok());
+  CHECK_FALSE(std::filesystem::exists(dead));
+  CHECK(std::filesystem::exists(alive));
+  std::ofstream(out.name()) << ">b\nGG\n";
+  REQUIRE(out.commit().ok());
+  CHECK(test::read_text(target) == ">b\nGG\n");  // shorter than before: cut to its size
+  CHECK(std::filesystem::is_symlink(link));
+  std::filesystem::remove(alive);
+  CHECK(std::filesystem::is_empty(staging));
+  REQUIRE(unsetenv("TMPDIR") == 0);
+}
+
 TEST_CASE("output_file: begin removes the temporary files that killed writers of PATH left", "[bio][writer]") {
   test::temp_dir dir;
   const std::string path = dir.write("out.fa", ">a\nACGT\n");
