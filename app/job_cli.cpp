@@ -64,8 +64,10 @@ int job_cli::run(const core::mdm_model& model, core::item_source& items, const c
   run_id = recorder.run_id();
   resumed = recorder.resumed();
   resumable_ = items.resumable();
-  if (!s) return fail(command, s.message() + kept_note(/*when_empty=*/false));
-  if (auto kept = store_.check_run_kept(run_id); !kept) return fail(command, kept.message());
+  // A store no longer at --db holds nothing a later command can reach: said instead of what it keeps.
+  const auto kept = store_.check_run_kept(run_id);
+  if (!s) return fail(command, s.message() + (kept ? kept_note(/*when_empty=*/false) : "; " + kept.message()));
+  if (!kept) return fail(command, kept.message());
   if (summary.status == data::run_status::cancelled) {
     fail(command, "cancelled" + kept_note(true));
     return interrupted_exit_status();

@@ -69,8 +69,10 @@ JobOutcome designJob(JobContext& context, const DesignRequest& request) {
                          result.summary, context.cancelFlag());
   result.runId = recorder.run_id();
   result.designs = std::move(memory.designs);
+  const auto kept = store.check_run_kept(result.runId);  // the results table reads them from the store
   store.close();
   if (!s) return JobOutcome::failed(fromStd(s.message()));
+  if (!kept) return JobOutcome::failed(fromStd(kept.message()));
   if (result.summary.status == data::run_status::cancelled)
     return {JobOutcome::Status::Cancelled, tr("cancelled: run %1 is recorded as cancelled").arg(result.runId), result};
   return JobOutcome::done(result);
