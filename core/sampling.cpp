@@ -30,7 +30,8 @@ class transformer_denoiser : public denoiser {
   // time, so that the attention of many long rows is not held at once (100 variants of 600 bases held
   // 2.7 GB). Rows do not see each other: the logits are the same either way (up to the last bits of the
   // matrix products, which depend on how many rows go in). The GPU path keeps one
-  // call, as its CUDA graphs need, and finding equal rows would wait for the device.
+  // call, as its CUDA graphs need, and finding equal rows would wait for the device (with RC ensembling
+  // that call holds twice the rows).
   torch::Tensor logits(const torch::Tensor& tokens) override {
     torch::NoGradGuard no_grad;
     const auto device = net_->device();

@@ -127,7 +127,8 @@ status score_sequences(const mdm_model& model, const std::vector<std::vector<tok
   net->eval();
   result = {};
   std::uint64_t draw_index = 0;
-  // Both strands make each pass twice the rows: half the windows keep its memory as it was.
+  // Both strands make each pass twice the rows: half the windows keep its memory as it was (down to one
+  // window, whose K draws on both strands are 2K rows).
   const int per_pass = std::max(1, options.batch_rows / options.mc_draws / (options.rc_ensemble ? 2 : 1));
   for (const auto& [length, group] : by_length)
     for (std::size_t first = 0; first < group.size(); first += per_pass) {

@@ -119,6 +119,24 @@ TEST_CASE("RC ensembling: the mean of both strands' log-probabilities, the same 
   CHECK(torch::allclose(sampled, both, 1e-5, 1e-5));
 }
 
+// The option reaches the samplers of a design: the same seed draws other bases from the other distribution.
+TEST_CASE("RC ensembling in a design: the same seed, other designs", "[design][rc]") {
+  const auto model = tiny_model(true);
+  const auto tokens = random_tokens(200, 8);
+  const std::vector<dnafill::bio::interval> holes = {{80, 120}};
+  infill_request request{"rec", tokens, holes};
+  auto options = fast_options(2);
+  std::vector<design> one, both;
+  REQUIRE(infill(model, request, options, one, {}, nullptr));
+  options.rc_ensemble = true;
+  REQUIRE(infill(model, request, options, both, {}, nullptr));
+  REQUIRE(one.size() == 2);
+  REQUIRE(both.size() == 2);
+  check_carry_over(both[0], tokens, holes);
+  CHECK(one[0].tokens != both[0].tokens);
+  CHECK(one[1].tokens != both[1].tokens);
+}
+
 TEST_CASE("RC ensembling in scoring: uniform logits still give exactly 2.0, a real model scores differently",
           "[design][scoring][rc]") {
   const auto tokens = random_tokens(300, 6);
