@@ -53,8 +53,9 @@ void fasta_writer::discard() {
 }
 
 bool is_gz_path(const std::string& path) {
-  return path.size() >= 3 && path[path.size() - 3] == '.' && std::tolower(static_cast<unsigned char>(path[path.size() - 2])) == 'g' &&
-         std::tolower(static_cast<unsigned char>(path.back())) == 'z';
+  if (path.size() < 3) return false;
+  const auto lower = [&](std::size_t from_end) { return std::tolower(static_cast<unsigned char>(path[path.size() - from_end])); };
+  return lower(3) == '.' && lower(2) == 'g' && lower(1) == 'z';
 }
 
 std::vector<std::string> fasta_writer::index_paths(const std::string& path) {

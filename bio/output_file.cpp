@@ -113,8 +113,9 @@ std::string staging_file() {
   return name;
 }
 
-// Copies `from` into the file `to` is (kept: its links, owner and mode). Its room is taken first,
-// so that a full disk is met before a byte of `to` changes; `touched` says whether one may have.
+// Copies `from` into the file that `to` names, which stays that file (its links, owner and mode). Its
+// room is taken first, so that a full disk is met before a byte of it changes; `touched` says whether
+// one may have.
 // False with errno at the first failure.
 bool copy_bytes(const std::string& from, const std::string& to, bool& touched) {
   touched = false;

@@ -626,10 +626,11 @@ status store::find_item(std::int64_t run_id, const item_key& key, bool& found, s
   });
 }
 
+namespace {
+
 // A design's sequence is the record's IUPAC letters (case kept), as it was read and designed. Any other
 // byte is damage that SQLite's checks do not see (they check pages, not values): exported, it made a
 // FASTA with control bytes in it and exit 0.
-namespace {
 status check_sequence(const std::string& path, const design_record& d) {
   const auto bad = std::find_if_not(d.sequence.begin(), d.sequence.end(), bio::is_iupac_base);
   if (bad == d.sequence.end()) return {};
@@ -638,6 +639,7 @@ status check_sequence(const std::string& path, const design_record& d) {
                       " at position " + std::to_string(bad - d.sequence.begin() + 1) +
                       ", which is no IUPAC code: the store is damaged; restore it from a copy");
 }
+
 }  // namespace
 
 status store::impl::read_designs(statement& st, const std::function<status(design_record&)>& each) {

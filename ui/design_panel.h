@@ -1,8 +1,8 @@
 // DesignPanel: what to design and how. The holes (mask the selection, lowercase or N runs), the
-// sampler (kind, steps, temperature, top-p, variants, seed, guidance, both strands), the constraints (GC range and
-// window, homopolymer limit, motifs and enzymes with completion, presets) and generation of a new
-// sequence of a given length, in a form that scrolls; Generate and Cancel stay pinned below it. It
-// only fills core::design_options and ConstraintSettings; MainWindow runs the jobs.
+// sampler (kind, steps, temperature, top-p, variants, seed, guidance, both strands), the constraints
+// (GC range and window, homopolymer limit, motifs and enzymes with completion, presets) and generation
+// of a new sequence of a given length, in a form that scrolls; Generate and Cancel stay pinned below
+// it. It only fills core::design_options and ConstraintSettings; MainWindow runs the jobs.
 #pragma once
 
 #include <QCompleter>

@@ -70,8 +70,8 @@ class HistoryModel : public QAbstractTableModel {
 
 // A run's parameters (the store's JSON) in short, for the Settings column: what was designed (the
 // studio's holes, a --region, a --mask or generate's length), the sampler and its steps, a temperature,
-// top-p or guidance off the default, "both strands" (RC ensembling), the seed, and how many constraint rules: "holes 201-300, ancestral 8,
-// seed 1, 4 rules". Empty for parameters that are not a JSON object.
+// top-p or guidance off the default, "both strands" (RC ensembling), the seed, and how many constraint
+// rules: "holes 201-300, ancestral 8, seed 1, 4 rules". Empty for parameters that are not a JSON object.
 QString settingsSummary(const std::string& parameters);
 
 }  // namespace dnafill::ui
