@@ -34,18 +34,35 @@ BatchDialog::BatchDialog(JobRunner* runner, QWidget* parent) : QDialog(parent), 
                            this);
   intro->setWordWrap(true);
   layout->addWidget(intro);
+  layout->addLayout(buildForm());
+  buildStatus(layout);
+  layout->addWidget(buildButtons());
+  connect(runner_, &JobRunner::jobProgress, this, [this](quint64 id, double fraction, const QString& detail) {
+    if (id != jobId_) return;
+    progress_->setValue(static_cast<int>(fraction * 1000));
+    status_->setText(detail);
+  });
+  connect(runner_, &JobRunner::jobFinished, this, &BatchDialog::finished);
+  resize(560, sizeHint().height());
+}
+
+// A line edit named `name` with a "..." button that browses for a file to open (or, `save`, to write).
+QHBoxLayout* BatchDialog::fileRow(QLineEdit*& edit, const QString& name, bool save, const QString& filter) {
+  edit = new QLineEdit(this);
+  edit->setObjectName(name);
+  auto* browseButton = new QToolButton(this);
+  browseButton->setText(QStringLiteral("..."));
+  connect(browseButton, &QToolButton::clicked, this, [this, edit, save, filter] { browse(edit, save, filter); });
+  auto* row = new QHBoxLayout;
+  row->addWidget(edit, 1);
+  row->addWidget(browseButton);
+  return row;
+}
+
+// What the batch reads and writes: the input, its alignment filters, the mask, the variants, the store
+// and the optional FASTA.
+QFormLayout* BatchDialog::buildForm() {
   auto* form = new QFormLayout;
-  auto fileRow = [this](QLineEdit*& edit, const QString& name, bool save, const QString& filter) {
-    edit = new QLineEdit(this);
-    edit->setObjectName(name);
-    auto* browseButton = new QToolButton(this);
-    browseButton->setText(QStringLiteral("..."));
-    connect(browseButton, &QToolButton::clicked, this, [this, edit, save, filter] { browse(edit, save, filter); });
-    auto* row = new QHBoxLayout;
-    row->addWidget(edit, 1);
-    row->addWidget(browseButton);
-    return row;
-  };
   const QString sequences = tr("Sequence files (*.fa *.fasta *.fna *.fa.gz *.fasta.gz *.fq *.fastq *.fq.gz *.fastq.gz *.sam *.bam *.cram);;All files (*)");
   form->addRow(tr("Input file"), fileRow(input_, QStringLiteral("inputEdit"), false, sequences));
   form->addRow(tr("Alignments"), alignmentFilters());
@@ -73,7 +90,11 @@ BatchDialog::BatchDialog(JobRunner* runner, QWidget* parent) : QDialog(parent), 
   connect(input_, &QLineEdit::textEdited, this, [this](const QString& text) { inputChosen_ = !text.trimmed().isEmpty(); });
   form->addRow(tr("Store"), fileRow(store_, QStringLiteral("storeEdit"), true, tr("dnafill stores (*.sqlite *.db);;All files (*)")));
   form->addRow(tr("FASTA out (optional)"), fileRow(fasta_, QStringLiteral("fastaEdit"), true, tr("FASTA (*.fa *.fa.gz);;All files (*)")));
-  layout->addLayout(form);
+  return form;
+}
+
+// The settings the batch runs with, its progress and its status line.
+void BatchDialog::buildStatus(QVBoxLayout* layout) {
   settingsNote_ = new QLabel(this);
   settingsNote_->setObjectName(QStringLiteral("settingsNote"));
   settingsNote_->setWordWrap(true);
@@ -87,6 +108,10 @@ BatchDialog::BatchDialog(JobRunner* runner, QWidget* parent) : QDialog(parent), 
   status_->setWordWrap(true);
   status_->setTextInteractionFlags(Qt::TextSelectableByMouse);
   layout->addWidget(status_);
+}
+
+// Start, Cancel batch (on while one runs) and Close.
+QDialogButtonBox* BatchDialog::buildButtons() {
   auto* buttons = new QDialogButtonBox(this);
   start_ = buttons->addButton(tr("Start"), QDialogButtonBox::AcceptRole);
   start_->setObjectName(QStringLiteral("startButton"));
@@ -94,18 +119,10 @@ BatchDialog::BatchDialog(JobRunner* runner, QWidget* parent) : QDialog(parent), 
   cancel_->setObjectName(QStringLiteral("cancelBatchButton"));
   cancel_->setEnabled(false);
   close_ = buttons->addButton(QDialogButtonBox::Close);
-  layout->addWidget(buttons);
   connect(start_, &QPushButton::clicked, this, &BatchDialog::start);
   connect(cancel_, &QPushButton::clicked, this, &BatchDialog::cancel);
   connect(close_, &QPushButton::clicked, this, &BatchDialog::reject);
-
-  connect(runner_, &JobRunner::jobProgress, this, [this](quint64 id, double fraction, const QString& detail) {
-    if (id != jobId_) return;
-    progress_->setValue(static_cast<int>(fraction * 1000));
-    status_->setText(detail);
-  });
-  connect(runner_, &JobRunner::jobFinished, this, &BatchDialog::finished);
-  resize(560, sizeHint().height());
+  return buttons;
 }
 
 // Which reads of a SAM/BAM/CRAM file are designed; the row is on only while the input is one (a

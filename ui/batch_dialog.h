@@ -12,11 +12,15 @@
 
 class QCheckBox;
 class QComboBox;
+class QDialogButtonBox;
+class QFormLayout;
+class QHBoxLayout;
 class QLabel;
 class QLineEdit;
 class QProgressBar;
 class QPushButton;
 class QSpinBox;
+class QVBoxLayout;
 
 namespace dnafill::ui {
 
@@ -65,6 +69,10 @@ class BatchDialog : public QDialog {
   void reject() override;
 
  private:
+  QFormLayout* buildForm();
+  void buildStatus(QVBoxLayout* layout);
+  QDialogButtonBox* buildButtons();
+  QHBoxLayout* fileRow(QLineEdit*& edit, const QString& name, bool save, const QString& filter);
   void finished(quint64 id, const JobOutcome& outcome);
   QString maskText() const;
   QWidget* alignmentFilters();
