@@ -429,18 +429,12 @@ status save_checkpoint(const train_options& o, const model_config& config, const
   // The two are replaced one after the other: said so when the second fails (the old state is only
   // replaced by a whole new one). This run's earlier state stays: --resume goes on from its step, which
   // holds everything the run needs (the model file is written again at its next checkpoint); a full
-  // disk at step 10 no longer threw away steps 1-5. A state of another run (this one saved none yet)
-  // goes, so that --resume says there is none instead of going on with that run under this checkpoint.
-  const std::string state_path = o.out + ".state";
-  if (auto st = save_state(state_path, s, identity); !st) {
-    if (state_step > 0)
-      return status::fail(st.message() + " (" + o.out + " is saved at step " + std::to_string(s.step) +
-                          "; its state stays at step " + std::to_string(state_step) + ", from which --resume goes on)");
-    std::error_code ec;
-    const bool stale = std::filesystem::exists(state_path, ec) && !std::filesystem::remove(state_path, ec);
-    return status::fail(st.message() + " (" + o.out + " is saved at step " + std::to_string(s.step) + " without its state" +
-                        (stale ? "; the earlier state could not be removed (" + ec.message() + "): do not --resume from it" : "") +
-                        ")");
+  // disk at step 10 no longer threw away steps 1-5. Without one, there is none: a new run removed the
+  // earlier run's state at its first step (training_loop::drop_earlier_state).
+  if (auto st = save_state(o.out + ".state", s, identity); !st) {
+    return status::fail(st.message() + " (" + o.out + " is saved at step " + std::to_string(s.step) +
+                        (state_step > 0 ? "; its state stays at step " + std::to_string(state_step) + ", from which --resume goes on)"
+                                        : " without its state)"));
   }
   return {};
 }
