@@ -39,10 +39,18 @@ constexpr note notes[3][3] = {
 // After the first signal the handler steps aside, for all three, so a second one (Ctrl-C, then a
 // SIGTERM too) ends the process at once: a store is transactional and a checkpoint is renamed into
 // place whole, so nothing already kept is lost. errno is the interrupted code's, kept as it was.
+// Two signals sent back to back can reach two threads (torch's workers do not block them) before the
+// first handler has stepped aside: the second then ends the process itself, and the note is said once.
 extern "C" void on_interrupt(int signal_number) {
   const int saved_errno = errno;
+  if (interrupted.exchange(true)) {
+    struct sigaction defaults {};
+    defaults.sa_handler = SIG_DFL;
+    sigaction(signal_number, &defaults, nullptr);
+    raise(signal_number);
+    return;
+  }
   interrupting_signal.store(signal_number);
-  interrupted.store(true);
   const note& n = notes[stopping_at.load()][signal_number == SIGINT ? 0 : signal_number == SIGTERM ? 1 : 2];
   ssize_t ignored = write(STDERR_FILENO, n.text, n.length);
   (void)ignored;
@@ -61,7 +69,8 @@ interrupt_guard::interrupt_guard(stop_point where) {
   interrupting_signal.store(0);
   struct sigaction action {};
   action.sa_handler = on_interrupt;
-  sigemptyset(&action.sa_mask);
+  sigemptyset(&action.sa_mask);  // the other two wait while the handler runs on this thread
+  for (int signal_number : stopping_signals) sigaddset(&action.sa_mask, signal_number);
   struct sigaction* old[3] = {&old_int_, &old_term_, &old_hup_};
   for (int i = 0; i < 3; ++i) {
     handled[i].store(!signal_ignored(stopping_signals[i]));
