@@ -234,7 +234,12 @@ class TestStudio : public QObject {
     QVERIFY2(QFileInfo::exists(QStringLiteral(DNAFILL_TINY_MODEL)), "the tiny model fixture is missing");
   }
 
-  void init() { store_ = dir_.filePath(QStringLiteral("%1.sqlite").arg(QString::fromLatin1(QTest::currentTestFunction()))); }
+  // Each function starts as ctest runs it, in a process of its own: no settings saved by an earlier
+  // one (a window saves its design settings as it closes; a batch would take its constraints up).
+  void init() {
+    QSettings().clear();
+    store_ = dir_.filePath(QStringLiteral("%1.sqlite").arg(QString::fromLatin1(QTest::currentTestFunction())));
+  }
 
   void designFlow() {
     auto w = makeWindow();
