@@ -14,6 +14,7 @@
 #include <string>
 
 #include "app/commands.h"
+#include "app/standard_streams.h"
 #include "core/runtime.h"
 
 namespace {
@@ -229,6 +230,7 @@ int output_written(CLI::App& cli, int argc, char** argv, int code) {
 
 int main(int argc, char** argv) {
   using namespace dnafill::app;
+  hold_closed_standard_streams();
   // Over a file-size limit (ulimit -f) the kernel killed the process without a word (exit 153), its
   // temporary file left behind; ignored, the write fails with EFBIG and says so in one line.
   std::signal(SIGXFSZ, SIG_IGN);

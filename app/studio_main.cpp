@@ -16,6 +16,7 @@
 #include <optional>
 
 #include "app/interrupt.h"
+#include "app/standard_streams.h"
 #include "core/runtime.h"
 #include "ui/design_panel.h"
 #include "ui/main_window.h"
@@ -96,6 +97,7 @@ std::unique_ptr<dnafill::ui::StudioScript> startScript(dnafill::ui::MainWindow& 
 }  // namespace
 
 int main(int argc, char** argv) {
+  dnafill::app::hold_closed_standard_streams();
   dnafill::core::choose_blas_kernels();
   dnafill::core::keep_allocations_in_heap();
   QCommandLineParser parser;
