@@ -1,6 +1,7 @@
 // FASTA writing through htslib's BGZF layer (uncompressed mode for plain text and stdout).
 #include "bio/fasta_writer.h"
 
+#include <fcntl.h>
 #include <unistd.h>
 
 #include <cctype>
@@ -79,7 +80,11 @@ status fasta_writer::open(const std::string& path, const fasta_writer_options& o
     // On a copy of standard output: closing the writer must not close the process's own (which the
     // last flush at exit reported as "Bad file descriptor", after a good run). What stdio holds goes first.
     std::fflush(stdout);
-    const int fd = ::dup(STDOUT_FILENO);
+    // A closed standard output is held read-only by the program (app/standard_streams.h): as closed.
+    const int flags = ::fcntl(STDOUT_FILENO, F_GETFL);
+    const bool held_closed = flags != -1 && (flags & O_ACCMODE) == O_RDONLY;
+    const int fd = held_closed ? -1 : ::dup(STDOUT_FILENO);
+    if (held_closed) errno = EBADF;
     if (fd >= 0) {
       impl_->fp.reset(bgzf_dopen(fd, mode));
       if (!impl_->fp) ::close(fd);

@@ -29,7 +29,7 @@ check() {  # check WHAT EXPECTED_STATUS CLOSES COMMAND...: runs COMMAND on a cop
 }
 check "db export >&-" 1 out db export
 check "db export --format jsonl >&-" 1 out db export --format jsonl
-grep -q "^dnafill db export: standard output: cannot write: Bad file descriptor" "$work/1.err" ||
+grep -q "^dnafill db export: standard output: cannot create: Bad file descriptor" "$work/1.err" ||
   fail "db export >&- said: $(cat "$work/1.err")"
 check "generate >&-" 1 out generate --model "$model" --length 30 --steps 4 --threads 1
 check "db show 99 2>&-" 1 err db show 99
