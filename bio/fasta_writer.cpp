@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <unordered_set>
 
 #include "bio/htslib_util.h"
 #include "bio/output_file.h"
@@ -34,6 +35,8 @@ struct fasta_writer::impl {
   bool compressed = false;
   bool indexed = false;  // .fai and .gzi built on close: a compressed regular file
   std::string buffer;  // one record's text, handed to BGZF in one write
+  std::unordered_set<std::string> names;  // of an indexed file: faidx keeps one record per name
+  std::string repeated_name;              // the first name written twice, if any
 
   status write_failed() const {
     return status::fail(output_name(path) + ": cannot write: " + std::strerror(errno ? errno : EIO) + file.staging_note());
@@ -105,6 +108,7 @@ status fasta_writer::write(const sequence_record& record) {
   if (has_space(record.name)) {
     return status::fail(d.path + ": record name '" + record.name + "' holds whitespace");
   }
+  if (d.indexed && !d.names.insert(record.name).second && d.repeated_name.empty()) d.repeated_name = record.name;
   std::string& out = d.buffer;
   out.clear();
   out += '>';
@@ -135,6 +139,12 @@ status fasta_writer::close() {
     return failed;
   }
   if (auto s = d.file.commit(); !s) return s;
+  if (d.indexed && !d.repeated_name.empty()) {
+    // Its index would list the name once, and a reader trusting it would miss the other records.
+    for (const auto& index : index_paths(d.path)) std::remove(index.c_str());
+    return status::fail(d.path + ": written, but not indexed: the record name '" + d.repeated_name +
+                        "' occurs more than once, and a .fai finds one record per name; no index is left beside it");
+  }
   errno = 0;
   if (d.indexed && fai_build(d.path.c_str()) != 0) {
     // A part-written index (a full disk) would be read as the whole: another tool would find records

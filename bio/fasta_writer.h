@@ -42,7 +42,8 @@ class fasta_writer {
   status write(const sequence_record& record);
 
   // Flushes, closes (the temporary file renamed over PATH), and for .gz builds the index. Errors as
-  // write(), plus index failures.
+  // write(), plus index failures; a .gz with a record name written twice is kept without an index
+  // (an error naming the name: a .fai finds one record per name).
   status close();
 
   // Drops what was written: the temporary file is removed and PATH keeps what it held (written in

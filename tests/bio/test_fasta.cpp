@@ -229,6 +229,33 @@ TEST_CASE("bgzip round trip: .gz is BGZF with .fai and .gzi, and serves regions"
   CHECK(s.message() == path + ": region 'chrZ:1-2': unknown contig 'chrZ'");
 }
 
+// A .fai lists a name once: with two records of one name its index would hide the second.
+TEST_CASE("a .gz with a record name written twice is kept whole, without an index, and said", "[bio][fasta][writer][faidx]") {
+  test::temp_dir dir;
+  const std::string path = dir.file("twice.fa.gz");
+  std::ofstream(path + ".fai") << "stale\t1\t1\t1\t2\n";  // an earlier file's index
+  fasta_writer writer;
+  REQUIRE(writer.open(path).ok());
+  REQUIRE(writer.write(make_record("a", "", "ACGT")).ok());
+  REQUIRE(writer.write(make_record("b", "", "GG")).ok());
+  REQUIRE(writer.write(make_record("a", "", "TTTT")).ok());
+  const auto s = writer.close();
+  CHECK(s.message() == path + ": written, but not indexed: the record name 'a' occurs more than once, and a .fai "
+                              "finds one record per name; no index is left beside it");
+  CHECK_FALSE(std::filesystem::exists(path + ".fai"));
+  CHECK_FALSE(std::filesystem::exists(path + ".gzi"));
+  const auto back = read_ok(path);
+  REQUIRE(back.size() == 3);
+  CHECK(back[2].bases == "TTTT");
+  // Plain FASTA has no index: the same records are written without a word.
+  const std::string plain = dir.file("twice.fa");
+  fasta_writer text;
+  REQUIRE(text.open(plain).ok());
+  REQUIRE(text.write(make_record("a", "", "ACGT")).ok());
+  REQUIRE(text.write(make_record("a", "", "TTTT")).ok());
+  CHECK(text.close().ok());
+}
+
 TEST_CASE("faidx: the index is built next to a plain FASTA and rebuilt when stale", "[bio][faidx]") {
   test::temp_dir dir;
   const std::string path = dir.write("p.fa", ">s1\nACGTA\nCGTAC\nGT\n>s2\nTTTT\n");
