@@ -57,8 +57,8 @@ status design_args::resolve(std::vector<named_path> inputs) {
   // stream read once cannot be hashed after (a FIFO's second open waited forever, stdin had no path).
   for (const auto& input : inputs)
     if (!db.empty() && !input.path.empty() && bio::is_stream(input.path))
-      return status::fail(input.option + ": with --db the input is kept by its content, read again from its file: give a "
-                                         "file, not standard input or a pipe");
+      return status::fail(input.option + ": with --db the run keeps what it reads by its content, read again from the "
+                                         "file: give a file, not standard input, a pipe or a device");
   // "-" is standard output for --out only: a store is a file, and a report beside the FASTA or the
   // JSON lines would be mixed into them.
   auto outputs = fasta_output("--out", out);
