@@ -276,7 +276,8 @@ status base_confidence(const mdm_model& model, const std::vector<token>& tokens,
   auto net = model.impl_->net;
   net->eval();
   const auto total = static_cast<std::int64_t>(rows.size());
-  const auto rows_per_pass = std::max<std::int64_t>(1, options.tokens_per_pass / width);
+  // A pass with both strands runs twice the rows: half as many per pass keeps a pass as short.
+  const auto rows_per_pass = std::max<std::int64_t>(1, options.tokens_per_pass / width / (options.rc_ensemble ? 2 : 1));
   for (std::int64_t first = 0; first < total; first += rows_per_pass) {
     const auto count = std::min<std::int64_t>(rows_per_pass, total - first);
     auto input = torch::empty({count, width}, torch::kInt64);
@@ -289,7 +290,7 @@ status base_confidence(const mdm_model& model, const std::vector<token>& tokens,
         a[b][i] = (start + i) % stride == row.residue ? mask_token : t;
       }
     }
-    auto probs = torch::softmax(net->infer(input.to(net->device())).to(torch::kFloat64), -1).cpu();
+    auto probs = torch::softmax(model_logits(net, input.to(net->device()), options.rc_ensemble).to(torch::kFloat64), -1).cpu();
     auto p = probs.accessor<double, 3>();
     for (std::int64_t b = 0; b < count; ++b) {
       const auto& row = rows[static_cast<std::size_t>(first + b)];

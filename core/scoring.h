@@ -84,6 +84,7 @@ struct confidence_options {
   // Tokens per forward pass (at least one row): a cancel is seen between passes, and the studio's
   // design waits for it, so a pass is kept short (about a second of a CPU on the small model).
   int tokens_per_pass = 4096;
+  bool rc_ensemble = false;  // both strands' log-probabilities averaged, as a design with --rc-ensemble draws from
 
   status validate(const model_config& config) const;  // names the bad field (window, stride, tokens_per_pass)
 };

@@ -176,6 +176,7 @@ QGroupBox* DesignPanel::buildSamplerBox() {
   rcEnsemble_->setToolTip(tr("Average the model's log-probabilities over the sequence and its reverse complement "
                              "(--rc-ensemble): twice the cost"));
   form->addRow(QString(), rcEnsemble_);
+  connect(rcEnsemble_, &QCheckBox::toggled, this, &DesignPanel::bothStrandsToggled);
   connect(sampler_, &QComboBox::currentIndexChanged, this, [this] {
     core::sampler_params chosen;
     chosen.kind = static_cast<core::sampler_kind>(sampler_->currentData().toInt());

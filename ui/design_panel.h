@@ -85,6 +85,7 @@ class DesignPanel : public QWidget {
   void generateNewRequested(qint64 length, const QString& name);
   void cancelRequested();
   void constraintsChanged();
+  void bothStrandsToggled();  // "Both strands": the confidence track is read again
 
  private:
   QGroupBox* buildHolesBox();

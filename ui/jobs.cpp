@@ -131,15 +131,19 @@ JobOutcome batchJob(JobContext& context, const BatchRequest& request) {
   return JobOutcome::done(result);
 }
 
-JobOutcome confidenceJob(JobContext& context, const std::shared_ptr<core::mdm_model>& model, const std::string& bases) {
+JobOutcome confidenceJob(JobContext& context, const std::shared_ptr<core::mdm_model>& model, const std::string& bases,
+                         bool bothStrands) {
   if (!model || !model->loaded()) return JobOutcome::failed(tr("no model is loaded"));
   ConfidenceResult result;
   result.bases = bases;
+  result.bothStrands = bothStrands;
+  core::confidence_options options;
+  options.rc_ensemble = bothStrands;
   auto progress = [&](std::int64_t done, std::int64_t total) {
     context.progress(static_cast<double>(done) / std::max<std::int64_t>(1, total), tr("model confidence"));
     return !context.cancelled();
   };
-  if (auto s = core::base_confidence(*model, core::encode(bases), {}, result.probability, progress); !s)
+  if (auto s = core::base_confidence(*model, core::encode(bases), options, result.probability, progress); !s)
     return context.cancelled() ? JobOutcome::cancelled() : JobOutcome::failed(fromStd(s.message()));
   return JobOutcome::done(result);
 }

@@ -86,9 +86,11 @@ JobOutcome batchJob(JobContext& context, const BatchRequest& request);
 struct ConfidenceResult {
   std::string bases;            // what was scored
   std::vector<double> probability;  // per base, NaN for N
+  bool bothStrands = false;     // read from both strands averaged (the panel's "Both strands")
 };
 
-// core::base_confidence over `bases`. Payload: ConfidenceResult.
-JobOutcome confidenceJob(JobContext& context, const std::shared_ptr<core::mdm_model>& model, const std::string& bases);
+// core::base_confidence over `bases`, from both strands when `bothStrands`. Payload: ConfidenceResult.
+JobOutcome confidenceJob(JobContext& context, const std::shared_ptr<core::mdm_model>& model, const std::string& bases,
+                         bool bothStrands);
 
 }  // namespace dnafill::ui

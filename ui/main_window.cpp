@@ -691,8 +691,9 @@ void MainWindow::computeConfidence() {
   if (confidenceJob_) runner_->cancel(confidenceJob_);
   auto model = model_.model;
   const std::string bases = view_->sequence();
-  confidenceJob_ = runner_->submit(tr("model confidence"), [model, bases](JobContext& context) {
-    return confidenceJob(context, model, bases);
+  const bool bothStrands = panel_->designOptions().rc_ensemble;  // as a design would read the model
+  confidenceJob_ = runner_->submit(tr("model confidence"), [model, bases, bothStrands](JobContext& context) {
+    return confidenceJob(context, model, bases, bothStrands);
   });
   view_->setConfidencePending(true);
 }

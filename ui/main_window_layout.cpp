@@ -214,6 +214,10 @@ void MainWindow::buildDesignDock() {
   connect(panel_, &DesignPanel::infillRequested, this, &MainWindow::infill);
   connect(panel_, &DesignPanel::generateNewRequested, this, &MainWindow::generateNew);
   connect(panel_, &DesignPanel::cancelRequested, this, &MainWindow::cancelJobs);
+  // A track shown (or on its way) is read again as the designs now read the model.
+  connect(panel_, &DesignPanel::bothStrandsToggled, this, [this] {
+    if (!designJob_ && (view_->hasConfidence() || confidenceJob_)) computeConfidence();
+  });
 }
 
 // The designs of the run in hand, with accept and export.

@@ -52,6 +52,7 @@ class SequenceView : public QAbstractScrollArea {
   // Per-base probability (NaN: none), the same length as the sequence; empty clears the track.
   void setConfidence(std::vector<double> probability);
   bool hasConfidence() const { return !confidence_.empty(); }
+  const std::vector<double>& confidence() const { return confidence_; }
   // While the track is being computed, it says so instead of how to ask for it.
   void setConfidencePending(bool pending);
   void setSites(std::vector<Site> sites);

@@ -415,6 +415,37 @@ TEST_CASE("base confidence: one masked position per row is p(x_i | rest) in the 
   CHECK(!base_confidence(model, tokens, bad, spaced));
 }
 
+// With both strands, a base's confidence is read from the averaged distribution (infer_both_strands)
+// of its window with it masked; so the sequence and its reverse complement give the same, mirrored.
+TEST_CASE("base confidence with RC ensembling: both strands averaged, the same from either strand",
+          "[scoring][confidence][rc]") {
+  const auto model = tiny_model(true);
+  const auto tokens = random_tokens(200, 9);  // one window of the tiny model
+  confidence_options options;
+  options.stride = 1000;  // one masked position per row
+  options.rc_ensemble = true;
+  std::vector<double> both, one, mirrored;
+  REQUIRE(base_confidence(model, tokens, options, both));
+  torch::NoGradGuard no_grad;
+  auto net = model.impl_->net;
+  net->eval();
+  for (std::int64_t i : {0, 57, 199}) {
+    auto input = torch::tensor(std::vector<std::int64_t>(tokens.begin(), tokens.end()), torch::kInt64).reshape({1, 200});
+    input[0][i] = static_cast<std::int64_t>(mask_token);
+    const auto p = torch::softmax(net->infer_both_strands(input).to(torch::kFloat64), -1);
+    CHECK(both[static_cast<std::size_t>(i)] == Approx(p[0][i][tokens[static_cast<std::size_t>(i)]].item<double>()).margin(1e-6));
+  }
+  std::vector<token> reverse(tokens.rbegin(), tokens.rend());
+  for (auto& t : reverse) t = static_cast<token>(3 - t);
+  REQUIRE(base_confidence(model, reverse, options, mirrored));
+  for (std::size_t i = 0; i < both.size(); ++i) CHECK(both[i] == Approx(mirrored[both.size() - 1 - i]).margin(1e-5));
+  options.rc_ensemble = false;
+  REQUIRE(base_confidence(model, tokens, options, one));
+  double largest = 0;
+  for (std::size_t i = 0; i < both.size(); ++i) largest = std::max(largest, std::abs(both[i] - one[i]));
+  CHECK(largest > 1e-3);  // this model sees its strands differently
+}
+
 TEST_CASE("run_job: stop_now stops the item in hand, the run ends cancelled, what was put stays",
           "[design][job]") {
   const auto model = tiny_model(true);

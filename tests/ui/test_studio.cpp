@@ -5,6 +5,7 @@
 // found done by the dialog; the history re-opens a run, its holes masked again.
 #include <QAbstractItemModelTester>
 #include <QApplication>
+#include <QCheckBox>
 #include <QElapsedTimer>
 #include <QLabel>
 #include <QLineEdit>
@@ -33,8 +34,10 @@
 
 #include "bio/constraints.h"
 #include "bio/fasta.h"
+#include "core/checkpoint.h"
 #include "core/job.h"
 #include "core/runtime.h"
+#include "core/scoring.h"
 #include "data/store.h"
 #include "ui/batch_dialog.h"
 #include "ui/constraint_settings.h"
@@ -327,6 +330,41 @@ class TestStudio : public QObject {
     // Its confidence track comes from the model, off the GUI thread.
     QTRY_VERIFY_WITH_TIMEOUT(view->hasConfidence(), 60000);
     QVERIFY(!errorDialog(w.get()));
+  }
+
+  // "Both strands" reads the confidence track as a design would read the model: again, from both
+  // strands, the numbers core::base_confidence gives with rc_ensemble.
+  void confidenceBothStrands() {
+    auto w = makeWindow();
+    QVERIFY(w);
+    QVERIFY(open(*w, designFasta));
+    auto* view = w->sequenceView();
+    QTRY_VERIFY_WITH_TIMEOUT(view->hasConfidence(), 60000);
+    const std::vector<double> one = view->confidence();
+    QSignalSpy ready(w.get(), &MainWindow::confidenceReady);
+    auto* both = w->designPanel()->findChild<QCheckBox*>(QStringLiteral("rcEnsembleBox"));
+    QVERIFY(both);
+    both->setChecked(true);
+    QTRY_VERIFY_WITH_TIMEOUT(ready.count() == 1, 60000);
+    core::mdm_model model;
+    QVERIFY(core::load_for_inference(DNAFILL_TINY_MODEL, model, "cpu", "fp32"));
+    core::confidence_options options;
+    options.rc_ensemble = true;
+    std::vector<double> expected;
+    QVERIFY(core::base_confidence(model, core::encode(view->sequence()), options, expected));
+    const auto& shown = view->confidence();
+    QCOMPARE(shown.size(), expected.size());
+    const auto same = [](double a, double b) { return std::isnan(a) ? std::isnan(b) : std::abs(a - b) < 1e-9; };
+    double moved = 0;
+    for (std::size_t i = 0; i < shown.size(); ++i) {
+      QVERIFY2(same(shown[i], expected[i]), qPrintable(QStringLiteral("base %1: %2 vs %3").arg(i).arg(shown[i]).arg(expected[i])));
+      if (!std::isnan(shown[i])) moved = std::max(moved, std::abs(shown[i] - one[i]));
+    }
+    QVERIFY(moved > 1e-3);  // the tiny model reads its strands differently
+    both->setChecked(false);  // and back
+    QTRY_VERIFY_WITH_TIMEOUT(ready.count() == 2, 60000);
+    QCOMPARE(view->confidence().size(), one.size());
+    for (std::size_t i = 0; i < one.size(); ++i) QVERIFY(same(view->confidence()[i], one[i]));
   }
 
   void acceptUndoExport() {
