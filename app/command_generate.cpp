@@ -10,6 +10,7 @@
 #include "app/job_cli.h"
 #include "bio/fasta.h"
 #include "bio/region.h"
+#include "core/job.h"
 #include "core/runtime.h"
 #include "data/text_sinks.h"
 
@@ -59,12 +60,9 @@ int run_generate(generate_args& args) {
   if (args.options.sampler.guidance > 0 && args.prefix.empty() && args.options.label.empty())
     return fail("generate", "--guidance: contrasts the model with and without the given bases (--prefix) or --label, "
                             "and this run has neither: it would change nothing");
-  // The record, its K designs and their tokens are held in memory, ~15 bytes a base: 10^8 bases is
-  // ~1.5 GB. Longer sequence is generated in pieces, each continuing the last with --prefix.
-  constexpr std::int64_t max_length = 100'000'000;
-  if (args.length < 1 || args.length > max_length)
-    return fail("generate", "--length: must be in 1..100000000 (longer: continue a piece with --prefix), got " +
-                                std::to_string(args.length));
+  if (args.length < 1 || args.length > core::longest_generated)
+    return fail("generate", "--length: must be in 1.." + std::to_string(core::longest_generated) +
+                                " (longer: continue a piece with --prefix), got " + std::to_string(args.length));
   if (!data::is_new_record_name(args.name))
     return fail("generate", "--name: must be one word of printable characters without '|' or '>'");
   core::set_threads(args.threads);

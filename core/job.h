@@ -107,6 +107,11 @@ status describe_run(const mdm_model& model, const std::string& kind, const desig
 // JSON number, so that SQL compares it as one (json_extract(parameters, '$.length') > 500).
 nlohmann::json generate_parameters(std::int64_t length, const std::string& name);
 
+// The longest sequence one generate makes (--length, the studio's New sequence): the record, its K
+// designs and their tokens are held in memory, ~15 bytes a base, so 10^8 bases is ~1.5 GB. Longer
+// sequence is generated in pieces, each continuing the last (--prefix).
+constexpr std::int64_t longest_generated = 100'000'000;
+
 // Designs every item of `items` in order and puts each item's K designs into `sink` as one item.
 // Items the sink already holds are skipped (a resumed run). Between items, a set `*cancel` stops
 // the job: the item in hand is finished first. A set `*stop_now` (the GUI's Cancel) also stops the

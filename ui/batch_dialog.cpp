@@ -22,6 +22,7 @@
 #include "ui/constraint_settings.h"
 #include "ui/job_runner.h"
 #include "ui/jobs.h"
+#include "ui/text.h"
 
 namespace dnafill::ui {
 
@@ -213,7 +214,7 @@ void BatchDialog::start() {
   else if (mask_->currentData() == QLatin1String("bed") && bed_->text().trimmed().isEmpty()) problem = tr("BED file: choose one.");
   if (!problem.isEmpty()) {
     status_->setText(problem);
-    status_->setStyleSheet(QStringLiteral("color: #c01010"));
+    status_->setStyleSheet(problemStyle());
     return;
   }
   status_->setStyleSheet({});
@@ -281,7 +282,7 @@ void BatchDialog::finished(quint64 id, const JobOutcome& outcome) {
       const auto& c = r.constraints;
       if (c.failed > 0) {
         text += tr("; %1 of %2 violate the constraints (first: %3)").arg(c.failed).arg(c.designs).arg(QString::fromStdString(c.first_failure));
-        status_->setStyleSheet(QStringLiteral("color: #c01010"));
+        status_->setStyleSheet(problemStyle());
       }
       status_->setText(text);
       break;
@@ -291,7 +292,7 @@ void BatchDialog::finished(quint64 id, const JobOutcome& outcome) {
       break;
     case JobOutcome::Status::Failed: {
       status_->setText(outcome.message);
-      status_->setStyleSheet(QStringLiteral("color: #c01010"));
+      status_->setStyleSheet(problemStyle());
       auto* box = new QMessageBox(QMessageBox::Warning, tr("Batch failed"), outcome.message, QMessageBox::Ok, this);
       box->setObjectName(QStringLiteral("errorDialog"));
       box->setAttribute(Qt::WA_DeleteOnClose);

@@ -19,6 +19,8 @@
 #include <QVBoxLayout>
 
 #include "bio/enzymes.h"
+#include "core/job.h"
+#include "ui/text.h"
 
 namespace dnafill::ui {
 
@@ -39,7 +41,7 @@ QStringList unknownMotifs(const std::vector<std::string>& names) {
 }
 
 void showMotifProblems(QLineEdit* field, const QStringList& problems, const QString& fine) {
-  field->setStyleSheet(problems.isEmpty() ? QString() : QStringLiteral("color: #c01010"));
+  field->setStyleSheet(problems.isEmpty() ? QString() : problemStyle());
   field->setToolTip(problems.isEmpty() ? fine : problems.join(QLatin1Char('\n')));
 }
 
@@ -275,7 +277,7 @@ QGroupBox* DesignPanel::buildNewSequenceBox() {
   auto* nform = new QFormLayout(newBox);
   newLength_ = new QSpinBox(newBox);
   newLength_->setObjectName(QStringLiteral("newLengthBox"));
-  newLength_->setRange(1, 100000000);
+  newLength_->setRange(1, static_cast<int>(core::longest_generated));
   newLength_->setValue(1000);
   newLength_->setSuffix(tr(" bases"));
   newName_ = new QLineEdit(QStringLiteral("generated"), newBox);

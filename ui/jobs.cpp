@@ -14,11 +14,10 @@
 #include "data/text_sinks.h"
 #include "ui/document.h"
 #include "ui/output_check.h"
+#include "ui/text.h"
 
 namespace dnafill::ui {
 namespace {
-
-QString fromStd(const std::string& text) { return QString::fromStdString(text); }
 
 QString tr(const char* text) { return QCoreApplication::translate("dnafill::ui::jobs", text); }
 

@@ -47,6 +47,7 @@
 #include "ui/output_check.h"
 #include "ui/region_dialog.h"
 #include "ui/results_model.h"
+#include "ui/text.h"
 
 // The icon is compiled into the static dnafill_ui: its resources are registered by hand.
 static void initStudioResources() { Q_INIT_RESOURCE(studio); }
@@ -83,8 +84,6 @@ constexpr auto keyHomopolymer = "constraints/maxHomopolymer";
 constexpr auto keyAvoid = "constraints/avoid";
 constexpr auto keyRepeats = "constraints/avoidRepeats";
 constexpr int maxRecent = 10;
-
-QString fromStd(const std::string& text) { return QString::fromStdString(text); }
 
 // One undoable change of a record: its masks, and its bases when a variant was accepted. A change of
 // masks alone keeps no copy of the bases (a chromosome is ~250 MB).

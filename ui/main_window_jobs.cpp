@@ -26,11 +26,10 @@
 #include "ui/history_model.h"
 #include "ui/job_runner.h"
 #include "ui/results_model.h"
+#include "ui/text.h"
 
 namespace dnafill::ui {
 namespace {
-
-QString fromStd(const std::string& text) { return QString::fromStdString(text); }
 
 // What a studio run records of its design beside the sampler's settings, in its parameters: the
 // record, its holes ("201-300,651-770": 1-based inclusive, as a person reads them), and the region of
