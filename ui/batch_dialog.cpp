@@ -105,6 +105,7 @@ void BatchDialog::buildStatus(QVBoxLayout* layout) {
   progress_->setValue(0);
   layout->addWidget(progress_);
   status_ = new QLabel(tr("Not started"), this);
+  status_->setTextFormat(Qt::PlainText);  // messages quote file and record names
   status_->setObjectName(QStringLiteral("batchStatus"));
   status_->setWordWrap(true);
   status_->setTextInteractionFlags(Qt::TextSelectableByMouse);
@@ -295,6 +296,7 @@ void BatchDialog::finished(quint64 id, const JobOutcome& outcome) {
       status_->setStyleSheet(problemStyle());
       auto* box = new QMessageBox(QMessageBox::Warning, tr("Batch failed"), outcome.message, QMessageBox::Ok, this);
       box->setObjectName(QStringLiteral("errorDialog"));
+      box->setTextFormat(Qt::PlainText);
       box->setAttribute(Qt::WA_DeleteOnClose);
       box->open();
       break;

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "data/store.h"
+#include "ui/text.h"
 
 namespace dnafill::ui {
 namespace {
@@ -134,6 +135,12 @@ int HistoryModel::rowCount(const QModelIndex& parent) const { return parent.isVa
 int HistoryModel::columnCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : ColumnCount; }
 
 QVariant HistoryModel::data(const QModelIndex& index, int role) const {
+  const QVariant value = cell(index, role);
+  // Tooltips quote paths, record names and parameters: shown as they are, never as markup.
+  return role == Qt::ToolTipRole && value.isValid() ? QVariant(literalToolTip(value.toString())) : value;
+}
+
+QVariant HistoryModel::cell(const QModelIndex& index, int role) const {
   if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid)) return {};
   const auto& r = runs_[static_cast<std::size_t>(index.row())];
   const QString source = r.source ? QString::fromStdString(r.source->path) : QString();

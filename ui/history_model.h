@@ -63,6 +63,7 @@ class HistoryModel : public QAbstractTableModel {
   QHash<int, QByteArray> roleNames() const override;
 
  private:
+  QVariant cell(const QModelIndex& index, int role) const;  // data(), before tooltips are made literal
   QString storePath_;
   std::unique_ptr<data::store> store_;
   std::vector<data::run_record> runs_;

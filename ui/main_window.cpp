@@ -343,7 +343,7 @@ void MainWindow::addRecentFile(const QString& path) {
 void MainWindow::updateRecentMenu() {
   recentMenu_->clear();
   const auto files = QSettings().value(QLatin1String(keyRecent)).toStringList();
-  for (const auto& path : files) recentMenu_->addAction(QFileInfo(path).fileName(), this, [this, path] { openFile(path); })->setToolTip(path);
+  for (const auto& path : files) recentMenu_->addAction(QFileInfo(path).fileName(), this, [this, path] { openFile(path); })->setToolTip(literalToolTip(path));
   recentMenu_->setEnabled(!files.isEmpty());
   if (!files.isEmpty()) {
     recentMenu_->addSeparator();
@@ -525,7 +525,7 @@ void MainWindow::documentRead(const QString& path, const QString& region) {
   for (const auto& r : document_.records) {
     recordBox_->addItem(recordLabel(r.name, static_cast<qint64>(r.bases.size())));
     if (!r.comment.empty())  // a FASTA description; a read's flag, mapping quality and position
-      recordBox_->setItemData(recordBox_->count() - 1, QString::fromStdString(r.comment), Qt::ToolTipRole);
+      recordBox_->setItemData(recordBox_->count() - 1, literalToolTip(QString::fromStdString(r.comment)), Qt::ToolTipRole);
   }
   record_ = -1;
   setCurrentRecord(0);
@@ -543,7 +543,7 @@ void MainWindow::setCurrentRecord(int index) {
   const bool changed = index != record_;
   record_ = index;
   recordBox_->setCurrentIndex(index);
-  recordBox_->setToolTip(recordBox_->currentText());  // a long name is cut in the box
+  recordBox_->setToolTip(literalToolTip(recordBox_->currentText()));  // a long name is cut in the box
   if (changed) view_->setSequence({});  // a new record starts at the whole-record zoom
   showWorkingSequence();
   if (changed) view_->zoomToFit();
@@ -596,7 +596,7 @@ void MainWindow::showWorkingSequence() {
   // A region of a FASTA is one record named NAME:START-END (as samtools faidx), numbered from START.
   if (view_->firstPosition() > 1) label += tr("; numbered as in its contig");
   shownLabel_->setText(label);
-  shownLabel_->setToolTip(label);
+  shownLabel_->setToolTip(literalToolTip(label));
   updateHoles();
   updateSelectionBar();
 }
@@ -857,6 +857,7 @@ bool MainWindow::exportSelectedDesigns(const QString& path) {
 void MainWindow::showError(const QString& title, const QString& message) {
   auto* box = new QMessageBox(QMessageBox::Critical, title, message, QMessageBox::Ok, this);
   box->setObjectName(QStringLiteral("errorDialog"));
+  box->setTextFormat(Qt::PlainText);  // messages quote file and record names
   box->setAttribute(Qt::WA_DeleteOnClose);
   box->open();  // window-modal and not blocking: jobs keep reporting while it is up
   statusBar()->showMessage(message, 10000);

@@ -102,7 +102,7 @@ void MainWindow::showModel() {
     return;
   }
   modelLabel_->setText(tr("Model: %1").arg(model_.name));
-  modelLabel_->setToolTip(model_.path);
+  modelLabel_->setToolTip(literalToolTip(model_.path));
   deviceLabel_->setText((model_.device == QLatin1String("cuda") ? QStringLiteral("CUDA") : QStringLiteral("CPU")) +
                         (model_.precision == QLatin1String("bf16") ? QStringLiteral(", bf16") : QString()));
   deviceLabel_->setToolTip(fromStd(core::machine_description(model_.device.toStdString())));

@@ -130,6 +130,7 @@ QHBoxLayout* MainWindow::buildRecordBar(QWidget* central) {
   connect(recordBox_, &QComboBox::activated, this, &MainWindow::setCurrentRecord);
   shownLabel_ = new QLabel(central);
   shownLabel_->setObjectName(QStringLiteral("shownLabel"));
+  shownLabel_->setTextFormat(Qt::PlainText);  // a record's description is text, not markup
   shownLabel_->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);  // cut, not the sites field
   sitesEdit_ = new QLineEdit(central);
   sitesEdit_->setObjectName(QStringLiteral("sitesEdit"));
@@ -260,6 +261,7 @@ QWidget* MainWindow::buildHistoryPage() {
 // The job in hand, the model and the device.
 void MainWindow::buildStatusBar() {
   jobLabel_ = new QLabel(this);
+  jobLabel_->setTextFormat(Qt::PlainText);
   jobProgress_ = new QProgressBar(this);
   jobProgress_->setRange(0, 1000);
   jobProgress_->setMaximumWidth(180);
@@ -269,6 +271,7 @@ void MainWindow::buildStatusBar() {
   jobCancel_->setVisible(false);
   connect(jobCancel_, &QToolButton::clicked, this, &MainWindow::cancelJobs);
   modelLabel_ = new QLabel(tr("no model"), this);
+  modelLabel_->setTextFormat(Qt::PlainText);
   modelLabel_->setObjectName(QStringLiteral("modelLabel"));
   deviceLabel_ = new QLabel(this);
   deviceLabel_->setObjectName(QStringLiteral("deviceLabel"));

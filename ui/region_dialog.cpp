@@ -25,6 +25,7 @@ RegionDialog::RegionDialog(const QString& path, const QString& format,
   setWindowTitle(tr("Open a region of %1").arg(QFileInfo(path).fileName()));
   auto* layout = new QVBoxLayout(this);
   auto* intro = new QLabel(tr("%1 is an indexed %2 file: read one region of it, or all of it.").arg(QFileInfo(path).fileName(), format), this);
+  intro->setTextFormat(Qt::PlainText);
   intro->setWordWrap(true);
   layout->addWidget(intro);
   oneRegion_ = new QRadioButton(tr("A region"), this);

@@ -9,6 +9,7 @@
 #include "data/store.h"
 #include "ui/document.h"
 #include "ui/sequence_view.h"
+#include "ui/text.h"
 
 namespace dnafill::ui {
 
@@ -108,6 +109,12 @@ int ResultsModel::rowCount(const QModelIndex& parent) const { return parent.isVa
 int ResultsModel::columnCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : ColumnCount; }
 
 QVariant ResultsModel::data(const QModelIndex& index, int role) const {
+  const QVariant value = cell(index, role);
+  // Tooltips quote paths, record names and parameters: shown as they are, never as markup.
+  return role == Qt::ToolTipRole && value.isValid() ? QVariant(literalToolTip(value.toString())) : value;
+}
+
+QVariant ResultsModel::cell(const QModelIndex& index, int role) const {
   if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid)) return {};
   const Row& row = rows_[static_cast<std::size_t>(index.row())];
   const auto& d = row.design;

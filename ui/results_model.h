@@ -68,6 +68,7 @@ class ResultsModel : public QAbstractTableModel {
   QHash<int, QByteArray> roleNames() const override;
 
  private:
+  QVariant cell(const QModelIndex& index, int role) const;  // data(), before tooltips are made literal
   struct Row {
     data::design_record design;
     qint64 edits = -1;

@@ -2,6 +2,7 @@
 #include "ui/sequence_view.h"
 
 #include "bio/sequence.h"
+#include "ui/text.h"
 
 #include <QApplication>
 #include <QClipboard>
@@ -410,7 +411,7 @@ bool SequenceView::viewportEvent(QEvent* event) {
     auto* help = static_cast<QHelpEvent*>(event);
     const QString text = toolTipAt(help->pos());
     if (text.isEmpty()) QToolTip::hideText();
-    else QToolTip::showText(help->globalPos(), text, viewport());
+    else QToolTip::showText(help->globalPos(), literalToolTip(text), viewport());
     return true;
   }
   return QAbstractScrollArea::viewportEvent(event);

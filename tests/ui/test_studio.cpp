@@ -48,6 +48,7 @@
 #include "ui/results_model.h"
 #include "ui/sequence_view.h"
 #include "ui/studio_script.h"
+#include "ui/text.h"
 
 using namespace dnafill;
 using namespace dnafill::ui;
@@ -895,6 +896,34 @@ class TestStudio : public QObject {
     QCOMPARE(runs[0].status, data::run_status::cancelled);
     QCOMPARE(w->resultsModel()->rowCount(), 0);
     QVERIFY(!errorDialog(w.get()));
+  }
+
+  // A description, a record name or a file name that looks like HTML is shown as the text it is: it
+  // was drawn as markup, and <img src=...> read a picture from disk into the window.
+  void htmlInNamesIsText() {
+    auto w = makeWindow();
+    QVERIFY(w);
+    const QString path = dir_.filePath(QStringLiteral("<b>bold.fa"));
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write(">lacZ <i>E. coli</i> <img src=/no/such.png>\nACGTACGTACGTNNNNACGT\n");
+    file.close();
+    QVERIFY(open(*w, path));
+    auto* shown = w->findChild<QLabel*>(QStringLiteral("shownLabel"));
+    QVERIFY(shown);
+    QCOMPARE(shown->textFormat(), Qt::PlainText);
+    QVERIFY2(shown->text().contains(QStringLiteral("<i>E. coli</i> <img src=/no/such.png>")), qPrintable(shown->text()));
+    QVERIFY2(shown->toolTip().contains(QStringLiteral("&lt;i&gt;E. coli&lt;/i&gt;")), qPrintable(shown->toolTip()));
+    QCOMPARE(literalToolTip(QStringLiteral("plain text")), QStringLiteral("plain text"));
+    // An error quoting the name is plain text too.
+    QSignalSpy error(w.get(), &MainWindow::errorShown);
+    w->openFile(dir_.filePath(QStringLiteral("<b>missing.fa")));
+    QVERIFY(error.wait(20000));
+    auto* box = errorDialog(w.get());
+    QVERIFY(box);
+    QCOMPARE(box->textFormat(), Qt::PlainText);
+    QVERIFY2(box->text().contains(QStringLiteral("<b>missing.fa")), qPrintable(box->text()));
+    box->accept();
   }
 
   void badFile() {
