@@ -30,6 +30,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
+#include <type_traits>
 #include <utility>
 
 
@@ -216,20 +218,53 @@ QString optionOrSaved(const QString& given, const QSettings& settings, const cha
   return QStringLiteral("auto");
 }
 
-// The design panel's sampler settings as saved; a sampler no longer known is said and dropped.
+// One saved design setting into `value`, when it reads as one: a number that is not one ("abc", a seed
+// of -1), not finite (inf, nan) or a flag that is neither true nor false keeps the default, and its
+// name is added to `dropped`. (Read as they were, such values were taken as 0 or true, or clamped to
+// a box's maximum without a word.)
+template <typename T>
+void readSaved(const QSettings& settings, const char* key, const char* name, T& value, QStringList& dropped) {
+  const QVariant saved = settings.value(QLatin1String(key));
+  if (!saved.isValid()) return;
+  bool ok = false;
+  T read{};
+  if constexpr (std::is_same_v<T, bool>) {
+    const QString text = saved.toString().trimmed().toLower();
+    ok = text == QLatin1String("true") || text == QLatin1String("false") || text == QLatin1String("1") || text == QLatin1String("0");
+    read = text == QLatin1String("true") || text == QLatin1String("1");
+  } else if constexpr (std::is_same_v<T, double>) {
+    read = saved.toDouble(&ok);
+    ok = ok && std::isfinite(read);
+  } else if constexpr (std::is_same_v<T, std::uint64_t>) {
+    read = saved.toString().trimmed().startsWith(QLatin1Char('-')) ? 0 : saved.toULongLong(&ok);
+  } else {
+    read = saved.toInt(&ok);
+  }
+  if (ok) value = read;
+  else dropped << QLatin1String(name);
+}
+
+// The design panel's sampler settings as saved; a sampler no longer known, or a value that does not
+// read as one, is said and dropped.
 core::design_options savedDesignOptions(const QSettings& settings, QStringList& warnings) {
   core::design_options o;
+  o.variants = 4;
+  o.sampler.seed = 1;
   const QString sampler = settings.value(QLatin1String(keySampler), QString::fromLatin1(core::sampler_name(o.sampler.kind))).toString();
   if (!core::parse_sampler_kind(sampler.toStdString(), o.sampler.kind))
     warnings << MainWindow::tr("The saved sampler '%1' was dropped: %2 is used.").arg(sampler, QString::fromLatin1(core::sampler_name(o.sampler.kind)));
-  o.sampler.steps = settings.value(QLatin1String(keySteps), o.sampler.steps).toInt();
-  o.sampler.temperature = settings.value(QLatin1String(keyTemperature), o.sampler.temperature).toDouble();
-  o.sampler.top_p = settings.value(QLatin1String(keyTopP), o.sampler.top_p).toDouble();
-  o.variants = settings.value(QLatin1String(keyVariants), 4).toInt();
-  o.sampler.seed = settings.value(QLatin1String(keySeed), 1).toULongLong();
-  o.sampler.guidance = settings.value(QLatin1String(keyGuidance), o.sampler.guidance).toDouble();
-  o.score_draws = settings.value(QLatin1String(keyScoreDraws), o.score_draws).toInt();
-  o.rc_ensemble = settings.value(QLatin1String(keyRcEnsemble), o.rc_ensemble).toBool();
+  QStringList dropped;
+  readSaved(settings, keySteps, "steps", o.sampler.steps, dropped);
+  readSaved(settings, keyTemperature, "temperature", o.sampler.temperature, dropped);
+  readSaved(settings, keyTopP, "top-p", o.sampler.top_p, dropped);
+  readSaved(settings, keyVariants, "variants", o.variants, dropped);
+  readSaved(settings, keySeed, "seed", o.sampler.seed, dropped);
+  readSaved(settings, keyGuidance, "guidance", o.sampler.guidance, dropped);
+  readSaved(settings, keyScoreDraws, "score draws", o.score_draws, dropped);
+  readSaved(settings, keyRcEnsemble, "both strands", o.rc_ensemble, dropped);
+  if (!dropped.isEmpty())
+    warnings << MainWindow::tr("The saved %1 did not read as a value (edited by hand?) and was dropped: the default is used.")
+                    .arg(dropped.join(QStringLiteral(", ")));
   return o;
 }
 

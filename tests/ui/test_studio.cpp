@@ -592,7 +592,26 @@ class TestStudio : public QObject {
     QVERIFY(w);
     const QString said = w->statusBar()->currentMessage();
     QVERIFY2(said.contains(QStringLiteral("The saved sampler 'bogus' was dropped")), qPrintable(said));
-    QVERIFY2(said.contains(QStringLiteral("The saved steps, temperature could not be used as saved")), qPrintable(said));
+    QVERIFY2(said.contains(QStringLiteral("The saved temperature did not read as a value (edited by hand?) and was dropped: "
+                                          "the default is used")), qPrintable(said));
+    QVERIFY2(said.contains(QStringLiteral("The saved steps could not be used as saved")), qPrintable(said));
+    QCOMPARE(w->designPanel()->designOptions().sampler.temperature, 1.0);
+    // Infinite, unreadable and negative values are the defaults, said: inf was a box's maximum (a
+    // temperature of 5, a guidance of 20), "abc" 0, a seed of -1 was 0, "maybe" a ticked box.
+    auto junk = windowWithSettings(QStringLiteral("design"), {{QStringLiteral("temperature"), QStringLiteral("inf")},
+                                                             {QStringLiteral("guidance"), QStringLiteral("inf")},
+                                                             {QStringLiteral("scoreDraws"), QStringLiteral("abc")},
+                                                             {QStringLiteral("seed"), QStringLiteral("-1")},
+                                                             {QStringLiteral("rcEnsemble"), QStringLiteral("maybe")}});
+    QVERIFY(junk);
+    const QString junkSaid = junk->statusBar()->currentMessage();
+    QVERIFY2(junkSaid.contains(QStringLiteral("The saved temperature, seed, guidance, score draws, both strands did not read as a value")),
+             qPrintable(junkSaid));
+    const auto used = junk->designPanel()->designOptions();
+    const core::design_options defaults;
+    QCOMPARE(used.sampler.temperature, defaults.sampler.temperature);
+    QCOMPARE(used.sampler.guidance, defaults.sampler.guidance);
+    QVERIFY(!used.rc_ensemble);  // (makeWindow sets the seed and the score draws itself)
     // Values the panel's boxes hold read back without a word.
     auto again = windowWithSettings(QStringLiteral("design"), {{QStringLiteral("temperature"), 0.7},
                                                               {QStringLiteral("topP"), 0.95},
