@@ -103,6 +103,8 @@ status checkScreenshot(const QCommandLineParser& parser, const QString& path) {
     if (!file.empty() && dnafill::bio::same_file(shot, file))
       return status::fail("--screenshot: " + shot + " is " + what + " (" + file + "): the picture would replace it");
   std::error_code ec;
+  // A missing folder was found after all the work (a design, its run kept): here, as the CLI's outputs.
+  if (auto s = dnafill::bio::check_creatable(shot); !s) return status::fail("--screenshot: " + s.message());
   if (!std::filesystem::exists(shot, ec)) return {};
   if (!std::filesystem::is_regular_file(shot, ec)) return status::fail("--screenshot: " + shot + ": not a regular file");
   if (std::filesystem::file_size(shot, ec) > 0 && QImageReader::imageFormat(path).isEmpty())
