@@ -165,8 +165,13 @@ status readWindowSize(const QCommandLineParser& parser, QSize& size) {
 // --db becomes the store of later sessions too (the settings keep it), so it is made absolute; one
 // that is there must be a store this build can read, or every design would fail on it later.
 status readStorePath(const QCommandLineParser& parser, QString& path) {
-  path = QFileInfo(parser.value(QStringLiteral("db"))).absoluteFilePath();
+  const QString given = parser.value(QStringLiteral("db"));
+  path = QFileInfo(given).absoluteFilePath();
   if (QFileInfo(path).isDir()) return status::fail("--db: " + path.toStdString() + ": is a folder, not a store");
+  // As the command line's --db: a store named in a folder that is not there is a mistyped name (or a
+  // URL, smb://host/x.sqlite), and making the folders put it somewhere nobody looks.
+  if (const QString folder = QFileInfo(path).absolutePath(); !QFileInfo(folder).isDir())
+    return status::fail("--db: " + given.toStdString() + ": the folder " + folder.toStdString() + " does not exist");
   if (dnafill::ui::HistoryModel::noStoreYet(path)) return {};
   dnafill::data::store store;
   if (auto s = store.open(path.toStdString(), dnafill::data::store_options::reader()); !s) return status::fail("--db: " + s.message());
