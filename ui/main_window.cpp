@@ -30,6 +30,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <cstdint>
 #include <type_traits>
 #include <utility>
@@ -322,7 +323,13 @@ void MainWindow::restoreSettings(const StudioOptions& options) {
     restoreState(settings.value(QLatin1String(keyState)).toByteArray());
   }
   updateRecentMenu();
-  if (!warnings.isEmpty()) statusBar()->showMessage(warnings.join(QLatin1Char(' ')), 30000);
+  if (!warnings.isEmpty()) {
+    // Said in the status bar, again beside the first file opened (whose message took their place),
+    // and on stderr, where a long line is not cut at the window's edge.
+    startupWarnings_ = warnings.join(QLatin1Char(' '));
+    statusBar()->showMessage(startupWarnings_, 30000);
+    for (const auto& warning : warnings) std::fprintf(stderr, "dnafill-studio: %s\n", qPrintable(warning));
+  }
 }
 
 void MainWindow::saveSettings() const {
@@ -566,9 +573,11 @@ void MainWindow::documentRead(const QString& path, const QString& region) {
   setCurrentRecord(0);
   addRecentFile(path);
   statusBar()->showMessage(tr("%1: %n record(s)%2", nullptr, static_cast<int>(document_.records.size()))
-                               .arg(QFileInfo(path).fileName(), region.isEmpty() ? QString() : tr(", region %1").arg(region)) +
-                               (document_.truncated ? tr(" (only the first ones: the file holds more)") : QString()),
-                           8000);
+                                   .arg(QFileInfo(path).fileName(), region.isEmpty() ? QString() : tr(", region %1").arg(region)) +
+                               (document_.truncated ? tr(" (only the first ones: the file holds more)") : QString()) +
+                               (startupWarnings_.isEmpty() ? QString() : QStringLiteral(". ") + startupWarnings_),
+                           startupWarnings_.isEmpty() ? 8000 : 30000);
+  startupWarnings_.clear();  // said with the first file
   results_->refresh();
   Q_EMIT documentOpened(path);
 }

@@ -197,6 +197,7 @@ class MainWindow : public QMainWindow {
   JobRunner* runner_ = nullptr;
   LoadedModel model_;
   quint64 modelJob_ = 0, designJob_ = 0, confidenceJob_ = 0, statusJob_ = 0;
+  QString startupWarnings_;  // what restoreSettings found, said again beside the first file opened
   int generatedRecord_ = -1;  // the record of N a running Generate new added, or -1
   int generatedUndoCount_ = 0;  // commands on the undo stack when it was added
   bool confidenceWanted_ = false;

@@ -596,6 +596,12 @@ class TestStudio : public QObject {
                                           "the default is used")), qPrintable(said));
     QVERIFY2(said.contains(QStringLiteral("The saved steps could not be used as saved")), qPrintable(said));
     QCOMPARE(w->designPanel()->designOptions().sampler.temperature, 1.0);
+    // The first file opened says its records and, again, what start found: its message took their place.
+    QVERIFY(open(*w, designFasta));
+    const QString opened = w->statusBar()->currentMessage();
+    QVERIFY2(opened.contains(QStringLiteral("design.fa: 2 record(s). The saved sampler 'bogus' was dropped")), qPrintable(opened));
+    QVERIFY(open(*w, designFasta));  // once
+    QVERIFY2(!w->statusBar()->currentMessage().contains(QStringLiteral("bogus")), qPrintable(w->statusBar()->currentMessage()));
     // Infinite, unreadable and negative values are the defaults, said: inf was a box's maximum (a
     // temperature of 5, a guidance of 20), "abc" 0, a seed of -1 was 0, "maybe" a ticked box.
     auto junk = windowWithSettings(QStringLiteral("design"), {{QStringLiteral("temperature"), QStringLiteral("inf")},
