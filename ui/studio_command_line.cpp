@@ -338,6 +338,14 @@ std::optional<int> answerBeforeStart(int argc, char** argv, QCommandLineParser& 
 std::optional<int> readStudioOptions(const QCommandLineParser& parser, dnafill::ui::StudioOptions& options,
                                      dnafill::ui::ScriptOptions& script, QSize& size) {
   if (auto s = checkValues(parser); !s) return usageError(s);
+  // Qt reads the command line as Unicode: a name of bytes that are not UTF-8 arrives with U+FFFD in
+  // their place, and names another file (a store or a picture written under that name, a model "not
+  // found"). Refused as the file to open is refused.
+  for (const char* option : {"db", "model", "reference", "screenshot"})
+    if (const QString value = parser.value(QLatin1String(option));
+        value.contains(QChar(QChar::ReplacementCharacter)) && !QFileInfo::exists(value))
+      return usageError(status::fail(std::string("--") + option + ": " + value.toStdString() +
+                                     ": the name is not valid UTF-8, and the studio cannot name it: rename the file"));
   int threads = 0;
   if (auto s = readInt(parser, "threads", 0, dnafill::core::max_threads_option, threads); !s) return usageError(s);
   dnafill::core::set_threads(threads);
