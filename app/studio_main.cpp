@@ -48,6 +48,16 @@ void endOnSignals(QApplication& app) {
     if (!dnafill::app::signal_ignored(signalNumber)) sigaction(signalNumber, &action, nullptr);
 }
 
+// Qt's offscreen platform (a scripted run, the tests) warns at every window it shows that it does not
+// support propagateSizeHints(), a feature the studio does not use: that line is dropped, every other
+// message goes where Qt sends it.
+QtMessageHandler qtHandler = nullptr;
+void dropOffscreenNoise(QtMsgType type, const QMessageLogContext& context, const QString& message) {
+  if (type == QtWarningMsg && message == QLatin1String("This plugin does not support propagateSizeHints()")) return;
+  if (qtHandler) qtHandler(type, context, message);
+  else std::fprintf(stderr, "%s\n", qPrintable(qFormatLogMessage(type, context, message)));
+}
+
 void setApplicationFacts() {
   QCoreApplication::setOrganizationName(QStringLiteral("dnafill"));
   QCoreApplication::setApplicationName(QStringLiteral("dnafill-studio"));
@@ -104,6 +114,7 @@ int main(int argc, char** argv) {
   dnafill::ui::addStudioOptions(parser);
   setApplicationFacts();
   if (const auto answered = dnafill::ui::answerBeforeStart(argc, argv, parser)) return *answered;
+  qtHandler = qInstallMessageHandler(dropOffscreenNoise);
   QApplication app(argc, argv);
   endOnSignals(app);
   QApplication::setDesktopFileName(QStringLiteral("org.dnafill.Studio"));
