@@ -617,21 +617,28 @@ void SequenceView::drawGc(QPainter& p, const QRect& r) const {
   const double window = std::max<double>(gcWindow, 2.0 / pixelsPerBase_);
   QPainterPath path;
   bool open = false;
-  const int step = pixelsPerBase_ >= 1.0 ? std::max(1, static_cast<int>(pixelsPerBase_ / 2)) : 1;
-  for (int x = labelWidth_; x < viewport()->width(); x += step) {
-    const double centre = first_ + (x - labelWidth_) / pixelsPerBase_;
-    if (centre >= static_cast<double>(bases_.size())) break;
+  const auto addPoint = [&](double x, double centre) {
     const auto c = countRange(static_cast<qint64>(centre - window / 2), static_cast<qint64>(centre + window / 2));
     const auto known = c.gc + c.at;
     if (known == 0) {
       open = false;
-      continue;
+      return;
     }
     const QPointF point(x, r.bottom() - h * c.gc / static_cast<double>(known));
     if (open) path.lineTo(point);
     else path.moveTo(point);
     open = true;
+  };
+  const int step = pixelsPerBase_ >= 1.0 ? std::max(1, static_cast<int>(pixelsPerBase_ / 2)) : 1;
+  const auto length = static_cast<double>(bases_.size());
+  for (int x = labelWidth_; x < viewport()->width(); x += step) {
+    const double centre = first_ + (x - labelWidth_) / pixelsPerBase_;
+    if (centre >= length) break;
+    addPoint(x, centre);
   }
+  // Up to the right edge of the last base when it is in view, as the line starts at the first's left
+  // edge: the steps above stopped up to half a base short of it.
+  if (const double end = xOfBase(length); end < viewport()->width()) addPoint(end, length - 0.5);
   p.setPen(QPen(QColor(0x6a, 0x3d, 0x9a), 1.5));
   p.drawPath(path);
 }

@@ -242,6 +242,20 @@ class TestSequenceView : public QObject {
     view.setConfidence(std::vector<double>(10, 0.5));
     QVERIFY(!view.hasConfidence());
 
+    // The GC line runs from the left edge of the first base to the right edge of the last (it stopped
+    // up to half a base short): 20 G's, fitted, draw it at 100% beside the last base's right edge.
+    view.setSequence(std::string(20, 'G'));
+    view.zoomToFit();
+    image = view.viewport()->grab().toImage();
+    const QRect gc = view.trackRect(SequenceView::Track::Gc);
+    const int lastX = static_cast<int>(view.xOfBase(20)) - 2;
+    bool drawn = false;  // the line's purple within two pixels of the 100% level
+    for (int y = gc.bottom() - (gc.height() - 2) - 2; y <= gc.bottom() - (gc.height() - 2) + 2; ++y) {
+      const QColor c = image.pixelColor(lastX, y);
+      drawn |= c.blue() > c.green() + 40 && c.red() > c.green();
+    }
+    QVERIFY2(drawn, qPrintable(QStringLiteral("x %1, %2 pixels a base").arg(lastX).arg(view.pixelsPerBase())));
+
     // Letters at the closest zoom; painting a long record at every zoom does not fail.
     view.setSequence(randomBases(3000000, 4));
     for (int i = 0; i < 24; ++i) {
