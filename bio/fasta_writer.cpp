@@ -84,6 +84,7 @@ status fasta_writer::open(const std::string& path, const fasta_writer_options& o
     // last flush at exit reported as "Bad file descriptor", after a good run). What stdio holds goes first.
     std::fflush(stdout);
     // A closed standard output is held read-only by the program (app/standard_streams.h): as closed.
+    // (So is one the user opened read-only, where every write would fail with EBADF all the same.)
     const int flags = ::fcntl(STDOUT_FILENO, F_GETFL);
     const bool held_closed = flags != -1 && (flags & O_ACCMODE) == O_RDONLY;
     const int fd = held_closed ? -1 : ::dup(STDOUT_FILENO);

@@ -97,6 +97,7 @@ QFormLayout* BatchDialog::buildForm() {
 // The settings the batch runs with, its progress and its status line.
 void BatchDialog::buildStatus(QVBoxLayout* layout) {
   settingsNote_ = new QLabel(this);
+  settingsNote_->setTextFormat(Qt::PlainText);  // the rules name motifs as typed
   settingsNote_->setObjectName(QStringLiteral("settingsNote"));
   settingsNote_->setWordWrap(true);
   layout->addWidget(settingsNote_);

@@ -42,7 +42,7 @@ QStringList unknownMotifs(const std::vector<std::string>& names) {
 
 void showMotifProblems(QLineEdit* field, const QStringList& problems, const QString& fine) {
   field->setStyleSheet(problems.isEmpty() ? QString() : problemStyle());
-  field->setToolTip(problems.isEmpty() ? fine : problems.join(QLatin1Char('\n')));
+  field->setToolTip(problems.isEmpty() ? fine : literalToolTip(problems.join(QLatin1Char('\n'))));
 }
 
 ListCompleter::ListCompleter(const QStringList& words, QObject* parent) : QCompleter(words, parent) {

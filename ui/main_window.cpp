@@ -264,7 +264,8 @@ core::design_options savedDesignOptions(const QSettings& settings, QStringList& 
   readSaved(settings, keyScoreDraws, "score draws", o.score_draws, dropped);
   readSaved(settings, keyRcEnsemble, "both strands", o.rc_ensemble, dropped);
   if (!dropped.isEmpty())
-    warnings << MainWindow::tr("The saved %1 did not read as a value (edited by hand?) and was dropped: the default is used.")
+    warnings << MainWindow::tr("Saved design settings that did not read as values (edited by hand?) were dropped, "
+                               "the defaults used: %1.")
                     .arg(dropped.join(QStringLiteral(", ")));
   return o;
 }
@@ -459,6 +460,7 @@ bool MainWindow::mayDropWorkingRecords(const QString& action) {
                   tr("The working records hold accepted variants that are not saved. Save them before %1?").arg(action),
                   QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel, this);
   box.setObjectName(QStringLiteral("unsavedEditsDialog"));
+  box.setTextFormat(Qt::PlainText);  // it names the file
   box.setDefaultButton(QMessageBox::Save);
   switch (box.exec()) {
     case QMessageBox::Save: return saveWorkingSequence();

@@ -261,7 +261,7 @@ void MainWindow::jobFinished(quint64 id, const JobOutcome& outcome) {
     }
     if (outcome.status != JobOutcome::Status::Done) return;
     auto result = std::any_cast<ConfidenceResult>(outcome.payload);
-    // The view moved on, or "Both strands" changed meanwhile (and a new track is on its way).
+    // The view moved on, or "Both strands" changed meanwhile (the track was cleared for it).
     if (result.bases != view_->sequence() || result.bothStrands != panel_->designOptions().rc_ensemble) return;
     view_->setConfidence(std::move(result.probability));
     Q_EMIT confidenceReady();

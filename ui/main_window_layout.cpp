@@ -215,9 +215,14 @@ void MainWindow::buildDesignDock() {
   connect(panel_, &DesignPanel::infillRequested, this, &MainWindow::infill);
   connect(panel_, &DesignPanel::generateNewRequested, this, &MainWindow::generateNew);
   connect(panel_, &DesignPanel::cancelRequested, this, &MainWindow::cancelJobs);
-  // A track shown (or on its way) is read again as the designs now read the model.
+  // A track shown (or on its way) was read from one strand or both: it goes, and is read again as the
+  // designs now read the model where it would be by itself (the automatic limit, no design running);
+  // else Ctrl+K reads it (a long record's track costs minutes).
   connect(panel_, &DesignPanel::bothStrandsToggled, this, [this] {
-    if (!designJob_ && (view_->hasConfidence() || confidenceJob_)) computeConfidence();
+    if (!view_->hasConfidence() && !confidenceJob_) return;
+    view_->setConfidence({});
+    view_->setConfidencePending(false);
+    scheduleConfidence();
   });
 }
 

@@ -50,6 +50,7 @@ RegionDialog::RegionDialog(const QString& path, const QString& format,
     box->setMinimum(1);
   }
   length_ = new QLabel(this);
+  length_->setTextFormat(Qt::PlainText);  // it quotes a typed contig name
   length_->setObjectName(QStringLiteral("regionLength"));
   form->addRow(tr("Contig"), contig_);
   form->addRow(tr("Start (1-based)"), start_);

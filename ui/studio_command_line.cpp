@@ -5,6 +5,7 @@
 #include <QFileInfo>
 #include <QImageReader>
 #include <QImageWriter>
+#include <QStringDecoder>
 
 #include <algorithm>
 #include <cstdio>
@@ -12,6 +13,7 @@
 #include <cstring>
 #include <filesystem>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -170,8 +172,10 @@ status readStorePath(const QCommandLineParser& parser, QString& path) {
   if (QFileInfo(path).isDir()) return status::fail("--db: " + path.toStdString() + ": is a folder, not a store");
   // As the command line's --db: a store named in a folder that is not there is a mistyped name (or a
   // URL, smb://host/x.sqlite), and making the folders put it somewhere nobody looks.
-  if (const QString folder = QFileInfo(path).absolutePath(); !QFileInfo(folder).isDir())
-    return status::fail("--db: " + given.toStdString() + ": the folder " + folder.toStdString() + " does not exist");
+  if (const QFileInfo folder(QFileInfo(path).absolutePath()); !folder.isDir())
+    return status::fail("--db: " + given.toStdString() + ": " +
+                        (folder.exists() ? folder.filePath().toStdString() + " is not a folder"
+                                         : "the folder " + folder.filePath().toStdString() + " does not exist"));
   if (dnafill::ui::HistoryModel::noStoreYet(path)) return {};
   dnafill::data::store store;
   if (auto s = store.open(path.toStdString(), dnafill::data::store_options::reader()); !s) return status::fail("--db: " + s.message());
@@ -297,6 +301,31 @@ int usageError(const status& s) {
 // What is answered before a QApplication exists, which would abort for want of a display or of a
 // platform plugin: --help, --help-all and --version, a malformed line, -platform without a name, no
 // display. The exit status; none when the window is to start.
+namespace {
+
+// The option among --db, --model, --reference and --screenshot whose file name is not UTF-8, read
+// from the raw arguments: Qt decodes them with U+FFFD for such bytes, and the name then names another
+// file (a store or a picture was written under it, a model "not found"). Its value, decoded, in `name`.
+const char* nameNotUtf8(int argc, char** argv, QString& name) {
+  for (int i = 1; i < argc; ++i) {
+    const std::string_view arg = argv[i];
+    if (arg == "--") break;
+    for (const char* option : {"--db", "--model", "--reference", "--screenshot"}) {
+      const std::string_view o = option;
+      std::string_view value;
+      if (arg == o && i + 1 < argc) value = argv[i + 1];
+      else if (arg.size() > o.size() && arg.substr(0, o.size()) == o && arg[o.size()] == '=') value = arg.substr(o.size() + 1);
+      else continue;
+      QStringDecoder utf8(QStringDecoder::Utf8);
+      name = utf8(QByteArrayView(value.data(), static_cast<qsizetype>(value.size())));
+      if (utf8.hasError()) return option;
+    }
+  }
+  return nullptr;
+}
+
+}  // namespace
+
 std::optional<int> answerBeforeStart(int argc, char** argv, QCommandLineParser& parser) {
   if (asksForHelpOrVersion(argc, argv)) {
     // Answered here only when the line parses without Qt's own options (-platform ...) and asks for it
@@ -322,6 +351,9 @@ std::optional<int> answerBeforeStart(int argc, char** argv, QCommandLineParser& 
       return usageError(status::fail(parser.errorText().toStdString() + " (see dnafill-studio --help)"));
     }
   }
+  if (QString name; const char* option = nameNotUtf8(argc, argv, name))
+    return usageError(status::fail(std::string(option) + ": " + name.toStdString() +
+                                   ": the name is not valid UTF-8, and the studio cannot name it: rename the file"));
   // Qt takes the word after -platform as a plugin's name, whatever it is, and aborts when none has it.
   if (const int at = platformOption(argc, argv); at > 0 && (at + 1 == argc || argv[at + 1][0] == '-' || argv[at + 1][0] == '\0'))
     return usageError(status::fail(std::string(argv[at]) + ": needs a platform's name (offscreen, xcb, wayland)"));
@@ -338,14 +370,6 @@ std::optional<int> answerBeforeStart(int argc, char** argv, QCommandLineParser& 
 std::optional<int> readStudioOptions(const QCommandLineParser& parser, dnafill::ui::StudioOptions& options,
                                      dnafill::ui::ScriptOptions& script, QSize& size) {
   if (auto s = checkValues(parser); !s) return usageError(s);
-  // Qt reads the command line as Unicode: a name of bytes that are not UTF-8 arrives with U+FFFD in
-  // their place, and names another file (a store or a picture written under that name, a model "not
-  // found"). Refused as the file to open is refused.
-  for (const char* option : {"db", "model", "reference", "screenshot"})
-    if (const QString value = parser.value(QLatin1String(option));
-        value.contains(QChar(QChar::ReplacementCharacter)) && !QFileInfo::exists(value))
-      return usageError(status::fail(std::string("--") + option + ": " + value.toStdString() +
-                                     ": the name is not valid UTF-8, and the studio cannot name it: rename the file"));
   int threads = 0;
   if (auto s = readInt(parser, "threads", 0, dnafill::core::max_threads_option, threads); !s) return usageError(s);
   dnafill::core::set_threads(threads);

@@ -16,7 +16,7 @@ for try in $(seq 1 12); do
     [ -s "$work/double.sqlite" ] && break
     sleep 0.05
   done
-  sleep 0.3
+  sleep 1  # the guard is installed once the model is loaded (~15 ms after the store is made)
   kill -TERM $pid
   kill -TERM $pid
   wait $pid

@@ -592,8 +592,8 @@ class TestStudio : public QObject {
     QVERIFY(w);
     const QString said = w->statusBar()->currentMessage();
     QVERIFY2(said.contains(QStringLiteral("The saved sampler 'bogus' was dropped")), qPrintable(said));
-    QVERIFY2(said.contains(QStringLiteral("The saved temperature did not read as a value (edited by hand?) and was dropped: "
-                                          "the default is used")), qPrintable(said));
+    QVERIFY2(said.contains(QStringLiteral("Saved design settings that did not read as values (edited by hand?) were dropped, "
+                                          "the defaults used: temperature.")), qPrintable(said));
     QVERIFY2(said.contains(QStringLiteral("The saved steps could not be used as saved")), qPrintable(said));
     QCOMPARE(w->designPanel()->designOptions().sampler.temperature, 1.0);
     // The first file opened says its records and, again, what start found: its message took their place.
@@ -611,7 +611,7 @@ class TestStudio : public QObject {
                                                              {QStringLiteral("rcEnsemble"), QStringLiteral("maybe")}});
     QVERIFY(junk);
     const QString junkSaid = junk->statusBar()->currentMessage();
-    QVERIFY2(junkSaid.contains(QStringLiteral("The saved temperature, seed, guidance, score draws, both strands did not read as a value")),
+    QVERIFY2(junkSaid.contains(QStringLiteral("were dropped, the defaults used: temperature, seed, guidance, score draws, both strands.")),
              qPrintable(junkSaid));
     const auto used = junk->designPanel()->designOptions();
     const core::design_options defaults;
