@@ -17,7 +17,6 @@
 namespace dnafill::bio {
 namespace {
 
-
 bool has_space(const std::string& s) {
   for (char c : s) {
     if (c == ' ' || c == '\t' || c == '\n' || c == '\r') return true;
@@ -40,6 +39,12 @@ struct fasta_writer::impl {
 
   status write_failed() const {
     return status::fail(output_name(path) + ": cannot write: " + std::strerror(errno ? errno : EIO) + file.staging_note());
+  }
+  // The file is written and kept, without an index: a part-written or wrong one would be read as the
+  // whole, and another tool would find records missing (without one, a reader builds it again).
+  status not_indexed(const std::string& why) const {
+    for (const auto& index : index_paths(path)) std::remove(index.c_str());
+    return status::fail(path + ": written, but " + why + "; no index is left beside it");
   }
 };
 
@@ -140,20 +145,15 @@ status fasta_writer::close() {
     return failed;
   }
   if (auto s = d.file.commit(); !s) return s;
-  if (d.indexed && !d.repeated_name.empty()) {
-    // Its index would list the name once, and a reader trusting it would miss the other records.
-    for (const auto& index : index_paths(d.path)) std::remove(index.c_str());
-    return status::fail(d.path + ": written, but not indexed: the record name '" + d.repeated_name +
-                        "' occurs more than once, and a .fai finds one record per name; no index is left beside it");
-  }
+  // Its index would list a repeated name once, and a reader trusting it would miss the other records.
+  if (d.indexed && !d.repeated_name.empty())
+    return d.not_indexed("not indexed: the record name '" + d.repeated_name +
+                         "' occurs more than once, and a .fai finds one record per name");
   errno = 0;
-  if (d.indexed && fai_build(d.path.c_str()) != 0) {
-    // A part-written index (a full disk) would be read as the whole: another tool would find records
-    // missing. Without one, a reader builds it again.
+  if (d.indexed && fai_build(d.path.c_str()) != 0) {  // a full disk, say
     const int error = errno;
-    for (const auto& index : index_paths(d.path)) std::remove(index.c_str());
-    return status::fail(d.path + ": written, but the .fai/.gzi index cannot be built (" +
-                        (error ? std::strerror(error) : "an input/output error") + "); no index is left beside it");
+    return d.not_indexed(std::string("the .fai/.gzi index cannot be built (") +
+                         (error ? std::strerror(error) : "an input/output error") + ")");
   }
   return status();
 }

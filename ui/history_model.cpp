@@ -134,11 +134,7 @@ int HistoryModel::rowOfRun(qint64 runId) const {
 int HistoryModel::rowCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : static_cast<int>(runs_.size()); }
 int HistoryModel::columnCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : ColumnCount; }
 
-QVariant HistoryModel::data(const QModelIndex& index, int role) const {
-  const QVariant value = cell(index, role);
-  // Tooltips quote paths, record names and parameters: shown as they are, never as markup.
-  return role == Qt::ToolTipRole && value.isValid() ? QVariant(literalToolTip(value.toString())) : value;
-}
+QVariant HistoryModel::data(const QModelIndex& index, int role) const { return literalToolTips(role, cell(index, role)); }
 
 QVariant HistoryModel::cell(const QModelIndex& index, int role) const {
   if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid)) return {};

@@ -108,11 +108,7 @@ QString ResultsModel::constraintsToolTip(const data::design_record& d) {
 int ResultsModel::rowCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : static_cast<int>(rows_.size()); }
 int ResultsModel::columnCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : ColumnCount; }
 
-QVariant ResultsModel::data(const QModelIndex& index, int role) const {
-  const QVariant value = cell(index, role);
-  // Tooltips quote paths, record names and parameters: shown as they are, never as markup.
-  return role == Qt::ToolTipRole && value.isValid() ? QVariant(literalToolTip(value.toString())) : value;
-}
+QVariant ResultsModel::data(const QModelIndex& index, int role) const { return literalToolTips(role, cell(index, role)); }
 
 QVariant ResultsModel::cell(const QModelIndex& index, int role) const {
   if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid)) return {};

@@ -298,9 +298,6 @@ int usageError(const status& s) {
   return 2;
 }
 
-// What is answered before a QApplication exists, which would abort for want of a display or of a
-// platform plugin: --help, --help-all and --version, a malformed line, -platform without a name, no
-// display. The exit status; none when the window is to start.
 namespace {
 
 // The option among --db, --model, --reference and --screenshot whose file name is not UTF-8, read
@@ -326,6 +323,9 @@ const char* nameNotUtf8(int argc, char** argv, QString& name) {
 
 }  // namespace
 
+// What is answered before a QApplication exists, which would abort for want of a display or of a
+// platform plugin: --help, --help-all and --version, a malformed line, a file name that is not UTF-8,
+// -platform without a name, no display. The exit status; none when the window is to start.
 std::optional<int> answerBeforeStart(int argc, char** argv, QCommandLineParser& parser) {
   if (asksForHelpOrVersion(argc, argv)) {
     // Answered here only when the line parses without Qt's own options (-platform ...) and asks for it

@@ -1,8 +1,10 @@
-// What every ui file needs the same way: the library's text as a QString, and the look of a problem.
+// What every ui file needs the same way: the library's text as a QString, text for a tooltip shown as
+// it is (never as markup), and the look of a problem.
 #pragma once
 
 #include <QString>
 #include <QTextDocument>
+#include <QVariant>
 
 #include <string>
 
@@ -17,6 +19,11 @@ inline QString fromStd(const std::string& text) { return QString::fromStdString(
 inline QString literalToolTip(const QString& text) {
   if (!Qt::mightBeRichText(text)) return text;
   return QStringLiteral("<p style='white-space:pre-wrap'>") + text.toHtmlEscaped() + QStringLiteral("</p>");
+}
+
+// An item model's data() through literalToolTip: its tooltips quote paths, record names and parameters.
+inline QVariant literalToolTips(int role, const QVariant& value) {
+  return role == Qt::ToolTipRole && value.isValid() ? QVariant(literalToolTip(value.toString())) : value;
 }
 
 // The style sheet of a field or label that says what is wrong (a bad motif, a batch that cannot start).
