@@ -52,6 +52,8 @@ std::string file_uri(const std::string& path) {
   return uri;
 }
 
+struct beside_store;  // open_reader's look at the files beside a store
+
 }  // namespace
 
 struct store::impl {
@@ -73,6 +75,8 @@ struct store::impl {
   status set_up_writer();  // open_writer once the lock is held: the connection, its checks, the schema
   void release();  // closes the connection, then lets the writer lock go
   status open_reader(const std::string& real);  // `real`: the path, links followed
+  status refuse_unread(const beside_store& b, status s);
+  status refuse_read(const beside_store& b, status s, bool ours = true);
   status reopen_query_only();  // the reader's connection again, one that may write (and so tidies at its close)
   status require_open(bool writing) const;
   status read_designs(statement& st, const std::function<status(design_record&)>& each);
@@ -199,66 +203,91 @@ status store::impl::set_up_writer() {
   return tx.commit();
 }
 
+namespace {
+
+// What lies beside a store about to be read (SQLite keeps the -wal, -shm and -journal beside the real
+// file, links followed), and what this process may do there.
+struct beside_store {
+  std::string real;              // the path, links followed
+  bool wal = false;              // a -wal is there: a writer may be at work
+  bool wal_empty = true;         // ... and holds nothing
+  bool writable = false;         // the file may be written
+  bool folder_writable = false;  // its folder may take a -shm
+  // With no -wal left by a writer, no writer is at work. Such a file is read as it stands (immutable)
+  // when no one may write it (no write permission at all), or when its folder cannot take the -shm that
+  // reading a WAL file needs. (A read-only connection leaves the -wal and -shm it makes behind,
+  // read-only like the file: they would turn away the next writer.)
+  bool as_it_stands = false;
+
+  bool there(const char* suffix) const { return ::access((real + suffix).c_str(), F_OK) == 0; }
+};
+
+beside_store look_beside(const std::string& real, const struct stat& st) {
+  beside_store b;
+  b.real = real;
+  const std::string folder = std::filesystem::path(real).parent_path().string();
+  b.wal = b.there("-wal");
+  std::error_code ec;
+  b.wal_empty = !b.wal || std::filesystem::file_size(real + "-wal", ec) == 0;
+  b.writable = ::access(real.c_str(), W_OK) == 0;
+  b.folder_writable = ::access(folder.empty() ? "." : folder.c_str(), W_OK) == 0;
+  b.as_it_stands = !b.wal && ((st.st_mode & 0222) == 0 || !b.folder_writable);
+  return b;
+}
+
+}  // namespace
+
 status store::impl::open_reader(const std::string& real) {
   struct stat st {};
   if (::stat(path.c_str(), &st) != 0) return status::fail(path + ": cannot open: " + std::strerror(errno));
   if (S_ISDIR(st.st_mode)) return status::fail(path + ": is a folder, not a store");
   lock.attach_reader(path);  // only to ask whether a writer is at work
-  // SQLite keeps the -wal, -shm and -journal beside the real file, links followed: they are looked
-  // for there.
-  const auto there = [&](const char* suffix) { return ::access((real + suffix).c_str(), F_OK) == 0; };
-  const std::string folder = std::filesystem::path(real).parent_path().string();
-  const bool writable = ::access(real.c_str(), W_OK) == 0, wal = there("-wal");
-  const bool folder_writable = ::access(folder.empty() ? "." : folder.c_str(), W_OK) == 0;
-  // With no -wal left by a writer, no writer is at work. Such a file is read as it stands (immutable)
-  // when no one may write it (no write permission at all), or when its folder cannot take the -shm that
-  // reading a WAL file needs. (A read-only connection leaves the -wal and -shm it makes behind,
-  // read-only like the file: they would turn away the next writer.)
-  const bool as_it_stands = !wal && ((st.st_mode & 0222) == 0 || !folder_writable);
-  if (as_it_stands) {
-    if (auto s = open_connection(SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, "?immutable=1"); !s) return s;
-  } else {
-    if (auto s = open_connection(SQLITE_OPEN_READONLY); !s) return s;
-  }
-  // A WAL file refused below keeps no empty -wal and -shm of this read (or, a store of ours, of an
-  // earlier reader): a connection that may write, and has read, removes them at its close, when it is
-  // the last one. Another program's are its own; a -wal with content (a newer store's runs) is left
-  // alone: that close would copy it into the file.
-  std::error_code ec;
-  const bool wal_empty = !wal || std::filesystem::file_size(real + "-wal", ec) == 0;
-  const auto refuse = [&](status s, bool ours = true) {
-    std::int64_t objects = 0;
-    if ((ours ? wal_empty : !wal) && there("-wal") && !as_it_stands && writable && reopen_query_only())
-      (void)query_int(handle(), path, "SELECT count(*) FROM sqlite_master", objects);  // its close tidies only once it has read
+  const beside_store b = look_beside(real, st);
+  if (auto s = b.as_it_stands ? open_connection(SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, "?immutable=1")
+                              : open_connection(SQLITE_OPEN_READONLY);
+      !s)
     return s;
-  };
-  if (auto s = check_identity(from_version); !s) {
-    if (wal && !there("-shm") && !folder_writable)
-      return status::fail(path + ": its -wal holds runs not yet in the file, and reading them needs a -shm beside it, "
-                                 "which this folder (not writable) cannot take: copy the store and its -wal to a folder "
-                                 "you may write");
-    // SQLite reads a file whose -journal holds a transaction cut short only after rolling it back.
-    if (sqlite3_extended_errcode(handle()) == SQLITE_READONLY_ROLLBACK)
-      return status::fail(path + ": its -journal holds a transaction that the program writing it did not finish, and a "
-                                 "reader does not roll it back: the file is left as it is (a dnafill store keeps a WAL, "
-                                 "not a -journal)");
-    return refuse(s, /*ours=*/false);
-  }
+  if (auto s = check_identity(from_version); !s) return refuse_unread(b, s);
   if (from_version == detail::schema_empty)
-    return refuse(status::fail(path + (st.st_size == 0 ? ": an empty file, not a dnafill store"
-                                                       : ": an SQLite database without tables (a -wal beside it holds "
-                                                         "none SQLite can read), not a dnafill store")),
-                  /*ours=*/false);
+    return refuse_read(b, status::fail(path + (st.st_size == 0 ? ": an empty file, not a dnafill store"
+                                                               : ": an SQLite database without tables (a -wal beside "
+                                                                 "it holds none SQLite can read), not a dnafill store")),
+                       /*ours=*/false);
   if (from_version < detail::schema_current)
-    return refuse(status::fail(path + ": store schema v" + std::to_string(from_version) + " is older than this build's v" +
-                               std::to_string(detail::schema_current) + ": upgrade it with dnafill db migrate --db " + path));
-  if (auto s = check_integrity(); !s) return refuse(s);
-  if (as_it_stands || !writable) return {};
+    return refuse_read(b, status::fail(path + ": store schema v" + std::to_string(from_version) + " is older than this build's v" +
+                                       std::to_string(detail::schema_current) + ": upgrade it with dnafill db migrate --db " + path));
+  if (auto s = check_integrity(); !s) return refuse_read(b, s);
+  if (b.as_it_stands || !b.writable) return {};
   // Only a connection that may write removes the -wal and -shm at the last close. Once the file is
   // known for a store of this build, one we may write is opened again so, query_only keeping it
   // unchanged. (Opened so before the checks, it rolled back another program's hot journal, and copied
   // a newer store's WAL into its file.)
   return reopen_query_only();
+}
+
+// A file whose identity could not be read: two cases SQLite words badly are said plainly.
+status store::impl::refuse_unread(const beside_store& b, status s) {
+  if (b.wal && !b.there("-shm") && !b.folder_writable)
+    return status::fail(path + ": its -wal holds runs not yet in the file, and reading them needs a -shm beside it, "
+                               "which this folder (not writable) cannot take: copy the store and its -wal to a folder "
+                               "you may write");
+  // SQLite reads a file whose -journal holds a transaction cut short only after rolling it back.
+  if (sqlite3_extended_errcode(handle()) == SQLITE_READONLY_ROLLBACK)
+    return status::fail(path + ": its -journal holds a transaction that the program writing it did not finish, and a "
+                               "reader does not roll it back: the file is left as it is (a dnafill store keeps a WAL, "
+                               "not a -journal)");
+  return refuse_read(b, s, /*ours=*/false);
+}
+
+// A read refused keeps no empty -wal and -shm of its own (or, a store of ours, of an earlier reader):
+// a connection that may write, and has read, removes them at its close, when it is the last one.
+// Another program's are its own; a -wal with content (a newer store's runs) is left alone: that close
+// would copy it into the file.
+status store::impl::refuse_read(const beside_store& b, status s, bool ours) {
+  std::int64_t objects = 0;
+  if ((ours ? b.wal_empty : !b.wal) && b.there("-wal") && !b.as_it_stands && b.writable && reopen_query_only())
+    (void)query_int(handle(), path, "SELECT count(*) FROM sqlite_master", objects);  // its close tidies only once it has read
+  return s;
 }
 
 // Only a connection that may write removes the -wal and -shm at the last close: the reader's is

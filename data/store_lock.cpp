@@ -71,34 +71,35 @@ status cannot_open(const std::string& path, int err) {
                       (denied ? " (a read-only file or folder)" : ""));
 }
 
-}  // namespace
-
-status store_lock::attach_writer(const std::string& path) {
-  detach();
-  created_ = false;
-  shared_file* file = nullptr;
-  {
-    std::lock_guard<std::mutex> hold(files_mutex);
-    if ((file = find_file(path))) {
-      if (::access(path.c_str(), W_OK) != 0) return cannot_open(path, errno);
-    } else {
-      // Made here when not there (O_EXCL: not through a link either), so that a store that then
-      // cannot be set up can go again without taking a file of the user's with it.
-      int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-      created_ = fd >= 0;
-      if (fd < 0 && errno == EEXIST) fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-      if (fd < 0) return cannot_open(path, errno);
-      if (!(file = add_file(fd))) return status::fail(path + ": cannot lock: " + std::strerror(errno));
-    }
-    ++file->users;  // keeps the description while the mutex is let go
+// The process's description of the file at `path`, one store more on it; made, with the file when
+// it is not there, when the process has none. `created`: the file was made here.
+status attach_file(const std::string& path, store_lock::shared_file*& file, bool& created) {
+  std::lock_guard<std::mutex> hold(files_mutex);
+  if ((file = find_file(path))) {
+    if (::access(path.c_str(), W_OK) != 0) return cannot_open(path, errno);
+  } else {
+    // Made here when not there (O_EXCL: not through a link either), so that a store that then
+    // cannot be set up can go again without taking a file of the user's with it.
+    int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+    created = fd >= 0;
+    if (fd < 0 && errno == EEXIST) fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (fd < 0) return cannot_open(path, errno);
+    if (!(file = add_file(fd))) return status::fail(path + ": cannot lock: " + std::strerror(errno));
   }
-  // Tried again for a quarter of a second, since a reader's writer_check holds a shared lock while
-  // it reads; the mutex is let go between tries, so that the process's other stores go on meanwhile.
+  ++file->users;  // keeps the description while the mutex is let go
+  return {};
+}
+
+// Takes the exclusive flock on `file` for a writer: 0, or why not (EWOULDBLOCK: held elsewhere;
+// ESTALE: the file at `path` is another one now). Tried again for a quarter of a second, since a
+// reader's writer_check holds a shared lock while it reads; the mutex is let go between tries, so
+// that the process's other stores go on meanwhile.
+int lock_for_writing(store_lock::shared_file* file, const std::string& path) {
   int err = EWOULDBLOCK;
   for (int attempt = 0; attempt <= 25; ++attempt) {
     if (attempt > 0) ::usleep(10000);
     std::lock_guard<std::mutex> hold(files_mutex);
-    if (file->writer) break;  // another store of this process writes
+    if (file->writer) return EWOULDBLOCK;  // another store of this process writes
     if (flock(file->fd, LOCK_EX | LOCK_NB) == 0) {
       // A store another writer made and removed while this one waited (it could not set it up) is
       // no longer the file at `path`.
@@ -106,15 +107,18 @@ status store_lock::attach_writer(const std::string& path) {
       if (::fstat(file->fd, &held) != 0 || ::stat(path.c_str(), &named) != 0 || held.st_ino != named.st_ino ||
           held.st_dev != named.st_dev) {
         flock(file->fd, LOCK_UN);
-        err = ESTALE;
-        break;
+        return ESTALE;
       }
-      file->writer = writing_ = true;
-      file_ = file;
-      return {};
+      file->writer = true;
+      return 0;
     }
-    if ((err = errno) != EWOULDBLOCK) break;
+    if ((err = errno) != EWOULDBLOCK) return err;
   }
+  return err;
+}
+
+// Lets go of `file`, which a writer could not lock for `err`, and says why in the user's words.
+status not_locked(const std::string& path, int err, store_lock::shared_file* file) {
   bool only_readers = false;  // what holds the file now: shared locks only
   {
     std::lock_guard<std::mutex> hold(files_mutex);
@@ -132,6 +136,19 @@ status store_lock::attach_writer(const std::string& path) {
                                "readers are fine): wait for it or use another file");
   if (err == ESTALE) return status::fail(path + ": the store was removed while this process waited for it: try again");
   return status::fail(path + ": cannot lock: " + std::strerror(err));
+}
+
+}  // namespace
+
+status store_lock::attach_writer(const std::string& path) {
+  detach();
+  created_ = false;
+  shared_file* file = nullptr;
+  if (auto s = attach_file(path, file, created_); !s) return s;
+  if (int err = lock_for_writing(file, path); err != 0) return not_locked(path, err, file);
+  writing_ = true;
+  file_ = file;
+  return {};
 }
 
 void store_lock::attach_reader(const std::string& path) {
