@@ -15,9 +15,10 @@
 
 #include "bio/alignment_reader.h"
 #include "bio/sequence_source.h"
-#include "test_util.h"
+#include "tests/test_util.h"
 
 using namespace dnafill::bio;
+namespace test = dnafill::test;
 
 namespace {
 
@@ -298,7 +299,7 @@ TEST_CASE("a truncated or damaged .bai is refused with a message, not loaded", "
   test::temp_dir dir;
   const std::string bam = dir.file("r.bam");
   std::filesystem::copy_file(test::data_file("lambda_reads.bam"), bam);
-  const std::string good = test::read_text(test::data_file("lambda_reads.bam.bai"));
+  const std::string good = test::read_file(test::data_file("lambda_reads.bam.bai"));
   std::string outside = good;
   outside[good.size() - 8 - 1] = '\x7f';  // the last offset of the linear index, far past the BAM's end
   // The reads' bin, 585 (bases 0-128 kb), turned into bin 841, which starts 32 Mb into a 48.5 kb
@@ -427,7 +428,7 @@ TEST_CASE("the .bai of another BAM is refused, though every offset in it falls i
   // Their own indexes fit: the placed reads end where the unplaced ones begin, or where the file ends.
   CHECK(read_alignments(twice, {}, text).size() == 20);
   CHECK(read_alignments(placed, {}, text).size() == 10);
-  const std::string twice_index = test::read_text(twice + ".bai"), placed_index = test::read_text(placed + ".bai");
+  const std::string twice_index = test::read_file(twice + ".bai"), placed_index = test::read_file(placed + ".bai");
   const auto refused = [&](const std::string& bam, const std::string& index) {
     dir.write(std::filesystem::path(bam).filename().string() + ".bai", index);
     alignment_reader reader;
@@ -438,12 +439,12 @@ TEST_CASE("the .bai of another BAM is refused, though every offset in it falls i
     CHECK_THAT(s.message(), Catch::EndsWith("): remove it, or rebuild it with samtools index"));
     return s.message();
   };
-  INFO(refused(twice, test::read_text(original + ".bai")));
+  INFO(refused(twice, test::read_file(original + ".bai")));
   // Where the placed reads end, the unplaced ones begin, or the file ends: an index whose count of
   // unplaced reads (its last 8 bytes) says otherwise does not fit.
   const std::string all = dir.file("all.bam");
   rewrite_bam(original, all, 1, true, true);
-  const std::string all_index = test::read_text(all + ".bai");
+  const std::string all_index = test::read_file(all + ".bai");
   REQUIRE(all_index.substr(all_index.size() - 8) == std::string("\x28\0\0\0\0\0\0\0", 8));
   CHECK(read_alignments(all, {}, text).size() == 10);
   const auto with_unplaced = [](std::string index, char count) {
@@ -519,7 +520,7 @@ TEST_CASE("a .csi is checked as a .bai is, and before it, as htslib loads it fir
   REQUIRE_FALSE(s.ok());
   CHECK_THAT(s.message(), Catch::StartsWith(bam + ".csi: a BAM index that does not fit " + bam + " ("));
   // A .csi cut short fails to decompress.
-  const std::string whole = test::read_text(twice + ".csi");
+  const std::string whole = test::read_file(twice + ".csi");
   dir.write("r.bam.csi", whole.substr(0, whole.size() / 2));
   alignment_reader cut;
   REQUIRE(cut.open(bam).ok());
@@ -543,7 +544,7 @@ TEST_CASE("the .crai of another CRAM is refused, though every slice it lists lie
   CHECK_THAT(s.message(), Catch::EndsWith("): remove it, or rebuild it with samtools index"));
   // A CRAM damaged inside a slice, read through its own index: decoding fails, and the message names
   // the index as a suspect too (one that passed these checks could still be another file's).
-  std::string bytes = test::read_text(once);
+  std::string bytes = test::read_file(once);
   bytes[bytes.size() / 3] ^= 0x5a;
   dir.write("once.cram", bytes);
   CHECK(first_read_error(once, region) ==
@@ -639,7 +640,7 @@ TEST_CASE("a BAM gzipped a second time (as Debian ships examples) is read throug
   test::temp_dir dir;
   const std::string wrapped = dir.file("reads.bam.gz");
   {
-    const std::string bam = test::read_text(test::data_file("lambda_reads.bam"));
+    const std::string bam = test::read_file(test::data_file("lambda_reads.bam"));
     BGZF* fp = bgzf_open(wrapped.c_str(), "wg");
     REQUIRE(fp != nullptr);
     REQUIRE(bgzf_write(fp, bam.data(), bam.size()) == static_cast<ssize_t>(bam.size()));
@@ -655,7 +656,7 @@ TEST_CASE("a BAM gzipped a second time (as Debian ships examples) is read throug
   CHECK(n == 306);
 
   // Errors inside name the user's file, not the temporary copy.
-  const std::string truncated = test::read_text(test::data_file("bad/truncated.bam"));
+  const std::string truncated = test::read_file(test::data_file("bad/truncated.bam"));
   const std::string bad = dir.file("bad.bam.gz");
   BGZF* fp = bgzf_open(bad.c_str(), "wg");
   REQUIRE(fp != nullptr);

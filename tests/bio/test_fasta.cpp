@@ -18,9 +18,10 @@
 #include "bio/indexed_fasta.h"
 #include "bio/output_file.h"
 #include "bio/sequence_source.h"
-#include "test_util.h"
+#include "tests/test_util.h"
 
 using namespace dnafill::bio;
+namespace test = dnafill::test;
 
 namespace {
 
@@ -165,7 +166,7 @@ TEST_CASE("FASTA round trip: write with line width, read back", "[bio][fasta][wr
   REQUIRE(writer.open(path, fasta_writer_options{4}).ok());
   for (const auto& r : records) REQUIRE(writer.write(r).ok());
   REQUIRE(writer.close().ok());
-  CHECK(test::read_text(path) == ">a desc here\nACGT\nACGT\nAC\n>b\nnnnA\nCG\n");
+  CHECK(test::read_file(path) == ">a desc here\nACGT\nACGT\nAC\n>b\nnnnA\nCG\n");
   const auto back = read_ok(path);
   REQUIRE(back.size() == 2);
   CHECK(back[0].name == "a");
@@ -176,7 +177,7 @@ TEST_CASE("FASTA round trip: write with line width, read back", "[bio][fasta][wr
   REQUIRE(writer.open(path, fasta_writer_options{0}).ok());
   REQUIRE(writer.write(records[0]).ok());
   REQUIRE(writer.close().ok());
-  CHECK(test::read_text(path) == ">a desc here\nACGTACGTAC\n");
+  CHECK(test::read_file(path) == ">a desc here\nACGTACGTAC\n");
 }
 
 TEST_CASE("the writer refuses names that would not read back", "[bio][fasta][writer]") {
@@ -203,7 +204,7 @@ TEST_CASE("bgzip round trip: .gz is BGZF with .fai and .gzi, and serves regions"
   struct stat st;
   CHECK(stat((path + ".fai").c_str(), &st) == 0);
   CHECK(stat((path + ".gzi").c_str(), &st) == 0);
-  CHECK(test::read_text(path).substr(0, 4) == std::string("\x1f\x8b\x08\x04", 4));  // BGZF magic
+  CHECK(test::read_file(path).substr(0, 4) == std::string("\x1f\x8b\x08\x04", 4));  // BGZF magic
 
   const auto back = read_ok(path);
   REQUIRE(back.size() == 2);
@@ -307,7 +308,7 @@ TEST_CASE("faidx: in an index too large to check at open, a fetch finds an offse
     REQUIRE(index.open(path).ok());
   }
   // r1's offset moved onto r0's bases: inside the file, so only the fetch of r1 can tell.
-  std::string fai = test::read_text(path + ".fai");
+  std::string fai = test::read_file(path + ".fai");
   const auto line = fai.find("r1\t4\t");
   REQUIRE(line != std::string::npos);
   const auto offset = line + 5, tab = fai.find('\t', offset);
@@ -380,7 +381,7 @@ TEST_CASE("a .gz name in any case is compressed and indexed, another name is not
   REQUIRE(writer.open(path).ok());
   REQUIRE(writer.write(make_record("chrA", "", "ACGTACGT")).ok());
   REQUIRE(writer.close().ok());
-  CHECK(test::read_text(path).substr(0, 4) == std::string("\x1f\x8b\x08\x04", 4));  // BGZF magic
+  CHECK(test::read_file(path).substr(0, 4) == std::string("\x1f\x8b\x08\x04", 4));  // BGZF magic
   CHECK(fasta_writer::index_paths(path) == std::vector<std::string>{path + ".fai", path + ".gzi"});
   CHECK(std::filesystem::exists(path + ".fai"));
   CHECK(std::filesystem::exists(path + ".gzi"));
@@ -395,7 +396,7 @@ TEST_CASE("faidx: a .gzi that does not list the file's blocks is built anew", "[
   REQUIRE(writer.open(path, fasta_writer_options{60}).ok());
   REQUIRE(writer.write(make_record("m", "", bases)).ok());
   REQUIRE(writer.close().ok());
-  const std::string gzi = test::read_text(path + ".gzi");
+  const std::string gzi = test::read_file(path + ".gzi");
   REQUIRE(gzi.size() > 8 + 16);  // several blocks
   const std::string none(8, '\0');
   std::string huge = gzi;
@@ -461,7 +462,7 @@ TEST_CASE("a corrupt BGZF block inside a FASTA is an error, not a gap in the seq
   }
   REQUIRE(bgzf_close(fp) == 0);
   REQUIRE(read_ok(path)[0].bases == "AAAAAAAATTGGCCCCCCCCTTTTTTTTACGT");
-  std::string bytes = test::read_text(path);
+  std::string bytes = test::read_file(path);
   const std::size_t second = (static_cast<unsigned char>(bytes[16]) | static_cast<unsigned char>(bytes[17]) << 8) + 1;
   bytes[second + 20] ^= 4;
   dir.write("x.fa.gz", bytes);
@@ -487,7 +488,7 @@ TEST_CASE("a gzip file cut in the middle says how far reading got", "[bio][fasta
   REQUIRE(fp != nullptr);
   REQUIRE(bgzf_write(fp, text.data(), text.size()) == static_cast<ssize_t>(text.size()));
   REQUIRE(bgzf_close(fp) == 0);
-  const std::string bytes = test::read_text(path);
+  const std::string bytes = test::read_file(path);
   const std::string cut = dir.write("cut.fa.gz", bytes.substr(0, bytes.size() / 2));
   CHECK_THAT(read_error(cut), Catch::Matches(cut + ": truncated or corrupt compressed data after line [1-9][0-9]* \\(the break may lie further on\\)"));
   // Cut inside the first lines: nothing was read.
@@ -504,7 +505,7 @@ TEST_CASE("a bgzip file with a plain gzip file joined on is read whole, as zcat 
     REQUIRE(fp != nullptr);
     REQUIRE(bgzf_write(fp, text.data(), text.size()) == static_cast<ssize_t>(text.size()));
     REQUIRE(bgzf_close(fp) == 0);
-    return test::read_text(path);
+    return test::read_file(path);
   };
   const std::string blocks = compress("a.fa.gz", "w", ">a\nACGTACGT\n"), plain = compress("b.fa.gz", "wg", ">b\nGGCC\n");
   const std::string joined = dir.write("joined.fa.gz", blocks + plain);
@@ -624,11 +625,11 @@ TEST_CASE("fasta_writer replaces a file only when closed: a failed run leaves th
       REQUIRE(writer.write(make_record("new", "", "GGGG")).ok());
       CHECK_FALSE(writer.write(make_record("two words", "", "CCCC")).ok());  // the run fails here
     }
-    CHECK(test::read_text(path) == ">before\nACGT\n");
+    CHECK(test::read_file(path) == ">before\nACGT\n");
     fasta_writer writer;
     REQUIRE(writer.open(path).ok());
     REQUIRE(writer.write(make_record("new", "", "GGGG")).ok());
-    CHECK(test::read_text(path) == ">before\nACGT\n");  // until close
+    CHECK(test::read_file(path) == ">before\nACGT\n");  // until close
     REQUIRE(writer.close().ok());
     const auto records = read_ok(path);
     REQUIRE(records.size() == 1);
@@ -655,7 +656,7 @@ TEST_CASE("fasta_writer replaces a file only when closed: a failed run leaves th
       REQUIRE(writer.write(make_record("new", "", std::string(100000, 'G'))).ok());
       CHECK_FALSE(writer.write(make_record("two words", "", "CCCC")).ok());
     }
-    CHECK(test::read_text(path) == ">before\nACGT\n");
+    CHECK(test::read_file(path) == ">before\nACGT\n");
     CHECK(std::filesystem::is_empty(staging));
   }
   for (const auto& path : {secret, link, shared}) {
@@ -668,8 +669,8 @@ TEST_CASE("fasta_writer replaces a file only when closed: a failed run leaves th
   REQUIRE(stat(secret.c_str(), &st) == 0);
   CHECK((st.st_mode & 07777) == 0600);
   CHECK(std::filesystem::is_symlink(link));
-  CHECK(test::read_text(target) == ">new\nGGGG\n");
-  CHECK(test::read_text(other) == ">new\nGGGG\n");
+  CHECK(test::read_file(target) == ">new\nGGGG\n");
+  CHECK(test::read_file(other) == ">new\nGGGG\n");
   CHECK(std::filesystem::is_empty(staging));
   REQUIRE(unsetenv("TMPDIR") == 0);
   std::filesystem::remove(staging);
@@ -688,12 +689,12 @@ TEST_CASE("output_file: a temporary name beside PATH, renamed over it on commit,
   CHECK(temporary != path);
   std::ofstream(temporary) << "after\n";
   out.drop();
-  CHECK(test::read_text(path) == "before\n");
+  CHECK(test::read_file(path) == "before\n");
   CHECK_FALSE(std::filesystem::exists(temporary));
   REQUIRE(out.begin(path).ok());
   std::ofstream(out.name()) << "after\n";
   REQUIRE(out.commit().ok());
-  CHECK(test::read_text(path) == "after\n");
+  CHECK(test::read_file(path) == "after\n");
   CHECK(out.name() == path);  // committed: nothing temporary left
   // Standard output: written in place.
   REQUIRE(out.begin("-").ok());
@@ -705,7 +706,7 @@ TEST_CASE("output_file: a temporary name beside PATH, renamed over it on commit,
   CHECK(std::filesystem::path(out.name()).filename().string().size() <= 255);
   std::ofstream(out.name()) << "long\n";
   REQUIRE(out.commit().ok());
-  CHECK(test::read_text(longest) == "long\n");
+  CHECK(test::read_file(longest) == "long\n");
 }
 
 TEST_CASE("same_file: one file by any name, also one not there yet behind a link", "[bio][writer]") {
@@ -751,7 +752,7 @@ TEST_CASE("output_file: a staging file in $TMPDIR, a dead writer's removed, name
   CHECK(std::filesystem::exists(alive));
   std::ofstream(out.name()) << ">b\nGG\n";
   REQUIRE(out.commit().ok());
-  CHECK(test::read_text(target) == ">b\nGG\n");  // shorter than before: cut to its size
+  CHECK(test::read_file(target) == ">b\nGG\n");  // shorter than before: cut to its size
   CHECK(std::filesystem::is_symlink(link));
   std::filesystem::remove(alive);
   CHECK(std::filesystem::is_empty(staging));
@@ -778,7 +779,7 @@ TEST_CASE("output_file: begin removes the temporary files that killed writers of
   if (zombie == 0) _exit(0);
   REQUIRE(zombie > 0);
   while (!std::filesystem::exists("/proc/" + std::to_string(zombie) + "/stat") ||
-         test::read_text("/proc/" + std::to_string(zombie) + "/stat").find(") Z") == std::string::npos)
+         test::read_file("/proc/" + std::to_string(zombie) + "/stat").find(") Z") == std::string::npos)
     usleep(1000);
   const std::string unreaped = prefix + std::to_string(zombie) + "-1.tmp";
   const std::string dead = prefix + std::to_string(child) + "-0.tmp";
@@ -798,5 +799,5 @@ TEST_CASE("output_file: begin removes the temporary files that killed writers of
     INFO(p);
     CHECK(std::filesystem::exists(p));
   }
-  CHECK(test::read_text(path) == ">a\nACGT\n");
+  CHECK(test::read_file(path) == ">a\nACGT\n");
 }

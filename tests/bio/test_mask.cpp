@@ -3,9 +3,10 @@
 #include <htslib/bgzf.h>
 
 #include "bio/mask.h"
-#include "test_util.h"
+#include "tests/test_util.h"
 
 using namespace dnafill::bio;
+namespace test = dnafill::test;
 using ivs = std::vector<interval>;
 
 TEST_CASE("lowercase and N masks are maximal runs", "[bio][mask]") {
@@ -120,7 +121,7 @@ std::string write_bgzf(const std::string& path, const std::vector<std::string>& 
   }
   REQUIRE(bgzf_close(fp) == 0);
   if (!eof_marker) {
-    const std::string bytes = test::read_text(path);
+    const std::string bytes = test::read_file(path);
     std::ofstream(path, std::ios::binary | std::ios::trunc) << bytes.substr(0, bytes.size() - 28);
   }
   return path;
@@ -139,7 +140,7 @@ TEST_CASE("BED: a bgzipped file cut at a block, or with a corrupt block, is an e
   REQUIRE_FALSE(s.ok());
   CHECK(s.message() == dir.file("cut.bed.gz") + ": truncated BGZF file (end-of-file marker missing)");
   // Flip a byte inside the second block's compressed data: its CRC fails.
-  std::string bytes = test::read_text(dir.file("whole.bed.gz"));
+  std::string bytes = test::read_file(dir.file("whole.bed.gz"));
   const std::size_t second = (static_cast<unsigned char>(bytes[16]) | static_cast<unsigned char>(bytes[17]) << 8) + 1;
   bytes[second + 20] ^= 4;
   std::ofstream(dir.file("corrupt.bed.gz"), std::ios::binary) << bytes;

@@ -7,9 +7,10 @@
 #include "bio/fasta.h"
 #include "bio/motif.h"
 #include "bio/sequence.h"
-#include "test_util.h"
+#include "tests/test_util.h"
 
 using namespace dnafill::bio;
+namespace test = dnafill::test;
 
 TEST_CASE("a non-palindromic motif is found on the forward strand", "[bio][motif]") {
   const auto hits = find_motif("TTGGTCTCAA", "GGTCTC");  // BsaI

@@ -10,7 +10,8 @@
 #include "test_util.h"
 
 using namespace dnafill::core;
-using dnafill::test::scratch_dir;
+using dnafill::test::read_file;
+using dnafill::test::temp_dir;
 
 namespace {
 
@@ -24,15 +25,10 @@ mdm_model fresh(const std::string& preset, int seed) {
   return wrap_model(config, net);
 }
 
-std::string slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
-
 }  // namespace
 
 TEST_CASE("a checkpoint round-trips bit-exactly", "[checkpoint]") {
-  scratch_dir dir;
+  temp_dir dir;
   const auto model = fresh("tiny", 1);
   REQUIRE(save_model(dir.file("m.safetensors"), model, {{"note", "hello"}}));
   mdm_model loaded;
@@ -44,11 +40,11 @@ TEST_CASE("a checkpoint round-trips bit-exactly", "[checkpoint]") {
   for (const auto& item : a) CHECK(torch::equal(item.value(), b[item.key()]));
   // Saving what was loaded gives the same bytes.
   REQUIRE(save_model(dir.file("again.safetensors"), loaded, {{"note", "hello"}}));
-  CHECK(slurp(dir.file("m.safetensors")) == slurp(dir.file("again.safetensors")));
+  CHECK(read_file(dir.file("m.safetensors")) == read_file(dir.file("again.safetensors")));
 }
 
 TEST_CASE("bf16 weights take half the bytes and load as float32 rounded to bfloat16", "[checkpoint]") {
-  scratch_dir dir;
+  temp_dir dir;
   const auto model = fresh("tiny", 5);
   REQUIRE(save_model(dir.file("f32.safetensors"), model, {}));
   REQUIRE(save_model(dir.file("bf16.safetensors"), model, {}, weight_dtype::bf16));
@@ -65,7 +61,7 @@ TEST_CASE("bf16 weights take half the bytes and load as float32 rounded to bfloa
 }
 
 TEST_CASE("a truncated checkpoint is refused with a message", "[checkpoint]") {
-  scratch_dir dir;
+  temp_dir dir;
   const auto path = dir.file("m.safetensors");
   REQUIRE(save_model(path, fresh("tiny", 2), {}));
   std::filesystem::resize_file(path, std::filesystem::file_size(path) - 100);
@@ -76,7 +72,7 @@ TEST_CASE("a truncated checkpoint is refused with a message", "[checkpoint]") {
 }
 
 TEST_CASE("an altered checkpoint is refused with a message", "[checkpoint]") {
-  scratch_dir dir;
+  temp_dir dir;
   const auto path = dir.file("m.safetensors");
   REQUIRE(save_model(path, fresh("tiny", 3), {}));
   {
@@ -91,7 +87,7 @@ TEST_CASE("an altered checkpoint is refused with a message", "[checkpoint]") {
 }
 
 TEST_CASE("a checkpoint whose tensors are not those of its preset is refused", "[checkpoint]") {
-  scratch_dir dir;
+  temp_dir dir;
   const auto path = dir.file("m.safetensors");
   REQUIRE(save_model(path, fresh("tiny", 4), {}));
   st_file file;
@@ -115,7 +111,7 @@ TEST_CASE("a checkpoint whose tensors are not those of its preset is refused", "
 }
 
 TEST_CASE("a file that is not a dnafill checkpoint is refused", "[checkpoint]") {
-  scratch_dir dir;
+  temp_dir dir;
   const auto path = dir.file("other.safetensors");
   st_file file;
   file.tensors.push_back({"w", st_dtype::f32, {1}, {0, 0, 128, 63}});

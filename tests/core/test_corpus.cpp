@@ -7,11 +7,11 @@
 #include "test_util.h"
 
 using namespace dnafill::core;
-using dnafill::test::scratch_dir;
+using dnafill::test::temp_dir;
 using dnafill::test::write_fasta;
 
 TEST_CASE("without --valid, the last fraction of each record is held out", "[corpus]") {
-  scratch_dir dir;
+  temp_dir dir;
   corpus_options o;
   o.train_files = {write_fasta(dir.file("a.fa"), "a", dnafill::test::markov_bases(1000, 1))};
   o.window = 64;
@@ -26,7 +26,7 @@ TEST_CASE("without --valid, the last fraction of each record is held out", "[cor
 }
 
 TEST_CASE("windows are a pure function of (seed, step), read ahead in order", "[corpus]") {
-  scratch_dir dir;
+  temp_dir dir;
   corpus_options o;
   o.train_files = {write_fasta(dir.file("a.fa"), "a", dnafill::test::markov_bases(5000, 2))};
   o.window = 128;
@@ -39,7 +39,7 @@ TEST_CASE("windows are a pure function of (seed, step), read ahead in order", "[
 }
 
 TEST_CASE("windows that are mostly N are never drawn, N enters as MASK", "[corpus]") {
-  scratch_dir dir;
+  temp_dir dir;
   const std::string bases = std::string(3000, 'N') + dnafill::test::markov_bases(200, 3) + std::string(3000, 'N');
   corpus_options o;
   o.train_files = {write_fasta(dir.file("n.fa"), "n", bases)};
@@ -61,7 +61,7 @@ TEST_CASE("windows that are mostly N are never drawn, N enters as MASK", "[corpu
 }
 
 TEST_CASE("a corpus without a usable window is refused with a message", "[corpus]") {
-  scratch_dir dir;
+  temp_dir dir;
   corpus_options o;
   o.train_files = {write_fasta(dir.file("short.fa"), "short", "ACGTACG" + std::string(30, 'N'))};
   o.window = 16;

@@ -9,23 +9,12 @@
 #include "core/model_internal.h"
 #include "core/sampling.h"
 #include "core/scoring.h"
+#include "tests/core/tiny_model.h"
 
 using namespace dnafill::core;
+using dnafill::test::tiny_model;
 
 namespace {
-
-// A tiny model; with `random_head` its predictions depend on the context, else it is uniform.
-mdm_model tiny_model(bool random_head) {
-  model_config config;
-  REQUIRE(preset_config("tiny", config));
-  torch::manual_seed(4);
-  mdm_transformer net(config);
-  if (random_head) {
-    torch::NoGradGuard no_grad;
-    net->head->weight.normal_(0.0, 1.0);
-  }
-  return wrap_model(config, net);
-}
 
 std::vector<token> random_tokens(std::size_t n, unsigned seed) {
   std::mt19937 rng(seed);

@@ -7,28 +7,19 @@
 #include <cmath>
 
 #include "bio/constraints.h"
+#include "core/constraint_mask.h"
 #include "core/design.h"
 #include "core/model_internal.h"
 #include "core/sampling.h"
 #include "core/trainer.h"
 #include "tests/core/test_util.h"
+#include "tests/core/tiny_model.h"
 
 using namespace dnafill;
 using namespace dnafill::core;
+using dnafill::test::tiny_model;
 
 namespace {
-
-mdm_model tiny_model(bool random_head, std::uint64_t seed = 4) {
-  model_config config;
-  REQUIRE(preset_config("tiny", config));
-  torch::manual_seed(seed);
-  mdm_transformer net(config);
-  if (random_head) {
-    torch::NoGradGuard no_grad;
-    net->head->weight.normal_(0.0, 1.0);
-  }
-  return wrap_model(config, net);
-}
 
 // The flanks are chosen to tempt: a BsaI half-site, an EcoRI half-site and a run of A at the junctions.
 const std::string left_flank = "ACGTTGCAGTCCATGCAATGGGTCT";
@@ -272,7 +263,7 @@ TEST_CASE("label rules: record-name patterns and a TSV", "[guidance][labels]") {
     CHECK_THAT(parse_label_rules(bad, rules).message(), Catch::Contains("a NAME is one word of UTF-8"));
   REQUIRE(parse_label_rules("m\xc3\xa4use=mm*,\xe4\xba\xba=hs*,\xf0\x9f\xa7\xac=x*", rules));  // mäuse, 人, a 4-byte emoji
   CHECK(rules.names.size() == 3);
-  dnafill::test::scratch_dir dir;
+  dnafill::test::temp_dir dir;
   {
     std::ofstream tsv(dir.file("labels.tsv"));
     tsv << "# record\tlabel\nrecA\tgc_rich\nrecB\tat_rich\n";
@@ -309,7 +300,7 @@ TEST_CASE("label rules: record-name patterns and a TSV", "[guidance][labels]") {
 }
 
 TEST_CASE("label rules: a label no training base has is refused", "[guidance][labels]") {
-  dnafill::test::scratch_dir dir;
+  dnafill::test::temp_dir dir;
   corpus_options o;
   o.train_files = {dnafill::test::write_fasta(dir.file("a.fa"), "chr1", dnafill::test::markov_bases(1000, 2))};
   o.window = 64;
@@ -324,7 +315,7 @@ TEST_CASE("label rules: a label no training base has is refused", "[guidance][la
 TEST_CASE("label conditioning: a model trained with labels follows the one it is given", "[guidance][labels]") {
   // Two kinds of record: GC-rich and AT-rich. Trained with 10% null-label dropout, the model must tell
   // them apart by the label alone when generating from nothing.
-  dnafill::test::scratch_dir dir;
+  dnafill::test::temp_dir dir;
   std::mt19937 rng(3);
   auto biased = [&](double gc, std::size_t n) {
     std::string s;

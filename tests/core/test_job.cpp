@@ -1,5 +1,6 @@
 // The job's plain helpers the CLI and the studio share: progress text and fraction, durations, and
-// the summary of how a job's designs met their constraints. Hand-computed cases.
+// the summary of how a job's designs met their constraints (hand-computed cases); and a batch whose
+// input file changes while it is read.
 #include <catch2/catch.hpp>
 
 #include <fcntl.h>
@@ -16,7 +17,6 @@
 #include "core/batch.h"
 #include "core/job.h"
 #include "core/model_config.h"
-#include "core/runtime.h"
 #include "data/sha256.h"
 #include "core/tokens.h"
 #include "test_util.h"
@@ -140,7 +140,7 @@ TEST_CASE("read_design_check reads back what design_to_record keeps, in record c
 }
 
 TEST_CASE("batch: a file changed under the design pass ends it with an error naming the file", "[job]") {
-  test::scratch_dir dir;
+  test::temp_dir dir;
   const auto path = dir.file("in.fa");
   auto write = [&](const std::string& first_bases) {
     std::ofstream(path) << ">r1\n" << first_bases << "\n>r2\nACGTacgtACGT\n>r3\nACGTacgtACGT\n";
@@ -219,29 +219,4 @@ TEST_CASE("batch: a file changed under the design pass ends it with an error nam
   const auto cut = first_item_then([&] { std::filesystem::resize_file(path, 20); }, read);
   CHECK(read == 1);
   CHECK_THAT(cut.message(), Catch::Contains("changed while the batch read it"));
-}
-
-TEST_CASE("what LibTorch throws reads as one line, a failed allocation as out of memory", "[job]") {
-  // DefaultCPUAllocator's message, with a backtrace after it as LibTorch adds one.
-  const std::runtime_error cpu(
-      "[enforce fail at alloc_cpu.cpp:75] err == 0. DefaultCPUAllocator: can't allocate memory: you tried to allocate "
-      "8000000000 bytes. Error code 12 (Cannot allocate memory)\nframe #0: c10::ThrowEnforceNotMet");
-  CHECK(core::describe_exception(cpu) == "out of memory: 8.0 GB more could not be had");
-  CHECK(core::describe_exception(std::bad_alloc()) == "out of memory");
-  CHECK(core::describe_exception(std::runtime_error("shape mismatch\nframe #0: at::native")) == "shape mismatch");
-}
-
-// More threads than cores only wait on one another: --threads 1024 on 2 cores ran 40x slower. A count
-// above the cores is taken as the cores; 0 is all of them; 1 is 1.
-TEST_CASE("threads: more than the cores are taken as the cores", "[runtime]") {
-  const int before = core::thread_count();
-  const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-  core::set_threads(1024);
-  CHECK(core::thread_count() <= cores);
-  const int all = core::thread_count();
-  core::set_threads(0);
-  CHECK(core::thread_count() == all);
-  core::set_threads(1);
-  CHECK(core::thread_count() == 1);
-  core::set_threads(before);
 }

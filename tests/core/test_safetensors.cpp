@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "core/safetensors.h"
+#include "tests/test_util.h"
 
 namespace fs = std::filesystem;
 using dnafill::core::data_crc32_key;
@@ -26,29 +27,9 @@ using dnafill::core::st_dtype;
 using dnafill::core::st_file;
 using dnafill::core::st_tensor;
 using dnafill::core::write_safetensors;
+using dnafill::test::temp_dir;
 
 namespace {
-
-// A fresh directory per test, removed afterwards.
-struct temp_dir {
-  fs::path path;
-  temp_dir() {
-    std::string pattern = (fs::temp_directory_path() / "dnafill-st-XXXXXX").string();
-    if (::mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
-    path = pattern;
-  }
-  ~temp_dir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-  std::string file(const std::string& name) const { return (path / name).string(); }
-  std::vector<std::string> listing() const {
-    std::vector<std::string> names;
-    for (const auto& entry : fs::directory_iterator(path)) names.push_back(entry.path().filename().string());
-    std::sort(names.begin(), names.end());
-    return names;
-  }
-};
 
 // Tensor bytes from host values; the format is little-endian, as is every host we build for.
 template <typename T>
@@ -59,14 +40,14 @@ st_tensor make_tensor(const std::string& name, st_dtype dtype, std::vector<int64
   return t;
 }
 
+// The file's bytes as the format's unsigned bytes, and back.
 std::vector<uint8_t> slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+  const std::string bytes = dnafill::test::read_file(path);
+  return {bytes.begin(), bytes.end()};
 }
 
 void spill(const std::string& path, const std::vector<uint8_t>& bytes) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+  dnafill::test::write_file(path, std::string(bytes.begin(), bytes.end()));
 }
 
 void put_u64_le(std::vector<uint8_t>& bytes, uint64_t value) {
@@ -435,8 +416,8 @@ TEST_CASE("empty files, missing paths and directories are refused", "[safetensor
   s = read_safetensors(missing, f);
   CHECK(s.message() == missing + ": cannot open: No such file or directory");
 
-  s = read_safetensors(dir.path.string(), f);
-  CHECK(s.message() == dir.path.string() + ": not a regular file");
+  s = read_safetensors(dir.path(), f);
+  CHECK(s.message() == dir.path() + ": not a regular file");
 }
 
 TEST_CASE("failed writes report the path and leave no temp file", "[safetensors]") {

@@ -12,11 +12,11 @@
 #include "test_util.h"
 
 using namespace dnafill::core;
-using dnafill::test::scratch_dir;
+using dnafill::test::temp_dir;
 
 namespace {
 
-train_options tiny_run(const scratch_dir& dir, const std::string& fasta, int seq_len, std::int64_t steps) {
+train_options tiny_run(const temp_dir& dir, const std::string& fasta, int seq_len, std::int64_t steps) {
   train_options o;
   o.data.train_files = {fasta};
   o.data.window = seq_len;
@@ -45,7 +45,7 @@ std::vector<double> run(const train_options& o, std::int64_t stop_after = -1) {
 }  // namespace
 
 TEST_CASE("a tiny model overfits a 64-base sequence", "[trainer]") {
-  scratch_dir dir;
+  temp_dir dir;
   const std::string seq = "ACGTTGCAAGGCTTACCGATCGATGGCATTACGGATCCAGTACGATTGCCATGACGTAGCTAGC";
   REQUIRE(seq.size() == 64);
   auto o = tiny_run(dir, dnafill::test::write_fasta(dir.file("one.fa"), "one", seq), 64, 800);
@@ -80,7 +80,7 @@ TEST_CASE("a tiny model overfits a 64-base sequence", "[trainer]") {
 }
 
 TEST_CASE("a resumed run continues the loss curve of an uninterrupted run exactly", "[trainer]") {
-  scratch_dir straight, interrupted;
+  temp_dir straight, interrupted;
   const auto bases = dnafill::test::markov_bases(4000, 9);
   const auto whole = run(tiny_run(straight, dnafill::test::write_fasta(straight.file("a.fa"), "a", bases), 64, 24));
   auto o = tiny_run(interrupted, dnafill::test::write_fasta(interrupted.file("a.fa"), "a", bases), 64, 24);
@@ -96,7 +96,7 @@ TEST_CASE("a resumed run continues the loss curve of an uninterrupted run exactl
 }
 
 TEST_CASE("a run out of --max-minutes reports its last step, saves it, and resumes after it", "[trainer]") {
-  scratch_dir dir;
+  temp_dir dir;
   auto o = tiny_run(dir, dnafill::test::write_fasta(dir.file("a.fa"), "a", dnafill::test::markov_bases(4000, 9)), 64, 24);
   o.max_minutes = 1e-9;  // out of time after the first step
   std::vector<std::int64_t> heard;
@@ -113,7 +113,7 @@ TEST_CASE("a run out of --max-minutes reports its last step, saves it, and resum
 }
 
 TEST_CASE("resuming with another preset or seed is refused", "[trainer]") {
-  scratch_dir dir;
+  temp_dir dir;
   auto o = tiny_run(dir, dnafill::test::write_fasta(dir.file("a.fa"), "a", dnafill::test::markov_bases(2000, 1)), 64, 6);
   run(o, 3);
   o.resume = true;
@@ -125,7 +125,7 @@ TEST_CASE("resuming with another preset or seed is refused", "[trainer]") {
 }
 
 TEST_CASE("resuming on other training data is refused, on a longer or gentler schedule it is not", "[trainer]") {
-  scratch_dir dir;
+  temp_dir dir;
   const auto bases = dnafill::test::markov_bases(2000, 1);
   auto o = tiny_run(dir, dnafill::test::write_fasta(dir.file("a.fa"), "a", bases), 64, 6);
   run(o, 3);
@@ -177,7 +177,7 @@ TEST_CASE("nonsense training options are refused naming the option", "[trainer]"
 }
 
 TEST_CASE("a warm start (train --init) begins from a checkpoint's weights, another architecture is refused", "[trainer]") {
-  scratch_dir dir;
+  temp_dir dir;
   const auto fasta = dnafill::test::write_fasta(dir.file("a.fa"), "a", dnafill::test::markov_bases(4000, 5));
   auto o = tiny_run(dir, fasta, 64, 60);
   o.objective = objective_kind::count;  // a fresh (zero-head) model's loss is then exactly 2 bits/base
@@ -215,7 +215,7 @@ TEST_CASE("a warm start (train --init) begins from a checkpoint's weights, anoth
 }
 
 TEST_CASE("fine-tuning in place (--init is --out) records the init's content, and a resumed run still names it", "[trainer]") {
-  scratch_dir dir;
+  temp_dir dir;
   const auto fasta = dnafill::test::write_fasta(dir.file("a.fa"), "a", dnafill::test::markov_bases(2000, 7));
   auto o = tiny_run(dir, fasta, 64, 2);
   run(o);
@@ -247,7 +247,7 @@ TEST_CASE("fine-tuning in place (--init is --out) records the init's content, an
 }
 
 TEST_CASE("bf16 autocast trains on the CPU too: the same start, its own curve, the loss falls", "[trainer]") {
-  scratch_dir dir;
+  temp_dir dir;
   const auto fasta = dnafill::test::write_fasta(dir.file("a.fa"), "a", dnafill::test::markov_bases(4000, 6));
   auto o = tiny_run(dir, fasta, 64, 40);
   o.objective = objective_kind::count;

@@ -22,16 +22,11 @@
 namespace fs = std::filesystem;
 using dnafill::core::replace_whole;
 using dnafill::core::write_all;
-using dnafill::test::scratch_dir;
+using dnafill::test::read_file;
+using dnafill::test::temp_dir;
+using dnafill::test::write_file;
 
 namespace {
-
-std::string slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
-
-void spill(const std::string& path, const std::string& text) { std::ofstream(path, std::ios::binary) << text; }
 
 // A writer of `text`, as the checkpoint's and the state's writers are.
 auto writing(const std::string& text) {
@@ -41,38 +36,38 @@ auto writing(const std::string& text) {
 }  // namespace
 
 TEST_CASE("a file is replaced whole and no temporary file stays", "[whole_file]") {
-  scratch_dir dir;
+  temp_dir dir;
   const std::string path = dir.file("m.safetensors");
-  spill(path, "the old contents, longer than the new");
+  write_file(path, "the old contents, longer than the new");
   REQUIRE(replace_whole(path, "the model", writing("new")).ok());
-  CHECK(slurp(path) == "new");
+  CHECK(read_file(path) == "new");
   CHECK(dir.listing() == std::vector<std::string>{"m.safetensors"});
 }
 
 TEST_CASE("a link stays a link, and the file it names is replaced", "[whole_file]") {
-  scratch_dir dir;
+  temp_dir dir;
   const std::string real = dir.file("real"), link = dir.file("link");
-  spill(real, "old");
+  write_file(real, "old");
   fs::create_symlink(real, link);
   REQUIRE(replace_whole(link, "the model", writing("new")).ok());
   CHECK(fs::is_symlink(link));
-  CHECK(slurp(real) == "new");
+  CHECK(read_file(real) == "new");
   CHECK(dir.listing() == (std::vector<std::string>{"link", "real"}));
 }
 
 TEST_CASE("a temporary file a killed run left is taken over, whatever it held", "[whole_file]") {
-  scratch_dir dir;
+  temp_dir dir;
   const std::string path = dir.file("m");
-  spill(path + ".tmp", std::string(4096, 'x'));  // longer than the new contents: it must be emptied first
+  write_file(path + ".tmp", std::string(4096, 'x'));  // longer than the new contents: it must be emptied first
   REQUIRE(replace_whole(path, "the model", writing("new")).ok());
-  CHECK(slurp(path) == "new");
+  CHECK(read_file(path) == "new");
   CHECK(dir.listing() == std::vector<std::string>{"m"});
 }
 
 TEST_CASE("a second writer of one file is refused while the first writes", "[whole_file]") {
-  scratch_dir dir;
+  temp_dir dir;
   const std::string path = dir.file("m");
-  spill(path, "old");
+  write_file(path, "old");
   dnafill::status second;
   // The second write starts while the first is half done: flock locks are per open file, so a
   // second open in one process stands for a second program.
@@ -84,14 +79,14 @@ TEST_CASE("a second writer of one file is refused while the first writes", "[who
   REQUIRE(first.ok());
   CHECK(second.message() == path + ": cannot write the model: another program is writing it now (" + path +
                                 ".tmp is locked); let it finish, or write elsewhere");
-  CHECK(slurp(path) == "first");
+  CHECK(read_file(path) == "first");
   CHECK(dir.listing() == std::vector<std::string>{"m"});
 }
 
 TEST_CASE("failures leave the old file and no temporary file", "[whole_file]") {
-  scratch_dir dir;
+  temp_dir dir;
   const std::string path = dir.file("m");
-  spill(path, "old");
+  write_file(path, "old");
 
   SECTION("the writer fails (a full disk)") {
     auto s = replace_whole(path, "the training state", [](int) { return ENOSPC; });
@@ -110,15 +105,15 @@ TEST_CASE("failures leave the old file and no temporary file", "[whole_file]") {
     CHECK(dir.listing() == std::vector<std::string>{"m"});
     return;
   }
-  CHECK(slurp(path) == "old");
+  CHECK(read_file(path) == "old");
   CHECK(dir.listing() == std::vector<std::string>{"m"});
 }
 
 TEST_CASE("a temporary name that is not a plain file of one name is refused, and what it names kept", "[whole_file]") {
-  scratch_dir dir;
+  temp_dir dir;
   const std::string path = dir.file("m"), temp = path + ".tmp", other = dir.file("genome.fa");
-  spill(path, "old");
-  spill(other, ">chr1\nACGT\n");
+  write_file(path, "old");
+  write_file(other, ">chr1\nACGT\n");
   std::string expected;
   SECTION("a symbolic link to another file") {
     fs::create_symlink(other, temp);
@@ -142,14 +137,14 @@ TEST_CASE("a temporary name that is not a plain file of one name is refused, and
   const auto s = replace_whole(path, "the model", writing("new"));
   REQUIRE_FALSE(s.ok());
   if (!said.empty()) CHECK(s.message() == path + ": cannot write the model: " + said);
-  CHECK(slurp(path) == "old");
-  CHECK(slurp(other) == ">chr1\nACGT\n");
+  CHECK(read_file(path) == "old");
+  CHECK(read_file(other) == ">chr1\nACGT\n");
 }
 
 TEST_CASE("the new file keeps the old one's permissions", "[whole_file]") {
-  scratch_dir dir;
+  temp_dir dir;
   const std::string path = dir.file("m");
-  spill(path, "old");
+  write_file(path, "old");
   fs::permissions(path, fs::perms::owner_read | fs::perms::owner_write);
   REQUIRE(replace_whole(path, "the model", writing("new")).ok());
   CHECK(fs::status(path).permissions() == (fs::perms::owner_read | fs::perms::owner_write));
@@ -160,9 +155,9 @@ TEST_CASE("writers racing on one file never leave it torn", "[whole_file]") {
   // writer's whole contents, and a writer turned away is told so. A writer that locked a temporary
   // file already renamed into place (opened before the rename, locked after it) would empty the file
   // in place: the lock is taken on the name as it is after the lock, which this catches.
-  scratch_dir dir;
+  temp_dir dir;
   const std::string path = dir.file("m");
-  spill(path, std::string(8192, 'a'));
+  write_file(path, std::string(8192, 'a'));
   std::vector<pid_t> writers;
   for (char letter : {'b', 'c', 'd'}) {
     const pid_t pid = ::fork();
@@ -179,7 +174,7 @@ TEST_CASE("writers racing on one file never leave it torn", "[whole_file]") {
   }
   int torn = 0, reads = 0;
   for (bool running = true; running; ++reads) {
-    const std::string got = slurp(path);
+    const std::string got = read_file(path);
     if (got.size() != 8192 || got.find_first_not_of(got[0]) != std::string::npos) ++torn;
     running = false;
     for (pid_t pid : writers) running = running || ::waitpid(pid, nullptr, WNOHANG) == 0;

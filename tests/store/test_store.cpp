@@ -15,7 +15,6 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 #include <thread>
 
 #include "data/schema.h"
@@ -24,10 +23,11 @@
 #include "data/store.h"
 #include "data/store_lock.h"
 #include "data/text_sinks.h"
-#include "tests/bio/test_util.h"
+#include "tests/test_util.h"
 
 using namespace dnafill::data;
-using dnafill::bio::test::temp_dir;
+using dnafill::test::read_file;
+using dnafill::test::temp_dir;
 
 namespace {
 
@@ -57,13 +57,6 @@ class raw_db {
  private:
   sqlite3* db_ = nullptr;
 };
-
-std::string read_bytes(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 run_record a_run(const std::string& key = "key-1") {
   run_record r;
@@ -419,7 +412,7 @@ TEST_CASE("store: a path longer than SQLite opens is said to be, and no file is 
 TEST_CASE("store: a newer, foreign, non-SQLite or damaged file is refused and left as it was", "[data]") {
   temp_dir dir;
   auto refused_with = [](const std::string& path, const std::string& words, bool read_only = false) {
-    const auto before = read_bytes(path);
+    const auto before = read_file(path);
     store db;
     store_options options;
     options.read_only = read_only;
@@ -428,7 +421,7 @@ TEST_CASE("store: a newer, foreign, non-SQLite or damaged file is refused and le
     INFO(s.message());
     CHECK(s.message().find(words) != std::string::npos);
     CHECK(s.message().find(path) == 0);  // names the file first
-    CHECK(read_bytes(path) == before);
+    CHECK(read_file(path) == before);
     CHECK_FALSE(std::filesystem::exists(path + "-wal"));
   };
   const auto newer = dir.file("newer.sqlite");
@@ -612,7 +605,7 @@ TEST_CASE("store: a reader leaves no -wal or -shm behind, and the file unchanged
     begin(writer, a_run("one"));
   }
   REQUIRE_FALSE(std::filesystem::exists(path + "-wal"));
-  const std::string before = read_bytes(path);
+  const std::string before = read_file(path);
   {
     store reader;
     const auto ro = store_options::reader();
@@ -626,7 +619,7 @@ TEST_CASE("store: a reader leaves no -wal or -shm behind, and the file unchanged
   }
   CHECK_FALSE(std::filesystem::exists(path + "-wal"));
   CHECK_FALSE(std::filesystem::exists(path + "-shm"));
-  CHECK(read_bytes(path) == before);
+  CHECK(read_file(path) == before);
 }
 
 TEST_CASE("store: a reader changes nothing in a file it refuses: another program's hot journal, a newer store's WAL", "[data]") {
@@ -662,7 +655,7 @@ TEST_CASE("store: a reader changes nothing in a file it refuses: another program
   REQUIRE(std::filesystem::file_size(newer + "-wal") > 0);
   const std::vector<std::string> files = {other, other + "-journal", newer, newer + "-wal"};
   std::vector<std::string> before;
-  for (const auto& f : files) before.push_back(read_bytes(f));
+  for (const auto& f : files) before.push_back(read_file(f));
   REQUIRE(std::filesystem::exists(persist + "-journal"));
   for (const auto& [path, says] : {std::pair{other, "its -journal holds a transaction that the program writing it did not finish"},
                                    std::pair{newer, "written by a newer dnafill"}, std::pair{persist, "a SQLite database of another program"}}) {
@@ -675,7 +668,7 @@ TEST_CASE("store: a reader changes nothing in a file it refuses: another program
   for (std::size_t i = 0; i < files.size(); ++i) {
     INFO(files[i]);
     REQUIRE(std::filesystem::exists(files[i]));
-    CHECK(read_bytes(files[i]) == before[i]);
+    CHECK(read_file(files[i]) == before[i]);
   }
 }
 
@@ -1122,7 +1115,7 @@ TEST_CASE("sinks: a resumed run replays what the store holds into a new FASTA, i
   for (auto& d : item.designs) d.run_id = run.id;  // as run_job stamps them
   REQUIRE(both.put(item));
   REQUIRE(both.finish(run_status::done, ""));
-  const auto text = read_bytes(dir.file("out.fa"));
+  const auto text = read_file(dir.file("out.fa"));
   CHECK(text ==
         ">chr0|variant=1|region=1-4 run=1 gc=0.5000 bits_per_base=1.9100 constraints=ok\nACGT\n"
         ">chr0|variant=2|region=1-4 run=1 gc=0.5000 bits_per_base=NA constraints=ok\nACGT\n"
@@ -1131,10 +1124,10 @@ TEST_CASE("sinks: a resumed run replays what the store holds into a new FASTA, i
   // The export of the run is the same file.
   fasta_sink exported(dir.file("export.fa"));
   REQUIRE(export_designs(db, 1, exported));
-  CHECK(read_bytes(dir.file("export.fa")) == text);
+  CHECK(read_file(dir.file("export.fa")) == text);
   jsonl_sink lines(dir.file("export.jsonl"));
   REQUIRE(export_designs(db, std::nullopt, lines));
-  const auto json = read_bytes(dir.file("export.jsonl"));
+  const auto json = read_file(dir.file("export.jsonl"));
   CHECK(std::count(json.begin(), json.end(), '\n') == 4);
   CHECK(json.find(R"("bits_per_base":null)") != std::string::npos);
   CHECK(json.find(R"("region_start":11)") != std::string::npos);
@@ -1149,7 +1142,7 @@ TEST_CASE("sinks: a resumed run replays what the store holds into a new FASTA, i
   fasta_sink kept(dir.file("kept.fa"));
   const auto none = export_designs(db, empty_run.id, kept);
   CHECK(none.message() == dir.file("s.sqlite") + ": run " + std::to_string(empty_run.id) + " has no designs");
-  CHECK(read_bytes(dir.file("kept.fa")) == ">earlier\nACGT\n");
+  CHECK(read_file(dir.file("kept.fa")) == ">earlier\nACGT\n");
 }
 
 // Not run by default: writes tests/data/store/v1.sqlite as a version-1 dnafill wrote it (two runs of

@@ -11,7 +11,10 @@
 #include <cmath>
 
 #include "ui/sequence_view.h"
+#include "tests/ui/view_events.h"
 
+using dnafill::test::onBase;
+using dnafill::test::sendMouse;
 using dnafill::ui::SequenceView;
 
 namespace {
@@ -21,17 +24,6 @@ std::string randomBases(std::size_t n, quint32 seed) {
   std::string s(n, 'A');
   for (auto& c : s) c = "ACGT"[rng.bounded(4)];
   return s;
-}
-
-void sendMouse(QWidget* w, QEvent::Type type, QPointF pos, Qt::MouseButtons buttons, Qt::KeyboardModifiers modifiers = {}) {
-  QMouseEvent event(type, pos, w->mapToGlobal(pos.toPoint()), type == QEvent::MouseMove ? Qt::NoButton : Qt::LeftButton,
-                    buttons, modifiers);
-  QApplication::sendEvent(w, &event);
-}
-
-// The middle of base `i` on the bases track.
-QPointF onBase(const SequenceView& view, qint64 i) {
-  return {view.xOfBase(static_cast<double>(i) + 0.5), static_cast<double>(view.trackRect(SequenceView::Track::Bases).center().y())};
 }
 
 }  // namespace

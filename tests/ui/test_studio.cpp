@@ -49,24 +49,17 @@
 #include "ui/sequence_view.h"
 #include "ui/studio_script.h"
 #include "ui/text.h"
+#include "tests/ui/view_events.h"
 
 using namespace dnafill;
 using namespace dnafill::ui;
+using dnafill::test::onBase;
+using dnafill::test::sendMouse;
 
 namespace {
 
 const QString testData = QStringLiteral(DNAFILL_TEST_DATA);
 const QString designFasta = testData + QStringLiteral("/cli/design.fa");  // chrA 600 bp, chrB 400 bp
-
-void sendMouse(QWidget* w, QEvent::Type type, QPointF pos, Qt::MouseButtons buttons) {
-  QMouseEvent event(type, pos, w->mapToGlobal(pos.toPoint()), type == QEvent::MouseMove ? Qt::NoButton : Qt::LeftButton,
-                    buttons, Qt::NoModifier);
-  QApplication::sendEvent(w, &event);
-}
-
-QPointF onBase(const SequenceView& view, qint64 i) {
-  return {view.xOfBase(static_cast<double>(i) + 0.5), static_cast<double>(view.trackRect(SequenceView::Track::Bases).center().y())};
-}
 
 std::vector<data::run_record> runsIn(const QString& path) {
   data::store db;
