@@ -1,6 +1,7 @@
 // Hard constraints enforced while decoding: which of the four bases a masked position may take given
 // what is already decided, a feasibility check for GC bounds, and re-masking at dead ends. The
-// samplers (core/sampling.h) see only the draw_constraints interface. Torch-free.
+// samplers (core/sampling.h) see only the draw_constraints interface (core/draw_constraints.h,
+// with the GC tilt and the counts a design reports). Torch-free.
 //
 // A masked diffusion model reveals positions in any order, so a base "completes a violation" when,
 // together with the bases already decided around it (fixed flanks or committed designs), it forms a
@@ -21,24 +22,9 @@
 
 #include "bio/constraints.h"
 #include "bio/mask.h"
+#include "core/draw_constraints.h"
 
 namespace dnafill::core {
-
-// What a sampler asks while it decodes, in its own coordinates (row of the batch, position in its
-// window). Bases are 0..3 = A C G T.
-class draw_constraints {
- public:
-  virtual ~draw_constraints() = default;
-  // Bit b set: base b may be drawn at (row, pos) now. 0 is a dead end.
-  virtual unsigned allowed(std::int64_t row, std::int64_t pos) = 0;
-  // Soft objectives: added to the four log-weights of (row, pos) before the draw.
-  virtual void tilt(std::int64_t row, std::int64_t pos, double* log_weights) = 0;
-  // The sampler committed `base`; `forced` when it was not allowed (retries spent).
-  virtual void commit(std::int64_t row, std::int64_t pos, int base, bool forced) = 0;
-  // A dead end at (row, pos): the positions re-masked to make room (already undone here; the sampler
-  // masks them again). Empty: nothing can be re-masked or the retries are spent, so force a base.
-  virtual std::vector<std::int64_t> dead_end(std::int64_t row, std::int64_t pos) = 0;
-};
 
 // Can the GC rules of one designed interval of n bases still be met, given which bases are decided GC,
 // decided AT or free? The rules are difference constraints on the prefix counts S_0..S_n: per base
@@ -78,19 +64,6 @@ class gc_feasibility {
   std::vector<std::pair<std::int64_t, std::int64_t>> undo_;  // (node, old potential) of a propagation
   std::vector<std::int64_t> queue_;
   std::vector<char> queued_;
-};
-
-// The soft objective of a target GC fraction: a tilt of weight * (target - GC of the decided designed
-// bases within 50 of the position) on the log-weights of C and G.
-struct gc_tilt {
-  double target = -1.0;  // < 0: off
-  double weight = 10.0;
-};
-
-struct guard_stats {
-  std::int64_t dead_ends = 0;  // dead ends met (each re-masked a neighbourhood)
-  std::int64_t remasked = 0;   // decided bases masked again
-  std::int64_t forced = 0;     // bases committed although not allowed (retries spent or nothing to re-mask)
 };
 
 // The state of K designs of one record: every decided base, the GC systems of each hole, the counts

@@ -7,6 +7,7 @@
 #include <climits>
 #include <limits>
 
+#include "core/constraint_mask.h"
 #include "core/masking.h"
 #include "core/runtime.h"
 #include "core/sampling.h"

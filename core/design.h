@@ -12,7 +12,7 @@
 #include "bio/mask.h"
 #include "bio/status.h"
 #include "core/checkpoint.h"
-#include "core/constraint_mask.h"
+#include "core/draw_constraints.h"
 #include "core/sampler.h"
 #include "core/tokens.h"
 

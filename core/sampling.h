@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "core/checkpoint.h"
-#include "core/constraint_mask.h"
+#include "core/draw_constraints.h"
 #include "core/sampler.h"
 #include "core/tokens.h"
 
