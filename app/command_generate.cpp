@@ -82,8 +82,8 @@ int run_generate(generate_args& args) {
                         args.options.variants);
   data::run_record run;
   if (!args.db.empty())
-    if (auto s = core::describe_run(model, "generate", args.options, core::generate_parameters(args.length, args.name),
-                                    args.prefix, run);
+    if (auto s = core::make_run_record(model, "generate", args.options, core::generate_parameters(args.length, args.name),
+                                       args.prefix, run);
         !s)
       return fail("generate", s.message());
   data::memory_sink designs;

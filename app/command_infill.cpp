@@ -60,7 +60,7 @@ int run_infill(infill_args& args) {
   data::run_record run;
   const nlohmann::json extra = {{"region", args.region}, {"mask", args.mask}};
   if (!args.db.empty())
-    if (auto s = core::describe_run(model, "infill", args.options, extra, args.in, run); !s) return fail("infill", s.message());
+    if (auto s = core::make_run_record(model, "infill", args.options, extra, args.in, run); !s) return fail("infill", s.message());
   core::item_list items(record_items(records, holes, args.options.sampler.seed), static_cast<std::int64_t>(records.size()),
                         args.options.variants);
   data::memory_sink designs;

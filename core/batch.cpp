@@ -129,7 +129,7 @@ status prepare_batch(const mdm_model& model, const batch_request& request, const
   if (auto s = options.validate(model); !s) return s;
   if (auto s = items.open(request, options, model.config()); !s) return s;
   // The values stay strings (min_mapq too): they are in the resume key of the runs already kept.
-  if (auto s = describe_run(model, "batch", options, nlohmann::json(items.parameters()), request.input, run); !s) return s;
+  if (auto s = make_run_record(model, "batch", options, nlohmann::json(items.parameters()), request.input, run); !s) return s;
   items.expect_content(run.source->sha256);
   return {};
 }

@@ -41,7 +41,7 @@ class batch_items : public item_source {
   // What the run records besides the design options: the mask, and a BED mask's content hash.
   const std::map<std::string, std::string>& parameters() const { return parameters_; }
 
-  // The input's SHA-256 as the run keeps it (core::describe_run): a file touched under the run (its
+  // The input's SHA-256 as the run keeps it (core::make_run_record): a file touched under the run (its
   // time changed, its size and inode not) is hashed again, and read on when its content is this.
   void expect_content(const std::string& sha256) { content_sha256_ = sha256; }
 

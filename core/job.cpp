@@ -140,8 +140,8 @@ bool item_list::next(job_item& item) {
   return true;
 }
 
-status describe_run(const mdm_model& model, const std::string& kind, const design_options& options,
-                    const nlohmann::json& extra, const std::string& input, data::run_record& run) {
+status make_run_record(const mdm_model& model, const std::string& kind, const design_options& options,
+                       const nlohmann::json& extra, const std::string& input, data::run_record& run) {
   run = {};
   run.kind = kind;
   auto parameters = options_json(options);

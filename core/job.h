@@ -99,10 +99,10 @@ struct job_summary {
 // The run a job records: the kind, the design options and the JSON object `extra` (sorted keys),
 // the model (SHA-256 of its file, config) and the input file (by content; none when `input` is
 // empty), and the resume key, a hash of all four: the same command on the same bytes has the same key.
-status describe_run(const mdm_model& model, const std::string& kind, const design_options& options,
-                    const nlohmann::json& extra, const std::string& input, data::run_record& run);
+status make_run_record(const mdm_model& model, const std::string& kind, const design_options& options,
+                       const nlohmann::json& extra, const std::string& input, data::run_record& run);
 
-// What a generate run records beside its design options (describe_run's `extra`): the command line
+// What a generate run records beside its design options (make_run_record's `extra`): the command line
 // and the studio record the same keys, so that the same request is the same run. The length is a
 // JSON number, so that SQL compares it as one (json_extract(parameters, '$.length') > 500).
 nlohmann::json generate_parameters(std::int64_t length, const std::string& name);

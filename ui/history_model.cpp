@@ -21,7 +21,7 @@ QString startedText(const std::string& iso) {
   return dot < 0 ? text : text.left(dot);
 }
 
-// The run's parameters (core::describe_run's JSON object) as "key: value" lines, for the tooltip.
+// The run's parameters (core::make_run_record's JSON object) as "key: value" lines, for the tooltip.
 QString parameterLines(const nlohmann::json& p) {
   QStringList lines;
   for (const auto& [key, value] : p.items())

@@ -49,7 +49,7 @@ JobOutcome designJob(JobContext& context, const DesignRequest& request) {
   data::store store;
   if (auto s = store.open(request.storePath); !s) return JobOutcome::failed(fromStd(s.message()));
   data::run_record run;
-  if (auto s = core::describe_run(*request.model, request.kind, request.options, request.extra, request.inputPath, run); !s)
+  if (auto s = core::make_run_record(*request.model, request.kind, request.options, request.extra, request.inputPath, run); !s)
     return JobOutcome::failed(fromStd(s.message()));
   core::job_item item{{request.recordIndex, 0}, request.record, request.bases, 0, request.holes,
                       request.options.sampler.seed};
