@@ -191,7 +191,32 @@ QGroupBox* DesignPanel::buildSamplerBox() {
 QGroupBox* DesignPanel::buildConstraintsBox() {
   constraintsBox_ = new QGroupBox(tr("Constraints"), this);
   constraintsBox_->setObjectName(QStringLiteral("constraintsBox"));
+  buildPresetChoice();
+  auto* gcRow = buildGcBoxes();
+  buildLimitBoxes();
   auto* cform = new QFormLayout(constraintsBox_);
+  cform->addRow(tr("Preset"), preset_);
+  cform->addRow(presetRules_);
+  cform->addRow(tr("GC range"), gcRow);
+  cform->addRow(tr("GC window"), gcWindow_);
+  cform->addRow(tr("Max homopolymer"), homopolymer_);
+  cform->addRow(tr("Avoid repeats"), repeats_);
+  cform->addRow(tr("Avoid"), avoid_);
+  auto* enforced = new QLabel(tr("<i>Enforced while decoding, on both strands and across the junctions; "
+                                  "every design is checked again.</i>"),
+                               constraintsBox_);
+  enforced->setWordWrap(true);
+  cform->addRow(enforced);
+  connect(preset_, &QComboBox::activated, this, [this](int index) { applyPreset(preset_->itemData(index).toString()); });
+  connect(avoid_, &QLineEdit::textChanged, this, &DesignPanel::validateAvoid);
+  for (auto* box : {gcMin_, gcMax_})
+    connect(box, &QDoubleSpinBox::valueChanged, this, &DesignPanel::constraintsChanged);
+  for (auto* box : {gcWindow_, homopolymer_, repeats_}) connect(box, &QSpinBox::valueChanged, this, &DesignPanel::constraintsChanged);
+  return constraintsBox_;
+}
+
+// The synthesis preset and the line that lists its rules.
+void DesignPanel::buildPresetChoice() {
   preset_ = new QComboBox(constraintsBox_);
   preset_->setObjectName(QStringLiteral("presetBox"));
   preset_->addItem(tr("(none)"), QString());
@@ -200,6 +225,10 @@ QGroupBox* DesignPanel::buildConstraintsBox() {
   presetRules_ = new QLabel(constraintsBox_);
   presetRules_->setObjectName(QStringLiteral("presetRules"));
   presetRules_->setWordWrap(true);
+}
+
+// The GC range (two percentages, as a row) and its window.
+QHBoxLayout* DesignPanel::buildGcBoxes() {
   auto percent = [this](double value) {
     auto* box = new QDoubleSpinBox(constraintsBox_);
     box->setRange(0.0, 100.0);
@@ -221,6 +250,11 @@ QGroupBox* DesignPanel::buildConstraintsBox() {
   gcWindow_->setSpecialValueText(tr("each hole"));
   gcWindow_->setSuffix(tr(" bases"));
   gcWindow_->setToolTip(tr("The GC range holds over each hole and also over every window of this many bases inside it"));
+  return gcRow;
+}
+
+// The longest run of one base, the repeated k-mers, and the sites to avoid (bio's ranges, as above).
+void DesignPanel::buildLimitBoxes() {
   homopolymer_ = new QSpinBox(constraintsBox_);
   homopolymer_->setRange(0, bio::longest_homopolymer_limit);
   homopolymer_->setSpecialValueText(tr("no limit"));
@@ -235,24 +269,6 @@ QGroupBox* DesignPanel::buildConstraintsBox() {
   avoid_->setObjectName(QStringLiteral("avoidEdit"));
   avoid_->setPlaceholderText(tr("EcoRI, BsaI, GGTCTC ..."));
   avoid_->setCompleter(new ListCompleter(enzymeNames(), avoid_));
-  cform->addRow(tr("Preset"), preset_);
-  cform->addRow(presetRules_);
-  cform->addRow(tr("GC range"), gcRow);
-  cform->addRow(tr("GC window"), gcWindow_);
-  cform->addRow(tr("Max homopolymer"), homopolymer_);
-  cform->addRow(tr("Avoid repeats"), repeats_);
-  cform->addRow(tr("Avoid"), avoid_);
-  auto* enforced = new QLabel(tr("<i>Enforced while decoding, on both strands and across the junctions; "
-                                  "every design is checked again.</i>"),
-                               constraintsBox_);
-  enforced->setWordWrap(true);
-  cform->addRow(enforced);
-  connect(preset_, &QComboBox::activated, this, [this](int index) { applyPreset(preset_->itemData(index).toString()); });
-  connect(avoid_, &QLineEdit::textChanged, this, &DesignPanel::validateAvoid);
-  for (auto* box : {gcMin_, gcMax_})
-    connect(box, &QDoubleSpinBox::valueChanged, this, &DesignPanel::constraintsChanged);
-  for (auto* box : {gcWindow_, homopolymer_, repeats_}) connect(box, &QSpinBox::valueChanged, this, &DesignPanel::constraintsChanged);
-  return constraintsBox_;
 }
 
 // Generate, Cancel.

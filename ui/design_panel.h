@@ -91,6 +91,9 @@ class DesignPanel : public QWidget {
   QGroupBox* buildHolesBox();
   QGroupBox* buildSamplerBox();
   QGroupBox* buildConstraintsBox();
+  void buildPresetChoice();  // the parts of the constraints box
+  QHBoxLayout* buildGcBoxes();
+  void buildLimitBoxes();
   QHBoxLayout* buildButtons();
   QGroupBox* buildNewSequenceBox();
   void validateAvoid();
