@@ -8,7 +8,8 @@
 // output "-", devices, FIFOs, links to them such as /dev/stdout) are written as they go.
 // The temporary name is PATH.dnafill-HOST-NS-PID-N.tmp (NS: the PID namespace's inode); begin()
 // removes those of PATH that writers of this host and namespace left when killed (their process no
-// longer runs).
+// longer runs). (A file replaced at every save of a training run, under a lock against a second
+// writer, goes through core/whole_file.h instead.)
 #pragma once
 
 #include <string>

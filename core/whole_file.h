@@ -7,6 +7,10 @@
 // a run killed while writing leaves a PATH.tmp, which the next write of PATH takes over. Two programs
 // writing one PATH at once (two trains with one --out): the one that comes second while the first
 // writes is refused, as PATH.tmp is locked, so no mixed file is ever renamed into place.
+//
+// Which to use: this, for a file the program itself writes again and again under one name (a training
+// run's checkpoint and state, where a second writer must be refused); bio/output_file.h, for what a
+// command writes once for the user (FASTA, reports), which may be a stream, a link or a shared file.
 #pragma once
 
 #include <cstddef>
