@@ -2,7 +2,7 @@
 """Plain PyTorch training steps of dnafill's MDM, the reference that bench_train is compared with.
 
 The same network as core/model.cpp (reference_mdm.MDM, written with functional ops over a dict of
-parameters), the same continuous-time objective (antithetic t, per-position masking with probability t,
+parameters), the same continuous-time objective (t stratified across the batch, per-position masking with probability t,
 weight 1/t, cross-entropy on masked positions), AdamW (0.9, 0.95), and the same FLOP count as
 bench/bench_train.cpp. Plain means eager PyTorch as a user would write it: no torch.compile.
 Prints one line per preset.
@@ -112,7 +112,7 @@ def bench(preset, args):
     clean = torch.randint(0, 4, (b, length), device=device)
 
     def step():
-        t = ((torch.rand((), device=device) + torch.arange(b, device=device) / b) % 1).clamp_min(1e-3)
+        t = ((torch.arange(b, device=device) + torch.rand(b, device=device)) / b).clamp_min(1e-3)
         masked = torch.rand(b, length, device=device) < t[:, None]
         inputs = torch.where(masked, torch.full_like(clean, 4), clean)
         with autocast:

@@ -24,9 +24,10 @@ std::uint64_t derive_seed(std::uint64_t seed, std::uint64_t index) {
   return z ^ (z >> 31);
 }
 
-std::vector<double> stratified_uniforms(int count, double u) {
-  std::vector<double> v(count);
-  for (int b = 0; b < count; ++b) v[b] = std::fmod(u + static_cast<double>(b) / count, 1.0);
+std::vector<double> stratified_uniforms(const std::vector<double>& u) {
+  const auto count = static_cast<double>(u.size());
+  std::vector<double> v(u.size());
+  for (std::size_t b = 0; b < u.size(); ++b) v[b] = (static_cast<double>(b) + u[b]) / count;
   return v;
 }
 
@@ -80,7 +81,9 @@ masked_batch mask_batch(const std::vector<token>& tokens, int batch, int length,
   m.weight.assign(batch, 0.0);
   m.mask_rate.assign(batch, 0.0);
   m.real_bases.assign(batch, 0);
-  const auto v = stratified_uniforms(batch, std::uniform_real_distribution<double>(0.0, 1.0)(rng));
+  std::vector<double> u(static_cast<std::size_t>(batch));
+  for (auto& x : u) x = std::uniform_real_distribution<double>(0.0, 1.0)(rng);
+  const auto v = stratified_uniforms(u);
   for (int b = 0; b < batch; ++b) {
     auto real = real_positions(tokens.data() + static_cast<std::size_t>(b) * length, length);
     m.real_bases[b] = static_cast<int>(real.size());

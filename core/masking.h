@@ -12,7 +12,7 @@
 namespace dnafill::core {
 
 // Two unbiased estimators of the same NELBO (docs/model.md, Objective):
-//  continuous: t ~ U(0,1) antithetic across the batch, each real base masked with probability t,
+//  continuous: t ~ U(0,1) stratified across the batch, each real base masked with probability t,
 //              masked cross-entropy weighted by 1/t (MDLM's Rao-Blackwellised continuous-time NELBO
 //              for alpha_t = 1 - t).
 //  count:      n ~ U{1..R} stratified across the batch (R = real bases of the row), a uniform n-subset
@@ -36,8 +36,10 @@ struct masked_batch {
   std::vector<int> real_bases;        // B: R, the positions that are not unknown (N)
 };
 
-// Antithetic / stratified uniforms: (u + b/B) mod 1 for b = 0..B-1, one u for the whole batch.
-std::vector<double> stratified_uniforms(int count, double u);
+// MDLM's low-discrepancy draw: one uniform in each stratum of width 1/B, (b + u_b)/B for b = 0..B-1,
+// from B independent uniforms u_b. (Not one u shared by the batch, (u + b/B) mod 1: the strata would
+// not be independent, and no estimate of a score's variance from its draws would be unbiased.)
+std::vector<double> stratified_uniforms(const std::vector<double>& u);
 
 // Masks `tokens` (B*L, row-major). Unknown bases (MASK already) are never targets. Deterministic for
 // the state of `rng`.

@@ -46,13 +46,12 @@ void add_draws(mdm_transformer& net, const std::vector<token>& clean, const mask
   const auto nelbo = nelbo_per_sequence(logits, tensors).to(torch::kCPU, torch::kDouble).contiguous();
   const double* value = nelbo.data_ptr<double>();
   for (int w = 0; w < windows; ++w) {
-    std::vector<std::pair<double, double>> draws;
+    std::vector<double> draws;  // row d of a window is its draw in stratum d (mask_batch)
     for (int d = 0; d < k; ++d) {
-      const auto row = static_cast<std::size_t>(w) * k + d;
-      draws.emplace_back(m.mask_rate[row], value[row]);
-      result.nats += value[row] / k;
+      draws.push_back(value[static_cast<std::size_t>(w) * k + d]);
+      result.nats += draws.back() / k;
     }
-    result.variance += systematic_mean_variance(std::move(draws));
+    result.variance += stratified_mean_variance(draws);
   }
   result.windows += windows;
 }
@@ -88,16 +87,19 @@ void score_group(mdm_transformer& net, const std::vector<window_ref>& group, con
 
 }  // namespace
 
-double systematic_mean_variance(std::vector<std::pair<double, double>> draws) {
-  const auto k = static_cast<double>(draws.size());
-  if (draws.size() < 2) return 0.0;
-  // By rate only, draws of one rate kept in their order: sorted by value too (pairs compare both), the
-  // draws of a tied rate (the count form's n, when a window has fewer real bases than draws) were
-  // lined up from small to large, their differences all but gone, and the error 20-30x too small.
-  std::stable_sort(draws.begin(), draws.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
-  double squares = 0.0;
-  for (std::size_t i = 1; i < draws.size(); ++i) squares += std::pow(draws[i].second - draws[i - 1].second, 2);
-  return squares / (2.0 * (k - 1.0)) / k;
+double stratified_mean_variance(const std::vector<double>& by_stratum) {
+  const std::size_t k = by_stratum.size();
+  if (k < 2) return 0.0;
+  double sum = 0.0;
+  for (std::size_t first = 0; first < k;) {
+    const std::size_t size = k - first == 3 ? 3 : 2;  // pairs; the last three together when K is odd
+    double mean = 0.0, squares = 0.0;
+    for (std::size_t i = first; i < first + size; ++i) mean += by_stratum[i] / static_cast<double>(size);
+    for (std::size_t i = first; i < first + size; ++i) squares += std::pow(by_stratum[i] - mean, 2);
+    sum += squares * static_cast<double>(size) / static_cast<double>(size - 1);
+    first += size;
+  }
+  return sum / static_cast<double>(k * k);
 }
 
 status score_options::validate(const model_config& config) const {

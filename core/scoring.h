@@ -31,17 +31,18 @@ struct score_result {
   double nats = 0.0;          // summed NELBO estimate over all windows
   std::int64_t bases = 0;     // real bases scored (N excluded)
   std::int64_t windows = 0;
-  double variance = 0.0;      // of `nats`: systematic_mean_variance of each window's K draws, summed
+  double variance = 0.0;      // of `nats`: stratified_mean_variance of each window's K draws, summed
   double bits_per_base() const;
   double standard_error_bits() const;  // of bits_per_base
 };
 
-// The variance of the mean of K draws (rate, value) taken systematically in the rate, as a window's K
-// masking draws are ((u + k/K) mod 1): half the mean squared difference of neighbours in rate, over K
-// (the successive-difference estimator of systematic sampling). The values' trend with the rate is
-// averaged out by the mean and stays out of this, where the draws' variance / K would count it as noise.
-// 0 for fewer than 2 draws.
-double systematic_mean_variance(std::vector<std::pair<double, double>> draws);
+// The variance of the mean of K draws taken one in each stratum of the masking rate, as a window's K
+// masking draws are (stratified_uniforms), given in stratum order. The strata are collapsed in
+// neighbouring pairs (the last three together when K is odd): each group's sum of squares about its
+// mean, times g/(g-1), summed over the groups, over K^2. Every draw counts in full, the low-rate one
+// too, whose weight (R/n, 1/t) makes it the noisiest; the NELBO's change between neighbouring strata
+// adds a little (a slightly high estimate), its trend across all K none. 0 for fewer than 2 draws.
+double stratified_mean_variance(const std::vector<double>& by_stratum);
 
 // Called after each batch with (windows done, windows in all); return false to cancel.
 using score_progress = std::function<bool(std::int64_t, std::int64_t)>;

@@ -23,12 +23,28 @@ int targets_in_row(const masked_batch& m, int b) {
 
 }  // namespace
 
-TEST_CASE("stratified uniforms put one draw in each stratum of width 1/B", "[masking]") {
-  const auto v = stratified_uniforms(4, 0.3);
-  CHECK(v[0] == Approx(0.3));
-  CHECK(v[1] == Approx(0.55));
-  CHECK(v[2] == Approx(0.8));
-  CHECK(v[3] == Approx(0.05));
+TEST_CASE("stratified uniforms put one draw in each stratum of width 1/B, each from its own uniform", "[masking]") {
+  // (b + u_b) / B, MDLM's low-discrepancy draw: 0.3/4, 1.9/4, 2/4, 3.5/4.
+  const auto v = stratified_uniforms({0.3, 0.9, 0.0, 0.5});
+  REQUIRE(v.size() == 4);
+  CHECK(v[0] == Approx(0.075));
+  CHECK(v[1] == Approx(0.475));
+  CHECK(v[2] == Approx(0.5));
+  CHECK(v[3] == Approx(0.875));
+}
+
+TEST_CASE("a batch's strata are drawn independently, not from one shared offset", "[masking]") {
+  // With one u for the batch, t_1 - t_0 was 1/2 in every batch of two rows.
+  std::mt19937_64 rng(5);
+  const auto tokens = random_tokens(2 * 100, rng);
+  int apart_by_half = 0;
+  for (int draw = 0; draw < 50; ++draw) {
+    const auto m = mask_batch(tokens, 2, 100, objective_kind::continuous, rng);
+    CHECK(m.mask_rate[0] < 0.5);
+    CHECK(m.mask_rate[1] >= 0.5);
+    apart_by_half += std::abs(m.mask_rate[1] - m.mask_rate[0] - 0.5) < 1e-9;
+  }
+  CHECK(apart_by_half == 0);
 }
 
 TEST_CASE("continuous form masks each real base with probability t and weighs by 1/t", "[masking]") {
@@ -45,7 +61,7 @@ TEST_CASE("continuous form masks each real base with probability t and weighs by
     CHECK(std::abs(rate - t) <= 5 * std::sqrt(t * (1 - t) / length) + 1e-9);
     strata[std::min(batch - 1, static_cast<int>(t * batch))]++;
   }
-  for (int s : strata) CHECK(s == 1);  // antithetic: exactly one t per stratum
+  for (int s : strata) CHECK(s == 1);  // stratified: exactly one t per stratum
 }
 
 // MDLM clamps t below: with 2,000 rows the lowest stratum's t is under 1/2000, taken up to 1e-3, and

@@ -274,24 +274,54 @@ TEST_CASE("layer kernels: the whole model with fused layers, float32 and bf16 au
   check_all_close(fused_bf16, composite_bf16, 0.05);
 }
 
-TEST_CASE("the variance of a systematic mean: neighbours in rate, by hand", "[objective][scoring]") {
-  // Values on a line in the rate: the mean has no noise from the trend. Neighbour differences are all
-  // 0.5, so the variance is 4 * 0.25 / (2 * 4) / 5 = 0.025; the draws' own variance / K would be
-  // 0.625 / 5 = 0.125, five times more. The order given does not matter: draws are sorted by rate.
-  CHECK(systematic_mean_variance({{0.9, 3.0}, {0.1, 1.0}, {0.5, 2.0}, {0.3, 1.5}, {0.7, 2.5}}) == Approx(0.025));
-  // Two draws: the same as independent ones, (x1 - x2)^2 / 4.
-  CHECK(systematic_mean_variance({{0.2, 1.0}, {0.7, 3.0}}) == Approx(1.0));
-  // Alternating values: differences 2, 2, 2 -> 3 * 4 / (2 * 3) / 4 = 0.5.
-  CHECK(systematic_mean_variance({{0.125, 0.0}, {0.375, 2.0}, {0.625, 0.0}, {0.875, 2.0}}) == Approx(0.5));
-  // Tied rates keep their draw order: differences 2, 2, 2 -> 0.5 (sorted by value as well, 0, 2, 0 ->
-  // 1/6, a third of it).
-  CHECK(systematic_mean_variance({{0.5, 1.0}, {0.5, 3.0}, {0.5, 1.0}, {0.5, 3.0}}) == Approx(0.5));
-  CHECK(systematic_mean_variance({{0.5, 7.0}}) == 0.0);
-  CHECK(systematic_mean_variance({}) == 0.0);
+TEST_CASE("the variance of a stratified mean: neighbouring strata collapsed in pairs, by hand", "[objective][scoring]") {
+  // Pairs (1, 3) and (1, 3): (2^2 + 2^2) / 4^2 = 0.5.
+  CHECK(stratified_mean_variance({1.0, 3.0, 1.0, 3.0}) == Approx(0.5));
+  // Two draws: as independent ones, (x1 - x2)^2 / 4.
+  CHECK(stratified_mean_variance({1.0, 3.0}) == Approx(1.0));
+  // K odd, the last three together: (1, 2) gives 1; (3, 4, 5) about 4 gives 2 * 3/2 = 3; 4 / 25.
+  CHECK(stratified_mean_variance({1.0, 2.0, 3.0, 4.0, 5.0}) == Approx(0.16));
+  // Three: (1, 2, 4) about 7/3 gives 42/9 * 3/2 = 7; 7 / 9.
+  CHECK(stratified_mean_variance({1.0, 2.0, 4.0}) == Approx(7.0 / 9.0));
+  // A trend across all K is not noise: values on a line give only the steps within each pair.
+  CHECK(stratified_mean_variance({1.0, 1.0, 2.0, 2.0, 3.0, 3.0}) == 0.0);
+  CHECK(stratified_mean_variance({7.0}) == 0.0);
+  CHECK(stratified_mean_variance({}) == 0.0);
+}
+
+// Without a network: a row whose bases cost 3.0 nats (one in five) or 0.5, masked by the count form;
+// each draw's value is R/n times the cost of its masked bases, as the score's NELBO is. The lowest
+// stratum's small n makes its draw the noisiest, and an estimate that counted it half (the successive
+// differences of one shared offset: 0.72 of the variance here) said the standard error 15% too small.
+TEST_CASE("a window's variance estimate is the variance of its mean over masking draws", "[objective][scoring]") {
+  const int length = 200, k = 8, repeats = 4000;
+  std::vector<token> row(static_cast<std::size_t>(length) * k, 0);
+  std::vector<double> cost(length);
+  for (int j = 0; j < length; ++j) cost[j] = j % 5 == 0 ? 3.0 : 0.5;
+  std::mt19937_64 rng(21);
+  double sum = 0, sum_sq = 0, estimates = 0;
+  for (int r = 0; r < repeats; ++r) {
+    const auto m = mask_batch(row, k, length, objective_kind::count, rng);
+    std::vector<double> draws(k, 0.0);
+    for (int d = 0; d < k; ++d) {
+      for (int j = 0; j < length; ++j)
+        if (m.is_target[static_cast<std::size_t>(d) * length + j]) draws[d] += cost[j];
+      draws[d] *= m.weight[d];
+    }
+    double mean = 0;
+    for (double x : draws) mean += x / k;
+    sum += mean;
+    sum_sq += mean * mean;
+    estimates += stratified_mean_variance(draws);
+  }
+  const double mean = sum / repeats, variance = (sum_sq / repeats - mean * mean) * repeats / (repeats - 1);
+  INFO("variance of the mean over " << repeats << " repeats " << variance << ", mean estimate " << estimates / repeats);
+  CHECK(estimates / repeats / variance > 0.88);
+  CHECK(estimates / repeats / variance < 1.12);
 }
 
 TEST_CASE("the score's standard error is the seed-to-seed spread of the score", "[objective][scoring]") {
-  // K draws per window are systematic in the masking rate, so the NELBO's trend with the rate is in
+  // K draws per window are stratified in the masking rate, so the NELBO's trend with the rate is in
   // their spread but not in the noise of their mean: the standard error must follow the mean's noise.
   // Also for records much shorter than K, where draws share a rate (a 2-base hole, 256 draws).
   const auto [length, draws] = GENERATE(std::pair{64, 16}, std::pair{2, 256});
