@@ -276,6 +276,11 @@ int run_train(train_args& args) {
     return fail("train", log_path + ": cannot write the log (" + reporter.error() + "); stopped at step " +
                              std::to_string(summary.steps_done) + ", saved in " + o.out);
   print_summary(o, summary, log_path);
+  // The time limit is a stop the user asked for (exit 0), but a run cut short says so as a Ctrl-C does.
+  if (summary.steps_done < o.steps)
+    std::cout << "stopped at step " << summary.steps_done << " of " << o.steps << " by --max-minutes; " << o.out
+              << " and its state " << o.out << ".state keep it: the same command with --resume"
+              << (o.init.empty() ? "" : " instead of --init") << " continues\n";
   return 0;
 }
 
@@ -287,23 +292,28 @@ command_runner add_train_command(CLI::App& cli) {
   auto* sub = cli.add_subcommand("train", "Train a masked diffusion model on FASTA files");
   sub->add_option("--train", o.data.train_files, "Training FASTA files (comma-separated)")->required();
   auto* valid = sub->add_option("--valid", o.data.valid_file, "Validation FASTA; default: the last --valid-fraction of each record");
-  sub->add_option("--valid-fraction", o.data.valid_fraction, "Held-out tail of each record without --valid")
+  // The ranges these options always have are checked as the line is parsed (exit 2), as --seq-len's.
+  check_range(sub->add_option("--valid-fraction", o.data.valid_fraction, "Held-out tail of each record without --valid"), 0,
+              1, range_end::closed, range_end::open)
       ->capture_default_str()
       ->excludes(valid);
   sub->add_option("--out", o.out, "Checkpoint to write (.safetensors)")->required();
   sub->add_option("--preset", o.preset, "Model size: tiny, small or base")->capture_default_str();
-  sub->add_option("--steps", o.steps, "Optimizer steps in all")->capture_default_str();
-  sub->add_option("--batch", o.batch, "Windows per step")->capture_default_str();
+  check_range(sub->add_option("--steps", o.steps, "Optimizer steps in all"), 1, 1e18)->capture_default_str();
+  check_range(sub->add_option("--batch", o.batch, "Windows per step"), 1, std::numeric_limits<int>::max())->capture_default_str();
   // Its default (0) means "the model's context"; a value typed must be a real one, as infill's --window.
   check_range(sub->add_option("--seq-len", o.data.window, "Window length; default: the model's context"), 2,
               std::numeric_limits<int>::max());
-  sub->add_option("--lr", o.lr, "Peak learning rate")->capture_default_str();
+  check_range(sub->add_option("--lr", o.lr, "Peak learning rate"), 0, 1, range_end::open, range_end::open)->capture_default_str();
   check_range(sub->add_option("--warmup", o.warmup_steps, "Warmup steps; default 5% of --steps, at most 1000"), 0, 1e12);
   check_seed(sub->add_option("--seed", o.seed, "Seed for weights, windows and masks")->capture_default_str());
   sub->add_option("--objective", args->objective, "NELBO estimator: continuous or count")->capture_default_str();
-  sub->add_option("--valid-every", o.valid_every, "Steps between validations")->capture_default_str();
-  sub->add_option("--valid-windows", o.valid_windows, "Held-out windows per validation")->capture_default_str();
-  sub->add_option("--checkpoint-every", o.checkpoint_every, "Steps between checkpoints")->capture_default_str();
+  check_range(sub->add_option("--valid-every", o.valid_every, "Steps between validations"), 1, 1e18)->capture_default_str();
+  check_range(sub->add_option("--valid-windows", o.valid_windows, "Held-out windows per validation"), 0,
+              std::numeric_limits<int>::max())
+      ->capture_default_str();
+  check_range(sub->add_option("--checkpoint-every", o.checkpoint_every, "Steps between checkpoints"), 1, 1e18)
+      ->capture_default_str();
   check_range(sub->add_option("--max-minutes", o.max_minutes, "Stop and save after this many minutes (0: no limit)"), 0,
               1e9);
   sub->add_option("--log", args->log, "JSON-lines log; default: OUT.log.jsonl");
@@ -323,7 +333,7 @@ command_runner add_train_command(CLI::App& cli) {
   sub->add_flag("--no-rc", args->no_rc, "No reverse-complement augmentation");
   sub->add_option("--labels", o.labels,
                   "Condition on labels: NAME=PATTERN,... (record-name globs) or a TSV of record<TAB>label");
-  sub->add_option("--label-dropout", o.label_dropout, "Share of labelled windows trained with the null label")
+  check_range(sub->add_option("--label-dropout", o.label_dropout, "Share of labelled windows trained with the null label"), 0, 1)
       ->capture_default_str();
   return [args] { return run_train(*args); };
 }

@@ -134,11 +134,13 @@ CLI::Option* check_seed(CLI::Option* option) {
       });
 }
 
-CLI::Option* check_range(CLI::Option* option, double min, double max) {
-  return option->check([min, max](const std::string& text) -> std::string {
+CLI::Option* check_range(CLI::Option* option, double min, double max, range_end min_end, range_end max_end) {
+  return option->check([min, max, min_end, max_end](const std::string& text) -> std::string {
     double value = std::nan("");
     const bool parsed = CLI::detail::lexical_cast(text, value);
-    if (!parsed || !(value >= min && value <= max)) {
+    const bool above_min = min_end == range_end::open ? value > min : value >= min;
+    const bool below_max = max_end == range_end::open ? value < max : value <= max;
+    if (!parsed || !(above_min && below_max)) {
       // Whole bounds in digits (9000000000000000000, not 9e+18), others as they are.
       const auto bound = [](double v) {
         std::ostringstream text;
@@ -149,8 +151,11 @@ CLI::Option* check_range(CLI::Option* option, double min, double max) {
       std::ostringstream range;
       range << "must be a number ";
       // A top that only guards overflow is said only to a number above it.
-      if (max >= std::numeric_limits<int>::max() && !(parsed && value > max)) range << ">= " << bound(min);
-      else range << "in [" << bound(min) << ", " << bound(max) << "]";
+      if (max >= std::numeric_limits<int>::max() && !(parsed && value > max))
+        range << (min_end == range_end::open ? "> " : ">= ") << bound(min);
+      else
+        range << "in " << (min_end == range_end::open ? "(" : "[") << bound(min) << ", " << bound(max)
+              << (max_end == range_end::open ? ")" : "]");
       range << ", got '" << text << "'";
       return range.str();
     }

@@ -70,8 +70,11 @@ void add_net_precision_option(CLI::App& sub, std::string& net_precision);
 // defaults such as 0 = "the model's context" stay possible). Each returns `option`.
 // A seed: a whole number 0..2^64-1 (CLI11 alone turns "-1" into 2^64-1 and caps larger numbers).
 CLI::Option* check_seed(CLI::Option* option);
-// A number in [min, max], not NaN (CLI11's ranges let NaN through).
-CLI::Option* check_range(CLI::Option* option, double min, double max);
+// A number in [min, max], not NaN (CLI11's ranges let NaN through); an end that is `open` is not in
+// it ((0, 1) for a learning rate).
+enum class range_end { closed, open };
+CLI::Option* check_range(CLI::Option* option, double min, double max, range_end min_end = range_end::closed,
+                         range_end max_end = range_end::closed);
 // --threads: 0 (the cores this process may use) to core::max_threads_option; more than the cores is
 // taken as the cores (core::set_threads).
 CLI::Option* check_threads(CLI::Option* option);
