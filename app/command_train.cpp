@@ -266,6 +266,7 @@ int run_train(train_args& args) {
   // are not lost to a key pressed, a closed terminal or a scheduler's SIGTERM.
   interrupt_guard guard(stop_point::training_step);
   o.stop = &interrupted;
+  o.warn = [](const std::string& warning) { std::cerr << "dnafill train: warning: " << warning << std::endl; };
   if (auto s = core::train(o, [&](const core::train_progress& p) { return reporter.step(p); }, summary); !s)
     return fail("train", s.message());
   reporter.finish();

@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <set>
 #include <random>
 #include <sstream>
 #include <string_view>
@@ -176,6 +177,10 @@ status training_corpus::load(const corpus_options& options, training_corpus& out
     corpus.usable_.push_back(count_usable(segment.tokens, options.window));
     total += corpus.usable_.back();
   }
+  std::set<std::string> names;
+  for (const auto& segment : corpus.train_) names.insert(segment.record);
+  for (const auto& [record, label] : options.labels.records)
+    if (!names.count(record)) corpus.unmatched_labelled_.push_back(record);
   if (!options.labels.empty() &&
       std::none_of(corpus.train_.begin(), corpus.train_.end(), [](const corpus_segment& s) { return s.label >= 0; }))
     return status::fail("--labels: no training record matches any label");

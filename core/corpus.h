@@ -65,6 +65,9 @@ class training_corpus {
   // window's record label (-1: none).
   std::vector<token> sample_batch(int count, std::uint64_t seed, std::uint64_t step, bool rc_augment,
                                   std::vector<int>* labels = nullptr) const;
+  // The records a --labels TSV names that no training file holds (a typo, or a TSV for more genomes):
+  // their labels are not trained. In TSV order.
+  const std::vector<std::string>& unmatched_labelled() const { return unmatched_labelled_; }
   // Real bases of the training split per label (index as label_rules::names), for the training facts.
   std::vector<std::int64_t> label_bases(std::size_t labels) const;
   // A 64-bit FNV-1a hash of the training split (each segment's record, start, label and tokens): the
@@ -74,6 +77,7 @@ class training_corpus {
  private:
   std::vector<corpus_segment> train_, valid_;
   std::vector<std::int64_t> usable_;  // per train segment: number of usable window starts
+  std::vector<std::string> unmatched_labelled_;
   int window_ = 0;
 };
 

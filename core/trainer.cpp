@@ -613,6 +613,10 @@ status train(const train_options& options, const train_callback& on_step, train_
   if (auto s = check_step_memory(o, config); !s) return s;
   training_corpus corpus;
   if (auto s = training_corpus::load(o.data, corpus); !s) return s;
+  if (const auto& unmatched = corpus.unmatched_labelled(); !unmatched.empty() && o.warn)
+    o.warn("--labels: " + std::to_string(unmatched.size()) +
+           (unmatched.size() == 1 ? " record of the TSV is in no --train file ('" : " records of the TSV are in no --train file (the first: '") +
+           printable(unmatched.front()) + (unmatched.size() == 1 ? "'), so its line has no effect" : "'), so their lines have no effect"));
   const auto valid_windows = tile_windows(corpus.valid(), o.data.window, o.valid_windows);
   if (auto s = check_held_out(o.data, valid_windows.empty()); !s) return s;
   run_state s;

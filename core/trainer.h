@@ -41,6 +41,7 @@ struct train_options {
   std::string layer_kernels = "torch";  // torch, or fused: the RMSNorm/RoPE/SwiGLU kernels (GPU training)
   std::string save_dtype = "f32";      // f32 or bf16 weights in the checkpoint (the state keeps float32)
   std::string labels;                  // --labels: NAME=PATTERN,... or a TSV (parse_label_rules); empty = none
+  std::function<void(const std::string&)> warn;  // told what may be a mistake but does not stop the run
   double label_dropout = 0.1;          // share of labelled windows shown with the null label (for CFG)
 
   status validate() const;  // names the bad option: "--steps: must be positive, got -3"

@@ -80,3 +80,18 @@ TEST_CASE("a missing training file is refused naming the file", "[corpus]") {
   REQUIRE_FALSE(s);
   CHECK_THAT(s.message(), Catch::Contains("/nonexistent/x.fa"));
 }
+
+TEST_CASE("records a labels TSV names that no training file holds are listed, in TSV order", "[corpus]") {
+  temp_dir dir;
+  corpus_options o;
+  o.train_files = {write_fasta(dir.file("a.fa"), "a", dnafill::test::markov_bases(1000, 1))};
+  o.window = 64;
+  REQUIRE(parse_label_rules(dir.write("labels.tsv", "chrZ\thuman\na\thuman\nb\tecoli\n"), o.labels));
+  training_corpus c;
+  // "ecoli" labels no training base: refused as before, whatever the unmatched lines.
+  CHECK_THAT(training_corpus::load(o, c).message(), Catch::Contains("no training base has the label 'ecoli'"));
+  o.labels = {};
+  REQUIRE(parse_label_rules(dir.write("labels.tsv", "chrZ\thuman\na\thuman\nb\thuman\n"), o.labels));
+  REQUIRE(training_corpus::load(o, c));
+  CHECK(c.unmatched_labelled() == std::vector<std::string>{"chrZ", "b"});
+}
