@@ -294,13 +294,15 @@ command_runner add_train_command(CLI::App& cli) {
   sub->add_option("--train", o.data.train_files, "Training FASTA files (comma-separated)")->required();
   auto* valid = sub->add_option("--valid", o.data.valid_file, "Validation FASTA; default: the last --valid-fraction of each record");
   // The ranges these options always have are checked as the line is parsed (exit 2), as --seq-len's.
+  // (No top for the step counts: the whole-number check refuses what does not fit in 64 bits.)
+  constexpr double no_top = std::numeric_limits<double>::infinity();
   check_range(sub->add_option("--valid-fraction", o.data.valid_fraction, "Held-out tail of each record without --valid"), 0,
               1, range_end::closed, range_end::open)
       ->capture_default_str()
       ->excludes(valid);
   sub->add_option("--out", o.out, "Checkpoint to write (.safetensors)")->required();
   sub->add_option("--preset", o.preset, "Model size: tiny, small or base")->capture_default_str();
-  check_range(sub->add_option("--steps", o.steps, "Optimizer steps in all"), 1, 1e18)->capture_default_str();
+  check_range(sub->add_option("--steps", o.steps, "Optimizer steps in all"), 1, no_top)->capture_default_str();
   check_range(sub->add_option("--batch", o.batch, "Windows per step"), 1, std::numeric_limits<int>::max())->capture_default_str();
   // Its default (0) means "the model's context"; a value typed must be a real one, as infill's --window.
   check_range(sub->add_option("--seq-len", o.data.window, "Window length; default: the model's context"), 2,
@@ -309,11 +311,11 @@ command_runner add_train_command(CLI::App& cli) {
   check_range(sub->add_option("--warmup", o.warmup_steps, "Warmup steps; default 5% of --steps, at most 1000"), 0, 1e12);
   check_seed(sub->add_option("--seed", o.seed, "Seed for weights, windows and masks")->capture_default_str());
   sub->add_option("--objective", args->objective, "NELBO estimator: continuous or count")->capture_default_str();
-  check_range(sub->add_option("--valid-every", o.valid_every, "Steps between validations"), 1, 1e18)->capture_default_str();
+  check_range(sub->add_option("--valid-every", o.valid_every, "Steps between validations"), 1, no_top)->capture_default_str();
   check_range(sub->add_option("--valid-windows", o.valid_windows, "Held-out windows per validation"), 0,
               std::numeric_limits<int>::max())
       ->capture_default_str();
-  check_range(sub->add_option("--checkpoint-every", o.checkpoint_every, "Steps between checkpoints"), 1, 1e18)
+  check_range(sub->add_option("--checkpoint-every", o.checkpoint_every, "Steps between checkpoints"), 1, no_top)
       ->capture_default_str();
   check_range(sub->add_option("--max-minutes", o.max_minutes, "Stop and save after this many minutes (0: no limit)"), 0,
               1e9);

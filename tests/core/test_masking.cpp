@@ -109,7 +109,7 @@ TEST_CASE("count form masks exactly n of the R real bases and weighs by R/n", "[
 }
 
 TEST_CASE("count form: with as many rows as real bases, each n in 1..R comes up exactly once", "[masking]") {
-  // v_b = (u + b/B) mod 1 puts one row in each stratum [k/R, (k+1)/R) when B = R, and n = 1 + floor(v R)
+  // v_b = (b + u_b)/B puts one row in each stratum [k/R, (k+1)/R) when B = R, and n = 1 + floor(v R)
   // turns stratum k into n = k + 1: all of 1..R, the whole hole (n = R) included, and never 0.
   for (std::uint64_t seed : {1, 2, 3}) {
     std::mt19937_64 rng(seed);

@@ -283,8 +283,10 @@ TEST_CASE("the variance of a stratified mean: neighbouring strata collapsed in p
   CHECK(stratified_mean_variance({1.0, 2.0, 3.0, 4.0, 5.0}) == Approx(0.16));
   // Three: (1, 2, 4) about 7/3 gives 42/9 * 3/2 = 7; 7 / 9.
   CHECK(stratified_mean_variance({1.0, 2.0, 4.0}) == Approx(7.0 / 9.0));
-  // A trend across all K is not noise: values on a line give only the steps within each pair.
+  // A change between the pairs is not noise: a staircase that steps between pairs gives 0.
   CHECK(stratified_mean_variance({1.0, 1.0, 2.0, 2.0, 3.0, 3.0}) == 0.0);
+  // Values on a line give only the steps within each pair: 3 pairs of difference 1, 3 / 6^2.
+  CHECK(stratified_mean_variance({1.0, 2.0, 3.0, 4.0, 5.0, 6.0}) == Approx(3.0 / 36.0));
   CHECK(stratified_mean_variance({7.0}) == 0.0);
   CHECK(stratified_mean_variance({}) == 0.0);
 }
