@@ -291,7 +291,7 @@ command_runner add_train_command(CLI::App& cli) {
   auto args = std::make_shared<train_args>();
   auto& o = args->options;
   auto* sub = cli.add_subcommand("train", "Train a masked diffusion model on FASTA files");
-  sub->add_option("--train", o.data.train_files, "Training FASTA files (comma-separated)")->required();
+  check_name_list(sub->add_option("--train", o.data.train_files, "Training FASTA files (comma-separated)"))->required();
   auto* valid = sub->add_option("--valid", o.data.valid_file, "Validation FASTA; default: the last --valid-fraction of each record");
   // The ranges these options always have are checked as the line is parsed (exit 2), as --seq-len's.
   // (No top for the step counts: the whole-number check refuses what does not fit in 64 bits.)

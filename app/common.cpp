@@ -2,6 +2,7 @@
 #include "app/common.h"
 
 #include "bio/alignment_reader.h"
+#include "bio/constraints.h"
 #include "bio/fasta_writer.h"
 #include "bio/mask.h"
 #include "bio/output_file.h"
@@ -164,6 +165,11 @@ CLI::Option* check_range(CLI::Option* option, double min, double max, range_end 
 }
 
 CLI::Option* check_threads(CLI::Option* option) { return check_range(option, 0, core::max_threads_option); }
+
+CLI::Option* check_name_list(CLI::Option* option) {
+  // An empty value is add_value_checks' to name ("an empty value"): an unset $VAR, not a list.
+  return option->check([](const std::string& list) { return list.empty() ? std::string() : bio::name_list_problem(list); });
+}
 
 void add_net_precision_option(CLI::App& sub, std::string& net_precision) {
   sub.add_option("--net-precision", net_precision,

@@ -78,6 +78,9 @@ CLI::Option* check_range(CLI::Option* option, double min, double max, range_end 
 // --threads: 0 (the cores this process may use) to core::max_threads_option; more than the cores is
 // taken as the cores (core::set_threads).
 CLI::Option* check_threads(CLI::Option* option);
+// A comma-separated list of names (--train, --avoid, --constraints) holds no empty one ("BsaI,"):
+// refused as the line is parsed (bio::name_list_problem); the command splits it afterwards.
+CLI::Option* check_name_list(CLI::Option* option);
 
 
 // A one-line progress bar on stderr, drawn only when stderr is a terminal, at most 10 times a second.

@@ -41,7 +41,7 @@ status constraint_args::resolve(core::design_options& options) const {
 
 void add_constraint_options(CLI::App& sub, constraint_args& a) {
   const std::string group = "Constraints and guidance (docs/constraints.md)";
-  sub.add_option("--avoid", a.avoid, "Sites to keep out of the design, both strands: enzyme names or IUPAC motifs")
+  check_name_list(sub.add_option("--avoid", a.avoid, "Sites to keep out of the design, both strands: enzyme names or IUPAC motifs"))
       ->group(group);
   // -1, the default of the integers below, means "not given"; a value typed is checked as typed.
   check_range(sub.add_option("--max-homopolymer", a.max_homopolymer, "Longest run of one base allowed"), 1,
@@ -54,7 +54,7 @@ void add_constraint_options(CLI::App& sub, constraint_args& a) {
   check_range(sub.add_option("--avoid-repeats", a.avoid_repeats, "No k-mer of this length twice in the design and its flanks"),
               bio::shortest_repeat_k, bio::longest_repeat_k)
       ->group(group);
-  sub.add_option("--constraints", a.presets, "Rule presets: twist | idt | golden-gate (comma-separated)")
+  check_name_list(sub.add_option("--constraints", a.presets, "Rule presets: twist | idt | golden-gate (comma-separated)"))
       ->group(group);
   check_range(sub.add_option("--gc-target", a.gc_target, "Soft objective: steer the GC fraction towards this"), 0, 1)
       ->group(group);

@@ -326,15 +326,30 @@ status parse_gc_range(std::string_view text, double& min, double& max) {
   return {};
 }
 
-status split_name_list(std::string_view option, std::string_view list, std::vector<std::string>& names) {
+namespace {
+
+// Adds the names of `list`; false at the first empty one.
+bool split_names(std::string_view list, std::vector<std::string>& names) {
   for (std::size_t start = 0;;) {
     const std::size_t comma = std::min(list.find(',', start), list.size());
     const std::string_view name = trim(list.substr(start, comma - start));
-    if (name.empty()) return status::fail(std::string(option) + ": an empty name in '" + std::string(list) + "'");
+    if (name.empty()) return false;
     names.emplace_back(name);
-    if (comma == list.size()) return {};
+    if (comma == list.size()) return true;
     start = comma + 1;
   }
+}
+
+}  // namespace
+
+status split_name_list(std::string_view option, std::string_view list, std::vector<std::string>& names) {
+  if (!split_names(list, names)) return status::fail(std::string(option) + ": " + name_list_problem(list));
+  return {};
+}
+
+std::string name_list_problem(std::string_view list) {
+  std::vector<std::string> names;
+  return split_names(list, names) ? std::string() : "an empty name in '" + std::string(list) + "'";
 }
 
 status add_forbidden(std::string_view name_or_motif, constraint_set& set) {

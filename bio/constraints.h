@@ -82,6 +82,9 @@ status parse_gc_range(std::string_view text, double& min, double& max);
 // around each dropped ("BsaI, EcoRI"), added to `names`. An empty name (",", "BsaI,", "BsaI,,EcoRI")
 // is an error naming `option` and the list; so is an empty list.
 status split_name_list(std::string_view option, std::string_view list, std::vector<std::string>& names);
+// What split_name_list would refuse in `list` ("an empty name in 'BsaI,'"), or "" (the command line
+// checks its lists with it as it parses).
+std::string name_list_problem(std::string_view list);
 
 // --avoid: adds an enzyme (by name, case ignored) or an IUPAC motif. Error names the option.
 status add_forbidden(std::string_view name_or_motif, constraint_set& set);

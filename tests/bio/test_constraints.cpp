@@ -56,7 +56,9 @@ TEST_CASE("constraints: --avoid lists split at commas, blanks dropped, empty nam
     names.clear();
     const auto s = split_name_list("--avoid", list, names);
     CHECK(s.message() == "--avoid: an empty name in '" + std::string(list) + "'");
+    CHECK(name_list_problem(list) == "an empty name in '" + std::string(list) + "'");  // as the CLI parses
   }
+  CHECK(name_list_problem("BsaI, EcoRI ,GGTCTC").empty());
 }
 
 TEST_CASE("constraints: IUPAC motifs, palindromes and N in a flank", "[bio][constraints]") {
