@@ -165,10 +165,13 @@ class MainWindow : public QMainWindow {
   QWidget* buildResultsPage();
   QWidget* buildHistoryPage();
   void buildStatusBar();
+  // What is kept between sessions (main_window_settings.cpp).
   void restoreSettings(const StudioOptions& options);
   void saveSettings() const;
   void addRecentFile(const QString& path);
   void updateRecentMenu();
+  static QString savedModelPath();  // the model the last session used ("": the shipped default)
+  static QString lastFolder();      // where the last file was opened, for the file dialogs
   void documentRead(const QString& path, const QString& region);
   void setMasks(std::vector<bio::interval> masks, const QString& what);
   void updateHoles();
