@@ -231,6 +231,15 @@ void print_summary(const core::train_options& o, const core::train_summary& summ
   std::cout << "\nwrote " << o.out << " (log " << log_path << ")\n";
 }
 
+// "stopped at step N of M[ by WHAT]; OUT and its state ... keep it: ... --resume continues": what a
+// run cut short (a signal, the time limit) says. The state holds what --init gave: resuming takes
+// --resume in its place.
+std::string stopped_early(const core::train_options& o, const core::train_summary& summary, const std::string& by) {
+  return "stopped at step " + std::to_string(summary.steps_done) + " of " + std::to_string(o.steps) + by + "; " + o.out +
+         " and its state " + o.out + ".state keep it: the same command with --resume" +
+         (o.init.empty() ? "" : " instead of --init") + " continues";
+}
+
 int stopped_by_signal(const core::train_options& o, const core::train_summary& summary, const train_reporter& reporter,
                       const std::string& log_path) {
   if (!summary.saved) {
@@ -240,10 +249,7 @@ int stopped_by_signal(const core::train_options& o, const core::train_summary& s
   }
   print_summary(o, summary, log_path);
   if (reporter.failed()) fail("train", log_path + ": the log could not be written (" + reporter.error() + ")");
-  // The state holds what --init gave: resuming takes --resume in its place.
-  fail("train", "stopped at step " + std::to_string(summary.steps_done) + " of " + std::to_string(o.steps) + "; " + o.out +
-                    " and its state " + o.out + ".state keep it: the same command with --resume" +
-                    (o.init.empty() ? "" : " instead of --init") + " continues");
+  fail("train", stopped_early(o, summary, ""));
   return interrupted_exit_status();
 }
 
@@ -278,10 +284,7 @@ int run_train(train_args& args) {
                              std::to_string(summary.steps_done) + ", saved in " + o.out);
   print_summary(o, summary, log_path);
   // The time limit is a stop the user asked for (exit 0), but a run cut short says so as a Ctrl-C does.
-  if (summary.steps_done < o.steps)
-    std::cout << "stopped at step " << summary.steps_done << " of " << o.steps << " by --max-minutes; " << o.out
-              << " and its state " << o.out << ".state keep it: the same command with --resume"
-              << (o.init.empty() ? "" : " instead of --init") << " continues\n";
+  if (summary.steps_done < o.steps) std::cout << stopped_early(o, summary, " by --max-minutes") << "\n";
   return 0;
 }
 
