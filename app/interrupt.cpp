@@ -5,6 +5,7 @@
 
 #include <cerrno>
 #include <cstddef>
+#include <ctime>
 
 namespace dnafill::app {
 
@@ -13,6 +14,7 @@ std::atomic<bool> interrupted{false};
 namespace {
 
 std::atomic<int> interrupting_signal{0};
+std::atomic<bool> note_said{false};  // the first handler has written its note
 std::atomic<int> stopping_at{0};  // a stop_point
 // Which of SIGINT, SIGTERM, SIGHUP the guard handles: not one ignored at the start (signal_ignored).
 std::atomic<bool> handled[3] = {false, false, false};
@@ -41,9 +43,12 @@ constexpr note notes[3][3] = {
 // place whole, so nothing already kept is lost. errno is the interrupted code's, kept as it was.
 // Two signals sent back to back can reach two threads (torch's workers do not block them) before the
 // first handler has stepped aside: the second then ends the process itself, and the note is said once.
+// It waits (up to a second) for the first to have said it: ended at once, the process said nothing.
 extern "C" void on_interrupt(int signal_number) {
   const int saved_errno = errno;
   if (interrupted.exchange(true)) {
+    const struct timespec millisecond {0, 1000000};
+    for (int i = 0; i < 1000 && !note_said.load(); ++i) nanosleep(&millisecond, nullptr);
     struct sigaction defaults {};
     defaults.sa_handler = SIG_DFL;
     sigaction(signal_number, &defaults, nullptr);
@@ -54,6 +59,7 @@ extern "C" void on_interrupt(int signal_number) {
   const note& n = notes[stopping_at.load()][signal_number == SIGINT ? 0 : signal_number == SIGTERM ? 1 : 2];
   ssize_t ignored = write(STDERR_FILENO, n.text, n.length);
   (void)ignored;
+  note_said.store(true);
   struct sigaction defaults {};
   defaults.sa_handler = SIG_DFL;
   for (int i = 0; i < 3; ++i)
@@ -67,6 +73,7 @@ interrupt_guard::interrupt_guard(stop_point where) {
   stopping_at.store(static_cast<int>(where));
   interrupted.store(false);
   interrupting_signal.store(0);
+  note_said.store(false);
   struct sigaction action {};
   action.sa_handler = on_interrupt;
   sigemptyset(&action.sa_mask);  // the other two wait while the handler runs on this thread
