@@ -6,11 +6,10 @@
 #include <filesystem>
 #include <memory>
 
-#include <nlohmann/json.hpp>
-
 #include "app/commands.h"
 #include "app/common.h"
 #include "app/design_cli.h"
+#include "core/run_parameters.h"
 #include "data/store.h"
 #include "data/text_sinks.h"
 
@@ -98,9 +97,8 @@ std::vector<named_path> recorded_files(data::store& db, std::int64_t run) {
     const std::string of_run = "run " + std::to_string(r.id) + "'s ";
     if (r.source) files.push_back({of_run + "input", r.source->path});
     files.push_back({of_run + "model", r.model.path});
-    const auto parameters = nlohmann::json::parse(r.parameters, nullptr, /*allow_exceptions=*/false);
-    if (parameters.is_object() && parameters.contains("reference") && parameters["reference"].is_string())
-      files.push_back({of_run + "CRAM reference", parameters["reference"].get<std::string>()});
+    if (core::run_parameters p; core::read_run_parameters(r.parameters, p) && !p.reference.empty())
+      files.push_back({of_run + "CRAM reference", p.reference});
   }
   return files;
 }

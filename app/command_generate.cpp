@@ -11,6 +11,7 @@
 #include "bio/fasta.h"
 #include "bio/region.h"
 #include "core/job.h"
+#include "core/run_parameters.h"
 #include "core/runtime.h"
 #include "data/text_sinks.h"
 

@@ -174,10 +174,6 @@ status make_run_record(const mdm_model& model, const std::string& kind, const de
   return {};
 }
 
-nlohmann::json generate_parameters(std::int64_t length, const std::string& name) {
-  return {{"length", length}, {"name", name}};
-}
-
 namespace {
 
 // What LibTorch throws (an allocation that failed) fails the item like any error: the run is then

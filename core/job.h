@@ -102,11 +102,6 @@ struct job_summary {
 status make_run_record(const mdm_model& model, const std::string& kind, const design_options& options,
                        const nlohmann::json& extra, const std::string& input, data::run_record& run);
 
-// What a generate run records beside its design options (make_run_record's `extra`): the command line
-// and the studio record the same keys, so that the same request is the same run. The length is a
-// JSON number, so that SQL compares it as one (json_extract(parameters, '$.length') > 500).
-nlohmann::json generate_parameters(std::int64_t length, const std::string& name);
-
 // The longest sequence one generate makes (--length, the studio's New sequence): the record, its K
 // designs and their tokens are held in memory, ~15 bytes a base, so 10^8 bases is ~1.5 GB. Longer
 // sequence is generated in pieces, each continuing the last (--prefix).

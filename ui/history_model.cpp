@@ -7,6 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/run_parameters.h"
 #include "data/store.h"
 #include "ui/text.h"
 
@@ -46,34 +47,26 @@ QString statusMeaning(const data::run_record& r) {
 }  // namespace
 
 QString settingsSummary(const std::string& parameters) {
-  const auto p = nlohmann::json::parse(parameters, nullptr, false);
-  if (!p.is_object()) return {};
-  auto text = [&](const char* key) { return p.contains(key) && p[key].is_string() ? p[key].get<std::string>() : std::string(); };
-  auto number = [&](const char* key, double none) { return p.contains(key) && p[key].is_number() ? p[key].get<double>() : none; };
-  // generate's length is a number; stores written before 2026-12-02 keep it as a string.
-  const std::string length = p.contains("length") && p["length"].is_number_integer() ? p["length"].dump() : text("length");
+  core::run_parameters p;
+  if (!core::read_run_parameters(parameters, p)) return {};
+  const auto text = [](const std::string& s) { return QString::fromStdString(s); };
   QStringList parts;
   // What was designed: the studio's holes, a --region, a --mask, or generate's length.
-  if (!text("holes").empty()) parts << QStringLiteral("holes %1").arg(QString::fromStdString(text("holes")));
-  else if (!text("region").empty()) parts << QString::fromStdString(text("region"));
-  else if (!text("mask").empty()) parts << QStringLiteral("mask %1").arg(QString::fromStdString(text("mask")));
-  else if (!length.empty()) parts << QStringLiteral("%1 bp").arg(QString::fromStdString(length));
+  if (!p.holes.empty()) parts << QStringLiteral("holes %1").arg(text(core::format_holes(p.holes)));
+  else if (!p.region.empty()) parts << text(p.region);
+  else if (!p.mask.empty()) parts << QStringLiteral("mask %1").arg(text(p.mask));
+  else if (p.length) parts << QStringLiteral("%1 bp").arg(*p.length);
   // How: the sampler (with its steps unless it is the exact one), and what moves it off the model's own draw.
-  const std::string sampler = text("sampler");
-  if (!sampler.empty()) {
-    const double steps = number("steps", 0);
-    parts << (sampler == "first-hit" || steps <= 0 ? QString::fromStdString(sampler)
-                                                  : QStringLiteral("%1 %2").arg(QString::fromStdString(sampler)).arg(steps));
-  }
-  if (const double t = number("temperature", 1.0); t != 1.0) parts << QStringLiteral("T %1").arg(t);
-  if (const double top_p = number("top_p", 1.0); top_p != 1.0) parts << QStringLiteral("top-p %1").arg(top_p);
-  if (const double w = number("guidance", 0.0); w != 0.0) parts << QStringLiteral("guidance %1").arg(w);
-  if (p.contains("rc_ensemble") && p["rc_ensemble"] == true) parts << QStringLiteral("both strands");
-  if (p.contains("seed") && p["seed"].is_number()) parts << QStringLiteral("seed %1").arg(p["seed"].get<std::uint64_t>());
-  int rules = 0;
-  if (p.contains("constraints") && p["constraints"].is_array())
-    for (const auto& rule : p["constraints"])
-      if (rule.is_string() && rule.get<std::string>() != "unfilled") ++rules;  // every check has "unfilled"
+  if (!p.sampler.empty())
+    parts << (p.sampler == "first-hit" || !p.steps || *p.steps <= 0 ? text(p.sampler)
+                                                                      : QStringLiteral("%1 %2").arg(text(p.sampler)).arg(*p.steps));
+  if (p.temperature != 1.0) parts << QStringLiteral("T %1").arg(p.temperature);
+  if (p.top_p != 1.0) parts << QStringLiteral("top-p %1").arg(p.top_p);
+  if (p.guidance != 0.0) parts << QStringLiteral("guidance %1").arg(p.guidance);
+  if (p.rc_ensemble) parts << QStringLiteral("both strands");
+  if (p.seed) parts << QStringLiteral("seed %1").arg(*p.seed);
+  const auto rules = std::count_if(p.constraints.begin(), p.constraints.end(),
+                                   [](const std::string& rule) { return rule != "unfilled"; });  // every check has "unfilled"
   if (rules > 0) parts << (rules == 1 ? QStringLiteral("1 rule") : QStringLiteral("%1 rules").arg(rules));
   return parts.join(QStringLiteral(", "));
 }

@@ -15,10 +15,9 @@
 
 #include <utility>
 
-#include <nlohmann/json.hpp>
-
 #include "bio/output_file.h"
 #include "core/job.h"
+#include "core/run_parameters.h"
 #include "core/runtime.h"
 #include "data/text_sinks.h"
 #include "ui/batch_dialog.h"
@@ -29,47 +28,6 @@
 #include "ui/text.h"
 
 namespace dnafill::ui {
-namespace {
-
-// What a studio run records of its design beside the sampler's settings, in its parameters: the
-// record, its holes ("201-300,651-770": 1-based inclusive, as a person reads them), and the region of
-// the file the record was read from. Written by infill(); read back by reopenRun and restoreHoles.
-struct StudioRunFacts {
-  std::string record;
-  std::vector<bio::interval> holes;  // 0-based half-open
-  std::string readRegion;            // empty: the whole file
-
-  nlohmann::json toJson() const {
-    std::string ranges;
-    for (const auto& h : holes) ranges += (ranges.empty() ? "" : ",") + std::to_string(h.start + 1) + "-" + std::to_string(h.end);
-    nlohmann::json json = {{"record", record}, {"holes", ranges}, {"studio", true}};
-    if (!readRegion.empty()) json["read_region"] = readRegion;
-    return json;
-  }
-
-  // The facts `parameters` holds. False when they do not say the record and its holes (a command-line
-  // run); the region is read all the same.
-  static bool read(const std::string& parameters, StudioRunFacts& facts) {
-    facts = {};
-    const auto json = nlohmann::json::parse(parameters, nullptr, false);
-    auto text = [&](const char* key) { return json.contains(key) && json[key].is_string() ? json[key].get<std::string>() : std::string(); };
-    if (!json.is_object()) return false;
-    facts.readRegion = text("read_region");
-    facts.record = text("record");
-    const std::string ranges = text("holes");
-    if (facts.record.empty() || ranges.empty()) return false;
-    for (const auto& range : QString::fromStdString(ranges).split(QLatin1Char(','))) {
-      const auto ends = range.split(QLatin1Char('-'));
-      bool first = false, last = false;
-      const qint64 start = ends.value(0).toLongLong(&first), end = ends.value(1).toLongLong(&last);
-      if (ends.size() != 2 || !first || !last || start < 1 || end < start) return false;
-      facts.holes.push_back({start - 1, end});
-    }
-    return true;
-  }
-};
-
-}  // namespace
 
 // ---- jobs -------------------------------------------------------------------------------------------
 
@@ -121,7 +79,8 @@ void MainWindow::infill() {
   request.holes = r->masks;
   // The file the record came from, when its bases are still as read (else the run has no input).
   if (!document_.path.empty() && r->asRead()) request.inputPath = document_.path;
-  request.extra = StudioRunFacts{r->name, r->masks, document_.region}.toJson();
+  // The record, its holes and the region read, for re-opening the run (reopenRun, restoreHoles).
+  request.extra = core::studio_design_parameters(r->name, r->masks, document_.region);
   runDesign(std::move(request));
 }
 
@@ -363,9 +322,9 @@ void MainWindow::reopenRun(qint64 runId) {
   if (row < 0) return showError(tr("Re-open"), tr("Run %1 is not in %2").arg(runId).arg(storePath_));
   const auto& run = history_->run(row);
   const QString source = run.source ? fromStd(run.source->path) : QString();
-  StudioRunFacts facts;
-  StudioRunFacts::read(run.parameters, facts);
-  const std::string region = facts.readRegion;
+  core::run_parameters parameters;
+  core::read_run_parameters(run.parameters, parameters);
+  const std::string region = parameters.read_region;
   auto show = [this, runId, source, region, parameters = run.parameters] {
     QString error;
     resultsDocument_ = documentOfRun(runId, source, region);
@@ -401,9 +360,10 @@ void MainWindow::reopenRun(qint64 runId) {
 // its place and name as results are: a name may repeat, and one that is not UTF-8 is stored in the
 // run's parameters with U+FFFD.
 void MainWindow::restoreHoles(qint64 runId, const std::string& parameters) {
-  StudioRunFacts facts;
-  if (!StudioRunFacts::read(parameters, facts) || results_->rowCount() == 0) return;
-  auto& holes = facts.holes;
+  core::run_parameters studio;
+  core::read_run_parameters(parameters, studio);
+  auto& holes = studio.holes;
+  if (holes.empty() || results_->rowCount() == 0) return;  // a command-line run: no holes of a record
   const auto* record = recordOf(results_->design(0));
   if (!record || holes.back().end > static_cast<std::int64_t>(record->bases.size())) {
     statusBar()->showMessage(tr("The holes of run %1 are not masked again: its record is not open as it was designed").arg(runId), 8000);

@@ -1,6 +1,6 @@
-// The job's plain helpers the CLI and the studio share: progress text and fraction, durations, and
-// the summary of how a job's designs met their constraints (hand-computed cases); and a batch whose
-// input file changes while it is read.
+// The job's plain helpers the CLI and the studio share: progress text and fraction, durations, the
+// summary of how a job's designs met their constraints (hand-computed cases), a run's parameters read
+// back; and a batch whose input file changes while it is read.
 #include <catch2/catch.hpp>
 
 #include <fcntl.h>
@@ -17,6 +17,7 @@
 #include "core/batch.h"
 #include "core/job.h"
 #include "core/model_config.h"
+#include "core/run_parameters.h"
 #include "data/sha256.h"
 #include "core/tokens.h"
 #include "test_util.h"
@@ -137,6 +138,77 @@ TEST_CASE("read_design_check reads back what design_to_record keeps, in record c
   REQUIRE(odd.violations.size() == 1);
   CHECK(odd.violations[0].constraint.empty());
   CHECK(odd.violations[0].position == 0);
+}
+
+TEST_CASE("run parameters: an infill run's, as the store keeps them, read back", "[job]") {
+  // What `dnafill infill --mask lowercase --sampler ancestral --steps 8 --top-p 0.9 --temperature 0.8
+  // --seed 7 --avoid EcoRI --gc 0.3-0.6 --guidance 1.5 --rc-ensemble --db r.sqlite` recorded.
+  const std::string kept =
+      R"({"cache":true,"confidence":"max-prob","constrained_draws":2,"constraints":["avoid EcoRI","gc 30-60%","unfilled"],)"
+      R"("gc_target":-1.0,"gc_weight":10.0,"guidance":1.5,"label":"","mask":"lowercase","num":1,"overlap":-1,"precision":"fp64",)"
+      R"("rc_ensemble":true,"region":"","sampler":"ancestral","schedule":"linear","score_draws":2,"seed":7,"steps":8,"stride":0,)"
+      R"("temperature":0.8,"top_p":0.9,"window":0})";
+  core::run_parameters p;
+  REQUIRE(core::read_run_parameters(kept, p));
+  CHECK(p.sampler == "ancestral");
+  CHECK(p.steps == 8);
+  CHECK(p.temperature == 0.8);
+  CHECK(p.top_p == 0.9);
+  CHECK(p.guidance == 1.5);
+  CHECK(p.rc_ensemble);
+  CHECK(p.seed == std::uint64_t{7});
+  CHECK(p.constraints == std::vector<std::string>{"avoid EcoRI", "gc 30-60%", "unfilled"});
+  CHECK(p.mask == "lowercase");
+  CHECK(p.region.empty());
+  CHECK_FALSE(p.length);
+  CHECK(p.holes.empty());
+}
+
+TEST_CASE("run parameters: generate's and the studio's keys written and read back", "[job]") {
+  core::run_parameters p;
+  REQUIRE(core::read_run_parameters(core::generate_parameters(5000, "new").dump(), p));
+  CHECK(p.length == 5000);
+  const std::vector<bio::interval> holes = {{200, 300}, {650, 770}};
+  CHECK(core::format_holes(holes) == "201-300,651-770");
+  const auto studio = core::studio_design_parameters("chr1", holes, "chr1:1001-2000");
+  CHECK(studio.dump() == R"({"holes":"201-300,651-770","read_region":"chr1:1001-2000","record":"chr1","studio":true})");
+  REQUIRE(core::read_run_parameters(studio.dump(), p));
+  CHECK(p.record == "chr1");
+  CHECK(p.holes == holes);
+  CHECK(p.read_region == "chr1:1001-2000");
+  CHECK_FALSE(p.length);
+  // A whole file read: no read_region key.
+  CHECK_FALSE(core::studio_design_parameters("chr1", holes, "").contains("read_region"));
+}
+
+TEST_CASE("run parameters: older stores, other types and bad holes", "[job]") {
+  core::run_parameters p;
+  // generate's length was a string before 2026-12-02; the first-hit sampler records null steps.
+  REQUIRE(core::read_run_parameters(R"({"length":"5000","sampler":"first-hit","steps":null})", p));
+  CHECK(p.length == 5000);
+  CHECK_FALSE(p.steps);
+  // A value of another type is absent, and the defaults stand (a store edited by hand).
+  REQUIRE(core::read_run_parameters(R"({"temperature":"hot","seed":-3,"rc_ensemble":"yes","constraints":"gc","length":"5k"})", p));
+  CHECK(p.temperature == 1.0);
+  CHECK_FALSE(p.seed);
+  CHECK_FALSE(p.rc_ensemble);
+  CHECK(p.constraints.empty());
+  CHECK_FALSE(p.length);
+  // Holes that do not read as 1-based inclusive ranges are none; the record stays.
+  for (const char* bad : {"", "0-5", "9-3", "5", "1-5,", "1-5,x-9", "-5", "1-5-9", "+1-5"}) {
+    INFO(bad);
+    REQUIRE(core::read_run_parameters(nlohmann::json{{"record", "r"}, {"holes", bad}}.dump(), p));
+    CHECK(p.holes.empty());
+    CHECK(p.record == "r");
+  }
+  REQUIRE(core::read_run_parameters(R"({"holes":"5-5"})", p));
+  CHECK(p.holes == std::vector<bio::interval>{{4, 5}});
+  // Not an object: false, and nothing read.
+  for (const char* bad : {"not json", "[1,2]", "7", ""}) {
+    INFO(bad);
+    CHECK_FALSE(core::read_run_parameters(bad, p));
+    CHECK(p.sampler.empty());
+  }
 }
 
 TEST_CASE("batch: a file changed under the design pass ends it with an error naming the file", "[job]") {
