@@ -4,9 +4,14 @@
 # Usage: check_blas_kernels.sh DNAFILL MODEL
 set -u
 dnafill=$1 model=$2
-line=$(env -u OPENBLAS_CORETYPE "$dnafill" info --model "$model" | grep "BLAS:")
+info=$(env -u OPENBLAS_CORETYPE "$dnafill" info --model "$model") || { echo "FAIL: dnafill info exited $?"; exit 1; }
+line=$(grep "BLAS:" <<< "$info")
 echo "$line"
-[ -z "$line" ] && { echo "ok: OpenBLAS is not the BLAS loaded: nothing to choose"; exit 0; }
+if [ -z "$line" ]; then
+  # No BLAS line is right only where OpenBLAS is not loaded (a LibTorch with MKL, say).
+  ldd "$dnafill" | grep -q libopenblas && { echo "FAIL: dnafill loads OpenBLAS, but info names no BLAS"; exit 1; }
+  echo "ok: OpenBLAS is not the BLAS loaded: nothing to choose"; exit 0
+fi
 flags=$(grep -m1 '^flags' /proc/cpuinfo)
 case " $flags " in
   *" avx512f "*" avx512vl "*) want="SkylakeX|Cooperlake|SapphireRapids" ;;
