@@ -51,7 +51,7 @@ void check_carry_over(const design& d, const std::vector<token>& original, const
 
 // On the CPU the model's denoiser runs rows that are the same once and many rows a few at a time
 // (bench figures in core/sampling.cpp): each row must still get its own logits, in its place.
-TEST_CASE("the model's denoiser: equal rows run once, many rows in passes, each row its own logits", "[design]") {
+TEST_CASE("the model's denoiser: a batch with equal rows and more rows than a pass gives each row its logits alone", "[design]") {
   auto model = tiny_model(true);
   const std::int64_t length = 600, rows = 40;  // 30 rows that differ: 18,000 tokens, more than one pass
   auto tokens = torch::empty({rows, length}, torch::kInt64);
