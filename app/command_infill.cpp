@@ -18,13 +18,15 @@ struct infill_args : design_args {
   std::string in, region, mask;
 };
 
-// One item per record with holes: all its holes designed together, as region 0 of that record.
+// One item per record with holes: all its holes designed together, as region 0 of that record, from
+// the record's own seed (core::record_seed).
 std::vector<core::job_item> record_items(const std::vector<bio::sequence_record>& records,
                                          const std::vector<std::vector<bio::interval>>& holes, std::uint64_t seed) {
   std::vector<core::job_item> items;
   for (std::size_t i = 0; i < records.size(); ++i) {
     if (holes[i].empty()) continue;
-    items.push_back({{static_cast<std::int64_t>(i), 0}, records[i].name, records[i].bases, 0, holes[i], seed});
+    const auto index = static_cast<std::int64_t>(i);
+    items.push_back({{index, 0}, records[i].name, records[i].bases, 0, holes[i], core::record_seed(seed, index)});
   }
   return items;
 }

@@ -11,6 +11,7 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "core/masking.h"
 #include "core/runtime.h"
 #include "core/sampler.h"
 #include "data/json_text.h"
@@ -285,6 +286,10 @@ std::string describe_done(const job_progress& p) {
                      " in " + count(p.totals.records, "record", "records");
   if (p.designs_resumed > 0) text += " (" + std::to_string(p.designs_resumed) + " found done)";
   return text;
+}
+
+std::uint64_t record_seed(std::uint64_t seed, std::int64_t record_index) {
+  return record_index == 0 ? seed : derive_seed(seed, static_cast<std::uint64_t>(record_index));
 }
 
 std::string format_duration(double seconds) {

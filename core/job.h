@@ -90,6 +90,13 @@ std::string describe_done(const job_progress& p);
 // "1h02m", "3m05s", "12s"
 std::string format_duration(double seconds);
 
+// The seed infill designs record `record_index` (0-based, in file order) from: derive_seed(seed,
+// record_index), so that records alike (two alleles, a file of one construct's copies) get designs
+// of their own, not the same ones; the first record draws from `seed` itself, as every record did
+// before 2026-12-03, so a file of one record designs as it did. The studio seeds the record it
+// designs the same way: its design of record r of a file opened whole is the command line's.
+std::uint64_t record_seed(std::uint64_t seed, std::int64_t record_index);
+
 struct job_summary {
   data::run_status status = data::run_status::running;  // done, failed or cancelled once run_job returns
   std::string error;

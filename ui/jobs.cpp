@@ -51,8 +51,10 @@ JobOutcome designJob(JobContext& context, const DesignRequest& request) {
   data::run_record run;
   if (auto s = core::make_run_record(*request.model, request.kind, request.options, request.extra, request.inputPath, run); !s)
     return JobOutcome::failed(fromStd(s.message()));
-  core::job_item item{{request.recordIndex, 0}, request.record, request.bases, 0, request.holes,
-                      request.options.sampler.seed};
+  // A record of the document draws from its own seed, as infill's records do; a new one from the seed.
+  const auto seed = request.kind == "infill" ? core::record_seed(request.options.sampler.seed, request.recordIndex)
+                                             : request.options.sampler.seed;
+  core::job_item item{{request.recordIndex, 0}, request.record, request.bases, 0, request.holes, seed};
   core::item_list items({item}, 1, request.options.variants);
   data::run_sink recorder(store, /*resume=*/false);
   data::memory_sink memory;

@@ -16,6 +16,7 @@
 
 #include "core/batch.h"
 #include "core/job.h"
+#include "core/masking.h"
 #include "core/model_config.h"
 #include "core/run_parameters.h"
 #include "data/sha256.h"
@@ -138,6 +139,14 @@ TEST_CASE("read_design_check reads back what design_to_record keeps, in record c
   REQUIRE(odd.violations.size() == 1);
   CHECK(odd.violations[0].constraint.empty());
   CHECK(odd.violations[0].position == 0);
+}
+
+TEST_CASE("record_seed: the first record draws from the seed, each other one from its own", "[job]") {
+  CHECK(core::record_seed(7, 0) == 7);
+  CHECK(core::record_seed(7, 1) == core::derive_seed(7, 1));
+  CHECK(core::record_seed(7, 1) != 7);
+  CHECK(core::record_seed(7, 1) != core::record_seed(7, 2));
+  CHECK(core::record_seed(7, 1) != core::record_seed(8, 1));
 }
 
 TEST_CASE("run parameters: an infill run's, as the store keeps them, read back", "[job]") {
