@@ -144,31 +144,58 @@ status score_sequences(const mdm_model& model, const std::vector<std::vector<tok
 
 namespace {
 
+// A piece's K masked rows (mask_piece), held until a pass of pieces of its length is full.
+struct masked_piece {
+  std::vector<token> clean;
+  masked_batch m;
+};
+
 // K draws of the count form over the bases of the piece [commit_start, commit_end) only. The
 // holes are scored one piece after another, left to right, as a chain of conditionals: a piece sees
 // the bases of earlier pieces and hides (as MASK, not scored) the hole bases after it in its window.
 // Shown, those later bases would be scored twice over (each hole given the others), which is no
 // longer the likelihood of the holes nor a bound on it. `in_hole` marks the sequence's hole bases.
-void score_piece(mdm_transformer& net, const std::vector<token>& sequence, const std::vector<bool>& in_hole,
-                 const block_plan& block, const score_options& options, std::mt19937_64& rng, score_result& result) {
+// False for a piece of N only: nothing to score.
+bool mask_piece(const std::vector<token>& sequence, const std::vector<bool>& in_hole, const block_plan& block,
+                const score_options& options, std::mt19937_64& rng, masked_piece& piece) {
   const int k = options.mc_draws;
   const int length = static_cast<int>(block.window_end - block.window_start);
-  std::vector<token> clean, hole_only, shown;
+  std::vector<token> hole_only, shown;
+  piece.clean.clear();
   for (int d = 0; d < k; ++d)
     for (std::int64_t i = block.window_start; i < block.window_end; ++i) {
-      clean.push_back(sequence[i]);
+      piece.clean.push_back(sequence[i]);
       // Outside the piece every position looks unknown to mask_batch, so only piece bases are drawn.
       const bool inside = i >= block.commit_start && i < block.commit_end;
       hole_only.push_back(inside ? sequence[i] : mask_token);
       shown.push_back(i >= block.commit_end && in_hole[i] ? mask_token : sequence[i]);
     }
-  auto m = mask_batch(hole_only, k, length, options.objective, rng);
-  if (m.real_bases[0] == 0) return;  // a piece of N only: nothing to score
-  m.input = std::move(shown);
-  for (std::size_t i = 0; i < clean.size(); ++i)
-    if (m.is_target[i]) m.input[i] = mask_token;
-  add_draws(net, clean, m, 1, options, result);
-  result.bases += m.real_bases[0];
+  piece.m = mask_batch(hole_only, k, length, options.objective, rng);
+  if (piece.m.real_bases[0] == 0) return false;
+  piece.m.input = std::move(shown);
+  for (std::size_t i = 0; i < piece.clean.size(); ++i)
+    if (piece.m.is_target[i]) piece.m.input[i] = mask_token;
+  return true;
+}
+
+// Pieces of one length in one forward pass: a record of many short holes (a soft-masked genome's
+// lowercase runs) costs a pass per batch of pieces, not one per piece.
+void score_pieces(mdm_transformer& net, const std::vector<masked_piece>& pieces, const score_options& options,
+                  score_result& result) {
+  std::vector<token> clean;
+  masked_batch all;
+  for (const auto& piece : pieces) {
+    clean.insert(clean.end(), piece.clean.begin(), piece.clean.end());
+    all.input.insert(all.input.end(), piece.m.input.begin(), piece.m.input.end());
+    all.is_target.insert(all.is_target.end(), piece.m.is_target.begin(), piece.m.is_target.end());
+    all.weight.insert(all.weight.end(), piece.m.weight.begin(), piece.m.weight.end());
+    all.mask_rate.insert(all.mask_rate.end(), piece.m.mask_rate.begin(), piece.m.mask_rate.end());
+    result.bases += piece.m.real_bases[0];
+  }
+  const int windows = static_cast<int>(pieces.size());
+  all.batch = windows * options.mc_draws;
+  all.length = pieces.front().m.length;
+  add_draws(net, clean, all, windows, options, result);
 }
 
 }  // namespace
@@ -202,9 +229,24 @@ status score_holes(const mdm_model& model, const std::vector<std::vector<token>>
   auto net = model.impl_->net;
   net->eval();
   result = {};
+  // Piece i draws from derive_seed(seed, i) whichever pass it joins; a pass holds pieces of one length.
+  const auto per_pass = static_cast<std::size_t>(std::max(1, options.batch_rows / options.mc_draws / (options.rc_ensemble ? 2 : 1)));
+  std::map<std::int64_t, std::vector<masked_piece>> waiting;
   for (std::size_t i = 0; i < pieces.size(); ++i) {
     std::mt19937_64 rng(derive_seed(options.seed, i));
-    score_piece(net, sequences[pieces[i].first], in_hole[pieces[i].first], pieces[i].second, options, rng, result);
+    masked_piece piece;
+    const auto& block = pieces[i].second;
+    if (mask_piece(sequences[pieces[i].first], in_hole[pieces[i].first], block, options, rng, piece)) {
+      auto& pass = waiting[block.window_end - block.window_start];
+      pass.push_back(std::move(piece));
+      if (pass.size() == per_pass || i + 1 == pieces.size()) {
+        score_pieces(net, pass, options, result);
+        pass.clear();
+      }
+    }
+    if (i + 1 == pieces.size())
+      for (auto& [length, pass] : waiting)
+        if (!pass.empty()) score_pieces(net, pass, options, result);
     if (progress && !progress(static_cast<std::int64_t>(i + 1), static_cast<std::int64_t>(pieces.size())))
       return status::fail("cancelled");
   }

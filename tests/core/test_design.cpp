@@ -273,6 +273,32 @@ TEST_CASE("scoring only a hole: uniform logits give exactly 2.0 bits/base over t
   CHECK(hole.windows == 11);
 }
 
+TEST_CASE("scoring many holes: pieces in passes of many score as a pass each", "[design][scoring]") {
+  // A soft-masked record's many short holes (every fourth base of 600) and a shorter sequence's hole,
+  // whose windows have another length: however many pieces share a pass, each draws its own masks.
+  const auto model = tiny_model(true);
+  const auto long_one = random_tokens(600, 8), short_one = random_tokens(100, 9);
+  std::vector<dnafill::bio::interval> many;
+  for (std::int64_t i = 1; i < 600; i += 4) many.push_back({i, i + 1});
+  score_options options;
+  options.mc_draws = 2;
+  score_result one_a_pass, many_a_pass, odd_passes;
+  options.batch_rows = 2;  // one piece a pass, as every piece was scored before 2026-12-03
+  REQUIRE(score_holes(model, {long_one, short_one}, {many, {{40, 60}}}, options, one_a_pass));
+  options.batch_rows = 32;
+  REQUIRE(score_holes(model, {long_one, short_one}, {many, {{40, 60}}}, options, many_a_pass));
+  options.batch_rows = 14;  // 7 pieces a pass: the last pass of each length part full
+  REQUIRE(score_holes(model, {long_one, short_one}, {many, {{40, 60}}}, options, odd_passes));
+  CHECK(one_a_pass.windows == 151);
+  CHECK(one_a_pass.bases == 150 + 20);
+  for (const auto* r : {&many_a_pass, &odd_passes}) {
+    CHECK(r->windows == one_a_pass.windows);
+    CHECK(r->bases == one_a_pass.bases);
+    CHECK(r->nats == Approx(one_a_pass.nats).epsilon(1e-6));
+    CHECK(r->variance == Approx(one_a_pass.variance).epsilon(1e-5));
+  }
+}
+
 TEST_CASE("a design's score does not reuse the draws that made it: unbiased on a peaked model", "[design][scoring]") {
   // p = (0.85, 0.05, 0.05, 0.05) whatever the context, so a design's exact score is the mean of
   // -log2 p over its bases, and the Monte-Carlo score must not differ from it on average. Scored with
