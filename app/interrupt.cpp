@@ -1,4 +1,5 @@
-// The handlers of app/interrupt.h. A signal handler may only write(): its lines are fixed strings.
+// The handlers of app/interrupt.h. A signal handler may only call what is async-signal-safe: it write()s
+// fixed strings, and a second signal unlink()s the temporary files of outputs being written.
 #include "app/interrupt.h"
 
 #include <unistd.h>
@@ -6,6 +7,8 @@
 #include <cerrno>
 #include <cstddef>
 #include <ctime>
+
+#include "bio/output_file.h"
 
 namespace dnafill::app {
 
@@ -16,8 +19,6 @@ namespace {
 std::atomic<int> interrupting_signal{0};
 std::atomic<bool> note_said{false};  // the first handler has written its note
 std::atomic<int> stopping_at{0};  // a stop_point
-// Which of SIGINT, SIGTERM, SIGHUP the guard handles: not one ignored at the start (signal_ignored).
-std::atomic<bool> handled[3] = {false, false, false};
 constexpr int stopping_signals[3] = {SIGINT, SIGTERM, SIGHUP};
 
 struct note {
@@ -38,21 +39,24 @@ constexpr note notes[3][3] = {
      make_note("\ndnafill: saving a checkpoint after this step, then stopping (SIGTERM again to stop now)\n"),
      make_note("\ndnafill: saving a checkpoint after this step, then stopping (SIGHUP again to stop now)\n")}};
 
-// After the first signal the handler steps aside, for all three, so a second one (Ctrl-C, then a
-// SIGTERM too) ends the process at once: a store is transactional and a checkpoint is renamed into
-// place whole, so nothing already kept is lost. errno is the interrupted code's, kept as it was.
-// Two signals sent back to back can reach two threads (torch's workers do not block them) before the
-// first handler has stepped aside: the second then ends the process itself, and the note is said once.
-// It waits (up to a second) for the first to have said it: ended at once, the process said nothing.
+// A second signal (Ctrl-C again, or a SIGTERM after a Ctrl-C) ends the process at once: a store is
+// transactional and a checkpoint is renamed into place whole, so nothing already kept is lost; the
+// temporary files of outputs written as the run goes (batch --out) are removed first, so the file there
+// before stays as it was and nothing is left beside it. The second signal ends the process by its
+// default action, as it would a program without a handler (exit 128 + the signal).
+// Two signals sent back to back can reach two threads (torch's workers do not block them) at once:
+// the second waits (up to a second) for the first to have said its note, so it is said once, never not
+// at all. errno is the interrupted code's, kept as it was.
 extern "C" void on_interrupt(int signal_number) {
   const int saved_errno = errno;
   if (interrupted.exchange(true)) {
     const struct timespec millisecond {0, 1000000};
     for (int i = 0; i < 1000 && !note_said.load(); ++i) nanosleep(&millisecond, nullptr);
+    bio::remove_temporary_files_now();
     struct sigaction defaults {};
     defaults.sa_handler = SIG_DFL;
     sigaction(signal_number, &defaults, nullptr);
-    raise(signal_number);
+    raise(signal_number);  // delivered as the handler returns
     return;
   }
   interrupting_signal.store(signal_number);
@@ -60,10 +64,6 @@ extern "C" void on_interrupt(int signal_number) {
   ssize_t ignored = write(STDERR_FILENO, n.text, n.length);
   (void)ignored;
   note_said.store(true);
-  struct sigaction defaults {};
-  defaults.sa_handler = SIG_DFL;
-  for (int i = 0; i < 3; ++i)
-    if (handled[i].load()) sigaction(stopping_signals[i], &defaults, nullptr);
   errno = saved_errno;
 }
 
@@ -79,10 +79,8 @@ interrupt_guard::interrupt_guard(stop_point where) {
   sigemptyset(&action.sa_mask);  // the other two wait while the handler runs on this thread
   for (int signal_number : stopping_signals) sigaddset(&action.sa_mask, signal_number);
   struct sigaction* old[3] = {&old_int_, &old_term_, &old_hup_};
-  for (int i = 0; i < 3; ++i) {
-    handled[i].store(!signal_ignored(stopping_signals[i]));
-    sigaction(stopping_signals[i], handled[i].load() ? &action : nullptr, old[i]);
-  }
+  for (int i = 0; i < 3; ++i)  // not one ignored at the start (signal_ignored)
+    sigaction(stopping_signals[i], signal_ignored(stopping_signals[i]) ? nullptr : &action, old[i]);
   struct sigaction ignore {};
   ignore.sa_handler = SIG_IGN;
   sigaction(SIGPIPE, &ignore, &old_pipe_);

@@ -19,6 +19,8 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
+#include <mutex>
 #include <sstream>
 
 #include "bio/htslib_util.h"
@@ -69,6 +71,44 @@ bool has_ended(long pid) {
 const std::string& this_pid_namespace() {
   static const std::string space = pid_namespace();
   return space;
+}
+
+// The temporary files of the output_files being written now, for remove_temporary_files_now(), which a
+// signal handler calls: every character an atomic, and a slot read between two equal, even versions
+// (a seqlock), so that a handler never removes a name half rewritten. Written under a mutex (the
+// studio writes from threads).
+constexpr std::size_t tracked_length = 4096;
+struct tracked_file {
+  std::atomic<unsigned> version{0};  // odd while `path` changes
+  std::atomic<char> path[tracked_length];
+};
+tracked_file tracked[16];
+std::mutex tracking;
+
+void write_slot(tracked_file& slot, const std::string& path) {
+  slot.version.fetch_add(1, std::memory_order_acq_rel);
+  for (std::size_t i = 0; i < path.size(); ++i) slot.path[i].store(path[i], std::memory_order_relaxed);
+  slot.path[path.size()].store('\0', std::memory_order_relaxed);
+  slot.version.fetch_add(1, std::memory_order_release);
+}
+
+// The slot that now names `path`, or -1 (more at once than slots, or a name too long: such a file is
+// removed by the next writer of its output, as one a killed process left).
+int track(const std::string& path) {
+  if (path.empty() || path.size() >= tracked_length) return -1;
+  std::lock_guard<std::mutex> lock(tracking);
+  for (int i = 0; i < static_cast<int>(std::size(tracked)); ++i)
+    if (tracked[i].path[0].load(std::memory_order_relaxed) == '\0') {
+      write_slot(tracked[i], path);
+      return i;
+    }
+  return -1;
+}
+
+void untrack(int slot) {
+  if (slot < 0) return;
+  std::lock_guard<std::mutex> lock(tracking);
+  write_slot(tracked[slot], "");
 }
 
 // Two writers of one process (the studio) never share a temporary name.
@@ -180,7 +220,7 @@ status output_file::begin(const std::string& path) {
   const std::size_t name_at = slash == std::string::npos ? 0 : slash + 1;
   const std::string prefix = path.substr(0, name_at) + path.substr(name_at, room) + ending;
   if (!space.empty()) remove_dead_writers_files(folder, prefix);
-  temporary_ = prefix + std::to_string(getpid()) + "-" + std::to_string(next_temporary_number()) + ".tmp";
+  set_temporary(prefix + std::to_string(getpid()) + "-" + std::to_string(next_temporary_number()) + ".tmp");
   return {};
 }
 
@@ -189,7 +229,7 @@ status output_file::begin(const std::string& path) {
 status output_file::stage_for_copy(const std::string& path) {
   struct stat st;
   if (stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return {};
-  temporary_ = staging_file();
+  set_temporary(staging_file());
   copy_ = !temporary_.empty();
   return {};
 }
@@ -208,7 +248,7 @@ status output_file::copy_into_path() {
   }
   // PATH may hold part of it now: the whole output stays where it was written, and is named.
   const std::string kept = temporary_;
-  temporary_.clear();
+  set_temporary({});
   copy_ = false;
   return status::fail(path_ + ": cannot write: " + std::strerror(error) + " (the whole output is in " + kept + ")");
 }
@@ -223,7 +263,7 @@ status output_file::commit() {
     drop();
     return status::fail(path_ + ": cannot write: " + std::strerror(error ? error : EIO));
   }
-  temporary_.clear();
+  set_temporary({});
   return {};
 }
 
@@ -233,8 +273,27 @@ std::string output_file::staging_note() const {
 
 void output_file::drop() {
   if (!temporary_.empty()) std::remove(temporary_.c_str());
-  temporary_.clear();
+  set_temporary({});
   copy_ = false;
+}
+
+void output_file::set_temporary(std::string name) {
+  untrack(tracked_);
+  temporary_ = std::move(name);
+  tracked_ = track(temporary_);
+}
+
+void remove_temporary_files_now() {
+  for (auto& slot : tracked) {
+    const unsigned before = slot.version.load(std::memory_order_acquire);
+    if (before % 2 != 0) continue;  // being rewritten: its old name is no longer ours to remove
+    char path[tracked_length];
+    std::size_t i = 0;
+    while (i + 1 < tracked_length && (path[i] = slot.path[i].load(std::memory_order_relaxed)) != '\0') ++i;
+    path[i] = '\0';
+    std::atomic_thread_fence(std::memory_order_acquire);
+    if (path[0] != '\0' && slot.version.load(std::memory_order_relaxed) == before) unlink(path);
+  }
 }
 
 // weakly_canonical stops at a dangling link, as at any missing part, so the links are followed by

@@ -46,10 +46,17 @@ class output_file {
  private:
   status stage_for_copy(const std::string& path);
   status copy_into_path();
+  void set_temporary(std::string name);  // and tracks it for remove_temporary_files_now
   std::string path_, temporary_;
+  int tracked_ = -1;     // the slot that names temporary_ for remove_temporary_files_now
   unsigned mode_ = 0;    // the permissions of the file replaced; 0: a new file
   bool copy_ = false;    // commit() copies the temporary file into PATH, which keeps its identity
 };
+
+// Removes the temporary files of the output_files being written now: for a signal handler that ends
+// the process at once (a second Ctrl-C), which would leave them beside their outputs. Async-signal-
+// safe (atomic loads and unlink). Whatever PATH held before stays.
+void remove_temporary_files_now();
 
 // Whether two paths name one file: the same file when both are there (links included), else the same
 // place (real_path of each). A place that cannot be told (a link that cannot be read) is taken for no
