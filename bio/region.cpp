@@ -115,11 +115,13 @@ status parse_region(std::string_view text, const contig_length_lookup& lookup, r
   }
   const std::int64_t length = lookup(out.contig);
   if (length < 0) {
-    // "chr2:5-x": no contig of that name, but the part before the colon is one ({...} is a name as written).
-    const std::size_t colon = out.contig.rfind(':');
-    if (text[0] != '{' && colon != std::string::npos && lookup(std::string_view(out.contig).substr(0, colon)) >= 0)
-      return status::fail(quoted(text) + ": malformed range '" + out.contig.substr(colon + 1) + "' of contig '" +
-                          out.contig.substr(0, colon) + "' (expected START, START-END or START-)");
+    // "chr2:5-x", "chr2:1-10:5": no contig of that name, but a part before a colon is one (the longest,
+    // as names hold colons), and all after it is the range ({...} is a name as written).
+    for (std::size_t colon = text.rfind(':'); text[0] != '{' && colon != std::string_view::npos && colon > 0;
+         colon = text.rfind(':', colon - 1))
+      if (lookup(text.substr(0, colon)) >= 0)
+        return status::fail(quoted(text) + ": malformed range '" + std::string(text.substr(colon + 1)) + "' of contig '" +
+                            std::string(text.substr(0, colon)) + "' (expected START, START-END or START-)");
     return status::fail(quoted(text) + ": unknown contig '" + out.contig + "'");
   }
   return check_region(out, length);

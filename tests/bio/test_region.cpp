@@ -127,6 +127,10 @@ TEST_CASE("regions are checked against the contig length", "[bio][region]") {
   s = parse_known("chr1:5-x", r);
   REQUIRE_FALSE(s.ok());
   CHECK(s.message() == "region 'chr1:5-x': malformed range '5-x' of contig 'chr1' (expected START, START-END or START-)");
+  // All after the contig is the range: the part that is wrong, not only the part that reads as one.
+  s = parse_known("chr1:1-10:5", r);
+  REQUIRE_FALSE(s.ok());
+  CHECK(s.message() == "region 'chr1:1-10:5': malformed range '1-10:5' of contig 'chr1' (expected START, START-END or START-)");
   s = parse_known("{chr1:5}", r);  // braces: a name as written, here an unknown one
   REQUIRE_FALSE(s.ok());
   CHECK(s.message() == "region '{chr1:5}': unknown contig 'chr1:5'");
