@@ -144,6 +144,11 @@ status score_sequences(const mdm_model& model, const std::vector<std::vector<tok
 
 namespace {
 
+// Tokens a pass of score_holes' pieces holds at most (unless one piece is more): half the sampler's CPU
+// passes (core/sampling.cpp), as fast here as those and half the memory (a 3 kb record with 150 holes,
+// windows of 1,024: 820 MB at its peak, 1.3 GB with 16,384).
+constexpr std::int64_t piece_pass_tokens = 8192;
+
 // A piece's K masked rows (mask_piece), held until a pass of pieces of its length is full.
 struct masked_piece {
   std::vector<token> clean;
@@ -229,27 +234,36 @@ status score_holes(const mdm_model& model, const std::vector<std::vector<token>>
   auto net = model.impl_->net;
   net->eval();
   result = {};
-  // Piece i draws from derive_seed(seed, i) whichever pass it joins; a pass holds pieces of one length.
-  const auto per_pass = static_cast<std::size_t>(std::max(1, options.batch_rows / options.mc_draws / (options.rc_ensemble ? 2 : 1)));
-  std::map<std::int64_t, std::vector<masked_piece>> waiting;
+  // Piece i draws from derive_seed(seed, i) whichever pass it joins. A pass holds pieces of one window
+  // length: at most batch_rows rows, and about as many tokens as the sampler's passes on the CPU.
+  const int strands = options.rc_ensemble ? 2 : 1;
+  const auto per_pass = [&](std::int64_t length) {
+    const std::int64_t rows = options.batch_rows / options.mc_draws / strands;
+    const std::int64_t tokens = piece_pass_tokens / (length * options.mc_draws * strands);
+    return static_cast<std::size_t>(std::max<std::int64_t>(1, std::min(rows, tokens)));
+  };
+  std::map<std::int64_t, std::vector<masked_piece>> waiting;  // by window length
+  std::size_t pending = 0;  // pieces masked, not yet scored
+  // Scores a pass; the progress counts the pieces done (scored, or of N only) once `seen` are masked.
+  const auto run_pass = [&](std::vector<masked_piece>& pass, std::size_t seen) {
+    score_pieces(net, pass, options, result);
+    pending -= pass.size();
+    pass.clear();
+    return !progress || progress(static_cast<std::int64_t>(seen - pending), static_cast<std::int64_t>(pieces.size()));
+  };
   for (std::size_t i = 0; i < pieces.size(); ++i) {
     std::mt19937_64 rng(derive_seed(options.seed, i));
     masked_piece piece;
     const auto& block = pieces[i].second;
-    if (mask_piece(sequences[pieces[i].first], in_hole[pieces[i].first], block, options, rng, piece)) {
-      auto& pass = waiting[block.window_end - block.window_start];
-      pass.push_back(std::move(piece));
-      if (pass.size() == per_pass || i + 1 == pieces.size()) {
-        score_pieces(net, pass, options, result);
-        pass.clear();
-      }
-    }
-    if (i + 1 == pieces.size())
-      for (auto& [length, pass] : waiting)
-        if (!pass.empty()) score_pieces(net, pass, options, result);
-    if (progress && !progress(static_cast<std::int64_t>(i + 1), static_cast<std::int64_t>(pieces.size())))
-      return status::fail("cancelled");
+    if (!mask_piece(sequences[pieces[i].first], in_hole[pieces[i].first], block, options, rng, piece)) continue;
+    const std::int64_t length = block.window_end - block.window_start;
+    auto& pass = waiting[length];
+    pass.push_back(std::move(piece));
+    ++pending;
+    if (pass.size() == per_pass(length) && !run_pass(pass, i + 1)) return status::fail("cancelled");
   }
+  for (auto& [length, pass] : waiting)
+    if (!pass.empty() && !run_pass(pass, pieces.size())) return status::fail("cancelled");
   if (result.bases == 0) return status::fail("nothing to score: the masked bases are all N or other ambiguity codes (no A, C, G, T or U)");
   return {};
 }

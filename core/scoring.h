@@ -66,8 +66,8 @@ namespace dnafill::core {
 // the bases of the pieces before it and not those of the pieces after it (masked in its window, not
 // scored), so no base conditions on another that is conditioned on it. Each draw masks a random
 // subset of the piece's bases only (count form: n ~ U{1..R} stratified, weight R/n, R = real bases of
-// the piece). Pieces of one window length share forward passes of `batch_rows` rows, each drawing its
-// own masks. `result.bases` counts the real bases scored. This is how a design is compared with the
+// the piece). Pieces of one window length share forward passes (at most `batch_rows` rows and 8,192
+// tokens), each drawing its own masks. `result.bases` counts the real bases scored. This is how a design is compared with the
 // original: score both with the same holes.
 status score_holes(const mdm_model& model, const std::vector<std::vector<token>>& sequences,
                    const std::vector<std::vector<bio::interval>>& holes, const score_options& options,
