@@ -85,8 +85,12 @@ struct tracked_file {
 tracked_file tracked[16];
 std::mutex tracking;
 
+static_assert(std::atomic<char>::is_always_lock_free && std::atomic<unsigned>::is_always_lock_free,
+              "a signal handler reads them");
+
 void write_slot(tracked_file& slot, const std::string& path) {
-  slot.version.fetch_add(1, std::memory_order_acq_rel);
+  slot.version.fetch_add(1, std::memory_order_relaxed);
+  std::atomic_thread_fence(std::memory_order_release);  // the odd version is seen before any new character
   for (std::size_t i = 0; i < path.size(); ++i) slot.path[i].store(path[i], std::memory_order_relaxed);
   slot.path[path.size()].store('\0', std::memory_order_relaxed);
   slot.version.fetch_add(1, std::memory_order_release);
@@ -235,6 +239,10 @@ status output_file::stage_for_copy(const std::string& path) {
 }
 
 status output_file::copy_into_path() {
+  // From here the staging file may be the only whole output (PATH half copied): a second Ctrl-C must
+  // not remove it.
+  untrack(tracked_);
+  tracked_ = -1;
   errno = 0;
   bool touched = false;
   if (copy_bytes(temporary_, path_, touched)) {

@@ -54,8 +54,9 @@ class output_file {
 };
 
 // Removes the temporary files of the output_files being written now: for a signal handler that ends
-// the process at once (a second Ctrl-C), which would leave them beside their outputs. Async-signal-
-// safe (atomic loads and unlink). Whatever PATH held before stays.
+// the process at once (app/interrupt.h's second Ctrl-C), which would leave them beside their outputs.
+// Async-signal-safe (atomic loads and unlink). Whatever PATH held before stays; a staging file being
+// copied into PATH (which it may then be the only whole copy of) is kept.
 void remove_temporary_files_now();
 
 // Whether two paths name one file: the same file when both are there (links included), else the same

@@ -1,5 +1,6 @@
 #include "core/run_parameters.h"
 
+#include <algorithm>
 #include <cstdlib>
 
 namespace dnafill::core {

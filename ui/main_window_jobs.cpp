@@ -322,9 +322,9 @@ void MainWindow::reopenRun(qint64 runId) {
   if (row < 0) return showError(tr("Re-open"), tr("Run %1 is not in %2").arg(runId).arg(storePath_));
   const auto& run = history_->run(row);
   const QString source = run.source ? fromStd(run.source->path) : QString();
-  core::run_parameters parameters;
-  core::read_run_parameters(run.parameters, parameters);
-  const std::string region = parameters.read_region;
+  core::run_parameters recorded;
+  core::read_run_parameters(run.parameters, recorded);
+  const std::string region = recorded.read_region;
   auto show = [this, runId, source, region, parameters = run.parameters] {
     QString error;
     resultsDocument_ = documentOfRun(runId, source, region);

@@ -44,6 +44,8 @@ kill -INT $pid
 wait $pid
 status=$?
 [ $status -eq 130 ] || fail "batch: exit status $status after two Ctrl-Cs, want 130: $(cat "$work/double_batch.err")"
+# Not the first one's clean stop (the item in hand done within the pause), which removes the file itself.
+! grep -q "cancelled" "$work/double_batch.err" || fail "batch: stopped by the first Ctrl-C, not the second: $(cat "$work/double_batch.err")"
 left=$(compgen -G "$work/double_batch.fa.dnafill-*.tmp")
 [ -z "$left" ] || fail "batch: left beside --out: $left"
 [ "$(cat "$work/double_batch.fa")" = ">earlier run's designs" ] || fail "batch: the --out there before was changed"

@@ -5,7 +5,10 @@
 #include <filesystem>
 #include <fstream>
 
+#include "bio/constraints.h"
+#include "core/job.h"
 #include "core/model_internal.h"
+#include "core/run_parameters.h"
 #include "core/safetensors.h"
 #include "test_util.h"
 
@@ -41,6 +44,49 @@ TEST_CASE("a checkpoint round-trips bit-exactly", "[checkpoint]") {
   // Saving what was loaded gives the same bytes.
   REQUIRE(save_model(dir.file("again.safetensors"), loaded, {{"note", "hello"}}));
   CHECK(read_file(dir.file("m.safetensors")) == read_file(dir.file("again.safetensors")));
+}
+
+// make_run_record writes what read_run_parameters reads: the keys are spelled in two places.
+TEST_CASE("a run's parameters as make_run_record keeps them read back", "[checkpoint][job]") {
+  temp_dir dir;
+  REQUIRE(save_model(dir.file("m.safetensors"), fresh("tiny", 1), {}));
+  mdm_model model;
+  REQUIRE(load_model(dir.file("m.safetensors"), model));
+  design_options options;
+  options.sampler.kind = sampler_kind::confidence;
+  options.sampler.steps = 12;
+  options.sampler.temperature = 0.8;
+  options.sampler.top_p = 0.9;
+  options.sampler.guidance = 1.5;
+  options.sampler.seed = 18446744073709551615ULL;
+  options.rc_ensemble = true;
+  REQUIRE(dnafill::bio::add_forbidden("EcoRI", options.constraints));
+  const std::vector<dnafill::bio::interval> holes = {{200, 300}, {650, 770}};
+  auto extra = studio_design_parameters("chrA", holes, "chrA:1001-2000");
+  extra["mask"] = "lowercase";
+  dnafill::data::run_record run;
+  REQUIRE(make_run_record(model, "infill", options, extra, "", run));
+  run_parameters p;
+  REQUIRE(read_run_parameters(run.parameters, p));
+  CHECK(p.sampler == "confidence");
+  CHECK(p.steps == 12);
+  CHECK(p.temperature == 0.8);
+  CHECK(p.top_p == 0.9);
+  CHECK(p.guidance == 1.5);
+  CHECK(p.seed == options.sampler.seed);
+  CHECK(p.rc_ensemble);
+  CHECK(p.constraints == dnafill::bio::constraint_names(options.constraints));
+  CHECK(p.mask == "lowercase");
+  CHECK(p.record == "chrA");
+  CHECK((p.holes == holes));  // (parenthesised: glog's stream operators make Catch try to print it)
+  CHECK(p.read_region == "chrA:1001-2000");
+  // first-hit records no steps; generate's length is a number.
+  options.sampler.kind = sampler_kind::first_hit;
+  REQUIRE(make_run_record(model, "generate", options, generate_parameters(5000, "new"), "", run));
+  REQUIRE(read_run_parameters(run.parameters, p));
+  CHECK(p.sampler == "first-hit");
+  CHECK_FALSE(p.steps);
+  CHECK(p.length == 5000);
 }
 
 TEST_CASE("bf16 weights take half the bytes and load as float32 rounded to bfloat16", "[checkpoint]") {
