@@ -56,33 +56,46 @@ void add_draws(mdm_transformer& net, const std::vector<token>& clean, const mask
   result.windows += windows;
 }
 
+// A window's K masked rows and the clean rows they were masked from: a window of score_sequences, or a
+// piece of a hole (mask_piece), held until a pass of its length is full.
+struct masked_window {
+  std::vector<token> clean;
+  masked_batch m;
+};
+
+// Windows of one length in one forward pass, K draws each, added to `result`.
+void score_masked(mdm_transformer& net, const std::vector<masked_window>& windows, const score_options& options,
+                  score_result& result) {
+  std::vector<token> clean;
+  masked_batch all;
+  for (const auto& window : windows) {
+    clean.insert(clean.end(), window.clean.begin(), window.clean.end());
+    all.input.insert(all.input.end(), window.m.input.begin(), window.m.input.end());
+    all.is_target.insert(all.is_target.end(), window.m.is_target.begin(), window.m.is_target.end());
+    all.weight.insert(all.weight.end(), window.m.weight.begin(), window.m.weight.end());
+    all.mask_rate.insert(all.mask_rate.end(), window.m.mask_rate.begin(), window.m.mask_rate.end());
+    result.bases += window.m.real_bases[0];
+  }
+  all.batch = static_cast<int>(windows.size()) * options.mc_draws;
+  all.length = windows.front().m.length;
+  add_draws(net, clean, all, static_cast<int>(windows.size()), options, result);
+}
+
 // Scores `group` (windows of equal length) with K draws each, adding to `result`.
 void score_group(mdm_transformer& net, const std::vector<window_ref>& group, const score_options& options,
                  std::uint64_t& draw_index, score_result& result) {
-  const int k = options.mc_draws, length = group.front().length;
-  const int windows = static_cast<int>(group.size());
-  std::vector<token> clean(static_cast<std::size_t>(windows) * k * length);
-  for (int w = 0; w < windows; ++w)
+  const int k = options.mc_draws;
+  std::vector<masked_window> windows;
+  for (const auto& ref : group) {
+    masked_window window;
     for (int d = 0; d < k; ++d)
-      std::copy_n(group[w].sequence->begin() + group[w].start, length,
-                  clean.begin() + (static_cast<std::size_t>(w) * k + d) * length);
-  // One masking call per window keeps its K draws stratified among themselves.
-  masked_batch all;
-  std::vector<double> weights;
-  for (int w = 0; w < windows; ++w) {
+      window.clean.insert(window.clean.end(), ref.sequence->begin() + ref.start, ref.sequence->begin() + ref.start + ref.length);
+    // One masking call per window keeps its K draws stratified among themselves.
     std::mt19937_64 rng(derive_seed(options.seed, draw_index++));
-    std::vector<token> rows(clean.begin() + static_cast<std::size_t>(w) * k * length,
-                            clean.begin() + static_cast<std::size_t>(w + 1) * k * length);
-    auto m = mask_batch(rows, k, length, options.objective, rng);
-    all.input.insert(all.input.end(), m.input.begin(), m.input.end());
-    all.is_target.insert(all.is_target.end(), m.is_target.begin(), m.is_target.end());
-    all.weight.insert(all.weight.end(), m.weight.begin(), m.weight.end());
-    all.mask_rate.insert(all.mask_rate.end(), m.mask_rate.begin(), m.mask_rate.end());
-    result.bases += m.real_bases[0];
+    window.m = mask_batch(window.clean, k, ref.length, options.objective, rng);
+    windows.push_back(std::move(window));
   }
-  all.batch = windows * k;
-  all.length = length;
-  add_draws(net, clean, all, windows, options, result);
+  score_masked(net, windows, options, result);
 }
 
 }  // namespace
@@ -149,12 +162,6 @@ namespace {
 // windows of 1,024: 820 MB at its peak, 1.3 GB with 16,384).
 constexpr std::int64_t piece_pass_tokens = 8192;
 
-// A piece's K masked rows (mask_piece), held until a pass of pieces of its length is full.
-struct masked_piece {
-  std::vector<token> clean;
-  masked_batch m;
-};
-
 // K draws of the count form over the bases of the piece [commit_start, commit_end) only. The
 // holes are scored one piece after another, left to right, as a chain of conditionals: a piece sees
 // the bases of earlier pieces and hides (as MASK, not scored) the hole bases after it in its window.
@@ -162,7 +169,7 @@ struct masked_piece {
 // longer the likelihood of the holes nor a bound on it. `in_hole` marks the sequence's hole bases.
 // False for a piece of N only: nothing to score.
 bool mask_piece(const std::vector<token>& sequence, const std::vector<bool>& in_hole, const block_plan& block,
-                const score_options& options, std::mt19937_64& rng, masked_piece& piece) {
+                const score_options& options, std::mt19937_64& rng, masked_window& piece) {
   const int k = options.mc_draws;
   const int length = static_cast<int>(block.window_end - block.window_start);
   std::vector<token> hole_only, shown;
@@ -181,26 +188,6 @@ bool mask_piece(const std::vector<token>& sequence, const std::vector<bool>& in_
   for (std::size_t i = 0; i < piece.clean.size(); ++i)
     if (piece.m.is_target[i]) piece.m.input[i] = mask_token;
   return true;
-}
-
-// Pieces of one length in one forward pass: a record of many short holes (a soft-masked genome's
-// lowercase runs) costs a pass per batch of pieces, not one per piece.
-void score_pieces(mdm_transformer& net, const std::vector<masked_piece>& pieces, const score_options& options,
-                  score_result& result) {
-  std::vector<token> clean;
-  masked_batch all;
-  for (const auto& piece : pieces) {
-    clean.insert(clean.end(), piece.clean.begin(), piece.clean.end());
-    all.input.insert(all.input.end(), piece.m.input.begin(), piece.m.input.end());
-    all.is_target.insert(all.is_target.end(), piece.m.is_target.begin(), piece.m.is_target.end());
-    all.weight.insert(all.weight.end(), piece.m.weight.begin(), piece.m.weight.end());
-    all.mask_rate.insert(all.mask_rate.end(), piece.m.mask_rate.begin(), piece.m.mask_rate.end());
-    result.bases += piece.m.real_bases[0];
-  }
-  const int windows = static_cast<int>(pieces.size());
-  all.batch = windows * options.mc_draws;
-  all.length = pieces.front().m.length;
-  add_draws(net, clean, all, windows, options, result);
 }
 
 }  // namespace
@@ -242,18 +229,18 @@ status score_holes(const mdm_model& model, const std::vector<std::vector<token>>
     const std::int64_t tokens = piece_pass_tokens / (length * options.mc_draws * strands);
     return static_cast<std::size_t>(std::max<std::int64_t>(1, std::min(rows, tokens)));
   };
-  std::map<std::int64_t, std::vector<masked_piece>> waiting;  // by window length
+  std::map<std::int64_t, std::vector<masked_window>> waiting;  // by window length
   std::size_t pending = 0;  // pieces masked, not yet scored
   // Scores a pass; the progress counts the pieces done (scored, or of N only) once `seen` are masked.
-  const auto run_pass = [&](std::vector<masked_piece>& pass, std::size_t seen) {
-    score_pieces(net, pass, options, result);
+  const auto run_pass = [&](std::vector<masked_window>& pass, std::size_t seen) {
+    score_masked(net, pass, options, result);
     pending -= pass.size();
     pass.clear();
     return !progress || progress(static_cast<std::int64_t>(seen - pending), static_cast<std::int64_t>(pieces.size()));
   };
   for (std::size_t i = 0; i < pieces.size(); ++i) {
     std::mt19937_64 rng(derive_seed(options.seed, i));
-    masked_piece piece;
+    masked_window piece;
     const auto& block = pieces[i].second;
     if (!mask_piece(sequences[pieces[i].first], in_hole[pieces[i].first], block, options, rng, piece)) continue;
     const std::int64_t length = block.window_end - block.window_start;
