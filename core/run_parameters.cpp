@@ -6,6 +6,13 @@
 namespace dnafill::core {
 namespace {
 
+// A whole number in digits only (no sign, blank or exponent), below 10^18; false for anything else.
+bool digits_number(const std::string& text, std::int64_t& value) {
+  if (text.empty() || text.size() > 18 || text.find_first_not_of("0123456789") != std::string::npos) return false;
+  value = std::strtoll(text.c_str(), nullptr, 10);
+  return true;
+}
+
 // "201-300,651-770" as 0-based half-open holes; false for anything else (a store edited by hand).
 bool parse_holes(const std::string& text, std::vector<bio::interval>& holes) {
   holes.clear();
@@ -14,13 +21,10 @@ bool parse_holes(const std::string& text, std::vector<bio::interval>& holes) {
     const std::size_t comma = std::min(text.find(',', at), text.size());
     const std::string range = text.substr(at, comma - at);
     const std::size_t dash = range.find('-');
-    if (dash == std::string::npos || dash == 0 || dash + 1 == range.size()) return false;
-    const std::string first = range.substr(0, dash), last = range.substr(dash + 1);
-    if (first.find_first_not_of("0123456789") != std::string::npos || last.find_first_not_of("0123456789") != std::string::npos ||
-        first.size() > 18 || last.size() > 18)
+    std::int64_t start = 0, end = 0;
+    if (dash == std::string::npos || !digits_number(range.substr(0, dash), start) ||
+        !digits_number(range.substr(dash + 1), end) || start < 1 || end < start)
       return false;
-    const std::int64_t start = std::strtoll(first.c_str(), nullptr, 10), end = std::strtoll(last.c_str(), nullptr, 10);
-    if (start < 1 || end < start) return false;
     holes.push_back({start - 1, end});
     at = comma + 1;
   }
@@ -77,9 +81,7 @@ bool read_run_parameters(const std::string& json, run_parameters& p) {
   p.mask = text("mask");
   p.length = whole("length");
   // generate's length was a string in stores written before 2026-12-02.
-  if (const std::string old = text("length"); !p.length && !old.empty() && old.size() <= 18 &&
-                                              old.find_first_not_of("0123456789") == std::string::npos)
-    p.length = std::strtoll(old.c_str(), nullptr, 10);
+  if (std::int64_t old = 0; !p.length && digits_number(text("length"), old)) p.length = old;
   p.reference = text("reference");
   p.read_region = text("read_region");
   p.record = text("record");
