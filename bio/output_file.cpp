@@ -291,6 +291,13 @@ void output_file::set_temporary(std::string name) {
   tracked_ = track(temporary_);
 }
 
+tracked_temporary::tracked_temporary(const std::string& path) : slot_(track(path)) {}
+
+void tracked_temporary::forget() {
+  untrack(slot_);
+  slot_ = -1;
+}
+
 void remove_temporary_files_now() {
   for (auto& slot : tracked) {
     const unsigned before = slot.version.load(std::memory_order_acquire);

@@ -59,6 +59,20 @@ class output_file {
 // copied into PATH (which it may then be the only whole copy of) is kept.
 void remove_temporary_files_now();
 
+// Names a temporary file that another writer fills (core/whole_file.h's PATH.tmp) for
+// remove_temporary_files_now while it lives; forgotten before the file is renamed into place.
+class tracked_temporary {
+ public:
+  explicit tracked_temporary(const std::string& path);
+  tracked_temporary(const tracked_temporary&) = delete;
+  tracked_temporary& operator=(const tracked_temporary&) = delete;
+  ~tracked_temporary() { forget(); }
+  void forget();  // from here the file is the caller's alone: a second Ctrl-C leaves it
+
+ private:
+  int slot_ = -1;
+};
+
 // Whether two paths name one file: the same file when both are there (links included), else the same
 // place (real_path of each). A place that cannot be told (a link that cannot be read) is taken for no
 // other: such a link cannot be written through either.

@@ -99,6 +99,9 @@ status replace_whole(const std::string& path, const std::string& what, const std
   if (auto s = open_temp(temp, fd); !s) return failed(s.message());
   if (struct stat old {}; ::stat(target.c_str(), &old) == 0 && S_ISREG(old.st_mode))
     (void)::fchmod(fd, old.st_mode & 07777);  // best effort: the owner may differ (root writing a user's file)
+  // A second Ctrl-C while it is written removes it (app/interrupt.h); not once it may be renamed, as
+  // the name may then be the next writer's.
+  bio::tracked_temporary tracked(temp);
   int error = 0;
   try {
     error = write(fd);
@@ -108,6 +111,7 @@ status replace_whole(const std::string& path, const std::string& what, const std
     throw;
   }
   if (error == 0 && ::fsync(fd) != 0) error = errno;
+  tracked.forget();
   // Renamed while the lock is held: a second writer cannot empty it on the way.
   if (error == 0 && std::rename(temp.c_str(), target.c_str()) != 0) {
     const int rename_error = errno;

@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "bio/output_file.h"
 #include "core/whole_file.h"
 #include "test_util.h"
 
@@ -107,6 +108,29 @@ TEST_CASE("failures leave the old file and no temporary file", "[whole_file]") {
   }
   CHECK(read_file(path) == "old");
   CHECK(dir.listing() == std::vector<std::string>{"m"});
+}
+
+TEST_CASE("a second Ctrl-C while the file is written removes its temporary file, and the old file stays", "[whole_file]") {
+  temp_dir dir;
+  const std::string path = dir.file("m");
+  write_file(path, "old");
+  bool seen_then = false;
+  auto s = replace_whole(path, "the model", [&](int fd) {
+    seen_then = fs::exists(path + ".tmp");
+    dnafill::bio::remove_temporary_files_now();  // what app/interrupt.cpp's handler calls
+    return write_all(fd, "new", 3);
+  });
+  CHECK(seen_then);
+  CHECK(s.message().rfind(path + ": cannot write the model: " + path + ".tmp was written but not renamed over it: ", 0) == 0);
+  CHECK(read_file(path) == "old");
+  CHECK(dir.listing() == std::vector<std::string>{"m"});
+
+  // Once written, its name is no longer this writer's to remove: the next writer's temporary file stays.
+  REQUIRE(replace_whole(path, "the model", writing("new")));
+  write_file(path + ".tmp", "the next writer's");
+  dnafill::bio::remove_temporary_files_now();
+  CHECK(read_file(path) == "new");
+  CHECK(fs::exists(path + ".tmp"));
 }
 
 TEST_CASE("a temporary name that is not a plain file of one name is refused, and what it names kept", "[whole_file]") {
