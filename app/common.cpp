@@ -136,12 +136,17 @@ CLI::Option* check_seed(CLI::Option* option) {
 }
 
 CLI::Option* check_range(CLI::Option* option, double min, double max, range_end min_end, range_end max_end) {
-  return option->check([min, max, min_end, max_end](const std::string& text) -> std::string {
+  // Not a number at all is said as add_value_checks and CLI11's conversion say it ("'x' is not a
+  // whole number"), whichever of them meets it first; a number out of range, with the range.
+  const std::string type = option->get_type_name();
+  const std::string kind = type == "INT" || type == "UINT" ? "a whole number" : "a number";
+  return option->check([min, max, min_end, max_end, kind](const std::string& text) -> std::string {
     double value = std::nan("");
     const bool parsed = CLI::detail::lexical_cast(text, value);
+    if (!parsed) return "'" + text + "' is not " + kind;
     const bool above_min = min_end == range_end::open ? value > min : value >= min;
     const bool below_max = max_end == range_end::open ? value < max : value <= max;
-    if (!parsed || !(above_min && below_max)) {
+    if (!(above_min && below_max)) {
       // Whole bounds in digits (9000000000000000000, not 9e+18), others as they are.
       const auto bound = [](double v) {
         std::ostringstream text;
@@ -152,7 +157,7 @@ CLI::Option* check_range(CLI::Option* option, double min, double max, range_end 
       std::ostringstream range;
       range << "must be a number ";
       // A top that only guards overflow is said only to a number above it.
-      if (max >= std::numeric_limits<int>::max() && !(parsed && value > max))
+      if (max >= std::numeric_limits<int>::max() && !(value > max))
         range << (min_end == range_end::open ? "> " : ">= ") << bound(min);
       else
         range << "in " << (min_end == range_end::open ? "(" : "[") << bound(min) << ", " << bound(max)
