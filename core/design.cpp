@@ -7,6 +7,7 @@
 #include <climits>
 #include <limits>
 
+#include "bio/sequence.h"
 #include "core/constraint_mask.h"
 #include "core/masking.h"
 #include "core/runtime.h"
@@ -137,18 +138,21 @@ std::vector<bio::constraint_violation> check_design(const std::string& text, con
   return bio::check_constraints(designed, holes, set);
 }
 
-// One design per row of `work`, scored over `holes` and checked against the constraints.
-status make_designs(fill_pass& j, const std::string& record, const std::string& text, const torch::Tensor& work,
-                    const std::vector<bio::interval>& holes, std::vector<design>& out) {
+// One design per row of `work`, which holds the record's `span`: the whole record with the row's
+// bases in the span, scored over `holes` (in the span's coordinates) and checked against the
+// constraints over the whole record.
+status make_designs(fill_pass& j, const std::string& record, const std::string& text, const std::vector<token>& tokens,
+                    const bio::interval& span, const torch::Tensor& work, const std::vector<bio::interval>& holes,
+                    std::vector<design>& out) {
   out.clear();
-  const auto n = work.size(1);
+  const auto width = work.size(1);
   auto rows = work.to(torch::kUInt8).contiguous();
-  std::vector<std::vector<token>> sequences;
+  std::vector<std::vector<token>> spans;
   for (std::int64_t k = 0; k < work.size(0); ++k) {
     const auto* p = rows[k].data_ptr<std::uint8_t>();
-    sequences.emplace_back(p, p + n);
+    spans.emplace_back(p, p + width);
   }
-  std::vector<double> bits(sequences.size(), std::numeric_limits<double>::quiet_NaN());
+  std::vector<double> bits(spans.size(), std::numeric_limits<double>::quiet_NaN());
   if (j.options.score_draws > 0) {
     score_options so;
     so.mc_draws = j.options.score_draws;
@@ -157,29 +161,33 @@ status make_designs(fill_pass& j, const std::string& record, const std::string& 
     so.stride = j.blocks.stride;
     so.seed = j.options.sampler.seed ^ score_stream;
     so.rc_ensemble = j.options.rc_ensemble;  // scored under the distribution it was drawn from
-    for (std::size_t k = 0; k < sequences.size(); ++k) {
+    for (std::size_t k = 0; k < spans.size(); ++k) {
       score_result r;
-      if (auto s = score_holes(j.model, {sequences[k]}, {holes}, so, r); !s) return s;
+      if (auto s = score_holes(j.model, {spans[k]}, {holes}, so, r); !s) return s;
       bits[k] = r.bits_per_base();
     }
   }
-  for (std::size_t k = 0; k < sequences.size(); ++k) {
+  std::vector<bio::interval> in_record = holes;
+  for (auto& hole : in_record) hole = {hole.start + span.start, hole.end + span.start};
+  for (std::size_t k = 0; k < spans.size(); ++k) {
     design d;
     d.record = record;
     d.variant = static_cast<int>(k) + 1;
-    d.region_start = holes.front().start;
-    d.region_end = holes.back().end;
+    d.region_start = in_record.front().start;
+    d.region_end = in_record.back().end;
+    d.tokens = tokens;
+    std::copy(spans[k].begin(), spans[k].end(), d.tokens.begin() + span.start);
+    spans[k] = {};
     std::int64_t gc = 0;
-    for (const auto& hole : holes)
+    for (const auto& hole : in_record)
       for (auto i = hole.start; i < hole.end; ++i) {
-        d.designed_bases += is_base(sequences[k][i]) ? 1 : 0;
-        gc += sequences[k][i] == token_c || sequences[k][i] == token_g;
+        d.designed_bases += is_base(d.tokens[i]) ? 1 : 0;
+        gc += d.tokens[i] == token_c || d.tokens[i] == token_g;
       }
     d.gc = d.designed_bases > 0 ? static_cast<double>(gc) / d.designed_bases : 0.0;
     d.bits_per_base = bits[k];
-    d.violations = check_design(text, sequences[k], holes, j.options.constraints);
+    d.violations = check_design(text, d.tokens, in_record, j.options.constraints);
     d.constraints_ok = d.violations.empty();
-    d.tokens = std::move(sequences[k]);
     out.push_back(std::move(d));
   }
   return {};
@@ -198,29 +206,33 @@ status design_holes(const mdm_model& model, const std::string& record, const std
     if (hole.end <= hole.start) return status::fail(record + ": empty hole at " + std::to_string(hole.start + 1));
   if (auto s = bio::check_intervals(record, holes, static_cast<std::int64_t>(tokens.size())); !s) return s;
 
-  const auto n = static_cast<std::int64_t>(tokens.size());
-  // The K rows of the record are worked on as int64 tokens (8 bytes a base), and each design's text
-  // is kept (1 more).
-  const std::string what = "--num " + std::to_string(options.variants) + " variants of " + std::to_string(n) + " bases";
-  if (auto s = check_memory(9.0 * options.variants * n, what); !s) return s;
-  auto row = torch::from_blob(const_cast<token*>(tokens.data()), {1, n}, torch::kUInt8).to(torch::kInt64);
-  for (const auto& hole : holes) row.narrow(1, hole.start, hole.end - hole.start).fill_(static_cast<std::int64_t>(mask_token));
-  auto work = row.expand({options.variants, n}).contiguous();
   const std::string text = given_text.empty() ? decode(tokens) : given_text;
   if (text.size() != tokens.size()) return status::fail(record + ": the record's text and tokens differ in length");
+  const auto span = design_span(text, holes, j.blocks.window, options.constraints);
+  const auto width = span.end - span.start;
+  std::vector<bio::interval> in_span = holes;  // in the span's coordinates
+  for (auto& hole : in_span) hole = {hole.start - span.start, hole.end - span.start};
+  // The K rows of the span are worked on as int64 tokens (8 bytes a base), and each design keeps the
+  // whole record (1 byte a base).
+  const std::string what = "--num " + std::to_string(options.variants) + " variants of " + std::to_string(tokens.size()) + " bases";
+  if (auto s = check_memory(options.variants * (8.0 * width + static_cast<double>(tokens.size())), what); !s) return s;
+  auto row = torch::from_blob(const_cast<token*>(tokens.data() + span.start), {1, width}, torch::kUInt8).to(torch::kInt64);
+  for (const auto& hole : in_span) row.narrow(1, hole.start, hole.end - hole.start).fill_(static_cast<std::int64_t>(mask_token));
+  auto work = row.expand({options.variants, width}).contiguous();
   std::unique_ptr<constraint_guard> guard;
   if (!options.constraints.empty() || options.gc_target.target >= 0.0) {
-    // Dead ends are local conflicts, as many more as the design is longer: a fixed budget was spent
+    // Dead ends are in_span conflicts, as many more as the design is longer: a fixed budget was spent
     // by 600 bases of --gc 100-100 --max-homopolymer 1, and the rest forced, where 3,000 can be met.
     std::int64_t budget = options.max_dead_ends;
     for (const auto& hole : holes) budget += hole.end - hole.start;
-    guard = std::make_unique<constraint_guard>(options.constraints, options.gc_target, text, holes, options.variants,
-                                               static_cast<int>(std::min<std::int64_t>(budget, INT_MAX)));
+    guard = std::make_unique<constraint_guard>(options.constraints, options.gc_target,
+                                               std::string_view(text).substr(span.start, width), in_span,
+                                               options.variants, static_cast<int>(std::min<std::int64_t>(budget, INT_MAX)));
   }
   j.guard = guard.get();
-  if (auto s = fill_holes(j, work, holes); !s) return s;
+  if (auto s = fill_holes(j, work, in_span); !s) return s;
   if (guard) j.stats.constraints = guard->stats();
-  return make_designs(j, record, text, work, holes, out);
+  return make_designs(j, record, text, tokens, span, work, in_span, out);
 }
 
 }  // namespace
@@ -263,6 +275,20 @@ status design_options::validate(const mdm_model& model) const {
   if (auto s = validate(model.config()); !s) return s;
   std::int64_t token = mask_token;
   return resolve_label(model, label, token);
+}
+
+bio::interval design_span(std::string_view text, const std::vector<bio::interval>& holes, std::int64_t window,
+                          const bio::constraint_set& constraints) {
+  // Why a span: a 100-base hole of a 250 Mb record took 3.8 GB as int64 tokens of the whole record,
+  // and one of a 2.2 Gb record was killed for memory.
+  const auto n = static_cast<std::int64_t>(text.size());
+  const std::int64_t reach = std::max<std::int64_t>({window, constraints.local_span(),
+                                                    constraints.repeat_k > 0 ? std::int64_t{constraints.repeat_flank} + constraints.repeat_k : 0});
+  auto from = std::max<std::int64_t>(0, holes.front().start - reach);
+  auto to = std::min(n, holes.back().end + reach);
+  while (from > 0 && bio::same_concrete_base(text[from - 1], text[from])) --from;
+  while (to < n && to > 0 && bio::same_concrete_base(text[to], text[to - 1])) ++to;
+  return {from, to};
 }
 
 std::vector<block_plan> plan_blocks(std::int64_t start, std::int64_t end, std::int64_t record_length,

@@ -207,6 +207,73 @@ TEST_CASE("infill: fixed bases untouched, Ns in the flank kept, holes at the end
   CHECK(again[0].tokens == designs[0].tokens);
 }
 
+TEST_CASE("the span a design reads: a window each side, the constraints' reach, edge runs followed", "[design]") {
+  const std::string text = std::string(500, 'C') + std::string(300, 'A') + std::string(1200, 'G') + std::string(3000, 'T');
+  const std::vector<dnafill::bio::interval> hole = {{1000, 1040}};
+  dnafill::bio::constraint_set none;
+  // A window of 100 each side: [900, 1140), inside the run of G, which goes on to 2000 and back to 800.
+  CHECK(design_span(text, hole, 100, none) == dnafill::bio::interval{800, 2000});
+  // The same with N in the run's place: nothing to follow.
+  std::string plain = text;
+  std::fill(plain.begin() + 800, plain.begin() + 2000, 'N');
+  CHECK(design_span(plain, hole, 100, none) == dnafill::bio::interval{900, 1140});
+  // The repeat rule sees 1000 bases and a k-mer beyond each flank: clamped at the record's start, and
+  // on the right to 2052, in the run of T that reaches the end.
+  dnafill::bio::constraint_set repeats;
+  repeats.repeat_k = 12;
+  CHECK(design_span(plain, hole, 100, repeats) == dnafill::bio::interval{0, 5000});
+  repeats.repeat_flank = 30;  // then the window reaches further than the rule
+  CHECK(design_span(plain, hole, 100, repeats) == dnafill::bio::interval{900, 1140});
+  // A motif or a run limit reaches its length.
+  dnafill::bio::constraint_set runs;
+  runs.max_run = {150, 150, 150, 150};
+  CHECK(design_span(plain, hole, 100, runs) == dnafill::bio::interval{849, 1191});
+}
+
+TEST_CASE("a design depends on its neighbourhood only: bases beyond the span change nothing", "[design]") {
+  const auto model = tiny_model(true);  // context 256
+  // A record whose hole has a run of A at its left (longer than a window) and a repeat of a flank's
+  // 12-mer in reach; then the same record inside 1,500 more random bases on each side.
+  auto near = random_tokens(3000, 5);
+  std::fill(near.begin() + 700, near.begin() + 1000, token_a);
+  const std::vector<dnafill::bio::interval> holes = {{1000, 1040}, {1100, 1130}};
+  auto far = random_tokens(1500, 6);
+  std::vector<token> padded = far;
+  padded.insert(padded.end(), near.begin(), near.end());
+  padded.insert(padded.end(), far.begin(), far.end());
+  std::vector<dnafill::bio::interval> shifted = holes;
+  for (auto& h : shifted) h = {h.start + 1500, h.end + 1500};
+
+  auto options = fast_options(2);
+  // Rules no design can meet (all G or C, no run of either, no GCGC), so each design has violations
+  // to compare: besides the run and repeat rules, whose reach goes past a window.
+  options.constraints.max_run = {4, 1, 1, 4};
+  options.constraints.repeat_k = 12;
+  options.constraints.gc = {{1.0, 1.0, 0}};
+  options.constraints.motifs = {{"GCGC", "GCGC"}};
+  std::vector<design> alone, inside;
+  REQUIRE(infill(model, {"rec", near, holes}, options, alone));
+  REQUIRE(infill(model, {"rec", padded, shifted}, options, inside));
+  REQUIRE(alone.size() == 2);
+  REQUIRE(inside.size() == 2);
+  for (std::size_t k = 0; k < 2; ++k) {
+    CHECK(inside[k].tokens.size() == padded.size());
+    CHECK(std::equal(alone[k].tokens.begin(), alone[k].tokens.end(), inside[k].tokens.begin() + 1500));
+    CHECK(std::equal(far.begin(), far.end(), inside[k].tokens.begin()));
+    CHECK(inside[k].region_start == alone[k].region_start + 1500);
+    CHECK(inside[k].region_end == alone[k].region_end + 1500);
+    CHECK(inside[k].bits_per_base == alone[k].bits_per_base);
+    CHECK(inside[k].gc == alone[k].gc);
+    // The same violations, where they are in each record.
+    REQUIRE(inside[k].violations.size() == alone[k].violations.size());
+    REQUIRE(!alone[k].violations.empty());
+    for (std::size_t v = 0; v < alone[k].violations.size(); ++v) {
+      CHECK(inside[k].violations[v].constraint == alone[k].violations[v].constraint);
+      CHECK(inside[k].violations[v].position == alone[k].violations[v].position + 1500);
+    }
+  }
+}
+
 TEST_CASE("infill refuses empty holes and holes outside the record", "[design]") {
   const auto model = tiny_model(false);
   std::vector<design> designs;
