@@ -242,9 +242,19 @@ void update_ema(run_state& s, double decay) {
   for (std::size_t i = 0; i < ema.size(); ++i) ema[i].mul_(d).add_(net[i].detach(), 1.0 - d);
 }
 
+// "[A, B]" for a message; "none" for a model without labels.
+std::string label_list(const std::vector<std::string>& names) {
+  std::string text;
+  for (const auto& name : names) text += (text.empty() ? "[" : ", ") + name;
+  return text.empty() ? "none" : text + "]";
+}
+
 // --init: an earlier checkpoint of the same architecture as the starting point (a warm start: the
-// optimizer's moments and the schedule begin afresh).
-status warm_start(const std::string& path, const model_config& config, mdm_transformer& net) {
+// optimizer's moments and the schedule begin afresh). Its labels must be the run's, in the same order:
+// label i is a row of the embedding, so labels listed in another order (or renamed) would hand one
+// label's learnt row to another, without a word.
+status warm_start(const std::string& path, const model_config& config, const std::vector<std::string>& labels,
+                  mdm_transformer& net) {
   mdm_model from;
   if (auto s = load_model(path, from); !s) return status::fail("--init: " + s.message());
   auto describe = [](const model_config& c) {
@@ -254,6 +264,9 @@ status warm_start(const std::string& path, const model_config& config, mdm_trans
   if (from.config().to_json() != config.to_json())
     return status::fail("--init: " + path + " has another architecture: " + describe(from.config()) +
                         ", this run trains " + describe(config));
+  if (const auto had = model_labels(from); had != labels)
+    return status::fail("--init: " + path + " was trained with the labels " + label_list(had) + ", this run names " +
+                        label_list(labels) + ": give --labels the same names in the same order");
   torch::NoGradGuard no_grad;
   const auto source = from.impl_->net->named_parameters();
   for (auto& p : net->named_parameters()) p.value().copy_(source[p.key()]);
@@ -389,7 +402,7 @@ status start_run(const train_options& o, const model_config& config, const std::
   s.net = mdm_transformer(config);
   s.ema = mdm_transformer(config);
   if (!o.init.empty()) {
-    if (auto st = warm_start(o.init, config, s.net); !st) return st;
+    if (auto st = warm_start(o.init, config, o.data.labels.names, s.net); !st) return st;
     s.init = o.init;
     std::int64_t size = 0;
     if (auto st = data::sha256_file(o.init, s.init_sha256, size); !st) return status::fail("--init: " + st.message());
