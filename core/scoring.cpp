@@ -36,14 +36,35 @@ torch::Tensor model_logits(mdm_transformer& net, const torch::Tensor& input, boo
   return rc_ensemble ? net->infer_both_strands(input) : net->infer(input);
 }
 
+// Tokens a forward pass of scoring holds at most (unless one row is more): half the sampler's CPU
+// passes (core/sampling.cpp), as fast here as those and half the memory (a 3 kb record with 150 holes,
+// windows of 1,024: 820 MB at its peak, 1.3 GB with 16,384).
+constexpr std::int64_t pass_tokens = 8192;
+
+// Rows of `length` tokens in one forward pass: at most batch_rows, and pass_tokens in all (both
+// strands of --rc-ensemble count).
+std::int64_t pass_rows(std::int64_t length, const score_options& options) {
+  const std::int64_t most = std::min<std::int64_t>(options.batch_rows, pass_tokens / std::max<std::int64_t>(1, length));
+  return std::max<std::int64_t>(1, most / (options.rc_ensemble ? 2 : 1));
+}
+
 // One forward of `windows` x K masked rows; adds each window's mean NELBO over its K draws, and the
 // variance of that mean, to `result`.
 void add_draws(mdm_transformer& net, const std::vector<token>& clean, const masked_batch& m, int windows,
                const score_options& options, score_result& result) {
   const int k = options.mc_draws;
   auto tensors = to_tensors(clean, m, net->device());
-  const auto logits = model_logits(net, tensors.input, options.rc_ensemble);
-  const auto nelbo = nelbo_per_sequence(logits, tensors).to(torch::kCPU, torch::kDouble).contiguous();
+  // The network sees at most pass_rows rows at a time: --mc 32 of one window of 1,024 took 1.85 GB in
+  // one pass, and --mc 4096 would have asked for 215 GB.
+  const std::int64_t rows = tensors.input.size(0), pass = pass_rows(m.length, options);
+  std::vector<torch::Tensor> parts;
+  for (std::int64_t first = 0; first < rows; first += pass) {
+    const auto n = std::min(pass, rows - first);
+    const batch_tensors part{tensors.input.narrow(0, first, n), tensors.targets.narrow(0, first, n),
+                             tensors.is_target.narrow(0, first, n), tensors.weight.narrow(0, first, n)};
+    parts.push_back(nelbo_per_sequence(model_logits(net, part.input, options.rc_ensemble), part));
+  }
+  const auto nelbo = torch::cat(parts).to(torch::kCPU, torch::kDouble).contiguous();
   const double* value = nelbo.data_ptr<double>();
   for (int w = 0; w < windows; ++w) {
     std::vector<double> draws;  // row d of a window is its draw in stratum d (mask_batch)
@@ -157,11 +178,6 @@ status score_sequences(const mdm_model& model, const std::vector<std::vector<tok
 
 namespace {
 
-// Tokens a pass of score_holes' pieces holds at most (unless one piece is more): half the sampler's CPU
-// passes (core/sampling.cpp), as fast here as those and half the memory (a 3 kb record with 150 holes,
-// windows of 1,024: 820 MB at its peak, 1.3 GB with 16,384).
-constexpr std::int64_t piece_pass_tokens = 8192;
-
 // K draws of the count form over the bases of the piece [commit_start, commit_end) only. The
 // holes are scored one piece after another, left to right, as a chain of conditionals: a piece sees
 // the bases of earlier pieces and hides (as MASK, not scored) the hole bases after it in its window.
@@ -226,7 +242,7 @@ status score_holes(const mdm_model& model, const std::vector<std::vector<token>>
   const int strands = options.rc_ensemble ? 2 : 1;
   const auto per_pass = [&](std::int64_t length) {
     const std::int64_t rows = options.batch_rows / options.mc_draws / strands;
-    const std::int64_t tokens = piece_pass_tokens / (length * options.mc_draws * strands);
+    const std::int64_t tokens = pass_tokens / (length * options.mc_draws * strands);
     return static_cast<std::size_t>(std::max<std::int64_t>(1, std::min(rows, tokens)));
   };
   std::map<std::int64_t, std::vector<masked_window>> waiting;  // by window length

@@ -366,6 +366,32 @@ TEST_CASE("scoring many holes: pieces in passes of many score as a pass each", "
   }
 }
 
+TEST_CASE("scoring windows: a window's draws split over forward passes score as one pass", "[design][scoring]") {
+  // --mc 32 of one window took all its rows in one pass (1.85 GB for 1,024 bases); the network now sees
+  // at most batch_rows rows at a time, and the draws, masks and sums are the same.
+  const auto model = tiny_model(true);
+  const auto a = random_tokens(300, 10), b = random_tokens(130, 11);
+  for (const bool both_strands : {false, true}) {
+    score_options options;
+    options.mc_draws = 6;
+    options.window = 128;
+    options.rc_ensemble = both_strands;
+    score_result whole, split, single;
+    options.batch_rows = 32;  // each window length's draws in one pass
+    REQUIRE(score_sequences(model, {a, b}, options, whole));
+    options.batch_rows = 4;  // a window's 6 draws in passes of 4 and 2 (of 2 and 2 and 2 on both strands)
+    REQUIRE(score_sequences(model, {a, b}, options, split));
+    options.batch_rows = 1;
+    REQUIRE(score_sequences(model, {a, b}, options, single));
+    for (const auto* r : {&split, &single}) {
+      CHECK(r->windows == whole.windows);
+      CHECK(r->bases == whole.bases);
+      CHECK(r->nats == Approx(whole.nats).epsilon(1e-6));
+      CHECK(r->variance == Approx(whole.variance).epsilon(1e-5));
+    }
+  }
+}
+
 TEST_CASE("a design's score does not reuse the draws that made it: unbiased on a peaked model", "[design][scoring]") {
   // p = (0.85, 0.05, 0.05, 0.05) whatever the context, so a design's exact score is the mean of
   // -log2 p over its bases, and the Monte-Carlo score must not differ from it on average. Scored with
