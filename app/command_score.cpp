@@ -4,6 +4,7 @@
 
 #include <cstdio>
 #include <iostream>
+#include <limits>
 #include <memory>
 
 #include "app/commands.h"
@@ -69,8 +70,9 @@ int run_score(const score_args& args) {
   if (masked) std::printf("masked bases only, given the rest: ");
   char error[64] = "standard error unknown with --mc 1";
   if (has_error) std::snprintf(error, sizeof error, "standard error %.4f", r.standard_error_bits());
-  std::printf("%s: %.4f bits/base (%s) over %lld bases in %lld window%s\n", args.in.c_str(), r.bits_per_base(), error,
-              static_cast<long long>(r.bases), static_cast<long long>(r.windows), r.windows == 1 ? "" : "s");
+  std::printf("%s: %.4f bits/base (%s) over %lld base%s in %lld window%s\n", args.in.c_str(), r.bits_per_base(), error,
+              static_cast<long long>(r.bases), r.bases == 1 ? "" : "s", static_cast<long long>(r.windows),
+              r.windows == 1 ? "" : "s");
   std::printf("model %s (%s%s); uniform guessing scores 2.0000, lower is better\n", model.path().c_str(),
               model.config().preset.c_str(), args.options.rc_ensemble ? ", both strands averaged" : "");
   return 0;
@@ -87,7 +89,9 @@ command_runner add_score_command(CLI::App& cli) {
   region->excludes(
       sub->add_option("--mask", args->mask, "Score only the masked bases given the rest: lowercase | bed:FILE"));
   sub->add_option("--mc", args->options.mc_draws, "Monte-Carlo masking draws per window")->capture_default_str();
-  sub->add_option("--window", args->options.window, "Window length; default (or 0): the model's context");
+  // Negative is never a window: refused as the line is parsed (exit 2), as design's --window is.
+  check_range(sub->add_option("--window", args->options.window, "Window length; default (or 0): the model's context"), 0,
+              std::numeric_limits<int>::max());
   sub->add_flag("--rc-ensemble", args->options.rc_ensemble,
                 "Average the model's log-probabilities over both strands (twice the cost)");
   check_seed(sub->add_option("--seed", args->options.seed, "Seed of the masking draws")->capture_default_str());

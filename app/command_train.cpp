@@ -99,6 +99,10 @@ status check_train_outputs(const core::train_options& o, const std::string& log_
   for (std::size_t i = 0, given = inputs.size(); i < given; ++i)
     for (auto& index : index_inputs(inputs[i].option, inputs[i].path)) inputs.push_back(std::move(index));
   if (auto s = check_training_files(o.data); !s) return s;
+  // /dev/stdout redirected to a file took the checkpoint, and its state and log went to /dev.
+  if (names_descriptor(o.out))
+    return status::fail("--out " + o.out + " names a descriptor, not a file: a checkpoint has its state and log "
+                        "beside it; give a file name");
   // A checkpoint (and its .state beside it) is a file; '-' would have made files named '-'.
   const named_path out_file = {"--out", o.out, "a checkpoint is a file; '-' (standard output) cannot hold one"};
   const named_path log_file = {"--log", log_path, "give a file; standard output shows the progress and the summary"};
