@@ -102,6 +102,25 @@ bool hex_to_crc(const std::string& text, uint32_t& crc) {
   return true;
 }
 
+// The crc32 of a header's JSON text without its header_crc32_key entry (json::dump: sorted keys, no
+// spaces, the same text for the writer and for the reader of the same values).
+uint32_t header_crc(const std::string& text) {
+  return crc32_update(0, reinterpret_cast<const uint8_t*>(text.data()), text.size());
+}
+
+// A refusal when the header's stored crc is not that of the rest of the header; none without one.
+status check_header_crc(json root, const std::map<std::string, std::string>& metadata) {
+  const auto it = metadata.find(header_crc32_key);
+  if (it == metadata.end()) return status{};
+  uint32_t stored = 0;
+  if (!hex_to_crc(it->second, stored))
+    return status::fail(std::string("metadata ") + header_crc32_key + " is not 8 hex digits");
+  root["__metadata__"].erase(header_crc32_key);
+  if (stored != header_crc(root.dump()))
+    return status::fail("header checksum mismatch: its config, metadata or tensor table is corrupted or was altered");
+  return status{};
+}
+
 // ---- file descriptors ----
 
 // Closes on scope exit so every early return releases the descriptor.
@@ -156,6 +175,7 @@ status check_for_write(const std::string& path, const st_file& file) {
 status build_header(const std::string& path, const st_file& file, uint32_t crc, std::string& header) {
   json root = json::object();
   json metadata(file.metadata);
+  metadata.erase(header_crc32_key);
   metadata[data_crc32_key] = crc_to_hex(crc);
   root["__metadata__"] = std::move(metadata);
   uint64_t offset = 0;
@@ -165,6 +185,7 @@ status build_header(const std::string& path, const st_file& file, uint32_t crc, 
     offset = end;
   }
   try {
+    root["__metadata__"][header_crc32_key] = crc_to_hex(header_crc(root.dump()));
     header = root.dump();
   } catch (const json::exception&) {
     return status::fail(path + ": a tensor name or metadata entry is not valid UTF-8");
@@ -279,7 +300,7 @@ status parse_header(const std::string& text, std::map<std::string, std::string>&
   std::stable_sort(entries.begin(), entries.end(), [](const tensor_entry& a, const tensor_entry& b) {
     return std::make_pair(a.begin, a.end) < std::make_pair(b.begin, b.end);
   });
-  return status{};
+  return check_header_crc(std::move(root), metadata);
 }
 
 // The tensors must tile the data section exactly, as Python's safetensors demands.

@@ -54,10 +54,15 @@ struct st_file {
 // The metadata key under which write_safetensors stores the crc32 of the data section, as 8 lowercase
 // hex digits. read_safetensors checks it when present (files from elsewhere do not have it).
 inline constexpr const char* data_crc32_key = "dnafill.data_crc32";
+// And of the header: the crc32 of the header's JSON as nlohmann::json writes it (keys sorted, no
+// spaces) without this entry, so that the config, the metadata and the tensor table are checked too (a
+// norm_eps of 1e-05 edited to 1e-01 loaded and scored 2.01 bits/base). Files written before
+// 2026-12-03 (the shipped models among them) and files from elsewhere have none.
+inline constexpr const char* header_crc32_key = "dnafill.header_crc32";
 
 // Writes `file` to `path` whole (core/whole_file.h): a crash leaves either the old file or the new
-// one. Tensors are written in the order given; metadata gets data_crc32_key (any value the caller put
-// there is replaced). Fails, leaving no temp file and `path` untouched, on I/O errors ("PATH: cannot
+// one. Tensors are written in the order given; metadata gets data_crc32_key and header_crc32_key (any
+// value the caller put there is replaced). Fails, leaving no temp file and `path` untouched, on I/O errors ("PATH: cannot
 // write the safetensors file: <errno text>"), on a second program writing `path` now, or on a
 // malformed st_file: empty, duplicate or "__metadata__" names, negative dimensions, or a data size that
 // does not match the shape and dtype.
@@ -66,7 +71,8 @@ inline constexpr const char* data_crc32_key = "dnafill.data_crc32";
 // Reads and validates the whole file at `path` into `file` (replacing its contents). Fails with one
 // line "PATH: problem" on anything malformed: short or empty file, header length past the end or over
 // 100 MB, bad JSON, missing or mistyped fields, unknown dtype, negative dimensions, offsets that do not
-// match shape * dtype size, gaps, overlaps, trailing bytes, non-string metadata, or a crc32 mismatch.
+// match shape * dtype size, gaps, overlaps, trailing bytes, non-string metadata, or a crc32 mismatch
+// (of the data or of the header).
 // Sizes are checked against the file size before allocating: data buffers never exceed it and the
 // parsed header costs a small multiple of its length (itself at most 100 MB). On failure `file` is left empty.
 [[nodiscard]] dnafill::status read_safetensors(const std::string& path, st_file& file);

@@ -11,7 +11,7 @@ cp "$good" "$out/altered.safetensors"
 # Flip one byte near the end of the weights: the header still parses, the checksum must not.
 printf '\x5a' | dd of="$out/altered.safetensors" bs=1 seek=$((size - 9)) conv=notrunc status=none
 printf 'this is not a checkpoint\n' > "$out/text.safetensors"
-# A diverged run's weights: one NaN, with the checksum made to match (the load must look at the values),
+# A diverged run's weights: one NaN, with the checksums made to match (the load must look at the values),
 # and configs whose context length does not fit an int, or holds one base.
 python3 - "$good" "$out" <<'PY'
 import json, struct, sys, zlib
@@ -20,6 +20,11 @@ size = struct.unpack('<Q', blob[:8])[0]
 header, data = json.loads(blob[8:8 + size]), bytearray(blob[8 + size:])
 
 def write(path, header, data):
+    # The header's checksum made to match too, as nlohmann::json writes the header without it (keys
+    # sorted, no spaces): these files test the checks of the values behind the checksums.
+    header['__metadata__'].pop('dnafill.header_crc32', None)
+    canonical = json.dumps(header, sort_keys=True, separators=(',', ':'), ensure_ascii=False).encode()
+    header['__metadata__']['dnafill.header_crc32'] = '%08x' % zlib.crc32(canonical)
     text = json.dumps(header).encode()
     text += b' ' * (-len(text) % 8)
     open(path, 'wb').write(struct.pack('<Q', len(text)) + text + bytes(data))

@@ -22,6 +22,7 @@
 
 namespace fs = std::filesystem;
 using dnafill::core::data_crc32_key;
+using dnafill::core::header_crc32_key;
 using dnafill::core::read_safetensors;
 using dnafill::core::st_dtype;
 using dnafill::core::st_file;
@@ -143,7 +144,8 @@ TEST_CASE("safetensors round trip is bit-exact", "[safetensors]") {
   CHECK(out.metadata.at("config") == in.metadata.at("config"));
   CHECK(out.metadata.at("note") == in.metadata.at("note"));
   CHECK(out.metadata.at(data_crc32_key).size() == 8);
-  CHECK(out.metadata.size() == 3);
+  CHECK(out.metadata.at(header_crc32_key).size() == 8);
+  CHECK(out.metadata.size() == 4);
   CHECK(dir.listing() == std::vector<std::string>{"model.safetensors"});  // no temp file left behind
 }
 
@@ -237,6 +239,40 @@ TEST_CASE("every truncation of a valid file is refused cleanly", "[safetensors]"
   spill(cut, bytes);  // the whole file still reads: the loop above failed for the cut, not the copy
   st_file f;
   CHECK(read_safetensors(cut, f).ok());
+}
+
+TEST_CASE("an altered header byte fails the header checksum; a file without one is read", "[safetensors]") {
+  temp_dir dir;
+  const std::string path = dir.file("header.safetensors");
+  st_file in = small_file();
+  in.metadata["config"] = "{\"norm_eps\":1e-05}";
+  REQUIRE(write_safetensors(path, in).ok());
+  const std::vector<uint8_t> bytes = slurp(path);
+  const std::string text(bytes.begin(), bytes.end());
+  // The config's 1e-05 made 1e-01: valid JSON, a valid value, and the data untouched.
+  std::vector<uint8_t> edited = bytes;
+  edited[text.find("1e-05") + 4] = '1';
+  spill(path, edited);
+  st_file f;
+  CHECK(read_safetensors(path, f).message() ==
+        path + ": header checksum mismatch: its config, metadata or tensor table is corrupted or was altered");
+  // A tensor's dtype changed to another of its size (F32 -> I32: the same bytes, other numbers).
+  edited = bytes;
+  edited[text.find("\"F32\"") + 1] = 'I';
+  spill(path, edited);
+  CHECK(read_safetensors(path, f).message().find("header checksum mismatch") != std::string::npos);
+  // A file written before the header had its checksum (or from elsewhere) is read, its data checked.
+  const std::string entry = std::string("\"") + header_crc32_key + "\":\"";
+  edited = bytes;
+  const auto at = text.find(entry);
+  REQUIRE(at != std::string::npos);
+  const std::size_t end = at + entry.size() + 9;  // after the 8 hex digits and the closing quote
+  REQUIRE(text[at - 1] == ',');                    // the last entry of the metadata, after the data's crc
+  for (std::size_t i = at - 1; i < end; ++i) edited[i] = ' ';  // JSON takes the blanks
+  spill(path, edited);
+  const auto s = read_safetensors(path, f);
+  INFO(s.message());
+  CHECK(s.ok());
 }
 
 TEST_CASE("an altered data byte fails the checksum", "[safetensors]") {
