@@ -23,10 +23,7 @@ struct view_params {
   std::size_t line_width = 60;    // 0: one line per sequence
 };
 
-int fail(const std::string& message) {
-  std::fprintf(stderr, "dnafill view: %s\n", message.c_str());
-  return 1;
-}
+int fail(const std::string& message) { return app::fail("view", message); }
 
 int run_view(const view_params& p) {
   bio::source_options options;

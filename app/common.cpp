@@ -31,7 +31,8 @@ namespace dnafill::app {
 int fail(const std::string& command, const std::string& message) {
   std::string line = message;
   std::replace(line.begin(), line.end(), '\n', ' ');  // one line, whatever the message held
-  std::cerr << "dnafill " << command << ": " << line << std::endl;
+  // Other control bytes (a file name's escape sequence, which would recolour the terminal) as \xNN.
+  std::cerr << "dnafill " << command << ": " << one_line(line) << std::endl;
   return 1;
 }
 

@@ -127,10 +127,10 @@ status select_holes(const std::string& region, const std::string& mask, const st
   holes.assign(records.size(), {});
   if (!mask.empty()) {
     bio::hole_finder finder;
-    if (auto s = finder.open(mask); !s) return s;
+    if (auto s = finder.open(mask, in); !s) return s;
     for (std::size_t i = 0; i < records.size(); ++i)
       if (auto s = finder.next(records[i].name, records[i].bases, holes[i]); !s) return s;
-    return finder.finish(in);
+    return finder.finish();
   }
   // A region finds its record by name, so the name must be unique (designs are kept by record number).
   std::map<std::string, std::size_t> index, second;  // a name's first record, and its second
@@ -145,7 +145,7 @@ status select_holes(const std::string& region, const std::string& mask, const st
   bio::region r;
   const status parsed = bio::parse_region(region, lookup, r);
   if (!twice.empty())
-    return status::fail("--in: record '" + printable(twice) + "' appears twice (records " +
+    return status::fail("--in: " + in + ": record '" + printable(twice) + "' appears twice (records " +
                         std::to_string(index.at(twice) + 1) + " and " + std::to_string(second.at(twice) + 1) +
                         "), so a region cannot name it");
   if (!parsed) return status::fail("--region: " + parsed.message());

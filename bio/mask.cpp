@@ -198,9 +198,10 @@ status check_intervals(const std::string& record, const std::vector<interval>& i
   return status();
 }
 
-status hole_finder::open(std::string_view mask) {
+status hole_finder::open(std::string_view mask, const std::string& input) {
   *this = hole_finder{};
   mask_ = std::string(mask);
+  input_ = input;
   if (auto s = parse_mask_spec(mask, spec_); !s) return s;
   if (spec_.from == mask_spec::source::bed)
     if (auto s = read_bed(spec_.bed_path, bed_); !s) return status::fail("--mask: " + s.message());
@@ -221,18 +222,18 @@ status hole_finder::next(const std::string& name, std::string_view bases, std::v
   // A BED interval finds its record by name: two records of that name (both reads of a pair) would
   // both be designed, and designs are kept by record number.
   if (auto [it, added] = seen_.emplace(name, records_); !added && bed_.count(name))
-    return status::fail("--in: record '" + printable(name) + "' appears twice (records " + std::to_string(it->second) +
+    return status::fail("--in: " + input_ + ": record '" + printable(name) + "' appears twice (records " + std::to_string(it->second) +
                         " and " + std::to_string(records_) + "), so a BED interval cannot name it");
   if (auto s = check_intervals(name, holes, static_cast<std::int64_t>(bases.size())); !s)
     return status::fail("--mask: " + spec_.bed_path + ": " + s.message());
   return {};
 }
 
-status hole_finder::finish(const std::string& input) const {
+status hole_finder::finish() const {
   for (const auto& [name, intervals] : bed_)
     if (!seen_.count(name))
-      return status::fail("--mask: " + spec_.bed_path + ": unknown record '" + printable(name) + "' (not in " + input + ")");
-  if (holes_ == 0) return status::fail("--mask " + mask_ + ": no base is masked in any record of " + input);
+      return status::fail("--mask: " + spec_.bed_path + ": unknown record '" + printable(name) + "' (not in " + input_ + ")");
+  if (holes_ == 0) return status::fail("--mask " + mask_ + ": no base is masked in any record of " + input_);
   return {};
 }
 

@@ -66,8 +66,8 @@ status check_intervals(const std::string& record, const std::vector<interval>& i
 // or none, an interval beyond its record, a file with nothing masked. Errors name the option.
 class hole_finder {
  public:
-  // Parses --mask and reads its BED.
-  status open(std::string_view mask);
+  // Parses --mask and reads its BED; `input` (--in) is the file whose records come, for messages.
+  status open(std::string_view mask, const std::string& input);
   const mask_spec& spec() const { return spec_; }
 
   // The next record's holes, checked. Fails on a second record of a name the BED gives, or an
@@ -75,11 +75,11 @@ class hole_finder {
   status next(const std::string& name, std::string_view bases, std::vector<interval>& holes);
   // A record's holes without the checks: for a file read again after next() saw all of it.
   std::vector<interval> holes_of(const std::string& name, std::string_view bases) const;
-  // After the last record of `input`: every name of the BED was met, and some base is masked.
-  status finish(const std::string& input) const;
+  // After the last record: every name of the BED was met, and some base is masked.
+  status finish() const;
 
  private:
-  std::string mask_;
+  std::string mask_, input_;
   mask_spec spec_;
   interval_map bed_;
   std::map<std::string, std::int64_t> seen_;  // record name -> its number (1-based), for BED masks

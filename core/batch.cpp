@@ -62,7 +62,7 @@ status batch_items::count() {
   if (const auto& filter = request_.source.alignments; totals_.records == 0 && source.filtered_out() > 0)
     return status::fail(bio::filter_options_text(filter) + ": no read of " + request_.input + " passes " +
                         (filter.primary_only && filter.min_mapq > 0 ? "them" : "it"));
-  if (auto s = holes_.finish(request_.input); !s) return s;
+  if (auto s = holes_.finish(); !s) return s;
   totals_.designs = totals_.items * variants_;
   return {};
 }
@@ -81,7 +81,7 @@ status batch_items::open(const batch_request& request, const design_options& opt
   if (request.source.alignments.primary_only) parameters_["primary"] = "yes";
   if (request.source.alignments.min_mapq > 0) parameters_["min_mapq"] = std::to_string(request.source.alignments.min_mapq);
   if (const auto& reference = request.source.alignments.reference; !reference.empty()) parameters_["reference"] = reference;
-  if (auto s = holes_.open(request.mask); !s) return s;
+  if (auto s = holes_.open(request.mask, request.input); !s) return s;
   if (const auto& spec = holes_.spec(); spec.from == bio::mask_spec::source::bed) {
     std::string hash;
     std::int64_t size = 0;

@@ -156,33 +156,33 @@ TEST_CASE("BED: a bgzipped file cut at a block, or with a corrupt block, is an e
 TEST_CASE("hole finder: the holes of each record in order, and what only the whole file tells", "[bio][mask]") {
   hole_finder finder;
   ivs holes;
-  REQUIRE(finder.open("lowercase"));
+  REQUIRE(finder.open("lowercase", "in.fa"));
   REQUIRE(finder.next("a", "ACgtA", holes));
   CHECK(holes == ivs{{2, 4}});
   REQUIRE(finder.next("a", "acGT", holes));  // a repeated name: lowercase goes by the bases, not names
   CHECK(holes == ivs{{0, 2}});
-  CHECK(finder.finish("in.fa"));
+  CHECK(finder.finish());
 
-  REQUIRE(finder.open("N"));  // open() starts afresh
+  REQUIRE(finder.open("N", "in.fa"));  // open() starts afresh
   REQUIRE(finder.next("a", "ACGT", holes));
   CHECK(holes.empty());
-  CHECK(finder.finish("in.fa").message() == "--mask N: no base is masked in any record of in.fa");
+  CHECK(finder.finish().message() == "--mask N: no base is masked in any record of in.fa");
 
   test::temp_dir dir;
   const std::string bed = dir.write("h.bed", "b\t1\t3\nc\t0\t2\n");
-  REQUIRE(finder.open("bed:" + bed));
+  REQUIRE(finder.open("bed:" + bed, "in.fa"));
   REQUIRE(finder.next("a", "ACGT", holes));  // a record the BED does not name, named twice: fine
   REQUIRE(finder.next("a", "ACGT", holes));
   CHECK(holes.empty());
   REQUIRE(finder.next("b", "ACGT", holes));
   CHECK(holes == ivs{{1, 3}});
   CHECK(finder.holes_of("b", "") == ivs{{1, 3}});
-  CHECK(finder.finish("in.fa").message() == "--mask: " + bed + ": unknown record 'c' (not in in.fa)");
+  CHECK(finder.finish().message() == "--mask: " + bed + ": unknown record 'c' (not in in.fa)");
   CHECK(finder.next("b", "ACGT", holes).message() ==
-        "--in: record 'b' appears twice (records 3 and 4), so a BED interval cannot name it");
+        "--in: in.fa: record 'b' appears twice (records 3 and 4), so a BED interval cannot name it");
 
-  REQUIRE(finder.open("bed:" + bed));
+  REQUIRE(finder.open("bed:" + bed, "in.fa"));
   CHECK(finder.next("c", "A", holes).message() ==
         "--mask: " + bed + ": record 'c': interval 0-2 lies outside the record (length 1)");
-  CHECK(finder.open("bed:" + dir.file("none.bed")).message().rfind("--mask: " + dir.file("none.bed"), 0) == 0);
+  CHECK(finder.open("bed:" + dir.file("none.bed"), "in.fa").message().rfind("--mask: " + dir.file("none.bed"), 0) == 0);
 }
