@@ -334,6 +334,7 @@ status check_crc(const std::map<std::string, std::string>& metadata, uint32_t ac
 // given a FASTA, a store or a training state. Empty when the bytes say nothing.
 std::string other_format(const uint8_t* p) {
   if (p[0] == '>') return "a FASTA file";
+  if (p[0] == '{') return "JSON text (a training log, OUT.log.jsonl? give the checkpoint)";
   if (p[0] == '@') return "a FASTQ or SAM file";
   if (std::memcmp(p, "SQLite f", 8) == 0) return "a SQLite database (a dnafill store?)";
   // BGZF, what bgzip and BAM write, is gzip with an extra field (FLG.FEXTRA, bit 2 of byte 3).

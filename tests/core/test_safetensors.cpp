@@ -370,13 +370,14 @@ TEST_CASE("malformed headers are refused with a clear message", "[safetensors]")
   CHECK(read_safetensors(path, f).ok());
 }
 
-TEST_CASE("a FASTA, a store or a training state given as a checkpoint is named for what it is", "[safetensors]") {
+TEST_CASE("a FASTA, a store, a training state or its log given as a checkpoint is named for what it is", "[safetensors]") {
   temp_dir dir;
   const std::pair<std::string, const char*> cases[] = {
       {">chr1 a genome\nACGTACGT\n", "not a safetensors checkpoint: the file is a FASTA file"},
       {"@read1\nACGT\n+\nIIII\n", "the file is a FASTQ or SAM file"},
       {std::string("SQLite format 3\0", 16) + std::string(200, '\0'), "the file is a SQLite database (a dnafill store?)"},
       {std::string("PK\3\4", 4) + std::string(100, 'x'), "the file is a zip file (a training state, OUT.state? give the checkpoint)"},
+      {"{\"step\":1,\"loss_bits\":2.1}\n", "the file is JSON text (a training log, OUT.log.jsonl? give the checkpoint)"},
       {std::string("\x1f\x8b\x08\x04\0\0\0\0", 8) + std::string(100, 'x'), "the file is BGZF data (a BAM file, or a bgzipped FASTA)"},
       {std::string("\x1f\x8b\x08\x00\0\0\0\0", 8) + std::string(100, 'x'), "the file is gzip data"},
   };
