@@ -35,7 +35,18 @@ struct train_args {
   std::string log;
   bool no_rc = false;
   int threads = 0;
+  bool label_dropout_given = false;
 };
+
+// Options that are valid but do nothing, said before the run rather than found in its model.
+void warn_of_idle_label_options(const train_args& args) {
+  const auto& o = args.options;
+  if (args.label_dropout_given && o.labels.empty())
+    std::cerr << "dnafill train: warning: --label-dropout has no effect without --labels" << std::endl;
+  if (!o.labels.empty() && o.label_dropout >= 1.0)
+    std::cerr << "dnafill train: warning: --label-dropout 1 shows every window with the null label: the labels learn "
+                 "nothing" << std::endl;
+}
 
 nlohmann::json log_line(const core::train_progress& p) {
   nlohmann::json j = {{"step", p.step},
@@ -268,6 +279,7 @@ int run_train(train_args& args) {
   if (auto s = core::parse_objective(args.objective, o.objective); !s) return fail("train", s.message());
   o.rc_augment = !args.no_rc;
   core::set_threads(args.threads);
+  warn_of_idle_label_options(args);
   const std::string log_path = args.log.empty() ? o.out + ".log.jsonl" : args.log;
   if (auto s = check_train_outputs(o, log_path); !s) return fail("train", s.message());
   train_reporter reporter(log_path, o.resume);
@@ -343,9 +355,13 @@ command_runner add_train_command(CLI::App& cli) {
   sub->add_flag("--no-rc", args->no_rc, "No reverse-complement augmentation");
   sub->add_option("--labels", o.labels,
                   "Condition on labels: NAME=PATTERN,... (record-name globs) or a TSV of record<TAB>label");
-  check_range(sub->add_option("--label-dropout", o.label_dropout, "Share of labelled windows trained with the null label"), 0, 1)
-      ->capture_default_str();
-  return [args] { return run_train(*args); };
+  auto* dropout = check_range(
+      sub->add_option("--label-dropout", o.label_dropout, "Share of labelled windows trained with the null label"), 0, 1);
+  dropout->capture_default_str();
+  return [args, dropout] {
+    args->label_dropout_given = dropout->count() > 0;
+    return run_train(*args);
+  };
 }
 
 }  // namespace dnafill::app
