@@ -153,13 +153,13 @@ status make_run_record(const mdm_model& model, const std::string& kind, const de
   run.parameters = data::json_text(parameters);
   run.seed = options.sampler.seed;
   std::int64_t size = 0;
-  if (auto s = data::sha256_file(model.path(), run.model.sha256, size); !s) return s;
+  if (auto s = data::sha256_file_remembered(model.path(), run.model.sha256, size); !s) return s;
   run.model.path = absolute_path(model.path());
   run.model.config = model.config().to_json();
   if (!input.empty()) {
     data::source_record source;
     source.path = absolute_path(input);
-    if (auto s = data::sha256_file(input, source.sha256, source.size); !s) return s;
+    if (auto s = data::sha256_file_remembered(input, source.sha256, source.size); !s) return s;
     run.source = source;
   }
   // Paths stay out of the key, so that a moved file with the same bytes resumes: the input and the

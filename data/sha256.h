@@ -29,4 +29,11 @@ std::string sha256_hex(std::string_view bytes);
 // Hashes a whole file, streaming. Errors: "PATH: cannot read: reason".
 status sha256_file(const std::string& path, std::string& hex, std::int64_t& size);
 
+// The same, remembered for the life of the process while the file's device, inode, size, modification
+// and change times stay: the studio records a run for every design, and hashed the whole of a 3 GB
+// genome (about 20 s) for each region designed from it. A file that changes while it is hashed is
+// not remembered. (Where a change must be caught whatever its times, as batch's check that its
+// input is still the file it began with, sha256_file.)
+status sha256_file_remembered(const std::string& path, std::string& hex, std::int64_t& size);
+
 }  // namespace dnafill::data

@@ -128,6 +128,33 @@ TEST_CASE("sha256: the FIPS 180-4 test vectors, whole and in pieces", "[data]") 
   CHECK_FALSE(sha256_file(dir.file("missing"), hex, size));
 }
 
+TEST_CASE("a remembered file hash is the file's: the same as hashed anew, and new once the file changes", "[data]") {
+  temp_dir dir;
+  const std::string path = dir.write("input.fa", ">a\nACGT\n");
+  std::string hex, again;
+  std::int64_t size = 0, size_again = 0;
+  REQUIRE(sha256_file_remembered(path, hex, size));
+  CHECK(hex == sha256_hex(">a\nACGT\n"));
+  CHECK(size == 8);
+  REQUIRE(sha256_file_remembered(path, again, size_again));
+  CHECK(again == hex);
+  CHECK(size_again == 8);
+  // Rewritten in place with as many bytes: its times change (a tick of the kernel's clock later).
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  {
+    std::ofstream(path, std::ios::binary | std::ios::in) << ">a\nACGA\n";
+  }
+  REQUIRE(sha256_file_remembered(path, again, size_again));
+  CHECK(again == sha256_hex(">a\nACGA\n"));
+  // Replaced by another file under the name: another inode.
+  const std::string other = dir.write("other.fa", ">b\nTTTT\n");
+  std::filesystem::rename(other, path);
+  REQUIRE(sha256_file_remembered(path, again, size_again));
+  CHECK(again == sha256_hex(">b\nTTTT\n"));
+  CHECK(sha256_file_remembered(dir.file("missing"), hex, size).message() ==
+        dir.file("missing") + ": cannot read: No such file or directory");
+}
+
 TEST_CASE("design names: <record>|variant=<k>|region=<s>-<e>, so a new record's name is one printable word without '|' or '>'", "[data]") {
   design_record d;
   d.record = "chrA";
