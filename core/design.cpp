@@ -221,7 +221,7 @@ status design_holes(const mdm_model& model, const std::string& record, const std
   auto work = row.expand({options.variants, width}).contiguous();
   std::unique_ptr<constraint_guard> guard;
   if (!options.constraints.empty() || options.gc_target.target >= 0.0) {
-    // Dead ends are in_span conflicts, as many more as the design is longer: a fixed budget was spent
+    // Dead ends are local conflicts, as many more as the design is longer: a fixed budget was spent
     // by 600 bases of --gc 100-100 --max-homopolymer 1, and the rest forced, where 3,000 can be met.
     std::int64_t budget = options.max_dead_ends;
     for (const auto& hole : holes) budget += hole.end - hole.start;

@@ -48,8 +48,8 @@ std::int64_t pass_rows(std::int64_t length, const score_options& options) {
   return std::max<std::int64_t>(1, most / (options.rc_ensemble ? 2 : 1));
 }
 
-// One forward of `windows` x K masked rows; adds each window's mean NELBO over its K draws, and the
-// variance of that mean, to `result`.
+// The `windows` x K masked rows through the network (in passes of pass_rows); adds each window's mean
+// NELBO over its K draws, and the variance of that mean, to `result`.
 void add_draws(mdm_transformer& net, const std::vector<token>& clean, const masked_batch& m, int windows,
                const score_options& options, score_result& result) {
   const int k = options.mc_draws;

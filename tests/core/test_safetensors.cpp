@@ -241,7 +241,7 @@ TEST_CASE("every truncation of a valid file is refused cleanly", "[safetensors]"
   CHECK(read_safetensors(cut, f).ok());
 }
 
-TEST_CASE("an altered header byte fails the header checksum; a file without one is read", "[safetensors]") {
+TEST_CASE("an altered header byte fails the header checksum and a file without one is read", "[safetensors]") {
   temp_dir dir;
   const std::string path = dir.file("header.safetensors");
   st_file in = small_file();
