@@ -145,6 +145,8 @@ class MainWindow : public QMainWindow {
   QString useStore(const QString& path);  // setStorePath's work; the problem to say, or ""
   bool storeChangeRefused();              // while a design runs; says so
   bool maskRefusedOnDesign();             // a design of a record not open is shown; says so
+  void leaveShownDesign();                // the results were reset: the working sequence, or nothing, shown
+  void showNoRecord();                    // an empty view, nothing to mask
   void dropUngeneratedRecord();           // after a Generate new that failed or was cancelled
   QString brokenAfterAccept(const data::design_record& d, const WorkingRecord& r) const;  // a rule it breaks in r now
   void buildActions();

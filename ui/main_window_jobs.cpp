@@ -123,10 +123,7 @@ void MainWindow::dropUngeneratedRecord() {
   if (record_ < index) return;
   record_ = -1;
   if (index > 0) return setCurrentRecord(index - 1);
-  view_->setSequence({});  // it was the only record
-  view_->setMasks({});
-  shownLabel_->clear();
-  updateViewControls();
+  showNoRecord();  // it was the only record
 }
 
 bool MainWindow::runDesign(DesignRequest request) {

@@ -220,6 +220,15 @@ class TestStudio : public QObject {
     return finished.last().at(1).toInt();
   }
 
+  // Designs that take a while (one variant, many steps), to be cancelled while they run.
+  static void makeDesignsSlow(MainWindow& w) {
+    auto o = w.designPanel()->designOptions();
+    o.sampler.steps = 64;
+    o.variants = 1;
+    o.score_draws = 0;
+    w.designPanel()->setDesignOptions(o);
+  }
+
  private Q_SLOTS:
   void initTestCase() {
     QVERIFY(dir_.isValid());
@@ -1634,6 +1643,51 @@ class TestStudio : public QObject {
     QVERIFY2(error.first().at(0).toString().contains(QStringLiteral("the file's name is not valid UTF-8")),
              qPrintable(error.first().at(0).toString()));
     std::remove(raw.c_str());
+  }
+
+  // Re-opening a run with no designs of the open file, while a design of another file was shown on its
+  // own: the view showed that design still, and a hole masked on it landed on the open record at the
+  // design's offsets. The view shows the working sequence again, so a selection is on what it was made on.
+  void reopenEmptyRunShowsTheWorkingSequence() {
+    const QString first = copyOfDesignFasta(QStringLiteral("shown_alone_first.fa"));
+    const QString second = copyOfDesignFasta(QStringLiteral("shown_alone_second.fa"));
+    QVERIFY(!first.isEmpty() && !second.isEmpty());
+    auto w = makeWindow();
+    QVERIFY(w);
+    QVERIFY(designIn(*w, first, 300, 400));
+    QVERIFY(open(*w, second));
+    // A run with no designs: a new sequence cancelled once it has begun (its own progress, not that of
+    // the confidence track of the file just opened: one cancelled still queued makes no run).
+    makeDesignsSlow(*w);
+    QSignalSpy started(w->jobRunner(), &JobRunner::jobStarted);
+    QSignalSpy progress(w->jobRunner(), &JobRunner::jobProgress);
+    QSignalSpy finished(w.get(), &MainWindow::designFinished);
+    w->generateNew(200000, QStringLiteral("cancelled"));
+    auto designProgressed = [&] {
+      for (const auto& s : started)
+        if (s.at(1).toString().startsWith(QStringLiteral("designing")))
+          for (const auto& p : progress)
+            if (p.at(0) == s.at(0)) return true;
+      return false;
+    };
+    QTRY_VERIFY_WITH_TIMEOUT(designProgressed(), 30000);
+    w->cancelJobs();
+    QVERIFY(finished.wait(60000));
+    QCOMPARE(finished.last().at(1).toInt(), int(JobOutcome::Status::Cancelled));
+    const auto runs = runsIn(store_);
+    QCOMPARE(runs.size(), std::size_t(2));
+    QCOMPARE(runs.back().status, data::run_status::cancelled);
+    w->setCurrentRecord(0);
+    // The first file's design, shown alone (its record is not open).
+    w->showDesign(0);
+    QCOMPARE(w->sequenceView()->sequence().size(), std::size_t(100));
+    w->reopenRun(runs.back().id);
+    QCOMPARE(w->resultsModel()->rowCount(), 0);
+    QCOMPARE(w->shownDesignRow(), -1);
+    QCOMPARE(w->sequenceView()->sequence(), w->document().records[0].bases);
+    w->sequenceView()->setSelection(10, 20);
+    w->maskSelection();
+    QVERIFY((w->document().records[0].masks == std::vector<bio::interval>{{10, 20}}));
   }
 
   void historyReopens() {
