@@ -68,6 +68,7 @@ class RecordEdit : public QUndoCommand {
     afterBases_ = std::move(afterBases);
   }
   bool changesBases() const { return basesChanged_; }
+  int record() const { return record_; }
   void undo() override { window_->setRecordState(record_, basesChanged_ ? &beforeBases_ : nullptr, beforeMasks_); }
   void redo() override { window_->setRecordState(record_, basesChanged_ ? &afterBases_ : nullptr, afterMasks_); }
 
@@ -196,6 +197,12 @@ bool MainWindow::hasUnsavedEdits() const {
   const int from = clean < 0 ? 0 : std::min(clean, now), to = clean < 0 ? undo_->count() : std::max(clean, now);
   for (int i = from; i < to; ++i)
     if (const auto* edit = dynamic_cast<const RecordEdit*>(undo_->command(i)); edit && edit->changesBases()) return true;
+  return false;
+}
+
+bool MainWindow::undoNamesRecord(int record) const {
+  for (int i = 0; i < undo_->count(); ++i)
+    if (const auto* edit = dynamic_cast<const RecordEdit*>(undo_->command(i)); edit && edit->record() == record) return true;
   return false;
 }
 

@@ -104,19 +104,19 @@ void MainWindow::generateNew(qint64 length, const QString& name) {
   document_.records.push_back(std::move(added));
   recordBox_->addItem(recordLabel(record, length));
   generatedRecord_ = static_cast<int>(document_.records.size()) - 1;
-  generatedUndoCount_ = undo_->count();
   setCurrentRecord(generatedRecord_);
 }
 
 // A Generate new that failed or was cancelled made no sequence: its record of N goes, unless it was
 // worked on meanwhile or the document is another one now. Every edit of a record (a mask, an accept)
-// is a command on the undo stack, which names it by number even once undone: none since it was added
-// means it is as added.
+// is a command on the undo stack, which names it by number even once undone: when none names it, it is
+// as added (an edit undone and then discarded by a later one left it so). The number of commands said
+// nothing: an edit that discards an undone command leaves as many as before.
 void MainWindow::dropUngeneratedRecord() {
   const int index = generatedRecord_;
   generatedRecord_ = -1;
   if (index < 0 || designDocument_ != documentSerial_ || index != static_cast<int>(document_.records.size()) - 1 ||
-      undo_->count() != generatedUndoCount_)
+      undoNamesRecord(index))
     return;
   document_.records.pop_back();
   recordBox_->removeItem(index);

@@ -1690,6 +1690,37 @@ class TestStudio : public QObject {
     QVERIFY((w->document().records[0].masks == std::vector<bio::interval>{{10, 20}}));
   }
 
+  // A Generate new cancelled after its record was edited keeps the record and the edit, even when the
+  // edit discarded an undone command and so left as many commands on the stack as before.
+  void editedGenerateNewStaysWhenCancelled() {
+    auto w = makeWindow();
+    QVERIFY(w);
+    QVERIFY(open(*w, designFasta));
+    w->sequenceView()->setSelection(10, 20);
+    w->maskSelection();
+    w->sequenceView()->setSelection(30, 40);
+    w->maskSelection();
+    w->undoStack()->undo();
+    QCOMPARE(w->undoStack()->count(), 2);
+    makeDesignsSlow(*w);
+    QSignalSpy finished(w.get(), &MainWindow::designFinished);
+    w->generateNew(200000, QStringLiteral("edited"));
+    QVERIFY(w->designRunning());
+    QCOMPARE(w->document().records.size(), std::size_t(3));
+    QCOMPARE(w->currentRecord(), 2);
+    w->sequenceView()->setSelection(0, 100);
+    w->unmaskSelection();
+    QCOMPARE(w->undoStack()->count(), 2);
+    w->cancelJobs();
+    QVERIFY(finished.wait(60000));
+    QCOMPARE(finished.last().at(1).toInt(), int(JobOutcome::Status::Cancelled));
+    QCOMPARE(w->document().records.size(), std::size_t(3));
+    QCOMPARE(w->document().records[2].name, std::string("edited"));
+    QVERIFY((w->document().records[2].masks == std::vector<bio::interval>{{100, 200000}}));
+    w->undoStack()->undo();
+    QVERIFY((w->document().records[2].masks == std::vector<bio::interval>{{0, 200000}}));
+  }
+
   void historyReopens() {
     qint64 runId = 0;
     {
