@@ -10,6 +10,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QMenu>
+#include <QMenuBar>
 #include <QMessageBox>
 #include <QMimeData>
 #include <QMouseEvent>
@@ -1719,6 +1720,29 @@ class TestStudio : public QObject {
     QVERIFY((w->document().records[2].masks == std::vector<bio::interval>{{100, 200000}}));
     w->undoStack()->undo();
     QVERIFY((w->document().records[2].masks == std::vector<bio::interval>{{0, 200000}}));
+  }
+
+  // Alt+M presses Mask selection: the Model menu took Alt+M too, and the two, ambiguous, did nothing.
+  // No two mnemonics of the window's menu bar and buttons are the same.
+  void mnemonicsAreDistinct() {
+    auto w = makeWindow();
+    QVERIFY(w);
+    QVERIFY(open(*w, designFasta));
+    w->activateWindow();
+    QVERIFY(QTest::qWaitForWindowActive(w.get()));
+    w->sequenceView()->setSelection(10, 20);
+    QTest::keyClick(w.get(), Qt::Key_M, Qt::AltModifier);
+    QTRY_VERIFY_WITH_TIMEOUT((w->document().records[0].masks == std::vector<bio::interval>{{10, 20}}), 2000);
+    std::map<QString, QString> taken;  // mnemonic -> the text that has it
+    QStringList texts;
+    for (auto* a : w->menuBar()->actions()) texts << a->text();
+    for (auto* b : w->findChildren<QAbstractButton*>()) texts << b->text();
+    for (const auto& text : texts) {
+      const QString key = QKeySequence::mnemonic(text).toString();
+      if (key.isEmpty()) continue;
+      const auto [at, added] = taken.emplace(key, text);
+      QVERIFY2(added, qPrintable(QStringLiteral("%1 is taken by both %2 and %3").arg(key, at->second, text)));
+    }
   }
 
   void historyReopens() {
