@@ -431,6 +431,7 @@ void MainWindow::showDesign(int row) {
     if (record_ != d.record_index) {
       record_ = static_cast<int>(d.record_index);
       recordBox_->setCurrentIndex(record_);
+      recordBox_->setToolTip(literalToolTip(recordBox_->currentText()));
     }
     view_->setFirstPosition(firstPositionOf(r->start, r->bases.size()));
     showSequence(core::apply_design(r->bases, d), r->bases, {d.region_start, d.region_end});
@@ -452,6 +453,7 @@ void MainWindow::showDesign(int row) {
   }
   acceptAction_->setEnabled(r != nullptr);
   updateSelectionBar();
+  updateHoles();  // a design of another record made that one current: the panel says its holes
 }
 
 void MainWindow::updateSelectionBar() {

@@ -1745,6 +1745,27 @@ class TestStudio : public QObject {
     }
   }
 
+  // Showing a design of another record of the same length makes that record current, and the panel
+  // says its holes: it went on describing the record before (No hole, Generate off).
+  void designOfAnotherRecordUpdatesThePanel() {
+    const QString input = dir_.filePath(QStringLiteral("two_equal_records.fa"));
+    QVERIFY(writeAll(input, ">X\n" + QByteArray("ACGTTGCA").repeated(25) + "\n>Y\n" + QByteArray("GGCATTAC").repeated(25) + "\n"));
+    auto w = makeWindow();
+    QVERIFY(w);
+    QVERIFY(designIn(*w, input, 50, 90, /*record=*/1));
+    w->setCurrentRecord(0);
+    auto* holes = w->designPanel()->findChild<QLabel*>(QStringLiteral("holesLabel"));
+    QVERIFY(holes);
+    QVERIFY2(holes->text().startsWith(QStringLiteral("No hole")), qPrintable(holes->text()));
+    QVERIFY(!w->designPanel()->generateButton()->isEnabled());
+    const QRect second = w->resultsView()->visualRect(w->resultsView()->model()->index(1, 0));
+    QTest::mouseClick(w->resultsView()->viewport(), Qt::LeftButton, {}, second.center());
+    QCOMPARE(w->shownDesignRow(), 1);
+    QCOMPARE(w->currentRecord(), 1);
+    QVERIFY2(holes->text().startsWith(QStringLiteral("1 hole")), qPrintable(holes->text()));
+    QVERIFY(w->designPanel()->generateButton()->isEnabled());
+  }
+
   void historyReopens() {
     qint64 runId = 0;
     {
