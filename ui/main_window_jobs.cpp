@@ -152,10 +152,12 @@ status MainWindow::panelOptions(core::design_options& options) const {
   return panel_->constraints().resolve(options.constraints);
 }
 
+// Cancel (the panel's, Design > Cancel, the status bar's) stops the design, also one waiting behind a
+// batch, and a confidence track. Not the batch: cancelling a design queued behind it stopped the batch
+// too; a batch is cancelled in its dialog.
 void MainWindow::cancelJobs() {
   if (designJob_) runner_->cancel(designJob_);
-  if (statusJob_ && statusJob_ != designJob_) runner_->cancel(statusJob_);
-  if (batch_ && batch_->running()) batch_->cancel();
+  if (confidenceJob_) runner_->cancel(confidenceJob_);
 }
 
 void MainWindow::jobStarted(quint64 id, const QString& title) {
@@ -164,7 +166,7 @@ void MainWindow::jobStarted(quint64 id, const QString& title) {
   jobLabel_->setText(title);
   jobProgress_->setRange(0, 0);  // busy, not "0%", until the job says how far it is
   jobProgress_->setVisible(true);
-  jobCancel_->setVisible(true);
+  jobCancel_->setVisible(id == designJob_ || id == confidenceJob_);  // what cancelJobs stops; not a batch
 }
 
 void MainWindow::jobProgress(quint64 id, double fraction, const QString& detail) {

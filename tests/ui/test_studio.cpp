@@ -25,6 +25,7 @@
 #include <QTabWidget>
 #include <QTableView>
 #include <QTemporaryDir>
+#include <QToolButton>
 #include <QUndoStack>
 #include <QtTest>
 
@@ -1764,6 +1765,49 @@ class TestStudio : public QObject {
     QCOMPARE(w->currentRecord(), 1);
     QVERIFY2(holes->text().startsWith(QStringLiteral("1 hole")), qPrintable(holes->text()));
     QVERIFY(w->designPanel()->generateButton()->isEnabled());
+  }
+
+  // Cancel (the panel's, Design > Cancel) stops a design waiting behind a batch, at once, and leaves the
+  // batch running: it cancelled the batch too. The status bar shows the batch with no Cancel of its
+  // own: the batch is cancelled in its dialog.
+  void cancelLeavesTheBatchRunning() {
+    auto w = makeWindow();
+    QVERIFY(w);
+    QVERIFY(open(*w, designFasta));
+    QTRY_VERIFY_WITH_TIMEOUT(w->sequenceView()->hasConfidence(), 60000);  // its job done: the status bar shows the batch's
+    w->sequenceView()->setSelection(300, 400);
+    w->maskSelection();
+    auto o = w->designPanel()->designOptions();
+    o.sampler.steps = 400;  // regions that take a while
+    w->designPanel()->setDesignOptions(o);
+    auto* dialog = w->batchDialog();
+    dialog->setInput(testData + QStringLiteral("/cli/batch.fa"));
+    dialog->setMask(QStringLiteral("lowercase"));
+    dialog->setVariants(2);
+    dialog->show();
+    QSignalSpy progress(w->jobRunner(), &JobRunner::jobProgress);
+    QTest::mouseClick(dialog->startButton(), Qt::LeftButton);
+    QVERIFY(dialog->running());
+    QVERIFY(progress.wait(60000));
+    QToolButton* statusCancel = nullptr;
+    for (auto* b : w->statusBar()->findChildren<QToolButton*>())
+      if (b->text() == QStringLiteral("Cancel")) statusCancel = b;
+    QVERIFY(statusCancel);
+    QVERIFY(!statusCancel->isVisible());
+    QSignalSpy finished(w.get(), &MainWindow::designFinished);
+    w->infill();
+    QVERIFY(w->designRunning());
+    QVERIFY(!statusCancel->isVisible());
+    QTest::mouseClick(w->designPanel()->cancelButton(), Qt::LeftButton);
+    QVERIFY(finished.wait(10000));
+    QCOMPARE(finished.last().at(1).toInt(), int(JobOutcome::Status::Cancelled));
+    QVERIFY(!w->designRunning());
+    QVERIFY(dialog->running());
+    progress.clear();
+    QVERIFY(progress.wait(30000));  // the batch goes on
+    QVERIFY(dialog->running());
+    QTest::mouseClick(dialog->cancelButton(), Qt::LeftButton);
+    QTRY_VERIFY_WITH_TIMEOUT(!dialog->running(), 30000);
   }
 
   void historyReopens() {
