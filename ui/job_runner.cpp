@@ -48,7 +48,12 @@ quint64 JobRunner::submit(const QString& title, Work work) {
 
 void JobRunner::cancel(quint64 id) {
   std::lock_guard<std::mutex> lock(mutex_);
-  if (auto it = jobs_.find(id); it != jobs_.end()) it->second->cancel->store(true);
+  const auto it = jobs_.find(id);
+  if (it == jobs_.end()) return;
+  it->second->cancel->store(true);
+  if (it->second->started) return;
+  jobs_.erase(it);  // run() passes over it when its turn comes
+  QMetaObject::invokeMethod(this, [this, id] { Q_EMIT jobFinished(id, JobOutcome::cancelled()); }, Qt::QueuedConnection);
 }
 
 void JobRunner::cancelAll() {
@@ -57,6 +62,14 @@ void JobRunner::cancelAll() {
 }
 
 void JobRunner::run(const std::shared_ptr<Job>& job) {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (jobs_.find(job->id) == jobs_.end()) {  // cancelled while queued: reported finished then
+      job->work = nullptr;
+      return;
+    }
+    job->started = true;
+  }
   JobOutcome outcome;
   if (job->cancel->load()) {
     outcome = JobOutcome::cancelled();

@@ -61,7 +61,9 @@ class JobRunner : public QObject {
 
   // Queues `work`; returns its id (never 0). Exceptions escaping `work` become a failed outcome.
   quint64 submit(const QString& title, Work work);
-  // Asks a job to stop: a queued one never starts, a running one stops at its next callback.
+  // Asks a job to stop: a running one stops at its next callback; a queued one never starts, and is
+  // reported finished (cancelled) at once from the event loop, not when its turn comes behind the jobs
+  // before it (a batch may take hours).
   void cancel(quint64 id);
   void cancelAll();
 
@@ -77,6 +79,7 @@ class JobRunner : public QObject {
     QString title;
     Work work;
     std::shared_ptr<std::atomic<bool>> cancel;
+    bool started = false;  // guarded by mutex_
   };
   void run(const std::shared_ptr<Job>& job);  // on the worker thread
 

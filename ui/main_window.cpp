@@ -68,6 +68,7 @@ class RecordEdit : public QUndoCommand {
     afterBases_ = std::move(afterBases);
   }
   bool changesBases() const { return basesChanged_; }
+  int record() const { return record_; }
   void undo() override { window_->setRecordState(record_, basesChanged_ ? &beforeBases_ : nullptr, beforeMasks_); }
   void redo() override { window_->setRecordState(record_, basesChanged_ ? &afterBases_ : nullptr, afterMasks_); }
 
@@ -121,6 +122,7 @@ MainWindow::MainWindow(const StudioOptions& options, QWidget* parent) : QMainWin
     }
   });
   results_->setRecordLookup([this](const data::design_record& d) { return recordOf(d); });
+  connect(results_, &QAbstractItemModel::modelReset, this, &MainWindow::leaveShownDesign);
   updateTitle();
   updateHoles();
   updateViewControls();  // then at each showSequence: they follow what the view shows
@@ -164,9 +166,7 @@ QString MainWindow::useStore(const QString& path) {
   // not after the first design.
   const QString folder = QFileInfo(path).absolutePath();
   const bool made = QDir().mkpath(folder);
-  // Another store empties the table: a variant shown from it is no longer there.
-  if (path != results_->storePath() && shownDesign_ >= 0) showWorkingSequence();
-  results_->setStorePath(path);
+  results_->setStorePath(path);  // another store empties the table: leaveShownDesign
   history_->setStorePath(path);
   refreshHistory();
   if (batch_) batch_->setStorePath(path);
@@ -197,6 +197,12 @@ bool MainWindow::hasUnsavedEdits() const {
   const int from = clean < 0 ? 0 : std::min(clean, now), to = clean < 0 ? undo_->count() : std::max(clean, now);
   for (int i = from; i < to; ++i)
     if (const auto* edit = dynamic_cast<const RecordEdit*>(undo_->command(i)); edit && edit->changesBases()) return true;
+  return false;
+}
+
+bool MainWindow::undoNamesRecord(int record) const {
+  for (int i = 0; i < undo_->count(); ++i)
+    if (const auto* edit = dynamic_cast<const RecordEdit*>(undo_->command(i)); edit && edit->record() == record) return true;
   return false;
 }
 
@@ -395,6 +401,27 @@ void MainWindow::showWorkingSequence() {
   updateSelectionBar();
 }
 
+// A reset table (another run, one that cannot be read, another store) fires no currentRowChanged, and
+// the design shown is no row of it: shownDesign_ named another design, or none, and a selection on the
+// design shown alone was masked on the open record at the design's offsets. The view goes back to the
+// working sequence, so a selection is always on what it was made on.
+void MainWindow::leaveShownDesign() {
+  if (shownDesign_ < 0) return;
+  if (current()) return showWorkingSequence();
+  showNoRecord();
+}
+
+void MainWindow::showNoRecord() {
+  shownDesign_ = -1;
+  acceptAction_->setEnabled(false);
+  view_->setSequence({});
+  view_->setMasks({});
+  shownLabel_->clear();
+  updateViewControls();
+  updateHoles();
+  updateSelectionBar();
+}
+
 void MainWindow::showDesign(int row) {
   if (row < 0 || row >= results_->rowCount()) return;
   const auto& d = results_->design(row);
@@ -404,6 +431,7 @@ void MainWindow::showDesign(int row) {
     if (record_ != d.record_index) {
       record_ = static_cast<int>(d.record_index);
       recordBox_->setCurrentIndex(record_);
+      recordBox_->setToolTip(literalToolTip(recordBox_->currentText()));
     }
     view_->setFirstPosition(firstPositionOf(r->start, r->bases.size()));
     showSequence(core::apply_design(r->bases, d), r->bases, {d.region_start, d.region_end});
@@ -425,6 +453,7 @@ void MainWindow::showDesign(int row) {
   }
   acceptAction_->setEnabled(r != nullptr);
   updateSelectionBar();
+  updateHoles();  // a design of another record made that one current: the panel says its holes
 }
 
 void MainWindow::updateSelectionBar() {
@@ -520,9 +549,11 @@ void MainWindow::setMasks(std::vector<bio::interval> masks, const QString& what)
 }
 
 // A design whose record is not open is shown on its own, numbered from its region: a selection on it
-// is no place in the open record, and a mask made from it fell on other bases.
+// is no place in the open record, and a mask made from it fell on other bases. So is one that is no
+// longer in the table (leaveShownDesign sees to it that none is shown).
 bool MainWindow::maskRefusedOnDesign() {
-  if (shownDesign_ < 0 || shownDesign_ >= results_->rowCount() || recordOf(results_->design(shownDesign_))) return false;
+  if (shownDesign_ < 0) return false;
+  if (shownDesign_ < results_->rowCount() && recordOf(results_->design(shownDesign_))) return false;
   statusBar()->showMessage(tr("The design shown is of a record that is not open: masks are made on the working "
                               "sequence (Ctrl+W shows it)"), 10000);
   return true;

@@ -145,6 +145,8 @@ class MainWindow : public QMainWindow {
   QString useStore(const QString& path);  // setStorePath's work; the problem to say, or ""
   bool storeChangeRefused();              // while a design runs; says so
   bool maskRefusedOnDesign();             // a design of a record not open is shown; says so
+  void leaveShownDesign();                // the results were reset: the working sequence, or nothing, shown
+  void showNoRecord();                    // an empty view, nothing to mask
   void dropUngeneratedRecord();           // after a Generate new that failed or was cancelled
   QString brokenAfterAccept(const data::design_record& d, const WorkingRecord& r) const;  // a rule it breaks in r now
   void buildActions();
@@ -154,6 +156,7 @@ class MainWindow : public QMainWindow {
   void buildModelMenu();
   bool saveWorkingSequence();  // asks for the FASTA, then saveWorkingRecords; false when not saved
   bool hasUnsavedEdits() const;   // accepted variants in the working records since they were read or saved
+  bool undoNamesRecord(int record) const;  // a command on the undo stack, done or undone, edits record
   bool mayDropWorkingRecords(const QString& action);  // true when none, or the person says so
   bool refusedAsUnnamable(const QString& path);  // a name not UTF-8, said (and openFailed): true
   void restoreHoles(qint64 runId, const std::string& parameters);  // a re-opened studio run's holes, masked again
@@ -202,7 +205,6 @@ class MainWindow : public QMainWindow {
   quint64 modelJob_ = 0, designJob_ = 0, confidenceJob_ = 0, statusJob_ = 0;
   QString startupWarnings_;  // what restoreSettings found, said again beside the first file opened
   int generatedRecord_ = -1;  // the record of N a running Generate new added, or -1
-  int generatedUndoCount_ = 0;  // commands on the undo stack when it was added
   bool confidenceWanted_ = false;
   StudioOptions options_;
   QString storePath_, device_, precision_ = QStringLiteral("auto");

@@ -104,29 +104,26 @@ void MainWindow::generateNew(qint64 length, const QString& name) {
   document_.records.push_back(std::move(added));
   recordBox_->addItem(recordLabel(record, length));
   generatedRecord_ = static_cast<int>(document_.records.size()) - 1;
-  generatedUndoCount_ = undo_->count();
   setCurrentRecord(generatedRecord_);
 }
 
 // A Generate new that failed or was cancelled made no sequence: its record of N goes, unless it was
 // worked on meanwhile or the document is another one now. Every edit of a record (a mask, an accept)
-// is a command on the undo stack, which names it by number even once undone: none since it was added
-// means it is as added.
+// is a command on the undo stack, which names it by number even once undone: when none names it, it is
+// as added (an edit undone and then discarded by a later one left it so). The number of commands said
+// nothing: an edit that discards an undone command leaves as many as before.
 void MainWindow::dropUngeneratedRecord() {
   const int index = generatedRecord_;
   generatedRecord_ = -1;
   if (index < 0 || designDocument_ != documentSerial_ || index != static_cast<int>(document_.records.size()) - 1 ||
-      undo_->count() != generatedUndoCount_)
+      undoNamesRecord(index))
     return;
   document_.records.pop_back();
   recordBox_->removeItem(index);
   if (record_ < index) return;
   record_ = -1;
   if (index > 0) return setCurrentRecord(index - 1);
-  view_->setSequence({});  // it was the only record
-  view_->setMasks({});
-  shownLabel_->clear();
-  updateViewControls();
+  showNoRecord();  // it was the only record
 }
 
 bool MainWindow::runDesign(DesignRequest request) {
@@ -155,10 +152,12 @@ status MainWindow::panelOptions(core::design_options& options) const {
   return panel_->constraints().resolve(options.constraints);
 }
 
+// Cancel (the panel's, Design > Cancel, the status bar's) stops the design, also one waiting behind a
+// batch, and a confidence track. Not the batch: cancelling a design queued behind it stopped the batch
+// too; a batch is cancelled in its dialog.
 void MainWindow::cancelJobs() {
   if (designJob_) runner_->cancel(designJob_);
-  if (statusJob_ && statusJob_ != designJob_) runner_->cancel(statusJob_);
-  if (batch_ && batch_->running()) batch_->cancel();
+  if (confidenceJob_) runner_->cancel(confidenceJob_);
 }
 
 void MainWindow::jobStarted(quint64 id, const QString& title) {
@@ -167,7 +166,7 @@ void MainWindow::jobStarted(quint64 id, const QString& title) {
   jobLabel_->setText(title);
   jobProgress_->setRange(0, 0);  // busy, not "0%", until the job says how far it is
   jobProgress_->setVisible(true);
-  jobCancel_->setVisible(true);
+  jobCancel_->setVisible(id == designJob_ || id == confidenceJob_);  // what cancelJobs stops; not a batch
 }
 
 void MainWindow::jobProgress(quint64 id, double fraction, const QString& detail) {

@@ -373,7 +373,8 @@ QString MainWindow::sitesToolTip() {
 
 // The model file, the device it runs on and the network's precision.
 void MainWindow::buildModelMenu() {
-  auto* modelMenu = menuBar()->addMenu(tr("&Model"));
+  // Alt+O: Alt+M is the design panel's Mask selection (both on one key, neither answered it).
+  auto* modelMenu = menuBar()->addMenu(tr("M&odel"));
   modelMenu->addAction(tr("&Load model..."), this, [this] {
     const QString path = QFileDialog::getOpenFileName(this, tr("Load a dnafill checkpoint"), QFileInfo(model_.path).path(),
                                                       tr("Checkpoints (*.safetensors)"));

@@ -10,6 +10,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QMenu>
+#include <QMenuBar>
 #include <QMessageBox>
 #include <QMimeData>
 #include <QMouseEvent>
@@ -24,6 +25,7 @@
 #include <QTabWidget>
 #include <QTableView>
 #include <QTemporaryDir>
+#include <QToolButton>
 #include <QUndoStack>
 #include <QtTest>
 
@@ -218,6 +220,15 @@ class TestStudio : public QObject {
     QTest::mouseClick(w.designPanel()->generateButton(), Qt::LeftButton);
     if (!finished.wait(180000)) return -1;
     return finished.last().at(1).toInt();
+  }
+
+  // Designs that take a while (one variant, many steps), to be cancelled while they run.
+  static void makeDesignsSlow(MainWindow& w) {
+    auto o = w.designPanel()->designOptions();
+    o.sampler.steps = 64;
+    o.variants = 1;
+    o.score_draws = 0;
+    w.designPanel()->setDesignOptions(o);
   }
 
  private Q_SLOTS:
@@ -1634,6 +1645,169 @@ class TestStudio : public QObject {
     QVERIFY2(error.first().at(0).toString().contains(QStringLiteral("the file's name is not valid UTF-8")),
              qPrintable(error.first().at(0).toString()));
     std::remove(raw.c_str());
+  }
+
+  // Re-opening a run with no designs of the open file, while a design of another file was shown on its
+  // own: the view showed that design still, and a hole masked on it landed on the open record at the
+  // design's offsets. The view shows the working sequence again, so a selection is on what it was made on.
+  void reopenEmptyRunShowsTheWorkingSequence() {
+    const QString first = copyOfDesignFasta(QStringLiteral("shown_alone_first.fa"));
+    const QString second = copyOfDesignFasta(QStringLiteral("shown_alone_second.fa"));
+    QVERIFY(!first.isEmpty() && !second.isEmpty());
+    auto w = makeWindow();
+    QVERIFY(w);
+    QVERIFY(designIn(*w, first, 300, 400));
+    QVERIFY(open(*w, second));
+    // A run with no designs: a new sequence cancelled once it has begun (its own progress, not that of
+    // the confidence track of the file just opened: one cancelled still queued makes no run).
+    makeDesignsSlow(*w);
+    QSignalSpy started(w->jobRunner(), &JobRunner::jobStarted);
+    QSignalSpy progress(w->jobRunner(), &JobRunner::jobProgress);
+    QSignalSpy finished(w.get(), &MainWindow::designFinished);
+    w->generateNew(200000, QStringLiteral("cancelled"));
+    auto designProgressed = [&] {
+      for (const auto& s : started)
+        if (s.at(1).toString().startsWith(QStringLiteral("designing")))
+          for (const auto& p : progress)
+            if (p.at(0) == s.at(0)) return true;
+      return false;
+    };
+    QTRY_VERIFY_WITH_TIMEOUT(designProgressed(), 30000);
+    w->cancelJobs();
+    QVERIFY(finished.wait(60000));
+    QCOMPARE(finished.last().at(1).toInt(), int(JobOutcome::Status::Cancelled));
+    const auto runs = runsIn(store_);
+    QCOMPARE(runs.size(), std::size_t(2));
+    QCOMPARE(runs.back().status, data::run_status::cancelled);
+    w->setCurrentRecord(0);
+    // The first file's design, shown alone (its record is not open).
+    w->showDesign(0);
+    QCOMPARE(w->sequenceView()->sequence().size(), std::size_t(100));
+    w->reopenRun(runs.back().id);
+    QCOMPARE(w->resultsModel()->rowCount(), 0);
+    QCOMPARE(w->shownDesignRow(), -1);
+    QCOMPARE(w->sequenceView()->sequence(), w->document().records[0].bases);
+    w->sequenceView()->setSelection(10, 20);
+    w->maskSelection();
+    QVERIFY((w->document().records[0].masks == std::vector<bio::interval>{{10, 20}}));
+  }
+
+  // A Generate new cancelled after its record was edited keeps the record and the edit, even when the
+  // edit discarded an undone command and so left as many commands on the stack as before.
+  void editedGenerateNewStaysWhenCancelled() {
+    auto w = makeWindow();
+    QVERIFY(w);
+    QVERIFY(open(*w, designFasta));
+    w->sequenceView()->setSelection(10, 20);
+    w->maskSelection();
+    w->sequenceView()->setSelection(30, 40);
+    w->maskSelection();
+    w->undoStack()->undo();
+    QCOMPARE(w->undoStack()->count(), 2);
+    makeDesignsSlow(*w);
+    QSignalSpy finished(w.get(), &MainWindow::designFinished);
+    w->generateNew(200000, QStringLiteral("edited"));
+    QVERIFY(w->designRunning());
+    QCOMPARE(w->document().records.size(), std::size_t(3));
+    QCOMPARE(w->currentRecord(), 2);
+    w->sequenceView()->setSelection(0, 100);
+    w->unmaskSelection();
+    QCOMPARE(w->undoStack()->count(), 2);
+    w->cancelJobs();
+    QVERIFY(finished.wait(60000));
+    QCOMPARE(finished.last().at(1).toInt(), int(JobOutcome::Status::Cancelled));
+    QCOMPARE(w->document().records.size(), std::size_t(3));
+    QCOMPARE(w->document().records[2].name, std::string("edited"));
+    QVERIFY((w->document().records[2].masks == std::vector<bio::interval>{{100, 200000}}));
+    w->undoStack()->undo();
+    QVERIFY((w->document().records[2].masks == std::vector<bio::interval>{{0, 200000}}));
+  }
+
+  // Alt+M presses Mask selection: the Model menu took Alt+M too, and the two, ambiguous, did nothing.
+  // No two mnemonics of the window's menu bar and buttons are the same.
+  void mnemonicsAreDistinct() {
+    auto w = makeWindow();
+    QVERIFY(w);
+    QVERIFY(open(*w, designFasta));
+    w->activateWindow();
+    QVERIFY(QTest::qWaitForWindowActive(w.get()));
+    w->sequenceView()->setSelection(10, 20);
+    QTest::keyClick(w.get(), Qt::Key_M, Qt::AltModifier);
+    QTRY_VERIFY_WITH_TIMEOUT((w->document().records[0].masks == std::vector<bio::interval>{{10, 20}}), 2000);
+    std::map<QString, QString> taken;  // mnemonic -> the text that has it
+    QStringList texts;
+    for (auto* a : w->menuBar()->actions()) texts << a->text();
+    for (auto* b : w->findChildren<QAbstractButton*>()) texts << b->text();
+    for (const auto& text : texts) {
+      const QString key = QKeySequence::mnemonic(text).toString();
+      if (key.isEmpty()) continue;
+      const auto [at, added] = taken.emplace(key, text);
+      QVERIFY2(added, qPrintable(QStringLiteral("%1 is taken by both %2 and %3").arg(key, at->second, text)));
+    }
+  }
+
+  // Showing a design of another record of the same length makes that record current, and the panel
+  // says its holes: it went on describing the record before (No hole, Generate off).
+  void designOfAnotherRecordUpdatesThePanel() {
+    const QString input = dir_.filePath(QStringLiteral("two_equal_records.fa"));
+    QVERIFY(writeAll(input, ">X\n" + QByteArray("ACGTTGCA").repeated(25) + "\n>Y\n" + QByteArray("GGCATTAC").repeated(25) + "\n"));
+    auto w = makeWindow();
+    QVERIFY(w);
+    QVERIFY(designIn(*w, input, 50, 90, /*record=*/1));
+    w->setCurrentRecord(0);
+    auto* holes = w->designPanel()->findChild<QLabel*>(QStringLiteral("holesLabel"));
+    QVERIFY(holes);
+    QVERIFY2(holes->text().startsWith(QStringLiteral("No hole")), qPrintable(holes->text()));
+    QVERIFY(!w->designPanel()->generateButton()->isEnabled());
+    const QRect second = w->resultsView()->visualRect(w->resultsView()->model()->index(1, 0));
+    QTest::mouseClick(w->resultsView()->viewport(), Qt::LeftButton, {}, second.center());
+    QCOMPARE(w->shownDesignRow(), 1);
+    QCOMPARE(w->currentRecord(), 1);
+    QVERIFY2(holes->text().startsWith(QStringLiteral("1 hole")), qPrintable(holes->text()));
+    QVERIFY(w->designPanel()->generateButton()->isEnabled());
+  }
+
+  // Cancel (the panel's, Design > Cancel) stops a design waiting behind a batch, at once, and leaves the
+  // batch running: it cancelled the batch too. The status bar shows the batch with no Cancel of its
+  // own: the batch is cancelled in its dialog.
+  void cancelLeavesTheBatchRunning() {
+    auto w = makeWindow();
+    QVERIFY(w);
+    QVERIFY(open(*w, designFasta));
+    QTRY_VERIFY_WITH_TIMEOUT(w->sequenceView()->hasConfidence(), 60000);  // its job done: the status bar shows the batch's
+    w->sequenceView()->setSelection(300, 400);
+    w->maskSelection();
+    auto o = w->designPanel()->designOptions();
+    o.sampler.steps = 400;  // regions that take a while
+    w->designPanel()->setDesignOptions(o);
+    auto* dialog = w->batchDialog();
+    dialog->setInput(testData + QStringLiteral("/cli/batch.fa"));
+    dialog->setMask(QStringLiteral("lowercase"));
+    dialog->setVariants(2);
+    dialog->show();
+    QSignalSpy progress(w->jobRunner(), &JobRunner::jobProgress);
+    QTest::mouseClick(dialog->startButton(), Qt::LeftButton);
+    QVERIFY(dialog->running());
+    QVERIFY(progress.wait(60000));
+    QToolButton* statusCancel = nullptr;
+    for (auto* b : w->statusBar()->findChildren<QToolButton*>())
+      if (b->text() == QStringLiteral("Cancel")) statusCancel = b;
+    QVERIFY(statusCancel);
+    QVERIFY(!statusCancel->isVisible());
+    QSignalSpy finished(w.get(), &MainWindow::designFinished);
+    w->infill();
+    QVERIFY(w->designRunning());
+    QVERIFY(!statusCancel->isVisible());
+    QTest::mouseClick(w->designPanel()->cancelButton(), Qt::LeftButton);
+    QVERIFY(finished.wait(10000));
+    QCOMPARE(finished.last().at(1).toInt(), int(JobOutcome::Status::Cancelled));
+    QVERIFY(!w->designRunning());
+    QVERIFY(dialog->running());
+    progress.clear();
+    QVERIFY(progress.wait(30000));  // the batch goes on
+    QVERIFY(dialog->running());
+    QTest::mouseClick(dialog->cancelButton(), Qt::LeftButton);
+    QTRY_VERIFY_WITH_TIMEOUT(!dialog->running(), 30000);
   }
 
   void historyReopens() {
