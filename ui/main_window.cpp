@@ -123,6 +123,8 @@ MainWindow::MainWindow(const StudioOptions& options, QWidget* parent) : QMainWin
   });
   results_->setRecordLookup([this](const data::design_record& d) { return recordOf(d); });
   connect(results_, &QAbstractItemModel::modelReset, this, &MainWindow::leaveShownDesign);
+  // A signal (app/studio_main.cpp) ends the event loop without a closeEvent: its settings are kept too.
+  connect(qApp, &QCoreApplication::aboutToQuit, this, [this] { saveSettings(); });
   updateTitle();
   updateHoles();
   updateViewControls();  // then at each showSequence: they follow what the view shows
