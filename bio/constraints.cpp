@@ -110,12 +110,10 @@ void check_motifs(std::string_view seq, const std::vector<interval>& designed, c
 // Runs through a designed interval, followed into the flanks as far as they go.
 void check_runs(std::string_view seq, const std::vector<interval>& designed, const constraint_set& set,
                 std::vector<constraint_violation>& out) {
-  const auto n = static_cast<std::int64_t>(seq.size());
   std::set<std::int64_t> seen;
   for (const auto& h : designed) {
     auto from = h.start, to = h.end;
-    while (from > 0 && from < n && same_concrete_base(seq[from - 1], seq[from])) --from;
-    while (to < n && to > 0 && same_concrete_base(seq[to], seq[to - 1])) ++to;
+    widen_through_runs(seq, from, to);
     for (const auto& run : homopolymer_runs(seq.substr(from, to - from), 2)) {
       const auto start = from + static_cast<std::int64_t>(run.start);
       const auto length = static_cast<std::int64_t>(run.length);
@@ -231,6 +229,10 @@ status constraint_set::validate() const {
                         std::to_string(longest_repeat_k) + ", got " + std::to_string(repeat_k));
   if (repeat_flank < 0) return status::fail("repeat flank must be >= 0");
   return {};
+}
+
+std::int64_t constraint_set::reach() const {
+  return std::max<std::int64_t>(local_span(), repeat_k > 0 ? std::int64_t{repeat_flank} + repeat_k : 0);
 }
 
 int constraint_set::local_span() const {

@@ -46,6 +46,8 @@ struct constraint_set {
   // The longest stretch around a base that a motif, run or repeat rule looks at: how far a dead end's
   // neighbourhood reaches.
   int local_span() const;
+  // How far from a designed base the rules look: local_span, or the repeat rule's flank and a k-mer.
+  std::int64_t reach() const;
 };
 
 struct constraint_violation {

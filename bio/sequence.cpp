@@ -57,6 +57,12 @@ char concrete_base(char c) {
 
 bool same_concrete_base(char a, char b) { return concrete_base(a) != 0 && concrete_base(a) == concrete_base(b); }
 
+void widen_through_runs(std::string_view text, std::int64_t& from, std::int64_t& to) {
+  const auto n = static_cast<std::int64_t>(text.size());
+  while (from > 0 && from < n && same_concrete_base(text[from - 1], text[from])) --from;
+  while (to < n && to > 0 && same_concrete_base(text[to], text[to - 1])) ++to;
+}
+
 std::uint8_t iupac_bases(char c) { return base_table[static_cast<unsigned char>(c)]; }
 
 bool is_iupac_base(char c) { return iupac_bases(c) != 0; }

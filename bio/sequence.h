@@ -25,6 +25,9 @@ std::string describe_char(char c);
 char concrete_base(char c);
 // Whether a and b are one concrete base (so a run of it goes on through them): 'A' and 'a', 'T' and 'U'.
 bool same_concrete_base(char a, char b);
+// [from, to) of `text` widened at either edge to the end of a homopolymer run that crosses it: a run's
+// length is its whole run, in the flanks too.
+void widen_through_runs(std::string_view text, std::int64_t& from, std::int64_t& to);
 
 // The set of concrete bases a code stands for, as bits A=1 C=2 G=4 T=8 (U counts as T).
 // 0 for characters that are not IUPAC codes.

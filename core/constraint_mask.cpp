@@ -144,12 +144,9 @@ constraint_guard::constraint_guard(const bio::constraint_set& set, const gc_tilt
                                    const std::vector<bio::interval>& holes, int rows, int max_dead_ends)
     : set_(set), tilt_(tilt), max_dead_ends_(max_dead_ends) {
   const auto n = static_cast<std::int64_t>(text.size());
-  const std::int64_t margin = std::max<std::int64_t>(set.local_span(), set.repeat_k > 0 ? set.repeat_flank + set.repeat_k : 0);
-  auto from = std::max<std::int64_t>(0, holes.front().start - margin);
-  auto to = std::min(n, holes.back().end + margin);
-  // A homopolymer's length is its whole run: follow a run that crosses the edge of the scope to its end.
-  while (from > 0 && bio::same_concrete_base(text[from - 1], text[from])) --from;
-  while (to < n && to > 0 && bio::same_concrete_base(text[to], text[to - 1])) ++to;
+  auto from = std::max<std::int64_t>(0, holes.front().start - set.reach());
+  auto to = std::min(n, holes.back().end + set.reach());
+  bio::widen_through_runs(text, from, to);  // a homopolymer's length is its whole run
   scope_start_ = from;
   row_state proto;
   proto.bases.resize(to - from);

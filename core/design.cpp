@@ -282,12 +282,10 @@ bio::interval design_span(std::string_view text, const std::vector<bio::interval
   // Why a span: a 100-base hole of a 250 Mb record took 3.8 GB as int64 tokens of the whole record,
   // and one of a 2.2 Gb record was killed for memory.
   const auto n = static_cast<std::int64_t>(text.size());
-  const std::int64_t reach = std::max<std::int64_t>({window, constraints.local_span(),
-                                                    constraints.repeat_k > 0 ? std::int64_t{constraints.repeat_flank} + constraints.repeat_k : 0});
+  const std::int64_t reach = std::max(window, constraints.reach());
   auto from = std::max<std::int64_t>(0, holes.front().start - reach);
   auto to = std::min(n, holes.back().end + reach);
-  while (from > 0 && bio::same_concrete_base(text[from - 1], text[from])) --from;
-  while (to < n && to > 0 && bio::same_concrete_base(text[to], text[to - 1])) ++to;
+  bio::widen_through_runs(text, from, to);
   return {from, to};
 }
 

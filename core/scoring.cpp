@@ -239,11 +239,8 @@ status score_holes(const mdm_model& model, const std::vector<std::vector<token>>
   result = {};
   // Piece i draws from derive_seed(seed, i) whichever pass it joins. A pass holds pieces of one window
   // length: at most batch_rows rows, and about as many tokens as the sampler's passes on the CPU.
-  const int strands = options.rc_ensemble ? 2 : 1;
-  const auto per_pass = [&](std::int64_t length) {
-    const std::int64_t rows = options.batch_rows / options.mc_draws / strands;
-    const std::int64_t tokens = pass_tokens / (length * options.mc_draws * strands);
-    return static_cast<std::size_t>(std::max<std::int64_t>(1, std::min(rows, tokens)));
+  const auto per_pass = [&](std::int64_t length) {  // pieces of K rows each
+    return static_cast<std::size_t>(std::max<std::int64_t>(1, pass_rows(length, options) / options.mc_draws));
   };
   std::map<std::int64_t, std::vector<masked_window>> waiting;  // by window length
   std::size_t pending = 0;  // pieces masked, not yet scored
