@@ -36,13 +36,16 @@ int run_score(const score_args& args) {
   if (auto s = args.options.validate(model.config()); !s) return fail("score", s.message());
   std::vector<std::vector<core::token>> sequences;
   // With --region or --mask only the masked bases are scored, given the rest (conditional bits/base).
-  std::vector<std::vector<bio::interval>> holes;
+  // (--region reads only its record where the file's index allows.)
   const bool masked = !args.region.empty() || !args.mask.empty();
-  std::vector<bio::sequence_record> records;
-  if (auto s = read_records(args.in, records); !s) return fail("score", s.message());
-  if (masked)
-    if (auto s = select_holes(args.region, args.mask, args.in, records, holes); !s) return fail("score", s.message());
-  for (const auto& r : records) sequences.push_back(core::encode(r.bases));
+  masked_records input;
+  auto read = masked ? read_masked_records(args.region, args.mask, args.in, input)
+                     : bio::for_each_record(args.in, [&](bio::sequence_record& r) { input.records.push_back(std::move(r)); });
+  if (!read) return fail("score", read.message());
+  for (auto& r : input.records) {  // the text goes as its tokens come: the file is not held twice
+    sequences.push_back(core::encode(r.bases));
+    std::string().swap(r.bases);
+  }
 
   progress_bar bar("score");
   core::score_result r;
@@ -50,7 +53,7 @@ int run_score(const score_args& args) {
     bar.update(static_cast<double>(done) / total, std::to_string(done) + "/" + std::to_string(total) + " windows");
     return true;
   };
-  auto s = masked ? core::score_holes(model, sequences, holes, args.options, r, progress)
+  auto s = masked ? core::score_holes(model, sequences, input.holes, args.options, r, progress)
                   : core::score_sequences(model, sequences, args.options, r, progress);
   if (!s) return fail("score", args.in + ": " + s.message());
   bar.finish();

@@ -9,14 +9,19 @@
 #include <cstdio>
 
 #include <cerrno>
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <iostream>
 #include <limits>
 #include <map>
+#include <numeric>
 #include <tuple>
 
+#include <sys/stat.h>
+
 #include "bio/fasta_writer.h"
+#include "bio/indexed_fasta.h"
 #include "bio/region.h"
 #include "bio/sequence_source.h"
 #include "core/checkpoint.h"
@@ -117,22 +122,30 @@ void add_design_options(CLI::App& sub, design_args& a) {
   });
 }
 
-status read_records(const std::string& path, std::vector<bio::sequence_record>& records) {
-  return bio::for_each_record(path, [&](bio::sequence_record& r) { records.push_back(std::move(r)); });
+namespace {
+
+// Every record of the file, in memory, numbered as read; no holes yet.
+status read_all(const std::string& in, masked_records& out) {
+  auto s = bio::for_each_record(in, [&](bio::sequence_record& r) { out.records.push_back(std::move(r)); });
+  if (!s) return s;
+  out.in_file = static_cast<std::int64_t>(out.records.size());
+  out.numbers.resize(out.records.size());
+  std::iota(out.numbers.begin(), out.numbers.end(), std::int64_t{0});
+  out.holes.assign(out.records.size(), {});
+  return {};
 }
 
-status select_holes(const std::string& region, const std::string& mask, const std::string& in,
-                    const std::vector<bio::sequence_record>& records, std::vector<std::vector<bio::interval>>& holes) {
-  if (region.empty() == mask.empty()) return status::fail("give exactly one of --region and --mask");
-  holes.assign(records.size(), {});
-  if (!mask.empty()) {
-    bio::hole_finder finder;
-    if (auto s = finder.open(mask, in); !s) return s;
-    for (std::size_t i = 0; i < records.size(); ++i)
-      if (auto s = finder.next(records[i].name, records[i].bases, holes[i]); !s) return s;
-    return finder.finish();
-  }
-  // A region finds its record by name, so the name must be unique (designs are kept by record number).
+status mask_holes(const std::string& mask, const std::string& in, masked_records& out) {
+  bio::hole_finder finder;
+  if (auto s = finder.open(mask, in); !s) return s;
+  for (std::size_t i = 0; i < out.records.size(); ++i)
+    if (auto s = finder.next(out.records[i].name, out.records[i].bases, out.holes[i]); !s) return s;
+  return finder.finish();
+}
+
+// A region finds its record by name, so the name must be unique (designs are kept by record number).
+status region_hole(const std::string& region, const std::string& in, masked_records& out) {
+  const auto& records = out.records;
   std::map<std::string, std::size_t> index, second;  // a name's first record, and its second
   for (std::size_t i = 0; i < records.size(); ++i)
     if (!index.emplace(records[i].name, i).second) second.emplace(records[i].name, i);
@@ -150,8 +163,51 @@ status select_holes(const std::string& region, const std::string& mask, const st
                         "), so a region cannot name it");
   if (!parsed) return status::fail("--region: " + parsed.message());
   if (r.length() < 1) return status::fail("--region: " + region + ": the region is empty");
-  holes[index.at(r.contig)] = {{r.start, r.end}};
+  out.holes[index.at(r.contig)] = {{r.start, r.end}};
   return {};
+}
+
+// The region's record alone, through the faidx index beside `in`: only one already there (one older
+// than the file is built anew, as view does), and only one whose every record open() checked, which
+// numbers the records as reading the file through would. `found` is false without such an index.
+status indexed_region(const std::string& region, const std::string& in, masked_records& out, bool& found) {
+  found = false;
+  struct stat st;
+  if (in == "-" || stat((in + ".fai").c_str(), &st) != 0) return {};
+  bio::indexed_fasta index;
+  if (!index.open(in) || index.record_count() < 0) return {};
+  bio::region r;
+  const auto lookup = [&](std::string_view name) { return index.contig_length(name); };
+  if (auto s = bio::parse_region(region, lookup, r); !s) return status::fail("--region: " + s.message());
+  if (r.length() < 1) return status::fail("--region: " + region + ": the region is empty");
+  bio::sequence_record record;
+  record.name = r.contig;
+  if (auto s = index.fetch(bio::region{r.contig, 0, index.contig_length(r.contig)}, record.bases); !s) return s;
+  out.records = {std::move(record)};
+  out.holes = {{{r.start, r.end}}};
+  out.numbers = {index.record_number(r.contig)};
+  out.in_file = index.record_count();
+  found = true;
+  return {};
+}
+
+}  // namespace
+
+const bio::sequence_record& masked_records::record(std::int64_t number) const {
+  const auto at = std::lower_bound(numbers.begin(), numbers.end(), number);
+  return records.at(static_cast<std::size_t>(at - numbers.begin()));
+}
+
+status read_masked_records(const std::string& region, const std::string& mask, const std::string& in,
+                           masked_records& out) {
+  out = {};
+  if (region.empty() == mask.empty()) return status::fail("give exactly one of --region and --mask");
+  if (!region.empty()) {
+    bool found = false;
+    if (auto s = indexed_region(region, in, out, found); !s || found) return s;
+  }
+  if (auto s = read_all(in, out); !s) return s;
+  return region.empty() ? mask_holes(mask, in, out) : region_hole(region, in, out);
 }
 
 namespace {
@@ -193,11 +249,11 @@ status write_designs(const design_args& args, const std::vector<design_output>& 
   const auto& p = args.options.sampler;
   for (const auto& o : designs) {
     const auto& d = o.design;
-    const auto text = core::apply_design(*o.original, d);
+    auto text = core::apply_design(*o.original, d);
     if (fasta) {
       bio::sequence_record record;
       record.name = data::design_name(d);
-      record.bases = text;
+      record.bases = args.json ? text : std::move(text);  // a chromosome is not copied for the writer
       if (auto s = writer.write(record); !s) return s;
     }
     if (args.json) {

@@ -45,16 +45,24 @@ struct design_args {
 
 void add_design_options(CLI::App& sub, design_args& args);
 
-// Every record of a FASTA file, in memory. Fails on a missing, unreadable or empty file.
-status read_records(const std::string& path, std::vector<bio::sequence_record>& records);
+// The records a run designs (infill) or scores, and their holes.
+struct masked_records {
+  std::vector<bio::sequence_record> records;
+  std::vector<std::vector<bio::interval>> holes;  // holes[i] belongs to records[i], possibly empty
+  std::vector<std::int64_t> numbers;              // records[i] is record numbers[i] of the file, from 0
+  std::int64_t in_file = 0;                        // records in the file
 
-// The holes of each record from --region NAME:START-END or --mask lowercase|N|bed:FILE (exactly one
-// of them) over `records`, read from the file `in`: holes[i] belongs to records[i], possibly empty.
-// Errors name the option and the problem (unknown record, a region outside its record, nothing
-// masked at all).
-status select_holes(const std::string& region, const std::string& mask, const std::string& in,
-                    const std::vector<bio::sequence_record>& records,
-                    std::vector<std::vector<bio::interval>>& holes);
+  // Where record number `number` of the file is in `records` (it must be there).
+  const bio::sequence_record& record(std::int64_t number) const;
+};
+
+// The holes from --region NAME:START-END or --mask lowercase|N|bed:FILE (exactly one of them) in the
+// FASTA file `in`. With --mask every record is read; with --region only the named record when the file
+// has its faidx index beside it already (a genome is not read whole for one hole; no index is written
+// here), else every record. Errors name the option or file and the problem (an unreadable file, an
+// unknown record, a region outside its record, nothing masked at all).
+status read_masked_records(const std::string& region, const std::string& mask, const std::string& in,
+                           masked_records& out);
 
 // One output record: a design as the store keeps it, and the record it was made in as read (the
 // prefix for generate), which the FASTA and JSON output write in whole.

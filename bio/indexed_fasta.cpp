@@ -184,6 +184,7 @@ struct indexed_fasta::impl {
   detail::faidx_ptr fai;
   detail::bgzf_ptr data;  // the bases, read through the .gzi when bgzipped
   std::map<std::string, fai_entry> entries;
+  std::map<std::string, std::int64_t> numbers;  // each record's place in the file, once checked
   std::int64_t data_bytes = 0;  // of the uncompressed file
 
   // Indexes of up to this many records have every record checked at open (check_index); larger ones
@@ -213,6 +214,7 @@ std::string indexed_fasta::impl::check_index() {
   if (auto problem = index_problem(path, bgzipped, entries, data_bytes); !problem.empty()) return problem;
   // The .gzi loaded only once it is known to list the file's blocks (htslib asserts on one that does not).
   if (bgzipped && bgzf_index_load(data.get(), path.c_str(), ".gzi") != 0) return "it cannot be opened for random access";
+  numbers.clear();
   if (!records_checked()) return {};
   std::vector<std::pair<std::int64_t, const std::string*>> by_offset;
   for (const auto& [name, e] : entries) by_offset.emplace_back(e.offset, &name);
@@ -222,7 +224,9 @@ std::string indexed_fasta::impl::check_index() {
     if (!header_between(header, offset, *name) || (header = record_end(entries.at(*name))) == -1)
       return path + ".fai does not describe the records of the file (record '" + *name + "')";
   }
-  return header == data_bytes ? std::string() : path + ".fai misses records of the file";
+  if (header != data_bytes) return path + ".fai misses records of the file";
+  for (const auto& [offset, name] : by_offset) numbers.emplace(*name, static_cast<std::int64_t>(numbers.size()));
+  return {};
 }
 
 // Whether the bytes [from, to) are the header line of record `name`, and nothing else.
@@ -373,6 +377,15 @@ std::int64_t indexed_fasta::contig_length(std::string_view name) const {
   return it == impl_->entries.end() ? -1 : it->second.length;
 }
 
+std::int64_t indexed_fasta::record_number(std::string_view name) const {
+  const auto it = impl_->numbers.find(std::string(name));
+  return it == impl_->numbers.end() ? -1 : it->second;
+}
+
+std::int64_t indexed_fasta::record_count() const {
+  return impl_->numbers.empty() ? -1 : static_cast<std::int64_t>(impl_->numbers.size());
+}
+
 std::vector<std::string> indexed_fasta::contig_names() const {
   std::vector<std::string> names;
   if (!impl_->fai) return names;
@@ -405,35 +418,42 @@ status indexed_fasta::fetch(const region& r, std::string& bases) {
   };
   // The header line before the record's first base and the line ends after its last one, unless open
   // checked every record's: a record of an earlier file that has grown would lose its new bases.
-  std::string bytes;
   if (!d.records_checked()) {
+    std::string bytes;
     const std::int64_t from = std::max<std::int64_t>(0, e.offset - 4096);
     if (!d.read(from, e.offset - from, bytes) || !header_precedes(bytes, from == 0, r.contig) || d.record_end(e) == -1)
       return mismatch();
   }
-  // The region's bytes: bases where the .fai puts them, line ends in between.
+  // The region's bytes: bases where the .fai puts them, line ends in between. Read into `bases` and
+  // closed up there a line at a time (a chromosome is fetched at memory speed, and held once).
   const std::int64_t first = e.byte_of(r.start), last = e.byte_of(r.end - 1);
-  if (!d.read(first, last - first + 1, bytes)) return mismatch();
-  bases.reserve(static_cast<std::size_t>(r.end - r.start));
-  for (std::int64_t i = r.start; i < r.end; ++i) {
-    const char c = bytes[static_cast<std::size_t>(e.byte_of(i) - first)];
-    if (!is_iupac_base(c)) {
+  if (!d.read(first, last - first + 1, bases)) {
+    bases.clear();
+    return mismatch();
+  }
+  const auto ending_width = static_cast<std::size_t>(e.line_width - e.line_bases);
+  std::size_t kept = 0;
+  for (std::int64_t i = r.start; i < r.end;) {
+    const auto run = static_cast<std::size_t>(std::min(e.line_bases - i % e.line_bases, r.end - i));
+    char* line = bases.data() + (e.byte_of(i) - first);
+    for (std::size_t k = 0; k < run; ++k) {
+      if (is_iupac_base(line[k])) continue;
+      const char c = line[k];
       bases.clear();
-      return status::fail(path + ": record '" + r.contig + "' position " + std::to_string(i + 1) +
+      return status::fail(path + ": record '" + r.contig + "' position " + std::to_string(i + static_cast<std::int64_t>(k) + 1) +
                           ": invalid character " + describe_char(c) + " (not an IUPAC nucleotide code)");
     }
-    bases.push_back(c);
+    i += static_cast<std::int64_t>(run);
     // The bytes between this line's last base and the next line's first: a line end, nothing else.
-    if ((i + 1) % e.line_bases == 0 && i + 1 < r.end) {
-      const auto gap = static_cast<std::size_t>(e.byte_of(i) + 1 - first);
-      const auto width = static_cast<std::size_t>(e.line_width - e.line_bases);
-      const std::string ending = bytes.substr(gap, width);
-      if (ending != "\n" && ending != "\r\n") {
-        bases.clear();
-        return mismatch();
-      }
+    const std::string_view ending(line + run, ending_width);
+    if (i < r.end && ending != "\n" && ending != "\r\n") {
+      bases.clear();
+      return mismatch();
     }
+    std::memmove(bases.data() + kept, line, run);  // backwards or in place: what is still to read lies after
+    kept += run;
   }
+  bases.resize(kept);
   return status();
 }
 

@@ -30,6 +30,12 @@ class indexed_fasta {
   // Length of a contig, -1 when the index has no such name.
   std::int64_t contig_length(std::string_view name) const;
   std::vector<std::string> contig_names() const;
+  // A record's place in the file (0 for the first) and the file's count of records, known when open
+  // checked every record against the file (indexes of up to 10,000 records); -1 otherwise, and for a
+  // name the index does not hold. A caller that numbers records as a reading of the whole file
+  // would (infill's seeds) reads the file through on -1.
+  std::int64_t record_number(std::string_view name) const;
+  std::int64_t record_count() const;
 
   // Parses `text` against the index's contigs (parse_region with lookup) and fetches its bases.
   status fetch(std::string_view text, region& parsed, std::string& bases);

@@ -206,7 +206,8 @@ status design_holes(const mdm_model& model, const std::string& record, const std
     if (hole.end <= hole.start) return status::fail(record + ": empty hole at " + std::to_string(hole.start + 1));
   if (auto s = bio::check_intervals(record, holes, static_cast<std::int64_t>(tokens.size())); !s) return s;
 
-  const std::string text = given_text.empty() ? decode(tokens) : given_text;
+  const std::string decoded = given_text.empty() ? decode(tokens) : std::string();
+  const std::string& text = given_text.empty() ? decoded : given_text;  // not a copy of a chromosome
   if (text.size() != tokens.size()) return status::fail(record + ": the record's text and tokens differ in length");
   const auto span = design_span(text, holes, j.blocks.window, options.constraints);
   const auto width = span.end - span.start;

@@ -276,6 +276,35 @@ TEST_CASE("faidx: the index is built next to a plain FASTA and rebuilt when stal
   CHECK(fetched(index, "s1:1-8") == "GGGGGGGG");
 }
 
+// infill --region numbers the record it fetches as a read of the whole file would (its seed).
+TEST_CASE("faidx: records are numbered in the file's order, whatever the .fai's order", "[bio][faidx]") {
+  test::temp_dir dir;
+  const std::string path = dir.write("n.fa", ">s1\r\nACG\r\nTAC\r\nG\r\n>s2\r\nTTTT\r\n>s3\r\nCC\r\n");
+  // Offsets that fit, listed s3, s1, s2: a hand-sorted index.
+  dir.write("n.fa.fai", "s3\t2\t34\t2\t4\ns1\t7\t5\t3\t5\ns2\t4\t23\t4\t6\n");
+  indexed_fasta index;
+  REQUIRE(index.open(path).ok());
+  CHECK(index.record_count() == 3);
+  CHECK(index.record_number("s1") == 0);
+  CHECK(index.record_number("s2") == 1);
+  CHECK(index.record_number("s3") == 2);
+  CHECK(index.record_number("s4") == -1);
+  CHECK(test::read_file(path + ".fai").substr(0, 3) == "s3\t");  // used as it was, not rebuilt
+  // A fetch over line ends (CRLF): each line's bases, the ends dropped.
+  CHECK(fetched(index, "s1") == "ACGTACG");
+  CHECK(fetched(index, "s1:3-7") == "GTACG");
+  CHECK(fetched(index, "s1:4-6") == "TAC");
+  // A byte that is not a base, on a later line than the region's first, is named by its position.
+  const std::string bad = dir.write("bad.fa", ">b\nACGT\nAC!T\n");
+  indexed_fasta broken;
+  REQUIRE(broken.open(bad).ok());  // faidx checks the layout, not the letters
+  region r;
+  std::string bases;
+  CHECK(broken.fetch("b:2-8", r, bases).message() ==
+        bad + ": record 'b' position 7: invalid character '!' (not an IUPAC nucleotide code)");
+  CHECK(bases.empty());
+}
+
 TEST_CASE("faidx: an index that does not fit its file is built anew, never trusted", "[bio][faidx]") {
   // htslib itself divides by the line width (0: SIGFPE) and asserts on offsets past the data.
   test::temp_dir dir;
@@ -317,6 +346,8 @@ TEST_CASE("faidx: in an index too large to check at open, a fetch finds an offse
   indexed_fasta index;
   REQUIRE(index.open(path).ok());
   CHECK(fetched(index, "r2:1-4") == "ACGT");
+  CHECK(index.record_count() == -1);  // unchecked: not numbered (infill then reads the file through)
+  CHECK(index.record_number("r2") == -1);
   region r;
   std::string bases;
   const auto s = index.fetch("r1:1-4", r, bases);
