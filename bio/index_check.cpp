@@ -61,7 +61,8 @@ struct field_reader {
   // The end of both walks: the optional count of unplaced reads, then nothing.
   std::string end_problem(bai_facts& facts) {
     if (!short_read && data.size() - at == 8) facts.unplaced = take(8);
-    if (short_read) return "truncated";
+    // Fewer bytes than the count of unplaced reads: that count cut short, not bytes added.
+    if (short_read || (at != data.size() && data.size() - at < 8)) return "truncated";
     if (at != data.size()) return std::to_string(data.size() - at) + " bytes after its end";
     return {};
   }

@@ -324,6 +324,7 @@ TEST_CASE("a truncated or damaged .bai is refused with a message, not loaded", "
       {no_read, "it places no read, the BAM holds placed reads"},
       {good.substr(0, 18), "truncated"},
       {good.substr(0, 40), "truncated"},
+      {good.substr(0, good.size() - 1), "truncated"},  // the count of unplaced reads a byte short
       {outside, "reference 0: an offset outside the BAM file"},
       {misfiled, "reference 0: bin 841 starts past its end (LN 48502; "},
       {ahead, "reference 0: linear index goes back at window 2"},
