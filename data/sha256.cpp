@@ -3,8 +3,15 @@
 
 #include <sys/stat.h>
 
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#include <cpuid.h>
+#include <immintrin.h>
+#define DNAFILL_SHA_NI 1
+#endif
+
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -34,7 +41,10 @@ inline std::uint32_t rotr(std::uint32_t x, int n) { return (x >> n) | (x << (32 
 sha256::sha256()
     : h_{0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19} {}
 
-void sha256::block(const unsigned char* p) {
+namespace {
+
+// One 64-byte block into the state, as FIPS 180-4 writes it.
+void portable_block(std::uint32_t state[8], const unsigned char* p) {
   std::uint32_t w[64];
   for (int i = 0; i < 16; ++i)
     w[i] = std::uint32_t(p[4 * i]) << 24 | std::uint32_t(p[4 * i + 1]) << 16 | std::uint32_t(p[4 * i + 2]) << 8 |
@@ -44,7 +54,7 @@ void sha256::block(const unsigned char* p) {
     const auto s1 = rotr(w[i - 2], 17) ^ rotr(w[i - 2], 19) ^ (w[i - 2] >> 10);
     w[i] = w[i - 16] + s0 + w[i - 7] + s1;
   }
-  std::uint32_t a = h_[0], b = h_[1], c = h_[2], d = h_[3], e = h_[4], f = h_[5], g = h_[6], h = h_[7];
+  std::uint32_t a = state[0], b = state[1], c = state[2], d = state[3], e = state[4], f = state[5], g = state[6], h = state[7];
   for (int i = 0; i < 64; ++i) {
     const auto t1 = h + (rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)) + ((e & f) ^ (~e & g)) + round_constants[i] + w[i];
     const auto t2 = (rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)) + ((a & b) ^ (a & c) ^ (b & c));
@@ -57,7 +67,69 @@ void sha256::block(const unsigned char* p) {
     b = a;
     a = t1 + t2;
   }
-  h_[0] += a, h_[1] += b, h_[2] += c, h_[3] += d, h_[4] += e, h_[5] += f, h_[6] += g, h_[7] += h;
+  state[0] += a, state[1] += b, state[2] += c, state[3] += d, state[4] += e, state[5] += f, state[6] += g, state[7] += h;
+}
+
+#ifdef DNAFILL_SHA_NI
+bool cpu_has_sha_ni() {
+  unsigned a = 0, b = 0, c = 0, d = 0;
+  if (!__get_cpuid(1, &a, &b, &c, &d) || !(c & bit_SSSE3) || !(c & bit_SSE4_1)) return false;
+  return __get_cpuid_count(7, 0, &a, &b, &c, &d) && (b & bit_SHA);
+}
+
+// The same blocks with the SHA extensions. The state is kept as the instructions want it, the words
+// (a, b, e, f) in one register and (c, d, g, h) in the other; each step of the loop does four rounds,
+// and from the fifth on first makes the next four words of the message schedule from the last
+// sixteen (msg1 and msg2 compute the sigma terms, the alignr the W[t-7] term).
+__attribute__((target("sha,sse4.1,ssse3"))) void sha_ni_blocks(std::uint32_t h[8], const unsigned char* p,
+                                                                std::size_t count) {
+  const __m128i byte_swap = _mm_set_epi64x(0x0c0d0e0f08090a0bULL, 0x0405060700010203ULL);
+  const __m128i cdab = _mm_shuffle_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i*>(h)), 0xB1);  // c d a b
+  const __m128i hgfe = _mm_shuffle_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i*>(h + 4)), 0x1B);
+  __m128i abef = _mm_alignr_epi8(cdab, hgfe, 8);
+  __m128i cdgh = _mm_blend_epi16(hgfe, cdab, 0xF0);
+  for (; count > 0; --count, p += 64) {
+    const __m128i abef_before = abef, cdgh_before = cdgh;
+    __m128i w[4];  // w[i % 4]: message words 4i..4i+3
+    for (int j = 0; j < 4; ++j)
+      w[j] = _mm_shuffle_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 16 * j)), byte_swap);
+    for (int i = 0; i < 16; ++i) {
+      if (i >= 4) {  // words 4i.. from those of steps i-4 (in w[i % 4]), i-3, i-2 and i-1
+        const __m128i sigma0 = _mm_sha256msg1_epu32(w[i % 4], w[(i + 1) % 4]);
+        const __m128i t7 = _mm_alignr_epi8(w[(i + 3) % 4], w[(i + 2) % 4], 4);
+        w[i % 4] = _mm_sha256msg2_epu32(_mm_add_epi32(sigma0, t7), w[(i + 3) % 4]);
+      }
+      __m128i wk = _mm_add_epi32(w[i % 4], _mm_loadu_si128(reinterpret_cast<const __m128i*>(round_constants + 4 * i)));
+      cdgh = _mm_sha256rnds2_epu32(cdgh, abef, wk);
+      wk = _mm_shuffle_epi32(wk, 0x0E);
+      abef = _mm_sha256rnds2_epu32(abef, cdgh, wk);
+    }
+    abef = _mm_add_epi32(abef, abef_before);
+    cdgh = _mm_add_epi32(cdgh, cdgh_before);
+  }
+  const __m128i feba = _mm_shuffle_epi32(abef, 0x1B);
+  const __m128i dchg = _mm_shuffle_epi32(cdgh, 0xB1);
+  _mm_storeu_si128(reinterpret_cast<__m128i*>(h), _mm_blend_epi16(feba, dchg, 0xF0));
+  _mm_storeu_si128(reinterpret_cast<__m128i*>(h + 4), _mm_alignr_epi8(dchg, feba, 8));
+}
+
+const bool cpu_extensions_present = cpu_has_sha_ni();
+#else
+const bool cpu_extensions_present = false;
+#endif
+
+std::atomic<bool> cpu_extensions_on{true};
+
+}  // namespace
+
+bool sha256_uses_cpu_extensions() { return cpu_extensions_present && cpu_extensions_on; }
+void set_sha256_cpu_extensions(bool on) { cpu_extensions_on = on; }
+
+void sha256::blocks(const unsigned char* p, std::size_t count) {
+#ifdef DNAFILL_SHA_NI
+  if (sha256_uses_cpu_extensions()) return sha_ni_blocks(h_, p, count);
+#endif
+  for (; count > 0; --count, p += 64) portable_block(h_, p);
 }
 
 void sha256::update(const void* data, std::size_t size) {
@@ -68,10 +140,12 @@ void sha256::update(const void* data, std::size_t size) {
     std::memcpy(buffer_ + buffered_, p, take);
     buffered_ += take, p += take, size -= take;
     if (buffered_ < sizeof buffer_) return;
-    block(buffer_);
+    blocks(buffer_, 1);
     buffered_ = 0;
   }
-  for (; size >= 64; p += 64, size -= 64) block(p);
+  blocks(p, size / 64);
+  p += size / 64 * 64;
+  size %= 64;
   std::memcpy(buffer_, p, size);
   buffered_ = size;
 }
