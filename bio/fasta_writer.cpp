@@ -1,6 +1,7 @@
 // FASTA writing through htslib's BGZF layer (uncompressed mode for plain text and stdout).
 #include "bio/fasta_writer.h"
 
+#include <algorithm>
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -124,13 +125,24 @@ status fasta_writer::write(const sequence_record& record) {
     out += record.comment;
   }
   out += '\n';
-  const std::size_t width = d.options.line_width == 0 ? record.bases.size() : d.options.line_width;
-  for (std::size_t i = 0; i < record.bases.size(); i += width) {
-    out.append(record.bases, i, width);
+  const auto flush = [&] {
+    errno = 0;
+    const bool written = bgzf_write(d.fp.get(), out.data(), out.size()) == static_cast<ssize_t>(out.size());
+    out.clear();
+    return written;
+  };
+  // Written a megabyte of lines at a time: a chromosome is not held a second time, wrapped.
+  constexpr std::size_t chunk = std::size_t{1} << 20;
+  const std::size_t n = record.bases.size(), width = d.options.line_width == 0 ? n : d.options.line_width;
+  for (std::size_t i = 0; i < n; i += width) {
+    const std::size_t line_end = std::min(n, i + width);
+    for (std::size_t j = i; j < line_end; j += chunk) {  // a long line (width 0: the record) in pieces
+      out.append(record.bases, j, std::min(chunk, line_end - j));
+      if (out.size() >= chunk && !flush()) return d.write_failed();
+    }
     out += '\n';
   }
-  errno = 0;
-  if (bgzf_write(d.fp.get(), out.data(), out.size()) != static_cast<ssize_t>(out.size())) return d.write_failed();
+  if (!flush()) return d.write_failed();
   return status();
 }
 

@@ -180,6 +180,29 @@ TEST_CASE("FASTA round trip: write with line width, read back", "[bio][fasta][wr
   CHECK(test::read_file(path) == ">a desc here\nACGTACGTAC\n");
 }
 
+// The writer passes a record on a megabyte at a time: lines and the bytes across those pieces.
+TEST_CASE("FASTA round trip of a record of megabytes, wrapped and on one line", "[bio][fasta][writer]") {
+  test::temp_dir dir;
+  std::string bases(2500001, 'A');
+  for (std::size_t i = 0; i < bases.size(); ++i) bases[i] = "ACGTacgtN"[(i * 7919 + i / 1000) % 9];
+  for (const std::size_t width : {std::size_t{0}, std::size_t{60}, std::size_t{1048577}}) {
+    INFO("line width " << width);
+    const std::string path = dir.file("long" + std::to_string(width) + ".fa");
+    fasta_writer writer;
+    REQUIRE(writer.open(path, fasta_writer_options{width}).ok());
+    REQUIRE(writer.write(make_record("long", "", bases)).ok());
+    REQUIRE(writer.write(make_record("short", "", "ACGT")).ok());
+    REQUIRE(writer.close().ok());
+    const std::string text = test::read_file(path);
+    const std::size_t lines = width == 0 ? 1 : (bases.size() + width - 1) / width;
+    CHECK(text.size() == 6 + bases.size() + lines + 12);  // ">long\n", the bases and their line ends, ">short\nACGT\n"
+    const auto back = read_ok(path);
+    REQUIRE(back.size() == 2);
+    CHECK(back[0].bases == bases);
+    CHECK(back[1].bases == "ACGT");
+  }
+}
+
 TEST_CASE("the writer refuses names that would not read back", "[bio][fasta][writer]") {
   test::temp_dir dir;
   fasta_writer writer;
