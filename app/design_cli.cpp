@@ -167,9 +167,11 @@ status region_hole(const std::string& region, const std::string& in, masked_reco
   return {};
 }
 
-// The region's record alone, through the faidx index beside `in`: only one already there (one older
-// than the file is built anew, as view does), and only one whose every record open() checked, which
-// numbers the records as reading the file through would. `found` is false without such an index.
+// The region's record alone, through the faidx index beside `in`: only where there is one already
+// (open() builds anew one that does not fit the file), and only one whose every record open() checked,
+// which numbers the records as reading the file through would. `found` is false without such an index,
+// and when the record cannot be fetched: what faidx takes but the reader does not (a space among the
+// bases, a line ending of its own) is then found and said as the read of the whole file says it.
 status indexed_region(const std::string& region, const std::string& in, masked_records& out, bool& found) {
   found = false;
   struct stat st;
@@ -182,7 +184,7 @@ status indexed_region(const std::string& region, const std::string& in, masked_r
   if (r.length() < 1) return status::fail("--region: " + region + ": the region is empty");
   bio::sequence_record record;
   record.name = r.contig;
-  if (auto s = index.fetch(bio::region{r.contig, 0, index.contig_length(r.contig)}, record.bases); !s) return s;
+  if (!index.fetch(bio::region{r.contig, 0, index.contig_length(r.contig)}, record.bases)) return {};
   out.records = {std::move(record)};
   out.holes = {{{r.start, r.end}}};
   out.numbers = {index.record_number(r.contig)};

@@ -324,7 +324,10 @@ status indexed_fasta::open(const std::string& path) {
   // Another kind of file would read as "no index can be built": said plainly instead.
   if (htsFormat format; detail::detect_format(path, format)) {
     if (format.format == empty_format) return status::fail(path + ": empty file: no FASTA record");
-    if (format.format != fasta_format && format.format != fastq_format && format.format != text_format &&
+    // htslib indexes FASTQ too, but the checks below know FASTA's layout only: such an index would be
+    // built (or built again) at every open and then refused, after a read of the whole file.
+    if (format.format == fastq_format) return status::fail(path + ": FASTQ, which is read through, not by an index");
+    if (format.format != fasta_format && format.format != text_format &&
         format.format != unknown_format) {
       char* what = hts_format_description(&format);
       const std::string kind = what ? what : "another format";
@@ -445,8 +448,8 @@ status indexed_fasta::fetch(const region& r, std::string& bases) {
     }
     i += static_cast<std::int64_t>(run);
     // The bytes between this line's last base and the next line's first: a line end, nothing else.
-    const std::string_view ending(line + run, ending_width);
-    if (i < r.end && ending != "\n" && ending != "\r\n") {
+    const auto ending = [&] { return std::string_view(line + run, ending_width); };
+    if (i < r.end && ending() != "\n" && ending() != "\r\n") {
       bases.clear();
       return mismatch();
     }

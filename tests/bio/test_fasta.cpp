@@ -483,6 +483,15 @@ TEST_CASE("faidx cannot index plain gzip: open fails so callers read sequentiall
         plain_gzip + ": compressed with plain gzip, and random access needs bgzip: zcat it | bgzip > a new .fa.gz");
 }
 
+// htslib would index it, and the index would be refused after a read of the whole file, at every open.
+TEST_CASE("faidx: a FASTQ file is refused before any index is built", "[bio][faidx]") {
+  test::temp_dir dir;
+  const std::string path = dir.write("r.fq", "@r1\nACGTACGT\n+\nIIIIIIII\n@r2\nTTTTGGGG\n+\nIIIIIIII\n");
+  indexed_fasta index;
+  CHECK(index.open(path).message() == path + ": FASTQ, which is read through, not by an index");
+  CHECK_FALSE(std::filesystem::exists(path + ".fai"));
+}
+
 TEST_CASE("a file faidx cannot index is refused saying why: not FASTA, or a line of another length", "[bio][faidx]") {
   test::temp_dir dir;
   auto refusal = [&](const std::string& name, const std::string& bytes) {

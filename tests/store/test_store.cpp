@@ -128,6 +128,23 @@ TEST_CASE("sha256: the SHA extensions and the portable code give the same digest
   }
 }
 
+// The dispatch against the kernel's word: an x86 CPU whose flags list sha_ni has its extensions used.
+TEST_CASE("sha256: the SHA extensions are used where /proc/cpuinfo lists sha_ni", "[data]") {
+  std::ifstream cpuinfo("/proc/cpuinfo");
+  std::string line;
+  bool listed = false;
+  while (std::getline(cpuinfo, line))
+    if (line.rfind("flags", 0) == 0) listed = listed || (line + " ").find(" sha_ni ") != std::string::npos;
+#if defined(__x86_64__)
+  CHECK(sha256_uses_cpu_extensions() == listed);
+#else
+  CHECK_FALSE(sha256_uses_cpu_extensions());
+#endif
+  set_sha256_cpu_extensions(false);
+  CHECK_FALSE(sha256_uses_cpu_extensions());
+  set_sha256_cpu_extensions(true);
+}
+
 TEST_CASE("sha256: the FIPS 180-4 test vectors, whole and in pieces", "[data]") {
   // With the CPU's SHA extensions where it has them, and with the portable code.
   const bool extensions = GENERATE(true, false);
