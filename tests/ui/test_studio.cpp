@@ -34,6 +34,8 @@
 #include <map>
 #include <set>
 
+#include <sqlite3.h>
+
 #include "bio/constraints.h"
 #include "bio/fasta.h"
 #include "core/checkpoint.h"
@@ -95,6 +97,18 @@ QByteArray readAll(const QString& path) {
 bool writeAll(const QString& path, const QByteArray& bytes) {
   QFile file(path);
   return file.open(QIODevice::WriteOnly | QIODevice::Truncate) && file.write(bytes) == bytes.size();
+}
+
+// Sets the holes a studio run recorded ("21-30,1-10") in the store, as a person editing it by hand
+// would; false when the store cannot be written.
+bool setStudioHoles(const QString& store, qint64 runId, const char* holes) {
+  sqlite3* db = nullptr;
+  const bool opened = sqlite3_open(store.toStdString().c_str(), &db) == SQLITE_OK;
+  const std::string sql = "UPDATE runs SET parameters = json_set(parameters, '$.holes', '" + std::string(holes) +
+                          "') WHERE id = " + std::to_string(runId);
+  const bool set = opened && sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr) == SQLITE_OK && sqlite3_changes(db) == 1;
+  sqlite3_close(db);
+  return set;
 }
 
 // The error dialog on screen now, if any.
@@ -1531,6 +1545,34 @@ class TestStudio : public QObject {
     QTRY_COMPARE(w->document().records[1].masks.size(), std::size_t(1));
     QVERIFY(w->document().records[0].masks.empty());
     QCOMPARE(w->currentRecord(), 1);
+  }
+
+  // A re-opened run's holes are masked again only when every one of them lies in the record, and as
+  // the panel makes masks (in order, merged): a store edited by hand may list them in any order, and
+  // only the last was checked, so a hole past the record's end before it became a mask past the end.
+  void reopenChecksEveryHole() {
+    const QString input = dir_.filePath(QStringLiteral("every_hole.fa"));
+    QVERIFY(writeAll(input, ">x\n" + QByteArray(40, 'A') + "\n"));
+    auto w = makeWindow();
+    QVERIFY(w);
+    QVERIFY(designIn(*w, input, 20, 30));
+    const qint64 runId = w->lastRunId();
+    auto reopenWithHoles = [&](const char* holes) {
+      QVERIFY(setStudioHoles(store_, runId, holes));
+      w->refreshHistory();
+      w->clearMasks();
+      QVERIFY(w->document().records[0].masks.empty());
+      w->reopenRun(runId);
+    };
+    reopenWithHoles("1-900,21-30");  // the first hole ends past the record's 40 bases, the last is in it
+    QVERIFY(!QTest::currentTestFailed());
+    QVERIFY(w->document().records[0].masks.empty());
+    QVERIFY2(w->statusBar()->currentMessage().contains(QStringLiteral("are not masked again")),
+             qPrintable(w->statusBar()->currentMessage()));
+    reopenWithHoles("21-30,1-10,5-12");
+    QVERIFY(!QTest::currentTestFailed());
+    QVERIFY((w->document().records[0].masks == std::vector<bio::interval>{{0, 12}, {20, 30}}));
+    QVERIFY(!errorDialog(w.get()));
   }
 
   // A new sequence whose design is refused (a bad Avoid name) adds no record; it added an all-N one,
