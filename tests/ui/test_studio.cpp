@@ -6,6 +6,7 @@
 #include <QAbstractItemModelTester>
 #include <QApplication>
 #include <QCheckBox>
+#include <QClipboard>
 #include <QElapsedTimer>
 #include <QLabel>
 #include <QLineEdit>
@@ -1786,6 +1787,44 @@ class TestStudio : public QObject {
       const auto [at, added] = taken.emplace(key, text);
       QVERIFY2(added, qPrintable(QStringLiteral("%1 is taken by both %2 and %3").arg(key, at->second, text)));
     }
+  }
+
+  // Ctrl+C copies what has the focus: in the results table its selected rows, a line each, the cells
+  // apart by tabs, in the order shown; in the view its selected bases. The table's Ctrl+C copied the
+  // view's bases.
+  void copyFollowsTheFocus() {
+    auto w = makeWindow();
+    QVERIFY(w);
+    QVERIFY(designIn(*w, designFasta, 300, 400));
+    w->activateWindow();
+    QVERIFY(QTest::qWaitForWindowActive(w.get()));
+    w->sequenceView()->setSelection(10, 20);
+    auto* table = w->resultsView();
+    QCOMPARE(table->model()->rowCount(), 2);
+    table->sortByColumn(ResultsModel::VariantColumn, Qt::DescendingOrder);  // variant 2 shown first
+    table->selectAll();
+    table->setFocus();
+    QApplication::clipboard()->clear();
+    QTest::keySequence(table, QKeySequence::Copy);
+    const QStringList lines = QApplication::clipboard()->text().split(QLatin1Char('\n'));
+    QCOMPARE(lines.size(), 2);
+    for (int row = 0; row < 2; ++row) {
+      const QStringList cells = lines[row].split(QLatin1Char('\t'));
+      QCOMPARE(cells.size(), int(ResultsModel::ColumnCount));
+      QCOMPARE(cells[ResultsModel::VariantColumn], QString::number(2 - row));
+      QCOMPARE(cells[ResultsModel::RecordColumn], QStringLiteral("chrA"));
+      QCOMPARE(cells[ResultsModel::RegionColumn], QStringLiteral("301-400"));
+      for (int column = 0; column < ResultsModel::ColumnCount; ++column)
+        QCOMPARE(cells[column], table->model()->index(row, column).data().toString());
+    }
+    // One row clicked: that row alone.
+    QTest::mouseClick(table->viewport(), Qt::LeftButton, {}, table->visualRect(table->model()->index(1, 0)).center());
+    QTest::keySequence(table, QKeySequence::Copy);
+    QVERIFY2(QApplication::clipboard()->text().startsWith(QStringLiteral("1\tchrA\t301-400\t")), qPrintable(QApplication::clipboard()->text()));
+    // The view with the focus: its bases.
+    w->sequenceView()->setFocus();
+    QTest::keySequence(w->sequenceView(), QKeySequence::Copy);
+    QCOMPARE(QApplication::clipboard()->text(), QString::fromStdString(w->sequenceView()->sequence().substr(10, 10)));
   }
 
   // Showing a design of another record of the same length makes that record current, and the panel
