@@ -37,7 +37,6 @@
 #include "bio/enzymes.h"
 #include "bio/fasta_writer.h"
 #include "bio/motif.h"
-#include "bio/sequence.h"
 #include "core/job.h"
 #include "core/runtime.h"
 #include "data/text_sinks.h"
@@ -500,9 +499,7 @@ void MainWindow::updateSelectionBar() {
   selEnd_->setValue(before + static_cast<int>(s.end));
   for (auto* box : {selStart_, selEnd_}) box->blockSignals(false);
   selLength_->setText(s.end > s.start ? tr("%n base(s), GC %1%", nullptr, static_cast<int>(s.end - s.start))
-                                            .arg(100.0 * bio::gc_fraction(std::string_view(view_->sequence()).substr(
-                                                             static_cast<std::size_t>(s.start), static_cast<std::size_t>(s.end - s.start))),
-                                                 0, 'f', 1)
+                                            .arg(100.0 * view_->gcFraction(s.start, s.end), 0, 'f', 1)
                                       : tr("nothing selected"));
 }
 

@@ -1390,6 +1390,62 @@ class TestStudio : public QObject {
     QVERIFY2(length->text().startsWith(QStringLiteral("51 base")), qPrintable(length->text()));
   }
 
+  // The selection's GC under the view, as bio::gc_fraction counts it (S as GC, W as AT, N and R as
+  // neither), over whole blocks of the view's counts and the bases at either end; an edit of the record
+  // is counted anew.
+  void selectionGc() {
+    const QString input = dir_.filePath(QStringLiteral("selection_gc.fa"));
+    QVERIFY(writeAll(input, ">gc\n" + QByteArray(64, 'A') + QByteArray(64, 'C') + QByteArray(64, 'N') + QByteArray(64, 'g') +
+                                "ACGTSWNR\n"));
+    auto w = makeWindow();
+    QVERIFY(w);
+    QVERIFY(open(*w, input));
+    auto* length = w->findChild<QLabel*>(QStringLiteral("selectionLength"));
+    QVERIFY(length);
+    auto* view = w->sequenceView();
+    const std::map<std::pair<qint64, qint64>, QString> said = {
+        {{32, 260}, QStringLiteral("228 base(s), GC 79.3%")},  // 32 A, 64 C, 64 N, 64 g, ACGT: 130 GC of 164
+        {{0, 264}, QStringLiteral("264 base(s), GC 66.2%")},   // 131 GC (C, g, C G S) of 198 (and A T W)
+        {{64, 256}, QStringLiteral("192 base(s), GC 100.0%")}, // whole blocks: C, N, g
+        {{256, 264}, QStringLiteral("8 base(s), GC 50.0%")},   // ACGTSWNR: C G S of A C G T S W
+        {{130, 190}, QStringLiteral("60 base(s), GC 0.0%")},   // N alone: no base known
+        {{60, 70}, QStringLiteral("10 base(s), GC 60.0%")}};   // AAAACCCCCC across a block's end
+    for (const auto& [selection, text] : said) {
+      view->setSelection(selection.first, selection.second);
+      QCOMPARE(length->text(), text);
+    }
+    // The N become A, as an accepted variant (or its undo) puts the record's bases: 130 GC of 228.
+    std::string edited = w->document().records[0].bases;
+    std::fill(edited.begin() + 128, edited.begin() + 192, 'A');
+    view->setSelection(32, 260);
+    w->setRecordState(0, &edited, {});
+    QCOMPARE(view->sequence(), edited);
+    QCOMPARE(length->text(), QStringLiteral("228 base(s), GC 57.0%"));
+  }
+
+  // The selection's GC comes from counts made when the record was shown: on a record of a chromosome's
+  // size, a hundred changes of the selection take a moment. Each read the whole selection on the GUI
+  // thread, tens of milliseconds for 48 Mb, and dragging over a chromosome froze the window.
+  void selectionGcOfAChromosomeIsQuick() {
+    const QString input = dir_.filePath(QStringLiteral("selection_gc_48mb.fa"));
+    QVERIFY(writeAll(input, ">big\n" + QByteArray("GGCATTAC").repeated(6 * 1000 * 1000) + "\n"));
+    auto w = makeWindow();
+    QVERIFY(w);
+    QVERIFY(open(*w, input));
+    QFile::remove(input);
+    auto* view = w->sequenceView();
+    const auto n = static_cast<qint64>(view->sequence().size());
+    QCOMPARE(n, qint64(48000000));
+    auto* length = w->findChild<QLabel*>(QStringLiteral("selectionLength"));
+    QElapsedTimer t;
+    t.start();
+    for (qint64 i = 1; i <= 100; ++i) view->setSelection(i, n - i);
+    const qint64 ms = t.elapsed();
+    qInfo("100 selections of ~48 Mb: %lld ms", ms);
+    QCOMPARE(length->text(), QStringLiteral("47999800 base(s), GC 50.0%"));
+    QVERIFY2(ms < 1000, qPrintable(QStringLiteral("%1 ms").arg(ms)));
+  }
+
   // A region of a FASTA is numbered as in its contig: the ruler, the tooltips, the selection boxes and
   // the designs' Region column; the masks and the store keep the record's own 0-based coordinates.
   void regionNumbering() {
