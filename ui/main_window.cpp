@@ -5,6 +5,7 @@
 
 #include <QAction>
 #include <QApplication>
+#include <QClipboard>
 #include <QCloseEvent>
 #include <QComboBox>
 #include <QDir>
@@ -12,6 +13,8 @@
 #include <QDropEvent>
 #include <QFileDialog>
 #include <QFileInfo>
+#include <QHeaderView>
+#include <QItemSelectionModel>
 #include <QLabel>
 #include <QLineEdit>
 #include <QMenu>
@@ -28,12 +31,12 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <map>
 #include <utility>
 
 #include "bio/enzymes.h"
 #include "bio/fasta_writer.h"
 #include "bio/motif.h"
-#include "bio/sequence.h"
 #include "core/job.h"
 #include "core/runtime.h"
 #include "data/text_sinks.h"
@@ -90,6 +93,22 @@ SiteSearch findSites(std::string bases, const QStringList& names) {
   }
   result.bases = std::move(bases);
   return result;
+}
+
+// The selected cells of a table as a spreadsheet pastes them: a line a row, its cells apart by tabs,
+// rows and columns in the order shown (sorted, columns as moved).
+QString selectedCellsText(const QTableView& table) {
+  std::map<int, std::map<int, QString>> rows;  // shown row -> shown column -> text
+  for (const auto& index : table.selectionModel()->selectedIndexes())
+    if (!table.isColumnHidden(index.column()))
+      rows[index.row()][table.horizontalHeader()->visualIndex(index.column())] = index.data().toString();
+  QStringList lines;
+  for (const auto& [row, cells] : rows) {
+    QStringList texts;
+    for (const auto& [column, text] : cells) texts << text;
+    lines << texts.join(QLatin1Char('\t'));
+  }
+  return lines.join(QLatin1Char('\n'));
 }
 
 }  // namespace
@@ -373,6 +392,17 @@ void MainWindow::updateTitle() {
 
 // ---- the view ---------------------------------------------------------------------------------------
 
+// Ctrl+C is a shortcut of the whole window, whichever widget has the focus: it copies what is selected
+// there, the cells of the results or the history table, else the bases (a table's Ctrl+C copied bases).
+void MainWindow::copySelection() {
+  for (const auto* table : {resultsView_, historyView_}) {
+    if (focusWidget() != table) continue;
+    if (table->selectionModel()->hasSelection()) QApplication::clipboard()->setText(selectedCellsText(*table));
+    return;
+  }
+  view_->copySelection();
+}
+
 void MainWindow::showSequence(const std::string& bases, const std::string& reference, bio::interval highlight) {
   // The same bases (a mask changed, a variant without edits) keep their sites and confidence.
   if (bases != view_->sequence() || bases.empty()) {
@@ -469,9 +499,7 @@ void MainWindow::updateSelectionBar() {
   selEnd_->setValue(before + static_cast<int>(s.end));
   for (auto* box : {selStart_, selEnd_}) box->blockSignals(false);
   selLength_->setText(s.end > s.start ? tr("%n base(s), GC %1%", nullptr, static_cast<int>(s.end - s.start))
-                                            .arg(100.0 * bio::gc_fraction(std::string_view(view_->sequence()).substr(
-                                                             static_cast<std::size_t>(s.start), static_cast<std::size_t>(s.end - s.start))),
-                                                 0, 'f', 1)
+                                            .arg(100.0 * view_->gcFraction(s.start, s.end), 0, 'f', 1)
                                       : tr("nothing selected"));
 }
 

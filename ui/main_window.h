@@ -112,6 +112,7 @@ class MainWindow : public QMainWindow {
   void maskLowercase();
   void maskN();
   void clearMasks();
+  void copySelection();  // Ctrl+C: the selected cells of the table with the focus, else the selected bases
   void infill();  // the Generate button: K variants of the masked holes of the open record
   void generateNew(qint64 length, const QString& name);
   void cancelJobs();

@@ -13,8 +13,10 @@
 #include <QToolButton>
 #include <QUndoStack>
 
+#include <algorithm>
 #include <utility>
 
+#include "bio/mask.h"
 #include "bio/output_file.h"
 #include "core/job.h"
 #include "core/run_parameters.h"
@@ -357,20 +359,22 @@ void MainWindow::reopenRun(qint64 runId) {
 // The holes a re-opened studio run designed become the record's masks again (one undoable step), so
 // Generate redesigns what the run designed. The record is the one its designs were made on, found by
 // its place and name as results are: a name may repeat, and one that is not UTF-8 is stored in the
-// run's parameters with U+FFFD.
+// run's parameters with U+FFFD. Every hole must lie in the record: the holes of a store edited by hand
+// need not be in order, so the last one is not the one that ends last.
 void MainWindow::restoreHoles(qint64 runId, const std::string& parameters) {
   core::run_parameters studio;
   core::read_run_parameters(parameters, studio);
   auto& holes = studio.holes;
   if (holes.empty() || results_->rowCount() == 0) return;  // a command-line run: no holes of a record
   const auto* record = recordOf(results_->design(0));
-  if (!record || holes.back().end > static_cast<std::int64_t>(record->bases.size())) {
+  const auto inRecord = [record](const bio::interval& h) { return h.end <= static_cast<std::int64_t>(record->bases.size()); };
+  if (!record || !std::all_of(holes.begin(), holes.end(), inRecord)) {
     statusBar()->showMessage(tr("The holes of run %1 are not masked again: its record is not open as it was designed").arg(runId), 8000);
     return;
   }
   const int index = static_cast<int>(record - document_.records.data());
   if (index != record_) setCurrentRecord(index);
-  setMasks(std::move(holes), tr("holes of run %1").arg(runId));
+  setMasks(bio::merge_intervals(std::move(holes)), tr("holes of run %1").arg(runId));  // as the panel makes masks
 }
 
 }  // namespace dnafill::ui

@@ -345,7 +345,7 @@ void MainWindow::buildEditMenu() {
   edit->addAction(undo);
   edit->addAction(redo);
   edit->addSeparator();
-  edit->addAction(tr("&Copy selected bases"), QKeySequence::Copy, view_, &SequenceView::copySelection);
+  edit->addAction(tr("&Copy"), QKeySequence::Copy, this, &MainWindow::copySelection);
   edit->addAction(tr("Select &all"), QKeySequence::SelectAll, view_, &SequenceView::selectAll);
   edit->addSeparator();
   recordActions_ << edit->addAction(tr("&Mask selection"), QKeySequence(Qt::Key_M), this, &MainWindow::maskSelection)

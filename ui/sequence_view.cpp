@@ -206,6 +206,11 @@ void SequenceView::rebuildBlocks() {
     b.confSum = static_cast<float>(c.confSum);
     differences_ += c.diff;
   }
+  gcBefore_.assign(blocks_.size() + 1, bio::gc_counts{});
+  for (std::size_t k = 0; k < blocks_.size(); ++k) {
+    gcBefore_[k + 1].gc = gcBefore_[k].gc + blocks_[k].gc;
+    gcBefore_[k + 1].at = gcBefore_[k].at + blocks_[k].at;
+  }
 }
 
 SequenceView::Counts SequenceView::countRange(qint64 begin, qint64 end) const {
@@ -249,6 +254,23 @@ void SequenceView::setSelection(qint64 start, qint64 end) { setCaret(start, end)
 QString SequenceView::selectedBases() const {
   const auto s = selection();
   return QString::fromLatin1(bases_.data() + s.start, static_cast<int>(s.end - s.start));
+}
+
+double SequenceView::gcFraction(qint64 begin, qint64 end) const {
+  begin = std::max<qint64>(0, begin);
+  end = std::min<qint64>(static_cast<qint64>(bases_.size()), end);
+  if (end <= begin) return 0.0;
+  auto basesOf = [this](qint64 from, qint64 to) {
+    return std::string_view(bases_).substr(static_cast<std::size_t>(from), static_cast<std::size_t>(to - from));
+  };
+  // The whole blocks inside from the running counts, the bases before and after them one by one.
+  const qint64 firstBlock = (begin + blockSize - 1) / blockSize, endBlock = end / blockSize;
+  if (firstBlock >= endBlock) return bio::gc_fraction(basesOf(begin, end));  // no whole block: under 128 bases
+  const auto& before = gcBefore_[static_cast<std::size_t>(firstBlock)];
+  const auto& through = gcBefore_[static_cast<std::size_t>(endBlock)];
+  const auto head = bio::count_gc(basesOf(begin, firstBlock * blockSize));
+  const auto tail = bio::count_gc(basesOf(endBlock * blockSize, end));
+  return bio::gc_counts{through.gc - before.gc + head.gc + tail.gc, through.at - before.at + head.at + tail.at}.fraction();
 }
 
 void SequenceView::copySelection() {

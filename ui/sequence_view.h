@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "bio/mask.h"
+#include "bio/sequence.h"
 
 namespace dnafill::ui {
 
@@ -68,6 +69,10 @@ class SequenceView : public QAbstractScrollArea {
   bio::interval selection() const;
   void setSelection(qint64 start, qint64 end);
   QString selectedBases() const;
+  // The GC content of bases [begin, end) as bio::gc_fraction counts it (S as GC, W as AT, other codes
+  // as neither; 0 when none is known). From counts made when the bases were set, so a chromosome-sized
+  // selection costs no more than a short one: the GUI thread read the whole selection at every change.
+  double gcFraction(qint64 begin, qint64 end) const;
 
   double pixelsPerBase() const { return pixelsPerBase_; }
   double fitPixelsPerBase() const;  // the whole record in the window
@@ -145,6 +150,7 @@ class SequenceView : public QAbstractScrollArea {
   bool confidencePending_ = false;
   std::vector<Site> sites_;  // sorted by start
   std::vector<Block> blocks_;
+  std::vector<bio::gc_counts> gcBefore_;  // [k]: the GC and AT bases of blocks 0..k-1
   qint64 differences_ = 0;
   qint64 firstPosition_ = 1;
 

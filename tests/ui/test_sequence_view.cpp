@@ -10,6 +10,7 @@
 
 #include <cmath>
 
+#include "bio/sequence.h"
 #include "ui/sequence_view.h"
 #include "tests/ui/view_events.h"
 
@@ -124,6 +125,26 @@ class TestSequenceView : public QObject {
     QVERIFY2(tipOn(100).contains(QStringLiteral("GC 50.0%")), qPrintable(tipOn(100)));
     QVERIFY2(tipOn(180).contains(QStringLiteral("GC 0.0%")), qPrintable(tipOn(180)));  // 45 W, the N left out
     QVERIFY2(!tipOn(280).contains(QStringLiteral("GC")), qPrintable(tipOn(280)));       // nothing known
+  }
+
+  // The GC of a range (the selection's, under the view) is bio::gc_fraction's number exactly, wherever
+  // the range starts and ends in the view's 64-base blocks, also after the bases are set again.
+  void gcFractionAsBio() {
+    SequenceView view;
+    QRandomGenerator rng(7);
+    const std::string codes = "ACGTacgtSsWwNnRY";
+    for (std::size_t n : {1000u, 64u, 63u}) {
+      std::string bases(n, 'A');
+      for (auto& c : bases) c = codes[rng.bounded(static_cast<quint32>(codes.size()))];
+      view.setSequence(bases);
+      for (int k = 0; k < 2000; ++k) {
+        const auto begin = static_cast<qint64>(rng.bounded(static_cast<quint32>(n + 1)));
+        const auto end = begin + static_cast<qint64>(rng.bounded(static_cast<quint32>(n - begin + 1)));
+        const double expected = dnafill::bio::gc_fraction(std::string_view(bases).substr(begin, end - begin));
+        QVERIFY2(view.gcFraction(begin, end) == expected, qPrintable(QStringLiteral("%1-%2 of %3").arg(begin).arg(end).arg(n)));
+      }
+      QCOMPARE(view.gcFraction(-5, static_cast<qint64>(n) + 100), dnafill::bio::gc_fraction(bases));  // clamped to the record
+    }
   }
 
   void mouseAndKeyboard() {

@@ -6,6 +6,7 @@
 #include <QAbstractItemModelTester>
 #include <QApplication>
 #include <QCheckBox>
+#include <QClipboard>
 #include <QElapsedTimer>
 #include <QLabel>
 #include <QLineEdit>
@@ -33,6 +34,8 @@
 #include <functional>
 #include <map>
 #include <set>
+
+#include <sqlite3.h>
 
 #include "bio/constraints.h"
 #include "bio/fasta.h"
@@ -95,6 +98,18 @@ QByteArray readAll(const QString& path) {
 bool writeAll(const QString& path, const QByteArray& bytes) {
   QFile file(path);
   return file.open(QIODevice::WriteOnly | QIODevice::Truncate) && file.write(bytes) == bytes.size();
+}
+
+// Sets the holes a studio run recorded ("21-30,1-10") in the store, as a person editing it by hand
+// would; false when the store cannot be written.
+bool setStudioHoles(const QString& store, qint64 runId, const char* holes) {
+  sqlite3* db = nullptr;
+  const bool opened = sqlite3_open(store.toStdString().c_str(), &db) == SQLITE_OK;
+  const std::string sql = "UPDATE runs SET parameters = json_set(parameters, '$.holes', '" + std::string(holes) +
+                          "') WHERE id = " + std::to_string(runId);
+  const bool set = opened && sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr) == SQLITE_OK && sqlite3_changes(db) == 1;
+  sqlite3_close(db);
+  return set;
 }
 
 // The error dialog on screen now, if any.
@@ -1375,6 +1390,62 @@ class TestStudio : public QObject {
     QVERIFY2(length->text().startsWith(QStringLiteral("51 base")), qPrintable(length->text()));
   }
 
+  // The selection's GC under the view, as bio::gc_fraction counts it (S as GC, W as AT, N and R as
+  // neither), over whole blocks of the view's counts and the bases at either end; an edit of the record
+  // is counted anew.
+  void selectionGc() {
+    const QString input = dir_.filePath(QStringLiteral("selection_gc.fa"));
+    QVERIFY(writeAll(input, ">gc\n" + QByteArray(64, 'A') + QByteArray(64, 'C') + QByteArray(64, 'N') + QByteArray(64, 'g') +
+                                "ACGTSWNR\n"));
+    auto w = makeWindow();
+    QVERIFY(w);
+    QVERIFY(open(*w, input));
+    auto* length = w->findChild<QLabel*>(QStringLiteral("selectionLength"));
+    QVERIFY(length);
+    auto* view = w->sequenceView();
+    const std::map<std::pair<qint64, qint64>, QString> said = {
+        {{32, 260}, QStringLiteral("228 base(s), GC 79.3%")},  // 32 A, 64 C, 64 N, 64 g, ACGT: 130 GC of 164
+        {{0, 264}, QStringLiteral("264 base(s), GC 66.2%")},   // 131 GC (C, g, C G S) of 198 (and A T W)
+        {{64, 256}, QStringLiteral("192 base(s), GC 100.0%")}, // whole blocks: C, N, g
+        {{256, 264}, QStringLiteral("8 base(s), GC 50.0%")},   // ACGTSWNR: C G S of A C G T S W
+        {{130, 190}, QStringLiteral("60 base(s), GC 0.0%")},   // N alone: no base known
+        {{60, 70}, QStringLiteral("10 base(s), GC 60.0%")}};   // AAAACCCCCC across a block's end
+    for (const auto& [selection, text] : said) {
+      view->setSelection(selection.first, selection.second);
+      QCOMPARE(length->text(), text);
+    }
+    // The N become A, as an accepted variant (or its undo) puts the record's bases: 130 GC of 228.
+    std::string edited = w->document().records[0].bases;
+    std::fill(edited.begin() + 128, edited.begin() + 192, 'A');
+    view->setSelection(32, 260);
+    w->setRecordState(0, &edited, {});
+    QCOMPARE(view->sequence(), edited);
+    QCOMPARE(length->text(), QStringLiteral("228 base(s), GC 57.0%"));
+  }
+
+  // The selection's GC comes from counts made when the record was shown: on a record of a chromosome's
+  // size, a hundred changes of the selection take a moment. Each read the whole selection on the GUI
+  // thread, tens of milliseconds for 48 Mb, and dragging over a chromosome froze the window.
+  void selectionGcOfAChromosomeIsQuick() {
+    const QString input = dir_.filePath(QStringLiteral("selection_gc_48mb.fa"));
+    QVERIFY(writeAll(input, ">big\n" + QByteArray("GGCATTAC").repeated(6 * 1000 * 1000) + "\n"));
+    auto w = makeWindow();
+    QVERIFY(w);
+    QVERIFY(open(*w, input));
+    QFile::remove(input);
+    auto* view = w->sequenceView();
+    const auto n = static_cast<qint64>(view->sequence().size());
+    QCOMPARE(n, qint64(48000000));
+    auto* length = w->findChild<QLabel*>(QStringLiteral("selectionLength"));
+    QElapsedTimer t;
+    t.start();
+    for (qint64 i = 1; i <= 100; ++i) view->setSelection(i, n - i);
+    const qint64 ms = t.elapsed();
+    qInfo("100 selections of ~48 Mb: %lld ms", ms);
+    QCOMPARE(length->text(), QStringLiteral("47999800 base(s), GC 50.0%"));
+    QVERIFY2(ms < 1000, qPrintable(QStringLiteral("%1 ms").arg(ms)));
+  }
+
   // A region of a FASTA is numbered as in its contig: the ruler, the tooltips, the selection boxes and
   // the designs' Region column; the masks and the store keep the record's own 0-based coordinates.
   void regionNumbering() {
@@ -1531,6 +1602,34 @@ class TestStudio : public QObject {
     QTRY_COMPARE(w->document().records[1].masks.size(), std::size_t(1));
     QVERIFY(w->document().records[0].masks.empty());
     QCOMPARE(w->currentRecord(), 1);
+  }
+
+  // A re-opened run's holes are masked again only when every one of them lies in the record, and as
+  // the panel makes masks (in order, merged): a store edited by hand may list them in any order, and
+  // only the last was checked, so a hole past the record's end before it became a mask past the end.
+  void reopenChecksEveryHole() {
+    const QString input = dir_.filePath(QStringLiteral("every_hole.fa"));
+    QVERIFY(writeAll(input, ">x\n" + QByteArray(40, 'A') + "\n"));
+    auto w = makeWindow();
+    QVERIFY(w);
+    QVERIFY(designIn(*w, input, 20, 30));
+    const qint64 runId = w->lastRunId();
+    auto reopenWithHoles = [&](const char* holes) {
+      QVERIFY(setStudioHoles(store_, runId, holes));
+      w->refreshHistory();
+      w->clearMasks();
+      QVERIFY(w->document().records[0].masks.empty());
+      w->reopenRun(runId);
+    };
+    reopenWithHoles("1-900,21-30");  // the first hole ends past the record's 40 bases, the last is in it
+    QVERIFY(!QTest::currentTestFailed());
+    QVERIFY(w->document().records[0].masks.empty());
+    QVERIFY2(w->statusBar()->currentMessage().contains(QStringLiteral("are not masked again")),
+             qPrintable(w->statusBar()->currentMessage()));
+    reopenWithHoles("21-30,1-10,5-12");
+    QVERIFY(!QTest::currentTestFailed());
+    QVERIFY((w->document().records[0].masks == std::vector<bio::interval>{{0, 12}, {20, 30}}));
+    QVERIFY(!errorDialog(w.get()));
   }
 
   // A new sequence whose design is refused (a bad Avoid name) adds no record; it added an all-N one,
@@ -1744,6 +1843,44 @@ class TestStudio : public QObject {
       const auto [at, added] = taken.emplace(key, text);
       QVERIFY2(added, qPrintable(QStringLiteral("%1 is taken by both %2 and %3").arg(key, at->second, text)));
     }
+  }
+
+  // Ctrl+C copies what has the focus: in the results table its selected rows, a line each, the cells
+  // apart by tabs, in the order shown; in the view its selected bases. The table's Ctrl+C copied the
+  // view's bases.
+  void copyFollowsTheFocus() {
+    auto w = makeWindow();
+    QVERIFY(w);
+    QVERIFY(designIn(*w, designFasta, 300, 400));
+    w->activateWindow();
+    QVERIFY(QTest::qWaitForWindowActive(w.get()));
+    w->sequenceView()->setSelection(10, 20);
+    auto* table = w->resultsView();
+    QCOMPARE(table->model()->rowCount(), 2);
+    table->sortByColumn(ResultsModel::VariantColumn, Qt::DescendingOrder);  // variant 2 shown first
+    table->selectAll();
+    table->setFocus();
+    QApplication::clipboard()->clear();
+    QTest::keySequence(table, QKeySequence::Copy);
+    const QStringList lines = QApplication::clipboard()->text().split(QLatin1Char('\n'));
+    QCOMPARE(lines.size(), 2);
+    for (int row = 0; row < 2; ++row) {
+      const QStringList cells = lines[row].split(QLatin1Char('\t'));
+      QCOMPARE(cells.size(), int(ResultsModel::ColumnCount));
+      QCOMPARE(cells[ResultsModel::VariantColumn], QString::number(2 - row));
+      QCOMPARE(cells[ResultsModel::RecordColumn], QStringLiteral("chrA"));
+      QCOMPARE(cells[ResultsModel::RegionColumn], QStringLiteral("301-400"));
+      for (int column = 0; column < ResultsModel::ColumnCount; ++column)
+        QCOMPARE(cells[column], table->model()->index(row, column).data().toString());
+    }
+    // One row clicked: that row alone.
+    QTest::mouseClick(table->viewport(), Qt::LeftButton, {}, table->visualRect(table->model()->index(1, 0)).center());
+    QTest::keySequence(table, QKeySequence::Copy);
+    QVERIFY2(QApplication::clipboard()->text().startsWith(QStringLiteral("1\tchrA\t301-400\t")), qPrintable(QApplication::clipboard()->text()));
+    // The view with the focus: its bases.
+    w->sequenceView()->setFocus();
+    QTest::keySequence(w->sequenceView(), QKeySequence::Copy);
+    QCOMPARE(QApplication::clipboard()->text(), QString::fromStdString(w->sequenceView()->sequence().substr(10, 10)));
   }
 
   // Showing a design of another record of the same length makes that record current, and the panel
