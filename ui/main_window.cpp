@@ -589,18 +589,25 @@ bool MainWindow::maskRefusedOnDesign() {
   return true;
 }
 
+// Bases of the record as the ruler numbers them (in its contig, for a region): the undo texts say
+// "mask 1,101-1,200" where the ruler and the selection boxes do.
+QString MainWindow::positionsText(const bio::interval& bases) const {
+  const qint64 before = view_->firstPosition() - 1;
+  return QStringLiteral("%1-%2").arg(withSeparators(before + bases.start + 1), withSeparators(before + bases.end));
+}
+
 void MainWindow::maskSelection() {
   const auto s = view_->selection();
   if (!current() || s.end <= s.start || maskRefusedOnDesign()) return;
   if (shownDesign_ >= 0) showWorkingSequence();  // holes belong to the working sequence
-  setMasks(withHole(current()->masks, s), tr("mask %1-%2").arg(s.start + 1).arg(s.end));
+  setMasks(withHole(current()->masks, s), tr("mask %1").arg(positionsText(s)));
   view_->setSelection(s.start, s.end);
 }
 
 void MainWindow::unmaskSelection() {
   const auto s = view_->selection();
   if (!current() || s.end <= s.start || maskRefusedOnDesign()) return;
-  setMasks(withHole(current()->masks, s, true), tr("unmask %1-%2").arg(s.start + 1).arg(s.end));
+  setMasks(withHole(current()->masks, s, true), tr("unmask %1").arg(positionsText(s)));
 }
 
 void MainWindow::maskLowercase() {

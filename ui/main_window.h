@@ -146,6 +146,7 @@ class MainWindow : public QMainWindow {
   QString useStore(const QString& path);  // setStorePath's work; the problem to say, or ""
   bool storeChangeRefused();              // while a design runs; says so
   bool maskRefusedOnDesign();             // a design of a record not open is shown; says so
+  QString positionsText(const bio::interval& bases) const;  // "1,101-1,200": as the ruler numbers them
   void leaveShownDesign();                // the results were reset: the working sequence, or nothing, shown
   void showNoRecord();                    // an empty view, nothing to mask
   void dropUngeneratedRecord();           // after a Generate new that failed or was cancelled

@@ -1471,6 +1471,7 @@ class TestStudio : public QObject {
     w->maskSelection();
     QCOMPARE(w->document().records[0].masks.size(), std::size_t(1));
     QCOMPARE(w->document().records[0].masks[0].start, std::int64_t(100));
+    QCOMPARE(w->undoStack()->undoText(), QStringLiteral("mask 301-340"));  // as the ruler, not 101-140
     QCOMPARE(generateAndWait(*w), 0);
     const auto designs = designsIn(store_, w->lastRunId());
     QVERIFY(!designs.empty());
