@@ -294,7 +294,10 @@ void MainWindow::buildActions() {
   buildViewMenu();
   auto* designMenu = menuBar()->addMenu(tr("&Design"));
   designMenu->addAction(tr("&Generate"), QKeySequence(Qt::CTRL | Qt::Key_G), this, &MainWindow::infill);
-  designMenu->addAction(tr("&Cancel"), this, &MainWindow::cancelJobs);
+  auto* cancel = designMenu->addAction(tr("&Cancel"), this, &MainWindow::cancelJobs);
+  cancel->setObjectName(QStringLiteral("cancelDesignAction"));
+  // Greyed when nothing it stops runs (a model load, a batch: it stops a design and a confidence track).
+  connect(designMenu, &QMenu::aboutToShow, cancel, [this, cancel] { cancel->setEnabled(designJob_ || confidenceJob_); });
   designMenu->addAction(acceptAction_);
   buildModelMenu();
   auto* help = menuBar()->addMenu(tr("&Help"));

@@ -133,6 +133,15 @@ void checkRefused(MainWindow& w, const std::map<QString, QString>& refused, cons
   }
 }
 
+// Whether Design > Cancel is enabled as the menu opens (it is updated then).
+bool cancelEnabled(MainWindow& w) {
+  auto* cancel = w.findChild<QAction*>(QStringLiteral("cancelDesignAction"));
+  auto* menu = cancel ? qobject_cast<QMenu*>(cancel->parent()) : nullptr;
+  if (!menu) return false;
+  Q_EMIT menu->aboutToShow();
+  return cancel->isEnabled();
+}
+
 }  // namespace
 
 class TestStudio : public QObject {
@@ -1638,6 +1647,7 @@ class TestStudio : public QObject {
   void refusedGenerateNewAddsNothing() {
     auto w = makeWindow();
     QVERIFY(w);
+    QVERIFY(!cancelEnabled(*w));  // greyed while nothing it stops runs: it did nothing, enabled, as the model loads
     QVERIFY(open(*w, designFasta));
     auto c = w->designPanel()->constraints();
     c.avoid = {"FooI"};
@@ -1653,7 +1663,8 @@ class TestStudio : public QObject {
     QSignalSpy finished(w.get(), &MainWindow::designFinished);
     w->generateNew(4000, QStringLiteral("g2"));
     QCOMPARE(w->document().records.size(), std::size_t(3));
-    w->cancelJobs();
+    QVERIFY(cancelEnabled(*w));
+    w->findChild<QAction*>(QStringLiteral("cancelDesignAction"))->trigger();  // Design > Cancel
     QVERIFY(finished.wait(60000));
     QCOMPARE(finished.last().at(1).toInt(), static_cast<int>(JobOutcome::Status::Cancelled));
     QCOMPARE(w->document().records.size(), std::size_t(2));
