@@ -58,9 +58,10 @@ struct masked_records {
 
 // The holes from --region NAME:START-END or --mask lowercase|N|bed:FILE (exactly one of them) in the
 // FASTA file `in`. With --mask every record is read; with --region only the named record when the file
-// has its faidx index beside it already (a genome is not read whole for one hole; no index is written
-// here), else every record. Errors name the option or file and the problem (an unreadable file, an
-// unknown record, a region outside its record, nothing masked at all).
+// has its faidx index beside it already (a genome is not read whole for one hole; none is started here,
+// one that does not fit is built anew) and the record fetches cleanly, else every record. Errors name
+// the option or file and the problem (an unreadable file, an unknown record, a region outside its
+// record, nothing masked at all), in the same words either way.
 status read_masked_records(const std::string& region, const std::string& mask, const std::string& in,
                            masked_records& out);
 
