@@ -65,7 +65,7 @@ bio::source_options sourceOptions(const std::string& path, const std::string& cr
 }
 
 status readDocument(const std::string& path, const std::string& region, const ReadLimits& limits, Document& out,
-                    const std::string& cramReference) {
+                    const std::string& cramReference, const std::atomic<bool>* stop) {
   out = {};
   out.path = path;
   out.region = region;
@@ -78,6 +78,7 @@ status readDocument(const std::string& path, const std::string& region, const Re
   bio::sequence_record record;
   std::int64_t bases = 0;
   while (source.next(record)) {
+    if (stop && *stop) return status::fail(path + ": reading stopped");
     if (out.records.size() >= limits.maxRecords) {
       out.truncated = true;
       break;

@@ -4,6 +4,7 @@
 // off the GUI thread.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -50,9 +51,10 @@ struct ReadLimits {
 
 // Reads every record of `path` (or of `region`) through bio::sequence_source; a CRAM is decoded with
 // `cramReference` (a FASTA) when one is given. Errors as bio reports them ("PATH: record 'NAME' line
-// N: ..."), and an empty file or region.
+// N: ..."), and an empty file or region. Once `stop` is set (the window closes) it ends after the
+// record in hand, failing "PATH: reading stopped".
 status readDocument(const std::string& path, const std::string& region, const ReadLimits& limits, Document& out,
-                    const std::string& cramReference = {});
+                    const std::string& cramReference = {}, const std::atomic<bool>* stop = nullptr);
 
 // The reading options of `path`: `cramReference` when it is a CRAM file, which the reference decodes;
 // none for the other formats, whose readers refuse one.

@@ -164,6 +164,7 @@ MainWindow::~MainWindow() {
   runner_->disconnect(this);
   delete runner_;
   runner_ = nullptr;
+  closing_ = true;  // a file being read stops after its record in hand (a genome's records: seconds)
   reader_->waitForFinished();
   siteFinder_->waitForFinished();
 }
@@ -321,9 +322,10 @@ bool MainWindow::openFileRegion(const QString& path, const QString& region) {
   jobLabel_->setText(tr("Reading %1...").arg(QFileInfo(path).fileName()));
   disconnect(reader_, nullptr, this, nullptr);
   connect(reader_, &QFutureWatcher<std::pair<status, Document>>::finished, this, [this, path, region] { documentRead(path, region); });
-  reader_->setFuture(QtConcurrent::run([p = path.toStdString(), r = region.toStdString(), c = cramReference_.toStdString()] {
+  reader_->setFuture(QtConcurrent::run([p = path.toStdString(), r = region.toStdString(), c = cramReference_.toStdString(),
+                                        stop = &closing_] {
     Document d;
-    status s = readDocument(p, r, ReadLimits{}, d, c);
+    status s = readDocument(p, r, ReadLimits{}, d, c, stop);
     return std::pair<status, Document>(std::move(s), std::move(d));
   }));
   return true;

@@ -8,6 +8,7 @@
 #include <QMainWindow>
 #include <QPointer>
 
+#include <atomic>
 #include <cstdint>
 #include <map>
 
@@ -230,6 +231,7 @@ class MainWindow : public QMainWindow {
   int shownDesign_ = -1;
   QUndoStack* undo_ = nullptr;
   QFutureWatcher<std::pair<status, Document>>* reader_ = nullptr;
+  std::atomic<bool> closing_{false};  // set as the window goes: the file being read stops
   QFutureWatcher<SiteSearch>* siteFinder_ = nullptr;
   bool siteFinderAgain_ = false;
 

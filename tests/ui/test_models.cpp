@@ -287,6 +287,11 @@ class TestModels : public QObject {
     QVERIFY(QString::fromStdString(s.message()).contains(QStringLiteral("non_iupac_letter.fa")));
     QVERIFY(!readDocument(testData + "/missing.fa", "", {}, doc).ok());
     QVERIFY(!readDocument(testData + "/bad/variants.vcf", "", {}, doc).ok());
+    // A read stopped (the window closing) ends at the next record, without reading the rest.
+    const std::atomic<bool> stop{true};
+    s = readDocument(testData + "/cli/design.fa", "", {}, doc, {}, &stop);
+    QCOMPARE(s.message(), testData + "/cli/design.fa: reading stopped");
+    QVERIFY(doc.records.empty());
 
     // Probing: an indexed bgzipped FASTA and an indexed BAM offer their contigs; a plain FASTA does not.
     FileProbe probe;
