@@ -179,8 +179,7 @@ status indexed_region(const std::string& region, const std::string& in, masked_r
   bio::indexed_fasta index;
   if (!index.open(in) || index.record_count() < 0) return {};
   bio::region r;
-  const auto lookup = [&](std::string_view name) { return index.contig_length(name); };
-  if (auto s = bio::parse_region(region, lookup, r); !s) return status::fail("--region: " + s.message());
+  if (auto s = index.parse(region, r); !s) return status::fail("--region: " + s.message());
   if (r.length() < 1) return status::fail("--region: " + region + ": the region is empty");
   bio::sequence_record record;
   record.name = r.contig;

@@ -397,9 +397,12 @@ std::vector<std::string> indexed_fasta::contig_names() const {
   return names;
 }
 
+status indexed_fasta::parse(std::string_view text, region& parsed) const {
+  return parse_region(text, [this](std::string_view name) { return contig_length(name); }, parsed);
+}
+
 status indexed_fasta::fetch(std::string_view text, region& parsed, std::string& bases) {
-  const auto lookup = [this](std::string_view name) { return contig_length(name); };
-  if (status s = parse_region(text, lookup, parsed); !s) return status::fail(impl_->path + ": " + s.message());
+  if (status s = parse(text, parsed); !s) return status::fail(impl_->path + ": " + s.message());
   return fetch(parsed, bases);
 }
 

@@ -37,7 +37,10 @@ class indexed_fasta {
   std::int64_t record_number(std::string_view name) const;
   std::int64_t record_count() const;
 
-  // Parses `text` against the index's contigs (parse_region with lookup) and fetches its bases.
+  // Parses `text` against the index's contigs (parse_region with lookup): its errors unprefixed, for
+  // the caller to name the file or option.
+  status parse(std::string_view text, region& parsed) const;
+  // parse, then fetch; errors name the file.
   status fetch(std::string_view text, region& parsed, std::string& bases);
   // Fetches an already checked region (end resolved). Errors: unknown contig, read failure, bytes
   // in the file that are not IUPAC codes ("PATH: record 'NAME': ...").

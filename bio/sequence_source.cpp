@@ -147,8 +147,7 @@ status sequence_source::impl::open_fasta_region() {
     indexed_fasta index;
     if (index.open(path).ok()) {
       region r;
-      const auto lookup = [&](std::string_view name) { return index.contig_length(name); };
-      if (status s = parse_region(options.region, lookup, r); !s) return status::fail(path + ": " + s.message());
+      if (status s = index.parse(options.region, r); !s) return status::fail(path + ": " + s.message());
       if (index.fetch(r, fetched.bases).ok()) {
         fetched.name = record_name(r, index.contig_length(r.contig));
         fetched.start = r.start;
