@@ -111,15 +111,16 @@ bool run_window(const core::mdm_model& model, const bench_args& a, const std::pa
   f.dead_ends += stats.constraints.dead_ends;
   f.forced += stats.constraints.forced;
   for (const auto& d : designs) {
+    const auto tokens = core::with_design(request.tokens, d);
     std::string text = w.second;
-    for (auto i = hole.start; i < hole.end; ++i) text[i] = core::decode_token(d.tokens[i]);
+    for (auto i = hole.start; i < hole.end; ++i) text[i] = core::decode_token(tokens[i]);
     ++f.designs;
     f.claimed += d.constraints_ok;
     f.passed += bio::check_constraints(text, {hole}, rules.set).empty();
     f.passed_twist += bio::check_constraints(text, {hole}, all[1].set).empty();
     f.passed_check += bio::check_constraints(text, {hole}, all[2].set).empty();
     core::score_result r;
-    if (!bench::score_hole(model, d.tokens, hole, a.score_draws, 1000 + f.designs, r)) return false;
+    if (!bench::score_hole(model, tokens, hole, a.score_draws, 1000 + f.designs, r)) return false;
     f.bits.push_back(r.bits_per_base());
   }
   return true;

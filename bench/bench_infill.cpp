@@ -208,7 +208,7 @@ bool run_config(core::mdm_model& model, const std::vector<std::pair<std::string,
     (void)core::set_layer_kernels(model, "torch");
     f.calls += static_cast<double>(stats.network_calls);
     std::uint64_t seed = 1000;
-    for (const auto& d : designs) f.add_score(score_design(model, d.tokens, hole, a, seed++));
+    for (const auto& d : designs) f.add_score(score_design(model, core::with_design(request.tokens, d), hole, a, seed++));
   }
   return true;
 }

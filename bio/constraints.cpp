@@ -76,20 +76,22 @@ int base_index(char c) {
   }
 }
 
-void check_unfilled(std::string_view seq, const std::vector<interval>& designed, std::vector<constraint_violation>& out) {
+void check_unfilled(std::string_view seq, const std::vector<interval>& designed, std::int64_t origin,
+                    std::vector<constraint_violation>& out) {
   for (const auto& h : designed)
     for (auto i = h.start; i < h.end;) {
       if (concrete_base(seq[i])) { ++i; continue; }
       auto j = i;
       while (j < h.end && !concrete_base(seq[j])) ++j;
-      out.push_back({"unfilled", i, std::to_string(j - i) + " designed base(s) not A/C/G/T at " + span_text(i, j - i)});
+      out.push_back({"unfilled", origin + i,
+                     std::to_string(j - i) + " designed base(s) not A/C/G/T at " + span_text(origin + i, j - i)});
       i = j;
     }
 }
 
 // Sites that overlap a designed interval, searched in the interval plus (length - 1) bases of each flank.
 void check_motifs(std::string_view seq, const std::vector<interval>& designed, const constraint_set& set,
-                  std::vector<constraint_violation>& out) {
+                  std::int64_t origin, std::vector<constraint_violation>& out) {
   const auto n = static_cast<std::int64_t>(seq.size());
   for (const auto& m : set.motifs) {
     const auto len = static_cast<std::int64_t>(m.site.size());
@@ -99,9 +101,9 @@ void check_motifs(std::string_view seq, const std::vector<interval>& designed, c
       for (const auto& hit : find_motif(seq.substr(from, to - from), m.site)) {
         const auto start = from + static_cast<std::int64_t>(hit.start);
         if (!seen.insert({start, hit.reverse_strand}).second) continue;
-        out.push_back({"avoid " + m.name, start,
+        out.push_back({"avoid " + m.name, origin + start,
                        m.site + " (" + m.name + ") on the " + (hit.reverse_strand ? "reverse" : "forward") +
-                           " strand at " + span_text(start, len)});
+                           " strand at " + span_text(origin + start, len)});
       }
     }
   }
@@ -109,7 +111,7 @@ void check_motifs(std::string_view seq, const std::vector<interval>& designed, c
 
 // Runs through a designed interval, followed into the flanks as far as they go.
 void check_runs(std::string_view seq, const std::vector<interval>& designed, const constraint_set& set,
-                std::vector<constraint_violation>& out) {
+                std::int64_t origin, std::vector<constraint_violation>& out) {
   std::set<std::int64_t> seen;
   for (const auto& h : designed) {
     auto from = h.start, to = h.end;
@@ -119,15 +121,16 @@ void check_runs(std::string_view seq, const std::vector<interval>& designed, con
       const auto length = static_cast<std::int64_t>(run.length);
       const int limit = set.max_run[base_index(run.base)];
       if (limit == 0 || length <= limit || !seen.insert(start).second) continue;
-      out.push_back({homopolymer_rule_name(set.max_run), start,
-                     "run of " + std::to_string(length) + " " + run.base + " at " + span_text(start, length) +
+      out.push_back({homopolymer_rule_name(set.max_run), origin + start,
+                     "run of " + std::to_string(length) + " " + run.base + " at " + span_text(origin + start, length) +
                          " (limit " + std::to_string(limit) + ")"});
     }
   }
 }
 
 // Windows of one rule inside one designed interval; consecutive failing windows make one violation.
-void check_gc_rule(std::string_view seq, const interval& h, const gc_rule& rule, std::vector<constraint_violation>& out) {
+void check_gc_rule(std::string_view seq, const interval& h, const gc_rule& rule, std::int64_t origin,
+                   std::vector<constraint_violation>& out) {
   const auto length = h.end - h.start;
   const auto w = (rule.window == 0 || rule.window >= length) ? length : std::int64_t{rule.window};
   std::int64_t lo = 0, hi = 0;
@@ -142,10 +145,10 @@ void check_gc_rule(std::string_view seq, const interval& h, const gc_rule& rule,
   auto close = [&](std::int64_t end) {
     if (bad_from < 0) return;
     std::string detail = "GC " + fraction_text(static_cast<double>(first_gc) / w) + " in the " + std::to_string(w) +
-                         "-base window at " + span_text(bad_from, w) + " (allowed " + fraction_text(rule.min) + "-" +
+                         "-base window at " + span_text(origin + bad_from, w) + " (allowed " + fraction_text(rule.min) + "-" +
                          fraction_text(rule.max) + ")";
     if (end - bad_from > 1) detail += "; " + std::to_string(end - bad_from) + " consecutive windows out of bounds";
-    out.push_back({gc_rule_name(rule), bad_from, detail});
+    out.push_back({gc_rule_name(rule), origin + bad_from, detail});
     bad_from = -1;
   };
   for (auto i = h.start; i < h.end; ++i) {
@@ -164,7 +167,7 @@ void check_gc_rule(std::string_view seq, const interval& h, const gc_rule& rule,
 }
 
 void check_repeats(std::string_view seq, const std::vector<interval>& designed, const constraint_set& set,
-                   std::vector<constraint_violation>& out) {
+                   std::int64_t origin, std::vector<constraint_violation>& out) {
   const int k = set.repeat_k;
   const auto n = static_cast<std::int64_t>(seq.size());
   const auto from = std::max<std::int64_t>(0, designed.front().start - set.repeat_flank);
@@ -181,10 +184,10 @@ void check_repeats(std::string_view seq, const std::vector<interval>& designed, 
     std::int64_t run_from = -1, other = -1;
     auto close = [&](std::int64_t end) {
       if (run_from < 0) return;
-      std::string detail = "the " + std::to_string(k) + "-mer at " + span_text(run_from, k) + " also occurs at " +
-                           span_text(other, k) + " (either strand)";
+      std::string detail = "the " + std::to_string(k) + "-mer at " + span_text(origin + run_from, k) +
+                           " also occurs at " + span_text(origin + other, k) + " (either strand)";
       if (end - run_from > 1) detail += "; " + std::to_string(end - run_from) + " consecutive repeated k-mers";
-      out.push_back({name, run_from, detail});
+      out.push_back({name, origin + run_from, detail});
       run_from = -1;
     };
     for (auto i = std::max(from, h.start - k + 1); i < h.end && i + k <= to; ++i) {
@@ -257,17 +260,17 @@ std::vector<std::string> constraint_names(const constraint_set& set) {
 }
 
 std::vector<constraint_violation> check_constraints(std::string_view seq, const std::vector<interval>& designed,
-                                                    const constraint_set& set) {
+                                                    const constraint_set& set, std::int64_t origin) {
   std::vector<constraint_violation> out;
   if (designed.empty()) return out;
-  check_unfilled(seq, designed, out);
-  check_motifs(seq, designed, set, out);
-  if (set.max_run != std::array<int, 4>{}) check_runs(seq, designed, set, out);
+  check_unfilled(seq, designed, origin, out);
+  check_motifs(seq, designed, set, origin, out);
+  if (set.max_run != std::array<int, 4>{}) check_runs(seq, designed, set, origin, out);
   std::set<std::string> rules_seen;
   for (const auto& rule : set.gc)
     if (rules_seen.insert(gc_rule_name(rule)).second)
-      for (const auto& h : designed) check_gc_rule(seq, h, rule, out);
-  if (set.repeat_k > 0) check_repeats(seq, designed, set, out);
+      for (const auto& h : designed) check_gc_rule(seq, h, rule, origin, out);
+  if (set.repeat_k > 0) check_repeats(seq, designed, set, origin, out);
   const auto names = constraint_names(set);
   auto rank = [&](const std::string& name) { return std::find(names.begin(), names.end(), name) - names.begin(); };
   std::stable_sort(out.begin(), out.end(), [&](const constraint_violation& a, const constraint_violation& b) {

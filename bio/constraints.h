@@ -65,9 +65,12 @@ std::vector<std::string> constraint_names(const constraint_set& set);
 // Every violation in `seq` of `set`, for the designed intervals `designed` (merged, inside seq), sorted
 // by constraint then position. Consecutive out-of-bounds GC windows (or repeated k-mers) are one
 // violation. Case is ignored. A GC window passes only if it passes whatever its unknown bases (N, IUPAC
-// codes) are.
+// codes) are. `seq` may be the piece of a record that begins at its base `origin`, holding the reach
+// of the rules around `designed` (core::design_span): `designed` is in the piece's coordinates, the
+// violations' positions and details in the record's. A design of a chromosome is checked so, not in
+// a copy of the chromosome.
 std::vector<constraint_violation> check_constraints(std::string_view seq, const std::vector<interval>& designed,
-                                                    const constraint_set& set);
+                                                    const constraint_set& set, std::int64_t origin = 0);
 
 // How many of `n` bases may be G or C under `rule`: [lo, hi], lo > hi when no count works (e.g. 1 base
 // between 40% and 60%). A small tolerance keeps 0.3 * 50 = 15 exact.

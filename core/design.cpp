@@ -128,22 +128,22 @@ status fill_holes(fill_pass& j, torch::Tensor& work, const std::vector<bio::inte
   return {};
 }
 
-// The independent check of one design: the record's text with the designed bases in the holes.
-std::vector<bio::constraint_violation> check_design(const std::string& text, const std::vector<token>& tokens,
+// The independent check of one design: the span's text with the row's bases in the holes, numbered
+// from `origin` (where the span begins in the whole record).
+std::vector<bio::constraint_violation> check_design(std::string_view text, const std::vector<token>& row,
                                                     const std::vector<bio::interval>& holes,
-                                                    const bio::constraint_set& set) {
-  std::string designed = text;
+                                                    const bio::constraint_set& set, std::int64_t origin) {
+  std::string designed(text);
   for (const auto& hole : holes)
-    for (auto i = hole.start; i < hole.end; ++i) designed[i] = decode_token(tokens[i]);
-  return bio::check_constraints(designed, holes, set);
+    for (auto i = hole.start; i < hole.end; ++i) designed[i] = decode_token(row[i]);
+  return bio::check_constraints(designed, holes, set, origin);
 }
 
-// One design per row of `work`, which holds the record's `span`: the whole record with the row's
-// bases in the span, scored over `holes` (in the span's coordinates) and checked against the
-// constraints over the whole record.
-status make_designs(fill_pass& j, const std::string& record, const std::string& text, const std::vector<token>& tokens,
-                    const bio::interval& span, const torch::Tensor& work, const std::vector<bio::interval>& holes,
-                    std::vector<design>& out) {
+// One design per row of `work`, which holds the record's `span` (`text`, its bases as read): each keeps
+// the row's region, scored over `holes` (in the span's coordinates) and checked in the span, which
+// holds every base the rules look at.
+status make_designs(fill_pass& j, const infill_request& request, std::string_view text, const bio::interval& span,
+                    const torch::Tensor& work, const std::vector<bio::interval>& holes, std::vector<design>& out) {
   out.clear();
   const auto width = work.size(1);
   auto rows = work.to(torch::kUInt8).contiguous();
@@ -167,57 +167,63 @@ status make_designs(fill_pass& j, const std::string& record, const std::string& 
       bits[k] = r.bits_per_base();
     }
   }
-  std::vector<bio::interval> in_record = holes;
-  for (auto& hole : in_record) hole = {hole.start + span.start, hole.end + span.start};
+  const auto origin = request.offset + span.start;
+  const auto first = holes.front().start, last = holes.back().end;
   for (std::size_t k = 0; k < spans.size(); ++k) {
     design d;
-    d.record = record;
+    d.record = request.record;
     d.variant = static_cast<int>(k) + 1;
-    d.region_start = in_record.front().start;
-    d.region_end = in_record.back().end;
-    d.tokens = tokens;
-    std::copy(spans[k].begin(), spans[k].end(), d.tokens.begin() + span.start);
-    spans[k] = {};
+    d.region_start = origin + first;
+    d.region_end = origin + last;
+    d.tokens.assign(spans[k].begin() + first, spans[k].begin() + last);
     std::int64_t gc = 0;
-    for (const auto& hole : in_record)
+    for (const auto& hole : holes)
       for (auto i = hole.start; i < hole.end; ++i) {
-        d.designed_bases += is_base(d.tokens[i]) ? 1 : 0;
-        gc += d.tokens[i] == token_c || d.tokens[i] == token_g;
+        d.designed_bases += is_base(spans[k][i]) ? 1 : 0;
+        gc += spans[k][i] == token_c || spans[k][i] == token_g;
       }
     d.gc = d.designed_bases > 0 ? static_cast<double>(gc) / d.designed_bases : 0.0;
     d.bits_per_base = bits[k];
-    d.violations = check_design(text, d.tokens, in_record, j.options.constraints);
+    d.violations = check_design(text, spans[k], holes, j.options.constraints, origin);
     d.constraints_ok = d.violations.empty();
+    spans[k] = {};
     out.push_back(std::move(d));
   }
   return {};
 }
 
-status design_holes(const mdm_model& model, const std::string& record, const std::vector<token>& tokens,
-               const std::string& given_text, const std::vector<bio::interval>& holes, const design_options& options,
-               std::vector<design>& out, const design_callback& callback, design_stats* stats) {
+status check_request(const infill_request& request, std::string_view text) {
+  const auto& record = request.record;
+  if (request.holes.empty()) return status::fail(record + ": no hole to fill");
+  for (const auto& hole : request.holes)
+    if (hole.end <= hole.start) return status::fail(record + ": empty hole at " + std::to_string(hole.start + 1));
+  if (!request.tokens.empty() && request.tokens.size() != text.size())
+    return status::fail(record + ": the record's text and tokens differ in length");
+  return bio::check_intervals(record, request.holes, static_cast<std::int64_t>(text.size()));
+}
+
+status design_holes(const mdm_model& model, const infill_request& request, const design_options& options,
+                    std::vector<design>& out, const design_callback& callback, design_stats* stats) {
   if (auto s = options.validate(model.config()); !s) return s;
   design_stats local;
   fill_pass j{model, options, {}, callback, stats ? *stats : local};
   if (auto s = options.blocks.resolve(model.config(), j.blocks); !s) return s;
   if (auto s = resolve_label(model, options.label, j.label_token); !s) return s;
-  if (holes.empty()) return status::fail(record + ": no hole to fill");
-  for (const auto& hole : holes)
-    if (hole.end <= hole.start) return status::fail(record + ": empty hole at " + std::to_string(hole.start + 1));
-  if (auto s = bio::check_intervals(record, holes, static_cast<std::int64_t>(tokens.size())); !s) return s;
+  const std::string decoded = request.text.empty() ? decode(request.tokens) : std::string();
+  const std::string_view text = request.text.empty() ? std::string_view(decoded) : request.text;
+  if (auto s = check_request(request, text); !s) return s;
 
-  const std::string decoded = given_text.empty() ? decode(tokens) : std::string();
-  const std::string& text = given_text.empty() ? decoded : given_text;  // not a copy of a chromosome
-  if (text.size() != tokens.size()) return status::fail(record + ": the record's text and tokens differ in length");
-  const auto span = design_span(text, holes, j.blocks.window, options.constraints);
+  const auto span = design_span(text, request.holes, j.blocks.window, options.constraints);
   const auto width = span.end - span.start;
-  std::vector<bio::interval> in_span = holes;  // in the span's coordinates
+  const auto span_text = text.substr(span.start, width);
+  std::vector<bio::interval> in_span = request.holes;  // in the span's coordinates
   for (auto& hole : in_span) hole = {hole.start - span.start, hole.end - span.start};
-  // The K rows of the span are worked on as int64 tokens (8 bytes a base), and each design keeps the
-  // whole record (1 byte a base).
-  const std::string what = "--num " + std::to_string(options.variants) + " variants of " + std::to_string(tokens.size()) + " bases";
-  if (auto s = check_memory(options.variants * (8.0 * width + static_cast<double>(tokens.size())), what); !s) return s;
-  auto row = torch::from_blob(const_cast<token*>(tokens.data() + span.start), {1, width}, torch::kUInt8).to(torch::kInt64);
+  // The K rows of the span are worked on as int64 tokens (8 bytes a base), and copied out of it as bytes.
+  const std::string what = "--num " + std::to_string(options.variants) + " variants of " + std::to_string(width) + " bases";
+  if (auto s = check_memory(options.variants * 9.0 * width, what); !s) return s;
+  auto tokens = request.tokens.empty() ? encode(span_text)
+                                       : std::vector<token>(request.tokens.begin() + span.start, request.tokens.begin() + span.end);
+  auto row = torch::from_blob(tokens.data(), {1, width}, torch::kUInt8).to(torch::kInt64);
   for (const auto& hole : in_span) row.narrow(1, hole.start, hole.end - hole.start).fill_(static_cast<std::int64_t>(mask_token));
   auto work = row.expand({options.variants, width}).contiguous();
   std::unique_ptr<constraint_guard> guard;
@@ -225,15 +231,14 @@ status design_holes(const mdm_model& model, const std::string& record, const std
     // Dead ends are local conflicts, as many more as the design is longer: a fixed budget was spent
     // by 600 bases of --gc 100-100 --max-homopolymer 1, and the rest forced, where 3,000 can be met.
     std::int64_t budget = options.max_dead_ends;
-    for (const auto& hole : holes) budget += hole.end - hole.start;
-    guard = std::make_unique<constraint_guard>(options.constraints, options.gc_target,
-                                               std::string_view(text).substr(span.start, width), in_span,
+    for (const auto& hole : in_span) budget += hole.end - hole.start;
+    guard = std::make_unique<constraint_guard>(options.constraints, options.gc_target, span_text, in_span,
                                                options.variants, static_cast<int>(std::min<std::int64_t>(budget, INT_MAX)));
   }
   j.guard = guard.get();
   if (auto s = fill_holes(j, work, in_span); !s) return s;
   if (guard) j.stats.constraints = guard->stats();
-  return make_designs(j, record, text, tokens, span, work, in_span, out);
+  return make_designs(j, request, span_text, span, work, in_span, out);
 }
 
 }  // namespace
@@ -312,7 +317,7 @@ std::vector<block_plan> plan_blocks(std::int64_t start, std::int64_t end, std::i
 
 status infill(const mdm_model& model, const infill_request& request, const design_options& options,
               std::vector<design>& out, const design_callback& callback, design_stats* stats) {
-  return design_holes(model, request.record, request.tokens, request.text, request.holes, options, out, callback, stats);
+  return design_holes(model, request, options, out, callback, stats);
 }
 
 status generate(const mdm_model& model, const std::string& record, const std::vector<token>& prefix,
@@ -322,7 +327,13 @@ status generate(const mdm_model& model, const std::string& record, const std::ve
   std::vector<token> tokens = prefix;
   tokens.resize(prefix.size() + static_cast<std::size_t>(length), mask_token);
   const auto start = static_cast<std::int64_t>(prefix.size());
-  return design_holes(model, record, tokens, {}, {{start, start + length}}, options, out, callback, stats);
+  return design_holes(model, {record, std::move(tokens), {{start, start + length}}}, options, out, callback, stats);
+}
+
+std::vector<token> with_design(std::vector<token> record, const design& d) {
+  if (static_cast<std::int64_t>(record.size()) < d.region_end) record.resize(static_cast<std::size_t>(d.region_end), mask_token);
+  std::copy(d.tokens.begin(), d.tokens.end(), record.begin() + d.region_start);
+  return record;
 }
 
 }  // namespace dnafill::core

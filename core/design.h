@@ -49,27 +49,36 @@ struct design_options {
   status validate(const mdm_model& model) const;
 };
 
-// One record to infill: its tokens (N as MASK) and the holes to regenerate (0-based half-open).
+// One record to infill: its tokens (N as MASK) and the holes to regenerate (0-based half-open). Only
+// the part a design reads (design_span) is worked on and kept: a hole of a chromosome costs its span.
 struct infill_request {
   std::string record;
-  std::vector<token> tokens;
+  std::vector<token> tokens;         // may be empty when `text` is given: then the span of it is encoded
   std::vector<bio::interval> holes;  // merged, non-empty, inside the record
-  std::string text{};                // the record as read, for the constraints' view of the fixed bases
-                                     // (IUPAC codes kept); empty = the tokens decoded (N for unknown)
+  std::string_view text{};           // the record as read, for the constraints' view of the fixed bases
+                                     // (IUPAC codes kept); empty = the tokens decoded (N for unknown).
+                                     // A view: the caller keeps it through the call
+  std::int64_t offset = 0;           // where these bases begin in the whole record (a batch item is a
+                                     // piece of it): designs and their violations are numbered from it
 };
 
 struct design {
   std::string record;
   int variant = 0;                 // 1..K
-  std::int64_t region_start = 0;   // 0-based, inclusive: the first designed base
+  std::int64_t region_start = 0;   // 0-based, inclusive: the first designed base, in the whole record
   std::int64_t region_end = 0;     // 0-based, exclusive: after the last designed base
-  std::vector<token> tokens;       // the whole record: fixed parts untouched, holes filled
+  std::vector<token> tokens;       // the region [region_start, region_end): holes filled, bases between
+                                   // holes as they were (with_design puts it back in its record)
   std::int64_t designed_bases = 0;
   double gc = 0.0;                 // GC fraction of the designed bases
   double bits_per_base = 0.0;      // the model's conditional bits/base of the designed bases (NaN: not scored)
   bool constraints_ok = true;      // no violation below
-  std::vector<bio::constraint_violation> violations;  // the independent check (bio::check_constraints)
+  std::vector<bio::constraint_violation> violations;  // the independent check (bio::check_constraints),
+                                                      // numbered in the whole record
 };
+
+// `record` (the whole record) with `d`'s region in it.
+std::vector<token> with_design(std::vector<token> record, const design& d);
 
 // Progress of a job: windows done of windows in all, and network calls so far. Return false to cancel.
 struct design_event {
@@ -90,8 +99,8 @@ struct design_stats {
 status infill(const mdm_model& model, const infill_request& request, const design_options& options,
               std::vector<design>& out, const design_callback& callback = {}, design_stats* stats = nullptr);
 
-// Writes `length` new bases after `prefix` (which may be empty), block by block: the designs hold the
-// prefix and the new bases; the region is the new part.
+// Writes `length` new bases after `prefix` (which may be empty), block by block: the designs' region
+// is the new part.
 status generate(const mdm_model& model, const std::string& record, const std::vector<token>& prefix,
                 std::int64_t length, const design_options& options, std::vector<design>& out,
                 const design_callback& callback = {}, design_stats* stats = nullptr);

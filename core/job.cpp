@@ -56,7 +56,7 @@ nlohmann::json options_json(const design_options& o) {
 std::string constraint_report(const job_item& item, const design& d) {
   auto violations = nlohmann::json::array(), holes = nlohmann::json::array();
   for (const auto& v : d.violations)
-    violations.push_back({{"constraint", v.constraint}, {"position", item.offset + v.position + 1}, {"detail", v.detail}});
+    violations.push_back({{"constraint", v.constraint}, {"position", v.position + 1}, {"detail", v.detail}});
   for (const auto& h : item.holes) holes.push_back({item.offset + h.start + 1, item.offset + h.end});
   return data::json_text({{"violations", violations}, {"holes", holes}});
 }
@@ -108,7 +108,8 @@ status run_item(job_state& j, const job_item& item) {
   j.report(0.0);
   design_options options = j.options;
   options.sampler.seed = item.seed;
-  const infill_request request{item.record, encode(item.bases), item.holes, std::string(item.bases)};
+  // No tokens: infill encodes the span it works on, not the whole record (a chromosome) once more.
+  const infill_request request{item.record, {}, item.holes, item.bases, item.offset};
   auto windows = [&](const design_event& e) {
     j.report(static_cast<double>(e.windows_done) / std::max<std::int64_t>(1, e.windows));
     return !j.stopped();
@@ -235,13 +236,13 @@ data::design_record design_to_record(const job_item& item, const design& d) {
   r.record_index = item.key.record_index;
   r.region_index = item.key.region_index;
   r.variant = d.variant;
-  const auto start = item.holes.front().start, end = item.holes.back().end;
-  r.region_start = item.offset + start;
-  r.region_end = item.offset + end;
+  const auto start = item.holes.front().start, end = item.holes.back().end;  // d's region, in the item
+  r.region_start = d.region_start;
+  r.region_end = d.region_end;
   r.sequence.assign(item.bases.substr(static_cast<std::size_t>(start), static_cast<std::size_t>(end - start)));
   for (const auto& hole : item.holes)
     for (auto i = hole.start; i < hole.end; ++i) {
-      const char base = decode_token(d.tokens[static_cast<std::size_t>(i)]);
+      const char base = decode_token(d.tokens[static_cast<std::size_t>(i - start)]);
       const bool lower = std::islower(static_cast<unsigned char>(item.bases[static_cast<std::size_t>(i)]));
       r.sequence[static_cast<std::size_t>(i - start)] =
           lower ? static_cast<char>(std::tolower(static_cast<unsigned char>(base))) : base;

@@ -125,8 +125,9 @@ status run_job(const mdm_model& model, item_source& items, const design_options&
                data::design_sink& sink, const std::atomic<bool>* cancel, const job_callback& progress,
                job_summary& summary, const std::atomic<bool>* stop_now = nullptr);
 
-// The store's record of a design of `item`: the region from the first to the last hole, in record
-// coordinates, its bases as designed (in the case of the original there, the original elsewhere).
+// The store's record of a design of `item` (infilled with the item's offset): the region from the
+// first to the last hole, in record coordinates, its bases as designed (in the case of the original
+// there, the original elsewhere).
 data::design_record design_to_record(const job_item& item, const design& d);
 
 // A design's constraint check as the store keeps it (design_record.constraint_report, written by

@@ -272,3 +272,33 @@ TEST_CASE("constraints: one request builds the CLI's and the studio's rules, the
   request.gc_max = 0.2;
   CHECK(build_constraints(request, set).message().rfind("--gc", 0) == 0);
 }
+
+// A design of a chromosome is checked in its span: the same violations as in the whole record, at the
+// same positions and with the same 1-based numbers in their details.
+TEST_CASE("constraints: a piece holding the rules' reach is checked as the whole record is, numbered in the record",
+          "[bio][constraints]") {
+  auto set = avoiding({"BsaI"});
+  set.max_run = {4, 4, 4, 4};
+  set.gc = {{0.4, 0.6, 10}};
+  set.repeat_k = 5;
+  set.repeat_flank = 6;  // reach: 6 + 5 bases each side
+  const std::string designed = "GGTCTC" "AAAAAA" "N" "TGATTC" "GTGATTC" "ATGC";  // 30 bases
+  const std::string piece = "GATTACAGATC" + designed + "CTAGTCGATCA";              // 11 each side
+  const std::string record = std::string(20, 'C') + piece + std::string(9, 'G');
+  const auto whole = check_constraints(record, {{31, 61}}, set);
+  const auto part = check_constraints(piece, {{11, 41}}, set, 20);
+  CHECK(names_of(whole) == std::vector<std::string>{"avoid BsaI", "max-homopolymer 4", "gc 40-60% per 10 bp",
+                                                    "gc 40-60% per 10 bp", "avoid-repeats 5", "avoid-repeats 5",
+                                                    "avoid-repeats 5", "unfilled"});
+  REQUIRE(part.size() == whole.size());
+  for (std::size_t i = 0; i < whole.size(); ++i) {
+    INFO(whole[i].detail);
+    CHECK(part[i].constraint == whole[i].constraint);
+    CHECK(part[i].position == whole[i].position);
+    CHECK(part[i].detail == whole[i].detail);
+  }
+  CHECK(whole[0].position == 31);
+  CHECK(whole[0].detail.find("at 32-37") != std::string::npos);
+  // Unnumbered, the piece's own coordinates: what a batch item's details said before its offset was given.
+  CHECK(check_constraints(piece, {{11, 41}}, set)[0].detail.find("at 12-17") != std::string::npos);
+}

@@ -19,6 +19,13 @@ code=$?
 grep -q "no design meets the constraints (4 of 4 violate them; first: " "$out/impossible.err" || fail "stderr: $(cat "$out/impossible.err")"
 failed=$("$dnafill" db show 1 --db "$out/impossible.sqlite" | grep -c ' FAILED$')
 [ "$failed" -eq 4 ] || fail "the store keeps $failed failed designs (want 4)"
+# chrB's hole (391-400) is designed in a piece cut from the record a window before it: the details
+# number it as the record does (they once said the piece's 257-266 where the position said 391).
+"$dnafill" db export --run 1 --format jsonl --db "$out/impossible.sqlite" > "$out/impossible.jsonl" || fail "db export"
+details=$(grep '"record":"chrB"' "$out/impossible.jsonl" | grep -o '"detail":"[^"]*"')
+[ -n "$details" ] || fail "no chrB violation in the store: $(cat "$out/impossible.jsonl")"
+bad=$(printf '%s\n' "$details" | grep -v ' at 39[1-9]-\(39[1-9]\|400\)\b')
+[ -z "$bad" ] || fail "chrB details not numbered in the record: $bad"
 # Run again, the run is done: the designs found done are the run's, and it ends as it did.
 "$dnafill" batch --in "$fasta" --mask "bed:$bed" --num 2 "$@" --gc 100-100 --avoid S --db "$out/impossible.sqlite" \
   > "$out/again.out" 2> "$out/again.err"

@@ -32,16 +32,21 @@ design_options fast_options(int variants) {
   return o;
 }
 
-// Every position outside the holes equals the original; every position inside is a base.
+// The design's region spans the holes; put back in the record, every position outside the holes
+// equals the original and every position inside is a base.
 void check_carry_over(const design& d, const std::vector<token>& original, const std::vector<dnafill::bio::interval>& holes) {
   std::vector<bool> in_hole(original.size(), false);
   for (const auto& h : holes)
     for (auto i = h.start; i < h.end; ++i) in_hole[i] = true;
-  REQUIRE(d.tokens.size() == original.size());
+  CHECK(d.region_start == holes.front().start);
+  CHECK(d.region_end == holes.back().end);
+  REQUIRE(static_cast<std::int64_t>(d.tokens.size()) == d.region_end - d.region_start);
+  const auto designed = with_design(original, d);
+  REQUIRE(designed.size() == original.size());
   std::size_t changed_fixed = 0, unfilled = 0;
   for (std::size_t i = 0; i < original.size(); ++i) {
-    if (!in_hole[i] && d.tokens[i] != original[i]) ++changed_fixed;
-    if (in_hole[i] && !is_base(d.tokens[i])) ++unfilled;
+    if (!in_hole[i] && designed[i] != original[i]) ++changed_fixed;
+    if (in_hole[i] && !is_base(designed[i])) ++unfilled;
   }
   CHECK(changed_fixed == 0);
   CHECK(unfilled == 0);
@@ -176,10 +181,10 @@ TEST_CASE("blocks: a hole near the end gets a centred window, a long span is cut
   CHECK(short_record[0].window_end == 50);
 }
 
-TEST_CASE("infill: fixed bases untouched, Ns in the flank kept, holes at the end and beyond the context", "[design]") {
+TEST_CASE("infill: fixed bases untouched, Ns between holes kept, holes at the end and beyond the context", "[design]") {
   const auto model = tiny_model(true);  // context 256
   auto tokens = random_tokens(900, 1);
-  tokens[5] = mask_token;  // an N in a flank stays N
+  tokens[80] = mask_token;  // an N between holes stays N
   const std::vector<dnafill::bio::interval> holes = {{40, 60}, {100, 700}, {880, 900}};
   infill_request request{"rec", tokens, holes};
   std::vector<design> designs;
@@ -189,7 +194,7 @@ TEST_CASE("infill: fixed bases untouched, Ns in the flank kept, holes at the end
   CHECK(stats.windows > 3);  // the 600-base hole took several windows
   for (const auto& d : designs) {
     check_carry_over(d, tokens, holes);
-    CHECK(d.tokens[5] == mask_token);
+    CHECK(d.tokens[80 - 40] == mask_token);
     CHECK(d.region_start == 40);
     CHECK(d.region_end == 900);
     CHECK(d.designed_bases == 640);
@@ -257,9 +262,7 @@ TEST_CASE("a design depends on its neighbourhood only: bases beyond the span cha
   REQUIRE(alone.size() == 2);
   REQUIRE(inside.size() == 2);
   for (std::size_t k = 0; k < 2; ++k) {
-    CHECK(inside[k].tokens.size() == padded.size());
-    CHECK(std::equal(alone[k].tokens.begin(), alone[k].tokens.end(), inside[k].tokens.begin() + 1500));
-    CHECK(std::equal(far.begin(), far.end(), inside[k].tokens.begin()));
+    CHECK(inside[k].tokens == alone[k].tokens);
     CHECK(inside[k].region_start == alone[k].region_start + 1500);
     CHECK(inside[k].region_end == alone[k].region_end + 1500);
     CHECK(inside[k].bits_per_base == alone[k].bits_per_base);
@@ -270,6 +273,23 @@ TEST_CASE("a design depends on its neighbourhood only: bases beyond the span cha
     for (std::size_t v = 0; v < alone[k].violations.size(); ++v) {
       CHECK(inside[k].violations[v].constraint == alone[k].violations[v].constraint);
       CHECK(inside[k].violations[v].position == alone[k].violations[v].position + 1500);
+    }
+  }
+  // The same bases given as a piece of the record, with where it begins (a batch item): numbered as in
+  // the record, the violations' details too.
+  infill_request piece{"rec", near, holes};
+  piece.offset = 1500;
+  std::vector<design> numbered;
+  REQUIRE(infill(model, piece, options, numbered));
+  REQUIRE(numbered.size() == 2);
+  for (std::size_t k = 0; k < 2; ++k) {
+    CHECK(numbered[k].region_start == inside[k].region_start);
+    CHECK(numbered[k].region_end == inside[k].region_end);
+    CHECK(numbered[k].tokens == inside[k].tokens);
+    REQUIRE(numbered[k].violations.size() == inside[k].violations.size());
+    for (std::size_t v = 0; v < inside[k].violations.size(); ++v) {
+      CHECK(numbered[k].violations[v].position == inside[k].violations[v].position);
+      CHECK(numbered[k].violations[v].detail == inside[k].violations[v].detail);
     }
   }
 }
@@ -303,8 +323,11 @@ TEST_CASE("generate writes any length block by block and continues a prefix", "[
   CHECK(std::isnan(designs[0].bits_per_base));
   const auto prefix = random_tokens(30, 3);
   REQUIRE(generate(model, "gen", prefix, 50, options, designs));
-  CHECK(designs[0].tokens.size() == 80);
-  CHECK(std::equal(prefix.begin(), prefix.end(), designs[0].tokens.begin()));
+  CHECK(designs[0].tokens.size() == 50);
+  const auto whole = with_design(prefix, designs[0]);
+  CHECK(whole.size() == 80);
+  CHECK(std::equal(prefix.begin(), prefix.end(), whole.begin()));
+  CHECK(std::equal(designs[0].tokens.begin(), designs[0].tokens.end(), whole.begin() + 30));
   CHECK(designs[0].region_start == 30);
   CHECK(designs[0].region_end == 80);
 }
@@ -414,8 +437,8 @@ TEST_CASE("a design's score does not reuse the draws that made it: unbiased on a
     options.sampler.seed = static_cast<std::uint64_t>(seed);
     std::vector<design> out;
     REQUIRE(infill(model, {"r", random_tokens(40, 7), {{20, 22}}}, options, out));
-    const auto& t = out[0].tokens;
-    const double exact = -(std::log2(p[t[20]]) + std::log2(p[t[21]])) / 2;
+    const auto& t = out[0].tokens;  // the region 20-22
+    const double exact = -(std::log2(p[t[0]]) + std::log2(p[t[1]])) / 2;
     const double error = out[0].bits_per_base - exact;
     sum += error;
     sum2 += error * error;

@@ -110,7 +110,7 @@ TEST_CASE("constrained decoding never emits a violation over 200 seeds, with eve
         CHECK(d.violations.empty());
         // The independent check again, here, on the text a user would get.
         std::string out = text;
-        for (auto i = hole.start; i < hole.end; ++i) out[i] = decode_token(d.tokens[i]);
+        for (auto i = hole.start; i < hole.end; ++i) out[i] = decode_token(d.tokens[i - d.region_start]);
         CHECK(bio::check_constraints(out, {hole}, options.constraints).empty());
       }
       totals.dead_ends += stats.constraints.dead_ends;
@@ -125,7 +125,7 @@ TEST_CASE("constrained decoding never emits a violation over 200 seeds, with eve
       std::vector<design> designs;
       REQUIRE(infill(model, request, options, designs));
       std::string out = text;
-      for (auto i = hole.start; i < hole.end; ++i) out[i] = decode_token(designs[0].tokens[i]);
+      for (auto i = hole.start; i < hole.end; ++i) out[i] = decode_token(designs[0].tokens[i - designs[0].region_start]);
       unconstrained_violations += !bio::check_constraints(out, {hole}, hard_rules()).empty();
     }
     CHECK(unconstrained_violations >= 15);

@@ -108,19 +108,22 @@ TEST_CASE("read_design_check reads back what design_to_record keeps, in record c
   // An item cut from its record at 100 (a batch piece), holes at 2-5 and 8-10 of the piece.
   const std::string piece = "ACGTACGTACGT";
   core::job_item item{{0, 0}, "chrA", piece, 100, {{2, 5}, {8, 10}}, 1};
-  core::design d;
+  core::design d;  // as infill makes it with the item's offset: in record coordinates
   d.variant = 1;
-  d.tokens = core::encode(piece);
+  d.region_start = 102;
+  d.region_end = 110;
+  d.tokens = core::encode(piece.substr(2, 8));
   d.constraints_ok = false;
-  d.violations = {{"avoid EcoRI", 3, "EcoRI site at 4-9"}, {"max-homopolymer", 8, "run of 5 at 9-13"}};
+  d.violations = {{"avoid EcoRI", 103, "EcoRI site at 104-109"}, {"max-homopolymer", 108, "run of 5 at 109-113"}};
   const auto record = core::design_to_record(item, d);
   CHECK(record.region_start == 102);
   CHECK(record.region_end == 110);
+  CHECK(record.sequence == "GTACGTAC");
   const auto check = core::read_design_check(record);
   REQUIRE(check.violations.size() == 2);
   CHECK(check.violations[0].constraint == "avoid EcoRI");
-  CHECK(check.violations[0].position == 103);  // 100 + 3
-  CHECK(check.violations[0].detail == "EcoRI site at 4-9");
+  CHECK(check.violations[0].position == 103);
+  CHECK(check.violations[0].detail == "EcoRI site at 104-109");
   CHECK(check.violations[1].position == 108);
   REQUIRE(check.holes.size() == 2);
   CHECK(check.holes[0].start == 102);
