@@ -184,7 +184,7 @@ status indexed_region(const std::string& region, const std::string& in, masked_r
   bio::sequence_record record;
   record.name = r.contig;
   if (!index.fetch(bio::region{r.contig, 0, index.contig_length(r.contig)}, record.bases)) return {};
-  out.records = {std::move(record)};
+  out.records.push_back(std::move(record));  // not `= {...}`: a list's elements are copied, a chromosome too
   out.holes = {{{r.start, r.end}}};
   out.numbers = {index.record_number(r.contig)};
   out.in_file = index.record_count();
@@ -250,16 +250,11 @@ status write_designs(const design_args& args, const std::vector<design_output>& 
   const auto& p = args.options.sampler;
   for (const auto& o : designs) {
     const auto& d = o.design;
-    auto text = core::apply_design(*o.original, d);
-    if (fasta) {
-      bio::sequence_record record;
-      record.name = data::design_name(d);
-      record.bases = args.json ? text : std::move(text);  // a chromosome is not copied for the writer
-      if (auto s = writer.write(record); !s) return s;
-    }
+    if (fasta)  // the record around the design is viewed, not copied: a chromosome is not held twice
+      if (auto s = writer.write(data::design_name(d), {}, core::design_pieces(*o.original, d)); !s) return s;
     if (args.json) {
       nlohmann::json j = data::design_json(d);
-      j["sequence"] = text;  // the whole record, as the FASTA
+      j["sequence"] = core::apply_design(*o.original, d);  // the whole record, as the FASTA
       j["violations"] = violations_json(o);
       j["holes"] = holes_json(o);
       j["sampler"] = core::sampler_name(p.kind);

@@ -7,6 +7,7 @@
 
 #include <cctype>
 #include <cerrno>
+#include <cstdint>
 #include <cstdio>
 #include <cstring>
 #include <unordered_set>
@@ -109,20 +110,23 @@ status fasta_writer::open(const std::string& path, const fasta_writer_options& o
 }
 
 status fasta_writer::write(const sequence_record& record) {
+  return write(record.name, record.comment, {record.bases});
+}
+
+status fasta_writer::write(const std::string& name, const std::string& comment,
+                           const std::vector<std::string_view>& pieces) {
   impl& d = *impl_;
   if (!d.fp) return status::fail(d.path + ": not open for writing");
-  if (record.name.empty()) return status::fail(d.path + ": cannot write a record without a name");
-  if (has_space(record.name)) {
-    return status::fail(d.path + ": record name '" + record.name + "' holds whitespace");
-  }
-  if (d.indexed && !d.names.insert(record.name).second && d.repeated_name.empty()) d.repeated_name = record.name;
+  if (name.empty()) return status::fail(d.path + ": cannot write a record without a name");
+  if (has_space(name)) return status::fail(d.path + ": record name '" + name + "' holds whitespace");
+  if (d.indexed && !d.names.insert(name).second && d.repeated_name.empty()) d.repeated_name = name;
   std::string& out = d.buffer;
   out.clear();
   out += '>';
-  out += record.name;
-  if (!record.comment.empty()) {
+  out += name;
+  if (!comment.empty()) {
     out += ' ';
-    out += record.comment;
+    out += comment;
   }
   out += '\n';
   const auto flush = [&] {
@@ -131,17 +135,24 @@ status fasta_writer::write(const sequence_record& record) {
     out.clear();
     return written;
   };
-  // Written a megabyte of lines at a time: a chromosome is not held a second time, wrapped.
+  // Written a megabyte of lines at a time: a chromosome is not held a second time, wrapped. A line
+  // may run on from one piece into the next.
   constexpr std::size_t chunk = std::size_t{1} << 20;
-  const std::size_t n = record.bases.size(), width = d.options.line_width == 0 ? n : d.options.line_width;
-  for (std::size_t i = 0; i < n; i += width) {
-    const std::size_t line_end = std::min(n, i + width);
-    for (std::size_t j = i; j < line_end; j += chunk) {  // a long line (width 0: the record) in pieces
-      out.append(record.bases, j, std::min(chunk, line_end - j));
+  const std::size_t width = d.options.line_width == 0 ? SIZE_MAX : d.options.line_width;
+  std::size_t column = 0;
+  for (auto piece : pieces)
+    while (!piece.empty()) {
+      const std::size_t take = std::min({piece.size(), width - column, chunk});
+      out.append(piece.substr(0, take));
+      piece.remove_prefix(take);
+      column += take;
+      if (column == width) {
+        out += '\n';
+        column = 0;
+      }
       if (out.size() >= chunk && !flush()) return d.write_failed();
     }
-    out += '\n';
-  }
+  if (column > 0) out += '\n';
   if (!flush()) return d.write_failed();
   return status();
 }

@@ -4,6 +4,7 @@
 #include <cstddef>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "bio/fasta.h"
@@ -40,6 +41,9 @@ class fasta_writer {
   // Errors: a record without a name or with a name holding whitespace (it would not read back),
   // a write failure (disk full, closed pipe).
   status write(const sequence_record& record);
+  // The same, for a record whose bases are `pieces` one after another: a design is written in the
+  // record it was made in (before it, the design, after it) without a copy of the record.
+  status write(const std::string& name, const std::string& comment, const std::vector<std::string_view>& pieces);
 
   // Flushes, closes (the temporary file renamed over PATH), and for .gz builds the index. Errors as
   // write(), plus index failures; a .gz with a record name written twice is kept without an index

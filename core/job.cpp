@@ -339,4 +339,10 @@ std::string apply_design(const std::string& original, const data::design_record&
   return text;
 }
 
+std::vector<std::string_view> design_pieces(std::string_view original, const data::design_record& d) {
+  const auto start = std::min(original.size(), static_cast<std::size_t>(d.region_start));
+  const auto end = std::min(original.size(), static_cast<std::size_t>(d.region_end));
+  return {original.substr(0, start), d.sequence, original.substr(end)};
+}
+
 }  // namespace dnafill::core

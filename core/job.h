@@ -166,5 +166,9 @@ class constraint_tally : public data::design_sink {
 
 // The whole record with a design's region written in: what infill and generate print as FASTA.
 std::string apply_design(const std::string& original, const data::design_record& d);
+// The same as the pieces it is made of, viewing `original` and `d`: the bases before the region, the
+// region, the bases after it. For a design of `original` (its region begins inside it or at its end),
+// written out without a copy of the record.
+std::vector<std::string_view> design_pieces(std::string_view original, const data::design_record& d);
 
 }  // namespace dnafill::core

@@ -203,6 +203,36 @@ TEST_CASE("FASTA round trip of a record of megabytes, wrapped and on one line", 
   }
 }
 
+// infill writes a design as the record before it, the design and the record after it: the same bytes
+// as the joined record, whatever piece a line or a megabyte ends in.
+TEST_CASE("a record written in pieces is the record written whole", "[bio][fasta][writer]") {
+  test::temp_dir dir;
+  std::string bases(2500003, 'A');
+  for (std::size_t i = 0; i < bases.size(); ++i) bases[i] = "ACGTacgtN"[(i * 7919 + i / 1000) % 9];
+  const std::string_view all(bases);
+  const std::vector<std::string_view> pieces = {all.substr(0, 0), all.substr(0, 3), all.substr(3, 1),
+                                                all.substr(4, 0), all.substr(4, 1048570), all.substr(1048574)};
+  for (const std::size_t width : {std::size_t{0}, std::size_t{4}, std::size_t{60}, std::size_t{1048577}}) {
+    INFO("line width " << width);
+    const std::string whole = dir.file("whole.fa"), pieced = dir.file("pieced.fa");
+    fasta_writer writer;
+    REQUIRE(writer.open(whole, fasta_writer_options{width}).ok());
+    REQUIRE(writer.write(make_record("r", "c d", bases)).ok());
+    REQUIRE(writer.write(make_record("empty", "", "")).ok());
+    REQUIRE(writer.write(make_record("s", "", "ACG")).ok());
+    REQUIRE(writer.close().ok());
+    REQUIRE(writer.open(pieced, fasta_writer_options{width}).ok());
+    REQUIRE(writer.write("r", "c d", pieces).ok());
+    REQUIRE(writer.write("empty", "", {"", ""}).ok());
+    REQUIRE(writer.write("s", "", {"A", "", "CG"}).ok());
+    REQUIRE(writer.close().ok());
+    const auto text = test::read_file(pieced);
+    CHECK(text.size() == test::read_file(whole).size());
+    CHECK(text == test::read_file(whole));
+  }
+  CHECK(test::read_file(dir.file("pieced.fa")).substr(0, 10) == ">r c d\nACG");
+}
+
 TEST_CASE("the writer refuses names that would not read back", "[bio][fasta][writer]") {
   test::temp_dir dir;
   fasta_writer writer;
