@@ -76,7 +76,8 @@ status batch_items::open(const batch_request& request, const design_options& opt
                         "its content)");
   block_options blocks;
   if (auto s = options.blocks.resolve(config, blocks); !s) return s;
-  flank_ = blocks.window;
+  window_ = blocks.window;
+  constraints_ = options.constraints;
   parameters_["mask"] = request.mask;
   if (request.source.alignments.primary_only) parameters_["primary"] = "yes";
   if (request.source.alignments.min_mapq > 0) parameters_["min_mapq"] = std::to_string(request.source.alignments.min_mapq);
@@ -111,9 +112,10 @@ bool batch_items::next(job_item& item) {
     if (!regions_.empty() && input_changed()) return false;
   }
   const auto region = regions_[next_region_];
-  const auto length = static_cast<std::int64_t>(record_.bases.size());
-  const auto from = std::max<std::int64_t>(0, region.start - flank_);
-  const auto to = std::min<std::int64_t>(length, region.end + flank_);
+  // The part of the record the design reads, as infill of the whole record would cut it: one window
+  // each side was too little for the rules that look further (the repeat rule's 1,000 bases, a run
+  // longer than a window), which then went unchecked.
+  const auto [from, to] = design_span(record_.bases, {region}, window_, constraints_);
   item.key = {record_index_, static_cast<std::int64_t>(next_region_)};
   item.record = record_.name;
   item.bases = std::string_view(record_.bases).substr(static_cast<std::size_t>(from), static_cast<std::size_t>(to - from));

@@ -64,7 +64,8 @@ class batch_items : public item_source {
   batch_request request_;
   std::uint64_t seed_ = 1;
   int variants_ = 1;
-  std::int64_t flank_ = 0;  // bases of context kept on each side of a region: one window
+  std::int64_t window_ = 0;           // the blocks' window: a region's item holds its design_span
+  bio::constraint_set constraints_;  // whose reach the item holds too (a repeat's 1,000 bases, a run)
   bio::hole_finder holes_;  // the regions of each record under --mask
   std::map<std::string, std::string> parameters_;
   job_totals totals_;

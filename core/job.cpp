@@ -48,11 +48,14 @@ nlohmann::json options_json(const design_options& o) {
   // draws that changed is not resumed into one begun before.
   const bool hard = !o.constraints.empty(), soft = o.gc_target.target >= 0;
   if (hard || (soft && p.top_p < 1.0)) json["constrained_draws"] = 2;
+  // From 2026-12-04 a batch item holds the whole reach of the rules, where it held one window each
+  // side: a run with rules is not resumed into one begun before, which could miss a far violation.
+  if (hard) json["constrained_draws"] = 3;
   return json;
 }
 
 // What the store keeps of a design's constraint check: the violations and the designed holes, both
-// in record coordinates, 1-based (the violations' detail text counts within the item).
+// in record coordinates, 1-based, as the violations' details are.
 std::string constraint_report(const job_item& item, const design& d) {
   auto violations = nlohmann::json::array(), holes = nlohmann::json::array();
   for (const auto& v : d.violations)

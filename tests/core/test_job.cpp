@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <ctime>
 #include <filesystem>
@@ -303,4 +304,37 @@ TEST_CASE("batch: a file changed under the design pass ends it with an error nam
   const auto cut = first_item_then([&] { std::filesystem::resize_file(path, 20); }, read);
   CHECK(read == 1);
   CHECK_THAT(cut.message(), Catch::Contains("changed while the batch read it"));
+}
+
+// A batch item is the part of its record a design of the region reads (core::design_span), as infill
+// of the whole record cuts it: one window each side was too little for the repeat rule's 1,000 bases.
+TEST_CASE("batch: an item holds what a design of its region reads, the rules' reach included", "[job]") {
+  test::temp_dir dir;
+  std::string bases(5000, 'A');
+  std::uint64_t x = 7;
+  for (auto& b : bases) b = "ACGT"[(x = x * 6364136223846793005ULL + 1442695040888963407ULL) >> 62];
+  for (int i = 2500; i < 2540; ++i) bases[i] = static_cast<char>(std::tolower(static_cast<unsigned char>(bases[i])));
+  const auto path = dir.file("in.fa");
+  std::ofstream(path) << ">r\n" << bases << "\n";
+  core::model_config config;
+  REQUIRE(core::preset_config("tiny", config));
+  core::design_options options;
+  for (const int repeat_k : {0, 12}) {
+    INFO("repeat_k " << repeat_k);
+    options.constraints.repeat_k = repeat_k;
+    core::batch_items items;
+    REQUIRE(items.open({path, "lowercase", {}}, options, config));
+    core::job_item item;
+    REQUIRE(items.next(item));
+    const auto span = core::design_span(bases, {{2500, 2540}}, config.context_length, options.constraints);
+    CHECK(item.offset == span.start);
+    CHECK(item.bases == std::string_view(bases).substr(span.start, span.end - span.start));
+    REQUIRE(item.holes.size() == 1);
+    CHECK(item.holes[0].start == 2500 - span.start);
+    CHECK(item.holes[0].end == 2540 - span.start);
+    // A window each side without rules; the repeat rule's 1,000 bases and a k-mer with it.
+    const std::int64_t reach = repeat_k == 0 ? config.context_length : 1012;
+    CHECK(span.start <= 2500 - reach);
+    CHECK(span.end >= 2540 + reach);
+  }
 }
