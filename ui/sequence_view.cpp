@@ -18,7 +18,10 @@
 #include <QWheelEvent>
 
 #include <algorithm>
+#include <array>
 #include <cctype>
+#include <cstdint>
+#include <cstring>
 #include <cmath>
 #include <tuple>
 
@@ -38,6 +41,36 @@ int baseIndex(char c) {
     case 'T': case 't': case 'U': case 'u': return 3;
     default: return 4;
   }
+}
+
+// What a byte counts as in the blocks, looked up once a base: a chromosome's 250 M bases are counted on
+// the GUI thread (branching per base took 4 s there; bench_sequence_view). `lanes` holds a 1 in the
+// byte of each count the base adds to: A C G T other GC AT lowercase, so that a block's 64 bases are
+// counted by adding 64-bit words (no count of a block passes 255).
+struct ByteClass {
+  std::uint64_t lanes = 0;
+  std::uint8_t base = 4, gc = 0, at = 0, lower = 0;
+  char upper = 0;
+};
+enum Lane { laneGc = 5, laneAt = 6, laneLower = 7 };  // lanes 0-4: baseIndex
+const std::array<ByteClass, 256>& byteClasses() {
+  static const auto table = [] {
+    std::array<ByteClass, 256> t{};
+    for (int c = 0; c < 256; ++c) {
+      const char b = static_cast<char>(c);
+      const auto gc = bio::classify_gc(b);
+      auto& k = t[static_cast<std::size_t>(c)];
+      k.base = static_cast<std::uint8_t>(baseIndex(b));
+      k.gc = gc == bio::gc_class::gc;
+      k.at = gc == bio::gc_class::at;
+      k.lower = std::islower(c) ? 1 : 0;
+      k.upper = static_cast<char>(std::toupper(c));
+      k.lanes = (std::uint64_t{1} << (8 * k.base)) | (std::uint64_t{k.gc} << (8 * laneGc)) |
+                (std::uint64_t{k.at} << (8 * laneAt)) | (std::uint64_t{k.lower} << (8 * laneLower));
+    }
+    return t;
+  }();
+  return table;
 }
 
 // IGV's colours: A green, C blue, G orange, T red; unknown grey.
@@ -122,7 +155,9 @@ void SequenceView::setSequence(const std::string& bases) {
     pixelsPerBase_ = fitPixelsPerBase();
     highlight_ = {0, 0};
   }
-  rebuildBlocks();
+  countBases();
+  countDifferences();
+  countConfidence();
   updateScrollBar();
   viewport()->update();
   if (!sameLength) Q_EMIT selectionChanged(0, 0);
@@ -131,7 +166,7 @@ void SequenceView::setSequence(const std::string& bases) {
 void SequenceView::setReference(const std::string& reference) {
   if (reference == reference_) return;  // the blocks count differences: a rebuild reads every base
   reference_ = reference;
-  rebuildBlocks();
+  countDifferences();
   viewport()->update();
 }
 
@@ -147,7 +182,7 @@ void SequenceView::setHighlight(bio::interval region) {
 
 void SequenceView::setConfidence(std::vector<double> probability) {
   confidence_ = probability.size() == bases_.size() ? std::move(probability) : std::vector<double>{};
-  rebuildBlocks();
+  countConfidence();
   viewport()->update();
 }
 
@@ -171,16 +206,16 @@ void SequenceView::setFirstPosition(qint64 position) {
 bool SequenceView::isDifferent(qint64 i) const {
   if (reference_.empty()) return false;
   if (i >= static_cast<qint64>(reference_.size())) return true;
-  return std::toupper(static_cast<unsigned char>(bases_[i])) != std::toupper(static_cast<unsigned char>(reference_[i]));
+  const auto& classes = byteClasses();
+  return classes[static_cast<unsigned char>(bases_[i])].upper != classes[static_cast<unsigned char>(reference_[i])].upper;
 }
 
 void SequenceView::countBase(qint64 i, Counts& c) const {
-  const char b = bases_[static_cast<std::size_t>(i)];
-  c.base[baseIndex(b)] += 1;
-  const auto gc = bio::classify_gc(b);
-  c.gc += gc == bio::gc_class::gc ? 1 : 0;
-  c.at += gc == bio::gc_class::at ? 1 : 0;
-  c.lower += std::islower(static_cast<unsigned char>(b)) ? 1 : 0;
+  const auto& k = byteClasses()[static_cast<unsigned char>(bases_[static_cast<std::size_t>(i)])];
+  c.base[k.base] += 1;
+  c.gc += k.gc;
+  c.at += k.at;
+  c.lower += k.lower;
   c.diff += isDifferent(i) ? 1 : 0;
   if (!confidence_.empty() && !std::isnan(confidence_[i])) {
     c.confCount += 1;
@@ -188,28 +223,68 @@ void SequenceView::countBase(qint64 i, Counts& c) const {
   }
 }
 
-void SequenceView::rebuildBlocks() {
+// The blocks' counts are rebuilt a part at a time, each by the setter that changed it: a variant shown
+// recounts the differences only, a confidence track its own counts.
+void SequenceView::countBases() {
+  static_assert(blockSize < 256, "a block's counts are added in bytes");
   const auto n = static_cast<qint64>(bases_.size());
   blocks_.assign(static_cast<std::size_t>((n + blockSize - 1) / blockSize), Block{});
-  differences_ = 0;
-  // Counted block by block, then stored: a chromosome's 250 M bases are read once, on the GUI thread.
-  for (qint64 start = 0; start < n; start += blockSize) {
-    Counts c;
-    for (qint64 i = start, end = std::min(n, start + blockSize); i < end; ++i) countBase(i, c);
-    auto& b = blocks_[static_cast<std::size_t>(start / blockSize)];
-    for (int k = 0; k < 5; ++k) b.base[k] = static_cast<quint16>(c.base[k]);
-    b.gc = static_cast<quint16>(c.gc);
-    b.at = static_cast<quint16>(c.at);
-    b.lower = static_cast<quint16>(c.lower);
-    b.diff = static_cast<quint16>(c.diff);
-    b.confCount = static_cast<quint16>(c.confCount);
-    b.confSum = static_cast<float>(c.confSum);
-    differences_ += c.diff;
+  const auto& classes = byteClasses();
+  for (std::size_t k = 0; k < blocks_.size(); ++k) {
+    const auto start = static_cast<qint64>(k) * blockSize, end = std::min(n, start + blockSize);
+    std::uint64_t sum = 0;
+    for (qint64 i = start; i < end; ++i) sum += classes[static_cast<unsigned char>(bases_[static_cast<std::size_t>(i)])].lanes;
+    const auto lane = [sum](int l) { return static_cast<quint16>((sum >> (8 * l)) & 0xff); };
+    auto& b = blocks_[k];
+    for (int j = 0; j < 5; ++j) b.base[j] = lane(j);
+    b.gc = lane(laneGc);
+    b.at = lane(laneAt);
+    b.lower = lane(laneLower);
   }
   gcBefore_.assign(blocks_.size() + 1, bio::gc_counts{});
   for (std::size_t k = 0; k < blocks_.size(); ++k) {
     gcBefore_[k + 1].gc = gcBefore_[k].gc + blocks_[k].gc;
     gcBefore_[k + 1].at = gcBefore_[k].at + blocks_[k].at;
+  }
+}
+
+void SequenceView::countDifferences() {
+  differences_ = 0;
+  const auto& classes = byteClasses();
+  const auto n = static_cast<qint64>(bases_.size());
+  const auto shared = reference_.empty() ? 0 : std::min(n, static_cast<qint64>(reference_.size()));
+  for (std::size_t k = 0; k < blocks_.size(); ++k) {
+    const auto start = static_cast<qint64>(k) * blockSize, end = std::min(n, start + blockSize);
+    std::uint32_t diff = 0;
+    if (!reference_.empty()) {  // as isDifferent: case ignored, every base past the reference's end
+      const auto stop = std::min(end, shared);
+      const char* b = bases_.data();
+      const char* r = reference_.data();
+      // A variant differs in its holes only: most blocks are equal byte for byte.
+      if (stop > start && std::memcmp(b + start, r + start, static_cast<std::size_t>(stop - start)) != 0)
+        for (qint64 i = start; i < stop; ++i)
+          diff += classes[static_cast<unsigned char>(b[i])].upper != classes[static_cast<unsigned char>(r[i])].upper;
+      diff += static_cast<std::uint32_t>(std::max<qint64>(0, end - std::max(start, shared)));
+    }
+    blocks_[k].diff = static_cast<quint16>(diff);
+    differences_ += diff;
+  }
+}
+
+void SequenceView::countConfidence() {
+  const auto n = static_cast<qint64>(bases_.size());
+  for (std::size_t k = 0; k < blocks_.size(); ++k) {
+    const auto start = static_cast<qint64>(k) * blockSize, end = std::min(n, start + blockSize);
+    std::uint32_t count = 0;
+    double sum = 0.0;
+    if (!confidence_.empty())
+      for (qint64 i = start; i < end; ++i)
+        if (!std::isnan(confidence_[static_cast<std::size_t>(i)])) {
+          count += 1;
+          sum += confidence_[static_cast<std::size_t>(i)];
+        }
+    blocks_[k].confCount = static_cast<quint16>(count);
+    blocks_[k].confSum = static_cast<float>(sum);
   }
 }
 

@@ -114,7 +114,7 @@ class SequenceView : public QAbstractScrollArea {
 
  private:
   // Counts over 64-base blocks, so that drawing a chromosome costs the width of the window.
-  static constexpr int blockSize = 64;
+  static constexpr int blockSize = 64;  // below 256: countBases adds a block's counts in bytes
   struct Counts {
     qint64 base[5] = {0, 0, 0, 0, 0};  // A C G T other
     qint64 gc = 0, at = 0;             // as bio::count_gc: S counts as GC, W as AT
@@ -130,7 +130,9 @@ class SequenceView : public QAbstractScrollArea {
   };
   Counts countRange(qint64 begin, qint64 end) const;
   void countBase(qint64 i, Counts& c) const;
-  void rebuildBlocks();
+  void countBases();        // the bases' counts and the GC prefix sums (setSequence)
+  void countDifferences();  // against reference_ (setSequence, setReference)
+  void countConfidence();   // of confidence_ (setSequence, setConfidence)
   void updateScrollBar();
   void setCaret(qint64 anchor, qint64 caret);
   bool isDifferent(qint64 i) const;

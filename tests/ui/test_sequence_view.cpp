@@ -8,6 +8,7 @@
 #include <QSignalSpy>
 #include <QtTest>
 
+#include <cctype>
 #include <cmath>
 
 #include "bio/sequence.h"
@@ -144,6 +145,39 @@ class TestSequenceView : public QObject {
         QVERIFY2(view.gcFraction(begin, end) == expected, qPrintable(QStringLiteral("%1-%2 of %3").arg(begin).arg(end).arg(n)));
       }
       QCOMPARE(view.gcFraction(-5, static_cast<qint64>(n) + 100), dnafill::bio::gc_fraction(bases));  // clamped to the record
+    }
+  }
+
+  // The differences are counted a block at a time, equal blocks skipped: the count is the per-base
+  // one (case ignored, a base past the reference's end differs), whichever of the two was set last.
+  void differencesAsPerBase() {
+    SequenceView view;
+    QRandomGenerator rng(11);
+    const std::string codes = "ACGTacgtNnRY";
+    for (std::size_t n : {1000u, 64u, 63u, 130u}) {
+      std::string bases(n, 'A');
+      for (auto& c : bases) c = codes[rng.bounded(static_cast<quint32>(codes.size()))];
+      for (std::size_t shorter : {std::size_t{0}, std::size_t{5}, n}) {
+        std::string reference = bases.substr(0, n - shorter);
+        for (auto& c : reference) {
+          const auto roll = rng.bounded(10u);
+          if (roll == 0) c = codes[rng.bounded(static_cast<quint32>(codes.size()))];  // may differ
+          else if (roll == 1) c = static_cast<char>(std::islower(static_cast<unsigned char>(c)) ? std::toupper(c) : std::tolower(c));
+        }
+        qint64 expected = 0;
+        for (std::size_t i = 0; i < n; ++i)
+          expected += i >= reference.size() || std::toupper(static_cast<unsigned char>(bases[i])) !=
+                                                   std::toupper(static_cast<unsigned char>(reference[i]));
+        if (reference.empty()) expected = 0;  // no reference: nothing marked
+        view.setSequence(std::string());
+        view.setReference(reference);
+        view.setSequence(bases);
+        QCOMPARE(view.differenceCount(), expected);
+        view.setReference(std::string());
+        QCOMPARE(view.differenceCount(), qint64(0));
+        view.setReference(reference);
+        QCOMPARE(view.differenceCount(), expected);
+      }
     }
   }
 
