@@ -45,6 +45,7 @@ struct fasta_reader::impl {
   bool done = false;     // end of file or error reached; next() returns false from now on
   format fmt = format::unknown;
   bool stream = true;    // standard input or a pipe: its bytes are read once, as FASTA or FASTQ
+  const std::atomic<bool>* stop = nullptr;  // set: the next line read fails "reading stopped"
   status err;
 
   ~impl() { free(line.s); }
@@ -62,6 +63,11 @@ struct fasta_reader::impl {
 };
 
 int fasta_reader::impl::read_line() {
+  if (stop && stop->load(std::memory_order_relaxed)) {
+    err = status::fail(path + ": reading stopped");
+    done = true;
+    return -1;
+  }
   const int n = detail::read_line(fp.get(), &line);
   if (n == -1) return 0;
   if (n == -2) {
@@ -280,10 +286,11 @@ bool fasta_reader::impl::next_fastq(sequence_record& record) {
 fasta_reader::fasta_reader() : impl_(std::make_unique<impl>()) {}
 fasta_reader::~fasta_reader() = default;
 
-status fasta_reader::open(const std::string& path) {
+status fasta_reader::open(const std::string& path, const std::atomic<bool>* stop) {
   detail::silence_htslib_log();
   impl_ = std::make_unique<impl>();
   impl_->path = path;
+  impl_->stop = stop;
   if (path != "-") {
     struct stat st;
     if (stat(path.c_str(), &st) != 0) {

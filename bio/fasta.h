@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <atomic>
 #include <memory>
 #include <string>
 
@@ -29,8 +30,10 @@ class fasta_reader {
   fasta_reader(const fasta_reader&) = delete;
   fasta_reader& operator=(const fasta_reader&) = delete;
 
-  // Opens a file ("-" is stdin). Fails with "PATH: <reason>" when it cannot be opened.
-  status open(const std::string& path);
+  // Opens a file ("-" is stdin). Fails with "PATH: <reason>" when it cannot be opened. Once `stop`
+  // is set (from another thread: a window closing), the record in hand ends at its next line and
+  // next() fails with "PATH: reading stopped": a chromosome is not read to its end.
+  status open(const std::string& path, const std::atomic<bool>* stop = nullptr);
 
   // Reads the next record into `record`. Returns true when a record was read; false at the end of
   // the file or on error: then error() tells which ("PATH: record 'NAME' line N: problem").

@@ -161,7 +161,7 @@ status sequence_source::impl::open_fasta_region() {
   // No index: check the syntax now, find the record while streaming.
   region syntax;
   if (status s = parse_region(options.region, syntax); !s) return status::fail(path + ": " + s.message());
-  return fasta.open(path);
+  return fasta.open(path, options.stop);
 }
 
 // Streams records until one is named by the region, as samtools would read it: the whole text as a
@@ -237,7 +237,7 @@ status sequence_source::open(const std::string& path, const source_options& opti
                         "minimum MAPQ, CRAM reference) apply only to SAM, BAM and CRAM");
   if (!d.unwrapped.empty()) return status::fail(path + ": gzip-compressed twice, and not a BAM or CRAM inside");
   if (d.has_region) return d.open_fasta_region();
-  return d.fasta.open(path);
+  return d.fasta.open(path, options.stop);
 }
 
 bool sequence_source::next(sequence_record& record) {

@@ -2,6 +2,7 @@
 // SAM, BAM, CRAM; the whole file or one region. What `dnafill view` prints and batch jobs read.
 #pragma once
 
+#include <atomic>
 #include <memory>
 #include <string>
 #include <vector>
@@ -15,6 +16,7 @@ namespace dnafill::bio {
 struct source_options {
   std::string region;              // samtools-style NAME[:START[-END]]; empty reads every record
   alignment_options alignments;    // used for SAM/BAM/CRAM only
+  const std::atomic<bool>* stop = nullptr;  // FASTA/FASTQ read through: fasta_reader::open's
 };
 
 // Standard input ("-"), a pipe or a FIFO (bash's <(...)): bytes read from it are gone, so it can be

@@ -73,6 +73,7 @@ status readDocument(const std::string& path, const std::string& region, const Re
   bio::sequence_source source;
   bio::source_options options = sourceOptions(path, cramReference);
   options.region = region;
+  options.stop = stop;  // a record being read ends at its next line, not at its end
   if (auto s = source.open(path, options); !s) return s;
   out.format = source.format_name();
   bio::sequence_record record;

@@ -51,8 +51,9 @@ struct ReadLimits {
 
 // Reads every record of `path` (or of `region`) through bio::sequence_source; a CRAM is decoded with
 // `cramReference` (a FASTA) when one is given. Errors as bio reports them ("PATH: record 'NAME' line
-// N: ..."), and an empty file or region. Once `stop` is set (the window closes) it ends after the
-// record in hand, failing "PATH: reading stopped".
+// N: ..."), and an empty file or region. Once `stop` is set (the window closes) it ends at the next
+// line of a FASTA/FASTQ record being read (a chromosome is not read to its end), else after the record
+// in hand, failing "PATH: reading stopped".
 status readDocument(const std::string& path, const std::string& region, const ReadLimits& limits, Document& out,
                     const std::string& cramReference = {}, const std::atomic<bool>* stop = nullptr);
 

@@ -2,13 +2,16 @@
 #include <catch2/catch.hpp>
 #include <htslib/bgzf.h>
 
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <utime.h>
 
+#include <atomic>
 #include <filesystem>
 #include <string_view>
+#include <thread>
 #include <tuple>
 #include <vector>
 
@@ -231,6 +234,43 @@ TEST_CASE("a record written in pieces is the record written whole", "[bio][fasta
     CHECK(text == test::read_file(whole));
   }
   CHECK(test::read_file(dir.file("pieced.fa")).substr(0, 10) == ">r c d\n" + bases.substr(0, 3));
+}
+
+// The studio's window closing sets `stop` while a chromosome is read: the record in hand ends at its
+// next line. Through a FIFO, so that the record is still being written (no end, no next header) when
+// the flag is set: it cannot have been read whole.
+TEST_CASE("fasta_reader: a stop set while a record is read ends it at its next line", "[bio][fasta]") {
+  test::temp_dir dir;
+  const auto fifo = dir.file("in.fifo");
+  for (const bool stopped : {false, true}) {
+    INFO("stopped " << stopped);
+    REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+    std::atomic<bool> stop{false};
+    sequence_record record;
+    bool read = false;
+    std::string error;
+    std::thread reader([&] {
+      fasta_reader r;
+      if (!r.open(fifo, &stop)) return;
+      read = r.next(record);
+      error = r.error().message();
+    });
+    const int fd = ::open(fifo.c_str(), O_WRONLY);  // meets the reader's open
+    REQUIRE(fd >= 0);
+    REQUIRE(::write(fd, ">r\nACGT\n", 8) == 8);
+    if (stopped) stop = true;
+    REQUIRE(::write(fd, "ACGT\n", 5) == 5);
+    ::close(fd);
+    reader.join();
+    std::filesystem::remove(fifo);
+    if (stopped) {
+      CHECK_FALSE(read);
+      CHECK(error == fifo + ": reading stopped");
+    } else {
+      CHECK(read);
+      CHECK(record.bases == "ACGTACGT");
+    }
+  }
 }
 
 TEST_CASE("the writer refuses names that would not read back", "[bio][fasta][writer]") {
