@@ -11,12 +11,24 @@
 #include "app/common.h"
 #include "app/design_cli.h"
 #include "bio/fasta.h"
+#include "core/design.h"
 #include "core/runtime.h"
 #include "data/json_text.h"
 #include "core/scoring.h"
 
 namespace dnafill::app {
 namespace {
+
+// The tokens score_holes reads of a masked record: the part its windows lie in (core::design_span: a
+// window each side of the holes), the holes moved into it. Its windows and draws are those of the
+// whole record, and a chromosome is not held twice (--region scored a 2.2 Gb record in 4.5 GB).
+std::vector<core::token> masked_span(const std::string& bases, std::vector<bio::interval>& holes, std::int64_t window) {
+  if (holes.empty()) return {};
+  const auto span = core::design_span(bases, holes, window, {});
+  for (auto& hole : holes) hole = {hole.start - span.start, hole.end - span.start};
+  return core::encode(std::string_view(bases).substr(static_cast<std::size_t>(span.start),
+                                                     static_cast<std::size_t>(span.end - span.start)));
+}
 
 struct score_args {
   std::string model, in, region, mask, device = "auto", net_precision = "auto";
@@ -42,8 +54,10 @@ int run_score(const score_args& args) {
   auto read = masked ? read_masked_records(args.region, args.mask, args.in, input)
                      : bio::for_each_record(args.in, [&](bio::sequence_record& r) { input.records.push_back(std::move(r)); });
   if (!read) return fail("score", read.message());
-  for (auto& r : input.records) {  // the text goes as its tokens come: the file is not held twice
-    sequences.push_back(core::encode(r.bases));
+  const std::int64_t window = args.options.window > 0 ? args.options.window : model.config().context_length;
+  for (std::size_t i = 0; i < input.records.size(); ++i) {  // the text goes as its tokens come
+    auto& r = input.records[i];
+    sequences.push_back(masked ? masked_span(r.bases, input.holes[i], window) : core::encode(r.bases));
     std::string().swap(r.bases);
   }
 

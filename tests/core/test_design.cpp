@@ -363,6 +363,33 @@ TEST_CASE("scoring only a hole: uniform logits give exactly 2.0 bits/base over t
   CHECK(hole.windows == 11);
 }
 
+// score --region and --mask score a record's design span, not the whole record (a chromosome is not
+// held twice): the same windows and draws, so the same numbers, holes at the record's ends included.
+TEST_CASE("scoring holes in their design span scores them as in the whole record", "[design][scoring]") {
+  const auto model = tiny_model(true);  // context 256
+  const auto tokens = random_tokens(3000, 9);
+  const auto text = decode(tokens);
+  for (const auto& holes : std::vector<std::vector<dnafill::bio::interval>>{
+           {{1500, 1600}}, {{10, 50}, {700, 900}}, {{2900, 3000}}, {{0, 3000}}}) {
+    for (const int window : {0, 40}) {
+      INFO("holes from " << holes.front().start << ", window " << window);
+      score_options options;
+      options.mc_draws = 3;
+      options.window = window;
+      score_result whole, part;
+      REQUIRE(score_holes(model, {tokens}, {holes}, options, whole));
+      const auto span = design_span(text, holes, window == 0 ? 256 : window, {});
+      auto shifted = holes;
+      for (auto& h : shifted) h = {h.start - span.start, h.end - span.start};
+      const std::vector<token> piece(tokens.begin() + span.start, tokens.begin() + span.end);
+      REQUIRE(score_holes(model, {piece}, {shifted}, options, part));
+      CHECK(part.bases == whole.bases);
+      CHECK(part.windows == whole.windows);
+      CHECK(part.nats == whole.nats);
+    }
+  }
+}
+
 TEST_CASE("scoring many holes: pieces in passes of many score as a pass each", "[design][scoring]") {
   // A soft-masked record's many short holes (every fourth base of 600) and a shorter sequence's hole,
   // whose windows have another length: however many pieces share a pass, each draws its own masks.
