@@ -3,6 +3,7 @@
 #include "core/design.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <climits>
 #include <limits>
@@ -126,6 +127,13 @@ status fill_holes(fill_pass& j, torch::Tensor& work, const std::vector<bio::inte
       return status::fail("cancelled");
   }
   return {};
+}
+
+// Whether text[from, to) is one run of a concrete base: a run crossing `from` goes on to `to`.
+bool one_run(std::string_view text, std::int64_t from, std::int64_t to) {
+  for (auto i = from; i < to; ++i)
+    if (!bio::same_concrete_base(text[i], text[from])) return false;
+  return from < to;
 }
 
 // The independent check of one design: the span's text with the row's bases in the holes, numbered
@@ -291,7 +299,14 @@ bio::interval design_span(std::string_view text, const std::vector<bio::interval
   const std::int64_t reach = std::max(window, constraints.reach());
   auto from = std::max<std::int64_t>(0, holes.front().start - reach);
   auto to = std::min(n, holes.back().end + reach);
-  bio::widen_through_runs(text, from, to);
+  // Only a run that reaches a hole is the design's, and only a homopolymer limit counts it: followed
+  // always, a run of A made every batch item of a 20 Mb poly-A record the whole record.
+  if (constraints.max_run != std::array<int, 4>{}) {
+    auto wide_from = from, wide_to = to;
+    bio::widen_through_runs(text, wide_from, wide_to);
+    if (wide_from < from && one_run(text, from, holes.front().start)) from = wide_from;
+    if (wide_to > to && one_run(text, holes.back().end, to)) to = wide_to;
+  }
   return {from, to};
 }
 

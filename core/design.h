@@ -116,8 +116,9 @@ std::vector<block_plan> plan_blocks(std::int64_t start, std::int64_t end, std::i
 
 // The part of a record that a design of `holes` (merged, sorted) reads, which infill works on alone:
 // a window each side (every block of the sampler and of the scoring lies within one window of a
-// hole), the reach of the constraints (a motif, a run limit, the repeat rule's flank), and a
-// homopolymer run at either edge followed to its end (the guard and the check count whole runs).
+// hole), the reach of the constraints (a motif, a run limit, the repeat rule's flank), and, under a
+// homopolymer limit, a run that crosses an edge and goes on to a hole, followed to its end (the guard
+// and the check count whole runs).
 bio::interval design_span(std::string_view text, const std::vector<bio::interval>& holes, std::int64_t window,
                           const bio::constraint_set& constraints);
 

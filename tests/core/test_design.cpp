@@ -216,17 +216,28 @@ TEST_CASE("the span a design reads: a window each side, the constraints' reach, 
   const std::string text = std::string(500, 'C') + std::string(300, 'A') + std::string(1200, 'G') + std::string(3000, 'T');
   const std::vector<dnafill::bio::interval> hole = {{1000, 1040}};
   dnafill::bio::constraint_set none;
-  // A window of 100 each side: [900, 1140), inside the run of G, which goes on to 2000 and back to 800.
-  CHECK(design_span(text, hole, 100, none) == dnafill::bio::interval{800, 2000});
+  // A window of 100 each side: [900, 1140), inside the run of G (800-2000) that holds the hole. Without
+  // a homopolymer limit no run is followed; with one, this run is, to its ends.
+  CHECK(design_span(text, hole, 100, none) == dnafill::bio::interval{900, 1140});
+  dnafill::bio::constraint_set limit;
+  limit.max_run = {0, 0, 50, 0};
+  CHECK(design_span(text, hole, 100, limit) == dnafill::bio::interval{800, 2000});
+  // A run crossing an edge that stops short of the hole is not followed: with a C at 1060, the G from
+  // 1061 crosses the right edge (1120) and runs on to 2000, but never meets the hole (1000-1020).
+  std::string apart = text;
+  apart[1060] = 'C';
+  const std::vector<dnafill::bio::interval> early = {{1000, 1020}};
+  CHECK(design_span(apart, early, 100, limit) == dnafill::bio::interval{800, 1120});
   // The same with N in the run's place: nothing to follow.
   std::string plain = text;
   std::fill(plain.begin() + 800, plain.begin() + 2000, 'N');
-  CHECK(design_span(plain, hole, 100, none) == dnafill::bio::interval{900, 1140});
+  CHECK(design_span(plain, hole, 100, limit) == dnafill::bio::interval{900, 1140});
   // The repeat rule sees 1000 bases and a k-mer beyond each flank: clamped at the record's start, and
-  // on the right to 2052, in the run of T that reaches the end.
+  // on the right to 2052, in the run of T that goes on to the end, not followed (no run limit; and N
+  // lies between it and the hole).
   dnafill::bio::constraint_set repeats;
   repeats.repeat_k = 12;
-  CHECK(design_span(plain, hole, 100, repeats) == dnafill::bio::interval{0, 5000});
+  CHECK(design_span(plain, hole, 100, repeats) == dnafill::bio::interval{0, 2052});
   repeats.repeat_flank = 30;  // then the window reaches further than the rule
   CHECK(design_span(plain, hole, 100, repeats) == dnafill::bio::interval{900, 1140});
   // A motif or a run limit reaches its length.
