@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <array>
 #include <cctype>
 #include <chrono>
 #include <climits>
@@ -49,8 +50,10 @@ nlohmann::json options_json(const design_options& o) {
   const bool hard = !o.constraints.empty(), soft = o.gc_target.target >= 0;
   if (hard || (soft && p.top_p < 1.0)) json["constrained_draws"] = 2;
   // From 2026-12-04 a batch item holds the whole reach of the rules, where it held one window each
-  // side: a run with rules is not resumed into one begun before, which could miss a far violation.
-  if (hard) json["constrained_draws"] = 3;
+  // side: a run whose rules look further (repeats, a run limit) is not resumed into one begun before,
+  // which could miss a far violation. Motifs and GC rules reach no further than a window: such runs
+  // resume as they were.
+  if (o.constraints.repeat_k > 0 || o.constraints.max_run != std::array<int, 4>{}) json["constrained_draws"] = 3;
   return json;
 }
 
